@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests (surefire) and integration tests with real
+# python3/gunicorn, nginx, Apache httpd, lighttpd, sshd and Chromium (failsafe).
+# Installs the Debian packages the tests need first (as root; otherwise prints the
+# apt-get command and stops).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/packages.sh test
+exec ./mvnw -B -ntp verify "$@"

@@ -1,0 +1,24 @@
+package dev.pyapp.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.modulith.Modulithic;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * PyApp Server: a self-hosted application server for Python WSGI apps.
+ */
+@SpringBootApplication
+@Modulithic(sharedModules = "core")
+@ConfigurationPropertiesScan
+@EnableAsync
+@EnableScheduling
+public class PyappServerApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(PyappServerApplication.class, args);
+	}
+
+}

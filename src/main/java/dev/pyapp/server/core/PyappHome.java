@@ -1,0 +1,128 @@
+package dev.pyapp.server.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The layout of {@code PYAPP_HOME} (SPEC §3): everything the server keeps outside
+ * MongoDB. Every path handed out here is normalised and checked to stay inside the home
+ * directory, so no caller can build a path that leaves it.
+ */
+@Component
+public class PyappHome {
+
+	private final Path root;
+
+	@Autowired
+	public PyappHome(CoreProperties properties) {
+		this(properties.home());
+	}
+
+	public PyappHome(Path root) {
+		this.root = root.toAbsolutePath().normalize();
+		createDirectories(this.root);
+	}
+
+	public Path root() {
+		return this.root;
+	}
+
+	/**
+	 * Resolves a path below the home directory.
+	 * @param first the first segment
+	 * @param more further segments
+	 * @return the normalised absolute path
+	 * @throws PyappException ({@link ErrorKind#FORBIDDEN}) if the result would leave the
+	 * home directory
+	 */
+	public Path resolve(String first, String... more) {
+		return requireInside(this.root.resolve(Path.of(first, more)));
+	}
+
+	/**
+	 * Checks that a path is inside the home directory (after normalisation).
+	 * @param path the path to check
+	 * @return the normalised absolute path
+	 * @throws PyappException ({@link ErrorKind#FORBIDDEN}) if it is outside
+	 */
+	public Path requireInside(Path path) {
+		Path normalized = path.toAbsolutePath().normalize();
+		if (!normalized.startsWith(this.root)) {
+			throw new PyappException(ErrorKind.FORBIDDEN, "path '" + path + "' is outside PYAPP_HOME");
+		}
+		return normalized;
+	}
+
+	public Path apps() {
+		return directory("apps");
+	}
+
+	/**
+	 * The directories of one app (SPEC §3). Nothing is created.
+	 * @param app the app
+	 * @return its paths
+	 */
+	public AppPaths app(AppId app) {
+		return new AppPaths(resolve("apps", app.value()));
+	}
+
+	public Path dropbox() {
+		return directory("dropbox");
+	}
+
+	public Path serverPackages() {
+		return directory("server-packages");
+	}
+
+	public Path webserver() {
+		return directory("webserver");
+	}
+
+	/** Wheels the operator provides for offline provisioning (gunicorn). */
+	public Path wheels() {
+		return directory("wheels");
+	}
+
+	/** Site widgets that extend the standard widget library. */
+	public Path widgets() {
+		return directory("widgets");
+	}
+
+	/**
+	 * Scratch space for uploads and staging, on the same file system as {@code apps/} so
+	 * that renames out of it are atomic.
+	 */
+	public Path tmp() {
+		return directory("tmp");
+	}
+
+	/** Sockets and pid files of the server itself (log ingest, managed web server). */
+	public Path run() {
+		return directory("run");
+	}
+
+	public Path apiTokenFile() {
+		return resolve("api-token");
+	}
+
+	private Path directory(String name) {
+		Path dir = resolve(name);
+		createDirectories(dir);
+		return dir;
+	}
+
+	private static void createDirectories(Path dir) {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create directory " + dir, ex);
+		}
+	}
+
+}

@@ -1,0 +1,199 @@
+package dev.pyapp.server.install;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.AppPackage;
+import dev.pyapp.server.packaging.PackageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a package into a release of an app, makes a release live, and removes apps. The
+ * order of the steps lives here: validate the whole package, then extract it beside the
+ * live release, then switch {@code current} in one rename.
+ */
+@Component
+public class AppInstaller {
+
+	private static final Logger logger = LoggerFactory.getLogger(AppInstaller.class);
+
+	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+		.withZone(ZoneOffset.UTC);
+
+	private final PyappHome home;
+
+	private final PackageReader reader;
+
+	private final AppRegistry registry;
+
+	private final ApplicationEventPublisher events;
+
+	private final Clock clock;
+
+	AppInstaller(PyappHome home, PackageReader reader, AppRegistry registry, ApplicationEventPublisher events) {
+		this.home = home;
+		this.reader = reader;
+		this.registry = registry;
+		this.events = events;
+		this.clock = Clock.systemUTC();
+	}
+
+	/**
+	 * Validates a package and extracts it as a new release beside the live one. Nothing
+	 * live changes.
+	 * @param request what to install
+	 * @return the prepared release
+	 * @throws PyappException {@code INVALID} for an invalid package, {@code CONFLICT} if
+	 * an app of another source kind has the name
+	 */
+	public PreparedRelease prepare(InstallRequest request) {
+		AppPackage pkg = Files.isDirectory(request.source()) ? this.reader.readDirectory(request.source())
+				: this.reader.read(request.source());
+		AppManifest manifest = pkg.manifest();
+		AppId app = AppId.of(manifest.name());
+		Optional<InstalledApp> existing = this.registry.find(app);
+		if (existing.isPresent() && !existing.get().source().kind().equals(request.appSource().kind())) {
+			throw PyappException.conflict("an app named '" + app + "' is already installed from a "
+					+ existing.get().source().kind() + " source; this is a " + request.appSource().kind() + " source");
+		}
+		Release previous = existing.flatMap((installed) -> this.registry.currentRelease(app)).orElse(null);
+		String phase = (previous != null) ? "upgrading" : "installing";
+		AppPaths paths = this.home.app(app);
+		Instant now = this.clock.instant();
+		String releaseId = newReleaseId(paths, manifest.version(), now);
+		Path directory = paths.release(releaseId);
+		this.registry.progress(app, phase, "extract", "extracting " + manifest.name() + " " + manifest.version());
+		try {
+			createAppDirectories(paths, manifest);
+			this.reader.extract(pkg, directory);
+		}
+		catch (RuntimeException ex) {
+			this.registry.done(app);
+			if (existing.isEmpty()) {
+				// a first install leaves nothing behind
+				AtomicFiles.deleteTree(paths.root());
+			}
+			throw ex;
+		}
+		if (existing.isEmpty()) {
+			this.registry.save(new InstalledApp(app.value(), request.appSource(), null, Map.of(), now, now));
+		}
+		else if (!existing.get().source().equals(request.appSource())) {
+			this.registry.save(existing.get().withSource(request.appSource(), now));
+		}
+		Release release = this.registry
+			.save(new Release(Release.id(app.value(), releaseId), app.value(), releaseId, manifest.version(),
+					request.origin(), pkg.checksum(), request.commit(), now, ReleaseState.PREPARED, null));
+		logger.info("Prepared release {} of {}", releaseId, app);
+		return new PreparedRelease(app, release, directory, pkg, previous);
+	}
+
+	/**
+	 * Makes a prepared (or retired) release the live one: {@code current} is switched in
+	 * one rename; the release that was live is marked retired.
+	 * @param app the app
+	 * @param releaseId the release to make live
+	 * @return the release, now live
+	 */
+	public Release activate(AppId app, String releaseId) {
+		InstalledApp installed = this.registry.get(app);
+		Release release = this.registry.release(app, releaseId)
+			.orElseThrow(() -> PyappException.notFound("app '" + app + "' has no release '" + releaseId + "'"));
+		AppPaths paths = this.home.app(app);
+		AtomicFiles.switchLink(paths.current(), paths.root().relativize(paths.release(releaseId)));
+		Instant now = this.clock.instant();
+		if (installed.currentRelease() != null && !installed.currentRelease().equals(releaseId)) {
+			this.registry.release(app, installed.currentRelease())
+				.ifPresent((old) -> this.registry.save(old.withState(ReleaseState.RETIRED, null)));
+		}
+		this.registry.save(installed.withCurrentRelease(releaseId, now));
+		Release live = this.registry.save(release.withState(ReleaseState.LIVE, null));
+		this.registry.done(app);
+		this.events.publishEvent(new AppInstalled(app, releaseId, installed.currentRelease() != null));
+		return live;
+	}
+
+	/**
+	 * Gives up a prepared release: its directory is deleted and it is recorded as failed.
+	 * The live release is untouched; an app that never had a live release is forgotten
+	 * entirely.
+	 * @param prepared the release
+	 * @param reason why, for the record
+	 */
+	public void abandon(PreparedRelease prepared, String reason) {
+		AtomicFiles.deleteTree(this.home.requireInside(prepared.directory()));
+		this.registry.done(prepared.app());
+		if (prepared.previous() == null
+				&& this.registry.find(prepared.app()).map((app) -> app.currentRelease() == null).orElse(false)) {
+			remove(prepared.app(), false);
+			return;
+		}
+		this.registry.save(prepared.release().withState(ReleaseState.FAILED, reason));
+	}
+
+	/**
+	 * Deletes an app's files and records. The caller stops it first.
+	 * @param app the app
+	 * @param keepData whether {@code data/} and {@code config/} are kept
+	 */
+	public void remove(AppId app, boolean keepData) {
+		AppPaths paths = this.home.app(app);
+		if (keepData) {
+			for (Path part : new Path[] { paths.current(), paths.releases(), paths.run(), paths.tmp(), paths.logs() }) {
+				AtomicFiles.deleteTree(part);
+			}
+		}
+		else {
+			AtomicFiles.deleteTree(paths.root());
+		}
+		this.registry.delete(app);
+		this.events.publishEvent(new AppRemoved(app));
+	}
+
+	private static String newReleaseId(AppPaths paths, String version, Instant now) {
+		Instant at = now;
+		String id = version + "-" + TIMESTAMP.format(at);
+		while (Files.exists(paths.releases().resolve(id))) {
+			at = at.plusSeconds(1);
+			id = version + "-" + TIMESTAMP.format(at);
+		}
+		return id;
+	}
+
+	private static void createAppDirectories(AppPaths paths, AppManifest manifest) {
+		try {
+			for (Path dir : new Path[] { paths.releases(), paths.config(), paths.data(), paths.tmp(), paths.run(),
+					paths.logs() }) {
+				Files.createDirectories(dir);
+			}
+			for (String writable : manifest.resources().writable()) {
+				Files.createDirectories(paths.data().resolve(writable));
+			}
+			if (!manifest.resources().databases().isEmpty()) {
+				Files.createDirectories(paths.data().resolve("db"));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the directories of " + paths.root(), ex);
+		}
+	}
+
+}

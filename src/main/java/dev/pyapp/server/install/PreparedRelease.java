@@ -1,0 +1,24 @@
+package dev.pyapp.server.install;
+
+import java.nio.file.Path;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.packaging.AppPackage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A release extracted beside the live one, not yet live.
+ *
+ * @param app the app
+ * @param release the release record (state {@link ReleaseState#PREPARED})
+ * @param directory the release's directory
+ * @param pkg the validated package
+ * @param previous the release that was live before, or {@code null} on a first install
+ */
+public record PreparedRelease(AppId app, Release release, Path directory, AppPackage pkg, @Nullable Release previous) {
+
+	public boolean isUpgrade() {
+		return this.previous != null;
+	}
+
+}

@@ -1,0 +1,12 @@
+/**
+ * Turning an upload, a drop-folder file or a git revision into an installed release, the
+ * app registry (apps and their releases) and removal. Publishes {@code AppInstalled} and
+ * {@code AppRemoved}.
+ */
+@NullMarked
+@ApplicationModule(displayName = "Install",
+		allowedDependencies = { "core", "packaging", "appconfig", "venv", "hooks", "nodes", "scm" })
+package dev.pyapp.server.install;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

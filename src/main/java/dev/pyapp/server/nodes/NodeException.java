@@ -1,0 +1,15 @@
+package dev.pyapp.server.nodes;
+
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+
+/**
+ * A node could not run what it was asked to.
+ */
+public class NodeException extends PyappException {
+
+	public NodeException(String message, Throwable cause) {
+		super(ErrorKind.FAILED, message, cause);
+	}
+
+}

@@ -1,0 +1,200 @@
+package dev.pyapp.server.packaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An app's {@code metadata.yaml} (SPEC §1), validated. Optional sections are filled with
+ * their defaults, so no component is {@code null} except where noted.
+ *
+ * @param format the format, always 1
+ * @param name the app's name ({@code ^[a-z][a-z0-9-]{0,39}$})
+ * @param version the PEP 440 version
+ * @param summary one line, or {@code null}
+ * @param python the PEP 440 specifier for the interpreter, or {@code null} for any
+ * @param entry the WSGI entry point
+ * @param dependencies PEP 508 requirements with their scope
+ * @param resources writable directories and databases
+ * @param statics files the web server serves itself
+ * @param daemon how gunicorn runs the app
+ * @param health the health check
+ * @param updates how a git source follows new commits
+ * @param hooks lifecycle hooks by name ({@code post-install}, {@code pre-update},
+ * {@code post-update}, {@code pre-delete}) to {@code module:callable}
+ * @param tasks recurring tasks
+ */
+public record AppManifest(int format, String name, String version, @Nullable String summary, @Nullable String python,
+		Entry entry, List<Dependency> dependencies, Resources resources, List<StaticEntry> statics, Daemon daemon,
+		Health health, Updates updates, Map<String, String> hooks, List<Task> tasks) {
+
+	/** The hook names SPEC §1 knows. */
+	public static final List<String> HOOK_NAMES = List.of("post-install", "pre-update", "post-update", "pre-delete");
+
+	/**
+	 * The WSGI entry point: exactly one of a callable or a factory.
+	 *
+	 * @param kind how {@code target} is used
+	 * @param target {@code module:attribute}
+	 */
+	public record Entry(EntryKind kind, String target) {
+	}
+
+	public enum EntryKind {
+
+		/** {@code target} is the WSGI callable. */
+		WSGI,
+
+		/** {@code target} is called with no arguments and returns the WSGI callable. */
+		FACTORY
+
+	}
+
+	/**
+	 * @param requirement a PEP 508 requirement string
+	 * @param scope where it is installed
+	 */
+	public record Dependency(String requirement, Scope scope) {
+	}
+
+	public enum Scope {
+
+		/** The app's own environment (the default). */
+		LOCAL,
+
+		/** {@code server-packages/}, shared by every app. */
+		SHARED
+
+	}
+
+	/**
+	 * @param writable directories created under {@code data/}, kept across releases
+	 * @param databases databases the app uses
+	 */
+	public record Resources(List<String> writable, List<Database> databases) {
+	}
+
+	/**
+	 * @param name the database's name ({@code PYAPP_DATABASE_<NAME>_URL})
+	 * @param kind sqlite or mongodb
+	 */
+	public record Database(String name, DatabaseKind kind) {
+	}
+
+	public enum DatabaseKind {
+
+		/** {@code data/db/<name>.sqlite3}. */
+		SQLITE,
+
+		/** A database on the server's MongoDB. */
+		MONGODB
+
+	}
+
+	/**
+	 * @param url the URL below the app's mount path, such as {@code /static}
+	 * @param path the directory relative to the archive root
+	 */
+	public record StaticEntry(String url, String path) {
+	}
+
+	/**
+	 * @param method threading (gthread workers) or processes (sync workers)
+	 * @param workers worker processes
+	 * @param threads threads per worker
+	 * @param bind a unix socket (default) or a port from the server's port range
+	 */
+	public record Daemon(DaemonMethod method, int workers, int threads, BindKind bind) {
+
+		public static final Daemon DEFAULT = new Daemon(DaemonMethod.THREADING, 1, 8, BindKind.SOCKET);
+
+	}
+
+	public enum DaemonMethod {
+
+		/**
+		 * One process (or {@code workers}) with {@code threads} threads: gunicorn
+		 * gthread.
+		 */
+		THREADING,
+
+		/** {@code workers} single-threaded processes: gunicorn sync. */
+		PROCESSES
+
+	}
+
+	public enum BindKind {
+
+		/** {@code run/app.sock}. */
+		SOCKET,
+
+		/** A TCP port on 127.0.0.1 from {@code pyapp.runtime.port-range}. */
+		PORT
+
+	}
+
+	/**
+	 * @param path the path below the mount that a GET is sent to
+	 * @param timeout how long the check may take
+	 */
+	public record Health(String path, Duration timeout) {
+
+		public static final Health DEFAULT = new Health("/", Duration.ofSeconds(10));
+
+	}
+
+	/**
+	 * @param strategy which revision of a git source is deployed
+	 * @param branch the branch for {@code one-branch}, or {@code null}
+	 * @param tagPattern the glob for {@code latest-tag}, or {@code null}
+	 * @param auto whether a push deploys (true) or only records an available update
+	 */
+	public record Updates(UpdateStrategy strategy, @Nullable String branch, @Nullable String tagPattern, boolean auto) {
+
+		public static final Updates DEFAULT = new Updates(UpdateStrategy.ALWAYS_LATEST, null, null, true);
+
+	}
+
+	public enum UpdateStrategy {
+
+		/** The head of the default branch. */
+		ALWAYS_LATEST("always-latest"),
+
+		/** The head of a named branch. */
+		ONE_BRANCH("one-branch"),
+
+		/** The newest tag matching a glob, by PEP 440 order. */
+		LATEST_TAG("latest-tag");
+
+		private final String value;
+
+		UpdateStrategy(String value) {
+			this.value = value;
+		}
+
+		public String value() {
+			return this.value;
+		}
+
+		public static @Nullable UpdateStrategy of(String value) {
+			for (UpdateStrategy strategy : values()) {
+				if (strategy.value.equals(value)) {
+					return strategy;
+				}
+			}
+			return null;
+		}
+
+	}
+
+	/**
+	 * @param name the task's name
+	 * @param schedule a 5-field cron expression
+	 * @param call {@code module:callable}
+	 */
+	public record Task(String name, String schedule, String call) {
+	}
+
+}

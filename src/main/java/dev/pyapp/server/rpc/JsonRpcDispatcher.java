@@ -1,0 +1,228 @@
+package dev.pyapp.server.rpc;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs JSON-RPC 2.0 requests, exactly as the specification describes: single calls,
+ * batches, notifications (no response), and the standard and application error codes.
+ */
+@Component
+class JsonRpcDispatcher {
+
+	private static final Logger logger = LoggerFactory.getLogger(JsonRpcDispatcher.class);
+
+	private final RpcMethodRegistry registry;
+
+	private final JsonMapper mapper;
+
+	JsonRpcDispatcher(RpcMethodRegistry registry, JsonMapper mapper) {
+		this.registry = registry;
+		this.mapper = mapper;
+	}
+
+	/**
+	 * Runs a request body.
+	 * @param body the raw body
+	 * @return the response body, or {@code null} when nothing is to be returned (only
+	 * notifications)
+	 */
+	@Nullable JsonNode dispatch(String body) {
+		JsonNode request;
+		try {
+			request = this.mapper.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return error(null, new RpcError(RpcError.PARSE_ERROR, "Parse error", null));
+		}
+		if (request == null || request.isMissingNode()) {
+			return error(null, new RpcError(RpcError.PARSE_ERROR, "Parse error", null));
+		}
+		if (request.isArray()) {
+			if (request.isEmpty()) {
+				return error(null, new RpcError(RpcError.INVALID_REQUEST, "Invalid Request", null));
+			}
+			ArrayNode responses = JsonNodeFactory.instance.arrayNode();
+			for (JsonNode element : request) {
+				JsonNode response = call(element);
+				if (response != null) {
+					responses.add(response);
+				}
+			}
+			return responses.isEmpty() ? null : responses;
+		}
+		return call(request);
+	}
+
+	private @Nullable JsonNode call(JsonNode request) {
+		if (!request.isObject()) {
+			return error(null, new RpcError(RpcError.INVALID_REQUEST, "Invalid Request", null));
+		}
+		JsonNode id = request.get("id");
+		boolean notification = !request.has("id");
+		if (id != null && !(id.isString() || id.isNumber() || id.isNull())) {
+			return error(null, new RpcError(RpcError.INVALID_REQUEST, "Invalid Request", null));
+		}
+		JsonNode version = request.get("jsonrpc");
+		JsonNode method = request.get("method");
+		JsonNode params = request.get("params");
+		if (version == null || !version.isString() || !"2.0".equals(version.stringValue()) || method == null
+				|| !method.isString() || (params != null && !params.isContainer())) {
+			return error(id, new RpcError(RpcError.INVALID_REQUEST, "Invalid Request", null));
+		}
+		try {
+			Object result = invoke(method.stringValue(), params);
+			if (notification) {
+				return null;
+			}
+			ObjectNode response = envelope(id);
+			response.set("result", this.mapper.valueToTree(result));
+			return response;
+		}
+		catch (RpcError ex) {
+			return notification ? null : error(id, ex);
+		}
+	}
+
+	private @Nullable Object invoke(String name, @Nullable JsonNode params) {
+		RpcMethodRegistry.Handler handler = this.registry.find(name);
+		if (handler == null) {
+			throw new RpcError(RpcError.METHOD_NOT_FOUND, "Method not found", Map.of("method", name));
+		}
+		Object[] args = (handler.paramsType() != null) ? new Object[] { bind(handler, params) } : new Object[0];
+		try {
+			return handler.method().invoke(handler.bean(), args);
+		}
+		catch (InvocationTargetException ex) {
+			throw translate(name, ex.getTargetException());
+		}
+		catch (IllegalAccessException ex) {
+			throw translate(name, ex);
+		}
+	}
+
+	private Object bind(RpcMethodRegistry.Handler handler, @Nullable JsonNode params) {
+		RecordComponent[] components = handler.components();
+		ObjectNode named;
+		if (params == null) {
+			named = JsonNodeFactory.instance.objectNode();
+		}
+		else if (params.isArray()) {
+			if (params.size() > components.length) {
+				throw RpcError.invalidParams(
+						"expected at most " + components.length + " positional params, got " + params.size());
+			}
+			named = JsonNodeFactory.instance.objectNode();
+			for (int i = 0; i < params.size(); i++) {
+				named.set(jsonName(components[i]), params.get(i));
+			}
+		}
+		else {
+			named = (ObjectNode) params;
+		}
+		List<String> missing = new ArrayList<>();
+		for (RecordComponent component : components) {
+			JsonNode value = named.get(jsonName(component));
+			if ((value == null || value.isNull()) && !isNullable(component)) {
+				missing.add(jsonName(component));
+			}
+		}
+		if (!missing.isEmpty()) {
+			throw RpcError.invalidParams("missing required param(s): " + String.join(", ", missing));
+		}
+		try {
+			return this.mapper.readerFor(handler.paramsType())
+				.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+				.with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+				.readValue(named);
+		}
+		catch (JacksonException ex) {
+			throw RpcError.invalidParams(ex.getOriginalMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			// a record's compact constructor rejected a value
+			throw RpcError.invalidParams(String.valueOf(ex.getMessage()));
+		}
+	}
+
+	private static String jsonName(RecordComponent component) {
+		JsonProperty property = component.getAnnotation(JsonProperty.class);
+		return (property != null && !property.value().isEmpty()) ? property.value() : component.getName();
+	}
+
+	private static boolean isNullable(RecordComponent component) {
+		return component.getAnnotatedType().isAnnotationPresent(Nullable.class)
+				|| component.isAnnotationPresent(Nullable.class);
+	}
+
+	private RpcError translate(String method, Throwable failure) {
+		if (failure instanceof RpcError error) {
+			return error;
+		}
+		if (failure instanceof PyappException ex) {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("type", ex.getKind().type());
+			if (!ex.getProblems().isEmpty()) {
+				data.put("errors", ex.getProblems().stream().map(JsonRpcDispatcher::problem).toList());
+			}
+			if (ex.getLog() != null) {
+				data.put("log", ex.getLog());
+			}
+			return new RpcError(ex.getKind().code(), String.valueOf(ex.getMessage()), data);
+		}
+		if (failure instanceof JacksonException || failure.getCause() instanceof JacksonException) {
+			return RpcError.invalidParams(failure.getMessage());
+		}
+		logger.error("RPC method {} failed", method, failure);
+		return new RpcError(RpcError.INTERNAL_ERROR, "Internal error",
+				Map.of("type", "internal", "detail", failure.getClass().getSimpleName() + ": " + failure.getMessage()));
+	}
+
+	private static Map<String, String> problem(Problem problem) {
+		return Map.of("path", problem.path(), "message", problem.message());
+	}
+
+	private ObjectNode error(@Nullable JsonNode id, RpcError error) {
+		ObjectNode response = envelope(id);
+		ObjectNode body = response.putObject("error");
+		body.put("code", error.code());
+		body.put("message", error.getMessage());
+		if (error.data() != null) {
+			body.set("data", this.mapper.valueToTree(error.data()));
+		}
+		return response;
+	}
+
+	private static ObjectNode envelope(@Nullable JsonNode id) {
+		ObjectNode response = JsonNodeFactory.instance.objectNode();
+		response.put("jsonrpc", "2.0");
+		if (id == null) {
+			response.putNull("id");
+		}
+		else {
+			response.set("id", id);
+		}
+		return response;
+	}
+
+}

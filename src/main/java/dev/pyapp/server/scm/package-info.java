@@ -1,0 +1,11 @@
+/**
+ * Git sources (JGit): clone and fetch, the deployment strategies always-latest,
+ * one-branch and latest-tag, and the signed post-commit webhook receiver, which publishes
+ * {@code PushReceived}.
+ */
+@NullMarked
+@ApplicationModule(displayName = "Source control", allowedDependencies = { "core", "security" })
+package dev.pyapp.server.scm;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

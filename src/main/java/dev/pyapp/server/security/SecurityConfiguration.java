@@ -1,0 +1,93 @@
+package dev.pyapp.server.security;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import org.springframework.boot.web.server.ConfigurableWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * The filter chains: the API ({@code /rpc}, {@code /api/**}), post-commit hooks
+ * ({@code /hooks/**}, verified by signature in {@code scm}) and the web UI.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+			+ "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain apiChain(HttpSecurity http, ApiTokens tokens) throws Exception {
+		http.securityMatcher("/rpc", "/api/**")
+			.addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
+			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			// a bearer token is not sent by a browser on its own, so it needs no CSRF
+			// token; a UI session does. A request with neither is refused as
+			// unauthenticated (401), not for its missing CSRF token.
+			.csrf((csrf) -> csrf.ignoringRequestMatchers(
+					(request) -> BearerTokenFilter.hasBearer(request) || request.getSession(false) == null))
+			.exceptionHandling((exceptions) -> exceptions
+				.authenticationEntryPoint((request, response, ex) -> SecurityResponses.unauthorized(response,
+						"authentication required: send Authorization: Bearer <token>"))
+				.accessDeniedHandler((request, response, ex) -> SecurityResponses.forbidden(response,
+						"forbidden: missing or invalid CSRF token")))
+			.headers(SecurityConfiguration::headers);
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain hooksChain(HttpSecurity http) throws Exception {
+		http.securityMatcher("/hooks/**")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.disable())
+			.headers(SecurityConfiguration::headers);
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain uiChain(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests(
+				(requests) -> requests.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
+					.permitAll()
+					.anyRequest()
+					.authenticated())
+			.formLogin((form) -> form.loginPage("/login").permitAll())
+			.logout(Customizer.withDefaults())
+			.headers(SecurityConfiguration::headers);
+		return http.build();
+	}
+
+	private static void headers(
+			org.springframework.security.config.annotation.web.configurers.HeadersConfigurer<HttpSecurity> headers) {
+		headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CSP))
+			.frameOptions((frame) -> frame.deny())
+			.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN));
+	}
+
+	/**
+	 * Binds the API and UI to 127.0.0.1 unless {@code pyapp.api.public=true}.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<ConfigurableWebServerFactory> loopbackOnly(SecurityProperties properties)
+			throws UnknownHostException {
+		InetAddress loopback = InetAddress.getByAddress(new byte[] { 127, 0, 0, 1 });
+		return (factory) -> {
+			if (!properties.publicAccess()) {
+				factory.setAddress(loopback);
+			}
+		};
+	}
+
+}

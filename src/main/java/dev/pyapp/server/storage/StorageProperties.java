@@ -1,0 +1,16 @@
+package dev.pyapp.server.storage;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param embedded whether to start the in-process MongoDB when {@code spring.mongodb.uri}
+ * is not set
+ * @param persistent whether the in-process MongoDB keeps its data in
+ * {@code PYAPP_HOME/db/pyapp.mv.db} (false: memory only, for tests)
+ * @param database the database name
+ */
+@ConfigurationProperties("pyapp.storage")
+record StorageProperties(@DefaultValue("true") boolean embedded, @DefaultValue("true") boolean persistent,
+		@DefaultValue("pyapp") String database) {
+}
