@@ -34,6 +34,17 @@ public class PackageReader {
 	}
 
 	/**
+	 * Reads the {@code metadata.yaml} of an extracted release (already validated when it
+	 * was installed).
+	 * @param releaseDirectory the release's directory
+	 * @return its manifest
+	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) if it cannot be read
+	 */
+	public AppManifest readManifest(Path releaseDirectory) {
+		throw new UnsupportedOperationException("not implemented yet");
+	}
+
+	/**
 	 * Extracts a package into {@code target}, which must not exist: through a temporary
 	 * directory beside it and an atomic rename, so a failure leaves nothing behind.
 	 * @param pkg a package from {@link #read} or {@link #readDirectory}
