@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
@@ -28,20 +30,24 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Command(name = "pyapp", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
 		versionProvider = PyappCli.Version.class, sortOptions = false, usageHelpAutoWidth = true,
-		description = "Manage a PyApp Server through its JSON-RPC API.",
-		subcommands = { InfoCommand.class, AppsCommand.class, InstallCommand.class, UpdateCommand.class,
-				RollbackCommand.class, RemoveCommand.class, ProcessCommand.Start.class, ProcessCommand.Stop.class,
-				ProcessCommand.Restart.class, ConfigCommand.class, ServersCommand.class, MountsCommand.class,
-				WebserverCommand.class, LogsCommand.class, TasksCommand.class, HooksCommand.class, NodesCommand.class,
-				RpcCommand.class },
-		exitCodeListHeading = "%nExit codes:%n",
+		description = "Manage a PyApp Server through its JSON-RPC API.", exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:ok", "1:API error (an error answer, HTTP 401/400, server unreachable)", "2:usage error" })
 public class PyappCli implements Callable<Integer> {
 
 	static final String DEFAULT_URL = "http://127.0.0.1:8800/rpc";
 
+	/** The commands, in the order of the help. */
+	static final List<Class<?>> COMMANDS = List.of(InfoCommand.class, AppsCommand.class, InstallCommand.class,
+			UpdateCommand.class, RollbackCommand.class, RemoveCommand.class, ProcessCommand.Start.class,
+			ProcessCommand.Stop.class, ProcessCommand.Restart.class, ConfigCommand.class, ServersCommand.class,
+			MountsCommand.class, WebserverCommand.class, LogsCommand.class, TasksCommand.class, HooksCommand.class,
+			NodesCommand.class, RpcCommand.class);
+
+	/** Global options that take a value, as they may stand before the command. */
+	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");
+
 	@Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
-			description = "the API endpoint (default: $PYAPP_URL, else " + DEFAULT_URL + ")")
+			description = "the API endpoint (default: $PYAPP_URL, else%n  " + DEFAULT_URL + ")")
 	@Nullable String url;
 
 	@Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
@@ -63,9 +69,7 @@ public class PyappCli implements Callable<Integer> {
 
 	private final Clock clock;
 
-	private final JsonMapper mapper = JsonMapper.builder()
-		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-		.build();
+	private @Nullable JsonMapper mapper;
 
 	private @Nullable RpcClient client;
 
@@ -86,7 +90,7 @@ public class PyappCli implements Callable<Integer> {
 
 	public static void main(String[] args) {
 		PyappCli cli = new PyappCli(System.getenv(), Path.of(""), System.console() != null, Clock.systemUTC());
-		System.exit(commandLine(cli).execute(args));
+		System.exit(commandLine(cli, args).execute(args));
 	}
 
 	/**
@@ -95,9 +99,40 @@ public class PyappCli implements Callable<Integer> {
 	 * @return the command line to {@code execute} arguments with
 	 */
 	public static CommandLine commandLine(PyappCli cli) {
+		return commandLine(cli, new String[0]);
+	}
+
+	/**
+	 * The command line to run some arguments with. Only the command they name is built
+	 * (picocli reflects over every command it is given, a good part of the start-up
+	 * time); without one, or with an unknown one, all are, for the help and the error.
+	 * @param cli the root command
+	 * @param args the arguments that will be executed
+	 * @return the command line to {@code execute} the arguments with
+	 */
+	public static CommandLine commandLine(PyappCli cli, String[] args) {
 		CommandLine commandLine = new CommandLine(cli);
+		String requested = requestedCommand(args);
+		List<Class<?>> commands = COMMANDS.stream().filter((command) -> name(command).equals(requested)).toList();
+		(commands.isEmpty() ? COMMANDS : commands).forEach(commandLine::addSubcommand);
 		commandLine.setExecutionExceptionHandler(new ErrorReporter());
 		return commandLine;
+	}
+
+	private static @Nullable String requestedCommand(String[] args) {
+		for (int i = 0; i < args.length; i++) {
+			if (OPTIONS_WITH_VALUE.contains(args[i])) {
+				i++;
+			}
+			else if (!args[i].startsWith("-")) {
+				return args[i];
+			}
+		}
+		return null;
+	}
+
+	private static String name(Class<?> command) {
+		return command.getAnnotation(Command.class).name();
 	}
 
 	@Override
@@ -109,12 +144,16 @@ public class PyappCli implements Callable<Integer> {
 		return this.json;
 	}
 
-	JsonMapper mapper() {
+	/** Created on first use: {@code --help} needs no JSON. */
+	synchronized JsonMapper mapper() {
+		if (this.mapper == null) {
+			this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+		}
 		return this.mapper;
 	}
 
 	String pretty(JsonNode node) {
-		return this.mapper.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+		return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
 	}
 
 	Map<String, String> env() {
@@ -147,7 +186,7 @@ public class PyappCli implements Callable<Integer> {
 		if (this.client == null) {
 			URI endpoint = endpoint();
 			this.client = new RpcClient(endpoint, TokenLocator.token(this.token, this.env, this.workingDirectory),
-					this.mapper);
+					mapper());
 		}
 		return this.client;
 	}

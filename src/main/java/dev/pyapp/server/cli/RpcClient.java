@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLParameters;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -45,11 +47,14 @@ final class RpcClient {
 		this.token = token;
 		this.mapper = mapper;
 		// HTTP/1.1: no h2c upgrade dance on every request to a plain-HTTP server
-		this.http = HttpClient.newBuilder()
+		HttpClient.Builder builder = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(CONNECT_TIMEOUT)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
+			.followRedirects(HttpClient.Redirect.NEVER);
+		if ("http".equals(endpoint.getScheme())) {
+			builder.sslContext(new PlainHttpContext()).sslParameters(new SSLParameters());
+		}
+		this.http = builder.build();
 	}
 
 	URI endpoint() {

@@ -27,7 +27,7 @@ record CliRun(int exitCode, String out, String err) {
 	}
 
 	static CliRun run(PyappCli cli, String... args) {
-		CommandLine commandLine = PyappCli.commandLine(cli);
+		CommandLine commandLine = PyappCli.commandLine(cli, args);
 		StringWriter out = new StringWriter();
 		StringWriter err = new StringWriter();
 		commandLine.setOut(new PrintWriter(out, true));
