@@ -43,6 +43,11 @@ class ConfigCommand extends GroupCommand {
 					}
 				}
 				table.print(out(), "no values set");
+				JsonNode complete = config.get("complete");
+				if (complete != null && complete.isBoolean() && !complete.asBoolean()) {
+					out().println("required settings are missing: the app starts once they are set "
+							+ "(pyapp config set " + this.name + " section.field=value)");
+				}
 			});
 		}
 

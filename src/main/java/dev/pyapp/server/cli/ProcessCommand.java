@@ -21,8 +21,10 @@ abstract class ProcessCommand extends ApiCommand {
 	private void render(JsonNode state) {
 		if (state.isObject() && state.has("state")) {
 			JsonNode pid = Text.field(state, "pid");
+			JsonNode reason = Text.field(state, "reason");
 			out().println(this.name + ": " + Text.cell(state, "state")
-					+ ((pid != null) ? " (pid " + Text.cell(pid) + ")" : ""));
+					+ ((pid != null) ? " (pid " + Text.cell(pid) + ")" : "")
+					+ ((reason != null) ? ": " + Text.cell(reason) : ""));
 		}
 		else if (state.isObject()) {
 			Listing.print(out(), state);

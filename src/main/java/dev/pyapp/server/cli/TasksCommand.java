@@ -33,19 +33,43 @@ class TasksCommand extends ApiCommand {
 		if (!"run".equals(this.action) || this.task == null) {
 			throw usage("expected: tasks NAME [run TASK], not 'tasks " + this.name + " " + this.action + "'");
 		}
-		return show(call("tasks.run", params("name", this.name, "task", this.task)), (run) -> {
-			out().println("ran " + this.name + " " + this.task);
-			if (run.isObject()) {
-				Listing.print(out(), run);
+		JsonNode run = call("tasks.run", params("name", this.name, "task", this.task));
+		show(run, (result) -> {
+			out().println("ran " + this.name + " " + this.task + ": " + summary(result));
+			JsonNode output = Text.field(result, "output");
+			if (output != null && output.isString() && !output.stringValue().isBlank()) {
+				for (String line : output.stringValue().stripTrailing().split("\\R")) {
+					out().println("    " + Text.clean(line));
+				}
 			}
 		});
+		String outcome = Text.cell(run, "outcome");
+		return ("failed".equals(outcome) || "timed-out".equals(outcome)) ? ErrorReporter.API_ERROR : 0;
 	}
 
 	static Table table(JsonNode tasks) {
-		Table table = new Table("NAME", "SCHEDULE", "CALL", "LAST RUN");
-		tasks.forEach((task) -> table.row(Text.cell(task, "name"), Text.cell(task, "schedule"), Text.cell(task, "call"),
-				Text.cell(task, "last_run", "lastRun", "last")));
+		Table table = new Table("NAME", "SCHEDULE", "CALL", "NEXT", "LAST RUN");
+		tasks.forEach((task) -> {
+			JsonNode last = Text.field(task, "lastRun", "last_run");
+			table.row(Text.cell(task, "name"), Text.cell(task, "schedule"), Text.cell(task, "call"),
+					Text.cell(task, "next"), (last != null && last.isObject()) ? summary(last) : Text.cell(last));
+		});
 		return table;
+	}
+
+	/**
+	 * A run as {@code succeeded at 2024-05-01T10:00:00Z (exit 0)}.
+	 * @param run the run
+	 * @return the summary
+	 */
+	static String summary(JsonNode run) {
+		if (!run.isObject() || !run.has("outcome")) {
+			return Text.cell(run);
+		}
+		JsonNode exit = Text.field(run, "exitCode", "exit_code");
+		JsonNode time = Text.field(run, "finished", "started");
+		return Text.cell(run, "outcome") + ((time != null) ? " at " + Text.cell(time) : "")
+				+ ((exit != null) ? " (exit " + Text.cell(exit) + ")" : "");
 	}
 
 }

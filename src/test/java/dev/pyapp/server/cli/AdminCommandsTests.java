@@ -72,6 +72,12 @@ class AdminCommandsTests {
 		pyapp("mounts", "remove", "main", "/guestbook");
 		assertThat(this.server.params("mounts.remove").toString())
 			.isEqualTo("{\"server\":\"main\",\"path\":\"/guestbook\"}");
+		pyapp("mounts", "remove", "main", "/guestbook", "guestbook");
+		assertThat(this.server.params("mounts.remove").toString())
+			.isEqualTo("{\"server\":\"main\",\"path\":\"/guestbook\"}");
+		pyapp("mounts", "add", "main", "/files", "--folder", "public");
+		assertThat(this.server.params("mounts.add").toString()).isEqualTo(
+				"{\"server\":\"main\",\"path\":\"/files\",\"folder\":\"" + this.directory.resolve("public") + "\"}");
 		assertThat(pyapp("mounts", "add", "main", "/x").exitCode()).isEqualTo(2);
 	}
 
@@ -93,14 +99,21 @@ class AdminCommandsTests {
 
 	@Test
 	void tasksListAndRun() {
-		this.server.result("tasks.list", "[{\"name\": \"purge\", \"schedule\": \"*/30 * * * *\", "
-				+ "\"call\": \"guestbook.tasks:purge\", \"lastRun\": {\"outcome\": \"ok\"}}]");
-		this.server.result("tasks.run", "{\"outcome\": \"ok\", \"exit_code\": 0}");
-		assertThat(pyapp("tasks", "guestbook").out())
-			.contains("purge  */30 * * * *  guestbook.tasks:purge  outcome=ok");
+		this.server.result("tasks.list", """
+				[{"name": "purge", "schedule": "*/30 * * * *", "call": "guestbook.tasks:purge", "next": null,
+				  "lastRun": {"id": "t1", "outcome": "succeeded", "started": "2024-05-01T10:00:00Z",
+				              "finished": "2024-05-01T10:00:01Z", "exitCode": 0, "output": "purged 3\\n"}}]
+				""");
+		this.server.result("tasks.run", "{\"outcome\": \"failed\", \"exitCode\": 1, "
+				+ "\"started\": \"2024-05-01T12:00:00Z\", \"output\": \"Traceback\\n  KeyError: 'x'\\n\"}");
+		assertThat(pyapp("tasks", "guestbook").out().lines().toList()).containsExactly(
+				"NAME   SCHEDULE      CALL                   NEXT  LAST RUN",
+				"purge  */30 * * * *  guestbook.tasks:purge  -     succeeded at 2024-05-01T10:00:01Z (exit 0)");
 		assertThat(this.server.params("tasks.list").toString()).isEqualTo("{\"name\":\"guestbook\"}");
 		CliRun run = pyapp("tasks", "guestbook", "run", "purge");
-		assertThat(run.out()).startsWith("ran guestbook purge\n").contains("outcome:   ok");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.out().lines().toList()).containsExactly(
+				"ran guestbook purge: failed at 2024-05-01T12:00:00Z (exit 1)", "    Traceback", "      KeyError: 'x'");
 		assertThat(this.server.params("tasks.run").toString()).isEqualTo("{\"name\":\"guestbook\",\"task\":\"purge\"}");
 		assertThat(pyapp("tasks", "guestbook", "walk", "purge").exitCode()).isEqualTo(2);
 		assertThat(pyapp("tasks", "guestbook", "run").exitCode()).isEqualTo(2);

@@ -84,8 +84,8 @@ class AppsCommandsTests {
 			.contains("progress: step=venv message=installing flask")
 			.contains("releases:\n  ID                      VERSION  STATE  CREATED               MESSAGE\n"
 					+ "  1.4.0-20240501T100000Z  1.4.0    live   2024-05-01T10:00:00Z  -\n")
-			.contains("tasks:\n  NAME   SCHEDULE      CALL                   LAST RUN\n"
-					+ "  purge  */30 * * * *  guestbook.tasks:purge  outcome=ok\n");
+			.contains("tasks:\n  NAME   SCHEDULE      CALL                   NEXT  LAST RUN\n"
+					+ "  purge  */30 * * * *  guestbook.tasks:purge  -     ok\n");
 	}
 
 	@Test
@@ -138,7 +138,8 @@ class AppsCommandsTests {
 	@Test
 	void installWithJsonKeepsProgressOffStdout() throws IOException {
 		archive("guestbook");
-		CountDownLatch shown = new CountDownLatch(1);
+		// polls are sequential: the second one means the first answer has been printed
+		CountDownLatch shown = new CountDownLatch(2);
 		this.server.answer("apps.get", (params) -> {
 			shown.countDown();
 			return this.server.rpcResult("{\"progress\": {\"step\": \"venv\", \"message\": \"pip\"}}");
@@ -214,11 +215,12 @@ class AppsCommandsTests {
 
 	@Test
 	void startStopRestartCallTheirMethods() {
-		this.server.result("apps.start", "{\"state\": \"running\", \"pid\": 4242}");
-		this.server.result("apps.stop", "{\"state\": \"stopped\"}");
+		this.server.result("apps.start", "{\"state\": \"running\", \"pid\": 4242, \"reason\": null}");
+		this.server.result("apps.stop",
+				"{\"state\": \"stopped\", \"pid\": null, \"reason\": \"stopped by the operator\"}");
 		this.server.result("apps.restart", "\"running\"");
 		assertThat(pyapp("start", "guestbook").out()).isEqualTo("guestbook: running (pid 4242)\n");
-		assertThat(pyapp("stop", "guestbook").out()).isEqualTo("guestbook: stopped\n");
+		assertThat(pyapp("stop", "guestbook").out()).isEqualTo("guestbook: stopped: stopped by the operator\n");
 		assertThat(pyapp("restart", "guestbook").out()).isEqualTo("guestbook: running\n");
 		assertThat(this.server.requests()).extracting(FakeApiServer.Request::method)
 			.containsExactly("apps.start", "apps.stop", "apps.restart");
