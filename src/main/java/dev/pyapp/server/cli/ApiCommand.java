@@ -19,7 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
 abstract class ApiCommand implements Callable<Integer> {
 
 	@Spec
-	@SuppressWarnings("NullAway.Init")
 	CommandSpec spec;
 
 	PyappCli cli() {
@@ -61,6 +60,9 @@ abstract class ApiCommand implements Callable<Integer> {
 			else if (value instanceof Collection<?> || value instanceof Number || value instanceof Boolean
 					|| value instanceof String) {
 				params.set(String.valueOf(namesAndValues[i]), cli().mapper().valueToTree(value));
+			}
+			else if (value != null) {
+				throw new IllegalArgumentException("unsupported param type " + value.getClass().getName());
 			}
 		}
 		return params;

@@ -58,7 +58,6 @@ public class PyappCli implements Callable<Integer> {
 	boolean json;
 
 	@Spec
-	@SuppressWarnings("NullAway.Init")
 	CommandSpec spec;
 
 	private final Map<String, String> env;
