@@ -7,6 +7,7 @@ import dev.pyapp.server.appconfig.AppConfigurator;
 import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.ValidationResult;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.Problem;
 
 /**
  * {@code config.*}: an app's configuration (SPEC §6, §9). Values travel nested,
@@ -77,6 +78,13 @@ class ConfigRpc {
 		result.put("values", this.configurator.set(app, params.values()));
 		result.put("complete", this.configurator.isComplete(app));
 		return result;
+	}
+
+	private static Map<String, String> error(Problem problem) {
+		Map<String, String> error = new LinkedHashMap<>();
+		error.put("path", problem.path());
+		error.put("message", problem.message());
+		return error;
 	}
 
 	/**
