@@ -23,7 +23,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 class StandardWidgetTests {
 
-	private static final String SPEC = """
+	static final String SPEC = """
 			sections:
 			  - name: w
 			    fields:
