@@ -153,10 +153,20 @@ class _Shipper:
 class ShipHandler(logging.Handler):
     """Formats records in the calling thread and queues them for the shipper."""
 
-    def __init__(self, shipper):
+    def __init__(self, shipper, owner=None):
         super().__init__(logging.NOTSET)
-        self.shipper = shipper
+        self._shipper = shipper
+        self._owner = owner
         self._exception_formatter = logging.Formatter()
+
+    @property
+    def shipper(self):
+        # a second handler (gunicorn's) follows the first one's shipper, even after fork
+        return self._owner.shipper if self._owner is not None else self._shipper
+
+    @shipper.setter
+    def shipper(self, shipper):
+        self._shipper = shipper
 
     def createLock(self):
         # emit() only appends to a deque: no lock needed, so logging never waits here
@@ -238,11 +248,13 @@ def install(role="worker", level=None):
         shipper = _Shipper(address, os.environ.get("PYAPP_NAME"), os.environ.get("PYAPP_RELEASE"), role)
         handler = ShipHandler(shipper)
         root = logging.getLogger()
+        # gunicorn's error log gets its own handler (gunicorn stops it propagating);
+        # should it propagate anyway, the root handler leaves it to that one
+        handler.addFilter(lambda record: record.name != "gunicorn.error")
         root.addHandler(handler)
         root.setLevel(level or os.environ.get("PYAPP_LOG_LEVEL", "DEBUG"))
-        gunicorn_logger = logging.getLogger("gunicorn.error")
-        if handler not in gunicorn_logger.handlers:
-            gunicorn_logger.addHandler(handler)
+        gunicorn_handler = ShipHandler(shipper, owner=handler)
+        logging.getLogger("gunicorn.error").addHandler(gunicorn_handler)
         _handler = handler
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=_reinit_after_fork)
