@@ -119,6 +119,11 @@ class HostileArchiveTests {
 				new Case("no metadata.yaml",
 						(zip) -> new TestZip().file("metadata.yml", MINIMAL).file("src/hello/web.py", ""),
 						"metadata.yaml", "missing; every package needs a metadata.yaml at its root"),
+				new Case("the app in a folder",
+						(zip) -> new TestZip().file("guestbook/metadata.yaml", MINIMAL).file("guestbook/src/a.py", ""),
+						"metadata.yaml",
+						"missing; every package needs a metadata.yaml at its root (found "
+								+ "'guestbook/metadata.yaml': archive the folder's content, not the folder)"),
 				new Case("an invalid metadata.yaml", (zip) -> app(MINIMAL.replace("name: hello", "name: Hello")),
 						"metadata.yaml: name",
 						"expected a lowercase letter followed by at most 39 lowercase letters, digits or '-' "
