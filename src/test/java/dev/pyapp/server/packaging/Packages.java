@@ -74,8 +74,8 @@ final class Packages {
 			""";
 
 	/** What the spec reader stub returns for any valid spec. */
-	static final ConfigSpec SPEC = new ConfigSpec("yaml",
-			List.of(new ConfigSpec.Section("site", "Site", List.of(new ConfigSpec.Field("title", "text")))));
+	static final ConfigSpec SPEC = new ConfigSpecReader().read("configuration.yaml",
+			"sections:\n  - {name: site, label: Site, fields: [{name: title, widget: text}]}\n");
 
 	private Packages() {
 	}
