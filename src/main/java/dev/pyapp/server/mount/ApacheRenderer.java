@@ -44,6 +44,12 @@ class ApacheRenderer implements ConfigRenderer {
 			out.line("Group " + user);
 		}
 		out.line("ServerName localhost");
+		// the types come from AddType below, not from a file the install may lack
+		out.line("TypesConfig /dev/null");
+		if (model.hasTls()) {
+			out.line("SSLSessionCache \"shmcb:" + RenderSettings.path(settings.runDirectory())
+					+ "/ssl_scache(512000)\"");
+		}
 		out.line("ServerTokens Prod");
 		out.line("ServerSignature Off");
 		out.line("TraceEnable Off");

@@ -154,7 +154,6 @@ class LighttpdRenderer implements ConfigRenderer {
 						+ quote(location.directory() + (location.root() ? "/" : "")) + " )");
 				out.line(
 						"expire.url = ( \"\" => \"access plus " + settings.staticMaxAge().toSeconds() + " seconds\" )");
-				out.line("setenv.add-response-header = ( \"Cache-Control\" => \"public\" )");
 			}
 			out.outdent().line("}");
 			chained = true;

@@ -236,7 +236,11 @@ class ManagedInstance {
 
 	private boolean isOurs(long pid) {
 		String config = this.settings.config(this.kind).toString();
-		return this.shell.process(pid).map(ProcessInfo::commandLine).map((line) -> line.contains(config)).orElse(false);
+		// nginx rewrites its command line into one string ("nginx: master process ...")
+		return this.shell.process(pid)
+			.map(ProcessInfo::commandLine)
+			.map((line) -> String.join(" ", line).contains(config))
+			.orElse(false);
 	}
 
 	private Optional<Long> readPidFile() {
