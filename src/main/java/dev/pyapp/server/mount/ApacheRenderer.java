@@ -56,12 +56,6 @@ class ApacheRenderer implements ConfigRenderer {
 		out.line("KeepAlive On");
 		out.line("MaxKeepAliveRequests 10000");
 		out.line("KeepAliveTimeout 65");
-		out.line("StartServers " + settings.workers());
-		out.line("ServerLimit " + Math.max(settings.workers(), 4));
-		out.line("ThreadsPerChild 64");
-		out.line("MaxRequestWorkers " + (Math.max(settings.workers(), 4) * 64));
-		out.line("MinSpareThreads 64");
-		out.line("MaxSpareThreads " + (Math.max(settings.workers(), 4) * 64));
 		out.line("DocumentRoot \"" + RenderSettings.path(settings.empty()) + "\"");
 		out.line("DirectoryIndex index.html");
 		for (String[] type : MimeTypes.TYPES) {

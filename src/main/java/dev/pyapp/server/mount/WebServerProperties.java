@@ -25,8 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reloadCommand system web server: the argument vector that reloads it gracefully
  * @param user the user the managed instance's workers run as when it is started as root
  * (empty: root for nginx and lighttpd, {@code www-data} for Apache, which refuses root)
- * @param workers worker processes of the managed nginx (server processes at start for
- * Apache)
+ * @param workers worker processes of the managed nginx (Apache's event MPM keeps its
+ * defaults; lighttpd has one process)
  * @param accessLog whether the managed instance logs requests (buffered) to
  * {@code webserver/logs/}
  * @param staticMaxAge how long browsers may cache static files

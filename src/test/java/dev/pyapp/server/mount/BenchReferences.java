@@ -69,7 +69,6 @@ final class BenchReferences {
 					@USER@User www-data
 					@USER@Group www-data
 					ServerName localhost
-					TypesConfig /dev/null
 					KeepAlive On
 					MaxKeepAliveRequests 10000
 					Listen 127.0.0.1:@PORT@
