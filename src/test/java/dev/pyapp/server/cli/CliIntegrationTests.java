@@ -78,6 +78,20 @@ class CliIntegrationTests {
 	}
 
 	@Test
+	void virtualServersAndMountsAreListedEmpty() {
+		CliRun servers = pyapp("servers", "list");
+		assertThat(servers.err()).isEmpty();
+		assertThat(servers.exitCode()).isZero();
+		CliRun mounts = pyapp("mounts", "list");
+		assertThat(mounts.err()).isEmpty();
+		assertThat(mounts.exitCode()).isZero();
+		assertThat(mounts.out()).isEqualTo("no mounts\n");
+		CliRun removed = pyapp("mounts", "remove", "nope", "/x", "someapp");
+		assertThat(removed.exitCode()).isEqualTo(1);
+		assertThat(removed.err()).startsWith("error: ").doesNotContain("Invalid params");
+	}
+
+	@Test
 	void aWrongTokenIsRefused() {
 		CliRun run = pyapp("--token", "wrong", "info");
 		assertThat(run.exitCode()).isEqualTo(1);
