@@ -234,33 +234,76 @@ public class AppSupervisor implements DisposableBean {
 
 	/**
 	 * Makes a running candidate the live daemon: {@code run/app.sock} is switched to its
-	 * socket in one rename, so new connections reach it at once; the old daemon is
-	 * stopped after {@code pyapp.runtime.drain-delay} (gunicorn finishes its requests).
+	 * socket in one rename, so new connections reach it at once. The daemon that was live
+	 * keeps running until {@link #retire} (or {@link #revert}).
 	 * @param app the app
 	 * @param release the candidate's release
 	 * @return the status
+	 * @throws IllegalStateException if no candidate of that release runs
 	 */
 	public AppStatus promote(AppId app, String release) {
 		Supervised s = supervised(app);
-		Daemon old;
 		synchronized (s) {
 			Daemon candidate = s.candidate;
 			if (candidate == null || !candidate.release().equals(release)) {
 				throw new IllegalStateException(
 						"App [" + app + "] has no running candidate of release [" + release + "] to promote");
 			}
-			old = s.live;
+			if (s.retiring != null) {
+				throw new IllegalStateException(
+						"App [" + app + "] is still retiring release [" + s.retiring.release() + "]");
+			}
+			s.retiring = s.live;
 			s.candidate = null;
 			s.wanted = true;
 			cancelRestart(s);
 			s.policy.reset();
 			goLive(s, candidate);
+			return s.status;
+		}
+	}
+
+	/**
+	 * Stops the daemon a {@link #promote} replaced, after
+	 * {@code pyapp.runtime.drain-delay} (gunicorn finishes the requests in progress).
+	 * @param app the app
+	 */
+	public void retire(AppId app) {
+		Supervised s = supervised(app);
+		Daemon old;
+		synchronized (s) {
+			old = s.retiring;
+			s.retiring = null;
 		}
 		if (old != null) {
 			DaemonLauncher.pause(this.properties.drainDelay());
 			this.launcher.stop(old);
 		}
-		return s.status;
+	}
+
+	/**
+	 * Undoes a {@link #promote}: the replaced daemon, still running, becomes live again
+	 * and the promoted one is stopped.
+	 * @param app the app
+	 * @return whether there was a daemon to return to
+	 */
+	public boolean revert(AppId app) {
+		Supervised s = supervised(app);
+		Daemon promoted;
+		synchronized (s) {
+			Daemon old = s.retiring;
+			s.retiring = null;
+			if (old == null || !this.launcher.alive(old)) {
+				return false;
+			}
+			promoted = s.live;
+			goLive(s, old);
+		}
+		if (promoted != null) {
+			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.stop(promoted);
+		}
+		return true;
 	}
 
 	/**
@@ -288,8 +331,12 @@ public class AppSupervisor implements DisposableBean {
 	public void forget(AppId app) {
 		stop(app);
 		Supervised s = this.apps.remove(app.value());
-		if (s != null && s.candidate != null) {
-			this.launcher.stop(s.candidate);
+		if (s != null) {
+			for (Daemon daemon : new Daemon[] { s.candidate, s.retiring }) {
+				if (daemon != null) {
+					this.launcher.stop(daemon);
+				}
+			}
 		}
 		this.records.deleteById(app.value());
 	}
@@ -457,7 +504,7 @@ public class AppSupervisor implements DisposableBean {
 	private Set<Integer> portsInUse() {
 		Set<Integer> ports = new HashSet<>();
 		for (Supervised s : this.apps.values()) {
-			for (Daemon daemon : new Daemon[] { s.live, s.candidate }) {
+			for (Daemon daemon : new Daemon[] { s.live, s.candidate, s.retiring }) {
 				if (daemon != null && daemon.port() != null) {
 					ports.add(daemon.port());
 				}
@@ -516,6 +563,8 @@ public class AppSupervisor implements DisposableBean {
 		volatile @Nullable Daemon live;
 
 		volatile @Nullable Daemon candidate;
+
+		volatile @Nullable Daemon retiring;
 
 		volatile boolean wanted = true;
 
