@@ -139,8 +139,22 @@ public class AppContexts {
 
 	private static Path configFile(AppPaths paths, Path release) {
 		boolean ini = Files.isRegularFile(release.resolve("configuration.ini"))
-				|| Files.isRegularFile(paths.config().resolve("config.ini"));
+				|| Files.isRegularFile(paths.config().resolve("config.ini")) || yamlSpecWritesIni(release);
 		return paths.config().resolve(ini ? "config.ini" : "config.yaml");
+	}
+
+	private static boolean yamlSpecWritesIni(Path release) {
+		Path spec = release.resolve("configuration.yaml");
+		try {
+			// the spec was validated at install: a top-level "output: ini" is all that
+			// matters
+			return Files.isRegularFile(spec) && Files.readAllLines(spec)
+				.stream()
+				.anyMatch((line) -> line.matches("^output:\\s*[\"']?ini[\"']?\\s*(#.*)?$"));
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private String mongoHost() {

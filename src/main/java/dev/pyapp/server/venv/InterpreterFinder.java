@@ -108,7 +108,11 @@ class InterpreterFinder {
 
 	private List<PythonInterpreter> discover() {
 		Map<Path, PythonInterpreter> byExecutable = new LinkedHashMap<>();
+		Set<Path> probed = new java.util.HashSet<>();
 		for (Path candidate : candidates()) {
+			if (!probed.add(realPath(candidate))) {
+				continue;
+			}
 			PythonInterpreter interpreter = probe(candidate);
 			if (interpreter != null) {
 				byExecutable.putIfAbsent(interpreter.executable(), interpreter);
@@ -154,6 +158,15 @@ class InterpreterFinder {
 			}
 		}
 		return candidates;
+	}
+
+	private static Path realPath(Path candidate) {
+		try {
+			return candidate.toRealPath();
+		}
+		catch (IOException ex) {
+			return candidate.toAbsolutePath().normalize();
+		}
 	}
 
 	private @Nullable PythonInterpreter probe(Path candidate) {
