@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
  * Whether {@code server-packages/} holds what every app daemon needs: gunicorn and the
  * {@code pyapp_runtime} shim.
  *
- * @param state {@code provisioning}, {@code ready}, {@code failed} or {@code disabled}
+ * @param state {@code pending} (not needed yet), {@code provisioning}, {@code ready} or
+ * {@code failed}
  * @param gunicorn the installed gunicorn version, or {@code null}
  * @param message what went wrong, or {@code null}
  * @param log what pip printed when it failed, or {@code null}

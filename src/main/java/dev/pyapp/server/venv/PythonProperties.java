@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code pip} (the host's own pip configuration), {@code none} (offline) or an index URL
  * @param pipTimeout how long one pip run may take
  * @param provision whether gunicorn and the {@code pyapp_runtime} shim are installed into
- * {@code server-packages/} at startup
+ * {@code server-packages/} as soon as the server is up (false: when first needed)
  */
 @ConfigurationProperties("pyapp.python")
 record PythonProperties(@DefaultValue List<Path> interpreters, @DefaultValue("pip") String index,

@@ -63,7 +63,9 @@ class ServerPackages {
 
 	private final CompletableFuture<Provisioning> ready = new CompletableFuture<>();
 
-	private volatile Provisioning status = new Provisioning("provisioning", null, null, null);
+	private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+
+	private volatile Provisioning status = new Provisioning("pending", null, null, null);
 
 	ServerPackages(PyappHome home, NodeShell shell, PipRunner pip, InterpreterFinder interpreters,
 			PythonProperties properties) {
@@ -81,13 +83,18 @@ class ServerPackages {
 
 	@EventListener(ApplicationReadyEvent.class)
 	void onReady() {
-		if (!this.properties.provision()) {
-			complete(new Provisioning("disabled", null, "pyapp.python.provision is false", null));
-			return;
+		if (this.properties.provision()) {
+			ensureStarted();
 		}
-		Thread thread = new Thread(this::provision, "pyapp-provision");
-		thread.setDaemon(true);
-		thread.start();
+	}
+
+	private void ensureStarted() {
+		if (this.started.compareAndSet(false, true)) {
+			this.status = new Provisioning("provisioning", null, null, null);
+			Thread thread = new Thread(this::provision, "pyapp-provision");
+			thread.setDaemon(true);
+			thread.start();
+		}
 	}
 
 	Provisioning status() {
@@ -101,6 +108,7 @@ class ServerPackages {
 	 * @throws PyappException ({@code FAILED}) if gunicorn is not available
 	 */
 	Provisioning awaitReady(Duration timeout) {
+		ensureStarted();
 		Provisioning result;
 		try {
 			result = this.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -114,9 +122,6 @@ class ServerPackages {
 		}
 		catch (ExecutionException ex) {
 			throw PyappException.failed("provisioning server-packages failed: " + ex.getCause(), null);
-		}
-		if ("disabled".equals(result.state()) && gunicornVersion() != null) {
-			return result;
 		}
 		if (!result.ready()) {
 			throw PyappException.failed("gunicorn is not available in server-packages: " + result.message(),

@@ -258,7 +258,8 @@ class AppRuntimeIT {
 		return new SpringApplicationBuilder(PyappServerApplication.class).initializers(new SpecReaderStub())
 			.run("--pyapp.home=" + this.home, "--pyapp.storage.persistent=true", "--server.port=0",
 					"--pyapp.python.index=" + TestArchives.INDEX, "--pyapp.hooks.cron-seconds=*/5",
-					"--pyapp.runtime.restart-backoff=1s", "--pyapp.runtime.drain-delay=500ms");
+					"--pyapp.runtime.restart-backoff=1s", "--pyapp.runtime.drain-delay=500ms",
+					"--pyapp.python.provision=true");
 	}
 
 	private Path guestbookArchive(String version) throws Exception {
