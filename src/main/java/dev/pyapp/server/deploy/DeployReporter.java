@@ -56,8 +56,11 @@ final class DeployReporter {
 		this.step = step;
 		this.registry.progress(this.app, this.phase, step, message);
 		publish("INFO", message);
+		long start = System.nanoTime();
 		try {
-			return work.get();
+			T result = work.get();
+			publish("INFO", step + " done in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+			return result;
 		}
 		catch (PyappException ex) {
 			publish("ERROR", step + " failed: " + ex.getMessage());
