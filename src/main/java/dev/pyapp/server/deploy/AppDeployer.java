@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.pyapp.server.appconfig.ConfigChanged;
+import dev.pyapp.server.appconfig.ConfigMigration;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.HookRunner;
@@ -28,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -185,32 +189,71 @@ public class AppDeployer {
 	}
 
 	/**
-	 * Reacts to an app's configuration becoming complete or changing: runs a pending
-	 * {@code post-install} and starts the app, or reloads it gracefully when it runs.
+	 * Reacts to an app's configuration changing ({@code config.set}): a first release
+	 * waiting for its settings runs its {@code post-install} and starts; an upgrade
+	 * waiting for new settings continues; a running app reloads gracefully.
 	 * @param app the app
 	 */
-	public void configured(AppId app) {
-		Release live = this.registry.currentRelease(app).orElse(null);
-		if (live == null || !this.configuration.complete(app)) {
-			return;
-		}
-		Path pending = postInstallPending(app);
-		if (Files.exists(pending)) {
-			String hook = hook(app, live.releaseId(), "post-install");
-			if (hook != null) {
-				this.hooks.run(this.contexts.context(app, live.releaseId()), "post-install", hook, (line) -> {
-				});
-			}
-			deleteQuietly(pending);
-			this.supervisor.start(app);
-			return;
-		}
-		this.supervisor.reload(app);
+	@EventListener
+	void on(ConfigChanged event) {
+		configured(event.app());
 	}
 
 	/**
-	 * Whether an installed app waits for its configuration before it starts (SPEC §9
-	 * {@code needs-configuration}).
+	 * What {@link ConfigChanged} triggers, callable directly.
+	 * @param app the app
+	 * @throws dev.pyapp.server.core.PyappException ({@code FAILED}) if the continued
+	 * install or upgrade fails
+	 */
+	public void configured(AppId app) {
+		ReentrantLock lock = this.locks.computeIfAbsent(app.value(), (name) -> new ReentrantLock());
+		if (!lock.tryLock()) {
+			// a deploy is running: it reads the configuration itself
+			return;
+		}
+		try {
+			Release live = this.registry.currentRelease(app).orElse(null);
+			String pendingUpgrade = readMarker(upgradePending(app));
+			if (pendingUpgrade != null) {
+				resumeUpgrade(app, pendingUpgrade);
+				return;
+			}
+			if (live == null) {
+				return;
+			}
+			if (Files.exists(postInstallPending(app))) {
+				if (!this.configuration.complete(app)) {
+					return;
+				}
+				String hook = hook(app, live.releaseId(), "post-install");
+				if (hook != null) {
+					this.hooks.run(this.contexts.context(app, live.releaseId()), "post-install", hook, (line) -> {
+					});
+				}
+				deleteQuietly(postInstallPending(app));
+				this.supervisor.start(app);
+				return;
+			}
+			this.supervisor.reload(app);
+		}
+		finally {
+			this.registry.done(app);
+			lock.unlock();
+		}
+	}
+
+	/**
+	 * Whether an installed app waits for its configuration before it can start at all.
+	 * @param app the app
+	 * @return whether it does
+	 */
+	public boolean awaitsFirstConfiguration(AppId app) {
+		return Files.exists(postInstallPending(app));
+	}
+
+	/**
+	 * Whether a release of the app waits for settings: its first release before it can
+	 * start, or an upgrade before it can go live (the old release keeps running then).
 	 * @param app the app
 	 * @return whether it does
 	 */
@@ -227,9 +270,21 @@ public class AppDeployer {
 		DeployReporter report = new DeployReporter(this.registry, this.events, app,
 				upgrade ? "upgrading" : "installing", releaseId, upgrade ? "upgrade" : "install");
 		try {
+			supersedePendingUpgrade(app);
 			report.step("venv", "building the Python environment", () -> this.venvs.build(new VenvRequest(app,
 					prepared.directory(), manifest.python(), requirements(manifest), report.output())));
-			boolean configured = this.configuration.complete(app);
+			ConfigMigration migration = report.step("config", "migrating the configuration",
+					() -> this.configuration.prepare(app, prepared.directory()));
+			boolean configured = migration.complete();
+			if (!configured) {
+				report.warn("required settings without a value: " + String.join(", ", migration.missing()));
+			}
+			if (upgrade && !configured) {
+				writeMarker(upgradePending(app), releaseId);
+				report.info("release " + releaseId + " waits for its configuration (config.set); " + app
+						+ " keeps running " + prepared.previous().releaseId());
+				return prepared.release();
+			}
 			if (upgrade) {
 				String hook = manifest.hooks().get("pre-update");
 				if (hook != null) {
@@ -247,7 +302,7 @@ public class AppDeployer {
 			if (!upgrade && !configured) {
 				report.step("switch", "needs configuration: not starting", () -> {
 					this.installer.activate(app, releaseId);
-					touch(postInstallPending(app));
+					writeMarker(postInstallPending(app), releaseId);
 				});
 			}
 			else {
@@ -350,14 +405,63 @@ public class AppDeployer {
 		return lock;
 	}
 
+	private void resumeUpgrade(AppId app, String releaseId) {
+		Path directory = this.home.app(app).release(releaseId);
+		if (!this.configuration.prepare(app, directory).complete()) {
+			return;
+		}
+		deleteQuietly(upgradePending(app));
+		DeployReporter report = new DeployReporter(this.registry, this.events, app, "upgrading", releaseId, "upgrade");
+		try {
+			String hook = hook(app, releaseId, "pre-update");
+			if (hook != null) {
+				report.step("pre-update", "running the pre-update hook " + hook, () -> this.hooks
+					.run(this.contexts.context(app, releaseId), "pre-update", hook, report.output()));
+			}
+			goLive(app, releaseId, report, true);
+			this.installer.prune(app);
+		}
+		catch (RuntimeException ex) {
+			this.supervisor.discard(app, releaseId);
+			if (!releaseId.equals(this.registry.get(app).currentRelease())) {
+				this.installer.failed(app, releaseId, String.valueOf(ex.getMessage()));
+				AtomicFiles.deleteTree(directory);
+			}
+			throw ex;
+		}
+	}
+
+	private void supersedePendingUpgrade(AppId app) {
+		String pending = readMarker(upgradePending(app));
+		if (pending != null) {
+			deleteQuietly(upgradePending(app));
+			this.configuration.cancel(app);
+			this.installer.failed(app, pending, "superseded by a newer release before it was configured");
+			AtomicFiles.deleteTree(this.home.app(app).release(pending));
+		}
+	}
+
 	private Path postInstallPending(AppId app) {
 		return this.home.app(app).config().resolve(".post-install-pending");
 	}
 
-	private static void touch(Path file) {
+	private Path upgradePending(AppId app) {
+		return this.home.app(app).config().resolve(".upgrade-pending");
+	}
+
+	private static @Nullable String readMarker(Path file) {
+		try {
+			return Files.isRegularFile(file) ? Files.readString(file).trim() : null;
+		}
+		catch (java.io.IOException ex) {
+			return null;
+		}
+	}
+
+	private static void writeMarker(Path file, String content) {
 		try {
 			Files.createDirectories(file.getParent());
-			Files.writeString(file, "");
+			Files.writeString(file, content);
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException("Cannot write " + file, ex);

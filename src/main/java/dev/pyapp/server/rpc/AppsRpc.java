@@ -111,7 +111,7 @@ class AppsRpc {
 	Map<String, Object> start(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		if (this.deployer.needsConfiguration(app)) {
+		if (this.deployer.awaitsFirstConfiguration(app)) {
 			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
 		}
 		return process(this.supervisor.start(app));
@@ -128,7 +128,7 @@ class AppsRpc {
 	Map<String, Object> restart(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		if (this.deployer.needsConfiguration(app)) {
+		if (this.deployer.awaitsFirstConfiguration(app)) {
 			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
 		}
 		return process(this.supervisor.restart(app));

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.mongodb.ConnectionString;
+import dev.pyapp.server.appconfig.AppConfigurator;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.PyappException;
@@ -44,10 +45,13 @@ public class AppContexts {
 
 	private final ObjectProvider<MongoConnectionDetails> mongo;
 
+	private final AppConfigurator configurator;
+
 	private final Map<Path, AppManifest> manifests = new ConcurrentHashMap<>();
 
 	AppContexts(PyappHome home, AppRegistry registry, PackageReader reader,
-			ObjectProvider<MongoConnectionDetails> mongo) {
+			ObjectProvider<MongoConnectionDetails> mongo, AppConfigurator configurator) {
+		this.configurator = configurator;
 		this.home = home;
 		this.registry = registry;
 		this.reader = reader;
@@ -121,7 +125,7 @@ public class AppContexts {
 		env.put("PYAPP_NAME", app.value());
 		env.put("PYAPP_VERSION", manifest.version());
 		env.put("PYAPP_RELEASE", releaseId);
-		env.put("PYAPP_CONFIG_FILE", configFile(paths, release).toString());
+		env.put("PYAPP_CONFIG_FILE", this.configurator.configFile(app, release).toString());
 		env.put("PYAPP_TMP_PATH", directory(paths.tmp()).toString());
 		env.put("PYAPP_DATA_PATH", directory(paths.data()).toString());
 		env.put("PYAPP_LOG_SOCKET", this.home.run().resolve("logs.sock").toString());
@@ -135,26 +139,6 @@ public class AppContexts {
 			env.put("PYAPP_DATABASE_" + variablePart(database.name()) + "_URL", url);
 		}
 		return env;
-	}
-
-	private static Path configFile(AppPaths paths, Path release) {
-		boolean ini = Files.isRegularFile(release.resolve("configuration.ini"))
-				|| Files.isRegularFile(paths.config().resolve("config.ini")) || yamlSpecWritesIni(release);
-		return paths.config().resolve(ini ? "config.ini" : "config.yaml");
-	}
-
-	private static boolean yamlSpecWritesIni(Path release) {
-		Path spec = release.resolve("configuration.yaml");
-		try {
-			// the spec was validated at install: a top-level "output: ini" is all that
-			// matters
-			return Files.isRegularFile(spec) && Files.readAllLines(spec)
-				.stream()
-				.anyMatch((line) -> line.matches("^output:\\s*[\"']?ini[\"']?\\s*(#.*)?$"));
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	private String mongoHost() {

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import dev.pyapp.server.PyappServerApplication;
+import dev.pyapp.server.appconfig.AppConfigurator;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.ErrorKind;
@@ -161,6 +163,26 @@ class AppRuntimeIT {
 
 	@Test
 	@Order(5)
+	void anAppWithoutItsRequiredSettingsWaitsForThemBeforePostInstallAndStart() throws Exception {
+		AppId app = AppId.of("confapp");
+		deployer().install(InstallRequest.archive(TestArchives.confApp(this.fixtures), "confapp.pyapp"));
+
+		assertThat(deployer().needsConfiguration(app)).isTrue();
+		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.STOPPED);
+		assertThat(this.home.resolve("apps/confapp/data/installed")).doesNotExist();
+
+		bean(AppConfigurator.class).set(app, Map.of("site", Map.of("title", "Hello PyApp")));
+
+		assertThat(deployer().needsConfiguration(app)).isFalse();
+		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(this.home.resolve("apps/confapp/data/installed")).content().contains("Hello PyApp");
+		assertThat(HttpProbe.get(this.home.resolve("apps/confapp/run/app.sock"), "/").body()).contains("Hello PyApp");
+		deployer().remove(app, false);
+		assertThat(this.home.resolve("apps/confapp")).doesNotExist();
+	}
+
+	@Test
+	@Order(5)
 	void restartsADaemonKilledWithSigkill() throws Exception {
 		long pid = supervisor().status(GUESTBOOK).pid();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -255,11 +277,10 @@ class AppRuntimeIT {
 
 	private ConfigurableApplicationContext startContext() {
 		// arguments, not default properties: they must win over application.yml
-		return new SpringApplicationBuilder(PyappServerApplication.class).initializers(new SpecReaderStub())
-			.run("--pyapp.home=" + this.home, "--pyapp.storage.persistent=true", "--server.port=0",
-					"--pyapp.python.index=" + TestArchives.INDEX, "--pyapp.hooks.cron-seconds=*/5",
-					"--pyapp.runtime.restart-backoff=1s", "--pyapp.runtime.drain-delay=500ms",
-					"--pyapp.python.provision=true");
+		return new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
+				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=" + TestArchives.INDEX,
+				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=1s",
+				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true");
 	}
 
 	private Path guestbookArchive(String version) throws Exception {

@@ -38,10 +38,9 @@ public final class RuntimeBench {
 		int runs = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
 		Path home = Files.createTempDirectory(Path.of("/tmp"), "pb");
 		Path fixtures = Files.createTempDirectory("pyapp-bench");
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(PyappServerApplication.class)
-			.initializers(new SpecReaderStub())
-			.run("--pyapp.home=" + home, "--pyapp.storage.persistent=false", "--server.port=0",
-					"--pyapp.python.index=" + TestArchives.INDEX, "--logging.level.root=warn");
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(PyappServerApplication.class).run(
+				"--pyapp.home=" + home, "--pyapp.storage.persistent=false", "--server.port=0",
+				"--pyapp.python.index=" + TestArchives.INDEX, "--logging.level.root=warn");
 		try {
 			context.getBean(VenvBuilder.class).awaitProvisioning(java.time.Duration.ofMinutes(5));
 			AppDeployer deployer = context.getBean(AppDeployer.class);

@@ -66,7 +66,38 @@ final class TestArchives {
 				entries.put("deps/" + wheel.getFileName(), Files.readAllBytes(wheel));
 			}
 		}
-		Path archive = dir.resolve("depsapp-" + version + "-" + healthStatus + ".pyapp");
+		return zip(dir.resolve("depsapp-" + version + "-" + healthStatus + ".pyapp"), entries);
+	}
+
+	/**
+	 * An app with a required setting and a post-install hook that records it ran.
+	 * @param dir where to build
+	 * @return the archive
+	 */
+	static Path confApp(Path dir) throws IOException {
+		Map<String, byte[]> entries = new TreeMap<>();
+		entries.put("metadata.yaml",
+				String
+					.join("\n", "format: 1", "name: confapp", "version: 1.0.0", "entry:", "  wsgi: confapp:application",
+							"hooks:", "  post-install: confapp:post_install", "")
+					.getBytes());
+		entries.put("configuration.yaml",
+				String
+					.join("\n", "format: 1", "sections:", "  - name: site", "    label: Site", "    fields:",
+							"      - name: title", "        widget: text", "        required: true", "")
+					.getBytes());
+		entries.put("src/confapp.py",
+				String.join("\n", "import os", "", "", "def post_install():",
+						"    with open(os.path.join(os.environ['PYAPP_DATA_PATH'], 'installed'), 'w') as f:",
+						"        f.write(open(os.environ['PYAPP_CONFIG_FILE']).read())", "", "",
+						"def application(environ, start_response):",
+						"    data = open(os.environ['PYAPP_CONFIG_FILE'], 'rb').read()",
+						"    start_response('200 OK', [('Content-Length', str(len(data)))])", "    return [data]", "")
+					.getBytes());
+		return zip(dir.resolve("confapp.pyapp"), entries);
+	}
+
+	private static Path zip(Path archive, Map<String, byte[]> entries) throws IOException {
 		try (OutputStream file = Files.newOutputStream(archive); ZipOutputStream zip = new ZipOutputStream(file)) {
 			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
 				zip.putNextEntry(new ZipEntry(entry.getKey()));
