@@ -7,6 +7,8 @@ import java.util.Map;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
+import dev.pyapp.server.deploy.GitDeployer;
+import dev.pyapp.server.deploy.GitSourceRequest;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.install.InstallRequest;
@@ -26,10 +28,13 @@ class AppsRpc {
 
 	private final ArchiveStore archives;
 
-	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives) {
+	private final GitDeployer git;
+
+	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, GitDeployer git) {
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
+		this.git = git;
 	}
 
 	@RpcMethod("apps.list")
@@ -48,11 +53,22 @@ class AppsRpc {
 		if (progress != null) {
 			result.put("progress", Map.of("step", progress.step(), "message", progress.message()));
 		}
+		// git route: a revision recorded but not deployed (updates.auto: false)
+		result.put("update_available",
+				this.git.availableUpdate(app)
+					.map((update) -> Map.of("commit", update.commit(), "ref", update.ref(), "detected",
+							update.detected().toString()))
+					.orElse(null));
 		return result;
 	}
 
 	@RpcMethod("apps.install")
 	Map<String, Object> install(InstallParams params) {
+		if (params.git() != null && params.archive() == null) {
+			// git route: clone, select the revision per strategy, install (GitDeployer)
+			Release live = this.git.install(GitSourceRequest.fromParams(params.git()));
+			return get(new AppParams(live.app()));
+		}
 		if (params.archive() == null) {
 			throw PyappException.invalid("nothing to install", List
 				.of(new dev.pyapp.server.core.Problem("archive", "give an archive id from POST /api/archives")));
