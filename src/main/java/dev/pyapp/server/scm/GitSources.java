@@ -49,6 +49,9 @@ public class GitSources {
 
 	private static final Pattern MIRROR_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$|^incoming-[0-9a-f]{32}$");
 
+	private static final String SSH_UNSUPPORTED = "SSH URLs need JGit's SSH transport "
+			+ "(org.eclipse.jgit.ssh.apache), which this server does not include; use the HTTPS URL with a token";
+
 	private static final List<String> SCHEMES = List.of("https", "http", "file");
 
 	private final PyappHome home;
@@ -73,12 +76,16 @@ public class GitSources {
 			problems.add(new Problem(path, "a repository URL is required"));
 			return problems;
 		}
+		if (url.matches("^[A-Za-z0-9._-]+@[^:/]+:.*")) {
+			// scp-like syntax: user@host:path
+			problems.add(new Problem(path, SSH_UNSUPPORTED));
+			return problems;
+		}
 		try {
 			URI uri = new URI(url);
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			if (scheme.equals("ssh") || scheme.startsWith("git+") || (uri.getScheme() == null && url.contains("@"))) {
-				problems.add(new Problem(path, "SSH URLs need JGit's SSH transport (org.eclipse.jgit.ssh.apache), "
-						+ "which this server does not include; use the HTTPS URL with a token"));
+			if (scheme.equals("ssh") || scheme.startsWith("git+ssh") || scheme.startsWith("ssh+")) {
+				problems.add(new Problem(path, SSH_UNSUPPORTED));
 			}
 			else if (!SCHEMES.contains(scheme)) {
 				problems.add(new Problem(path, "'" + url + "' is not an https://, http:// or file:// URL"));
