@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.Pep440Version;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -53,7 +54,7 @@ final class RevisionSelector {
 				if (!ref.startsWith(Constants.R_TAGS)) {
 					return false;
 				}
-				TagVersion version = tagVersion(ref.substring(Constants.R_TAGS.length()), source);
+				Pep440Version version = tagVersion(ref.substring(Constants.R_TAGS.length()), source);
 				return version != null && (source.prereleases() || !version.isPrerelease());
 			default:
 				try {
@@ -92,9 +93,9 @@ final class RevisionSelector {
 
 	private GitRevision latestTag() throws IOException {
 		Ref best = null;
-		TagVersion bestVersion = null;
+		Pep440Version bestVersion = null;
 		for (Ref tag : this.repository.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
-			TagVersion version = tagVersion(tag.getName().substring(Constants.R_TAGS.length()), this.source);
+			Pep440Version version = tagVersion(tag.getName().substring(Constants.R_TAGS.length()), this.source);
 			if (version == null || (version.isPrerelease() && !this.source.prereleases())) {
 				continue;
 			}
@@ -125,15 +126,17 @@ final class RevisionSelector {
 	 * The version a tag names, if it matches the source's pattern: the text after the
 	 * pattern's literal prefix ({@code v1.2.0} for {@code v*} gives {@code 1.2.0}).
 	 */
-	static @Nullable TagVersion tagVersion(String tag, GitSource source) {
+	static @Nullable Pep440Version tagVersion(String tag, GitSource source) {
 		String pattern = (source.tagPattern() != null) ? source.tagPattern() : "*";
 		if (!glob(pattern).matcher(tag).matches()) {
 			return null;
 		}
 		int wildcard = indexOfWildcard(pattern);
 		String rest = tag.substring(Math.min(wildcard, tag.length()));
-		TagVersion version = TagVersion.parse(rest);
-		return (version != null) ? version : TagVersion.parse(tag);
+		if (Pep440Version.isValid(rest)) {
+			return Pep440Version.parse(rest);
+		}
+		return Pep440Version.isValid(tag) ? Pep440Version.parse(tag) : null;
 	}
 
 	static Pattern glob(String glob) {
