@@ -82,7 +82,7 @@ class GitUpdateTrigger implements DisposableBean {
 			return;
 		}
 		GitSource source = this.git.source(push.app());
-		if (!this.sources.follows(push.app(), source, push.ref())) {
+		if (!follows(push, source)) {
 			this.git.record(push.app(), this.git.availableUpdate(push.app()).orElse(null),
 					"push to " + push.ref() + " ignored: " + source.strategy().value() + " does not follow it");
 			logger.info("Push to {} for {} ignored: {} does not follow it", push.ref(), push.app(),
@@ -90,6 +90,17 @@ class GitUpdateTrigger implements DisposableBean {
 			return;
 		}
 		submit(push.app(), "push to " + push.ref() + " (delivery " + push.delivery() + ")");
+	}
+
+	private boolean follows(PushReceived push, GitSource source) {
+		try {
+			return this.sources.follows(push.app(), source, push.ref());
+		}
+		catch (RuntimeException ex) {
+			// an unreadable mirror is cloned again by the update; let the fetch decide
+			logger.warn("Cannot tell whether {} follows {}: {}", push.app(), push.ref(), ex.toString());
+			return true;
+		}
 	}
 
 	@EventListener

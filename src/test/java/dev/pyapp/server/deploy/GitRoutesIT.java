@@ -210,6 +210,18 @@ class GitRoutesIT {
 	}
 
 	@Test
+	void pollingPicksUpANewCommitWithoutAHook() throws Exception {
+		try (GitFixture origin = new GitFixture(this.repos)) {
+			origin.commit(GitFixture.app("polled", "1.0"), "first");
+			this.rpc.result("apps.install", Map.of("git", Map.of("url", origin.url(), "poll_interval", "10s")));
+
+			origin.commit(GitFixture.app("polled", "1.1"), "second");
+
+			await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(version("polled")).isEqualTo("1.1"));
+		}
+	}
+
+	@Test
 	void repositoryWithoutMetadataIsAClearError() throws Exception {
 		try (GitFixture origin = new GitFixture(this.repos)) {
 			origin.commit(Map.of("README.md", "just a readme\n", "src/app.py", "x = 1\n"), "not an app");
