@@ -61,6 +61,8 @@ class DropFolderIT {
 
 	private RpcTestClient rpc;
 
+	private static RpcTestClient client;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("pyapp.home", home::toString);
@@ -70,6 +72,7 @@ class DropFolderIT {
 	@BeforeEach
 	void setUp() {
 		this.rpc = new RpcTestClient(this.port, home, this.json);
+		client = this.rpc;
 	}
 
 	@AfterEach
@@ -82,7 +85,11 @@ class DropFolderIT {
 	}
 
 	@AfterAll
-	static void deleteHome() {
+	static void deleteHome() throws Exception {
+		// nothing of an app may be left for the server to write to
+		for (JsonNode app : client.result("apps.list", Map.of())) {
+			client.result("apps.remove", Map.of("name", app.get("name").stringValue()));
+		}
 		deleteTree(home);
 	}
 
@@ -107,7 +114,7 @@ class DropFolderIT {
 			}
 			if (offset + piece < archive.length) {
 				await().during(Duration.ofMillis(500))
-					.atMost(Duration.ofSeconds(2))
+					.atMost(Duration.ofSeconds(10))
 					.until(() -> this.rpc.call("apps.get", Map.of("name", "slow")).has("error"));
 			}
 		}
@@ -153,8 +160,12 @@ class DropFolderIT {
 		}
 	}
 
+	/** Deletes a test's home, again if a server thread wrote into it meanwhile. */
 	static void deleteTree(Path path) {
-		AtomicFiles.deleteTree(path);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+			AtomicFiles.deleteTree(path);
+			assertThat(path).doesNotExist();
+		});
 	}
 
 }

@@ -73,7 +73,7 @@ class GitRoutesIT {
 	}
 
 	@AfterAll
-	static void deleteHome() {
+	static void deleteHome() throws Exception {
 		DropFolderIT.deleteTree(home);
 	}
 
@@ -157,7 +157,7 @@ class GitRoutesIT {
 			assertThat(forged.statusCode()).isEqualTo(401);
 			assertThat(sha1Only.statusCode()).isEqualTo(401);
 			assertThat(unsigned.statusCode()).isEqualTo(401);
-			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				assertThat(version("hooked")).isEqualTo("1.0");
 				assertThat(this.rpc.result("apps.get", Map.of("name", "hooked")).get("releases")).hasSize(1);
 			});
@@ -174,7 +174,7 @@ class GitRoutesIT {
 			assertThat(RpcTestClient.post(url, featureBody, github("sha256=" + hmac(secret, featureBody), "d-5"))
 				.statusCode()).isEqualTo(202);
 			await().during(Duration.ofSeconds(1))
-				.atMost(Duration.ofSeconds(3))
+				.atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(version("hooked")).isEqualTo("1.1"));
 
 			this.rpc.result("hooks.remove", Map.of("id", hook.get("id").stringValue()));
