@@ -123,6 +123,9 @@ class DropFolderWatcher implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
+		// the first look-up of live releases loads the registry's code paths; do it now
+		// rather than when the first file is waiting
+		executor.execute(guarded(() -> this.handler.liveReleaseWithChecksum("")));
 		executor.scheduleWithFixedDelay(guarded(this::rescan), 0, this.properties.rescan().toMillis(),
 				TimeUnit.MILLISECONDS);
 		executor.scheduleWithFixedDelay(guarded(this::checkPending), this.properties.tick().toMillis(),
