@@ -1,7 +1,6 @@
 package dev.pyapp.server.deploy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
@@ -15,14 +14,10 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +28,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 
-import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,6 +66,8 @@ class DropFolderWatcher implements SmartLifecycle {
 
 	private final DropResultFiles resultFiles;
 
+	private final DropProcessor processor;
+
 	private final Map<Path, Observation> pending = new ConcurrentHashMap<>();
 
 	private final Map<Path, Fingerprint> rejected = new ConcurrentHashMap<>();
@@ -96,6 +92,7 @@ class DropFolderWatcher implements SmartLifecycle {
 		this.properties = properties;
 		this.clock = clock;
 		this.resultFiles = new DropResultFiles(this.dropbox.resolve(".done"), this.dropbox.resolve(".failed"));
+		this.processor = new DropProcessor(handler, this.resultFiles, clock);
 	}
 
 	@Override
@@ -271,55 +268,11 @@ class DropFolderWatcher implements SmartLifecycle {
 	}
 
 	private void install(Path working, String name, Instant completed, Instant pickedUp) {
-		String checksum = null;
-		Instant started = null;
-		DropResult.Outcome outcome;
-		String summary;
-		List<String> errors = new ArrayList<>();
-		String log = null;
-		try {
-			checksum = sha256(working);
-			String live = this.handler.liveReleaseWithChecksum(checksum);
-			if (live != null) {
-				outcome = DropResult.Outcome.UNCHANGED;
-				summary = "already installed: the same file is the live release " + live;
-			}
-			else if (!readableZip(working)) {
-				outcome = DropResult.Outcome.FAILED;
-				summary = "not a zip archive";
-				errors.add(name + ": not a zip archive (.pyapp or .zip): its central directory cannot be read");
-			}
-			else {
-				started = this.clock.instant();
-				summary = "installed " + this.handler.install(working, name);
-				outcome = DropResult.Outcome.INSTALLED;
-			}
-		}
-		catch (PyappException ex) {
-			outcome = DropResult.Outcome.FAILED;
-			summary = String.valueOf(ex.getMessage());
-			ex.getProblems().forEach((problem) -> errors.add(problem.toString()));
-			if (errors.isEmpty()) {
-				errors.add(summary);
-			}
-			log = ex.getLog();
-		}
-		catch (RuntimeException ex) {
-			outcome = DropResult.Outcome.FAILED;
-			summary = "the install failed";
-			errors.add(ex.toString());
-			logger.error("Installing {} from the drop folder failed", name, ex);
-		}
-		Path movedTo = this.resultFiles.finish(working, name, outcome != DropResult.Outcome.FAILED);
-		DropResult result = new DropResult(name, checksum, outcome, summary, List.copyOf(errors), log, completed,
-				pickedUp, started, this.clock.instant(), movedTo);
-		this.resultFiles.writeResult(movedTo, result);
+		DropResult result = this.processor.process(working, name, completed, pickedUp);
 		this.results.add(result);
 		while (this.results.size() > RESULTS_KEPT) {
 			this.results.remove(0);
 		}
-		logger.info("Drop folder: {} {} ({}; picked up {} ms after it was complete)", name, outcome.value, summary,
-				result.latency().toMillis());
 	}
 
 	// a stop during an install leaves the file in .work/: take it again
@@ -344,19 +297,6 @@ class DropFolderWatcher implements SmartLifecycle {
 		}
 		catch (IOException ex) {
 			return false;
-		}
-	}
-
-	private static String sha256(Path file) {
-		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-			in.transferTo(java.io.OutputStream.nullOutputStream());
-			return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + file, ex);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package dev.pyapp.server.scm;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -58,9 +56,12 @@ public class GitSources {
 
 	private final ScmProperties properties;
 
+	private final CredentialStore credentials;
+
 	GitSources(PyappHome home, ScmProperties properties) {
 		this.home = home;
 		this.properties = properties;
+		this.credentials = new CredentialStore(home);
 	}
 
 	/**
@@ -123,7 +124,7 @@ public class GitSources {
 	 */
 	public GitMirror fetch(AppId app, GitSource source) {
 		GitMirror mirror = new GitMirror(app.value());
-		GitCredentials credentials = credentials(app);
+		GitCredentials credentials = this.credentials.find(app);
 		Path dir = directory(mirror);
 		if (!Files.isDirectory(dir)) {
 			cloneInto(mirror, source.url(), credentials);
@@ -233,7 +234,7 @@ public class GitSources {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot keep the mirror of " + app, ex);
 		}
-		saveCredentials(app, credentials);
+		this.credentials.save(app, credentials);
 	}
 
 	/**
@@ -243,7 +244,7 @@ public class GitSources {
 	public void delete(GitMirror mirror) {
 		AtomicFiles.deleteTree(directory(mirror));
 		if (!mirror.name().startsWith("incoming-")) {
-			AtomicFiles.deleteTree(credentialsFile(mirror.name()));
+			this.credentials.delete(mirror.name());
 		}
 	}
 
@@ -253,7 +254,7 @@ public class GitSources {
 	 * @return whether it does
 	 */
 	public boolean hasCredentials(AppId app) {
-		return Files.isRegularFile(credentialsFile(app.value()));
+		return this.credentials.exists(app);
 	}
 
 	private void cloneInto(GitMirror mirror, String url, @Nullable GitCredentials credentials) {
@@ -309,45 +310,6 @@ public class GitSources {
 			throw PyappException.invalid("invalid mirror", List.of(new Problem("mirror", mirror.name())));
 		}
 		return this.home.resolve("git", mirror.name() + ".git");
-	}
-
-	private Path credentialsFile(String name) {
-		return this.home.resolve("git", name + ".credentials");
-	}
-
-	private void saveCredentials(AppId app, @Nullable GitCredentials credentials) {
-		Path file = credentialsFile(app.value());
-		if (credentials == null) {
-			AtomicFiles.deleteTree(file);
-			return;
-		}
-		Properties values = new Properties();
-		values.setProperty("username", credentials.username());
-		values.setProperty("token", credentials.token());
-		StringWriter text = new StringWriter();
-		try {
-			values.store(text, null);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		AtomicFiles.write(file, text.toString(), AtomicFiles.OWNER_ONLY);
-	}
-
-	private @Nullable GitCredentials credentials(AppId app) {
-		Path file = credentialsFile(app.value());
-		if (!Files.isRegularFile(file)) {
-			return null;
-		}
-		Properties values = new Properties();
-		try (var in = Files.newBufferedReader(file)) {
-			values.load(in);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the token of " + app, ex);
-		}
-		return new GitCredentials(values.getProperty("username", GitCredentials.DEFAULT_USERNAME),
-				values.getProperty("token", ""));
 	}
 
 }
