@@ -1,12 +1,14 @@
 package dev.pyapp.server.deploy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -17,13 +19,18 @@ import org.springframework.stereotype.Component;
 @Component
 class ArchiveDropHandler implements DropHandler {
 
+	private static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(10);
+
 	private final AppDeployer deployer;
 
 	private final AppRegistry registry;
 
-	ArchiveDropHandler(AppDeployer deployer, AppRegistry registry) {
+	private final VenvBuilder venvs;
+
+	ArchiveDropHandler(AppDeployer deployer, AppRegistry registry, VenvBuilder venvs) {
 		this.deployer = deployer;
 		this.registry = registry;
+		this.venvs = venvs;
 	}
 
 	@Override
@@ -39,6 +46,9 @@ class ArchiveDropHandler implements DropHandler {
 
 	@Override
 	public String install(Path file, String origin) {
+		// files dropped while the server was down are taken at once at start, before
+		// gunicorn may be in server-packages/
+		this.venvs.awaitProvisioning(PROVISIONING_TIMEOUT);
 		return describe(this.deployer.install(InstallRequest.archive(file, origin)));
 	}
 

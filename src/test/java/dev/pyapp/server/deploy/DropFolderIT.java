@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import dev.pyapp.server.venv.VenvBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,6 +60,9 @@ class DropFolderIT {
 	@Autowired
 	private JsonMapper json;
 
+	@Autowired
+	private VenvBuilder venvs;
+
 	private RpcTestClient rpc;
 
 	private static RpcTestClient client;
@@ -67,10 +71,13 @@ class DropFolderIT {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
+		registry.add("pyapp.python.index", () -> "file:///opt/pypi/simple");
 	}
 
 	@BeforeEach
 	void setUp() {
+		// gunicorn goes into server-packages once, at start
+		this.venvs.awaitProvisioning(Duration.ofMinutes(3));
 		this.rpc = new RpcTestClient(this.port, home, this.json);
 		client = this.rpc;
 	}

@@ -188,7 +188,10 @@ class DropFolderWatcherTests {
 			zip.write(("format: 1\nname: " + name + "\nversion: " + version + "\nentry:\n  wsgi: hello:application\n")
 				.getBytes(StandardCharsets.UTF_8));
 			zip.putNextEntry(new ZipEntry("src/hello.py"));
-			zip.write("application = None\n".getBytes(StandardCharsets.UTF_8));
+			zip.write(("def application(environ, start_response):\n"
+					+ "    start_response('200 OK', [('Content-Type', 'text/plain')])\n" + "    return [b'" + name
+					+ "']\n")
+				.getBytes(StandardCharsets.UTF_8));
 			if (padding > 0) {
 				byte[] noise = new byte[padding];
 				new Random(42).nextBytes(noise);

@@ -14,6 +14,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.pyapp.server.scm.GitFixture;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,9 @@ class GitRoutesIT {
 	@Autowired
 	private JsonMapper json;
 
+	@Autowired
+	private VenvBuilder venvs;
+
 	private RpcTestClient rpc;
 
 	private Path repos;
@@ -57,10 +61,13 @@ class GitRoutesIT {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
+		registry.add("pyapp.python.index", () -> "file:///opt/pypi/simple");
 	}
 
 	@BeforeEach
 	void setUp() throws Exception {
+		// gunicorn goes into server-packages once, at start
+		this.venvs.awaitProvisioning(Duration.ofMinutes(3));
 		this.rpc = new RpcTestClient(this.port, home, this.json);
 		this.repos = Files.createTempDirectory(Path.of("/tmp"), "pg");
 	}
@@ -68,7 +75,9 @@ class GitRoutesIT {
 	@AfterEach
 	void removeApps() throws Exception {
 		for (JsonNode app : this.rpc.result("apps.list", Map.of())) {
-			this.rpc.result("apps.remove", Map.of("name", app.get("name").stringValue()));
+			// an update a hook or the poller started may still be running
+			await().atMost(Duration.ofSeconds(120))
+				.untilAsserted(() -> this.rpc.result("apps.remove", Map.of("name", app.get("name").stringValue())));
 		}
 	}
 
