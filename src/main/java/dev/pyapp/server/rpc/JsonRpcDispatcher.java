@@ -127,6 +127,11 @@ class JsonRpcDispatcher {
 		if (params == null) {
 			named = JsonNodeFactory.instance.objectNode();
 		}
+		else if (params.isArray() && components.length == 1 && components[0].getType() == List.class) {
+			// a record of one list takes a positional array whole: sum([1, 2, 4])
+			named = JsonNodeFactory.instance.objectNode();
+			named.set(jsonName(components[0]), params);
+		}
 		else if (params.isArray()) {
 			if (params.size() > components.length) {
 				throw RpcError.invalidParams(

@@ -1,0 +1,92 @@
+package dev.pyapp.server.install;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What the app registry must do on every MongoDB it runs on: the embedded
+ * mongo-java-server and a real MongoDB.
+ */
+abstract class AppRegistryContractTests {
+
+	private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
+
+	@Autowired
+	private AppRegistry registry;
+
+	@AfterEach
+	void forget() {
+		this.registry.list().forEach((app) -> this.registry.delete(AppId.of(app.name())));
+	}
+
+	@Test
+	void keepsAnAppWithItsSourceAndEnvironment() {
+		this.registry.save(guestbook());
+		InstalledApp found = this.registry.get(AppId.of("guestbook"));
+		assertThat(found.source()).isEqualTo(AppSource.archive());
+		assertThat(found.env()).containsEntry("GREETING", "hello");
+		assertThat(found.created()).isEqualTo(T0);
+	}
+
+	@Test
+	void listsAppsByName() {
+		this.registry.save(app("zeta"));
+		this.registry.save(app("alpha"));
+		assertThat(this.registry.list()).extracting(InstalledApp::name).containsExactly("alpha", "zeta");
+	}
+
+	@Test
+	void reportsAMissingAppAsNotFound() {
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.registry.get(AppId.of("nope")))
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(ErrorKind.NOT_FOUND));
+	}
+
+	@Test
+	void listsReleasesNewestFirstAndKnowsTheCurrentOne() {
+		this.registry.save(guestbook());
+		this.registry.save(release("1.0.0", T0, ReleaseState.RETIRED));
+		this.registry.save(release("1.1.0", T0.plus(1, ChronoUnit.HOURS), ReleaseState.LIVE));
+		this.registry.save(this.registry.get(AppId.of("guestbook")).withCurrentRelease("1.1.0-x", T0));
+		assertThat(this.registry.releases(AppId.of("guestbook"))).extracting(Release::version)
+			.containsExactly("1.1.0", "1.0.0");
+		assertThat(this.registry.currentRelease(AppId.of("guestbook"))).get()
+			.extracting(Release::version)
+			.isEqualTo("1.1.0");
+	}
+
+	@Test
+	void deletingAnAppDeletesItsReleases() {
+		this.registry.save(guestbook());
+		this.registry.save(release("1.0.0", T0, ReleaseState.LIVE));
+		this.registry.delete(AppId.of("guestbook"));
+		assertThat(this.registry.find(AppId.of("guestbook"))).isEmpty();
+		assertThat(this.registry.releases(AppId.of("guestbook"))).isEmpty();
+	}
+
+	private static InstalledApp guestbook() {
+		return new InstalledApp("guestbook", AppSource.archive(), null, Map.of("GREETING", "hello"), T0, T0);
+	}
+
+	private static InstalledApp app(String name) {
+		return new InstalledApp(name, AppSource.archive(), null, Map.of(), T0, T0);
+	}
+
+	private static Release release(String version, Instant created, ReleaseState state) {
+		String releaseId = version + "-x";
+		return new Release(Release.id("guestbook", releaseId), "guestbook", releaseId, version, "guestbook.pyapp",
+				"abc", null, created, state, null);
+	}
+
+}
