@@ -1,36 +1,123 @@
 package dev.pyapp.server.packaging;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 
+import dev.pyapp.server.appconfig.ConfigSpec;
+import dev.pyapp.server.appconfig.ConfigSpecReader;
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
  * Reads and validates {@code .pyapp} archives and source directories (SPEC §1) and
- * extracts them safely.
+ * extracts them safely. Reading writes nothing; every problem found is reported at once.
  */
 @Component
 public class PackageReader {
 
-	/**
-	 * Reads and validates an archive, writing nothing.
-	 * @param archive the {@code .pyapp} or {@code .zip} file
-	 * @return the package
-	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) listing every
-	 * problem found, each naming the file, the key path and what was expected
-	 */
-	public AppPackage read(Path archive) {
-		throw new UnsupportedOperationException("not implemented yet");
+	private final PackagingProperties properties;
+
+	private final ConfigSpecReader specs;
+
+	@Autowired
+	PackageReader(PackagingProperties properties, ConfigSpecReader specs) {
+		this.properties = properties;
+		this.specs = specs;
 	}
 
 	/**
-	 * Reads and validates a directory with the archive layout (a git checkout).
-	 * @param directory the directory
+	 * Creates a reader with the default limits (for code and tests outside Spring).
+	 * @param specs reads the configuration spec of a package
+	 */
+	public PackageReader(ConfigSpecReader specs) {
+		this(PackagingProperties.defaults(), specs);
+	}
+
+	/**
+	 * Reads and validates an archive, writing nothing. Its content decides, not its
+	 * name's extension.
+	 * @param archive the {@code .pyapp} or {@code .zip} file
 	 * @return the package
-	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) listing every
-	 * problem found
+	 * @throws PyappException ({@code INVALID}) listing every problem found, each naming
+	 * the file, the key path and what was expected; ({@code NOT_FOUND}) if there is no
+	 * such file
+	 */
+	public AppPackage read(Path archive) {
+		Assert.notNull(archive, "'archive' must not be null");
+		if (!Files.isRegularFile(archive)) {
+			throw PyappException.notFound("no archive at " + archive);
+		}
+		List<Problem> problems = new ArrayList<>();
+		Map<String, SmallFile> smallFiles = new HashMap<>();
+		ZipArchive.Walked walked = ZipArchive.walk(archive, this.properties, problems, new ZipArchive.Sink() {
+
+			@Override
+			public @Nullable OutputStream file(String path, ZipDirectory.Entry entry) {
+				if (!path.equals(ArchiveLayout.METADATA) && !ArchiveLayout.CONFIG_SPECS.contains(path)) {
+					return null;
+				}
+				SmallFile file = new SmallFile(PackageReader.this.properties.maxYamlSize().toBytes());
+				smallFiles.put(path, file);
+				return file;
+			}
+
+			@Override
+			public void directory(String path) {
+			}
+
+		}, true);
+		if (walked == null) {
+			throw invalid(problems);
+		}
+		Validated validated = validate(walked.layout(), problems,
+				(path) -> smallFiles.containsKey(path) ? smallFiles.get(path).content() : null);
+		return new AppPackage(archive, validated.manifest(), validated.spec(), Checksums.file(archive),
+				walked.entries(), walked.size());
+	}
+
+	/**
+	 * Reads and validates a directory with the archive layout (a git checkout), leaving
+	 * out {@code .git}.
+	 * @param directory the directory
+	 * @return the package; its checksum is the SHA-256 of its files' paths and contents
+	 * @throws PyappException ({@code INVALID}) listing every problem found;
+	 * ({@code NOT_FOUND}) if there is no such directory
 	 */
 	public AppPackage readDirectory(Path directory) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Assert.notNull(directory, "'directory' must not be null");
+		Path root = directory.toAbsolutePath().normalize();
+		if (!Files.isDirectory(root)) {
+			throw PyappException.notFound("no directory at " + directory);
+		}
+		List<Problem> problems = new ArrayList<>();
+		SourceDirectory.Walked walked = SourceDirectory.walk(root, this.properties, problems);
+		Validated validated = validate(walked.layout(), problems, (path) -> readSmallFile(root.resolve(path)));
+		return new AppPackage(directory, validated.manifest(), validated.spec(),
+				SourceDirectory.checksum(root, walked.files()), walked.entries(), walked.size());
 	}
 
 	/**
@@ -38,20 +125,244 @@ public class PackageReader {
 	 * was installed).
 	 * @param releaseDirectory the release's directory
 	 * @return its manifest
-	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) if it cannot be read
+	 * @throws PyappException ({@code INVALID}) if it is missing or invalid
 	 */
 	public AppManifest readManifest(Path releaseDirectory) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Assert.notNull(releaseDirectory, "'releaseDirectory' must not be null");
+		List<Problem> problems = new ArrayList<>();
+		Path file = releaseDirectory.resolve(ArchiveLayout.METADATA);
+		if (!Files.isRegularFile(file)) {
+			throw invalid(List.of(new Problem(ArchiveLayout.METADATA, "missing in " + releaseDirectory)));
+		}
+		String text = decode(ArchiveLayout.METADATA, readSmallFile(file), problems);
+		AppManifest manifest = (text != null) ? ManifestParser.parse(text, this.properties, problems) : null;
+		if (manifest == null || !problems.isEmpty()) {
+			throw invalid(problems);
+		}
+		return manifest;
 	}
 
 	/**
 	 * Extracts a package into {@code target}, which must not exist: through a temporary
-	 * directory beside it and an atomic rename, so a failure leaves nothing behind.
+	 * directory beside it and an atomic rename, so a failure leaves nothing behind. The
+	 * archive is checked again while it is extracted; a directory source is copied
+	 * without {@code .git}.
 	 * @param pkg a package from {@link #read} or {@link #readDirectory}
-	 * @param target the release directory to create
+	 * @param target the release directory to create (its parent is created if needed)
+	 * @throws PyappException ({@code CONFLICT}) if {@code target} exists or the archive
+	 * changed since it was read; ({@code INVALID}) if it is no longer valid
 	 */
 	public void extract(AppPackage pkg, Path target) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Assert.notNull(pkg, "'pkg' must not be null");
+		Assert.notNull(target, "'target' must not be null");
+		Path release = target.toAbsolutePath().normalize();
+		if (Files.exists(release, LinkOption.NOFOLLOW_LINKS)) {
+			throw PyappException.conflict("cannot extract into " + release + ": it already exists");
+		}
+		Path temp = release.resolveSibling("." + release.getFileName() + "." + UUID.randomUUID() + ".tmp");
+		try {
+			Files.createDirectories(release.getParent());
+			Files.createDirectory(temp);
+			try {
+				if (Files.isDirectory(pkg.source())) {
+					copyDirectory(pkg, temp);
+				}
+				else {
+					extractArchive(pkg, temp);
+				}
+				Files.move(temp, release, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (IOException | RuntimeException ex) {
+				AtomicFiles.deleteTree(temp);
+				throw ex;
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot extract " + pkg.source() + " into " + release, ex);
+		}
+	}
+
+	private void copyDirectory(AppPackage pkg, Path into) {
+		Path root = pkg.source().toAbsolutePath().normalize();
+		List<Problem> problems = new ArrayList<>();
+		SourceDirectory.Walked walked = SourceDirectory.walk(root, this.properties, problems);
+		if (!problems.isEmpty()) {
+			throw invalid(problems);
+		}
+		if (!SourceDirectory.checksum(root, walked.files()).equals(pkg.checksum())) {
+			throw PyappException.conflict("the directory " + root + " changed since it was read; read it again");
+		}
+		SourceDirectory.copy(root, walked, into);
+	}
+
+	private void extractArchive(AppPackage pkg, Path into) {
+		if (!Checksums.file(pkg.source()).equals(pkg.checksum())) {
+			throw PyappException.conflict("the archive " + pkg.source() + " changed since it was read; read it again");
+		}
+		List<Problem> problems = new ArrayList<>();
+		ZipArchive.Walked walked = ZipArchive.walk(pkg.source(), this.properties, problems, new ZipArchive.Sink() {
+
+			@Override
+			public OutputStream file(String path, ZipDirectory.Entry entry) {
+				Path file = ArchiveLayout.inside(into, path);
+				try {
+					Files.createDirectories(file.getParent());
+					if (entry.isExecutable()) {
+						Files.createFile(file,
+								PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+					}
+					return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot create " + file, ex);
+				}
+			}
+
+			@Override
+			public void directory(String path) {
+				try {
+					Files.createDirectories(ArchiveLayout.inside(into, path));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot create " + path + " in " + into, ex);
+				}
+			}
+
+		}, false);
+		if (walked == null || !problems.isEmpty()) {
+			throw invalid(problems);
+		}
+	}
+
+	private record Validated(AppManifest manifest, @Nullable ConfigSpec spec) {
+	}
+
+	/**
+	 * Checks what the package holds (the layout was walked into {@code layout}) and reads
+	 * its metadata and spec.
+	 * @param content reads a small file by its normalised path
+	 */
+	private Validated validate(ArchiveLayout layout, List<Problem> problems, Function<String, byte[]> content) {
+		layout.checkRequired();
+		AppManifest manifest = null;
+		if (layout.isFile(ArchiveLayout.METADATA)) {
+			String text = decode(ArchiveLayout.METADATA, content.apply(ArchiveLayout.METADATA), problems);
+			manifest = (text != null) ? ManifestParser.parse(text, this.properties, problems) : null;
+		}
+		if (manifest != null) {
+			checkStatics(manifest, layout, problems);
+		}
+		ConfigSpec spec = null;
+		String specFile = layout.configSpec();
+		if (specFile != null && !ArchiveLayout.CONFIG_SPECS.stream().allMatch(layout::isFile)) {
+			String text = decode(specFile, content.apply(specFile), problems);
+			spec = (text != null) ? readSpec(specFile, text, problems) : null;
+		}
+		if (manifest == null || !problems.isEmpty()) {
+			throw invalid(problems);
+		}
+		return new Validated(manifest, spec);
+	}
+
+	private static void checkStatics(AppManifest manifest, ArchiveLayout layout, List<Problem> problems) {
+		for (int i = 0; i < manifest.statics().size(); i++) {
+			String key = ManifestParser.FILE + ": " + YamlTree.item("static", i) + ".path";
+			String path = manifest.statics().get(i).path();
+			if (problems.stream().noneMatch((problem) -> problem.path().equals(key)) && !layout.exists(path)) {
+				problems.add(new Problem(key, "'" + path + "' does not exist in the package; expected a directory "
+						+ "(or file) relative to the archive root"));
+			}
+		}
+	}
+
+	private @Nullable ConfigSpec readSpec(String file, String text, List<Problem> problems) {
+		try {
+			return this.specs.read(file, text);
+		}
+		catch (PyappException ex) {
+			if (ex.getKind() != ErrorKind.INVALID) {
+				throw ex;
+			}
+			if (ex.getProblems().isEmpty()) {
+				problems.add(new Problem(file, String.valueOf(ex.getMessage())));
+			}
+			problems.addAll(ex.getProblems());
+			return null;
+		}
+	}
+
+	private @Nullable String decode(String file, byte @Nullable [] bytes, List<Problem> problems) {
+		long limit = this.properties.maxYamlSize().toBytes();
+		if (bytes == null || bytes.length > limit) {
+			problems.add(new Problem(file, "larger than " + limit + " bytes; expected a small text file"));
+			return null;
+		}
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			problems.add(new Problem(file, "not UTF-8 text"));
+			return null;
+		}
+	}
+
+	/** Reads a file of at most the YAML size limit; {@code null} if it is larger. */
+	private byte @Nullable [] readSmallFile(Path file) {
+		try {
+			if (Files.size(file) > this.properties.maxYamlSize().toBytes()) {
+				return null;
+			}
+			return Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + file, ex);
+		}
+	}
+
+	private static PyappException invalid(List<Problem> problems) {
+		String summary = problems.isEmpty() ? "invalid package"
+				: "invalid package: " + problems.get(0) + ((problems.size() > 1)
+						? " (and " + (problems.size() - 1) + " more problem" + ((problems.size() > 2) ? "s)" : ")")
+						: "");
+		return PyappException.invalid(summary, problems);
+	}
+
+	/**
+	 * Keeps the first bytes of a small file; anything past the limit marks it too large.
+	 */
+	private static final class SmallFile extends OutputStream {
+
+		private final byte[] bytes;
+
+		private int length;
+
+		private boolean overflowed;
+
+		SmallFile(long limit) {
+			this.bytes = new byte[(int) Math.min(limit, Integer.MAX_VALUE - 8)];
+		}
+
+		@Override
+		public void write(int b) {
+			write(new byte[] { (byte) b }, 0, 1);
+		}
+
+		@Override
+		public void write(byte[] buffer, int offset, int count) {
+			int kept = Math.min(count, this.bytes.length - this.length);
+			System.arraycopy(buffer, offset, this.bytes, this.length, kept);
+			this.length += kept;
+			this.overflowed |= kept < count;
+		}
+
+		byte @Nullable [] content() {
+			return this.overflowed ? null : java.util.Arrays.copyOf(this.bytes, this.length);
+		}
+
 	}
 
 }
