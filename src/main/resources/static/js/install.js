@@ -52,6 +52,8 @@ function showUploadErrors(error) {
 	const lines = (error.errors || []).map((problem) => el('li', { text: (problem.path ? problem.path + ': ' : '')
 		+ problem.message }));
 	uploadErrors.replaceChildren(el('p', { text: error.message }), lines.length ? el('ul', {}, lines) : null);
+	uploadErrors.classList.remove('info');
+	uploadErrors.classList.add('error');
 	uploadErrors.hidden = false;
 }
 

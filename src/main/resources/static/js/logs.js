@@ -137,7 +137,9 @@ $('#live-tail').addEventListener('change', toggleTail);
 
 (async () => {
 	try {
-		fillSelect($('#log-app'), (await rpc('apps.list')).map((app) => app.name));
+		const select = $('#log-app');
+		select.dataset.initial = new URLSearchParams(window.location.search).get('app') || '';
+		fillSelect(select, (await rpc('apps.list')).map((app) => app.name));
 	} catch (error) {
 		// the app filter stays at "all apps"
 	}

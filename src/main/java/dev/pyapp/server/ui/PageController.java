@@ -1,13 +1,17 @@
 package dev.pyapp.server.ui;
 
+import java.security.Principal;
+
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
@@ -17,6 +21,11 @@ import org.springframework.web.bind.annotation.ResponseStatus;
  */
 @Controller
 class PageController {
+
+	@ModelAttribute("user")
+	@Nullable String user(@Nullable Principal principal) {
+		return (principal != null) ? principal.getName() : null;
+	}
 
 	@GetMapping("/")
 	String root() {
