@@ -20,6 +20,16 @@ async function renderFields(spec, values) {
 		throw new Error('The form could not be rendered (' + response.status + ').');
 	}
 	fields.innerHTML = await response.text();
+	// a widget fragment has its own error slot: give it the common name, so that every
+	// field's errors are found the same way
+	for (const field of $$('.field[data-path]', fields)) {
+		const slot = $('.config-error', field);
+		if (slot) {
+			slot.classList.add('field-error');
+			slot.dataset.errorFor = field.dataset.path;
+			slot.hidden = slot.textContent.trim() === '';
+		}
+	}
 }
 
 function number(text, integer) {

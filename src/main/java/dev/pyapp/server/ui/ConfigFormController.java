@@ -81,12 +81,21 @@ class ConfigFormController {
 			value = (source != null && !source.isNull()) ? this.mapper.convertValue(source, Object.class) : null;
 		}
 		List<String> choices = new ArrayList<>();
-		JsonNode choiceNode = field.has("choices") ? field.get("choices") : field.path("options").path("choices");
+		JsonNode choiceNode = field.has("choices") ? field.get("choices") : field.path("validation").has("choices")
+				? field.path("validation").get("choices") : field.path("options").path("choices");
 		choiceNode.forEach((choice) -> choices.add(choice.isString() ? choice.stringValue() : choice.toString()));
 		String path = section + "." + name;
+		Map<String, Object> spec = new LinkedHashMap<>(this.mapper.convertValue(field, Map.class));
+		spec.putIfAbsent("label", name);
+		spec.putIfAbsent("help", null);
+		spec.putIfAbsent("required", false);
+		spec.computeIfAbsent("options", (key) -> new LinkedHashMap<>());
+		spec.computeIfAbsent("validation", (key) -> new LinkedHashMap<>());
+		Object fragmentValue = secret ? Map.of("set", secretSet) : value;
 		return new FormField(path, "f-" + section + "-" + name, widget, type, field.path("label").asString(name),
 				text(field.get("help")), field.path("required").asBoolean(false), value, secret, secretSet, choices,
-				scalar(field, "min"), scalar(field, "max"), text(field.get("pattern")), hasFragment(widget));
+				scalar(field, "min"), scalar(field, "max"), text(field.get("pattern")), hasFragment(widget), spec,
+				fragmentValue);
 	}
 
 	private boolean hasFragment(String widget) {
