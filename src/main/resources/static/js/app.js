@@ -27,7 +27,7 @@ function renderSummary(app) {
 	if (app.progress) {
 		facts.push(...fact('Progress', app.progress.step + ': ' + app.progress.message));
 	}
-	const lastError = app.last_error || process.last_error;
+	const lastError = app.last_error || process.last_error || (process.state === 'failed' ? process.reason : null);
 	if (lastError) {
 		facts.push(...fact('Last error', typeof lastError === 'object' ? lastError.message || JSON.stringify(lastError)
 			: String(lastError)));
@@ -43,7 +43,7 @@ function renderReleases(app) {
 	const releases = app.releases || [];
 	const live = app.current_release || app.release || releases.find((release) => release.state === 'live')?.id;
 	$('#releases').replaceChildren(...(releases.length ? releases.map((release) => {
-		const isLive = release.id === live || release.state === 'live' || release.state === 'current';
+		const isLive = live ? release.id === live : release.state === 'live' || release.state === 'current';
 		const action = isLive ? el('span', { class: 'badge state-running', text: 'live' })
 			: el('button', { type: 'button', class: 'rollback', dataset: { release: release.id },
 				'aria-label': 'Roll back to ' + release.id, text: 'Roll back',
@@ -144,12 +144,12 @@ async function loadTasks() {
 	try {
 		const tasks = await rpc('tasks.list', { name });
 		$('#tasks').replaceChildren(...(tasks.length ? tasks.map((task) => {
-			const last = task.last_run || (Array.isArray(task.runs) ? task.runs[0] : null) || {};
+			const last = task.last_run || task.lastRun || {};
 			return el('tr', {},
 				cell('Task', task.name),
 				cell('Schedule', el('code', { text: task.schedule || '—' })),
 				cell('Last run', formatTime(last.started || last.time || last.finished)),
-				cell('Outcome', last.outcome || last.state || (last.exit_code !== undefined ? 'exit ' + last.exit_code : '—')),
+				cell('Outcome', last.outcome || '—'),
 				cell('Actions', el('button', { type: 'button', text: 'Run now', 'aria-label': 'Run ' + task.name + ' now',
 					onclick: (event) => busy(event.currentTarget, async () => {
 						try {
@@ -175,7 +175,7 @@ async function loadHooks() {
 			el('button', { type: 'button', text: 'Remove', 'aria-label': 'Remove the ' + (hook.provider || '') + ' hook',
 				onclick: (event) => busy(event.currentTarget, async () => {
 					try {
-						await rpc('hooks.remove', { name, provider: hook.provider, id: hook.id });
+						await rpc('hooks.remove', { id: hook.id });
 						await loadHooks();
 					} catch (error) {
 						say($('#hooks-message'), describe(error, 'The hook was not removed'), 'error');

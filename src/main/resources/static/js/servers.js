@@ -47,9 +47,9 @@ async function load() {
 		$('#mounts').replaceChildren(...(mounts.length ? mounts.map((mount) => el('tr', {},
 			cell('Server', mount.server),
 			cell('Path', el('code', { text: mount.path })),
-			cell('App', mount.app),
+			cell('App', mount.app || (mount.folder ? 'folder ' + mount.folder : '—')),
 			cell('Actions', removeButton('Remove the mount ' + mount.server + mount.path,
-				() => rpc('mounts.remove', { server: mount.server, path: mount.path, app: mount.app })))))
+				() => rpc('mounts.remove', { server: mount.server, path: mount.path })))))
 			: [emptyRow(4, 'No mount yet.')]));
 	}
 	fillSelect($('#mount-app'), apps.map((app) => app.name), false);
