@@ -73,14 +73,12 @@ function collect() {
 		} else {
 			const text = inputs[0].value.trim();
 			if (field.dataset.secret === 'true' && text === '') {
-				continue;
+				continue; // an empty secret keeps the stored one
 			}
 			value = type === 'integer' || type === 'number' ? number(text, type === 'integer')
 				: (text === '' ? null : text);
 		}
-		if (value === null) {
-			continue;
-		}
+		// null clears an optional value (back to its default); a left-out field is kept
 		(values[section] ||= {})[key] = value;
 	}
 	return values;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.AppId;
@@ -28,7 +29,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 @Controller
 class ConfigFormController {
 
-	private static final Pattern WIDGET_NAME = Pattern.compile("^[a-z][a-z0-9_-]{0,39}$");
+	// what the browser sends back is input: only a fragment of a widgets/ template is
+	// ever
+	// rendered, and nothing else reaches Thymeleaf's preprocessing
+	private static final Pattern TEMPLATE = Pattern
+		.compile("^(widgets/[a-z][a-z0-9_-]{0,39})(?:\\s*::\\s*([a-zA-Z][a-zA-Z0-9_-]{0,39}))?$");
 
 	private final ResourceLoader resources;
 
@@ -94,16 +99,25 @@ class ConfigFormController {
 		Object fragmentValue = secret ? Map.of("set", secretSet) : value;
 		return new FormField(path, "f-" + section + "-" + name, widget, type, field.path("label").asString(name),
 				text(field.get("help")), field.path("required").asBoolean(false), value, secret, secretSet, choices,
-				scalar(field, "min"), scalar(field, "max"), text(field.get("pattern")), hasFragment(widget), spec,
+				scalar(field, "min"), scalar(field, "max"), text(field.get("pattern")), fragment(field, widget), spec,
 				fragmentValue);
 	}
 
-	private boolean hasFragment(String widget) {
-		if (!WIDGET_NAME.matcher(widget).matches()) {
-			return false;
+	/**
+	 * The widget's fragment: the field's {@code template}
+	 * ({@code widgets/text :: widget}) or else {@code widgets/<widget> :: widget}, if it
+	 * is a template of the widget library that exists.
+	 */
+	private @Nullable String fragment(JsonNode field, String widget) {
+		String template = field.path("template").asString("widgets/" + widget + " :: widget").strip();
+		Matcher matcher = TEMPLATE.matcher(template);
+		if (!matcher.matches()) {
+			return null;
 		}
-		return this.fragments.computeIfAbsent(widget,
-				(key) -> this.resources.getResource("classpath:templates/widgets/" + key + ".html").exists());
+		String name = matcher.group(1);
+		boolean exists = this.fragments.computeIfAbsent(name,
+				(key) -> this.resources.getResource("classpath:templates/" + key + ".html").exists());
+		return exists ? name + " :: " + ((matcher.group(2) != null) ? matcher.group(2) : "widget") : null;
 	}
 
 	private @Nullable Object scalar(JsonNode field, String key) {

@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param min the smallest number or shortest length, or {@code null}
  * @param max the largest number or longest length, or {@code null}
  * @param pattern a regular expression the value must match, or {@code null}
- * @param fragment whether the widget library has a fragment for this widget
+ * @param fragment the widget library's fragment for this widget
+ * ({@code widgets/text :: widget}), or {@code null} to render a plain input
  * @param spec the field as {@code config.spec} describes it, for the widget's fragment
  * (with {@code options} and {@code validation} always present)
  * @param current the value as the widget's fragment takes it: the value or default, or
@@ -32,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record FormField(String path, String id, String widget, String type, String label, @Nullable String help,
 		boolean required, @Nullable Object value, boolean secret, boolean secretSet, List<String> choices,
-		@Nullable Object min, @Nullable Object max, @Nullable String pattern, boolean fragment,
+		@Nullable Object min, @Nullable Object max, @Nullable String pattern, @Nullable String fragment,
 		Map<String, Object> spec, @Nullable Object current) {
 
 	/** The value as text for a single input ({@code list}: one item a line). */

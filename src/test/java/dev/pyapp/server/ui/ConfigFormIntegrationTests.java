@@ -40,7 +40,13 @@ class ConfigFormIntegrationTests {
 			  {"name": "flags", "widget": "no-such-widget", "type": "list", "label": "Flags",
 			   "choices": ["a", "b"]},
 			  {"name": "key", "widget": "secret", "type": "string", "label": "<script>alert(1)</script>"},
-			  {"name": "plain", "widget": "no-such-widget", "type": "string", "label": "Plain"}
+			  {"name": "plain", "widget": "no-such-widget", "type": "string", "label": "Plain"},
+			  {"name": "derived", "widget": "fancy", "type": "integer", "label": "Derived",
+			   "template": "widgets/uitest-stars :: widget"},
+			  {"name": "evil", "widget": "text", "type": "string", "label": "Evil",
+			   "template": "__${T(java.lang.Runtime).getRuntime().exec('id')}__"},
+			  {"name": "outside", "widget": "text", "type": "string", "label": "Outside",
+			   "template": "login :: x"}
 			]}]},
 			 "values": {"values": {"site": {"rating": 4, "flags": ["b"], "key": "s3cr3t-value",
 			   "plain": "<i>hi</i>"}}}}
@@ -72,6 +78,11 @@ class ConfigFormIntegrationTests {
 		assertThat(html).containsPattern(
 				"type=\"number\" id=\"f-site-count\"\\s+name=\"site.count\" value=\"4\" min=\"1\" max=\"9\"");
 		assertThat(html).containsPattern("type=\"checkbox\"[^>]*name=\"site.flags\"[^>]*value=\"b\"[^>]*checked");
+		assertThat(html).as("a widget based on another renders with the base's fragment")
+			.contains("id=\"cfg-site-derived\" name=\"site.derived\"");
+		assertThat(html).as("only fragments of widgets/ templates are rendered")
+			.contains("id=\"f-site-evil\"")
+			.contains("id=\"f-site-outside\"");
 		assertThat(html).contains("data-path=\"site.key\"").contains("type=\"password\"").doesNotContain("s3cr3t");
 		assertThat(html).doesNotContain("<script>")
 			.doesNotContain("<b>one</b>")
