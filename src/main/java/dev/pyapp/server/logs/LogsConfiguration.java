@@ -1,0 +1,56 @@
+package dev.pyapp.server.logs;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+/**
+ * Chooses the {@link LogStore} by asking the database for a capped collection.
+ */
+@Configuration(proxyBeanMethods = false)
+class LogsConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(LogsConfiguration.class);
+
+	private static final String PROBE = "pyapp.capped-probe";
+
+	@Bean
+	LogStore logStore(MongoDatabaseFactory databases, LogsProperties properties) {
+		return select(databases.getMongoDatabase(), properties);
+	}
+
+	static LogStore select(MongoDatabase database, LogsProperties properties) {
+		if (supportsCapped(database)) {
+			logger.info("Log records go to capped collections");
+			return new CappedLogStore(database, properties::capacity, properties.regexTimeout());
+		}
+		logger.info("The database has no capped collections: log collections are bounded by the server");
+		return new EmulatedCappedLogStore(database, properties::capacity, properties.regexTimeout());
+	}
+
+	static boolean supportsCapped(MongoDatabase database) {
+		try {
+			database.getCollection(PROBE).drop();
+			database.runCommand(new Document("create", PROBE).append("capped", true).append("size", 4096));
+			Document created = database.listCollections().filter(new Document("name", PROBE)).first();
+			database.getCollection(PROBE).drop();
+			return created != null && Boolean.TRUE.equals(created.get("options", new Document()).get("capped"));
+		}
+		catch (MongoCommandException ex) {
+			return false;
+		}
+		catch (MongoException ex) {
+			// unreachable now: only a real MongoDB can be, and it has capped collections
+			logger.warn("Cannot probe MongoDB for capped collections, assuming it has them: {}", ex.getMessage());
+			return true;
+		}
+	}
+
+}

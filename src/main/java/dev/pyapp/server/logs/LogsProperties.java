@@ -1,0 +1,58 @@
+package dev.pyapp.server.logs;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * @param cappedSize the size bound of each app's log collection
+ * @param appCappedSize per-app size bounds that replace {@code cappedSize}, by app name
+ * @param bufferRecords how many records wait in memory when MongoDB is slow or
+ * unavailable, before they go to the spill file
+ * @param spillSize how large the spill file under {@code PYAPP_HOME/run/} may grow;
+ * records beyond it are dropped and counted
+ * @param batchSize the most records written to MongoDB in one call
+ * @param recentRecords how many of the newest records are kept in memory to answer tails
+ * @param tailTimeout how long {@code logs.tail} waits for a new record
+ * @param tailInterval how often the {@code stdout.log}/{@code stderr.log} files of the
+ * apps are read
+ * @param regexTimeout how long one regular expression search may run
+ * @param notifications how notifications are delivered
+ */
+@ConfigurationProperties("pyapp.logs")
+record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, DataSize> appCappedSize,
+		@DefaultValue("100000") int bufferRecords, @DefaultValue("256MB") DataSize spillSize,
+		@DefaultValue("1000") int batchSize, @DefaultValue("20000") int recentRecords,
+		@DefaultValue("25s") Duration tailTimeout, @DefaultValue("250ms") Duration tailInterval,
+		@DefaultValue("5s") Duration regexTimeout, @DefaultValue Notifications notifications) {
+
+	LogsProperties {
+		appCappedSize = (appCappedSize != null) ? Map.copyOf(appCappedSize) : Map.of();
+	}
+
+	/**
+	 * The bound of one app's collection.
+	 * @param app the app's name
+	 * @return the bound in bytes
+	 */
+	long capacity(String app) {
+		return this.appCappedSize.getOrDefault(app, this.cappedSize).toBytes();
+	}
+
+	/**
+	 * @param attempts how often a webhook is tried before its delivery counts as failed
+	 * @param backoff the wait before the first retry; it doubles with each further one
+	 * @param timeout how long one webhook call may take
+	 * @param mailFrom the sender address of notification e-mails
+	 * @param keepDeliveries how many deliveries {@code notifications.deliveries}
+	 * remembers
+	 */
+	record Notifications(@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
+			@DefaultValue("10s") Duration timeout, @DefaultValue("pyapp@localhost") String mailFrom,
+			@DefaultValue("500") int keepDeliveries) {
+	}
+
+}

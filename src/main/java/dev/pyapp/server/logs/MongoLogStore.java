@@ -1,0 +1,229 @@
+package dev.pyapp.server.logs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What both stores share: one collection per app named {@code logs.<app>}, documents
+ * keyed by the record id, merged reads across apps and the time-bounded regex search.
+ */
+abstract class MongoLogStore implements LogStore {
+
+	private final MongoDatabase database;
+
+	private final Function<String, Long> capacities;
+
+	private final Duration regexTimeout;
+
+	MongoLogStore(MongoDatabase database, Function<String, Long> capacities, Duration regexTimeout) {
+		this.database = database;
+		this.capacities = capacities;
+		this.regexTimeout = regexTimeout;
+	}
+
+	/**
+	 * Makes sure a collection exists with its bound, before the first write to it.
+	 * @param name the collection
+	 * @param capacity its bound in bytes
+	 */
+	abstract void prepare(String name, long capacity);
+
+	/**
+	 * Called after records were written to a collection.
+	 * @param name the collection
+	 * @param written the documents written (not those that were already stored)
+	 */
+	abstract void written(String name, List<Document> written);
+
+	MongoCollection<Document> collection(String name) {
+		return this.database.getCollection(name);
+	}
+
+	@Override
+	public long capacity(String app) {
+		return this.capacities.apply(app);
+	}
+
+	@Override
+	public void insert(List<LogRecord> records) {
+		Map<String, List<Document>> byCollection = new LinkedHashMap<>();
+		Map<String, String> apps = new LinkedHashMap<>();
+		for (LogRecord record : records) {
+			String name = LogDocuments.collection(record.app());
+			byCollection.computeIfAbsent(name, (key) -> new ArrayList<>()).add(LogDocuments.toDocument(record));
+			apps.putIfAbsent(name, (record.app() != null) ? record.app() : "");
+		}
+		byCollection.forEach((name, documents) -> {
+			prepare(name, capacity(apps.get(name)));
+			written(name, insertNew(collection(name), documents));
+		});
+	}
+
+	private static List<Document> insertNew(MongoCollection<Document> collection, List<Document> documents) {
+		try {
+			collection.insertMany(documents, new InsertManyOptions().ordered(false));
+			return documents;
+		}
+		catch (MongoBulkWriteException ex) {
+			// a retried batch: what was stored the first time is a duplicate now
+			List<Document> written = new ArrayList<>(documents);
+			for (BulkWriteError error : ex.getWriteErrors()) {
+				if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+					throw ex;
+				}
+				written.set(error.getIndex(), null);
+			}
+			written.removeIf(java.util.Objects::isNull);
+			return written;
+		}
+	}
+
+	@Override
+	public LogPage find(LogQuery query) {
+		Bson filter = LogDocuments.filter(query);
+		List<FindIterable<Document>> finds = new ArrayList<>();
+		for (String name : collections(query.app())) {
+			FindIterable<Document> find = collection(name).find(filter).sort(Sorts.descending("_id"));
+			finds.add((query.regex() != null) ? find.batchSize(1000) : find.limit(query.limit() + 1));
+		}
+		Pattern regex = query.regex();
+		long deadline = System.nanoTime() + this.regexTimeout.toNanos();
+		List<LogRecord> records = new ArrayList<>();
+		try (Merge merge = new Merge(finds, Comparator.reverseOrder())) {
+			Document doc;
+			while ((doc = merge.next()) != null) {
+				LogRecord record = LogDocuments.toRecord(doc);
+				if (regex != null) {
+					if (System.nanoTime() > deadline) {
+						return new LogPage(records, record.id() + 1);
+					}
+					try {
+						if (!matches(regex, record, deadline)) {
+							continue;
+						}
+					}
+					catch (TimedText.TimeoutException ex) {
+						return new LogPage(records, record.id() + 1);
+					}
+				}
+				if (records.size() == query.limit()) {
+					return new LogPage(records, records.get(records.size() - 1).id());
+				}
+				records.add(record);
+			}
+		}
+		return new LogPage(records, null);
+	}
+
+	private static boolean matches(Pattern regex, LogRecord record, long deadline) {
+		return regex.matcher(new TimedText(record.message(), deadline)).find()
+				|| (record.exception() != null && regex.matcher(new TimedText(record.exception(), deadline)).find());
+	}
+
+	@Override
+	public List<LogRecord> after(@Nullable String app, long after, int limit) {
+		List<FindIterable<Document>> finds = new ArrayList<>();
+		for (String name : collections(app)) {
+			finds.add(collection(name).find(Filters.gt("_id", after)).sort(Sorts.ascending("_id")).limit(limit));
+		}
+		List<LogRecord> records = new ArrayList<>();
+		try (Merge merge = new Merge(finds, Comparator.naturalOrder())) {
+			Document doc;
+			while (records.size() < limit && (doc = merge.next()) != null) {
+				records.add(LogDocuments.toRecord(doc));
+			}
+		}
+		return records;
+	}
+
+	@Override
+	public long newestId() {
+		long newest = 0;
+		for (String name : collections(null)) {
+			Document doc = collection(name).find().sort(Sorts.descending("_id")).limit(1).first();
+			if (doc != null) {
+				newest = Math.max(newest, ((Number) doc.get("_id")).longValue());
+			}
+		}
+		return newest;
+	}
+
+	private List<String> collections(@Nullable String app) {
+		if (app != null) {
+			return List.of(LogDocuments.collection(app));
+		}
+		List<String> names = new ArrayList<>();
+		for (String name : this.database.listCollectionNames()) {
+			if (name.startsWith(LogDocuments.PREFIX)) {
+				names.add(name);
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Merges cursors that are each sorted by id into one sequence sorted the same way.
+	 */
+	private static final class Merge implements AutoCloseable {
+
+		private final List<MongoCursor<Document>> cursors = new ArrayList<>();
+
+		private final PriorityQueue<Head> heads;
+
+		Merge(List<FindIterable<Document>> finds, Comparator<Long> order) {
+			this.heads = new PriorityQueue<>(Math.max(1, finds.size()), Comparator.comparing(Head::id, order));
+			for (FindIterable<Document> find : finds) {
+				MongoCursor<Document> cursor = find.iterator();
+				this.cursors.add(cursor);
+				advance(cursor);
+			}
+		}
+
+		@Nullable Document next() {
+			Head head = this.heads.poll();
+			if (head == null) {
+				return null;
+			}
+			advance(head.cursor());
+			return head.doc();
+		}
+
+		private void advance(MongoCursor<Document> cursor) {
+			if (cursor.hasNext()) {
+				Document doc = cursor.next();
+				this.heads.add(new Head(((Number) doc.get("_id")).longValue(), doc, cursor));
+			}
+		}
+
+		@Override
+		public void close() {
+			this.cursors.forEach(MongoCursor::close);
+		}
+
+		private record Head(Long id, Document doc, MongoCursor<Document> cursor) {
+		}
+
+	}
+
+}

@@ -1,0 +1,302 @@
+package dev.pyapp.server.logs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.PyappHome;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads what the apps' gunicorn processes write to {@code apps/<name>/logs/stdout.log}
+ * (INFO records, logger {@code stdout}) and {@code stderr.log} (WARNING, logger
+ * {@code stderr}). The offset read so far is kept per file in
+ * {@code PYAPP_HOME/run/log-offsets.json}, so nothing is read twice across restarts; a
+ * file that shrank was truncated and is read from its start, and a file replaced by a new
+ * one (rotation) has the rest of the old one read from {@code <name>.1} first.
+ */
+@Component
+class OutputFileTailer implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(OutputFileTailer.class);
+
+	private static final String[] STREAMS = { "stdout", "stderr" };
+
+	/** The most read of one file in one pass. */
+	private static final int CHUNK = 4 * 1024 * 1024;
+
+	/** A line longer than this is stored in pieces rather than waited for. */
+	private static final int MAX_LINE = 64 * 1024;
+
+	private final PyappHome home;
+
+	private final LogCollector collector;
+
+	private final Duration interval;
+
+	private final Path offsetsFile;
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final Map<String, Position> positions = new HashMap<>();
+
+	private @Nullable ScheduledExecutorService executor;
+
+	@Autowired
+	OutputFileTailer(PyappHome home, LogCollector collector, LogsProperties properties) {
+		this(home, collector, properties.tailInterval());
+	}
+
+	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval) {
+		this.home = home;
+		this.collector = collector;
+		this.interval = interval;
+		this.offsetsFile = home.run().resolve("log-offsets.json");
+	}
+
+	@Override
+	public void start() {
+		loadPositions();
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "pyapp-log-files");
+			thread.setDaemon(true);
+			return thread;
+		});
+		scheduler.scheduleWithFixedDelay(this::pollSafely, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.executor = scheduler;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService scheduler = this.executor;
+		if (scheduler != null) {
+			scheduler.shutdown();
+			try {
+				scheduler.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.executor != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return 10;
+	}
+
+	private void pollSafely() {
+		try {
+			poll();
+		}
+		catch (RuntimeException | IOException ex) {
+			// one bad pass must not end the schedule
+			logger.warn("Reading app output files failed: {}", ex.toString());
+		}
+	}
+
+	/** One pass over every app's output files. */
+	synchronized void poll() throws IOException {
+		boolean changed = false;
+		try (DirectoryStream<Path> apps = Files.newDirectoryStream(this.home.apps(), Files::isDirectory)) {
+			for (Path app : apps) {
+				for (String stream : STREAMS) {
+					Path file = app.resolve("logs").resolve(stream + ".log");
+					if (Files.isRegularFile(file)) {
+						changed |= read(app, stream, file);
+					}
+				}
+			}
+		}
+		if (changed) {
+			savePositions();
+		}
+	}
+
+	private boolean read(Path app, String stream, Path file) throws IOException {
+		String key = app.getFileName() + "/" + stream;
+		BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+		String fileKey = String.valueOf(attributes.fileKey());
+		Position position = this.positions.get(key);
+		long offset = 0;
+		if (position != null && position.fileKey().equals(fileKey)) {
+			offset = position.offset();
+			if (attributes.size() < offset) {
+				// truncated: what is there now was written after the truncation
+				offset = 0;
+			}
+			else if (attributes.size() == offset) {
+				return false;
+			}
+		}
+		else if (position != null) {
+			readRotated(app, stream, file, position);
+		}
+		long end = offset + consume(app, stream, file, offset, attributes.size(), false);
+		this.positions.put(key, new Position(fileKey, end));
+		return true;
+	}
+
+	/** The rest of a file that was renamed to {@code <name>.1} since the last pass. */
+	private void readRotated(Path app, String stream, Path file, Position position) throws IOException {
+		Path rotated = file.resolveSibling(file.getFileName() + ".1");
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(rotated, BasicFileAttributes.class);
+			if (String.valueOf(attributes.fileKey()).equals(position.fileKey())) {
+				long offset = position.offset();
+				while (offset < attributes.size()) {
+					long consumed = consume(app, stream, rotated, offset, attributes.size(), true);
+					if (consumed == 0) {
+						break;
+					}
+					offset += consumed;
+				}
+			}
+		}
+		catch (NoSuchFileException ex) {
+			// rotated away without a .1 file: what was not read yet is gone
+		}
+	}
+
+	/**
+	 * Reads whole lines from an offset and collects them.
+	 * @param complete whether nothing more will be written to the file, so that a last
+	 * line without a line break is complete too
+	 * @return the number of bytes consumed
+	 */
+	private long consume(Path app, String stream, Path file, long offset, long size, boolean complete)
+			throws IOException {
+		int length = (int) Math.min(CHUNK, size - offset);
+		if (length <= 0) {
+			return 0;
+		}
+		ByteBuffer buffer = ByteBuffer.allocate(length);
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			channel.position(offset);
+			while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+				// read until the buffer is full or the file ends
+			}
+		}
+		byte[] bytes = buffer.array();
+		int read = buffer.position();
+		int usable = read;
+		while (usable > 0 && bytes[usable - 1] != '\n') {
+			usable--;
+		}
+		if (usable == 0) {
+			if (read == 0) {
+				return 0;
+			}
+			if (read < MAX_LINE && !complete) {
+				return 0;
+			}
+			usable = read;
+		}
+		collect(app, stream, new String(bytes, 0, usable, StandardCharsets.UTF_8));
+		return usable;
+	}
+
+	private void collect(Path app, String stream, String text) {
+		String name = app.getFileName().toString();
+		String release = release(app);
+		Integer pid = pid(app);
+		boolean out = stream.equals("stdout");
+		Instant now = Instant.now();
+		List<LogRecord> records = new ArrayList<>();
+		for (String line : text.split("\n")) {
+			String message = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+			if (message.isBlank()) {
+				continue;
+			}
+			if (message.length() > LogSocketServer.MAX_MESSAGE) {
+				message = message.substring(0, LogSocketServer.MAX_MESSAGE) + " [truncated]";
+			}
+			records.add(new LogRecord(0, now, name, release, out ? LogLevel.INFO : LogLevel.WARNING, stream, message,
+					null, pid, null, null));
+		}
+		if (!records.isEmpty()) {
+			this.collector.collect(records);
+		}
+	}
+
+	private static @Nullable String release(Path app) {
+		try {
+			return Files.readSymbolicLink(app.resolve("current")).getFileName().toString();
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable Integer pid(Path app) {
+		try {
+			return Integer.valueOf(Files.readString(app.resolve("run").resolve("app.pid")).trim());
+		}
+		catch (IOException | NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private void loadPositions() {
+		if (!Files.isRegularFile(this.offsetsFile)) {
+			return;
+		}
+		try {
+			Map<String, Position> saved = this.mapper.readValue(this.offsetsFile.toFile(),
+					new TypeReference<Map<String, Position>>() {
+					});
+			this.positions.putAll(saved);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Ignoring unreadable {}: {}", this.offsetsFile, ex.getMessage());
+		}
+	}
+
+	private void savePositions() {
+		AtomicFiles.write(this.offsetsFile, this.mapper.writeValueAsString(new LinkedHashMap<>(this.positions)),
+				AtomicFiles.OWNER_ONLY);
+	}
+
+	/**
+	 * How far one output file was read.
+	 *
+	 * @param fileKey the file's identity (device and inode)
+	 * @param offset the bytes read
+	 */
+	record Position(String fileKey, long offset) {
+	}
+
+}

@@ -1,0 +1,94 @@
+package dev.pyapp.server.logs;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The newest stored records, in id order, so that a tail is answered without a query (the
+ * embedded database scans a whole collection for every query). It also wakes the tails
+ * waiting for new records.
+ */
+final class RecentRecords {
+
+	private final int capacity;
+
+	private final ArrayDeque<LogRecord> records;
+
+	/** Every stored record with a larger id than this went through here. */
+	private long floor = Long.MAX_VALUE;
+
+	private long newest;
+
+	RecentRecords(int capacity) {
+		this.capacity = Math.max(1, capacity);
+		this.records = new ArrayDeque<>(this.capacity);
+	}
+
+	synchronized void stored(List<LogRecord> batch) {
+		for (LogRecord record : batch) {
+			if (this.floor == Long.MAX_VALUE) {
+				this.floor = record.id() - 1;
+			}
+			if (this.records.size() == this.capacity) {
+				this.floor = this.records.removeFirst().id();
+			}
+			this.records.addLast(record);
+			this.newest = Math.max(this.newest, record.id());
+		}
+		notifyAll();
+	}
+
+	/**
+	 * The records after an id, if they are all held here.
+	 * @param app only this app's, or {@code null} for all
+	 * @param after the id
+	 * @param limit the most records to return
+	 * @return the records oldest first, or {@code null} when older records than those
+	 * held here are asked for
+	 */
+	synchronized @Nullable List<LogRecord> after(@Nullable String app, long after, int limit) {
+		if (after < this.floor) {
+			return null;
+		}
+		List<LogRecord> newestFirst = new ArrayList<>();
+		Iterator<LogRecord> iterator = this.records.descendingIterator();
+		while (iterator.hasNext()) {
+			LogRecord record = iterator.next();
+			if (record.id() <= after) {
+				break;
+			}
+			if (app == null || app.equals(record.app())) {
+				newestFirst.add(record);
+			}
+		}
+		Collections.reverse(newestFirst);
+		return (newestFirst.size() > limit) ? List.copyOf(newestFirst.subList(0, limit)) : newestFirst;
+	}
+
+	/**
+	 * Waits until a record newer than {@code after} is stored (of any app).
+	 * @param after the id
+	 * @param deadline {@link System#nanoTime()} to give up at
+	 * @return whether one was stored
+	 */
+	synchronized boolean await(long after, long deadline) throws InterruptedException {
+		while (this.newest <= after) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return false;
+			}
+			wait(Math.max(1, left / 1_000_000));
+		}
+		return true;
+	}
+
+	synchronized long newest() {
+		return this.newest;
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.pyapp.server.rpc;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.logs.NotificationDelivery;
+import dev.pyapp.server.logs.NotificationRule;
+import dev.pyapp.server.logs.NotificationRuleRequest;
+import dev.pyapp.server.logs.Notifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code notifications.*}: the rules that notify about log records, and what they sent.
+ */
+@RpcEndpoint
+class NotificationsRpc {
+
+	private final Notifier notifier;
+
+	NotificationsRpc(Notifier notifier) {
+		this.notifier = notifier;
+	}
+
+	@RpcMethod("notifications.rules.list")
+	List<Map<String, Object>> list() {
+		return this.notifier.rules().stream().map(NotificationsRpc::rule).toList();
+	}
+
+	@RpcMethod("notifications.rules.add")
+	Map<String, Object> add(RuleParams params) {
+		return rule(this.notifier.add(new NotificationRuleRequest(params.app(), params.minLevel(), params.pattern(),
+				params.channel(), params.target(), params.throttle())));
+	}
+
+	@RpcMethod("notifications.rules.remove")
+	Map<String, Object> remove(RemoveParams params) {
+		Map<String, Object> result = rule(this.notifier.remove(params.id()));
+		result.put("removed", true);
+		return result;
+	}
+
+	@RpcMethod("notifications.deliveries")
+	List<Map<String, Object>> deliveries(DeliveriesParams params) {
+		List<NotificationDelivery> deliveries = this.notifier.deliveries(params.rule());
+		int limit = (params.limit() != null && params.limit() > 0) ? params.limit() : 100;
+		return deliveries.stream().limit(limit).map(NotificationsRpc::delivery).toList();
+	}
+
+	private static Map<String, Object> rule(NotificationRule rule) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("id", rule.id());
+		result.put("app", rule.app());
+		result.put("min_level", rule.minLevel().name());
+		result.put("pattern", rule.pattern());
+		result.put("channel", rule.channel().name().toLowerCase(Locale.ROOT));
+		result.put("target", rule.target());
+		result.put("throttle", (rule.throttle() != null) ? duration(rule.throttle()) : null);
+		return result;
+	}
+
+	private static Map<String, Object> delivery(NotificationDelivery delivery) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("id", delivery.id());
+		result.put("rule", delivery.rule());
+		result.put("channel", delivery.channel());
+		result.put("target", delivery.target());
+		result.put("time", delivery.time().toString());
+		result.put("summary", delivery.summary());
+		result.put("subject", delivery.subject());
+		result.put("status", delivery.status());
+		result.put("attempts", delivery.attempts());
+		result.put("error", delivery.error());
+		return result;
+	}
+
+	private static String duration(Duration duration) {
+		long seconds = duration.toSeconds();
+		if (seconds % 3600 == 0) {
+			return (seconds / 3600) + "h";
+		}
+		return (seconds % 60 == 0) ? (seconds / 60) + "m" : seconds + "s";
+	}
+
+	/**
+	 * @param app only records of this app
+	 * @param minLevel the lowest level that matches
+	 * @param pattern a regular expression found in the message or exception
+	 * @param channel {@code webhook} or {@code email}
+	 * @param target the webhook URL or e-mail address
+	 * @param throttle at most one notification per this period ({@code 5m}), then a
+	 * summary
+	 */
+	record RuleParams(@Nullable String app, @JsonProperty("min_level") @Nullable String minLevel,
+			@Nullable String pattern, @Nullable String channel, @Nullable String target, @Nullable String throttle) {
+	}
+
+	/**
+	 * @param id the rule's id
+	 */
+	record RemoveParams(String id) {
+	}
+
+	/**
+	 * @param rule only this rule's deliveries
+	 * @param limit the most to return (default 100)
+	 */
+	record DeliveriesParams(@Nullable String rule, @Nullable Integer limit) {
+	}
+
+}

@@ -1,0 +1,272 @@
+"""Ships the log records of an app process to the PyApp management server.
+
+``install(role)`` attaches one handler to the root logger and to gunicorn's
+``gunicorn.error`` logger (whose records are named ``gunicorn``). The handler
+never blocks and never raises into the app: it formats the record (message,
+exception with traceback, request path) and appends it to a bounded in-process
+queue; a background thread sends the queue in batches over the unix socket named
+by ``PYAPP_LOG_SOCKET``. When the queue is full a record is dropped and counted,
+and the count travels with the next batch.
+
+Framing: one JSON object per line (SOCK_STREAM)::
+
+    {"app": ..., "release": ..., "pid": ..., "role": ..., "dropped": N,
+     "records": [[time, levelno, logger, message, exception, thread, path], ...]}
+
+Standard library only.
+"""
+
+import atexit
+import collections
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+import traceback
+
+__all__ = ["install", "flush", "ShipHandler"]
+
+QUEUE_SIZE = int(os.environ.get("PYAPP_LOG_QUEUE", "100000"))
+BATCH_SIZE = 1000
+IDLE_WAIT = 0.05
+RETRY_WAIT = 0.5
+
+try:  # the runtime's ContextVar with the path of the request being served
+    from pyapp_runtime.context import request_path as _request_path
+except Exception:  # pragma: no cover - context.py is optional here
+    _request_path = None
+
+
+def _current_path():
+    if _request_path is None:
+        return None
+    try:
+        return _request_path.get(None)
+    except Exception:
+        return None
+
+
+class _Shipper:
+    """The queue and the thread that empties it. One per process (rebuilt after fork)."""
+
+    def __init__(self, address, app, release, role):
+        self.address = address
+        self.app = app
+        self.release = release
+        self.role = role
+        self.pid = os.getpid()
+        self.queue = collections.deque()
+        self.dropped = 0
+        self.drop_lock = threading.Lock()
+        self.wake = threading.Event()
+        self.idle = threading.Event()
+        self.idle.set()
+        self.sock = None
+        self.thread = None
+        self.start_lock = threading.Lock()
+        self.pending = None
+
+    def put(self, item):
+        if len(self.queue) >= QUEUE_SIZE:
+            with self.drop_lock:
+                self.dropped += 1
+            return
+        self.queue.append(item)
+        if self.thread is None:
+            self._start()
+        elif len(self.queue) >= BATCH_SIZE and not self.wake.is_set():
+            self.wake.set()
+
+    def _start(self):
+        with self.start_lock:
+            if self.thread is None:
+                thread = threading.Thread(target=self._run, name="pyapp-logship", daemon=True)
+                self.thread = thread
+                thread.start()
+
+    def _run(self):
+        while True:
+            if not self.queue and self.pending is None:
+                self.idle.set()
+                self.wake.wait(IDLE_WAIT)
+                self.wake.clear()
+                continue
+            self.idle.clear()
+            if self.pending is None:
+                self.pending = self._next_line()
+            if self._send(self.pending):
+                self.pending = None
+            else:
+                time.sleep(RETRY_WAIT)
+
+    def _next_line(self):
+        records = []
+        queue = self.queue
+        while queue and len(records) < BATCH_SIZE:
+            records.append(queue.popleft())
+        with self.drop_lock:
+            dropped, self.dropped = self.dropped, 0
+        batch = {"app": self.app, "release": self.release, "pid": self.pid, "role": self.role,
+                 "dropped": dropped, "records": records}
+        return (json.dumps(batch, separators=(",", ":"), default=str) + "\n").encode("utf-8", "replace")
+
+    def _send(self, data):
+        try:
+            if self.sock is None:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.settimeout(10)
+                sock.connect(self.address)
+                self.sock = sock
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            self._close()
+            return False
+
+    def _close(self):
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+            self.sock = None
+
+    def flush(self, timeout):
+        """Waits until everything queued was sent, or the timeout passed."""
+        deadline = time.monotonic() + timeout
+        if self.thread is None:
+            if not self.queue:
+                return True
+            self._start()
+        self.wake.set()
+        while time.monotonic() < deadline:
+            if not self.queue and self.pending is None and self.idle.is_set():
+                return True
+            self.wake.set()
+            time.sleep(0.01)
+        return False
+
+
+class ShipHandler(logging.Handler):
+    """Formats records in the calling thread and queues them for the shipper."""
+
+    def __init__(self, shipper, owner=None):
+        super().__init__(logging.NOTSET)
+        self._shipper = shipper
+        self._owner = owner
+        self._exception_formatter = logging.Formatter()
+
+    @property
+    def shipper(self):
+        # a second handler (gunicorn's) follows the first one's shipper, even after fork
+        return self._owner.shipper if self._owner is not None else self._shipper
+
+    @shipper.setter
+    def shipper(self, shipper):
+        self._shipper = shipper
+
+    def createLock(self):
+        # emit() only appends to a deque: no lock needed, so logging never waits here
+        self.lock = None
+
+    def acquire(self):
+        pass
+
+    def release(self):
+        pass
+
+    def handle(self, record):
+        rv = self.filter(record)
+        if rv:
+            self.emit(record)
+        return rv
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+            exception = None
+            if record.exc_info:
+                exception = self._exception_formatter.formatException(record.exc_info)
+            elif record.exc_text:
+                exception = record.exc_text
+            if record.stack_info:
+                stack = self._exception_formatter.formatStack(record.stack_info)
+                exception = stack if exception is None else exception + "\n" + stack
+            name = record.name
+            if name == "gunicorn.error":
+                name = "gunicorn"
+            self.shipper.put((record.created, record.levelno, name, message, exception,
+                              record.threadName, _current_path()))
+        except Exception:
+            # never raise into the app; a record that cannot be formatted is lost
+            with self.shipper.drop_lock:
+                self.shipper.dropped += 1
+
+
+_handler = None
+_install_lock = threading.Lock()
+
+
+def _reinit_after_fork():
+    """A forked child (a gunicorn worker) gets its own queue, thread and connection."""
+    global _handler
+    if _handler is None:
+        return
+    old = _handler.shipper
+    _handler.shipper = _Shipper(old.address, old.app, old.release, old.role)
+
+
+def _excepthook(kind, value, tb):
+    if _handler is not None and not issubclass(kind, KeyboardInterrupt):
+        logging.getLogger("pyapp").critical("Uncaught exception", exc_info=(kind, value, tb))
+        flush(2.0)
+    _previous_excepthook(kind, value, tb)
+
+
+_previous_excepthook = sys.excepthook
+
+
+def install(role="worker", level=None):
+    """Attaches the shipping handler to the root and gunicorn loggers.
+
+    ``role`` says what kind of process this is (worker, master, hook, task) and
+    travels with every batch. ``level`` (default: env ``PYAPP_LOG_LEVEL``, else
+    DEBUG) is set on the root logger so that every record an app makes reaches
+    the server. Returns the handler, or None when ``PYAPP_LOG_SOCKET`` is unset.
+    Calling it again returns the installed handler.
+    """
+    global _handler, _previous_excepthook
+    with _install_lock:
+        if _handler is not None:
+            return _handler
+        address = os.environ.get("PYAPP_LOG_SOCKET")
+        if not address:
+            return None
+        shipper = _Shipper(address, os.environ.get("PYAPP_NAME"), os.environ.get("PYAPP_RELEASE"), role)
+        handler = ShipHandler(shipper)
+        root = logging.getLogger()
+        # gunicorn's error log gets its own handler (gunicorn stops it propagating);
+        # should it propagate anyway, the root handler leaves it to that one
+        handler.addFilter(lambda record: record.name != "gunicorn.error")
+        root.addHandler(handler)
+        root.setLevel(level or os.environ.get("PYAPP_LOG_LEVEL", "DEBUG"))
+        gunicorn_handler = ShipHandler(shipper, owner=handler)
+        logging.getLogger("gunicorn.error").addHandler(gunicorn_handler)
+        _handler = handler
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_reinit_after_fork)
+        atexit.register(flush, 5.0)
+        _previous_excepthook = sys.excepthook
+        sys.excepthook = _excepthook
+        return handler
+
+
+def flush(timeout=5.0):
+    """Waits until queued records were sent (called at exit). Returns whether they were."""
+    handler = _handler
+    if handler is None:
+        return True
+    return handler.shipper.flush(timeout)

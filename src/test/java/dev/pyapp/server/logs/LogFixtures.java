@@ -1,0 +1,42 @@
+package dev.pyapp.server.logs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Records and settings for the tests of this module.
+ */
+final class LogFixtures {
+
+	private LogFixtures() {
+	}
+
+	static LogsProperties properties(DataSize cap, int bufferRecords, DataSize spill) {
+		return new LogsProperties(cap, Map.of(), bufferRecords, spill, 1000, 20000, Duration.ofSeconds(25),
+				Duration.ofMillis(100), Duration.ofSeconds(2), notifications(Duration.ofMillis(100)));
+	}
+
+	static LogsProperties properties() {
+		return properties(DataSize.ofMegabytes(64), 100_000, DataSize.ofMegabytes(64));
+	}
+
+	static LogsProperties.Notifications notifications(Duration backoff) {
+		return new LogsProperties.Notifications(3, backoff, Duration.ofSeconds(5), "pyapp@localhost", 500);
+	}
+
+	static LogRecord record(long id, String app, LogLevel level, String logger, String message) {
+		return record(id, app, level, logger, message, null);
+	}
+
+	static LogRecord record(long id, String app, LogLevel level, String logger, String message,
+			@Nullable String exception) {
+		return new LogRecord(id, Instant.ofEpochMilli(1_700_000_000_000L + id), app, "1.0-20240101T000000Z", level,
+				logger, message, exception, 4242, "MainThread", null);
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.pyapp.server.logs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.MongoCollection;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.pyapp.server.core.AtomicFiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End-to-end ingest (a Python process logging through {@code logship} to the store)
+ * against raw {@code insertMany} of the same documents into the same database. Not part
+ * of the test suite: run by {@code bench/logs.sh}, which prints the table from
+ * {@code bench/results/logs.json}.
+ */
+class LogIngestBenchmark {
+
+	@Test
+	void ingestRateAgainstRawInsertMany() throws Exception {
+		int records = Integer.parseInt(System.getenv().getOrDefault("BENCH_RECORDS", "100000"));
+		Path home = Files.createTempDirectory(Path.of("/tmp"), "pb");
+		Files.createDirectories(home.resolve("run"));
+		try (EmbeddedMongo mongo = new EmbeddedMongo()) {
+			LogsProperties properties = LogFixtures.properties();
+			LogStore store = LogsConfiguration.select(mongo.database(), properties);
+			LogCollector collector = new LogCollector(store, properties, home.resolve("run/spill.jsonl"));
+			LogSocketServer server = new LogSocketServer(collector, home.resolve("run/logs.sock"));
+			collector.start();
+			server.start();
+			try {
+				long started = System.nanoTime();
+				PythonLogger.Result result = PythonLogger.run(home, "bench", """
+						import logging, sys, time
+						from pyapp_runtime import logship
+						logship.install("worker")
+						log = logging.getLogger("bench.web")
+						start = time.time()
+						for i in range(%d):
+						    log.info("request %%d served in %%d ms for /entries/%%d", i, i %% 97, i %% 1013)
+						sys.stderr.write(repr(time.time() - start))
+						""".formatted(records), Map.of("PYAPP_LOG_QUEUE", Integer.toString(records + 1)));
+				assertThat(result.exitCode()).as(result.stderr()).isZero();
+				await().atMost(Duration.ofMinutes(5))
+					.pollInterval(Duration.ofMillis(20))
+					.until(() -> collector.stats().stored() >= records);
+				long ended = System.nanoTime();
+				double producerSeconds = Double.parseDouble(result.stderr().trim());
+				double endToEnd = (ended - started) / 1e9;
+
+				List<Document> documents = new ArrayList<>(records);
+				for (Document doc : mongo.database().getCollection("logs.bench").find()) {
+					documents.add(doc);
+				}
+				assertThat(documents).hasSize(records);
+				MongoCollection<Document> raw = mongo.database().getCollection("raw.bench");
+				long rawStart = System.nanoTime();
+				for (int from = 0; from < documents.size(); from += properties.batchSize()) {
+					raw.insertMany(documents.subList(from, Math.min(documents.size(), from + properties.batchSize())));
+				}
+				double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
+
+				Map<String, Object> figures = new LinkedHashMap<>();
+				figures.put("records", records);
+				figures.put("store", store.getClass().getSimpleName());
+				figures.put("batch_size", properties.batchSize());
+				figures.put("end_to_end_seconds", round(endToEnd));
+				figures.put("end_to_end_records_per_s", Math.round(records / endToEnd));
+				figures.put("python_logging_seconds", round(producerSeconds));
+				figures.put("python_logging_records_per_s", Math.round(records / producerSeconds));
+				figures.put("raw_insert_many_seconds", round(rawSeconds));
+				figures.put("raw_insert_many_records_per_s", Math.round(records / rawSeconds));
+				figures.put("ratio_end_to_end_vs_raw", round(rawSeconds / endToEnd));
+				figures.put("dropped", collector.stats().dropped() + collector.stats().droppedBySenders());
+				figures.put("cpus", Runtime.getRuntime().availableProcessors());
+				Path results = Path.of("bench/results/logs.json");
+				Files.createDirectories(results.getParent());
+				Files.writeString(results,
+						JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(figures)
+								+ "\n");
+			}
+			finally {
+				server.stop();
+				collector.stop();
+			}
+		}
+		finally {
+			AtomicFiles.deleteTree(home);
+		}
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 1000) / 1000.0;
+	}
+
+}
