@@ -17,6 +17,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
@@ -40,9 +41,11 @@ public class UserAccounts implements UserDetailsService {
 
 	private final Clock clock;
 
-	UserAccounts(UserAccountRepository repository, PasswordEncoder encoder, PyappHome home) {
+	UserAccounts(UserAccountRepository repository, PyappHome home) {
 		this.repository = repository;
-		this.encoder = encoder;
+		// hashes carry their scheme ({bcrypt}...), as Spring Security's default
+		// DelegatingPasswordEncoder, which checks the form login, expects
+		this.encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 		this.home = home;
 		this.clock = Clock.systemUTC();
 	}

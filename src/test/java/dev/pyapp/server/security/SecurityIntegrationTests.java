@@ -38,6 +38,9 @@ class SecurityIntegrationTests {
 	private UserAccounts users;
 
 	@Autowired
+	private UserAccountRepository repository;
+
+	@Autowired
 	private JsonMapper mapper;
 
 	@DynamicPropertySource
@@ -52,6 +55,8 @@ class SecurityIntegrationTests {
 		assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		String password = Files.readString(file).trim();
 		assertThat(password).hasSize(20).isNotIn("admin", "password", "changeme", "pyapp");
+		assertThat(this.repository.findById("admin")).hasValueSatisfying(
+				(admin) -> assertThat(admin.passwordHash()).startsWith("{bcrypt}$2").doesNotContain(password));
 
 		for (String guess : new String[] { "admin", "password" }) {
 			assertThat(new WebSession(this.port).login("admin", guess).headers().firstValue("Location"))
