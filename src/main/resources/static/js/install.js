@@ -58,6 +58,7 @@ function showUploadErrors(error) {
 }
 
 function appendLog(text) {
+	log.hidden = false;
 	log.append(text + '\n');
 	log.scrollTop = log.scrollHeight;
 }
@@ -69,6 +70,7 @@ function appendLog(text) {
 async function follow(work) {
 	panel.hidden = false;
 	log.textContent = '';
+	log.hidden = true;
 	result.replaceChildren();
 	say(stepLine, 'Starting…');
 	const stop = new AbortController();
