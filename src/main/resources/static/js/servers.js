@@ -71,6 +71,7 @@ $('#server-form').addEventListener('submit', async (event) => {
 	try {
 		await rpc('servers.add', params);
 		form.reset();
+		form.closest('details').open = false;
 		say(message, 'Server ' + params.name + ' added. Apply to make it live.', 'ok');
 		await load();
 	} catch (error) {
@@ -87,6 +88,7 @@ $('#mount-form').addEventListener('submit', async (event) => {
 		await rpc('mounts.add', { server: values.server || '', path: values.path || '', app: values.app || '' });
 		say(message, values.app + ' mounted at ' + values.server + values.path + '. Apply to make it live.', 'ok');
 		$('#mount-path').value = '';
+		form.closest('details').open = false;
 		await load();
 	} catch (error) {
 		showErrors(form, error, describe(error, 'The mount was not added'));

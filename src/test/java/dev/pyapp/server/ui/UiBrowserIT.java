@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -33,10 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -48,7 +53,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * an assumption; everything else must pass. Screenshots go to {@code docs/screenshots/}.
  */
 @Tag("browser")
+// before @SpringBootTest, so that it runs after Spring has closed the (dirtied) context
+@ExtendWith(UiBrowserIT.LeftoverProcesses.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiBrowserIT {
@@ -107,7 +115,7 @@ class UiBrowserIT {
 				call("servers.remove", "{\"name\":\"uitest\"}");
 				call("webserver.apply", null);
 			}
-			killLeftovers();
+
 		}
 	}
 
@@ -300,6 +308,7 @@ class UiBrowserIT {
 			.contains("ok");
 		shot("servers");
 
+		assumeTrue(available("apps.start"), "the runtime is not on this server yet: the app does not run");
 		this.browser.open("http://127.0.0.1:" + this.webPort + "/guestbook/");
 		WebElement heading = this.browser.visible("h1", Duration.ofSeconds(30));
 		if (available("config.set")) {
@@ -313,6 +322,7 @@ class UiBrowserIT {
 	void aRecordTheAppWritesAppearsInTheLiveTail() throws Exception {
 		assumeTrue(this.mounted, "the example app is not mounted (earlier step skipped)");
 		assumeTrue(available("logs.tail") && available("logs.query"), "logs.* is not on this server yet");
+		assumeTrue(available("apps.start"), "the runtime is not on this server yet: the app does not run");
 		this.browser.open("/logs?app=guestbook");
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15)).until((driver) -> "guestbook"
 			.equals(new Select(this.browser.find("#log-app")).getFirstSelectedOption().getAttribute("value")));
@@ -380,6 +390,7 @@ class UiBrowserIT {
 	}
 
 	private void shot(String name) throws IOException {
+		this.browser.driver().executeScript("document.activeElement.blur(); window.scrollTo(0, 0)");
 		this.browser.screenshot(name);
 		this.screenshots.add(name);
 	}
@@ -447,20 +458,59 @@ class UiBrowserIT {
 		}
 	}
 
-	/** Stops, by the pid files under the test's home, whatever the run left running. */
-	private static void killLeftovers() throws IOException {
+	/**
+	 * Stops, by the pid files under the test's home, whatever the run left running (the
+	 * managed web server, app daemons). It runs once the server is closed: while it runs
+	 * it restarts what it supervises.
+	 */
+	static final class LeftoverProcesses implements AfterAllCallback {
+
+		@Override
+		public void afterAll(ExtensionContext extension) {
+			killLeftovers();
+		}
+
+	}
+
+	private static void killLeftovers() {
+		await().atMost(Duration.ofSeconds(60))
+			.during(Duration.ofSeconds(3))
+			.pollInterval(Duration.ofMillis(300))
+			.until(() -> stopRunning() == 0);
+	}
+
+	private static int stopRunning() throws IOException {
 		List<Path> pidFiles;
 		try (Stream<Path> files = Files.walk(home)) {
 			pidFiles = files.filter((file) -> file.getFileName().toString().endsWith(".pid")).toList();
 		}
+		int running = 0;
 		for (Path file : pidFiles) {
 			try {
-				long pid = Long.parseLong(Files.readString(file).trim());
-				ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+				ProcessHandle process = ProcessHandle.of(Long.parseLong(Files.readString(file).trim())).orElse(null);
+				// only a process of this run: its command line names the test's home
+				if (process != null && process.isAlive() && commandLine(process.pid()).contains(home.toString())) {
+					running++;
+					process.destroy();
+				}
 			}
 			catch (NumberFormatException | IOException ex) {
-				// not a pid file of ours, or already gone
+				// not a pid file of ours, or gone while we looked
 			}
+		}
+		return running;
+	}
+
+	/**
+	 * The raw command line: nginx rewrites its own, which ProcessHandle.Info then drops.
+	 */
+	private static String commandLine(long pid) {
+		try {
+			return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+					java.nio.charset.StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 
