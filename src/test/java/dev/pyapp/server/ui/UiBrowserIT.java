@@ -34,6 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.venv.VenvBuilder;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -78,6 +81,9 @@ class UiBrowserIT {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private VenvBuilder venv;
+
 	private BrowserSession browser;
 
 	private String apiToken;
@@ -92,6 +98,9 @@ class UiBrowserIT {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
+		// the example app really runs: gunicorn and the runtime shim go into
+		// server-packages
+		registry.add("pyapp.python.provision", () -> "true");
 	}
 
 	@BeforeAll
@@ -225,10 +234,18 @@ class UiBrowserIT {
 	void installsTheExampleByUploadWithProgress() throws Exception {
 		assumeTrue(Files.isRegularFile(GUESTBOOK), "examples/dist/guestbook.pyapp is not built yet (packaging)");
 		assumeTrue(uploadWorks(), "POST /api/archives cannot read archives yet (packaging not merged)");
+		// as the runtime's own tests do: gunicorn is provisioned in the background at
+		// start
+		this.venv.awaitProvisioning(Duration.ofMinutes(3));
 		this.browser.open("/apps/install");
 		this.browser.visible("#archive-file").sendKeys(GUESTBOOK.toAbsolutePath().toString());
-		WebElement done = this.browser.visible("#install-done", LONG_WORK);
-		assertThat(done.getText()).contains("guestbook");
+		new WebDriverWait(this.browser.driver(), LONG_WORK)
+			.until((driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
+		shot("install");
+		assertThat(this.browser.driver().findElements(By.id("install-done")))
+			.as(() -> this.browser.find("#install-progress").getText())
+			.isNotEmpty();
+		assertThat(this.browser.find("#install-done").getText()).contains("guestbook");
 		assertThat(this.browser.find("#upload-progress").getAttribute("value")).isEqualTo("100");
 		if (available("logs.query")
 				&& result(call("logs.query", "{\"app\":\"guestbook\",\"logger\":\"pyapp.deploy\",\"limit\":1}"))
