@@ -14,6 +14,7 @@ import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
+import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
@@ -43,14 +44,17 @@ class AppsRpc {
 
 	private final TaskScheduler tasks;
 
+	private final MountManager mounts;
+
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
-			AppContexts contexts, TaskScheduler tasks) {
+			AppContexts contexts, TaskScheduler tasks, MountManager mounts) {
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
 		this.supervisor = supervisor;
 		this.contexts = contexts;
 		this.tasks = tasks;
+		this.mounts = mounts;
 	}
 
 	@RpcMethod("apps.list")
@@ -162,7 +166,11 @@ class AppsRpc {
 		summary.put("name", installed.name());
 		summary.put("version", this.registry.currentRelease(app).map(Release::version).orElse(null));
 		summary.put("state", state(app));
-		summary.put("mounts", List.of());
+		summary.put("mounts",
+				this.mounts.mounts(app)
+					.stream()
+					.map((mount) -> Map.of("server", mount.server(), "path", mount.path()))
+					.toList());
 		summary.put("source", installed.source());
 		return summary;
 	}

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.venv.VenvBuilder;
 
 import org.springframework.boot.info.BuildProperties;
@@ -21,10 +22,13 @@ class ServerRpc {
 
 	private final VenvBuilder venvs;
 
-	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs) {
+	private final MountManager mounts;
+
+	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts) {
 		this.home = home;
 		this.build = build;
 		this.venvs = venvs;
+		this.mounts = mounts;
 	}
 
 	@RpcMethod("server.info")
@@ -42,6 +46,7 @@ class ServerRpc {
 					.map((python) -> Map.of("version", python.version(), "path", python.executable().toString()))
 					.toList());
 		info.put("gunicorn", this.venvs.provisioning());
+		info.put("webserver", MountsRpc.status(this.mounts.status()));
 		return info;
 	}
 
