@@ -114,7 +114,10 @@ final class PostReceiveHook {
 					payload=$(printf '{"ref": "%%s", "before": "%%s", "after": "%%s", "repository": "%%s"}' \\
 						"$(json_string "$ref")" "$(json_string "$before")" "$(json_string "$after")" \\
 						"$(json_string "$repository")")
-					signature=$(printf '%%s' "$payload" | openssl dgst -sha256 -hmac "$secret" | awk '{print $NF}')
+					# the secret goes to python3 through its environment, never on a command line
+					# where other local users could read it in the process list
+					signature=$(printf '%%s' "$payload" | PYAPP_HOOK_SECRET="$secret" python3 -c \
+						'import hashlib, hmac, os, sys; print(hmac.new(os.environ["PYAPP_HOOK_SECRET"].encode(), sys.stdin.buffer.read(), hashlib.sha256).hexdigest())')
 					if ! printf '%%s' "$payload" | curl -sS -f -o /dev/null -m 30 -X POST \\
 						-H 'Content-Type: application/json' -H "X-Pyapp-Signature: sha256=$signature" \\
 						--data-binary @- "$url"; then
@@ -123,7 +126,8 @@ final class PostReceiveHook {
 					fi
 				done
 				exit $status
-				""".formatted(MARKER, quote(url), quote(secret));
+				"""
+			.formatted(MARKER, quote(url), quote(secret));
 	}
 
 	/** A single-quoted shell literal: nothing in it is expanded. */

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code hooks create|list|remove|install-git}; the installed post-receive hook is run
- * for real (sh, openssl, curl) against the fake server.
+ * for real (sh, python3, curl) against the fake server.
  */
 class HooksCommandTests {
 
