@@ -60,6 +60,11 @@ class ArchiveUploadController {
 			this.archives.delete(id);
 			return refused(ex);
 		}
+		catch (RuntimeException ex) {
+			// nothing of a refused upload stays under PYAPP_HOME, whatever the failure
+			this.archives.delete(id);
+			throw ex;
+		}
 		return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("archive", id));
 	}
 
