@@ -194,6 +194,21 @@ public class NodeRegistry {
 	}
 
 	/**
+	 * Asks a node for its apps now (after a change made through it), instead of waiting
+	 * for the next health check.
+	 * @param name the node
+	 */
+	public void refreshApps(String name) {
+		try {
+			this.states.apps(name, this.client.call(name, "apps.list", null));
+		}
+		catch (RuntimeException ex) {
+			// the health check tries again and records why it failed
+			logger.debug("Cannot list the apps of node '{}': {}", name, ex.getMessage());
+		}
+	}
+
+	/**
 	 * Whether this server runs as a node's agent.
 	 * @return whether it is an agent
 	 */

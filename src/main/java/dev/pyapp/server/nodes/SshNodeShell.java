@@ -50,12 +50,14 @@ public final class SshNodeShell implements NodeShell {
 
 	@Override
 	public ExecResult exec(ExecRequest request) {
-		StringBuilder command = new StringBuilder("exec 2>&1 </dev/null; ");
+		// the first line is the shell's pid, which the command takes over with exec: the
+		// leader of the session sshd made for it, so a timeout kills the whole group
+		StringBuilder command = new StringBuilder("echo $$; exec 2>&1 </dev/null; ");
 		appendDirectory(command, request);
 		command.append("exec ");
 		appendEnvironment(command, request);
 		command.append(quote(request.command()));
-		return run(command.toString(), null, request.timeout(), request.lines());
+		return run(command.toString(), null, request.timeout(), request.lines(), true);
 	}
 
 	@Override
@@ -71,7 +73,7 @@ public final class SshNodeShell implements NodeShell {
 		String err = (request.stderr() != null) ? quote(request.stderr().toString())
 				: (request.stdout() != null) ? "&1" : "/dev/null";
 		command.append(" >>").append(out).append(err.equals("&1") ? " 2>&1" : " 2>>" + err).append(" & echo $!");
-		ExecResult result = run(command.toString(), null, Duration.ofSeconds(30), null);
+		ExecResult result = run(command.toString(), null, Duration.ofSeconds(30), null, false);
 		String pidText = result.output().trim();
 		if (!result.succeeded() || !pidText.matches("\\d+")) {
 			throw new NodeException(
@@ -122,7 +124,7 @@ public final class SshNodeShell implements NodeShell {
 		String temp = path + ".part";
 		String command = "umask 077 && cat > " + quote(temp) + " && chmod " + quote(mode) + " " + quote(temp)
 				+ " && mv -f " + quote(temp) + " " + quote(path);
-		ExecResult result = run(command, content, Duration.ofMinutes(10), null);
+		ExecResult result = run(command, content, Duration.ofMinutes(10), null, false);
 		if (!result.succeeded()) {
 			throw new NodeException("cannot write " + path + " on node '" + this.name + "': " + result.output(), null);
 		}
@@ -134,13 +136,13 @@ public final class SshNodeShell implements NodeShell {
 	 * @return the content, or empty if the file does not exist
 	 */
 	public Optional<String> read(String path) {
-		ExecResult result = run("test -f " + quote(path) + " && cat " + quote(path), null, Duration.ofSeconds(30),
-				null);
+		ExecResult result = run("test -f " + quote(path) + " && cat " + quote(path), null, Duration.ofSeconds(30), null,
+				false);
 		return result.succeeded() ? Optional.of(result.output()) : Optional.empty();
 	}
 
 	private ExecResult run(String command, @Nullable InputStream stdin, Duration timeout,
-			java.util.function.@Nullable Consumer<String> lines) {
+			java.util.function.@Nullable Consumer<String> lines, boolean pidFirst) {
 		Session session = this.sessions.get();
 		ChannelExec channel;
 		InputStream out;
@@ -161,14 +163,15 @@ public final class SshNodeShell implements NodeShell {
 			throw new NodeException("cannot run a command on node '" + this.name + "': " + ex.getMessage(), ex);
 		}
 		StringBuilder output = new StringBuilder();
-		Thread reader = new Thread(() -> read(out, output, lines), "ssh-exec-output");
+		long[] pid = { pidFirst ? 0 : -1 };
+		Thread reader = new Thread(() -> read(out, output, lines, pid), "ssh-exec-output");
 		reader.setDaemon(true);
 		reader.start();
 		try {
 			reader.join(timeout.toMillis());
 			boolean finished = !reader.isAlive();
 			if (!finished) {
-				kill(channel);
+				kill(session, channel, pid);
 				reader.join(TimeUnit.SECONDS.toMillis(5));
 			}
 			// the exit status arrives with the channel's close, just after the output
@@ -184,7 +187,7 @@ public final class SshNodeShell implements NodeShell {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			kill(channel);
+			kill(session, channel, pid);
 			throw new NodeException("interrupted while running a command on node '" + this.name + "'", ex);
 		}
 		finally {
@@ -192,11 +195,17 @@ public final class SshNodeShell implements NodeShell {
 		}
 	}
 
-	private static void read(InputStream out, StringBuilder output,
-			java.util.function.@Nullable Consumer<String> lines) {
+	private static void read(InputStream out, StringBuilder output, java.util.function.@Nullable Consumer<String> lines,
+			long[] pid) {
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8))) {
 			String line;
 			while ((line = reader.readLine()) != null) {
+				if (pid[0] == 0) {
+					synchronized (pid) {
+						pid[0] = line.matches("\\d+") ? Long.parseLong(line) : -1;
+					}
+					continue;
+				}
 				synchronized (output) {
 					output.append(line).append('\n');
 					if (output.length() > MAX_OUTPUT) {
@@ -214,14 +223,29 @@ public final class SshNodeShell implements NodeShell {
 		}
 	}
 
-	private static void kill(ChannelExec channel) {
-		try {
-			channel.sendSignal("KILL");
+	private static void kill(Session session, ChannelExec channel, long[] pid) {
+		long leader;
+		synchronized (pid) {
+			leader = pid[0];
 		}
-		catch (Exception ex) {
-			// the command is killed by the channel's close anyway when the server does
-			// not
-			// take signals
+		if (leader > 0) {
+			// closing the channel does not end a command that has no terminal
+			try {
+				ChannelExec killer = (ChannelExec) session.openChannel("exec");
+				killer.setCommand("kill -KILL -- -" + leader + " 2>/dev/null || kill -KILL " + leader);
+				killer.connect(10_000);
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+				while (!killer.isClosed() && System.nanoTime() < deadline) {
+					Thread.sleep(10);
+				}
+				killer.disconnect();
+			}
+			catch (JSchException ex) {
+				// the connection is gone: so is the command's channel
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 		channel.disconnect();
 	}
