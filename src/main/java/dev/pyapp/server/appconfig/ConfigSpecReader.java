@@ -1,25 +1,152 @@
 package dev.pyapp.server.appconfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
  * Reads {@code configuration.yaml} and {@code configuration.ini} into a
- * {@link ConfigSpec}.
+ * {@link ConfigSpec}, resolving every widget against the {@link WidgetLibrary}.
  */
 @Component
 public class ConfigSpecReader {
 
+	/** The spec file names a release may hold, in order of preference. */
+	public static final List<String> FILE_NAMES = List.of("configuration.yaml", "configuration.ini");
+
+	private static final int MAX_LENGTH = 1024 * 1024;
+
+	private final WidgetLibrary widgets;
+
+	private final FieldChecker checker;
+
+	/**
+	 * A reader that knows the standard widgets only.
+	 */
+	public ConfigSpecReader() {
+		this(new WidgetLibrary((Path) null));
+	}
+
+	/**
+	 * A reader for the given widgets.
+	 * @param widgets the widget library
+	 */
+	public ConfigSpecReader(WidgetLibrary widgets) {
+		this(widgets, AppConfigProperties.defaults());
+	}
+
+	@Autowired
+	ConfigSpecReader(WidgetLibrary widgets, AppConfigProperties properties) {
+		this.widgets = widgets;
+		this.checker = new FieldChecker(properties.patternTimeout());
+	}
+
 	/**
 	 * Reads and validates a spec.
 	 * @param fileName the file's name in the archive, {@code configuration.yaml} or
-	 * {@code configuration.ini} (it selects the format, and problems name it)
+	 * {@code configuration.ini} (its extension selects the format, and problems name it)
 	 * @param content the file's text
 	 * @return the spec
 	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) listing every
-	 * problem, each with its path
+	 * problem, each with its path starting with the file name, such as
+	 * {@code configuration.yaml: sections[0].fields[2].widget}
 	 */
 	public ConfigSpec read(String fileName, String content) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Assert.hasText(fileName, "'fileName' must have text");
+		Assert.notNull(content, "'content' must not be null");
+		List<Problem> problems = new ArrayList<>();
+		ConfigSpec spec = null;
+		if (content.length() > MAX_LENGTH) {
+			problems.add(new Problem("", "is larger than 1 MiB"));
+		}
+		else if (fileName.endsWith(".yaml") || fileName.endsWith(".yml")) {
+			RawSpec raw = YamlSpecParser.parse(content, problems);
+			spec = (raw != null) ? new SpecBuilder(this.widgets, this.checker, problems).build(raw) : null;
+		}
+		else if (fileName.endsWith(".ini")) {
+			RawSpec raw = new IniSpecParser(this.widgets, problems).parse(content);
+			spec = new SpecBuilder(this.widgets, this.checker, problems).build(raw);
+		}
+		else {
+			problems.add(new Problem("", "expected configuration.yaml or configuration.ini"));
+		}
+		if (!problems.isEmpty() || spec == null) {
+			throw PyappException.invalid("invalid configuration spec " + fileName,
+					problems.stream().map((problem) -> inFile(fileName, problem)).toList());
+		}
+		return spec;
+	}
+
+	/**
+	 * Reads the spec of an extracted release (or any directory with the archive layout).
+	 * @param releaseDirectory the directory
+	 * @return its spec, or {@link ConfigSpec#empty()} if it has no spec file
+	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) if the spec has
+	 * problems, or if both {@code configuration.yaml} and {@code configuration.ini} exist
+	 */
+	public ConfigSpec read(Path releaseDirectory) {
+		Optional<Path> file = specFile(releaseDirectory);
+		if (file.isEmpty()) {
+			return ConfigSpec.empty();
+		}
+		try {
+			if (Files.size(file.get()) > MAX_LENGTH) {
+				throw PyappException.invalid("invalid configuration spec",
+						List.of(new Problem(file.get().getFileName().toString(), "is larger than 1 MiB")));
+			}
+			return read(file.get().getFileName().toString(), Files.readString(file.get(), StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + file.get(), ex);
+		}
+	}
+
+	/**
+	 * The spec file of a release directory.
+	 * @param releaseDirectory the directory
+	 * @return {@code configuration.yaml} or {@code configuration.ini} in it, if one is
+	 * there
+	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) if both are there
+	 */
+	public Optional<Path> specFile(Path releaseDirectory) {
+		List<Path> found = FILE_NAMES.stream()
+			.map(releaseDirectory::resolve)
+			.filter((file) -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+			.toList();
+		if (found.size() > 1) {
+			throw PyappException.invalid("invalid configuration spec", List
+				.of(new Problem("configuration.ini", "give either configuration.yaml or configuration.ini, not both")));
+		}
+		return found.stream().findFirst();
+	}
+
+	/**
+	 * The widget library this reader resolves widgets with.
+	 * @return the library
+	 */
+	public WidgetLibrary widgets() {
+		return this.widgets;
+	}
+
+	FieldChecker checker() {
+		return this.checker;
+	}
+
+	private static Problem inFile(String fileName, Problem problem) {
+		return new Problem(problem.path().isEmpty() ? fileName : fileName + ": " + problem.path(), problem.message());
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.pyapp.server.packaging;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -162,7 +163,15 @@ final class ArchiveLayout {
 	/** Checks what every package must have: metadata.yaml, src/ and at most one spec. */
 	void checkRequired() {
 		if (!isFile(METADATA)) {
-			this.problems.add(new Problem(METADATA, "missing; every package needs a metadata.yaml at its root"));
+			// a common mistake: zipping the app's folder instead of its content
+			String nested = this.entries.keySet()
+				.stream()
+				.filter((path) -> path.endsWith("/" + METADATA))
+				.min(Comparator.comparingInt(String::length))
+				.orElse(null);
+			this.problems.add(
+					new Problem(METADATA, "missing; every package needs a metadata.yaml at its root" + ((nested != null)
+							? " (found '" + nested + "': archive the folder's content, not the folder)" : "")));
 		}
 		if (!isDirectory("src")) {
 			this.problems.add(new Problem("src/",

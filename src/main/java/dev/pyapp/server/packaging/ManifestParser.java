@@ -1,16 +1,11 @@
 package dev.pyapp.server.packaging;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.Problem;
-import dev.pyapp.server.packaging.AppManifest.Database;
-import dev.pyapp.server.packaging.AppManifest.DatabaseKind;
 import dev.pyapp.server.packaging.AppManifest.Dependency;
 import dev.pyapp.server.packaging.AppManifest.Entry;
 import dev.pyapp.server.packaging.AppManifest.EntryKind;
@@ -18,6 +13,7 @@ import dev.pyapp.server.packaging.AppManifest.Resources;
 import dev.pyapp.server.packaging.AppManifest.Scope;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -36,12 +32,6 @@ final class ManifestParser {
 	/** {@code module.path:attribute}, for entry points, hooks and tasks. */
 	static final Pattern CALLABLE = Pattern.compile(
 			"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$");
-
-	private static final Pattern WRITABLE = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$");
-
-	private static final Pattern DATABASE = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
-
-	private static final Pattern SEGMENT = Pattern.compile("^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$");
 
 	private static final List<String> KEYS = List.of("format", "name", "version", "summary", "python", "entry",
 			"dependencies", "resources", "static", "daemon", "health", "updates", "hooks", "tasks");
@@ -97,9 +87,10 @@ final class ManifestParser {
 		Entry entry = (keys.containsKey("entry")) ? entry(yaml, keys.get("entry")) : missing(yaml, "entry");
 		List<Dependency> dependencies = (keys.containsKey("dependencies"))
 				? dependencies(yaml, keys.get("dependencies")) : List.of();
-		Resources resources = (keys.containsKey("resources")) ? resources(yaml, keys.get("resources"))
+		Resources resources = (keys.containsKey("resources")) ? ManifestResources.resources(yaml, keys.get("resources"))
 				: new Resources(List.of(), List.of());
-		List<StaticEntry> statics = (keys.containsKey("static")) ? statics(yaml, keys.get("static")) : List.of();
+		List<StaticEntry> statics = (keys.containsKey("static")) ? ManifestResources.statics(yaml, keys.get("static"))
+				: List.of();
 		ManifestSections sections = new ManifestSections(yaml);
 		AppManifest manifest = new AppManifest(1, String.valueOf(name), String.valueOf(version), summary, python, entry,
 				dependencies, resources, statics, sections.daemon(keys.get("daemon")),
@@ -137,8 +128,15 @@ final class ManifestParser {
 			return new Entry(EntryKind.WSGI, "");
 		}
 		if (keys.size() != 1) {
-			yaml.problem("entry",
-					"expected exactly one of wsgi or factory; found " + (keys.isEmpty() ? "neither" : "both"));
+			// an unknown key such as asgi was reported already
+			boolean unknownKeys = ((MappingNode) node).getValue()
+				.stream()
+				.anyMatch((tuple) -> !(tuple.getKeyNode() instanceof ScalarNode key)
+						|| !List.of("wsgi", "factory").contains(key.getValue()));
+			if (keys.size() > 1 || !unknownKeys) {
+				yaml.problem("entry",
+						"expected exactly one of wsgi or factory; found " + (keys.isEmpty() ? "neither" : "both"));
+			}
 			return new Entry(EntryKind.WSGI, "");
 		}
 		String key = keys.keySet().iterator().next();
@@ -191,124 +189,6 @@ final class ManifestParser {
 			dependencies.add(new Dependency(String.valueOf(requirement).trim(), scope));
 		}
 		return List.copyOf(dependencies);
-	}
-
-	private static Resources resources(YamlTree yaml, Node node) {
-		Map<String, Node> keys = yaml.mapping(node, "resources", List.of("writable", "databases"));
-		if (keys == null) {
-			return new Resources(List.of(), List.of());
-		}
-		List<String> writable = new ArrayList<>();
-		List<Node> items = (keys.get("writable") != null)
-				? yaml.list(keys.get("writable"), "resources.writable", "directory names") : null;
-		Set<String> seen = new HashSet<>();
-		for (int i = 0; items != null && i < items.size(); i++) {
-			String path = YamlTree.item("resources.writable", i);
-			String name = yaml.text(items.get(i), path, "a directory name such as 'sessions'");
-			if (name == null) {
-				continue;
-			}
-			if (!WRITABLE.matcher(name).matches() || name.equals("db")) {
-				yaml.problem(path, "expected a single directory name of letters, digits, '_', '.' or '-' (not 'db', "
-						+ "which holds the databases); found '" + name + "'");
-			}
-			else if (!seen.add(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))) {
-				yaml.problem(path, "'" + name + "' is listed twice (names are compared as PYAPP_WRITABLE_<NAME>)");
-			}
-			writable.add(name);
-		}
-		List<Database> databases = new ArrayList<>();
-		items = (keys.get("databases") != null)
-				? yaml.list(keys.get("databases"), "resources.databases", "{name, kind} mappings") : null;
-		seen.clear();
-		for (int i = 0; items != null && i < items.size(); i++) {
-			String path = YamlTree.item("resources.databases", i);
-			Map<String, Node> db = yaml.mapping(items.get(i), path, List.of("name", "kind"));
-			if (db == null) {
-				continue;
-			}
-			String name = (db.get("name") != null) ? yaml.text(db.get("name"), path + ".name", "a database name")
-					: null;
-			if (db.get("name") == null) {
-				yaml.problem(path + ".name", "required; expected a database name such as 'main'");
-			}
-			else if (name != null && !DATABASE.matcher(name).matches()) {
-				yaml.problem(path + ".name", "expected a lowercase letter followed by lowercase letters, digits or '_' "
-						+ "(^[a-z][a-z0-9_]*$); found '" + name + "'");
-			}
-			else if (name != null && !seen.add(name)) {
-				yaml.problem(path + ".name", "'" + name + "' is listed twice; database names must be unique");
-			}
-			DatabaseKind kind = DatabaseKind.SQLITE;
-			String kindText = (db.get("kind") != null) ? yaml.text(db.get("kind"), path + ".kind", "sqlite or mongodb")
-					: null;
-			if (db.get("kind") == null) {
-				yaml.problem(path + ".kind", "required; expected sqlite or mongodb");
-			}
-			else if ("mongodb".equals(kindText)) {
-				kind = DatabaseKind.MONGODB;
-			}
-			else if (kindText != null && !kindText.equals("sqlite")) {
-				yaml.problem(path + ".kind", "expected sqlite or mongodb; found '" + kindText + "'");
-			}
-			databases.add(new Database(String.valueOf(name), kind));
-		}
-		return new Resources(List.copyOf(writable), List.copyOf(databases));
-	}
-
-	private static List<StaticEntry> statics(YamlTree yaml, Node node) {
-		List<Node> items = yaml.list(node, "static", "{url, path} mappings");
-		List<StaticEntry> statics = new ArrayList<>();
-		Set<String> urls = new HashSet<>();
-		for (int i = 0; items != null && i < items.size(); i++) {
-			String path = YamlTree.item("static", i);
-			Map<String, Node> keys = yaml.mapping(items.get(i), path, List.of("url", "path"));
-			if (keys == null) {
-				continue;
-			}
-			String url = null;
-			if (keys.get("url") == null) {
-				yaml.problem(path + ".url", "required; expected a URL path such as /static");
-			}
-			else {
-				url = yaml.text(keys.get("url"), path + ".url", "a URL path such as /static");
-				if (url != null && (!url.startsWith("/") || !safeSegments(url.substring(1)))) {
-					yaml.problem(path + ".url",
-							"expected a URL path such as /static: '/' followed by names of letters, "
-									+ "digits, '.', '_', '~' or '-' separated by '/'; found '" + url + "'");
-				}
-				else if (url != null && !urls.add(url.replaceAll("/+$", ""))) {
-					yaml.problem(path + ".url", "'" + url + "' is listed twice");
-				}
-			}
-			String dir = null;
-			if (keys.get("path") == null) {
-				yaml.problem(path + ".path", "required; expected a path in the archive such as static/" + "myapp");
-			}
-			else {
-				dir = yaml.text(keys.get("path"), path + ".path", "a path in the archive");
-				if (dir != null && !safeSegments(dir)) {
-					yaml.problem(path + ".path", "expected a relative path inside the archive (names separated by '/', "
-							+ "no '..', no leading '/'); found '" + dir + "'");
-				}
-			}
-			statics.add(new StaticEntry(String.valueOf(url), String.valueOf(dir).replaceAll("/+$", "")));
-		}
-		return List.copyOf(statics);
-	}
-
-	/** Whether a relative path consists of safe names: no {@code ..}, no empty part. */
-	static boolean safeSegments(String path) {
-		String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-		if (trimmed.isEmpty()) {
-			return false;
-		}
-		for (String segment : trimmed.split("/", -1)) {
-			if (!SEGMENT.matcher(segment).matches()) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }

@@ -10,19 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 
 import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.ConfigSpecReader;
-import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -155,83 +150,15 @@ public class PackageReader {
 	public void extract(AppPackage pkg, Path target) {
 		Assert.notNull(pkg, "'pkg' must not be null");
 		Assert.notNull(target, "'target' must not be null");
-		Path release = target.toAbsolutePath().normalize();
-		if (Files.exists(release, LinkOption.NOFOLLOW_LINKS)) {
-			throw PyappException.conflict("cannot extract into " + release + ": it already exists");
+		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+			throw PyappException.conflict("cannot extract into " + target + ": it already exists");
 		}
-		Path temp = release.resolveSibling("." + release.getFileName() + "." + UUID.randomUUID() + ".tmp");
-		try {
-			Files.createDirectories(release.getParent());
-			Files.createDirectory(temp);
-			try {
-				if (Files.isDirectory(pkg.source())) {
-					copyDirectory(pkg, temp);
-				}
-				else {
-					extractArchive(pkg, temp);
-				}
-				Files.move(temp, release, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (IOException | RuntimeException ex) {
-				AtomicFiles.deleteTree(temp);
-				throw ex;
-			}
+		// checked whole again: the file may have changed since it was read
+		AppPackage current = Files.isDirectory(pkg.source()) ? readDirectory(pkg.source()) : read(pkg.source());
+		if (!current.checksum().equals(pkg.checksum())) {
+			throw PyappException.conflict(pkg.source() + " changed since it was read; read it again");
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot extract " + pkg.source() + " into " + release, ex);
-		}
-	}
-
-	private void copyDirectory(AppPackage pkg, Path into) {
-		Path root = pkg.source().toAbsolutePath().normalize();
-		List<Problem> problems = new ArrayList<>();
-		SourceDirectory.Walked walked = SourceDirectory.walk(root, this.properties, problems);
-		if (!problems.isEmpty()) {
-			throw invalid(problems);
-		}
-		if (!SourceDirectory.checksum(root, walked.files()).equals(pkg.checksum())) {
-			throw PyappException.conflict("the directory " + root + " changed since it was read; read it again");
-		}
-		SourceDirectory.copy(root, walked, into);
-	}
-
-	private void extractArchive(AppPackage pkg, Path into) {
-		if (!Checksums.file(pkg.source()).equals(pkg.checksum())) {
-			throw PyappException.conflict("the archive " + pkg.source() + " changed since it was read; read it again");
-		}
-		List<Problem> problems = new ArrayList<>();
-		ZipArchive.Walked walked = ZipArchive.walk(pkg.source(), this.properties, problems, new ZipArchive.Sink() {
-
-			@Override
-			public OutputStream file(String path, ZipDirectory.Entry entry) {
-				Path file = ArchiveLayout.inside(into, path);
-				try {
-					Files.createDirectories(file.getParent());
-					if (entry.isExecutable()) {
-						Files.createFile(file,
-								PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-					}
-					return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot create " + file, ex);
-				}
-			}
-
-			@Override
-			public void directory(String path) {
-				try {
-					Files.createDirectories(ArchiveLayout.inside(into, path));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot create " + path + " in " + into, ex);
-				}
-			}
-
-		}, false);
-		if (walked == null || !problems.isEmpty()) {
-			throw invalid(problems);
-		}
+		new ReleaseExtractor(this.properties).extract(pkg, target);
 	}
 
 	private record Validated(AppManifest manifest, @Nullable ConfigSpec spec) {
@@ -323,7 +250,7 @@ public class PackageReader {
 		}
 	}
 
-	private static PyappException invalid(List<Problem> problems) {
+	static PyappException invalid(List<Problem> problems) {
 		String summary = problems.isEmpty() ? "invalid package"
 				: "invalid package: " + problems.get(0) + ((problems.size() > 1)
 						? " (and " + (problems.size() - 1) + " more problem" + ((problems.size() > 2) ? "s)" : ")")

@@ -2,7 +2,6 @@ package dev.pyapp.server.packaging;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,8 +103,10 @@ public final class Pep440Specifier {
 
 		boolean matches(Pep440Version candidate) {
 			if (this.version == null) {
-				return candidate.toString().equals(this.text.toLowerCase(Locale.ROOT))
-						|| this.text.equalsIgnoreCase(candidate.toString());
+				// arbitrary equality (===) compares text; the candidate's normalised form
+				// is
+				// what we have
+				return this.text.equalsIgnoreCase(candidate.toString());
 			}
 			return switch (this.operator) {
 				case "~=" -> candidate.publicVersion().compareTo(this.version) >= 0

@@ -165,6 +165,20 @@ class PackageReaderTests {
 	}
 
 	@Test
+	void keepsTheExecutableBitAndAcceptsSmallFilesThatCompressWell() throws IOException {
+		Path file = app(Packages.MINIMAL).entry("src/run.sh", "#!/bin/sh\n", 0100755)
+			.file("src/hello/zeros.bin", new byte[1 << 20])
+			.writeTo(this.temp.resolve("a.pyapp"));
+		Path target = this.temp.resolve("releases/r1");
+
+		this.reader.extract(this.reader.read(file), target);
+
+		assertThat(Files.isExecutable(target.resolve("src/run.sh"))).isTrue();
+		assertThat(Files.isExecutable(target.resolve("src/hello/web.py"))).isFalse();
+		assertThat(Files.size(target.resolve("src/hello/zeros.bin"))).isEqualTo(1 << 20);
+	}
+
+	@Test
 	void refusesToExtractOverAnExistingDirectoryAndLeavesItAlone() throws IOException {
 		AppPackage pkg = this.reader.read(app(Packages.MINIMAL).writeTo(this.temp.resolve("a.pyapp")));
 		Path releases = Files.createDirectories(this.temp.resolve("releases"));

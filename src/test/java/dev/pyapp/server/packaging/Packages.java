@@ -74,8 +74,14 @@ final class Packages {
 			""";
 
 	/** What the spec reader stub returns for any valid spec. */
-	static final ConfigSpec SPEC = new ConfigSpec("yaml",
-			List.of(new ConfigSpec.Section("site", "Site", List.of(new ConfigSpec.Field("title", "text")))));
+	static final ConfigSpec SPEC = new ConfigSpecReader().read("configuration.yaml", """
+			format: 1
+			sections:
+			  - name: site
+			    fields:
+			      - name: title
+			        widget: text
+			""");
 
 	private Packages() {
 	}

@@ -41,6 +41,12 @@ final class TestZip {
 		return this;
 	}
 
+	/** Adds a file stored without compression. */
+	TestZip stored(String name, byte[] content) {
+		this.items.add(new Item(name, content, FILE_MODE, false));
+		return this;
+	}
+
 	TestZip directory(String name) {
 		this.items.add(new Item(name.endsWith("/") ? name : name + "/", new byte[0], 040755, false));
 		return this;

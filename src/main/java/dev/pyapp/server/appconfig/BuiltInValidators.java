@@ -1,0 +1,188 @@
+package dev.pyapp.server.appconfig;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The named validators a widget file may refer to ({@code validation.validator}). Each
+ * returns {@code null} for a good value, or a message a person can act on. None of them
+ * uses a pattern that can backtrack badly.
+ */
+final class BuiltInValidators {
+
+	private static final Pattern EMAIL_LOCAL = Pattern
+		.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+
+	private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+	private static final Pattern IPV4 = Pattern
+		.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+	private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
+
+	private static final Pattern DURATION = Pattern.compile("(\\d{1,9}(ms|s|m|h|d)){1,5}");
+
+	private static final Pattern SIZE = Pattern.compile("\\d{1,15}(\\.\\d{1,6})? ?([KMGTP]i?B?|[KMGTP]b|B)?",
+			Pattern.CASE_INSENSITIVE);
+
+	private static final Map<String, Function<String, @Nullable String>> validators = Map.of("line",
+			BuiltInValidators::line, "email", BuiltInValidators::email, "url", BuiltInValidators::url, "hostname",
+			BuiltInValidators::hostname, "ip", BuiltInValidators::ip, "path", BuiltInValidators::path, "regex",
+			BuiltInValidators::regex, "duration", BuiltInValidators::duration, "size", BuiltInValidators::size, "cron",
+			CronFields::check);
+
+	private BuiltInValidators() {
+	}
+
+	static Set<String> names() {
+		return validators.keySet();
+	}
+
+	/**
+	 * Checks a value.
+	 * @param name the validator's name, one of {@link #names()}
+	 * @param value the text to check
+	 * @return {@code null} if the value is good, else what is wrong with it
+	 */
+	static @Nullable String check(String name, String value) {
+		Function<String, @Nullable String> validator = validators.get(name);
+		if (validator == null) {
+			throw new IllegalArgumentException("no validator named '" + name + "'");
+		}
+		return validator.apply(value);
+	}
+
+	static @Nullable String line(String value) {
+		return (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) ? "must be a single line" : null;
+	}
+
+	static @Nullable String email(String value) {
+		int at = value.lastIndexOf('@');
+		boolean valid = at > 0 && at <= 64 && EMAIL_LOCAL.matcher(value.substring(0, at)).matches()
+				&& isHostname(value.substring(at + 1)) && value.indexOf('.', at) > 0;
+		return valid ? null : "not a valid e-mail address";
+	}
+
+	static @Nullable String url(String value) {
+		String message = "not a valid URL: expected http:// or https:// followed by a host name";
+		try {
+			URI uri = new URI(value);
+			String scheme = uri.getScheme();
+			String host = uri.getHost();
+			if (scheme == null || !Set.of("http", "https").contains(scheme.toLowerCase(Locale.ROOT)) || host == null) {
+				return message;
+			}
+			boolean hostValid = host.startsWith("[") ? isIpv6(host.substring(1, host.length() - 1)) : isHostname(host);
+			return hostValid ? null : message;
+		}
+		catch (URISyntaxException ex) {
+			return message;
+		}
+	}
+
+	static @Nullable String hostname(String value) {
+		return isHostname(value) ? null : "not a valid host name";
+	}
+
+	static @Nullable String ip(String value) {
+		return (IPV4.matcher(value).matches() || isIpv6(value)) ? null : "not a valid IP address";
+	}
+
+	static @Nullable String path(String value) {
+		if (value.isBlank()) {
+			return "not a valid path: it must not be blank";
+		}
+		for (int i = 0; i < value.length(); i++) {
+			if (Character.isISOControl(value.charAt(i))) {
+				return "not a valid path: it must not contain control characters";
+			}
+		}
+		return null;
+	}
+
+	static @Nullable String regex(String value) {
+		try {
+			Pattern.compile(value);
+			return null;
+		}
+		catch (PatternSyntaxException ex) {
+			return "not a valid regular expression: " + ex.getDescription()
+					+ ((ex.getIndex() >= 0) ? " near position " + ex.getIndex() : "");
+		}
+	}
+
+	static @Nullable String duration(String value) {
+		return DURATION.matcher(value).matches() ? null
+				: "not a valid duration: use a number and a unit (ms, s, m, h, d), such as 30s, 5m or 1h30m";
+	}
+
+	static @Nullable String size(String value) {
+		return SIZE.matcher(value).matches() ? null
+				: "not a valid size: use a number and an optional unit (B, K, M, G, T), such as 512K or 10M";
+	}
+
+	private static boolean isHostname(String value) {
+		if (value.isEmpty() || value.length() > 253) {
+			return false;
+		}
+		for (String label : value.split("\\.", -1)) {
+			if (!LABEL.matcher(label).matches()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isIpv6(String value) {
+		if (value.indexOf(':') < 0 || value.length() > 45) {
+			return false;
+		}
+		int groupsNeeded = 8;
+		String head = value;
+		int lastColon = value.lastIndexOf(':');
+		String tail = value.substring(lastColon + 1);
+		if (tail.indexOf('.') >= 0) {
+			// an embedded IPv4 address takes the place of the last two groups
+			if (!IPV4.matcher(tail).matches()) {
+				return false;
+			}
+			groupsNeeded = 6;
+			head = value.substring(0, lastColon + 1);
+			if (!head.endsWith("::")) {
+				head = head.substring(0, head.length() - 1);
+			}
+		}
+		int doubleColon = head.indexOf("::");
+		if (doubleColon < 0) {
+			return countGroups(head) == groupsNeeded;
+		}
+		if (head.indexOf("::", doubleColon + 1) >= 0) {
+			return false;
+		}
+		int left = countGroups(head.substring(0, doubleColon));
+		int right = countGroups(head.substring(doubleColon + 2));
+		return left >= 0 && right >= 0 && left + right < groupsNeeded;
+	}
+
+	private static int countGroups(String part) {
+		if (part.isEmpty()) {
+			return 0;
+		}
+		String[] groups = part.split(":", -1);
+		for (String group : groups) {
+			if (!HEX_GROUP.matcher(group).matches()) {
+				return -1;
+			}
+		}
+		return groups.length;
+	}
+
+}
