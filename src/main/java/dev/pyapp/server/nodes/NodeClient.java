@@ -214,8 +214,9 @@ public class NodeClient {
 
 	private PyappException lost(String node, IOException ex) {
 		String error = "the agent did not answer through the tunnel: " + ex;
-		// the session may look alive while its peer is gone: start over next time
-		this.connections.close(node);
+		// a broken session is opened again next time; a live one stays, since only the
+		// agent may be down (being restarted or stopped)
+		this.connections.closeIfBroken(node);
 		this.states.unreachable(node, error);
 		return unreachable(node, error);
 	}

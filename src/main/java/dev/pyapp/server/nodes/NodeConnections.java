@@ -93,6 +93,17 @@ class NodeConnections implements DisposableBean {
 		}
 	}
 
+	/**
+	 * Closes a node's session if it no longer works, so that the next use connects anew.
+	 * @param name the node
+	 */
+	void closeIfBroken(String name) {
+		Connection connection = this.connections.get(name);
+		if (connection != null && !connection.session.isConnected()) {
+			close(name);
+		}
+	}
+
 	private Connection connection(NodeDocument node) {
 		Connection connection = this.connections.get(node.name());
 		if (connection != null && connection.session.isConnected() && connection.hostKey.equals(node.hostKey())) {

@@ -51,7 +51,7 @@ class NodeHealth implements SmartLifecycle {
 
 	void checkAll() {
 		for (NodeDocument node : this.mongo.findAll(NodeDocument.class)) {
-			if (!"installing".equals(node.state())) {
+			if (!"installing".equals(node.state()) && !"removing".equals(node.state())) {
 				check(node);
 			}
 		}
@@ -77,7 +77,7 @@ class NodeHealth implements SmartLifecycle {
 			this.states.reachable(node.name());
 		}
 		catch (RuntimeException ex) {
-			this.connections.close(node.name());
+			this.connections.closeIfBroken(node.name());
 			this.states.unreachable(node.name(), String.valueOf(ex.getMessage()));
 		}
 	}

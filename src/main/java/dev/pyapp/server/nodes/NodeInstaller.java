@@ -259,6 +259,8 @@ class NodeInstaller {
 		properties.setProperty("pyapp.api.public", "false");
 		properties.setProperty("server.address", "127.0.0.1");
 		properties.setProperty("server.port", Integer.toString(port));
+		// a stop must not wait for the manager's long-polling log tail to end
+		properties.setProperty("server.shutdown", "immediate");
 		properties.setProperty("pyapp.webserver.managed", "true");
 		properties.setProperty("pyapp.webserver.kind", webserver);
 		StringWriter text = new StringWriter();

@@ -127,15 +127,14 @@ public class NodeRegistry {
 		try {
 			NodeDocument installed = this.installer.install(node, request, shellFor(node.name()));
 			this.mongo.save(installed);
+			this.states.done(node.name());
 			this.states.reachable(node.name());
 			return status(installed);
 		}
 		catch (RuntimeException ex) {
+			this.states.done(node.name());
 			this.mongo.save(document(node.name()).withState("failed"));
 			throw ex;
-		}
-		finally {
-			this.states.done(node.name());
 		}
 	}
 
@@ -149,6 +148,8 @@ public class NodeRegistry {
 	 */
 	public boolean remove(String name, boolean purge) {
 		NodeDocument node = document(name);
+		// the health check and the log puller leave a node alone while its agent stops
+		this.mongo.save(node.withState("removing"));
 		boolean uninstalled = false;
 		if (node.agent() != null) {
 			try {
