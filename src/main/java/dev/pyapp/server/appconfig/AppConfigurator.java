@@ -30,6 +30,11 @@ import org.springframework.util.Assert;
  * the spec's {@code output}), mode 0600, written atomically, the version before kept for
  * {@link #undo}. Secrets are stored for the app, but never returned by this API.
  * <p>
+ * While an upgrade is pending, {@link #spec(AppId)}, {@link #values}, {@link #validate},
+ * {@link #set}, {@link #isComplete(AppId)} and {@link #configFile(AppId)} refer to the
+ * pending release; the live release keeps reading its own file
+ * ({@link #configFile(AppId, Path)} with {@code current()}).
+ * <p>
  * Every method that takes an {@link AppId} throws {@link PyappException}
  * ({@code NOT_FOUND}) if {@code apps/<name>} does not exist. All calls are synchronous.
  */
@@ -119,7 +124,9 @@ public class AppConfigurator {
 			if (!result.valid()) {
 				throw PyappException.invalid("invalid configuration for app " + app, result.errors());
 			}
-			ConfigFileStore.write(config, spec, result.values());
+			// while an upgrade is pending, the live release may read a file of the other
+			// format
+			ConfigFileStore.write(config, spec, result.values(), false);
 			logger.info("Saved the configuration of app {} ({})", app, spec.configFileName());
 		}
 		this.events.publishEvent(new ConfigChanged(app));
@@ -202,7 +209,7 @@ public class AppConfigurator {
 			ConfigMigration migration = migration(app, releaseDirectory);
 			Path config = paths(app).config();
 			if (migration.complete()) {
-				ConfigFileStore.write(config, spec(releaseDirectory), migration.values());
+				ConfigFileStore.write(config, spec(releaseDirectory), migration.values(), true);
 				ConfigFileStore.setPendingRelease(config, null);
 			}
 			else {

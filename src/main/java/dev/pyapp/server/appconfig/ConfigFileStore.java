@@ -53,17 +53,21 @@ final class ConfigFileStore {
 
 	/**
 	 * Writes the values in the spec's format, keeping the current file as the previous
-	 * version. A file of the other format (from an earlier release) is kept as its own
-	 * previous version and removed, so the app finds exactly one config file.
+	 * version.
+	 * @param dropOtherFormat whether a file of the other format (from an earlier release)
+	 * is kept as its own previous version and removed, so the app finds exactly one
+	 * config file; {@code false} while that earlier release is still live
 	 */
-	static void write(Path configDirectory, ConfigSpec spec, Map<String, ? extends Map<String, ?>> values) {
+	static void write(Path configDirectory, ConfigSpec spec, Map<String, ? extends Map<String, ?>> values,
+			boolean dropOtherFormat) {
 		createDirectory(configDirectory);
 		Path file = configDirectory.resolve(spec.configFileName());
 		String content = spec.output().equals(ConfigSpec.INI) ? IniConfigFormat.write(spec, values)
 				: "# Written by PyApp Server: change it with config.set.\n" + SafeYaml.dump(ordered(spec, values));
 		for (String name : List.of("config.yaml", "config.ini")) {
 			Path existing = configDirectory.resolve(name);
-			if (Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
+			if (Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)
+					&& (dropOtherFormat || existing.equals(file))) {
 				AtomicFiles.write(configDirectory.resolve(name + PREVIOUS), readString(existing),
 						AtomicFiles.OWNER_ONLY);
 				if (!existing.equals(file)) {

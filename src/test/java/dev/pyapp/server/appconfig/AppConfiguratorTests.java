@@ -202,6 +202,8 @@ class AppConfiguratorTests {
 
 		this.configurator.set(APP, Map.of("site", Map.of("api_url", "https://api.example.org")));
 		assertThat(this.events).containsExactly(new ConfigChanged(APP));
+		assertThat(Files.readString(this.appDir.resolve("config/config.yaml"))).as("the live release's file")
+			.contains("title: Mine");
 		ConfigMigration done = this.configurator.upgrade(APP, r2);
 		assertThat(done.complete()).isTrue();
 		assertThat(this.configurator.configFile(APP, r2)).isEqualTo(this.appDir.resolve("config/config.ini"));

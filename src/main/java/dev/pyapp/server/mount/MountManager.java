@@ -1,0 +1,323 @@
+package dev.pyapp.server.mount;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.AppInstalled;
+import dev.pyapp.server.install.AppRemoved;
+import dev.pyapp.server.nodes.NodeShell;
+import jakarta.annotation.PreDestroy;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Virtual servers and mounts, and the web server that serves them (SPEC §5). Changes
+ * through {@code add*}/{@code remove*} are staged: they reach the web server with
+ * {@link #apply()}. The removal of an app and the switch to another release of it apply
+ * by themselves when the rendered configuration changes. All methods are synchronous.
+ */
+@Component
+public class MountManager {
+
+	private static final Logger logger = LoggerFactory.getLogger(MountManager.class);
+
+	private final MountStateRepository states;
+
+	private final MountTargets targets;
+
+	private final List<ConfigRenderer> renderers;
+
+	private final WebServerProperties properties;
+
+	private final RenderSettings settings;
+
+	private final ManagedInstance instance;
+
+	private final ConfigApplier applier;
+
+	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
+			WebServerProperties properties, PyappHome home, NodeShell shell) {
+		this.states = states;
+		this.targets = targets;
+		this.renderers = List.copyOf(renderers);
+		this.properties = properties;
+		this.settings = new RenderSettings(home.webserver(), runsAsRoot(), properties.workerUser(),
+				properties.workers(), properties.accessLog(), properties.staticMaxAge(), properties.keepalive(),
+				properties.apacheModules());
+		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties);
+		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
+	}
+
+	/** The staged virtual servers, in the order they were added. */
+	public synchronized List<VirtualServer> servers() {
+		return staged().servers();
+	}
+
+	/**
+	 * Stages a new virtual server.
+	 * @param server the server; host names are kept in lower case
+	 * @return the server as kept
+	 * @throws PyappException {@code INVALID} (every field that fails its allow-list, by
+	 * path: {@code name}, {@code hostnames[i]}, {@code listen}, {@code tls.cert},
+	 * {@code tls.key}), {@code CONFLICT} for a name in use, or a host name or default
+	 * already served on the same listen address
+	 */
+	public synchronized VirtualServer addServer(VirtualServer server) {
+		VirtualServer normalized = new VirtualServer(server.name(),
+				server.hostnames()
+					.stream()
+					.map((host) -> (host != null) ? host.toLowerCase(Locale.ROOT) : null)
+					.toList(),
+				server.listen(), server.tls(), server.defaultServer());
+		MountValidator.check(normalized);
+		MountState staged = staged();
+		for (VirtualServer other : staged.servers()) {
+			if (other.name().equals(normalized.name())) {
+				throw PyappException.conflict("a virtual server named '" + other.name() + "' exists");
+			}
+			if (!other.listen().equals(normalized.listen())) {
+				continue;
+			}
+			if ((other.tls() == null) != (normalized.tls() == null)) {
+				throw PyappException.conflict("virtual server '" + other.name() + "' serves " + normalized.listen()
+						+ ((other.tls() == null) ? " without" : " with") + " TLS");
+			}
+			if (other.defaultServer() && normalized.defaultServer()) {
+				throw PyappException
+					.conflict("virtual server '" + other.name() + "' is already the default of " + other.listen());
+			}
+			for (String host : normalized.hostnames()) {
+				if (other.hostnames().contains(host)) {
+					throw PyappException.conflict("virtual server '" + other.name() + "' already answers to '" + host
+							+ "' on " + other.listen());
+				}
+			}
+		}
+		List<VirtualServer> servers = new ArrayList<>(staged.servers());
+		servers.add(normalized);
+		this.states.save(staged.withServers(servers));
+		return normalized;
+	}
+
+	/**
+	 * Stages the removal of a virtual server.
+	 * @param name its name
+	 * @throws PyappException {@code NOT_FOUND}, or {@code CONFLICT} while mounts use it
+	 */
+	public synchronized void removeServer(String name) {
+		MountState staged = staged();
+		VirtualServer server = staged.servers()
+			.stream()
+			.filter((s) -> s.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> PyappException.notFound("no virtual server named '" + name + "'"));
+		List<String> used = staged.mounts().stream().filter((m) -> m.server().equals(name)).map(Mount::path).toList();
+		if (!used.isEmpty()) {
+			throw PyappException.conflict("virtual server '" + name + "' still has mounts at " + used);
+		}
+		this.states.save(staged.withServers(staged.servers().stream().filter((s) -> s != server).toList()));
+	}
+
+	/** The staged mounts, in the order they were added. */
+	public synchronized List<Mount> mounts() {
+		return staged().mounts();
+	}
+
+	/**
+	 * The staged mounts of one app.
+	 * @param app the app
+	 * @return its mounts
+	 */
+	public synchronized List<Mount> mounts(AppId app) {
+		return staged().mounts().stream().filter((m) -> app.value().equals(m.app())).toList();
+	}
+
+	/**
+	 * Stages a new mount.
+	 * @param mount the mount; a trailing slash of its path is dropped
+	 * @return the mount as kept
+	 * @throws PyappException {@code INVALID} (by path: {@code server}, {@code path},
+	 * {@code app}, {@code folder}), {@code NOT_FOUND} for an unknown server or app,
+	 * {@code CONFLICT} for a path that equals or overlaps another mount of the server
+	 */
+	public synchronized Mount addMount(Mount mount) {
+		MountValidator.check(mount);
+		Mount normalized = new Mount(mount.server(), MountValidator.normalizePath(mount.path()), mount.app(),
+				mount.folder());
+		MountState staged = staged();
+		if (staged.servers().stream().noneMatch((s) -> s.name().equals(normalized.server()))) {
+			throw PyappException.notFound("no virtual server named '" + normalized.server() + "'");
+		}
+		if (normalized.app() != null && this.targets.target(AppId.of(normalized.app())).isEmpty()) {
+			throw PyappException.notFound("no app named '" + normalized.app() + "' is installed");
+		}
+		for (Mount other : staged.mounts()) {
+			if (other.server().equals(normalized.server()) && other.overlaps(normalized.path())) {
+				throw PyappException.conflict("'" + normalized.path() + "' overlaps the mount at '" + other.path()
+						+ "' of virtual server '" + other.server() + "'");
+			}
+		}
+		List<Mount> mounts = new ArrayList<>(staged.mounts());
+		mounts.add(normalized);
+		this.states.save(staged.withMounts(mounts));
+		return normalized;
+	}
+
+	/**
+	 * Stages the removal of a mount.
+	 * @param server the virtual server's name
+	 * @param path the mount's path prefix
+	 * @throws PyappException {@code NOT_FOUND} if no such mount exists
+	 */
+	public synchronized void removeMount(String server, String path) {
+		MountState staged = staged();
+		String normalized = MountValidator.normalizePath(path);
+		List<Mount> kept = staged.mounts()
+			.stream()
+			.filter((m) -> !(m.server().equals(server) && m.path().equals(normalized)))
+			.toList();
+		if (kept.size() == staged.mounts().size()) {
+			throw PyappException.notFound("no mount at '" + path + "' of virtual server '" + server + "'");
+		}
+		this.states.save(staged.withMounts(kept));
+	}
+
+	/**
+	 * Renders the staged servers and mounts, writing nothing.
+	 * @param kind the web server, or {@code null} for {@code pyapp.webserver.kind}
+	 * @return the configuration {@link #apply()} would install: the complete file of the
+	 * managed instance, or the include file of a system web server
+	 */
+	public synchronized String render(@Nullable WebServerKind kind) {
+		RenderModel model = RenderModel.of(staged().servers(), staged().mounts(), this.targets);
+		ConfigRenderer renderer = renderer((kind != null) ? kind : this.properties.kind());
+		return this.properties.managed() ? renderer.main(model, this.settings) : renderer.sites(model, this.settings);
+	}
+
+	/**
+	 * Applies the staged servers and mounts: renders, runs the web server's own
+	 * configuration test, swaps the file in and reloads gracefully (starting the managed
+	 * instance if it does not run).
+	 * @return the web server's status
+	 * @throws PyappException {@code FAILED} with the web server's own output as log; the
+	 * running configuration is then untouched
+	 */
+	public synchronized WebServerStatus apply() {
+		MountState staged = staged();
+		this.applier.apply(RenderModel.of(staged.servers(), staged.mounts(), this.targets));
+		this.states.save(staged.as(MountState.APPLIED));
+		return status();
+	}
+
+	/** The web server's kind and state, for {@code server.info}. */
+	public WebServerStatus status() {
+		return this.applier.status();
+	}
+
+	/**
+	 * Stops the managed instance (it otherwise keeps serving while this server restarts,
+	 * and is adopted again).
+	 */
+	public synchronized void stop() {
+		this.instance.stop();
+	}
+
+	@EventListener
+	void on(AppRemoved event) {
+		synchronized (this) {
+			for (String id : List.of(MountState.STAGED, MountState.APPLIED)) {
+				MountState state = state(id);
+				List<Mount> kept = state.mounts().stream().filter((m) -> !event.app().value().equals(m.app())).toList();
+				if (kept.size() != state.mounts().size()) {
+					this.states.save(state.withMounts(kept));
+				}
+			}
+		}
+		reapply("removal of " + event.app());
+	}
+
+	@EventListener
+	void on(AppInstalled event) {
+		reapply("release " + event.releaseId() + " of " + event.app());
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void started() {
+		if (this.properties.managed() && this.applier.everApplied()) {
+			try {
+				this.instance.adoptOrStart(List.copyOf(appliedModel().listens().keySet()));
+			}
+			catch (PyappException ex) {
+				logger.error("Cannot start the managed {}: {}\n{}", this.properties.kind().value(), ex.getMessage(),
+						ex.getLog());
+			}
+		}
+	}
+
+	@PreDestroy
+	void close() {
+		this.instance.close();
+	}
+
+	private synchronized void reapply(String cause) {
+		if (!this.applier.everApplied()) {
+			return;
+		}
+		RenderModel model = appliedModel();
+		if (!this.applier.differs(model)) {
+			return;
+		}
+		try {
+			this.applier.apply(model);
+			logger.info("Applied the {} configuration after the {}", this.properties.kind().value(), cause);
+		}
+		catch (PyappException ex) {
+			// nobody waits for this answer: the running configuration stays, and the log
+			// says why
+			logger.error("Cannot apply the {} configuration after the {}: {}\n{}", this.properties.kind().value(),
+					cause, ex.getMessage(), ex.getLog());
+		}
+	}
+
+	private RenderModel appliedModel() {
+		MountState applied = state(MountState.APPLIED);
+		return RenderModel.of(applied.servers(), applied.mounts(), this.targets);
+	}
+
+	private MountState staged() {
+		return state(MountState.STAGED);
+	}
+
+	private MountState state(String id) {
+		return this.states.findById(id).orElseGet(() -> MountState.empty(id));
+	}
+
+	private ConfigRenderer renderer(WebServerKind kind) {
+		return this.renderers.stream()
+			.filter((r) -> r.kind() == kind)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No renderer for " + kind));
+	}
+
+	private static boolean runsAsRoot() {
+		try {
+			return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,7 @@
+package dev.pyapp.server.mount;
+
+import org.springframework.data.mongodb.repository.MongoRepository;
+
+interface MountStateRepository extends MongoRepository<MountState, String> {
+
+}

@@ -1,0 +1,44 @@
+package dev.pyapp.server.mount;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Where the web server finds a mounted app: its backend (the stable unix socket, or a
+ * port on 127.0.0.1) and the static directories it serves itself.
+ *
+ * @param socket the unix socket (the stable {@code run/app.sock}), or {@code null} when
+ * the app listens on a port
+ * @param port the port on 127.0.0.1 when {@code socket} is {@code null}, else 0
+ * @param statics the app's {@code static} entries, in manifest order
+ */
+public record MountTarget(@Nullable Path socket, int port, List<StaticDirectory> statics) {
+
+	public MountTarget {
+		Assert.isTrue(socket != null || (port > 0 && port < 65536), "a socket or a port is required");
+		statics = List.copyOf(statics);
+	}
+
+	public static MountTarget socket(Path socket, List<StaticDirectory> statics) {
+		return new MountTarget(socket.toAbsolutePath().normalize(), 0, statics);
+	}
+
+	public static MountTarget port(int port, List<StaticDirectory> statics) {
+		return new MountTarget(null, port, statics);
+	}
+
+	/**
+	 * One {@code static} entry of an app's manifest, resolved.
+	 *
+	 * @param url the URL below the app's mount path, such as {@code /static}
+	 * @param directory the absolute directory, below the live release
+	 * ({@code apps/<name>/current/<path>}) so an upgrade needs no new configuration
+	 */
+	public record StaticDirectory(String url, Path directory) {
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.pyapp.server.mount;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real gunicorn for the mount tests: a venv built once per JVM with
+ * {@code /usr/bin/python3 -m venv} and {@code pip install gunicorn} (from the host's pip
+ * configuration), serving {@code mount/echoapp.py} on unix sockets.
+ */
+final class Gunicorn {
+
+	private static Path venv;
+
+	private static Path appDir;
+
+	private final Process process;
+
+	final Path socket;
+
+	private Gunicorn(Process process, Path socket) {
+		this.process = process;
+		this.socket = socket;
+	}
+
+	static synchronized Path venv() throws IOException, InterruptedException {
+		if (venv == null) {
+			Path dir = Files.createTempDirectory(Path.of("/tmp"), "pv");
+			run(List.of("/usr/bin/python3", "-m", "venv", dir.toString()));
+			run(List.of(dir.resolve("bin/pip").toString(), "install", "-q", "--retries", "0", "--timeout", "5",
+					"gunicorn"));
+			appDir = Files.createDirectories(dir.resolve("app"));
+			try (InputStream app = Gunicorn.class.getResourceAsStream("/mount/echoapp.py")) {
+				Files.copy(app, appDir.resolve("echoapp.py"), StandardCopyOption.REPLACE_EXISTING);
+			}
+			venv = dir;
+		}
+		return venv;
+	}
+
+	/**
+	 * Starts gunicorn (gthread, one process, 8 threads, like the runtime's default).
+	 * @param socket the unix socket to bind
+	 * @param name the backend's name in its answers
+	 * @param log the file every request path is appended to
+	 * @param app the WSGI callable in {@code echoapp}
+	 * @return the running server, once it accepts connections
+	 */
+	static Gunicorn start(Path socket, String name, Path log, String app) throws IOException, InterruptedException {
+		Path bin = venv().resolve("bin/gunicorn");
+		ProcessBuilder builder = new ProcessBuilder(bin.toString(), "-k", "gthread", "--threads", "8", "-w", "1",
+				"--graceful-timeout", "10", "-b", "unix:" + socket, "echoapp:" + app);
+		builder.directory(appDir.toFile());
+		Map<String, String> env = builder.environment();
+		env.put("ECHO_NAME", name);
+		env.put("ECHO_LOG", log.toString());
+		builder.redirectErrorStream(true);
+		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling(name + "-gunicorn.log").toFile()));
+		Gunicorn gunicorn = new Gunicorn(builder.start(), socket);
+		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(socket) || !gunicorn.process.isAlive());
+		if (!gunicorn.process.isAlive()) {
+			throw new IllegalStateException(
+					"gunicorn did not start: " + Files.readString(log.resolveSibling(name + "-gunicorn.log")));
+		}
+		return gunicorn;
+	}
+
+	/** Stops gracefully (TERM: in-flight requests finish) and waits. */
+	void stop() throws InterruptedException {
+		if (this.process.isAlive()) {
+			this.process.toHandle().destroy();
+			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+				this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+				this.process.destroyForcibly();
+			}
+		}
+	}
+
+	private static void run(List<String> command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		if (process.waitFor() != 0) {
+			throw new IllegalStateException(command + " failed:\n" + output);
+		}
+	}
+
+}
