@@ -120,9 +120,11 @@ public class NodeRegistry {
 	public NodeStatus install(NodeInstallRequest request) {
 		refuseOnAgent();
 		NodeDocument node = document(request.name());
-		if ("installing".equals(node.state())) {
+		// "installing" without progress in memory: the server stopped in the middle of it
+		if ("installing".equals(node.state()) && this.states.progress(node.name()) != null) {
 			throw PyappException.conflict("node '" + node.name() + "' is being installed already");
 		}
+		this.states.progress(node.name(), "connect", "starting the install");
 		this.mongo.save(node.withState("installing"));
 		try {
 			NodeDocument installed = this.installer.install(node, request, shellFor(node.name()));

@@ -163,7 +163,7 @@ class NodesRpc implements NodeLogSink {
 					text(record, "release"), (level != null) ? level : LogLevel.INFO,
 					record.path("logger").asString("root"), record.path("message").asString(""),
 					text(record, "exception"), record.path("pid").isNumber() ? record.get("pid").asInt() : null,
-					text(record, "thread"), text(record, "path")));
+					text(record, "thread"), text(record, "path"), node));
 		}
 		this.collector.collect(converted);
 	}

@@ -217,6 +217,10 @@ class NodesIT {
 			assertThat(entry.path("node").asString()).isEqualTo("n1");
 		});
 		assertThat(result(rpc("apps.list", Map.of("node", "n1")))).hasSize(1);
+		// config.*, servers.* and the others go the same way
+		assertThat(result(rpc("config.get", Map.of("node", "n1", "name", "guestbook"))).has("values")).isTrue();
+		assertThat(rpc("config.get", Map.of("name", "guestbook")).path("error").path("code").asInt()).isEqualTo(-32001);
+		assertThat(result(rpc("servers.list", Map.of("node", "n1"))).isArray()).isTrue();
 	}
 
 	@Test
@@ -232,6 +236,7 @@ class NodesIT {
 				.path("records");
 			assertThat(records).hasSize(1);
 			assertThat(records.path(0).path("logger").asString()).isEqualTo("stdout");
+			assertThat(records.path(0).path("node").asString()).isEqualTo("n1");
 		});
 	}
 
