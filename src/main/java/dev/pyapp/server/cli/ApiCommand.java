@@ -1,0 +1,120 @@
+package dev.pyapp.server.cli;
+
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.concurrent.Callable;
+
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The base of every command: the API client of the root {@link PyappCli}, the output
+ * writers of picocli (so that tests capture them) and the {@code --json} switch.
+ */
+abstract class ApiCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	PyappCli cli() {
+		return (PyappCli) this.spec.root().userObject();
+	}
+
+	RpcClient client() {
+		return cli().client();
+	}
+
+	PrintWriter out() {
+		return this.spec.commandLine().getOut();
+	}
+
+	PrintWriter err() {
+		return this.spec.commandLine().getErr();
+	}
+
+	boolean json() {
+		return cli().json();
+	}
+
+	JsonNode call(String method, @Nullable JsonNode params) throws InterruptedException {
+		return client().call(method, params);
+	}
+
+	/**
+	 * Builds params from names and values, leaving out {@code null} values.
+	 * @param namesAndValues name, value, name, value, ...
+	 * @return the params object
+	 */
+	ObjectNode params(@Nullable Object... namesAndValues) {
+		ObjectNode params = cli().mapper().createObjectNode();
+		for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+			Object value = namesAndValues[i + 1];
+			if (value instanceof JsonNode node) {
+				params.set(String.valueOf(namesAndValues[i]), node);
+			}
+			else if (value instanceof Collection<?> || value instanceof Number || value instanceof Boolean
+					|| value instanceof String) {
+				params.set(String.valueOf(namesAndValues[i]), cli().mapper().valueToTree(value));
+			}
+			else if (value != null) {
+				throw new IllegalArgumentException("unsupported param type " + value.getClass().getName());
+			}
+		}
+		return params;
+	}
+
+	/**
+	 * Prints a result: raw JSON with {@code --json}, else as the command renders it.
+	 * @param result the result
+	 * @param human the human rendering
+	 * @return exit code 0
+	 */
+	int show(JsonNode result, Renderer human) {
+		if (json()) {
+			printJson(result);
+		}
+		else {
+			human.render(result);
+		}
+		out().flush();
+		return 0;
+	}
+
+	void printJson(JsonNode result) {
+		out().println(cli().pretty(result));
+	}
+
+	/**
+	 * The result as a list: a JSON array, or {@code field} of an object.
+	 * @param result the result
+	 * @param field the field holding the list in an object result
+	 * @return the list, empty if there is none
+	 */
+	static JsonNode list(JsonNode result, String field) {
+		if (result.isArray()) {
+			return result;
+		}
+		JsonNode items = result.get(field);
+		return (items != null && items.isArray()) ? items : JsonNodeFactory.instance.arrayNode();
+	}
+
+	ParameterException usage(String message) {
+		return new ParameterException(this.spec.commandLine(), message);
+	}
+
+	/**
+	 * Renders a result for people.
+	 */
+	@FunctionalInterface
+	interface Renderer {
+
+		void render(JsonNode result);
+
+	}
+
+}

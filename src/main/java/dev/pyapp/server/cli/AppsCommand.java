@@ -1,0 +1,62 @@
+package dev.pyapp.server.cli;
+
+import java.util.Set;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code pyapp apps list} and {@code pyapp apps show NAME}.
+ */
+@Command(name = "apps", description = "List the installed apps, or show one.",
+		subcommands = { AppsCommand.ListApps.class, AppsCommand.Show.class })
+class AppsCommand extends GroupCommand {
+
+	@Command(name = "list", description = "List the installed apps: name, version, state, mounts, source.")
+	static class ListApps extends ApiCommand {
+
+		@Override
+		public Integer call() throws Exception {
+			return show(call("apps.list", null), (apps) -> {
+				Table table = new Table("NAME", "VERSION", "STATE", "MOUNTS", "SOURCE");
+				list(apps, "apps").forEach((app) -> table.row(Text.cell(app, "name"), Text.cell(app, "version"),
+						Text.cell(app, "state"), Text.cell(app, "mounts"), Text.cell(app, "source")));
+				table.print(out(), "no apps installed");
+			});
+		}
+
+	}
+
+	@Command(name = "show", description = "Show an app: state, releases, configuration status, process, tasks.")
+	static class Show extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the app")
+		String name = "";
+
+		@Override
+		public Integer call() throws Exception {
+			return show(call("apps.get", params("name", this.name)), this::render);
+		}
+
+		private void render(JsonNode app) {
+			Listing.print(out(), app, "", Set.of("releases", "tasks"));
+			JsonNode releases = Text.field(app, "releases");
+			if (releases != null && releases.isArray()) {
+				out().println("releases:");
+				Table table = new Table("ID", "VERSION", "STATE", "CREATED", "MESSAGE");
+				releases
+					.forEach((release) -> table.row(Text.cell(release, "id", "release"), Text.cell(release, "version"),
+							Text.cell(release, "state"), Text.cell(release, "created"), Text.cell(release, "message")));
+				table.print(out(), "  ", "(none)");
+			}
+			JsonNode tasks = Text.field(app, "tasks");
+			if (tasks != null && tasks.isArray()) {
+				out().println("tasks:");
+				TasksCommand.table(tasks).print(out(), "  ", "(none)");
+			}
+		}
+
+	}
+
+}

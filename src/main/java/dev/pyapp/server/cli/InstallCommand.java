@@ -1,0 +1,89 @@
+package dev.pyapp.server.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code pyapp install FILE.pyapp} (upload, then {@code apps.install {archive}}) and
+ * {@code pyapp install --git URL ...} ({@code apps.install {git: {...}}}), showing the
+ * install's progress while it runs.
+ */
+@Command(name = "install", description = "Install or upgrade an app from a .pyapp archive or a git repository.")
+class InstallCommand extends ApiCommand {
+
+	@Parameters(arity = "0..1", paramLabel = "FILE.pyapp", description = "the archive to upload and install")
+	@Nullable Path file;
+
+	@Option(names = "--git", paramLabel = "URL", description = "install from this git repository instead")
+	@Nullable String git;
+
+	@Option(names = "--strategy", paramLabel = "S",
+			description = "how the git source follows new commits: always-latest, one-branch, latest-tag")
+	@Nullable String strategy;
+
+	@Option(names = "--branch", paramLabel = "B", description = "the branch for one-branch")
+	@Nullable String branch;
+
+	@Option(names = "--tag-pattern", paramLabel = "P", description = "the tag glob for latest-tag, such as 'v*'")
+	@Nullable String tagPattern;
+
+	@Override
+	public Integer call() throws Exception {
+		if ((this.file == null) == (this.git == null)) {
+			throw usage("give either FILE.pyapp or --git URL");
+		}
+		if (this.git == null && (this.strategy != null || this.branch != null || this.tagPattern != null)) {
+			throw usage("--strategy, --branch and --tag-pattern go with --git");
+		}
+		return (this.file != null) ? installArchive(cli().workingDirectory().resolve(this.file)) : installGit(this.git);
+	}
+
+	private int installArchive(Path archive) throws InterruptedException {
+		if (!Files.isRegularFile(archive)) {
+			throw new CliException("cannot read " + archive + ": no such file");
+		}
+		if (!Files.isReadable(archive)) {
+			throw new CliException("cannot read " + archive + ": permission denied");
+		}
+		String name = ArchiveName.read(archive);
+		String id = client().upload(archive);
+		JsonNode app;
+		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().mapper(), progressOut(), name)) {
+			app = call("apps.install", params("archive", id));
+		}
+		return show(app, this::summary);
+	}
+
+	private int installGit(String url) throws InterruptedException {
+		ObjectNode source = params("url", url, "strategy", this.strategy, "branch", this.branch, "tag_pattern",
+				this.tagPattern);
+		JsonNode app;
+		try (ProgressPoller poller = ProgressPoller.forGit(client(), cli().mapper(), progressOut(), url)) {
+			app = call("apps.install", params("git", source));
+		}
+		return show(app, this::summary);
+	}
+
+	/** Progress goes to stdout, except with --json, whose stdout is only the result. */
+	PrintWriter progressOut() {
+		return json() ? err() : out();
+	}
+
+	private void summary(JsonNode app) {
+		String name = Text.cell(app, "name");
+		out().println("installed " + name + " " + Text.cell(app, "version") + " (" + Text.cell(app, "state") + ")");
+		if ("needs-configuration".equals(Text.cell(app, "state"))) {
+			out().println("it starts once its required settings are filled in: pyapp config show " + name
+					+ ", then pyapp config set " + name + " section.field=value ...");
+		}
+	}
+
+}

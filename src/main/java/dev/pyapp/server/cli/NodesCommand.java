@@ -1,0 +1,89 @@
+package dev.pyapp.server.cli;
+
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pyapp nodes list|add|install|remove}: remote app servers over SSH.
+ */
+@Command(name = "nodes", description = "List, add, provision or remove remote app servers (SSH).", subcommands = {
+		NodesCommand.ListNodes.class, NodesCommand.Add.class, NodesCommand.Install.class, NodesCommand.Remove.class })
+class NodesCommand extends GroupCommand {
+
+	@Command(name = "list", description = "List the nodes.")
+	static class ListNodes extends ApiCommand {
+
+		@Override
+		public Integer call() throws Exception {
+			return show(call("nodes.list", null), (nodes) -> {
+				Table table = new Table("NAME", "HOST", "PORT", "USER", "STATE");
+				list(nodes, "nodes").forEach((node) -> table.row(Text.cell(node, "name"), Text.cell(node, "host"),
+						Text.cell(node, "port"), Text.cell(node, "user"), Text.cell(node, "state", "status")));
+				table.print(out(), "no nodes");
+			});
+		}
+
+	}
+
+	@Command(name = "add", description = "Add a node reached over SSH.")
+	static class Add extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the node's name")
+		String name = "";
+
+		@Option(names = "--host", paramLabel = "HOST", required = true, description = "its host name or address")
+		String host = "";
+
+		@Option(names = "--port", paramLabel = "PORT", description = "its SSH port (default: the server's, 22)")
+		@Nullable Integer port;
+
+		@Option(names = "--user", paramLabel = "USER", description = "the SSH user")
+		@Nullable String user;
+
+		@Option(names = "--host-key", paramLabel = "KEY",
+				description = "the expected host key, such as 'ssh-ed25519 AAAA...'")
+		@Nullable String hostKey;
+
+		@Override
+		public Integer call() throws Exception {
+			return show(call("nodes.add", params("name", this.name, "host", this.host, "port", this.port, "user",
+					this.user, "host_key", this.hostKey)), (node) -> out().println("added node " + this.name));
+		}
+
+	}
+
+	@Command(name = "install", description = "Provision a node: install what apps need to run on it.")
+	static class Install extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the node")
+		String name = "";
+
+		@Override
+		public Integer call() throws Exception {
+			return show(call("nodes.install", params("name", this.name)), (node) -> {
+				out().println("installed node " + this.name);
+				if (node.isObject()) {
+					Listing.print(out(), node);
+				}
+			});
+		}
+
+	}
+
+	@Command(name = "remove", description = "Remove a node.")
+	static class Remove extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the node")
+		String name = "";
+
+		@Override
+		public Integer call() throws Exception {
+			return show(call("nodes.remove", params("name", this.name)),
+					(node) -> out().println("removed node " + this.name));
+		}
+
+	}
+
+}

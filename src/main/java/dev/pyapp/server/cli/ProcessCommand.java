@@ -1,0 +1,52 @@
+package dev.pyapp.server.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code pyapp start|stop|restart NAME}: {@code apps.start}, {@code apps.stop},
+ * {@code apps.restart}, named after the command.
+ */
+abstract class ProcessCommand extends ApiCommand {
+
+	@Parameters(paramLabel = "NAME", description = "the app")
+	String name = "";
+
+	@Override
+	public Integer call() throws Exception {
+		return show(call("apps." + this.spec.name(), params("name", this.name)), this::render);
+	}
+
+	private void render(JsonNode state) {
+		if (state.isObject() && state.has("state")) {
+			JsonNode pid = Text.field(state, "pid");
+			JsonNode reason = Text.field(state, "reason");
+			out().println(this.name + ": " + Text.cell(state, "state")
+					+ ((pid != null) ? " (pid " + Text.cell(pid) + ")" : "")
+					+ ((reason != null) ? ": " + Text.cell(reason) : ""));
+		}
+		else if (state.isObject()) {
+			Listing.print(out(), state);
+		}
+		else {
+			out().println(this.name + ": " + Text.cell(state));
+		}
+	}
+
+	@Command(name = "start", description = "Start an app's daemon.")
+	static class Start extends ProcessCommand {
+
+	}
+
+	@Command(name = "stop", description = "Stop an app's daemon (TERM, then KILL after the grace period).")
+	static class Stop extends ProcessCommand {
+
+	}
+
+	@Command(name = "restart", description = "Restart an app's daemon gracefully.")
+	static class Restart extends ProcessCommand {
+
+	}
+
+}

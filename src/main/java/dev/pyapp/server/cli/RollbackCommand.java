@@ -1,0 +1,33 @@
+package dev.pyapp.server.cli;
+
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code pyapp rollback NAME [RELEASE]}: {@code apps.rollback}.
+ */
+@Command(name = "rollback",
+		description = "Return an app to an earlier kept release (the previous one unless RELEASE is given).")
+class RollbackCommand extends ApiCommand {
+
+	@Parameters(index = "0", paramLabel = "NAME", description = "the app")
+	String name = "";
+
+	@Parameters(index = "1", arity = "0..1", paramLabel = "RELEASE",
+			description = "the release id, as listed by 'pyapp apps show NAME'")
+	@Nullable String release;
+
+	@Override
+	public Integer call() throws Exception {
+		JsonNode app;
+		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().mapper(), json() ? err() : out(),
+				this.name)) {
+			app = call("apps.rollback", params("name", this.name, "release", this.release));
+		}
+		return show(app, (result) -> out().println("rolled back " + Text.cell(result, "name") + " to "
+				+ Text.cell(result, "version") + " (" + Text.cell(result, "state") + ")"));
+	}
+
+}

@@ -1,0 +1,253 @@
+package dev.pyapp.server.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code apps list|show}, {@code install}, {@code update}, {@code rollback},
+ * {@code remove} and {@code start|stop|restart}.
+ */
+class AppsCommandsTests {
+
+	@TempDir
+	Path directory;
+
+	private FakeApiServer server;
+
+	@BeforeEach
+	void startServer() throws IOException {
+		this.server = new FakeApiServer();
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	private CliRun pyapp(String... args) {
+		return CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
+				args);
+	}
+
+	@Test
+	void appsListRendersATableFromWhateverFieldsArePresent() {
+		this.server.result("apps.list", """
+				[{"name": "guestbook", "version": "1.4.0", "state": "running",
+				  "mounts": [{"server": "main", "path": "/guestbook"}], "source": {"kind": "archive", "url": null}},
+				 {"name": "wiki", "state": "needs-configuration", "mounts": [],
+				  "source": {"kind": "git", "url": "https://git.example/wiki.git", "strategy": "one-branch"}},
+				 {"name": "bare", "unknown": {"x": [1, 2]}}]
+				""");
+		CliRun run = pyapp("apps", "list");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList()).containsExactly(
+				"NAME       VERSION  STATE                MOUNTS          SOURCE",
+				"guestbook  1.4.0    running              main/guestbook  archive",
+				"wiki       -        needs-configuration  -               git https://git.example/wiki.git",
+				"bare       -        -                    -               -");
+	}
+
+	@Test
+	void appsShowListsFieldsReleasesAndTasks() {
+		this.server.result("apps.get", """
+				{"name": "guestbook", "version": "1.4.0", "state": "running", "env": {"MODE": "prod"},
+				 "source": {"kind": "archive", "url": null},
+				 "progress": {"step": "venv", "message": "installing flask"},
+				 "releases": [{"id": "1.4.0-20240501T100000Z", "version": "1.4.0", "state": "live",
+				               "created": "2024-05-01T10:00:00Z"},
+				              {"id": "1.3.0-20240401T100000Z", "version": "1.3.0", "state": "kept"}],
+				 "tasks": [{"name": "purge", "schedule": "*/30 * * * *", "call": "guestbook.tasks:purge",
+				            "last_run": {"outcome": "ok"}}]}
+				""");
+		CliRun run = pyapp("apps", "show", "guestbook");
+		assertThat(run.exitCode()).isZero();
+		assertThat(this.server.params("apps.get").toString()).isEqualTo("{\"name\":\"guestbook\"}");
+		assertThat(run.out()).contains("name:     guestbook")
+			.contains("state:    running")
+			.contains("env:      MODE=prod")
+			.contains("progress: step=venv message=installing flask")
+			.contains("releases:\n  ID                      VERSION  STATE  CREATED               MESSAGE\n"
+					+ "  1.4.0-20240501T100000Z  1.4.0    live   2024-05-01T10:00:00Z  -\n")
+			.contains("tasks:\n  NAME   SCHEDULE      CALL                   NEXT  LAST RUN\n"
+					+ "  purge  */30 * * * *  guestbook.tasks:purge  -     ok\n");
+	}
+
+	@Test
+	void installUploadsTheArchiveThenInstallsIt() throws IOException {
+		Path archive = archive("guestbook");
+		this.server.result("apps.install", "{\"name\": \"guestbook\", \"version\": \"1.4.0\", \"state\": \"running\"}");
+		this.server.error("apps.get", -32001, "no app named 'guestbook' is installed", null);
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).endsWith("installed guestbook 1.4.0 (running)\n");
+		FakeApiServer.Request upload = this.server.requests()
+			.stream()
+			.filter((request) -> request.path().equals("/api/archives"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(upload.body()).isEqualTo(Files.readAllBytes(archive));
+		assertThat(upload.header("Content-Disposition")).isEqualTo("attachment; filename=\"guestbook-1.4.0.pyapp\"");
+		assertThat(upload.header("Authorization")).isEqualTo("Bearer test-token");
+		assertThat(this.server.params("apps.install").toString()).isEqualTo("{\"archive\":\"a1b2c3\"}");
+	}
+
+	@Test
+	void installPrintsEachNewProgressStepWhileItRuns() throws IOException {
+		archive("guestbook");
+		String[] steps = { "{\"step\": \"extract\", \"message\": \"unpacking\"}",
+				"{\"step\": \"extract\", \"message\": \"unpacking\"}", "{\"step\": \"venv\", \"message\": \"pip\"}",
+				"{\"step\": \"start\", \"message\": \"gunicorn\"}" };
+		AtomicInteger polls = new AtomicInteger();
+		CountDownLatch allShown = new CountDownLatch(1);
+		this.server.answer("apps.get", (params) -> {
+			int poll = polls.getAndIncrement();
+			if (poll >= steps.length) {
+				allShown.countDown();
+			}
+			return this.server.rpcResult("{\"name\": \"guestbook\", \"state\": \"installing\", \"progress\": "
+					+ steps[Math.min(poll, steps.length - 1)] + "}");
+		});
+		this.server.answer("apps.install", (params) -> {
+			await(allShown);
+			return this.server.rpcResult("{\"name\": \"guestbook\", \"version\": \"1.4.0\", \"state\": \"running\"}");
+		});
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList()).containsExactly("extract: unpacking", "venv: pip", "start: gunicorn",
+				"installed guestbook 1.4.0 (running)");
+		assertThat(this.server.calls("apps.get"))
+			.allSatisfy((call) -> assertThat(call.params().toString()).isEqualTo("{\"name\":\"guestbook\"}"));
+	}
+
+	@Test
+	void installWithJsonKeepsProgressOffStdout() throws IOException {
+		archive("guestbook");
+		// polls are sequential: the second one means the first answer has been printed
+		CountDownLatch shown = new CountDownLatch(2);
+		this.server.answer("apps.get", (params) -> {
+			shown.countDown();
+			return this.server.rpcResult("{\"progress\": {\"step\": \"venv\", \"message\": \"pip\"}}");
+		});
+		this.server.answer("apps.install", (params) -> {
+			await(shown);
+			return this.server.rpcResult("{\"name\": \"guestbook\", \"state\": \"running\"}");
+		});
+		CliRun run = pyapp("--json", "install", "guestbook-1.4.0.pyapp");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).doesNotContain("venv").contains("\"state\" : \"running\"");
+		assertThat(run.err()).isEqualTo("venv: pip\n");
+	}
+
+	@Test
+	void refusedArchiveShowsTheServersErrors() throws IOException {
+		archive("guestbook");
+		this.server.upload(400, "{\"message\": \"the archive is invalid\", \"errors\": "
+				+ "[{\"path\": \"metadata.yaml: version\", \"message\": \"is not PEP 440\"}]}");
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).isEqualTo("error: the archive is invalid\n  metadata.yaml: version: is not PEP 440\n");
+		assertThat(this.server.calls("apps.install")).isEmpty();
+	}
+
+	@Test
+	void installOfAMissingFileSaysSo() {
+		CliRun run = pyapp("install", "nope.pyapp");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: cannot read ").endsWith("nope.pyapp: no such file\n");
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void installFromGitSendsTheSource() {
+		this.server.result("apps.list", "[]");
+		this.server.result("apps.install", "{\"name\": \"wiki\", \"version\": \"2.0\", \"state\": \"running\"}");
+		CliRun run = pyapp("install", "--git", "https://git.example/wiki.git", "--strategy", "latest-tag",
+				"--tag-pattern", "v*");
+		assertThat(run.exitCode()).isZero();
+		assertThat(this.server.params("apps.install").toString()).isEqualTo(
+				"{\"git\":{\"url\":\"https://git.example/wiki.git\",\"strategy\":\"latest-tag\",\"tag_pattern\":\"v*\"}}");
+		assertThat(run.out()).contains("installed wiki 2.0 (running)");
+	}
+
+	@Test
+	void installNeedsExactlyOneSource() {
+		assertThat(pyapp("install").exitCode()).isEqualTo(2);
+		assertThat(pyapp("install", "x.pyapp", "--git", "https://x").exitCode()).isEqualTo(2);
+		assertThat(pyapp("install", "x.pyapp", "--branch", "main").exitCode()).isEqualTo(2);
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void updateRollbackAndRemoveSendTheirParams() {
+		String app = "{\"name\": \"guestbook\", \"version\": \"1.3.0\", \"state\": \"running\"}";
+		this.server.result("apps.update", app).result("apps.rollback", app).result("apps.get", app);
+		this.server.result("apps.remove", "{\"name\": \"guestbook\", \"removed\": true}");
+		assertThat(pyapp("update", "guestbook").out()).endsWith("updated guestbook: now 1.3.0 (running)\n");
+		assertThat(this.server.params("apps.update").toString()).isEqualTo("{\"name\":\"guestbook\"}");
+		assertThat(pyapp("rollback", "guestbook").out()).endsWith("rolled back guestbook to 1.3.0 (running)\n");
+		assertThat(this.server.params("apps.rollback").toString()).isEqualTo("{\"name\":\"guestbook\"}");
+		pyapp("rollback", "guestbook", "1.3.0-20240401T100000Z");
+		assertThat(this.server.params("apps.rollback").toString())
+			.isEqualTo("{\"name\":\"guestbook\",\"release\":\"1.3.0-20240401T100000Z\"}");
+		assertThat(pyapp("remove", "guestbook", "--keep-data").out()).isEqualTo("removed guestbook (data kept)\n");
+		assertThat(this.server.params("apps.remove").toString())
+			.isEqualTo("{\"name\":\"guestbook\",\"keep_data\":true}");
+		pyapp("remove", "guestbook");
+		assertThat(this.server.params("apps.remove").toString())
+			.isEqualTo("{\"name\":\"guestbook\",\"keep_data\":false}");
+	}
+
+	@Test
+	void startStopRestartCallTheirMethods() {
+		this.server.result("apps.start", "{\"state\": \"running\", \"pid\": 4242, \"reason\": null}");
+		this.server.result("apps.stop",
+				"{\"state\": \"stopped\", \"pid\": null, \"reason\": \"stopped by the operator\"}");
+		this.server.result("apps.restart", "\"running\"");
+		assertThat(pyapp("start", "guestbook").out()).isEqualTo("guestbook: running (pid 4242)\n");
+		assertThat(pyapp("stop", "guestbook").out()).isEqualTo("guestbook: stopped: stopped by the operator\n");
+		assertThat(pyapp("restart", "guestbook").out()).isEqualTo("guestbook: running\n");
+		assertThat(this.server.requests()).extracting(FakeApiServer.Request::method)
+			.containsExactly("apps.start", "apps.stop", "apps.restart");
+		assertThat(this.server.params("apps.stop").toString()).isEqualTo("{\"name\":\"guestbook\"}");
+	}
+
+	private Path archive(String name) throws IOException {
+		Path archive = this.directory.resolve(name + "-1.4.0.pyapp");
+		try (OutputStream file = Files.newOutputStream(archive); ZipOutputStream zip = new ZipOutputStream(file)) {
+			zip.putNextEntry(new ZipEntry("metadata.yaml"));
+			zip.write(("format: 1\nname: " + name + "  # the app\nversion: 1.4.0\nentry:\n  wsgi: app:application\n")
+				.getBytes(StandardCharsets.UTF_8));
+			zip.closeEntry();
+			zip.putNextEntry(new ZipEntry("src/app.py"));
+			zip.write("def application(environ, start_response):\n    pass\n".getBytes(StandardCharsets.UTF_8));
+			zip.closeEntry();
+		}
+		return archive;
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.pyapp.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The example archive end to end through the CLI and the real server: install (upload,
+ * {@code apps.install}, progress), list, show, remove. Once the runtime is in, the
+ * install builds a venv and starts gunicorn, and {@code remove} stops it again.
+ */
+@Tag("process")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "pyapp.storage.persistent=false")
+class CliInstallIT {
+
+	// short: app sockets live below it
+	private static final Path home = createHome();
+
+	private static final Path archive = Path.of("examples/dist/guestbook.pyapp").toAbsolutePath();
+
+	@LocalServerPort
+	int port;
+
+	private static int lastPort;
+
+	@DynamicPropertySource
+	static void home(DynamicPropertyRegistry registry) {
+		registry.add("pyapp.home", home::toString);
+	}
+
+	@AfterAll
+	static void removeLeftovers() throws IOException {
+		if (lastPort != 0 && Files.exists(home.resolve("apps/guestbook"))) {
+			// stops the app's processes if the test failed half-way
+			run(lastPort, "remove", "guestbook");
+		}
+		FileSystemUtils.deleteRecursively(home);
+	}
+
+	private static CliRun run(int port, String... args) {
+		return CliRun.run(Map.of("PYAPP_URL", "http://127.0.0.1:" + port + "/rpc", "PYAPP_HOME", home.toString()),
+				Path.of("").toAbsolutePath(), args);
+	}
+
+	private CliRun pyapp(String... args) {
+		lastPort = this.port;
+		return run(this.port, args);
+	}
+
+	@Test
+	void installsListsShowsAndRemovesTheExampleApp() throws IOException {
+		assertThat(archive).as("built by examples/build.py in generate-test-resources").isRegularFile();
+		CliRun installed = pyapp("install", archive.toString());
+		assertThat(installed.err()).isEmpty();
+		assertThat(installed.exitCode()).isZero();
+		assertThat(installed.out()).contains("installed guestbook 1.0.0 (");
+		try (Stream<Path> uploads = Files.walk(home.resolve("tmp"))) {
+			assertThat(uploads.filter(Files::isRegularFile).toList()).as("the upload is deleted").isEmpty();
+		}
+
+		CliRun listed = pyapp("apps", "list");
+		assertThat(listed.exitCode()).isZero();
+		assertThat(listed.out()).startsWith("NAME").contains("guestbook  1.0.0");
+
+		CliRun shown = pyapp("apps", "show", "guestbook");
+		assertThat(shown.exitCode()).isZero();
+		assertThat(shown.out()).contains("name:").contains("releases:").containsPattern("1\\.0\\.0-\\d{8}T\\d{6}Z");
+
+		CliRun removed = pyapp("remove", "guestbook");
+		assertThat(removed.err()).isEmpty();
+		assertThat(removed.out()).isEqualTo("removed guestbook\n");
+		assertThat(pyapp("apps", "list").out()).isEqualTo("no apps installed\n");
+		assertThat(home.resolve("apps/guestbook")).doesNotExist();
+		assertThat(pyapp("apps", "show", "guestbook").exitCode()).isEqualTo(1);
+	}
+
+	private static Path createHome() {
+		try {
+			return Files.createTempDirectory(Path.of("/tmp"), "pa");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

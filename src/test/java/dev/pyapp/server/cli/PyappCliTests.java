@@ -1,0 +1,205 @@
+package dev.pyapp.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The global behaviour of {@code pyapp}: URL and token, {@code --json}, errors and exit
+ * codes.
+ */
+class PyappCliTests {
+
+	@TempDir
+	Path directory;
+
+	private FakeApiServer server;
+
+	@BeforeEach
+	void startServer() throws IOException {
+		this.server = new FakeApiServer();
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	private CliRun pyapp(String... args) {
+		return CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
+				args);
+	}
+
+	@Test
+	void infoCallsServerInfoWithTheBearerToken() {
+		this.server.result("server.info", "{\"version\": \"0.1.0\", \"home\": \"/srv/pyapp\", "
+				+ "\"python\": [\"/usr/bin/python3\"], \"webserver\": {\"kind\": \"nginx\", \"state\": \"running\"}}");
+		CliRun run = pyapp("info");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).contains("version:").contains("0.1.0").contains("/srv/pyapp").contains("nginx");
+		FakeApiServer.Request request = this.server.calls("server.info").get(0);
+		assertThat(request.path()).isEqualTo("/rpc");
+		assertThat(request.header("Authorization")).isEqualTo("Bearer test-token");
+		assertThat(request.header("Content-Type")).startsWith("application/json");
+		assertThat(new String(request.body())).contains("\"jsonrpc\":\"2.0\"").contains("\"id\":");
+		assertThat(request.params()).isNull();
+	}
+
+	@Test
+	void jsonPrintsTheRawResultWhereverTheOptionIsGiven() {
+		this.server.result("apps.list", "[{\"name\": \"guestbook\", \"extra\": {\"a\": 1}}]");
+		for (String[] args : new String[][] { { "--json", "apps", "list" }, { "apps", "list", "--json" },
+				{ "apps", "--json", "list" } }) {
+			CliRun run = pyapp(args);
+			assertThat(run.exitCode()).isZero();
+			assertThat(run.out().trim()).startsWith("[").endsWith("]").contains("\"extra\"").doesNotContain("NAME");
+		}
+	}
+
+	@Test
+	void apiErrorPrintsOneReadableLineWithFieldErrorsAndExitsOne() {
+		this.server.error("config.set", -32002, "the configuration is invalid",
+				"{\"type\": \"invalid\", "
+						+ "\"errors\": [{\"path\": \"site.title\", \"message\": \"must not be empty\"}, "
+						+ "{\"path\": \"site.entries_per_page\", \"message\": \"must be at most 500\"}]}");
+		CliRun run = pyapp("config", "set", "guestbook", "site.title=", "site.entries_per_page=900");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.out()).isEmpty();
+		assertThat(run.err().lines().toList()).containsExactly("error: the configuration is invalid",
+				"  site.title: must not be empty", "  site.entries_per_page: must be at most 500");
+	}
+
+	@Test
+	void failedStepPrintsItsLogIndented() {
+		this.server.error("apps.start", -32005, "the app did not start",
+				"{\"type\": \"failed\", \"log\": \"Traceback:\\n  ImportError: no module named x\\n\"}");
+		CliRun run = pyapp("start", "guestbook");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: the app did not start\n")
+			.contains("\n    Traceback:\n      ImportError: no module named x\n")
+			.doesNotContain("Exception")
+			.doesNotContain("\tat ");
+	}
+
+	@Test
+	void notFoundExitsOneWithTheServersMessage() {
+		this.server.error("apps.get", -32001, "no app named 'nope' is installed", "{\"type\": \"not-found\"}");
+		CliRun run = pyapp("apps", "show", "nope");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).isEqualTo("error: no app named 'nope' is installed\n");
+	}
+
+	@Test
+	void invalidParamsShowTheirDetail() {
+		CliRun run = pyapp("rpc", "no.such");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).isEqualTo("error: Method not found: no.such\n");
+	}
+
+	@Test
+	void usageErrorsExitTwo() {
+		assertThat(pyapp("apps", "show").exitCode()).isEqualTo(2);
+		assertThat(pyapp("no-such-command").exitCode()).isEqualTo(2);
+		assertThat(pyapp("apps").exitCode()).isEqualTo(2);
+		assertThat(pyapp().exitCode()).isEqualTo(2);
+		assertThat(pyapp("logs", "--level", "LOUD").exitCode()).isEqualTo(2);
+		assertThat(pyapp("rpc", "server.info", "not json").exitCode()).isEqualTo(2);
+		CliRun run = pyapp("apps", "show");
+		assertThat(run.err()).contains("Missing required parameter").contains("Usage: pyapp apps show");
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void helpExitsZero() {
+		CliRun run = pyapp("--help");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).contains("Usage: pyapp").contains("install").contains("logs").contains("nodes");
+	}
+
+	@Test
+	void unreachableServerIsAnApiError() throws IOException {
+		String url = this.server.url();
+		this.server.close();
+		CliRun run = CliRun.run(Map.of("PYAPP_TOKEN", "t"), this.directory, "--url", url, "apps", "list");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: cannot reach the server at " + url).hasLineCount(1);
+	}
+
+	@Test
+	void wrongTokenIsAnApiError() {
+		CliRun run = CliRun.run(Map.of("PYAPP_URL", this.server.url()), this.directory, "--token", "wrong", "info");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: invalid API token (HTTP 401").hasLineCount(1);
+	}
+
+	@Test
+	void tokenOptionWinsOverEnvironmentAndFile() throws IOException {
+		Files.createDirectories(this.directory.resolve("var"));
+		Files.writeString(this.directory.resolve("var/api-token"), "from-file\n");
+		this.server.result("server.info", "{}");
+		CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", "from-env"), this.directory, "--token",
+				"from-option", "info");
+		CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", "from-env"), this.directory, "info");
+		CliRun.run(Map.of("PYAPP_URL", this.server.url()), this.directory, "info");
+		assertThat(this.server.requests()).extracting((request) -> request.header("Authorization"))
+			.containsExactly("Bearer from-option", "Bearer from-env", "Bearer from-file");
+	}
+
+	@Test
+	void tokenIsReadFromPyappHome() throws IOException {
+		Path home = Files.createDirectories(this.directory.resolve("home"));
+		Files.writeString(home.resolve("api-token"), FakeApiServer.TOKEN + "\n");
+		this.server.result("apps.list", "[]");
+		CliRun run = CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_HOME", home.toString()), this.directory,
+				"apps", "list");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).isEqualTo("no apps installed\n");
+	}
+
+	@Test
+	void missingTokenFileGivesAClearMessage() {
+		Path home = this.directory.resolve("empty-home");
+		CliRun run = CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_HOME", home.toString()), this.directory,
+				"apps", "list");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: no API token: pass --token or set PYAPP_TOKEN")
+			.contains(home.resolve("api-token").toString())
+			.hasLineCount(1);
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void badUrlIsAUsageError() {
+		CliRun run = CliRun.run(Map.of("PYAPP_TOKEN", "t"), this.directory, "--url", "ftp://x/rpc", "info");
+		assertThat(run.exitCode()).isEqualTo(2);
+		assertThat(run.err()).contains("--url must be an http(s) URL");
+	}
+
+	@Test
+	void rpcPassesObjectOrArrayParamsAndPrintsTheResult() {
+		this.server.result("apps.get", "{\"name\": \"guestbook\", \"state\": \"running\"}");
+		CliRun run = pyapp("rpc", "apps.get", "{\"name\": \"guestbook\"}");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).contains("\"state\" : \"running\"");
+		assertThat(this.server.params("apps.get").toString()).isEqualTo("{\"name\":\"guestbook\"}");
+		pyapp("rpc", "apps.get", "[\"guestbook\"]");
+		assertThat(this.server.params("apps.get").toString()).isEqualTo("[\"guestbook\"]");
+		assertThat(pyapp("rpc", "apps.get", "\"guestbook\"").exitCode()).isEqualTo(2);
+	}
+
+	@Test
+	void serverOutputCannotDriveTheTerminal() {
+		this.server.result("apps.list", "[{\"name\": \"evil\\u001b[2J\", \"version\": \"1\\n2\"}]");
+		CliRun run = pyapp("apps", "list");
+		assertThat(run.out()).doesNotContain("\u001b").contains("evil?[2J").contains("1 2");
+	}
+
+}
