@@ -55,9 +55,10 @@ class NodesRpc implements NodeLogSink {
 
 	@RpcMethod("nodes.add")
 	Map<String, Object> add(AddParams params) {
-		return node(this.nodes.add(new NodeAddRequest(params.name(), params.host(),
-				(params.port() != null) ? params.port() : 22, params.user(), params.hostKey(),
-				Boolean.TRUE.equals(params.acceptHostKey()), params.privateKey(), params.keyPath())));
+		return node(this.nodes
+			.add(new NodeAddRequest(params.name(), params.host(), (params.port() != null) ? params.port() : 22,
+					(params.user() != null) ? params.user() : System.getProperty("user.name"), params.hostKey(),
+					Boolean.TRUE.equals(params.acceptHostKey()), params.privateKey(), params.keyPath())));
 	}
 
 	@RpcMethod("nodes.install")
@@ -214,13 +215,14 @@ class NodesRpc implements NodeLogSink {
 	 * @param name the node's name
 	 * @param host its SSH host
 	 * @param port its SSH port (default 22)
-	 * @param user the user to log in as
+	 * @param user the user to log in as (default: the user this server runs as, as
+	 * {@code ssh} does)
 	 * @param hostKey the host key's {@code SHA256:} fingerprint or public key line
 	 * @param acceptHostKey accept the key presented on this first contact
 	 * @param privateKey the private key's text (never returned)
 	 * @param keyPath a private key file on this server
 	 */
-	record AddParams(String name, String host, @Nullable Integer port, String user,
+	record AddParams(String name, String host, @Nullable Integer port, @Nullable String user,
 			@JsonProperty("host_key") @Nullable String hostKey,
 			@JsonProperty("accept_host_key") @Nullable Boolean acceptHostKey,
 			@JsonProperty("private_key") @Nullable String privateKey,
