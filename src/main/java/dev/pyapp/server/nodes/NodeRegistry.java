@@ -219,10 +219,6 @@ public class NodeRegistry {
 		return this.properties.agent();
 	}
 
-	NodeClient client() {
-		return this.client;
-	}
-
 	private SshNodeShell shellFor(String name) {
 		return new SshNodeShell(name, () -> this.connections.session(document(name)));
 	}
