@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,8 +50,12 @@ public class AppInstaller {
 
 	private final Clock clock;
 
-	AppInstaller(PyappHome home, PackageReader reader, AppRegistry registry, ApplicationEventPublisher events) {
+	private final ReleaseProperties releases;
+
+	AppInstaller(PyappHome home, PackageReader reader, AppRegistry registry, ApplicationEventPublisher events,
+			ReleaseProperties releases) {
 		this.home = home;
+		this.releases = releases;
 		this.reader = reader;
 		this.registry = registry;
 		this.events = events;
@@ -126,7 +132,6 @@ public class AppInstaller {
 		}
 		this.registry.save(installed.withCurrentRelease(releaseId, now));
 		Release live = this.registry.save(release.withState(ReleaseState.LIVE, null));
-		this.registry.done(app);
 		this.events.publishEvent(new AppInstalled(app, releaseId, installed.currentRelease() != null));
 		return live;
 	}
@@ -147,6 +152,46 @@ public class AppInstaller {
 			return;
 		}
 		this.registry.save(prepared.release().withState(ReleaseState.FAILED, reason));
+	}
+
+	/**
+	 * Deletes the oldest releases beyond {@code pyapp.releases.keep}; the live release is
+	 * always kept.
+	 * @param app the app
+	 * @return the ids of the deleted releases
+	 */
+	public List<String> prune(AppId app) {
+		String live = this.registry.find(app).map(InstalledApp::currentRelease).orElse(null);
+		List<String> deleted = new ArrayList<>();
+		int kept = 0;
+		for (Release release : this.registry.releases(app)) {
+			if (release.releaseId().equals(live) || release.state() == ReleaseState.PREPARED) {
+				kept++;
+				continue;
+			}
+			if (kept < this.releases.keep()) {
+				kept++;
+				continue;
+			}
+			AtomicFiles.deleteTree(this.home.app(app).release(release.releaseId()));
+			this.registry.deleteRelease(release);
+			deleted.add(release.releaseId());
+		}
+		if (!deleted.isEmpty()) {
+			logger.info("Deleted old releases of {}: {}", app, deleted);
+		}
+		return deleted;
+	}
+
+	/**
+	 * Marks a release as failed (its files stay, for a later look).
+	 * @param app the app
+	 * @param releaseId the release
+	 * @param reason why
+	 */
+	public void failed(AppId app, String releaseId, String reason) {
+		this.registry.release(app, releaseId)
+			.ifPresent((release) -> this.registry.save(release.withState(ReleaseState.FAILED, reason)));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppInstalled;
+import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.nodes.NodeShell;
 import jakarta.annotation.PreDestroy;
@@ -251,6 +252,18 @@ public class MountManager {
 	@EventListener
 	void on(AppInstalled event) {
 		reapply("release " + event.releaseId() + " of " + event.app());
+	}
+
+	/**
+	 * A daemon bound to a port gets a new port with every release: the web server must
+	 * follow before the old daemon stops, so this runs synchronously in the switch.
+	 * Socket-bound apps switch at their stable socket path and need nothing here.
+	 */
+	@EventListener
+	void on(AppStarted event) {
+		if (event.port() != null) {
+			reapply("daemon of " + event.app() + " on port " + event.port());
+		}
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

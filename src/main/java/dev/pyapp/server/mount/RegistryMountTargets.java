@@ -13,6 +13,8 @@ import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * The default {@link MountTargets}: an installed app is reached on its stable socket
  * ({@code apps/<name>/run/app.sock}, which the runtime points at the live release's
- * socket) and its static entries are directories below {@code apps/<name>/current/}.
+ * socket), or on its live daemon's port when it binds a port, and its static entries are
+ * directories below {@code apps/<name>/current/}.
  */
 @Component
 class RegistryMountTargets implements MountTargets {
@@ -34,10 +37,13 @@ class RegistryMountTargets implements MountTargets {
 
 	private final PackageReader packages;
 
-	RegistryMountTargets(AppRegistry registry, PyappHome home, PackageReader packages) {
+	private final AppSupervisor supervisor;
+
+	RegistryMountTargets(AppRegistry registry, PyappHome home, PackageReader packages, AppSupervisor supervisor) {
 		this.registry = registry;
 		this.home = home;
 		this.packages = packages;
+		this.supervisor = supervisor;
 	}
 
 	@Override
@@ -47,7 +53,13 @@ class RegistryMountTargets implements MountTargets {
 			return Optional.empty();
 		}
 		AppPaths paths = this.home.app(app);
-		return Optional.of(MountTarget.socket(paths.socket(), statics(app, paths, installed.get())));
+		List<MountTarget.StaticDirectory> statics = statics(app, paths, installed.get());
+		AppStatus status = this.supervisor.status(app);
+		if (status.socket() == null && status.port() != null) {
+			// an app with `bind: port` is reached on the port of its live daemon
+			return Optional.of(MountTarget.port(status.port(), statics));
+		}
+		return Optional.of(MountTarget.socket(paths.socket(), statics));
 	}
 
 	private List<MountTarget.StaticDirectory> statics(AppId app, AppPaths paths, InstalledApp installed) {

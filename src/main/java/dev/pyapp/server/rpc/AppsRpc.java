@@ -2,23 +2,35 @@ package dev.pyapp.server.rpc;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
+import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
+import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSupervisor;
+import dev.pyapp.server.runtime.ProcessState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code apps.*}: the installed apps.
+ * {@code apps.*}: the installed apps, their releases and their daemons.
  */
 @RpcEndpoint
 class AppsRpc {
+
+	private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
 	private final AppRegistry registry;
 
@@ -26,10 +38,23 @@ class AppsRpc {
 
 	private final ArchiveStore archives;
 
-	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives) {
+	private final AppSupervisor supervisor;
+
+	private final AppContexts contexts;
+
+	private final TaskScheduler tasks;
+
+	private final MountManager mounts;
+
+	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
+			AppContexts contexts, TaskScheduler tasks, MountManager mounts) {
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
+		this.supervisor = supervisor;
+		this.contexts = contexts;
+		this.tasks = tasks;
+		this.mounts = mounts;
 	}
 
 	@RpcMethod("apps.list")
@@ -42,8 +67,11 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);
 		Map<String, Object> result = summary(installed);
+		result.put("release", installed.currentRelease());
 		result.put("env", installed.env());
 		result.put("releases", this.registry.releases(app).stream().map(AppsRpc::release).toList());
+		result.put("process", process(this.supervisor.status(app)));
+		result.put("tasks", tasks(app, installed));
 		AppRegistry.Progress progress = this.registry.progress(app);
 		if (progress != null) {
 			result.put("progress", Map.of("step", progress.step(), "message", progress.message()));
@@ -54,8 +82,8 @@ class AppsRpc {
 	@RpcMethod("apps.install")
 	Map<String, Object> install(InstallParams params) {
 		if (params.archive() == null) {
-			throw PyappException.invalid("nothing to install", List
-				.of(new dev.pyapp.server.core.Problem("archive", "give an archive id from POST /api/archives")));
+			throw PyappException.invalid("nothing to install",
+					List.of(new Problem("archive", "give an archive id from POST /api/archives")));
 		}
 		try {
 			Release live = this.deployer
@@ -75,20 +103,114 @@ class AppsRpc {
 		return Map.of("name", app.value(), "removed", true);
 	}
 
+	@RpcMethod("apps.rollback")
+	Map<String, Object> rollback(RollbackParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		this.deployer.rollback(app, params.release());
+		return get(new AppParams(app.value()));
+	}
+
+	@RpcMethod("apps.start")
+	Map<String, Object> start(AppParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		if (this.deployer.awaitsFirstConfiguration(app)) {
+			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
+		}
+		return process(this.supervisor.start(app));
+	}
+
+	@RpcMethod("apps.stop")
+	Map<String, Object> stop(AppParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		return process(this.supervisor.stop(app));
+	}
+
+	@RpcMethod("apps.restart")
+	Map<String, Object> restart(AppParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		if (this.deployer.awaitsFirstConfiguration(app)) {
+			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
+		}
+		return process(this.supervisor.restart(app));
+	}
+
+	@RpcMethod("apps.env.set")
+	Map<String, Object> setEnv(EnvParams params) {
+		AppId app = AppId.of(params.name());
+		InstalledApp installed = this.registry.get(app);
+		List<Problem> problems = params.env()
+			.keySet()
+			.stream()
+			.filter((name) -> !ENV_NAME.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("PYAPP_"))
+			.map((name) -> new Problem("env." + name,
+					"'" + name + "' is not an allowed variable name: letters, digits and _, not starting with PYAPP_"))
+			.toList();
+		if (!problems.isEmpty()) {
+			throw PyappException.invalid("invalid environment variables", problems);
+		}
+		this.registry.save(installed.withEnv(params.env(), java.time.Instant.now()));
+		if (this.supervisor.status(app).state() == ProcessState.RUNNING) {
+			// the environment is read when the daemon starts
+			this.supervisor.restart(app);
+		}
+		return get(new AppParams(app.value()));
+	}
+
 	private Map<String, Object> summary(InstalledApp installed) {
 		AppId app = AppId.of(installed.name());
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("name", installed.name());
 		summary.put("version", this.registry.currentRelease(app).map(Release::version).orElse(null));
 		summary.put("state", state(app));
-		summary.put("mounts", List.of());
+		summary.put("mounts",
+				this.mounts.mounts(app)
+					.stream()
+					.map((mount) -> Map.of("server", mount.server(), "path", mount.path()))
+					.toList());
 		summary.put("source", installed.source());
 		return summary;
 	}
 
 	private String state(AppId app) {
 		AppRegistry.Progress progress = this.registry.progress(app);
-		return (progress != null) ? progress.phase() : "stopped";
+		if (progress != null && (progress.phase().equals("installing") || progress.phase().equals("upgrading"))) {
+			return progress.phase();
+		}
+		if (this.deployer.needsConfiguration(app)) {
+			return "needs-configuration";
+		}
+		return this.supervisor.status(app).state().value();
+	}
+
+	private List<Object> tasks(AppId app, InstalledApp installed) {
+		if (installed.currentRelease() == null) {
+			return List.of();
+		}
+		try {
+			return List.copyOf(this.tasks.list(app, this.contexts.tasks(app, installed.currentRelease())));
+		}
+		catch (PyappException ex) {
+			return List.of();
+		}
+	}
+
+	static Map<String, Object> process(AppStatus status) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("state", status.state().value());
+		result.put("release", status.release());
+		result.put("pid", status.pid());
+		result.put("socket", status.socket());
+		result.put("port", status.port());
+		result.put("started", (status.started() != null) ? status.started().toString() : null);
+		result.put("uptime", status.uptimeSeconds());
+		result.put("restarts", status.restarts());
+		result.put("last_exit", status.lastExit());
+		result.put("reason", status.reason());
+		return result;
 	}
 
 	private static Map<String, Object> release(Release release) {
@@ -99,7 +221,7 @@ class AppsRpc {
 		result.put("checksum", release.checksum());
 		result.put("commit", release.commit());
 		result.put("created", release.created().toString());
-		result.put("state", release.state().name().toLowerCase(java.util.Locale.ROOT));
+		result.put("state", release.state().name().toLowerCase(Locale.ROOT));
 		result.put("message", release.message());
 		return result;
 	}
@@ -115,8 +237,21 @@ class AppsRpc {
 	 * @param name the app
 	 * @param keepData keep {@code data/} and {@code config/}
 	 */
-	record RemoveParams(String name,
-			@com.fasterxml.jackson.annotation.JsonProperty("keep_data") @Nullable Boolean keepData) {
+	record RemoveParams(String name, @JsonProperty("keep_data") @Nullable Boolean keepData) {
+	}
+
+	/**
+	 * @param name the app
+	 * @param release the release to return to, or {@code null} for the one before
+	 */
+	record RollbackParams(String name, @Nullable String release) {
+	}
+
+	/**
+	 * @param name the app
+	 * @param env the operator's variables, replacing the earlier ones
+	 */
+	record EnvParams(String name, Map<String, String> env) {
 	}
 
 }

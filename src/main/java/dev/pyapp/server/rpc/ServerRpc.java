@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.mount.MountManager;
+import dev.pyapp.server.venv.VenvBuilder;
 
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,9 +20,15 @@ class ServerRpc {
 
 	private final ObjectProvider<BuildProperties> build;
 
-	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build) {
+	private final VenvBuilder venvs;
+
+	private final MountManager mounts;
+
+	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts) {
 		this.home = home;
 		this.build = build;
+		this.venvs = venvs;
+		this.mounts = mounts;
 	}
 
 	@RpcMethod("server.info")
@@ -32,6 +40,13 @@ class ServerRpc {
 		info.put("version", (version != null) ? version : "development");
 		info.put("home", this.home.root().toString());
 		info.put("java", System.getProperty("java.version"));
+		info.put("python",
+				this.venvs.interpreters()
+					.stream()
+					.map((python) -> Map.of("version", python.version(), "path", python.executable().toString()))
+					.toList());
+		info.put("gunicorn", this.venvs.provisioning());
+		info.put("webserver", MountsRpc.status(this.mounts.status()));
 		return info;
 	}
 

@@ -1,0 +1,110 @@
+package dev.pyapp.server.deploy;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.install.AppRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Reports the steps of one install, upgrade or rollback: keeps the registry's progress
+ * current for {@code apps.get}, publishes a {@link DeployProgressed} per step and per
+ * line of output, and names the failing step in the error.
+ */
+final class DeployReporter {
+
+	private final AppRegistry registry;
+
+	private final ApplicationEventPublisher events;
+
+	private final AppId app;
+
+	private final String phase;
+
+	private final @Nullable String release;
+
+	private final String operation;
+
+	private volatile String step = "start";
+
+	DeployReporter(AppRegistry registry, ApplicationEventPublisher events, AppId app, String phase,
+			@Nullable String release, String operation) {
+		this.operation = operation;
+		this.registry = registry;
+		this.events = events;
+		this.app = app;
+		this.phase = phase;
+		this.release = release;
+	}
+
+	/**
+	 * Runs a step.
+	 * @param step its short name
+	 * @param message what it does, for a person
+	 * @param work the work
+	 * @param <T> its result
+	 * @return the result
+	 * @throws PyappException the step's error; a {@code FAILED} one (or any unexpected
+	 * exception) names the step, with the step's output as log
+	 */
+	<T> T step(String step, String message, Supplier<T> work) {
+		this.step = step;
+		this.registry.progress(this.app, this.phase, step, message);
+		publish("INFO", message);
+		long start = System.nanoTime();
+		try {
+			T result = work.get();
+			publish("INFO", step + " done in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+			return result;
+		}
+		catch (PyappException ex) {
+			publish("ERROR", step + " failed: " + ex.getMessage());
+			if (ex.getKind() == ErrorKind.FAILED) {
+				throw PyappException.failed(describe() + " failed at step '" + step + "': " + ex.getMessage(),
+						ex.getLog());
+			}
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			publish("ERROR", step + " failed: " + ex.getMessage());
+			throw PyappException.failed(describe() + " failed at step '" + step + "': " + ex.getMessage(), null);
+		}
+	}
+
+	void step(String step, String message, Runnable work) {
+		step(step, message, () -> {
+			work.run();
+			return null;
+		});
+	}
+
+	/**
+	 * Receives the output of the current step, line by line.
+	 * @return the consumer
+	 */
+	Consumer<String> output() {
+		return (line) -> publish("INFO", line);
+	}
+
+	void info(String message) {
+		publish("INFO", message);
+	}
+
+	void warn(String message) {
+		publish("WARNING", message);
+	}
+
+	private String describe() {
+		return this.operation + " of " + this.app;
+	}
+
+	private void publish(String level, String message) {
+		this.events.publishEvent(new DeployProgressed(this.app, this.release, this.step, level, message));
+	}
+
+}

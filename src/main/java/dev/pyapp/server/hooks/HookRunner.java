@@ -1,0 +1,65 @@
+package dev.pyapp.server.hooks;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.NodeShell;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs an app's lifecycle hooks ({@code post-install}, {@code pre-update},
+ * {@code post-update}, {@code pre-delete}) as {@code module:callable} in the app's
+ * environment and context, with a timeout. Synchronous.
+ */
+@Component
+public class HookRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(HookRunner.class);
+
+	private final NodeShell shell;
+
+	private final HooksProperties properties;
+
+	HookRunner(NodeShell shell, HooksProperties properties) {
+		this.shell = shell;
+		this.properties = properties;
+	}
+
+	/**
+	 * Runs one hook to completion.
+	 * @param context the app's process context (the release whose code runs)
+	 * @param hook the hook's name, such as {@code pre-update}
+	 * @param call {@code module:callable}
+	 * @param output receives each line the hook prints
+	 * @return everything the hook printed
+	 * @throws PyappException ({@code FAILED}, with the output as log) if the hook raised,
+	 * exited non-zero or ran past {@code pyapp.hooks.timeout}
+	 */
+	public String run(ProcessContext context, String hook, String call, Consumer<String> output) {
+		ExecResult result = exec(context, "hook", call, this.properties.timeout(), output);
+		if (!result.succeeded()) {
+			String why = result.timedOut() ? "timed out after " + this.properties.timeout()
+					: "failed with exit code " + result.exitCode();
+			logger.warn("{} hook {} ({}) of {} {}", hook, call, context.release(), context.app(), why);
+			throw PyappException.failed("the " + hook + " hook " + call + " " + why, result.output());
+		}
+		return result.output();
+	}
+
+	ExecResult exec(ProcessContext context, String role, String call, java.time.Duration timeout,
+			Consumer<String> output) {
+		return this.shell
+			.exec(ExecRequest.of(List.of(context.python().toString(), "-m", "pyapp_runtime.run", role, call))
+				.in(context.workingDirectory())
+				.withEnvironment(context.environment(), false)
+				.withTimeout(timeout)
+				.withLines(output));
+	}
+
+}

@@ -1,0 +1,231 @@
+package dev.pyapp.server.hooks;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.ExecResult;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.scheduling.support.CronTrigger;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs apps' recurring tasks on their cron schedules in the app's environment, one run at
+ * a time per task, and keeps each run's outcome and output in MongoDB.
+ */
+@Component
+public class TaskScheduler implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(TaskScheduler.class);
+
+	private static final int MAX_OUTPUT = 64 * 1024;
+
+	private final HookRunner runner;
+
+	private final TaskRunRepository runs;
+
+	private final HooksProperties properties;
+
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+	private final Map<String, Scheduled> scheduled = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+
+	TaskScheduler(HookRunner runner, TaskRunRepository runs, HooksProperties properties) {
+		this.runner = runner;
+		this.runs = runs;
+		this.properties = properties;
+		this.scheduler.setPoolSize(4);
+		this.scheduler.setThreadNamePrefix("pyapp-task-");
+		this.scheduler.initialize();
+	}
+
+	/**
+	 * Puts an app's tasks on their schedules, replacing any earlier schedule of the app.
+	 * @param app the app
+	 * @param tasks its tasks
+	 * @param context gives the app's current process context at each run
+	 * @throws PyappException ({@code INVALID}) if a schedule is not a 5-field cron
+	 * expression; nothing is scheduled then
+	 */
+	public void schedule(AppId app, List<TaskDefinition> tasks, Supplier<ProcessContext> context) {
+		List<CronTrigger> triggers = new ArrayList<>();
+		for (TaskDefinition task : tasks) {
+			triggers.add(trigger(task));
+		}
+		unschedule(app);
+		for (int i = 0; i < tasks.size(); i++) {
+			TaskDefinition task = tasks.get(i);
+			CronTrigger trigger = triggers.get(i);
+			ScheduledFuture<?> future = this.scheduler.schedule(() -> runQuietly(app, task, context, "schedule"),
+					trigger);
+			this.scheduled.put(key(app, task.name()), new Scheduled(task, trigger, future, context));
+		}
+	}
+
+	/**
+	 * Takes an app's tasks off their schedules (runs in progress finish).
+	 * @param app the app
+	 */
+	public void unschedule(AppId app) {
+		String prefix = app.value() + "/";
+		this.scheduled.entrySet().removeIf((entry) -> {
+			if (entry.getKey().startsWith(prefix)) {
+				entry.getValue().future().cancel(false);
+				return true;
+			}
+			return false;
+		});
+	}
+
+	/**
+	 * An app's tasks with their last runs.
+	 * @param app the app
+	 * @param tasks the tasks its live release declares
+	 * @return one status per task
+	 */
+	public List<TaskStatus> list(AppId app, List<TaskDefinition> tasks) {
+		return tasks.stream().map((task) -> {
+			Scheduled entry = this.scheduled.get(key(app, task.name()));
+			Instant next = null;
+			if (entry != null) {
+				CronExpression expression = CronExpression.parse(this.properties.cronSeconds() + " " + task.schedule());
+				java.time.ZonedDateTime at = expression.next(java.time.ZonedDateTime.now());
+				next = (at != null) ? at.toInstant() : null;
+			}
+			List<TaskRun> history = this.runs.findByAppAndTaskOrderByStartedDesc(app.value(), task.name());
+			return new TaskStatus(task.name(), task.schedule(), task.call(), entry != null, isRunning(app, task.name()),
+					next, history.isEmpty() ? null : history.get(0));
+		}).toList();
+	}
+
+	/**
+	 * The runs kept for a task, newest first.
+	 * @param app the app
+	 * @param task the task's name
+	 * @return its runs
+	 */
+	public List<TaskRun> runs(AppId app, String task) {
+		return this.runs.findByAppAndTaskOrderByStartedDesc(app.value(), task);
+	}
+
+	/**
+	 * Runs a task now and waits for it.
+	 * @param app the app
+	 * @param task the task
+	 * @param context the app's process context
+	 * @return the finished run
+	 * @throws PyappException ({@code CONFLICT}) if the task is running already
+	 */
+	public TaskRun run(AppId app, TaskDefinition task, ProcessContext context) {
+		TaskRun run = execute(app, task, context, "manual");
+		if (run == null) {
+			throw PyappException.conflict("task '" + task.name() + "' of '" + app + "' is running already");
+		}
+		return run;
+	}
+
+	/**
+	 * Forgets the runs of an app's tasks (when it is removed).
+	 * @param app the app
+	 */
+	public void forget(AppId app) {
+		unschedule(app);
+		this.runs.deleteByApp(app.value());
+	}
+
+	private void runQuietly(AppId app, TaskDefinition task, Supplier<ProcessContext> context, String trigger) {
+		try {
+			if (execute(app, task, context.get(), trigger) == null) {
+				logger.info("Task {} of {} is still running; this run is skipped", task.name(), app);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Task {} of {} could not run: {}", task.name(), app, ex.getMessage());
+		}
+	}
+
+	private @Nullable TaskRun execute(AppId app, TaskDefinition task, ProcessContext context, String trigger) {
+		AtomicBoolean flag = this.running.computeIfAbsent(key(app, task.name()), (k) -> new AtomicBoolean());
+		if (!flag.compareAndSet(false, true)) {
+			return null;
+		}
+		try {
+			TaskRun run = this.runs.save(new TaskRun(null, app.value(), task.name(), context.release(), trigger,
+					Instant.now(), null, "running", null, ""));
+			ExecResult result = this.runner.exec(context, "task", task.call(), this.properties.taskTimeout(),
+					(line) -> {
+					});
+			String outcome = result.timedOut() ? "timed-out" : (result.exitCode() == 0) ? "succeeded" : "failed";
+			String output = result.output();
+			if (output.length() > MAX_OUTPUT) {
+				output = output.substring(output.length() - MAX_OUTPUT);
+			}
+			TaskRun done = this.runs.save(new TaskRun(run.id(), run.app(), run.task(), run.release(), trigger,
+					run.started(), Instant.now(), outcome, result.exitCode(), output));
+			prune(app, task.name());
+			logger.info("Task {} of {} {}", task.name(), app, outcome);
+			return done;
+		}
+		finally {
+			flag.set(false);
+		}
+	}
+
+	private void prune(AppId app, String task) {
+		List<TaskRun> history = this.runs.findByAppAndTaskOrderByStartedDesc(app.value(), task);
+		for (int i = this.properties.keepRuns(); i < history.size(); i++) {
+			this.runs.delete(history.get(i));
+		}
+	}
+
+	private boolean isRunning(AppId app, String task) {
+		AtomicBoolean flag = this.running.get(key(app, task));
+		return flag != null && flag.get();
+	}
+
+	private CronTrigger trigger(TaskDefinition task) {
+		String[] fields = task.schedule().trim().split("\\s+");
+		if (fields.length != 5) {
+			throw PyappException.invalid("invalid task schedule", List
+				.of(new dev.pyapp.server.core.Problem("metadata.yaml: tasks." + task.name() + ".schedule",
+						"'" + task.schedule() + "' is not a 5-field cron expression (minute hour day month weekday)")));
+		}
+		try {
+			return new CronTrigger(this.properties.cronSeconds() + " " + task.schedule().trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw PyappException.invalid("invalid task schedule",
+					List.of(new dev.pyapp.server.core.Problem("metadata.yaml: tasks." + task.name() + ".schedule",
+							"'" + task.schedule() + "': " + ex.getMessage())));
+		}
+	}
+
+	private static String key(AppId app, String task) {
+		return app.value() + "/" + task;
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdown();
+	}
+
+	private record Scheduled(TaskDefinition task, CronTrigger trigger, ScheduledFuture<?> future,
+			Supplier<ProcessContext> context) {
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.pyapp.server.rpc;
+
+import java.util.List;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.hooks.TaskDefinition;
+import dev.pyapp.server.hooks.TaskRun;
+import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.TaskStatus;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.runtime.AppContexts;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code tasks.*}: an app's recurring tasks and their runs.
+ */
+@RpcEndpoint
+class TasksRpc {
+
+	private final AppRegistry registry;
+
+	private final AppContexts contexts;
+
+	private final TaskScheduler tasks;
+
+	TasksRpc(AppRegistry registry, AppContexts contexts, TaskScheduler tasks) {
+		this.registry = registry;
+		this.contexts = contexts;
+		this.tasks = tasks;
+	}
+
+	@RpcMethod("tasks.list")
+	List<TaskStatus> list(TaskParams params) {
+		AppId app = AppId.of(params.name());
+		String release = liveRelease(app);
+		List<TaskStatus> all = this.tasks.list(app, this.contexts.tasks(app, release));
+		return (params.task() != null) ? all.stream().filter((task) -> task.name().equals(params.task())).toList()
+				: all;
+	}
+
+	@RpcMethod("tasks.run")
+	TaskRun run(TaskParams params) {
+		AppId app = AppId.of(params.name());
+		String release = liveRelease(app);
+		if (params.task() == null) {
+			throw PyappException.invalid("no task named",
+					List.of(new dev.pyapp.server.core.Problem("task", "name the task to run")));
+		}
+		TaskDefinition task = this.contexts.tasks(app, release)
+			.stream()
+			.filter((candidate) -> candidate.name().equals(params.task()))
+			.findFirst()
+			.orElseThrow(() -> PyappException.notFound("app '" + app + "' has no task '" + params.task() + "'"));
+		return this.tasks.run(app, task, this.contexts.context(app, release));
+	}
+
+	private String liveRelease(AppId app) {
+		String release = this.registry.get(app).currentRelease();
+		if (release == null) {
+			throw PyappException.conflict("app '" + app + "' has no live release yet");
+		}
+		return release;
+	}
+
+	/**
+	 * @param name the app
+	 * @param task the task, or {@code null} for all
+	 */
+	record TaskParams(String name, @Nullable String task) {
+	}
+
+}

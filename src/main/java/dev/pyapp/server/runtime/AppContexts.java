@@ -1,0 +1,169 @@
+package dev.pyapp.server.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.mongodb.ConnectionString;
+import dev.pyapp.server.appconfig.AppConfigurator;
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.hooks.TaskDefinition;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.venv.PythonEnvironment;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
+import org.springframework.stereotype.Component;
+
+/**
+ * The context every process of a release runs in (SPEC §3, §9): its venv interpreter,
+ * {@code src/} as working directory, and the environment ({@code PYAPP_*} variables,
+ * writable directories, database URLs, the operator's variables). Creates the app's
+ * writable directories on the way.
+ */
+@Component
+public class AppContexts {
+
+	private final PyappHome home;
+
+	private final AppRegistry registry;
+
+	private final PackageReader reader;
+
+	private final ObjectProvider<MongoConnectionDetails> mongo;
+
+	private final AppConfigurator configurator;
+
+	private final Map<Path, AppManifest> manifests = new ConcurrentHashMap<>();
+
+	AppContexts(PyappHome home, AppRegistry registry, PackageReader reader,
+			ObjectProvider<MongoConnectionDetails> mongo, AppConfigurator configurator) {
+		this.configurator = configurator;
+		this.home = home;
+		this.registry = registry;
+		this.reader = reader;
+		this.mongo = mongo;
+	}
+
+	/**
+	 * The manifest of an extracted release (read once, then remembered).
+	 * @param app the app
+	 * @param releaseId the release
+	 * @return its {@code metadata.yaml}
+	 */
+	public AppManifest manifest(AppId app, String releaseId) {
+		Path directory = this.home.app(app).release(releaseId);
+		if (!Files.isDirectory(directory)) {
+			throw PyappException.notFound("app '" + app + "' has no release '" + releaseId + "' on disk");
+		}
+		return this.manifests.computeIfAbsent(directory, this.reader::readManifest);
+	}
+
+	/**
+	 * The process context of a release.
+	 * @param app the app
+	 * @param releaseId the release
+	 * @return the context
+	 */
+	public ProcessContext context(AppId app, String releaseId) {
+		AppManifest manifest = manifest(app, releaseId);
+		AppPaths paths = this.home.app(app);
+		Path release = paths.release(releaseId);
+		PythonEnvironment environment = PythonEnvironment.of(release);
+		InstalledApp installed = this.registry.find(app).orElse(null);
+		Map<String, String> env = new LinkedHashMap<>();
+		if (installed != null) {
+			env.putAll(installed.env());
+		}
+		env.putAll(pyappVariables(app, releaseId, manifest, paths, release));
+		env.put("PATH",
+				environment.venv().resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+		env.put("VIRTUAL_ENV", environment.venv().toString());
+		env.put("PYTHONUNBUFFERED", "1");
+		env.put("TMPDIR", paths.tmp().toString());
+		return new ProcessContext(app, releaseId, environment.python(), environment.workingDirectory(), env);
+	}
+
+	/**
+	 * The tasks a release declares.
+	 * @param app the app
+	 * @param releaseId the release
+	 * @return its tasks
+	 */
+	public List<TaskDefinition> tasks(AppId app, String releaseId) {
+		return manifest(app, releaseId).tasks()
+			.stream()
+			.map((task) -> new TaskDefinition(task.name(), task.schedule(), task.call()))
+			.toList();
+	}
+
+	/**
+	 * Forgets what is remembered of an app's releases (after they are deleted).
+	 * @param app the app
+	 */
+	public void forget(AppId app) {
+		Path root = this.home.app(app).root();
+		this.manifests.keySet().removeIf((path) -> path.startsWith(root));
+	}
+
+	private Map<String, String> pyappVariables(AppId app, String releaseId, AppManifest manifest, AppPaths paths,
+			Path release) {
+		Map<String, String> env = new LinkedHashMap<>();
+		env.put("PYAPP_NAME", app.value());
+		env.put("PYAPP_VERSION", manifest.version());
+		env.put("PYAPP_RELEASE", releaseId);
+		env.put("PYAPP_CONFIG_FILE", this.configurator.configFile(app, release).toString());
+		env.put("PYAPP_TMP_PATH", directory(paths.tmp()).toString());
+		env.put("PYAPP_DATA_PATH", directory(paths.data()).toString());
+		env.put("PYAPP_LOG_SOCKET", this.home.run().resolve("logs.sock").toString());
+		for (String writable : manifest.resources().writable()) {
+			env.put("PYAPP_WRITABLE_" + variablePart(writable), directory(paths.data().resolve(writable)).toString());
+		}
+		for (AppManifest.Database database : manifest.resources().databases()) {
+			String url = (database.kind() == AppManifest.DatabaseKind.SQLITE)
+					? "sqlite:///" + directory(paths.data().resolve("db")).resolve(database.name() + ".sqlite3")
+					: "mongodb://" + mongoHost() + "/pyapp_" + app.value().replace('-', '_') + "_" + database.name();
+			env.put("PYAPP_DATABASE_" + variablePart(database.name()) + "_URL", url);
+		}
+		return env;
+	}
+
+	private String mongoHost() {
+		MongoConnectionDetails details = this.mongo.getIfAvailable();
+		if (details != null) {
+			ConnectionString connection = details.getConnectionString();
+			if (!connection.getHosts().isEmpty()) {
+				return connection.getHosts().get(0);
+			}
+		}
+		return "127.0.0.1:27017";
+	}
+
+	private static String variablePart(String name) {
+		return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+	}
+
+	private static Path directory(Path dir) {
+		try {
+			Files.createDirectories(dir);
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create " + dir, ex);
+		}
+	}
+
+}

@@ -1,0 +1,581 @@
+package dev.pyapp.server.runtime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.venv.VenvBuilder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs and supervises one gunicorn daemon per app (SPEC §4, §9): start, stop (TERM, then
+ * KILL after a grace period), graceful reload (HUP), restart after a crash with
+ * exponential backoff until it crashes too often ({@code failed}), and adoption of
+ * daemons that outlived a restart of this server. For upgrades and rollbacks it starts a
+ * candidate release beside the live one on its own socket, checks its health and promotes
+ * it by switching {@code run/app.sock} atomically. Publishes {@link AppStarted},
+ * {@link AppStopped} and {@link AppCrashed}. Every method is synchronous.
+ */
+@Component
+public class AppSupervisor implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(AppSupervisor.class);
+
+	private final PyappHome home;
+
+	private final AppRegistry registry;
+
+	private final AppContexts contexts;
+
+	private final DaemonLauncher launcher;
+
+	private final VenvBuilder venvs;
+
+	private final TaskScheduler tasks;
+
+	private final DaemonRecordRepository records;
+
+	private final ApplicationEventPublisher events;
+
+	private final ObjectProvider<MountPaths> mounts;
+
+	private final RuntimeProperties properties;
+
+	private final Map<String, Supervised> apps = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(2, (runnable) -> {
+		Thread thread = new Thread(runnable, "pyapp-supervisor");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	AppSupervisor(PyappHome home, AppRegistry registry, AppContexts contexts, DaemonLauncher launcher,
+			VenvBuilder venvs, TaskScheduler tasks, DaemonRecordRepository records, ApplicationEventPublisher events,
+			ObjectProvider<MountPaths> mounts, RuntimeProperties properties) {
+		this.home = home;
+		this.registry = registry;
+		this.contexts = contexts;
+		this.launcher = launcher;
+		this.venvs = venvs;
+		this.tasks = tasks;
+		this.records = records;
+		this.events = events;
+		this.mounts = mounts;
+		this.properties = properties;
+		long poll = properties.pollInterval().toMillis();
+		this.executor.scheduleWithFixedDelay(this::watch, poll, poll, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Starts the live release's daemon and waits until it accepts connections.
+	 * @param app the app
+	 * @return the status (unchanged if it runs already)
+	 * @throws PyappException {@code NOT_FOUND} for an unknown app, {@code CONFLICT} if it
+	 * has no live release, {@code FAILED} with the end of its stderr if it does not start
+	 */
+	public AppStatus start(AppId app) {
+		String release = liveRelease(app);
+		Supervised s = supervised(app);
+		synchronized (s) {
+			s.wanted = true;
+			if (s.live != null && this.launcher.alive(s.live)) {
+				return s.status;
+			}
+			cancelRestart(s);
+			s.policy.reset();
+			s.status = s.status.starting(release);
+			try {
+				goLive(s, this.launcher.launch(this.contexts.context(app, release),
+						this.contexts.manifest(app, release), portsInUse()));
+			}
+			catch (RuntimeException ex) {
+				s.status = s.status.failed("start failed: " + ex.getMessage());
+				save(s);
+				throw ex;
+			}
+			return s.status;
+		}
+	}
+
+	/**
+	 * Stops the app's daemon (TERM, KILL after {@code pyapp.runtime.stop-timeout}); it
+	 * stays stopped until {@link #start}, also across server restarts.
+	 * @param app the app
+	 * @return the status
+	 */
+	public AppStatus stop(AppId app) {
+		Supervised s = supervised(app);
+		Daemon live;
+		synchronized (s) {
+			s.wanted = false;
+			cancelRestart(s);
+			live = s.live;
+			s.live = null;
+			s.status = s.status.stoppedNow();
+			this.tasks.unschedule(app);
+			save(s);
+		}
+		if (live != null) {
+			this.launcher.stop(live);
+			DaemonLauncher.deleteQuietly(this.home.app(app).pidFile());
+			this.events.publishEvent(new AppStopped(app, live.release()));
+		}
+		return s.status;
+	}
+
+	public AppStatus restart(AppId app) {
+		stop(app);
+		return start(app);
+	}
+
+	/**
+	 * Reloads the daemon gracefully (HUP: gunicorn replaces its workers, which read the
+	 * configuration again). A stopped app stays stopped.
+	 * @param app the app
+	 * @return the status
+	 */
+	public AppStatus reload(AppId app) {
+		Supervised s = supervised(app);
+		synchronized (s) {
+			if (s.live != null && this.launcher.alive(s.live)) {
+				this.launcher.reload(s.live);
+			}
+			return s.status;
+		}
+	}
+
+	/**
+	 * The app's process state.
+	 * @param app the app
+	 * @return its status ({@code stopped} if nothing is known)
+	 */
+	public AppStatus status(AppId app) {
+		Supervised s = this.apps.get(app.value());
+		return (s != null) ? s.status : AppStatus.stopped(app);
+	}
+
+	/**
+	 * Whether the operator wants the app running (it was started and not stopped).
+	 * @param app the app
+	 * @return whether it should run
+	 */
+	public boolean wanted(AppId app) {
+		Supervised s = this.apps.get(app.value());
+		return (s != null) ? s.wanted : this.records.findById(app.value()).map(DaemonRecord::running).orElse(true);
+	}
+
+	/**
+	 * Starts a release that is not live beside the live one, on its own socket or port,
+	 * and waits until it accepts connections. Nothing live changes.
+	 * @param app the app
+	 * @param release the release
+	 * @throws PyappException ({@code FAILED}) with the end of its stderr if it does not
+	 * start
+	 */
+	public void startCandidate(AppId app, String release) {
+		Supervised s = supervised(app);
+		Daemon previous;
+		synchronized (s) {
+			previous = s.candidate;
+			s.candidate = null;
+		}
+		if (previous != null) {
+			this.launcher.stop(previous);
+		}
+		Daemon daemon = this.launcher.launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
+				portsInUse());
+		synchronized (s) {
+			s.candidate = daemon;
+		}
+	}
+
+	/**
+	 * Runs the release's health check (SPEC {@code health}) against its own daemon, with
+	 * {@code SCRIPT_NAME} set to the app's mount path ({@code /} when unknown).
+	 * @param app the app
+	 * @param release a running candidate or the live release
+	 * @throws PyappException ({@code FAILED}) with the response when it is not 2xx/3xx
+	 */
+	public void checkHealth(AppId app, String release) {
+		Daemon daemon = daemon(app, release);
+		AppManifest.Health health = this.contexts.manifest(app, release).health();
+		String mount = this.mounts.getIfAvailable(() -> (id) -> java.util.Optional.empty()).mountPath(app).orElse("");
+		if (mount.endsWith("/")) {
+			mount = mount.substring(0, mount.length() - 1);
+		}
+		HealthProbe.check(daemon, mount, health.path(), health.timeout());
+	}
+
+	/**
+	 * Makes a running candidate the live daemon: {@code run/app.sock} is switched to its
+	 * socket in one rename, so new connections reach it at once. The daemon that was live
+	 * keeps running until {@link #retire} (or {@link #revert}).
+	 * @param app the app
+	 * @param release the candidate's release
+	 * @return the status
+	 * @throws IllegalStateException if no candidate of that release runs
+	 */
+	public AppStatus promote(AppId app, String release) {
+		Supervised s = supervised(app);
+		synchronized (s) {
+			Daemon candidate = s.candidate;
+			if (candidate == null || !candidate.release().equals(release)) {
+				throw new IllegalStateException(
+						"App [" + app + "] has no running candidate of release [" + release + "] to promote");
+			}
+			if (s.retiring != null) {
+				throw new IllegalStateException(
+						"App [" + app + "] is still retiring release [" + s.retiring.release() + "]");
+			}
+			s.retiring = s.live;
+			s.candidate = null;
+			s.wanted = true;
+			cancelRestart(s);
+			s.policy.reset();
+			goLive(s, candidate);
+			return s.status;
+		}
+	}
+
+	/**
+	 * Stops the daemon a {@link #promote} replaced, after
+	 * {@code pyapp.runtime.drain-delay} (gunicorn finishes the requests in progress).
+	 * @param app the app
+	 */
+	public void retire(AppId app) {
+		Supervised s = supervised(app);
+		Daemon old;
+		synchronized (s) {
+			old = s.retiring;
+			s.retiring = null;
+		}
+		if (old != null) {
+			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.stop(old);
+		}
+	}
+
+	/**
+	 * Undoes a {@link #promote}: the replaced daemon, still running, becomes live again
+	 * and the promoted one is stopped.
+	 * @param app the app
+	 * @return whether there was a daemon to return to
+	 */
+	public boolean revert(AppId app) {
+		Supervised s = supervised(app);
+		Daemon promoted;
+		synchronized (s) {
+			Daemon old = s.retiring;
+			s.retiring = null;
+			if (old == null || !this.launcher.alive(old)) {
+				return false;
+			}
+			promoted = s.live;
+			goLive(s, old);
+		}
+		if (promoted != null) {
+			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.stop(promoted);
+		}
+		return true;
+	}
+
+	/**
+	 * Stops a candidate that will not go live.
+	 * @param app the app
+	 * @param release its release
+	 */
+	public void discard(AppId app, String release) {
+		Supervised s = supervised(app);
+		Daemon candidate;
+		synchronized (s) {
+			candidate = s.candidate;
+			if (candidate == null || !candidate.release().equals(release)) {
+				return;
+			}
+			s.candidate = null;
+		}
+		this.launcher.stop(candidate);
+	}
+
+	/**
+	 * Stops everything of an app and forgets it (before it is removed).
+	 * @param app the app
+	 */
+	public void forget(AppId app) {
+		stop(app);
+		Supervised s = this.apps.remove(app.value());
+		if (s != null) {
+			for (Daemon daemon : new Daemon[] { s.candidate, s.retiring }) {
+				if (daemon != null) {
+					this.launcher.stop(daemon);
+				}
+			}
+		}
+		this.records.deleteById(app.value());
+	}
+
+	/**
+	 * Takes over the daemon of an app after a restart of this server: the pid in
+	 * {@code run/app.pid} is adopted if it really is this app's gunicorn; otherwise the
+	 * app is started if it should run.
+	 * @param app the app
+	 */
+	void adopt(AppId app) {
+		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
+		if (release == null) {
+			return;
+		}
+		Supervised s = supervised(app);
+		DaemonRecord record = this.records.findById(app.value()).orElse(null);
+		synchronized (s) {
+			if (record != null && record.failed()) {
+				s.status = new AppStatus(app, ProcessState.FAILED, release, null, null, null, null, record.restarts(),
+						record.lastExit(), record.reason());
+				return;
+			}
+			if (record == null || !s.wanted) {
+				// never started (or stopped on purpose): nothing to adopt or start
+				return;
+			}
+			Long pid = readPid(this.home.app(app).pidFile());
+			ProcessInfo info = (pid != null) ? this.launcher.verify(app, pid) : null;
+			if (info != null) {
+				String running = (record != null && record.release() != null && record.pid() != null
+						&& record.pid().equals(pid)) ? record.release() : release;
+				AppManifest manifest = this.contexts.manifest(app, running);
+				boolean port = manifest.daemon().bind() == AppManifest.BindKind.PORT;
+				Daemon daemon = new Daemon(running, pid, port ? null : this.launcher.releaseSocket(app, running),
+						port ? ((record != null) ? record.port() : null) : null,
+						this.home.app(app).run().resolve(DaemonLauncher.releaseKey(running) + ".pid"),
+						(info.started() != null) ? info.started() : Instant.now(), null, 0);
+				logger.info("Adopted the daemon of {} (pid {})", app, pid);
+				goLive(s, daemon);
+				return;
+			}
+		}
+		try {
+			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
+			start(app);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	private void goLive(Supervised s, Daemon daemon) {
+		AppPaths paths = this.home.app(s.app);
+		if (daemon.socket() != null) {
+			AtomicFiles.switchLink(paths.socket(), daemon.socket().getFileName());
+		}
+		AtomicFiles.write(paths.pidFile(), daemon.pid() + "\n",
+				java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+		s.live = daemon;
+		s.status = s.status.running(daemon.release(), daemon.pid(),
+				(daemon.socket() != null) ? daemon.socket().toString() : null, daemon.port(), daemon.started());
+		save(s);
+		try {
+			this.tasks.schedule(s.app, this.contexts.tasks(s.app, daemon.release()),
+					() -> this.contexts.context(s.app, daemon.release()));
+		}
+		catch (PyappException ex) {
+			logger.warn("Tasks of {} not scheduled: {}", s.app, ex.getMessage());
+		}
+		this.events.publishEvent(new AppStarted(s.app, daemon.release(), daemon.pid(),
+				(daemon.socket() != null) ? paths.socket() : null, daemon.port()));
+	}
+
+	private void watch() {
+		for (Supervised s : this.apps.values()) {
+			try {
+				synchronized (s) {
+					if (s.live != null && !this.launcher.alive(s.live)) {
+						Daemon dead = s.live;
+						s.live = null;
+						crashed(s, dead.release(), dead.exitCode(),
+								"gunicorn exited" + ((dead.exitCode() != null) ? " with code " + dead.exitCode() : "")
+										+ lastLine(this.launcher.stderrTail(s.app, dead)));
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error("Supervising {} failed", s.app, ex);
+			}
+		}
+	}
+
+	private void crashed(Supervised s, String release, @Nullable Integer exitCode, String reason) {
+		Duration delay = s.policy.crashed(Instant.now());
+		s.status = s.status.crashed(exitCode, reason);
+		if (delay == null) {
+			s.status = s.status.failed(reason + " (crashed " + this.properties.crashLimit() + " times within "
+					+ this.properties.crashWindow() + ")");
+			this.tasks.unschedule(s.app);
+			DaemonLauncher.deleteQuietly(this.home.app(s.app).pidFile());
+			logger.error("{} crashed too often and is marked failed: {}", s.app, reason);
+		}
+		else {
+			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
+			s.restart = this.executor.schedule(() -> restartAfterCrash(s, release), delay.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+		save(s);
+		this.events.publishEvent(new AppCrashed(s.app, release, exitCode, s.status.restarts(),
+				s.status.state() == ProcessState.FAILED, s.status.reason()));
+	}
+
+	private void restartAfterCrash(Supervised s, String release) {
+		synchronized (s) {
+			if (!s.wanted || s.live != null) {
+				return;
+			}
+			try {
+				goLive(s, this.launcher.launch(this.contexts.context(s.app, release),
+						this.contexts.manifest(s.app, release), portsInUse()));
+				logger.info("Restarted {} (pid {})", s.app, s.live.pid());
+			}
+			catch (RuntimeException ex) {
+				crashed(s, release, null, "restart failed: " + ex.getMessage());
+			}
+		}
+	}
+
+	private Daemon daemon(AppId app, String release) {
+		Supervised s = supervised(app);
+		synchronized (s) {
+			if (s.candidate != null && s.candidate.release().equals(release)) {
+				return s.candidate;
+			}
+			if (s.live != null && s.live.release().equals(release)) {
+				return s.live;
+			}
+		}
+		throw new IllegalStateException("App [" + app + "] runs no daemon of release [" + release + "]");
+	}
+
+	private String liveRelease(AppId app) {
+		String release = this.registry.get(app).currentRelease();
+		if (release == null) {
+			throw PyappException.conflict("app '" + app + "' has no live release yet");
+		}
+		return release;
+	}
+
+	private Supervised supervised(AppId app) {
+		return this.apps.computeIfAbsent(app.value(), (name) -> {
+			Supervised s = new Supervised(app, new RestartPolicy(this.properties.restartBackoff(),
+					this.properties.restartBackoffMax(), this.properties.crashLimit(), this.properties.crashWindow()));
+			this.records.findById(name).ifPresent((record) -> {
+				s.wanted = record.running();
+				s.status = new AppStatus(app, record.failed() ? ProcessState.FAILED : ProcessState.STOPPED,
+						record.release(), null, null, null, null, record.restarts(), record.lastExit(),
+						record.reason());
+			});
+			return s;
+		});
+	}
+
+	private Set<Integer> portsInUse() {
+		Set<Integer> ports = new HashSet<>();
+		for (Supervised s : this.apps.values()) {
+			for (Daemon daemon : new Daemon[] { s.live, s.candidate, s.retiring }) {
+				if (daemon != null && daemon.port() != null) {
+					ports.add(daemon.port());
+				}
+			}
+		}
+		return ports;
+	}
+
+	private void save(Supervised s) {
+		AppStatus status = s.status;
+		this.records.save(new DaemonRecord(s.app.value(), s.wanted, status.release(), status.pid(), status.port(),
+				status.started(), status.restarts(), status.lastExit(), status.reason(),
+				status.state() == ProcessState.FAILED));
+	}
+
+	private static void cancelRestart(Supervised s) {
+		if (s.restart != null) {
+			s.restart.cancel(false);
+			s.restart = null;
+		}
+	}
+
+	private static @Nullable Long readPid(Path file) {
+		try {
+			return Files.isRegularFile(file) ? Long.parseLong(Files.readString(file).trim()) : null;
+		}
+		catch (java.io.IOException | NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static String lastLine(String text) {
+		String[] lines = text.strip().split("\n");
+		return (lines.length > 0 && !lines[lines.length - 1].isBlank()) ? ": " + lines[lines.length - 1].strip() : "";
+	}
+
+	List<String> supervisedApps() {
+		return List.copyOf(this.apps.keySet());
+	}
+
+	@Override
+	public void destroy() {
+		// the daemons keep running: the next server start adopts them
+		this.executor.shutdownNow();
+	}
+
+	/** The supervisor's mutable view of one app; guarded by its own monitor. */
+	private static final class Supervised {
+
+		final AppId app;
+
+		final RestartPolicy policy;
+
+		volatile AppStatus status;
+
+		volatile @Nullable Daemon live;
+
+		volatile @Nullable Daemon candidate;
+
+		volatile @Nullable Daemon retiring;
+
+		volatile boolean wanted = true;
+
+		@Nullable ScheduledFuture<?> restart;
+
+		Supervised(AppId app, RestartPolicy policy) {
+			this.app = app;
+			this.policy = policy;
+			this.status = AppStatus.stopped(app);
+		}
+
+	}
+
+}

@@ -1,0 +1,314 @@
+package dev.pyapp.server.runtime;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.nodes.RunningProcess;
+import dev.pyapp.server.nodes.Signal;
+import dev.pyapp.server.packaging.AppManifest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts and stops one gunicorn master (no {@code --daemon}: {@link NodeShell#start}
+ * gives it a session of its own), each release on its own socket
+ * ({@code run/r-<hash>.sock}) or port, and waits until it accepts connections.
+ */
+@Component
+class DaemonLauncher {
+
+	/** sun_path holds 108 bytes including the terminating NUL. */
+	static final int MAX_SOCKET_PATH = 107;
+
+	private final PyappHome home;
+
+	private final NodeShell shell;
+
+	private final RuntimeProperties properties;
+
+	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties) {
+		this.home = home;
+		this.shell = shell;
+		this.properties = properties;
+	}
+
+	/**
+	 * Starts a release's daemon and waits until it accepts connections.
+	 * @param context the release's process context
+	 * @param manifest the release's manifest
+	 * @param portsInUse ports other daemons of this server hold
+	 * @return the running daemon
+	 * @throws PyappException ({@code FAILED}, with the end of its stderr) if it exits or
+	 * does not accept connections within {@code pyapp.runtime.start-timeout}
+	 */
+	Daemon launch(ProcessContext context, AppManifest manifest, Set<Integer> portsInUse) {
+		AppPaths paths = this.home.app(context.app());
+		createDirectories(paths);
+		String key = releaseKey(context.release());
+		Path pidFile = paths.run().resolve(key + ".pid");
+		Path socket = null;
+		Integer port = null;
+		String bind;
+		if (manifest.daemon().bind() == AppManifest.BindKind.PORT) {
+			port = freePort(portsInUse);
+			bind = "127.0.0.1:" + port;
+		}
+		else {
+			socket = releaseSocket(context.app(), context.release());
+			bind = "unix:" + socket;
+		}
+		List<String> command = command(context, manifest, bind, pidFile);
+		Path stderr = paths.logs().resolve("stderr.log");
+		long offset = size(stderr);
+		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
+		env.put("PYAPP_ENTRY", manifest.entry().target());
+		env.put("PYAPP_ENTRY_KIND", (manifest.entry().kind() == AppManifest.EntryKind.FACTORY) ? "factory" : "wsgi");
+		RunningProcess process = this.shell.start(ExecRequest.of(command)
+			.in(context.workingDirectory())
+			.withEnvironment(env, false)
+			.withOutput(paths.logs().resolve("stdout.log"), stderr));
+		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
+				process.exit(), offset);
+		awaitAccepting(context.app(), daemon);
+		return daemon;
+	}
+
+	/**
+	 * The socket of a release's daemon.
+	 * @param app the app
+	 * @param release the release
+	 * @return {@code run/r-<hash>.sock}
+	 * @throws PyappException ({@code FAILED}) if the path is too long for a unix socket
+	 */
+	Path releaseSocket(AppId app, String release) {
+		Path socket = this.home.app(app).run().resolve(releaseKey(release) + ".sock");
+		if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+			throw PyappException.failed("the socket path " + socket + " is longer than " + MAX_SOCKET_PATH
+					+ " bytes; use a shorter PYAPP_HOME", null);
+		}
+		return socket;
+	}
+
+	/**
+	 * Stops a daemon: SIGTERM (gunicorn finishes the requests in progress), then SIGKILL
+	 * after {@code pyapp.runtime.stop-timeout}.
+	 * @param daemon the daemon
+	 */
+	void stop(Daemon daemon) {
+		if (!alive(daemon)) {
+			return;
+		}
+		this.shell.signal(daemon.pid(), Signal.TERM);
+		long deadline = System.nanoTime() + this.properties.stopTimeout().toNanos();
+		while (alive(daemon) && System.nanoTime() < deadline) {
+			pause(Duration.ofMillis(50));
+		}
+		if (alive(daemon)) {
+			this.shell.signal(daemon.pid(), Signal.KILL);
+			long killed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (alive(daemon) && System.nanoTime() < killed) {
+				pause(Duration.ofMillis(50));
+			}
+		}
+		deleteQuietly(daemon.pidFile());
+	}
+
+	boolean alive(Daemon daemon) {
+		if (daemon.exit() != null) {
+			return !daemon.exit().isDone();
+		}
+		return this.shell.process(daemon.pid()).isPresent();
+	}
+
+	void reload(Daemon daemon) {
+		this.shell.signal(daemon.pid(), Signal.HUP);
+	}
+
+	/**
+	 * Whether a live process is this app's gunicorn master: a gunicorn command line that
+	 * names a pid file in the app's {@code run/}.
+	 * @param app the app
+	 * @param pid the pid read from a pid file
+	 * @return the process, if it is
+	 */
+	@Nullable ProcessInfo verify(AppId app, long pid) {
+		ProcessInfo info = this.shell.process(pid).orElse(null);
+		if (info == null) {
+			return null;
+		}
+		String run = this.home.app(app).run().toString() + "/";
+		List<String> args = info.commandLine();
+		boolean gunicorn = args.stream().anyMatch((arg) -> arg.equals("gunicorn") || arg.endsWith("/gunicorn"));
+		int pidArg = args.indexOf("--pid");
+		boolean ours = pidArg >= 0 && pidArg + 1 < args.size() && args.get(pidArg + 1).startsWith(run);
+		return (gunicorn && ours) ? info : null;
+	}
+
+	/**
+	 * The last lines a daemon wrote to stderr since it started.
+	 * @param app the app
+	 * @param daemon the daemon
+	 * @return up to 4 KiB of text
+	 */
+	String stderrTail(AppId app, Daemon daemon) {
+		Path stderr = this.home.app(app).logs().resolve("stderr.log");
+		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
+			long from = Math.max(daemon.stderrOffset(), file.length() - 4096);
+			byte[] buffer = new byte[(int) Math.max(0, file.length() - from)];
+			file.seek(from);
+			file.readFully(buffer);
+			return new String(buffer, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	static String releaseKey(String release) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(release.getBytes(StandardCharsets.UTF_8));
+			return "r-" + HexFormat.of().formatHex(digest, 0, 4);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private List<String> command(ProcessContext context, AppManifest manifest, String bind, Path pidFile) {
+		AppManifest.Daemon daemon = manifest.daemon();
+		List<String> command = new ArrayList<>(List.of(context.python().toString(), "-m", "gunicorn", "--config",
+				"python:pyapp_runtime.gunicorn_conf", "--bind", bind, "--pid", pidFile.toString(), "--chdir",
+				context.workingDirectory().toString(), "--name", "pyapp-" + context.app()));
+		if (daemon.method() == AppManifest.DaemonMethod.PROCESSES) {
+			command.addAll(
+					List.of("--worker-class", "sync", "--workers", Integer.toString(Math.max(1, daemon.workers()))));
+		}
+		else {
+			command.addAll(
+					List.of("--worker-class", "gthread", "--workers", Integer.toString(Math.max(1, daemon.workers())),
+							"--threads", Integer.toString(Math.max(1, daemon.threads()))));
+		}
+		command.add("pyapp_runtime.wsgi:application");
+		return command;
+	}
+
+	private void awaitAccepting(AppId app, Daemon daemon) {
+		long deadline = System.nanoTime() + this.properties.startTimeout().toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!alive(daemon)) {
+				Integer code = daemon.exitCode();
+				throw PyappException.failed("gunicorn of " + app + " (" + daemon.release() + ") exited while starting"
+						+ ((code != null) ? " with code " + code : ""), stderrTail(app, daemon));
+			}
+			if (accepts(daemon)) {
+				return;
+			}
+			pause(Duration.ofMillis(100));
+		}
+		stop(daemon);
+		throw PyappException.failed("gunicorn of " + app + " (" + daemon.release()
+				+ ") did not accept connections within " + this.properties.startTimeout(), stderrTail(app, daemon));
+	}
+
+	static boolean accepts(Daemon daemon) {
+		try {
+			if (daemon.socket() != null) {
+				if (!Files.exists(daemon.socket())) {
+					return false;
+				}
+				try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+					return channel.connect(UnixDomainSocketAddress.of(daemon.socket()));
+				}
+			}
+			try (SocketChannel channel = SocketChannel.open()) {
+				return channel.connect(new InetSocketAddress("127.0.0.1", daemon.port()));
+			}
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private int freePort(Set<Integer> inUse) {
+		for (int port = this.properties.firstPort(); port <= this.properties.lastPort(); port++) {
+			if (inUse.contains(port)) {
+				continue;
+			}
+			try (ServerSocket probe = new ServerSocket()) {
+				probe.setReuseAddress(true);
+				probe.bind(new InetSocketAddress("127.0.0.1", port));
+				return port;
+			}
+			catch (IOException ex) {
+				// taken by another process: try the next
+			}
+		}
+		throw PyappException.failed("no free port in pyapp.runtime.port-range " + this.properties.portRange(), null);
+	}
+
+	private static void createDirectories(AppPaths paths) {
+		try {
+			for (Path dir : new Path[] { paths.run(), paths.logs(), paths.tmp(), paths.data(), paths.config() }) {
+				Files.createDirectories(dir);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the directories of " + paths.root(), ex);
+		}
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.exists(file) ? Files.size(file) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// a stale pid file is harmless: adoption verifies the process behind it
+		}
+	}
+
+	static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw PyappException.failed("interrupted", null);
+		}
+	}
+
+}

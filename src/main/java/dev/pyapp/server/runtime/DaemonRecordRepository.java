@@ -1,0 +1,7 @@
+package dev.pyapp.server.runtime;
+
+import org.springframework.data.mongodb.repository.MongoRepository;
+
+interface DaemonRecordRepository extends MongoRepository<DaemonRecord, String> {
+
+}

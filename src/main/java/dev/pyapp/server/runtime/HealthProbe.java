@@ -1,0 +1,104 @@
+package dev.pyapp.server.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.pyapp.server.core.PyappException;
+
+/**
+ * SPEC's health check: {@code GET <mount><path>} on a daemon's own socket or port with
+ * {@code SCRIPT_NAME} set to the mount path, as the web server sends it; 2xx and 3xx are
+ * healthy.
+ */
+final class HealthProbe {
+
+	private HealthProbe() {
+	}
+
+	/**
+	 * Checks a daemon.
+	 * @param daemon the daemon
+	 * @param mount the mount path ({@code ""} for the root)
+	 * @param path the health path below the mount
+	 * @param timeout how long the check may take
+	 * @throws PyappException ({@code FAILED}) with the status line and the start of the
+	 * body, or the connection error
+	 */
+	static void check(Daemon daemon, String mount, String path, Duration timeout) {
+		String target = mount + (path.startsWith("/") ? path : "/" + path);
+		String request = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+				+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
+				+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n";
+		CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> exchange(daemon, request));
+		String text;
+		try {
+			text = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			response.cancel(true);
+			throw PyappException.failed("health check GET " + target + " timed out after " + timeout, null);
+		}
+		catch (ExecutionException ex) {
+			throw PyappException.failed("health check GET " + target + " failed: " + ex.getCause().getMessage(), null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw PyappException.failed("interrupted", null);
+		}
+		int status = status(text);
+		if (status < 200 || status >= 400) {
+			throw PyappException.failed("health check GET " + target + " answered " + firstLine(text),
+					text.substring(0, Math.min(text.length(), 4096)));
+		}
+	}
+
+	static int status(String response) {
+		String line = firstLine(response);
+		String[] parts = line.split(" ");
+		try {
+			return (parts.length >= 2 && parts[0].startsWith("HTTP/")) ? Integer.parseInt(parts[1]) : -1;
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	private static String firstLine(String text) {
+		int end = text.indexOf("\r\n");
+		return (end >= 0) ? text.substring(0, end) : text;
+	}
+
+	private static String exchange(Daemon daemon, String request) {
+		SocketAddress address = (daemon.socket() != null) ? UnixDomainSocketAddress.of(daemon.socket())
+				: new InetSocketAddress("127.0.0.1", daemon.port());
+		try (SocketChannel channel = (daemon.socket() != null) ? SocketChannel.open(StandardProtocolFamily.UNIX)
+				: SocketChannel.open()) {
+			channel.connect(address);
+			channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			ByteBuffer buffer = ByteBuffer.allocate(8192);
+			while (channel.read(buffer) > 0 && out.size() < 64 * 1024) {
+				out.write(buffer.array(), 0, buffer.position());
+				buffer.clear();
+			}
+			out.write(buffer.array(), 0, buffer.position());
+			return out.toString(StandardCharsets.ISO_8859_1);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex.getMessage(), ex);
+		}
+	}
+
+}

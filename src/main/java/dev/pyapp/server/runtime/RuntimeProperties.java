@@ -1,0 +1,42 @@
+package dev.pyapp.server.runtime;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How app daemons run and are supervised (SPEC §4, §9).
+ *
+ * @param portRange the TCP ports on 127.0.0.1 for apps with {@code bind: port}, such as
+ * {@code 20000-20999}
+ * @param startTimeout how long a new daemon may take until it accepts connections
+ * @param stopTimeout how long to wait after SIGTERM (gunicorn drains its requests) before
+ * SIGKILL
+ * @param drainDelay how long a replaced daemon keeps running after the switch, so that
+ * connections made just before it are served
+ * @param restartBackoff the delay before the first restart after a crash; it doubles with
+ * each further crash
+ * @param restartBackoffMax the longest delay between restarts
+ * @param crashLimit crashes within {@code crashWindow} after which the app is marked
+ * {@code failed}
+ * @param crashWindow the window {@code crashLimit} counts in
+ * @param pollInterval how often the supervisor checks that its daemons are alive
+ */
+@ConfigurationProperties("pyapp.runtime")
+record RuntimeProperties(@DefaultValue("20000-20999") String portRange, @DefaultValue("60s") Duration startTimeout,
+		@DefaultValue("20s") Duration stopTimeout, @DefaultValue("1s") Duration drainDelay,
+		@DefaultValue("2s") Duration restartBackoff, @DefaultValue("1m") Duration restartBackoffMax,
+		@DefaultValue("5") int crashLimit, @DefaultValue("5m") Duration crashWindow,
+		@DefaultValue("500ms") Duration pollInterval) {
+
+	int firstPort() {
+		return Integer.parseInt(this.portRange.split("-")[0].trim());
+	}
+
+	int lastPort() {
+		String[] parts = this.portRange.split("-");
+		return Integer.parseInt(parts[parts.length - 1].trim());
+	}
+
+}

@@ -1,0 +1,15 @@
+package dev.pyapp.server.venv;
+
+import java.nio.file.Path;
+
+/**
+ * A Python interpreter of the host with a working {@code venv} module.
+ *
+ * @param executable the real executable ({@code sys.executable})
+ * @param version its version, such as {@code 3.11.2}
+ * @param bundledWheels the directory of the wheels {@code ensurepip} ships (pip,
+ * setuptools), or {@code null} if unknown; used to build source projects offline
+ */
+public record PythonInterpreter(Path executable, String version,
+		@org.jspecify.annotations.Nullable Path bundledWheels) {
+}

@@ -1,0 +1,315 @@
+package dev.pyapp.server.venv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.NodeShell;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code PYAPP_HOME/server-packages/}: provisions gunicorn and the {@code pyapp_runtime}
+ * shim once the server is up (in the background, so startup never waits for pip), and
+ * installs apps' shared dependencies without silently replacing another app's version.
+ */
+@Component
+class ServerPackages {
+
+	static final String SERVER = "pyapp-server";
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerPackages.class);
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final PyappHome home;
+
+	private final NodeShell shell;
+
+	private final PipRunner pip;
+
+	private final InterpreterFinder interpreters;
+
+	private final PythonProperties properties;
+
+	private final SharedPackages shared;
+
+	private final CompletableFuture<Provisioning> ready = new CompletableFuture<>();
+
+	private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+
+	private volatile Provisioning status = new Provisioning("pending", null, null, null);
+
+	ServerPackages(PyappHome home, NodeShell shell, PipRunner pip, InterpreterFinder interpreters,
+			PythonProperties properties) {
+		this.home = home;
+		this.shell = shell;
+		this.pip = pip;
+		this.interpreters = interpreters;
+		this.properties = properties;
+		this.shared = new SharedPackages(home.serverPackages());
+	}
+
+	Path directory() {
+		return this.shared.directory();
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void onReady() {
+		if (this.properties.provision()) {
+			ensureStarted();
+		}
+	}
+
+	private void ensureStarted() {
+		if (this.started.compareAndSet(false, true)) {
+			this.status = new Provisioning("provisioning", null, null, null);
+			Thread thread = new Thread(this::provision, "pyapp-provision");
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	Provisioning status() {
+		return this.status;
+	}
+
+	/**
+	 * Waits until provisioning has ended.
+	 * @param timeout how long to wait
+	 * @return the outcome
+	 * @throws PyappException ({@code FAILED}) if gunicorn is not available
+	 */
+	Provisioning awaitReady(Duration timeout) {
+		ensureStarted();
+		Provisioning result;
+		try {
+			result = this.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw PyappException.failed("gunicorn is still being installed into server-packages; try again", null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw PyappException.failed("interrupted while waiting for server-packages", null);
+		}
+		catch (ExecutionException ex) {
+			throw PyappException.failed("provisioning server-packages failed: " + ex.getCause(), null);
+		}
+		if (!result.ready()) {
+			throw PyappException.failed("gunicorn is not available in server-packages: " + result.message(),
+					result.log());
+		}
+		return result;
+	}
+
+	/**
+	 * Installs the shim and, unless present, gunicorn. Runs once per server start.
+	 */
+	void provision() {
+		StringBuilder log = new StringBuilder();
+		try {
+			installShim();
+			String version = gunicornVersion();
+			if (version == null) {
+				PythonInterpreter interpreter = this.interpreters.select(null);
+				List<String> arguments = new ArrayList<>();
+				Path wheels = this.home.wheels();
+				if (hasWheel(wheels, "gunicorn-")) {
+					arguments.addAll(List.of("--no-index", "--find-links", wheels.toString()));
+				}
+				else {
+					arguments.addAll(this.pip.indexArguments());
+					if (hasWheel(wheels, "")) {
+						arguments.addAll(List.of("--find-links", wheels.toString()));
+					}
+				}
+				arguments.add("gunicorn");
+				installStaged(SERVER, interpreter, arguments, (line) -> log.append(line).append('\n'));
+				version = gunicornVersion();
+			}
+			logger.info("server-packages ready: gunicorn {}", version);
+			complete(new Provisioning("ready", version, null, null));
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot provision gunicorn into {}: {}", directory(), ex.getMessage());
+			String detail = (ex instanceof PyappException pe && pe.getLog() != null) ? pe.getLog() : log.toString();
+			complete(new Provisioning("failed", null, ex.getMessage() + " (put a gunicorn wheel into "
+					+ this.home.wheels() + " or set pyapp.python.index)", detail));
+		}
+	}
+
+	/**
+	 * Installs shared requirements for an app, unless already satisfied.
+	 * @param app the app's name
+	 * @param interpreter the interpreter of the app's environment
+	 * @param requirements PEP 508 requirements
+	 * @param deps the archive's {@code deps/}, or {@code null}
+	 * @param output receives pip's output
+	 */
+	void installShared(String app, PythonInterpreter interpreter, List<String> requirements, @Nullable Path deps,
+			Consumer<String> output) {
+		if (requirements.isEmpty()) {
+			return;
+		}
+		List<String> missing = new ArrayList<>();
+		List<String> satisfied = new ArrayList<>();
+		for (JsonNode line : check(interpreter, requirements)) {
+			if (line.path("satisfied").asBoolean(false)) {
+				satisfied.add(line.path("name").asString());
+				output.accept("shared " + line.path("requirement").asString() + ": satisfied by "
+						+ line.path("installed").asString());
+			}
+			else {
+				missing.add(line.path("requirement").asString());
+			}
+		}
+		if (!missing.isEmpty()) {
+			List<String> arguments = new ArrayList<>(PipRunner.findLinks(deps));
+			arguments.addAll(this.pip.indexArguments());
+			arguments.addAll(missing);
+			installStaged(app, interpreter, arguments, output);
+		}
+		this.shared.use(app, satisfied);
+	}
+
+	void forget(String app) {
+		this.shared.forget(app);
+	}
+
+	Map<String, String> installed() {
+		return this.shared.installed();
+	}
+
+	private void installStaged(String owner, PythonInterpreter interpreter, List<String> arguments,
+			Consumer<String> output) {
+		Path staging = this.shared.newStaging(this.home.tmp());
+		StringBuilder log = new StringBuilder();
+		Consumer<String> both = (line) -> {
+			log.append(line).append('\n');
+			output.accept(line);
+		};
+		try {
+			List<String> all = new ArrayList<>(List.of("--target", staging.toString()));
+			all.addAll(arguments);
+			ExecResult result = this.pip.install(interpreter.executable(), interpreter, all, both);
+			if (!result.succeeded()) {
+				throw PyappException.failed("pip could not install " + arguments.get(arguments.size() - 1)
+						+ " into server-packages" + (result.timedOut() ? " (timed out)" : ""), log.toString());
+			}
+			this.shared.merge(owner, staging);
+		}
+		finally {
+			AtomicFiles.deleteTree(staging);
+		}
+	}
+
+	private List<JsonNode> check(PythonInterpreter interpreter, List<String> requirements) {
+		List<String> command = new ArrayList<>(List.of(interpreter.executable().toString(),
+				directory().resolve("pyapp_runtime").resolve("shared.py").toString(), directory().toString()));
+		command.addAll(requirements);
+		Map<String, String> env = Map.of();
+		Path pipWheel = pipWheel(interpreter);
+		if (pipWheel != null) {
+			env = Map.of("PYTHONPATH", pipWheel.toString());
+		}
+		ExecResult result = this.shell
+			.exec(ExecRequest.of(command).withEnvironment(env, false).withTimeout(Duration.ofMinutes(1)));
+		if (!result.succeeded()) {
+			throw PyappException.failed("cannot check the shared requirements " + requirements, result.output());
+		}
+		return Arrays.stream(result.output().split("\n"))
+			.filter((line) -> line.startsWith("{"))
+			.map((line) -> (JsonNode) mapper.readTree(line))
+			.toList();
+	}
+
+	@Nullable String gunicornVersion() {
+		return this.shared.installed().get("gunicorn");
+	}
+
+	private void installShim() {
+		Path target = directory().resolve("pyapp_runtime");
+		try {
+			Files.createDirectories(target);
+			Resource[] resources = new PathMatchingResourcePatternResolver()
+				.getResources("classpath*:python/pyapp_runtime/*.py");
+			for (Resource resource : resources) {
+				String name = resource.getFilename();
+				if (name == null) {
+					continue;
+				}
+				String content;
+				try (InputStream in = resource.getInputStream()) {
+					content = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+				}
+				Path file = target.resolve(name);
+				if (!Files.isRegularFile(file) || !Files.readString(file).equals(content)) {
+					AtomicFiles.write(file, content,
+							java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot install the pyapp_runtime shim into " + target, ex);
+		}
+	}
+
+	private void complete(Provisioning outcome) {
+		this.status = outcome;
+		this.ready.complete(outcome);
+	}
+
+	private static boolean hasWheel(Path dir, String prefix) {
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*.whl")) {
+			return entries.iterator().hasNext();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static @Nullable Path pipWheel(PythonInterpreter interpreter) {
+		Path wheels = interpreter.bundledWheels();
+		if (wheels == null) {
+			return null;
+		}
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(wheels, "pip-*.whl")) {
+			for (Path wheel : entries) {
+				return wheel;
+			}
+		}
+		catch (IOException ex) {
+			// no bundled pip: the interpreter's own is used
+		}
+		return null;
+	}
+
+}

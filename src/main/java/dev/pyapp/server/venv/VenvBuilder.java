@@ -1,0 +1,229 @@
+package dev.pyapp.server.venv;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.NodeShell;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds a release's Python environment (SPEC §3): a {@code python -m venv} without
+ * system site-packages, with a {@code .pth} that adds {@code server-packages/}; local
+ * dependencies from {@code deps/} first, then per {@code pyapp.python.index}; shared ones
+ * into {@code server-packages/}; and {@code src/}, installed when it is a pip project,
+ * else put on the path. Calls are synchronous and may take minutes.
+ */
+@Component
+public class VenvBuilder {
+
+	private static final Logger logger = LoggerFactory.getLogger(VenvBuilder.class);
+
+	private final NodeShell shell;
+
+	private final InterpreterFinder interpreters;
+
+	private final PipRunner pip;
+
+	private final ServerPackages serverPackages;
+
+	VenvBuilder(NodeShell shell, InterpreterFinder interpreters, PipRunner pip, ServerPackages serverPackages) {
+		this.shell = shell;
+		this.interpreters = interpreters;
+		this.pip = pip;
+		this.serverPackages = serverPackages;
+	}
+
+	/**
+	 * Builds the environment of a release into {@code <release>/venv}; everything it
+	 * prints is kept in {@code <release>/build.log} and passed to the request's output.
+	 * @param request the release and its dependencies
+	 * @return the environment
+	 * @throws PyappException {@code INVALID} if no interpreter satisfies the app's
+	 * {@code python:} specifier; {@code FAILED} with pip's output when a step fails;
+	 * {@code CONFLICT} when a shared dependency would replace another app's version
+	 */
+	public PythonEnvironment build(VenvRequest request) {
+		PythonInterpreter interpreter = this.interpreters.select(request.python());
+		Path release = request.release();
+		Path venv = release.resolve("venv");
+		Path src = release.resolve("src");
+		Path deps = release.resolve("deps");
+		Path log = release.resolve("build.log");
+		StringBuilder text = new StringBuilder();
+		Consumer<String> output = (line) -> {
+			text.append(line).append('\n');
+			appendLog(log, line);
+			request.output().accept(line);
+		};
+		output.accept("Python " + interpreter.version() + " (" + interpreter.executable() + ")");
+		ExecResult created = this.shell
+			.exec(ExecRequest.of(interpreter.executable().toString(), "-m", "venv", "--without-pip", venv.toString())
+				.withTimeout(Duration.ofMinutes(2))
+				.withLines(output));
+		if (!created.succeeded()) {
+			throw PyappException.failed("python -m venv failed", text.toString());
+		}
+		Path python = venv.resolve("bin").resolve("python");
+		Path sitePackages = sitePackages(venv);
+		writeFile(sitePackages.resolve("pyapp-1-server-packages.pth"), this.serverPackages.directory() + "\n");
+
+		List<String> local = new ArrayList<>();
+		List<String> shared = new ArrayList<>();
+		for (VenvRequest.Requirement requirement : request.requirements()) {
+			(requirement.shared() ? shared : local).add(requirement.requirement());
+		}
+		Set<String> inDeps = PipRunner.distributions(deps);
+		List<String> fromDeps = local.stream().filter((r) -> inDeps.contains(PipRunner.projectName(r))).toList();
+		List<String> fromIndex = local.stream().filter((r) -> !inDeps.contains(PipRunner.projectName(r))).toList();
+		if (this.pip.offline()) {
+			List<String> missing = new ArrayList<>(fromIndex);
+			shared.stream().filter((r) -> !inDeps.contains(PipRunner.projectName(r))).forEach(missing::add);
+			if (!missing.isEmpty()) {
+				String message = "pyapp.python.index is none and deps/ has no distribution for: "
+						+ String.join(", ", missing);
+				output.accept(message);
+				throw PyappException.failed(message, text.toString());
+			}
+		}
+		if (!fromDeps.isEmpty()) {
+			List<String> arguments = new ArrayList<>(List.of("--isolated", "--no-index"));
+			arguments.addAll(PipRunner.findLinks(deps));
+			arguments.addAll(fromDeps);
+			pipInstall(python, interpreter, arguments, "installing dependencies from deps/ failed", output, text);
+		}
+		if (!fromIndex.isEmpty()) {
+			List<String> arguments = new ArrayList<>(PipRunner.findLinks(deps));
+			arguments.addAll(this.pip.indexArguments());
+			arguments.addAll(fromIndex);
+			pipInstall(python, interpreter, arguments, "installing dependencies failed", output, text);
+		}
+		if (!shared.isEmpty()) {
+			try {
+				this.serverPackages.installShared(request.app().value(), interpreter, shared, deps, output);
+			}
+			catch (PyappException ex) {
+				output.accept(String.valueOf(ex.getMessage()));
+				throw ex;
+			}
+		}
+		if (Files.isRegularFile(src.resolve("pyproject.toml")) || Files.isRegularFile(src.resolve("setup.py"))) {
+			List<String> arguments = new ArrayList<>(PipRunner.findLinks(deps));
+			arguments.addAll(this.pip.indexArguments());
+			if (interpreter.bundledWheels() != null) {
+				// setuptools and wheel for the build, even offline
+				arguments.addAll(List.of("--find-links", interpreter.bundledWheels().toString()));
+			}
+			arguments.add(src.toString());
+			pipInstall(python, interpreter, arguments, "installing src/ failed", output, text);
+		}
+		else {
+			writeFile(sitePackages.resolve("pyapp-0-src.pth"), src + "\n");
+		}
+		logger.info("Built the environment of {} in {}", request.app(), venv);
+		return new PythonEnvironment(interpreter, venv, python, src, log);
+	}
+
+	/**
+	 * The interpreters apps can use, newest first.
+	 * @return the interpreters
+	 */
+	public List<PythonInterpreter> interpreters() {
+		return this.interpreters.interpreters();
+	}
+
+	/**
+	 * Whether gunicorn and the shim are in {@code server-packages/}.
+	 * @return the provisioning state
+	 */
+	public Provisioning provisioning() {
+		return this.serverPackages.status();
+	}
+
+	/**
+	 * Waits for the provisioning of {@code server-packages/} that runs at startup.
+	 * @param timeout how long to wait at most
+	 * @throws PyappException ({@code FAILED}) if gunicorn is not available
+	 */
+	public void awaitProvisioning(Duration timeout) {
+		this.serverPackages.awaitReady(timeout);
+	}
+
+	/**
+	 * Forgets an app's use of shared packages (when it is removed).
+	 * @param app the app
+	 */
+	public void forget(AppId app) {
+		this.serverPackages.forget(app.value());
+	}
+
+	/**
+	 * The distributions in {@code server-packages/}: normalised name to version.
+	 * @return the distributions
+	 */
+	public java.util.Map<String, String> sharedPackages() {
+		return this.serverPackages.installed();
+	}
+
+	private void pipInstall(Path python, PythonInterpreter interpreter, List<String> arguments, String failure,
+			Consumer<String> output, StringBuilder text) {
+		ExecResult result = this.pip.install(python, interpreter, arguments, output);
+		if (!result.succeeded()) {
+			throw PyappException.failed(failure + (result.timedOut() ? " (pip timed out)" : ""), text.toString());
+		}
+	}
+
+	private static Path sitePackages(Path venv) {
+		try (DirectoryStream<Path> libs = Files.newDirectoryStream(venv.resolve("lib"), "python*")) {
+			Set<Path> found = new TreeSet<>();
+			libs.forEach(found::add);
+			for (Path lib : found) {
+				Path site = lib.resolve("site-packages");
+				Files.createDirectories(site);
+				return site;
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot find site-packages in " + venv, ex);
+		}
+		throw PyappException.failed("the venv " + venv + " has no lib/python*/site-packages", null);
+	}
+
+	private static void writeFile(Path file, String content) {
+		try {
+			Files.writeString(file, content, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write " + file, ex);
+		}
+	}
+
+	private static void appendLog(Path log, String line) {
+		try {
+			Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			// the log file is a convenience; the output still reaches the caller
+			logger.debug("Cannot append to {}: {}", log, ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,39 @@
+"""Runs one hook or task: ``python -m pyapp_runtime.run ROLE module:callable``.
+The callable is called with no arguments; the exit code is 0 when it returns, 1 when
+it raises (the traceback is printed to stderr)."""
+import sys
+import traceback
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: python -m pyapp_runtime.run hook|task module:callable", file=sys.stderr)
+        return 2
+    role, target = argv
+    try:
+        from pyapp_runtime import logship
+        logship.install(role)
+    except ImportError:
+        pass
+    except Exception as ex:
+        print("pyapp_runtime: log handler not installed: %s" % ex, file=sys.stderr)
+    try:
+        module_name, _, attribute = target.partition(":")
+        import importlib
+        obj = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            obj = getattr(obj, part)
+        obj()
+    except SystemExit as ex:
+        return ex.code if isinstance(ex.code, int) else (0 if ex.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,366 @@
+package dev.pyapp.server.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import dev.pyapp.server.PyappServerApplication;
+import dev.pyapp.server.appconfig.AppConfigurator;
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.deploy.AppDeployer;
+import dev.pyapp.server.hooks.TaskRun;
+import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.InstallRequest;
+import dev.pyapp.server.install.Release;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runtime end to end with real python3, venv and gunicorn: installs, isolation, crash
+ * restarts, hooks and tasks, zero-downtime upgrades and rollbacks, a failing health
+ * check, and adoption by a restarted server. One PYAPP_HOME and one gunicorn provisioning
+ * for the whole class; the tests build on each other, in order.
+ */
+@Tag("process")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AppRuntimeIT {
+
+	private static final AppId GUESTBOOK = AppId.of("guestbook");
+
+	private static final AppId DEPSAPP = AppId.of("depsapp");
+
+	private Path home;
+
+	private Path fixtures;
+
+	private Path six;
+
+	private ConfigurableApplicationContext context;
+
+	@BeforeAll
+	void startServer() throws Exception {
+		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+		this.fixtures = Files.createTempDirectory("pyapp-fixtures");
+		this.six = TestArchives.downloadSix(this.fixtures);
+		this.context = startContext();
+		bean(dev.pyapp.server.venv.VenvBuilder.class).awaitProvisioning(Duration.ofMinutes(3));
+	}
+
+	@AfterAll
+	void stopEverything() throws IOException {
+		if (this.context != null) {
+			this.context.close();
+		}
+		// the daemons outlive the server by design: stop them by their pid files
+		try (Stream<Path> files = Files.walk(this.home.resolve("apps"))) {
+			for (Path pidFile : files.filter((file) -> file.toString().endsWith(".pid")).toList()) {
+				try {
+					long pid = Long.parseLong(Files.readString(pidFile).trim());
+					ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+				}
+				catch (IOException | NumberFormatException ex) {
+					// gone already
+				}
+			}
+		}
+		AtomicFiles.deleteTree(this.home);
+		AtomicFiles.deleteTree(this.fixtures);
+	}
+
+	@Test
+	@Order(1)
+	void installsTheExampleAppAndServesItOverItsSocket() throws Exception {
+		Release live = deployer().install(InstallRequest.archive(guestbookArchive("1.0.0"), "guestbook.pyapp"));
+
+		assertThat(live.version()).isEqualTo("1.0.0");
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
+		HttpProbe.Response env = HttpProbe.get(socket, "/env");
+		assertThat(env.body()).contains("\"PYAPP_NAME\": \"guestbook\"")
+			.contains(this.home.resolve("apps/guestbook/data/db/main.sqlite3").toString())
+			.contains("\"cwd\": \"" + this.home.resolve("apps/guestbook/releases/" + live.releaseId() + "/src"));
+		assertThat(hooksLog()).containsExactly("post-install 1.0.0");
+		AppStatus status = supervisor().status(GUESTBOOK);
+		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(Files.readString(this.home.resolve("apps/guestbook/run/app.pid")).trim())
+			.isEqualTo(Long.toString(status.pid()));
+	}
+
+	@Test
+	@Order(2)
+	void installsAnAppWhoseDependencyShipsInDepsAndServesItOverAPort() throws Exception {
+		deployer().install(InstallRequest.archive(TestArchives.depsApp(this.fixtures, "1.0.0", 200, this.six), "d"));
+
+		Integer port = supervisor().status(DEPSAPP).port();
+		assertThat(port).isNotNull();
+		assertThat(HttpProbe.get(port, "/version").body()).isEqualTo("1.0.0");
+		assertThat(HttpProbe.get(port, "/import?module=six").body()).isEqualTo("ok");
+		assertThat(HttpProbe.get(port, "/import?module=blinker").body()).isEqualTo("ok");
+		assertThat(Files.exists(this.home.resolve("server-packages/blinker"))).isTrue();
+	}
+
+	@Test
+	@Order(3)
+	void anAppSeesOnlyItsOwnAndTheSharedPackages() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		// shared by depsapp: on every app's path
+		assertThat(HttpProbe.get(socket, "/import?module=blinker").body()).contains("\"ok\": true");
+		// depsapp's own dependency
+		assertThat(HttpProbe.get(socket, "/import?module=six").body()).contains("\"ok\": false");
+		// installed in the host interpreter's site-packages
+		assertThat(HttpProbe.get(socket, "/import?module=yaml").body()).contains("\"ok\": false");
+	}
+
+	@Test
+	@Order(4)
+	void runsTasksOnTheirScheduleAndOnRequest() throws IOException {
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(this.home.resolve("apps/guestbook/data/tasks.log")).exists());
+		TaskScheduler tasks = bean(TaskScheduler.class);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(tasks.runs(GUESTBOOK, "purge-sessions")).isNotEmpty()
+				.allSatisfy((run) -> assertThat(run.outcome()).isIn("succeeded", "running")));
+		AppContexts contexts = bean(AppContexts.class);
+		String release = registry().get(GUESTBOOK).currentRelease();
+		Path log = this.home.resolve("apps/guestbook/data/tasks.log");
+		tasks.unschedule(GUESTBOOK);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> tasks.list(GUESTBOOK, contexts.tasks(GUESTBOOK, release))
+				.stream()
+				.noneMatch((task) -> task.running()));
+		long before = Files.readAllLines(log).size();
+		TaskRun run = tasks.run(GUESTBOOK, contexts.tasks(GUESTBOOK, release).get(0),
+				contexts.context(GUESTBOOK, release));
+		assertThat(run.outcome()).isEqualTo("succeeded");
+		assertThat(run.trigger()).isEqualTo("manual");
+		assertThat(run.finished()).isNotNull();
+		assertThat(Files.readAllLines(log)).hasSize((int) before + 1);
+	}
+
+	@Test
+	@Order(5)
+	void anAppWithoutItsRequiredSettingsWaitsForThemBeforePostInstallAndStart() throws Exception {
+		AppId app = AppId.of("confapp");
+		deployer().install(InstallRequest.archive(TestArchives.confApp(this.fixtures), "confapp.pyapp"));
+
+		assertThat(deployer().needsConfiguration(app)).isTrue();
+		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.STOPPED);
+		assertThat(this.home.resolve("apps/confapp/data/installed")).doesNotExist();
+
+		bean(AppConfigurator.class).set(app, Map.of("site", Map.of("title", "Hello PyApp")));
+
+		assertThat(deployer().needsConfiguration(app)).isFalse();
+		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(this.home.resolve("apps/confapp/data/installed")).content().contains("Hello PyApp");
+		assertThat(HttpProbe.get(this.home.resolve("apps/confapp/run/app.sock"), "/").body()).contains("Hello PyApp");
+		deployer().remove(app, false);
+		assertThat(this.home.resolve("apps/confapp")).doesNotExist();
+	}
+
+	@Test
+	@Order(5)
+	void restartsADaemonKilledWithSigkill() throws Exception {
+		long pid = supervisor().status(GUESTBOOK).pid();
+		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+			AppStatus status = supervisor().status(GUESTBOOK);
+			assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
+			assertThat(status.pid()).isNotEqualTo(pid);
+			assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
+		});
+		assertThat(supervisor().status(GUESTBOOK).restarts()).isEqualTo(1);
+	}
+
+	@Test
+	@Order(6)
+	void upgradesAndRollsBackWithoutAFailedRequest() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		String first = registry().get(GUESTBOOK).currentRelease();
+		Path archive = guestbookArchive("1.1.0");
+		try (Client client = new Client(socket)) {
+			deployer().install(InstallRequest.archive(archive, "guestbook-1.1.0.pyapp"));
+			assertThat(HttpProbe.get(socket, "/version").body()).isEqualTo("1.1.0");
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
+
+		try (Client client = new Client(socket)) {
+			Release back = deployer().rollback(GUESTBOOK, null);
+			assertThat(back.releaseId()).isEqualTo(first);
+			assertThat(HttpProbe.get(socket, "/version").body()).isEqualTo("1.0.0");
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(hooksLog()).hasSize(3);
+		assertThat(Files.readSymbolicLink(this.home.resolve("apps/guestbook/current")).toString()).endsWith(first);
+	}
+
+	@Test
+	@Order(7)
+	void aFailingHealthCheckLeavesTheOldReleaseLive() throws Exception {
+		String live = registry().get(DEPSAPP).currentRelease();
+		Path broken = TestArchives.depsApp(this.fixtures, "1.1.0", 500, this.six);
+
+		assertThatThrownBy(() -> deployer().install(InstallRequest.archive(broken, "broken.pyapp")))
+			.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+				assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED);
+				assertThat(ex.getMessage()).contains("health").contains("500");
+			});
+		assertThat(registry().get(DEPSAPP).currentRelease()).isEqualTo(live);
+		assertThat(HttpProbe.get(supervisor().status(DEPSAPP).port(), "/version").body()).isEqualTo("1.0.0");
+	}
+
+	@Test
+	@Order(8)
+	void aRestartedServerAdoptsTheRunningDaemons() throws Exception {
+		long guestbookPid = supervisor().status(GUESTBOOK).pid();
+		long depsPid = supervisor().status(DEPSAPP).pid();
+		this.context.close();
+		this.context = startContext();
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(supervisor().status(GUESTBOOK).state()).isEqualTo(ProcessState.RUNNING);
+			assertThat(supervisor().status(DEPSAPP).state()).isEqualTo(ProcessState.RUNNING);
+		});
+		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(guestbookPid);
+		assertThat(supervisor().status(DEPSAPP).pid()).isEqualTo(depsPid);
+		assertThat(HttpProbe.get(this.home.resolve("apps/guestbook/run/app.sock"), "/health").status()).isEqualTo(200);
+
+		// still supervised: a crash after the adoption is restarted too
+		ProcessHandle.of(depsPid).orElseThrow().destroyForcibly();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(supervisor().status(DEPSAPP).pid()).isNotNull().isNotEqualTo(depsPid));
+	}
+
+	@Test
+	@Order(9)
+	void stopsAndRemovesAnAppAfterItsPreDeleteHook() throws Exception {
+		AppStatus stopped = supervisor().stop(GUESTBOOK);
+		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
+		assertThat(this.home.resolve("apps/guestbook/run/app.pid")).doesNotExist();
+		assertThat(supervisor().start(GUESTBOOK).state()).isEqualTo(ProcessState.RUNNING);
+		long pid = supervisor().status(GUESTBOOK).pid();
+
+		deployer().remove(GUESTBOOK, true);
+
+		assertThat(hooksLog()).last().asString().startsWith("pre-delete 1.0.0");
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertThat(registry().find(GUESTBOOK)).isEmpty();
+	}
+
+	private ConfigurableApplicationContext startContext() {
+		// arguments, not default properties: they must win over application.yml
+		return new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
+				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=" + TestArchives.INDEX,
+				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=1s",
+				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true");
+	}
+
+	private Path guestbookArchive(String version) throws Exception {
+		return TestArchives.guestbook(this.fixtures, version);
+	}
+
+	private List<String> hooksLog() throws IOException {
+		Path log = this.home.resolve("apps/guestbook/data/hooks.log");
+		return Files.readAllLines(log).stream().map((line) -> line.substring(0, line.lastIndexOf(' '))).toList();
+	}
+
+	private AppDeployer deployer() {
+		return bean(AppDeployer.class);
+	}
+
+	private AppSupervisor supervisor() {
+		return bean(AppSupervisor.class);
+	}
+
+	private AppRegistry registry() {
+		return bean(AppRegistry.class);
+	}
+
+	private <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	/** Requests {@code /health} through a socket without pause, counting failures. */
+	private static final class Client implements AutoCloseable {
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private final AtomicInteger requests = new AtomicInteger();
+
+		private final AtomicInteger failures = new AtomicInteger();
+
+		private volatile String lastError = "";
+
+		private final Thread thread;
+
+		Client(Path socket) {
+			this.thread = new Thread(() -> {
+				while (this.running.get()) {
+					try {
+						HttpProbe.Response response = HttpProbe.get(socket, "/health");
+						if (response.status() != 200) {
+							this.failures.incrementAndGet();
+							this.lastError = "status " + response.status();
+						}
+					}
+					catch (IOException | RuntimeException ex) {
+						this.failures.incrementAndGet();
+						this.lastError = ex.toString();
+					}
+					this.requests.incrementAndGet();
+				}
+			}, "test-client");
+			this.thread.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.get() > 5);
+		}
+
+		void awaitMore() {
+			int now = this.requests.get();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.get() > now + 20);
+		}
+
+		int failures() {
+			return this.failures.get();
+		}
+
+		String lastError() {
+			return this.lastError;
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.running.set(false);
+			this.thread.join(5000);
+		}
+
+	}
+
+}
