@@ -199,6 +199,11 @@ class NodesIT {
 	@Test
 	@Order(6)
 	void installsAnAppOnTheNodeAndListsIt() throws Exception {
+		// a freshly started agent first provisions gunicorn into its server-packages
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> result(rpc("server.info", Map.of("node", "n1"))).path("gunicorn").path("state").asString(""),
+					(state) -> "ready".equals(state) || "failed".equals(state));
 		HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/archives"))
 			.header("Authorization", "Bearer " + token())
 			.POST(HttpRequest.BodyPublishers.ofFile(guestbook))

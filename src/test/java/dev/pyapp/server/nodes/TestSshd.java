@@ -50,10 +50,27 @@ final class TestSshd implements AutoCloseable {
 						"AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PidFile " + dir.resolve("sshd.pid"),
 						"StrictModes no", "UsePAM no", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
 						"PubkeyAuthentication yes", "PermitRootLogin prohibit-password", "AllowTcpForwarding local",
-						"LogLevel ERROR", ""));
+						"LogLevel ERROR", "SetEnv " + sessionEnvironment(), ""));
 		TestSshd sshd = new TestSshd(dir, port);
 		sshd.start();
 		return sshd;
+	}
+
+	/**
+	 * The "remote" host is this machine: its sessions get the environment a login here
+	 * has (PATH with its Python installations, pip's local index settings), as the
+	 * operator of a real node would have set it up.
+	 */
+	private static String sessionEnvironment() {
+		return String.join(" ",
+				System.getenv()
+					.entrySet()
+					.stream()
+					.filter((variable) -> variable.getKey().equals("PATH") || variable.getKey().startsWith("PIP_"))
+					.filter((variable) -> !variable.getValue().contains("\"") && !variable.getValue().contains(" "))
+					.map((variable) -> variable.getKey() + "=" + variable.getValue())
+					.sorted()
+					.toList());
 	}
 
 	void start() throws IOException {
