@@ -11,6 +11,8 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
+import dev.pyapp.server.deploy.GitDeployer;
+import dev.pyapp.server.deploy.GitSourceRequest;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
@@ -46,8 +48,10 @@ class AppsRpc {
 
 	private final MountManager mounts;
 
+	private final GitDeployer git;
+
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
-			AppContexts contexts, TaskScheduler tasks, MountManager mounts) {
+			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git) {
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
@@ -55,6 +59,7 @@ class AppsRpc {
 		this.contexts = contexts;
 		this.tasks = tasks;
 		this.mounts = mounts;
+		this.git = git;
 	}
 
 	@RpcMethod("apps.list")
@@ -76,11 +81,22 @@ class AppsRpc {
 		if (progress != null) {
 			result.put("progress", Map.of("step", progress.step(), "message", progress.message()));
 		}
+		// git route: a revision recorded but not deployed (updates.auto: false)
+		result.put("update_available",
+				this.git.availableUpdate(app)
+					.map((update) -> Map.of("commit", update.commit(), "ref", update.ref(), "detected",
+							update.detected().toString()))
+					.orElse(null));
 		return result;
 	}
 
 	@RpcMethod("apps.install")
 	Map<String, Object> install(InstallParams params) {
+		if (params.git() != null && params.archive() == null) {
+			// git route: clone, select the revision per strategy, install (GitDeployer)
+			Release live = this.git.install(GitSourceRequest.fromParams(params.git()));
+			return get(new AppParams(live.app()));
+		}
 		if (params.archive() == null) {
 			throw PyappException.invalid("nothing to install",
 					List.of(new Problem("archive", "give an archive id from POST /api/archives")));

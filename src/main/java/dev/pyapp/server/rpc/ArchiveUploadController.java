@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.ArchiveStore;
+import dev.pyapp.server.install.ArchiveStore.UploadProgress;
 import dev.pyapp.server.packaging.PackageReader;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +17,8 @@ import jakarta.servlet.http.Part;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -40,7 +43,12 @@ class ArchiveUploadController {
 	ResponseEntity<Map<String, Object>> upload(HttpServletRequest request) throws IOException, ServletException {
 		String id;
 		try (InputStream content = content(request)) {
-			id = this.archives.store(content);
+			// X-Upload-Id (or ?upload=): the client's id to ask for progress while it
+			// runs
+			String uploadId = (request.getHeader("X-Upload-Id") != null) ? request.getHeader("X-Upload-Id")
+					: request.getParameter("upload");
+			long length = isMultipart(request) ? -1 : request.getContentLengthLong();
+			id = this.archives.store(content, uploadId, length);
 		}
 		catch (PyappException ex) {
 			return refused(ex);
@@ -55,9 +63,23 @@ class ArchiveUploadController {
 		return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("archive", id));
 	}
 
-	private static InputStream content(HttpServletRequest request) throws IOException, ServletException {
+	/**
+	 * {@code GET /api/archives/uploads/{uploadId}}: how far an upload sent with
+	 * {@code X-Upload-Id} has come: {@code {uploadId, received, total, state, archive,
+	 * message, updated}}.
+	 */
+	@GetMapping(path = "/api/archives/uploads/{uploadId}", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<UploadProgress> progress(@PathVariable String uploadId) {
+		return ResponseEntity.of(this.archives.progress(uploadId));
+	}
+
+	private static boolean isMultipart(HttpServletRequest request) {
 		String contentType = request.getContentType();
-		if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+		return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+	}
+
+	private static InputStream content(HttpServletRequest request) throws IOException, ServletException {
+		if (isMultipart(request)) {
 			Part part = request.getPart("file");
 			if (part == null) {
 				throw PyappException.invalid("no file",

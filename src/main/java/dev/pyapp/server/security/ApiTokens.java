@@ -8,23 +8,40 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
  * API tokens. On the first start a random token is written to
  * {@code PYAPP_HOME/api-token} (mode 0600); the CLI on the same host reads it from there.
- * Tokens are compared in constant time and never logged.
+ * Users create further tokens of their own; those are kept only as SHA-256 hashes and
+ * shown once. Tokens are never logged.
  */
 @Component
 public class ApiTokens {
+
+	/** The principal the local token file authenticates as. */
+	public static final String LOCAL_PRINCIPAL = "api-token";
+
+	static final String USER_TOKEN_PREFIX = "pyapp_";
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiTokens.class);
 
@@ -34,9 +51,20 @@ public class ApiTokens {
 
 	private final byte[] localToken;
 
-	ApiTokens(PyappHome home) {
+	private final ApiTokenRepository repository;
+
+	private final Clock clock;
+
+	@Autowired
+	ApiTokens(PyappHome home, ApiTokenRepository repository) {
+		this(home, repository, Clock.systemUTC());
+	}
+
+	ApiTokens(PyappHome home, ApiTokenRepository repository, Clock clock) {
 		this.tokenFile = home.apiTokenFile();
 		this.localToken = loadOrCreate(this.tokenFile).getBytes(StandardCharsets.UTF_8);
+		this.repository = repository;
+		this.clock = clock;
 		logger.info("API token: {} (read by the CLI on this host)", this.tokenFile);
 	}
 
@@ -51,20 +79,86 @@ public class ApiTokens {
 	}
 
 	/**
-	 * Checks a presented token.
+	 * Checks a presented token: the local token file's, or a user's token.
 	 * @param presented the token from the request
-	 * @return the name of the principal the token belongs to, if it is valid
+	 * @return the name of the principal the token belongs to ({@link #LOCAL_PRINCIPAL} or
+	 * a user name), if it is valid
 	 */
 	Optional<String> authenticate(String presented) {
 		byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
 		if (MessageDigest.isEqual(bytes, this.localToken)) {
-			return Optional.of("api-token");
+			return Optional.of(LOCAL_PRINCIPAL);
 		}
-		return Optional.empty();
+		if (!presented.startsWith(USER_TOKEN_PREFIX)) {
+			return Optional.empty();
+		}
+		// the lookup is by hash, so its timing tells nothing about the token itself
+		return this.repository.findByHash(sha256(presented)).map(this::touch).map(ApiToken::user);
+	}
+
+	/**
+	 * Creates a token for a user. The returned value is the only time the token is
+	 * visible: only its hash is stored.
+	 * @param user the user the token acts as
+	 * @param name what the token is for, such as {@code laptop cli}
+	 * @return the stored token and its value
+	 * @throws PyappException ({@code INVALID}) for a blank or overlong name
+	 */
+	public Created create(String user, String name) {
+		Assert.hasText(user, "'user' must have text");
+		String trimmed = (name != null) ? name.strip() : "";
+		if (trimmed.isEmpty() || trimmed.length() > 80) {
+			throw PyappException.invalid("invalid token name",
+					List.of(new Problem("name", "give the token a name of 1 to 80 characters")));
+		}
+		String value = USER_TOKEN_PREFIX + newToken();
+		ApiToken token = new ApiToken(UUID.randomUUID().toString(), user, trimmed, sha256(value), this.clock.instant(),
+				null);
+		return new Created(this.repository.save(token), value);
+	}
+
+	/**
+	 * Every user token, oldest first (without values; the hashes stay inside).
+	 * @return the tokens
+	 */
+	public List<ApiToken> list() {
+		return this.repository.findAllByOrderByCreatedAsc();
+	}
+
+	/**
+	 * Revokes a token: it authenticates nothing from now on.
+	 * @param id the token's id
+	 * @return the revoked token
+	 * @throws PyappException ({@code NOT_FOUND}) if there is no such token
+	 */
+	public ApiToken revoke(String id) {
+		ApiToken token = this.repository.findById(id)
+			.orElseThrow(() -> PyappException.notFound("no API token with id '" + id + "'"));
+		this.repository.deleteById(id);
+		return token;
 	}
 
 	public Path tokenFile() {
 		return this.tokenFile;
+	}
+
+	private ApiToken touch(ApiToken token) {
+		Instant now = this.clock.instant();
+		// written at most once a minute: a busy script should not turn reads into writes
+		if (token.lastUsed() == null || token.lastUsed().isBefore(now.minus(Duration.ofMinutes(1)))) {
+			return this.repository.save(token.usedAt(now));
+		}
+		return token;
+	}
+
+	static String sha256(String value) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
+		}
 	}
 
 	private static String loadOrCreate(Path file) {
@@ -85,6 +179,15 @@ public class ApiTokens {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read or create the API token file " + file, ex);
 		}
+	}
+
+	/**
+	 * A token just created.
+	 *
+	 * @param token the stored token
+	 * @param value the token itself, to show once
+	 */
+	public record Created(ApiToken token, String value) {
 	}
 
 }

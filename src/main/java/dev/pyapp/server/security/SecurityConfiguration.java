@@ -9,9 +9,9 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
@@ -59,14 +59,22 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(3)
-	SecurityFilterChain uiChain(HttpSecurity http) throws Exception {
+	SecurityFilterChain uiChain(HttpSecurity http, LoginThrottle throttle) throws Exception {
+		var success = new SavedRequestAwareAuthenticationSuccessHandler();
+		success.setDefaultTargetUrl("/apps");
 		http.authorizeHttpRequests(
 				(requests) -> requests.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
 					.permitAll()
 					.anyRequest()
 					.authenticated())
-			.formLogin((form) -> form.loginPage("/login").permitAll())
-			.logout(Customizer.withDefaults())
+			.addFilterBefore(throttle.filter(), UsernamePasswordAuthenticationFilter.class)
+			.formLogin((form) -> form.loginPage("/login").successHandler((request, response, authentication) -> {
+				throttle.succeeded(LoginThrottle.key(authentication.getName(), request.getRemoteAddr()));
+				success.onAuthenticationSuccess(request, response, authentication);
+			}).failureHandler(throttle.failureHandler()).permitAll())
+			.logout((logout) -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
+			// a new session id at login, so an id planted before it is worth nothing
+			.sessionManagement((session) -> session.sessionFixation((fixation) -> fixation.changeSessionId()))
 			.headers(SecurityConfiguration::headers);
 		return http.build();
 	}
@@ -75,7 +83,8 @@ class SecurityConfiguration {
 			org.springframework.security.config.annotation.web.configurers.HeadersConfigurer<HttpSecurity> headers) {
 		headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CSP))
 			.frameOptions((frame) -> frame.deny())
-			.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN));
+			.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+			.permissionsPolicyHeader((permissions) -> permissions.policy("camera=(), microphone=(), geolocation=()"));
 	}
 
 	/**

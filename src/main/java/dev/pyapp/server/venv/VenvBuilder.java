@@ -62,6 +62,10 @@ public class VenvBuilder {
 	 */
 	public PythonEnvironment build(VenvRequest request) {
 		PythonInterpreter interpreter = this.interpreters.select(request.python());
+		// the environment's .pth points at server-packages, and the first hook runs
+		// pyapp_runtime from there: it must be provisioned before anything of the app
+		// runs
+		awaitProvisioning(Duration.ofMinutes(10));
 		Path release = request.release();
 		Path venv = release.resolve("venv");
 		Path src = release.resolve("src");

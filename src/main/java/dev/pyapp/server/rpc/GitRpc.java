@@ -1,0 +1,41 @@
+package dev.pyapp.server.rpc;
+
+import java.util.Map;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.deploy.GitDeployer;
+import dev.pyapp.server.deploy.GitUpdate;
+
+/**
+ * {@code apps.update}: fetches a git app's repository and upgrades it when its strategy
+ * selects a new revision ({@code apps.install {git}} is in {@link AppsRpc}).
+ */
+@RpcEndpoint
+class GitRpc {
+
+	private final GitDeployer git;
+
+	private final AppsRpc apps;
+
+	GitRpc(GitDeployer git, AppsRpc apps) {
+		this.git = git;
+		this.apps = apps;
+	}
+
+	/**
+	 * The app as {@code apps.get} shows it, plus {@code updated} (whether a new release
+	 * went live), {@code message} ({@code already current} or what was deployed),
+	 * {@code commit} and {@code ref} of the selected revision.
+	 */
+	@RpcMethod("apps.update")
+	Map<String, Object> update(AppParams params) {
+		GitUpdate update = this.git.update(AppId.of(params.name()));
+		Map<String, Object> result = this.apps.get(params);
+		result.put("updated", update.updated());
+		result.put("message", update.message());
+		result.put("commit", update.revision().commit());
+		result.put("ref", update.revision().ref());
+		return result;
+	}
+
+}

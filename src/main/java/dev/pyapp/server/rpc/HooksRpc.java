@@ -1,0 +1,104 @@
+package dev.pyapp.server.rpc;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.scm.CreatedHook;
+import dev.pyapp.server.scm.HookInfo;
+import dev.pyapp.server.scm.HookProvider;
+import dev.pyapp.server.scm.PostCommitHooks;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * {@code hooks.*}: post-commit hooks that make a git app update itself. The secret is
+ * returned by {@code hooks.create} only.
+ */
+@RpcEndpoint
+class HooksRpc {
+
+	private final PostCommitHooks hooks;
+
+	private final AppRegistry registry;
+
+	HooksRpc(PostCommitHooks hooks, AppRegistry registry) {
+		this.hooks = hooks;
+		this.registry = registry;
+	}
+
+	@RpcMethod("hooks.create")
+	Map<String, Object> create(CreateParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		String providerName = (params.provider() != null) ? params.provider() : HookProvider.GENERIC.value();
+		HookProvider provider = HookProvider.of(providerName);
+		if (provider == null) {
+			throw PyappException.invalid("unknown provider", List.of(new Problem("provider",
+					"'" + providerName + "' is not a provider: expected github, gitlab, gitea or generic")));
+		}
+		CreatedHook hook = this.hooks.create(app, provider, requestBaseUrl());
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("id", hook.id());
+		result.put("url", hook.url());
+		result.put("secret", hook.secret());
+		result.put("name", app.value());
+		result.put("provider", provider.value());
+		return result;
+	}
+
+	@RpcMethod("hooks.list")
+	List<Map<String, Object>> list(AppParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		return this.hooks.list(app).stream().map(HooksRpc::hook).toList();
+	}
+
+	@RpcMethod("hooks.remove")
+	Map<String, Object> remove(RemoveParams params) {
+		HookInfo removed = this.hooks.remove(params.id());
+		Map<String, Object> result = hook(removed);
+		result.put("removed", true);
+		return result;
+	}
+
+	private static Map<String, Object> hook(HookInfo hook) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("id", hook.id());
+		result.put("name", hook.app());
+		result.put("provider", hook.provider());
+		result.put("url", hook.url());
+		result.put("created", hook.created().toString());
+		return result;
+	}
+
+	private static @Nullable String requestBaseUrl() {
+		try {
+			return ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
+		}
+		catch (IllegalStateException ex) {
+			// not called within an HTTP request: only pyapp.scm.public-url can tell
+			return null;
+		}
+	}
+
+	/**
+	 * @param name the app
+	 * @param provider {@code github}, {@code gitlab}, {@code gitea} or {@code generic}
+	 * (the default)
+	 */
+	record CreateParams(String name, @Nullable String provider) {
+	}
+
+	/**
+	 * @param id the hook's id
+	 */
+	record RemoveParams(String id) {
+	}
+
+}

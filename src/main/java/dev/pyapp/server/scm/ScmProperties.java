@@ -1,0 +1,22 @@
+package dev.pyapp.server.scm;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * @param publicUrl the server's URL as git hosts reach it (such as
+ * {@code https://deploy.example.com}), used for hook URLs; {@code null}: the URL of the
+ * request that creates the hook
+ * @param timeout how long one clone or fetch may stall on the network
+ * @param maxPayload the largest post-commit hook body accepted
+ * @param deliveriesKept how long delivery ids are remembered to drop repeated deliveries
+ */
+@ConfigurationProperties("pyapp.scm")
+record ScmProperties(@Nullable String publicUrl, @DefaultValue("60s") Duration timeout,
+		@DefaultValue("5MB") DataSize maxPayload, @DefaultValue("7d") Duration deliveriesKept) {
+}

@@ -1,0 +1,68 @@
+package dev.pyapp.server.scm;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Writes the tree of one commit into an empty directory, like {@code git archive}: files
+ * and executable bits only. A symbolic link is refused, as in an archive (SPEC §1), and
+ * every path is checked to stay inside the directory.
+ */
+final class TreeExporter {
+
+	private TreeExporter() {
+	}
+
+	static void export(Repository repository, ObjectId commit, Path target) throws IOException {
+		Path root = target.toAbsolutePath().normalize();
+		List<Problem> problems = new ArrayList<>();
+		try (RevWalk walk = new RevWalk(repository); ObjectReader reader = repository.newObjectReader()) {
+			RevCommit revision = walk.parseCommit(commit);
+			try (TreeWalk tree = new TreeWalk(repository, reader)) {
+				tree.addTree(revision.getTree());
+				tree.setRecursive(true);
+				while (tree.next()) {
+					String name = tree.getPathString();
+					FileMode mode = tree.getFileMode(0);
+					Path file = root.resolve(name).normalize();
+					if (!file.startsWith(root) || file.equals(root)) {
+						problems.add(new Problem(name, "the path leaves the repository root"));
+					}
+					else if (FileMode.SYMLINK.equals(mode)) {
+						problems.add(new Problem(name, "symbolic links are not allowed in an app source"));
+					}
+					else if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
+						Files.createDirectories(file.getParent());
+						try (OutputStream out = Files.newOutputStream(file)) {
+							reader.open(tree.getObjectId(0)).copyTo(out);
+						}
+						if (FileMode.EXECUTABLE_FILE.equals(mode)) {
+							Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+						}
+					}
+					// a gitlink (submodule) has no content here; it is left out, as git
+					// archive does
+				}
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw PyappException.invalid("the commit " + commit.name() + " cannot be used as an app source", problems);
+		}
+	}
+
+}

@@ -1,0 +1,48 @@
+// API tokens of the users: create (the value is shown once) and revoke.
+import { rpc, describe } from './rpc.js';
+import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formatTime } from './ui.js';
+
+const message = $('#tokens-message');
+
+async function load() {
+	try {
+		const tokens = await rpc('tokens.list');
+		$('#tokens').replaceChildren(...(tokens.length ? tokens.map((token) => el('tr', { dataset: { token: token.id } },
+			cell('Name', token.name),
+			cell('User', token.user),
+			cell('Created', formatTime(token.created)),
+			cell('Last used', formatTime(token.last_used)),
+			cell('Actions', el('button', { type: 'button', class: 'revoke', text: 'Revoke',
+				'aria-label': 'Revoke the token ' + token.name,
+				onclick: (event) => busy(event.currentTarget, async () => {
+					try {
+						await rpc('tokens.revoke', { id: token.id });
+						say(message, 'Token ' + token.name + ' revoked.', 'ok');
+					} catch (error) {
+						say(message, describe(error, 'The token was not revoked'), 'error');
+					}
+					await load();
+				}) }))))
+			: [emptyRow(5, 'No token yet.')]));
+	} catch (error) {
+		$('#tokens').replaceChildren(emptyRow(5, describe(error, 'Tokens')));
+	}
+}
+
+$('#token-form').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const form = event.target;
+	clearErrors(form);
+	try {
+		const created = await rpc('tokens.create', { name: $('#token-name').value });
+		$('#token-value').value = created.token;
+		$('#token-created').hidden = false;
+		$('#token-value').select();
+		form.reset();
+		await load();
+	} catch (error) {
+		showErrors(form, error, describe(error, 'The token was not created'));
+	}
+});
+
+load();

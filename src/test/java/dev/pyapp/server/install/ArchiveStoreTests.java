@@ -1,0 +1,91 @@
+package dev.pyapp.server.install;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ArchiveStoreTests {
+
+	@TempDir
+	Path home;
+
+	private ArchiveStore store;
+
+	@BeforeEach
+	void setUp() {
+		this.store = new ArchiveStore(new PyappHome(this.home), new InstallProperties(DataSize.ofMegabytes(1)));
+	}
+
+	@Test
+	void recordsTheProgressOfAnUploadUnderItsId() {
+		byte[] zip = zip(600 * 1024);
+
+		String id = this.store.store(new ByteArrayInputStream(zip), "upload-0001", zip.length);
+
+		ArchiveStore.UploadProgress progress = this.store.progress("upload-0001").orElseThrow();
+		assertThat(progress.state()).isEqualTo("stored");
+		assertThat(progress.received()).isEqualTo(zip.length);
+		assertThat(progress.total()).isEqualTo(zip.length);
+		assertThat(progress.archive()).isEqualTo(id);
+		assertThat(this.store.path(id)).hasBinaryContent(zip);
+	}
+
+	@Test
+	void refusesADeclaredLengthOverTheLimitBeforeReading() {
+		ByteArrayInputStream content = new ByteArrayInputStream(zip(16));
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.store.store(content, "upload-0002", 2L * 1024 * 1024))
+			.satisfies((ex) -> assertThat(ex.getProblems().get(0).message()).contains("limit"));
+		assertThat(content.available()).isEqualTo(16);
+		assertThat(this.store.progress("upload-0002").orElseThrow().state()).isEqualTo("refused");
+	}
+
+	@Test
+	void refusesAnUploadThatGrowsOverTheLimitAndKeepsNothing() throws Exception {
+		byte[] big = zip(1024 * 1024 + 1);
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.store.store(new ByteArrayInputStream(big), "upload-0003", -1));
+
+		assertThat(this.store.progress("upload-0003").orElseThrow().state()).isEqualTo("refused");
+		try (var left = Files.list(this.home.resolve("tmp/uploads"))) {
+			assertThat(left).isEmpty();
+		}
+	}
+
+	@Test
+	void refusesBadOrReusedUploadIds() {
+		this.store.store(new ByteArrayInputStream(zip(16)), "upload-0004", -1);
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.store.store(new ByteArrayInputStream(zip(16)), "upload-0004", -1));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.store.store(new ByteArrayInputStream(zip(16)), "../x", -1));
+		assertThat(this.store.progress("unknown-id")).isEmpty();
+	}
+
+	/** Starts like a zip; the store only looks at the signature. */
+	private static byte[] zip(int size) {
+		byte[] content = new byte[size];
+		Arrays.fill(content, (byte) 1);
+		content[0] = 'P';
+		content[1] = 'K';
+		content[2] = 3;
+		content[3] = 4;
+		return content;
+	}
+
+}

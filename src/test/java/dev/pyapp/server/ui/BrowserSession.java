@@ -1,0 +1,119 @@
+package dev.pyapp.server.ui;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A headless Debian Chromium driven through the system's chromedriver: nothing is
+ * downloaded. Screenshots go to {@code docs/screenshots/}.
+ */
+final class BrowserSession implements AutoCloseable {
+
+	static final Path SCREENSHOTS = Path.of("docs", "screenshots");
+
+	private final Path profile;
+
+	private final ChromeDriverService service;
+
+	private final ChromeDriver driver;
+
+	private final String base;
+
+	BrowserSession(int port) throws IOException {
+		this.base = "http://127.0.0.1:" + port;
+		this.profile = Files.createTempDirectory(Path.of("/tmp"), "chrome");
+		this.service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+			.usingAnyFreePort()
+			.build();
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary("/usr/bin/chromium");
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--window-size=1280,900", "--user-data-dir=" + this.profile);
+		this.driver = new ChromeDriver(this.service, options);
+		this.driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+	}
+
+	ChromeDriver driver() {
+		return this.driver;
+	}
+
+	void open(String path) {
+		this.driver.get(path.startsWith("http") ? path : this.base + path);
+	}
+
+	WebElement find(String css) {
+		return this.driver.findElement(By.cssSelector(css));
+	}
+
+	WebElement visible(String css, Duration timeout) {
+		return new WebDriverWait(this.driver, timeout)
+			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+	}
+
+	WebElement visible(String css) {
+		return visible(css, Duration.ofSeconds(15));
+	}
+
+	void waitForText(String css, String text, Duration timeout) {
+		new WebDriverWait(this.driver, timeout)
+			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+	}
+
+	void type(String css, String text) {
+		WebElement input = find(css);
+		input.clear();
+		input.sendKeys(text);
+	}
+
+	/** Saves a screenshot of the viewport as {@code docs/screenshots/<name>.png}. */
+	void screenshot(String name) throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		Files.write(SCREENSHOTS.resolve(name + ".png"), this.driver.getScreenshotAs(OutputType.BYTES));
+	}
+
+	/** Emulates a phone-sized viewport (390 × 844) until {@link #desktop()}. */
+	void phone() {
+		this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+				Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+	}
+
+	void desktop() {
+		this.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+	}
+
+	/**
+	 * Runs a script with a callback (its last argument) in the page and returns its
+	 * result.
+	 */
+	Object async(String script, Object... args) {
+		return this.driver.executeAsyncScript(script, args);
+	}
+
+	@Override
+	public void close() throws IOException {
+		try {
+			this.driver.quit();
+		}
+		finally {
+			this.service.stop();
+			FileSystemUtils.deleteRecursively(this.profile);
+		}
+	}
+
+}
