@@ -43,6 +43,9 @@ final class LogDocuments {
 		doc.put("pid", record.pid());
 		doc.put("thread", record.thread());
 		doc.put("path", record.path());
+		if (record.node() != null) {
+			doc.put("node", record.node());
+		}
 		doc.put("sz", estimateSize(record));
 		return doc;
 	}
@@ -51,7 +54,7 @@ final class LogDocuments {
 		return new LogRecord(((Number) doc.get("_id")).longValue(), doc.getDate("time").toInstant(),
 				doc.getString("app"), doc.getString("release"), LogLevel.of(doc.getInteger("lv", 20)),
 				doc.getString("logger"), doc.getString("message"), doc.getString("exception"), doc.getInteger("pid"),
-				doc.getString("thread"), doc.getString("path"));
+				doc.getString("thread"), doc.getString("path"), doc.getString("node"));
 	}
 
 	/**
@@ -61,7 +64,7 @@ final class LogDocuments {
 	static int estimateSize(LogRecord record) {
 		return 160 + length(record.app()) + length(record.release()) + length(record.logger())
 				+ length(record.message()) + length(record.exception()) + length(record.thread())
-				+ length(record.path());
+				+ length(record.path()) + length(record.node());
 	}
 
 	private static int length(@Nullable String text) {

@@ -21,10 +21,21 @@ import org.jspecify.annotations.Nullable;
  * @param pid the process id, if known
  * @param thread the thread's name, if known
  * @param path the request path when the record was made inside a request
+ * @param node the node whose app made it (pulled from that node's agent), or {@code null}
+ * for this server's own apps
  */
 public record LogRecord(long id, Instant time, @Nullable String app, @Nullable String release, LogLevel level,
 		String logger, String message, @Nullable String exception, @Nullable Integer pid, @Nullable String thread,
-		@Nullable String path) {
+		@Nullable String path, @Nullable String node) {
+
+	/**
+	 * A record of one of this server's own apps.
+	 */
+	public LogRecord(long id, Instant time, @Nullable String app, @Nullable String release, LogLevel level,
+			String logger, String message, @Nullable String exception, @Nullable Integer pid, @Nullable String thread,
+			@Nullable String path) {
+		this(id, time, app, release, level, logger, message, exception, pid, thread, path, null);
+	}
 
 	/**
 	 * This record with an id.
@@ -33,7 +44,7 @@ public record LogRecord(long id, Instant time, @Nullable String app, @Nullable S
 	 */
 	public LogRecord withId(long id) {
 		return new LogRecord(id, this.time, this.app, this.release, this.level, this.logger, this.message,
-				this.exception, this.pid, this.thread, this.path);
+				this.exception, this.pid, this.thread, this.path, this.node);
 	}
 
 }

@@ -36,9 +36,12 @@ class JsonRpcDispatcher {
 
 	private final JsonMapper mapper;
 
-	JsonRpcDispatcher(RpcMethodRegistry registry, JsonMapper mapper) {
+	private final NodesRpc nodes;
+
+	JsonRpcDispatcher(RpcMethodRegistry registry, JsonMapper mapper, NodesRpc nodes) {
 		this.registry = registry;
 		this.mapper = mapper;
+		this.nodes = nodes;
 	}
 
 	/**
@@ -105,13 +108,25 @@ class JsonRpcDispatcher {
 	}
 
 	private @Nullable Object invoke(String name, @Nullable JsonNode params) {
+		// nodes: a call whose params name a remote node runs on that node's agent
+		try {
+			String node = this.nodes.target(name, params);
+			if (node != null) {
+				return this.nodes.forward(node, name, (ObjectNode) params);
+			}
+		}
+		catch (RuntimeException ex) {
+			throw translate(name, ex);
+		}
 		RpcMethodRegistry.Handler handler = this.registry.find(name);
 		if (handler == null) {
 			throw new RpcError(RpcError.METHOD_NOT_FOUND, "Method not found", Map.of("method", name));
 		}
 		Object[] args = (handler.paramsType() != null) ? new Object[] { bind(handler, params) } : new Object[0];
 		try {
-			return handler.method().invoke(handler.bean(), args);
+			Object result = handler.method().invoke(handler.bean(), args);
+			// nodes: the apps of every node join this server's
+			return "apps.list".equals(name) ? this.nodes.withNodeApps(result) : result;
 		}
 		catch (InvocationTargetException ex) {
 			throw translate(name, ex.getTargetException());

@@ -116,6 +116,9 @@ class LogsRpc {
 		result.put("pid", record.pid());
 		result.put("thread", record.thread());
 		result.put("path", record.path());
+		if (record.node() != null) {
+			result.put("node", record.node());
+		}
 		return result;
 	}
 

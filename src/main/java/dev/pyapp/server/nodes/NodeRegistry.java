@@ -1,0 +1,280 @@
+package dev.pyapp.server.nodes;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import com.jcraft.jsch.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+
+import org.springframework.data.mongodb.core.MongoOperations;
+import org.springframework.stereotype.Component;
+
+/**
+ * The remote app servers (nodes): adding them with a pinned host key, installing the
+ * agent on them, their state, and removing them. Nodes are kept in MongoDB; their private
+ * keys and agent tokens only sealed, and never returned.
+ */
+@Component
+public class NodeRegistry {
+
+	/** The name that means this server itself. */
+	public static final String LOCAL = "local";
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeRegistry.class);
+
+	private final MongoOperations mongo;
+
+	private final NodeConnections connections;
+
+	private final NodeStates states;
+
+	private final NodeSecrets secrets;
+
+	private final NodeInstaller installer;
+
+	private final NodeClient client;
+
+	private final NodesProperties properties;
+
+	NodeRegistry(MongoOperations mongo, NodeConnections connections, NodeStates states, NodeSecrets secrets,
+			NodeInstaller installer, NodeClient client, NodesProperties properties) {
+		this.mongo = mongo;
+		this.connections = connections;
+		this.states = states;
+		this.secrets = secrets;
+		this.installer = installer;
+		this.client = client;
+		this.properties = properties;
+	}
+
+	public List<NodeStatus> list() {
+		return this.mongo.findAll(NodeDocument.class)
+			.stream()
+			.sorted(Comparator.comparing(NodeDocument::name))
+			.map(this::status)
+			.toList();
+	}
+
+	/**
+	 * A node.
+	 * @param name its name
+	 * @return its status
+	 * @throws PyappException {@code NOT_FOUND} if there is no such node
+	 */
+	public NodeStatus get(String name) {
+		return status(document(name));
+	}
+
+	/**
+	 * Adds a node: connects once to check the host key against the pin (or to pin it,
+	 * when the operator accepts it) and the private key. Synchronous.
+	 * @param request the node
+	 * @return the node, not yet installed
+	 * @throws PyappException {@code INVALID} for bad params, {@code CONFLICT} if the name
+	 * is taken, {@code FORBIDDEN} for a host key that does not match (or an unknown one
+	 * not accepted), {@code FAILED} if the host cannot be reached or refuses the key
+	 */
+	public NodeStatus add(NodeAddRequest request) {
+		refuseOnAgent();
+		validate(request);
+		if (this.mongo.findById(request.name(), NodeDocument.class) != null) {
+			throw PyappException.conflict("a node named '" + request.name() + "' exists already");
+		}
+		String pin = (request.hostKey() != null) ? PinnedHostKey.normalize(request.hostKey()) : null;
+		PinnedHostKey hostKey = (pin != null) ? PinnedHostKey.of(pin)
+				: PinnedHostKey.firstContact(request.acceptHostKey());
+		SshConnector.SshTarget target = new SshConnector.SshTarget(request.host(), request.port(), request.user(),
+				request.privateKey(), request.keyPath());
+		Session session = this.connections.connect(target, hostKey);
+		session.disconnect();
+		String fingerprint = (pin != null) ? pin : hostKey.presented();
+		if (fingerprint == null) {
+			throw PyappException.failed("node '" + request.name() + "' presented no host key", null);
+		}
+		String sealed = (request.privateKey() != null) ? this.secrets.encrypt(request.privateKey()) : null;
+		NodeDocument node = new NodeDocument(request.name(), request.host(), request.port(), request.user(),
+				fingerprint, sealed, request.keyPath(), "added", null, null, Instant.now());
+		this.mongo.insert(node);
+		this.states.reachable(node.name());
+		logger.info("Added node '{}' ({}), host key {}", node.name(), target, fingerprint);
+		return status(node);
+	}
+
+	/**
+	 * Installs (or upgrades) the agent on a node; see {@link NodeInstaller}. Synchronous:
+	 * while it runs, {@link #list()} shows its progress.
+	 * @param request what to install
+	 * @return the node, installed
+	 * @throws PyappException {@code FAILED} with the failing step's output
+	 */
+	public NodeStatus install(NodeInstallRequest request) {
+		refuseOnAgent();
+		NodeDocument node = document(request.name());
+		// "installing" without progress in memory: the server stopped in the middle of it
+		if ("installing".equals(node.state()) && this.states.progress(node.name()) != null) {
+			throw PyappException.conflict("node '" + node.name() + "' is being installed already");
+		}
+		this.states.progress(node.name(), "connect", "starting the install");
+		this.mongo.save(node.withState("installing"));
+		try {
+			NodeDocument installed = this.installer.install(node, request, shellFor(node.name()));
+			this.mongo.save(installed);
+			this.states.done(node.name());
+			this.states.reachable(node.name());
+			return status(installed);
+		}
+		catch (RuntimeException ex) {
+			this.states.done(node.name());
+			this.mongo.save(document(node.name()).withState("failed"));
+			throw ex;
+		}
+	}
+
+	/**
+	 * Removes a node: stops its apps and its agent and uninstalls the agent (keeping the
+	 * apps' data unless {@code purge}), then forgets the node. An unreachable node is
+	 * forgotten all the same; what runs there is then left as it is.
+	 * @param name the node
+	 * @param purge whether the agent's whole home (the apps and their data) is deleted
+	 * @return whether the agent was uninstalled
+	 */
+	public boolean remove(String name, boolean purge) {
+		NodeDocument node = document(name);
+		// the health check and the log puller leave a node alone while its agent stops
+		this.mongo.save(node.withState("removing"));
+		boolean uninstalled = false;
+		if (node.agent() != null) {
+			try {
+				this.installer.uninstall(node, shellFor(name), purge);
+				uninstalled = true;
+			}
+			catch (PyappException ex) {
+				logger.warn("Node '{}' is removed without uninstalling its agent: {}", name, ex.getMessage());
+			}
+		}
+		this.connections.close(name);
+		this.mongo.remove(node);
+		this.states.forget(name);
+		logger.info("Removed node '{}'", name);
+		return uninstalled;
+	}
+
+	/**
+	 * A shell on a node, over SSH; it connects when first used and again after the
+	 * connection broke.
+	 * @param name the node
+	 * @return the shell
+	 */
+	public SshNodeShell shell(String name) {
+		document(name);
+		return shellFor(name);
+	}
+
+	/**
+	 * The apps each reachable or unreachable node reported last (each entry as its
+	 * {@code apps.list} gives it).
+	 * @return node name to its apps
+	 */
+	public Map<String, JsonNode> apps() {
+		Map<String, JsonNode> apps = new java.util.TreeMap<>();
+		for (NodeDocument node : this.mongo.findAll(NodeDocument.class)) {
+			JsonNode list = this.states.apps(node.name());
+			if (list != null) {
+				apps.put(node.name(), list);
+			}
+		}
+		return apps;
+	}
+
+	/**
+	 * Asks a node for its apps now (after a change made through it), instead of waiting
+	 * for the next health check.
+	 * @param name the node
+	 */
+	public void refreshApps(String name) {
+		try {
+			this.states.apps(name, this.client.call(name, "apps.list", null));
+		}
+		catch (RuntimeException ex) {
+			// the health check tries again and records why it failed
+			logger.debug("Cannot list the apps of node '{}': {}", name, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Whether this server runs as a node's agent.
+	 * @return whether it is an agent
+	 */
+	public boolean isAgent() {
+		return this.properties.agent();
+	}
+
+	private SshNodeShell shellFor(String name) {
+		return new SshNodeShell(name, () -> this.connections.session(document(name)));
+	}
+
+	private NodeDocument document(String name) {
+		NodeDocument node = this.mongo.findById(name, NodeDocument.class);
+		if (node == null) {
+			throw PyappException.notFound("no node named '" + name + "'");
+		}
+		return node;
+	}
+
+	private void refuseOnAgent() {
+		if (this.properties.agent()) {
+			throw new PyappException(ErrorKind.FORBIDDEN,
+					"this server is the agent of a node: manage nodes on its manager");
+		}
+	}
+
+	private static void validate(NodeAddRequest request) {
+		List<Problem> problems = new ArrayList<>();
+		if (!AppId.PATTERN.matcher(request.name()).matches() || LOCAL.equals(request.name())) {
+			problems.add(new Problem("name", "'" + request.name()
+					+ "' is not a valid node name: expected ^[a-z][a-z0-9-]{0,39}$, other than 'local'"));
+		}
+		if (!request.host().matches("^[A-Za-z0-9._:\\[\\]-]{1,253}$") || request.host().startsWith("-")) {
+			problems.add(new Problem("host", "'" + request.host() + "' is not a host name or address"));
+		}
+		if (request.port() < 1 || request.port() > 65535) {
+			problems.add(new Problem("port", "must be between 1 and 65535"));
+		}
+		if (!request.user().matches("^[a-z_][a-z0-9_.-]{0,31}$")) {
+			problems.add(new Problem("user", "'" + request.user() + "' is not a user name"));
+		}
+		if ((request.privateKey() == null) == (request.keyPath() == null)) {
+			problems.add(new Problem("private_key",
+					"give exactly one of private_key (the key's text) and key_path (a key file on the server)"));
+		}
+		if (request.hostKey() != null && PinnedHostKey.normalize(request.hostKey()) == null) {
+			problems.add(new Problem("host_key",
+					"expected a SHA256:… fingerprint (ssh-keygen -lf <host key>.pub) or a public key line"));
+		}
+		if (!problems.isEmpty()) {
+			throw PyappException.invalid("invalid node", problems);
+		}
+	}
+
+	private NodeStatus status(NodeDocument node) {
+		NodeStates.Health health = this.states.health(node.name());
+		NodeDocument.Agent agent = node.agent();
+		return new NodeStatus(node.name(), node.host(), node.port(), node.user(), node.hostKey(),
+				(node.sealedKey() != null) ? "private_key" : "key_path", node.state(),
+				(health != null) ? health.reachable() : null, (health != null) ? health.error() : null,
+				(health != null) ? health.checked() : null, this.states.progress(node.name()),
+				(agent != null) ? agent.home() : null, (agent != null) ? agent.port() : null,
+				(agent != null) ? agent.service() : null, (agent != null) ? agent.version() : null);
+	}
+
+}

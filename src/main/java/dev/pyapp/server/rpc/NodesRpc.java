@@ -1,0 +1,257 @@
+package dev.pyapp.server.rpc;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.install.ArchiveStore;
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
+import dev.pyapp.server.nodes.NodeAddRequest;
+import dev.pyapp.server.nodes.NodeClient;
+import dev.pyapp.server.nodes.NodeInstallRequest;
+import dev.pyapp.server.nodes.NodeLogSink;
+import dev.pyapp.server.nodes.NodeRegistry;
+import dev.pyapp.server.nodes.NodeStatus;
+import dev.pyapp.server.nodes.RemoteCallException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code nodes.*}: remote app servers over SSH; and the forwarding of any other call
+ * whose params name a {@code node} to that node's agent, with its result or error passed
+ * back unchanged. Also takes the log records pulled from the nodes into this server's
+ * store, since the wire format of a record is defined here.
+ */
+@RpcEndpoint
+class NodesRpc implements NodeLogSink {
+
+	private final NodeRegistry nodes;
+
+	private final NodeClient client;
+
+	private final ArchiveStore archives;
+
+	private final LogCollector collector;
+
+	NodesRpc(NodeRegistry nodes, NodeClient client, ArchiveStore archives, LogCollector collector) {
+		this.nodes = nodes;
+		this.client = client;
+		this.archives = archives;
+		this.collector = collector;
+	}
+
+	@RpcMethod("nodes.list")
+	List<Map<String, Object>> list() {
+		return this.nodes.list().stream().map(NodesRpc::node).toList();
+	}
+
+	@RpcMethod("nodes.add")
+	Map<String, Object> add(AddParams params) {
+		return node(this.nodes
+			.add(new NodeAddRequest(params.name(), params.host(), (params.port() != null) ? params.port() : 22,
+					(params.user() != null) ? params.user() : System.getProperty("user.name"), params.hostKey(),
+					Boolean.TRUE.equals(params.acceptHostKey()), params.privateKey(), params.keyPath())));
+	}
+
+	@RpcMethod("nodes.install")
+	Map<String, Object> install(InstallParams params) {
+		return node(this.nodes.install(new NodeInstallRequest(params.name(),
+				Boolean.TRUE.equals(params.allowPackages()), params.webserver(), params.home(), params.agentPort())));
+	}
+
+	@RpcMethod("nodes.remove")
+	Map<String, Object> remove(RemoveParams params) {
+		boolean uninstalled = this.nodes.remove(params.name(), Boolean.TRUE.equals(params.purge()));
+		return Map.of("name", params.name(), "removed", true, "uninstalled", uninstalled);
+	}
+
+	/**
+	 * The node a call is for, if it names one: its params are an object with a
+	 * {@code node} member. {@code nodes.*} are never forwarded; {@code node: "local"} (or
+	 * null) is this server, and the member is removed.
+	 * @param method the method
+	 * @param params the params
+	 * @return the node's name, or {@code null} to run the call here
+	 */
+	@Nullable String target(String method, @Nullable JsonNode params) {
+		if (method.startsWith("nodes.") || !(params instanceof ObjectNode object) || !object.has("node")) {
+			return null;
+		}
+		JsonNode node = object.get("node");
+		if (node.isNull() || (node.isString() && NodeRegistry.LOCAL.equals(node.stringValue()))) {
+			object.remove("node");
+			return null;
+		}
+		if (!node.isString()) {
+			throw RpcError.invalidParams("'node' must be the name of a node");
+		}
+		if (!this.client.isNode(node.stringValue())) {
+			throw PyappException.notFound("no node named '" + node.stringValue() + "'");
+		}
+		return node.stringValue();
+	}
+
+	/**
+	 * Runs a call on a node's agent. An archive to install is uploaded to the agent
+	 * first.
+	 * @param node the node
+	 * @param method the method
+	 * @param params the params, with the {@code node} member
+	 * @return the agent's result
+	 * @throws RpcError the agent's error, unchanged
+	 */
+	JsonNode forward(String node, String method, ObjectNode params) {
+		params.remove("node");
+		String upload = ("apps.install".equals(method) && params.path("archive").isString())
+				? params.get("archive").stringValue() : null;
+		try {
+			if (upload != null) {
+				params.put("archive", this.client.uploadArchive(node, this.archives.path(upload)));
+			}
+			JsonNode result = this.client.call(node, method, params);
+			if (method.startsWith("apps.")) {
+				this.nodes.refreshApps(node);
+			}
+			return result;
+		}
+		catch (RemoteCallException ex) {
+			throw new RpcError(ex.code(), String.valueOf(ex.getMessage()), ex.data());
+		}
+		finally {
+			if (upload != null) {
+				this.archives.delete(upload);
+			}
+		}
+	}
+
+	/**
+	 * {@code apps.list} of this server, followed by the apps every node reported last,
+	 * each with its {@code node}.
+	 * @param local this server's list
+	 * @return the whole list
+	 */
+	Object withNodeApps(@Nullable Object local) {
+		if (!(local instanceof List<?> list) || this.nodes.isAgent()) {
+			return local;
+		}
+		List<Object> all = new ArrayList<>(list);
+		this.nodes.apps().forEach((node, apps) -> {
+			for (JsonNode app : apps) {
+				if (app.isObject()) {
+					ObjectNode entry = ((ObjectNode) app).deepCopy();
+					entry.put("node", node);
+					all.add(entry);
+				}
+			}
+		});
+		return all;
+	}
+
+	@Override
+	public void received(String node, List<JsonNode> records) {
+		List<LogRecord> converted = new ArrayList<>(records.size());
+		for (JsonNode record : records) {
+			LogLevel level = LogLevel.parse(record.path("level").asString(null));
+			converted.add(new LogRecord(0, time(record.path("time").asString(null)), text(record, "app"),
+					text(record, "release"), (level != null) ? level : LogLevel.INFO,
+					record.path("logger").asString("root"), record.path("message").asString(""),
+					text(record, "exception"), record.path("pid").isNumber() ? record.get("pid").asInt() : null,
+					text(record, "thread"), text(record, "path"), node));
+		}
+		this.collector.collect(converted);
+	}
+
+	private static @Nullable String text(JsonNode record, String field) {
+		JsonNode value = record.get(field);
+		return (value != null && value.isString()) ? value.stringValue() : null;
+	}
+
+	private static Instant time(@Nullable String text) {
+		try {
+			return (text != null) ? Instant.parse(text) : Instant.now();
+		}
+		catch (DateTimeParseException ex) {
+			return Instant.now();
+		}
+	}
+
+	private static Map<String, Object> node(NodeStatus node) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("name", node.name());
+		result.put("host", node.host());
+		result.put("port", node.port());
+		result.put("user", node.user());
+		result.put("host_key", node.hostKey());
+		result.put("key", node.key());
+		result.put("state", node.state());
+		result.put("reachable", node.reachable());
+		result.put("last_error", node.lastError());
+		result.put("checked", (node.checked() != null) ? node.checked().toString() : null);
+		result.put("progress", (node.progress() != null)
+				? Map.of("step", node.progress().step(), "message", node.progress().message()) : null);
+		if (node.agentHome() != null) {
+			Map<String, Object> agent = new LinkedHashMap<>();
+			agent.put("home", node.agentHome());
+			agent.put("port", node.agentPort());
+			agent.put("service", node.service());
+			agent.put("version", node.version());
+			result.put("agent", agent);
+		}
+		else {
+			result.put("agent", null);
+		}
+		return result;
+	}
+
+	/**
+	 * @param name the node's name
+	 * @param host its SSH host
+	 * @param port its SSH port (default 22)
+	 * @param user the user to log in as (default: the user this server runs as, as
+	 * {@code ssh} does)
+	 * @param hostKey the host key's {@code SHA256:} fingerprint or public key line
+	 * @param acceptHostKey accept the key presented on this first contact
+	 * @param privateKey the private key's text (never returned)
+	 * @param keyPath a private key file on this server
+	 */
+	record AddParams(String name, String host, @Nullable Integer port, @Nullable String user,
+			@JsonProperty("host_key") @Nullable String hostKey,
+			@JsonProperty("accept_host_key") @Nullable Boolean acceptHostKey,
+			@JsonProperty("private_key") @Nullable String privateKey,
+			@JsonProperty("key_path") @Nullable String keyPath) {
+
+		@Override
+		public String toString() {
+			return "AddParams[" + this.name + "]";
+		}
+
+	}
+
+	/**
+	 * @param name the node
+	 * @param allowPackages install missing Debian packages with apt-get
+	 * @param webserver nginx (default), apache or lighttpd
+	 * @param home the agent's PYAPP_HOME on the node
+	 * @param agentPort the agent's port on the node's 127.0.0.1
+	 */
+	record InstallParams(String name, @JsonProperty("allow_packages") @Nullable Boolean allowPackages,
+			@Nullable String webserver, @Nullable String home,
+			@JsonProperty("agent_port") @Nullable Integer agentPort) {
+	}
+
+	/**
+	 * @param name the node
+	 * @param purge also delete the apps and their data on the node
+	 */
+	record RemoveParams(String name, @Nullable Boolean purge) {
+	}
+
+}
