@@ -85,7 +85,7 @@ class CappedLogStore extends MongoLogStore {
 	}
 
 	@Override
-	void written(String name, List<Document> written) {
+	void written(String name, List<LogRecord> written) {
 		// the database keeps the bound
 	}
 

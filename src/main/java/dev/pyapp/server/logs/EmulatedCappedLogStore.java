@@ -53,12 +53,12 @@ class EmulatedCappedLogStore extends MongoLogStore {
 	}
 
 	@Override
-	void written(String name, List<Document> written) {
+	void written(String name, List<LogRecord> written) {
 		SizeLedger ledger = this.ledgers.get(name);
 		long cutoff;
 		synchronized (ledger) {
-			for (Document doc : written) {
-				ledger.add(doc.getLong("_id"), doc.getInteger("sz"));
+			for (LogRecord record : written) {
+				ledger.add(record.id(), LogDocuments.estimateSize(record));
 			}
 			long capacity = this.capacityByCollection.get(name);
 			if (ledger.total() <= capacity) {

@@ -30,26 +30,6 @@ final class LogDocuments {
 		return (app != null && AppId.PATTERN.matcher(app).matches()) ? PREFIX + app : ORPHANS;
 	}
 
-	static Document toDocument(LogRecord record) {
-		Document doc = new Document("_id", record.id());
-		doc.put("time", Date.from(record.time()));
-		doc.put("app", record.app());
-		doc.put("release", record.release());
-		doc.put("level", record.level().name());
-		doc.put("lv", record.level().number());
-		doc.put("logger", record.logger());
-		doc.put("message", record.message());
-		doc.put("exception", record.exception());
-		doc.put("pid", record.pid());
-		doc.put("thread", record.thread());
-		doc.put("path", record.path());
-		if (record.node() != null) {
-			doc.put("node", record.node());
-		}
-		doc.put("sz", estimateSize(record));
-		return doc;
-	}
-
 	static LogRecord toRecord(Document doc) {
 		return new LogRecord(((Number) doc.get("_id")).longValue(), doc.getDate("time").toInstant(),
 				doc.getString("app"), doc.getString("release"), LogLevel.of(doc.getInteger("lv", 20)),

@@ -1,19 +1,16 @@
 package dev.pyapp.server.logs;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.pyapp.server.core.AtomicFiles;
@@ -60,7 +56,7 @@ class LogSocketServer implements SmartLifecycle {
 
 	private final Path socket;
 
-	private final JsonMapper mapper = JsonMapper.builder().build();
+	private final BatchParser parser = new BatchParser(JsonMapper.builder().build());
 
 	private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
 
@@ -121,22 +117,45 @@ class LogSocketServer implements SmartLifecycle {
 	}
 
 	private void read(SocketChannel connection) {
-		try (connection; InputStream in = new BufferedInputStream(Channels.newInputStream(connection), 65536)) {
-			ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
-			int b;
-			while ((b = in.read()) != -1) {
-				if (b != '\n') {
-					if (line.size() >= MAX_LINE) {
-						logger.warn("Log sender sent a batch over {} bytes; closing its connection", MAX_LINE);
-						return;
+		// lines are cut out of a large buffer in place: one read call per chunk, not one
+		// per byte, and a batch is copied only when it spans two reads
+		byte[] buffer = new byte[256 * 1024];
+		int lineStart = 0;
+		int filled = 0;
+		try (connection) {
+			while (true) {
+				if (filled == buffer.length) {
+					if (lineStart > 0) {
+						System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
+						filled -= lineStart;
+						lineStart = 0;
 					}
-					line.write(b);
-					continue;
+					else {
+						buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_LINE + 1));
+					}
 				}
-				if (line.size() > 0) {
-					batch(line.toByteArray());
+				int read = connection.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled));
+				if (read == -1) {
+					return;
 				}
-				line.reset();
+				int scanFrom = filled;
+				filled += read;
+				for (int i = scanFrom; i < filled; i++) {
+					if (buffer[i] == '\n') {
+						if (i > lineStart) {
+							batch(buffer, lineStart, i - lineStart);
+						}
+						lineStart = i + 1;
+					}
+				}
+				if (filled - lineStart > MAX_LINE) {
+					logger.warn("Log sender sent a batch over {} bytes; closing its connection", MAX_LINE);
+					return;
+				}
+				if (lineStart == filled) {
+					lineStart = 0;
+					filled = 0;
+				}
 			}
 		}
 		catch (ClosedChannelException ex) {
@@ -151,52 +170,32 @@ class LogSocketServer implements SmartLifecycle {
 	}
 
 	void batch(byte[] line) {
-		JsonNode root;
+		batch(line, 0, line.length);
+	}
+
+	private void batch(byte[] bytes, int offset, int length) {
+		BatchParser.Batch batch;
 		try {
-			root = this.mapper.readTree(line);
+			batch = this.parser.parse(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
 			logger.warn("Ignoring a malformed log batch: {}", ex.getOriginalMessage());
 			return;
 		}
-		String app = text(root.get("app"), 64);
-		String release = text(root.get("release"), 128);
-		Integer pid = root.has("pid") && root.get("pid").isNumber() ? root.get("pid").intValue() : null;
-		long dropped = root.path("dropped").asLong(0);
-		JsonNode items = root.path("records");
-		List<LogRecord> records = new ArrayList<>(items.size() + 1);
-		for (JsonNode item : items) {
-			if (!item.isArray() || item.size() < 4) {
-				continue;
-			}
-			double seconds = item.get(0).asDouble();
-			Instant time = Instant.ofEpochSecond((long) seconds, (long) ((seconds % 1) * 1_000_000_000L));
-			String loggerName = text(item.get(2), 512);
-			records.add(new LogRecord(0, time, app, release, LogLevel.of(item.get(1).asInt(20)),
-					(loggerName != null) ? loggerName : "root", textOrEmpty(item.get(3), MAX_MESSAGE),
-					text(item.get(4), MAX_EXCEPTION), pid, text(item.get(5), 256), text(item.get(6), 4096)));
+		if (batch == null) {
+			logger.warn("Ignoring a malformed log batch: more than one JSON value on a line");
+			return;
 		}
-		if (dropped > 0) {
-			this.collector.droppedBySender(dropped);
-			records.add(new LogRecord(0, Instant.now(), app, release, LogLevel.WARNING, "pyapp.logship",
-					dropped + " log records dropped: the process's log queue was full", null, pid, null, null));
+		List<LogRecord> records = batch.records();
+		if (batch.dropped > 0) {
+			this.collector.droppedBySender(batch.dropped);
+			records.add(new LogRecord(0, Instant.now(), batch.app, batch.release, LogLevel.WARNING, "pyapp.logship",
+					batch.dropped + " log records dropped: the process's log queue was full", null, batch.pid, null,
+					null));
 		}
 		if (!records.isEmpty()) {
 			this.collector.collect(records);
 		}
-	}
-
-	private static String textOrEmpty(@Nullable JsonNode node, int max) {
-		String text = text(node, max);
-		return (text != null) ? text : "";
-	}
-
-	private static @Nullable String text(@Nullable JsonNode node, int max) {
-		if (node == null || node.isNull() || node.isMissingNode()) {
-			return null;
-		}
-		String text = node.isString() ? node.stringValue() : node.toString();
-		return (text.length() > max) ? text.substring(0, max) + " [truncated]" : text;
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -52,9 +53,9 @@ abstract class MongoLogStore implements LogStore {
 	/**
 	 * Called after records were written to a collection.
 	 * @param name the collection
-	 * @param written the documents written (not those that were already stored)
+	 * @param written the records written (not those that were already stored)
 	 */
-	abstract void written(String name, List<Document> written);
+	abstract void written(String name, List<LogRecord> written);
 
 	MongoCollection<Document> collection(String name) {
 		return this.database.getCollection(name);
@@ -67,34 +68,46 @@ abstract class MongoLogStore implements LogStore {
 
 	@Override
 	public void insert(List<LogRecord> records) {
-		Map<String, List<Document>> byCollection = new LinkedHashMap<>();
+		Map<String, List<LogRecord>> byCollection = new LinkedHashMap<>();
 		Map<String, String> apps = new LinkedHashMap<>();
+		String lastApp = null;
+		List<LogRecord> last = null;
 		for (LogRecord record : records) {
-			String name = LogDocuments.collection(record.app());
-			byCollection.computeIfAbsent(name, (key) -> new ArrayList<>()).add(LogDocuments.toDocument(record));
-			apps.putIfAbsent(name, (record.app() != null) ? record.app() : "");
+			// a batch mostly comes from one app: check its name once per run of records
+			if (last == null || !Objects.equals(lastApp, record.app())) {
+				String name = LogDocuments.collection(record.app());
+				last = byCollection.computeIfAbsent(name, (key) -> new ArrayList<>(records.size()));
+				lastApp = record.app();
+				apps.putIfAbsent(name, (record.app() != null) ? record.app() : "");
+			}
+			last.add(record);
 		}
-		byCollection.forEach((name, documents) -> {
+		byCollection.forEach((name, batch) -> {
 			prepare(name, capacity(apps.get(name)));
-			written(name, insertNew(collection(name), documents));
+			written(name, insertNew(records(name), batch));
 		});
 	}
 
-	private static List<Document> insertNew(MongoCollection<Document> collection, List<Document> documents) {
+	/** A collection that writes records without building a document for each. */
+	private MongoCollection<LogRecord> records(String name) {
+		return collection(name).withCodecRegistry(LogRecordCodec.REGISTRY).withDocumentClass(LogRecord.class);
+	}
+
+	private static List<LogRecord> insertNew(MongoCollection<LogRecord> collection, List<LogRecord> records) {
 		try {
-			collection.insertMany(documents, new InsertManyOptions().ordered(false));
-			return documents;
+			collection.insertMany(records, new InsertManyOptions().ordered(false));
+			return records;
 		}
 		catch (MongoBulkWriteException ex) {
 			// a retried batch: what was stored the first time is a duplicate now
-			List<Document> written = new ArrayList<>(documents);
+			List<LogRecord> written = new ArrayList<>(records);
 			for (BulkWriteError error : ex.getWriteErrors()) {
 				if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
 					throw ex;
 				}
 				written.set(error.getIndex(), null);
 			}
-			written.removeIf(java.util.Objects::isNull);
+			written.removeIf(Objects::isNull);
 			return written;
 		}
 	}
