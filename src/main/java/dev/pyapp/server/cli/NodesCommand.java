@@ -1,5 +1,8 @@
 package dev.pyapp.server.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,13 +46,28 @@ class NodesCommand extends GroupCommand {
 		@Nullable String user;
 
 		@Option(names = "--host-key", paramLabel = "KEY",
-				description = "the expected host key, such as 'ssh-ed25519 AAAA...'")
+				description = "the expected host key, such as 'ssh-ed25519 AAAA...' or 'SHA256:...'")
 		@Nullable String hostKey;
+
+		@Option(names = "--accept-host-key",
+				description = "pin the key the host presents now (trust on first use; check it out of band)")
+		boolean acceptHostKey;
+
+		@Option(names = "--private-key-file", paramLabel = "FILE",
+				description = "a private key file on this machine, sent to the server and kept there as a secret")
+		@Nullable Path privateKeyFile;
+
+		@Option(names = "--key-path", paramLabel = "PATH", description = "a private key file on the server's host")
+		@Nullable String keyPath;
 
 		@Override
 		public Integer call() throws Exception {
-			return show(call("nodes.add", params("name", this.name, "host", this.host, "port", this.port, "user",
-					this.user, "host_key", this.hostKey)), (node) -> out().println("added node " + this.name));
+			String privateKey = (this.privateKeyFile != null) ? Files.readString(this.privateKeyFile) : null;
+			return show(
+					call("nodes.add", params("name", this.name, "host", this.host, "port", this.port, "user", this.user,
+							"host_key", this.hostKey, "accept_host_key", this.acceptHostKey ? Boolean.TRUE : null,
+							"private_key", privateKey, "key_path", this.keyPath)),
+					(node) -> out().println("added node " + this.name));
 		}
 
 	}
@@ -60,14 +78,21 @@ class NodesCommand extends GroupCommand {
 		@Parameters(paramLabel = "NAME", description = "the node")
 		String name = "";
 
+		@Option(names = "--allow-packages", description = "install missing Debian packages on the node with apt")
+		boolean allowPackages;
+
+		@Option(names = "--webserver", paramLabel = "KIND", description = "nginx, apache or lighttpd")
+		@Nullable String webserver;
+
 		@Override
 		public Integer call() throws Exception {
-			return show(call("nodes.install", params("name", this.name)), (node) -> {
-				out().println("installed node " + this.name);
-				if (node.isObject()) {
-					Listing.print(out(), node);
-				}
-			});
+			return show(call("nodes.install", params("name", this.name, "allow_packages",
+					this.allowPackages ? Boolean.TRUE : null, "webserver", this.webserver)), (node) -> {
+						out().println("installed node " + this.name);
+						if (node.isObject()) {
+							Listing.print(out(), node);
+						}
+					});
 		}
 
 	}
@@ -78,9 +103,12 @@ class NodesCommand extends GroupCommand {
 		@Parameters(paramLabel = "NAME", description = "the node")
 		String name = "";
 
+		@Option(names = "--purge", description = "also delete the apps and their data on the node")
+		boolean purge;
+
 		@Override
 		public Integer call() throws Exception {
-			return show(call("nodes.remove", params("name", this.name)),
+			return show(call("nodes.remove", params("name", this.name, "purge", this.purge ? Boolean.TRUE : null)),
 					(node) -> out().println("removed node " + this.name));
 		}
 

@@ -1,5 +1,7 @@
 package dev.pyapp.server.cli;
 
+import java.nio.file.Files;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -137,6 +139,20 @@ class AdminCommandsTests {
 		pyapp("nodes", "remove", "web2");
 		assertThat(this.server.params("nodes.remove").toString()).isEqualTo("{\"name\":\"web2\"}");
 		assertThat(pyapp("nodes", "add", "web3", "--port", "x").exitCode()).isEqualTo(2);
+	}
+
+	@Test
+	void nodesAddSendsTheKeyFileAndTheFlags(@TempDir Path dir) throws Exception {
+		this.server.result("nodes.add", "{}").result("nodes.install", "{}").result("nodes.remove", "{}");
+		Path key = Files.writeString(dir.resolve("id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n");
+		pyapp("nodes", "add", "web3", "--host", "127.0.0.1", "--accept-host-key", "--private-key-file", key.toString());
+		assertThat(this.server.params("nodes.add").toString()).isEqualTo("{\"name\":\"web3\",\"host\":\"127.0.0.1\","
+				+ "\"accept_host_key\":true,\"private_key\":\"-----BEGIN OPENSSH PRIVATE KEY-----\\nabc\\n\"}");
+		pyapp("nodes", "install", "web3", "--allow-packages", "--webserver", "apache");
+		assertThat(this.server.params("nodes.install").toString())
+			.isEqualTo("{\"name\":\"web3\",\"allow_packages\":true,\"webserver\":\"apache\"}");
+		pyapp("nodes", "remove", "web3", "--purge");
+		assertThat(this.server.params("nodes.remove").toString()).isEqualTo("{\"name\":\"web3\",\"purge\":true}");
 	}
 
 }
