@@ -1,8 +1,7 @@
 package dev.pyapp.server.cli;
 
-import java.nio.file.Files;
-
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
