@@ -3,6 +3,7 @@ package dev.pyapp.server.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -17,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The example archive end to end through the CLI and the real server: install (upload,
@@ -81,12 +83,31 @@ class CliInstallIT {
 		assertThat(shown.exitCode()).isZero();
 		assertThat(shown.out()).contains("name:").contains("releases:").containsPattern("1\\.0\\.0-\\d{8}T\\d{6}Z");
 
+		// SPEC §2: the app reads PYAPP_CONFIG_FILE; a value set through the API
+		// (config.set, here by the CLI) reaches the running app
+		CliRun configured = pyapp("config", "set", "guestbook", "site.title=Changed through config.set");
+		assertThat(configured.exitCode()).as(configured.err()).isZero();
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(overSocket(home.resolve("apps/guestbook/run/app.sock"), "/config"))
+				.contains("Changed through config.set"));
+
 		CliRun removed = pyapp("remove", "guestbook");
 		assertThat(removed.err()).isEmpty();
 		assertThat(removed.out()).isEqualTo("removed guestbook\n");
 		assertThat(pyapp("apps", "list").out()).isEqualTo("no apps installed\n");
 		assertThat(home.resolve("apps/guestbook")).doesNotExist();
 		assertThat(pyapp("apps", "show", "guestbook").exitCode()).isEqualTo(1);
+	}
+
+	/** A GET on the app's own socket, as the web server sends it. */
+	private static String overSocket(Path socket, String path) throws IOException, InterruptedException {
+		Process curl = new ProcessBuilder("curl", "-s", "--max-time", "5", "--unix-socket", socket.toString(),
+				"http://localhost" + path)
+			.redirectErrorStream(true)
+			.start();
+		String body = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		curl.waitFor();
+		return body;
 	}
 
 	private static Path createHome() {
