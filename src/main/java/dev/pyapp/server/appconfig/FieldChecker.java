@@ -9,12 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.pyapp.server.core.DeadlineText;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Coerces and checks the value of one field against its resolved validation. Every
- * pattern runs on a {@link GuardedText} with one deadline per field, so no value and no
+ * pattern runs on a {@link DeadlineText} with one deadline per field, so no value and no
  * pattern can hold validation for longer than the configured time.
  */
 final class FieldChecker {
@@ -117,11 +118,11 @@ final class FieldChecker {
 		String text = plain(value);
 		for (Validation.PatternRule rule : validation.patterns()) {
 			try {
-				if (!compile(rule.regex()).matcher(new GuardedText(text, deadline)).matches()) {
+				if (!compile(rule.regex()).matcher(new DeadlineText(text, deadline)).matches()) {
 					return (rule.message() != null) ? rule.message() : "must match the pattern " + rule.regex();
 				}
 			}
-			catch (GuardedText.TimeoutException ex) {
+			catch (DeadlineText.TimeoutException ex) {
 				return "could not be checked against the pattern " + rule.regex() + " within "
 						+ this.patternTimeout.toMillis() + " ms: the pattern backtracks too much, simplify it";
 			}

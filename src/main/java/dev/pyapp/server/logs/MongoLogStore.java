@@ -11,6 +11,7 @@ import java.util.PriorityQueue;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.DeadlineText;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
@@ -136,7 +137,7 @@ abstract class MongoLogStore implements LogStore {
 							continue;
 						}
 					}
-					catch (TimedText.TimeoutException ex) {
+					catch (DeadlineText.TimeoutException ex) {
 						return new LogPage(records, record.id() + 1);
 					}
 				}
@@ -150,8 +151,8 @@ abstract class MongoLogStore implements LogStore {
 	}
 
 	private static boolean matches(Pattern regex, LogRecord record, long deadline) {
-		return regex.matcher(new TimedText(record.message(), deadline)).find()
-				|| (record.exception() != null && regex.matcher(new TimedText(record.exception(), deadline)).find());
+		return regex.matcher(new DeadlineText(record.message(), deadline)).find()
+				|| (record.exception() != null && regex.matcher(new DeadlineText(record.exception(), deadline)).find());
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.pyapp.server.logs;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.DeadlineText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,10 +33,10 @@ public record NotificationRule(String id, @Nullable String app, LogLevel minLeve
 			return true;
 		}
 		try {
-			return compiled.matcher(new TimedText(record.message(), deadline)).find() || (record.exception() != null
-					&& compiled.matcher(new TimedText(record.exception(), deadline)).find());
+			return compiled.matcher(new DeadlineText(record.message(), deadline)).find() || (record.exception() != null
+					&& compiled.matcher(new DeadlineText(record.exception(), deadline)).find());
 		}
-		catch (TimedText.TimeoutException ex) {
+		catch (DeadlineText.TimeoutException ex) {
 			return false;
 		}
 	}
