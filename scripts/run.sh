@@ -12,6 +12,11 @@ if [ ! -f "$jar" ] || [ -n "$(find src frontend-templates widgets pom.xml -newer
 	echo "Building the server (./mvnw package)..."
 	./mvnw -B -q -ntp -DskipTests package
 fi
+port=8800
+for arg in "$@"; do
+	case "$arg" in --server.port=*) port=${arg#--server.port=} ;; esac
+done
 echo "PYAPP_HOME=$PYAPP_HOME"
-echo "API: http://127.0.0.1:8800/rpc   token: $PYAPP_HOME/api-token (the CLI bin/pyapp reads it)"
+echo "API: http://127.0.0.1:$port/rpc   token: $PYAPP_HOME/api-token (the CLI bin/pyapp reads it)"
+echo "Web UI: http://127.0.0.1:$port/   user admin, first password in $PYAPP_HOME/initial-admin-password"
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
