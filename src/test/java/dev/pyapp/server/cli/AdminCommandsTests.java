@@ -1,12 +1,8 @@
 package dev.pyapp.server.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,27 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code servers}, {@code mounts}, {@code webserver}, {@code tasks} and {@code nodes}.
  */
-class AdminCommandsTests {
-
-	@TempDir
-	Path directory;
-
-	private FakeApiServer server;
-
-	@BeforeEach
-	void startServer() throws IOException {
-		this.server = new FakeApiServer();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
-
-	private CliRun pyapp(String... args) {
-		return CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
-				args);
-	}
+class AdminCommandsTests extends CliCommandTests {
 
 	@Test
 	void serversListAddAndRemove() {

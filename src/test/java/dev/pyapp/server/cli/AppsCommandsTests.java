@@ -5,17 +5,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,27 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code apps list|show}, {@code install}, {@code update}, {@code rollback},
  * {@code remove} and {@code start|stop|restart}.
  */
-class AppsCommandsTests {
-
-	@TempDir
-	Path directory;
-
-	private FakeApiServer server;
-
-	@BeforeEach
-	void startServer() throws IOException {
-		this.server = new FakeApiServer();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
-
-	private CliRun pyapp(String... args) {
-		return CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
-				args);
-	}
+class AppsCommandsTests extends CliCommandTests {
 
 	@Test
 	void appsListRendersATableFromWhateverFieldsArePresent() {

@@ -6,16 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,29 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code hooks create|list|remove|install-git}; the installed post-receive hook is run
  * for real (sh, python3, curl) against the fake server.
  */
-class HooksCommandTests {
+class HooksCommandTests extends CliCommandTests {
 
 	private static final String SECRET = "s3cr'et-value";
-
-	@TempDir
-	Path directory;
-
-	private FakeApiServer server;
-
-	@BeforeEach
-	void startServer() throws IOException {
-		this.server = new FakeApiServer();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
-
-	private CliRun pyapp(String... args) {
-		return CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
-				args);
-	}
 
 	@Test
 	void createListAndRemoveSendTheirParams() {

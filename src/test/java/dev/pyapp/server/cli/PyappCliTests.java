@@ -5,10 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,27 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The global behaviour of {@code pyapp}: URL and token, {@code --json}, errors and exit
  * codes.
  */
-class PyappCliTests {
-
-	@TempDir
-	Path directory;
-
-	private FakeApiServer server;
-
-	@BeforeEach
-	void startServer() throws IOException {
-		this.server = new FakeApiServer();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
-
-	private CliRun pyapp(String... args) {
-		return CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
-				args);
-	}
+class PyappCliTests extends CliCommandTests {
 
 	@Test
 	void infoCallsServerInfoWithTheBearerToken() {
