@@ -61,9 +61,31 @@ class HooksRpc {
 
 	@RpcMethod("hooks.remove")
 	Map<String, Object> remove(RemoveParams params) {
+		if (params.id() == null) {
+			return removeByApp(params);
+		}
 		HookInfo removed = this.hooks.remove(params.id());
 		Map<String, Object> result = hook(removed);
 		result.put("removed", true);
+		return result;
+	}
+
+	/** SPEC §6 names hooks by app and provider: remove those. */
+	private Map<String, Object> removeByApp(RemoveParams params) {
+		if (params.name() == null) {
+			throw PyappException.invalid("nothing to remove",
+					List.of(new Problem("id", "give a hook's id, or the app's name (and a provider)")));
+		}
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		List<HookInfo> matching = this.hooks.list(app)
+			.stream()
+			.filter((hook) -> params.provider() == null || params.provider().equals(hook.provider()))
+			.toList();
+		matching.forEach((hook) -> this.hooks.remove(hook.id()));
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("name", app.value());
+		result.put("removed", matching.size());
 		return result;
 	}
 
@@ -97,8 +119,10 @@ class HooksRpc {
 
 	/**
 	 * @param id the hook's id
+	 * @param name or the app whose hooks are removed
+	 * @param provider with {@code name}: only that provider's hooks
 	 */
-	record RemoveParams(String id) {
+	record RemoveParams(@Nullable String id, @Nullable String name, @Nullable String provider) {
 	}
 
 }

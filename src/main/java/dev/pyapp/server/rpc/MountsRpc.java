@@ -41,7 +41,7 @@ class MountsRpc {
 	}
 
 	@RpcMethod("servers.remove")
-	Map<String, Object> removeServer(NameParams params) {
+	Map<String, Object> removeServer(ServerKeyParams params) {
 		this.mounts.removeServer(params.name());
 		return Map.of("name", params.name(), "removed", true);
 	}
@@ -58,6 +58,13 @@ class MountsRpc {
 
 	@RpcMethod("mounts.remove")
 	Map<String, Object> removeMount(MountKeyParams params) {
+		if (params.app() != null && this.mounts.mounts()
+			.stream()
+			.noneMatch((mount) -> mount.server().equals(params.server()) && mount.path().equals(params.path())
+					&& params.app().equals(mount.app()))) {
+			throw PyappException
+				.notFound("app '" + params.app() + "' is not mounted at " + params.server() + params.path());
+		}
 		this.mounts.removeMount(params.server(), params.path());
 		return Map.of("server", params.server(), "path", params.path(), "removed", true);
 	}
@@ -153,8 +160,23 @@ class MountsRpc {
 	/**
 	 * @param server the virtual server
 	 * @param path the path prefix
+	 * @param app the app mounted there (SPEC §6 names it): when given, it must match
 	 */
-	record MountKeyParams(String server, String path) {
+	record MountKeyParams(String server, String path, @Nullable String app) {
+	}
+
+	/**
+	 * {@code servers.remove}: the server is named by {@code name}; the other members of
+	 * SPEC §6's server object are accepted, so a client may send the object it listed.
+	 *
+	 * @param name the virtual server's name
+	 * @param hostnames ignored
+	 * @param listen ignored
+	 * @param tls ignored
+	 * @param defaultServer ignored
+	 */
+	record ServerKeyParams(String name, @Nullable List<String> hostnames, @Nullable String listen,
+			@Nullable TlsParams tls, @JsonProperty("default") @Nullable Boolean defaultServer) {
 	}
 
 	/**
