@@ -138,9 +138,11 @@ class ApacheRenderer implements ConfigRenderer {
 				String target = (backend.socket() != null) ? "unix:" + backend.socket() + "|http://localhost"
 						: "http://127.0.0.1:" + backend.port();
 				out.line("<Location \"" + location.prefix() + "\">").indent();
-				// ttl below gunicorn's 2 s keep-alive: a pooled connection is never
-				// reused just as the app closes it
-				out.line("ProxyPass \"" + target + (location.root() ? "/" : location.prefix()) + "\" ttl=1");
+				// no pooled backend connections: unlike nginx, mod_proxy does not retry a
+				// request on a reused connection the app closed under it (a replaced
+				// daemon closes its idle ones when it stops after an upgrade), so reuse
+				// would turn that race into a 502; a new unix-socket connection is cheap
+				out.line("ProxyPass \"" + target + (location.root() ? "/" : location.prefix()) + "\" disablereuse=On");
 				// gunicorn takes SCRIPT_NAME from this header (from trusted peers only);
 				// set or unset, a client's own never reaches the app
 				out.line(location.root() ? "RequestHeader unset SCRIPT_NAME"
