@@ -51,7 +51,7 @@ abstract class ApiCommand implements Callable<Integer> {
 	 * @return the params object
 	 */
 	ObjectNode params(@Nullable Object... namesAndValues) {
-		ObjectNode params = cli().mapper().createObjectNode();
+		ObjectNode params = cli().codec().objectNode();
 		for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
 			Object value = namesAndValues[i + 1];
 			if (value instanceof JsonNode node) {
@@ -59,7 +59,7 @@ abstract class ApiCommand implements Callable<Integer> {
 			}
 			else if (value instanceof Collection<?> || value instanceof Number || value instanceof Boolean
 					|| value instanceof String) {
-				params.set(String.valueOf(namesAndValues[i]), cli().mapper().valueToTree(value));
+				params.set(String.valueOf(namesAndValues[i]), cli().codec().valueToTree(value));
 			}
 			else if (value != null) {
 				throw new IllegalArgumentException("unsupported param type " + value.getClass().getName());

@@ -9,9 +9,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code pyapp apps list} and {@code pyapp apps show NAME}.
  */
-@Command(name = "apps", description = "List the installed apps, or show one.",
+@Command(name = "apps", description = AppsCommand.DESCRIPTION,
 		subcommands = { AppsCommand.ListApps.class, AppsCommand.Show.class })
 class AppsCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "List the installed apps, or show one.";
 
 	@Command(name = "list", description = "List the installed apps: name, version, state, mounts, source.")
 	static class ListApps extends ApiCommand {

@@ -14,9 +14,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code pyapp config show|set|validate}: an app's configuration values.
  */
-@Command(name = "config", description = "Show, set or validate an app's configuration.",
+@Command(name = "config", description = ConfigCommand.DESCRIPTION,
 		subcommands = { ConfigCommand.Show.class, ConfigCommand.Set.class, ConfigCommand.Validate.class })
 class ConfigCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Show, set or validate an app's configuration.";
 
 	@Command(name = "show", description = "Show an app's configuration values (secrets only as set or not set).")
 	static class Show extends ApiCommand {
@@ -72,7 +75,7 @@ class ConfigCommand extends GroupCommand {
 			if (this.assignments.isEmpty() && this.file == null) {
 				throw usage("give section.field=value arguments or -f FILE");
 			}
-			ConfigValues values = new ConfigValues(cli().mapper());
+			ConfigValues values = new ConfigValues(cli().codec());
 			if (this.file != null) {
 				values.read(cli().workingDirectory().resolve(this.file));
 			}
@@ -101,7 +104,7 @@ class ConfigCommand extends GroupCommand {
 
 		@Override
 		public Integer call() throws Exception {
-			ConfigValues values = new ConfigValues(cli().mapper());
+			ConfigValues values = new ConfigValues(cli().codec());
 			values.read(cli().workingDirectory().resolve(this.file));
 			JsonNode result = call("config.validate", params("name", this.name, "values", values.values()));
 			boolean valid = result.path("valid").asBoolean(false);

@@ -19,7 +19,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,13 +29,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ConfigValues {
 
-	private final JsonMapper mapper;
+	private final JsonCodec json;
 
 	private final ObjectNode values;
 
-	ConfigValues(JsonMapper mapper) {
-		this.mapper = mapper;
-		this.values = mapper.createObjectNode();
+	ConfigValues(JsonCodec json) {
+		this.json = json;
+		this.values = json.objectNode();
 	}
 
 	ObjectNode values() {
@@ -84,10 +83,10 @@ final class ConfigValues {
 	private JsonNode parse(String raw) {
 		String text = raw.trim();
 		if (text.isEmpty()) {
-			return this.mapper.getNodeFactory().stringNode(raw);
+			return this.json.nodeFactory().stringNode(raw);
 		}
 		try {
-			JsonNode value = this.mapper.readTree(text);
+			JsonNode value = this.json.read(text);
 			if (value != null && !value.isMissingNode()) {
 				return value;
 			}
@@ -95,7 +94,7 @@ final class ConfigValues {
 		catch (JacksonException ex) {
 			// not JSON: a plain string such as a title or a path
 		}
-		return this.mapper.getNodeFactory().stringNode(raw);
+		return this.json.nodeFactory().stringNode(raw);
 	}
 
 	private ObjectNode section(String name) {
@@ -171,7 +170,7 @@ final class ConfigValues {
 			}
 			ObjectNode section = section(String.valueOf(entry.getKey()));
 			Map<?, ?> plain = (Map<?, ?>) plain(fields);
-			plain.forEach((field, value) -> section.set(String.valueOf(field), this.mapper.valueToTree(value)));
+			plain.forEach((field, value) -> section.set(String.valueOf(field), this.json.valueToTree(value)));
 		}
 	}
 

@@ -11,10 +11,12 @@ import tools.jackson.databind.JsonNode;
  * {@code pyapp hooks create|list|remove|install-git}: post-commit webhooks that tell the
  * server about pushes to an app's git source.
  */
-@Command(name = "hooks", description = "Create, list or remove post-commit webhooks of git apps.",
-		subcommands = { HooksCommand.Create.class, HooksCommand.ListHooks.class, HooksCommand.Remove.class,
-				HooksCommand.InstallGit.class })
+@Command(name = "hooks", description = HooksCommand.DESCRIPTION, subcommands = { HooksCommand.Create.class,
+		HooksCommand.ListHooks.class, HooksCommand.Remove.class, HooksCommand.InstallGit.class })
 class HooksCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Create, list or remove post-commit webhooks of git apps.";
 
 	@Command(name = "create", description = "Create a webhook; prints its URL and secret for the git host.")
 	static class Create extends ApiCommand {

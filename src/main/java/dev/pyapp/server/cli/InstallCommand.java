@@ -16,8 +16,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code pyapp install --git URL ...} ({@code apps.install {git: {...}}}), showing the
  * install's progress while it runs.
  */
-@Command(name = "install", description = "Install or upgrade an app from a .pyapp archive or a git repository.")
+@Command(name = "install", description = InstallCommand.DESCRIPTION)
 class InstallCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Install or upgrade an app from a .pyapp archive or a git repository.";
 
 	@Parameters(arity = "0..1", paramLabel = "FILE.pyapp", description = "the archive to upload and install")
 	@Nullable Path file;
@@ -56,7 +59,7 @@ class InstallCommand extends ApiCommand {
 		String name = ArchiveName.read(archive);
 		String id = client().upload(archive);
 		JsonNode app;
-		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().mapper(), progressOut(), name)) {
+		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().codec(), progressOut(), name)) {
 			app = call("apps.install", params("archive", id));
 		}
 		return show(app, this::summary);
@@ -66,7 +69,7 @@ class InstallCommand extends ApiCommand {
 		ObjectNode source = params("url", url, "strategy", this.strategy, "branch", this.branch, "tag_pattern",
 				this.tagPattern);
 		JsonNode app;
-		try (ProgressPoller poller = ProgressPoller.forGit(client(), cli().mapper(), progressOut(), url)) {
+		try (ProgressPoller poller = ProgressPoller.forGit(client(), cli().codec(), progressOut(), url)) {
 			app = call("apps.install", params("git", source));
 		}
 		return show(app, this::summary);

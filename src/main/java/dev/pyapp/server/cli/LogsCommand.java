@@ -18,8 +18,11 @@ import tools.jackson.databind.JsonNode;
  * {@code logs.query}, printed oldest first; with {@code -f}, then {@code logs.tail}
  * long-polls, with the same filters applied to the new records, until interrupted.
  */
-@Command(name = "logs", description = "Show an app's (or every app's) log records; -f follows new ones.")
+@Command(name = "logs", description = LogsCommand.DESCRIPTION)
 class LogsCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Show an app's (or every app's) log records; -f follows new ones.";
 
 	@Parameters(arity = "0..1", paramLabel = "NAME", description = "the app (default: every app)")
 	@Nullable String name;
@@ -87,7 +90,7 @@ class LogsCommand extends ApiCommand {
 	}
 
 	private void print(JsonNode record, LogFormatter formatter) {
-		out().println(json() ? cli().mapper().writeValueAsString(record) : formatter.format(record));
+		out().println(json() ? cli().codec().write(record) : formatter.format(record));
 	}
 
 	private Filter filter() {

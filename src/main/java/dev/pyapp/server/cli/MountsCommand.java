@@ -12,9 +12,12 @@ import tools.jackson.databind.JsonNode;
  * {@code pyapp mounts list|add|remove}: apps (or static folders) at path prefixes of
  * virtual servers. Changes are staged until {@code pyapp webserver apply}.
  */
-@Command(name = "mounts", description = "List, add or remove mounts of apps on virtual servers.",
+@Command(name = "mounts", description = MountsCommand.DESCRIPTION,
 		subcommands = { MountsCommand.ListMounts.class, MountsCommand.Add.class, MountsCommand.Remove.class })
 class MountsCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "List, add or remove mounts of apps on virtual servers.";
 
 	@Command(name = "list", description = "List the mounts.")
 	static class ListMounts extends ApiCommand {

@@ -11,9 +11,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code pyapp nodes list|add|install|remove}: remote app servers over SSH.
  */
-@Command(name = "nodes", description = "List, add, provision or remove remote app servers (SSH).", subcommands = {
-		NodesCommand.ListNodes.class, NodesCommand.Add.class, NodesCommand.Install.class, NodesCommand.Remove.class })
+@Command(name = "nodes", description = NodesCommand.DESCRIPTION, subcommands = { NodesCommand.ListNodes.class,
+		NodesCommand.Add.class, NodesCommand.Install.class, NodesCommand.Remove.class })
 class NodesCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "List, add, provision or remove remote app servers (SSH).";
 
 	@Command(name = "list", description = "List the nodes.")
 	static class ListNodes extends ApiCommand {

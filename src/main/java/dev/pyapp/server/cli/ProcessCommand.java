@@ -34,18 +34,27 @@ abstract class ProcessCommand extends ApiCommand {
 		}
 	}
 
-	@Command(name = "start", description = "Start an app's daemon.")
+	@Command(name = "start", description = ProcessCommand.Start.DESCRIPTION)
 	static class Start extends ProcessCommand {
 
+		/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+		static final String DESCRIPTION = "Start an app's daemon.";
+
 	}
 
-	@Command(name = "stop", description = "Stop an app's daemon (TERM, then KILL after the grace period).")
+	@Command(name = "stop", description = ProcessCommand.Stop.DESCRIPTION)
 	static class Stop extends ProcessCommand {
 
+		/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+		static final String DESCRIPTION = "Stop an app's daemon (TERM, then KILL after the grace period).";
+
 	}
 
-	@Command(name = "restart", description = "Restart an app's daemon gracefully.")
+	@Command(name = "restart", description = ProcessCommand.Restart.DESCRIPTION)
 	static class Restart extends ProcessCommand {
+
+		/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+		static final String DESCRIPTION = "Restart an app's daemon gracefully.";
 
 	}
 

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Shows the progress of long work (install, update, rollback) while its synchronous call
@@ -22,7 +21,7 @@ final class ProgressPoller implements AutoCloseable {
 
 	private final RpcClient client;
 
-	private final JsonMapper mapper;
+	private final JsonCodec json;
 
 	private final PrintWriter out;
 
@@ -36,10 +35,10 @@ final class ProgressPoller implements AutoCloseable {
 
 	private @Nullable String last;
 
-	private ProgressPoller(RpcClient client, JsonMapper mapper, PrintWriter out, @Nullable String name,
+	private ProgressPoller(RpcClient client, JsonCodec json, PrintWriter out, @Nullable String name,
 			@Nullable String gitUrl) {
 		this.client = client;
-		this.mapper = mapper;
+		this.json = json;
 		this.out = out;
 		this.name = name;
 		this.gitUrl = gitUrl;
@@ -50,25 +49,25 @@ final class ProgressPoller implements AutoCloseable {
 	/**
 	 * Starts polling an app by name.
 	 * @param client the API client
-	 * @param mapper builds the params
+	 * @param json builds the params
 	 * @param out where progress lines go
 	 * @param name the app, or {@code null} when unknown (nothing is polled)
 	 * @return the running poller; close it when the call returns
 	 */
-	static ProgressPoller forApp(RpcClient client, JsonMapper mapper, PrintWriter out, @Nullable String name) {
-		return new ProgressPoller(client, mapper, out, name, null).start();
+	static ProgressPoller forApp(RpcClient client, JsonCodec json, PrintWriter out, @Nullable String name) {
+		return new ProgressPoller(client, json, out, name, null).start();
 	}
 
 	/**
 	 * Starts polling the app installed from a git URL.
 	 * @param client the API client
-	 * @param mapper builds the params
+	 * @param json builds the params
 	 * @param out where progress lines go
 	 * @param gitUrl the repository URL given to {@code apps.install}
 	 * @return the running poller; close it when the call returns
 	 */
-	static ProgressPoller forGit(RpcClient client, JsonMapper mapper, PrintWriter out, String gitUrl) {
-		return new ProgressPoller(client, mapper, out, null, gitUrl).start();
+	static ProgressPoller forGit(RpcClient client, JsonCodec json, PrintWriter out, String gitUrl) {
+		return new ProgressPoller(client, json, out, null, gitUrl).start();
 	}
 
 	private ProgressPoller start() {
@@ -97,8 +96,7 @@ final class ProgressPoller implements AutoCloseable {
 				return;
 			}
 			this.name = app;
-			JsonNode progress = this.client.call("apps.get", this.mapper.createObjectNode().put("name", app))
-				.get("progress");
+			JsonNode progress = this.client.call("apps.get", this.json.objectNode().put("name", app)).get("progress");
 			if (progress == null || !progress.isObject()) {
 				return;
 			}

@@ -18,9 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code pyapp}: the command-line client of PyApp Server (SPEC §7). It starts no Spring
@@ -36,12 +34,23 @@ public class PyappCli implements Callable<Integer> {
 
 	static final String DEFAULT_URL = "http://127.0.0.1:8800/rpc";
 
-	/** The commands, in the order of the help. */
-	static final List<Class<?>> COMMANDS = List.of(InfoCommand.class, AppsCommand.class, InstallCommand.class,
-			UpdateCommand.class, RollbackCommand.class, RemoveCommand.class, ProcessCommand.Start.class,
-			ProcessCommand.Stop.class, ProcessCommand.Restart.class, ConfigCommand.class, ServersCommand.class,
-			MountsCommand.class, WebserverCommand.class, LogsCommand.class, TasksCommand.class, HooksCommand.class,
-			NodesCommand.class, RpcCommand.class);
+	/**
+	 * The commands, in the order of the help: what the list of commands shows of each
+	 * ({@link #command} gives its class). The descriptions are the constants the
+	 * commands' annotations use, which the compiler copies here: listing them loads no
+	 * command class.
+	 */
+	static final List<Summary> COMMANDS = List.of(new Summary("info", InfoCommand.DESCRIPTION),
+			new Summary("apps", AppsCommand.DESCRIPTION), new Summary("install", InstallCommand.DESCRIPTION),
+			new Summary("update", UpdateCommand.DESCRIPTION), new Summary("rollback", RollbackCommand.DESCRIPTION),
+			new Summary("remove", RemoveCommand.DESCRIPTION), new Summary("start", ProcessCommand.Start.DESCRIPTION),
+			new Summary("stop", ProcessCommand.Stop.DESCRIPTION),
+			new Summary("restart", ProcessCommand.Restart.DESCRIPTION),
+			new Summary("config", ConfigCommand.DESCRIPTION), new Summary("servers", ServersCommand.DESCRIPTION),
+			new Summary("mounts", MountsCommand.DESCRIPTION), new Summary("webserver", WebserverCommand.DESCRIPTION),
+			new Summary("logs", LogsCommand.DESCRIPTION), new Summary("tasks", TasksCommand.DESCRIPTION),
+			new Summary("hooks", HooksCommand.DESCRIPTION), new Summary("nodes", NodesCommand.DESCRIPTION),
+			new Summary("rpc", RpcCommand.DESCRIPTION));
 
 	/** Global options that take a value, as they may stand before the command. */
 	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");
@@ -68,7 +77,7 @@ public class PyappCli implements Callable<Integer> {
 
 	private final Clock clock;
 
-	private @Nullable JsonMapper mapper;
+	private @Nullable JsonCodec codec;
 
 	private @Nullable RpcClient client;
 
@@ -88,23 +97,31 @@ public class PyappCli implements Callable<Integer> {
 	}
 
 	public static void main(String[] args) {
+		// never send a POST (an install, a removal) twice because a kept-alive
+		// connection turned out to be closed: RpcClient
+		System.setProperty("sun.net.http.retryPost", "false");
 		PyappCli cli = new PyappCli(System.getenv(), Path.of(""), System.console() != null, Clock.systemUTC());
 		System.exit(commandLine(cli, args).execute(args));
 	}
 
 	/**
-	 * The command line for a root command, with the error reporting of the CLI.
+	 * The command line for a root command with every command, with the error reporting of
+	 * the CLI.
 	 * @param cli the root command
-	 * @return the command line to {@code execute} arguments with
+	 * @return the command line to {@code execute} any arguments with
 	 */
 	public static CommandLine commandLine(PyappCli cli) {
-		return commandLine(cli, new String[0]);
+		CommandLine commandLine = new CommandLine(cli);
+		COMMANDS.forEach((summary) -> commandLine.addSubcommand(command(summary.name())));
+		commandLine.setExecutionExceptionHandler(new ErrorReporter());
+		return commandLine;
 	}
 
 	/**
 	 * The command line to run some arguments with. Only the command they name is built
-	 * (picocli reflects over every command it is given, a good part of the start-up
-	 * time); without one, or with an unknown one, all are, for the help and the error.
+	 * (picocli reflects over every option of every command it is given, most of the
+	 * start-up time); without one, or with an unknown one, the others are only listed,
+	 * for the help and the error.
 	 * @param cli the root command
 	 * @param args the arguments that will be executed
 	 * @return the command line to {@code execute} the arguments with
@@ -112,10 +129,48 @@ public class PyappCli implements Callable<Integer> {
 	public static CommandLine commandLine(PyappCli cli, String[] args) {
 		CommandLine commandLine = new CommandLine(cli);
 		String requested = requestedCommand(args);
-		List<Class<?>> commands = COMMANDS.stream().filter((command) -> name(command).equals(requested)).toList();
-		(commands.isEmpty() ? COMMANDS : commands).forEach(commandLine::addSubcommand);
+		Class<?> command = (requested != null) ? command(requested) : null;
+		if (command != null) {
+			commandLine.addSubcommand(command);
+		}
+		else {
+			// the list of commands in the help (or beside a usage error) needs only their
+			// names and descriptions, not picocli's reflection over every option of
+			// every command (most of the time of `pyapp --help`)
+			COMMANDS.forEach((summary) -> commandLine.addSubcommand(summary.spec()));
+		}
 		commandLine.setExecutionExceptionHandler(new ErrorReporter());
 		return commandLine;
+	}
+
+	/**
+	 * The class of a command, by name. A switch rather than a table of classes: only the
+	 * class of the command that runs is loaded, and no annotation is read to find it.
+	 * @param name the command's name
+	 * @return its class, or {@code null} if there is no such command
+	 */
+	static @Nullable Class<?> command(String name) {
+		return switch (name) {
+			case "info" -> InfoCommand.class;
+			case "apps" -> AppsCommand.class;
+			case "install" -> InstallCommand.class;
+			case "update" -> UpdateCommand.class;
+			case "rollback" -> RollbackCommand.class;
+			case "remove" -> RemoveCommand.class;
+			case "start" -> ProcessCommand.Start.class;
+			case "stop" -> ProcessCommand.Stop.class;
+			case "restart" -> ProcessCommand.Restart.class;
+			case "config" -> ConfigCommand.class;
+			case "servers" -> ServersCommand.class;
+			case "mounts" -> MountsCommand.class;
+			case "webserver" -> WebserverCommand.class;
+			case "logs" -> LogsCommand.class;
+			case "tasks" -> TasksCommand.class;
+			case "hooks" -> HooksCommand.class;
+			case "nodes" -> NodesCommand.class;
+			case "rpc" -> RpcCommand.class;
+			default -> null;
+		};
 	}
 
 	private static @Nullable String requestedCommand(String[] args) {
@@ -130,10 +185,6 @@ public class PyappCli implements Callable<Integer> {
 		return null;
 	}
 
-	private static String name(Class<?> command) {
-		return command.getAnnotation(Command.class).name();
-	}
-
 	@Override
 	public Integer call() {
 		throw new ParameterException(this.spec.commandLine(), "Missing required subcommand");
@@ -144,15 +195,15 @@ public class PyappCli implements Callable<Integer> {
 	}
 
 	/** Created on first use: {@code --help} needs no JSON. */
-	synchronized JsonMapper mapper() {
-		if (this.mapper == null) {
-			this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+	synchronized JsonCodec codec() {
+		if (this.codec == null) {
+			this.codec = new JsonCodec();
 		}
-		return this.mapper;
+		return this.codec;
 	}
 
 	String pretty(JsonNode node) {
-		return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
+		return codec().pretty(node);
 	}
 
 	Map<String, String> env() {
@@ -185,7 +236,7 @@ public class PyappCli implements Callable<Integer> {
 		if (this.client == null) {
 			URI endpoint = endpoint();
 			this.client = new RpcClient(endpoint, TokenLocator.token(this.token, this.env, this.workingDirectory),
-					mapper());
+					codec());
 		}
 		return this.client;
 	}
@@ -214,6 +265,25 @@ public class PyappCli implements Callable<Integer> {
 		public String[] getVersion() {
 			String version = PyappCli.class.getPackage().getImplementationVersion();
 			return new String[] { "pyapp " + ((version != null) ? version : "development") };
+		}
+
+	}
+
+	/**
+	 * What the list of commands shows of a command.
+	 *
+	 * @param name its name
+	 * @param description its description
+	 */
+	record Summary(String name, String description) {
+
+		/**
+		 * A stand-in for the command that only lists it.
+		 */
+		CommandSpec spec() {
+			CommandSpec spec = CommandSpec.create().name(this.name);
+			spec.usageMessage().description(this.description);
+			return spec;
 		}
 
 	}

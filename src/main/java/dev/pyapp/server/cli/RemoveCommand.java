@@ -7,8 +7,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code pyapp remove NAME [--keep-data]}: {@code apps.remove}.
  */
-@Command(name = "remove", description = "Run the app's pre-delete hook, stop, unmount and delete it.")
+@Command(name = "remove", description = RemoveCommand.DESCRIPTION)
 class RemoveCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Run the app's pre-delete hook, stop, unmount and delete it.";
 
 	@Parameters(paramLabel = "NAME", description = "the app")
 	String name = "";

@@ -8,9 +8,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code pyapp rollback NAME [RELEASE]}: {@code apps.rollback}.
  */
-@Command(name = "rollback",
-		description = "Return an app to an earlier kept release (the previous one unless RELEASE is given).")
+@Command(name = "rollback", description = RollbackCommand.DESCRIPTION)
 class RollbackCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Return an app to an earlier kept release (the previous one unless RELEASE is given).";
 
 	@Parameters(index = "0", paramLabel = "NAME", description = "the app")
 	String name = "";
@@ -22,7 +24,7 @@ class RollbackCommand extends ApiCommand {
 	@Override
 	public Integer call() throws Exception {
 		JsonNode app;
-		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().mapper(), json() ? err() : out(),
+		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().codec(), json() ? err() : out(),
 				this.name)) {
 			app = call("apps.rollback", params("name", this.name, "release", this.release));
 		}

@@ -1,24 +1,26 @@
 package dev.pyapp.server.cli;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
-
-import javax.net.ssl.SSLParameters;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,34 +29,36 @@ import tools.jackson.databind.node.ObjectNode;
  * uploads to {@code POST /api/archives}, with the bearer token. Every failure (an error
  * object, an HTTP refusal, an unreachable server) becomes a {@link CliException}.
  * Thread-safe: the install progress poller calls it while the install call runs.
+ * <p>
+ * It uses {@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a CLI call is
+ * one request or a few, and {@code HttpClient} loads about 300 classes more and keeps a
+ * selector thread in {@code epoll_wait}, which holds up the JVM's exit by 300 ms (the VM
+ * waits that long for threads in native code before it gives up on them). Requests go
+ * straight to the server (no system proxy), redirects are not followed, and request
+ * bodies are streamed with a fixed length, which also means a POST is never silently sent
+ * twice on a stale keep-alive connection.
  */
 final class RpcClient {
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-	private final HttpClient http;
+	/**
+	 * Bodies up to this size are buffered, which keeps an error answer's body readable.
+	 */
+	private static final long STREAMING_THRESHOLD = 1024 * 1024;
 
 	private final URI endpoint;
 
 	private final String token;
 
-	private final JsonMapper mapper;
+	private final JsonCodec json;
 
 	private final AtomicLong ids = new AtomicLong();
 
-	RpcClient(URI endpoint, String token, JsonMapper mapper) {
+	RpcClient(URI endpoint, String token, JsonCodec json) {
 		this.endpoint = endpoint;
 		this.token = token;
-		this.mapper = mapper;
-		// HTTP/1.1: no h2c upgrade dance on every request to a plain-HTTP server
-		HttpClient.Builder builder = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(CONNECT_TIMEOUT)
-			.followRedirects(HttpClient.Redirect.NEVER);
-		if ("http".equals(endpoint.getScheme())) {
-			builder.sslContext(new PlainHttpContext()).sslParameters(new SSLParameters());
-		}
-		this.http = builder.build();
+		this.json = json;
 	}
 
 	URI endpoint() {
@@ -69,29 +73,27 @@ final class RpcClient {
 	 * @return the result ({@code null} becomes a {@link NullNode})
 	 * @throws CliApiException if the server answers with an error
 	 * @throws CliException if the server cannot be reached or answers nonsense
-	 * @throws InterruptedException if the calling thread is interrupted while waiting
+	 * @throws InterruptedException if the calling thread is interrupted before the call
 	 */
 	JsonNode call(String method, @Nullable JsonNode params) throws InterruptedException {
-		ObjectNode request = this.mapper.createObjectNode();
+		ObjectNode request = this.json.objectNode();
 		request.put("jsonrpc", "2.0");
 		request.put("id", this.ids.incrementAndGet());
 		request.put("method", method);
 		if (params != null) {
 			request.set("params", params);
 		}
-		HttpRequest httpRequest = authorized(this.endpoint).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(this.mapper.writeValueAsString(request), StandardCharsets.UTF_8))
-			.build();
-		HttpResponse<String> response = send(httpRequest, this.endpoint);
+		byte[] bytes = this.json.write(request).getBytes(StandardCharsets.UTF_8);
+		Response response = send(this.endpoint, "application/json", bytes.length, (out) -> out.write(bytes));
 		JsonNode body = json(response);
-		if (response.statusCode() != 200 || body == null || !body.isObject()) {
+		if (response.status() != 200 || body == null || !body.isObject()) {
 			throw refused(response, body, this.endpoint);
 		}
 		JsonNode error = body.get("error");
 		if (error != null && error.isObject()) {
 			JsonNode message = error.get("message");
 			JsonNode data = error.get("data");
-			throw new CliApiException(error.path("code").asInt(0), response.statusCode(),
+			throw new CliApiException(error.path("code").asInt(0), response.status(),
 					(message != null && message.isString()) ? message.stringValue() : "the server reported an error",
 					(data != null && !data.isNull()) ? data : null);
 		}
@@ -105,25 +107,25 @@ final class RpcClient {
 	 * @return the archive id for {@code apps.install}
 	 * @throws CliApiException if the server refuses the archive (with its {@code errors})
 	 * @throws CliException if the file cannot be read or the server cannot be reached
-	 * @throws InterruptedException if interrupted while waiting
+	 * @throws InterruptedException if interrupted before the upload
 	 */
 	String upload(Path file) throws InterruptedException {
 		URI uri = archivesUri();
-		HttpRequest.BodyPublisher body;
+		long size;
 		try {
-			body = HttpRequest.BodyPublishers.ofFile(file);
+			if (!Files.isRegularFile(file)) {
+				throw new NoSuchFileException(file.toString());
+			}
+			size = Files.size(file);
 		}
-		catch (FileNotFoundException ex) {
+		catch (IOException ex) {
 			throw new CliException("cannot read " + file + ": no such file");
 		}
 		String filename = String.valueOf(file.getFileName()).replaceAll("[\"\\\\\\p{Cntrl}]", "_");
-		HttpRequest request = authorized(uri).header("Content-Type", "application/octet-stream")
-			.header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
-			.POST(body)
-			.build();
-		HttpResponse<String> response = send(request, uri);
+		Response response = send(uri, "application/octet-stream", size, (out) -> Files.copy(file, out),
+				"Content-Disposition", "attachment; filename=\"" + filename + "\"");
 		JsonNode json = json(response);
-		if (response.statusCode() / 100 != 2 || json == null) {
+		if (response.status() / 100 != 2 || json == null) {
 			throw refused(response, json, uri);
 		}
 		JsonNode archive = json.get("archive");
@@ -148,43 +150,136 @@ final class RpcClient {
 		return this.endpoint.resolve(path + "api/archives");
 	}
 
-	private HttpRequest.Builder authorized(URI uri) {
-		return HttpRequest.newBuilder(uri)
-			.header("Authorization", "Bearer " + this.token)
-			.header("Accept", "application/json");
+	/**
+	 * Sends a request on a thread of its own and waits for the answer, so that the wait
+	 * can be interrupted (a follower stopped, a progress poller closed) although
+	 * {@link HttpURLConnection} blocks uninterruptibly: an interrupt closes the
+	 * connection.
+	 */
+	private Response send(URI uri, String contentType, long length, Body body, String... headers)
+			throws InterruptedException {
+		if (Thread.interrupted()) {
+			throw new InterruptedException();
+		}
+		HttpURLConnection connection;
+		try {
+			connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			throw new CliException("cannot reach the server at " + uri + ": " + ex.getMessage());
+		}
+		FutureTask<Response> exchange = new FutureTask<>(
+				() -> exchange(connection, uri, contentType, length, body, headers));
+		Thread thread = new Thread(exchange, "pyapp-http");
+		thread.setDaemon(true);
+		thread.start();
+		try {
+			return exchange.get();
+		}
+		catch (InterruptedException ex) {
+			connection.disconnect();
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new CliException("cannot reach the server at " + uri + ": " + ex.getCause());
+		}
 	}
 
-	private HttpResponse<String> send(HttpRequest request, URI uri) throws InterruptedException {
+	private Response exchange(HttpURLConnection connection, URI uri, String contentType, long length, Body body,
+			String... headers) {
 		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+			connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+			connection.setInstanceFollowRedirects(false);
+			connection.setUseCaches(false);
+			connection.setRequestMethod("POST");
+			connection.setRequestProperty("Authorization", "Bearer " + this.token);
+			connection.setRequestProperty("Accept", "application/json");
+			connection.setRequestProperty("Content-Type", contentType);
+			for (int i = 0; i + 1 < headers.length; i += 2) {
+				connection.setRequestProperty(headers[i], headers[i + 1]);
+			}
+			connection.setDoOutput(true);
+			if (length > STREAMING_THRESHOLD) {
+				// an archive is streamed from disk; the price is that a 401 loses its
+				// body
+				connection.setFixedLengthStreamingMode(length);
+			}
+			connect(connection, uri);
+			try (OutputStream out = connection.getOutputStream()) {
+				body.writeTo(out);
+			}
+			catch (IOException ex) {
+				// a server that refuses early (too large, no token) may close before it
+				// has
+				// read the whole body: its answer says why
+				if (status(connection) < 0) {
+					throw ex;
+				}
+			}
+			int status = connection.getResponseCode();
+			InputStream stream = (status >= 400) ? connection.getErrorStream() : connection.getInputStream();
+			String text = "";
+			if (stream != null) {
+				try (InputStream in = stream) {
+					text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+				}
+			}
+			return new Response(status, text);
+		}
+		catch (IOException ex) {
+			connection.disconnect();
+			throw new CliException("cannot reach the server at " + uri + ": " + describe(ex));
+		}
+	}
+
+	private static void connect(HttpURLConnection connection, URI uri) {
+		try {
+			connection.connect();
 		}
 		catch (ConnectException ex) {
 			throw new CliException("cannot reach the server at " + uri
 					+ ": connection refused (is it running? set --url or PYAPP_URL)");
 		}
-		catch (HttpConnectTimeoutException ex) {
+		catch (SocketTimeoutException ex) {
 			throw new CliException("cannot reach the server at " + uri + ": the connection timed out");
+		}
+		catch (UnknownHostException ex) {
+			throw new CliException("cannot reach the server at " + uri + ": unknown host " + uri.getHost());
 		}
 		catch (IOException ex) {
 			throw new CliException("cannot reach the server at " + uri + ": " + describe(ex));
 		}
 	}
 
-	private @Nullable JsonNode json(HttpResponse<String> response) {
+	private static int status(HttpURLConnection connection) {
+		try {
+			return connection.getResponseCode();
+		}
+		catch (IOException ex) {
+			// no answer at all: the caller reports the write failure
+			return -1;
+		}
+	}
+
+	private @Nullable JsonNode json(Response response) {
 		String body = response.body();
-		if (body == null || body.isBlank()) {
+		if (body.isBlank()) {
 			return null;
 		}
 		try {
-			return this.mapper.readTree(body);
+			JsonNode node = this.json.read(body);
+			return node.isMissingNode() ? null : node;
 		}
 		catch (JacksonException ex) {
 			return null;
 		}
 	}
 
-	private static CliException refused(HttpResponse<String> response, @Nullable JsonNode body, URI uri) {
-		int status = response.statusCode();
+	private static CliException refused(Response response, @Nullable JsonNode body, URI uri) {
+		int status = response.status();
 		String message = (body != null) ? text(body, "message", text(body, "error", null)) : null;
 		if (status == 401) {
 			return new CliApiException(0, status, ((message != null) ? message : "authentication required")
@@ -208,6 +303,19 @@ final class RpcClient {
 	private static String describe(IOException ex) {
 		String message = ex.getMessage();
 		return (message != null && !message.isBlank()) ? message : ex.getClass().getSimpleName();
+	}
+
+	/**
+	 * A request body, written once.
+	 */
+	@FunctionalInterface
+	private interface Body {
+
+		void writeTo(OutputStream out) throws IOException;
+
+	}
+
+	private record Response(int status, String body) {
 	}
 
 }

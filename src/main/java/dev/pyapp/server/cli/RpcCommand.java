@@ -9,8 +9,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code pyapp rpc METHOD [JSON-PARAMS]}: any API method; prints the result JSON.
  */
-@Command(name = "rpc", description = "Call any API method and print its result as JSON.")
+@Command(name = "rpc", description = RpcCommand.DESCRIPTION)
 class RpcCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Call any API method and print its result as JSON.";
 
 	@Parameters(index = "0", paramLabel = "METHOD", description = "the method, such as server.info")
 	String method = "";
@@ -24,7 +27,7 @@ class RpcCommand extends ApiCommand {
 		JsonNode parsed = null;
 		if (this.params != null) {
 			try {
-				parsed = cli().mapper().readTree(this.params);
+				parsed = cli().codec().read(this.params);
 			}
 			catch (JacksonException ex) {
 				throw usage("JSON-PARAMS is not valid JSON: " + Text.oneLine(ex.getOriginalMessage()));

@@ -14,9 +14,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code pyapp servers list|add|remove}: virtual servers. Changes are staged until
  * {@code pyapp webserver apply}.
  */
-@Command(name = "servers", description = "List, add or remove virtual servers.",
+@Command(name = "servers", description = ServersCommand.DESCRIPTION,
 		subcommands = { ServersCommand.ListServers.class, ServersCommand.Add.class, ServersCommand.Remove.class })
 class ServersCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "List, add or remove virtual servers.";
 
 	static final String STAGED = "staged: run 'pyapp webserver apply' to put it live";
 

@@ -9,8 +9,11 @@ import tools.jackson.databind.JsonNode;
  * {@code pyapp tasks NAME} ({@code tasks.list}) and {@code pyapp tasks NAME run TASK}
  * ({@code tasks.run}).
  */
-@Command(name = "tasks", description = "List an app's recurring tasks and their last runs, or run one now.")
+@Command(name = "tasks", description = TasksCommand.DESCRIPTION)
 class TasksCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "List an app's recurring tasks and their last runs, or run one now.";
 
 	@Parameters(index = "0", paramLabel = "NAME", description = "the app")
 	String name = "";

@@ -7,8 +7,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code pyapp update NAME}: {@code apps.update}, showing its progress.
  */
-@Command(name = "update", description = "Pull the newest revision of a git app per its strategy and upgrade.")
+@Command(name = "update", description = UpdateCommand.DESCRIPTION)
 class UpdateCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Pull the newest revision of a git app per its strategy and upgrade.";
 
 	@Parameters(paramLabel = "NAME", description = "the app")
 	String name = "";
@@ -16,7 +19,7 @@ class UpdateCommand extends ApiCommand {
 	@Override
 	public Integer call() throws Exception {
 		JsonNode app;
-		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().mapper(), json() ? err() : out(),
+		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().codec(), json() ? err() : out(),
 				this.name)) {
 			app = call("apps.update", params("name", this.name));
 		}

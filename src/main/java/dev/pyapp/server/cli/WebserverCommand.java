@@ -8,9 +8,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code pyapp webserver render [--kind K]} and {@code pyapp webserver apply}.
  */
-@Command(name = "webserver", description = "Render or apply the web server's configuration.",
+@Command(name = "webserver", description = WebserverCommand.DESCRIPTION,
 		subcommands = { WebserverCommand.Render.class, WebserverCommand.Apply.class })
 class WebserverCommand extends GroupCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "Render or apply the web server's configuration.";
 
 	@Command(name = "render", description = "Print the configuration the server would write.")
 	static class Render extends ApiCommand {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -177,6 +179,28 @@ class PyappCliTests extends CliCommandTests {
 		this.server.result("apps.list", "[{\"name\": \"evil\\u001b[2J\", \"version\": \"1\\n2\"}]");
 		CliRun run = pyapp("apps", "list");
 		assertThat(run.out()).doesNotContain("\u001b").contains("evil?[2J").contains("1 2");
+	}
+
+	@Test
+	void everyCommandIsFoundByTheNameItsAnnotationGives() {
+		for (PyappCli.Summary summary : PyappCli.COMMANDS) {
+			Class<?> command = PyappCli.command(summary.name());
+			assertThat(command).as(summary.name()).isNotNull();
+			assertThat(command.getAnnotation(Command.class).name()).isEqualTo(summary.name());
+			assertThat(command.getAnnotation(Command.class).description()).containsExactly(summary.description());
+		}
+		assertThat(PyappCli.command("nope")).isNull();
+		assertThat(PyappCli.commandLine(new PyappCli(Map.of(), this.directory, false, java.time.Clock.systemUTC()))
+			.getSubcommands()).containsOnlyKeys(PyappCli.COMMANDS.stream().map(PyappCli.Summary::name).toList());
+	}
+
+	@Test
+	void theHelpListsTheCommandsAsTheirFullModelsWould() {
+		PyappCli cli = new PyappCli(Map.of(), this.directory, false, java.time.Clock.systemUTC());
+		CommandLine full = new CommandLine(new PyappCli(Map.of(), this.directory, false, java.time.Clock.systemUTC()));
+		PyappCli.COMMANDS.forEach((summary) -> full.addSubcommand(PyappCli.command(summary.name())));
+		assertThat(PyappCli.commandLine(cli, new String[] { "--help" }).getUsageMessage())
+			.isEqualTo(full.getUsageMessage());
 	}
 
 }

@@ -3,14 +3,13 @@ package dev.pyapp.server.cli;
 import java.net.URI;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RpcClientTests {
 
 	private static URI archives(String endpoint) {
-		return new RpcClient(URI.create(endpoint), "t", JsonMapper.builder().build()).archivesUri();
+		return new RpcClient(URI.create(endpoint), "t", new JsonCodec()).archivesUri();
 	}
 
 	@Test
