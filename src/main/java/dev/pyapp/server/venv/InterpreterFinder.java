@@ -6,11 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.Problem;
@@ -27,7 +34,10 @@ import org.springframework.stereotype.Component;
 /**
  * Finds the host's Python interpreters: the configured ones, or every
  * {@code python3}/{@code python3.x} on {@code PATH} and in {@code /usr/bin}. Each is
- * probed once; only those whose {@code venv} module works are kept.
+ * probed once; only those whose {@code venv} module works are kept. The search runs once:
+ * callers that ask while it runs (the provisioning that starts with the server, the first
+ * {@code server.info}) wait for it instead of starting another, and the candidates are
+ * probed a few at a time (a pyenv shim takes most of a second to answer).
  */
 @Component
 class InterpreterFinder {
@@ -50,7 +60,10 @@ class InterpreterFinder {
 
 	private final PythonProperties properties;
 
-	private volatile @Nullable List<PythonInterpreter> found;
+	/** How many candidates are probed at the same time. */
+	private static final int PROBES = 4;
+
+	private final AtomicReference<@Nullable FutureTask<List<PythonInterpreter>>> discovery = new AtomicReference<>();
 
 	InterpreterFinder(NodeShell shell, PythonProperties properties) {
 		this.shell = shell;
@@ -62,12 +75,41 @@ class InterpreterFinder {
 	 * @return the interpreters, possibly empty
 	 */
 	List<PythonInterpreter> interpreters() {
-		List<PythonInterpreter> result = this.found;
-		if (result == null) {
-			result = discover();
-			this.found = result;
+		FutureTask<List<PythonInterpreter>> task = this.discovery.get();
+		if (task == null) {
+			FutureTask<List<PythonInterpreter>> created = new FutureTask<>(this::discover);
+			task = this.discovery.compareAndExchange(null, created);
+			if (task == null) {
+				task = created;
+				created.run();
+			}
 		}
-		return result;
+		try {
+			return await(task);
+		}
+		catch (RuntimeException ex) {
+			if (task.isDone()) {
+				// a failed search is not remembered: the next caller tries again
+				this.discovery.compareAndSet(task, null);
+			}
+			throw ex;
+		}
+	}
+
+	private static <T> T await(Future<T> task) {
+		try {
+			return task.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw PyappException.failed("interrupted while looking for Python interpreters", null);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new IllegalStateException("Looking for Python interpreters failed", ex.getCause());
+		}
 	}
 
 	/**
@@ -107,15 +149,30 @@ class InterpreterFinder {
 	}
 
 	private List<PythonInterpreter> discover() {
+		Set<Path> probed = new HashSet<>();
+		List<Path> unique = candidates().stream().filter((candidate) -> probed.add(realPath(candidate))).toList();
 		Map<Path, PythonInterpreter> byExecutable = new LinkedHashMap<>();
-		Set<Path> probed = new java.util.HashSet<>();
-		for (Path candidate : candidates()) {
-			if (!probed.add(realPath(candidate))) {
-				continue;
+		if (!unique.isEmpty()) {
+			ExecutorService probes = Executors.newFixedThreadPool(Math.min(PROBES, unique.size()), (task) -> {
+				Thread thread = new Thread(task, "pyapp-python-probe");
+				thread.setDaemon(true);
+				return thread;
+			});
+			try {
+				// submitted in discovery order and collected in it: the order decides
+				// among equal versions
+				List<Future<@Nullable PythonInterpreter>> results = unique.stream()
+					.map((candidate) -> probes.submit(() -> probe(candidate)))
+					.toList();
+				for (Future<@Nullable PythonInterpreter> result : results) {
+					PythonInterpreter interpreter = await(result);
+					if (interpreter != null) {
+						byExecutable.putIfAbsent(interpreter.executable(), interpreter);
+					}
+				}
 			}
-			PythonInterpreter interpreter = probe(candidate);
-			if (interpreter != null) {
-				byExecutable.putIfAbsent(interpreter.executable(), interpreter);
+			finally {
+				probes.shutdownNow();
 			}
 		}
 		List<PythonInterpreter> result = new ArrayList<>(byExecutable.values());
