@@ -25,9 +25,13 @@ import tools.jackson.databind.JsonNode;
  * context and reaches the server only through the JSON-RPC API ({@code POST /rpc}) and
  * the archive upload ({@code POST /api/archives}). Exit codes: 0 ok, 1 API error
  * (including an unreachable server or a missing token), 2 usage error.
+ * <p>
+ * The help is as wide as {@code bin/pyapp} finds the terminal
+ * ({@code -Dpicocli.usage.width}), else 80 columns: picocli's own detection would start
+ * {@code stty} from the JVM on every help.
  */
 @Command(name = "pyapp", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
-		versionProvider = PyappCli.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+		versionProvider = PyappCli.Version.class, sortOptions = false,
 		description = "Manage a PyApp Server through its JSON-RPC API.", exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:ok", "1:API error (an error answer, HTTP 401/400, server unreachable)", "2:usage error" })
 public class PyappCli implements Callable<Integer> {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code bin/pyapp} as an operator runs it: the launcher finds the jars the build wrote
@@ -68,6 +70,45 @@ class PyappLauncherIT {
 				"PYAPP_HOME", home.toString()), launcher.toString(), "--url", url(), "apps", "list");
 		assertThat(info.exitCode()).as(info.output()).isZero();
 		assertThat(info.output()).isEqualTo("no apps installed\n");
+	}
+
+	@Test
+	void startsFromTheClassDataSharingArchiveTheBuildTrained() throws Exception {
+		Path archive = Path.of("target/pyapp-cli.jsa");
+		assumeTrue(
+				Files.isRegularFile(archive) && Files.getLastModifiedTime(archive)
+					.compareTo(Files.getLastModifiedTime(Path.of("target/pyapp-cli.jar"))) > 0,
+				"the archive is built (not -Dpyapp.cds.skip=true)");
+		Result version = run(Map.of("PYAPP_JAVA_OPTS", "-Xlog:class+load"), launcher.toString(), "--version");
+		assertThat(version.exitCode()).isZero();
+		assertThat(version.output()).contains("dev.pyapp.server.cli.PyappCli source: shared objects file");
+	}
+
+	@Test
+	void fallsBackQuietlyWhenTheArchiveIsStaleForeignOrBroken() throws Exception {
+		Path jar = Path.of("target/pyapp-cli.jar");
+		Path copy = Files.copy(jar, this.workingDirectory.resolve("pyapp-cli.jar"));
+		Path archive = this.workingDirectory.resolve("pyapp-cli.jsa");
+		Path jvm = this.workingDirectory.resolve("pyapp-cli.jsa.jvm");
+		Map<String, String> env = Map.of("PYAPP_CLI_JAR", copy.toString(), "PYAPP_URL", url(), "PYAPP_HOME",
+				home.toString());
+		// none at all
+		assertThat(run(env, launcher.toString(), "apps", "list").output()).isEqualTo("no apps installed\n");
+		if (Files.isRegularFile(Path.of("target/pyapp-cli.jsa"))) {
+			// written for the jar at another path: the JVM refuses it
+			Files.copy(Path.of("target/pyapp-cli.jsa"), archive);
+			Files.copy(Path.of("target/pyapp-cli.jsa.jvm"), jvm);
+			assertThat(run(env, launcher.toString(), "apps", "list").output()).isEqualTo("no apps installed\n");
+		}
+		// not an archive, from "this JVM"
+		Files.write(archive, new byte[4096]);
+		if (!Files.exists(jvm)) {
+			Files.writeString(jvm, "unknown\n");
+		}
+		assertThat(run(env, launcher.toString(), "apps", "list").output()).isEqualTo("no apps installed\n");
+		// older than the jar
+		Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(copy).toMillis() - 60_000));
+		assertThat(run(env, launcher.toString(), "apps", "list").output()).isEqualTo("no apps installed\n");
 	}
 
 	@Test
