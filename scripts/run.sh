@@ -2,7 +2,10 @@
 # Starts PyApp Server from this checkout: embedded MongoDB, the API and web UI on
 # 127.0.0.1:8800, a managed nginx, PYAPP_HOME=./var unless set.
 # Installs the Debian packages the server needs first (as root; otherwise prints the
-# apt-get command and stops), and builds the server jar if it is missing or stale.
+# apt-get command and stops), and builds the server jar if it is missing or stale (with
+# the class-data-sharing archive the server starts faster from, scripts/cds.sh).
+# The JVM settings are in scripts/server-java.sh; JAVA_OPTS adds to or overrides them
+# (JAVA_OPTS=-Xmx1g scripts/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/packages.sh run
@@ -19,4 +22,6 @@ done
 echo "PYAPP_HOME=$PYAPP_HOME"
 echo "API: http://127.0.0.1:$port/rpc   token: $PYAPP_HOME/api-token (the CLI bin/pyapp reads it)"
 echo "Web UI: http://127.0.0.1:$port/   user admin, first password in $PYAPP_HOME/initial-admin-password"
-exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
+source scripts/server-java.sh
+server_java
+exec "${SERVER_JAVA[@]}" "$@"
