@@ -1,40 +1,167 @@
 #!/usr/bin/env bash
-# Benchmark: management server startup time (process start -> first answered
-# server.info) and idle RSS, median of N runs, on a fresh PYAPP_HOME each time.
-# Prints a table and writes bench/results/server.json.
-#   bench/server.sh [RUNS]
+# Benchmark: how fast the CLI answers, how fast the server starts, and how much memory
+# the server holds when idle, under load and a minute after it (issue 19). One run
+# measures, in this order:
+#   1. CLI wall time, median of CLI_RUNS: `pyapp apps list` (against a running server)
+#      and `pyapp --help`, with the build's class-data-sharing archive and without it
+#      (the same jar copied elsewhere: the JVM's own archive only)
+#   2. server start to the first answered server.info, median of START_RUNS, with the
+#      archive (the extracted jar, as scripts/run.sh starts it) and without (the jar)
+#   3. RSS of a server started as scripts/run.sh starts it: idle (IDLE_SECONDS after the
+#      first answer), right after a BURST_SECONDS burst of 16 concurrent apps.list
+#      callers, and AFTER_SECONDS later
+# Every server gets a fresh PYAPP_HOME and the JVM settings of scripts/server-java.sh
+# (JAVA_OPTS adds to them), without the managed web server. Prints a table and writes
+# bench/results/server.json. Needs wrk (the load) and curl. Run it alone:
+# `flock /work/.heavy.lock bench/server.sh`.
+#   bench/server.sh [START_RUNS=5] [CLI_RUNS=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-5}
-jar=target/pyapp-server.jar
-[ -f "$jar" ] || ./mvnw -B -q -ntp -DskipTests package
+start_runs=${1:-5}
+cli_runs=${2:-10}
+idle_seconds=${IDLE_SECONDS:-30}
+burst_seconds=${BURST_SECONDS:-15}
+after_seconds=${AFTER_SECONDS:-60}
+callers=16
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+command -v wrk > /dev/null || { echo "bench/server.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+if [ ! -f target/pyapp-server.jar ] || [ ! -f target/pyapp-cli.jar ]; then
+	./mvnw -B -q -ntp -DskipTests package
+fi
+for file in target/pyapp-cli.jsa target/server/pyapp-server.jsa; do
+	[ -f "$file" ] || { echo "$file is missing: build with ./mvnw package (without -Dpyapp.cds.skip)" >&2; exit 1; }
+done
+source scripts/server-java.sh
+
+work=$(mktemp -d /tmp/pyapp-bench-XXXX)
+pid=
+stop_server() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=
+	fi
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-starts=(); rss=()
-for i in $(seq 1 "$runs"); do
-	home=$(mktemp -d /tmp/pyapp-bench-XXXX)
-	t0=$(date +%s%N)
-	PYAPP_HOME=$home java -jar "$jar" --server.port="$port" --pyapp.webserver.managed=false > "$home/server.log" 2>&1 &
+url=http://127.0.0.1:$port/rpc
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+json_list() { local IFS=,; echo "[$*]"; }
+
+# Starts a server (cds: auto or off) on a fresh home; sets pid, home and started_ms.
+start_server() {
+	home=$(mktemp -d "$work/home-XXXX")
+	server_java "$1"
+	local t0
+	t0=$(now_ms)
+	PYAPP_HOME=$home "${SERVER_JAVA[@]}" --server.port="$port" --pyapp.webserver.managed=false \
+		> "$home/server.log" 2>&1 &
 	pid=$!
 	until [ -s "$home/api-token" ] && curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$home/api-token")" \
-		-H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"server.info","id":1}' \
-		"http://127.0.0.1:$port/rpc"; do
-		kill -0 "$pid" 2>/dev/null || { echo "server died: $home/server.log" >&2; exit 1; }
-		sleep 0.05
+		-H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"server.info","id":1}' "$url"; do
+		kill -0 "$pid" 2>/dev/null || { tail -n 30 "$home/server.log" >&2; echo "server died" >&2; exit 1; }
+		sleep 0.02
 	done
-	t1=$(date +%s%N)
-	starts+=($(( (t1 - t0) / 1000000 )))
-	sleep 10
-	rss+=($(ps -o rss= -p "$pid" | tr -d ' '))
-	kill "$pid"; wait "$pid" 2>/dev/null || true
-	rm -rf "$home"
+	started_ms=$(( $(now_ms) - t0 ))
+}
+
+# Wall time of one CLI call, in ms.
+cli_ms() {
+	local t0
+	t0=$(now_ms)
+	PYAPP_URL=$url PYAPP_HOME=$home "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+	echo $(( $(now_ms) - t0 ))
+}
+
+# 1. the CLI
+start_server auto
+mkdir -p "$work/plain"
+cp target/pyapp-cli.jar "$work/plain/pyapp-cli.jar"
+declare -A cli
+for variant in archive plain; do
+	env=()
+	[ "$variant" = plain ] && env=(env "PYAPP_CLI_JAR=$work/plain/pyapp-cli.jar")
+	for command in "apps list" "--help"; do
+		# shellcheck disable=SC2086 # the command is words
+		cli_ms "${env[@]}" bin/pyapp $command > /dev/null # warm the page cache
+		times=()
+		for _ in $(seq 1 "$cli_runs"); do
+			# shellcheck disable=SC2086
+			times+=("$(cli_ms "${env[@]}" bin/pyapp $command)")
+		done
+		cli["$variant/$command"]="${times[*]}"
+	done
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-start_ms=$(median "${starts[@]}"); rss_kb=$(median "${rss[@]}")
-printf '%-34s %10s\n' "metric" "median"
-printf '%-34s %10s\n' "startup to first server.info (ms)" "$start_ms"
-printf '%-34s %10s\n' "idle RSS after 10 s (MiB)" "$(( rss_kb / 1024 ))"
+stop_server
+
+# 2. server start
+declare -A starts
+for variant in auto off; do
+	times=()
+	for _ in $(seq 1 "$start_runs"); do
+		start_server "$variant"
+		times+=("$started_ms")
+		stop_server
+	done
+	starts[$variant]="${times[*]}"
+done
+
+# 3. memory
+start_server auto
+sleep "$idle_seconds"
+idle_kib=$(rss_kib "$pid")
+token=$(cat "$home/api-token")
+cat > "$work/burst.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"jsonrpc":"2.0","method":"apps.list","id":1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+wrk -t2 -c"$callers" -d"${burst_seconds}s" -s "$work/burst.lua" "$url" > "$work/burst.txt"
+burst_calls=$(awk '/requests in/ {print $1}' "$work/burst.txt")
+burst_errors=$(awk '/Non-2xx/ {print $NF} /Socket errors/ {n=0; for (i=4; i<=NF; i+=2) n+=$i; print n}' "$work/burst.txt" \
+	| awk '{n+=$1} END {print n+0}')
+burst_kib=$(rss_kib "$pid")
+series=()
+for _ in $(seq 5 5 "$after_seconds"); do
+	sleep 5
+	series+=("$(rss_kib "$pid")")
+done
+after_kib=${series[-1]}
+stop_server
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ms() { median ${cli[$1]}; }
+mib() { echo $(( $1 / 1024 )); }
+printf '%-46s %12s %12s\n' "metric" "archive" "no archive"
+printf '%-46s %12s %12s\n' "pyapp apps list, median of $cli_runs (ms)" "$(ms 'archive/apps list')" "$(ms 'plain/apps list')"
+printf '%-46s %12s %12s\n' "pyapp --help, median of $cli_runs (ms)" "$(ms 'archive/--help')" "$(ms 'plain/--help')"
+printf '%-46s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" "$(median ${starts[off]})"
+printf '%-46s %12s\n' "RSS idle, ${idle_seconds} s after start (MiB)" "$(mib "$idle_kib")"
+printf '%-46s %12s\n' "RSS after ${burst_seconds} s of $callers apps.list callers (MiB)" "$(mib "$burst_kib")"
+printf '%-46s %12s\n' "RSS ${after_seconds} s later (MiB)" "$(mib "$after_kib")"
+printf '%-46s %12s\n' "apps.list calls in the burst (errors)" "$burst_calls ($burst_errors)"
+printf 'load average before %s, after %s; %s cores\n' "$load_start" "$load_end" "$(nproc)"
+
+server_java auto
 cat > bench/results/server.json <<JSON
-{"runs": $runs, "startup_ms_median": $start_ms, "startup_ms": [$(IFS=,; echo "${starts[*]}")],
- "idle_rss_kib_median": $rss_kb, "idle_rss_kib": [$(IFS=,; echo "${rss[*]}")],
- "cores": $(nproc), "java": "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')"}
+{"cli_runs": $cli_runs, "start_runs": $start_runs,
+ "cli_apps_list_ms": {"archive": $(json_list ${cli['archive/apps list']}), "no_archive": $(json_list ${cli['plain/apps list']})},
+ "cli_apps_list_ms_median": {"archive": $(ms 'archive/apps list'), "no_archive": $(ms 'plain/apps list')},
+ "cli_help_ms": {"archive": $(json_list ${cli['archive/--help']}), "no_archive": $(json_list ${cli['plain/--help']})},
+ "cli_help_ms_median": {"archive": $(ms 'archive/--help'), "no_archive": $(ms 'plain/--help')},
+ "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]})},
+ "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]})},
+ "rss_kib": {"idle": $idle_kib, "after_burst": $burst_kib, "after_burst_plus_${after_seconds}s": $after_kib,
+   "every_5s_after_burst": $(json_list "${series[@]}")},
+ "idle_seconds": $idle_seconds, "burst": {"seconds": $burst_seconds, "callers": $callers, "calls": $burst_calls, "errors": $burst_errors},
+ "jvm_command": "$(printf '%s ' "${SERVER_JAVA[@]:1:${#SERVER_JAVA[@]}-3}" | sed 's/ $//')",
+ "loadavg_before": "$load_start", "loadavg_after": "$load_end", "cores": $(nproc),
+ "commit": "$(git rev-parse --short HEAD)",
+ "java": "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')"}
 JSON
+echo "bench/results/server.json written"
