@@ -6,4 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/packages.sh test
-exec ./mvnw -B -ntp verify "$@"
+# leftovers.py: fails the run when a process a test started is still running after it
+exec scripts/leftovers.py -- ./mvnw -B -ntp verify "$@"

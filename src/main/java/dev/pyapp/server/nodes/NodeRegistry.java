@@ -1,5 +1,6 @@
 package dev.pyapp.server.nodes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +11,7 @@ import com.jcraft.jsch.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
@@ -31,6 +33,9 @@ public class NodeRegistry {
 	public static final String LOCAL = "local";
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeRegistry.class);
+
+	/** An app's stop: its grace period (TERM, then KILL) and some room. */
+	private static final Duration APP_STOP_TIMEOUT = Duration.ofMinutes(2);
 
 	private final MongoOperations mongo;
 
@@ -154,6 +159,7 @@ public class NodeRegistry {
 		this.mongo.save(node.withState("removing"));
 		boolean uninstalled = false;
 		if (node.agent() != null) {
+			stopApps(node);
 			try {
 				this.installer.uninstall(node, shellFor(name), purge);
 				uninstalled = true;
@@ -167,6 +173,38 @@ public class NodeRegistry {
 		this.states.forget(name);
 		logger.info("Removed node '{}'", name);
 		return uninstalled;
+	}
+
+	/**
+	 * Stops every app on the node through its agent, before the agent goes: the app
+	 * daemons outlive an agent that stops (so that a restarted agent adopts them), and
+	 * nothing would stop them afterwards. An agent that cannot be asked leaves them as
+	 * they are.
+	 */
+	private void stopApps(NodeDocument node) {
+		JsonNode apps;
+		try {
+			apps = this.client.probe(node, "apps.list", null, Duration.ofSeconds(30));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node '{}': cannot list its apps to stop them before removing the agent: {}", node.name(),
+					ex.getMessage());
+			return;
+		}
+		for (JsonNode app : apps) {
+			String appName = app.path("name").asString(null);
+			if (appName == null) {
+				continue;
+			}
+			try {
+				this.client.probe(node, "apps.stop", JsonNodeFactory.instance.objectNode().put("name", appName),
+						APP_STOP_TIMEOUT);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Node '{}': cannot stop app '{}' before removing the agent: {}", node.name(), appName,
+						ex.getMessage());
+			}
+		}
 	}
 
 	/**

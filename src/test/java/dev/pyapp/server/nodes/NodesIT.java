@@ -88,7 +88,9 @@ class NodesIT {
 
 	@AfterAll
 	static void cleanUp() throws Exception {
-		// the agent is normally stopped by nodes.remove; this is the safety net
+		// the agent and the app daemons are normally stopped by nodes.remove; this is the
+		// safety net
+		appDaemons().forEach(ProcessHandle::destroy);
 		Path pid = agentHome.resolve("agent.pid");
 		if (Files.exists(pid)) {
 			ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroy);
@@ -278,10 +280,14 @@ class NodesIT {
 	void removesTheNodeAndUninstallsTheAgent() throws Exception {
 		long supervisor = Long.parseLong(Files.readString(agentHome.resolve("agent.pid")).trim());
 		long agent = Long.parseLong(Files.readString(agentHome.resolve("agent-java.pid")).trim());
+		List<ProcessHandle> daemons = appDaemons();
+		assertThat(daemons).as("the guestbook's gunicorn on the node").isNotEmpty();
 		JsonNode removed = result(rpc("nodes.remove", Map.of("name", "n1", "purge", true)));
 		assertThat(removed.path("uninstalled").asBoolean()).isTrue();
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> ProcessHandle.of(agent).isEmpty() && ProcessHandle.of(supervisor).isEmpty());
+		// the app daemons outlive a stopping agent, so removing the node stops them first
+		await().atMost(Duration.ofSeconds(60)).until(() -> daemons.stream().noneMatch(ProcessHandle::isAlive));
 		assertThat(agentHome).doesNotExist();
 		assertThat(result(rpc("nodes.list", null))).isEmpty();
 		assertThat(rpc("server.info", Map.of("node", "n1")).path("error").path("code").asInt()).isEqualTo(-32001);
@@ -355,6 +361,35 @@ class NodesIT {
 					return "";
 				}
 			}).toList();
+		}
+	}
+
+	/**
+	 * The app daemons running on the node: the pids in the apps' {@code run/*.pid} files
+	 * whose processes run from the agent's home.
+	 */
+	private static List<ProcessHandle> appDaemons() throws IOException {
+		Path apps = agentHome.resolve("apps");
+		if (!Files.isDirectory(apps)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.walk(apps, 3)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".pid"))
+				.filter((file) -> file.getParent().getFileName().toString().equals("run"))
+				.flatMap((file) -> {
+					try {
+						return ProcessHandle.of(Long.parseLong(Files.readString(file).trim())).stream();
+					}
+					catch (IOException | NumberFormatException ex) {
+						// a pid file being replaced or removed: no daemon behind it
+						return Stream.empty();
+					}
+				})
+				.filter((process) -> process.info()
+					.commandLine()
+					.map((line) -> line.contains(agentHome.toString()))
+					.orElse(false))
+				.toList();
 		}
 	}
 
