@@ -1,13 +1,20 @@
 # PyApp Server for docker-compose.yml: the server jar on Debian 12 with Python 3 (venv)
-# and nginx. Build the jar first: ./mvnw -DskipTests package
+# and nginx. Build the jars first: ./mvnw -DskipTests package
 FROM debian:12-slim
 RUN apt-get update \
 	&& apt-get install -y --no-install-recommends openjdk-17-jre-headless python3 python3-venv \
 		python3-pip-whl python3-setuptools-whl python3-wheel-whl git util-linux procps ca-certificates \
 	&& rm -rf /var/lib/apt/lists/*
-COPY target/pyapp-server.jar /usr/share/pyapp/pyapp-server.jar
+COPY target/pyapp-server.jar target/pyapp-cli.jar /usr/share/pyapp/
 COPY bin/ /usr/share/pyapp/bin/
+COPY scripts/cds.sh scripts/server-java.sh /usr/share/pyapp/scripts/
+# The class-data-sharing archives, trained here: an archive is only valid for the JVM
+# that wrote it (the image's), and for the jars at these paths
+RUN bash /usr/share/pyapp/scripts/cds.sh server /usr/share/pyapp \
+	&& bash /usr/share/pyapp/scripts/cds.sh cli /usr/share/pyapp \
+	&& ln -s /usr/share/pyapp/bin/pyapp /usr/local/bin/pyapp
 ENV PYAPP_HOME=/srv/pyapp
 VOLUME /srv/pyapp
 EXPOSE 8800
-ENTRYPOINT ["java", "-jar", "/usr/share/pyapp/pyapp-server.jar"]
+# the JVM settings of scripts/run.sh (scripts/server-java.sh); JAVA_OPTS overrides them
+ENTRYPOINT ["bash", "-c", "source /usr/share/pyapp/scripts/server-java.sh && server_java auto /usr/share/pyapp && exec \"${SERVER_JAVA[@]}\" \"$@\"", "pyapp-server"]

@@ -1,11 +1,12 @@
 # Sourced by scripts/run.sh and bench/server.sh (bash): how the server's JVM is started.
 #
-#   server_java [cds]   sets the array SERVER_JAVA: the java command, the JVM options and
-#                       -jar with the jar to start, for the checkout in the current
-#                       directory. cds=auto (default): the extracted jar and its
-#                       class-data-sharing archive (target/server/, scripts/cds.sh) when
-#                       the archive is newer than target/pyapp-server.jar and was written
-#                       by this JVM, else the jar itself; cds=off: the jar itself.
+#   server_java [cds [DIR]]
+#       sets the array SERVER_JAVA: the java command, the JVM options and -jar with the
+#       jar to start from DIR (default: target/ of the checkout in the current directory;
+#       /usr/share/pyapp in the container). cds=auto (default): the extracted jar and its
+#       class-data-sharing archive (DIR/server/, scripts/cds.sh) when the archive is
+#       newer than DIR/pyapp-server.jar and was written by this JVM, else the jar
+#       itself; cds=off: the jar itself.
 #
 # JAVA_OPTS come last, so each setting below can be overridden (-Xmx1g, -XX:+UseSerialGC,
 # ...). The heap and the rest are sized for a server that mostly waits: it starts small,
@@ -20,12 +21,12 @@ server_java_id() {
 }
 
 server_java() {
-	local cds=${1:-auto} java=java root
+	local cds=${1:-auto} java=java base
 	if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
 		java=$JAVA_HOME/bin/java
 	fi
-	root=$(pwd -P)
-	local jar=$root/target/pyapp-server.jar dir=$root/target/server
+	base=$(cd "${2:-target}" && pwd -P)
+	local jar=$base/pyapp-server.jar dir=$base/server
 	# glibc's malloc: two arenas instead of eight per core, which otherwise hold on to
 	# memory that threads freed
 	SERVER_JAVA=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" "$java"
