@@ -122,10 +122,10 @@ public class PyappCli implements Callable<Integer> {
 	}
 
 	/**
-	 * The command line to run some arguments with. Only the command they name is built
-	 * (picocli reflects over every option of every command it is given, most of the
-	 * start-up time); without one, or with an unknown one, the others are only listed,
-	 * for the help and the error.
+	 * The command line to run some arguments with. Only the command they name is built;
+	 * the others are only listed, by name and description, for the help and for usage
+	 * errors: picocli's reflection over every option of every command was most of the
+	 * start-up time.
 	 * @param cli the root command
 	 * @param args the arguments that will be executed
 	 * @return the command line to {@code execute} the arguments with
@@ -133,15 +133,13 @@ public class PyappCli implements Callable<Integer> {
 	public static CommandLine commandLine(PyappCli cli, String[] args) {
 		CommandLine commandLine = new CommandLine(cli);
 		String requested = requestedCommand(args);
-		Class<?> command = (requested != null) ? command(requested) : null;
-		if (command != null) {
-			commandLine.addSubcommand(command);
-		}
-		else {
-			// the list of commands in the help (or beside a usage error) needs only their
-			// names and descriptions, not picocli's reflection over every option of
-			// every command (most of the time of `pyapp --help`)
-			COMMANDS.forEach((summary) -> commandLine.addSubcommand(summary.spec()));
+		for (Summary summary : COMMANDS) {
+			if (summary.name().equals(requested)) {
+				commandLine.addSubcommand(command(requested));
+			}
+			else {
+				commandLine.addSubcommand(summary.spec());
+			}
 		}
 		commandLine.setExecutionExceptionHandler(new ErrorReporter());
 		return commandLine;

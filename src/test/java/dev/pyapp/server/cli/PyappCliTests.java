@@ -201,6 +201,8 @@ class PyappCliTests extends CliCommandTests {
 		PyappCli.COMMANDS.forEach((summary) -> full.addSubcommand(PyappCli.command(summary.name())));
 		assertThat(PyappCli.commandLine(cli, new String[] { "--help" }).getUsageMessage())
 			.isEqualTo(full.getUsageMessage());
+		assertThat(PyappCli.commandLine(cli, new String[] { "--help", "apps" }).getUsageMessage())
+			.isEqualTo(full.getUsageMessage());
 	}
 
 }
