@@ -156,6 +156,22 @@ server() {
 	rm -rf "$dir"
 	"$java" -Djarmode=tools -jar "$jar" extract --destination "$dir" > "$work/extract.log" 2>&1 \
 		|| { cat "$work/extract.log" >&2; echo "cds.sh: could not extract $jar" >&2; exit 1; }
+	# A JVM leaves the classes of signed jars (JGit's) out of the archive and checks their
+	# signatures on every start (a tenth of the start-up). The jar is part of our own
+	# artifact, fetched by Maven with its checksum; the extracted copy loses the signature.
+	python3 -I - "$dir"/lib/*.jar <<-'PY'
+		import os, re, sys, zipfile
+		SIGNATURE = re.compile(r"META-INF/[^/]+\.(SF|RSA|DSA|EC)$", re.IGNORECASE)
+		for path in sys.argv[1:]:
+		    with zipfile.ZipFile(path) as jar:
+		        if not any(SIGNATURE.match(name) for name in jar.namelist()):
+		            continue
+		        with zipfile.ZipFile(path + ".tmp", "w") as out:
+		            for entry in jar.infolist():
+		                if not SIGNATURE.match(entry.filename):
+		                    out.writestr(entry, jar.read(entry.filename))
+		    os.replace(path + ".tmp", path)
+	PY
 	local archive=$dir/pyapp-server.jsa home=$work/home
 	mkdir -p "$home"
 	# the archive is only valid for the jar at this very path: scripts/run.sh starts it so
