@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -189,7 +190,10 @@ final class BatchParser {
 	}
 
 	private JsonNode tree(JsonParser parser) {
-		JsonNode node = this.mapper.readTree(parser);
+		// one value in the middle of the batch: what follows it is the rest of the batch
+		JsonNode node = this.mapper.readerFor(JsonNode.class)
+			.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.readValue(parser);
 		return (node != null) ? node : MissingNode.getInstance();
 	}
 

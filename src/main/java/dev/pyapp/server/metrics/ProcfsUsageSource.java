@@ -178,7 +178,14 @@ class ProcfsUsageSource implements AppUsageSource {
 	}
 
 	private static @Nullable Long min(@Nullable Long a, @Nullable Long b) {
-		return (a == null) ? b : (b == null) ? a : Math.min(a, b);
+		// no conditional expression here: mixing Long and long would unbox a null
+		if (a == null) {
+			return b;
+		}
+		if (b == null) {
+			return a;
+		}
+		return Long.valueOf(Math.min(a, b));
 	}
 
 	private static @Nullable Long readLimit(Path file) {

@@ -1,7 +1,5 @@
 package dev.pyapp.server.rpc;
 
-import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -34,7 +32,8 @@ class MetricsController {
 			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept) {
 		PrometheusOutputFormat format = (accept != null && accept.contains("application/openmetrics-text"))
 				? PrometheusOutputFormat.CONTENT_TYPE_OPENMETRICS_100 : PrometheusOutputFormat.CONTENT_TYPE_004;
-		WebEndpointResponse<byte[]> scrape = this.endpoint.scrape(format, Set.of());
+		// no name filter (an empty set would include nothing)
+		WebEndpointResponse<byte[]> scrape = this.endpoint.scrape(format, null);
 		return ResponseEntity.status(scrape.getStatus())
 			.contentType(MediaType.parseMediaType(format.getProducedMimeType().toString()))
 			.body(scrape.getBody());
