@@ -43,7 +43,7 @@ function plot(container, title, series, data, extra = {}) {
 		width,
 		height: extra.height || 180,
 		series: [{}, ...series],
-		axes: [{}, { size: 70, values: extra.format ? (u, values) => values.map(extra.format) : undefined }],
+		axes: [{}, extra.format ? { size: 70, values: (u, values) => values.map(extra.format) } : { size: 70 }],
 		plugins: extra.plugins || [],
 		legend: { show: extra.legend !== false },
 		scales: { y: { range: (u, min, max) => [0, Math.max(max || 0, extra.minMax || 0)] } },

@@ -107,6 +107,9 @@ class UiBrowserIT {
 		registry.add("pyapp.python.provision", () -> "true");
 		// samples every 2 s, so that the charts have points within the test
 		registry.add("pyapp.metrics.sample-interval", () -> "2s");
+		// the agent the nodes page installs is this build's jar (the test runs from
+		// target/classes), as in NodesIT
+		registry.add("pyapp.nodes.agent-jar", () -> Path.of("target/pyapp-server.jar").toAbsolutePath().toString());
 	}
 
 	@BeforeAll
@@ -429,10 +432,13 @@ class UiBrowserIT {
 		this.browser.visible("#audit-records tr");
 		this.browser.type("#audit-method", "apps.*");
 		this.browser.find("#audit-form button[type=submit]").click();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15)).until((driver) -> {
-			List<WebElement> rows = driver.findElements(By.cssSelector("#audit-records tr[data-id]"));
-			return !rows.isEmpty() && rows.stream().allMatch((row) -> row.getText().contains("apps."));
-		});
+		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+			// the rows are replaced when the answer arrives
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> {
+				List<WebElement> rows = driver.findElements(By.cssSelector("#audit-records tr[data-id]"));
+				return !rows.isEmpty() && rows.stream().allMatch((row) -> row.getText().contains("apps."));
+			});
 		if (this.installed) {
 			assertThat(this.browser.find("#audit-records").getText()).contains("apps.install").contains("admin");
 		}
