@@ -251,12 +251,16 @@ def _reinit_after_fork():
         return
     old = _handler.shipper
     _handler.shipper = _Shipper(old.address, old.app, old.release, old.role)
+    if _metrics is not None:
+        # the child's sender starts with its first counted request
+        _metrics.set_waker(_wake_shipper)
 
 
 def _wake_shipper():
     handler = _handler
     if handler is not None:
         handler.shipper.ensure_started()
+        _metrics.set_waker(None)
 
 
 def _excepthook(kind, value, tb):

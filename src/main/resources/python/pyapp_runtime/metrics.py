@@ -1,7 +1,8 @@
 """Request metrics of an app process, aggregated in the process.
 
 The WSGI middleware (``pyapp_runtime.wsgi``) calls ``observe(status, seconds)`` once
-per finished request: a lock, a dict increment and a bucket increment, nothing else.
+per finished request, which appends one tuple to a deque: nothing else happens on the
+request path (no lock, no parsing).
 ``logship``'s sender thread calls ``take()`` every ``INTERVAL`` seconds and ships what
 accumulated since the previous call (a delta) with its next batch over the log socket,
 so a request never waits on the network and the server adds the deltas up.
@@ -18,8 +19,9 @@ Standard library only; works the same under gunicorn and uWSGI (pure WSGI).
 """
 
 import bisect
+import collections
+import operator
 import os
-import threading
 
 __all__ = ["BOUNDS", "ENABLED", "INTERVAL", "observe", "pending", "take"]
 
@@ -31,62 +33,92 @@ ENABLED = os.environ.get("PYAPP_METRICS", "1") not in ("0", "false", "off", "no"
 #: Seconds between two shipments of the accumulated delta.
 INTERVAL = float(os.environ.get("PYAPP_METRICS_INTERVAL", "2"))
 
-_lock = threading.Lock()
-_statuses = {}
-_buckets = [0] * (len(BOUNDS) + 1)
-_sum = [0.0]
-_bisect = bisect.bisect_left
+#: The most requests waiting to be aggregated (a sender that cannot keep up loses the
+#: oldest, never blocks a request).
+MAX_PENDING = 200000
+
+# the request path only appends (status line, seconds) to a deque: atomic under the GIL,
+# no lock, no parsing; the sender thread swaps the deque and aggregates it when it ships
+_pending = collections.deque(maxlen=MAX_PENDING)
+_append = _pending.append
+# the deque swapped out last time: a request that fetched its append just before the
+# swap lands there, and is counted with the next shipment
+_previous = collections.deque()
 _waker = None
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
 
 
 def set_waker(callback):
-    """``callback()`` is called when a request is counted after a ``take()`` found
-    nothing: the sender uses it to start its thread in a process that logs nothing."""
+    """``callback()`` is called on the next counted request, until it is set to None
+    again: the sender uses it to start its thread in a process that logs nothing, then
+    takes it away so that the request path does not pay for it."""
     global _waker
     _waker = callback
 
 
 def observe(status, seconds):
-    """Counts one finished request: its HTTP status code and how long it took."""
-    index = _bisect(BOUNDS, seconds)
-    with _lock:
-        first = not _statuses
-        _statuses[status] = _statuses.get(status, 0) + 1
-        _buckets[index] += 1
-        _sum[0] += seconds
-    if first and _waker is not None:
+    """Counts one finished request: its status (the WSGI status line, or an int) and how
+    long it took."""
+    _append((status, seconds))
+    if _waker is not None:
         try:
             _waker()
         except Exception:  # counting must never fail a request
             pass
 
 
+def _code(status):
+    if type(status) is int:
+        return status
+    try:
+        return int(status[:3])
+    except (TypeError, ValueError):
+        return 0
+
+
 def pending():
     """Whether something was counted since the last ``take()``."""
-    return bool(_statuses)
+    return bool(_pending) or bool(_previous)
 
 
 def take():
     """What was observed since the last call, as the wire form; None if nothing."""
-    global _statuses, _buckets
-    with _lock:
-        if not _statuses:
-            return None
-        statuses, buckets, total = _statuses, _buckets, _sum[0]
-        _statuses = {}
-        _buckets = [0] * (len(BOUNDS) + 1)
-        _sum[0] = 0.0
+    global _pending, _append, _previous
+    if not _pending and not _previous:
+        return None
+    swapped = _pending
+    _pending = collections.deque(maxlen=MAX_PENDING)
+    _append = _pending.append
+    items = list(_previous)
+    _previous.clear()
+    items.extend(swapped)
+    swapped.clear()
+    _previous = swapped
+    if not items:
+        return None
+    # C-speed aggregation: a Counter of the status lines, the sorted durations cut at
+    # each bound
+    statuses = {}
+    for status, count in collections.Counter(map(_first, items)).items():
+        code = _code(status)
+        statuses[code] = statuses.get(code, 0) + count
+    durations = sorted(map(_second, items))
+    buckets = []
+    below = 0
+    for bound in BOUNDS:
+        upto = bisect.bisect_right(durations, bound)
+        buckets.append(upto - below)
+        below = upto
+    buckets.append(len(durations) - below)
     return {"requests": {str(code): count for code, count in statuses.items()},
-            "le": list(BOUNDS), "buckets": buckets, "sum": total}
+            "le": list(BOUNDS), "buckets": buckets, "sum": sum(durations)}
 
 
 def _reset_after_fork():
     """A forked worker starts from zero: what the parent counted is the parent's."""
-    global _lock, _statuses, _buckets
-    _lock = threading.Lock()
-    _statuses = {}
-    _buckets = [0] * (len(BOUNDS) + 1)
-    _sum[0] = 0.0
+    _pending.clear()
+    _previous.clear()
 
 
 if hasattr(os, "register_at_fork"):

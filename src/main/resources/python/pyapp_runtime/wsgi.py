@@ -53,13 +53,6 @@ class _ClosingIterable:
                 _observe(self._status[0], _now() - self._started)
 
 
-def _status_code(status_line):
-    try:
-        return int(status_line[:3])
-    except (TypeError, ValueError):
-        return 0
-
-
 class RequestContext:
     """WSGI middleware that records SCRIPT_NAME + PATH_INFO for each request and, unless
     ``PYAPP_METRICS=0``, its status and duration."""
@@ -82,7 +75,8 @@ class RequestContext:
         status = [500]
 
         def counting_start_response(status_line, headers, *exc_info):
-            status[0] = _status_code(status_line)
+            # parsed by the sender thread, off the request path
+            status[0] = status_line
             return start_response(status_line, headers, *exc_info)
 
         try:
