@@ -54,7 +54,8 @@ public class PyappCli implements Callable<Integer> {
 			new Summary("mounts", MountsCommand.DESCRIPTION), new Summary("webserver", WebserverCommand.DESCRIPTION),
 			new Summary("logs", LogsCommand.DESCRIPTION), new Summary("tasks", TasksCommand.DESCRIPTION),
 			new Summary("hooks", HooksCommand.DESCRIPTION), new Summary("nodes", NodesCommand.DESCRIPTION),
-			new Summary("rpc", RpcCommand.DESCRIPTION));
+			new Summary("audit", AuditCommand.DESCRIPTION), new Summary("users", UsersCommand.DESCRIPTION),
+			new Summary("tokens", TokensCommand.DESCRIPTION), new Summary("rpc", RpcCommand.DESCRIPTION));
 
 	/** Global options that take a value, as they may stand before the command. */
 	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");
@@ -170,6 +171,9 @@ public class PyappCli implements Callable<Integer> {
 			case "tasks" -> TasksCommand.class;
 			case "hooks" -> HooksCommand.class;
 			case "nodes" -> NodesCommand.class;
+			case "audit" -> AuditCommand.class;
+			case "users" -> UsersCommand.class;
+			case "tokens" -> TokensCommand.class;
 			case "rpc" -> RpcCommand.class;
 			default -> null;
 		};
