@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Spring and talks to a real server.
  */
 @Tag("process")
+// closed after the class, before its @TempDir home is deleted: a cached context would
+// go on writing into it
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "pyapp.storage.persistent=false")
 class PyappLauncherIT {
