@@ -6,7 +6,9 @@
 #      and `pyapp --help`, with the build's class-data-sharing archive and without it
 #      (the same jar copied elsewhere: the JVM's own archive only)
 #   2. server start to the first answered server.info, median of START_RUNS, with the
-#      archive (the extracted jar, as scripts/run.sh starts it) and without (the jar)
+#      archive (the extracted jar, as scripts/run.sh starts it) and without (the jar);
+#      beside it the first answer of any call (apps.list): server.info also waits for
+#      the search for Python interpreters, which starts with the server
 #   3. RSS of a server started as scripts/run.sh starts it: idle (IDLE_SECONDS after the
 #      first answer), right after a BURST_SECONDS burst of 16 concurrent apps.list
 #      callers, and AFTER_SECONDS later
@@ -61,11 +63,16 @@ start_server() {
 	PYAPP_HOME=$home "${SERVER_JAVA[@]}" --server.port="$port" --pyapp.webserver.managed=false \
 		> "$home/server.log" 2>&1 &
 	pid=$!
+	# first any answer (apps.list), then server.info, which also waits for the search
+	# for Python interpreters that starts with the server
 	until [ -s "$home/api-token" ] && curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$home/api-token")" \
-		-H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"server.info","id":1}' "$url"; do
+		-H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"apps.list","id":1}' "$url"; do
 		kill -0 "$pid" 2>/dev/null || { tail -n 30 "$home/server.log" >&2; echo "server died" >&2; exit 1; }
 		sleep 0.02
 	done
+	answered_ms=$(( $(now_ms) - t0 ))
+	curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$home/api-token")" -H 'Content-Type: application/json' \
+		-d '{"jsonrpc":"2.0","method":"server.info","id":1}' "$url" || { echo "server.info failed" >&2; exit 1; }
 	started_ms=$(( $(now_ms) - t0 ))
 }
 
@@ -99,15 +106,17 @@ done
 stop_server
 
 # 2. server start
-declare -A starts
+declare -A starts answers
 for variant in auto off; do
-	times=()
+	times=() firsts=()
 	for _ in $(seq 1 "$start_runs"); do
 		start_server "$variant"
 		times+=("$started_ms")
+		firsts+=("$answered_ms")
 		stop_server
 	done
 	starts[$variant]="${times[*]}"
+	answers[$variant]="${firsts[*]}"
 done
 
 # 3. memory
@@ -140,6 +149,7 @@ mib() { echo $(( $1 / 1024 )); }
 printf '%-46s %12s %12s\n' "metric" "archive" "no archive"
 printf '%-46s %12s %12s\n' "pyapp apps list, median of $cli_runs (ms)" "$(ms 'archive/apps list')" "$(ms 'plain/apps list')"
 printf '%-46s %12s %12s\n' "pyapp --help, median of $cli_runs (ms)" "$(ms 'archive/--help')" "$(ms 'plain/--help')"
+printf '%-46s %12s %12s\n' "start to first answer (apps.list), median (ms)" "$(median ${answers[auto]})" "$(median ${answers[off]})"
 printf '%-46s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" "$(median ${starts[off]})"
 printf '%-46s %12s\n' "RSS idle, ${idle_seconds} s after start (MiB)" "$(mib "$idle_kib")"
 printf '%-46s %12s\n' "RSS after ${burst_seconds} s of $callers apps.list callers (MiB)" "$(mib "$burst_kib")"
@@ -156,6 +166,8 @@ cat > bench/results/server.json <<JSON
  "cli_help_ms_median": {"archive": $(ms 'archive/--help'), "no_archive": $(ms 'plain/--help')},
  "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]})},
  "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]})},
+ "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]})},
+ "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]})},
  "rss_kib": {"idle": $idle_kib, "after_burst": $burst_kib, "after_burst_plus_${after_seconds}s": $after_kib,
    "every_5s_after_burst": $(json_list "${series[@]}")},
  "idle_seconds": $idle_seconds, "burst": {"seconds": $burst_seconds, "callers": $callers, "calls": $burst_calls, "errors": $burst_errors},
