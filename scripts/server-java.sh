@@ -31,9 +31,11 @@ server_java() {
 	# memory that threads freed
 	SERVER_JAVA=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" "$java"
 		# G1, the heap between 64 MB and 512 MB, shrunk after a collection to at most 30 %
-		# free; when idle, a collection every 15 s returns the unused part to the system
+		# free; when idle, a collection every 15 s returns the unused part to the system.
+		# The marking stack starts at 2 MB instead of 32 MB (G1 grows it when a marking
+		# needs more): most of G1's own memory on a heap this size
 		-XX:+UseG1GC -Xms64m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
-		-XX:G1PeriodicGCInterval=15000
+		-XX:G1PeriodicGCInterval=15000 -XX:MarkStackSize=256k
 		# class metadata, compiled code and thread stacks bounded
 		-XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m -Xss512k)
 	# glibc's malloc keeps freed memory: return it periodically (JDK 17.0.9 and later)
