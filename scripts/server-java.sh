@@ -11,7 +11,7 @@
 # JAVA_OPTS come last, so each setting below can be overridden (-Xmx1g, -XX:+UseSerialGC,
 # ...). The heap and the rest are sized for a server that mostly waits: it starts small,
 # grows under load and gives memory back within a minute when the load is gone
-# (README, "Memory").
+# (README, "Start-up and memory").
 
 # The JVM as scripts/cds.sh recorded it: its libjvm.so, size and time.
 server_java_id() {
