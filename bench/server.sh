@@ -6,9 +6,12 @@
 #      and `pyapp --help`, with the build's class-data-sharing archive and without it
 #      (the same jar copied elsewhere: the JVM's own archive only)
 #   2. server start to the first answered server.info, median of START_RUNS, with the
-#      archive (the extracted jar, as scripts/run.sh starts it) and without (the jar);
-#      beside it the first answer of any call (apps.list): server.info also waits for
-#      the search for Python interpreters, which starts with the server
+#      archive (the extracted jar, as scripts/run.sh starts it), without (the jar), and
+#      with the archive and the C1 compiler only (-XX:TieredStopAtLevel=1, not the
+#      default: a server keeps C2 for its steady state); beside it the first answer of
+#      any call (apps.list): server.info also waits for the search for Python
+#      interpreters, which starts with the server; and the CPU time the JVM spent up to
+#      the first server.info, which a busy neighbour disturbs far less than wall time
 #   3. RSS of a server started as scripts/run.sh starts it: idle (IDLE_SECONDS after the
 #      first answer), right after a BURST_SECONDS burst of 16 concurrent apps.list
 #      callers, and AFTER_SECONDS later
@@ -54,10 +57,15 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 json_list() { local IFS=,; echo "[$*]"; }
 
-# Starts a server (cds: auto or off) on a fresh home; sets pid, home and started_ms.
+# Starts a server (auto: with the archive, off: without, c1: with the archive and the C1
+# compiler only) on a fresh home; sets pid, home, answered_ms, started_ms and cpu_ms.
 start_server() {
 	home=$(mktemp -d "$work/home-XXXX")
-	server_java "$1"
+	if [ "$1" = c1 ]; then
+		JAVA_OPTS="-XX:TieredStopAtLevel=1 ${JAVA_OPTS:-}" server_java auto
+	else
+		server_java "$1"
+	fi
 	local t0
 	t0=$(now_ms)
 	PYAPP_HOME=$home "${SERVER_JAVA[@]}" --server.port="$port" --pyapp.webserver.managed=false \
@@ -74,6 +82,7 @@ start_server() {
 	curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$home/api-token")" -H 'Content-Type: application/json' \
 		-d '{"jsonrpc":"2.0","method":"server.info","id":1}' "$url" || { echo "server.info failed" >&2; exit 1; }
 	started_ms=$(( $(now_ms) - t0 ))
+	cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")
 }
 
 # Wall time of one CLI call, in ms.
@@ -106,17 +115,19 @@ done
 stop_server
 
 # 2. server start
-declare -A starts answers
-for variant in auto off; do
-	times=() firsts=()
+declare -A starts answers cpus
+for variant in auto off c1; do
+	times=() firsts=() cpu=()
 	for _ in $(seq 1 "$start_runs"); do
 		start_server "$variant"
 		times+=("$started_ms")
 		firsts+=("$answered_ms")
+		cpu+=("$cpu_ms")
 		stop_server
 	done
 	starts[$variant]="${times[*]}"
 	answers[$variant]="${firsts[*]}"
+	cpus[$variant]="${cpu[*]}"
 done
 
 # 3. memory
@@ -146,11 +157,15 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ms() { median ${cli[$1]}; }
 mib() { echo $(( $1 / 1024 )); }
-printf '%-46s %12s %12s\n' "metric" "archive" "no archive"
+printf '%-46s %12s %12s %12s\n' "metric" "archive" "no archive" "archive, C1"
 printf '%-46s %12s %12s\n' "pyapp apps list, median of $cli_runs (ms)" "$(ms 'archive/apps list')" "$(ms 'plain/apps list')"
 printf '%-46s %12s %12s\n' "pyapp --help, median of $cli_runs (ms)" "$(ms 'archive/--help')" "$(ms 'plain/--help')"
-printf '%-46s %12s %12s\n' "start to first answer (apps.list), median (ms)" "$(median ${answers[auto]})" "$(median ${answers[off]})"
-printf '%-46s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" "$(median ${starts[off]})"
+printf '%-46s %12s %12s %12s\n' "start to first answer (apps.list), median (ms)" "$(median ${answers[auto]})" \
+	"$(median ${answers[off]})" "$(median ${answers[c1]})"
+printf '%-46s %12s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" \
+	"$(median ${starts[off]})" "$(median ${starts[c1]})"
+printf '%-46s %12s %12s %12s\n' "JVM CPU time to it, median (ms)" "$(median ${cpus[auto]})" "$(median ${cpus[off]})" \
+	"$(median ${cpus[c1]})"
 printf '%-46s %12s\n' "RSS idle, ${idle_seconds} s after start (MiB)" "$(mib "$idle_kib")"
 printf '%-46s %12s\n' "RSS after ${burst_seconds} s of $callers apps.list callers (MiB)" "$(mib "$burst_kib")"
 printf '%-46s %12s\n' "RSS ${after_seconds} s later (MiB)" "$(mib "$after_kib")"
@@ -164,10 +179,12 @@ cat > bench/results/server.json <<JSON
  "cli_apps_list_ms_median": {"archive": $(ms 'archive/apps list'), "no_archive": $(ms 'plain/apps list')},
  "cli_help_ms": {"archive": $(json_list ${cli['archive/--help']}), "no_archive": $(json_list ${cli['plain/--help']})},
  "cli_help_ms_median": {"archive": $(ms 'archive/--help'), "no_archive": $(ms 'plain/--help')},
- "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]})},
- "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]})},
- "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]})},
- "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]})},
+ "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]}), "archive_c1_only": $(json_list ${starts[c1]})},
+ "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]}), "archive_c1_only": $(median ${starts[c1]})},
+ "startup_cpu_ms": {"archive": $(json_list ${cpus[auto]}), "no_archive": $(json_list ${cpus[off]}), "archive_c1_only": $(json_list ${cpus[c1]})},
+ "startup_cpu_ms_median": {"archive": $(median ${cpus[auto]}), "no_archive": $(median ${cpus[off]}), "archive_c1_only": $(median ${cpus[c1]})},
+ "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]}), "archive_c1_only": $(json_list ${answers[c1]})},
+ "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]}), "archive_c1_only": $(median ${answers[c1]})},
  "rss_kib": {"idle": $idle_kib, "after_burst": $burst_kib, "after_burst_plus_${after_seconds}s": $after_kib,
    "every_5s_after_burst": $(json_list "${series[@]}")},
  "idle_seconds": $idle_seconds, "burst": {"seconds": $burst_seconds, "callers": $callers, "calls": $burst_calls, "errors": $burst_errors},

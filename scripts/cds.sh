@@ -21,25 +21,20 @@
 # scheduler, no app processes) writes a dynamic archive (-XX:ArchiveClassesAtExit).
 #
 # A JVM only maps an archive written by the same JVM for the same jar files at the same
-# paths. Next to each archive, <archive>.jvm names the JVM that wrote it; bin/pyapp and
-# scripts/run.sh pass an archive only when it is newer than its jar and their JVM is that
-# one, and otherwise start without it.
+# paths. Next to each archive, <archive>.jvm names the JVM that wrote it and the archive
+# as it was written (path, size, time), once the archive is complete; bin/pyapp and
+# scripts/run.sh pass an archive only when it is newer than its jar and both still
+# match, and otherwise start without it. (The JVM turns a foreign archive down by
+# itself, but maps a truncated one and dies of SIGBUS reading it.)
 set -euo pipefail
 
 kind=${1:?usage: scripts/cds.sh cli|server TARGET}
 target=$(cd "${2:?usage: scripts/cds.sh cli|server TARGET}" && pwd -P)
 
-java=java
-if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-	java=$JAVA_HOME/bin/java
-fi
-
-# The JVM as bin/pyapp and scripts/run.sh identify it: its libjvm.so, size and time.
-jvm_id() {
-	local real
-	real=$(readlink -f "$(command -v "$java")")
-	stat -L -c '%n %s %Y' "${real%/bin/java}/lib/server/libjvm.so" 2>/dev/null || echo "$real"
-}
+# server_java_command, cds_stamp: the java command and the stamp that bin/pyapp and
+# scripts/server-java.sh compare
+source "$(dirname "${BASH_SOURCE[0]}")/server-java.sh"
+java=$(server_java_command)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pyapp-cds-XXXXXX")
 api=
@@ -146,7 +141,7 @@ cli() {
 	"$java" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$work/all.classlist" \
 		-XX:SharedArchiveFile="$archive" -cp "$jar" > "$work/dump.log" 2>&1 \
 		|| { tail -n 20 "$work/dump.log" >&2; echo "cds.sh: the CLI's archive could not be written" >&2; exit 1; }
-	jvm_id > "$archive.jvm"
+	cds_stamp "$java" "$archive" > "$archive.jvm"
 	echo "cds.sh: $archive ($(du -k "$archive" | cut -f1) KiB, $(grep -vc '^[#@]' "$work/all.classlist") classes listed)"
 }
 
@@ -180,7 +175,7 @@ server() {
 		> "$work/training.log" 2>&1 < /dev/null \
 		|| { tail -n 40 "$work/training.log" >&2; echo "cds.sh: the server's training run failed" >&2; exit 1; }
 	[ -s "$archive" ] || { tail -n 40 "$work/training.log" >&2; echo "cds.sh: no archive written" >&2; exit 1; }
-	jvm_id > "$archive.jvm"
+	cds_stamp "$java" "$archive" > "$archive.jvm"
 	echo "cds.sh: $archive ($(du -k "$archive" | cut -f1) KiB)"
 }
 

@@ -23,5 +23,6 @@ echo "PYAPP_HOME=$PYAPP_HOME"
 echo "API: http://127.0.0.1:$port/rpc   token: $PYAPP_HOME/api-token (the CLI bin/pyapp reads it)"
 echo "Web UI: http://127.0.0.1:$port/   user admin, first password in $PYAPP_HOME/initial-admin-password"
 source scripts/server-java.sh
+cds_refresh
 server_java
 exec "${SERVER_JAVA[@]}" "$@"

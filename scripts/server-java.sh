@@ -5,26 +5,65 @@
 #       jar to start from DIR (default: target/ of the checkout in the current directory;
 #       /usr/share/pyapp in the container). cds=auto (default): the extracted jar and its
 #       class-data-sharing archive (DIR/server/, scripts/cds.sh) when the archive is
-#       newer than DIR/pyapp-server.jar and was written by this JVM, else the jar
+#       newer than DIR/pyapp-server.jar and fits this JVM (cds_fresh), else the jar
 #       itself; cds=off: the jar itself.
+#   cds_refresh [DIR]
+#       trains again (scripts/cds.sh) the server's and the CLI's archives of DIR that
+#       are missing or no longer fit the jar or the JVM (a jar built with
+#       -Dpyapp.cds.skip=true, a JVM upgrade). scripts/run.sh calls it before it starts.
 #
 # JAVA_OPTS come last, so each setting below can be overridden (-Xmx1g, -XX:+UseSerialGC,
 # ...). The heap and the rest are sized for a server that mostly waits: it starts small,
 # grows under load and gives memory back within a minute when the load is gone
 # (README, "Start-up and memory").
 
-# The JVM as scripts/cds.sh recorded it: its libjvm.so, size and time.
-server_java_id() {
+# cds_fresh JAVA ARCHIVE JAR: whether the class-data-sharing archive can be used: newer
+# than the jar it was trained for, and its stamp (written by scripts/cds.sh once the
+# archive was complete) still names this JVM and the archive as it was written. A JVM
+# turns a foreign archive down by itself, but maps a truncated one and dies reading it.
+cds_fresh() {
+	[ -f "$2" ] && [ -f "$3" ] && [ "$2" -nt "$3" ] && [ -f "$2.jvm" ] || return 1
+	[ "$(cds_stamp "$1" "$2")" = "$(cat "$2.jvm")" ]
+}
+
+# cds_stamp JAVA ARCHIVE: the JVM (its real path; its libjvm.so's size and time) and the
+# archive (size, time); scripts/cds.sh writes it to ARCHIVE.jvm. bin/pyapp computes it
+# the same way, in sh.
+cds_stamp() {
 	local real
 	real=$(readlink -f "$(command -v "$1")" 2>/dev/null || true)
-	stat -L -c '%n %s %Y' "${real%/bin/java}/lib/server/libjvm.so" 2>/dev/null || echo "$real"
+	echo "$real"
+	stat -L -c '%s %Y' "${real%/bin/java}/lib/server/libjvm.so" "$2" 2>/dev/null || true
+}
+
+# The java command: $JAVA_HOME's, else the one on PATH.
+server_java_command() {
+	if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+		echo "$JAVA_HOME/bin/java"
+	else
+		echo java
+	fi
+}
+
+cds_refresh() {
+	local base java cds
+	base=$(cd "${1:-target}" && pwd -P)
+	java=$(server_java_command)
+	cds=$(dirname "${BASH_SOURCE[0]}")/cds.sh
+	if [ -f "$base/pyapp-server.jar" ] && ! { [ -f "$base/server/pyapp-server.jar" ] \
+		&& cds_fresh "$java" "$base/server/pyapp-server.jsa" "$base/pyapp-server.jar"; }; then
+		echo "Training the server's class-data-sharing archive for this jar and JVM (scripts/cds.sh)..."
+		bash "$cds" server "$base" || echo "scripts/cds.sh failed: the server starts without the archive" >&2
+	fi
+	if [ -f "$base/pyapp-cli.jar" ] && ! cds_fresh "$java" "$base/pyapp-cli.jsa" "$base/pyapp-cli.jar"; then
+		echo "Training the CLI's class-data-sharing archive for this jar and JVM (scripts/cds.sh)..."
+		bash "$cds" cli "$base" || echo "scripts/cds.sh failed: the CLI starts without the archive" >&2
+	fi
 }
 
 server_java() {
-	local cds=${1:-auto} java=java base
-	if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-		java=$JAVA_HOME/bin/java
-	fi
+	local cds=${1:-auto} java base
+	java=$(server_java_command)
 	base=$(cd "${2:-target}" && pwd -P)
 	local jar=$base/pyapp-server.jar dir=$base/server
 	# glibc's malloc: two arenas instead of eight per core, which otherwise hold on to
@@ -43,9 +82,7 @@ server_java() {
 		SERVER_JAVA+=(-XX:TrimNativeHeapInterval=60000)
 	fi
 	# the archive is written last, after the extraction of the jar it was built from
-	if [ "$cds" = auto ] && [ -f "$dir/pyapp-server.jar" ] && [ -f "$dir/pyapp-server.jsa" ] \
-		&& [ "$dir/pyapp-server.jsa" -nt "$jar" ] \
-		&& [ "$(cat "$dir/pyapp-server.jsa.jvm" 2>/dev/null)" = "$(server_java_id "$java")" ]; then
+	if [ "$cds" = auto ] && [ -f "$dir/pyapp-server.jar" ] && cds_fresh "$java" "$dir/pyapp-server.jsa" "$jar"; then
 		SERVER_JAVA+=(-XX:SharedArchiveFile="$dir/pyapp-server.jsa")
 		jar=$dir/pyapp-server.jar
 	fi
