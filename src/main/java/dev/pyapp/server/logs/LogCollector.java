@@ -76,7 +76,7 @@ public class LogCollector implements SmartLifecycle {
 		this.batchSize = properties.batchSize();
 		this.queue = new ArrayBlockingQueue<>(properties.bufferRecords());
 		this.spill = new SpillFile(spillFile, properties.spillSize().toBytes());
-		this.recent = new RecentRecords(properties.recentRecords());
+		this.recent = new RecentRecords(properties.recentRecords(), properties.recentSize().toBytes());
 	}
 
 	/**
