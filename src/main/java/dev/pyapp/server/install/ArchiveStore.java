@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.ServerFileModes;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
@@ -97,7 +100,8 @@ public class ArchiveStore {
 		String id = UUID.randomUUID().toString().replace("-", "");
 		Path file = this.uploads.resolve(id + ".pyapp");
 		try {
-			Files.createDirectories(this.uploads);
+			ServerFileModes.privateDirectory(this.uploads);
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
 			long size = 0;
 			byte[] head = new byte[4];
 			int headLength = 0;

@@ -18,6 +18,7 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.ServerFileModes;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -62,6 +63,7 @@ public class GitSources {
 		this.home = home;
 		this.properties = properties;
 		this.credentials = new CredentialStore(home);
+		ServerFileModes.privateDirectory(home.resolve("git"));
 	}
 
 	/**

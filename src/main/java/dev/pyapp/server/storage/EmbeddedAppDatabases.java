@@ -20,6 +20,7 @@ import dev.pyapp.server.core.AppDatabases;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.ServerFileModes;
 import dev.pyapp.server.install.AppRemoved;
 
 import org.springframework.context.event.EventListener;
@@ -112,7 +113,7 @@ final class EmbeddedAppDatabases implements AppDatabases {
 			return new MemoryBackend();
 		}
 		try {
-			Files.createDirectories(this.directory);
+			ServerFileModes.privateDirectory(this.directory);
 			MVStore store = new MVStore.Builder().fileName(file(app).toString()).cacheSize(4).open();
 			Files.setPosixFilePermissions(file(app), AtomicFiles.OWNER_ONLY);
 			return new H2Backend(store);

@@ -11,7 +11,9 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.ServerFileModes;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -38,7 +40,9 @@ class EmbeddedMongoConfiguration {
 		if (properties.persistent()) {
 			Path dir = home.resolve("db");
 			createPrivateDirectory(dir);
-			backend = new H2Backend(dir.resolve("pyapp.mv.db").toString());
+			Path file = dir.resolve("pyapp.mv.db");
+			backend = new H2Backend(file.toString());
+			ownerOnly(file);
 		}
 		else {
 			backend = new MemoryBackend();
@@ -67,12 +71,15 @@ class EmbeddedMongoConfiguration {
 	}
 
 	static void createPrivateDirectory(Path dir) {
+		ServerFileModes.privateDirectory(dir);
+	}
+
+	static void ownerOnly(Path file) {
 		try {
-			Files.createDirectories(dir);
-			Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+			Files.setPosixFilePermissions(file, AtomicFiles.OWNER_ONLY);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create " + dir, ex);
+			throw new UncheckedIOException("Cannot make " + file + " private", ex);
 		}
 	}
 

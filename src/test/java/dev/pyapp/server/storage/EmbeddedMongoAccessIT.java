@@ -2,7 +2,9 @@ package dev.pyapp.server.storage;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +81,41 @@ class EmbeddedMongoAccessIT {
 				}
 			}
 		});
+	}
+
+	@Test // GH-13 (4)
+	void theDatabaseFilesAreReadableByTheServerOnly() throws IOException {
+		// a home as an operator might have made it, open to everyone
+		Files.setPosixFilePermissions(this.home, PosixFilePermissions.fromString("rwxr-xr-x"));
+		this.runner.withPropertyValues("pyapp.home=" + this.home, "pyapp.storage.persistent=true").run((context) -> {
+			String uri = context.getBean(MongoConnectionDetails.class).getConnectionString().getConnectionString();
+			try (MongoClient own = MongoClients.create(uri)) {
+				own.getDatabase("pyapp").getCollection("users").insertOne(new Document("_id", "admin"));
+			}
+			Path db = this.home.resolve("db");
+			assertThat(Files.getPosixFilePermissions(db)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+			try (var files = Files.list(db)) {
+				files.filter(Files::isRegularFile)
+					.forEach((file) -> assertThat(permissions(file)).as(file.toString()).isEqualTo("rw-------"));
+			}
+			Process cat = new ProcessBuilder("setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
+					"cat", db.resolve("pyapp.mv.db").toString())
+				.redirectErrorStream(true)
+				.start();
+			assertThat(cat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			String output = new String(cat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(cat.exitValue()).as(output).isNotZero();
+			assertThat(output).contains("Permission denied");
+		});
+	}
+
+	private static String permissions(Path file) {
+		try {
+			return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	/** Runs the probe script, as {@code nobody} or as this process's user. */
