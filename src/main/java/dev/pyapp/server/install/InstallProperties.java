@@ -3,6 +3,7 @@ package dev.pyapp.server.install;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -13,6 +14,10 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("pyapp.install")
 record InstallProperties(@DefaultValue("512MB") DataSize uploadLimit, @DefaultValue("1h") Duration uploadExpiry) {
+
+	@ConstructorBinding
+	InstallProperties {
+	}
 
 	InstallProperties(DataSize uploadLimit) {
 		this(uploadLimit, Duration.ofHours(1));

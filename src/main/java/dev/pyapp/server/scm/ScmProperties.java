@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -23,6 +24,10 @@ import org.springframework.util.unit.DataSize;
 record ScmProperties(@Nullable String publicUrl, @DefaultValue("60s") Duration timeout,
 		@DefaultValue("5MB") DataSize maxPayload, @DefaultValue("7d") Duration deliveriesKept,
 		@DefaultValue("1h") Duration maxDeliveryAge) {
+
+	@ConstructorBinding
+	ScmProperties {
+	}
 
 	ScmProperties(@Nullable String publicUrl, Duration timeout, DataSize maxPayload, Duration deliveriesKept) {
 		this(publicUrl, timeout, maxPayload, deliveriesKept, Duration.ofHours(1));
