@@ -12,6 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param appCappedSize per-app size bounds that replace {@code cappedSize}, by app name
  * @param bufferRecords how many records wait in memory when MongoDB is slow or
  * unavailable, before they go to the spill file
+ * @param bufferSize how much memory those records may take (estimated from their text),
+ * whichever bound is reached first
  * @param spillSize how large the spill file under {@code PYAPP_HOME/run/} may grow;
  * records beyond it are dropped and counted
  * @param batchSize the most records written to MongoDB in one call
@@ -27,11 +29,12 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("pyapp.logs")
 record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, DataSize> appCappedSize,
-		@DefaultValue("100000") int bufferRecords, @DefaultValue("256MB") DataSize spillSize,
-		@DefaultValue("1000") int batchSize, @DefaultValue("20000") int recentRecords,
-		@DefaultValue("32MB") DataSize recentSize, @DefaultValue("25s") Duration tailTimeout,
-		@DefaultValue("250ms") Duration tailInterval, @DefaultValue("5s") Duration regexTimeout,
-		@DefaultValue Notifications notifications, @DefaultValue Socket socket) {
+		@DefaultValue("100000") int bufferRecords, @DefaultValue("64MB") DataSize bufferSize,
+		@DefaultValue("256MB") DataSize spillSize, @DefaultValue("1000") int batchSize,
+		@DefaultValue("20000") int recentRecords, @DefaultValue("32MB") DataSize recentSize,
+		@DefaultValue("25s") Duration tailTimeout, @DefaultValue("250ms") Duration tailInterval,
+		@DefaultValue("5s") Duration regexTimeout, @DefaultValue Notifications notifications,
+		@DefaultValue Socket socket) {
 
 	LogsProperties {
 		appCappedSize = (appCappedSize != null) ? Map.copyOf(appCappedSize) : Map.of();
