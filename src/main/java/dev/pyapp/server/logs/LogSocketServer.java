@@ -52,7 +52,9 @@ import org.springframework.stereotype.Component;
  * </pre>
  *
  * {@code time} is seconds since the epoch (a float); {@code dropped} the records the
- * sender lost since its last batch because its queue was full.
+ * sender lost since its last batch because its queue was full. A batch may also carry
+ * {@code metrics}, the request counts of the process since its previous report (see
+ * {@link RequestMetrics}), handed to {@link LogCollector#requestMetrics}.
  * <p>
  * The server, not the sender, decides who sent a record: its {@code app} is the app whose
  * socket the connection came in on (the batch's own {@code app} is ignored), and its
@@ -326,6 +328,10 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 		// the connection, never the sender, says whose records these are
 		batch.app = connection.app().value();
 		batch.release = connection.release();
+		RequestMetrics metrics = batch.requestMetrics(batch.app);
+		if (metrics != null) {
+			this.collector.requestMetrics(metrics);
+		}
 		List<LogRecord> records = batch.records();
 		if (batch.dropped > 0) {
 			this.collector.droppedBySender(batch.dropped);

@@ -71,7 +71,7 @@ class SecurityIntegrationTests {
 
 	@Test
 	void loginChangesSessionId() throws Exception {
-		this.users.createIfAbsent("fixation", "fixation-password-1");
+		this.users.createIfAbsent("fixation", "fixation-password-1", Role.ADMIN);
 		WebSession session = new WebSession(this.port);
 		session.get("/login");
 		String before = session.sessionId();
@@ -83,8 +83,8 @@ class SecurityIntegrationTests {
 
 	@Test
 	void repeatedFailuresMakeTheNextAttemptWaitEvenWithTheRightPassword() throws Exception {
-		this.users.createIfAbsent("target", "target-password-1");
-		this.users.createIfAbsent("bystander", "bystander-password-1");
+		this.users.createIfAbsent("target", "target-password-1", Role.ADMIN);
+		this.users.createIfAbsent("bystander", "bystander-password-1", Role.ADMIN);
 		for (int i = 0; i < 2; i++) {
 			assertThat(location(new WebSession(this.port).login("target", "wrong-" + i))).endsWith("/login?error");
 		}
@@ -97,7 +97,7 @@ class SecurityIntegrationTests {
 
 	@Test // GH-13 (10)
 	void aForwardedAddressFromAnUntrustedPeerIsIgnored() throws Exception {
-		this.users.createIfAbsent("forwarded", "forwarded-password-1");
+		this.users.createIfAbsent("forwarded", "forwarded-password-1", Role.ADMIN);
 		for (int i = 0; i < 3; i++) {
 			// each guess claims another client address: without a trusted proxy they all
 			// count for the peer's own address
@@ -109,7 +109,7 @@ class SecurityIntegrationTests {
 
 	@Test // GH-13 (14)
 	void theSessionCookieIsSameSiteLaxAndSecureOnlyOverTls() throws Exception {
-		this.users.createIfAbsent("cookie-user", "cookie-user-password-1");
+		this.users.createIfAbsent("cookie-user", "cookie-user-password-1", Role.ADMIN);
 		HttpResponse<String> login = new WebSession(this.port).header("X-Forwarded-Proto", "https")
 			.login("cookie-user", "cookie-user-password-1");
 		assertThat(location(login)).doesNotContain("/login");
@@ -210,7 +210,7 @@ class SecurityIntegrationTests {
 
 	private WebSession loggedIn(String username) throws IOException, InterruptedException {
 		String password = username + "-password-1";
-		this.users.createIfAbsent(username, password);
+		this.users.createIfAbsent(username, password, Role.ADMIN);
 		WebSession session = new WebSession(this.port);
 		assertThat(location(session.login(username, password))).doesNotContain("/login");
 		return session;
