@@ -16,5 +16,7 @@ RUN bash /usr/share/pyapp/scripts/cds.sh server /usr/share/pyapp \
 ENV PYAPP_HOME=/srv/pyapp
 VOLUME /srv/pyapp
 EXPOSE 8800
-# the JVM settings of scripts/run.sh (scripts/server-java.sh); JAVA_OPTS overrides them
-ENTRYPOINT ["bash", "-c", "source /usr/share/pyapp/scripts/server-java.sh && server_java auto /usr/share/pyapp && exec \"${SERVER_JAVA[@]}\" \"$@\"", "pyapp-server"]
+# umask 077: everything the server creates is private unless it says otherwise (the JVM
+# cannot set its own umask); the JVM settings of scripts/run.sh (scripts/server-java.sh),
+# which JAVA_OPTS overrides
+ENTRYPOINT ["bash", "-c", "umask 077 && source /usr/share/pyapp/scripts/server-java.sh && server_java auto /usr/share/pyapp && exec \"${SERVER_JAVA[@]}\" \"$@\"", "pyapp-server"]

@@ -25,4 +25,7 @@ echo "Web UI: http://127.0.0.1:$port/   user admin, first password in $PYAPP_HOM
 source scripts/server-java.sh
 cds_refresh
 server_java
+# everything the server creates is private unless it says otherwise (SPEC §10 "Files");
+# the JVM cannot set its own umask
+umask 077
 exec "${SERVER_JAVA[@]}" "$@"

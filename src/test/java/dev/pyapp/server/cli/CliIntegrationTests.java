@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The CLI against the real server: JSON-RPC over HTTP, the token from the server's token
  * file, real error answers.
  */
-// closed after the class, before its @TempDir home is deleted: a cached context would
-// go on writing into it
+// the context closes before the class's temporary home is deleted: the server writes
+// there until it stops
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "pyapp.storage.persistent=false")

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Spring and talks to a real server.
  */
 @Tag("process")
-// closed after the class, before its @TempDir home is deleted: a cached context would
-// go on writing into it
+// the context closes before the class's temporary home is deleted: the server writes
+// there until it stops
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "pyapp.storage.persistent=false")
