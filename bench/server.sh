@@ -68,8 +68,9 @@ start_server() {
 	fi
 	local t0
 	t0=$(now_ms)
-	PYAPP_HOME=$home "${SERVER_JAVA[@]}" --server.port="$port" --pyapp.webserver.managed=false \
-		> "$home/server.log" 2>&1 &
+	# umask 077 as scripts/run.sh starts it
+	(umask 077 && PYAPP_HOME=$home exec "${SERVER_JAVA[@]}" --server.port="$port" --pyapp.webserver.managed=false \
+		> "$home/server.log" 2>&1) &
 	pid=$!
 	# first any answer (apps.list), then server.info, which also waits for the search
 	# for Python interpreters that starts with the server
