@@ -7,8 +7,8 @@
 #      (the same jar copied elsewhere: the JVM's own archive only)
 #   2. server start to the first answered server.info, median of START_RUNS, with the
 #      archive (the extracted jar, as scripts/run.sh starts it), without (the jar), and
-#      with the archive and the C1 compiler only (-XX:TieredStopAtLevel=1, not the
-#      default: a server keeps C2 for its steady state); beside it the first answer of
+#      with the archive and both JIT compilers (-XX:TieredStopAtLevel=4; the default is
+#      the C1 compiler only); beside it the first answer of
 #      any call (apps.list): server.info also waits for the search for Python
 #      interpreters, which starts with the server; and the CPU time the JVM spent up to
 #      the first server.info, which a busy neighbour disturbs far less than wall time
@@ -57,12 +57,12 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 json_list() { local IFS=,; echo "[$*]"; }
 
-# Starts a server (auto: with the archive, off: without, c1: with the archive and the C1
-# compiler only) on a fresh home; sets pid, home, answered_ms, started_ms and cpu_ms.
+# Starts a server (auto: with the archive, off: without, c2: with the archive and both
+# JIT compilers) on a fresh home; sets pid, home, answered_ms, started_ms and cpu_ms.
 start_server() {
 	home=$(mktemp -d "$work/home-XXXX")
-	if [ "$1" = c1 ]; then
-		JAVA_OPTS="-XX:TieredStopAtLevel=1 ${JAVA_OPTS:-}" server_java auto
+	if [ "$1" = c2 ]; then
+		JAVA_OPTS="-XX:TieredStopAtLevel=4 ${JAVA_OPTS:-}" server_java auto
 	else
 		server_java "$1"
 	fi
@@ -117,7 +117,7 @@ stop_server
 
 # 2. server start
 declare -A starts answers cpus
-for variant in auto off c1; do
+for variant in auto off c2; do
 	times=() firsts=() cpu=()
 	for _ in $(seq 1 "$start_runs"); do
 		start_server "$variant"
@@ -142,11 +142,16 @@ wrk.body = '{"jsonrpc":"2.0","method":"apps.list","id":1}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+burst_ticks=$(cpu_ticks)
 wrk -t2 -c"$callers" -d"${burst_seconds}s" -s "$work/burst.lua" "$url" > "$work/burst.txt"
+burst_ticks=$(( $(cpu_ticks) - burst_ticks ))
 burst_calls=$(awk '/requests in/ {print $1}' "$work/burst.txt")
 burst_errors=$(awk '/Non-2xx/ {print $NF} /Socket errors/ {n=0; for (i=4; i<=NF; i+=2) n+=$i; print n}' "$work/burst.txt" \
 	| awk '{n+=$1} END {print n+0}')
 burst_kib=$(rss_kib "$pid")
+# the server's CPU time per call, which a busy neighbour disturbs far less than calls/s
+burst_us_per_call=$(( burst_ticks * 1000000 / $(getconf CLK_TCK) / (burst_calls > 0 ? burst_calls : 1) ))
 series=()
 for _ in $(seq 5 5 "$after_seconds"); do
 	sleep 5
@@ -158,19 +163,20 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ms() { median ${cli[$1]}; }
 mib() { echo $(( $1 / 1024 )); }
-printf '%-46s %12s %12s %12s\n' "metric" "archive" "no archive" "archive, C1"
+printf '%-46s %12s %12s %12s\n' "metric" "archive" "no archive" "archive, C2"
 printf '%-46s %12s %12s\n' "pyapp apps list, median of $cli_runs (ms)" "$(ms 'archive/apps list')" "$(ms 'plain/apps list')"
 printf '%-46s %12s %12s\n' "pyapp --help, median of $cli_runs (ms)" "$(ms 'archive/--help')" "$(ms 'plain/--help')"
 printf '%-46s %12s %12s %12s\n' "start to first answer (apps.list), median (ms)" "$(median ${answers[auto]})" \
-	"$(median ${answers[off]})" "$(median ${answers[c1]})"
+	"$(median ${answers[off]})" "$(median ${answers[c2]})"
 printf '%-46s %12s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" \
-	"$(median ${starts[off]})" "$(median ${starts[c1]})"
+	"$(median ${starts[off]})" "$(median ${starts[c2]})"
 printf '%-46s %12s %12s %12s\n' "JVM CPU time to it, median (ms)" "$(median ${cpus[auto]})" "$(median ${cpus[off]})" \
-	"$(median ${cpus[c1]})"
+	"$(median ${cpus[c2]})"
 printf '%-46s %12s\n' "RSS idle, ${idle_seconds} s after start (MiB)" "$(mib "$idle_kib")"
 printf '%-46s %12s\n' "RSS after ${burst_seconds} s of $callers apps.list callers (MiB)" "$(mib "$burst_kib")"
 printf '%-46s %12s\n' "RSS ${after_seconds} s later (MiB)" "$(mib "$after_kib")"
 printf '%-46s %12s\n' "apps.list calls in the burst (errors)" "$burst_calls ($burst_errors)"
+printf '%-46s %12s\n' "server CPU per call in the burst (us)" "$burst_us_per_call"
 printf 'load average before %s, after %s; %s cores\n' "$load_start" "$load_end" "$(nproc)"
 
 server_java auto
@@ -180,15 +186,15 @@ cat > bench/results/server.json <<JSON
  "cli_apps_list_ms_median": {"archive": $(ms 'archive/apps list'), "no_archive": $(ms 'plain/apps list')},
  "cli_help_ms": {"archive": $(json_list ${cli['archive/--help']}), "no_archive": $(json_list ${cli['plain/--help']})},
  "cli_help_ms_median": {"archive": $(ms 'archive/--help'), "no_archive": $(ms 'plain/--help')},
- "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]}), "archive_c1_only": $(json_list ${starts[c1]})},
- "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]}), "archive_c1_only": $(median ${starts[c1]})},
- "startup_cpu_ms": {"archive": $(json_list ${cpus[auto]}), "no_archive": $(json_list ${cpus[off]}), "archive_c1_only": $(json_list ${cpus[c1]})},
- "startup_cpu_ms_median": {"archive": $(median ${cpus[auto]}), "no_archive": $(median ${cpus[off]}), "archive_c1_only": $(median ${cpus[c1]})},
- "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]}), "archive_c1_only": $(json_list ${answers[c1]})},
- "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]}), "archive_c1_only": $(median ${answers[c1]})},
+ "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]}), "archive_c1_and_c2": $(json_list ${starts[c2]})},
+ "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]}), "archive_c1_and_c2": $(median ${starts[c2]})},
+ "startup_cpu_ms": {"archive": $(json_list ${cpus[auto]}), "no_archive": $(json_list ${cpus[off]}), "archive_c1_and_c2": $(json_list ${cpus[c2]})},
+ "startup_cpu_ms_median": {"archive": $(median ${cpus[auto]}), "no_archive": $(median ${cpus[off]}), "archive_c1_and_c2": $(median ${cpus[c2]})},
+ "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]}), "archive_c1_and_c2": $(json_list ${answers[c2]})},
+ "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]}), "archive_c1_and_c2": $(median ${answers[c2]})},
  "rss_kib": {"idle": $idle_kib, "after_burst": $burst_kib, "after_burst_plus_${after_seconds}s": $after_kib,
    "every_5s_after_burst": $(json_list "${series[@]}")},
- "idle_seconds": $idle_seconds, "burst": {"seconds": $burst_seconds, "callers": $callers, "calls": $burst_calls, "errors": $burst_errors},
+ "idle_seconds": $idle_seconds, "burst": {"seconds": $burst_seconds, "callers": $callers, "calls": $burst_calls, "errors": $burst_errors, "server_cpu_us_per_call": $burst_us_per_call},
  "jvm_command": "$(printf '%s ' "${SERVER_JAVA[@]:1:${#SERVER_JAVA[@]}-3}" | sed 's/ $//')",
  "loadavg_before": "$load_start", "loadavg_after": "$load_end", "cores": $(nproc),
  "commit": "$(git rev-parse --short HEAD)",

@@ -76,7 +76,12 @@ server_java() {
 		-XX:+UseG1GC -Xms64m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
 		-XX:G1PeriodicGCInterval=15000 -XX:MarkStackSize=256k
 		# class metadata, compiled code and thread stacks bounded
-		-XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m -Xss512k)
+		-XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m -Xss512k
+		# the C1 compiler only: on 2 cores, C2 took half of the start's CPU (the start to the
+		# first server.info twice as long) and, on a busy machine, its backlog left the code
+		# of the API slow long after the start; -XX:TieredStopAtLevel=4 in JAVA_OPTS brings
+		# C2 back (README, "Start-up and memory")
+		-XX:TieredStopAtLevel=1)
 	# glibc's malloc keeps freed memory: return it periodically (JDK 17.0.9 and later)
 	if "$java" -XX:TrimNativeHeapInterval=60000 -version > /dev/null 2>&1; then
 		SERVER_JAVA+=(-XX:TrimNativeHeapInterval=60000)

@@ -54,7 +54,8 @@ class ServerLaunchScriptsIT {
 		List<String> command = serverJava("auto", Map.of());
 		assertThat(command).contains("-XX:SharedArchiveFile=" + this.archive.toRealPath());
 		assertThat(command).endsWith("-jar", this.extracted.toRealPath().toString());
-		assertThat(command).contains("-Xmx512m", "-XX:G1PeriodicGCInterval=15000", "-XX:MaxMetaspaceSize=256m");
+		assertThat(command).contains("-Xmx512m", "-XX:G1PeriodicGCInterval=15000", "-XX:MaxMetaspaceSize=256m",
+				"-XX:TieredStopAtLevel=1");
 	}
 
 	@Test
