@@ -138,10 +138,12 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 	/**
 	 * @param path the path below the mount that a GET is sent to
 	 * @param timeout how long the check may take
+	 * @param host the {@code Host} header to send, or {@code null} for the host name of
+	 * the virtual server the app is mounted on
 	 */
-	public record Health(String path, Duration timeout) {
+	public record Health(String path, Duration timeout, @Nullable String host) {
 
-		public static final Health DEFAULT = new Health("/", Duration.ofSeconds(10));
+		public static final Health DEFAULT = new Health("/", Duration.ofSeconds(10), null);
 
 	}
 

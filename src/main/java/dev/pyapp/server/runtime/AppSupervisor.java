@@ -216,8 +216,12 @@ public class AppSupervisor implements DisposableBean {
 	}
 
 	/**
-	 * Runs the release's health check (SPEC {@code health}) against its own daemon, with
-	 * {@code SCRIPT_NAME} set to the app's mount path ({@code /} when unknown).
+	 * Runs the release's health check (SPEC {@code health}) against its own daemon, as
+	 * the web server will send it: {@code SCRIPT_NAME} set to the app's mount path
+	 * ({@code /} when unmounted), {@code Host} set to {@code health.host} or else the
+	 * first host name of the first virtual server the app is mounted on
+	 * ({@code localhost} when unmounted), and {@code X-Forwarded-Proto: https} when that
+	 * server serves TLS.
 	 * @param app the app
 	 * @param release a running candidate or the live release
 	 * @throws PyappException ({@code FAILED}) with the response when it is not 2xx/3xx
@@ -225,11 +229,12 @@ public class AppSupervisor implements DisposableBean {
 	public void checkHealth(AppId app, String release) {
 		Daemon daemon = daemon(app, release);
 		AppManifest.Health health = this.contexts.manifest(app, release).health();
-		String mount = this.mounts.getIfAvailable(() -> (id) -> java.util.Optional.empty()).mountPath(app).orElse("");
-		if (mount.endsWith("/")) {
-			mount = mount.substring(0, mount.length() - 1);
-		}
-		HealthProbe.check(daemon, mount, health.path(), health.timeout());
+		MountPaths.MountPoint mount = this.mounts.getIfAvailable(() -> (id) -> java.util.Optional.empty())
+			.mountPoint(app)
+			.orElse(new MountPaths.MountPoint("", null, false));
+		String path = mount.path().endsWith("/") ? mount.path().substring(0, mount.path().length() - 1) : mount.path();
+		String host = (health.host() != null) ? health.host() : (mount.host() != null) ? mount.host() : "localhost";
+		HealthProbe.check(daemon, path, health.path(), host, mount.tls(), health.timeout());
 	}
 
 	/**

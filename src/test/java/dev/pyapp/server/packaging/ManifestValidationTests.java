@@ -157,6 +157,10 @@ class ManifestValidationTests {
 				// health
 				new Case("a health path without slash", with("health:\n  path: health\n"), "metadata.yaml: health.path",
 						"expected a path below the mount starting with '/', such as /health; found 'health'"),
+				new Case("a health host with a path", with("health:\n  host: example.org/x\n"),
+						"metadata.yaml: health.host", "expected a host name such as www.example.org"),
+				new Case("a health host with a line break", with("health:\n  host: \"a.org\\r\\nX: y\"\n"),
+						"metadata.yaml: health.host", "expected a host name such as www.example.org"),
 				new Case("a timeout without unit", with("health:\n  timeout: 10\n"), "metadata.yaml: health.timeout",
 						"expected a duration from 1ms to 10m such as 10s, 500ms or 2m; found '10'"),
 				new Case("a timeout too long", with("health:\n  timeout: 1h\n"), "metadata.yaml: health.timeout",

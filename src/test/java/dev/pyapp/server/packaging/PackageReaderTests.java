@@ -56,7 +56,7 @@ class PackageReaderTests {
 		assertThat(manifest.resources().databases()).containsExactly(new Database("main", DatabaseKind.SQLITE));
 		assertThat(manifest.statics()).containsExactly(new StaticEntry("/static", "static/guestbook"));
 		assertThat(manifest.daemon()).isEqualTo(new AppManifest.Daemon(DaemonMethod.THREADING, 2, 8, BindKind.SOCKET));
-		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofSeconds(10)));
+		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofSeconds(10), null));
 		assertThat(manifest.updates())
 			.isEqualTo(new AppManifest.Updates(UpdateStrategy.ONE_BRANCH, "main", "v*", true));
 		assertThat(manifest.hooks()).containsExactly(
@@ -102,6 +102,7 @@ class PackageReaderTests {
 				  bind: port
 				health:
 				  timeout: 500ms
+				  host: library.test
 				updates:
 				  strategy: latest-tag
 				  tag_pattern: "v*"
@@ -113,7 +114,7 @@ class PackageReaderTests {
 		assertThat(manifest.entry()).isEqualTo(new AppManifest.Entry(EntryKind.FACTORY, "hello.web:create_app"));
 		assertThat(manifest.dependencies()).extracting(Dependency::scope).containsExactly(Scope.LOCAL);
 		assertThat(manifest.daemon()).isEqualTo(new AppManifest.Daemon(DaemonMethod.PROCESSES, 2, 1, BindKind.PORT));
-		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofMillis(500)));
+		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofMillis(500), "library.test"));
 		assertThat(manifest.updates()).isEqualTo(new AppManifest.Updates(UpdateStrategy.LATEST_TAG, null, "v*", false));
 	}
 
