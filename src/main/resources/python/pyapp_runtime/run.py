@@ -1,8 +1,20 @@
 """Runs one hook or task: ``python -m pyapp_runtime.run ROLE module:callable``.
 The callable is called with no arguments; the exit code is 0 when it returns, 1 when
 it raises (the traceback is printed to stderr)."""
+import logging
 import sys
 import traceback
+
+
+def _echo_logging():
+    """A task's output (tasks.list, tasks.run) shows what it logs, not only what it
+    prints; the records still reach the server's log store through the log socket."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
 
 
 def main(argv):
@@ -17,6 +29,8 @@ def main(argv):
         pass
     except Exception as ex:
         print("pyapp_runtime: log handler not installed: %s" % ex, file=sys.stderr)
+    if role == "task":
+        _echo_logging()
     try:
         module_name, _, attribute = target.partition(":")
         import importlib

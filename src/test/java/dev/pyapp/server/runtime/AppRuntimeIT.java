@@ -22,6 +22,8 @@ import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogViewer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -159,6 +161,16 @@ class AppRuntimeIT {
 		assertThat(run.trigger()).isEqualTo("manual");
 		assertThat(run.finished()).isNotNull();
 		assertThat(Files.readAllLines(log)).hasSize((int) before + 1);
+		// GH-15: what a task logs is its output, and each run leaves a record with its
+		// outcome under the app
+		assertThat(run.output()).contains("INFO guestbook.tasks: purge-sessions removed 0 stale session(s)");
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					logs.query(new LogQuery("guestbook", null, null, null, "pyapp.task", null, null, 100, null))
+						.records())
+				.anySatisfy((record) -> assertThat(record.message())
+					.startsWith("task purge-sessions (manual) succeeded in ")));
 	}
 
 	@Test
