@@ -225,13 +225,18 @@ public class AppDeployer {
 				if (!this.configuration.complete(app)) {
 					return;
 				}
+				// the first install continues: its hook's output is logged and shown in
+				// the progress like that of an install that needed no settings
+				DeployReporter report = new DeployReporter(this.registry, this.events, app, "installing",
+						live.releaseId(), "install");
 				String hook = hook(app, live.releaseId(), "post-install");
 				if (hook != null) {
-					this.hooks.run(this.contexts.context(app, live.releaseId()), "post-install", hook, (line) -> {
-					});
+					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
+						.run(this.contexts.context(app, live.releaseId()), "post-install", hook, report.output()));
 				}
 				deleteQuietly(postInstallPending(app));
-				this.supervisor.start(app);
+				report.step("start", "starting " + live.releaseId(), () -> this.supervisor.start(app));
+				report.info("release " + live.releaseId() + " of " + app + " is live");
 				return;
 			}
 			this.supervisor.reload(app);

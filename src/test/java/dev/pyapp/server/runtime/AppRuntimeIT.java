@@ -189,6 +189,20 @@ class AppRuntimeIT {
 		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(this.home.resolve("apps/confapp/data/installed")).content().contains("Hello PyApp");
 		assertThat(HttpProbe.get(this.home.resolve("apps/confapp/run/app.sock"), "/").body()).contains("Hello PyApp");
+		// GH-15: the output of a post-install that waited for the configuration is logged
+		// too, what it logged at its level
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					logs.query(new LogQuery("confapp", null, null, null, "pyapp.deploy", null, null, 100, null))
+						.records())
+				.anySatisfy((record) -> assertThat(record.message())
+					.isEqualTo("[post-install] post-install prints to stdout"))
+				.anySatisfy((record) -> {
+					assertThat(record.message())
+						.isEqualTo("[post-install] WARNING confapp.hooks: post-install logs a warning");
+					assertThat(record.level()).isEqualTo(dev.pyapp.server.logs.LogLevel.WARNING);
+				}));
 		deployer().remove(app, false);
 		assertThat(this.home.resolve("apps/confapp")).doesNotExist();
 	}
