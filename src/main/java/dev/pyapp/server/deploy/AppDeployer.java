@@ -51,6 +51,9 @@ public class AppDeployer {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppDeployer.class);
 
+	/** In {@code config/}: the id of a release that waits for settings to go live. */
+	static final String UPGRADE_PENDING = ".upgrade-pending";
+
 	private final AppInstaller installer;
 
 	private final AppRegistry registry;
@@ -451,7 +454,7 @@ public class AppDeployer {
 	}
 
 	private Path upgradePending(AppId app) {
-		return this.home.app(app).config().resolve(".upgrade-pending");
+		return this.home.app(app).config().resolve(UPGRADE_PENDING);
 	}
 
 	private static @Nullable String readMarker(Path file) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import dev.pyapp.server.appconfig.ConfigSpec;
@@ -113,6 +114,48 @@ public class PackageReader {
 		Validated validated = validate(walked.layout(), problems, (path) -> readSmallFile(root.resolve(path)));
 		return new AppPackage(directory, validated.manifest(), validated.spec(),
 				SourceDirectory.checksum(root, walked.files()), walked.entries(), walked.size());
+	}
+
+	/**
+	 * The name and version an archive or directory says it holds, read from its
+	 * {@code metadata.yaml} alone, without checking the rest: so that long work can show
+	 * which app it is about before the whole package has been read. Never a substitute
+	 * for {@link #read}.
+	 * @param source a {@code .pyapp} file or a directory with the archive layout
+	 * @return the manifest's name and version, or empty if they cannot be read
+	 */
+	public Optional<AppManifest> peek(Path source) {
+		Assert.notNull(source, "'source' must not be null");
+		long limit = this.properties.maxYamlSize().toBytes();
+		byte[] bytes = null;
+		try {
+			if (Files.isDirectory(source)) {
+				Path file = source.resolve(ArchiveLayout.METADATA);
+				bytes = (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= limit)
+						? Files.readAllBytes(file) : null;
+			}
+			else if (Files.isRegularFile(source)) {
+				try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(source.toFile())) {
+					java.util.zip.ZipEntry entry = zip.getEntry(ArchiveLayout.METADATA);
+					if (entry != null && !entry.isDirectory()) {
+						try (java.io.InputStream in = zip.getInputStream(entry)) {
+							bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+						}
+					}
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not a zip, or unreadable: read() reports what is wrong
+			return Optional.empty();
+		}
+		if (bytes == null || bytes.length > limit) {
+			return Optional.empty();
+		}
+		List<Problem> problems = new ArrayList<>();
+		String text = decode(ArchiveLayout.METADATA, bytes, problems);
+		return Optional.ofNullable((text != null) ? ManifestParser.parse(text, this.properties, problems) : null)
+			.filter((manifest) -> manifest.name() != null && ManifestParser.NAME.matcher(manifest.name()).matches());
 	}
 
 	/**

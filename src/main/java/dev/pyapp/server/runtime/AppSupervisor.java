@@ -382,15 +382,58 @@ public class AppSupervisor implements DisposableBean {
 						(info.started() != null) ? info.started() : Instant.now(), null, 0);
 				logger.info("Adopted the daemon of {} (pid {})", app, pid);
 				goLive(s, daemon);
+				stopStrays(app, pid);
 				return;
 			}
 		}
+		stopStrays(app, null);
 		try {
 			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
 			start(app);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Stops the daemons of this app that a crash of the last run left behind: a candidate
+	 * of an interrupted upgrade, an old daemon that was never retired. Each is found by
+	 * its pid file in {@code run/} and verified to be this app's gunicorn.
+	 */
+	private void stopStrays(AppId app, @Nullable Long live) {
+		Path run = this.home.app(app).run();
+		if (!Files.isDirectory(run)) {
+			return;
+		}
+		try (java.util.stream.Stream<Path> files = Files.list(run)) {
+			for (Path pidFile : files.filter((file) -> file.getFileName().toString().matches("r-[0-9a-f]+\\.pid"))
+				.toList()) {
+				Long pid = readPid(pidFile);
+				if (pid == null || pid.equals(live) || !beforeThisRun(pidFile)
+						|| this.launcher.verify(app, pid) == null) {
+					// a daemon this run started (a deploy may already be under way) is
+					// not
+					// a stray
+					continue;
+				}
+				logger.warn("Stopping a daemon of {} left by the last run (pid {}, {})", app, pid,
+						pidFile.getFileName());
+				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0));
+			}
+		}
+		catch (java.io.IOException ex) {
+			logger.warn("Cannot look for daemons of {} left by the last run: {}", app, ex.getMessage());
+		}
+	}
+
+	private static boolean beforeThisRun(Path file) {
+		Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH);
+		try {
+			return Files.getLastModifiedTime(file).toInstant().isBefore(started);
+		}
+		catch (java.io.IOException ex) {
+			return false;
 		}
 	}
 
