@@ -76,9 +76,7 @@ public class HookRunner {
 	ExecResult exec(ProcessContext context, String role, String call, java.time.Duration timeout,
 			Consumer<String> output) {
 		return this.shell
-			.exec(ExecRequest.of(List.of(context.python().toString(), "-m", "pyapp_runtime.run", role, call))
-				.in(context.workingDirectory())
-				.withEnvironment(context.environment(), false)
+			.exec(context.request(List.of(context.python().toString(), "-m", "pyapp_runtime.run", role, call))
 				.withTimeout(timeout)
 				.withLines(output));
 	}

@@ -89,9 +89,8 @@ class DaemonLauncher {
 		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
 		env.put("PYAPP_ENTRY_KIND", (manifest.entry().kind() == AppManifest.EntryKind.FACTORY) ? "factory" : "wsgi");
-		RunningProcess process = this.shell.start(ExecRequest.of(command)
-			.in(context.workingDirectory())
-			.withEnvironment(env, false)
+		ExecRequest request = context.request(command);
+		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
 			.withOutput(paths.logs().resolve("stdout.log"), stderr));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
 				process.exit(), offset);
