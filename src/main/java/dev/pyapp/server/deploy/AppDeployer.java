@@ -237,6 +237,9 @@ public class AppDeployer {
 					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
 						.run(this.contexts.context(app, live.releaseId()), "post-install", hook, report.output()));
 				}
+				report.step("static", "checking the generated static files",
+						() -> GeneratedStatics.check(this.contexts.manifest(app, live.releaseId()),
+								this.home.app(app).release(live.releaseId())));
 				deleteQuietly(postInstallPending(app));
 				report.step("start", "starting " + live.releaseId(), () -> this.supervisor.start(app));
 				report.info("release " + live.releaseId() + " of " + app + " is live");
@@ -281,6 +284,7 @@ public class AppDeployer {
 			supersedePendingUpgrade(app);
 			report.step("venv", "building the Python environment", () -> this.venvs.build(new VenvRequest(app,
 					prepared.directory(), manifest.python(), requirements(manifest), report.output())));
+			GeneratedStatics.prepare(manifest, prepared.directory());
 			ConfigMigration migration = report.step("config", "migrating the configuration",
 					() -> this.configuration.prepare(app, prepared.directory()));
 			boolean configured = migration.complete();
@@ -306,6 +310,10 @@ public class AppDeployer {
 					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
 						.run(this.contexts.context(app, releaseId), "post-install", hook, report.output()));
 				}
+			}
+			if (upgrade || configured) {
+				report.step("static", "checking the generated static files",
+						() -> GeneratedStatics.check(manifest, prepared.directory()));
 			}
 			if (!upgrade && !configured) {
 				report.step("switch", "needs configuration: not starting", () -> {
@@ -426,6 +434,8 @@ public class AppDeployer {
 				report.step("pre-update", "running the pre-update hook " + hook, () -> this.hooks
 					.run(this.contexts.context(app, releaseId), "pre-update", hook, report.output()));
 			}
+			report.step("static", "checking the generated static files",
+					() -> GeneratedStatics.check(this.contexts.manifest(app, releaseId), directory));
 			goLive(app, releaseId, report, true);
 			this.installer.prune(app);
 		}

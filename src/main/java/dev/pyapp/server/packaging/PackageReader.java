@@ -238,9 +238,13 @@ public class PackageReader {
 		for (int i = 0; i < manifest.statics().size(); i++) {
 			String key = ManifestParser.FILE + ": " + YamlTree.item("static", i) + ".path";
 			String path = manifest.statics().get(i).path();
+			if (manifest.statics().get(i).generated()) {
+				// the hooks create it; the deploy checks it exists before the switch
+				continue;
+			}
 			if (problems.stream().noneMatch((problem) -> problem.path().equals(key)) && !layout.exists(path)) {
 				problems.add(new Problem(key, "'" + path + "' does not exist in the package; expected a directory "
-						+ "(or file) relative to the archive root"));
+						+ "(or file) relative to the archive root, or generated: true if the hooks create it"));
 			}
 		}
 	}

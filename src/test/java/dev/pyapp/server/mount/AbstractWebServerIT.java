@@ -90,6 +90,8 @@ abstract class AbstractWebServerIT {
 		this.backends = Files.createDirectories(this.home.root().resolve("b"));
 		Path statics = Files.createDirectories(this.home.app(AppId.of("echo")).root().resolve("current/static/css"));
 		Files.writeString(statics.resolve("site.css"), "body { color: teal }\n");
+		Files.writeString(statics.resolve("site.css.map"), "{}\n");
+		Files.writeString(statics.getParent().resolve("staticfiles.json"), "{\"paths\": {}}\n");
 		Files.createDirectories(this.home.app(AppId.of("echo")).run());
 		this.a = Gunicorn.start(this.backends.resolve("a.sock"), "a", requestLog(), "application");
 		AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.a.socket);
@@ -156,8 +158,15 @@ abstract class AbstractWebServerIT {
 			assertThat(response.body()).isEqualTo("body { color: teal }\n");
 			assertThat(response.headers().get("content-type")).startsWith("text/css");
 			assertThat(response.headers().get("cache-control")).contains("max-age=3600");
+			// GH-15: nginx sent two Cache-Control headers
+			assertThat(response.lines().get("cache-control")).isEqualTo(1);
 		}
 		assertThat(get("one.test", "/static/css/missing.css", "").status()).isEqualTo(404);
+		// GH-15: an entry's excluded files are not served (Django's manifest)
+		for (String excluded : new String[] { "/static/staticfiles.json", "/static/css/site.css.map" }) {
+			assertThat(get("one.test", excluded, "").status()).as(excluded).isIn(403, 404);
+		}
+		assertThat(get("two.test", "/deep/prefix/static/staticfiles.json", "").status()).isIn(403, 404);
 		assertThat(echo("one.test", "/after", "").get("path_info").stringValue()).isEqualTo("/after");
 		assertThat(Files.readAllLines(requestLog())).containsExactly("/after");
 	}

@@ -87,6 +87,28 @@ class PackageReaderTests {
 		assertThat(manifest.tasks()).isEmpty();
 	}
 
+	@Test // GH-15: collectstatic creates the directory; the archive had to ship a
+			// placeholder
+	void acceptsAGeneratedStaticDirectoryTheArchiveDoesNotHold() {
+		String metadata = Packages.MINIMAL + """
+				static:
+				  - url: /static
+				    path: collected
+				    generated: true
+				    exclude: [staticfiles.json, "admin/*.map"]
+				""";
+		AppManifest manifest = this.reader.read(app(metadata).writeTo(this.temp.resolve("a.pyapp"))).manifest();
+
+		assertThat(manifest.statics()).containsExactly(
+				new StaticEntry("/static", "collected", true, java.util.List.of("staticfiles.json", "admin/*.map")));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.reader
+				.read(app(metadata.replace("    generated: true\n", "")).writeTo(this.temp.resolve("b.pyapp"))))
+			.satisfies((ex) -> assertThat(ex.getProblems()).singleElement()
+				.satisfies((problem) -> assertThat(problem.message())
+					.endsWith("or generated: true if the hooks create it")));
+	}
+
 	@Test
 	void defaultsForProcessesAndAFactoryEntry() {
 		String metadata = """
