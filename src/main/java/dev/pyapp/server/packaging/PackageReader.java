@@ -19,6 +19,7 @@ import java.util.function.Function;
 
 import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.ConfigSpecReader;
+import dev.pyapp.server.appconfig.WidgetLibrary;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -73,10 +74,19 @@ public class PackageReader {
 
 			@Override
 			public @Nullable OutputStream file(String path, ZipDirectory.Entry entry) {
-				if (!path.equals(ArchiveLayout.METADATA) && !ArchiveLayout.CONFIG_SPECS.contains(path)) {
+				boolean widget = ArchiveLayout.isWidget(path);
+				if (!path.equals(ArchiveLayout.METADATA) && !ArchiveLayout.CONFIG_SPECS.contains(path) && !widget) {
 					return null;
 				}
-				SmallFile file = new SmallFile(PackageReader.this.properties.maxYamlSize().toBytes());
+				if (widget && smallFiles.keySet()
+					.stream()
+					.filter(ArchiveLayout::isWidget)
+					.count() > WidgetLibrary.MAX_PACKAGE_WIDGETS) {
+					// refused with the spec: too many
+					return null;
+				}
+				SmallFile file = new SmallFile(widget ? ConfigSpecReader.MAX_WIDGET_FILE
+						: PackageReader.this.properties.maxYamlSize().toBytes());
 				smallFiles.put(path, file);
 				return file;
 			}
@@ -226,7 +236,13 @@ public class PackageReader {
 		String specFile = layout.configSpec();
 		if (specFile != null && !ArchiveLayout.CONFIG_SPECS.stream().allMatch(layout::isFile)) {
 			String text = decode(specFile, content.apply(specFile), problems);
-			spec = (text != null) ? readSpec(specFile, text, problems) : null;
+			Map<String, @Nullable String> widgets = new java.util.TreeMap<>();
+			for (String widget : layout.widgets()) {
+				byte[] bytes = content.apply(widget);
+				widgets.put(widget, (bytes != null && bytes.length <= ConfigSpecReader.MAX_WIDGET_FILE)
+						? new String(bytes, StandardCharsets.UTF_8) : null);
+			}
+			spec = (text != null) ? readSpec(specFile, text, widgets, problems) : null;
 		}
 		if (manifest == null || !problems.isEmpty()) {
 			throw invalid(problems);
@@ -249,9 +265,10 @@ public class PackageReader {
 		}
 	}
 
-	private @Nullable ConfigSpec readSpec(String file, String text, List<Problem> problems) {
+	private @Nullable ConfigSpec readSpec(String file, String text, Map<String, @Nullable String> widgets,
+			List<Problem> problems) {
 		try {
-			return this.specs.read(file, text);
+			return this.specs.read(file, text, widgets);
 		}
 		catch (PyappException ex) {
 			if (ex.getKind() != ErrorKind.INVALID) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.AppManifest.BindKind;
 import dev.pyapp.server.packaging.AppManifest.Database;
@@ -107,6 +108,25 @@ class PackageReaderTests {
 			.satisfies((ex) -> assertThat(ex.getProblems()).singleElement()
 				.satisfies((problem) -> assertThat(problem.message())
 					.endsWith("or generated: true if the hooks create it")));
+	}
+
+	@Test // GH-15: an archive ships its own widgets in widgets/
+	void resolvesTheSpecWithTheWidgetsThePackageShipsAndChecksThem() {
+		String spec = "sections:\n  - name: site\n    fields:\n      - {name: slug, widget: slug, default: my-site}\n";
+		PackageReader reader = new PackageReader(new dev.pyapp.server.appconfig.ConfigSpecReader());
+		AppPackage pkg = reader.read(app(Packages.MINIMAL).file("configuration.yaml", spec)
+			.file("widgets/slug.yaml", "base: text\nvalidation:\n  pattern: \"^[a-z-]+$\"\n")
+			.writeTo(this.temp.resolve("a.pyapp")));
+		assertThat(pkg.spec().field("site", "slug").orElseThrow().widget()).isEqualTo("slug");
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> reader
+				.read(app(Packages.MINIMAL).file("configuration.yaml", spec.replace("slug, default", "slug2, default"))
+					.file("widgets/slug.yaml", "base: text\n")
+					.file("widgets/text.yaml", "base: textarea\n")
+					.writeTo(this.temp.resolve("b.pyapp"))))
+			.satisfies((ex) -> assertThat(ex.getProblems()).extracting(Problem::path)
+				.contains("widgets/text.yaml", "configuration.yaml: sections[0].fields[0].widget"));
 	}
 
 	@Test
