@@ -51,6 +51,10 @@ public class AppDeployer {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppDeployer.class);
 
+	/** What every rollback says: it returns to the code, not to the data. */
+	public static final String ROLLBACK_NOTE = "a rollback returns to the earlier code, not to earlier data: "
+			+ "data/ and the databases stay as the newer release left them (migrations it ran are not reversed)";
+
 	/** In {@code config/}: the id of a release that waits for settings to go live. */
 	static final String UPGRADE_PENDING = ".upgrade-pending";
 
@@ -150,6 +154,7 @@ public class AppDeployer {
 					"rollback");
 			report.info("rolling back " + app + " from " + current.releaseId() + " to " + target.releaseId());
 			goLive(app, target.releaseId(), report, false);
+			report.warn(ROLLBACK_NOTE);
 			return this.registry.currentRelease(app).orElse(target);
 		}
 		finally {

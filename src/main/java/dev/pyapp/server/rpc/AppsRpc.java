@@ -149,7 +149,9 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		this.deployer.rollback(app, params.release());
-		return get(new AppParams(app.value()));
+		Map<String, Object> result = get(new AppParams(app.value()));
+		result.put("note", AppDeployer.ROLLBACK_NOTE);
+		return result;
 	}
 
 	@RpcMethod("apps.start")

@@ -212,6 +212,9 @@ class AppsCommandsTests extends CliCommandTests {
 		pyapp("rollback", "guestbook", "1.3.0-20240401T100000Z");
 		assertThat(this.server.params("apps.rollback").toString())
 			.isEqualTo("{\"name\":\"guestbook\",\"release\":\"1.3.0-20240401T100000Z\"}");
+		// GH-15: a rollback says that the data stays as the newer release left it
+		this.server.result("apps.rollback", app.replace("}", ", \"note\": \"migrations are not reversed\"}"));
+		assertThat(pyapp("rollback", "guestbook").out()).endsWith("(running)\nnote: migrations are not reversed\n");
 		assertThat(pyapp("remove", "guestbook", "--keep-data").out()).isEqualTo("removed guestbook (data kept)\n");
 		assertThat(this.server.params("apps.remove").toString())
 			.isEqualTo("{\"name\":\"guestbook\",\"keep_data\":true}");
