@@ -248,6 +248,24 @@ class AppRuntimeIT {
 		assertThat(Files.readSymbolicLink(this.home.resolve("apps/guestbook/current")).toString()).endsWith(first);
 	}
 
+	@Test // GH-15: apps.restart stopped and started: 122 of 603 requests got 502
+	@Order(7)
+	void restartsGracefullyWithoutAFailedRequest() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		long before = supervisor().status(GUESTBOOK).pid();
+		try (Client client = new Client(socket)) {
+			AppStatus restarted = supervisor().restart(GUESTBOOK);
+			assertThat(restarted.state()).isEqualTo(ProcessState.RUNNING);
+			assertThat(restarted.pid()).isNotEqualTo(before);
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		// the new daemon has a socket of its own beside the release's (adopted below)
+		assertThat(Files.readSymbolicLink(socket).toString()).endsWith("-b.sock");
+		assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
+	}
+
 	@Test
 	@Order(7)
 	void aFailingHealthCheckLeavesTheOldReleaseLive() throws Exception {
