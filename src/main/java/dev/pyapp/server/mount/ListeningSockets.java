@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -253,17 +254,20 @@ final class ListeningSockets {
 	}
 
 	/**
-	 * The processes of a tree: a process and all its descendants.
-	 * @param pid the root
-	 * @return the pids, the root included if it is alive
+	 * Whether a process is a root or one of its descendants.
+	 * @param pid the process
+	 * @param root the root
+	 * @return whether {@code root} is the process or one of its ancestors
 	 */
-	static Set<Long> tree(long pid) {
-		Set<Long> pids = new HashSet<>();
-		ProcessHandle.of(pid).ifPresent((root) -> {
-			pids.add(root.pid());
-			root.descendants().forEach((child) -> pids.add(child.pid()));
-		});
-		return pids;
+	static boolean descendsFrom(long pid, long root) {
+		Optional<ProcessHandle> process = ProcessHandle.of(pid);
+		for (int depth = 0; depth < 64 && process.isPresent(); depth++) {
+			if (process.get().pid() == root) {
+				return true;
+			}
+			process = process.get().parent();
+		}
+		return false;
 	}
 
 	/**

@@ -252,7 +252,6 @@ class ManagedInstance {
 		if (!this.sockets.available()) {
 			return null;
 		}
-		Set<Long> ours = ListeningSockets.tree(master);
 		for (String listen : this.listens) {
 			Set<Long> holders = this.sockets.visibleHolders(listen);
 			if (holders == null) {
@@ -260,7 +259,10 @@ class ManagedInstance {
 						+ " (pid " + master + ")";
 			}
 			for (Long holder : holders) {
-				if (!ours.contains(holder)) {
+				// a worker started since the sockets were read is ours too; a process
+				// gone
+				// since answers nobody
+				if (!ListeningSockets.descendsFrom(holder, master) && ProcessHandle.of(holder).isPresent()) {
 					return listen + " is held by " + this.sockets.describe(holder) + ", not by the managed "
 							+ this.kind.value() + " (pid " + master + "); stop that process";
 				}
