@@ -18,14 +18,15 @@ import dev.pyapp.server.deploy.GitSourceRequest;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
-import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.security.Role;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,7 +69,7 @@ class AppsRpc {
 		this.git = git;
 	}
 
-	@RpcMethod("apps.list")
+	@RpcMethod(value = "apps.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list() {
 		List<Map<String, Object>> apps = new java.util.ArrayList<>(
 				this.registry.list().stream().map(this::summary).toList());
@@ -79,7 +80,7 @@ class AppsRpc {
 		return apps;
 	}
 
-	@RpcMethod("apps.get")
+	@RpcMethod(value = "apps.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get(AppParams params) {
 		AppId app = AppId.of(params.name());
 		AppRegistry.Progress pending = this.registry.installing().get(app.value());
@@ -115,7 +116,7 @@ class AppsRpc {
 		return result;
 	}
 
-	@RpcMethod("apps.install")
+	@RpcMethod(value = "apps.install", role = Role.DEPLOYER)
 	Map<String, Object> install(InstallParams params) {
 		if (params.git() != null && params.archive() == null) {
 			// git route: clone, select the revision per strategy, install (GitDeployer)
@@ -136,7 +137,7 @@ class AppsRpc {
 		}
 	}
 
-	@RpcMethod("apps.remove")
+	@RpcMethod(value = "apps.remove", role = Role.DEPLOYER)
 	Map<String, Object> remove(RemoveParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -144,7 +145,7 @@ class AppsRpc {
 		return Map.of("name", app.value(), "removed", true);
 	}
 
-	@RpcMethod("apps.rollback")
+	@RpcMethod(value = "apps.rollback", role = Role.DEPLOYER)
 	Map<String, Object> rollback(RollbackParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -154,7 +155,7 @@ class AppsRpc {
 		return result;
 	}
 
-	@RpcMethod("apps.start")
+	@RpcMethod(value = "apps.start", role = Role.DEPLOYER)
 	Map<String, Object> start(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -164,14 +165,14 @@ class AppsRpc {
 		return process(this.supervisor.start(app));
 	}
 
-	@RpcMethod("apps.stop")
+	@RpcMethod(value = "apps.stop", role = Role.DEPLOYER)
 	Map<String, Object> stop(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		return process(this.supervisor.stop(app));
 	}
 
-	@RpcMethod("apps.restart")
+	@RpcMethod(value = "apps.restart", role = Role.DEPLOYER)
 	Map<String, Object> restart(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -181,7 +182,7 @@ class AppsRpc {
 		return process(this.supervisor.restart(app));
 	}
 
-	@RpcMethod("apps.env.set")
+	@RpcMethod(value = "apps.env.set", role = Role.DEPLOYER)
 	Map<String, Object> setEnv(EnvParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);

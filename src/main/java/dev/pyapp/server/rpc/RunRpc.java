@@ -13,6 +13,7 @@ import dev.pyapp.server.hooks.CommandRunner;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.nodes.LaunchPlan;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.security.Role;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +36,7 @@ class RunRpc {
 		this.runner = runner;
 	}
 
-	@RpcMethod("apps.run")
+	@RpcMethod(value = "apps.run", role = Role.DEPLOYER)
 	Map<String, Object> run(RunParams params) {
 		AppId app = AppId.of(params.name());
 		String release = liveRelease(app);
@@ -50,7 +51,7 @@ class RunRpc {
 		return view;
 	}
 
-	@RpcMethod("apps.shell")
+	@RpcMethod(value = "apps.shell", role = Role.ADMIN)
 	Map<String, Object> shell(ShellParams params) {
 		AppId app = AppId.of(params.name());
 		String release = liveRelease(app);

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.runtime.AppSupervisor;
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +42,7 @@ class ServerRpc {
 		this.mounts = mounts;
 	}
 
-	@RpcMethod("server.info")
+	@RpcMethod(value = "server.info", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> info() {
 		Map<String, Object> info = new LinkedHashMap<>();
 		BuildProperties properties = this.build.getIfAvailable();
@@ -66,7 +67,7 @@ class ServerRpc {
 	 * running (the next start adopts them); with {@code all} they are stopped first, and
 	 * started again by the next start.
 	 */
-	@RpcMethod("server.stop")
+	@RpcMethod(value = "server.stop", role = Role.ADMIN)
 	Map<String, Object> stop(StopParams params) {
 		boolean all = Boolean.TRUE.equals(params.all());
 		Map<String, Object> result = new LinkedHashMap<>();
