@@ -42,7 +42,8 @@ public class PyappCli implements Callable<Integer> {
 			ProcessCommand.Stop.class, ProcessCommand.Restart.class, ConfigCommand.class, ServersCommand.class,
 			MountsCommand.class, WebserverCommand.class, LogsCommand.class, TasksCommand.class, HooksCommand.class,
 			RunCommand.class, ShellCommand.class, PackageCommand.class, InitCommand.class, NodesCommand.class,
-			AuditCommand.class, UsersCommand.class, TokensCommand.class, ServerCommand.class, RpcCommand.class);
+			DeployKeysCommand.class, AuditCommand.class, UsersCommand.class, TokensCommand.class, ServerCommand.class,
+			RpcCommand.class);
 
 	/** Global options that take a value, as they may stand before the command. */
 	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");

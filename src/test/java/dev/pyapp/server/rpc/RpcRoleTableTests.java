@@ -54,7 +54,7 @@ class RpcRoleTableTests {
 			Map.entry("logs.query", Role.VIEWER), Map.entry("logs.tail", Role.VIEWER),
 			Map.entry("logs.stats", Role.VIEWER), Map.entry("tasks.list", Role.VIEWER),
 			Map.entry("hooks.list", Role.VIEWER), Map.entry("notifications.rules.list", Role.VIEWER),
-			Map.entry("notifications.deliveries", Role.VIEWER),
+			Map.entry("notifications.deliveries", Role.VIEWER), Map.entry("git.keys.list", Role.VIEWER),
 			// deployer: apps, config, mounts, webserver, logs, tasks, hooks
 			Map.entry("apps.install", Role.DEPLOYER), Map.entry("apps.update", Role.DEPLOYER),
 			Map.entry("apps.rollback", Role.DEPLOYER), Map.entry("apps.remove", Role.DEPLOYER),
@@ -66,6 +66,7 @@ class RpcRoleTableTests {
 			Map.entry("tasks.run", Role.DEPLOYER), Map.entry("hooks.create", Role.DEPLOYER),
 			Map.entry("hooks.remove", Role.DEPLOYER), Map.entry("notifications.rules.add", Role.DEPLOYER),
 			Map.entry("notifications.rules.remove", Role.DEPLOYER), Map.entry("apps.run", Role.DEPLOYER),
+			Map.entry("git.keys.create", Role.DEPLOYER), Map.entry("git.keys.remove", Role.DEPLOYER),
 			// admin: users, tokens, nodes, the audit log
 			Map.entry("users.list", Role.ADMIN), Map.entry("users.create", Role.ADMIN),
 			Map.entry("users.update", Role.ADMIN), Map.entry("users.remove", Role.ADMIN),
