@@ -12,4 +12,5 @@ def migrate():
     reverse migrations: keep them compatible with the release before."""
     config = Config(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "alembic.ini"))
     command.upgrade(config, "head")
-    print("database at", command.current(config) or "head")
+    # prints the revision the database is at, such as "0002 (head)"
+    command.current(config)
