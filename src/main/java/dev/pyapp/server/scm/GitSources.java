@@ -18,6 +18,9 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.ServerFileModes;
+import dev.pyapp.server.packaging.ArchiveLimits;
+import dev.pyapp.server.packaging.PackageReader;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -32,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,11 +64,28 @@ public class GitSources {
 
 	private final DeployKeys deployKeys;
 
+	private final ArchiveLimits limits;
+
+	@Autowired
+	GitSources(PyappHome home, ScmProperties properties, PackageReader reader, DeployKeys deployKeys) {
+		this(home, properties, reader.limits(), deployKeys);
+	}
+
 	GitSources(PyappHome home, ScmProperties properties, DeployKeys deployKeys) {
+		this(home, properties, ArchiveLimits.DEFAULTS, deployKeys);
+	}
+
+	GitSources(PyappHome home, ScmProperties properties, ArchiveLimits limits) {
+		this(home, properties, limits, new DeployKeys(home));
+	}
+
+	GitSources(PyappHome home, ScmProperties properties, ArchiveLimits limits, DeployKeys deployKeys) {
 		this.home = home;
 		this.properties = properties;
+		this.limits = limits;
 		this.credentials = new CredentialStore(home);
 		this.deployKeys = deployKeys;
+		ServerFileModes.privateDirectory(home.resolve("git"));
 	}
 
 	/**
@@ -160,15 +181,18 @@ public class GitSources {
 			cloneInto(mirror, source.url(), credentials, ssh);
 			return mirror;
 		}
+		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
 		try (SshTransportSetup transport = (ssh != null) ? sshTransport(ssh) : null; Git git = Git.open(dir.toFile())) {
 			try {
-				FetchResult result = configure(git.fetch(), credentials, transport).setRemote("origin")
+				FetchResult result = configure(git.fetch(), credentials, transport).setProgressMonitor(monitor)
+					.setRemote("origin")
 					.setRefSpecs(new RefSpec("+refs/*:refs/*"))
 					.setRemoveDeletedRefs(true)
 					.call();
 				followRemoteHead(git.getRepository(), result);
 			}
 			catch (GitAPIException | RuntimeException ex) {
+				monitor.check(source.url());
 				if (transport != null) {
 					throw transport.failure(source.url(), String.valueOf(ex.getMessage()));
 				}
@@ -176,8 +200,10 @@ public class GitSources {
 			}
 		}
 		catch (IOException | GitAPIException ex) {
+			monitor.check(source.url());
 			throw PyappException.failed("cannot fetch " + source.url() + ": " + ex.getMessage(), null);
 		}
+		monitor.check(source.url());
 		return mirror;
 	}
 
@@ -227,7 +253,7 @@ public class GitSources {
 		Path dir = null;
 		try (Repository repository = open(mirror)) {
 			dir = Files.createTempDirectory(this.home.tmp(), "git-export-");
-			TreeExporter.export(repository, ObjectId.fromString(revision.commit()), dir);
+			TreeExporter.export(repository, ObjectId.fromString(revision.commit()), dir, this.limits);
 			return dir;
 		}
 		catch (IOException ex) {
@@ -305,8 +331,10 @@ public class GitSources {
 					"an SSH URL needs the app's deploy key: create one (pyapp deploy-keys create NAME), add its "
 							+ "public half to the repository, and name it")));
 		}
+		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
 		try (SshTransportSetup transport = (ssh != null) ? sshTransport(ssh) : null) {
-			try (Git git = configure(Git.cloneRepository(), credentials, transport).setURI(url)
+			try (Git git = configure(Git.cloneRepository(), credentials, transport).setProgressMonitor(monitor)
+				.setURI(url)
 				.setDirectory(dir.toFile())
 				.setBare(true)
 				.setMirror(true)
@@ -315,6 +343,7 @@ public class GitSources {
 			}
 			catch (GitAPIException | RuntimeException ex) {
 				AtomicFiles.deleteTree(dir);
+				monitor.check(url);
 				if (transport != null) {
 					throw transport.failure(url, String.valueOf(ex.getMessage()));
 				}
@@ -325,6 +354,13 @@ public class GitSources {
 				this.deployKeys.pinHostKey(ssh.keyOwner(), transport.seen());
 				logger.info("Pinned the host key {} of {} for {}", transport.seen(), url, ssh.keyOwner());
 			}
+		}
+		try {
+			monitor.check(url);
+		}
+		catch (PyappException ex) {
+			AtomicFiles.deleteTree(dir);
+			throw ex;
 		}
 	}
 
