@@ -3,14 +3,13 @@ package dev.pyapp.server.logs;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 /**
@@ -24,8 +23,8 @@ class LogsConfiguration {
 	private static final String PROBE = "pyapp.capped-probe";
 
 	@Bean
-	LogStore logStore(MongoDatabaseFactory databases, LogsProperties properties, ObjectProvider<MongoServer> embedded) {
-		if (embedded.getIfAvailable() != null) {
+	LogStore logStore(MongoDatabaseFactory databases, LogsProperties properties, Environment environment) {
+		if (embedded(environment)) {
 			// the in-process store has no capped collections, and a probe would make it
 			// log a failed command with its stack trace at every start
 			logger.info("The embedded database has no capped collections: log collections are bounded by the server");
@@ -33,6 +32,16 @@ class LogsConfiguration {
 					properties.regexTimeout());
 		}
 		return select(databases.getMongoDatabase(), properties);
+	}
+
+	/**
+	 * Whether the server's database is the in-process one: the conditions of the
+	 * {@code storage} module's embedded MongoDB (its server bean is internal to that
+	 * module).
+	 */
+	static boolean embedded(Environment environment) {
+		return "embedded".equals(environment.getProperty("spring.mongodb.uri", "embedded"))
+				&& environment.getProperty("pyapp.storage.embedded", Boolean.class, true);
 	}
 
 	static LogStore select(MongoDatabase database, LogsProperties properties) {
