@@ -1,7 +1,9 @@
 """Ships the log records of an app process to the PyApp management server.
 
-``install(role)`` attaches one handler to the root logger and to gunicorn's
-``gunicorn.error`` logger (whose records are named ``gunicorn``). The handler
+``install(role)`` attaches one handler to the root logger. gunicorn's own
+``gunicorn.error`` records are left to gunicorn's error log on stderr, which the
+server reads (one record per line at its level, logger ``gunicorn``), so each
+is stored once and a daemon that fails to start still shows why. The handler
 never blocks and never raises into the app: it formats the record (message,
 exception with traceback, request path) and appends it to a bounded in-process
 queue; a background thread sends the queue in batches over the unix socket named
@@ -322,13 +324,11 @@ def install(role="worker", level=None):
         shipper = _Shipper(address, os.environ.get("PYAPP_NAME"), os.environ.get("PYAPP_RELEASE"), role)
         handler = ShipHandler(shipper)
         root = logging.getLogger()
-        # gunicorn's error log gets its own handler (gunicorn stops it propagating);
-        # should it propagate anyway, the root handler leaves it to that one
-        handler.addFilter(lambda record: record.name != "gunicorn.error")
+        # gunicorn's error log goes to stderr, where the server reads it: should its
+        # records propagate, the root handler leaves them to that, so none is stored twice
+        handler.addFilter(lambda record: not record.name.startswith("gunicorn."))
         root.addHandler(handler)
         root.setLevel(level or os.environ.get("PYAPP_LOG_LEVEL", "DEBUG"))
-        gunicorn_handler = ShipHandler(shipper, owner=handler)
-        logging.getLogger("gunicorn.error").addHandler(gunicorn_handler)
         _handler = handler
         if _metrics is not None:
             _metrics.set_waker(_wake_shipper)

@@ -1,5 +1,7 @@
 package dev.pyapp.server;
 
+import dev.pyapp.server.core.HomeLock;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -18,7 +20,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class PyappServerApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(PyappServerApplication.class, args);
+		SpringApplication application = new SpringApplication(PyappServerApplication.class);
+		// one server per PYAPP_HOME, said in one line when it is taken
+		application.addListeners(new HomeLock.OnStart());
+		application.run(args);
 	}
 
 }

@@ -3,12 +3,15 @@ package dev.pyapp.server.appconfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import org.jspecify.annotations.Nullable;
@@ -143,6 +146,28 @@ public class AppConfigurator {
 	public boolean isComplete(AppId app) {
 		ConfigSpec spec = spec(app);
 		return this.rules.merge(spec, null, ConfigFileStore.read(paths(app).config(), spec)).valid();
+	}
+
+	/**
+	 * Whether the app's configuration lets it run, and where it is.
+	 * @param app the app
+	 * @return its status (of the pending release's spec while an upgrade waits for
+	 * values)
+	 */
+	public ConfigStatus status(AppId app) {
+		ConfigSpec spec = spec(app);
+		Path config = paths(app).config();
+		ValidationResult result = this.rules.merge(spec, null, ConfigFileStore.read(config, spec));
+		List<String> missing = result.errors().stream().map(Problem::path).distinct().toList();
+		Path file = config.resolve(spec.configFileName());
+		Instant saved = null;
+		try {
+			saved = Files.isRegularFile(file) ? Files.getLastModifiedTime(file).toInstant() : null;
+		}
+		catch (IOException ex) {
+			// being replaced right now: it counts as not yet saved
+		}
+		return new ConfigStatus(result.valid(), missing, file, saved);
 	}
 
 	/**

@@ -2,10 +2,11 @@ package dev.pyapp.server.appconfig;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -33,11 +34,22 @@ final class BuiltInValidators {
 	private static final Pattern SIZE = Pattern.compile("\\d{1,15}(\\.\\d{1,6})? ?([KMGTP]i?B?|[KMGTP]b|B)?",
 			Pattern.CASE_INSENSITIVE);
 
-	private static final Map<String, Function<String, @Nullable String>> validators = Map.of("line",
-			BuiltInValidators::line, "email", BuiltInValidators::email, "url", BuiltInValidators::url, "hostname",
-			BuiltInValidators::hostname, "ip", BuiltInValidators::ip, "path", BuiltInValidators::path, "regex",
-			BuiltInValidators::regex, "duration", BuiltInValidators::duration, "size", BuiltInValidators::size, "cron",
-			CronFields::check);
+	private static final Pattern ORIGIN = Pattern
+		.compile("([A-Za-z][A-Za-z0-9+.-]{0,31})://(\\*\\.)?([^/?#@:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(:(\\d{1,5}))?");
+
+	private static final List<String> WEB = List.of("http", "https");
+
+	private static final Map<String, BiFunction<String, @Nullable List<String>, @Nullable String>> validators = Map
+		.ofEntries(Map.entry("line", (value, schemes) -> line(value)),
+				Map.entry("email", (value, schemes) -> email(value)), Map.entry("url", BuiltInValidators::url),
+				Map.entry("hostname", (value, schemes) -> hostname(value)),
+				Map.entry("ip", (value, schemes) -> ip(value)), Map.entry("path", (value, schemes) -> path(value)),
+				Map.entry("regex", (value, schemes) -> regex(value)),
+				Map.entry("duration", (value, schemes) -> duration(value)),
+				Map.entry("size", (value, schemes) -> size(value)),
+				Map.entry("cron", (value, schemes) -> CronFields.check(value)),
+				Map.entry("host_pattern", (value, schemes) -> hostPattern(value)),
+				Map.entry("origin_pattern", BuiltInValidators::originPattern));
 
 	private BuiltInValidators() {
 	}
@@ -53,11 +65,23 @@ final class BuiltInValidators {
 	 * @return {@code null} if the value is good, else what is wrong with it
 	 */
 	static @Nullable String check(String name, String value) {
-		Function<String, @Nullable String> validator = validators.get(name);
+		return check(name, value, null);
+	}
+
+	/**
+	 * Checks a value.
+	 * @param name the validator's name, one of {@link #names()}
+	 * @param value the text to check
+	 * @param schemes the URL schemes {@code url} and {@code origin_pattern} accept, or
+	 * {@code null} for http and https
+	 * @return {@code null} if the value is good, else what is wrong with it
+	 */
+	static @Nullable String check(String name, String value, @Nullable List<String> schemes) {
+		BiFunction<String, @Nullable List<String>, @Nullable String> validator = validators.get(name);
 		if (validator == null) {
 			throw new IllegalArgumentException("no validator named '" + name + "'");
 		}
-		return validator.apply(value);
+		return validator.apply(value, schemes);
 	}
 
 	static @Nullable String line(String value) {
@@ -72,13 +96,30 @@ final class BuiltInValidators {
 	}
 
 	static @Nullable String url(String value) {
-		String message = "not a valid URL: expected http:// or https:// followed by a host name";
+		return url(value, null);
+	}
+
+	/**
+	 * An absolute URL of one of the schemes: http and https need a host; other schemes
+	 * (redis://localhost:6379/0, sqlite:////srv/db) a valid host when they name one.
+	 */
+	static @Nullable String url(String value, @Nullable List<String> schemes) {
+		List<String> accepted = (schemes != null) ? schemes : WEB;
+		String message = "not a valid URL: expected "
+				+ String.join(" or ", accepted.stream().map((s) -> s + "://").toList())
+				+ ((accepted.equals(WEB)) ? " followed by a host name" : "...");
 		try {
 			URI uri = new URI(value);
 			String scheme = uri.getScheme();
 			String host = uri.getHost();
-			if (scheme == null || !Set.of("http", "https").contains(scheme.toLowerCase(Locale.ROOT)) || host == null) {
+			if (scheme == null || !accepted.contains(scheme.toLowerCase(Locale.ROOT))) {
 				return message;
+			}
+			if (host == null) {
+				boolean web = WEB.contains(scheme.toLowerCase(Locale.ROOT));
+				// an authority that is not a valid host (redis://my_host) is refused too
+				return (web || (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) || uri.isOpaque())
+						? message : null;
 			}
 			boolean hostValid = host.startsWith("[") ? isIpv6(host.substring(1, host.length() - 1)) : isHostname(host);
 			return hostValid ? null : message;
@@ -86,6 +127,45 @@ final class BuiltInValidators {
 		catch (URISyntaxException ex) {
 			return message;
 		}
+	}
+
+	/**
+	 * A host name pattern as Django's {@code ALLOWED_HOSTS} takes it: a host name, a
+	 * domain and its subdomains ({@code .example.org}), {@code *}, or an IP address.
+	 */
+	static @Nullable String hostPattern(String value) {
+		if (value.equals("*")) {
+			return null;
+		}
+		String host = value.startsWith(".") ? value.substring(1) : value;
+		if (isHostname(host) || IPV4.matcher(host).matches()
+				|| (host.startsWith("[") && host.endsWith("]") && isIpv6(host.substring(1, host.length() - 1)))) {
+			return null;
+		}
+		return "not a valid host name pattern: expected a host name (www.example.org), .example.org for a domain "
+				+ "and its subdomains, * for any host, or an IP address"
+				+ (value.startsWith("*.") ? " (write " + value.substring(1) + " rather than " + value + ")" : "");
+	}
+
+	/**
+	 * An origin pattern as Django's {@code CSRF_TRUSTED_ORIGINS} takes it:
+	 * {@code scheme://host[:port]}, the host optionally starting with {@code *.}.
+	 */
+	static @Nullable String originPattern(String value, @Nullable List<String> schemes) {
+		List<String> accepted = (schemes != null) ? schemes : WEB;
+		String message = "not a valid origin: expected " + String.join(" or ", accepted) + ":// and a host name with "
+				+ "an optional port and no path, such as https://example.org or https://*.example.org";
+		java.util.regex.Matcher matcher = ORIGIN.matcher(value);
+		if (!matcher.matches() || !accepted.contains(matcher.group(1).toLowerCase(Locale.ROOT))) {
+			return message;
+		}
+		String host = matcher.group(3);
+		boolean hostValid = host.startsWith("[")
+				? matcher.group(2) == null && isIpv6(host.substring(1, host.length() - 1))
+				: isHostname(host) || (matcher.group(2) == null && IPV4.matcher(host).matches());
+		String port = matcher.group(5);
+		boolean portValid = port == null || (Integer.parseInt(port) > 0 && Integer.parseInt(port) <= 65535);
+		return (hostValid && portValid) ? null : message;
 	}
 
 	static @Nullable String hostname(String value) {

@@ -3,15 +3,19 @@ package dev.pyapp.server.appconfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -28,6 +32,12 @@ public class ConfigSpecReader {
 	public static final List<String> FILE_NAMES = List.of("configuration.yaml", "configuration.ini");
 
 	private static final int MAX_LENGTH = 1024 * 1024;
+
+	/** The folder of a package's own widgets. */
+	public static final String WIDGETS = "widgets";
+
+	/** The largest widget file read. */
+	public static final int MAX_WIDGET_FILE = 64 * 1024;
 
 	private final WidgetLibrary widgets;
 
@@ -65,8 +75,25 @@ public class ConfigSpecReader {
 	 * {@code configuration.yaml: sections[0].fields[2].widget}
 	 */
 	public ConfigSpec read(String fileName, String content) {
+		return read(fileName, content, Map.of());
+	}
+
+	/**
+	 * Reads and validates a spec whose package brings widgets of its own (its
+	 * {@code widgets/} folder; see {@link WidgetLibrary#withPackageWidgets}).
+	 * @param fileName the spec file's name in the archive
+	 * @param content the file's text
+	 * @param packageWidgets the package's widget files by path ({@code widgets/slug.yaml}
+	 * → text, {@code null} when too large to read)
+	 * @return the spec
+	 * @throws dev.pyapp.server.core.PyappException ({@code INVALID}) listing every
+	 * problem of the spec and of the package's widgets
+	 */
+	public ConfigSpec read(String fileName, String content, Map<String, @Nullable String> packageWidgets) {
 		Assert.hasText(fileName, "'fileName' must have text");
 		Assert.notNull(content, "'content' must not be null");
+		List<Problem> widgetProblems = new ArrayList<>();
+		WidgetLibrary library = this.widgets.withPackageWidgets(packageWidgets, widgetProblems);
 		List<Problem> problems = new ArrayList<>();
 		ConfigSpec spec = null;
 		if (content.length() > MAX_LENGTH) {
@@ -74,20 +101,50 @@ public class ConfigSpecReader {
 		}
 		else if (fileName.endsWith(".yaml") || fileName.endsWith(".yml")) {
 			RawSpec raw = YamlSpecParser.parse(content, problems);
-			spec = (raw != null) ? new SpecBuilder(this.widgets, this.checker, problems).build(raw) : null;
+			spec = (raw != null) ? new SpecBuilder(library, this.checker, problems).build(raw) : null;
 		}
 		else if (fileName.endsWith(".ini")) {
-			RawSpec raw = new IniSpecParser(this.widgets, problems).parse(content);
-			spec = new SpecBuilder(this.widgets, this.checker, problems).build(raw);
+			RawSpec raw = new IniSpecParser(library, problems).parse(content);
+			spec = new SpecBuilder(library, this.checker, problems).build(raw);
 		}
 		else {
 			problems.add(new Problem("", "expected configuration.yaml or configuration.ini"));
 		}
-		if (!problems.isEmpty() || spec == null) {
-			throw PyappException.invalid("invalid configuration spec " + fileName,
-					problems.stream().map((problem) -> inFile(fileName, problem)).toList());
+		if (!problems.isEmpty() || !widgetProblems.isEmpty() || spec == null) {
+			List<Problem> all = new ArrayList<>(widgetProblems);
+			problems.stream().map((problem) -> inFile(fileName, problem)).forEach(all::add);
+			throw PyappException.invalid("invalid configuration spec " + fileName, all);
 		}
 		return spec;
+	}
+
+	/**
+	 * The widget files of a package directory ({@code widgets/*.yaml}).
+	 * @param directory an extracted release or a directory with the archive layout
+	 * @return the files by path ({@code widgets/slug.yaml}), a file larger than 64 KiB as
+	 * {@code null}
+	 */
+	public static Map<String, @Nullable String> packageWidgets(Path directory) {
+		Path folder = directory.resolve(WIDGETS);
+		if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+			return Map.of();
+		}
+		Map<String, @Nullable String> files = new TreeMap<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.{yaml,yml}")) {
+			for (Path file : stream) {
+				if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+					files.put(WIDGETS + "/" + file.getFileName(), (Files.size(file) <= MAX_WIDGET_FILE)
+							? Files.readString(file, StandardCharsets.UTF_8) : null);
+				}
+				if (files.size() > WidgetLibrary.MAX_PACKAGE_WIDGETS) {
+					break;
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the widgets of " + directory, ex);
+		}
+		return files;
 	}
 
 	/**
@@ -107,7 +164,8 @@ public class ConfigSpecReader {
 				throw PyappException.invalid("invalid configuration spec",
 						List.of(new Problem(file.get().getFileName().toString(), "is larger than 1 MiB")));
 			}
-			return read(file.get().getFileName().toString(), Files.readString(file.get(), StandardCharsets.UTF_8));
+			return read(file.get().getFileName().toString(), Files.readString(file.get(), StandardCharsets.UTF_8),
+					packageWidgets(releaseDirectory));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read " + file.get(), ex);

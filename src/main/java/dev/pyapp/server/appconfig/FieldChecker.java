@@ -97,7 +97,7 @@ final class FieldChecker {
 				return "must be at least " + characters(validation.minLength());
 			}
 			if (validation.validator() != null) {
-				String message = BuiltInValidators.check(validation.validator(), text);
+				String message = BuiltInValidators.check(validation.validator(), text, validation.schemes());
 				if (message != null) {
 					return message;
 				}

@@ -12,13 +12,19 @@ import org.jspecify.annotations.Nullable;
  * Reads validation rules, from a widget file's {@code validation} block or from a field's
  * options, with the same names in both: {@code pattern}, {@code pattern_message},
  * {@code min}, {@code max}, {@code min_length}, {@code max_length}, {@code min_items},
- * {@code max_items}, {@code choices}, {@code validator}.
+ * {@code max_items}, {@code choices}, {@code validator}, {@code schemes}.
  */
 final class RuleReader {
 
 	/** Every rule a widget file may give. */
 	static final Set<String> RULES = Set.of("pattern", "pattern_message", "min", "max", "min_length", "max_length",
-			"min_items", "max_items", "choices", "validator");
+			"min_items", "max_items", "choices", "validator", "schemes");
+
+	/**
+	 * A URL scheme (RFC 3986): a letter, then letters, digits, {@code +}, {@code -},
+	 * {@code .}.
+	 */
+	private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("[a-z][a-z0-9+.-]{0,31}");
 
 	private RuleReader() {
 	}
@@ -57,7 +63,7 @@ final class RuleReader {
 		Integer maxItems = props.count("max_items");
 		checkOrder(props, "min_items", minItems, "max_items", maxItems);
 		return new Validation(patterns, min, max, minLength, maxLength, minItems, maxItems, choices(props, valueType),
-				validator(props));
+				validator(props), schemes(props));
 	}
 
 	private static @Nullable Number bound(Props props, String key, BaseType valueType) {
@@ -108,6 +114,29 @@ final class RuleReader {
 			}
 		}
 		return choices;
+	}
+
+	private static @Nullable List<String> schemes(Props props) {
+		Object raw = props.raw("schemes");
+		if (raw == null) {
+			return null;
+		}
+		if (!(raw instanceof List<?> list) || list.isEmpty() || list.size() > 20) {
+			props.problem("schemes", "must be a list of 1 to 20 URL schemes, such as [redis, rediss]");
+			return null;
+		}
+		List<String> schemes = new ArrayList<>();
+		for (int i = 0; i < list.size(); i++) {
+			String scheme = String.valueOf(list.get(i)).toLowerCase(java.util.Locale.ROOT);
+			if (!SCHEME.matcher(scheme).matches()) {
+				props.problem("schemes[" + i + "]",
+						"'" + list.get(i) + "' is not a URL scheme: a letter, then letters, digits, '+', '-' or '.'");
+			}
+			else if (!schemes.contains(scheme)) {
+				schemes.add(scheme);
+			}
+		}
+		return schemes;
 	}
 
 	private static @Nullable String validator(Props props) {

@@ -24,18 +24,23 @@ import org.jspecify.annotations.Nullable;
  * @param choices the allowed values, coerced to the (item) type
  * @param validator the name of a built-in validator ({@code email}, {@code url},
  * {@code hostname}, {@code ip}, {@code path}, {@code regex}, {@code duration},
- * {@code size}, {@code cron}, {@code line})
+ * {@code size}, {@code cron}, {@code line}, {@code host_pattern}, {@code origin_pattern})
+ * @param schemes the URL schemes the {@code url} and {@code origin_pattern} validators
+ * accept, in lower case, or {@code null} for {@code http} and {@code https}
  */
 public record Validation(List<PatternRule> patterns, @Nullable Number min, @Nullable Number max,
 		@Nullable Integer minLength, @Nullable Integer maxLength, @Nullable Integer minItems,
-		@Nullable Integer maxItems, @Nullable List<Object> choices, @Nullable String validator) {
+		@Nullable Integer maxItems, @Nullable List<Object> choices, @Nullable String validator,
+		@Nullable List<String> schemes) {
 
 	/** No validation at all. */
-	public static final Validation NONE = new Validation(List.of(), null, null, null, null, null, null, null, null);
+	public static final Validation NONE = new Validation(List.of(), null, null, null, null, null, null, null, null,
+			null);
 
 	public Validation {
 		patterns = List.copyOf(patterns);
 		choices = (choices != null) ? List.copyOf(choices) : null;
+		schemes = (schemes != null) ? List.copyOf(schemes) : null;
 	}
 
 	/**
@@ -51,7 +56,8 @@ public record Validation(List<PatternRule> patterns, @Nullable Number min, @Null
 				larger(this.minLength, other.minLength), smaller(this.maxLength, other.maxLength),
 				larger(this.minItems, other.minItems), smaller(this.maxItems, other.maxItems),
 				(other.choices != null) ? other.choices : this.choices,
-				(other.validator != null) ? other.validator : this.validator);
+				(other.validator != null) ? other.validator : this.validator,
+				(other.schemes != null) ? other.schemes : this.schemes);
 	}
 
 	/**
@@ -72,6 +78,7 @@ public record Validation(List<PatternRule> patterns, @Nullable Number min, @Null
 		putIfSet(view, "max_items", this.maxItems);
 		putIfSet(view, "choices", this.choices);
 		putIfSet(view, "validator", this.validator);
+		putIfSet(view, "schemes", this.schemes);
 		return view;
 	}
 

@@ -48,9 +48,18 @@ public class WidgetLibrary {
 
 	private static volatile @Nullable Map<String, WidgetResolver.RawWidget> standardFiles;
 
+	/** The most widget files a package may bring. */
+	public static final int MAX_PACKAGE_WIDGETS = 64;
+
 	private final @Nullable Path siteDirectory;
 
-	private volatile Catalogue catalogue = new Catalogue("\0", Map.of(), List.of());
+	private volatile Catalogue catalogue = new Catalogue("\0", Map.of(), List.of(), Map.of());
+
+	/** For the view of one package: the library it extends, else {@code null}. */
+	private final @Nullable WidgetLibrary parent;
+
+	/** For the view of one package: its own widgets. */
+	private final Map<String, Widget> packageWidgets;
 
 	@Autowired
 	public WidgetLibrary(PyappHome home) {
@@ -64,6 +73,85 @@ public class WidgetLibrary {
 	 */
 	public WidgetLibrary(@Nullable Path siteDirectory) {
 		this.siteDirectory = siteDirectory;
+		this.parent = null;
+		this.packageWidgets = Map.of();
+	}
+
+	private WidgetLibrary(WidgetLibrary parent, Map<String, Widget> packageWidgets) {
+		this.siteDirectory = null;
+		this.parent = parent;
+		this.packageWidgets = Map.copyOf(packageWidgets);
+	}
+
+	/**
+	 * This library with the widgets a package brings in its {@code widgets/} folder, for
+	 * that package's spec only. A package widget is as confined as a site widget, and
+	 * more: its name may not be that of a standard or site widget (it never replaces
+	 * one), it must refine one ({@code base}) and it may not name a template (it renders
+	 * with its base's), so it can only narrow what an existing widget accepts.
+	 * @param files the files by name ({@code widgets/slug.yaml} → its text, or
+	 * {@code null} when it was too large to read)
+	 * @param problems receives every problem, each with its file in the path
+	 * @return the library the package's spec is resolved against
+	 */
+	public WidgetLibrary withPackageWidgets(Map<String, @Nullable String> files, List<Problem> problems) {
+		if (files.isEmpty()) {
+			return this;
+		}
+		Catalogue base = current();
+		if (files.size() > MAX_PACKAGE_WIDGETS) {
+			problems.add(new Problem("widgets", "holds " + files.size() + " files; at most " + MAX_PACKAGE_WIDGETS
+					+ " widgets may come with a package"));
+			return this;
+		}
+		Map<String, WidgetResolver.RawWidget> raw = new LinkedHashMap<>(base.raw());
+		List<String> names = new ArrayList<>();
+		List<Problem> found = new ArrayList<>();
+		for (Map.Entry<String, @Nullable String> file : new TreeMap<>(files).entrySet()) {
+			String origin = file.getKey();
+			String name = stem(Path.of(origin));
+			if (!WidgetResolver.NAME.matcher(name).matches()) {
+				found.add(new Problem(origin, "a widget name must match " + WidgetResolver.NAME.pattern()));
+				continue;
+			}
+			if (raw.containsKey(name)) {
+				found.add(new Problem(origin,
+						"'" + name + "' is " + (raw.get(name).site() ? "a site widget" : "a standard widget")
+								+ " of the server; a package may not replace it: choose another "
+								+ "name (refine it with base: " + name + ")"));
+				continue;
+			}
+			WidgetResolver.RawWidget widget = parse(name, origin, file.getValue(), true, found);
+			if (widget == null) {
+				continue;
+			}
+			if (widget.map().get("base") == null) {
+				found.add(new Problem(origin + ": base",
+						"is required: a package widget refines a widget of the " + "server, such as base: text"));
+				continue;
+			}
+			if (widget.map().containsKey("template")) {
+				found.add(new Problem(origin + ": template",
+						"a package widget renders with the template of its " + "base; leave template out"));
+				continue;
+			}
+			raw.put(name, widget);
+			names.add(name);
+		}
+		Map<String, Widget> resolved = WidgetResolver.resolve(raw, found);
+		Map<String, Widget> own = new LinkedHashMap<>();
+		for (String name : names) {
+			if (resolved.containsKey(name)) {
+				own.put(name, resolved.get(name));
+			}
+		}
+		// the server's own widgets with problems are the site's business, not the
+		// package's
+		found.stream()
+			.filter((problem) -> files.keySet().stream().anyMatch((file) -> problem.path().startsWith(file))
+					|| problem.path().equals("widgets"))
+			.forEach(problems::add);
+		return new WidgetLibrary(this, own);
 	}
 
 	/**
@@ -72,6 +160,10 @@ public class WidgetLibrary {
 	 * @return the resolved widget, if there is one of that name
 	 */
 	public Optional<Widget> find(String name) {
+		if (this.parent != null) {
+			Widget own = this.packageWidgets.get(name);
+			return (own != null) ? Optional.of(own) : this.parent.find(name);
+		}
 		return Optional.ofNullable(current().widgets().get(name));
 	}
 
@@ -80,6 +172,12 @@ public class WidgetLibrary {
 	 * @return the widgets, sorted by name
 	 */
 	public List<Widget> widgets() {
+		if (this.parent != null) {
+			Map<String, Widget> all = new TreeMap<>();
+			this.parent.widgets().forEach((widget) -> all.put(widget.name(), widget));
+			all.putAll(this.packageWidgets);
+			return List.copyOf(all.values());
+		}
 		return List.copyOf(current().widgets().values());
 	}
 
@@ -89,10 +187,13 @@ public class WidgetLibrary {
 	 * ({@code widgets/slug.yaml: type})
 	 */
 	public List<Problem> problems() {
-		return current().problems();
+		return (this.parent != null) ? this.parent.problems() : current().problems();
 	}
 
 	private Catalogue current() {
+		if (this.parent != null) {
+			return this.parent.current();
+		}
 		String fingerprint = fingerprint();
 		Catalogue known = this.catalogue;
 		if (known.fingerprint().equals(fingerprint)) {
@@ -134,7 +235,8 @@ public class WidgetLibrary {
 			}
 		}
 		problems.forEach((problem) -> logger.warn("Site widget left out: {}", problem));
-		return new Catalogue(fingerprint, Collections.unmodifiableMap(new TreeMap<>(widgets)), List.copyOf(problems));
+		return new Catalogue(fingerprint, Collections.unmodifiableMap(new TreeMap<>(widgets)), List.copyOf(problems),
+				Collections.unmodifiableMap(raw));
 	}
 
 	private String fingerprint() {
@@ -244,7 +346,8 @@ public class WidgetLibrary {
 		return (dot > 0) ? name.substring(0, dot) : name;
 	}
 
-	private record Catalogue(String fingerprint, Map<String, Widget> widgets, List<Problem> problems) {
+	private record Catalogue(String fingerprint, Map<String, Widget> widgets, List<Problem> problems,
+			Map<String, WidgetResolver.RawWidget> raw) {
 	}
 
 }

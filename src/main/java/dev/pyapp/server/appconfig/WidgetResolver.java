@@ -23,7 +23,7 @@ final class WidgetResolver {
 
 	/** The options a widget may let fields set. */
 	static final Set<String> OPTION_NAMES = Set.of("min", "max", "min_length", "max_length", "min_items", "max_items",
-			"choices", "item", "placeholder", "rows");
+			"choices", "item", "placeholder", "rows", "schemes");
 
 	/** Of those, the ones that are display hints rather than validation. */
 	static final Set<String> DISPLAY_OPTIONS = Set.of("placeholder", "rows");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
+import dev.pyapp.server.core.PyappException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -32,6 +33,11 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 		if (ex instanceof CliApiException api && api.data() != null) {
 			details(err, api.data());
 		}
+		if (ex instanceof PyappException local) {
+			// pyapp package: the server's own rules, run here
+			local.getProblems()
+				.forEach((problem) -> err.println("  " + Text.clean(problem.path() + ": " + problem.message())));
+		}
 		err.flush();
 		return API_ERROR;
 	}
@@ -40,7 +46,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 		if (ex instanceof CliApiException api) {
 			return Text.clean(api.getMessage() + detail(api.data()));
 		}
-		if (ex instanceof CliException) {
+		if (ex instanceof CliException || ex instanceof PyappException) {
 			return Text.clean(String.valueOf(ex.getMessage()));
 		}
 		if (ex instanceof UncheckedIOException || ex instanceof IOException) {

@@ -38,13 +38,26 @@ class InstallCommand extends ApiCommand {
 	@Option(names = "--tag-pattern", paramLabel = "P", description = "the tag glob for latest-tag, such as 'v*'")
 	@Nullable String tagPattern;
 
+	@Option(names = "--deploy-key", paramLabel = "NAME",
+			description = "over SSH: the app whose deploy key the repository accepts (pyapp deploy-keys create)")
+	@Nullable String deployKey;
+
+	@Option(names = "--host-key", paramLabel = "SHA256:...",
+			description = "over SSH: the fingerprint the repository's server must present")
+	@Nullable String hostKey;
+
+	@Option(names = "--accept-host-key", description = "over SSH: pin the host key the server presents now")
+	boolean acceptHostKey;
+
 	@Override
 	public Integer call() throws Exception {
 		if ((this.file == null) == (this.git == null)) {
 			throw usage("give either FILE.pyapp or --git URL");
 		}
-		if (this.git == null && (this.strategy != null || this.branch != null || this.tagPattern != null)) {
-			throw usage("--strategy, --branch and --tag-pattern go with --git");
+		if (this.git == null && (this.strategy != null || this.branch != null || this.tagPattern != null
+				|| this.deployKey != null || this.hostKey != null || this.acceptHostKey)) {
+			throw usage("--strategy, --branch, --tag-pattern, --deploy-key, --host-key and --accept-host-key go "
+					+ "with --git");
 		}
 		return (this.file != null) ? installArchive(cli().workingDirectory().resolve(this.file)) : installGit(this.git);
 	}
@@ -67,7 +80,8 @@ class InstallCommand extends ApiCommand {
 
 	private int installGit(String url) throws InterruptedException {
 		ObjectNode source = params("url", url, "strategy", this.strategy, "branch", this.branch, "tag_pattern",
-				this.tagPattern);
+				this.tagPattern, "deploy_key", this.deployKey, "host_key", this.hostKey, "accept_host_key",
+				this.acceptHostKey ? Boolean.TRUE : null);
 		JsonNode app;
 		try (ProgressPoller poller = ProgressPoller.forGit(client(), cli().codec(), progressOut(), url)) {
 			app = call("apps.install", params("git", source));

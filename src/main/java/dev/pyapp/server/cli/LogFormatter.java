@@ -1,5 +1,9 @@
 package dev.pyapp.server.cli;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,6 +20,9 @@ final class LogFormatter {
 
 	private static final String RESET = "\u001b[0m";
 
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+		.withZone(ZoneOffset.UTC);
+
 	private final boolean colour;
 
 	LogFormatter(boolean colour) {
@@ -25,7 +32,7 @@ final class LogFormatter {
 	String format(JsonNode record) {
 		String level = Text.cell(record, "level").toUpperCase(Locale.ROOT);
 		StringBuilder line = new StringBuilder();
-		line.append(Text.cell(record, "time")).append(' ');
+		line.append(time(Text.cell(record, "time"))).append(' ');
 		String padded = String.format("%-8s", level);
 		line.append(this.colour ? colour(level) + padded.strip() + RESET + padded.substring(padded.strip().length())
 				: padded);
@@ -40,6 +47,19 @@ final class LogFormatter {
 			}
 		}
 		return line.toString();
+	}
+
+	/**
+	 * One format for every record, whatever precision the server sent:
+	 * {@code 2024-05-01T12:00:00.120Z}.
+	 */
+	static String time(String iso) {
+		try {
+			return TIME.format(Instant.parse(iso));
+		}
+		catch (DateTimeParseException ex) {
+			return iso;
+		}
 	}
 
 	/** A multi-line message keeps its lines, indented below the first. */

@@ -2,8 +2,15 @@ package dev.pyapp.server.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -11,13 +18,23 @@ import tools.jackson.databind.JsonNode;
 /**
  * Shows the progress of long work (install, update, rollback) while its synchronous call
  * runs: a second thread polls {@code apps.get {name}} and prints each new
- * {@code progress.step: message}. When only a git URL is known, the app is found in
- * {@code apps.list} by its source URL. Errors while polling are ignored: the app may not
- * exist yet, and the main call reports real failures.
+ * {@code progress.step: message}, and below it, indented, the output of the hooks
+ * (records of logger {@code pyapp.deploy} from the hook steps, found with
+ * {@code logs.query} after the cursor {@code logs.tail} gave before the work started).
+ * When only a git URL is known, the app is found in {@code apps.list} by its source URL.
+ * Errors while polling are ignored: the app may not exist yet, and the main call reports
+ * real failures.
  */
 final class ProgressPoller implements AutoCloseable {
 
 	static final Duration INTERVAL = Duration.ofMillis(300);
+
+	/** A line of a hook step: {@code [post-install] Applying app.0001_initial... OK}. */
+	private static final Pattern HOOK_LINE = Pattern
+		.compile("\\[(post-install|pre-update|post-update|pre-delete)\\] (.*)", Pattern.DOTALL);
+
+	private static final Pattern DONE = Pattern
+		.compile("(post-install|pre-update|post-update|pre-delete) done in \\d+ ms");
 
 	private final RpcClient client;
 
@@ -34,6 +51,11 @@ final class ProgressPoller implements AutoCloseable {
 	private final Thread thread;
 
 	private @Nullable String last;
+
+	/** The newest record id when the work started: older records are not shown. */
+	private long cursor = -1;
+
+	private final Set<String> shown = new HashSet<>();
 
 	private ProgressPoller(RpcClient client, JsonCodec json, PrintWriter out, @Nullable String name,
 			@Nullable String gitUrl) {
@@ -72,6 +94,17 @@ final class ProgressPoller implements AutoCloseable {
 
 	private ProgressPoller start() {
 		if (this.name != null || this.gitUrl != null) {
+			try {
+				JsonNode tail = this.client.call("logs.tail", this.json.objectNode());
+				this.cursor = Long.parseLong(Text.cell(tail.get("cursor")));
+			}
+			catch (CliException | NumberFormatException ex) {
+				// an older server, or no log store: the steps are still shown
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return this;
+			}
 			this.thread.start();
 		}
 		return this;
@@ -97,18 +130,57 @@ final class ProgressPoller implements AutoCloseable {
 			}
 			this.name = app;
 			JsonNode progress = this.client.call("apps.get", this.json.objectNode().put("name", app)).get("progress");
-			if (progress == null || !progress.isObject()) {
-				return;
+			if (progress != null && progress.isObject()) {
+				String line = Text.cell(progress.get("step")) + ": " + Text.cell(progress.get("message"));
+				if (!line.equals(this.last) && this.stopped.getCount() > 0) {
+					this.last = line;
+					this.out.println(line);
+					this.out.flush();
+				}
 			}
-			String line = Text.cell(progress.get("step")) + ": " + Text.cell(progress.get("message"));
-			if (!line.equals(this.last) && this.stopped.getCount() > 0) {
-				this.last = line;
-				this.out.println(line);
-				this.out.flush();
-			}
+			hookOutput(app, false);
 		}
 		catch (CliException ex) {
 			// not there yet, or a passing failure: the install call itself reports errors
+		}
+	}
+
+	/** Prints the lines the hooks printed since the last poll. */
+	private synchronized void hookOutput(String app, boolean last) throws InterruptedException {
+		if (this.cursor < 0 || (!last && this.stopped.getCount() == 0)) {
+			// after close(), only its own last call prints
+			return;
+		}
+		JsonNode records = ApiCommand.list(
+				this.client.call("logs.query",
+						this.json.objectNode().put("app", app).put("logger", "pyapp.deploy").put("limit", 500)),
+				"records");
+		List<JsonNode> fresh = new ArrayList<>();
+		for (JsonNode record : records) {
+			String id = Text.cell(record.get("id"));
+			if (id(id) > this.cursor && !this.shown.contains(id)) {
+				fresh.add(record);
+			}
+		}
+		fresh.sort(Comparator.comparingLong((record) -> id(Text.cell(record.get("id")))));
+		for (JsonNode record : fresh) {
+			this.shown.add(Text.cell(record.get("id")));
+			JsonNode message = record.get("message");
+			Matcher matcher = HOOK_LINE.matcher((message != null && message.isString()) ? message.stringValue() : "");
+			if (matcher.matches() && !matcher.group(2).startsWith("running the " + matcher.group(1) + " hook ")
+					&& !DONE.matcher(matcher.group(2)).matches()) {
+				this.out.println("  " + Text.clean(matcher.group(2)).stripTrailing());
+			}
+		}
+		this.out.flush();
+	}
+
+	private static long id(String id) {
+		try {
+			return Long.parseLong(id);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
 		}
 	}
 
@@ -123,7 +195,8 @@ final class ProgressPoller implements AutoCloseable {
 	}
 
 	/**
-	 * Stops polling; no line is printed after this returns.
+	 * Stops polling and prints the hook output not shown yet; no line is printed after
+	 * this returns.
 	 */
 	@Override
 	public void close() {
@@ -131,6 +204,19 @@ final class ProgressPoller implements AutoCloseable {
 		if (this.thread.isAlive()) {
 			try {
 				this.thread.join(INTERVAL.toMillis() * 4);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		String app = this.name;
+		if (app != null && this.thread.getState() != Thread.State.NEW) {
+			try {
+				// what the hooks printed since the last poll (post-update runs last)
+				hookOutput(app, true);
+			}
+			catch (CliException ex) {
+				// the work's own result is what counts
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -53,9 +53,12 @@ public class PyappCli implements Callable<Integer> {
 			new Summary("config", ConfigCommand.DESCRIPTION), new Summary("servers", ServersCommand.DESCRIPTION),
 			new Summary("mounts", MountsCommand.DESCRIPTION), new Summary("webserver", WebserverCommand.DESCRIPTION),
 			new Summary("logs", LogsCommand.DESCRIPTION), new Summary("tasks", TasksCommand.DESCRIPTION),
-			new Summary("hooks", HooksCommand.DESCRIPTION), new Summary("nodes", NodesCommand.DESCRIPTION),
-			new Summary("audit", AuditCommand.DESCRIPTION), new Summary("users", UsersCommand.DESCRIPTION),
-			new Summary("tokens", TokensCommand.DESCRIPTION), new Summary("rpc", RpcCommand.DESCRIPTION));
+			new Summary("hooks", HooksCommand.DESCRIPTION), new Summary("run", RunCommand.DESCRIPTION),
+			new Summary("shell", ShellCommand.DESCRIPTION), new Summary("package", PackageCommand.DESCRIPTION),
+			new Summary("init", InitCommand.DESCRIPTION), new Summary("nodes", NodesCommand.DESCRIPTION),
+			new Summary("deploy-keys", DeployKeysCommand.DESCRIPTION), new Summary("audit", AuditCommand.DESCRIPTION),
+			new Summary("users", UsersCommand.DESCRIPTION), new Summary("tokens", TokensCommand.DESCRIPTION),
+			new Summary("server", ServerCommand.DESCRIPTION), new Summary("rpc", RpcCommand.DESCRIPTION));
 
 	/** Global options that take a value, as they may stand before the command. */
 	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");
@@ -170,10 +173,16 @@ public class PyappCli implements Callable<Integer> {
 			case "logs" -> LogsCommand.class;
 			case "tasks" -> TasksCommand.class;
 			case "hooks" -> HooksCommand.class;
+			case "run" -> RunCommand.class;
+			case "shell" -> ShellCommand.class;
+			case "package" -> PackageCommand.class;
+			case "init" -> InitCommand.class;
 			case "nodes" -> NodesCommand.class;
+			case "deploy-keys" -> DeployKeysCommand.class;
 			case "audit" -> AuditCommand.class;
 			case "users" -> UsersCommand.class;
 			case "tokens" -> TokensCommand.class;
+			case "server" -> ServerCommand.class;
 			case "rpc" -> RpcCommand.class;
 			default -> null;
 		};

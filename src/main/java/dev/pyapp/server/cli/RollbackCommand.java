@@ -28,8 +28,14 @@ class RollbackCommand extends ApiCommand {
 				this.name)) {
 			app = call("apps.rollback", params("name", this.name, "release", this.release));
 		}
-		return show(app, (result) -> out().println("rolled back " + Text.cell(result, "name") + " to "
-				+ Text.cell(result, "version") + " (" + Text.cell(result, "state") + ")"));
+		return show(app, (result) -> {
+			out().println("rolled back " + Text.cell(result, "name") + " to " + Text.cell(result, "version") + " ("
+					+ Text.cell(result, "state") + ")");
+			JsonNode note = result.get("note");
+			if (note != null && note.isString()) {
+				out().println("note: " + Text.clean(note.stringValue()));
+			}
+		});
 	}
 
 }

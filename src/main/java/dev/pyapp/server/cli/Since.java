@@ -70,6 +70,25 @@ final class Since {
 		}
 	}
 
+	/**
+	 * Parses a duration such as {@code 30s}, {@code 10m} or {@code 1h30m}.
+	 * @param value the value
+	 * @return the duration
+	 * @throws IllegalArgumentException if it is not one
+	 */
+	static Duration duration(String value) {
+		String text = value.trim();
+		if (!DURATION.matcher(text).matches()) {
+			throw new IllegalArgumentException("not a duration: '" + value + "'");
+		}
+		Duration total = Duration.ZERO;
+		Matcher part = PART.matcher(text);
+		while (part.find()) {
+			total = total.plus(unit(part.group(2)).multipliedBy(Long.parseLong(part.group(1))));
+		}
+		return total;
+	}
+
 	private static Duration unit(String unit) {
 		switch (unit) {
 			case "s":

@@ -109,6 +109,22 @@ final class Text {
 	}
 
 	/**
+	 * Like {@link #clean}, but keeps line breaks: for output printed as it is, such as a
+	 * command's.
+	 * @param text the text
+	 * @return the cleaned text
+	 */
+	static String printable(String text) {
+		StringBuilder cleaned = new StringBuilder(text.length());
+		for (String line : text.split("\n", -1)) {
+			cleaned.append(clean(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)).append('\n');
+		}
+		// split() gave one part more than there are line breaks
+		cleaned.setLength(cleaned.length() - 1);
+		return cleaned.toString();
+	}
+
+	/**
 	 * Replaces control characters (except tab) with {@code ?}: server data must not drive
 	 * the terminal.
 	 * @param text the text

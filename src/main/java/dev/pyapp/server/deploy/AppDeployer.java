@@ -51,6 +51,13 @@ public class AppDeployer {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppDeployer.class);
 
+	/** What every rollback says: it returns to the code, not to the data. */
+	public static final String ROLLBACK_NOTE = "a rollback returns to the earlier code, not to earlier data: "
+			+ "data/ and the databases stay as the newer release left them (migrations it ran are not reversed)";
+
+	/** In {@code config/}: the id of a release that waits for settings to go live. */
+	static final String UPGRADE_PENDING = ".upgrade-pending";
+
 	private final AppInstaller installer;
 
 	private final AppRegistry registry;
@@ -147,6 +154,7 @@ public class AppDeployer {
 					"rollback");
 			report.info("rolling back " + app + " from " + current.releaseId() + " to " + target.releaseId());
 			goLive(app, target.releaseId(), report, false);
+			report.warn(ROLLBACK_NOTE);
 			return this.registry.currentRelease(app).orElse(target);
 		}
 		finally {
@@ -225,13 +233,21 @@ public class AppDeployer {
 				if (!this.configuration.complete(app)) {
 					return;
 				}
+				// the first install continues: its hook's output is logged and shown in
+				// the progress like that of an install that needed no settings
+				DeployReporter report = new DeployReporter(this.registry, this.events, app, "installing",
+						live.releaseId(), "install");
 				String hook = hook(app, live.releaseId(), "post-install");
 				if (hook != null) {
-					this.hooks.run(this.contexts.context(app, live.releaseId()), "post-install", hook, (line) -> {
-					});
+					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
+						.run(this.contexts.context(app, live.releaseId()), "post-install", hook, report.output()));
 				}
+				report.step("static", "checking the generated static files",
+						() -> GeneratedStatics.check(this.contexts.manifest(app, live.releaseId()),
+								this.home.app(app).release(live.releaseId())));
 				deleteQuietly(postInstallPending(app));
-				this.supervisor.start(app);
+				report.step("start", "starting " + live.releaseId(), () -> this.supervisor.start(app));
+				report.info("release " + live.releaseId() + " of " + app + " is live");
 				return;
 			}
 			this.supervisor.reload(app);
@@ -273,6 +289,7 @@ public class AppDeployer {
 			supersedePendingUpgrade(app);
 			report.step("venv", "building the Python environment", () -> this.venvs.build(new VenvRequest(app,
 					prepared.directory(), manifest.python(), requirements(manifest), report.output())));
+			GeneratedStatics.prepare(manifest, prepared.directory());
 			ConfigMigration migration = report.step("config", "migrating the configuration",
 					() -> this.configuration.prepare(app, prepared.directory()));
 			boolean configured = migration.complete();
@@ -298,6 +315,10 @@ public class AppDeployer {
 					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
 						.run(this.contexts.context(app, releaseId), "post-install", hook, report.output()));
 				}
+			}
+			if (upgrade || configured) {
+				report.step("static", "checking the generated static files",
+						() -> GeneratedStatics.check(manifest, prepared.directory()));
 			}
 			if (!upgrade && !configured) {
 				report.step("switch", "needs configuration: not starting", () -> {
@@ -418,6 +439,8 @@ public class AppDeployer {
 				report.step("pre-update", "running the pre-update hook " + hook, () -> this.hooks
 					.run(this.contexts.context(app, releaseId), "pre-update", hook, report.output()));
 			}
+			report.step("static", "checking the generated static files",
+					() -> GeneratedStatics.check(this.contexts.manifest(app, releaseId), directory));
 			goLive(app, releaseId, report, true);
 			this.installer.prune(app);
 		}
@@ -446,7 +469,7 @@ public class AppDeployer {
 	}
 
 	private Path upgradePending(AppId app) {
-		return this.home.app(app).config().resolve(".upgrade-pending");
+		return this.home.app(app).config().resolve(UPGRADE_PENDING);
 	}
 
 	private static @Nullable String readMarker(Path file) {

@@ -8,6 +8,7 @@ import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
@@ -45,11 +46,30 @@ class ArchiveDropHandler implements DropHandler {
 	}
 
 	@Override
-	public String install(Path file, String origin) {
+	public Installed install(Path file, String origin) {
 		// files dropped while the server was down are taken at once at start, before
 		// gunicorn may be in server-packages/
 		this.venvs.awaitProvisioning(PROVISIONING_TIMEOUT);
-		return describe(this.deployer.install(InstallRequest.archive(file, origin)));
+		Release release = this.deployer.install(InstallRequest.archive(file, origin));
+		AppId app = AppId.of(release.app());
+		Release previous = this.registry.releases(app)
+			.stream()
+			.filter((other) -> !other.releaseId().equals(release.releaseId())
+					&& (other.state() == ReleaseState.LIVE || other.state() == ReleaseState.RETIRED)
+					&& other.created().isBefore(release.created()))
+			.findFirst()
+			.orElse(null);
+		if (previous == null) {
+			return new Installed(false, "installed " + describe(release));
+		}
+		String upgraded = "upgraded " + app + " from " + previous.version() + " to " + release.version() + " (release "
+				+ release.releaseId() + ")";
+		if (release.state() == ReleaseState.PREPARED) {
+			// a new required setting has no value yet: the old release keeps running
+			return new Installed(true, upgraded + "; it waits for its configuration (config.set), " + app + " "
+					+ previous.version() + " keeps running");
+		}
+		return new Installed(true, upgraded);
 	}
 
 	private static String describe(Release release) {

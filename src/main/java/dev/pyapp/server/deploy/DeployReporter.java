@@ -1,6 +1,8 @@
 package dev.pyapp.server.deploy;
 
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 import dev.pyapp.server.core.AppId;
@@ -17,6 +19,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * line of output, and names the failing step in the error.
  */
 final class DeployReporter {
+
+	private static final Pattern LOGGED = Pattern.compile("(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\\w.-]{1,200}: ");
 
 	private final AppRegistry registry;
 
@@ -88,7 +92,16 @@ final class DeployReporter {
 	 * @return the consumer
 	 */
 	Consumer<String> output() {
-		return (line) -> publish("INFO", line);
+		return (line) -> publish(level(line), line);
+	}
+
+	/**
+	 * The level of a line a hook printed: what it logged through {@code logging} comes as
+	 * {@code LEVEL logger: message} ({@code pyapp_runtime.run}); anything else is INFO.
+	 */
+	static String level(String line) {
+		Matcher matcher = LOGGED.matcher(line);
+		return matcher.lookingAt() ? matcher.group(1) : "INFO";
 	}
 
 	void info(String message) {

@@ -22,9 +22,19 @@ interface DropHandler {
 	 * Installs the file.
 	 * @param file the archive
 	 * @param origin the name it was dropped under
-	 * @return what was installed, for a person
+	 * @return what was installed or upgraded
 	 * @throws dev.pyapp.server.core.PyappException when it is refused or a step fails
 	 */
-	String install(Path file, String origin);
+	Installed install(Path file, String origin);
+
+	/**
+	 * What an install did.
+	 *
+	 * @param upgrade whether it upgraded an installed app (else it installed a new one)
+	 * @param summary for a person: {@code upgraded guestbook from 1.0.0 to 1.1.0 (release
+	 * ...)}
+	 */
+	record Installed(boolean upgrade, String summary) {
+	}
 
 }

@@ -61,8 +61,9 @@ final class DropProcessor {
 			}
 			else {
 				started = this.clock.instant();
-				summary = "installed " + this.handler.install(working, name);
-				outcome = DropResult.Outcome.INSTALLED;
+				DropHandler.Installed installed = this.handler.install(working, name);
+				summary = installed.summary();
+				outcome = installed.upgrade() ? DropResult.Outcome.UPGRADED : DropResult.Outcome.INSTALLED;
 			}
 		}
 		catch (PyappException ex) {

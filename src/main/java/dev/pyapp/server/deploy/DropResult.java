@@ -63,8 +63,11 @@ record DropResult(String file, @Nullable String checksum, Outcome outcome, Strin
 
 	enum Outcome {
 
-		/** Installed or upgraded its app. */
+		/** Installed a new app. */
 		INSTALLED("installed"),
+
+		/** Upgraded an installed app to a new release. */
+		UPGRADED("upgraded"),
 
 		/** The same bytes are already the live release of an app: nothing to do. */
 		UNCHANGED("unchanged"),

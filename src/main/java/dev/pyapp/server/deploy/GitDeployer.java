@@ -82,7 +82,7 @@ public class GitDeployer {
 		Path exported = null;
 		ReentrantLock appLock = null;
 		try {
-			mirror = this.sources.cloneIncoming(source, request.credentials());
+			mirror = this.sources.cloneIncoming(source, request.credentials(), request.ssh());
 			GitRevision revision = this.sources.select(mirror, source);
 			exported = export(mirror, source, revision);
 			if (request.strategy() == null) {
@@ -95,6 +95,18 @@ public class GitDeployer {
 						exported = export(mirror, source, selected);
 					}
 					revision = selected;
+				}
+			}
+			if (request.ssh() != null) {
+				// the deploy key (and its pinned host key) is the app's: it must be the
+				// app the repository holds
+				String name = this.reader.readManifest(exported).name();
+				if (!name.equals(request.ssh().keyOwner().value())) {
+					throw PyappException.invalid("deploy key of another app",
+							List.of(new Problem("git.deploy_key",
+									"the repository holds the app '" + name + "', but the deploy key is the one of '"
+											+ request.ssh().keyOwner() + "'; create a key for " + name
+											+ " and add it to the repository")));
 				}
 			}
 			appLock = lock(appName(exported));

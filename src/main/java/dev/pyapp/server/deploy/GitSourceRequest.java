@@ -10,6 +10,7 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.scm.GitCredentials;
 import dev.pyapp.server.scm.GitSources;
+import dev.pyapp.server.scm.SshAccess;
 import dev.pyapp.server.scm.GitStrategy;
 import org.jspecify.annotations.Nullable;
 
@@ -27,13 +28,24 @@ import org.springframework.boot.convert.DurationStyle;
  * @param credentials the HTTPS token of a private repository, or {@code null}
  * @param pollInterval how often to look for a new revision, or {@code null} for never
  * (post-commit hooks and {@code apps.update} only)
+ * @param ssh for an SSH URL: the deploy key (of the app the repository holds) and the
+ * host key to trust, else {@code null}
  */
 public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Nullable String branch,
 		@Nullable String tagPattern, boolean prereleases, @Nullable GitCredentials credentials,
-		@Nullable Duration pollInterval) {
+		@Nullable Duration pollInterval, @Nullable SshAccess ssh) {
 
 	private static final Set<String> KEYS = Set.of("url", "strategy", "branch", "tag_pattern", "prereleases", "token",
-			"username", "poll_interval");
+			"username", "poll_interval", "deploy_key", "host_key", "accept_host_key");
+
+	private static final java.util.regex.Pattern HOST_KEY = java.util.regex.Pattern
+		.compile("^SHA256:[A-Za-z0-9+/]{43}=?$");
+
+	public GitSourceRequest(String url, @Nullable GitStrategy strategy, @Nullable String branch,
+			@Nullable String tagPattern, boolean prereleases, @Nullable GitCredentials credentials,
+			@Nullable Duration pollInterval) {
+		this(url, strategy, branch, tagPattern, prereleases, credentials, pollInterval, null);
+	}
 
 	private static final Duration MIN_POLL = Duration.ofSeconds(10);
 
@@ -87,13 +99,44 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 				problems.add(new Problem("git.poll_interval", "'" + pollText + "' is not a duration such as 5m"));
 			}
 		}
+		String deployKey = string(params, "deploy_key", problems);
+		String hostKey = string(params, "host_key", problems);
+		Object acceptHostKey = params.get("accept_host_key");
+		if (acceptHostKey != null && !(acceptHostKey instanceof Boolean)) {
+			problems.add(new Problem("git.accept_host_key", "expected true or false"));
+		}
+		SshAccess ssh = null;
+		if (url != null && GitSources.isSsh(url)) {
+			if (deployKey == null) {
+				problems.add(new Problem("git.deploy_key", "an SSH URL needs a deploy key: the name of the app the "
+						+ "repository holds, whose key (pyapp deploy-keys create NAME) the repository accepts"));
+			}
+			else if (!deployKey.matches("^[a-z][a-z0-9-]{0,39}$")) {
+				problems.add(new Problem("git.deploy_key", "'" + deployKey + "' is not an app name"));
+			}
+			if (hostKey != null && !HOST_KEY.matcher(hostKey).matches()) {
+				problems.add(new Problem("git.host_key",
+						"expected a SHA-256 fingerprint such as SHA256:abc... (ssh-keyscan HOST | ssh-keygen -lf -)"));
+			}
+			if (token != null) {
+				problems.add(new Problem("git.token", "an SSH URL uses the deploy key, not a token"));
+			}
+			if (deployKey != null && problems.isEmpty()) {
+				ssh = new SshAccess(dev.pyapp.server.core.AppId.of(deployKey), hostKey,
+						Boolean.TRUE.equals(acceptHostKey));
+			}
+		}
+		else if (deployKey != null || hostKey != null || acceptHostKey != null) {
+			problems.add(new Problem("git.deploy_key",
+					"deploy_key, host_key and accept_host_key go with an SSH URL " + "(ssh://... or git@host:path)"));
+		}
 		if (!problems.isEmpty()) {
 			throw PyappException.invalid("invalid git source", problems);
 		}
 		GitCredentials credentials = (token != null)
 				? new GitCredentials((username != null) ? username : GitCredentials.DEFAULT_USERNAME, token) : null;
 		return new GitSourceRequest(url, strategy, branch, tagPattern, Boolean.TRUE.equals(prereleases), credentials,
-				poll);
+				poll, ssh);
 	}
 
 	private static @Nullable String string(Map<String, ?> params, String key, List<Problem> problems) {

@@ -22,6 +22,10 @@ public class HookRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(HookRunner.class);
 
+	static final int LOG_LINES = 200;
+
+	static final int LOG_CHARS = 32 * 1024;
+
 	private final NodeShell shell;
 
 	private final HooksProperties properties;
@@ -47,17 +51,32 @@ public class HookRunner {
 			String why = result.timedOut() ? "timed out after " + this.properties.timeout()
 					: "failed with exit code " + result.exitCode();
 			logger.warn("{} hook {} ({}) of {} {}", hook, call, context.release(), context.app(), why);
-			throw PyappException.failed("the " + hook + " hook " + call + " " + why, result.output());
+			throw PyappException.failed("the " + hook + " hook " + call + " " + why, tail(result.output()));
 		}
 		return result.output();
+	}
+
+	/**
+	 * The end of a failed hook's output for the error's {@code data.log}: the last
+	 * {@value #LOG_LINES} lines, at most {@value #LOG_CHARS} characters, which hold the
+	 * traceback and what was logged before it; the whole output is in the app's log
+	 * (logger {@code pyapp.deploy}).
+	 */
+	static String tail(String output) {
+		String[] lines = output.stripTrailing().split("\n", -1);
+		int from = Math.max(0, lines.length - LOG_LINES);
+		String tail = String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
+		if (tail.length() > LOG_CHARS) {
+			tail = tail.substring(tail.length() - LOG_CHARS);
+			from = -1;
+		}
+		return (from != 0) ? "[... the whole output is in the app's log, logger pyapp.deploy]\n" + tail : tail;
 	}
 
 	ExecResult exec(ProcessContext context, String role, String call, java.time.Duration timeout,
 			Consumer<String> output) {
 		return this.shell
-			.exec(ExecRequest.of(List.of(context.python().toString(), "-m", "pyapp_runtime.run", role, call))
-				.in(context.workingDirectory())
-				.withEnvironment(context.environment(), false)
+			.exec(context.request(List.of(context.python().toString(), "-m", "pyapp_runtime.run", role, call))
 				.withTimeout(timeout)
 				.withLines(output));
 	}

@@ -1,9 +1,11 @@
 package dev.pyapp.server.hooks;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.nodes.ExecRequest;
 
 import org.springframework.util.Assert;
 
@@ -25,6 +27,19 @@ public record ProcessContext(AppId app, String release, Path python, Path workin
 		Assert.notNull(app, "'app' must not be null");
 		Assert.hasText(release, "'release' must have text");
 		environment = Map.copyOf(environment);
+	}
+
+	/**
+	 * A command to run in this context: in {@link #workingDirectory()}, with exactly
+	 * {@link #environment()} (nothing of the server's own beyond {@code PATH},
+	 * {@code HOME} and the locale). The one place an app process's request is built: the
+	 * daemon, hooks, tasks and {@code apps.run} all start from it, so whatever confines
+	 * an app's processes applies to each of them alike.
+	 * @param command the program and its arguments
+	 * @return the request, with the default timeout
+	 */
+	public ExecRequest request(List<String> command) {
+		return ExecRequest.of(command).in(this.workingDirectory).withEnvironment(this.environment, false);
 	}
 
 }

@@ -2,13 +2,15 @@ package dev.pyapp.server.hooks;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
- * One run of a task, kept in MongoDB.
+ * One run of a task, kept in MongoDB. The API shows its fields in snake_case
+ * ({@code exit_code}), as every other result.
  *
  * @param id a generated id
  * @param app the app's name
@@ -23,5 +25,6 @@ import org.springframework.data.mongodb.core.mapping.Document;
  */
 @Document("task_runs")
 public record TaskRun(@Id @Nullable String id, String app, String task, String release, String trigger, Instant started,
-		@Nullable Instant finished, String outcome, @Nullable Integer exitCode, String output) {
+		@Nullable Instant finished, String outcome, @JsonProperty("exit_code") @Nullable Integer exitCode,
+		String output) {
 }

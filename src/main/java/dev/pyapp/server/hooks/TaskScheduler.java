@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.scheduling.support.CronTrigger;
@@ -24,7 +25,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs apps' recurring tasks on their cron schedules in the app's environment, one run at
- * a time per task, and keeps each run's outcome and output in MongoDB.
+ * a time per task, and keeps each run's outcome and output in MongoDB. Each run leaves a
+ * record under its app (logger {@code pyapp.task}) with its outcome, and the end of its
+ * output when it failed.
  */
 @Component
 public class TaskScheduler implements DisposableBean {
@@ -33,11 +36,19 @@ public class TaskScheduler implements DisposableBean {
 
 	private static final int MAX_OUTPUT = 64 * 1024;
 
+	/** The logger of the record each run leaves under its app. */
+	static final String LOGGER = "pyapp.task";
+
+	/** How much of a failed run's output its record carries. */
+	private static final int LOGGED_OUTPUT = 8 * 1024;
+
 	private final HookRunner runner;
 
 	private final TaskRunRepository runs;
 
 	private final HooksProperties properties;
+
+	private final ApplicationEventPublisher events;
 
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
@@ -45,8 +56,10 @@ public class TaskScheduler implements DisposableBean {
 
 	private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
-	TaskScheduler(HookRunner runner, TaskRunRepository runs, HooksProperties properties) {
+	TaskScheduler(HookRunner runner, TaskRunRepository runs, HooksProperties properties,
+			ApplicationEventPublisher events) {
 		this.runner = runner;
+		this.events = events;
 		this.runs = runs;
 		this.properties = properties;
 		this.scheduler.setPoolSize(4);
@@ -175,15 +188,35 @@ public class TaskScheduler implements DisposableBean {
 			if (output.length() > MAX_OUTPUT) {
 				output = output.substring(output.length() - MAX_OUTPUT);
 			}
+			Instant finished = Instant.now();
 			TaskRun done = this.runs.save(new TaskRun(run.id(), run.app(), run.task(), run.release(), trigger,
-					run.started(), Instant.now(), outcome, result.exitCode(), output));
+					run.started(), finished, outcome, result.exitCode(), output));
 			prune(app, task.name());
 			logger.info("Task {} of {} {}", task.name(), app, outcome);
+			logged(done);
 			return done;
 		}
 		finally {
 			flag.set(false);
 		}
+	}
+
+	/** SPEC §4: each run is logged under the app with its outcome. */
+	private void logged(TaskRun run) {
+		long millis = java.time.Duration
+			.between(run.started(), (run.finished() != null) ? run.finished() : run.started())
+			.toMillis();
+		String took = (millis < 1000) ? millis + " ms"
+				: String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+		boolean succeeded = "succeeded".equals(run.outcome());
+		String message = "task " + run.task() + " (" + run.trigger() + ") " + run.outcome() + " in " + took
+				+ ((run.exitCode() != null && run.exitCode() >= 0) ? " (exit code " + run.exitCode() + ")" : "");
+		String tail = run.output().strip();
+		if (tail.length() > LOGGED_OUTPUT) {
+			tail = "..." + tail.substring(tail.length() - LOGGED_OUTPUT);
+		}
+		this.events.publishEvent(new AppProcessLogged(AppId.of(run.app()), run.release(), LOGGER,
+				succeeded ? "INFO" : "ERROR", message, (succeeded || tail.isEmpty()) ? null : tail));
 	}
 
 	private void prune(AppId app, String task) {

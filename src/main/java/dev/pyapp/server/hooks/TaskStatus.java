@@ -2,10 +2,12 @@ package dev.pyapp.server.hooks;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task of an app and how it has been running.
+ * A task of an app and how it has been running. The API shows its fields in snake_case
+ * ({@code last_run}), as every other result.
  *
  * @param name the task's name
  * @param schedule its 5-field cron expression
@@ -16,5 +18,5 @@ import org.jspecify.annotations.Nullable;
  * @param lastRun its last run, or {@code null}
  */
 public record TaskStatus(String name, String schedule, String call, boolean scheduled, boolean running,
-		@Nullable Instant next, @Nullable TaskRun lastRun) {
+		@Nullable Instant next, @JsonProperty("last_run") @Nullable TaskRun lastRun) {
 }

@@ -71,12 +71,36 @@ public class AppInstaller {
 	 * an app of another source kind has the name
 	 */
 	public PreparedRelease prepare(InstallRequest request) {
-		AppPackage pkg = Files.isDirectory(request.source()) ? this.reader.readDirectory(request.source())
-				: this.reader.read(request.source());
+		// from the first moment: apps.list and apps.get show the app installing (or
+		// upgrading) while the whole package is read and checked
+		AppId announced = this.reader.peek(request.source()).map((peeked) -> {
+			AppId id = AppId.of(peeked.name());
+			boolean upgrade = this.registry.find(id).map((app) -> app.currentRelease() != null).orElse(false);
+			this.registry.begin(id, upgrade ? "upgrading" : "installing", peeked.version(), request.appSource(),
+					"checking " + peeked.name() + " " + peeked.version());
+			return id;
+		}).orElse(null);
+		AppPackage pkg;
+		try {
+			pkg = Files.isDirectory(request.source()) ? this.reader.readDirectory(request.source())
+					: this.reader.read(request.source());
+		}
+		catch (RuntimeException ex) {
+			if (announced != null) {
+				this.registry.done(announced);
+			}
+			throw ex;
+		}
 		AppManifest manifest = pkg.manifest();
 		AppId app = AppId.of(manifest.name());
+		if (announced != null && !announced.equals(app)) {
+			this.registry.done(announced);
+		}
 		Optional<InstalledApp> existing = this.registry.find(app);
 		if (existing.isPresent() && !existing.get().source().kind().equals(request.appSource().kind())) {
+			if (app.equals(announced)) {
+				this.registry.done(app);
+			}
 			throw PyappException.conflict("an app named '" + app + "' is already installed from a "
 					+ existing.get().source().kind() + " source; this is a " + request.appSource().kind() + " source");
 		}
@@ -86,6 +110,10 @@ public class AppInstaller {
 		Instant now = this.clock.instant();
 		String releaseId = newReleaseId(paths, manifest.version(), now);
 		Path directory = paths.release(releaseId);
+		if (!app.equals(announced)) {
+			this.registry.begin(app, phase, manifest.version(), request.appSource(),
+					"checked " + manifest.name() + " " + manifest.version());
+		}
 		this.registry.progress(app, phase, "extract", "extracting " + manifest.name() + " " + manifest.version());
 		try {
 			createAppDirectories(paths, manifest);

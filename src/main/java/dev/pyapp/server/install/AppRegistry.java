@@ -100,7 +100,36 @@ public class AppRegistry {
 	 * @param message what it is doing, for a person
 	 */
 	public void progress(AppId app, String phase, String step, String message) {
-		this.progress.put(app.value(), new Progress(phase, step, message));
+		this.progress.compute(app.value(), (name, known) -> new Progress(phase, step, message,
+				(known != null) ? known.version() : null, (known != null) ? known.source() : null));
+	}
+
+	/**
+	 * Records that long work began for an app, from its first moment: a first install is
+	 * listed ({@link #installing()}) before anything of it is stored.
+	 * @param app the app
+	 * @param phase {@code installing} or {@code upgrading}
+	 * @param version the version being installed, if known
+	 * @param source where it comes from
+	 * @param message what it is doing, for a person
+	 */
+	public void begin(AppId app, String phase, @Nullable String version, AppSource source, String message) {
+		this.progress.put(app.value(), new Progress(phase, "validate", message, version, source));
+	}
+
+	/**
+	 * The first installs under way whose app is not stored yet.
+	 * @return their names and progress, by name
+	 */
+	public Map<String, Progress> installing() {
+		Map<String, Progress> installing = new java.util.TreeMap<>();
+		this.progress.forEach((name, progress) -> {
+			if (progress.phase().equals("installing") && progress.source() != null
+					&& this.apps.findById(name).isEmpty()) {
+				installing.put(name, progress);
+			}
+		});
+		return installing;
 	}
 
 	public void done(AppId app) {
@@ -117,8 +146,16 @@ public class AppRegistry {
 	 * @param phase {@code installing} or {@code upgrading}
 	 * @param step the step's short name
 	 * @param message what it is doing
+	 * @param version the version being installed, if known
+	 * @param source where it comes from, if known
 	 */
-	public record Progress(String phase, String step, String message) {
+	public record Progress(String phase, String step, String message, @Nullable String version,
+			@Nullable AppSource source) {
+
+		public Progress(String phase, String step, String message) {
+			this(phase, step, message, null, null);
+		}
+
 	}
 
 }

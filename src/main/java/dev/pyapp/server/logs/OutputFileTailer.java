@@ -37,10 +37,12 @@ import org.springframework.stereotype.Component;
 /**
  * Reads what the apps' gunicorn processes write to {@code apps/<name>/logs/stdout.log}
  * (INFO records, logger {@code stdout}) and {@code stderr.log} (WARNING, logger
- * {@code stderr}). The offset read so far is kept per file in
- * {@code PYAPP_HOME/run/log-offsets.json}, so nothing is read twice across restarts; a
- * file that shrank was truncated and is read from its start, and a file replaced by a new
- * one (rotation) has the rest of the old one read from {@code <name>.1} first.
+ * {@code stderr}; gunicorn's own lines at their level with logger {@code gunicorn}), a
+ * traceback folded into one record ({@link OutputFolder}). The offset read so far is kept
+ * per file in {@code PYAPP_HOME/run/log-offsets.json}, so nothing is read twice across
+ * restarts; a file that shrank was truncated and is read from its start, and a file
+ * replaced by a new one (rotation) has the rest of the old one read from {@code <name>.1}
+ * first.
  */
 @Component
 class OutputFileTailer implements SmartLifecycle {
@@ -51,6 +53,9 @@ class OutputFileTailer implements SmartLifecycle {
 
 	/** The most read of one file in one pass. */
 	private static final int CHUNK = 4 * 1024 * 1024;
+
+	/** How long the lines of a traceback a process began writing wait for the rest. */
+	private static final Duration FOLD_WAIT = Duration.ofSeconds(2);
 
 	/** A line longer than this is stored in pieces rather than waited for. */
 	private static final int MAX_LINE = 64 * 1024;
@@ -66,6 +71,8 @@ class OutputFileTailer implements SmartLifecycle {
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final Map<String, Position> positions = new HashMap<>();
+
+	private final Map<String, Waiting> waiting = new HashMap<>();
 
 	private @Nullable ScheduledExecutorService executor;
 
@@ -165,9 +172,29 @@ class OutputFileTailer implements SmartLifecycle {
 		else if (position != null) {
 			readRotated(app, stream, file, position);
 		}
-		long end = offset + consume(app, stream, file, offset, attributes.size(), false);
-		this.positions.put(key, new Position(fileKey, end));
-		return true;
+		long consumed = consume(app, stream, file, offset, attributes.size(), false, waitedEnough(key, offset));
+		if (consumed == 0) {
+			// an open traceback waits for its last line (see waitedEnough)
+			this.waiting.putIfAbsent(key, new Waiting(offset, System.nanoTime()));
+		}
+		else {
+			this.waiting.remove(key);
+		}
+		this.positions.put(key, new Position(fileKey, offset + consumed));
+		return consumed > 0 || position == null || !position.fileKey().equals(fileKey);
+	}
+
+	/**
+	 * Whether the lines at an offset have waited long enough for the rest of a traceback
+	 * that a process began writing: then they are stored as they are.
+	 */
+	private boolean waitedEnough(String key, long offset) {
+		Waiting waiting = this.waiting.get(key);
+		if (waiting == null || waiting.offset() != offset) {
+			this.waiting.remove(key);
+			return false;
+		}
+		return System.nanoTime() - waiting.since() > FOLD_WAIT.toNanos();
 	}
 
 	/** The rest of a file that was renamed to {@code <name>.1} since the last pass. */
@@ -178,7 +205,7 @@ class OutputFileTailer implements SmartLifecycle {
 			if (String.valueOf(attributes.fileKey()).equals(position.fileKey())) {
 				long offset = position.offset();
 				while (offset < attributes.size()) {
-					long consumed = consume(app, stream, rotated, offset, attributes.size(), true);
+					long consumed = consume(app, stream, rotated, offset, attributes.size(), true, true);
 					if (consumed == 0) {
 						break;
 					}
@@ -195,10 +222,12 @@ class OutputFileTailer implements SmartLifecycle {
 	 * Reads whole lines from an offset and collects them.
 	 * @param complete whether nothing more will be written to the file, so that a last
 	 * line without a line break is complete too
+	 * @param flushOpen whether an open traceback at the end is stored as it is rather
+	 * than left for the next pass
 	 * @return the number of bytes consumed
 	 */
-	private long consume(Path app, String stream, Path file, long offset, long size, boolean complete)
-			throws IOException {
+	private long consume(Path app, String stream, Path file, long offset, long size, boolean complete,
+			boolean flushOpen) throws IOException {
 		int length = (int) Math.min(CHUNK, size - offset);
 		if (length <= 0) {
 			return 0;
@@ -225,31 +254,50 @@ class OutputFileTailer implements SmartLifecycle {
 			}
 			usable = read;
 		}
-		collect(app, stream, new String(bytes, 0, usable, StandardCharsets.UTF_8));
-		return usable;
+		return collect(app, stream, bytes, usable, complete || flushOpen);
 	}
 
-	private void collect(Path app, String stream, String text) {
+	/**
+	 * Folds whole lines into records and collects them.
+	 * @return the bytes used: an open traceback at the end is left for the next pass
+	 */
+	private int collect(Path app, String stream, byte[] bytes, int length, boolean complete) {
+		List<String> lines = new ArrayList<>();
+		List<Integer> ends = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i < length; i++) {
+			if (bytes[i] == '\n' || i == length - 1) {
+				int end = (bytes[i] == '\n') ? i : i + 1;
+				if (end > start && bytes[end - 1] == '\r') {
+					end--;
+				}
+				lines.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+				ends.add(i + 1);
+				start = i + 1;
+			}
+		}
+		OutputFolder.Folded folded = OutputFolder.fold(lines, stream.equals("stderr"), complete);
 		String name = app.getFileName().toString();
 		String release = release(app);
 		Integer pid = pid(app);
-		boolean out = stream.equals("stdout");
 		Instant now = Instant.now();
 		List<LogRecord> records = new ArrayList<>();
-		for (String line : text.split("\n")) {
-			String message = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-			if (message.isBlank()) {
-				continue;
-			}
+		for (OutputFolder.Group group : folded.groups()) {
+			String message = group.message();
 			if (message.length() > LogSocketServer.MAX_MESSAGE) {
 				message = message.substring(0, LogSocketServer.MAX_MESSAGE) + " [truncated]";
 			}
-			records.add(new LogRecord(0, now, name, release, out ? LogLevel.INFO : LogLevel.WARNING, stream, message,
-					null, pid, null, null));
+			String exception = group.exception();
+			if (exception != null && exception.length() > LogSocketServer.MAX_EXCEPTION) {
+				exception = exception.substring(0, LogSocketServer.MAX_EXCEPTION) + " [truncated]";
+			}
+			records.add(new LogRecord(0, (group.time() != null) ? group.time() : now, name, release, group.level(),
+					group.logger(), message, exception, (group.pid() != null) ? group.pid() : pid, null, null));
 		}
 		if (!records.isEmpty()) {
 			this.collector.collect(records);
 		}
+		return (folded.used() == 0) ? 0 : ends.get(folded.used() - 1);
 	}
 
 	private static @Nullable String release(Path app) {
@@ -288,6 +336,15 @@ class OutputFileTailer implements SmartLifecycle {
 	private void savePositions() {
 		AtomicFiles.write(this.offsetsFile, this.mapper.writeValueAsString(new LinkedHashMap<>(this.positions)),
 				AtomicFiles.OWNER_ONLY);
+	}
+
+	/**
+	 * Lines left unread for the rest of a traceback.
+	 *
+	 * @param offset where they begin
+	 * @param since when they were first left ({@link System#nanoTime()})
+	 */
+	private record Waiting(long offset, long since) {
 	}
 
 	/**

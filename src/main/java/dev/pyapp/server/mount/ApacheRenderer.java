@@ -170,6 +170,9 @@ class ApacheRenderer implements ConfigRenderer {
 		out.line("ExpiresDefault \"access plus " + settings.staticMaxAge().toSeconds() + " seconds\"");
 		out.line("Header merge Cache-Control public");
 		out.outdent().line("</Directory>");
+		for (String denied : location.denied()) {
+			out.line("RedirectMatch 404 \"" + denied + "\"");
+		}
 	}
 
 }

@@ -154,6 +154,11 @@ class LighttpdRenderer implements ConfigRenderer {
 						+ quote(location.directory() + (location.root() ? "/" : "")) + " )");
 				out.line(
 						"expire.url = ( \"\" => \"access plus " + settings.staticMaxAge().toSeconds() + " seconds\" )");
+				for (String denied : location.denied()) {
+					out.line("$HTTP[\"url\"] =~ " + quote(denied) + " {").indent();
+					out.line("url.access-deny = ( \"\" )");
+					out.outdent().line("}");
+				}
 			}
 			out.outdent().line("}");
 			chained = true;

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The managed web server process: configuration tests, start, graceful reload, stop,
  * adoption after a restart of this server, and restarts after a crash. Commands are
- * argument vectors run through {@link NodeShell}.
+ * argument vectors run through {@link NodeShell}. A start or reload returns only once the
+ * new configuration alone answers on every listen address, held by this instance's own
+ * processes ({@link ListeningSockets}); otherwise it fails, naming what answers instead.
  */
 class ManagedInstance {
 
@@ -65,7 +69,15 @@ class ManagedInstance {
 
 	private volatile List<String> listens = List.of();
 
+	private final ListeningSockets sockets;
+
 	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties) {
+		this(kind, settings, shell, properties, new ListeningSockets());
+	}
+
+	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties,
+			ListeningSockets sockets) {
+		this.sockets = sockets;
 		this.kind = kind;
 		this.binary = properties.binary(kind);
 		this.settings = settings;
@@ -100,34 +112,189 @@ class ManagedInstance {
 		this.listens = List.copyOf(listens);
 		Long running = this.pid;
 		if (running != null && isOurs(running)) {
-			String signal = (this.kind == WebServerKind.NGINX) ? "HUP" : "USR1";
-			ExecResult result = this.shell
-				.exec(ExecRequest.of("kill", "-s", signal, running.toString()).withTimeout(Duration.ofSeconds(10)));
-			if (!result.succeeded()) {
-				throw PyappException.failed("cannot reload " + this.kind.value(), result.output());
-			}
+			reload(running);
+			return;
+		}
+		Long orphan = findOrphan();
+		if (orphan != null) {
+			// ours, from a run of this server that ended without its pid file
+			adopt(orphan);
+			reload(orphan);
 			return;
 		}
 		start();
 	}
 
 	/**
-	 * Takes over an instance a previous run of this server started (its pid file names a
-	 * live process with our configuration), or starts one.
+	 * Takes over an instance a previous run of this server started (its pid file, or the
+	 * sockets of its listen addresses, name a live process with our configuration), or
+	 * starts one.
 	 */
 	synchronized void adoptOrStart(List<String> listens) {
 		this.listens = List.copyOf(listens);
-		Optional<Long> adopted = readPidFile().filter(this::isOurs);
-		if (adopted.isPresent()) {
-			logger.info("Adopted the running {} (pid {})", this.kind.value(), adopted.get());
-			watch(adopted.get(),
-					ProcessHandle.of(adopted.get())
-						.map(ProcessHandle::onExit)
-						.orElse(CompletableFuture.completedFuture(null)));
-			this.state = WebServerState.RUNNING;
+		Long adopted = readPidFile().filter(this::isOurs).orElseGet(this::findOrphan);
+		if (adopted != null) {
+			adopt(adopted);
 			return;
 		}
 		start();
+	}
+
+	private void adopt(long master) {
+		logger.info("Adopted the running {} (pid {})", this.kind.value(), master);
+		this.stopping = false;
+		this.pid = master;
+		this.state = WebServerState.RUNNING;
+		this.message = null;
+		watch(master,
+				ProcessHandle.of(master).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null)));
+	}
+
+	/**
+	 * A process that holds one of the listen addresses and runs our configuration: the
+	 * managed instance of an earlier run whose pid file is gone or wrong.
+	 */
+	private @Nullable Long findOrphan() {
+		if (!this.sockets.available()) {
+			return null;
+		}
+		for (String listen : this.listens) {
+			Set<Long> holders = this.sockets.holders(listen);
+			for (Long holder : holders) {
+				// the master, not one of its workers (Apache's carry the same command
+				// line)
+				boolean root = ProcessHandle.of(holder)
+					.flatMap(ProcessHandle::parent)
+					.map((parent) -> !holders.contains(parent.pid()))
+					.orElse(true);
+				if (root && isOurs(holder)) {
+					return holder;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Reloads gracefully and waits until the new configuration alone answers: for nginx
+	 * and Apache, new workers run and none of the workers from before still holds a
+	 * listening socket; for lighttpd, which restarts in its own process, its error log
+	 * says it started again. Then every listen address must be held by this instance.
+	 * @throws PyappException ({@code FAILED}) with the error log's end otherwise
+	 */
+	private void reload(long master) {
+		Set<Long> before = workers(master);
+		int starts = starts();
+		String signal = (this.kind == WebServerKind.NGINX) ? "HUP" : "USR1";
+		ExecResult result = this.shell
+			.exec(ExecRequest.of("kill", "-s", signal, Long.toString(master)).withTimeout(Duration.ofSeconds(10)));
+		if (!result.succeeded()) {
+			throw PyappException.failed("cannot reload " + this.kind.value(), result.output());
+		}
+		long deadline = System.nanoTime() + this.properties.startTimeout().toNanos();
+		String waiting = reloaded(master, before, starts);
+		while (waiting != null) {
+			// another process on a new listen address: the new configuration cannot bind
+			// it
+			checkOwnership(master);
+			if (System.nanoTime() > deadline) {
+				throw PyappException.failed("the new " + this.kind.value() + " configuration does not answer: "
+						+ waiting + "; the server keeps trying", tail(this.settings.errorLog(this.kind)));
+			}
+			pause(Duration.ofMillis(20));
+			waiting = reloaded(master, before, starts);
+		}
+		checkOwnership(master);
+	}
+
+	/** What the reload still waits for, or {@code null} once it took effect. */
+	private @Nullable String reloaded(long master, Set<Long> before, int starts) {
+		if (!ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false)) {
+			return this.kind.value() + " (pid " + master + ") ended";
+		}
+		if (this.kind == WebServerKind.LIGHTTPD) {
+			if (starts() <= starts) {
+				return "lighttpd has not restarted with it yet";
+			}
+			return listening() ? null : "nothing listens on " + this.listens;
+		}
+		Set<Long> now = workers(master);
+		if (now.stream().noneMatch((worker) -> !before.contains(worker))) {
+			return "no worker runs it yet";
+		}
+		if (this.sockets.available()) {
+			Set<String> listening = new HashSet<>();
+			this.listens.forEach((listen) -> listening.addAll(this.sockets.inodes(listen)));
+			for (Long old : before) {
+				if (ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)
+						&& this.sockets.sockets(old).stream().anyMatch(listening::contains)) {
+					return "a worker of the previous configuration (pid " + old + ") still accepts connections";
+				}
+			}
+		}
+		return listening() ? null : "nothing listens on " + this.listens;
+	}
+
+	/**
+	 * Checks that every listen address is held by this instance (its master process or
+	 * its workers), not by another process such as an orphaned instance of an earlier
+	 * run.
+	 * @throws PyappException ({@code FAILED}) naming the address and the process
+	 */
+	private void checkOwnership(long master) {
+		String foreign = foreignHolder(master);
+		if (foreign != null) {
+			throw PyappException.failed(foreign, null);
+		}
+	}
+
+	private @Nullable String foreignHolder(long master) {
+		if (!this.sockets.available()) {
+			return null;
+		}
+		for (String listen : this.listens) {
+			Set<Long> holders = this.sockets.visibleHolders(listen);
+			if (holders == null) {
+				return listen + " is held by a process this server cannot see, not by the managed " + this.kind.value()
+						+ " (pid " + master + ")";
+			}
+			for (Long holder : holders) {
+				// a worker started since the sockets were read is ours too; a process
+				// gone
+				// since answers nobody
+				if (!ListeningSockets.descendsFrom(holder, master) && ProcessHandle.of(holder).isPresent()) {
+					return listen + " is held by " + this.sockets.describe(holder) + ", not by the managed "
+							+ this.kind.value() + " (pid " + master + "); stop that process";
+				}
+			}
+		}
+		return null;
+	}
+
+	private Set<Long> workers(long master) {
+		Set<Long> workers = new HashSet<>();
+		ProcessHandle.of(master).ifPresent((handle) -> handle.children().forEach((child) -> workers.add(child.pid())));
+		return workers;
+	}
+
+	/**
+	 * How often lighttpd's error log says it started (it restarts in its own process).
+	 */
+	private int starts() {
+		if (this.kind != WebServerKind.LIGHTTPD) {
+			return 0;
+		}
+		try {
+			String log = Files.readString(this.settings.errorLog(this.kind), StandardCharsets.UTF_8);
+			int count = 0;
+			for (int at = log.indexOf(") server started"); at >= 0; at = log.indexOf(") server started", at + 1)) {
+				count++;
+			}
+			return count;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
 	}
 
 	private void start() {
@@ -142,23 +309,61 @@ class ManagedInstance {
 		Path output = this.settings.directory().resolve("logs").resolve(this.kind.value() + "-stdout.log");
 		this.stopping = false;
 		this.state = WebServerState.STARTING;
+		long errors = size(this.settings.errorLog(this.kind));
 		RunningProcess process = this.shell.start(ExecRequest.of(command).withOutput(output, null));
 		this.pid = process.pid();
 		watch(process.pid(), process.exit());
 		long deadline = System.nanoTime() + this.properties.startTimeout().toNanos();
-		while (!listening()) {
-			if (process.exit().isDone() || System.nanoTime() > deadline) {
+		while (true) {
+			// another process on one of our addresses: ours would fail to bind it, and
+			// that process would answer in its place
+			String foreign = foreignHolder(process.pid());
+			if (foreign != null || process.exit().isDone() || System.nanoTime() > deadline) {
 				String log = tail(output) + tail(this.settings.errorLog(this.kind));
 				stop();
 				this.state = WebServerState.FAILED;
-				this.message = this.kind.value() + " did not start";
-				throw PyappException.failed(this.kind.value() + " did not start", log);
+				this.message = this.kind.value() + " did not start: "
+						+ ((foreign != null) ? foreign : lastError(this.settings.errorLog(this.kind), errors, output));
+				throw PyappException.failed(this.message, log);
+			}
+			if (listening()) {
+				break;
 			}
 			pause(Duration.ofMillis(50));
 		}
 		this.state = WebServerState.RUNNING;
 		this.message = null;
 		logger.info("Started {} (pid {})", this.kind.value(), process.pid());
+	}
+
+	/** The last error the web server logged since an offset, for people. */
+	private static String lastError(Path errorLog, long since, Path output) {
+		String text = "";
+		try {
+			if (Files.exists(errorLog)) {
+				byte[] all = Files.readAllBytes(errorLog);
+				text = new String(all, (int) Math.min(since, all.length), (int) Math.max(0, all.length - since),
+						StandardCharsets.UTF_8);
+			}
+		}
+		catch (IOException ex) {
+			// fall back to its standard output
+		}
+		if (text.isBlank()) {
+			text = tail(output);
+		}
+		String[] lines = text.strip().split("\n");
+		String last = lines[lines.length - 1].strip();
+		return last.isEmpty() ? "it exited (see its error log)" : last;
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.exists(file) ? Files.size(file) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
 	}
 
 	private void watch(long pid, CompletableFuture<?> exit) {
@@ -168,9 +373,12 @@ class ManagedInstance {
 					return;
 				}
 				this.pid = null;
+				if (this.state != WebServerState.FAILED) {
+					// a failed start says why itself
+					this.message = this.kind.value() + " (pid " + pid + ") ended unexpectedly; restarting in "
+							+ this.backoff.toSeconds() + " s";
+				}
 				this.state = WebServerState.FAILED;
-				this.message = this.kind.value() + " (pid " + pid + ") ended unexpectedly; restarting in "
-						+ this.backoff.toSeconds() + " s";
 				logger.warn(this.message);
 				Duration delay = this.backoff;
 				this.backoff = (delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : delay.multipliedBy(2);
@@ -188,9 +396,13 @@ class ManagedInstance {
 			this.backoff = Duration.ofSeconds(1);
 		}
 		catch (PyappException ex) {
-			// start() failed and scheduled nothing: try again later
-			logger.warn("Restarting {} failed: {}", this.kind.value(), ex.getLog());
-			this.restarts.schedule(this::restart, this.backoff.toMillis(), TimeUnit.MILLISECONDS);
+			// start() failed and scheduled nothing: try again later, less and less often;
+			// server.info shows the state failed and why
+			Duration delay = this.backoff;
+			this.backoff = (delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : delay.multipliedBy(2);
+			logger.warn("Restarting {} failed: {}; next try in {} s", this.kind.value(), ex.getMessage(),
+					delay.toSeconds());
+			this.restarts.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -218,7 +430,12 @@ class ManagedInstance {
 		}
 	}
 
+	/**
+	 * Lets go of the instance without stopping it (this server ends; the next start
+	 * adopts it): no restart is scheduled any more.
+	 */
 	void close() {
+		this.stopping = true;
 		this.restarts.shutdownNow();
 	}
 

@@ -37,8 +37,19 @@ public record MountTarget(@Nullable Path socket, int port, List<StaticDirectory>
 	 * @param url the URL below the app's mount path, such as {@code /static}
 	 * @param directory the absolute directory, below the live release
 	 * ({@code apps/<name>/current/<path>}) so an upgrade needs no new configuration
+	 * @param exclude files not to serve: glob patterns relative to the directory (one
+	 * without {@code /} matches a file name at any depth)
 	 */
-	public record StaticDirectory(String url, Path directory) {
+	public record StaticDirectory(String url, Path directory, List<String> exclude) {
+
+		public StaticDirectory {
+			exclude = List.copyOf(exclude);
+		}
+
+		public StaticDirectory(String url, Path directory) {
+			this(url, directory, List.of());
+		}
+
 	}
 
 }

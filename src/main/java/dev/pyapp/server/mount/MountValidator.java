@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,6 +97,37 @@ final class MountValidator {
 					+ "' has characters a web server configuration cannot hold; use letters, digits and . _ + @ -")));
 		}
 		return text;
+	}
+
+	/**
+	 * The request paths of a static directory's excluded files, as anchored regular
+	 * expressions: {@code staticfiles.json} below {@code /app/static} becomes
+	 * {@code ^/app/static/(?:.*&#47;)?staticfiles\.json$}. Patterns that are not plain
+	 * globs of safe names are left out (the manifest refuses them already).
+	 * @param prefix the location's prefix (a safe URL path)
+	 * @param patterns the glob patterns
+	 * @return one regular expression per pattern
+	 */
+	static List<String> excludeRegexes(String prefix, List<String> patterns) {
+		List<String> regexes = new ArrayList<>();
+		for (String pattern : patterns) {
+			if (!AppManifest.StaticEntry.EXCLUDE.matcher(pattern).matches() || !isSafeUrlPath(prefix)) {
+				continue;
+			}
+			StringBuilder regex = new StringBuilder("^").append(prefix.replace(".", "\\.")).append('/');
+			if (!pattern.contains("/")) {
+				regex.append("(?:.*/)?");
+			}
+			for (char c : pattern.toCharArray()) {
+				switch (c) {
+					case '.' -> regex.append("\\.");
+					case '*' -> regex.append("[^/]*");
+					default -> regex.append(c);
+				}
+			}
+			regexes.add(regex.append('$').toString());
+		}
+		return List.copyOf(regexes);
 	}
 
 	/**

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells the runtime's health checks where an app is mounted, so they send the
- * {@code SCRIPT_NAME} the web server will send.
+ * {@code SCRIPT_NAME}, {@code Host} and scheme the web server will send.
  */
 @Component
 class MountedPaths implements MountPaths {
@@ -21,9 +21,19 @@ class MountedPaths implements MountPaths {
 	}
 
 	@Override
-	public Optional<String> mountPath(AppId app) {
-		// a mount at the root has no prefix: SCRIPT_NAME stays empty
-		return this.mounts.mounts(app).stream().map(Mount::path).filter((path) -> !"/".equals(path)).findFirst();
+	public Optional<MountPoint> mountPoint(AppId app) {
+		return this.mounts.mounts(app).stream().findFirst().map((mount) -> {
+			VirtualServer server = this.mounts.servers()
+				.stream()
+				.filter((candidate) -> candidate.name().equals(mount.server()))
+				.findFirst()
+				.orElse(null);
+			// a mount at the root has no prefix: SCRIPT_NAME stays empty
+			String path = "/".equals(mount.path()) ? "" : mount.path();
+			return new MountPoint(path,
+					(server != null && !server.hostnames().isEmpty()) ? server.hostnames().get(0) : null,
+					server != null && server.tls() != null);
+		});
 	}
 
 }

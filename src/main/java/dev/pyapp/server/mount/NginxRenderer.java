@@ -147,8 +147,13 @@ class NginxRenderer implements ConfigRenderer {
 		out.line("location " + prefix + " {").indent();
 		out.line("alias " + location.directory() + "/;");
 		out.line("index index.html;");
-		out.line("expires " + settings.staticMaxAge().toSeconds() + "s;");
-		out.line("add_header Cache-Control public;");
+		// one Cache-Control header: `expires` would add a second one
+		out.line("add_header Cache-Control \"public, max-age=" + settings.staticMaxAge().toSeconds() + "\";");
+		for (String denied : location.denied()) {
+			out.line("location ~ \"" + denied + "\" {").indent();
+			out.line("return 404;");
+			out.outdent().line("}");
+		}
 		out.outdent().line("}");
 	}
 

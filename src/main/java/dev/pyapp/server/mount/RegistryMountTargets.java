@@ -85,7 +85,7 @@ class RegistryMountTargets implements MountTargets {
 						app);
 				continue;
 			}
-			statics.add(new MountTarget.StaticDirectory(entry.url(), directory));
+			statics.add(new MountTarget.StaticDirectory(entry.url(), directory, entry.exclude()));
 		}
 		return statics;
 	}

@@ -66,7 +66,7 @@ record RenderModel(List<Site> sites, List<Backend> backends) {
 	private static List<Location> locations(Mount mount, MountTargets targets, Map<String, Backend> backends) {
 		if (mount.folder() != null) {
 			return List.of(new Location(mount.path(), null,
-					MountValidator.safeFile("folder", java.nio.file.Path.of(mount.folder()))));
+					MountValidator.safeFile("folder", java.nio.file.Path.of(mount.folder())), List.of()));
 		}
 		AppId app = AppId.of(mount.app());
 		Optional<MountTarget> target = targets.target(app);
@@ -77,7 +77,7 @@ record RenderModel(List<Site> sites, List<Backend> backends) {
 		}
 		Backend backend = backends.computeIfAbsent(app.value(), (name) -> Backend.of(name, target.get()));
 		List<Location> locations = new ArrayList<>();
-		locations.add(new Location(mount.path(), backend, null));
+		locations.add(new Location(mount.path(), backend, null, List.of()));
 		for (MountTarget.StaticDirectory statics : target.get().statics()) {
 			String url = MountValidator.normalizePath(statics.url());
 			if (!MountValidator.isSafeUrlPath(url)) {
@@ -85,7 +85,8 @@ record RenderModel(List<Site> sites, List<Backend> backends) {
 				continue;
 			}
 			String prefix = mount.path().equals("/") ? url : mount.path() + url;
-			locations.add(new Location(prefix, null, MountValidator.safeFile("static", statics.directory())));
+			locations.add(new Location(prefix, null, MountValidator.safeFile("static", statics.directory()),
+					MountValidator.excludeRegexes(prefix, statics.exclude())));
 		}
 		return locations;
 	}
@@ -122,8 +123,10 @@ record RenderModel(List<Site> sites, List<Backend> backends) {
 	 * @param prefix {@code /} or {@code /a/b} (no trailing slash)
 	 * @param backend the app, or {@code null}
 	 * @param directory the directory served, or {@code null}
+	 * @param denied regular expressions of request paths below a directory that must not
+	 * be served (answered 404, or 403 where the web server can only deny)
 	 */
-	record Location(String prefix, @Nullable Backend backend, @Nullable String directory) {
+	record Location(String prefix, @Nullable Backend backend, @Nullable String directory, List<String> denied) {
 
 		boolean root() {
 			return this.prefix.equals("/");

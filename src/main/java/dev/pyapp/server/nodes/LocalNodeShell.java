@@ -36,7 +36,7 @@ public class LocalNodeShell implements NodeShell {
 
 	@Override
 	public ExecResult exec(ExecRequest request) {
-		ProcessBuilder builder = builder(request, request.command());
+		ProcessBuilder builder = builder(request, List.of());
 		builder.redirectErrorStream(true);
 		builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 		Process process = launch(builder, request);
@@ -62,13 +62,8 @@ public class LocalNodeShell implements NodeShell {
 
 	@Override
 	public RunningProcess start(ExecRequest request) {
-		List<String> command = new ArrayList<>();
 		// a session of its own: a Ctrl-C or the end of this JVM does not reach the app
-		if (Files.isExecutable(SETSID)) {
-			command.add(SETSID.toString());
-		}
-		command.addAll(request.command());
-		ProcessBuilder builder = builder(request, command);
+		ProcessBuilder builder = builder(request, Files.isExecutable(SETSID) ? List.of(SETSID.toString()) : List.of());
 		builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 		if (request.stdout() != null) {
 			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(request.stdout().toFile()));
@@ -120,16 +115,27 @@ public class LocalNodeShell implements NodeShell {
 		return Optional.of(new ProcessInfo(pid, commandLine, handle.get().info().startInstant().orElse(null)));
 	}
 
-	private static ProcessBuilder builder(ExecRequest request, List<String> command) {
-		ProcessBuilder builder = new ProcessBuilder(command);
-		if (request.workingDirectory() != null) {
-			builder.directory(request.workingDirectory().toFile());
-		}
-		Map<String, String> environment = builder.environment();
+	@Override
+	public LaunchPlan plan(ExecRequest request) {
+		Map<String, String> environment = new java.util.LinkedHashMap<>(System.getenv());
 		if (!request.inheritEnvironment()) {
 			environment.keySet().removeIf((name) -> !MINIMAL_ENVIRONMENT.contains(name));
 		}
 		environment.putAll(request.environment());
+		return new LaunchPlan(request.command(), environment, request.workingDirectory());
+	}
+
+	private ProcessBuilder builder(ExecRequest request, List<String> prefix) {
+		LaunchPlan plan = plan(request);
+		List<String> command = new ArrayList<>(prefix);
+		command.addAll(plan.command());
+		ProcessBuilder builder = new ProcessBuilder(command);
+		if (plan.directory() != null) {
+			builder.directory(plan.directory().toFile());
+		}
+		Map<String, String> environment = builder.environment();
+		environment.clear();
+		environment.putAll(plan.environment());
 		return builder;
 	}
 

@@ -38,6 +38,19 @@ public interface NodeShell {
 	boolean signal(long pid, Signal signal);
 
 	/**
+	 * Exactly what {@link #exec} or {@link #start} would run for a request, for a caller
+	 * that runs the command itself with its own terminal. The same wrapping applies as to
+	 * every process this node starts.
+	 * @param request what to run
+	 * @return the final command line, environment and working directory
+	 * @throws UnsupportedOperationException if the node cannot hand out a command line
+	 * that runs on the caller's host (a remote node)
+	 */
+	default LaunchPlan plan(ExecRequest request) {
+		throw new UnsupportedOperationException("this node runs commands on another host");
+	}
+
+	/**
 	 * What is known about a live process.
 	 * @param pid the process id
 	 * @return its command line and start time, or empty if no such process is alive

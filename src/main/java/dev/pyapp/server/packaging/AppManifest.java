@@ -96,8 +96,29 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 	/**
 	 * @param url the URL below the app's mount path, such as {@code /static}
 	 * @param path the directory relative to the archive root
+	 * @param generated whether the hooks create it (Django's {@code collectstatic}): it
+	 * need not be in the archive, and must exist once the hooks ran
+	 * @param exclude files the web server must not serve: glob patterns ({@code *} within
+	 * a name) relative to the directory; one without {@code /} matches a file name at any
+	 * depth
 	 */
-	public record StaticEntry(String url, String path) {
+	public record StaticEntry(String url, String path, boolean generated, List<String> exclude) {
+
+		/** The most patterns an entry may exclude. */
+		public static final int MAX_EXCLUDES = 32;
+
+		/** Safe names and {@code *}, joined by {@code /}; no {@code ..}. */
+		public static final java.util.regex.Pattern EXCLUDE = java.util.regex.Pattern
+			.compile("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._*-]{1,100}(/[A-Za-z0-9._*-]{1,100}){0,15}$");
+
+		public StaticEntry {
+			exclude = List.copyOf(exclude);
+		}
+
+		public StaticEntry(String url, String path) {
+			this(url, path, false, List.of());
+		}
+
 	}
 
 	/**
@@ -138,10 +159,12 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 	/**
 	 * @param path the path below the mount that a GET is sent to
 	 * @param timeout how long the check may take
+	 * @param host the {@code Host} header to send, or {@code null} for the host name of
+	 * the virtual server the app is mounted on
 	 */
-	public record Health(String path, Duration timeout) {
+	public record Health(String path, Duration timeout, @Nullable String host) {
 
-		public static final Health DEFAULT = new Health("/", Duration.ofSeconds(10));
+		public static final Health DEFAULT = new Health("/", Duration.ofSeconds(10), null);
 
 	}
 

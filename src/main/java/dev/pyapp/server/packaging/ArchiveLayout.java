@@ -26,6 +26,8 @@ final class ArchiveLayout {
 
 	private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
+	private static final Pattern WIDGET = Pattern.compile("^widgets/[^/]+\\.ya?ml$");
+
 	/** Normalised path to whether it is a directory. */
 	private final Map<String, Boolean> entries = new LinkedHashMap<>();
 
@@ -151,6 +153,22 @@ final class ArchiveLayout {
 	 */
 	List<String> directories() {
 		return this.entries.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).sorted().toList();
+	}
+
+	/**
+	 * Whether a path is one of the package's own widget files, read with the spec.
+	 * @param path a normalised path
+	 * @return whether it is {@code widgets/<name>.yaml} (or {@code .yml})
+	 */
+	static boolean isWidget(String path) {
+		return WIDGET.matcher(path).matches();
+	}
+
+	/**
+	 * @return the package's own widget files ({@code widgets/*.yaml}), sorted
+	 */
+	List<String> widgets() {
+		return this.entries.keySet().stream().filter(ArchiveLayout::isWidget).filter(this::isFile).sorted().toList();
 	}
 
 	/**

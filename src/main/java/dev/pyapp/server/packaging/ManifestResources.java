@@ -12,6 +12,7 @@ import dev.pyapp.server.packaging.AppManifest.Database;
 import dev.pyapp.server.packaging.AppManifest.DatabaseKind;
 import dev.pyapp.server.packaging.AppManifest.Resources;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -99,7 +100,7 @@ final class ManifestResources {
 		Set<String> urls = new HashSet<>();
 		for (int i = 0; items != null && i < items.size(); i++) {
 			String path = YamlTree.item("static", i);
-			Map<String, Node> keys = yaml.mapping(items.get(i), path, List.of("url", "path"));
+			Map<String, Node> keys = yaml.mapping(items.get(i), path, List.of("url", "path", "generated", "exclude"));
 			if (keys == null) {
 				continue;
 			}
@@ -128,10 +129,51 @@ final class ManifestResources {
 					yaml.problem(path + ".path", "expected a relative path inside the archive (names separated by '/', "
 							+ "no '..', no leading '/'); found '" + dir + "'");
 				}
+				else if (dir != null && (dir.equals("venv") || dir.startsWith("venv/"))) {
+					yaml.problem(path + ".path", "'" + dir + "' is where the server builds the release's Python "
+							+ "environment; choose another directory");
+				}
 			}
-			statics.add(new StaticEntry(String.valueOf(url), String.valueOf(dir).replaceAll("/+$", "")));
+			boolean generated = false;
+			if (keys.get("generated") != null) {
+				Boolean value = yaml.bool(keys.get("generated"), path + ".generated");
+				generated = Boolean.TRUE.equals(value);
+			}
+			List<String> exclude = exclude(yaml, keys.get("exclude"), path + ".exclude");
+			statics.add(new StaticEntry(String.valueOf(url), String.valueOf(dir).replaceAll("/+$", ""), generated,
+					exclude));
 		}
 		return List.copyOf(statics);
+	}
+
+	/**
+	 * Files of a static directory the web server must not serve (such as Django's
+	 * {@code staticfiles.json}): glob patterns of safe names and {@code *}; a pattern
+	 * without {@code /} matches a file name at any depth.
+	 */
+	private static List<String> exclude(YamlTree yaml, @Nullable Node node, String path) {
+		if (node == null) {
+			return List.of();
+		}
+		List<Node> items = yaml.list(node, path, "file patterns such as staticfiles.json or *.map");
+		List<String> patterns = new ArrayList<>();
+		if (items != null && items.size() > AppManifest.StaticEntry.MAX_EXCLUDES) {
+			yaml.problem(path, "at most " + AppManifest.StaticEntry.MAX_EXCLUDES + " patterns; found " + items.size());
+			return List.of();
+		}
+		for (int i = 0; items != null && i < items.size(); i++) {
+			String item = YamlTree.item(path, i);
+			String pattern = yaml.text(items.get(i), item, "a file pattern such as staticfiles.json or *.map");
+			if (pattern != null && !AppManifest.StaticEntry.EXCLUDE.matcher(pattern).matches()) {
+				yaml.problem(item, "expected a file pattern of letters, digits, '.', '_', '-' and '*', with '/' "
+						+ "between directories (no '..', no leading '/'), such as staticfiles.json or *.map; found '"
+						+ pattern + "'");
+			}
+			else if (pattern != null) {
+				patterns.add(pattern);
+			}
+		}
+		return List.copyOf(patterns);
 	}
 
 	/** Whether a relative path consists of safe names: no {@code ..}, no empty part. */

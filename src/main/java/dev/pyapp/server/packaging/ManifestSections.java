@@ -41,6 +41,14 @@ final class ManifestSections {
 
 	private static final Pattern HEALTH_PATH = Pattern.compile("^/[^\\s\\p{Cntrl}#]{0,1999}$");
 
+	/**
+	 * A host name or an IPv4 address, or a bracketed IPv6 address, with an optional port.
+	 */
+	private static final Pattern HEALTH_HOST = Pattern
+		.compile("^(?=[^:]{1,253}(:|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+				+ "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$"
+				+ "|^\\[[0-9A-Fa-f:.]{2,45}\\](?::[0-9]{1,5})?$");
+
 	private static final Pattern BRANCH = Pattern.compile("^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}(?<![/.])$");
 
 	private static final Pattern TAG_PATTERN = Pattern.compile("^[A-Za-z0-9._/*?\\[\\]!+-]{1,200}$");
@@ -98,7 +106,7 @@ final class ManifestSections {
 		if (node == null) {
 			return Health.DEFAULT;
 		}
-		Map<String, Node> keys = this.yaml.mapping(node, "health", List.of("path", "timeout"));
+		Map<String, Node> keys = this.yaml.mapping(node, "health", List.of("path", "timeout", "host"));
 		if (keys == null) {
 			return Health.DEFAULT;
 		}
@@ -119,7 +127,13 @@ final class ManifestSections {
 				timeout = parsed;
 			}
 		}
-		return new Health((path != null) ? path : Health.DEFAULT.path(), timeout);
+		String host = text(keys, "health.host", "a host name such as www.example.org");
+		if (host != null && !HEALTH_HOST.matcher(host).matches()) {
+			this.yaml.problem("health.host", "expected a host name such as www.example.org (or an IP address), "
+					+ "optionally with :port, as the Host header of the health check; found '" + host + "'");
+			host = null;
+		}
+		return new Health((path != null) ? path : Health.DEFAULT.path(), timeout, host);
 	}
 
 	/** Parses {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}. */

@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.ConfigSpecReader;
+import dev.pyapp.server.appconfig.WidgetLibrary;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -80,10 +82,19 @@ public class PackageReader {
 
 			@Override
 			public @Nullable OutputStream file(String path, ZipDirectory.Entry entry) {
-				if (!path.equals(ArchiveLayout.METADATA) && !ArchiveLayout.CONFIG_SPECS.contains(path)) {
+				boolean widget = ArchiveLayout.isWidget(path);
+				if (!path.equals(ArchiveLayout.METADATA) && !ArchiveLayout.CONFIG_SPECS.contains(path) && !widget) {
 					return null;
 				}
-				SmallFile file = new SmallFile(PackageReader.this.properties.maxYamlSize().toBytes());
+				if (widget && smallFiles.keySet()
+					.stream()
+					.filter(ArchiveLayout::isWidget)
+					.count() > WidgetLibrary.MAX_PACKAGE_WIDGETS) {
+					// refused with the spec: too many
+					return null;
+				}
+				SmallFile file = new SmallFile(widget ? ConfigSpecReader.MAX_WIDGET_FILE
+						: PackageReader.this.properties.maxYamlSize().toBytes());
 				smallFiles.put(path, file);
 				return file;
 			}
@@ -121,6 +132,48 @@ public class PackageReader {
 		Validated validated = validate(walked.layout(), problems, (path) -> readSmallFile(root.resolve(path)));
 		return new AppPackage(directory, validated.manifest(), validated.spec(),
 				SourceDirectory.checksum(root, walked.files()), walked.entries(), walked.size());
+	}
+
+	/**
+	 * The name and version an archive or directory says it holds, read from its
+	 * {@code metadata.yaml} alone, without checking the rest: so that long work can show
+	 * which app it is about before the whole package has been read. Never a substitute
+	 * for {@link #read}.
+	 * @param source a {@code .pyapp} file or a directory with the archive layout
+	 * @return the manifest's name and version, or empty if they cannot be read
+	 */
+	public Optional<AppManifest> peek(Path source) {
+		Assert.notNull(source, "'source' must not be null");
+		long limit = this.properties.maxYamlSize().toBytes();
+		byte[] bytes = null;
+		try {
+			if (Files.isDirectory(source)) {
+				Path file = source.resolve(ArchiveLayout.METADATA);
+				bytes = (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= limit)
+						? Files.readAllBytes(file) : null;
+			}
+			else if (Files.isRegularFile(source)) {
+				try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(source.toFile())) {
+					java.util.zip.ZipEntry entry = zip.getEntry(ArchiveLayout.METADATA);
+					if (entry != null && !entry.isDirectory()) {
+						try (java.io.InputStream in = zip.getInputStream(entry)) {
+							bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+						}
+					}
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not a zip, or unreadable: read() reports what is wrong
+			return Optional.empty();
+		}
+		if (bytes == null || bytes.length > limit) {
+			return Optional.empty();
+		}
+		List<Problem> problems = new ArrayList<>();
+		String text = decode(ArchiveLayout.METADATA, bytes, problems);
+		return Optional.ofNullable((text != null) ? ManifestParser.parse(text, this.properties, problems) : null)
+			.filter((manifest) -> manifest.name() != null && ManifestParser.NAME.matcher(manifest.name()).matches());
 	}
 
 	/**
@@ -191,7 +244,13 @@ public class PackageReader {
 		String specFile = layout.configSpec();
 		if (specFile != null && !ArchiveLayout.CONFIG_SPECS.stream().allMatch(layout::isFile)) {
 			String text = decode(specFile, content.apply(specFile), problems);
-			spec = (text != null) ? readSpec(specFile, text, problems) : null;
+			Map<String, @Nullable String> widgets = new java.util.TreeMap<>();
+			for (String widget : layout.widgets()) {
+				byte[] bytes = content.apply(widget);
+				widgets.put(widget, (bytes != null && bytes.length <= ConfigSpecReader.MAX_WIDGET_FILE)
+						? new String(bytes, StandardCharsets.UTF_8) : null);
+			}
+			spec = (text != null) ? readSpec(specFile, text, widgets, problems) : null;
 		}
 		if (manifest == null || !problems.isEmpty()) {
 			throw invalid(problems);
@@ -203,16 +262,21 @@ public class PackageReader {
 		for (int i = 0; i < manifest.statics().size(); i++) {
 			String key = ManifestParser.FILE + ": " + YamlTree.item("static", i) + ".path";
 			String path = manifest.statics().get(i).path();
+			if (manifest.statics().get(i).generated()) {
+				// the hooks create it; the deploy checks it exists before the switch
+				continue;
+			}
 			if (problems.stream().noneMatch((problem) -> problem.path().equals(key)) && !layout.exists(path)) {
 				problems.add(new Problem(key, "'" + path + "' does not exist in the package; expected a directory "
-						+ "(or file) relative to the archive root"));
+						+ "(or file) relative to the archive root, or generated: true if the hooks create it"));
 			}
 		}
 	}
 
-	private @Nullable ConfigSpec readSpec(String file, String text, List<Problem> problems) {
+	private @Nullable ConfigSpec readSpec(String file, String text, Map<String, @Nullable String> widgets,
+			List<Problem> problems) {
 		try {
-			return this.specs.read(file, text);
+			return this.specs.read(file, text, widgets);
 		}
 		catch (PyappException ex) {
 			if (ex.getKind() != ErrorKind.INVALID) {

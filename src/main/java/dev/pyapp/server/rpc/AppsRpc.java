@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.pyapp.server.security.Role;
+import dev.pyapp.server.appconfig.AppConfigurator;
+import dev.pyapp.server.appconfig.ConfigStatus;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -17,14 +18,15 @@ import dev.pyapp.server.deploy.GitSourceRequest;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
-import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.security.Role;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,8 +53,12 @@ class AppsRpc {
 
 	private final GitDeployer git;
 
+	private final AppConfigurator configurator;
+
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
-			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git) {
+			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git,
+			AppConfigurator configurator) {
+		this.configurator = configurator;
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
@@ -65,12 +71,30 @@ class AppsRpc {
 
 	@RpcMethod(value = "apps.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list() {
-		return this.registry.list().stream().map(this::summary).toList();
+		List<Map<String, Object>> apps = new java.util.ArrayList<>(
+				this.registry.list().stream().map(this::summary).toList());
+		// first installs still being checked or extracted are listed from their first
+		// moment
+		this.registry.installing().forEach((name, progress) -> apps.add(installing(name, progress)));
+		apps.sort(java.util.Comparator.comparing((app) -> String.valueOf(app.get("name"))));
+		return apps;
 	}
 
 	@RpcMethod(value = "apps.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get(AppParams params) {
 		AppId app = AppId.of(params.name());
+		AppRegistry.Progress pending = this.registry.installing().get(app.value());
+		if (pending != null) {
+			Map<String, Object> result = installing(app.value(), pending);
+			result.put("release", null);
+			result.put("env", Map.of());
+			result.put("releases", List.of());
+			result.put("process", process(this.supervisor.status(app)));
+			result.put("tasks", List.of());
+			result.put("config", null);
+			result.put("progress", Map.of("step", pending.step(), "message", pending.message()));
+			return result;
+		}
 		InstalledApp installed = this.registry.get(app);
 		Map<String, Object> result = summary(installed);
 		result.put("release", installed.currentRelease());
@@ -78,6 +102,7 @@ class AppsRpc {
 		result.put("releases", this.registry.releases(app).stream().map(AppsRpc::release).toList());
 		result.put("process", process(this.supervisor.status(app)));
 		result.put("tasks", tasks(app, installed));
+		result.put("config", config(app, installed));
 		AppRegistry.Progress progress = this.registry.progress(app);
 		if (progress != null) {
 			result.put("progress", Map.of("step", progress.step(), "message", progress.message()));
@@ -125,7 +150,9 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		this.deployer.rollback(app, params.release());
-		return get(new AppParams(app.value()));
+		Map<String, Object> result = get(new AppParams(app.value()));
+		result.put("note", AppDeployer.ROLLBACK_NOTE);
+		return result;
 	}
 
 	@RpcMethod(value = "apps.start", role = Role.DEPLOYER)
@@ -190,6 +217,37 @@ class AppsRpc {
 					.toList());
 		summary.put("source", installed.source());
 		return summary;
+	}
+
+	private Map<String, Object> installing(String name, AppRegistry.Progress progress) {
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("name", name);
+		summary.put("version", progress.version());
+		summary.put("state", "installing");
+		summary.put("mounts", List.of());
+		summary.put("source", progress.source());
+		return summary;
+	}
+
+	/**
+	 * SPEC §10: {@code {complete, missing, file, saved}}; {@code null} before a release
+	 * of the app is on disk.
+	 */
+	private @Nullable Map<String, Object> config(AppId app, InstalledApp installed) {
+		try {
+			ConfigStatus status = this.configurator.status(app);
+			Map<String, Object> config = new LinkedHashMap<>();
+			config.put("complete", status.complete());
+			config.put("missing", status.missing());
+			config.put("file", status.file().toString());
+			config.put("saved", (status.saved() != null) ? status.saved().toString() : null);
+			return config;
+		}
+		catch (PyappException ex) {
+			// not on disk yet (an install still extracting), or a spec that cannot be
+			// read
+			return null;
+		}
 	}
 
 	private String state(AppId app) {

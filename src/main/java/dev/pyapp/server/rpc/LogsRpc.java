@@ -104,10 +104,19 @@ class LogsRpc {
 		return this.statistics.stats();
 	}
 
+	/**
+	 * Always milliseconds: a stored record has them, a record still in memory has more,
+	 * and {@link java.time.Instant#toString()} drops trailing zeros, so the same client
+	 * would see three formats.
+	 */
+	static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+		.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+		.withZone(ZoneOffset.UTC);
+
 	static Map<String, Object> record(LogRecord record) {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("id", Long.toString(record.id()));
-		result.put("time", record.time().toString());
+		result.put("time", TIME.format(record.time()));
 		result.put("app", record.app());
 		result.put("release", record.release());
 		result.put("level", record.level().name());

@@ -1,18 +1,21 @@
 package dev.pyapp.server.rpc;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.mount.MountManager;
+import dev.pyapp.server.runtime.AppSupervisor;
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.venv.VenvBuilder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * {@code server.info}.
+ * {@code server.info} and {@code server.stop}.
  */
 @RpcEndpoint
 class ServerRpc {
@@ -25,7 +28,14 @@ class ServerRpc {
 
 	private final MountManager mounts;
 
-	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts) {
+	private final AppSupervisor supervisor;
+
+	private final ServerExit exit;
+
+	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts,
+			AppSupervisor supervisor, ServerExit exit) {
+		this.supervisor = supervisor;
+		this.exit = exit;
 		this.home = home;
 		this.build = build;
 		this.venvs = venvs;
@@ -48,7 +58,41 @@ class ServerRpc {
 					.toList());
 		info.put("gunicorn", this.venvs.provisioning());
 		info.put("webserver", MountsRpc.status(this.mounts.status()));
+		info.put("pid", ProcessHandle.current().pid());
 		return info;
+	}
+
+	/**
+	 * Stops the server. By design its apps' daemons and its managed web server keep
+	 * running (the next start adopts them); with {@code all} they are stopped first, and
+	 * started again by the next start.
+	 */
+	@RpcMethod(value = "server.stop", role = Role.ADMIN)
+	Map<String, Object> stop(StopParams params) {
+		boolean all = Boolean.TRUE.equals(params.all());
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("pid", ProcessHandle.current().pid());
+		result.put("all", all);
+		if (all) {
+			result.put("apps", this.supervisor.stopDaemons());
+			boolean managed = this.mounts.status().managed();
+			if (managed) {
+				this.mounts.stop();
+			}
+			result.put("webserver", managed ? "stopped" : "system (not managed)");
+		}
+		else {
+			result.put("apps", List.of());
+			result.put("webserver", "keeps running");
+		}
+		this.exit.soon();
+		return result;
+	}
+
+	/**
+	 * @param all whether the apps' daemons and the managed web server are stopped too
+	 */
+	record StopParams(@Nullable Boolean all) {
 	}
 
 }

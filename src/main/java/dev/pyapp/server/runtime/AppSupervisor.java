@@ -149,9 +149,55 @@ public class AppSupervisor implements DisposableBean {
 		return s.status;
 	}
 
+	/**
+	 * Restarts the app gracefully, as an upgrade switches: a new daemon of the live
+	 * release starts beside the running one (on its own socket or port, reading the
+	 * environment and configuration again), its health is checked, {@code run/app.sock}
+	 * is switched to it, and the old one is stopped once drained. No request fails. A
+	 * stopped app is started.
+	 * @param app the app
+	 * @return the status
+	 * @throws PyappException ({@code FAILED}) when the new daemon does not start or is
+	 * unhealthy (the running one stays), {@code CONFLICT} while an upgrade switches
+	 */
 	public AppStatus restart(AppId app) {
-		stop(app);
-		return start(app);
+		String release = liveRelease(app);
+		Supervised s = supervised(app);
+		Daemon old;
+		synchronized (s) {
+			old = s.live;
+			if (s.retiring != null) {
+				throw PyappException.conflict("app '" + app + "' is switching releases; restart it when that is done");
+			}
+		}
+		if (old == null || !this.launcher.alive(old) || !old.release().equals(release)) {
+			stop(app);
+			return start(app);
+		}
+		Daemon fresh = this.launcher.launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
+				portsInUse(), DaemonLauncher.alternateKey(old));
+		try {
+			checkHealth(app, release, fresh);
+		}
+		catch (RuntimeException ex) {
+			this.launcher.stop(fresh);
+			throw ex;
+		}
+		synchronized (s) {
+			if (s.live != old || s.retiring != null) {
+				// stopped, crashed or upgraded meanwhile: this daemon is not wanted
+				this.launcher.stop(fresh);
+				throw PyappException.conflict("app '" + app + "' changed while it restarted; try again");
+			}
+			s.retiring = old;
+			s.wanted = true;
+			cancelRestart(s);
+			s.policy.reset();
+			goLive(s, fresh);
+		}
+		retire(app);
+		logger.info("Restarted {} gracefully (pid {} replaced pid {})", app, fresh.pid(), old.pid());
+		return s.status;
 	}
 
 	/**
@@ -216,20 +262,28 @@ public class AppSupervisor implements DisposableBean {
 	}
 
 	/**
-	 * Runs the release's health check (SPEC {@code health}) against its own daemon, with
-	 * {@code SCRIPT_NAME} set to the app's mount path ({@code /} when unknown).
+	 * Runs the release's health check (SPEC {@code health}) against its own daemon, as
+	 * the web server will send it: {@code SCRIPT_NAME} set to the app's mount path
+	 * ({@code /} when unmounted), {@code Host} set to {@code health.host} or else the
+	 * first host name of the first virtual server the app is mounted on
+	 * ({@code localhost} when unmounted), and {@code X-Forwarded-Proto: https} when that
+	 * server serves TLS.
 	 * @param app the app
 	 * @param release a running candidate or the live release
 	 * @throws PyappException ({@code FAILED}) with the response when it is not 2xx/3xx
 	 */
 	public void checkHealth(AppId app, String release) {
-		Daemon daemon = daemon(app, release);
+		checkHealth(app, release, daemon(app, release));
+	}
+
+	private void checkHealth(AppId app, String release, Daemon daemon) {
 		AppManifest.Health health = this.contexts.manifest(app, release).health();
-		String mount = this.mounts.getIfAvailable(() -> (id) -> java.util.Optional.empty()).mountPath(app).orElse("");
-		if (mount.endsWith("/")) {
-			mount = mount.substring(0, mount.length() - 1);
-		}
-		HealthProbe.check(daemon, mount, health.path(), health.timeout());
+		MountPaths.MountPoint mount = this.mounts.getIfAvailable(() -> (id) -> java.util.Optional.empty())
+			.mountPoint(app)
+			.orElse(new MountPaths.MountPoint("", null, false));
+		String path = mount.path().endsWith("/") ? mount.path().substring(0, mount.path().length() - 1) : mount.path();
+		String host = (health.host() != null) ? health.host() : (mount.host() != null) ? mount.host() : "localhost";
+		HealthProbe.check(daemon, path, health.path(), host, mount.tls(), health.timeout());
 	}
 
 	/**
@@ -342,6 +396,50 @@ public class AppSupervisor implements DisposableBean {
 	}
 
 	/**
+	 * Stops the daemons of every app as the server shuts down with them
+	 * ({@code server.stop {all: true}}): unlike {@link #stop}, each app stays wanted, so
+	 * the next start of the server starts it again.
+	 * @return the names of the apps whose daemons were stopped
+	 */
+	public List<String> stopDaemons() {
+		List<String> stopped = new java.util.ArrayList<>();
+		for (dev.pyapp.server.install.InstalledApp installed : this.registry.list()) {
+			AppId app = AppId.of(installed.name());
+			Supervised s = supervised(app);
+			List<Daemon> daemons = new java.util.ArrayList<>();
+			synchronized (s) {
+				cancelRestart(s);
+				for (Daemon daemon : new Daemon[] { s.live, s.candidate, s.retiring }) {
+					if (daemon != null) {
+						daemons.add(daemon);
+					}
+				}
+				s.live = null;
+				s.candidate = null;
+				s.retiring = null;
+				s.status = s.status.stoppedNow();
+				this.tasks.unschedule(app);
+				save(s);
+			}
+			for (Daemon daemon : daemons) {
+				this.launcher.stop(daemon);
+			}
+			// a daemon this run never adopted is stopped by its pid file
+			Long pid = readPid(this.home.app(app).pidFile());
+			if (pid != null && this.launcher.verify(app, pid) != null) {
+				this.launcher.stop(
+						new Daemon("unadopted", pid, null, null, this.home.app(app).pidFile(), Instant.now(), null, 0));
+				daemons.add(null);
+			}
+			DaemonLauncher.deleteQuietly(this.home.app(app).pidFile());
+			if (!daemons.isEmpty()) {
+				stopped.add(app.value());
+			}
+		}
+		return stopped;
+	}
+
+	/**
 	 * Takes over the daemon of an app after a restart of this server: the pid in
 	 * {@code run/app.pid} is adopted if it really is this app's gunicorn; otherwise the
 	 * app is started if it should run.
@@ -371,21 +469,96 @@ public class AppSupervisor implements DisposableBean {
 						&& record.pid().equals(pid)) ? record.release() : release;
 				AppManifest manifest = this.contexts.manifest(app, running);
 				boolean port = manifest.daemon().bind() == AppManifest.BindKind.PORT;
-				Daemon daemon = new Daemon(running, pid, port ? null : this.launcher.releaseSocket(app, running),
-						port ? ((record != null) ? record.port() : null) : null,
-						this.home.app(app).run().resolve(DaemonLauncher.releaseKey(running) + ".pid"),
+				// the daemon's own socket and pid file: a restart may have started it
+				// under
+				// the other key of its release
+				Path pidFile = pidFileOf(app, info, running);
+				Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running),
+						port ? ((record != null) ? record.port() : null) : null, pidFile,
 						(info.started() != null) ? info.started() : Instant.now(), null, 0);
 				logger.info("Adopted the daemon of {} (pid {})", app, pid);
 				goLive(s, daemon);
+				stopStrays(app, pid);
 				return;
 			}
 		}
+		stopStrays(app, null);
 		try {
 			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
 			start(app);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	/** The socket {@code run/app.sock} points at, else the release's own. */
+	private Path liveSocket(AppId app, String release) {
+		AppPaths paths = this.home.app(app);
+		try {
+			Path target = paths.run().resolve(Files.readSymbolicLink(paths.socket())).normalize();
+			if (target.getParent().equals(paths.run()) && target.getFileName().toString().startsWith("r-")) {
+				return target;
+			}
+		}
+		catch (java.io.IOException | UnsupportedOperationException ex) {
+			// no link (yet): the release's own socket
+		}
+		return this.launcher.releaseSocket(app, release);
+	}
+
+	/** The pid file a daemon's command line names ({@code --pid}), else the release's. */
+	private Path pidFileOf(AppId app, ProcessInfo info, String release) {
+		Path run = this.home.app(app).run();
+		List<String> args = info.commandLine();
+		int at = args.indexOf("--pid");
+		if (at >= 0 && at + 1 < args.size()) {
+			Path named = Path.of(args.get(at + 1)).normalize();
+			if (run.equals(named.getParent())) {
+				return named;
+			}
+		}
+		return run.resolve(DaemonLauncher.releaseKey(release) + ".pid");
+	}
+
+	/**
+	 * Stops the daemons of this app that a crash of the last run left behind: a candidate
+	 * of an interrupted upgrade, an old daemon that was never retired. Each is found by
+	 * its pid file in {@code run/} and verified to be this app's gunicorn.
+	 */
+	private void stopStrays(AppId app, @Nullable Long live) {
+		Path run = this.home.app(app).run();
+		if (!Files.isDirectory(run)) {
+			return;
+		}
+		try (java.util.stream.Stream<Path> files = Files.list(run)) {
+			for (Path pidFile : files.filter((file) -> file.getFileName().toString().matches("r-[0-9a-f]+(-b)?\\.pid"))
+				.toList()) {
+				Long pid = readPid(pidFile);
+				if (pid == null || pid.equals(live) || !beforeThisRun(pidFile)
+						|| this.launcher.verify(app, pid) == null) {
+					// a daemon this run started (a deploy may already be under way) is
+					// not
+					// a stray
+					continue;
+				}
+				logger.warn("Stopping a daemon of {} left by the last run (pid {}, {})", app, pid,
+						pidFile.getFileName());
+				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0));
+			}
+		}
+		catch (java.io.IOException ex) {
+			logger.warn("Cannot look for daemons of {} left by the last run: {}", app, ex.getMessage());
+		}
+	}
+
+	private static boolean beforeThisRun(Path file) {
+		Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH);
+		try {
+			return Files.getLastModifiedTime(file).toInstant().isBefore(started);
+		}
+		catch (java.io.IOException ex) {
+			return false;
 		}
 	}
 

@@ -68,9 +68,22 @@ class DaemonLauncher {
 	 * does not accept connections within {@code pyapp.runtime.start-timeout}
 	 */
 	Daemon launch(ProcessContext context, AppManifest manifest, Set<Integer> portsInUse) {
+		return launch(context, manifest, portsInUse, releaseKey(context.release()));
+	}
+
+	/**
+	 * Starts a release's daemon under a key of its own (its socket and pid file are
+	 * {@code run/<key>.sock} and {@code run/<key>.pid}): a restart starts the same
+	 * release beside its running daemon under {@link #alternateKey}.
+	 * @param context the release's process context
+	 * @param manifest the release's manifest
+	 * @param portsInUse ports other daemons of this server hold
+	 * @param key {@code r-<hash>} or {@code r-<hash>-b}
+	 * @return the running daemon
+	 */
+	Daemon launch(ProcessContext context, AppManifest manifest, Set<Integer> portsInUse, String key) {
 		AppPaths paths = this.home.app(context.app());
 		createDirectories(paths);
-		String key = releaseKey(context.release());
 		Path pidFile = paths.run().resolve(key + ".pid");
 		Path socket = null;
 		Integer port = null;
@@ -80,7 +93,7 @@ class DaemonLauncher {
 			bind = "127.0.0.1:" + port;
 		}
 		else {
-			socket = releaseSocket(context.app(), context.release());
+			socket = socket(context.app(), key);
 			bind = "unix:" + socket;
 		}
 		List<String> command = command(context, manifest, bind, pidFile);
@@ -89,9 +102,8 @@ class DaemonLauncher {
 		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
 		env.put("PYAPP_ENTRY_KIND", (manifest.entry().kind() == AppManifest.EntryKind.FACTORY) ? "factory" : "wsgi");
-		RunningProcess process = this.shell.start(ExecRequest.of(command)
-			.in(context.workingDirectory())
-			.withEnvironment(env, false)
+		ExecRequest request = context.request(command);
+		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
 			.withOutput(paths.logs().resolve("stdout.log"), stderr));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
 				process.exit(), offset);
@@ -107,7 +119,23 @@ class DaemonLauncher {
 	 * @throws PyappException ({@code FAILED}) if the path is too long for a unix socket
 	 */
 	Path releaseSocket(AppId app, String release) {
-		Path socket = this.home.app(app).run().resolve(releaseKey(release) + ".sock");
+		return socket(app, releaseKey(release));
+	}
+
+	/**
+	 * The key a second daemon of a running daemon's release uses (a graceful restart):
+	 * {@code r-<hash>-b} beside {@code r-<hash>}, and back.
+	 * @param running the running daemon
+	 * @return the other key
+	 */
+	static String alternateKey(Daemon running) {
+		String name = running.pidFile().getFileName().toString();
+		String key = name.endsWith(".pid") ? name.substring(0, name.length() - 4) : name;
+		return key.endsWith("-b") ? key.substring(0, key.length() - 2) : key + "-b";
+	}
+
+	private Path socket(AppId app, String key) {
+		Path socket = this.home.app(app).run().resolve(key + ".sock");
 		if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
 			throw PyappException.failed("the socket path " + socket + " is longer than " + MAX_SOCKET_PATH
 					+ " bytes; use a shorter PYAPP_HOME", null);

@@ -14,15 +14,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.PyappException;
 
 /**
  * SPEC's health check: {@code GET <mount><path>} on a daemon's own socket or port with
- * {@code SCRIPT_NAME} set to the mount path, as the web server sends it; 2xx and 3xx are
+ * {@code SCRIPT_NAME} set to the mount path, {@code Host} set to the virtual server's
+ * host name and {@code X-Forwarded-Proto: https} when it serves TLS, as the web server
+ * sends them (an app that checks its host names, such as Django with
+ * {@code ALLOWED_HOSTS}, answers the check as it answers its users); 2xx and 3xx are
  * healthy.
  */
 final class HealthProbe {
+
+	/** No control characters and no blanks: nothing can end a header line early. */
+	private static final Pattern SAFE_HEADER = Pattern.compile("[\\x21-\\x7e]{1,2048}");
 
 	private HealthProbe() {
 	}
@@ -32,15 +39,15 @@ final class HealthProbe {
 	 * @param daemon the daemon
 	 * @param mount the mount path ({@code ""} for the root)
 	 * @param path the health path below the mount
+	 * @param host the {@code Host} header's value (a host name validated by the caller)
+	 * @param https whether to send {@code X-Forwarded-Proto: https}
 	 * @param timeout how long the check may take
 	 * @throws PyappException ({@code FAILED}) with the status line and the start of the
 	 * body, or the connection error
 	 */
-	static void check(Daemon daemon, String mount, String path, Duration timeout) {
+	static void check(Daemon daemon, String mount, String path, String host, boolean https, Duration timeout) {
 		String target = mount + (path.startsWith("/") ? path : "/" + path);
-		String request = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
-				+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
-				+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n";
+		String request = request(target, mount, host, https);
 		CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> exchange(daemon, request));
 		String text;
 		try {
@@ -59,9 +66,20 @@ final class HealthProbe {
 		}
 		int status = status(text);
 		if (status < 200 || status >= 400) {
-			throw PyappException.failed("health check GET " + target + " answered " + firstLine(text),
+			throw PyappException.failed(
+					"health check GET " + target + " (Host: " + host + ") answered " + firstLine(text),
 					text.substring(0, Math.min(text.length(), 4096)));
 		}
+	}
+
+	static String request(String target, String mount, String host, boolean https) {
+		if (!SAFE_HEADER.matcher(host).matches() || !SAFE_HEADER.matcher(target).matches()) {
+			throw new IllegalArgumentException("not a safe request line or Host header: " + target + ", " + host);
+		}
+		return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n"
+				+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
+				+ (https ? "X-Forwarded-Proto: https\r\n" : "")
+				+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n";
 	}
 
 	static int status(String response) {

@@ -51,10 +51,10 @@ public class GitSources {
 
 	private static final Pattern MIRROR_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$|^incoming-[0-9a-f]{32}$");
 
-	private static final String SSH_UNSUPPORTED = "SSH URLs need JGit's SSH transport "
-			+ "(org.eclipse.jgit.ssh.apache), which this server does not include; use the HTTPS URL with a token";
+	private static final List<String> SCHEMES = List.of("https", "http", "file", "ssh");
 
-	private static final List<String> SCHEMES = List.of("https", "http", "file");
+	/** scp-like: {@code git@github.com:team/app.git}. */
+	private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@[^:/]+:.*");
 
 	private final PyappHome home;
 
@@ -62,22 +62,29 @@ public class GitSources {
 
 	private final CredentialStore credentials;
 
+	private final DeployKeys deployKeys;
+
 	private final ArchiveLimits limits;
 
 	@Autowired
-	GitSources(PyappHome home, ScmProperties properties, PackageReader reader) {
-		this(home, properties, reader.limits());
+	GitSources(PyappHome home, ScmProperties properties, PackageReader reader, DeployKeys deployKeys) {
+		this(home, properties, reader.limits(), deployKeys);
 	}
 
-	GitSources(PyappHome home, ScmProperties properties) {
-		this(home, properties, ArchiveLimits.DEFAULTS);
+	GitSources(PyappHome home, ScmProperties properties, DeployKeys deployKeys) {
+		this(home, properties, ArchiveLimits.DEFAULTS, deployKeys);
 	}
 
 	GitSources(PyappHome home, ScmProperties properties, ArchiveLimits limits) {
+		this(home, properties, limits, new DeployKeys(home));
+	}
+
+	GitSources(PyappHome home, ScmProperties properties, ArchiveLimits limits, DeployKeys deployKeys) {
 		this.home = home;
 		this.properties = properties;
 		this.limits = limits;
 		this.credentials = new CredentialStore(home);
+		this.deployKeys = deployKeys;
 		ServerFileModes.privateDirectory(home.resolve("git"));
 	}
 
@@ -94,19 +101,21 @@ public class GitSources {
 			problems.add(new Problem(path, "a repository URL is required"));
 			return problems;
 		}
-		if (url.matches("^[A-Za-z0-9._-]+@[^:/]+:.*")) {
-			// scp-like syntax: user@host:path
-			problems.add(new Problem(path, SSH_UNSUPPORTED));
+		if (SCP_LIKE.matcher(url).matches()) {
+			// git@host:path, over SSH with a deploy key
 			return problems;
 		}
 		try {
 			URI uri = new URI(url);
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			if (scheme.equals("ssh") || scheme.startsWith("git+ssh") || scheme.startsWith("ssh+")) {
-				problems.add(new Problem(path, SSH_UNSUPPORTED));
+			if (!SCHEMES.contains(scheme)) {
+				problems.add(new Problem(path,
+						"'" + url + "' is not an https://, http://, ssh:// (or user@host:path) or file:// URL"));
 			}
-			else if (!SCHEMES.contains(scheme)) {
-				problems.add(new Problem(path, "'" + url + "' is not an https://, http:// or file:// URL"));
+			else if (scheme.equals("ssh")) {
+				if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+					problems.add(new Problem(path, "the URL must not carry a password; SSH uses the app's deploy key"));
+				}
 			}
 			else if (uri.getRawUserInfo() != null) {
 				problems.add(new Problem(path, "the URL must not carry credentials; give the token as 'token'"));
@@ -119,6 +128,15 @@ public class GitSources {
 	}
 
 	/**
+	 * Whether a repository URL is reached over SSH (and so with a deploy key).
+	 * @param url the URL
+	 * @return whether it is {@code ssh://...} or {@code user@host:path}
+	 */
+	public static boolean isSsh(String url) {
+		return SCP_LIKE.matcher(url).matches() || url.toLowerCase(Locale.ROOT).startsWith("ssh://");
+	}
+
+	/**
 	 * Clones a repository into a new mirror that no app owns yet.
 	 * @param source the repository
 	 * @param credentials the token for a private repository, or {@code null}
@@ -126,8 +144,23 @@ public class GitSources {
 	 * @throws PyappException ({@code FAILED}) if the repository cannot be cloned
 	 */
 	public GitMirror cloneIncoming(GitSource source, @Nullable GitCredentials credentials) {
+		return cloneIncoming(source, credentials, null);
+	}
+
+	/**
+	 * Clones a repository into a new mirror that no app owns yet, over SSH with a deploy
+	 * key when it is an SSH URL. A host key accepted on first contact is pinned for the
+	 * key's app.
+	 * @param source the repository
+	 * @param credentials the token for a private repository over HTTPS, or {@code null}
+	 * @param ssh the deploy key and host key for an SSH URL, else {@code null}
+	 * @return the mirror, to {@link #adopt} or {@link #delete}
+	 * @throws PyappException ({@code FAILED}) if the repository cannot be cloned,
+	 * ({@code INVALID}) for an SSH URL without a deploy key or a host key to trust
+	 */
+	public GitMirror cloneIncoming(GitSource source, @Nullable GitCredentials credentials, @Nullable SshAccess ssh) {
 		GitMirror mirror = new GitMirror("incoming-" + UUID.randomUUID().toString().replace("-", ""));
-		cloneInto(mirror, source.url(), credentials);
+		cloneInto(mirror, source.url(), credentials, ssh);
 		return mirror;
 	}
 
@@ -142,19 +175,29 @@ public class GitSources {
 	public GitMirror fetch(AppId app, GitSource source) {
 		GitMirror mirror = new GitMirror(app.value());
 		GitCredentials credentials = this.credentials.find(app);
+		SshAccess ssh = isSsh(source.url()) ? new SshAccess(app, null, false) : null;
 		Path dir = directory(mirror);
 		if (!Files.isDirectory(dir)) {
-			cloneInto(mirror, source.url(), credentials);
+			cloneInto(mirror, source.url(), credentials, ssh);
 			return mirror;
 		}
 		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
-		try (Git git = Git.open(dir.toFile())) {
-			FetchResult result = configure(git.fetch(), credentials).setProgressMonitor(monitor)
-				.setRemote("origin")
-				.setRefSpecs(new RefSpec("+refs/*:refs/*"))
-				.setRemoveDeletedRefs(true)
-				.call();
-			followRemoteHead(git.getRepository(), result);
+		try (SshTransportSetup transport = (ssh != null) ? sshTransport(ssh) : null; Git git = Git.open(dir.toFile())) {
+			try {
+				FetchResult result = configure(git.fetch(), credentials, transport).setProgressMonitor(monitor)
+					.setRemote("origin")
+					.setRefSpecs(new RefSpec("+refs/*:refs/*"))
+					.setRemoveDeletedRefs(true)
+					.call();
+				followRemoteHead(git.getRepository(), result);
+			}
+			catch (GitAPIException | RuntimeException ex) {
+				monitor.check(source.url());
+				if (transport != null) {
+					throw transport.failure(source.url(), String.valueOf(ex.getMessage()));
+				}
+				throw ex;
+			}
 		}
 		catch (IOException | GitAPIException ex) {
 			monitor.check(source.url());
@@ -266,6 +309,8 @@ public class GitSources {
 		AtomicFiles.deleteTree(directory(mirror));
 		if (!mirror.name().startsWith("incoming-")) {
 			this.credentials.delete(mirror.name());
+			// the app is gone: so is its deploy key (revoke it at the repository too)
+			this.deployKeys.remove(AppId.of(mirror.name()));
 		}
 	}
 
@@ -278,21 +323,37 @@ public class GitSources {
 		return this.credentials.exists(app);
 	}
 
-	private void cloneInto(GitMirror mirror, String url, @Nullable GitCredentials credentials) {
+	private void cloneInto(GitMirror mirror, String url, @Nullable GitCredentials credentials,
+			@Nullable SshAccess ssh) {
 		Path dir = directory(mirror);
-		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
-		try (Git git = configure(Git.cloneRepository(), credentials).setProgressMonitor(monitor)
-			.setURI(url)
-			.setDirectory(dir.toFile())
-			.setBare(true)
-			.setMirror(true)
-			.call()) {
-			logger.info("Cloned {} into {}", url, dir.getFileName());
+		if (isSsh(url) && ssh == null) {
+			throw PyappException.invalid("no deploy key", List.of(new Problem("git.deploy_key",
+					"an SSH URL needs the app's deploy key: create one (pyapp deploy-keys create NAME), add its "
+							+ "public half to the repository, and name it")));
 		}
-		catch (GitAPIException | RuntimeException ex) {
-			AtomicFiles.deleteTree(dir);
-			monitor.check(url);
-			throw PyappException.failed("cannot clone " + url + ": " + ex.getMessage(), null);
+		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
+		try (SshTransportSetup transport = (ssh != null) ? sshTransport(ssh) : null) {
+			try (Git git = configure(Git.cloneRepository(), credentials, transport).setProgressMonitor(monitor)
+				.setURI(url)
+				.setDirectory(dir.toFile())
+				.setBare(true)
+				.setMirror(true)
+				.call()) {
+				logger.info("Cloned {} into {}", url, dir.getFileName());
+			}
+			catch (GitAPIException | RuntimeException ex) {
+				AtomicFiles.deleteTree(dir);
+				monitor.check(url);
+				if (transport != null) {
+					throw transport.failure(url, String.valueOf(ex.getMessage()));
+				}
+				throw PyappException.failed("cannot clone " + url + ": " + ex.getMessage(), null);
+			}
+			if (transport != null && ssh != null && this.deployKeys.pinnedHostKey(ssh.keyOwner()) == null
+					&& transport.seen() != null) {
+				this.deployKeys.pinHostKey(ssh.keyOwner(), transport.seen());
+				logger.info("Pinned the host key {} of {} for {}", transport.seen(), url, ssh.keyOwner());
+			}
 		}
 		try {
 			monitor.check(url);
@@ -303,11 +364,43 @@ public class GitSources {
 		}
 	}
 
-	private <C extends TransportCommand<C, ?>> C configure(C command, @Nullable GitCredentials credentials) {
+	/**
+	 * The SSH transport of an app's deploy key, checking the pinned (or given) host key.
+	 */
+	private SshTransportSetup sshTransport(SshAccess ssh) {
+		java.security.KeyPair key = this.deployKeys.find(ssh.keyOwner())
+			.orElseThrow(
+					() -> PyappException.invalid("no deploy key",
+							List.of(new Problem("git.deploy_key",
+									"app '" + ssh.keyOwner() + "' has no deploy key: create "
+											+ "one (pyapp deploy-keys create " + ssh.keyOwner()
+											+ ") and add its public half to the " + "repository"))));
+		String pinned = this.deployKeys.pinnedHostKey(ssh.keyOwner());
+		if (ssh.hostKey() != null) {
+			if (pinned != null && !pinned.equals(ssh.hostKey())) {
+				throw PyappException.conflict("the host key " + pinned + " is pinned for " + ssh.keyOwner() + ", not "
+						+ ssh.hostKey() + "; remove the deploy key to start over");
+			}
+			pinned = ssh.hostKey();
+		}
+		try {
+			Path empty = Files.createDirectories(this.home.resolve("git", ".ssh-empty"));
+			return new SshTransportSetup(key, pinned, ssh.acceptHostKey(), empty);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot prepare the SSH transport", ex);
+		}
+	}
+
+	private <C extends TransportCommand<C, ?>> C configure(C command, @Nullable GitCredentials credentials,
+			@Nullable SshTransportSetup ssh) {
 		command.setTimeout((int) Math.max(1, this.properties.timeout().toSeconds()));
 		if (credentials != null) {
 			command.setCredentialsProvider(
 					new UsernamePasswordCredentialsProvider(credentials.username(), credentials.token()));
+		}
+		if (ssh != null) {
+			command.setTransportConfigCallback(ssh.callback());
 		}
 		return command;
 	}

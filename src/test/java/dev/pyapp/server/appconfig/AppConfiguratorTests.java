@@ -62,6 +62,22 @@ class AppConfiguratorTests {
 		assertThat(this.events).hasSize(3);
 	}
 
+	@Test // GH-15: apps.get had no configuration status
+	void statusSaysWhatIsMissingWhereTheFileIsAndWhenItWasSaved() {
+		ConfigStatus before = this.configurator.status(APP);
+		assertThat(before.complete()).isFalse();
+		assertThat(before.missing()).containsExactly("site.secret_key");
+		assertThat(before.file()).isEqualTo(this.appDir.resolve("config/config.yaml"));
+		assertThat(before.saved()).isNull();
+
+		this.configurator.set(APP, Map.of("site", Map.of("secret_key", "s3cret-value")));
+
+		ConfigStatus after = this.configurator.status(APP);
+		assertThat(after.complete()).isTrue();
+		assertThat(after.missing()).isEmpty();
+		assertThat(after.saved()).isNotNull();
+	}
+
 	@Test
 	void secretsAreKeptWhenNotResentAndNeverReturned() throws IOException {
 		this.configurator.set(APP, Map.of("site", Map.of("secret_key", "s3cret-value")));

@@ -46,6 +46,9 @@ class StandardWidgetTests {
 			      - {name: size, widget: size}
 			      - {name: cron, widget: cron}
 			      - {name: list, widget: list, item: email, max_items: 3}
+			      - {name: host_pattern, widget: host_pattern}
+			      - {name: origin_pattern, widget: origin_pattern}
+			      - {name: redis, widget: url, schemes: [redis, rediss]}
 			""";
 
 	private static final ConfigSpecReader reader = new ConfigSpecReader();
@@ -79,8 +82,17 @@ class StandardWidgetTests {
 				arguments("cron", "*/30 * * * *", "*/30 * * * *"),
 				arguments("cron", "0 3 * * mon-fri", "0 3 * * mon-fri"),
 				arguments("cron", "0,15,30,45 8-18/2 1 jan,jul 0", "0,15,30,45 8-18/2 1 jan,jul 0"),
-				arguments("cron", "@daily", "@daily"), arguments("list", List.of("a@example.org", "b@example.org"),
-						List.of("a@example.org", "b@example.org")));
+				arguments("cron", "@daily", "@daily"),
+				arguments("list", List.of("a@example.org", "b@example.org"), List.of("a@example.org", "b@example.org")),
+				// GH-15: Django's ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS, a redis URL
+				arguments("host_pattern", "*", "*"), arguments("host_pattern", ".example.com", ".example.com"),
+				arguments("host_pattern", "library.test", "library.test"),
+				arguments("host_pattern", "127.0.0.1", "127.0.0.1"), arguments("host_pattern", "[::1]", "[::1]"),
+				arguments("origin_pattern", "https://*.example.com", "https://*.example.com"),
+				arguments("origin_pattern", "http://localhost:8000", "http://localhost:8000"),
+				arguments("origin_pattern", "https://library.test", "https://library.test"),
+				arguments("redis", "redis://localhost:6379/0", "redis://localhost:6379/0"), arguments("redis",
+						"rediss://:secret@cache.example.org:6380/1", "rediss://:secret@cache.example.org:6380/1"));
 	}
 
 	@ParameterizedTest(name = "{0} accepts {1}")
@@ -115,6 +127,24 @@ class StandardWidgetTests {
 				arguments("email", "admin@localhost", "w.email", "not a valid e-mail address"),
 				arguments("url", "ftp://example.org", "w.url", url), arguments("url", "http://", "w.url", url),
 				arguments("url", "example.org", "w.url", url),
+				arguments("url", "redis://localhost:6379/0", "w.url", url),
+				arguments("redis", "https://example.org", "w.redis",
+						"not a valid URL: expected redis:// or rediss://..."),
+				arguments("redis", "redis://bad_host:6379", "w.redis",
+						"not a valid URL: expected redis:// or rediss://..."),
+				arguments("host_pattern", "*.example.com", "w.host_pattern",
+						"not a valid host name pattern: expected a host name (www.example.org), .example.org for a "
+								+ "domain and its subdomains, * for any host, or an IP address (write .example.com "
+								+ "rather than *.example.com)"),
+				arguments("host_pattern", "https://example.com", "w.host_pattern",
+						"not a valid host name pattern: expected a host name (www.example.org), .example.org for a "
+								+ "domain and its subdomains, * for any host, or an IP address"),
+				arguments("origin_pattern", "example.com", "w.origin_pattern",
+						"not a valid origin: expected http or https:// and a host name with an optional port and no "
+								+ "path, such as https://example.org or https://*.example.org"),
+				arguments("origin_pattern", "https://example.com/path", "w.origin_pattern",
+						"not a valid origin: expected http or https:// and a host name with an optional port and no "
+								+ "path, such as https://example.org or https://*.example.org"),
 				arguments("hostname", "-bad.example", "w.hostname", "not a valid host name"),
 				arguments("hostname", "a_b.example", "w.hostname", "not a valid host name"),
 				arguments("hostname", "x".repeat(64) + ".org", "w.hostname", "not a valid host name"),
@@ -155,6 +185,8 @@ class StandardWidgetTests {
 		Set<String> covered = new java.util.TreeSet<>();
 		goodValues().forEach((arguments) -> covered.add((String) arguments.get()[0]));
 		badValues().forEach((arguments) -> covered.add((String) arguments.get()[0]));
+		// a url field with schemes
+		covered.remove("redis");
 		assertThat(covered).containsExactlyInAnyOrderElementsOf(
 				reader.widgets().widgets().stream().filter((widget) -> !widget.site()).map(Widget::name).toList());
 	}

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.pyapp.server.core.Problem;
@@ -30,8 +32,9 @@ class WidgetLibraryTests {
 	void hasTheStandardSet() {
 		WidgetLibrary library = new WidgetLibrary((Path) null);
 		assertThat(library.widgets()).extracting(Widget::name)
-			.containsExactly("boolean", "choice", "cron", "duration", "email", "hostname", "integer", "ip", "list",
-					"multichoice", "number", "path", "port", "regex", "secret", "size", "text", "textarea", "url");
+			.containsExactly("boolean", "choice", "cron", "duration", "email", "host_pattern", "hostname", "integer",
+					"ip", "list", "multichoice", "number", "origin_pattern", "path", "port", "regex", "secret", "size",
+					"text", "textarea", "url");
 		assertThat(library.find("port").orElseThrow().type()).isEqualTo(BaseType.INTEGER);
 		assertThat(library.find("multichoice").orElseThrow().type()).isEqualTo(BaseType.LIST);
 		assertThat(library.find("secret").orElseThrow().secret()).isTrue();
@@ -118,6 +121,37 @@ class WidgetLibraryTests {
 		ValidationResult result = new ConfigValues(new FieldChecker(Duration.ofMillis(200))).merge(spec,
 				Map.of("s", Map.of("tags", java.util.List.of("ok", "Not OK"))), Map.of());
 		assertThat(result.errors()).containsExactly(new Problem("s.tags[1]", "must match the pattern ^[a-z-]+$"));
+	}
+
+	@Test // GH-15: an archive may ship widgets of its own
+	void aPackageWidgetRefinesAWidgetOfTheServerForThatPackageOnly() {
+		WidgetLibrary library = new WidgetLibrary((Path) null);
+		List<Problem> problems = new ArrayList<>();
+
+		WidgetLibrary extended = library.withPackageWidgets(
+				Map.of("widgets/slug.yaml", "base: text\nlabel: Slug\nvalidation:\n  pattern: \"^[a-z-]+$\"\n"),
+				problems);
+
+		assertThat(problems).isEmpty();
+		assertThat(extended.find("slug").orElseThrow().template()).isEqualTo("widgets/text :: widget");
+		assertThat(extended.find("text")).isPresent();
+		assertThat(library.find("slug")).isEmpty();
+	}
+
+	@Test
+	void aPackageWidgetNeverReplacesOneOfTheServerNorNamesATemplate() {
+		WidgetLibrary library = new WidgetLibrary((Path) null);
+		List<Problem> problems = new ArrayList<>();
+
+		WidgetLibrary extended = library.withPackageWidgets(Map.of("widgets/url.yaml", "base: text\n",
+				"widgets/fancy.yaml", "base: text\ntemplate: \"login :: form\"\n", "widgets/bare.yaml",
+				"type: string\ntemplate: \"widgets/text :: widget\"\n"), problems);
+
+		assertThat(problems).extracting(Problem::path)
+			.containsExactlyInAnyOrder("widgets/url.yaml", "widgets/fancy.yaml: template", "widgets/bare.yaml: base");
+		assertThat(problems.get(problems.size() - 1).message()).isNotBlank();
+		assertThat(extended.find("url").orElseThrow().site()).isFalse();
+		assertThat(extended.find("fancy")).isEmpty();
 	}
 
 }

@@ -31,7 +31,8 @@ class WidgetTemplatesTests {
 			Map.entry("url", "https://example.org"), Map.entry("hostname", "example.org"), Map.entry("ip", "192.0.2.1"),
 			Map.entry("port", 8080L), Map.entry("path", "/srv"), Map.entry("regex", "^a$"),
 			Map.entry("duration", "30s"), Map.entry("size", "10M"), Map.entry("cron", "* * * * *"),
-			Map.entry("list", List.of("a@example.org", "b@example.org")));
+			Map.entry("list", List.of("a@example.org", "b@example.org")), Map.entry("host_pattern", ".example.org"),
+			Map.entry("origin_pattern", "https://*.example.org"), Map.entry("redis", "redis://localhost:6379/0"));
 
 	private static final SpringTemplateEngine engine = engine();
 

@@ -111,6 +111,37 @@ class AppsCommandsTests extends CliCommandTests {
 			.allSatisfy((call) -> assertThat(call.params().toString()).isEqualTo("{\"name\":\"guestbook\"}"));
 	}
 
+	@Test // GH-15: hook output was not shown while installing
+	void installShowsWhatTheHooksPrintUnderTheirStep() throws IOException {
+		archive("guestbook");
+		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"10\"}");
+		this.server.result("apps.get", "{\"name\": \"guestbook\", \"state\": \"installing\", "
+				+ "\"progress\": {\"step\": \"post-install\", \"message\": \"running the post-install hook g:p\"}}");
+		this.server.result("logs.query", """
+				{"records": [
+				  {"id": "14", "message": "[post-install] post-install done in 812 ms"},
+				  {"id": "13", "message": "[post-install]   Applying auth.0001_initial... OK"},
+				  {"id": "12", "message": "[post-install] Operations to perform:"},
+				  {"id": "11", "message": "[post-install] running the post-install hook g:p"},
+				  {"id": "10", "message": "[venv] an older record"},
+				  {"id": "9", "message": "[post-install] from an earlier install"}
+				]}
+				""");
+		this.server.answer("apps.install", (params) -> this.server
+			.rpcResult("{\"name\": \"guestbook\", \"version\": \"1.4.0\", \"state\": \"running\"}"));
+
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList())
+
+			.containsSubsequence("  Operations to perform:", "    Applying auth.0001_initial... OK",
+					"installed guestbook 1.4.0 (running)");
+		assertThat(run.out()).doesNotContain("earlier").doesNotContain("done in").doesNotContain("older");
+		assertThat(this.server.params("logs.query").toString())
+			.isEqualTo("{\"app\":\"guestbook\",\"logger\":\"pyapp.deploy\",\"limit\":500}");
+	}
+
 	@Test
 	void installWithJsonKeepsProgressOffStdout() throws IOException {
 		archive("guestbook");
@@ -181,6 +212,9 @@ class AppsCommandsTests extends CliCommandTests {
 		pyapp("rollback", "guestbook", "1.3.0-20240401T100000Z");
 		assertThat(this.server.params("apps.rollback").toString())
 			.isEqualTo("{\"name\":\"guestbook\",\"release\":\"1.3.0-20240401T100000Z\"}");
+		// GH-15: a rollback says that the data stays as the newer release left it
+		this.server.result("apps.rollback", app.replace("}", ", \"note\": \"migrations are not reversed\"}"));
+		assertThat(pyapp("rollback", "guestbook").out()).endsWith("(running)\nnote: migrations are not reversed\n");
 		assertThat(pyapp("remove", "guestbook", "--keep-data").out()).isEqualTo("removed guestbook (data kept)\n");
 		assertThat(this.server.params("apps.remove").toString())
 			.isEqualTo("{\"name\":\"guestbook\",\"keep_data\":true}");

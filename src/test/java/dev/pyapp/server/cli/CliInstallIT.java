@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -91,12 +92,76 @@ class CliInstallIT {
 			.untilAsserted(() -> assertThat(overSocket(home.resolve("apps/guestbook/run/app.sock"), "/config"))
 				.contains("Changed through config.set"));
 
+		runsACommandAndATerminalInTheDaemonsContext();
+
 		CliRun removed = pyapp("remove", "guestbook");
 		assertThat(removed.err()).isEmpty();
 		assertThat(removed.out()).isEqualTo("removed guestbook\n");
 		assertThat(pyapp("apps", "list").out()).isEqualTo("no apps installed\n");
 		assertThat(home.resolve("apps/guestbook")).doesNotExist();
 		assertThat(pyapp("apps", "show", "guestbook").exitCode()).isEqualTo(1);
+	}
+
+	/**
+	 * GH-15: {@code pyapp run} and {@code pyapp shell} see what the daemon sees: its
+	 * environment (the database URL), {@code src/} as working directory, the venv's
+	 * python first on PATH; the exit code is passed through and each run is logged.
+	 */
+	private void runsACommandAndATerminalInTheDaemonsContext() throws IOException {
+		String release = Files.readSymbolicLink(home.resolve("apps/guestbook/current")).getFileName().toString();
+		Path releaseDir = home.resolve("apps/guestbook/releases").resolve(release);
+		CliRun ran = pyapp("run", "guestbook", "--", "python", "-c",
+				"import os, sys; print(os.getcwd()); print(os.environ['PYAPP_DATABASE_MAIN_URL']); "
+						+ "print(sys.executable); sys.exit(3)");
+		assertThat(ran.exitCode()).as(ran.err()).isEqualTo(3);
+		assertThat(ran.out().lines().toList()).containsExactly(releaseDir.resolve("src").toString(),
+				"sqlite:///" + home.resolve("apps/guestbook/data/db/main.sqlite3"),
+				releaseDir.resolve("venv/bin/python").toString());
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(pyapp("logs", "guestbook", "--grep", "exited with code 3").out())
+				.contains("WARNING  guestbook pyapp.run: python -c import os"));
+
+		// through bin/pyapp, which execs the command line the server hands out
+		ProcessResult shell = binPyapp(null, "shell", "guestbook", "--", "python", "-c",
+				"import os; print(os.environ['PYAPP_NAME'], os.getcwd())");
+		assertThat(shell.exitCode()).as(shell.output()).isZero();
+		assertThat(shell.output()).isEqualTo("guestbook " + releaseDir.resolve("src") + "\n");
+		// interactive, on a terminal (script(1) gives it one): the default shell
+		ProcessResult terminal = binPyapp("echo NAME=$PYAPP_NAME; tty >/dev/null && echo ON-A-TTY; exit 7\n", "script",
+				"-qefc", Path.of("bin/pyapp").toAbsolutePath() + " shell guestbook", "/dev/null");
+		assertThat(terminal.exitCode()).as(terminal.output()).isEqualTo(7);
+		assertThat(terminal.output()).contains("[pyapp guestbook] src").contains("NAME=guestbook").contains("ON-A-TTY");
+	}
+
+	private ProcessResult binPyapp(String input, String... args) throws IOException {
+		List<String> command = new java.util.ArrayList<>();
+		if (!args[0].equals("script")) {
+			command.add(Path.of("bin/pyapp").toAbsolutePath().toString());
+		}
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().put("PYAPP_URL", "http://127.0.0.1:" + this.port + "/rpc");
+		builder.environment().put("PYAPP_HOME", home.toString());
+		Process process = builder.start();
+		if (input != null) {
+			process.getOutputStream().write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		process.getOutputStream().close();
+		try {
+			assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+			return new ProcessResult(process.exitValue(),
+					new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			process.destroyForcibly();
+		}
+	}
+
+	private record ProcessResult(int exitCode, String output) {
 	}
 
 	/** A GET on the app's own socket, as the web server sends it. */

@@ -30,7 +30,7 @@ class LogsCommandTests {
 			{"records": [
 			  {"id": "r2", "time": "2024-05-01T11:59:00Z", "app": "guestbook", "level": "ERROR",
 			   "logger": "guestbook.web", "message": "boom", "exception": "Traceback\\n  ValueError: x"},
-			  {"id": "r1", "time": "2024-05-01T11:58:00Z", "app": "guestbook", "level": "WARNING",
+			  {"id": "r1", "time": "2024-05-01T11:58:00.12Z", "app": "guestbook", "level": "WARNING",
 			   "logger": "stderr", "message": "first line\\nsecond line"}
 			], "next": "r1"}
 			""";
@@ -68,8 +68,9 @@ class LogsCommandTests {
 			.isEqualTo("{\"app\":\"guestbook\",\"level\":\"WARNING\",\"text\":\"boom\",\"regex\":\"b.+m\","
 					+ "\"since\":\"2024-05-01T11:50:00Z\",\"limit\":100}");
 		assertThat(run.out().lines().toList()).containsExactly(
-				"2024-05-01T11:58:00Z WARNING  guestbook stderr: first line", "    second line",
-				"2024-05-01T11:59:00Z ERROR    guestbook guestbook.web: boom", "    Traceback", "      ValueError: x");
+				"2024-05-01T11:58:00.120Z WARNING  guestbook stderr: first line", "    second line",
+				"2024-05-01T11:59:00.000Z ERROR    guestbook guestbook.web: boom", "    Traceback",
+				"      ValueError: x");
 	}
 
 	@Test
@@ -117,7 +118,7 @@ class LogsCommandTests {
 						{"records": [
 						  {"id": "r3", "time": "2024-05-01T12:00:01Z", "app": "guestbook", "level": "DEBUG",
 						   "logger": "x", "message": "quiet"},
-						  {"id": "r4", "time": "2024-05-01T12:00:02Z", "app": "guestbook", "level": "ERROR",
+						  {"id": "r4", "time": "2024-05-01T12:00:02.123456Z", "app": "guestbook", "level": "ERROR",
 						   "logger": "x", "message": "loud"}
 						], "cursor": "r4"}
 						""");
@@ -142,7 +143,11 @@ class LogsCommandTests {
 		follower.start();
 		try {
 			await().atMost(Duration.ofSeconds(10)).until(() -> tails.get() >= 2);
-			assertThat(out.toString()).contains("guestbook x: loud").doesNotContain("quiet");
+			// GH-15: the same format as the query's records, whatever precision the tail
+			// has
+			assertThat(out.toString()).contains("2024-05-01T12:00:02.123Z ERROR    guestbook x: loud")
+				.contains("2024-05-01T11:59:00.000Z ERROR")
+				.doesNotContain("quiet");
 			assertThat(this.server.calls("logs.tail")).extracting((call) -> call.params().toString())
 				.containsExactly("{\"app\":\"guestbook\",\"after\":\"r2\"}",
 						"{\"app\":\"guestbook\",\"after\":\"r4\"}");

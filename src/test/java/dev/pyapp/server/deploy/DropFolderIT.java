@@ -138,6 +138,13 @@ class DropFolderIT {
 		assertThat(Files.readString(dropbox.resolve(".done/slow-again.pyapp.result.txt")))
 			.contains("result: unchanged");
 		assertThat(this.rpc.result("apps.get", Map.of("name", "slow")).get("releases")).hasSize(1);
+
+		// GH-15: an upgrade says so
+		Files.write(dropbox.resolve("slow-2.1.pyapp"), DropFolderWatcherTests.archive("slow", "2.1", 1024));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> Files.exists(dropbox.resolve(".done/slow-2.1.pyapp.result.txt")));
+		assertThat(Files.readString(dropbox.resolve(".done/slow-2.1.pyapp.result.txt"))).contains("result: upgraded")
+			.contains("summary: upgraded slow from 2.0 to 2.1 (release 2.1-");
 	}
 
 	@Test

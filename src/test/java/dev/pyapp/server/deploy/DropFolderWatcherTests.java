@@ -222,7 +222,7 @@ class DropFolderWatcherTests {
 		}
 
 		@Override
-		public String install(Path file, String origin) {
+		public Installed install(Path file, String origin) {
 			try {
 				String checksum = sha256(Files.readAllBytes(file));
 				this.installs.add(new Install(origin, checksum, Instant.now()));
@@ -233,7 +233,7 @@ class DropFolderWatcherTests {
 				}
 				this.live.add(checksum);
 				String name = origin.substring(0, origin.indexOf('.'));
-				return name + " 1.0 (release 1.0-x)";
+				return new Installed(false, "installed " + name + " 1.0 (release 1.0-x)");
 			}
 			catch (PyappException ex) {
 				throw ex;

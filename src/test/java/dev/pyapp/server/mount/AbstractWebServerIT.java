@@ -1,6 +1,7 @@
 package dev.pyapp.server.mount;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.nodes.NodeShell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -59,6 +61,21 @@ abstract class AbstractWebServerIT {
 	@Autowired
 	PyappHome home;
 
+	@Autowired
+	MountStateRepository states;
+
+	@Autowired
+	MountTargets targets;
+
+	@Autowired
+	List<ConfigRenderer> renderers;
+
+	@Autowired
+	WebServerProperties properties;
+
+	@Autowired
+	NodeShell shell;
+
 	private Path backends;
 
 	private Gunicorn a;
@@ -90,6 +107,8 @@ abstract class AbstractWebServerIT {
 		this.backends = Files.createDirectories(this.home.root().resolve("b"));
 		Path statics = Files.createDirectories(this.home.app(AppId.of("echo")).root().resolve("current/static/css"));
 		Files.writeString(statics.resolve("site.css"), "body { color: teal }\n");
+		Files.writeString(statics.resolve("site.css.map"), "{}\n");
+		Files.writeString(statics.getParent().resolve("staticfiles.json"), "{\"paths\": {}}\n");
 		Files.createDirectories(this.home.app(AppId.of("echo")).run());
 		this.a = Gunicorn.start(this.backends.resolve("a.sock"), "a", requestLog(), "application");
 		AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.a.socket);
@@ -156,8 +175,15 @@ abstract class AbstractWebServerIT {
 			assertThat(response.body()).isEqualTo("body { color: teal }\n");
 			assertThat(response.headers().get("content-type")).startsWith("text/css");
 			assertThat(response.headers().get("cache-control")).contains("max-age=3600");
+			// GH-15: nginx sent two Cache-Control headers
+			assertThat(response.lines().get("cache-control")).isEqualTo(1);
 		}
 		assertThat(get("one.test", "/static/css/missing.css", "").status()).isEqualTo(404);
+		// GH-15: an entry's excluded files are not served (Django's manifest)
+		for (String excluded : new String[] { "/static/staticfiles.json", "/static/css/site.css.map" }) {
+			assertThat(get("one.test", excluded, "").status()).as(excluded).isIn(403, 404);
+		}
+		assertThat(get("two.test", "/deep/prefix/static/staticfiles.json", "").status()).isIn(403, 404);
 		assertThat(echo("one.test", "/after", "").get("path_info").stringValue()).isEqualTo("/after");
 		assertThat(Files.readAllLines(requestLog())).containsExactly("/after");
 	}
@@ -209,6 +235,83 @@ abstract class AbstractWebServerIT {
 		assertThat(load.errors).isEmpty();
 		assertThat(load.failed.get()).isZero();
 		assertThat(load.ok.get()).isGreaterThan(100);
+	}
+
+	@Test // GH-15: the first request after apply got the old configuration in 3 of 6
+			// tries
+	@Order(6)
+	void applyReturnsOnlyOnceTheNewConfigurationAloneAnswers() throws Exception {
+		for (int i = 1; i <= 6; i++) {
+			this.mounts.addServer(
+					new VirtualServer("gen" + i, List.of("gen" + i + ".test"), "127.0.0.1:" + this.port, null, false));
+			this.mounts.addMount(Mount.app("gen" + i, "/gen" + i, "echo"));
+			this.mounts.apply();
+			// the previous configuration sends this host to the default server's root
+			// mount
+			for (int request = 0; request < 5; request++) {
+				assertThat(echo("gen" + i + ".test", "/gen" + i + "/x", "").get("script_name").stringValue())
+					.as("request %d after apply %d", request, i)
+					.isEqualTo("/gen" + i);
+			}
+		}
+		for (int i = 1; i <= 6; i++) {
+			this.mounts.removeMount("gen" + i, "/gen" + i);
+			this.mounts.removeServer("gen" + i);
+		}
+		assertThat(this.mounts.apply().state()).isEqualTo(WebServerState.RUNNING);
+	}
+
+	@Test // GH-15: apply reported success while another process answered
+	@Order(7)
+	void applyFailsWhenAnotherProcessHoldsAListenAddress() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			String listen = "127.0.0.1:" + taken.getLocalPort();
+			this.mounts.addServer(new VirtualServer("taken", List.of("taken.test"), listen, null, false));
+			assertThatThrownBy(this.mounts::apply).isInstanceOfSatisfying(PyappException.class, (ex) -> {
+				assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED);
+				assertThat(ex.getMessage()).contains(listen + " is held by pid " + ProcessHandle.current().pid());
+			});
+			this.mounts.removeServer("taken");
+		}
+		assertThat(this.mounts.apply().state()).isEqualTo(WebServerState.RUNNING);
+		assertThat(echo("two.test", "/deep/prefix/after", "").get("path_info").stringValue()).isEqualTo("/after");
+	}
+
+	@Test // GH-15: after a restart of the server, its managed web server was not adopted
+	@Order(8)
+	void aRestartedServerAdoptsItsRunningWebServerAndReloadsIt() throws Exception {
+		long pid = this.mounts.status().pid();
+		MountManager restarted = restartedManager();
+		try {
+			restarted.started();
+			assertThat(restarted.status().pid()).isEqualTo(pid);
+			assertThat(restarted.status().state()).isEqualTo(WebServerState.RUNNING);
+			restarted
+				.addServer(new VirtualServer("later", List.of("later.test"), "127.0.0.1:" + this.port, null, false));
+			restarted.addMount(Mount.app("later", "/later", "echo"));
+			assertThat(restarted.apply().pid()).isEqualTo(pid);
+			assertThat(echo("later.test", "/later/x", "").get("script_name").stringValue()).isEqualTo("/later");
+		}
+		finally {
+			restarted.close();
+		}
+		// without its pid file it is found by the addresses it holds
+		Files.delete(this.home.webserver().resolve("run").resolve(kind().value() + ".pid"));
+		MountManager again = restartedManager();
+		try {
+			again.started();
+			assertThat(again.status().pid()).isEqualTo(pid);
+			again.removeMount("later", "/later");
+			again.removeServer("later");
+			assertThat(again.apply().pid()).isEqualTo(pid);
+		}
+		finally {
+			again.close();
+		}
+	}
+
+	private MountManager restartedManager() {
+		return new MountManager(this.states, this.targets, this.renderers, this.properties, this.home, this.shell);
 	}
 
 	/**

@@ -20,8 +20,9 @@ class EchoTargets {
 	@Primary
 	MountTargets echoTargets(PyappHome home) {
 		return (app) -> app.value().equals("echo")
-				? Optional.of(MountTarget.socket(home.app(app).socket(), List
-					.of(new MountTarget.StaticDirectory("/static", home.app(app).root().resolve("current/static")))))
+				? Optional
+					.of(MountTarget.socket(home.app(app).socket(), List.of(new MountTarget.StaticDirectory("/static",
+							home.app(app).root().resolve("current/static"), List.of("staticfiles.json", "css/*.map")))))
 				: Optional.empty();
 	}
 

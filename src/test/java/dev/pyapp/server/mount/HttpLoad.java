@@ -199,11 +199,12 @@ final class HttpLoad {
 
 	/**
 	 * @param status the status code
-	 * @param headers the headers, names in lower case
+	 * @param headers the headers, names in lower case (repeated ones joined by ", ")
 	 * @param body the body
 	 * @param close whether the server closes the connection after it
+	 * @param lines how many header lines each name had
 	 */
-	record Response(int status, Map<String, String> headers, String body, boolean close) {
+	record Response(int status, Map<String, String> headers, String body, boolean close, Map<String, Integer> lines) {
 	}
 
 	/** One keep-alive connection. */
@@ -250,12 +251,14 @@ final class HttpLoad {
 			boolean chunked = false;
 			boolean close = status.startsWith("HTTP/1.0");
 			Map<String, String> headers = new LinkedHashMap<>();
+			Map<String, Integer> lines = new LinkedHashMap<>();
 			String line;
 			while ((line = line()) != null && !line.isEmpty()) {
 				String lower = line.toLowerCase(Locale.ROOT);
 				int colon = line.indexOf(':');
 				if (colon > 0) {
 					headers.merge(lower.substring(0, colon), line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+					lines.merge(lower.substring(0, colon), 1, Integer::sum);
 				}
 				if (lower.startsWith("content-length:")) {
 					length = Long.parseLong(lower.substring(15).trim());
@@ -292,7 +295,7 @@ final class HttpLoad {
 				body.write(this.in.readAllBytes());
 				close = true;
 			}
-			return new Response(code, headers, body.toString(StandardCharsets.UTF_8), close);
+			return new Response(code, headers, body.toString(StandardCharsets.UTF_8), close, lines);
 		}
 
 		private String line() throws IOException {

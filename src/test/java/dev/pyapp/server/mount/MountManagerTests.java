@@ -199,6 +199,22 @@ class MountManagerTests {
 		return new VirtualServer(name, List.of(host), listen, null, false);
 	}
 
+	@Test // GH-15
+	void tellsHealthChecksTheHostAndSchemeOfTheFirstServerAnAppIsMountedOn() {
+		this.manager.addServer(new VirtualServer("secure", List.of("library.test", "www.library.test"),
+				"127.0.0.1:8443", new VirtualServer.Tls(this.cert.toString(), this.key.toString()), false));
+		this.manager.addServer(new VirtualServer("plain", List.of("plain.test"), "127.0.0.1:8081", null, false));
+		MountedPaths paths = new MountedPaths(this.manager);
+		assertThat(paths.mountPoint(AppId.of("blog"))).isEmpty();
+
+		this.manager.addMount(new Mount("secure", "/library/", "blog", null));
+		this.manager.addMount(new Mount("plain", "/", "blog", null));
+
+		assertThat(paths.mountPoint(AppId.of("blog")))
+			.contains(new dev.pyapp.server.runtime.MountPaths.MountPoint("/library", "library.test", true));
+		assertThat(paths.mountPath(AppId.of("blog"))).contains("/library");
+	}
+
 	@Test // GH-13 (5)
 	void refusesFoldersInsideOrHoldingPyappHomeAndSystemDirectories() throws IOException {
 		this.manager.addServer(server("main", "main.test", "127.0.0.1:8080"));

@@ -68,7 +68,8 @@ class RendererGoldenTests {
 		Map<String, MountTarget> targets = Map.of("guestbook",
 				MountTarget.socket(Path.of("/srv/pyapp/apps/guestbook/run/app.sock"),
 						List.of(new MountTarget.StaticDirectory("/static",
-								Path.of("/srv/pyapp/apps/guestbook/current/static/guestbook")))),
+								Path.of("/srv/pyapp/apps/guestbook/current/static/guestbook"),
+								List.of("staticfiles.json", "admin/*.map")))),
 				"wiki-2", MountTarget.port(8301, List.of()));
 		return (AppId app) -> Optional.ofNullable(targets.get(app.value()));
 	}

@@ -101,6 +101,15 @@ public final class TestSshd implements AutoCloseable {
 		return this.port;
 	}
 
+	/**
+	 * Lets a key log in too (a git deploy key).
+	 * @param publicKey a line in OpenSSH's format
+	 */
+	public void authorize(String publicKey) throws IOException {
+		Files.writeString(this.dir.resolve("authorized_keys"), publicKey.strip() + "\n", StandardCharsets.US_ASCII,
+				java.nio.file.StandardOpenOption.APPEND);
+	}
+
 	public String privateKey() throws IOException {
 		return Files.readString(this.dir.resolve("client_ed25519"), StandardCharsets.US_ASCII);
 	}

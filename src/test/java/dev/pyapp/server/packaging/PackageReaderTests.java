@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.AppManifest.BindKind;
 import dev.pyapp.server.packaging.AppManifest.Database;
@@ -56,7 +57,7 @@ class PackageReaderTests {
 		assertThat(manifest.resources().databases()).containsExactly(new Database("main", DatabaseKind.SQLITE));
 		assertThat(manifest.statics()).containsExactly(new StaticEntry("/static", "static/guestbook"));
 		assertThat(manifest.daemon()).isEqualTo(new AppManifest.Daemon(DaemonMethod.THREADING, 2, 8, BindKind.SOCKET));
-		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofSeconds(10)));
+		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofSeconds(10), null));
 		assertThat(manifest.updates())
 			.isEqualTo(new AppManifest.Updates(UpdateStrategy.ONE_BRANCH, "main", "v*", true));
 		assertThat(manifest.hooks()).containsExactly(
@@ -87,6 +88,47 @@ class PackageReaderTests {
 		assertThat(manifest.tasks()).isEmpty();
 	}
 
+	@Test // GH-15: collectstatic creates the directory; the archive had to ship a
+			// placeholder
+	void acceptsAGeneratedStaticDirectoryTheArchiveDoesNotHold() {
+		String metadata = Packages.MINIMAL + """
+				static:
+				  - url: /static
+				    path: collected
+				    generated: true
+				    exclude: [staticfiles.json, "admin/*.map"]
+				""";
+		AppManifest manifest = this.reader.read(app(metadata).writeTo(this.temp.resolve("a.pyapp"))).manifest();
+
+		assertThat(manifest.statics()).containsExactly(
+				new StaticEntry("/static", "collected", true, java.util.List.of("staticfiles.json", "admin/*.map")));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.reader
+				.read(app(metadata.replace("    generated: true\n", "")).writeTo(this.temp.resolve("b.pyapp"))))
+			.satisfies((ex) -> assertThat(ex.getProblems()).singleElement()
+				.satisfies((problem) -> assertThat(problem.message())
+					.endsWith("or generated: true if the hooks create it")));
+	}
+
+	@Test // GH-15: an archive ships its own widgets in widgets/
+	void resolvesTheSpecWithTheWidgetsThePackageShipsAndChecksThem() {
+		String spec = "sections:\n  - name: site\n    fields:\n      - {name: slug, widget: slug, default: my-site}\n";
+		PackageReader reader = new PackageReader(new dev.pyapp.server.appconfig.ConfigSpecReader());
+		AppPackage pkg = reader.read(app(Packages.MINIMAL).file("configuration.yaml", spec)
+			.file("widgets/slug.yaml", "base: text\nvalidation:\n  pattern: \"^[a-z-]+$\"\n")
+			.writeTo(this.temp.resolve("a.pyapp")));
+		assertThat(pkg.spec().field("site", "slug").orElseThrow().widget()).isEqualTo("slug");
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> reader
+				.read(app(Packages.MINIMAL).file("configuration.yaml", spec.replace("slug, default", "slug2, default"))
+					.file("widgets/slug.yaml", "base: text\n")
+					.file("widgets/text.yaml", "base: textarea\n")
+					.writeTo(this.temp.resolve("b.pyapp"))))
+			.satisfies((ex) -> assertThat(ex.getProblems()).extracting(Problem::path)
+				.contains("widgets/text.yaml", "configuration.yaml: sections[0].fields[0].widget"));
+	}
+
 	@Test
 	void defaultsForProcessesAndAFactoryEntry() {
 		String metadata = """
@@ -102,6 +144,7 @@ class PackageReaderTests {
 				  bind: port
 				health:
 				  timeout: 500ms
+				  host: library.test
 				updates:
 				  strategy: latest-tag
 				  tag_pattern: "v*"
@@ -113,7 +156,7 @@ class PackageReaderTests {
 		assertThat(manifest.entry()).isEqualTo(new AppManifest.Entry(EntryKind.FACTORY, "hello.web:create_app"));
 		assertThat(manifest.dependencies()).extracting(Dependency::scope).containsExactly(Scope.LOCAL);
 		assertThat(manifest.daemon()).isEqualTo(new AppManifest.Daemon(DaemonMethod.PROCESSES, 2, 1, BindKind.PORT));
-		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofMillis(500)));
+		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofMillis(500), "library.test"));
 		assertThat(manifest.updates()).isEqualTo(new AppManifest.Updates(UpdateStrategy.LATEST_TAG, null, "v*", false));
 	}
 

@@ -7,6 +7,7 @@ import dev.pyapp.server.appconfig.ConfigSpecReader;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 
+import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.contains;
 import static org.mockito.BDDMockito.given;
@@ -100,9 +101,10 @@ final class Packages {
 	 */
 	static ConfigSpecReader specReader() {
 		ConfigSpecReader reader = mock(ConfigSpecReader.class);
-		given(reader.read(anyString(), anyString())).willReturn(SPEC);
-		given(reader.read(anyString(), contains("widget: nope"))).willThrow(PyappException.invalid("invalid spec",
-				List.of(new Problem("configuration.yaml: sections[0].fields[0].widget", "unknown widget 'nope'"))));
+		given(reader.read(anyString(), anyString(), anyMap())).willReturn(SPEC);
+		given(reader.read(anyString(), contains("widget: nope"), anyMap()))
+			.willThrow(PyappException.invalid("invalid spec",
+					List.of(new Problem("configuration.yaml: sections[0].fields[0].widget", "unknown widget 'nope'"))));
 		return reader;
 	}
 

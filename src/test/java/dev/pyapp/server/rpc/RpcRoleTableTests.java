@@ -54,7 +54,7 @@ class RpcRoleTableTests {
 			Map.entry("logs.query", Role.VIEWER), Map.entry("logs.tail", Role.VIEWER),
 			Map.entry("logs.stats", Role.VIEWER), Map.entry("tasks.list", Role.VIEWER),
 			Map.entry("hooks.list", Role.VIEWER), Map.entry("notifications.rules.list", Role.VIEWER),
-			Map.entry("notifications.deliveries", Role.VIEWER),
+			Map.entry("notifications.deliveries", Role.VIEWER), Map.entry("git.keys.list", Role.VIEWER),
 			// deployer: apps, config, mounts, webserver, logs, tasks, hooks
 			Map.entry("apps.install", Role.DEPLOYER), Map.entry("apps.update", Role.DEPLOYER),
 			Map.entry("apps.rollback", Role.DEPLOYER), Map.entry("apps.remove", Role.DEPLOYER),
@@ -65,14 +65,18 @@ class RpcRoleTableTests {
 			Map.entry("mounts.remove", Role.DEPLOYER), Map.entry("webserver.apply", Role.DEPLOYER),
 			Map.entry("tasks.run", Role.DEPLOYER), Map.entry("hooks.create", Role.DEPLOYER),
 			Map.entry("hooks.remove", Role.DEPLOYER), Map.entry("notifications.rules.add", Role.DEPLOYER),
-			Map.entry("notifications.rules.remove", Role.DEPLOYER),
+			Map.entry("notifications.rules.remove", Role.DEPLOYER), Map.entry("apps.run", Role.DEPLOYER),
+			Map.entry("git.keys.create", Role.DEPLOYER), Map.entry("git.keys.remove", Role.DEPLOYER),
 			// admin: users, tokens, nodes, the audit log
 			Map.entry("users.list", Role.ADMIN), Map.entry("users.create", Role.ADMIN),
 			Map.entry("users.update", Role.ADMIN), Map.entry("users.remove", Role.ADMIN),
 			Map.entry("tokens.list", Role.ADMIN), Map.entry("tokens.create", Role.ADMIN),
 			Map.entry("tokens.revoke", Role.ADMIN), Map.entry("nodes.list", Role.ADMIN),
 			Map.entry("nodes.add", Role.ADMIN), Map.entry("nodes.install", Role.ADMIN),
-			Map.entry("nodes.remove", Role.ADMIN), Map.entry("audit.query", Role.ADMIN)));
+			Map.entry("nodes.remove", Role.ADMIN), Map.entry("audit.query", Role.ADMIN),
+			// the app's whole environment, a terminal on the server's host; the server's
+			// end
+			Map.entry("apps.shell", Role.ADMIN), Map.entry("server.stop", Role.ADMIN)));
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 

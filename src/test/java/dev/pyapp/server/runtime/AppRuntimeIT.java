@@ -22,6 +22,8 @@ import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogViewer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -159,6 +161,16 @@ class AppRuntimeIT {
 		assertThat(run.trigger()).isEqualTo("manual");
 		assertThat(run.finished()).isNotNull();
 		assertThat(Files.readAllLines(log)).hasSize((int) before + 1);
+		// GH-15: what a task logs is its output, and each run leaves a record with its
+		// outcome under the app
+		assertThat(run.output()).contains("INFO guestbook.tasks: purge-sessions removed 0 stale session(s)");
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					logs.query(new LogQuery("guestbook", null, null, null, "pyapp.task", null, null, 100, null))
+						.records())
+				.anySatisfy((record) -> assertThat(record.message())
+					.startsWith("task purge-sessions (manual) succeeded in ")));
 	}
 
 	@Test
@@ -177,6 +189,20 @@ class AppRuntimeIT {
 		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(this.home.resolve("apps/confapp/data/installed")).content().contains("Hello PyApp");
 		assertThat(HttpProbe.get(this.home.resolve("apps/confapp/run/app.sock"), "/").body()).contains("Hello PyApp");
+		// GH-15: the output of a post-install that waited for the configuration is logged
+		// too, what it logged at its level
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					logs.query(new LogQuery("confapp", null, null, null, "pyapp.deploy", null, null, 100, null))
+						.records())
+				.anySatisfy((record) -> assertThat(record.message())
+					.isEqualTo("[post-install] post-install prints to stdout"))
+				.anySatisfy((record) -> {
+					assertThat(record.message())
+						.isEqualTo("[post-install] WARNING confapp.hooks: post-install logs a warning");
+					assertThat(record.level()).isEqualTo(dev.pyapp.server.logs.LogLevel.WARNING);
+				}));
 		deployer().remove(app, false);
 		assertThat(this.home.resolve("apps/confapp")).doesNotExist();
 	}
@@ -220,6 +246,24 @@ class AppRuntimeIT {
 		}
 		assertThat(hooksLog()).hasSize(3);
 		assertThat(Files.readSymbolicLink(this.home.resolve("apps/guestbook/current")).toString()).endsWith(first);
+	}
+
+	@Test // GH-15: apps.restart stopped and started: 122 of 603 requests got 502
+	@Order(7)
+	void restartsGracefullyWithoutAFailedRequest() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		long before = supervisor().status(GUESTBOOK).pid();
+		try (Client client = new Client(socket)) {
+			AppStatus restarted = supervisor().restart(GUESTBOOK);
+			assertThat(restarted.state()).isEqualTo(ProcessState.RUNNING);
+			assertThat(restarted.pid()).isNotEqualTo(before);
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		// the new daemon has a socket of its own beside the release's (adopted below)
+		assertThat(Files.readSymbolicLink(socket).toString()).endsWith("-b.sock");
+		assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
 	}
 
 	@Test

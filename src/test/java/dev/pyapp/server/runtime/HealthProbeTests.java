@@ -32,11 +32,32 @@ class HealthProbeTests {
 		AtomicReference<String> request = new AtomicReference<>();
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Thread thread = serveOnce(server, "HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", request);
-			assertThatNoException().isThrownBy(
-					() -> HealthProbe.check(daemon(server.getLocalPort()), "/gb", "/health", Duration.ofSeconds(5)));
+			assertThatNoException().isThrownBy(() -> HealthProbe.check(daemon(server.getLocalPort()), "/gb", "/health",
+					"localhost", false, Duration.ofSeconds(5)));
 			thread.join(5000);
 		}
-		assertThat(request.get()).startsWith("GET /gb/health HTTP/1.1\r\n").contains("SCRIPT_NAME: /gb\r\n");
+		assertThat(request.get()).startsWith("GET /gb/health HTTP/1.1\r\n")
+			.contains("SCRIPT_NAME: /gb\r\n")
+			.contains("Host: localhost\r\n")
+			.doesNotContain("X-Forwarded-Proto");
+	}
+
+	@Test // GH-15: Django's ALLOWED_HOSTS answered 400 to Host: localhost
+	void sendsTheVirtualServersHostAndTheSchemeOfATlsServer() throws Exception {
+		AtomicReference<String> request = new AtomicReference<>();
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread thread = serveOnce(server, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", request);
+			HealthProbe.check(daemon(server.getLocalPort()), "/library", "/", "library.test", true,
+					Duration.ofSeconds(5));
+			thread.join(5000);
+		}
+		assertThat(request.get()).contains("Host: library.test\r\n").contains("X-Forwarded-Proto: https\r\n");
+	}
+
+	@Test
+	void refusesAHostThatCouldEndTheHeaderLine() {
+		assertThatThrownBy(() -> HealthProbe.request("/", "", "evil\r\nX-Injected: 1", false))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test
@@ -44,7 +65,8 @@ class HealthProbeTests {
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			serveOnce(server, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom",
 					new AtomicReference<>());
-			assertThatThrownBy(() -> HealthProbe.check(daemon(server.getLocalPort()), "", "/", Duration.ofSeconds(5)))
+			assertThatThrownBy(() -> HealthProbe.check(daemon(server.getLocalPort()), "", "/", "localhost", false,
+					Duration.ofSeconds(5)))
 				.isInstanceOf(PyappException.class)
 				.hasMessageContaining("500 Internal Server Error");
 		}

@@ -87,7 +87,9 @@ final class TestArchives {
 							"      - name: title", "        widget: text", "        required: true", "")
 					.getBytes());
 		entries.put("src/confapp.py",
-				String.join("\n", "import os", "", "", "def post_install():",
+				String.join("\n", "import logging, os", "", "", "def post_install():",
+						"    print('post-install prints to stdout')",
+						"    logging.getLogger('confapp.hooks').warning('post-install logs a warning')",
 						"    with open(os.path.join(os.environ['PYAPP_DATA_PATH'], 'installed'), 'w') as f:",
 						"        f.write(open(os.environ['PYAPP_CONFIG_FILE']).read())", "", "",
 						"def application(environ, start_response):",

@@ -64,7 +64,8 @@ class GitHttpsTokenIT {
 	@Test
 	void clonesAndFetchesWithTheStoredTokenAndNeverShowsIt() throws Exception {
 		GitSources sources = new GitSources(new PyappHome(dir.resolve("home")),
-				new ScmProperties(null, Duration.ofSeconds(30), DataSize.ofMegabytes(5), Duration.ofDays(7)));
+				new ScmProperties(null, Duration.ofSeconds(30), DataSize.ofMegabytes(5), Duration.ofDays(7)),
+				new DeployKeys(new PyappHome(dir.resolve("home"))));
 		GitSource source = new GitSource(url, GitStrategy.ALWAYS_LATEST, null, null, false);
 
 		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> sources.cloneIncoming(source, null))

@@ -39,7 +39,8 @@ class GitSourcesTests {
 	void setUp() {
 		this.origin = new GitFixture(this.dir.resolve("repo"));
 		this.sources = new GitSources(new PyappHome(this.dir.resolve("home")),
-				new ScmProperties(null, Duration.ofSeconds(30), DataSize.ofMegabytes(5), Duration.ofDays(7)));
+				new ScmProperties(null, Duration.ofSeconds(30), DataSize.ofMegabytes(5), Duration.ofDays(7)),
+				new DeployKeys(new PyappHome(this.dir.resolve("home"))));
 	}
 
 	@AfterEach
@@ -193,8 +194,13 @@ class GitSourcesTests {
 		assertThat(GitSources.checkUrl("https://github.com/a/b.git", "git.url")).isEmpty();
 		assertThat(GitSources.checkUrl("https://user:tok@github.com/a/b.git", "git.url")).singleElement()
 			.satisfies((problem) -> assertThat(problem.message()).contains("token"));
-		assertThat(GitSources.checkUrl("git@github.com:a/b.git", "git.url")).singleElement()
-			.satisfies((problem) -> assertThat(problem.message()).contains("SSH"));
+		// GH-15: over SSH with a deploy key
+		assertThat(GitSources.checkUrl("git@github.com:a/b.git", "git.url")).isEmpty();
+		assertThat(GitSources.checkUrl("ssh://git@github.com:22/a/b.git", "git.url")).isEmpty();
+		assertThat(GitSources.isSsh("git@github.com:a/b.git")).isTrue();
+		assertThat(GitSources.isSsh("https://github.com/a/b.git")).isFalse();
+		assertThat(GitSources.checkUrl("ssh://git:secret@github.com/a/b.git", "git.url")).singleElement()
+			.satisfies((problem) -> assertThat(problem.message()).contains("deploy key"));
 		assertThat(GitSources.checkUrl("ftp://example.com/x", "git.url")).hasSize(1);
 	}
 

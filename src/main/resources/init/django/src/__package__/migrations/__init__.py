@@ -1,0 +1,1 @@
+"""Database migrations of {{package}}: python manage.py makemigrations {{package}}"""

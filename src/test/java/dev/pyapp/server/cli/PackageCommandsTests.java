@@ -1,0 +1,135 @@
+package dev.pyapp.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code init} and {@code package}: offline, with the server's own packaging rules.
+ */
+class PackageCommandsTests {
+
+	@TempDir
+	Path directory;
+
+	private CliRun pyapp(String... args) {
+		return CliRun.run(Map.of(), this.directory, args);
+	}
+
+	@ParameterizedTest(name = "{0}") // GH-15
+	@ValueSource(strings = { "wsgi", "flask", "django" })
+	void aNewProjectOfEachTemplatePackagesAsItIs(String template) throws IOException {
+		CliRun init = pyapp("init", "my-" + template, "--template", template);
+		assertThat(init.exitCode()).as(init.err()).isZero();
+		assertThat(init.out()).startsWith("wrote a " + template + " project for my-" + template);
+
+		CliRun packaged = pyapp("package", "my-" + template);
+
+		assertThat(packaged.exitCode()).as(packaged.err()).isZero();
+		assertThat(packaged.out()).startsWith("packaged my-" + template + " 0.1.0: ");
+		Path archive = this.directory.resolve("my-" + template + "-0.1.0.pyapp");
+		try (ZipFile zip = new ZipFile(archive.toFile())) {
+			assertThat(zip.getEntry("metadata.yaml")).isNotNull();
+			assertThat(zip.getEntry("configuration.yaml")).isNotNull();
+			assertThat(zip.getEntry(".pyappignore")).isNull();
+		}
+		String metadata = Files.readString(this.directory.resolve("my-" + template + "/metadata.yaml"));
+		assertThat(metadata).contains("name: my-" + template).contains("kind: sqlite");
+		assertThat(Files.readString(this.directory.resolve("my-" + template + "/configuration.yaml")))
+			.contains("name: secret_key")
+			.contains("widget: secret");
+	}
+
+	@Test
+	void theDjangoProjectCollectsItsStaticFilesAndReadsItsHostsAndOriginsFromTheConfiguration() throws IOException {
+		pyapp("init", "library", "--template", "django");
+		Path project = this.directory.resolve("library");
+
+		assertThat(Files.readString(project.resolve("metadata.yaml"))).contains("generated: true")
+			.contains("exclude: [staticfiles.json]")
+			.contains("pre-update: library.hooks:pre_update");
+		assertThat(Files.readString(project.resolve("configuration.yaml"))).contains("item: host_pattern")
+			.contains("item: origin_pattern");
+		String settings = Files.readString(project.resolve("src/library/settings.py"));
+		assertThat(settings).contains("STATIC_URL = \"static/\"")
+			.contains("ALLOWED_HOSTS = ")
+			.contains("CSRF_TRUSTED_ORIGINS = ")
+			.contains("library.middleware.MountCookiePath");
+		assertThat(Files.readString(project.resolve("src/library/hooks.py"))).contains("call_command(\"migrate\"")
+			.contains("call_command(\"collectstatic\"");
+		assertThat(project.resolve("src/manage.py")).isExecutable();
+	}
+
+	@Test
+	void leavesOutWhatIsIgnoredAndTheDefaults() throws IOException {
+		pyapp("init", "site", "--template", "wsgi");
+		Path project = this.directory.resolve("site");
+		Files.createDirectories(project.resolve(".git"));
+		Files.writeString(project.resolve(".git/config"), "x");
+		Files.createDirectories(project.resolve("src/site/__pycache__"));
+		Files.writeString(project.resolve("src/site/__pycache__/web.cpython-311.pyc"), "x");
+		Files.createDirectories(project.resolve("venv/bin"));
+		Files.writeString(project.resolve("venv/bin/python"), "x");
+		Files.writeString(project.resolve("src/local.sqlite3"), "x");
+		Files.writeString(project.resolve(".pyappignore"), "*.sqlite3\n/notes.txt\n",
+				java.nio.file.StandardOpenOption.APPEND);
+		Files.writeString(project.resolve("notes.txt"), "x");
+		Files.createDirectories(project.resolve("src/docs"));
+		Files.writeString(project.resolve("src/docs/notes.txt"), "kept: the pattern is anchored at the root");
+
+		CliRun packaged = pyapp("package", "site", "-o", "out/site.pyapp");
+
+		assertThat(packaged.exitCode()).as(packaged.err()).isZero();
+		try (ZipFile zip = new ZipFile(this.directory.resolve("out/site.pyapp").toFile())) {
+			assertThat(zip.stream().map(java.util.zip.ZipEntry::getName).toList()).containsExactly("configuration.yaml",
+					"metadata.yaml", "src/docs/notes.txt", "src/site/__init__.py", "src/site/hooks.py",
+					"src/site/settings.py", "src/site/web.py", "static/style.css");
+		}
+	}
+
+	@Test // GH-15: the server's rules and messages, offline
+	void refusesAProjectWithEveryProblemTheServerWouldReportAndWritesNothing() throws IOException {
+		pyapp("init", "site", "--template", "wsgi");
+		Path project = this.directory.resolve("site");
+		Files.writeString(project.resolve("metadata.yaml"),
+				Files.readString(project.resolve("metadata.yaml")).replace("version: 0.1.0", "version: one"));
+		Files.writeString(project.resolve("configuration.yaml"), "      - {name: x, widget: nope}\n",
+				java.nio.file.StandardOpenOption.APPEND);
+
+		CliRun packaged = pyapp("package", "site");
+
+		assertThat(packaged.exitCode()).isEqualTo(1);
+		assertThat(packaged.err().lines().toList())
+			.contains("  metadata.yaml: version: expected a PEP 440 version such as '1.4.0'; found 'one'")
+			.anySatisfy((line) -> assertThat(line)
+				.startsWith("  configuration.yaml: sections[0].fields[2].widget: unknown widget 'nope'"));
+		try (var files = Files.list(this.directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString()).toList()).containsExactly("site");
+		}
+	}
+
+	@Test
+	void initRefusesAnUnknownTemplateABadNameAndADirectoryInUse() throws IOException {
+		assertThat(pyapp("init", "x", "--template", "rails").exitCode()).isEqualTo(2);
+		assertThat(pyapp("init", "x", "--template", "wsgi", "--name", "9lives").exitCode()).isEqualTo(2);
+		Files.createDirectories(this.directory.resolve("used"));
+		Files.writeString(this.directory.resolve("used/file"), "x");
+		CliRun inUse = pyapp("init", "used", "--template", "wsgi");
+		assertThat(inUse.exitCode()).isEqualTo(1);
+		assertThat(inUse.err()).contains("exists and is not empty");
+		assertThat(InitCommand.nameOf(Path.of("/tmp/My Site_2"))).isEqualTo("my-site-2");
+		assertThat(List.of(pyapp("init", "named", "--template", "wsgi", "--name", "blog").out()))
+			.allSatisfy((out) -> assertThat(out).contains("project for blog"));
+	}
+
+}

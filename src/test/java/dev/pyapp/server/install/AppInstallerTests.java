@@ -1,0 +1,69 @@
+package dev.pyapp.server.install;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.PackageReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * A first install is visible from its first moment.
+ */
+class AppInstallerTests {
+
+	@TempDir
+	Path dir;
+
+	@Test // GH-15: a first install was invisible to apps.list until its package was read
+	void listsAFirstInstallWhileItsPackageIsReadAndForgetsItWhenTheReadFails() {
+		AppRepository apps = mock(AppRepository.class);
+		given(apps.findById(any())).willReturn(Optional.empty());
+		AppRegistry registry = new AppRegistry(apps, mock(ReleaseRepository.class));
+		PackageReader reader = mock(PackageReader.class);
+		Path archive = this.dir.resolve("blog.pyapp");
+		AppManifest peeked = manifest("blog", "2.0");
+		given(reader.peek(archive)).willReturn(Optional.of(peeked));
+		Map<String, AppRegistry.Progress>[] seen = new Map[1];
+		given(reader.read(archive)).willAnswer((call) -> {
+			seen[0] = registry.installing();
+			throw PyappException.invalid("invalid package", List.of(new Problem("metadata.yaml: x", "bad")));
+		});
+		AppInstaller installer = new AppInstaller(new PyappHome(this.dir.resolve("home")), reader, registry,
+				mock(ApplicationEventPublisher.class), new ReleaseProperties(5));
+
+		assertThatThrownBy(() -> installer.prepare(InstallRequest.archive(archive, "blog.pyapp")))
+			.isInstanceOf(PyappException.class);
+
+		assertThat(seen[0]).containsOnlyKeys("blog");
+		assertThat(seen[0].get("blog").phase()).isEqualTo("installing");
+		assertThat(seen[0].get("blog").version()).isEqualTo("2.0");
+		assertThat(seen[0].get("blog").source()).isEqualTo(AppSource.archive());
+		assertThat(registry.installing()).isEmpty();
+		assertThat(registry.progress(AppId.of("blog"))).isNull();
+	}
+
+	private static AppManifest manifest(String name, String version) {
+		AppManifest manifest = mock(AppManifest.class);
+		given(manifest.name()).willReturn(name);
+		given(manifest.version()).willReturn(version);
+		return manifest;
+	}
+
+}

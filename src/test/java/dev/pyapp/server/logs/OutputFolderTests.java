@@ -1,0 +1,125 @@
+package dev.pyapp.server.logs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pyapp.server.core.PyappHome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * What becomes of the lines an app writes to stdout and stderr: gunicorn's lines at their
+ * level, tracebacks folded into one record.
+ */
+class OutputFolderTests {
+
+	private static final String GUNICORN_START = "[2024-05-01 12:00:00 +0000] [4242] [INFO] Starting gunicorn 23.0.0";
+
+	private static final List<String> CHAINED = List.of("Traceback (most recent call last):",
+			"  File \"app.py\", line 3, in handler", "    raise KeyError(\"k\")", "KeyError: 'k'", "",
+			"During handling of the above exception, another exception occurred:", "",
+			"Traceback (most recent call last):", "  File \"app.py\", line 5, in handler", "RuntimeError: wrapped");
+
+	@TempDir
+	Path dir;
+
+	@Test // GH-15: every gunicorn line was stored twice, once as a WARNING from stderr
+	void storesAGunicornLineOnceAtItsOwnLevel() {
+		OutputFolder.Folded folded = OutputFolder.fold(List.of(GUNICORN_START,
+				"[2024-05-01 12:00:01 +0000] [4243] [WARNING] Worker with pid 4243 was terminated due to signal 9"),
+				true, false);
+
+		assertThat(folded.groups()).containsExactly(
+				new OutputFolder.Group(LogLevel.INFO, "gunicorn", "Starting gunicorn 23.0.0", null, 4242,
+						Instant.parse("2024-05-01T12:00:00Z")),
+				new OutputFolder.Group(LogLevel.WARNING, "gunicorn",
+						"Worker with pid 4243 was terminated due to signal 9", null, 4243,
+						Instant.parse("2024-05-01T12:00:01Z")));
+		assertThat(folded.used()).isEqualTo(2);
+	}
+
+	@Test // GH-15: one traceback on stderr became ~80 WARNING records
+	void foldsAChainedTracebackIntoOneRecordNamedByItsLastLine() {
+		List<String> lines = new ArrayList<>(CHAINED);
+		lines.add("plain stderr line");
+		OutputFolder.Folded folded = OutputFolder.fold(lines, true, false);
+
+		assertThat(folded.groups()).hasSize(2);
+		OutputFolder.Group traceback = folded.groups().get(0);
+		assertThat(traceback.level()).isEqualTo(LogLevel.WARNING);
+		assertThat(traceback.logger()).isEqualTo("stderr");
+		assertThat(traceback.message()).isEqualTo("RuntimeError: wrapped");
+		assertThat(traceback.exception()).isEqualTo(String.join("\n", CHAINED));
+		assertThat(folded.groups().get(1).message()).isEqualTo("plain stderr line");
+		assertThat(folded.used()).isEqualTo(lines.size());
+	}
+
+	@Test
+	void foldsTheTracebackOfAGunicornErrorIntoItsRecord() {
+		OutputFolder.Folded folded = OutputFolder.fold(List.of(GUNICORN_START,
+				"[2024-05-01 12:00:00 +0000] [4250] [ERROR] Exception in worker process",
+				"Traceback (most recent call last):", "  File \"/x/gunicorn/arbiter.py\", line 609, in spawn_worker",
+				"ModuleNotFoundError: No module named 'missing'",
+				"[2024-05-01 12:00:00 +0000] [4250] [INFO] Worker exiting (pid: 4250)"), true, false);
+
+		assertThat(folded.groups()).extracting(OutputFolder.Group::message)
+			.containsExactly("Starting gunicorn 23.0.0", "Exception in worker process", "Worker exiting (pid: 4250)");
+		OutputFolder.Group error = folded.groups().get(1);
+		assertThat(error.level()).isEqualTo(LogLevel.ERROR);
+		assertThat(error.exception()).startsWith("Traceback (most recent call last):")
+			.endsWith("ModuleNotFoundError: No module named 'missing'");
+	}
+
+	@Test
+	void leavesATracebackStillBeingWrittenForTheNextRead() {
+		OutputFolder.Folded folded = OutputFolder.fold(
+				List.of("starting", "Traceback (most recent call last):", "  File \"app.py\", line 3, in handler"),
+				true, false);
+
+		assertThat(folded.groups()).extracting(OutputFolder.Group::message).containsExactly("starting");
+		assertThat(folded.used()).isEqualTo(1);
+		assertThat(OutputFolder.fold(List.of("Traceback (most recent call last):", "  File \"app.py\""), true, true)
+			.groups()).hasSize(1);
+	}
+
+	@Test
+	void keepsStdoutLinesAsInfoAndIndentedLinesWithTheirLine() {
+		OutputFolder.Folded folded = OutputFolder.fold(List.of("config:", "  debug: true", "", "done"), false, false);
+
+		assertThat(folded.groups()).containsExactly(
+				new OutputFolder.Group(LogLevel.INFO, "stdout", "config:", "  debug: true", null, null),
+				new OutputFolder.Group(LogLevel.INFO, "stdout", "done", null, null, null));
+	}
+
+	@Test
+	void theTailerStoresATracebackWrittenInTwoPartsAsOneRecord() throws IOException {
+		PyappHome home = new PyappHome(this.dir);
+		LogCollector collector = new LogCollector(mock(LogStore.class), LogFixtures.properties(),
+				this.dir.resolve("spill.jsonl"));
+		List<LogRecord> records = new ArrayList<>();
+		collector.addListener(records::add);
+		OutputFileTailer tailer = new OutputFileTailer(home, collector, Duration.ofMillis(100));
+		Path stderr = Files.createDirectories(this.dir.resolve("apps/gb/logs")).resolve("stderr.log");
+
+		Files.writeString(stderr, String.join("\n", CHAINED.subList(0, 6)) + "\n");
+		tailer.poll();
+		assertThat(records).isEmpty();
+		Files.writeString(stderr, String.join("\n", CHAINED.subList(6, CHAINED.size())) + "\n",
+				java.nio.file.StandardOpenOption.APPEND);
+		tailer.poll();
+
+		assertThat(records).hasSize(1);
+		assertThat(records.get(0).message()).isEqualTo("RuntimeError: wrapped");
+		assertThat(records.get(0).app()).isEqualTo("gb");
+		assertThat(records.get(0).exception()).contains("KeyError: 'k'");
+	}
+
+}
