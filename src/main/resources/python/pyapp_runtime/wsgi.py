@@ -1,10 +1,38 @@
-"""The WSGI callable gunicorn serves: the app's own entry (PYAPP_ENTRY, a
-``module:attribute``; PYAPP_ENTRY_KIND ``wsgi`` or ``factory``) wrapped so that
-``pyapp_runtime.context.request_path`` holds the request path while it runs."""
+"""The WSGI callable every app server serves (gunicorn and uWSGI): the app's own entry
+(PYAPP_ENTRY, a ``module:attribute``; PYAPP_ENTRY_KIND ``wsgi`` or ``factory``) wrapped
+so that ``pyapp_runtime.context.request_path`` holds the request path while it runs.
+
+Importing it installs the log handler in the process that serves (idempotent: under
+gunicorn its ``post_fork`` hook did already; uWSGI loads this module in each worker).
+"""
 import importlib
+import io
 import os
+import sys
 
 from . import context
+
+
+def _restore_stdout():
+    """uWSGI's Python plugin points sys.stdout at sys.stderr; give it back its own file
+    (descriptor 1), so that printed lines are captured as stdout, as under gunicorn."""
+    if "uwsgi" not in sys.modules or sys.stdout is not sys.stderr:
+        return
+    try:
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True, write_through=True)
+    except OSError as ex:  # no descriptor 1: printed lines stay on stderr
+        print("pyapp_runtime: stdout not restored: %s" % ex, file=sys.stderr)
+
+
+def _install_log_handler():
+    try:
+        from pyapp_runtime import logship
+        logship.install("worker")
+    except ImportError:
+        pass
+    except Exception as ex:  # the app must run even when its log shipping does not
+        print("pyapp_runtime: log handler not installed: %s" % ex, file=sys.stderr)
 
 
 def load_entry(target, kind="wsgi"):
@@ -39,6 +67,21 @@ class _ClosingIterable:
             context.request_path.set(None)
 
 
+def apply_mount_prefix(environ, prefix):
+    """Moves a mount prefix from PATH_INFO to SCRIPT_NAME.
+
+    Apache's mod_proxy_uwsgi cannot send the prefix as SCRIPT_NAME for every path, so
+    the managed configuration sends the whole path and the prefix as the variable
+    PYAPP_SCRIPT_NAME (a client cannot set it: its headers arrive as HTTP_*). The app
+    then sees what nginx, lighttpd and the HTTP path send: SCRIPT_NAME the prefix,
+    PATH_INFO the rest ("" for the prefix itself).
+    """
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if path == prefix or path.startswith(prefix + "/"):
+        environ["SCRIPT_NAME"] = prefix
+        environ["PATH_INFO"] = path[len(prefix):]
+
+
 class RequestContext:
     """WSGI middleware that records SCRIPT_NAME + PATH_INFO for each request."""
 
@@ -46,6 +89,9 @@ class RequestContext:
         self.app = app
 
     def __call__(self, environ, start_response):
+        prefix = environ.pop("PYAPP_SCRIPT_NAME", None)
+        if prefix:
+            apply_mount_prefix(environ, prefix)
         context.request_path.set(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
         try:
             result = self.app(environ, start_response)
@@ -55,4 +101,6 @@ class RequestContext:
         return _ClosingIterable(result)
 
 
+_restore_stdout()
+_install_log_handler()
 application = RequestContext(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi")))

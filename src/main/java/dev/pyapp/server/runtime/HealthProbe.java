@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +21,9 @@ import dev.pyapp.server.core.PyappException;
 
 /**
  * SPEC's health check: {@code GET <mount><path>} on a daemon's own socket or port with
- * {@code SCRIPT_NAME} set to the mount path, as the web server sends it; 2xx and 3xx are
- * healthy.
+ * {@code SCRIPT_NAME} set to the mount path, as the web server sends it, in the protocol
+ * the daemon speaks (an HTTP request with a {@code SCRIPT_NAME} header for gunicorn, a
+ * uwsgi packet with the request's variables for uWSGI); 2xx and 3xx are healthy.
  */
 final class HealthProbe {
 
@@ -38,9 +41,8 @@ final class HealthProbe {
 	 */
 	static void check(Daemon daemon, String mount, String path, Duration timeout) {
 		String target = mount + (path.startsWith("/") ? path : "/" + path);
-		String request = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
-				+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
-				+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n";
+		byte[] request = request(daemon.server().protocol(), mount, path.startsWith("/") ? path : "/" + path,
+				"localhost");
 		CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> exchange(daemon, request));
 		String text;
 		try {
@@ -64,6 +66,39 @@ final class HealthProbe {
 		}
 	}
 
+	/**
+	 * The request a health check sends.
+	 * @param protocol what the daemon speaks
+	 * @param mount the mount path ({@code ""} for the root)
+	 * @param path the path below it, with an optional query
+	 * @param host the host name to send
+	 * @return the bytes to write
+	 */
+	static byte[] request(WireProtocol protocol, String mount, String path, String host) {
+		String target = mount + path;
+		if (protocol == WireProtocol.HTTP) {
+			return ("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n"
+					+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
+					+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1);
+		}
+		int query = path.indexOf('?');
+		Map<String, String> vars = new LinkedHashMap<>();
+		vars.put("REQUEST_METHOD", "GET");
+		vars.put("REQUEST_URI", target);
+		vars.put("SCRIPT_NAME", mount);
+		vars.put("PATH_INFO", UwsgiPacket.percentDecode((query >= 0) ? path.substring(0, query) : path));
+		vars.put("QUERY_STRING", (query >= 0) ? path.substring(query + 1) : "");
+		vars.put("SERVER_PROTOCOL", "HTTP/1.1");
+		vars.put("REQUEST_SCHEME", "http");
+		vars.put("SERVER_NAME", host);
+		vars.put("SERVER_PORT", "80");
+		vars.put("REMOTE_ADDR", "127.0.0.1");
+		vars.put("HTTP_HOST", host);
+		vars.put("HTTP_USER_AGENT", "pyapp-health");
+		return UwsgiPacket.encode(vars);
+	}
+
 	static int status(String response) {
 		String line = firstLine(response);
 		String[] parts = line.split(" ");
@@ -80,13 +115,16 @@ final class HealthProbe {
 		return (end >= 0) ? text.substring(0, end) : text;
 	}
 
-	private static String exchange(Daemon daemon, String request) {
+	private static String exchange(Daemon daemon, byte[] request) {
 		SocketAddress address = (daemon.socket() != null) ? UnixDomainSocketAddress.of(daemon.socket())
 				: new InetSocketAddress("127.0.0.1", daemon.port());
 		try (SocketChannel channel = (daemon.socket() != null) ? SocketChannel.open(StandardProtocolFamily.UNIX)
 				: SocketChannel.open()) {
 			channel.connect(address);
-			channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+			ByteBuffer bytes = ByteBuffer.wrap(request);
+			while (bytes.hasRemaining()) {
+				channel.write(bytes);
+			}
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			ByteBuffer buffer = ByteBuffer.allocate(8192);
 			while (channel.read(buffer) > 0 && out.size() < 64 * 1024) {
