@@ -35,13 +35,13 @@ public final class WebServerBenchmark {
 		List<BenchServer> servers = new ArrayList<>();
 		try {
 			Map<String, Case> cases = new LinkedHashMap<>();
-			cases.put("gunicorn-direct", new Case("gunicorn", null, HttpLoad.unix(app.socket)));
+			cases.put("gunicorn-direct", new Case("gunicorn", null, HttpLoad.unix(app.socket())));
 			for (WebServerKind kind : WebServerKind.values()) {
-				BenchServer generated = BenchServer.generated(kind, dir, app.socket);
+				BenchServer generated = BenchServer.generated(kind, dir, app.socket());
 				servers.add(generated);
 				cases.put(kind.value() + "-generated",
 						new Case(kind.value(), "generated", HttpLoad.tcp(generated.port())));
-				for (Map.Entry<String, String> reference : BenchReferences.of(kind, dir, app.socket).entrySet()) {
+				for (Map.Entry<String, String> reference : BenchReferences.of(kind, dir, app.socket()).entrySet()) {
 					BenchServer server = BenchServer.reference(kind, dir, reference.getKey(), reference.getValue());
 					servers.add(server);
 					cases.put(kind.value() + "-" + reference.getKey(),
