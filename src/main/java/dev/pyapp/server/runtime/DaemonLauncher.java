@@ -195,8 +195,11 @@ class DaemonLauncher {
 	 * @return the backlog
 	 */
 	static int listenBacklog() {
-		try {
-			int max = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+		// read line by line: procfs files report a size of 0, and Files.readString of
+		// one returned a single byte ("4" of "4096")
+		try (java.io.BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {
+			String line = reader.readLine();
+			int max = Integer.parseInt((line != null) ? line.trim() : "");
 			return Math.max(16, Math.min(2048, max));
 		}
 		catch (IOException | NumberFormatException ex) {

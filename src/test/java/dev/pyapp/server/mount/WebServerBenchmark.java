@@ -151,6 +151,20 @@ public final class WebServerBenchmark {
 			return start(kind, settings.directory(), config, port);
 		}
 
+		/**
+		 * A web server running a configuration the server rendered for its own managed
+		 * instance (its paths are below {@code directory}, the server's
+		 * {@code webserver/}).
+		 */
+		static BenchServer rendered(WebServerKind kind, Path directory, String text, int port) throws Exception {
+			for (String sub : List.of("run", "logs", "empty", "tmp/" + kind.value())) {
+				Files.createDirectories(directory.resolve(sub));
+			}
+			Path config = directory.resolve("bench-" + kind.value() + ".conf");
+			Files.writeString(config, text);
+			return start(kind, directory, config, port);
+		}
+
 		static BenchServer reference(WebServerKind kind, Path dir, String name, String text) throws Exception {
 			int port = freePort();
 			Path directory = dir.resolve(kind.value() + "-" + name);

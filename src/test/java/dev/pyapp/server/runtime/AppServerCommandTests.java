@@ -91,6 +91,21 @@ class AppServerCommandTests {
 		assertThat(this.uwsgi.recognises(uwsgiCommand, Path.of("/srv/pyapp/apps/other/run"))).isFalse();
 	}
 
+	@Test
+	void asksForTheListenQueueTheHostAllows() throws Exception { // GH-14: procfs read as
+																	// "4"
+		java.nio.file.Path somaxconn = java.nio.file.Path.of("/proc/sys/net/core/somaxconn");
+		org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(somaxconn));
+		int max;
+		try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(somaxconn)) {
+			max = Integer.parseInt(reader.readLine().trim());
+		}
+		assertThat(DaemonLauncher.listenBacklog()).isEqualTo(Math.max(16, Math.min(2048, max)));
+		if (max >= 128) {
+			assertThat(DaemonLauncher.listenBacklog()).isGreaterThanOrEqualTo(128);
+		}
+	}
+
 	private static DaemonSpec spec(DaemonMethod method, int workers, int threads, BindKind bind) {
 		return new DaemonSpec(AppId.of("gb"), "1.0.0-x", RELEASE.resolve("venv/bin/python"), RELEASE.resolve("src"),
 				(bind == BindKind.SOCKET) ? RUN.resolve("r-1.sock") : null, (bind == BindKind.PORT) ? 20001 : null,
