@@ -78,7 +78,8 @@ class AppServerSwitchIT {
 	@AfterAll
 	void stop() throws IOException {
 		if (this.context != null) {
-			this.context.getBean(MountManager.class).stop();
+			// the apps first: a removal applies the web server's configuration again,
+			// which would start a stopped managed instance
 			for (String app : List.of("switch", "auto311", "autonew")) {
 				try {
 					this.context.getBean(AppDeployer.class).remove(AppId.of(app), false);
@@ -87,6 +88,7 @@ class AppServerSwitchIT {
 					// not installed
 				}
 			}
+			this.context.getBean(MountManager.class).stop();
 			this.context.close();
 		}
 		AtomicFiles.deleteTree(this.home);

@@ -152,7 +152,7 @@ public final class PeersBenchmark {
 				for (String web : WEB) {
 					WebServerBenchmark.BenchServer server = WebServerBenchmark.BenchServer.reference(
 							WebServerKind.valueOf(web.toUpperCase(Locale.ROOT)), dir, "hand-" + shape.key(),
-							handConfig(web, socket));
+							handConfig(web, socket), true);
 					servers.add(server);
 					String name = "hand-" + web + "-uwsgi-" + shape.key();
 					cases.put(name, new Case(name, "hand-uwsgi", web, shape, server.port(), "hand.bench"));
@@ -163,6 +163,12 @@ public final class PeersBenchmark {
 				cases.put(name, new Case(name, "gunicorn-direct", null, shape, port, "direct.bench"));
 			}
 			awaitAnswers(cases.values());
+			if (System.getenv("PEERS_HOLD") != null) {
+				// for looking at the stacks by hand: wrk -H 'Host: <host>'
+				// http://127.0.0.1:<port>/
+				cases.values().forEach((c) -> System.out.println("HOLD " + c));
+				Thread.sleep(Duration.ofSeconds(Long.parseLong(System.getenv("PEERS_HOLD"))).toMillis());
+			}
 
 			List<List<String>> orders = orders(cases, rounds);
 			List<Map<String, Measurement>> results = new ArrayList<>();
@@ -543,8 +549,16 @@ public final class PeersBenchmark {
 		return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	}
 
+	/**
+	 * Starts a daemon in a session of its own, as PyApp starts its daemons and as a
+	 * service manager starts a hand-written stack's: Linux's autogroup scheduling gives
+	 * each session one CPU share, so a server left in this JVM's session (with wrk) would
+	 * be scheduled differently from PyApp's, and the comparison would measure that.
+	 */
 	private static Process start(List<String> command, Path directory, Path log) throws IOException {
-		return new ProcessBuilder(command).directory(directory.toFile())
+		List<String> own = new ArrayList<>(List.of("setsid"));
+		own.addAll(command);
+		return new ProcessBuilder(own).directory(directory.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
@@ -552,6 +566,7 @@ public final class PeersBenchmark {
 
 	private static void stop(Process process) throws InterruptedException, IOException {
 		// uWSGI 2.0 started by hand reloads on SIGTERM and stops on SIGINT, as gunicorn
+		// (setsid exec()s the server: it is this process, not a child of it)
 		new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
 		if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
 			process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

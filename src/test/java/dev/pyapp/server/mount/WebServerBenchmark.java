@@ -148,7 +148,7 @@ public final class WebServerBenchmark {
 			}
 			Path config = settings.config(kind);
 			Files.writeString(config, renderer.main(model, settings));
-			return start(kind, settings.directory(), config, port);
+			return start(kind, settings.directory(), config, port, false);
 		}
 
 		/**
@@ -162,10 +162,21 @@ public final class WebServerBenchmark {
 			}
 			Path config = directory.resolve("bench-" + kind.value() + ".conf");
 			Files.writeString(config, text);
-			return start(kind, directory, config, port);
+			return start(kind, directory, config, port, true);
 		}
 
 		static BenchServer reference(WebServerKind kind, Path dir, String name, String text) throws Exception {
+			return reference(kind, dir, name, text, false);
+		}
+
+		/**
+		 * @param ownSession whether it runs in a session of its own ({@code setsid}), as
+		 * a daemon does: with Linux's autogroup scheduling, processes of one session
+		 * share one CPU share, so a stack whose processes share the load client's session
+		 * is scheduled differently from one whose processes each have their own
+		 */
+		static BenchServer reference(WebServerKind kind, Path dir, String name, String text, boolean ownSession)
+				throws Exception {
 			int port = freePort();
 			Path directory = dir.resolve(kind.value() + "-" + name);
 			for (String sub : List.of("run", "logs", "empty", "tmp")) {
@@ -176,15 +187,17 @@ public final class WebServerBenchmark {
 					text.replace("@PORT@", Integer.toString(port))
 						.replace("@DIR@", directory.toString())
 						.replace("@USER@", isRoot() ? "" : "#"));
-			return start(kind, directory, config, port);
+			return start(kind, directory, config, port, ownSession);
 		}
 
-		private static BenchServer start(WebServerKind kind, Path directory, Path config, int port) throws Exception {
-			List<String> command = switch (kind) {
+		private static BenchServer start(WebServerKind kind, Path directory, Path config, int port, boolean ownSession)
+				throws Exception {
+			List<String> command = new ArrayList<>(ownSession ? List.of("setsid") : List.of());
+			command.addAll(switch (kind) {
 				case NGINX -> List.of("/usr/sbin/nginx", "-p", directory + "/", "-c", config.toString());
 				case APACHE -> List.of("/usr/sbin/apache2", "-f", config.toString(), "-DFOREGROUND");
 				case LIGHTTPD -> List.of("/usr/sbin/lighttpd", "-D", "-f", config.toString());
-			};
+			});
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(directory.resolve("logs/stdout.log").toFile())
 				.start();
@@ -205,7 +218,11 @@ public final class WebServerBenchmark {
 
 		void stop() throws InterruptedException {
 			this.process.destroy();
-			this.process.waitFor();
+			if (!this.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+				this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+				this.process.destroyForcibly();
+				this.process.waitFor();
+			}
 		}
 
 		private static boolean isRoot() {
