@@ -118,14 +118,21 @@ class DaemonLauncher {
 	}
 
 	/**
-	 * Stops a daemon: its server's graceful stop signal (the requests in progress
-	 * finish), then SIGKILL after {@code pyapp.runtime.stop-timeout}.
+	 * Stops a daemon, master and workers: its server's graceful stop signal (the requests
+	 * in progress finish), then SIGKILL after {@code pyapp.runtime.stop-timeout}; a
+	 * worker that outlives its master (gunicorn's, busy in a request when the master was
+	 * killed) is killed too.
 	 * @param daemon the daemon
 	 */
 	void stop(Daemon daemon) {
 		if (!alive(daemon)) {
 			return;
 		}
+		// the workers, known before the master goes: once it is gone they are orphans
+		// that nothing links to the daemon any more
+		List<ProcessHandle> workers = ProcessHandle.of(daemon.pid())
+			.map((master) -> master.descendants().toList())
+			.orElse(List.of());
 		this.shell.signal(daemon.pid(), daemon.server().stopSignal());
 		long deadline = System.nanoTime() + this.properties.stopTimeout().toNanos();
 		while (alive(daemon) && System.nanoTime() < deadline) {
@@ -138,7 +145,21 @@ class DaemonLauncher {
 				pause(Duration.ofMillis(50));
 			}
 		}
+		killOrphans(workers);
 		deleteQuietly(daemon.pidFile());
+	}
+
+	/**
+	 * Kills the workers of a stopped master that are still alive. A handle stays bound to
+	 * its process's start time, so a pid reused meanwhile is never killed.
+	 */
+	private static void killOrphans(List<ProcessHandle> workers) {
+		List<ProcessHandle> alive = workers.stream().filter(ProcessHandle::isAlive).toList();
+		alive.forEach(ProcessHandle::destroyForcibly);
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (alive.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+			pause(Duration.ofMillis(50));
+		}
 	}
 
 	boolean alive(Daemon daemon) {

@@ -186,6 +186,10 @@ class AppServerSwitchIT {
 				String
 					.join("\n", "import os", "", "VERSION = os.environ['PYAPP_VERSION'].encode()", "", "",
 							"def application(environ, start_response):",
+							"    # the mount path comes as SCRIPT_NAME, from nginx and from the health check",
+							"    if environ.get('PATH_INFO') != '/version':",
+							"        start_response('404 Not Found', [('Content-Type', 'text/plain')])",
+							"        return [environ.get('PATH_INFO', '').encode()]",
 							"    start_response('200 OK', [('Content-Type', 'text/plain'), "
 									+ "('Content-Length', str(len(VERSION)))])",
 							"    return [VERSION]", "")

@@ -1,6 +1,10 @@
 package dev.pyapp.server.runtime;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +38,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -59,6 +64,9 @@ abstract class AbstractAppRuntimeIT {
 	private static final AppId GUESTBOOK = AppId.of("guestbook");
 
 	private static final AppId DEPSAPP = AppId.of("depsapp");
+
+	/** Short, so that the test of the KILL after it does not wait long. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
 	private Path home;
 
@@ -120,6 +128,9 @@ abstract class AbstractAppRuntimeIT {
 		AppStatus status = supervisor().status(GUESTBOOK);
 		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(status.server()).isEqualTo(server());
+		JsonNode process = rpc("apps.get", Map.of("name", "guestbook")).path("process");
+		assertThat(process.path("server").asString()).isEqualTo(server());
+		assertThat(process.path("pid").asLong()).isEqualTo(status.pid());
 		assertThat(Files.readString(this.home.resolve("apps/guestbook/run/app.pid")).trim())
 			.isEqualTo(Long.toString(status.pid()));
 		// the request is served by a worker, not by the master
@@ -352,6 +363,44 @@ abstract class AbstractAppRuntimeIT {
 
 	@Test
 	@Order(10)
+	void stopsMasterAndWorkersWithTermThenKillWhenARequestOutlastsTheStopTimeout() throws Exception {
+		AppStatus running = supervisor().status(DEPSAPP);
+		ProcessHandle master = ProcessHandle.of(running.pid()).orElseThrow();
+		List<ProcessHandle> workers = master.descendants().toList();
+		assertThat(workers).isNotEmpty();
+		Path data = this.home.resolve("apps/depsapp/data");
+		Thread request = new Thread(() -> {
+			try {
+				HttpProbe.get(protocol(), running.port(), "/sleep");
+			}
+			catch (IOException | RuntimeException ex) {
+				// the worker is killed in the middle of it
+			}
+		}, "sleeping-request");
+		request.start();
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			try (Stream<Path> files = Files.list(data)) {
+				assertThat(files.map((file) -> file.getFileName().toString()))
+					.anyMatch((n) -> n.startsWith("sleeping-"));
+			}
+		});
+
+		long started = System.nanoTime();
+		AppStatus stopped = supervisor().stop(DEPSAPP);
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
+		// TERM first: the request in progress had the stop timeout to finish
+		assertThat(took).isGreaterThanOrEqualTo(STOP_TIMEOUT.minusMillis(500));
+		assertThat(master.isAlive()).isFalse();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(workers).noneMatch(ProcessHandle::isAlive));
+		request.join(10_000);
+		assertThat(supervisor().start(DEPSAPP).state()).isEqualTo(ProcessState.RUNNING);
+	}
+
+	@Test
+	@Order(11)
 	void stopsAndRemovesAnAppAfterItsPreDeleteHook() throws Exception {
 		AppStatus stopped = supervisor().stop(GUESTBOOK);
 		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
@@ -372,7 +421,23 @@ abstract class AbstractAppRuntimeIT {
 				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=" + TestArchives.INDEX,
 				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=1s",
 				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true",
-				"--pyapp.runtime.server=" + server());
+				"--pyapp.runtime.stop-timeout=" + STOP_TIMEOUT.toSeconds() + "s", "--pyapp.runtime.server=" + server());
+	}
+
+	/** Calls the JSON-RPC API as the CLI does, with the local API token. */
+	private JsonNode rpc(String method, Map<String, ?> params) throws Exception {
+		JsonMapper json = JsonMapper.builder().build();
+		String port = this.context.getEnvironment().getProperty("local.server.port");
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rpc"))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + Files.readString(this.home.resolve("api-token")).trim())
+			.POST(HttpRequest.BodyPublishers.ofString(
+					json.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))))
+			.build();
+		JsonNode response = json
+			.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
+		assertThat(response.has("error")).as("%s failed: %s", method, response).isFalse();
+		return response.get("result");
 	}
 
 	private String workerPid(Path socket) throws IOException {
