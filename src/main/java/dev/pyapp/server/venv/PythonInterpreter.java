@@ -17,6 +17,17 @@ import java.nio.file.Path;
 public record PythonInterpreter(Path executable, String version, @org.jspecify.annotations.Nullable Path bundledWheels,
 		String implementation, String abi) {
 
+	/**
+	 * An interpreter whose implementation and ABI are unknown (not asked yet).
+	 * @param executable the real executable
+	 * @param version its version
+	 * @param bundledWheels the directory of the wheels {@code ensurepip} ships, or
+	 * {@code null}
+	 */
+	public PythonInterpreter(Path executable, String version, @org.jspecify.annotations.Nullable Path bundledWheels) {
+		this(executable, version, bundledWheels, "", "");
+	}
+
 	@Override
 	public String toString() {
 		return this.version + " (" + this.executable + ")";

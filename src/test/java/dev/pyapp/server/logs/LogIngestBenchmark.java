@@ -13,6 +13,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,16 +37,16 @@ class LogIngestBenchmark {
 			LogsProperties properties = LogFixtures.properties();
 			LogStore store = LogsConfiguration.select(mongo.database(), properties);
 			LogCollector collector = new LogCollector(store, properties, home.resolve("run/spill.jsonl"));
-			LogSocketServer server = new LogSocketServer(collector, home.resolve("run/logs.sock"));
+			LogSocketServer server = new LogSocketServer(collector, home);
 			collector.start();
 			server.start();
 			try {
 				// both paths run once untimed first, so that neither is measured with a
 				// cold JIT; the raw runs insert the documents this first run stored
 				int warmUp = Math.max(1000, records / 5);
-				endToEnd(home, collector, "warmup", warmUp);
+				endToEnd(home, server, collector, "warmup", warmUp);
 				rawInsertMany(mongo, documents(mongo, "warmup", warmUp), "warmup", properties.batchSize());
-				endToEnd(home, collector, "source", records);
+				endToEnd(home, server, collector, "source", records);
 				List<Document> documents = documents(mongo, "source", records);
 				List<Map<String, Object>> measured = new ArrayList<>();
 				for (int round = 0; round < rounds; round++) {
@@ -55,7 +56,7 @@ class LogIngestBenchmark {
 					if (round % 2 == 1) {
 						raw = rawInsertMany(mongo, documents, "r" + round, properties.batchSize());
 					}
-					double[] endToEnd = endToEnd(home, collector, "e" + round, records);
+					double[] endToEnd = endToEnd(home, server, collector, "e" + round, records);
 					if (round % 2 == 0) {
 						raw = rawInsertMany(mongo, documents, "r" + round, properties.batchSize());
 					}
@@ -124,7 +125,10 @@ class LogIngestBenchmark {
 	 * @return the seconds from starting the process until all were stored, and the
 	 * seconds the Python logging loop took
 	 */
-	private static double[] endToEnd(Path home, LogCollector collector, String app, int records) throws Exception {
+	private static double[] endToEnd(Path home, LogSocketServer server, LogCollector collector, String app, int records)
+			throws Exception {
+		// one log socket per app
+		server.listen(AppId.of(app));
 		long before = collector.stats().stored();
 		long started = System.nanoTime();
 		PythonLogger.Result result = PythonLogger.run(home, app, """
