@@ -1,21 +1,21 @@
 package dev.pyapp.server.runtime;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.nodes.ExecRequest;
-import dev.pyapp.server.nodes.ExecResult;
-import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.venv.InterpreterConstraint;
 import dev.pyapp.server.venv.PythonInterpreter;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,14 +36,19 @@ public class AppServers {
 
 	private final String preferred;
 
-	private final NodeShell shell;
+	private final Supplier<List<PythonInterpreter>> interpreters;
 
 	private final Map<Path, PythonIdentity> identities = new ConcurrentHashMap<>();
 
-	AppServers(List<AppServer> servers, RuntimeProperties properties, NodeShell shell) {
+	@Autowired
+	AppServers(List<AppServer> servers, RuntimeProperties properties, VenvBuilder venvs) {
+		this(servers, properties, venvs::interpreters);
+	}
+
+	AppServers(List<AppServer> servers, RuntimeProperties properties, Supplier<List<PythonInterpreter>> interpreters) {
 		this.servers = List.copyOf(servers);
 		this.preferred = properties.server();
-		this.shell = shell;
+		this.interpreters = interpreters;
 		if (!AUTO.equals(this.preferred) && find(this.preferred).isEmpty()) {
 			throw new IllegalStateException(
 					"pyapp.runtime.server is '" + this.preferred + "'; expected " + AUTO + " or one of " + names());
@@ -143,25 +148,41 @@ public class AppServers {
 	}
 
 	/**
-	 * The identity of an environment's interpreter (asked once per environment: it runs
-	 * {@code python -I -S}, so nothing of the app's packages is imported).
+	 * The identity of an environment's interpreter: that of the host interpreter its
+	 * {@code bin/python} links to (a venv's interpreter is a link to the one that made
+	 * it). Nothing of the environment is run: its files are the app's, and this server
+	 * must not execute what an app's build could have put there.
 	 * @param python the environment's interpreter
-	 * @return its identity
-	 * @throws PyappException ({@code FAILED}) if it cannot be run
+	 * @return its identity, or {@link PythonIdentity#UNKNOWN} when it is not a link to
+	 * one of the host's interpreters (no app server but one that runs any Python can run
+	 * it then)
 	 */
 	PythonIdentity identity(Path python) {
 		PythonIdentity known = this.identities.get(python);
 		if (known != null) {
 			return known;
 		}
-		ExecResult result = this.shell.exec(ExecRequest.of(python.toString(), "-I", "-S", "-c", PythonIdentity.PROBE)
-			.withTimeout(Duration.ofSeconds(30)));
-		PythonIdentity identity = PythonIdentity.parse(result.output());
-		if (identity == null) {
-			throw PyappException.failed("cannot tell which Python " + python + " is", result.output());
+		Path real = realPath(python);
+		PythonInterpreter host = (real != null) ? this.interpreters.get()
+			.stream()
+			.filter((interpreter) -> real.equals(realPath(interpreter.executable())))
+			.findFirst()
+			.orElse(null) : null;
+		if (host == null || host.implementation().isEmpty()) {
+			return PythonIdentity.UNKNOWN;
 		}
+		PythonIdentity identity = identity(host);
 		this.identities.put(python, identity);
 		return identity;
+	}
+
+	private static @Nullable Path realPath(Path path) {
+		try {
+			return path.toRealPath();
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	/**

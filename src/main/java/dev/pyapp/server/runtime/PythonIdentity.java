@@ -27,6 +27,12 @@ public record PythonIdentity(String implementation, String version, String abi) 
 	public static final String PROBE = "import sys, sysconfig; print('PYAPP-PYTHON', sys.implementation.name, "
 			+ "'%d.%d.%d' % sys.version_info[:3], sysconfig.get_config_var('SOABI') or '-')";
 
+	/**
+	 * An environment whose interpreter is not a link to one of the host's: nothing but a
+	 * server that runs any Python runs it.
+	 */
+	public static final PythonIdentity UNKNOWN = new PythonIdentity("unknown", "0.0.0", "");
+
 	private static final Pattern LINE = Pattern
 		.compile("(?m)^PYAPP-PYTHON ([a-z0-9_]{1,40}) ([0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}) (\\S{1,120})$");
 
@@ -55,7 +61,7 @@ public record PythonIdentity(String implementation, String version, String abi) 
 	 * @return whether it does
 	 */
 	public boolean runs(PythonIdentity environment) {
-		return this.equals(environment);
+		return !UNKNOWN.equals(environment) && this.equals(environment);
 	}
 
 	/**
@@ -68,6 +74,9 @@ public record PythonIdentity(String implementation, String version, String abi) 
 
 	@Override
 	public String toString() {
+		if (this == UNKNOWN) {
+			return "interpreter (not a link to one of this host's Pythons)";
+		}
 		return "Python " + this.version + (this.abi.isEmpty() ? "" : " (" + this.abi + ")");
 	}
 

@@ -1,5 +1,7 @@
 package dev.pyapp.server.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +13,9 @@ import dev.pyapp.server.packaging.AppManifest.BindKind;
 import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
 import dev.pyapp.server.venv.InterpreterConstraint;
 import dev.pyapp.server.venv.PythonInterpreter;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -19,11 +23,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AppServersTests {
 
-	private static final Path PY311 = Path.of("/r/3.11.2/venv/bin/python");
+	/** The host's interpreters (stand-ins) and a venv made by each. */
+	private static Path host;
 
-	private static final Path PY311_OTHER_BUILD = Path.of("/r/3.11.7/venv/bin/python");
+	private static Path PY311;
 
-	private static final Path PY313 = Path.of("/r/3.13.0/venv/bin/python");
+	private static Path PY311_OTHER_BUILD;
+
+	private static Path PY313;
+
+	@BeforeAll
+	static void environments(@TempDir Path dir) throws IOException {
+		host = Files.createDirectories(dir.resolve("host"));
+		PY311 = venv(dir, "3.11.2");
+		PY311_OTHER_BUILD = venv(dir, "3.11.7");
+		PY313 = venv(dir, "3.13.0");
+	}
+
+	/**
+	 * {@code r/<version>/venv/bin/python}: a link to the host's interpreter, as venv
+	 * makes it.
+	 */
+	private static Path venv(Path dir, String version) throws IOException {
+		Path executable = Files.writeString(host.resolve("python" + version), "");
+		Path bin = Files.createDirectories(dir.resolve("r/" + version + "/venv/bin"));
+		Files.createSymbolicLink(bin.resolve("python3"), executable);
+		return Files.createSymbolicLink(bin.resolve("python"), Path.of("python3"));
+	}
 
 	@Test
 	void autoPicksUwsgiWhenItsPluginEmbedsTheEnvironmentsInterpreter() {
@@ -76,15 +102,28 @@ class AppServersTests {
 	}
 
 	@Test
-	void asksEachEnvironmentWhichPythonItIsOnceWithoutItsSitePackages() {
+	void neverRunsTheEnvironmentsOwnInterpreter() {
 		FakeShell shell = FakeShell.host("3.11.2");
 		AppServers servers = servers("auto", shell);
 
 		servers.choose(manifest(null), PY311);
-		servers.choose(manifest(null), PY311);
+		servers.choose(manifest(null), PY313);
 
-		assertThat(shell.commands).filteredOn((command) -> command.get(0).equals(PY311.toString()))
-			.containsExactly(List.of(PY311.toString(), "-I", "-S", "-c", PythonIdentity.PROBE));
+		assertThat(shell.commands).noneMatch((command) -> command.get(0).contains("venv"));
+	}
+
+	@Test
+	void anEnvironmentWhoseInterpreterIsNoLinkToTheHostsRunsOnGunicornOnly(@TempDir Path dir) throws IOException {
+		// an app's build may have replaced its venv's python: the server runs no such
+		// file
+		Path replaced = Files.writeString(Files.createDirectories(dir.resolve("venv/bin")).resolve("python"), "");
+		AppServers servers = servers("auto", FakeShell.host("3.11.2"));
+
+		AppServers.Choice choice = servers.choose(manifest(null), replaced);
+		assertThat(choice.server().name()).isEqualTo("gunicorn");
+		assertThat(choice.reason())
+			.endsWith("not the environment's interpreter (not a link to one of this host's Pythons)");
+		assertThatThrownBy(() -> servers.choose(manifest("uwsgi"), replaced)).isInstanceOf(PyappException.class);
 	}
 
 	@Test
@@ -132,8 +171,12 @@ class AppServersTests {
 
 	static AppServers servers(String preferred, FakeShell shell) {
 		RuntimeProperties properties = properties(preferred);
+		List<PythonInterpreter> interpreters = java.util.stream.Stream.of("3.11.2", "3.11.7", "3.13.0")
+			.map((version) -> new PythonInterpreter(host.resolve("python" + version), version, null, "cpython",
+					FakeShell.abi(version)))
+			.toList();
 		return new AppServers(List.of(new UwsgiServer(new UwsgiPlugin(shell, properties)), new GunicornServer()),
-				properties, shell);
+				properties, () -> interpreters);
 	}
 
 	static RuntimeProperties properties(String server) {
