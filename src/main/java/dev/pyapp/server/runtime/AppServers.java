@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -16,6 +17,8 @@ import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +41,9 @@ public class AppServers {
 
 	private final Supplier<List<PythonInterpreter>> interpreters;
 
+	/** The host's interpreters, asked once the server is up (in the background). */
+	private volatile @Nullable CompletableFuture<List<PythonInterpreter>> known;
+
 	private final Map<Path, PythonIdentity> identities = new ConcurrentHashMap<>();
 
 	@Autowired
@@ -52,6 +58,48 @@ public class AppServers {
 		if (!AUTO.equals(this.preferred) && find(this.preferred).isEmpty()) {
 			throw new IllegalStateException(
 					"pyapp.runtime.server is '" + this.preferred + "'; expected " + AUTO + " or one of " + names());
+		}
+	}
+
+	/**
+	 * Asks the host's interpreters and the app servers what they run, in the background
+	 * once the server is up: a crash restart or an upgrade after a restart of this server
+	 * must not wait for it.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void warmUp() {
+		knownInterpreters();
+		Thread thread = new Thread(() -> this.servers.forEach(AppServer::supportedPython), "pyapp-app-servers");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private CompletableFuture<List<PythonInterpreter>> knownInterpreters() {
+		CompletableFuture<List<PythonInterpreter>> future = this.known;
+		if (future == null) {
+			synchronized (this) {
+				future = this.known;
+				if (future == null) {
+					future = CompletableFuture.supplyAsync(this.interpreters, (task) -> {
+						Thread thread = new Thread(task, "pyapp-interpreters");
+						thread.setDaemon(true);
+						thread.start();
+					});
+					this.known = future;
+				}
+			}
+		}
+		return future;
+	}
+
+	private List<PythonInterpreter> interpreters() {
+		try {
+			return knownInterpreters().join();
+		}
+		catch (java.util.concurrent.CompletionException ex) {
+			// asked again next time
+			this.known = null;
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
 		}
 	}
 
@@ -163,8 +211,7 @@ public class AppServers {
 			return known;
 		}
 		Path real = realPath(python);
-		PythonInterpreter host = (real != null) ? this.interpreters.get()
-			.stream()
+		PythonInterpreter host = (real != null) ? interpreters().stream()
 			.filter((interpreter) -> real.equals(realPath(interpreter.executable())))
 			.findFirst()
 			.orElse(null) : null;

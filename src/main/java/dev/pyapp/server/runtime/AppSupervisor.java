@@ -497,7 +497,8 @@ public class AppSupervisor implements DisposableBean {
 						crashed(s, dead.release(), dead.exitCode(),
 								dead.server().displayName() + " exited"
 										+ ((dead.exitCode() != null) ? " with code " + dead.exitCode() : "")
-										+ lastLine(this.launcher.stderrTail(s.app, dead)));
+										+ lastLine(this.launcher.stderrTail(s.app, dead)),
+								dead.server());
 					}
 				}
 			}
@@ -507,7 +508,14 @@ public class AppSupervisor implements DisposableBean {
 		}
 	}
 
-	private void crashed(Supervised s, String release, @Nullable Integer exitCode, String reason) {
+	/**
+	 * Counts a crash and restarts the release after the policy's delay.
+	 * @param server the app server the crashed daemon ran on: the restart runs the same
+	 * (it does not decide again, which could mean asking every interpreter of the host
+	 * first), or {@code null} to choose
+	 */
+	private void crashed(Supervised s, String release, @Nullable Integer exitCode, String reason,
+			@Nullable AppServer server) {
 		Duration delay = s.policy.crashed(Instant.now());
 		s.status = s.status.crashed(exitCode, reason);
 		if (delay == null) {
@@ -519,7 +527,7 @@ public class AppSupervisor implements DisposableBean {
 		}
 		else {
 			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
-			s.restart = this.executor.schedule(() -> restartAfterCrash(s, release), delay.toMillis(),
+			s.restart = this.executor.schedule(() -> restartAfterCrash(s, release, server), delay.toMillis(),
 					TimeUnit.MILLISECONDS);
 		}
 		save(s);
@@ -527,17 +535,17 @@ public class AppSupervisor implements DisposableBean {
 				s.status.state() == ProcessState.FAILED, s.status.reason()));
 	}
 
-	private void restartAfterCrash(Supervised s, String release) {
+	private void restartAfterCrash(Supervised s, String release, @Nullable AppServer server) {
 		synchronized (s) {
 			if (!s.wanted || s.live != null) {
 				return;
 			}
 			try {
-				goLive(s, launch(s.app, release));
+				goLive(s, (server != null) ? launch(s.app, release, server) : launch(s.app, release));
 				logger.info("Restarted {} (pid {})", s.app, s.live.pid());
 			}
 			catch (RuntimeException ex) {
-				crashed(s, release, null, "restart failed: " + ex.getMessage());
+				crashed(s, release, null, "restart failed: " + ex.getMessage(), server);
 			}
 		}
 	}
@@ -549,6 +557,14 @@ public class AppSupervisor implements DisposableBean {
 		ProcessContext context = this.contexts.context(app, release);
 		AppManifest manifest = this.contexts.manifest(app, release);
 		return launch(context, manifest, this.servers.choose(manifest, context.python()));
+	}
+
+	/**
+	 * Starts a release's daemon again on the server it ran on.
+	 */
+	private Daemon launch(AppId app, String release, AppServer server) {
+		return launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
+				new AppServers.Choice(server, "as before"));
 	}
 
 	private Daemon launch(ProcessContext context, AppManifest manifest, AppServers.Choice choice) {
