@@ -1,9 +1,11 @@
 # PyApp Server for docker-compose.yml: the server jar on Debian 12 with Python 3 (venv)
-# and nginx. Build the jars first: ./mvnw -DskipTests package
+# and uWSGI with its Python 3 plugin (nginx runs in its own container). Build the jars
+# first: ./mvnw -DskipTests package
 FROM debian:12-slim
 RUN apt-get update \
 	&& apt-get install -y --no-install-recommends openjdk-17-jre-headless python3 python3-venv \
 		python3-pip-whl python3-setuptools-whl python3-wheel-whl git util-linux procps ca-certificates \
+		uwsgi-core uwsgi-plugin-python3 \
 	&& rm -rf /var/lib/apt/lists/*
 COPY target/pyapp-server.jar target/pyapp-cli.jar /usr/share/pyapp/
 COPY bin/ /usr/share/pyapp/bin/

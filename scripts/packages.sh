@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages PyApp Server needs are installed.
-#   scripts/packages.sh run    what the server needs: Java, python3 + venv, a web server
-#   scripts/packages.sh test   what the whole test suite needs: also apache2, lighttpd,
-#                              openssh-server, chromium and chromium-driver
+#   scripts/packages.sh run    what the server needs: Java, python3 + venv, a web server,
+#                              uWSGI with its Python 3 plugin (the faster app server;
+#                              without it every app runs on gunicorn)
+#   scripts/packages.sh test   what the whole test suite needs: also apache2 (with
+#                              mod_proxy_uwsgi), lighttpd, openssh-server, chromium and
+#                              chromium-driver, python3-prometheus-client
+#   scripts/packages.sh bench  what bench/*.sh need: the test packages and wrk
 # As root, missing packages are installed with apt-get; otherwise the exact command
 # is printed and the script exits with 1.
 set -euo pipefail
 
 purpose=${1:-run}
-packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux)
-if [ "$purpose" = test ]; then
-	packages+=(apache2 lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver procps iproute2 python3-prometheus-client)
+packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux uwsgi-core uwsgi-plugin-python3)
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
+	packages+=(apache2 libapache2-mod-proxy-uwsgi lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver procps iproute2 python3-prometheus-client)
+fi
+if [ "$purpose" = bench ]; then
+	packages+=(wrk)
 fi
 
 missing=()

@@ -22,6 +22,7 @@ def application(environ, start_response):
         "x_forwarded_proto": environ.get("HTTP_X_FORWARDED_PROTO"),
         "x_forwarded_host": environ.get("HTTP_X_FORWARDED_HOST"),
         "scheme": environ.get("wsgi.url_scheme"),
+        "remote_addr": environ.get("REMOTE_ADDR"),
         "url": wsgiref.util.request_uri(environ),
         "app_url": wsgiref.util.application_uri(environ),
     }).encode()

@@ -1,10 +1,16 @@
-"""The WSGI callable the app server serves: the app's own entry (PYAPP_ENTRY, a
-``module:attribute``; PYAPP_ENTRY_KIND ``wsgi`` or ``factory``) wrapped so that
-``pyapp_runtime.context.request_path`` holds the request path while it runs, and so
-that each request's status and duration are counted (``pyapp_runtime.metrics``) once
-its response body is finished. Pure WSGI: the same under gunicorn and uWSGI."""
+"""The WSGI callable every app server serves (gunicorn and uWSGI): the app's own entry
+(PYAPP_ENTRY, a ``module:attribute``; PYAPP_ENTRY_KIND ``wsgi`` or ``factory``) wrapped
+so that ``pyapp_runtime.context.request_path`` holds the request path while it runs, and
+so that each request's status and duration are counted (``pyapp_runtime.metrics``) once
+its response body is finished. Pure WSGI: the same under gunicorn and uWSGI.
+
+Importing it installs the log handler in the process that serves (idempotent: under
+gunicorn its ``post_fork`` hook did already; uWSGI loads this module in each worker).
+"""
 import importlib
+import io
 import os
+import sys
 import time
 
 from . import context
@@ -12,6 +18,28 @@ from . import metrics
 
 _now = time.perf_counter
 _observe = metrics.observe
+
+
+def _restore_stdout():
+    """uWSGI's Python plugin points sys.stdout at sys.stderr; give it back its own file
+    (descriptor 1), so that printed lines are captured as stdout, as under gunicorn."""
+    if "uwsgi" not in sys.modules or sys.stdout is not sys.stderr:
+        return
+    try:
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True, write_through=True)
+    except OSError as ex:  # no descriptor 1: printed lines stay on stderr
+        print("pyapp_runtime: stdout not restored: %s" % ex, file=sys.stderr)
+
+
+def _install_log_handler():
+    try:
+        from pyapp_runtime import logship
+        logship.install("worker")
+    except ImportError:
+        pass
+    except Exception as ex:  # the app must run even when its log shipping does not
+        print("pyapp_runtime: log handler not installed: %s" % ex, file=sys.stderr)
 
 
 def load_entry(target, kind="wsgi"):
@@ -53,6 +81,21 @@ class _ClosingIterable:
                 _observe(self._status[0], _now() - self._started)
 
 
+def apply_mount_prefix(environ, prefix):
+    """Moves a mount prefix from PATH_INFO to SCRIPT_NAME.
+
+    Apache's mod_proxy_uwsgi cannot send the prefix as SCRIPT_NAME for every path, so
+    the managed configuration sends the whole path and the prefix as the variable
+    PYAPP_SCRIPT_NAME (a client cannot set it: its headers arrive as HTTP_*). The app
+    then sees what nginx, lighttpd and the HTTP path send: SCRIPT_NAME the prefix,
+    PATH_INFO the rest ("" for the prefix itself).
+    """
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if path == prefix or path.startswith(prefix + "/"):
+        environ["SCRIPT_NAME"] = prefix
+        environ["PATH_INFO"] = path[len(prefix):]
+
+
 class RequestContext:
     """WSGI middleware that records SCRIPT_NAME + PATH_INFO for each request and, unless
     ``PYAPP_METRICS=0``, its status and duration."""
@@ -62,6 +105,9 @@ class RequestContext:
         self.measure = metrics.ENABLED if measure is None else measure
 
     def __call__(self, environ, start_response):
+        prefix = environ.pop("PYAPP_SCRIPT_NAME", None)
+        if prefix:
+            apply_mount_prefix(environ, prefix)
         context.request_path.set(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
         if not self.measure:
             try:
@@ -88,4 +134,6 @@ class RequestContext:
         return _ClosingIterable(result, status, started)
 
 
+_restore_stdout()
+_install_log_handler()
 application = RequestContext(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi")))

@@ -23,6 +23,7 @@ import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.venv.VenvBuilder;
 import dev.pyapp.server.venv.VenvRequest;
@@ -78,11 +79,13 @@ public class AppDeployer {
 
 	private final ApplicationEventPublisher events;
 
+	private final AppServers servers;
+
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
 	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, TaskScheduler tasks,
 			AppSupervisor supervisor, AppContexts contexts, ConfigurationGate configuration, PyappHome home,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, AppServers servers) {
 		this.installer = installer;
 		this.registry = registry;
 		this.venvs = venvs;
@@ -93,6 +96,7 @@ public class AppDeployer {
 		this.configuration = configuration;
 		this.home = home;
 		this.events = events;
+		this.servers = servers;
 	}
 
 	/**
@@ -287,8 +291,9 @@ public class AppDeployer {
 				upgrade ? "upgrading" : "installing", releaseId, upgrade ? "upgrade" : "install");
 		try {
 			supersedePendingUpgrade(app);
-			report.step("venv", "building the Python environment", () -> this.venvs.build(new VenvRequest(app,
-					prepared.directory(), manifest.python(), requirements(manifest), report.output())));
+			report.step("venv", "building the Python environment",
+					() -> this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(),
+							requirements(manifest), report.output(), this.servers.interpreterConstraint(manifest))));
 			GeneratedStatics.prepare(manifest, prepared.directory());
 			ConfigMigration migration = report.step("config", "migrating the configuration",
 					() -> this.configuration.prepare(app, prepared.directory()));
@@ -359,8 +364,9 @@ public class AppDeployer {
 			runPostUpdate(app, releaseId, report, updateHooks);
 			return;
 		}
-		report.step("start", "starting " + releaseId + " beside the live release",
+		AppServers.Choice server = report.step("start", "starting " + releaseId + " beside the live release",
 				() -> this.supervisor.startCandidate(app, releaseId));
+		report.info("app server: " + server.server().displayName() + " (" + server.reason() + ")");
 		try {
 			report.step("health", "checking the health of " + releaseId,
 					() -> this.supervisor.checkHealth(app, releaseId));

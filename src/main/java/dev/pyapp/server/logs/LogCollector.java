@@ -2,7 +2,6 @@ package dev.pyapp.server.logs;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +22,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where every captured record enters: it gets its id, is shown to the listeners
- * (notification rules) and waits for one writer thread that stores batches. Collecting
- * never blocks: when MongoDB is slow or unavailable records wait in a bounded memory
- * buffer, then in a spill file under {@code PYAPP_HOME/run/}, and are written in order
- * when it returns; only records beyond both bounds are dropped, and counted.
+ * (notification rules) and waits to be stored in batches by two threads: one takes a
+ * batch from the buffer and encodes it ({@link LogStore#encode}) while the other inserts
+ * the batch before it, so that encoding and the database's work overlap (double
+ * buffering). Collecting never blocks: when MongoDB is slow or unavailable records wait
+ * in a bounded memory buffer, then in a spill file under {@code PYAPP_HOME/run/}, and are
+ * written when it returns; only records beyond both bounds are dropped, and counted.
  */
 @Component
-public class LogCollector implements SmartLifecycle {
+public class LogCollector implements SmartLifecycle, LogWriter.Source {
 
 	private static final Logger logger = LoggerFactory.getLogger(LogCollector.class);
-
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
 	/** The most text one write to the store carries (besides {@code batchSize}). */
 	static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
@@ -49,13 +47,13 @@ public class LogCollector implements SmartLifecycle {
 
 	private final RecentRecords recent;
 
+	private final LogWriter writer;
+
 	private final List<Consumer<LogRecord>> listeners = new CopyOnWriteArrayList<>();
 
 	private final List<Consumer<RequestMetrics>> metricsListeners = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong received = new AtomicLong();
-
-	private final AtomicLong stored = new AtomicLong();
 
 	private final AtomicLong dropped = new AtomicLong();
 
@@ -66,13 +64,7 @@ public class LogCollector implements SmartLifecycle {
 
 	private final long maxQueuedBytes;
 
-	private final Object writerMonitor = new Object();
-
-	private volatile boolean storeAvailable = true;
-
 	private volatile boolean running;
-
-	private @Nullable Thread writer;
 
 	private long lastId;
 
@@ -88,6 +80,7 @@ public class LogCollector implements SmartLifecycle {
 		this.maxQueuedBytes = properties.bufferSize().toBytes();
 		this.spill = new SpillFile(spillFile, properties.spillSize().toBytes());
 		this.recent = new RecentRecords(properties.recentRecords(), properties.recentSize().toBytes());
+		this.writer = new LogWriter(store, this.batchSize, this.recent, this);
 	}
 
 	/**
@@ -218,8 +211,8 @@ public class LogCollector implements SmartLifecycle {
 		synchronized (this.spill) {
 			spilled = this.spill.pending();
 		}
-		return new LogStats(this.received.get(), this.stored.get(), this.queue.size(), spilled, this.dropped.get(),
-				this.droppedBySenders.get(), this.storeAvailable);
+		return new LogStats(this.received.get(), this.writer.stored(), this.queue.size(), spilled, this.dropped.get(),
+				this.droppedBySenders.get(), this.writer.storeAvailable());
 	}
 
 	RecentRecords recent() {
@@ -244,27 +237,13 @@ public class LogCollector implements SmartLifecycle {
 			this.lastId = Math.max(this.lastId, newest);
 		}
 		this.running = true;
-		Thread thread = new Thread(this::writeLoop, "pyapp-log-writer");
-		thread.setDaemon(true);
-		this.writer = thread;
-		thread.start();
+		this.writer.start();
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		Thread thread = this.writer;
-		if (thread != null) {
-			synchronized (this.writerMonitor) {
-				this.writerMonitor.notifyAll();
-			}
-			try {
-				thread.join(Duration.ofSeconds(10).toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.writer.stop();
 	}
 
 	@Override
@@ -278,45 +257,13 @@ public class LogCollector implements SmartLifecycle {
 		return 0;
 	}
 
-	private void writeLoop() {
-		List<LogRecord> batch = new ArrayList<>(this.batchSize);
-		Duration backoff = Duration.ofMillis(100);
-		while (true) {
-			try {
-				if (batch.isEmpty()) {
-					next(batch);
-				}
-				if (batch.isEmpty()) {
-					if (!this.running) {
-						return;
-					}
-					continue;
-				}
-				write(batch);
-				batch.clear();
-				backoff = Duration.ofMillis(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				keep(batch);
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (this.storeAvailable) {
-					logger.warn("Cannot store log records, keeping them until MongoDB is back: {}", ex.toString());
-				}
-				this.storeAvailable = false;
-				if (!this.running) {
-					keep(batch);
-					return;
-				}
-				pause(backoff);
-				backoff = (backoff.compareTo(MAX_BACKOFF) < 0) ? backoff.multipliedBy(2) : MAX_BACKOFF;
-			}
-		}
-	}
-
-	private void next(List<LogRecord> batch) throws InterruptedException {
+	/**
+	 * Fills a batch for the writer: from the memory buffer, else from the spill file.
+	 * Waits a little for the first record while running; returns it empty when there is
+	 * nothing.
+	 */
+	@Override
+	public void next(List<LogRecord> batch) throws InterruptedException {
 		LogRecord first = this.queue.poll(this.running ? 50 : 0, TimeUnit.MILLISECONDS);
 		if (first != null) {
 			batch.add(first);
@@ -340,20 +287,12 @@ public class LogCollector implements SmartLifecycle {
 		}
 	}
 
-	private void write(List<LogRecord> batch) {
-		this.store.insert(batch);
-		if (!this.storeAvailable) {
-			logger.info("Storing log records again");
-		}
-		this.storeAvailable = true;
-		this.stored.addAndGet(batch.size());
-		this.recent.stored(batch);
-	}
-
 	/**
-	 * On shutdown, what could not be stored goes to the spill file for the next start.
+	 * On shutdown, what could not be stored goes to the spill file for the next start,
+	 * with everything still in the memory buffer.
 	 */
-	private void keep(List<LogRecord> batch) {
+	@Override
+	public void keep(List<LogRecord> batch) {
 		synchronized (this.spill) {
 			batch.forEach(this::spill);
 			LogRecord record;
@@ -362,17 +301,6 @@ public class LogCollector implements SmartLifecycle {
 				spill(record);
 			}
 			flushSpill();
-		}
-	}
-
-	private void pause(Duration backoff) {
-		synchronized (this.writerMonitor) {
-			try {
-				this.writerMonitor.wait(backoff.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
 		}
 	}
 

@@ -1,33 +1,65 @@
 package dev.pyapp.server.logs;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bson.BsonBinaryWriter;
 import org.bson.BsonReader;
 import org.bson.BsonWriter;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
 import org.bson.codecs.DecoderContext;
 import org.bson.codecs.DocumentCodec;
 import org.bson.codecs.EncoderContext;
-import org.bson.codecs.configuration.CodecRegistries;
-import org.bson.codecs.configuration.CodecRegistry;
+import org.bson.io.BasicOutputBuffer;
 import org.jspecify.annotations.Nullable;
-
-import com.mongodb.MongoClientSettings;
 
 /**
  * How a {@link LogRecord} is written to MongoDB (read back by
- * {@link LogDocuments#toRecord}): straight to BSON, so that on the ingest path no
- * {@link Document} is built and no codec is looked up per field. Fields: {@code _id},
+ * {@link LogDocuments#toRecord}): straight to BSON bytes ({@link #toBson}), so that on
+ * the ingest path no {@link Document} is built, no codec is looked up per field, and the
+ * encoding can happen on another thread than the insert. Fields: {@code _id},
  * {@code time}, {@code app}, {@code release}, {@code level}, {@code lv}, {@code logger},
  * {@code message}, {@code exception}, {@code pid}, {@code thread}, {@code path} and the
  * estimated size {@code sz}; absent values are stored as {@code null}.
  */
 final class LogRecordCodec implements Codec<LogRecord> {
 
-	/** The driver's codecs with this one added. */
-	static final CodecRegistry REGISTRY = CodecRegistries.fromRegistries(
-			CodecRegistries.fromCodecs(new LogRecordCodec()), MongoClientSettings.getDefaultCodecRegistry());
-
 	private static final DocumentCodec DOCUMENTS = new DocumentCodec();
+
+	private static final LogRecordCodec INSTANCE = new LogRecordCodec();
+
+	private static final EncoderContext CONTEXT = EncoderContext.builder().build();
+
+	/**
+	 * Encodes records to BSON bytes, ready to be sent as they are: one buffer for all of
+	 * them, each document a view of its part.
+	 * @param records the records
+	 * @return their documents, in the same order
+	 */
+	static List<RawBsonDocument> toBson(List<LogRecord> records) {
+		int estimate = 0;
+		for (LogRecord record : records) {
+			estimate += 64 + LogDocuments.estimateSize(record);
+		}
+		BasicOutputBuffer buffer = new BasicOutputBuffer(estimate);
+		int[] ends = new int[records.size()];
+		try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {
+			for (int i = 0; i < records.size(); i++) {
+				INSTANCE.encode(writer, records.get(i), CONTEXT);
+				ends[i] = buffer.getPosition();
+			}
+		}
+		byte[] bytes = buffer.getInternalBuffer();
+		List<RawBsonDocument> documents = new ArrayList<>(records.size());
+		int start = 0;
+		for (int end : ends) {
+			documents.add(new RawBsonDocument(bytes, start, end - start));
+			start = end;
+		}
+		return documents;
+	}
 
 	@Override
 	public void encode(BsonWriter writer, LogRecord record, EncoderContext context) {

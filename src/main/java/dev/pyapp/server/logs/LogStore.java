@@ -23,6 +23,25 @@ public interface LogStore {
 	void insert(List<LogRecord> records);
 
 	/**
+	 * Does what can be done for {@link #insert(EncodedBatch)} before it: the collector
+	 * encodes the next batch on one thread while the previous one is inserted on another.
+	 * By default nothing: the records are encoded as they are inserted.
+	 * @param records records with their ids assigned, in increasing id order
+	 * @return the batch
+	 */
+	default EncodedBatch encode(List<LogRecord> records) {
+		return new EncodedBatch(records, null);
+	}
+
+	/**
+	 * Writes a batch made by {@link #encode}, as {@link #insert(List)} does.
+	 * @param batch the batch
+	 */
+	default void insert(EncodedBatch batch) {
+		insert(batch.records());
+	}
+
+	/**
 	 * Searches, newest first. A {@link LogQuery#regex()} is matched in this process with
 	 * a time bound: when it runs out the page holds what was found so far and
 	 * {@link LogPage#next()} points past what was searched.

@@ -23,6 +23,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
@@ -69,39 +70,56 @@ abstract class MongoLogStore implements LogStore {
 
 	@Override
 	public void insert(List<LogRecord> records) {
-		Map<String, List<LogRecord>> byCollection = new LinkedHashMap<>();
-		Map<String, String> apps = new LinkedHashMap<>();
+		insert(encode(records));
+	}
+
+	/**
+	 * Groups a batch by collection and encodes each record to BSON with
+	 * {@link LogRecordCodec}, so that {@link #insert(EncodedBatch)} only sends bytes.
+	 */
+	@Override
+	public EncodedBatch encode(List<LogRecord> records) {
+		Map<String, EncodedBatch.Collection> byCollection = new LinkedHashMap<>();
 		String lastApp = null;
-		List<LogRecord> last = null;
+		EncodedBatch.Collection last = null;
 		for (LogRecord record : records) {
 			// a batch mostly comes from one app: check its name once per run of records
 			if (last == null || !Objects.equals(lastApp, record.app())) {
 				String name = LogDocuments.collection(record.app());
-				last = byCollection.computeIfAbsent(name, (key) -> new ArrayList<>(records.size()));
+				String app = (record.app() != null) ? record.app() : "";
+				last = byCollection.computeIfAbsent(name,
+						(key) -> new EncodedBatch.Collection(app, new ArrayList<>(records.size()), List.of()));
 				lastApp = record.app();
-				apps.putIfAbsent(name, (record.app() != null) ? record.app() : "");
 			}
-			last.add(record);
+			last.records().add(record);
 		}
-		byCollection.forEach((name, batch) -> {
-			prepare(name, capacity(apps.get(name)));
-			written(name, insertNew(records(name), batch));
+		Map<String, EncodedBatch.Collection> encoded = new LinkedHashMap<>();
+		byCollection.forEach((name, part) -> encoded.put(name,
+				new EncodedBatch.Collection(part.app(), part.records(), LogRecordCodec.toBson(part.records()))));
+		return new EncodedBatch(records, encoded);
+	}
+
+	@Override
+	public void insert(EncodedBatch batch) {
+		Map<String, EncodedBatch.Collection> documents = batch.documents();
+		if (documents == null) {
+			documents = encode(batch.records()).documents();
+		}
+		documents.forEach((name, part) -> {
+			prepare(name, capacity(part.app()));
+			written(name, insertNew(collection(name).withDocumentClass(RawBsonDocument.class), part));
 		});
 	}
 
-	/** A collection that writes records without building a document for each. */
-	private MongoCollection<LogRecord> records(String name) {
-		return collection(name).withCodecRegistry(LogRecordCodec.REGISTRY).withDocumentClass(LogRecord.class);
-	}
-
-	private static List<LogRecord> insertNew(MongoCollection<LogRecord> collection, List<LogRecord> records) {
+	private static List<LogRecord> insertNew(MongoCollection<RawBsonDocument> collection,
+			EncodedBatch.Collection part) {
 		try {
-			collection.insertMany(records, new InsertManyOptions().ordered(false));
-			return records;
+			collection.insertMany(part.documents(), new InsertManyOptions().ordered(false));
+			return part.records();
 		}
 		catch (MongoBulkWriteException ex) {
 			// a retried batch: what was stored the first time is a duplicate now
-			List<LogRecord> written = new ArrayList<>(records);
+			List<LogRecord> written = new ArrayList<>(part.records());
 			for (BulkWriteError error : ex.getWriteErrors()) {
 				if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
 					throw ex;

@@ -8,10 +8,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Apache httpd 2.4: a self-contained configuration (Debian's {@code apache2} then needs
- * none of its {@code APACHE_*} variables) with the event MPM, mod_proxy_http to the apps'
- * {@code unix:} sockets (backend connections are pooled and reused) and {@code Alias} for
+ * none of its {@code APACHE_*} variables) with the event MPM, mod_proxy_http (gunicorn)
+ * or mod_proxy_uwsgi (uWSGI) to the apps' {@code unix:} sockets and {@code Alias} for
  * static files. Every module is loaded by the generated file itself, guarded by
  * {@code <IfModule>} so the include also works in a system server that loads them.
+ * <p>
+ * mod_proxy_uwsgi derives SCRIPT_NAME and PATH_INFO itself, and gets a mount's own path
+ * ({@code /prefix/}) wrong (SCRIPT_NAME {@code /prefix/}). So it is given the whole path
+ * as PATH_INFO and the prefix as {@code PYAPP_SCRIPT_NAME}, from which the runtime's WSGI
+ * wrapper sets SCRIPT_NAME and PATH_INFO as the other web servers send them.
  */
 @Component
 class ApacheRenderer implements ConfigRenderer {
@@ -93,6 +98,10 @@ class ApacheRenderer implements ConfigRenderer {
 
 	private static void modules(ConfigWriter out, RenderModel model, RenderSettings settings) {
 		List<String> modules = new ArrayList<>(MODULES);
+		if (model.hasUwsgi()) {
+			modules.add("env");
+			modules.add("proxy_uwsgi");
+		}
 		if (model.hasTls()) {
 			modules.add("socache_shmcb");
 			modules.add("ssl");
@@ -135,6 +144,10 @@ class ApacheRenderer implements ConfigRenderer {
 			List<RenderModel.Location> proxied = site.locations().stream().filter((l) -> l.backend() != null).toList();
 			for (RenderModel.Location location : proxied) {
 				RenderModel.Backend backend = location.backend();
+				if (backend.uwsgi()) {
+					uwsgi(out, location, backend);
+					continue;
+				}
 				String target = (backend.socket() != null) ? "unix:" + backend.socket() + "|http://localhost"
 						: "http://127.0.0.1:" + backend.port();
 				out.line("<Location \"" + location.prefix() + "\">").indent();
@@ -159,6 +172,21 @@ class ApacheRenderer implements ConfigRenderer {
 			out.outdent().line("</VirtualHost>");
 			out.blank();
 		}
+	}
+
+	private static void uwsgi(ConfigWriter out, RenderModel.Location location, RenderModel.Backend backend) {
+		String target = ((backend.socket() != null) ? "unix:" + backend.socket() + "|uwsgi://localhost"
+				: "uwsgi://127.0.0.1:" + backend.port()) + (location.root() ? "/" : location.prefix());
+		out.line("<Location \"" + location.prefix() + "\">").indent();
+		// mod_proxy_uwsgi opens a connection per request (uWSGI closes it)
+		out.line("ProxyPass \"" + target + "\"");
+		if (!location.root()) {
+			out.line("SetEnv PYAPP_SCRIPT_NAME \"" + location.prefix() + "\"");
+		}
+		// what ProxyAddHeaders sends on the HTTP path; a client's own are not passed on
+		out.line("RequestHeader append X-Forwarded-For \"expr=%{REMOTE_ADDR}\"");
+		out.line("RequestHeader set X-Forwarded-Host \"expr=%{HTTP_HOST}\"");
+		out.outdent().line("</Location>");
 	}
 
 	private static void files(ConfigWriter out, RenderModel.Location location, RenderSettings settings) {

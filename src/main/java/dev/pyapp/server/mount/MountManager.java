@@ -12,6 +12,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppInstalled;
 import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppSwitching;
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.nodes.NodeShell;
 import jakarta.annotation.PreDestroy;
@@ -267,15 +268,24 @@ public class MountManager {
 	}
 
 	/**
-	 * A daemon bound to a port gets a new port with every release: the web server must
-	 * follow before the old daemon stops, so this runs synchronously in the switch.
-	 * Socket-bound apps switch at their stable socket path and need nothing here.
+	 * A daemon bound to a port gets a new port with every release, and a daemon of
+	 * another app server speaks another protocol: the web server must follow before the
+	 * old daemon stops, so this runs synchronously in the switch. A socket-bound app of
+	 * the same protocol switches at its stable socket path: the configuration rendered is
+	 * the same, and nothing is reloaded.
 	 */
 	@EventListener
 	void on(AppStarted event) {
-		if (event.port() != null) {
-			reapply("daemon of " + event.app() + " on port " + event.port());
-		}
+		reapply("start of the daemon of " + event.app() + " (" + event.release() + ")");
+	}
+
+	/**
+	 * A switch to a daemon of another protocol: the web server speaks it to that daemon's
+	 * own socket before {@code run/app.sock} leads there (synchronously, in the switch).
+	 */
+	@EventListener
+	void on(AppSwitching event) {
+		reapply("switch of " + event.app() + " to " + event.release() + " (" + event.protocol().value() + ")");
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

@@ -1,11 +1,16 @@
 package dev.pyapp.server.mount;
 
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 
 /**
- * nginx: one {@code upstream} per app with idle connections kept for reuse (HTTP/1.1 to
- * the backend), a {@code server} block per virtual server, {@code proxy_pass} for apps
- * and {@code alias} for static files.
+ * nginx: one {@code upstream} per app, a {@code server} block per virtual server,
+ * {@code alias} for static files, and for apps {@code proxy_pass} (HTTP/1.1 with idle
+ * connections kept for reuse: gunicorn) or {@code uwsgi_pass} (uWSGI, which closes each
+ * connection) with the variables of Debian's {@code uwsgi_params} written out, so that
+ * SCRIPT_NAME is the mount prefix and PATH_INFO the rest of the path (from a {@code map}
+ * per prefix).
  */
 @Component
 class NginxRenderer implements ConfigRenderer {
@@ -73,15 +78,27 @@ class NginxRenderer implements ConfigRenderer {
 	}
 
 	private void sites(RenderModel model, RenderSettings settings, ConfigWriter out) {
+		List<String> uwsgiPrefixes = model.uwsgiPrefixes();
+		for (int i = 0; i < uwsgiPrefixes.size(); i++) {
+			// PATH_INFO of a uwsgi location: the path after its prefix
+			out.line("map $uri " + pathInfoVariable(uwsgiPrefixes, uwsgiPrefixes.get(i)) + " {").indent();
+			out.line("\"~^" + uwsgiPrefixes.get(i).replace(".", "\\.") + "(/.*)$\" $1;");
+			out.line("default \"\";");
+			out.outdent().line("}");
+			out.blank();
+		}
 		for (RenderModel.Backend backend : model.backends()) {
 			out.line("upstream " + backend.id() + " {").indent();
 			out.line("server "
 					+ ((backend.socket() != null) ? "unix:" + backend.socket() : "127.0.0.1:" + backend.port()) + ";");
-			out.line("keepalive " + settings.keepalive() + ";");
-			out.line("keepalive_requests 10000;");
-			// shorter than gunicorn's keep-alive (2 s): nginx closes an idle connection
-			// before the app does, so a request is never sent on a closing connection
-			out.line("keepalive_timeout 1s;");
+			if (!backend.uwsgi()) {
+				out.line("keepalive " + settings.keepalive() + ";");
+				out.line("keepalive_requests 10000;");
+				// shorter than gunicorn's keep-alive (2 s): nginx closes an idle
+				// connection
+				// before the app does, so a request is never sent on a closing connection
+				out.line("keepalive_timeout 1s;");
+			}
 			out.outdent().line("}");
 			out.blank();
 		}
@@ -98,7 +115,10 @@ class NginxRenderer implements ConfigRenderer {
 			}
 			for (RenderModel.Location location : site.locations()) {
 				out.blank();
-				if (location.backend() != null) {
+				if (location.backend() != null && location.backend().uwsgi()) {
+					uwsgi(out, location, location.backend(), uwsgiPrefixes);
+				}
+				else if (location.backend() != null) {
 					proxy(out, location, location.backend());
 				}
 				else {
@@ -135,6 +155,48 @@ class NginxRenderer implements ConfigRenderer {
 		out.line("proxy_set_header SCRIPT_NAME \"" + scriptName + "\";");
 		out.line("proxy_redirect off;");
 		out.outdent().line("}");
+	}
+
+	private static void uwsgi(ConfigWriter out, RenderModel.Location location, RenderModel.Backend backend,
+			List<String> prefixes) {
+		if (location.root()) {
+			uwsgiBlock(out, "location /", "", "$uri", backend);
+			return;
+		}
+		uwsgiBlock(out, "location = " + location.prefix(), location.prefix(), "\"\"", backend);
+		uwsgiBlock(out, "location " + location.prefix() + "/", location.prefix(),
+				pathInfoVariable(prefixes, location.prefix()), backend);
+	}
+
+	private static void uwsgiBlock(ConfigWriter out, String header, String scriptName, String pathInfo,
+			RenderModel.Backend backend) {
+		out.line(header + " {").indent();
+		out.line("uwsgi_pass " + backend.id() + ";");
+		out.line("uwsgi_param QUERY_STRING $query_string;");
+		out.line("uwsgi_param REQUEST_METHOD $request_method;");
+		out.line("uwsgi_param CONTENT_TYPE $content_type;");
+		out.line("uwsgi_param CONTENT_LENGTH $content_length;");
+		out.line("uwsgi_param REQUEST_URI $request_uri;");
+		out.line("uwsgi_param SCRIPT_NAME \"" + scriptName + "\";");
+		out.line("uwsgi_param PATH_INFO " + pathInfo + ";");
+		out.line("uwsgi_param SERVER_PROTOCOL $server_protocol;");
+		out.line("uwsgi_param REQUEST_SCHEME $scheme;");
+		// uWSGI's wsgi.url_scheme
+		out.line("uwsgi_param UWSGI_SCHEME $scheme;");
+		out.line("uwsgi_param HTTPS $https if_not_empty;");
+		out.line("uwsgi_param REMOTE_ADDR $remote_addr;");
+		out.line("uwsgi_param REMOTE_PORT $remote_port;");
+		out.line("uwsgi_param SERVER_PORT $server_port;");
+		out.line("uwsgi_param SERVER_NAME $server_name;");
+		// what the HTTP path sends too; a client's own are replaced, not passed on
+		out.line("uwsgi_param HTTP_X_FORWARDED_FOR $proxy_add_x_forwarded_for;");
+		out.line("uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;");
+		out.line("uwsgi_param HTTP_X_FORWARDED_HOST $host;");
+		out.outdent().line("}");
+	}
+
+	private static String pathInfoVariable(List<String> prefixes, String prefix) {
+		return "$pyapp_path_info_" + (prefixes.indexOf(prefix) + 1);
 	}
 
 	private static void files(ConfigWriter out, RenderModel.Location location, RenderSettings settings) {

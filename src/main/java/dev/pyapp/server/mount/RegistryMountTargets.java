@@ -13,7 +13,7 @@ import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.PackageReader;
-import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppEndpoint;
 import dev.pyapp.server.runtime.AppSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The default {@link MountTargets}: an installed app is reached on its stable socket
- * ({@code apps/<name>/run/app.sock}, which the runtime points at the live release's
- * socket), or on its live daemon's port when it binds a port, and its static entries are
- * directories below {@code apps/<name>/current/}.
+ * The default {@link MountTargets}: an installed app is reached where the runtime says
+ * ({@link AppSupervisor#endpoint}): its stable socket ({@code apps/<name>/run/app.sock},
+ * which the runtime points at the live release's socket), or its live daemon's port when
+ * it binds a port, in its daemon's protocol; its static entries are directories below
+ * {@code apps/<name>/current/}.
  */
 @Component
 class RegistryMountTargets implements MountTargets {
@@ -54,12 +55,12 @@ class RegistryMountTargets implements MountTargets {
 		}
 		AppPaths paths = this.home.app(app);
 		List<MountTarget.StaticDirectory> statics = statics(app, paths, installed.get());
-		AppStatus status = this.supervisor.status(app);
-		if (status.socket() == null && status.port() != null) {
+		AppEndpoint endpoint = this.supervisor.endpoint(app);
+		if (endpoint.port() != null) {
 			// an app with `bind: port` is reached on the port of its live daemon
-			return Optional.of(MountTarget.port(status.port(), statics));
+			return Optional.of(MountTarget.port(endpoint.port(), statics, endpoint.protocol()));
 		}
-		return Optional.of(MountTarget.socket(paths.socket(), statics));
+		return Optional.of(MountTarget.socket(endpoint.socket(), statics, endpoint.protocol()));
 	}
 
 	private List<MountTarget.StaticDirectory> statics(AppId app, AppPaths paths, InstalledApp installed) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.WireProtocol;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,30 @@ record RenderModel(List<Site> sites, List<Backend> backends) {
 		return locations;
 	}
 
+	/**
+	 * Whether any location proxies to a backend that speaks the uwsgi protocol (the web
+	 * server then needs its uwsgi module).
+	 * @return whether one does
+	 */
+	boolean hasUwsgi() {
+		return this.backends.stream().anyMatch(Backend::uwsgi);
+	}
+
+	/**
+	 * The distinct path prefixes (not {@code /}) of locations proxied over the uwsgi
+	 * protocol, sorted: nginx derives each one's PATH_INFO with a {@code map}.
+	 * @return the prefixes
+	 */
+	List<String> uwsgiPrefixes() {
+		return this.sites.stream()
+			.flatMap((site) -> site.locations().stream())
+			.filter((location) -> location.backend() != null && location.backend().uwsgi() && !location.root())
+			.map(Location::prefix)
+			.distinct()
+			.sorted()
+			.toList();
+	}
+
 	boolean hasTls() {
 		return this.sites.stream().anyMatch((site) -> site.server().tls() != null);
 	}
@@ -140,12 +165,19 @@ record RenderModel(List<Site> sites, List<Backend> backends) {
 	 * @param app the app's name
 	 * @param socket the unix socket path, or {@code null}
 	 * @param port the port on 127.0.0.1 when there is no socket
+	 * @param protocol what it speaks
 	 */
-	record Backend(String app, @Nullable String socket, int port) {
+	record Backend(String app, @Nullable String socket, int port, WireProtocol protocol) {
 
 		static Backend of(String app, MountTarget target) {
-			return (target.socket() != null) ? new Backend(app, MountValidator.safeFile("socket", target.socket()), 0)
-					: new Backend(app, null, target.port());
+			return (target.socket() != null)
+					? new Backend(app, MountValidator.safeFile("socket", target.socket()), 0, target.protocol())
+					: new Backend(app, null, target.port(), target.protocol());
+		}
+
+		/** Whether the web server speaks the uwsgi protocol to it. */
+		boolean uwsgi() {
+			return this.protocol == WireProtocol.UWSGI;
 		}
 
 		/** The name of the backend in configurations ({@code pyapp_<app>}). */

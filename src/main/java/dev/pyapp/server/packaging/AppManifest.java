@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param dependencies PEP 508 requirements with their scope
  * @param resources writable directories and databases
  * @param statics files the web server serves itself
- * @param daemon how gunicorn runs the app
+ * @param daemon how the app server runs the app
  * @param health the health check
  * @param updates how a git source follows new commits
  * @param hooks lifecycle hooks by name ({@code post-install}, {@code pre-update},
@@ -126,10 +126,19 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 	 * @param workers worker processes
 	 * @param threads threads per worker
 	 * @param bind a unix socket (default) or a port from the server's port range
+	 * @param server the app server the app asks for (one of {@link #SERVERS}), or
+	 * {@code null} for the server's default ({@code pyapp.runtime.server})
 	 */
-	public record Daemon(DaemonMethod method, int workers, int threads, BindKind bind) {
+	public record Daemon(DaemonMethod method, int workers, int threads, BindKind bind, @Nullable String server) {
 
-		public static final Daemon DEFAULT = new Daemon(DaemonMethod.THREADING, 1, 8, BindKind.SOCKET);
+		/** The app servers {@code daemon.server} may name (SPEC §10). */
+		public static final List<String> SERVERS = List.of("gunicorn", "uwsgi");
+
+		public static final Daemon DEFAULT = new Daemon(DaemonMethod.THREADING, 1, 8, BindKind.SOCKET, null);
+
+		public Daemon(DaemonMethod method, int workers, int threads, BindKind bind) {
+			this(method, workers, threads, bind, null);
+		}
 
 	}
 
@@ -137,11 +146,14 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 
 		/**
 		 * One process (or {@code workers}) with {@code threads} threads: gunicorn
-		 * gthread.
+		 * gthread, uWSGI {@code --processes --threads}.
 		 */
 		THREADING,
 
-		/** {@code workers} single-threaded processes: gunicorn sync. */
+		/**
+		 * {@code workers} single-threaded processes: gunicorn sync, uWSGI
+		 * {@code --processes}.
+		 */
 		PROCESSES
 
 	}

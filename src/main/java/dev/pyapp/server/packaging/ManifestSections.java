@@ -69,7 +69,8 @@ final class ManifestSections {
 		if (node == null) {
 			return Daemon.DEFAULT;
 		}
-		Map<String, Node> keys = this.yaml.mapping(node, "daemon", List.of("method", "workers", "threads", "bind"));
+		Map<String, Node> keys = this.yaml.mapping(node, "daemon",
+				List.of("method", "workers", "threads", "bind", "server"));
 		if (keys == null) {
 			return Daemon.DEFAULT;
 		}
@@ -99,7 +100,13 @@ final class ManifestSections {
 		else if (bindText != null && !bindText.equals("socket")) {
 			this.yaml.problem("daemon.bind", "expected socket or port; found '" + bindText + "'");
 		}
-		return new Daemon(method, workers, threads, bind);
+		String server = text(keys, "daemon.server", String.join(" or ", Daemon.SERVERS));
+		if (server != null && !Daemon.SERVERS.contains(server)) {
+			this.yaml.problem("daemon.server",
+					"expected " + String.join(" or ", Daemon.SERVERS) + "; found '" + server + "'");
+			server = null;
+		}
+		return new Daemon(method, workers, threads, bind, server);
 	}
 
 	Health health(@Nullable Node node) {

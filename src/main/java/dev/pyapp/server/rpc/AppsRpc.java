@@ -277,6 +277,7 @@ class AppsRpc {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("state", status.state().value());
 		result.put("release", status.release());
+		result.put("server", status.server());
 		result.put("pid", status.pid());
 		result.put("socket", status.socket());
 		result.put("port", status.port());

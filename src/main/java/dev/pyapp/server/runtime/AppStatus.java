@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param app the app
  * @param state the process state
  * @param release the release the daemon runs, or {@code null}
- * @param pid the gunicorn master's pid, or {@code null} when not running
+ * @param pid the app server master's pid, or {@code null} when not running
  * @param socket the socket the daemon listens on (the release's own socket, which
  * {@code run/app.sock} links to), or {@code null} when bound to a port
  * @param port the TCP port on 127.0.0.1, or {@code null} when bound to a socket
@@ -20,39 +20,41 @@ import org.jspecify.annotations.Nullable;
  * @param restarts how many times it has been restarted after a crash
  * @param lastExit the exit code of the last crash, or {@code null}
  * @param reason why it failed or was last restarted, or {@code null}
+ * @param server the app server of the live daemon (or of the last one), such as
+ * {@code uwsgi}, or {@code null} when none ran yet
  */
 public record AppStatus(AppId app, ProcessState state, @Nullable String release, @Nullable Long pid,
 		@Nullable String socket, @Nullable Integer port, @Nullable Instant started, int restarts,
-		@Nullable Integer lastExit, @Nullable String reason) {
+		@Nullable Integer lastExit, @Nullable String reason, @Nullable String server) {
 
 	public static AppStatus stopped(AppId app) {
-		return new AppStatus(app, ProcessState.STOPPED, null, null, null, null, null, 0, null, null);
+		return new AppStatus(app, ProcessState.STOPPED, null, null, null, null, null, 0, null, null, null);
 	}
 
-	public AppStatus running(String release, long pid, @Nullable String socket, @Nullable Integer port,
-			Instant started) {
+	public AppStatus running(String release, long pid, @Nullable String socket, @Nullable Integer port, Instant started,
+			String server) {
 		return new AppStatus(this.app, ProcessState.RUNNING, release, pid, socket, port, started, this.restarts,
-				this.lastExit, this.reason);
+				this.lastExit, this.reason, server);
 	}
 
 	public AppStatus starting(@Nullable String release) {
 		return new AppStatus(this.app, ProcessState.STARTING, release, null, this.socket, this.port, null,
-				this.restarts, this.lastExit, this.reason);
+				this.restarts, this.lastExit, this.reason, this.server);
 	}
 
 	public AppStatus crashed(@Nullable Integer exitCode, String reason) {
 		return new AppStatus(this.app, ProcessState.STARTING, this.release, null, this.socket, this.port, null,
-				this.restarts + 1, exitCode, reason);
+				this.restarts + 1, exitCode, reason, this.server);
 	}
 
 	public AppStatus failed(String reason) {
 		return new AppStatus(this.app, ProcessState.FAILED, this.release, null, this.socket, this.port, null,
-				this.restarts, this.lastExit, reason);
+				this.restarts, this.lastExit, reason, this.server);
 	}
 
 	public AppStatus stoppedNow() {
 		return new AppStatus(this.app, ProcessState.STOPPED, this.release, null, this.socket, this.port, null,
-				this.restarts, this.lastExit, this.reason);
+				this.restarts, this.lastExit, this.reason, this.server);
 	}
 
 	/**

@@ -19,6 +19,7 @@ import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.nodes.ProcessInfo;
@@ -34,8 +35,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs and supervises one gunicorn daemon per app (SPEC §4, §9): start, stop (TERM, then
- * KILL after a grace period), graceful reload (HUP), restart after a crash with
+ * Runs and supervises one daemon per app (SPEC §4, §9, §10), on the app server
+ * {@link AppServers} picks for its release: start, stop (the server's graceful stop
+ * signal, then KILL after a grace period), graceful reload, restart after a crash with
  * exponential backoff until it crashes too often ({@code failed}), and adoption of
  * daemons that outlived a restart of this server. For upgrades and rollbacks it starts a
  * candidate release beside the live one on its own socket, checks its health and promotes
@@ -67,6 +69,8 @@ public class AppSupervisor implements DisposableBean {
 
 	private final RuntimeProperties properties;
 
+	private final AppServers servers;
+
 	private final Map<String, Supervised> apps = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(2, (runnable) -> {
@@ -77,7 +81,7 @@ public class AppSupervisor implements DisposableBean {
 
 	AppSupervisor(PyappHome home, AppRegistry registry, AppContexts contexts, DaemonLauncher launcher,
 			VenvBuilder venvs, TaskScheduler tasks, DaemonRecordRepository records, ApplicationEventPublisher events,
-			ObjectProvider<MountPaths> mounts, RuntimeProperties properties) {
+			ObjectProvider<MountPaths> mounts, RuntimeProperties properties, AppServers servers) {
 		this.home = home;
 		this.registry = registry;
 		this.contexts = contexts;
@@ -88,6 +92,7 @@ public class AppSupervisor implements DisposableBean {
 		this.events = events;
 		this.mounts = mounts;
 		this.properties = properties;
+		this.servers = servers;
 		long poll = properties.pollInterval().toMillis();
 		this.executor.scheduleWithFixedDelay(this::watch, poll, poll, TimeUnit.MILLISECONDS);
 	}
@@ -111,8 +116,7 @@ public class AppSupervisor implements DisposableBean {
 			s.policy.reset();
 			s.status = s.status.starting(release);
 			try {
-				goLive(s, this.launcher.launch(this.contexts.context(app, release),
-						this.contexts.manifest(app, release), portsInUse()));
+				goLive(s, launch(app, release));
 			}
 			catch (RuntimeException ex) {
 				s.status = s.status.failed("start failed: " + ex.getMessage());
@@ -175,7 +179,7 @@ public class AppSupervisor implements DisposableBean {
 			return start(app);
 		}
 		Daemon fresh = this.launcher.launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
-				portsInUse(), DaemonLauncher.alternateKey(old));
+				old.server(), portsInUse(), DaemonLauncher.alternateKey(old));
 		try {
 			checkHealth(app, release, fresh);
 		}
@@ -201,8 +205,8 @@ public class AppSupervisor implements DisposableBean {
 	}
 
 	/**
-	 * Reloads the daemon gracefully (HUP: gunicorn replaces its workers, which read the
-	 * configuration again). A stopped app stays stopped.
+	 * Reloads the daemon gracefully (its server's reload signal: the workers are replaced
+	 * and read the configuration again). A stopped app stays stopped.
 	 * @param app the app
 	 * @return the status
 	 */
@@ -241,10 +245,11 @@ public class AppSupervisor implements DisposableBean {
 	 * and waits until it accepts connections. Nothing live changes.
 	 * @param app the app
 	 * @param release the release
+	 * @return the app server it runs on, and why
 	 * @throws PyappException ({@code FAILED}) with the end of its stderr if it does not
 	 * start
 	 */
-	public void startCandidate(AppId app, String release) {
+	public AppServers.Choice startCandidate(AppId app, String release) {
 		Supervised s = supervised(app);
 		Daemon previous;
 		synchronized (s) {
@@ -254,11 +259,14 @@ public class AppSupervisor implements DisposableBean {
 		if (previous != null) {
 			this.launcher.stop(previous);
 		}
-		Daemon daemon = this.launcher.launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
-				portsInUse());
+		ProcessContext context = this.contexts.context(app, release);
+		AppManifest manifest = this.contexts.manifest(app, release);
+		AppServers.Choice choice = this.servers.choose(manifest, context.python());
+		Daemon daemon = launch(context, manifest, choice);
 		synchronized (s) {
 			s.candidate = daemon;
 		}
+		return choice;
 	}
 
 	/**
@@ -297,8 +305,9 @@ public class AppSupervisor implements DisposableBean {
 	 */
 	public AppStatus promote(AppId app, String release) {
 		Supervised s = supervised(app);
+		Daemon candidate;
 		synchronized (s) {
-			Daemon candidate = s.candidate;
+			candidate = s.candidate;
 			if (candidate == null || !candidate.release().equals(release)) {
 				throw new IllegalStateException(
 						"App [" + app + "] has no running candidate of release [" + release + "] to promote");
@@ -306,6 +315,14 @@ public class AppSupervisor implements DisposableBean {
 			if (s.retiring != null) {
 				throw new IllegalStateException(
 						"App [" + app + "] is still retiring release [" + s.retiring.release() + "]");
+			}
+		}
+		leadWebServerTo(s, candidate);
+		synchronized (s) {
+			s.switching = null;
+			if (s.candidate != candidate) {
+				throw new IllegalStateException(
+						"App [" + app + "] changed its candidate while switching to [" + release + "]");
 			}
 			s.retiring = s.live;
 			s.candidate = null;
@@ -318,8 +335,57 @@ public class AppSupervisor implements DisposableBean {
 	}
 
 	/**
+	 * Where the web server reaches the app and what it must speak there: the stable
+	 * {@code run/app.sock} (or the live daemon's port) and the live daemon's protocol;
+	 * while a switch to a daemon of another protocol is under way ({@link AppSwitching}),
+	 * that daemon's own socket.
+	 * @param app the app
+	 * @return the endpoint ({@code run/app.sock} over HTTP when nothing ran yet)
+	 */
+	public AppEndpoint endpoint(AppId app) {
+		Supervised s = supervised(app);
+		Daemon switching = s.switching;
+		if (switching != null && switching.socket() != null) {
+			return new AppEndpoint(switching.socket(), null, switching.server().protocol());
+		}
+		AppStatus status = s.status;
+		WireProtocol protocol = (status.server() != null)
+				? this.servers.find(status.server()).map(AppServer::protocol).orElse(WireProtocol.HTTP)
+				: WireProtocol.HTTP;
+		if (status.socket() == null && status.port() != null) {
+			return new AppEndpoint(null, status.port(), protocol);
+		}
+		return new AppEndpoint(this.home.app(app).socket(), null, protocol);
+	}
+
+	/**
+	 * Before {@code run/app.sock} leads to a daemon that speaks another protocol, lets
+	 * the web server reach that daemon on its own socket with the new protocol (the
+	 * listeners of {@link AppSwitching} apply the web server's configuration), then waits
+	 * the drain delay so that requests the old configuration accepted have connected. Not
+	 * under the app's monitor: it reloads a web server.
+	 */
+	private void leadWebServerTo(Supervised s, Daemon next) {
+		Daemon live = s.live;
+		if (next.socket() == null || live == null || live.server().protocol() == next.server().protocol()) {
+			return;
+		}
+		s.switching = next;
+		logger.info("{} switches from {} to {}: the web server follows first", s.app, live.server().protocol().value(),
+				next.server().protocol().value());
+		try {
+			this.events.publishEvent(new AppSwitching(s.app, next.release(), next.server().protocol()));
+			DaemonLauncher.pause(this.properties.drainDelay());
+		}
+		catch (RuntimeException ex) {
+			s.switching = null;
+			throw ex;
+		}
+	}
+
+	/**
 	 * Stops the daemon a {@link #promote} replaced, after
-	 * {@code pyapp.runtime.drain-delay} (gunicorn finishes the requests in progress).
+	 * {@code pyapp.runtime.drain-delay} (it finishes the requests in progress).
 	 * @param app the app
 	 */
 	public void retire(AppId app) {
@@ -343,13 +409,19 @@ public class AppSupervisor implements DisposableBean {
 	 */
 	public boolean revert(AppId app) {
 		Supervised s = supervised(app);
-		Daemon promoted;
+		Daemon old;
 		synchronized (s) {
-			Daemon old = s.retiring;
-			s.retiring = null;
+			old = s.retiring;
 			if (old == null || !this.launcher.alive(old)) {
+				s.retiring = null;
 				return false;
 			}
+		}
+		leadWebServerTo(s, old);
+		Daemon promoted;
+		synchronized (s) {
+			s.switching = null;
+			s.retiring = null;
 			promoted = s.live;
 			goLive(s, old);
 		}
@@ -393,6 +465,7 @@ public class AppSupervisor implements DisposableBean {
 			}
 		}
 		this.records.deleteById(app.value());
+		this.servers.forget(this.home.app(app).root());
 	}
 
 	/**
@@ -426,9 +499,10 @@ public class AppSupervisor implements DisposableBean {
 			}
 			// a daemon this run never adopted is stopped by its pid file
 			Long pid = readPid(this.home.app(app).pidFile());
-			if (pid != null && this.launcher.verify(app, pid) != null) {
-				this.launcher.stop(
-						new Daemon("unadopted", pid, null, null, this.home.app(app).pidFile(), Instant.now(), null, 0));
+			DaemonLauncher.Recognised unadopted = (pid != null) ? this.launcher.verify(app, pid) : null;
+			if (unadopted != null) {
+				this.launcher.stop(new Daemon("unadopted", pid, null, null, this.home.app(app).pidFile(), Instant.now(),
+						null, 0, unadopted.server()));
 				daemons.add(null);
 			}
 			DaemonLauncher.deleteQuietly(this.home.app(app).pidFile());
@@ -441,7 +515,8 @@ public class AppSupervisor implements DisposableBean {
 
 	/**
 	 * Takes over the daemon of an app after a restart of this server: the pid in
-	 * {@code run/app.pid} is adopted if it really is this app's gunicorn; otherwise the
+	 * {@code run/app.pid} is adopted if it really is one of this app's daemons (an app
+	 * server's command line with its pid file in the app's {@code run/}); otherwise the
 	 * app is started if it should run.
 	 * @param app the app
 	 */
@@ -455,7 +530,7 @@ public class AppSupervisor implements DisposableBean {
 		synchronized (s) {
 			if (record != null && record.failed()) {
 				s.status = new AppStatus(app, ProcessState.FAILED, release, null, null, null, null, record.restarts(),
-						record.lastExit(), record.reason());
+						record.lastExit(), record.reason(), record.server());
 				return;
 			}
 			if (record == null || !s.wanted) {
@@ -463,20 +538,20 @@ public class AppSupervisor implements DisposableBean {
 				return;
 			}
 			Long pid = readPid(this.home.app(app).pidFile());
-			ProcessInfo info = (pid != null) ? this.launcher.verify(app, pid) : null;
-			if (info != null) {
+			DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
+			if (recognised != null) {
+				ProcessInfo info = recognised.info();
 				String running = (record != null && record.release() != null && record.pid() != null
 						&& record.pid().equals(pid)) ? record.release() : release;
 				AppManifest manifest = this.contexts.manifest(app, running);
 				boolean port = manifest.daemon().bind() == AppManifest.BindKind.PORT;
 				// the daemon's own socket and pid file: a restart may have started it
-				// under
-				// the other key of its release
+				// under the other key of its release
 				Path pidFile = pidFileOf(app, info, running);
 				Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running),
 						port ? ((record != null) ? record.port() : null) : null, pidFile,
-						(info.started() != null) ? info.started() : Instant.now(), null, 0);
-				logger.info("Adopted the daemon of {} (pid {})", app, pid);
+						(info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server());
+				logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app, pid);
 				goLive(s, daemon);
 				stopStrays(app, pid);
 				return;
@@ -507,11 +582,14 @@ public class AppSupervisor implements DisposableBean {
 		return this.launcher.releaseSocket(app, release);
 	}
 
-	/** The pid file a daemon's command line names ({@code --pid}), else the release's. */
+	/**
+	 * The pid file a daemon's command line names (gunicorn's {@code --pid}, uWSGI's
+	 * {@code --pidfile}), else the release's.
+	 */
 	private Path pidFileOf(AppId app, ProcessInfo info, String release) {
 		Path run = this.home.app(app).run();
 		List<String> args = info.commandLine();
-		int at = args.indexOf("--pid");
+		int at = Math.max(args.indexOf("--pid"), args.indexOf("--pidfile"));
 		if (at >= 0 && at + 1 < args.size()) {
 			Path named = Path.of(args.get(at + 1)).normalize();
 			if (run.equals(named.getParent())) {
@@ -524,7 +602,7 @@ public class AppSupervisor implements DisposableBean {
 	/**
 	 * Stops the daemons of this app that a crash of the last run left behind: a candidate
 	 * of an interrupted upgrade, an old daemon that was never retired. Each is found by
-	 * its pid file in {@code run/} and verified to be this app's gunicorn.
+	 * its pid file in {@code run/} and verified to be one of this app's daemons.
 	 */
 	private void stopStrays(AppId app, @Nullable Long live) {
 		Path run = this.home.app(app).run();
@@ -535,16 +613,17 @@ public class AppSupervisor implements DisposableBean {
 			for (Path pidFile : files.filter((file) -> file.getFileName().toString().matches("r-[0-9a-f]+(-b)?\\.pid"))
 				.toList()) {
 				Long pid = readPid(pidFile);
-				if (pid == null || pid.equals(live) || !beforeThisRun(pidFile)
-						|| this.launcher.verify(app, pid) == null) {
+				DaemonLauncher.Recognised stray = (pid == null || pid.equals(live) || !beforeThisRun(pidFile)) ? null
+						: this.launcher.verify(app, pid);
+				if (stray == null) {
 					// a daemon this run started (a deploy may already be under way) is
-					// not
-					// a stray
+					// not a stray
 					continue;
 				}
 				logger.warn("Stopping a daemon of {} left by the last run (pid {}, {})", app, pid,
 						pidFile.getFileName());
-				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0));
+				this.launcher
+					.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0, stray.server()));
 			}
 		}
 		catch (java.io.IOException ex) {
@@ -571,7 +650,8 @@ public class AppSupervisor implements DisposableBean {
 				java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
 		s.live = daemon;
 		s.status = s.status.running(daemon.release(), daemon.pid(),
-				(daemon.socket() != null) ? daemon.socket().toString() : null, daemon.port(), daemon.started());
+				(daemon.socket() != null) ? daemon.socket().toString() : null, daemon.port(), daemon.started(),
+				daemon.server().name());
 		save(s);
 		try {
 			this.tasks.schedule(s.app, this.contexts.tasks(s.app, daemon.release()),
@@ -592,8 +672,10 @@ public class AppSupervisor implements DisposableBean {
 						Daemon dead = s.live;
 						s.live = null;
 						crashed(s, dead.release(), dead.exitCode(),
-								"gunicorn exited" + ((dead.exitCode() != null) ? " with code " + dead.exitCode() : "")
-										+ lastLine(this.launcher.stderrTail(s.app, dead)));
+								dead.server().displayName() + " exited"
+										+ ((dead.exitCode() != null) ? " with code " + dead.exitCode() : "")
+										+ lastLine(this.launcher.stderrTail(s.app, dead)),
+								dead.server());
 					}
 				}
 			}
@@ -603,7 +685,14 @@ public class AppSupervisor implements DisposableBean {
 		}
 	}
 
-	private void crashed(Supervised s, String release, @Nullable Integer exitCode, String reason) {
+	/**
+	 * Counts a crash and restarts the release after the policy's delay.
+	 * @param server the app server the crashed daemon ran on: the restart runs the same
+	 * (it does not decide again, which could mean asking every interpreter of the host
+	 * first), or {@code null} to choose
+	 */
+	private void crashed(Supervised s, String release, @Nullable Integer exitCode, String reason,
+			@Nullable AppServer server) {
 		Duration delay = s.policy.crashed(Instant.now());
 		s.status = s.status.crashed(exitCode, reason);
 		if (delay == null) {
@@ -615,7 +704,7 @@ public class AppSupervisor implements DisposableBean {
 		}
 		else {
 			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
-			s.restart = this.executor.schedule(() -> restartAfterCrash(s, release), delay.toMillis(),
+			s.restart = this.executor.schedule(() -> restartAfterCrash(s, release, server), delay.toMillis(),
 					TimeUnit.MILLISECONDS);
 		}
 		save(s);
@@ -623,20 +712,42 @@ public class AppSupervisor implements DisposableBean {
 				s.status.state() == ProcessState.FAILED, s.status.reason()));
 	}
 
-	private void restartAfterCrash(Supervised s, String release) {
+	private void restartAfterCrash(Supervised s, String release, @Nullable AppServer server) {
 		synchronized (s) {
 			if (!s.wanted || s.live != null) {
 				return;
 			}
 			try {
-				goLive(s, this.launcher.launch(this.contexts.context(s.app, release),
-						this.contexts.manifest(s.app, release), portsInUse()));
+				goLive(s, (server != null) ? launch(s.app, release, server) : launch(s.app, release));
 				logger.info("Restarted {} (pid {})", s.app, s.live.pid());
 			}
 			catch (RuntimeException ex) {
-				crashed(s, release, null, "restart failed: " + ex.getMessage());
+				crashed(s, release, null, "restart failed: " + ex.getMessage(), server);
 			}
 		}
+	}
+
+	/**
+	 * Starts a release's daemon on the app server chosen for it.
+	 */
+	private Daemon launch(AppId app, String release) {
+		ProcessContext context = this.contexts.context(app, release);
+		AppManifest manifest = this.contexts.manifest(app, release);
+		return launch(context, manifest, this.servers.choose(manifest, context.python()));
+	}
+
+	/**
+	 * Starts a release's daemon again on the server it ran on.
+	 */
+	private Daemon launch(AppId app, String release, AppServer server) {
+		return launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
+				new AppServers.Choice(server, "as before"));
+	}
+
+	private Daemon launch(ProcessContext context, AppManifest manifest, AppServers.Choice choice) {
+		logger.info("{} {} runs on {} ({})", context.app(), context.release(), choice.server().displayName(),
+				choice.reason());
+		return this.launcher.launch(context, manifest, choice.server(), portsInUse());
 	}
 
 	private Daemon daemon(AppId app, String release) {
@@ -667,8 +778,8 @@ public class AppSupervisor implements DisposableBean {
 			this.records.findById(name).ifPresent((record) -> {
 				s.wanted = record.running();
 				s.status = new AppStatus(app, record.failed() ? ProcessState.FAILED : ProcessState.STOPPED,
-						record.release(), null, null, null, null, record.restarts(), record.lastExit(),
-						record.reason());
+						record.release(), null, null, null, null, record.restarts(), record.lastExit(), record.reason(),
+						record.server());
 			});
 			return s;
 		});
@@ -690,7 +801,7 @@ public class AppSupervisor implements DisposableBean {
 		AppStatus status = s.status;
 		this.records.save(new DaemonRecord(s.app.value(), s.wanted, status.release(), status.pid(), status.port(),
 				status.started(), status.restarts(), status.lastExit(), status.reason(),
-				status.state() == ProcessState.FAILED));
+				status.state() == ProcessState.FAILED, status.server()));
 	}
 
 	private static void cancelRestart(Supervised s) {
@@ -738,6 +849,11 @@ public class AppSupervisor implements DisposableBean {
 		volatile @Nullable Daemon candidate;
 
 		volatile @Nullable Daemon retiring;
+
+		/**
+		 * A daemon of another protocol that is about to go live ({@link AppSwitching}).
+		 */
+		volatile @Nullable Daemon switching;
 
 		volatile boolean wanted = true;
 

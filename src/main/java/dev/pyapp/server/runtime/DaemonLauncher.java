@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -36,9 +35,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts and stops one gunicorn master (no {@code --daemon}: {@link NodeShell#start}
- * gives it a session of its own), each release on its own socket
- * ({@code run/r-<hash>.sock}) or port, and waits until it accepts connections.
+ * Starts and stops one app server master per release (in the foreground:
+ * {@link NodeShell#start} gives it a session of its own), each release on its own socket
+ * ({@code run/r-<hash>.sock}) or port, and waits until it accepts connections. What runs
+ * and how it is signalled is the {@link AppServer}'s business.
  */
 @Component
 class DaemonLauncher {
@@ -52,23 +52,27 @@ class DaemonLauncher {
 
 	private final RuntimeProperties properties;
 
-	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties) {
+	private final AppServers servers;
+
+	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, AppServers servers) {
 		this.home = home;
 		this.shell = shell;
 		this.properties = properties;
+		this.servers = servers;
 	}
 
 	/**
 	 * Starts a release's daemon and waits until it accepts connections.
 	 * @param context the release's process context
 	 * @param manifest the release's manifest
+	 * @param server the app server that runs it
 	 * @param portsInUse ports other daemons of this server hold
 	 * @return the running daemon
 	 * @throws PyappException ({@code FAILED}, with the end of its stderr) if it exits or
 	 * does not accept connections within {@code pyapp.runtime.start-timeout}
 	 */
-	Daemon launch(ProcessContext context, AppManifest manifest, Set<Integer> portsInUse) {
-		return launch(context, manifest, portsInUse, releaseKey(context.release()));
+	Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, Set<Integer> portsInUse) {
+		return launch(context, manifest, server, portsInUse, releaseKey(context.release()));
 	}
 
 	/**
@@ -77,26 +81,25 @@ class DaemonLauncher {
 	 * release beside its running daemon under {@link #alternateKey}.
 	 * @param context the release's process context
 	 * @param manifest the release's manifest
+	 * @param server the app server to run it on
 	 * @param portsInUse ports other daemons of this server hold
 	 * @param key {@code r-<hash>} or {@code r-<hash>-b}
 	 * @return the running daemon
 	 */
-	Daemon launch(ProcessContext context, AppManifest manifest, Set<Integer> portsInUse, String key) {
+	Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, Set<Integer> portsInUse, String key) {
 		AppPaths paths = this.home.app(context.app());
 		createDirectories(paths);
 		Path pidFile = paths.run().resolve(key + ".pid");
 		Path socket = null;
 		Integer port = null;
-		String bind;
 		if (manifest.daemon().bind() == AppManifest.BindKind.PORT) {
 			port = freePort(portsInUse);
-			bind = "127.0.0.1:" + port;
 		}
 		else {
 			socket = socket(context.app(), key);
-			bind = "unix:" + socket;
 		}
-		List<String> command = command(context, manifest, bind, pidFile);
+		List<String> command = server.command(new DaemonSpec(context.app(), context.release(), context.python(),
+				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), listenBacklog()));
 		Path stderr = paths.logs().resolve("stderr.log");
 		long offset = size(stderr);
 		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
@@ -106,7 +109,7 @@ class DaemonLauncher {
 		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
 			.withOutput(paths.logs().resolve("stdout.log"), stderr));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
-				process.exit(), offset);
+				process.exit(), offset, server);
 		awaitAccepting(context.app(), daemon);
 		return daemon;
 	}
@@ -144,15 +147,22 @@ class DaemonLauncher {
 	}
 
 	/**
-	 * Stops a daemon: SIGTERM (gunicorn finishes the requests in progress), then SIGKILL
-	 * after {@code pyapp.runtime.stop-timeout}.
+	 * Stops a daemon, master and workers: its server's graceful stop signal (the requests
+	 * in progress finish), then SIGKILL after {@code pyapp.runtime.stop-timeout}; a
+	 * worker that outlives its master (gunicorn's, busy in a request when the master was
+	 * killed) is killed too.
 	 * @param daemon the daemon
 	 */
 	void stop(Daemon daemon) {
 		if (!alive(daemon)) {
 			return;
 		}
-		this.shell.signal(daemon.pid(), Signal.TERM);
+		// the workers, known before the master goes: once it is gone they are orphans
+		// that nothing links to the daemon any more
+		List<ProcessHandle> workers = ProcessHandle.of(daemon.pid())
+			.map((master) -> master.descendants().toList())
+			.orElse(List.of());
+		this.shell.signal(daemon.pid(), daemon.server().stopSignal());
 		long deadline = System.nanoTime() + this.properties.stopTimeout().toNanos();
 		while (alive(daemon) && System.nanoTime() < deadline) {
 			pause(Duration.ofMillis(50));
@@ -164,7 +174,21 @@ class DaemonLauncher {
 				pause(Duration.ofMillis(50));
 			}
 		}
+		killOrphans(workers);
 		deleteQuietly(daemon.pidFile());
+	}
+
+	/**
+	 * Kills the workers of a stopped master that are still alive. A handle stays bound to
+	 * its process's start time, so a pid reused meanwhile is never killed.
+	 */
+	private static void killOrphans(List<ProcessHandle> workers) {
+		List<ProcessHandle> alive = workers.stream().filter(ProcessHandle::isAlive).toList();
+		alive.forEach(ProcessHandle::destroyForcibly);
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (alive.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+			pause(Duration.ofMillis(50));
+		}
 	}
 
 	boolean alive(Daemon daemon) {
@@ -175,27 +199,24 @@ class DaemonLauncher {
 	}
 
 	void reload(Daemon daemon) {
-		this.shell.signal(daemon.pid(), Signal.HUP);
+		this.shell.signal(daemon.pid(), daemon.server().reloadSignal());
 	}
 
 	/**
-	 * Whether a live process is this app's gunicorn master: a gunicorn command line that
-	 * names a pid file in the app's {@code run/}.
+	 * Whether a live process is one of this app's daemons: the command line of one of the
+	 * app servers with a pid file in the app's {@code run/}.
 	 * @param app the app
 	 * @param pid the pid read from a pid file
-	 * @return the process, if it is
+	 * @return the process and its server, if it is
 	 */
-	@Nullable ProcessInfo verify(AppId app, long pid) {
+	@Nullable Recognised verify(AppId app, long pid) {
 		ProcessInfo info = this.shell.process(pid).orElse(null);
 		if (info == null) {
 			return null;
 		}
-		String run = this.home.app(app).run().toString() + "/";
-		List<String> args = info.commandLine();
-		boolean gunicorn = args.stream().anyMatch((arg) -> arg.equals("gunicorn") || arg.endsWith("/gunicorn"));
-		int pidArg = args.indexOf("--pid");
-		boolean ours = pidArg >= 0 && pidArg + 1 < args.size() && args.get(pidArg + 1).startsWith(run);
-		return (gunicorn && ours) ? info : null;
+		return this.servers.recognise(info.commandLine(), this.home.app(app).run())
+			.map((server) -> new Recognised(info, server))
+			.orElse(null);
 	}
 
 	/**
@@ -218,6 +239,25 @@ class DaemonLauncher {
 		}
 	}
 
+	/**
+	 * The listen queue the daemons ask for: gunicorn's default of 2048, or less where the
+	 * host's {@code net.core.somaxconn} is lower (uWSGI refuses to start otherwise).
+	 * @return the backlog
+	 */
+	static int listenBacklog() {
+		// read line by line: procfs files report a size of 0, and Files.readString of
+		// one returned a single byte ("4" of "4096")
+		try (java.io.BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {
+			String line = reader.readLine();
+			int max = Integer.parseInt((line != null) ? line.trim() : "");
+			return Math.max(16, Math.min(2048, max));
+		}
+		catch (IOException | NumberFormatException ex) {
+			// the historical Linux default
+			return 128;
+		}
+	}
+
 	static String releaseKey(String release) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(release.getBytes(StandardCharsets.UTF_8));
@@ -228,31 +268,15 @@ class DaemonLauncher {
 		}
 	}
 
-	private List<String> command(ProcessContext context, AppManifest manifest, String bind, Path pidFile) {
-		AppManifest.Daemon daemon = manifest.daemon();
-		List<String> command = new ArrayList<>(List.of(context.python().toString(), "-m", "gunicorn", "--config",
-				"python:pyapp_runtime.gunicorn_conf", "--bind", bind, "--pid", pidFile.toString(), "--chdir",
-				context.workingDirectory().toString(), "--name", "pyapp-" + context.app()));
-		if (daemon.method() == AppManifest.DaemonMethod.PROCESSES) {
-			command.addAll(
-					List.of("--worker-class", "sync", "--workers", Integer.toString(Math.max(1, daemon.workers()))));
-		}
-		else {
-			command.addAll(
-					List.of("--worker-class", "gthread", "--workers", Integer.toString(Math.max(1, daemon.workers())),
-							"--threads", Integer.toString(Math.max(1, daemon.threads()))));
-		}
-		command.add("pyapp_runtime.wsgi:application");
-		return command;
-	}
-
 	private void awaitAccepting(AppId app, Daemon daemon) {
 		long deadline = System.nanoTime() + this.properties.startTimeout().toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!alive(daemon)) {
 				Integer code = daemon.exitCode();
-				throw PyappException.failed("gunicorn of " + app + " (" + daemon.release() + ") exited while starting"
-						+ ((code != null) ? " with code " + code : ""), stderrTail(app, daemon));
+				throw PyappException.failed(
+						daemon.server().displayName() + " of " + app + " (" + daemon.release()
+								+ ") exited while starting" + ((code != null) ? " with code " + code : ""),
+						stderrTail(app, daemon));
 			}
 			if (accepts(daemon)) {
 				return;
@@ -260,8 +284,10 @@ class DaemonLauncher {
 			pause(Duration.ofMillis(100));
 		}
 		stop(daemon);
-		throw PyappException.failed("gunicorn of " + app + " (" + daemon.release()
-				+ ") did not accept connections within " + this.properties.startTimeout(), stderrTail(app, daemon));
+		throw PyappException.failed(
+				daemon.server().displayName() + " of " + app + " (" + daemon.release()
+						+ ") did not accept connections within " + this.properties.startTimeout(),
+				stderrTail(app, daemon));
 	}
 
 	static boolean accepts(Daemon daemon) {
@@ -318,6 +344,15 @@ class DaemonLauncher {
 		catch (IOException ex) {
 			return 0;
 		}
+	}
+
+	/**
+	 * A live process recognised as an app's daemon.
+	 *
+	 * @param info the process
+	 * @param server the app server it is
+	 */
+	record Recognised(ProcessInfo info, AppServer server) {
 	}
 
 	static void deleteQuietly(Path file) {

@@ -21,9 +21,11 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param lastExit the exit code of the last crash, or {@code null}
  * @param reason why it failed, or {@code null}
  * @param failed whether it is in state {@code failed}
+ * @param server the app server of the live daemon, or {@code null} (none yet, or a record
+ * written before app servers were recorded: gunicorn)
  */
 @Document("daemons")
 record DaemonRecord(@Id String app, boolean running, @Nullable String release, @Nullable Long pid,
 		@Nullable Integer port, @Nullable Instant started, int restarts, @Nullable Integer lastExit,
-		@Nullable String reason, boolean failed) {
+		@Nullable String reason, boolean failed, @Nullable String server) {
 }

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +25,9 @@ import dev.pyapp.server.core.PyappException;
  * {@code SCRIPT_NAME} set to the mount path, {@code Host} set to the virtual server's
  * host name and {@code X-Forwarded-Proto: https} when it serves TLS, as the web server
  * sends them (an app that checks its host names, such as Django with
- * {@code ALLOWED_HOSTS}, answers the check as it answers its users); 2xx and 3xx are
- * healthy.
+ * {@code ALLOWED_HOSTS}, answers the check as it answers its users), in the protocol the
+ * daemon speaks (an HTTP request for gunicorn, a uwsgi packet with the request's
+ * variables for uWSGI); 2xx and 3xx are healthy.
  */
 final class HealthProbe {
 
@@ -47,7 +50,8 @@ final class HealthProbe {
 	 */
 	static void check(Daemon daemon, String mount, String path, String host, boolean https, Duration timeout) {
 		String target = mount + (path.startsWith("/") ? path : "/" + path);
-		String request = request(target, mount, host, https);
+		byte[] request = request(daemon.server().protocol(), mount, path.startsWith("/") ? path : "/" + path, host,
+				https);
 		CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> exchange(daemon, request));
 		String text;
 		try {
@@ -72,14 +76,47 @@ final class HealthProbe {
 		}
 	}
 
-	static String request(String target, String mount, String host, boolean https) {
+	/**
+	 * The request a health check sends.
+	 * @param protocol what the daemon speaks
+	 * @param mount the mount path ({@code ""} for the root)
+	 * @param path the path below it, with an optional query
+	 * @param host the host name to send
+	 * @param https whether the virtual server serves TLS (the app is told so)
+	 * @return the bytes to write
+	 * @throws IllegalArgumentException if the host or the target could end a header line
+	 */
+	static byte[] request(WireProtocol protocol, String mount, String path, String host, boolean https) {
+		String target = mount + path;
 		if (!SAFE_HEADER.matcher(host).matches() || !SAFE_HEADER.matcher(target).matches()) {
 			throw new IllegalArgumentException("not a safe request line or Host header: " + target + ", " + host);
 		}
-		return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n"
-				+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
-				+ (https ? "X-Forwarded-Proto: https\r\n" : "")
-				+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n";
+		if (protocol == WireProtocol.HTTP) {
+			return ("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n"
+					+ (mount.isEmpty() ? "" : "SCRIPT_NAME: " + mount + "\r\n")
+					+ (https ? "X-Forwarded-Proto: https\r\n" : "")
+					+ "User-Agent: pyapp-health\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1);
+		}
+		int query = path.indexOf('?');
+		Map<String, String> vars = new LinkedHashMap<>();
+		vars.put("REQUEST_METHOD", "GET");
+		vars.put("REQUEST_URI", target);
+		vars.put("SCRIPT_NAME", mount);
+		vars.put("PATH_INFO", UwsgiPacket.percentDecode((query >= 0) ? path.substring(0, query) : path));
+		vars.put("QUERY_STRING", (query >= 0) ? path.substring(query + 1) : "");
+		vars.put("SERVER_PROTOCOL", "HTTP/1.1");
+		vars.put("REQUEST_SCHEME", https ? "https" : "http");
+		vars.put("SERVER_NAME", host);
+		vars.put("SERVER_PORT", https ? "443" : "80");
+		vars.put("REMOTE_ADDR", "127.0.0.1");
+		vars.put("HTTP_HOST", host);
+		vars.put("HTTP_USER_AGENT", "pyapp-health");
+		if (https) {
+			vars.put("HTTPS", "on");
+			vars.put("HTTP_X_FORWARDED_PROTO", "https");
+		}
+		return UwsgiPacket.encode(vars);
 	}
 
 	static int status(String response) {
@@ -98,13 +135,16 @@ final class HealthProbe {
 		return (end >= 0) ? text.substring(0, end) : text;
 	}
 
-	private static String exchange(Daemon daemon, String request) {
+	private static String exchange(Daemon daemon, byte[] request) {
 		SocketAddress address = (daemon.socket() != null) ? UnixDomainSocketAddress.of(daemon.socket())
 				: new InetSocketAddress("127.0.0.1", daemon.port());
 		try (SocketChannel channel = (daemon.socket() != null) ? SocketChannel.open(StandardProtocolFamily.UNIX)
 				: SocketChannel.open()) {
 			channel.connect(address);
-			channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+			ByteBuffer bytes = ByteBuffer.wrap(request);
+			while (bytes.hasRemaining()) {
+				channel.write(bytes);
+			}
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			ByteBuffer buffer = ByteBuffer.allocate(8192);
 			while (channel.read(buffer) > 0 && out.size() < 64 * 1024) {

@@ -22,13 +22,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code failed}
  * @param crashWindow the window {@code crashLimit} counts in
  * @param pollInterval how often the supervisor checks that its daemons are alive
+ * @param server the app server of apps whose {@code daemon.server} names none:
+ * {@code auto} (uWSGI where its Python plugin runs the release's environment, else
+ * gunicorn), {@code gunicorn} or {@code uwsgi}
+ * @param uwsgi where uWSGI is
  */
 @ConfigurationProperties("pyapp.runtime")
 record RuntimeProperties(@DefaultValue("20000-20999") String portRange, @DefaultValue("60s") Duration startTimeout,
 		@DefaultValue("20s") Duration stopTimeout, @DefaultValue("1s") Duration drainDelay,
 		@DefaultValue("2s") Duration restartBackoff, @DefaultValue("1m") Duration restartBackoffMax,
 		@DefaultValue("5") int crashLimit, @DefaultValue("5m") Duration crashWindow,
-		@DefaultValue("500ms") Duration pollInterval) {
+		@DefaultValue("500ms") Duration pollInterval, @DefaultValue("auto") String server, @DefaultValue Uwsgi uwsgi) {
+
+	/**
+	 * @param command the uWSGI program (Debian: {@code uwsgi} from {@code uwsgi-core})
+	 * @param plugin its Python plugin for {@code --plugin} (Debian:
+	 * {@code uwsgi-plugin-python3}'s {@code python3})
+	 */
+	record Uwsgi(@DefaultValue("uwsgi") String command, @DefaultValue("python3") String plugin) {
+	}
 
 	int firstPort() {
 		return Integer.parseInt(this.portRange.split("-")[0].trim());

@@ -46,15 +46,17 @@ class InterpreterFinder {
 
 	private static final Pattern NAME = Pattern.compile("^python3(\\.[0-9]+)?$");
 
-	// prints sys.executable, the version and where ensurepip's wheels are
-	private static final String PROBE = String.join("\n", "import sys, os, venv, ensurepip", "print(sys.executable)",
-			"print('%d.%d.%d' % sys.version_info[:3])", "wheels = ''", "try:",
+	// prints sys.executable, the version, where ensurepip's wheels are, the
+	// implementation and the ABI tag
+	private static final String PROBE = String.join("\n", "import sys, os, sysconfig, venv, ensurepip",
+			"print(sys.executable)", "print('%d.%d.%d' % sys.version_info[:3])", "wheels = ''", "try:",
 			"    p = ensurepip._get_packages()['pip'] if hasattr(ensurepip, '_get_packages') else None",
 			"    if p is not None and getattr(p, 'wheel_path', None): wheels = os.path.dirname(p.wheel_path)",
 			"    elif p is not None: wheels = os.path.join(os.path.dirname(ensurepip.__file__), '_bundled')",
 			"except Exception:", "    pass",
 			"if not wheels and os.path.isdir(os.path.join(os.path.dirname(ensurepip.__file__), '_bundled')):",
-			"    wheels = os.path.join(os.path.dirname(ensurepip.__file__), '_bundled')", "print(wheels)");
+			"    wheels = os.path.join(os.path.dirname(ensurepip.__file__), '_bundled')", "print(wheels)",
+			"print(sys.implementation.name)", "print(sysconfig.get_config_var('SOABI') or '')");
 
 	private final NodeShell shell;
 
@@ -120,6 +122,18 @@ class InterpreterFinder {
 	 * interpreter satisfies it
 	 */
 	PythonInterpreter select(@Nullable String specifier) {
+		return select(specifier, null);
+	}
+
+	/**
+	 * The newest interpreter that satisfies a specifier and a constraint.
+	 * @param specifier the app's {@code python:} specifier, or {@code null} for any
+	 * @param constraint what else the interpreter must be, or {@code null}
+	 * @return the interpreter
+	 * @throws PyappException ({@code INVALID}) if the specifier is malformed or no
+	 * interpreter satisfies both (naming the constraint's source when only it fails)
+	 */
+	PythonInterpreter select(@Nullable String specifier, @Nullable InterpreterConstraint constraint) {
 		List<PythonInterpreter> all = interpreters();
 		if (all.isEmpty()) {
 			throw PyappException.failed("no Python interpreter with a working venv module was found"
@@ -128,7 +142,7 @@ class InterpreterFinder {
 					null);
 		}
 		if (specifier == null || specifier.isBlank()) {
-			return all.get(0);
+			return constrained(all, all, constraint);
 		}
 		PythonSpecifier parsed;
 		try {
@@ -138,12 +152,32 @@ class InterpreterFinder {
 			throw PyappException.invalid("invalid python specifier",
 					List.of(new Problem("metadata.yaml: python", ex.getMessage())));
 		}
-		return all.stream()
+		List<PythonInterpreter> satisfying = all.stream()
 			.filter((interpreter) -> parsed.contains(interpreter.version()))
-			.findFirst()
-			.orElseThrow(() -> PyappException.invalid("no suitable Python interpreter",
+			.toList();
+		if (satisfying.isEmpty()) {
+			throw PyappException.invalid("no suitable Python interpreter",
 					List.of(new Problem("metadata.yaml: python",
 							"the app needs Python " + specifier + " but this server has only " + all.stream()
+								.map((interpreter) -> interpreter.version() + " (" + interpreter.executable() + ")")
+								.toList())));
+		}
+		return constrained(satisfying, all, constraint);
+	}
+
+	private static PythonInterpreter constrained(List<PythonInterpreter> candidates, List<PythonInterpreter> all,
+			@Nullable InterpreterConstraint constraint) {
+		if (constraint == null) {
+			return candidates.get(0);
+		}
+		return candidates.stream()
+			.filter(constraint.accepts())
+			.findFirst()
+			.orElseThrow(() -> PyappException.invalid("no suitable Python interpreter", List.of(new Problem(
+					constraint.source(),
+					constraint.description() + "; " + ((candidates.size() < all.size())
+							? "of this server's interpreters, the app's python: admits only " : "this server has only ")
+							+ candidates.stream()
 								.map((interpreter) -> interpreter.version() + " (" + interpreter.executable() + ")")
 								.toList()))));
 	}
@@ -238,7 +272,8 @@ class InterpreterFinder {
 			Path executable = Path.of(lines[0].strip());
 			Path wheels = (lines.length > 2 && !lines[2].isBlank()) ? Path.of(lines[2].strip()) : null;
 			return new PythonInterpreter(executable, lines[1].strip(),
-					(wheels != null && Files.isDirectory(wheels)) ? wheels : null);
+					(wheels != null && Files.isDirectory(wheels)) ? wheels : null,
+					(lines.length > 3) ? lines[3].strip() : "", (lines.length > 4) ? lines[4].strip() : "");
 		}
 		catch (PyappException ex) {
 			logger.debug("{} cannot be run: {}", candidate, ex.getMessage());

@@ -23,8 +23,8 @@ public record PythonEnvironment(PythonInterpreter interpreter, Path venv, Path p
 	public static PythonEnvironment of(Path release) {
 		Path venv = release.resolve("venv");
 		Path python = venv.resolve("bin").resolve("python");
-		return new PythonEnvironment(new PythonInterpreter(python, "", null), venv, python, release.resolve("src"),
-				release.resolve("build.log"));
+		return new PythonEnvironment(new PythonInterpreter(python, "", null, "", ""), venv, python,
+				release.resolve("src"), release.resolve("build.log"));
 	}
 
 }

@@ -61,7 +61,7 @@ public class VenvBuilder {
 	 * {@code CONFLICT} when a shared dependency would replace another app's version
 	 */
 	public PythonEnvironment build(VenvRequest request) {
-		PythonInterpreter interpreter = this.interpreters.select(request.python());
+		PythonInterpreter interpreter = this.interpreters.select(request.python(), request.interpreter());
 		// the environment's .pth points at server-packages, and the first hook runs
 		// pyapp_runtime from there: it must be provisioned before anything of the app
 		// runs

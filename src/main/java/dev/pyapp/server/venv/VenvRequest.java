@@ -17,14 +17,20 @@ import org.springframework.util.Assert;
  * @param python the app's PEP 440 interpreter specifier, or {@code null} for any
  * @param requirements its dependencies
  * @param output receives each line pip prints, as it prints it
+ * @param interpreter what the interpreter must be beyond {@code python}, or {@code null}
  */
 public record VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
-		Consumer<String> output) {
+		Consumer<String> output, @Nullable InterpreterConstraint interpreter) {
 
 	public VenvRequest {
 		Assert.notNull(app, "'app' must not be null");
 		Assert.notNull(release, "'release' must not be null");
 		requirements = List.copyOf(requirements);
+	}
+
+	public VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
+			Consumer<String> output) {
+		this(app, release, python, requirements, output, null);
 	}
 
 	/**

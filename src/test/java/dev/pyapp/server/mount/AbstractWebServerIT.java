@@ -39,10 +39,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract every web server kind meets, against the real web server, managed by the
- * server, and real gunicorn on unix sockets (app {@code echo}, whose stable socket
- * {@code apps/echo/run/app.sock} is a symlink to a backend's socket, as the runtime makes
- * it). One subclass per kind.
+ * The contract every web server kind meets for every app server, against the real web
+ * server, managed by the server, and a real app server on unix sockets (app {@code echo},
+ * whose stable socket {@code apps/echo/run/app.sock} is a symlink to a backend's socket,
+ * as the runtime makes it): gunicorn spoken to over HTTP, uWSGI over the uwsgi protocol.
+ * One subclass per web server kind and app server.
  */
 @Tag("webserver")
 @SpringBootTest(properties = { "pyapp.storage.persistent=false", "server.port=0" })
@@ -51,7 +52,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class AbstractWebServerIT {
 
-	private static final Map<WebServerKind, Path> homes = new ConcurrentHashMap<>();
+	private static final Map<String, Path> homes = new ConcurrentHashMap<>();
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -78,16 +79,19 @@ abstract class AbstractWebServerIT {
 
 	private Path backends;
 
-	private Gunicorn a;
+	private EchoBackend a;
 
-	private Gunicorn b;
+	private EchoBackend b;
 
 	private int port;
 
 	abstract WebServerKind kind();
 
-	static void register(DynamicPropertyRegistry registry, WebServerKind kind) {
-		Path home = homes.computeIfAbsent(kind, (k) -> {
+	/** The app server behind the web server: {@code gunicorn} or {@code uwsgi}. */
+	abstract String appServer();
+
+	static void register(DynamicPropertyRegistry registry, WebServerKind kind, String appServer) {
+		Path home = homes.computeIfAbsent(kind.value() + "-" + appServer, (k) -> {
 			try {
 				Path dir = Files.createTempDirectory(Path.of("/tmp"), "pa");
 				// a web server started as root serves from an unprivileged user (Apache)
@@ -100,6 +104,7 @@ abstract class AbstractWebServerIT {
 		});
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.webserver.kind", kind::value);
+		registry.add("pyapp.test.echo-protocol", () -> appServer.equals("uwsgi") ? "uwsgi" : "http");
 	}
 
 	@BeforeAll
@@ -110,8 +115,8 @@ abstract class AbstractWebServerIT {
 		Files.writeString(statics.resolve("site.css.map"), "{}\n");
 		Files.writeString(statics.getParent().resolve("staticfiles.json"), "{\"paths\": {}}\n");
 		Files.createDirectories(this.home.app(AppId.of("echo")).run());
-		this.a = Gunicorn.start(this.backends.resolve("a.sock"), "a", requestLog(), "application");
-		AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.a.socket);
+		this.a = EchoBackend.start(appServer(), this.backends.resolve("a.sock"), "a", requestLog(), "application");
+		AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.a.socket());
 		this.port = freePort();
 		this.mounts.addServer(new VirtualServer("one", List.of("one.test"), "127.0.0.1:" + this.port, null, true));
 		this.mounts.addServer(new VirtualServer("two", List.of("two.test"), "127.0.0.1:" + this.port, null, false));
@@ -144,9 +149,15 @@ abstract class AbstractWebServerIT {
 		assertThat(deep.get("script_name").stringValue()).isEqualTo("/deep/prefix");
 		assertThat(deep.get("path_info").stringValue()).isEqualTo("/x/y");
 		assertThat(deep.get("host").stringValue()).isEqualTo("two.test:" + this.port);
-		assertThat(deep.get("x_forwarded_for").stringValue()).isEqualTo("127.0.0.1");
+		assertThat(clientAddress(deep)).isEqualTo("127.0.0.1");
 		assertThat(deep.get("x_forwarded_proto").stringValue()).isEqualTo("http");
-		assertThat(deep.get("x_forwarded_host").stringValue()).startsWith("two.test");
+		assertForwardedHost(deep, "two.test");
+		assertThat(deep.get("scheme").stringValue()).isEqualTo("http");
+		// what a client claims is never taken for the web server's word
+		JsonNode spoofed = echo("two.test", "/deep/prefix/x",
+				"X-Forwarded-Host: evil.test\r\nX-Forwarded-Proto: https\r\n");
+		assertThat(spoofed.get("x_forwarded_proto").stringValue()).isEqualTo("http");
+		assertForwardedHost(spoofed, "two.test");
 		assertThat(deep.get("app_url").stringValue()).isEqualTo("http://two.test:" + this.port + "/deep/prefix");
 		assertThat(echo("two.test", "/deep/prefix", "").get("path_info").stringValue()).isEmpty();
 		// an unknown host name goes to the default server
@@ -216,13 +227,13 @@ abstract class AbstractWebServerIT {
 		load.start();
 		try {
 			awaitAllConnectionsOn(load, "a");
-			this.b = Gunicorn.start(this.backends.resolve("b.sock"), "b", requestLog(), "application");
-			AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.b.socket);
+			this.b = EchoBackend.start(appServer(), this.backends.resolve("b.sock"), "b", requestLog(), "application");
+			AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.b.socket());
 			awaitDrained(load);
 			this.a.stop();
 			awaitAllConnectionsOn(load, "b");
-			this.a = Gunicorn.start(this.backends.resolve("a.sock"), "a", requestLog(), "application");
-			AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.a.socket);
+			this.a = EchoBackend.start(appServer(), this.backends.resolve("a.sock"), "a", requestLog(), "application");
+			AtomicFiles.switchLink(this.home.app(AppId.of("echo")).socket(), this.a.socket());
 			awaitDrained(load);
 			this.b.stop();
 			awaitAllConnectionsOn(load, "a");
@@ -230,8 +241,8 @@ abstract class AbstractWebServerIT {
 		finally {
 			load.stop();
 		}
-		System.out.printf("%s: %d requests during two switches, %d failed, %d keep-alive resets retried%n",
-				kind().value(), load.ok.get(), load.failed.get(), load.resets.get());
+		System.out.printf("%s/%s: %d requests during two switches, %d failed, %d keep-alive resets retried%n",
+				kind().value(), appServer(), load.ok.get(), load.failed.get(), load.resets.get());
 		assertThat(load.errors).isEmpty();
 		assertThat(load.failed.get()).isZero();
 		assertThat(load.ok.get()).isGreaterThan(100);
@@ -312,6 +323,80 @@ abstract class AbstractWebServerIT {
 
 	private MountManager restartedManager() {
 		return new MountManager(this.states, this.targets, this.renderers, this.properties, this.home, this.shell);
+	}
+
+	@Test
+	@Order(9)
+	void servesTheAppOverTlsWithHttpsAsItsScheme() throws Exception {
+		Path tls = Files.createDirectories(this.home.root().resolve("tls-ok"));
+		Path cert = tls.resolve("cert.pem");
+		Path key = tls.resolve("key.pem");
+		run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+				"/CN=secure.test", "-keyout", key.toString(), "-out", cert.toString()));
+		// a web server started as root reads them as its own user (Apache) or before
+		// dropping privileges; the key stays unreadable to others in a real setup
+		Files.setPosixFilePermissions(tls, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+		int tlsPort = freePort();
+		this.mounts.addServer(new VirtualServer("secure", List.of("secure.test"), "127.0.0.1:" + tlsPort,
+				new VirtualServer.Tls(cert.toString(), key.toString()), false));
+		this.mounts.addMount(Mount.app("secure", "/deep/prefix", "echo"));
+		this.mounts.apply();
+		try {
+			List<String> curl = List.of("curl", "-sk", "--max-time", "10", "--resolve",
+					"secure.test:" + tlsPort + ":127.0.0.1", "https://secure.test:" + tlsPort + "/deep/prefix/x?q=1");
+			// a reload returns before the new listener answers
+			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> run(curl).startsWith("{"));
+			JsonNode root = json.readTree(run(curl));
+			assertThat(root.get("scheme").stringValue()).isEqualTo("https");
+			assertThat(root.get("script_name").stringValue()).isEqualTo("/deep/prefix");
+			assertThat(root.get("path_info").stringValue()).isEqualTo("/x");
+			assertThat(root.get("url").stringValue())
+				.isEqualTo("https://secure.test:" + tlsPort + "/deep/prefix/x?q=1");
+			assertThat(root.get("x_forwarded_proto").stringValue()).isEqualTo("https");
+		}
+		finally {
+			this.mounts.removeMount("secure", "/deep/prefix");
+			this.mounts.removeServer("secure");
+			this.mounts.apply();
+		}
+	}
+
+	private static String run(List<String> command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor()).as(command + ": " + output).isZero();
+		return output;
+	}
+
+	/**
+	 * The client's address as the app can know it: the last X-Forwarded-For entry the web
+	 * server added, else REMOTE_ADDR (uWSGI sees the client itself; lighttpd cannot add
+	 * X-Forwarded-For on its uwsgi path).
+	 */
+	private static String clientAddress(JsonNode echo) {
+		JsonNode forwarded = echo.get("x_forwarded_for");
+		if (forwarded != null && !forwarded.isNull()) {
+			String[] entries = forwarded.stringValue().split(",");
+			return entries[entries.length - 1].strip();
+		}
+		return echo.get("remote_addr").stringValue();
+	}
+
+	/**
+	 * The last X-Forwarded-Host entry (the one the web server added, which an app behind
+	 * one proxy trusts) is the request's host; on lighttpd's uwsgi path, which cannot set
+	 * it, there is none, so a client's own never reaches the app.
+	 */
+	private void assertForwardedHost(JsonNode echo, String host) {
+		JsonNode forwarded = echo.get("x_forwarded_host");
+		if (kind() == WebServerKind.LIGHTTPD && appServer().equals("uwsgi")) {
+			assertThat(forwarded.isNull()).as("X-Forwarded-Host %s", forwarded).isTrue();
+		}
+		else {
+			String[] entries = forwarded.stringValue().split(",");
+			assertThat(entries[entries.length - 1].strip()).startsWith(host);
+		}
 	}
 
 	/**

@@ -5,19 +5,25 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The web server contract of {@link AbstractWebServerIT} (its tests assert routing,
- * SCRIPT_NAME/PATH_INFO, static files, refused configurations and zero-downtime backend
- * switches) against a real Apache httpd.
+ * SCRIPT_NAME/PATH_INFO, forwarding headers, redirects, static files, TLS, refused
+ * configurations and zero-downtime backend switches) against a real Apache httpd in front
+ * of gunicorn (HTTP).
  */
 class ApacheWebServerIT extends AbstractWebServerIT {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		register(registry, WebServerKind.APACHE);
+		register(registry, WebServerKind.APACHE, "gunicorn");
 	}
 
 	@Override
 	WebServerKind kind() {
 		return WebServerKind.APACHE;
+	}
+
+	@Override
+	String appServer() {
+		return "gunicorn";
 	}
 
 }

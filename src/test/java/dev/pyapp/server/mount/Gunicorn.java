@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * {@code /usr/bin/python3 -m venv} and {@code pip install gunicorn} (from the host's pip
  * configuration), serving {@code mount/echoapp.py} on unix sockets.
  */
-final class Gunicorn {
+final class Gunicorn implements EchoBackend {
 
 	private static Path venv;
 
@@ -26,13 +26,18 @@ final class Gunicorn {
 
 	private final Process process;
 
-	final Path socket;
+	private final Path socket;
 
 	private Gunicorn(Process process, Path socket) {
 		this.process = process;
 		this.socket = socket;
 	}
 
+	/**
+	 * The venv of every test backend, made by {@code /usr/bin/python3} (the interpreter
+	 * Debian's uWSGI plugin embeds), with gunicorn.
+	 * @return the venv
+	 */
 	static synchronized Path venv() throws IOException, InterruptedException {
 		if (venv == null) {
 			Path dir = Files.createTempDirectory(Path.of("/tmp"), "pv");
@@ -75,8 +80,14 @@ final class Gunicorn {
 		return gunicorn;
 	}
 
+	@Override
+	public Path socket() {
+		return this.socket;
+	}
+
 	/** Stops gracefully (TERM: in-flight requests finish) and waits. */
-	void stop() throws InterruptedException {
+	@Override
+	public void stop() throws InterruptedException {
 		if (this.process.isAlive()) {
 			this.process.toHandle().destroy();
 			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
@@ -84,6 +95,15 @@ final class Gunicorn {
 				this.process.destroyForcibly();
 			}
 		}
+	}
+
+	/**
+	 * The directory of the test apps ({@code echoapp.py}) in the venv.
+	 * @return the directory
+	 */
+	static synchronized Path appDir() throws IOException, InterruptedException {
+		venv();
+		return appDir;
 	}
 
 	private static void run(List<String> command) throws IOException, InterruptedException {

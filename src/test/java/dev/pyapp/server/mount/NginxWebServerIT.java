@@ -5,19 +5,25 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The web server contract of {@link AbstractWebServerIT} (its tests assert routing,
- * SCRIPT_NAME/PATH_INFO, static files, refused configurations and zero-downtime backend
- * switches) against a real nginx.
+ * SCRIPT_NAME/PATH_INFO, forwarding headers, redirects, static files, TLS, refused
+ * configurations and zero-downtime backend switches) against a real nginx in front of
+ * gunicorn (HTTP).
  */
 class NginxWebServerIT extends AbstractWebServerIT {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		register(registry, WebServerKind.NGINX);
+		register(registry, WebServerKind.NGINX, "gunicorn");
 	}
 
 	@Override
 	WebServerKind kind() {
 		return WebServerKind.NGINX;
+	}
+
+	@Override
+	String appServer() {
+		return "gunicorn";
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.WireProtocol;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each renderer's output for one fixed model, compared with
+ * Each renderer's output for one fixed model, once with gunicorn apps (HTTP) and once
+ * with uWSGI apps (the uwsgi protocol), compared with
  * {@code src/test/resources/mount/golden/}. After an intended change, regenerate with
  * {@code -Dgolden.update=true} and review the diff.
  */
@@ -28,14 +30,18 @@ class RendererGoldenTests {
 
 	static Stream<Arguments> renderings() {
 		return Stream.of(new NginxRenderer(), new ApacheRenderer(), new LighttpdRenderer())
-			.flatMap((renderer) -> Stream.of(Arguments.of(renderer, true), Arguments.of(renderer, false)));
+			.flatMap((renderer) -> Stream.of(WireProtocol.HTTP, WireProtocol.UWSGI)
+				.flatMap((protocol) -> Stream.of(Arguments.of(renderer, protocol, true),
+						Arguments.of(renderer, protocol, false))));
 	}
 
-	@ParameterizedTest(name = "{0} main={1}")
+	@ParameterizedTest(name = "{0} {1} main={2}")
 	@MethodSource("renderings")
-	void rendersAsTheGoldenFile(ConfigRenderer renderer, boolean main) throws IOException {
-		String text = main ? renderer.main(model(), settings()) : renderer.sites(model(), settings());
-		Path golden = GOLDEN.resolve(renderer.kind().value() + (main ? ".conf" : "-include.conf"));
+	void rendersAsTheGoldenFile(ConfigRenderer renderer, WireProtocol protocol, boolean main) throws IOException {
+		RenderModel model = model(protocol);
+		String text = main ? renderer.main(model, settings()) : renderer.sites(model, settings());
+		Path golden = GOLDEN.resolve(renderer.kind().value() + ((protocol == WireProtocol.UWSGI) ? "-uwsgi" : "")
+				+ (main ? ".conf" : "-include.conf"));
 		if (Boolean.getBoolean("golden.update")) {
 			Files.writeString(golden, text, StandardCharsets.UTF_8);
 		}
@@ -52,7 +58,11 @@ class RendererGoldenTests {
 	 * app at the root and below a prefix with its static files, and a static folder.
 	 */
 	static RenderModel model() {
-		MountTargets targets = fixedTargets();
+		return model(WireProtocol.HTTP);
+	}
+
+	static RenderModel model(WireProtocol protocol) {
+		MountTargets targets = fixedTargets(protocol);
 		List<VirtualServer> servers = List.of(
 				new VirtualServer("main", List.of("example.test", "www.example.test"), "127.0.0.1:8080", null, false),
 				new VirtualServer("deep", List.of("deep.test"), "127.0.0.1:8080", null, true),
@@ -65,12 +75,17 @@ class RendererGoldenTests {
 	}
 
 	static MountTargets fixedTargets() {
+		return fixedTargets(WireProtocol.HTTP);
+	}
+
+	static MountTargets fixedTargets(WireProtocol protocol) {
 		Map<String, MountTarget> targets = Map.of("guestbook",
 				MountTarget.socket(Path.of("/srv/pyapp/apps/guestbook/run/app.sock"),
 						List.of(new MountTarget.StaticDirectory("/static",
 								Path.of("/srv/pyapp/apps/guestbook/current/static/guestbook"),
-								List.of("staticfiles.json", "admin/*.map")))),
-				"wiki-2", MountTarget.port(8301, List.of()));
+								List.of("staticfiles.json", "admin/*.map"))),
+						protocol),
+				"wiki-2", MountTarget.port(8301, List.of(), protocol));
 		return (AppId app) -> Optional.ofNullable(targets.get(app.value()));
 	}
 

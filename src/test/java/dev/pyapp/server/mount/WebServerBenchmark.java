@@ -35,13 +35,13 @@ public final class WebServerBenchmark {
 		List<BenchServer> servers = new ArrayList<>();
 		try {
 			Map<String, Case> cases = new LinkedHashMap<>();
-			cases.put("gunicorn-direct", new Case("gunicorn", null, HttpLoad.unix(app.socket)));
+			cases.put("gunicorn-direct", new Case("gunicorn", null, HttpLoad.unix(app.socket())));
 			for (WebServerKind kind : WebServerKind.values()) {
-				BenchServer generated = BenchServer.generated(kind, dir, app.socket);
+				BenchServer generated = BenchServer.generated(kind, dir, app.socket());
 				servers.add(generated);
 				cases.put(kind.value() + "-generated",
 						new Case(kind.value(), "generated", HttpLoad.tcp(generated.port())));
-				for (Map.Entry<String, String> reference : BenchReferences.of(kind, dir, app.socket).entrySet()) {
+				for (Map.Entry<String, String> reference : BenchReferences.of(kind, dir, app.socket()).entrySet()) {
 					BenchServer server = BenchServer.reference(kind, dir, reference.getKey(), reference.getValue());
 					servers.add(server);
 					cases.put(kind.value() + "-" + reference.getKey(),
@@ -148,10 +148,35 @@ public final class WebServerBenchmark {
 			}
 			Path config = settings.config(kind);
 			Files.writeString(config, renderer.main(model, settings));
-			return start(kind, settings.directory(), config, port);
+			return start(kind, settings.directory(), config, port, false);
+		}
+
+		/**
+		 * A web server running a configuration the server rendered for its own managed
+		 * instance (its paths are below {@code directory}, the server's
+		 * {@code webserver/}).
+		 */
+		static BenchServer rendered(WebServerKind kind, Path directory, String text, int port) throws Exception {
+			for (String sub : List.of("run", "logs", "empty", "tmp/" + kind.value())) {
+				Files.createDirectories(directory.resolve(sub));
+			}
+			Path config = directory.resolve("bench-" + kind.value() + ".conf");
+			Files.writeString(config, text);
+			return start(kind, directory, config, port, true);
 		}
 
 		static BenchServer reference(WebServerKind kind, Path dir, String name, String text) throws Exception {
+			return reference(kind, dir, name, text, false);
+		}
+
+		/**
+		 * @param ownSession whether it runs in a session of its own ({@code setsid}), as
+		 * a daemon does: with Linux's autogroup scheduling, processes of one session
+		 * share one CPU share, so a stack whose processes share the load client's session
+		 * is scheduled differently from one whose processes each have their own
+		 */
+		static BenchServer reference(WebServerKind kind, Path dir, String name, String text, boolean ownSession)
+				throws Exception {
 			int port = freePort();
 			Path directory = dir.resolve(kind.value() + "-" + name);
 			for (String sub : List.of("run", "logs", "empty", "tmp")) {
@@ -162,15 +187,17 @@ public final class WebServerBenchmark {
 					text.replace("@PORT@", Integer.toString(port))
 						.replace("@DIR@", directory.toString())
 						.replace("@USER@", isRoot() ? "" : "#"));
-			return start(kind, directory, config, port);
+			return start(kind, directory, config, port, ownSession);
 		}
 
-		private static BenchServer start(WebServerKind kind, Path directory, Path config, int port) throws Exception {
-			List<String> command = switch (kind) {
+		private static BenchServer start(WebServerKind kind, Path directory, Path config, int port, boolean ownSession)
+				throws Exception {
+			List<String> command = new ArrayList<>(ownSession ? List.of("setsid") : List.of());
+			command.addAll(switch (kind) {
 				case NGINX -> List.of("/usr/sbin/nginx", "-p", directory + "/", "-c", config.toString());
 				case APACHE -> List.of("/usr/sbin/apache2", "-f", config.toString(), "-DFOREGROUND");
 				case LIGHTTPD -> List.of("/usr/sbin/lighttpd", "-D", "-f", config.toString());
-			};
+			});
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(directory.resolve("logs/stdout.log").toFile())
 				.start();
@@ -191,7 +218,11 @@ public final class WebServerBenchmark {
 
 		void stop() throws InterruptedException {
 			this.process.destroy();
-			this.process.waitFor();
+			if (!this.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+				this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+				this.process.destroyForcibly();
+				this.process.waitFor();
+			}
 		}
 
 		private static boolean isRoot() {

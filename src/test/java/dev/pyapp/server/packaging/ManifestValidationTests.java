@@ -165,6 +165,10 @@ class ManifestValidationTests {
 						"expected an integer from 1 to 256; found '4'"),
 				new Case("a bind kind", with("daemon:\n  bind: tcp\n"), "metadata.yaml: daemon.bind",
 						"expected socket or port; found 'tcp'"),
+				new Case("an app server", with("daemon:\n  server: waitress\n"), "metadata.yaml: daemon.server",
+						"expected gunicorn or uwsgi; found 'waitress'"),
+				new Case("an app server as a list", with("daemon:\n  server: [uwsgi]\n"),
+						"metadata.yaml: daemon.server", "expected gunicorn or uwsgi"),
 				// health
 				new Case("a health path without slash", with("health:\n  path: health\n"), "metadata.yaml: health.path",
 						"expected a path below the mount starting with '/', such as /health; found 'health'"),

@@ -56,7 +56,8 @@ class PackageReaderTests {
 		assertThat(manifest.resources().writable()).containsExactly("sessions", "cache");
 		assertThat(manifest.resources().databases()).containsExactly(new Database("main", DatabaseKind.SQLITE));
 		assertThat(manifest.statics()).containsExactly(new StaticEntry("/static", "static/guestbook"));
-		assertThat(manifest.daemon()).isEqualTo(new AppManifest.Daemon(DaemonMethod.THREADING, 2, 8, BindKind.SOCKET));
+		assertThat(manifest.daemon())
+			.isEqualTo(new AppManifest.Daemon(DaemonMethod.THREADING, 2, 8, BindKind.SOCKET, "uwsgi"));
 		assertThat(manifest.health()).isEqualTo(new AppManifest.Health("/", Duration.ofSeconds(10), null));
 		assertThat(manifest.updates())
 			.isEqualTo(new AppManifest.Updates(UpdateStrategy.ONE_BRANCH, "main", "v*", true));

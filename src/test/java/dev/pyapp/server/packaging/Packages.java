@@ -55,6 +55,7 @@ final class Packages {
 			  workers: 2                      # processes (method: processes)
 			  threads: 8                      # threads per process
 			  bind: socket                    # socket (unix socket, default) | port (from the server's port range)
+			  server: uwsgi                   # gunicorn | uwsgi (default: the server's pyapp.runtime.server)
 			health:                           # optional
 			  path: /                         # GET below the mount; 2xx/3xx means healthy
 			  timeout: 10s

@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A minimal HTTP/1.1 client for tests: one request per connection, over a unix socket (as
- * the web server talks to an app) or a TCP port.
+ * A minimal client for tests: one GET per connection, over a unix socket (as the web
+ * server talks to an app) or a TCP port, in the protocol the daemon speaks (HTTP/1.1 for
+ * gunicorn, a uwsgi packet for uWSGI, which answers in HTTP either way).
  */
 final class HttpProbe {
 
@@ -20,22 +21,32 @@ final class HttpProbe {
 	}
 
 	static Response get(Path socket, String path) throws IOException {
-		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-			channel.connect(UnixDomainSocketAddress.of(socket));
-			return exchange(channel, path);
-		}
+		return get(WireProtocol.HTTP, socket, path);
 	}
 
 	static Response get(int port, String path) throws IOException {
-		try (SocketChannel channel = SocketChannel.open()) {
-			channel.connect(new InetSocketAddress("127.0.0.1", port));
-			return exchange(channel, path);
+		return get(WireProtocol.HTTP, port, path);
+	}
+
+	static Response get(WireProtocol protocol, Path socket, String path) throws IOException {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(socket));
+			return exchange(channel, protocol, path);
 		}
 	}
 
-	private static Response exchange(SocketChannel channel, String path) throws IOException {
-		String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-		channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+	static Response get(WireProtocol protocol, int port, String path) throws IOException {
+		try (SocketChannel channel = SocketChannel.open()) {
+			channel.connect(new InetSocketAddress("127.0.0.1", port));
+			return exchange(channel, protocol, path);
+		}
+	}
+
+	private static Response exchange(SocketChannel channel, WireProtocol protocol, String path) throws IOException {
+		ByteBuffer request = ByteBuffer.wrap(HealthProbe.request(protocol, "", path, "localhost", false));
+		while (request.hasRemaining()) {
+			channel.write(request);
+		}
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteBuffer buffer = ByteBuffer.allocate(8192);
 		while (channel.read(buffer) > 0) {

@@ -47,12 +47,15 @@ final class TestArchives {
 							"  - requirement: blinker", "    scope: shared", "daemon:", "  method: processes",
 							"  workers: 2", "  bind: port", "health:", "  path: /health", "  timeout: 5s", "")
 					.getBytes());
-		entries.put("src/depsapp.py", String.join("\n", "import importlib, json, os", "import six", "",
+		entries.put("src/depsapp.py", String.join("\n", "import importlib, json, os, time", "import six", "",
 				"HEALTH = " + healthStatus, "", "", "def create():", "    def app(environ, start_response):",
 				"        path = environ.get('PATH_INFO', '/')", "        status = '200 OK'",
 				"        if path == '/health':",
 				"            status = '200 OK' if HEALTH == 200 else '%d Unhealthy' % HEALTH",
-				"            body = 'ok'", "        elif path == '/import':",
+				"            body = 'ok'", "        elif path == '/sleep':",
+				"            # a request that outlasts any stop timeout: the worker says it is in it",
+				"            open(os.path.join(os.environ['PYAPP_DATA_PATH'], 'sleeping-%d' % os.getpid()), 'w').close()",
+				"            time.sleep(600)", "            body = 'woke'", "        elif path == '/import':",
 				"            name = environ.get('QUERY_STRING', '').split('=')[-1]", "            try:",
 				"                importlib.import_module(name)", "                body = 'ok'",
 				"            except ImportError as ex:", "                body = 'ImportError: %s' % ex",

@@ -1,6 +1,10 @@
 package dev.pyapp.server.runtime;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +26,9 @@ import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.logs.LogLevel;
 import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.LogViewer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +38,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,19 +49,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The runtime end to end with real python3, venv and gunicorn: installs, isolation, crash
- * restarts, hooks and tasks, zero-downtime upgrades and rollbacks, a failing health
- * check, and adoption by a restarted server. One PYAPP_HOME and one gunicorn provisioning
- * for the whole class; the tests build on each other, in order.
+ * The runtime end to end with real python3, venv and an app server: installs, isolation,
+ * log capture, crash restarts, hooks and tasks, graceful reloads and zero-downtime
+ * upgrades and rollbacks under load, a failing health check, adoption by a restarted
+ * server and the crash limit. One PYAPP_HOME and one provisioning for the whole class;
+ * the tests build on each other, in order. One subclass per app server
+ * ({@code pyapp.runtime.server}): the contract is the same for each.
  */
 @Tag("process")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AppRuntimeIT {
+abstract class AbstractAppRuntimeIT {
 
 	private static final AppId GUESTBOOK = AppId.of("guestbook");
 
 	private static final AppId DEPSAPP = AppId.of("depsapp");
+
+	/** Short, so that the test of the KILL after it does not wait long. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
 	private Path home;
 
@@ -62,6 +75,12 @@ class AppRuntimeIT {
 	private Path six;
 
 	private ConfigurableApplicationContext context;
+
+	/** The app server every app of the class runs on. */
+	abstract String server();
+
+	/** What that server's sockets speak. */
+	abstract WireProtocol protocol();
 
 	@BeforeAll
 	void startServer() throws Exception {
@@ -100,16 +119,22 @@ class AppRuntimeIT {
 
 		assertThat(live.version()).isEqualTo("1.0.0");
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
-		assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
-		HttpProbe.Response env = HttpProbe.get(socket, "/env");
+		assertThat(HttpProbe.get(protocol(), socket, "/health").status()).isEqualTo(200);
+		HttpProbe.Response env = HttpProbe.get(protocol(), socket, "/env");
 		assertThat(env.body()).contains("\"PYAPP_NAME\": \"guestbook\"")
 			.contains(this.home.resolve("apps/guestbook/data/db/main.sqlite3").toString())
 			.contains("\"cwd\": \"" + this.home.resolve("apps/guestbook/releases/" + live.releaseId() + "/src"));
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0");
 		AppStatus status = supervisor().status(GUESTBOOK);
 		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(status.server()).isEqualTo(server());
+		JsonNode process = rpc("apps.get", Map.of("name", "guestbook")).path("process");
+		assertThat(process.path("server").asString()).isEqualTo(server());
+		assertThat(process.path("pid").asLong()).isEqualTo(status.pid());
 		assertThat(Files.readString(this.home.resolve("apps/guestbook/run/app.pid")).trim())
 			.isEqualTo(Long.toString(status.pid()));
+		// the request is served by a worker, not by the master
+		assertThat(workerPid(socket)).isNotEqualTo(Long.toString(status.pid()));
 	}
 
 	@Test
@@ -119,9 +144,9 @@ class AppRuntimeIT {
 
 		Integer port = supervisor().status(DEPSAPP).port();
 		assertThat(port).isNotNull();
-		assertThat(HttpProbe.get(port, "/version").body()).isEqualTo("1.0.0");
-		assertThat(HttpProbe.get(port, "/import?module=six").body()).isEqualTo("ok");
-		assertThat(HttpProbe.get(port, "/import?module=blinker").body()).isEqualTo("ok");
+		assertThat(HttpProbe.get(protocol(), port, "/version").body()).isEqualTo("1.0.0");
+		assertThat(HttpProbe.get(protocol(), port, "/import?module=six").body()).isEqualTo("ok");
+		assertThat(HttpProbe.get(protocol(), port, "/import?module=blinker").body()).isEqualTo("ok");
 		assertThat(Files.exists(this.home.resolve("server-packages/blinker"))).isTrue();
 	}
 
@@ -130,11 +155,58 @@ class AppRuntimeIT {
 	void anAppSeesOnlyItsOwnAndTheSharedPackages() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		// shared by depsapp: on every app's path
-		assertThat(HttpProbe.get(socket, "/import?module=blinker").body()).contains("\"ok\": true");
+		assertThat(HttpProbe.get(protocol(), socket, "/import?module=blinker").body()).contains("\"ok\": true");
 		// depsapp's own dependency
-		assertThat(HttpProbe.get(socket, "/import?module=six").body()).contains("\"ok\": false");
+		assertThat(HttpProbe.get(protocol(), socket, "/import?module=six").body()).contains("\"ok\": false");
 		// installed in the host interpreter's site-packages
-		assertThat(HttpProbe.get(socket, "/import?module=yaml").body()).contains("\"ok\": false");
+		assertThat(HttpProbe.get(protocol(), socket, "/import?module=yaml").body()).contains("\"ok\": false");
+	}
+
+	@Test
+	@Order(3)
+	void capturesLogRecordsWithTheirRequestPathAndPrintedLines() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		String marker = "marker-" + System.nanoTime();
+		assertThat(HttpProbe.get(protocol(), socket, "/log?level=WARNING&msg=" + marker).body()).isEqualTo("logged");
+		assertThat(HttpProbe.get(protocol(), socket, "/print?msg=" + marker + "-printed").body()).isEqualTo("printed");
+
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			List<LogRecord> records = logs
+				.query(new LogQuery("guestbook", null, null, null, null, marker, null, 10, null))
+				.records();
+			assertThat(records).anySatisfy((record) -> {
+				assertThat(record.logger()).isEqualTo("guestbook");
+				assertThat(record.level()).isEqualTo(LogLevel.WARNING);
+				assertThat(record.message()).isEqualTo(marker);
+				assertThat(record.path()).isEqualTo("/log");
+				assertThat(record.release()).isEqualTo(registry().get(GUESTBOOK).currentRelease());
+				assertThat(record.pid()).isNotNull().isNotEqualTo(supervisor().status(GUESTBOOK).pid().intValue());
+			});
+			assertThat(records).anySatisfy((record) -> {
+				assertThat(record.logger()).isEqualTo("stdout");
+				assertThat(record.level()).isEqualTo(LogLevel.INFO);
+				assertThat(record.message()).isEqualTo(marker + "-printed");
+			});
+		});
+	}
+
+	@Test
+	@Order(4)
+	void reloadsGracefullyWithoutAFailedRequest() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		long master = supervisor().status(GUESTBOOK).pid();
+		String worker = workerPid(socket);
+		try (Client client = new Client(protocol(), socket)) {
+			supervisor().reload(GUESTBOOK);
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.untilAsserted(() -> assertThat(workerPid(socket)).isNotEqualTo(worker));
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(master);
+		assertThat(supervisor().status(GUESTBOOK).state()).isEqualTo(ProcessState.RUNNING);
 	}
 
 	@Test
@@ -188,7 +260,8 @@ class AppRuntimeIT {
 		assertThat(deployer().needsConfiguration(app)).isFalse();
 		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(this.home.resolve("apps/confapp/data/installed")).content().contains("Hello PyApp");
-		assertThat(HttpProbe.get(this.home.resolve("apps/confapp/run/app.sock"), "/").body()).contains("Hello PyApp");
+		assertThat(HttpProbe.get(protocol(), this.home.resolve("apps/confapp/run/app.sock"), "/").body())
+			.contains("Hello PyApp");
 		// GH-15: the output of a post-install that waited for the configuration is logged
 		// too, what it logged at its level
 		LogViewer logs = bean(LogViewer.class);
@@ -218,7 +291,7 @@ class AppRuntimeIT {
 			AppStatus status = supervisor().status(GUESTBOOK);
 			assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
 			assertThat(status.pid()).isNotEqualTo(pid);
-			assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
+			assertThat(HttpProbe.get(protocol(), socket, "/health").status()).isEqualTo(200);
 		});
 		assertThat(supervisor().status(GUESTBOOK).restarts()).isEqualTo(1);
 	}
@@ -229,18 +302,18 @@ class AppRuntimeIT {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		String first = registry().get(GUESTBOOK).currentRelease();
 		Path archive = guestbookArchive("1.1.0");
-		try (Client client = new Client(socket)) {
+		try (Client client = new Client(protocol(), socket)) {
 			deployer().install(InstallRequest.archive(archive, "guestbook-1.1.0.pyapp"));
-			assertThat(HttpProbe.get(socket, "/version").body()).isEqualTo("1.1.0");
+			assertThat(HttpProbe.get(protocol(), socket, "/version").body()).isEqualTo("1.1.0");
 			client.awaitMore();
 			assertThat(client.failures()).describedAs(client.lastError()).isZero();
 		}
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
 
-		try (Client client = new Client(socket)) {
+		try (Client client = new Client(protocol(), socket)) {
 			Release back = deployer().rollback(GUESTBOOK, null);
 			assertThat(back.releaseId()).isEqualTo(first);
-			assertThat(HttpProbe.get(socket, "/version").body()).isEqualTo("1.0.0");
+			assertThat(HttpProbe.get(protocol(), socket, "/version").body()).isEqualTo("1.0.0");
 			client.awaitMore();
 			assertThat(client.failures()).describedAs(client.lastError()).isZero();
 		}
@@ -253,7 +326,7 @@ class AppRuntimeIT {
 	void restartsGracefullyWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		long before = supervisor().status(GUESTBOOK).pid();
-		try (Client client = new Client(socket)) {
+		try (Client client = new Client(protocol(), socket)) {
 			AppStatus restarted = supervisor().restart(GUESTBOOK);
 			assertThat(restarted.state()).isEqualTo(ProcessState.RUNNING);
 			assertThat(restarted.pid()).isNotEqualTo(before);
@@ -278,7 +351,8 @@ class AppRuntimeIT {
 				assertThat(ex.getMessage()).contains("health").contains("500");
 			});
 		assertThat(registry().get(DEPSAPP).currentRelease()).isEqualTo(live);
-		assertThat(HttpProbe.get(supervisor().status(DEPSAPP).port(), "/version").body()).isEqualTo("1.0.0");
+		assertThat(HttpProbe.get(protocol(), supervisor().status(DEPSAPP).port(), "/version").body())
+			.isEqualTo("1.0.0");
 	}
 
 	@Test
@@ -295,7 +369,8 @@ class AppRuntimeIT {
 		});
 		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(guestbookPid);
 		assertThat(supervisor().status(DEPSAPP).pid()).isEqualTo(depsPid);
-		assertThat(HttpProbe.get(this.home.resolve("apps/guestbook/run/app.sock"), "/health").status()).isEqualTo(200);
+		assertThat(HttpProbe.get(protocol(), this.home.resolve("apps/guestbook/run/app.sock"), "/health").status())
+			.isEqualTo(200);
 
 		// still supervised: a crash after the adoption is restarted too
 		ProcessHandle.of(depsPid).orElseThrow().destroyForcibly();
@@ -305,6 +380,69 @@ class AppRuntimeIT {
 
 	@Test
 	@Order(9)
+	void marksAnAppFailedAfterFiveCrashesAndStartsItAgainOnRequest() throws Exception {
+		// a start forgets earlier crashes
+		supervisor().restart(DEPSAPP);
+		for (int crash = 1; crash <= 5; crash++) {
+			long pid = supervisor().status(DEPSAPP).pid();
+			ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+			if (crash < 5) {
+				await().atMost(Duration.ofSeconds(60))
+					.pollInterval(Duration.ofMillis(200))
+					.untilAsserted(() -> assertThat(supervisor().status(DEPSAPP))
+						.satisfies((status) -> assertThat(status.state()).isEqualTo(ProcessState.RUNNING))
+						.satisfies((status) -> assertThat(status.pid()).isNotEqualTo(pid)));
+			}
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(supervisor().status(DEPSAPP).state()).isEqualTo(ProcessState.FAILED));
+		assertThat(supervisor().status(DEPSAPP).reason()).contains("crashed 5 times");
+
+		AppStatus started = supervisor().start(DEPSAPP);
+		assertThat(started.state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(HttpProbe.get(protocol(), started.port(), "/version").body()).isEqualTo("1.0.0");
+	}
+
+	@Test
+	@Order(10)
+	void stopsMasterAndWorkersWithTermThenKillWhenARequestOutlastsTheStopTimeout() throws Exception {
+		AppStatus running = supervisor().status(DEPSAPP);
+		ProcessHandle master = ProcessHandle.of(running.pid()).orElseThrow();
+		List<ProcessHandle> workers = master.descendants().toList();
+		assertThat(workers).isNotEmpty();
+		Path data = this.home.resolve("apps/depsapp/data");
+		Thread request = new Thread(() -> {
+			try {
+				HttpProbe.get(protocol(), running.port(), "/sleep");
+			}
+			catch (IOException | RuntimeException ex) {
+				// the worker is killed in the middle of it
+			}
+		}, "sleeping-request");
+		request.start();
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			try (Stream<Path> files = Files.list(data)) {
+				assertThat(files.map((file) -> file.getFileName().toString()))
+					.anyMatch((n) -> n.startsWith("sleeping-"));
+			}
+		});
+
+		long started = System.nanoTime();
+		AppStatus stopped = supervisor().stop(DEPSAPP);
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
+		// TERM first: the request in progress had the stop timeout to finish
+		assertThat(took).isGreaterThanOrEqualTo(STOP_TIMEOUT.minusMillis(500));
+		assertThat(master.isAlive()).isFalse();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(workers).noneMatch(ProcessHandle::isAlive));
+		request.join(10_000);
+		assertThat(supervisor().start(DEPSAPP).state()).isEqualTo(ProcessState.RUNNING);
+	}
+
+	@Test
+	@Order(11)
 	void stopsAndRemovesAnAppAfterItsPreDeleteHook() throws Exception {
 		AppStatus stopped = supervisor().stop(GUESTBOOK);
 		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
@@ -324,7 +462,32 @@ class AppRuntimeIT {
 		return new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=" + TestArchives.INDEX,
 				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=1s",
-				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true");
+				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true",
+				"--pyapp.runtime.stop-timeout=" + STOP_TIMEOUT.toSeconds() + "s", "--pyapp.runtime.server=" + server());
+	}
+
+	/** Calls the JSON-RPC API as the CLI does, with the local API token. */
+	private JsonNode rpc(String method, Map<String, ?> params) throws Exception {
+		JsonMapper json = JsonMapper.builder().build();
+		String port = this.context.getEnvironment().getProperty("local.server.port");
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rpc"))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + Files.readString(this.home.resolve("api-token")).trim())
+			.POST(HttpRequest.BodyPublishers.ofString(
+					json.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))))
+			.build();
+		JsonNode response = json
+			.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
+		assertThat(response.has("error")).as("%s failed: %s", method, response).isFalse();
+		return response.get("result");
+	}
+
+	private String workerPid(Path socket) throws IOException {
+		return JsonMapper.builder()
+			.build()
+			.readTree(HttpProbe.get(protocol(), socket, "/env").body())
+			.get("pid")
+			.asString();
 	}
 
 	private Path guestbookArchive(String version) throws Exception {
@@ -365,11 +528,11 @@ class AppRuntimeIT {
 
 		private final Thread thread;
 
-		Client(Path socket) {
+		Client(WireProtocol protocol, Path socket) {
 			this.thread = new Thread(() -> {
 				while (this.running.get()) {
 					try {
-						HttpProbe.Response response = HttpProbe.get(socket, "/health");
+						HttpProbe.Response response = HttpProbe.get(protocol, socket, "/health");
 						if (response.status() != 200) {
 							this.failures.incrementAndGet();
 							this.lastError = "status " + response.status();

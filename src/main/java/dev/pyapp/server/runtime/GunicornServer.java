@@ -1,0 +1,69 @@
+package dev.pyapp.server.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.pyapp.server.packaging.AppManifest;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * gunicorn, run by the release's own interpreter ({@code python -m gunicorn}, from
+ * {@code server-packages/} or the app's own pin) with the settings of
+ * {@code pyapp_runtime.gunicorn_conf}: threading is gthread workers, processes are sync
+ * workers. It speaks HTTP; TERM stops it gracefully (workers finish their requests within
+ * the graceful timeout) and HUP replaces its workers. Last in order: it runs every
+ * environment, so {@code auto} falls back to it.
+ */
+@Component
+@Order(100)
+class GunicornServer implements AppServer {
+
+	static final String NAME = "gunicorn";
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public WireProtocol protocol() {
+		return WireProtocol.HTTP;
+	}
+
+	@Override
+	public Optional<String> unsupported(PythonIdentity python) {
+		// it runs in the environment's own interpreter
+		return Optional.empty();
+	}
+
+	@Override
+	public List<String> command(DaemonSpec spec) {
+		List<String> command = new ArrayList<>(
+				List.of(spec.python().toString(), "-m", "gunicorn", "--config", "python:pyapp_runtime.gunicorn_conf",
+						"--bind", (spec.socket() != null) ? "unix:" + spec.socket() : "127.0.0.1:" + spec.port(),
+						"--pid", spec.pidFile().toString(), "--chdir", spec.workingDirectory().toString(), "--name",
+						"pyapp-" + spec.app()));
+		if (spec.daemon().method() == AppManifest.DaemonMethod.PROCESSES) {
+			command.addAll(List.of("--worker-class", "sync", "--workers", Integer.toString(spec.workers())));
+		}
+		else {
+			command.addAll(List.of("--worker-class", "gthread", "--workers", Integer.toString(spec.workers()),
+					"--threads", Integer.toString(spec.threads())));
+		}
+		command.add("pyapp_runtime.wsgi:application");
+		return command;
+	}
+
+	@Override
+	public boolean recognises(List<String> commandLine, Path runDirectory) {
+		return CommandLineMatch
+			.optionAfterProgram(commandLine, (arg) -> CommandLineMatch.baseName(arg).equals(NAME), "--pid")
+			.filter((pidFile) -> CommandLineMatch.inDirectory(pidFile, runDirectory))
+			.isPresent();
+	}
+
+}
