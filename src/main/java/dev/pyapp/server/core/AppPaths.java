@@ -64,6 +64,14 @@ public record AppPaths(Path root) {
 		return run().resolve("app.pid");
 	}
 
+	/**
+	 * {@code home/}: the home directory of the app's user ({@code HOME} of its
+	 * processes), kept across releases.
+	 */
+	public Path home() {
+		return this.root.resolve("home");
+	}
+
 	/** Captured output and other per-app logs kept on disk. */
 	public Path logs() {
 		return this.root.resolve("logs");

@@ -106,6 +106,17 @@ public class PyappHome {
 		return directory("run");
 	}
 
+	/**
+	 * The socket app processes send their log records to ({@code PYAPP_LOG_SOCKET}), in a
+	 * directory of its own so that a sandbox can show it without the rest of
+	 * {@code run/}.
+	 */
+	public Path logSocket() {
+		Path dir = resolve("run", "logship");
+		createDirectories(dir);
+		return dir.resolve("logs.sock");
+	}
+
 	public Path apiTokenFile() {
 		return resolve("api-token");
 	}

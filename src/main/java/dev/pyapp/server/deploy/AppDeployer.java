@@ -21,6 +21,7 @@ import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppSupervisor;
@@ -71,12 +72,15 @@ public class AppDeployer {
 
 	private final ApplicationEventPublisher events;
 
+	private final AppIsolation isolation;
+
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
 	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, TaskScheduler tasks,
 			AppSupervisor supervisor, AppContexts contexts, ConfigurationGate configuration, PyappHome home,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, AppIsolation isolation) {
 		this.installer = installer;
+		this.isolation = isolation;
 		this.registry = registry;
 		this.venvs = venvs;
 		this.hooks = hooks;
@@ -181,6 +185,7 @@ public class AppDeployer {
 			this.venvs.forget(app);
 			this.contexts.forget(app);
 			this.installer.remove(app, keepData);
+			this.isolation.remove(app, keepData);
 		}
 		finally {
 			this.registry.done(app);
@@ -271,8 +276,14 @@ public class AppDeployer {
 				upgrade ? "upgrading" : "installing", releaseId, upgrade ? "upgrade" : "install");
 		try {
 			supersedePendingUpgrade(app);
-			report.step("venv", "building the Python environment", () -> this.venvs.build(new VenvRequest(app,
-					prepared.directory(), manifest.python(), requirements(manifest), report.output())));
+			// the app's user and directories before anything of the release runs
+			this.isolation.prepare(app);
+			report.step("venv", "building the Python environment", () -> {
+				this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(), requirements(manifest),
+						report.output(),
+						(interpreter) -> this.isolation.build(app, prepared.directory(), interpreter)));
+				this.isolation.seal(app, prepared.directory());
+			});
 			ConfigMigration migration = report.step("config", "migrating the configuration",
 					() -> this.configuration.prepare(app, prepared.directory()));
 			boolean configured = migration.complete();

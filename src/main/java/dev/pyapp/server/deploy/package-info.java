@@ -6,7 +6,7 @@
  */
 @NullMarked
 @ApplicationModule(displayName = "Deploy", allowedDependencies = { "core", "install", "packaging", "appconfig", "venv",
-		"hooks", "runtime", "scm", "nodes" })
+		"hooks", "runtime", "scm", "nodes", "isolation" })
 package dev.pyapp.server.deploy;
 
 import org.jspecify.annotations.NullMarked;

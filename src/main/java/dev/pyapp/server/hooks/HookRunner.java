@@ -59,7 +59,8 @@ public class HookRunner {
 				.in(context.workingDirectory())
 				.withEnvironment(context.environment(), false)
 				.withTimeout(timeout)
-				.withLines(output));
+				.withLines(output)
+				.isolated(context.isolation()));
 	}
 
 }

@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,8 +30,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Receives the records that {@code pyapp_runtime.logship} sends from every app process
- * over the unix socket {@code PYAPP_HOME/run/logs.sock} (mode 0600, never TCP). The
- * framing is one JSON object per line, each a batch:
+ * over the unix socket {@code PYAPP_HOME/run/logship/logs.sock} (never TCP). The framing
+ * is one JSON object per line, each a batch:
  *
  * <pre>
  * {"app": "guestbook", "release": "1.0-20240101T000000Z", "pid": 42, "dropped": 0,
@@ -66,7 +66,7 @@ class LogSocketServer implements SmartLifecycle {
 
 	@Autowired
 	LogSocketServer(LogCollector collector, PyappHome home) {
-		this(collector, home.run().resolve("logs.sock"));
+		this(collector, home.logSocket());
 	}
 
 	LogSocketServer(LogCollector collector, Path socket) {
@@ -85,7 +85,9 @@ class LogSocketServer implements SmartLifecycle {
 			Files.deleteIfExists(this.socket);
 			ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 			channel.bind(UnixDomainSocketAddress.of(this.socket));
-			Files.setPosixFilePermissions(this.socket, AtomicFiles.OWNER_ONLY);
+			// app processes run as users of their own: they must be able to connect
+			// (until each app gets a socket of its own, any local user can send records)
+			Files.setPosixFilePermissions(this.socket, PosixFilePermissions.fromString("rw-rw-rw-"));
 			this.server = channel;
 		}
 		catch (IOException ex) {

@@ -13,6 +13,7 @@ import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppInstalled;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.install.AppRemoved;
+import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.NodeShell;
 import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
@@ -49,14 +50,16 @@ public class MountManager {
 	private final ConfigApplier applier;
 
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
-			WebServerProperties properties, PyappHome home, NodeShell shell) {
+			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
 		this.states = states;
 		this.targets = targets;
 		this.renderers = List.copyOf(renderers);
 		this.properties = properties;
-		this.settings = new RenderSettings(home.webserver(), runsAsRoot(), properties.workerUser(),
-				properties.workers(), properties.accessLog(), properties.staticMaxAge(), properties.keepalive(),
-				properties.apacheModules());
+		// the workers never run as root: the web server's user, whose group alone may
+		// reach app sockets and static files
+		String user = (properties.workerUser() != null) ? properties.workerUser() : host.webUserName();
+		this.settings = new RenderSettings(home.webserver(), runsAsRoot(), user, properties.workers(),
+				properties.accessLog(), properties.staticMaxAge(), properties.keepalive(), properties.apacheModules());
 		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
 	}

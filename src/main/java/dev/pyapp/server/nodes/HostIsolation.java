@@ -209,7 +209,7 @@ public class HostIsolation {
 	 * @return the directories
 	 */
 	public List<Path> systemDirectories() {
-		return this.properties.systemDirectories();
+		return this.properties.systemPaths();
 	}
 
 	/**

@@ -108,7 +108,7 @@ final class IsolatedCommand {
 	List<String> bwrap(Isolation.Sandbox sandbox, @Nullable Path workingDirectory, boolean dieWithParent) {
 		List<String> args = new ArrayList<>();
 		List<Path> system = new ArrayList<>();
-		for (Path dir : this.properties.systemDirectories()) {
+		for (Path dir : this.properties.systemPaths()) {
 			if (Files.isSymbolicLink(dir)) {
 				args.addAll(List.of("--symlink", readLink(dir), dir.toString()));
 			}

@@ -47,6 +47,15 @@ public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Li
 	}
 
 	/**
+	 * The same isolation in another cgroup.
+	 * @param cgroup the cgroup, or {@code null} for none
+	 * @return the isolation
+	 */
+	public Isolation withCgroup(@Nullable String cgroup) {
+		return new Isolation(this.account, this.sandbox, this.limits, cgroup);
+	}
+
+	/**
 	 * Whether anything is applied at all.
 	 * @return false for {@link #none()}
 	 */

@@ -28,19 +28,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record IsolationProperties(@DefaultValue("true") boolean users, @DefaultValue("true") boolean sandbox,
 		@DefaultValue("www-data") String webUser, @DefaultValue( {
 				"/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
-				"/libx32" }) List<Path> systemDirectories,
+				"/libx32" }) List<String> systemDirectories,
 		@DefaultValue("/sys/fs/cgroup") Path cgroupRoot, @DefaultValue("pyapp") String cgroupParent,
 		@DefaultValue("/proc/self/mounts") Path mounts, @DefaultValue("/usr/bin/bwrap") Path bwrap,
 		@DefaultValue("/usr/bin/setpriv") Path setpriv, @DefaultValue("/usr/bin/prlimit") Path prlimit){
 
-	static IsolationProperties defaults() {
-		return new IsolationProperties(true, true, "www-data",
-				List.of("/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-					.stream()
-					.map(Path::of)
-					.toList(),
-				Path.of("/sys/fs/cgroup"), "pyapp", Path.of("/proc/self/mounts"), Path.of("/usr/bin/bwrap"),
-				Path.of("/usr/bin/setpriv"), Path.of("/usr/bin/prlimit"));
+	List<Path> systemPaths() {
+		return this.systemDirectories.stream().map((dir) -> Path.of(dir)).toList();
 	}
 
 }

@@ -20,6 +20,7 @@ import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.hooks.TaskDefinition;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.venv.PythonEnvironment;
@@ -29,10 +30,11 @@ import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
- * The context every process of a release runs in (SPEC §3, §9): its venv interpreter,
- * {@code src/} as working directory, and the environment ({@code PYAPP_*} variables,
- * writable directories, database URLs, the operator's variables). Creates the app's
- * writable directories on the way.
+ * The context every process of a release runs in (SPEC §3, §9, §10): its venv
+ * interpreter, {@code src/} as working directory, the environment ({@code PYAPP_*}
+ * variables, writable directories, database URLs, the operator's variables, {@code HOME}
+ * in the app's {@code home/}), and its isolation (the app's user, sandbox and limits).
+ * Creates the app's writable directories on the way.
  */
 @Component
 public class AppContexts {
@@ -47,11 +49,14 @@ public class AppContexts {
 
 	private final AppConfigurator configurator;
 
+	private final AppIsolation isolation;
+
 	private final Map<Path, AppManifest> manifests = new ConcurrentHashMap<>();
 
 	AppContexts(PyappHome home, AppRegistry registry, PackageReader reader,
-			ObjectProvider<MongoConnectionDetails> mongo, AppConfigurator configurator) {
+			ObjectProvider<MongoConnectionDetails> mongo, AppConfigurator configurator, AppIsolation isolation) {
 		this.configurator = configurator;
+		this.isolation = isolation;
 		this.home = home;
 		this.registry = registry;
 		this.reader = reader;
@@ -94,7 +99,11 @@ public class AppContexts {
 		env.put("VIRTUAL_ENV", environment.venv().toString());
 		env.put("PYTHONUNBUFFERED", "1");
 		env.put("TMPDIR", paths.tmp().toString());
-		return new ProcessContext(app, releaseId, environment.python(), environment.workingDirectory(), env);
+		env.put("HOME", directory(paths.home()).toString());
+		// the directories just made belong to the app's user
+		this.isolation.prepare(app);
+		return new ProcessContext(app, releaseId, environment.python(), environment.workingDirectory(), env,
+				this.isolation.process(app, release, manifest));
 	}
 
 	/**
@@ -128,7 +137,7 @@ public class AppContexts {
 		env.put("PYAPP_CONFIG_FILE", this.configurator.configFile(app, release).toString());
 		env.put("PYAPP_TMP_PATH", directory(paths.tmp()).toString());
 		env.put("PYAPP_DATA_PATH", directory(paths.data()).toString());
-		env.put("PYAPP_LOG_SOCKET", this.home.run().resolve("logs.sock").toString());
+		env.put("PYAPP_LOG_SOCKET", this.home.logSocket().toString());
 		for (String writable : manifest.resources().writable()) {
 			env.put("PYAPP_WRITABLE_" + variablePart(writable), directory(paths.data().resolve(writable)).toString());
 		}

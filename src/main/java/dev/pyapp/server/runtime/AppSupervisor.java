@@ -21,6 +21,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.venv.VenvBuilder;
@@ -47,6 +48,9 @@ public class AppSupervisor implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppSupervisor.class);
 
+	/** The reason of a daemon whose processes the kernel killed for memory. */
+	public static final String OUT_OF_MEMORY = "out of memory";
+
 	private final PyappHome home;
 
 	private final AppRegistry registry;
@@ -67,6 +71,8 @@ public class AppSupervisor implements DisposableBean {
 
 	private final RuntimeProperties properties;
 
+	private final AppIsolation isolation;
+
 	private final Map<String, Supervised> apps = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(2, (runnable) -> {
@@ -77,8 +83,9 @@ public class AppSupervisor implements DisposableBean {
 
 	AppSupervisor(PyappHome home, AppRegistry registry, AppContexts contexts, DaemonLauncher launcher,
 			VenvBuilder venvs, TaskScheduler tasks, DaemonRecordRepository records, ApplicationEventPublisher events,
-			ObjectProvider<MountPaths> mounts, RuntimeProperties properties) {
+			ObjectProvider<MountPaths> mounts, RuntimeProperties properties, AppIsolation isolation) {
 		this.home = home;
+		this.isolation = isolation;
 		this.registry = registry;
 		this.contexts = contexts;
 		this.launcher = launcher;
@@ -371,13 +378,24 @@ public class AppSupervisor implements DisposableBean {
 						&& record.pid().equals(pid)) ? record.release() : release;
 				AppManifest manifest = this.contexts.manifest(app, running);
 				boolean port = manifest.daemon().bind() == AppManifest.BindKind.PORT;
+				String cgroup = DaemonLauncher.cgroup(this.contexts.context(app, running).isolation(), running);
 				Daemon daemon = new Daemon(running, pid, port ? null : this.launcher.releaseSocket(app, running),
 						port ? ((record != null) ? record.port() : null) : null,
 						this.home.app(app).run().resolve(DaemonLauncher.releaseKey(running) + ".pid"),
-						(info.started() != null) ? info.started() : Instant.now(), null, 0);
-				logger.info("Adopted the daemon of {} (pid {})", app, pid);
-				goLive(s, daemon);
-				return;
+						(info.started() != null) ? info.started() : Instant.now(), null, 0, cgroup, 0);
+				daemon = daemon.withOomKills(this.launcher.oomKills(daemon));
+				if (!this.isolation.runsAsApp(app, info)) {
+					// started before the app had a user of its own: it goes into its
+					// sandbox now, once
+					logger.info("Restarting the daemon of {} (pid {}, uid {}) as the app's own user", app, pid,
+							info.uid());
+					this.launcher.stop(daemon);
+				}
+				else {
+					logger.info("Adopted the daemon of {} (pid {})", app, pid);
+					goLive(s, daemon);
+					return;
+				}
 			}
 		}
 		try {
@@ -415,19 +433,60 @@ public class AppSupervisor implements DisposableBean {
 		for (Supervised s : this.apps.values()) {
 			try {
 				synchronized (s) {
-					if (s.live != null && !this.launcher.alive(s.live)) {
-						Daemon dead = s.live;
-						s.live = null;
-						crashed(s, dead.release(), dead.exitCode(),
-								"gunicorn exited" + ((dead.exitCode() != null) ? " with code " + dead.exitCode() : "")
-										+ lastLine(this.launcher.stderrTail(s.app, dead)));
-					}
+					watch(s);
 				}
 			}
 			catch (RuntimeException ex) {
 				logger.error("Supervising {} failed", s.app, ex);
 			}
 		}
+	}
+
+	/**
+	 * Checks the live daemon: ended (a crash), or a process of it killed for memory (the
+	 * kernel's count of its cgroup grew).
+	 */
+	private void watch(Supervised s) {
+		Daemon live = s.live;
+		if (live == null) {
+			return;
+		}
+		long kills = this.launcher.oomKills(live);
+		boolean outOfMemory = kills > live.oomKills();
+		if (outOfMemory) {
+			live = live.withOomKills(kills);
+			s.live = live;
+		}
+		if (!this.launcher.alive(live)) {
+			s.live = null;
+			this.launcher.release(live);
+			if (outOfMemory) {
+				outOfMemory(s, live, true);
+			}
+			crashed(s, live.release(), live.exitCode(),
+					outOfMemory ? OUT_OF_MEMORY
+							: "gunicorn exited" + ((live.exitCode() != null) ? " with code " + live.exitCode() : "")
+									+ lastLine(this.launcher.stderrTail(s.app, live)));
+		}
+		else if (outOfMemory) {
+			// a worker was killed; its master starts a new one
+			s.status = s.status.because(OUT_OF_MEMORY);
+			save(s);
+			outOfMemory(s, live, false);
+		}
+	}
+
+	private void outOfMemory(Supervised s, Daemon daemon, boolean ended) {
+		Long limit = null;
+		try {
+			limit = this.contexts.context(s.app, daemon.release()).isolation().limits().memory();
+		}
+		catch (RuntimeException ex) {
+			// the release is gone: the limit stays unknown
+		}
+		logger.warn("{}: the kernel killed a process of its daemon (pid {}) for memory{}", s.app, daemon.pid(),
+				ended ? "; the daemon ended" : "");
+		this.events.publishEvent(new AppOutOfMemory(s.app, daemon.release(), daemon.pid(), limit, ended));
 	}
 
 	private void crashed(Supervised s, String release, @Nullable Integer exitCode, String reason) {

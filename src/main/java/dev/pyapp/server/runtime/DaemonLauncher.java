@@ -26,6 +26,8 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
@@ -52,10 +54,42 @@ class DaemonLauncher {
 
 	private final RuntimeProperties properties;
 
-	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties) {
+	private final HostIsolation host;
+
+	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, HostIsolation host) {
 		this.home = home;
 		this.shell = shell;
 		this.properties = properties;
+		this.host = host;
+	}
+
+	/**
+	 * The cgroup of a release's daemon: a level of its own below the app's.
+	 * @param isolation the release's isolation
+	 * @param release the release
+	 * @return the cgroup, or {@code null} when the host has none
+	 */
+	static @Nullable String cgroup(Isolation isolation, String release) {
+		return (isolation.cgroup() != null) ? isolation.cgroup() + "/" + releaseKey(release) : null;
+	}
+
+	/**
+	 * How many times the kernel killed a process of a daemon for memory.
+	 * @param daemon the daemon
+	 * @return the count (0 without a cgroup)
+	 */
+	long oomKills(Daemon daemon) {
+		return (daemon.cgroup() != null) ? this.host.oomKills(daemon.cgroup()) : 0;
+	}
+
+	/**
+	 * Removes what is left of a stopped daemon's cgroup.
+	 * @param daemon the daemon
+	 */
+	void release(Daemon daemon) {
+		if (daemon.cgroup() != null) {
+			this.host.kill(daemon.cgroup());
+		}
 	}
 
 	/**
@@ -89,12 +123,19 @@ class DaemonLauncher {
 		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
 		env.put("PYAPP_ENTRY_KIND", (manifest.entry().kind() == AppManifest.EntryKind.FACTORY) ? "factory" : "wsgi");
+		Isolation isolation = context.isolation();
+		String cgroup = cgroup(isolation, context.release());
+		if (cgroup != null) {
+			// a crashed daemon of this release may have left its cgroup behind
+			this.host.kill(cgroup);
+		}
 		RunningProcess process = this.shell.start(ExecRequest.of(command)
 			.in(context.workingDirectory())
 			.withEnvironment(env, false)
-			.withOutput(paths.logs().resolve("stdout.log"), stderr));
+			.withOutput(paths.logs().resolve("stdout.log"), stderr)
+			.isolated(isolation.withCgroup(cgroup)));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
-				process.exit(), offset);
+				process.exit(), offset, cgroup, 0);
 		awaitAccepting(context.app(), daemon);
 		return daemon;
 	}
@@ -137,6 +178,7 @@ class DaemonLauncher {
 			}
 		}
 		deleteQuietly(daemon.pidFile());
+		release(daemon);
 	}
 
 	boolean alive(Daemon daemon) {
@@ -152,7 +194,8 @@ class DaemonLauncher {
 
 	/**
 	 * Whether a live process is this app's gunicorn master: a gunicorn command line that
-	 * names a pid file in the app's {@code run/}.
+	 * names a pid file in the app's {@code run/} (which holds the pid inside its sandbox;
+	 * the server keeps the host's in {@code run/app.pid}).
 	 * @param app the app
 	 * @param pid the pid read from a pid file
 	 * @return the process, if it is

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +39,11 @@ class PipRunner {
 
 	private final PythonProperties properties;
 
+	private static final Pattern SETTING = Pattern
+		.compile("^(?:global|install|download|wheel)\\.([a-z][a-z0-9-]*)=(.*)$");
+
+	private volatile @Nullable Map<String, String> hostSettings;
+
 	PipRunner(NodeShell shell, PythonProperties properties) {
 		this.shell = shell;
 		this.properties = properties;
@@ -53,15 +59,88 @@ class PipRunner {
 	 * @return the result
 	 */
 	ExecResult install(Path python, PythonInterpreter interpreter, List<String> arguments, Consumer<String> output) {
+		return install(python, interpreter, arguments, output, Isolation.none());
+	}
+
+	/**
+	 * Runs {@code pip install} as an app process.
+	 * @param python the interpreter that pip installs into
+	 * @param interpreter the host interpreter whose bundled pip is used
+	 * @param arguments the arguments after {@code install}
+	 * @param output receives every line
+	 * @param isolation the app's user and sandbox
+	 * @return the result
+	 */
+	ExecResult install(Path python, PythonInterpreter interpreter, List<String> arguments, Consumer<String> output,
+			Isolation isolation) {
 		List<String> command = new ArrayList<>(pip(python, interpreter));
 		command.add("install");
 		command.addAll(List.of("--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
 		command.addAll(arguments);
 		output.accept("$ pip install " + String.join(" ", arguments));
+		Map<String, String> environment = new java.util.TreeMap<>(
+				Map.of("PYTHONDONTWRITEBYTECODE", "1", "PIP_NO_WARN_SCRIPT_LOCATION", "1"));
+		boolean inherit = !isolation.isolates();
+		if (!inherit) {
+			// an app's build sees the host's pip settings, nothing else of the server's
+			// environment; the server user's own pip.conf becomes variables, as the app's
+			// user cannot read it
+			if (this.properties.hostConfiguration()) {
+				hostSettings(interpreter).forEach(environment::putIfAbsent);
+			}
+			System.getenv().forEach((name, value) -> {
+				String lower = name.toLowerCase(java.util.Locale.ROOT);
+				if (name.startsWith("PIP_") || lower.equals("http_proxy") || lower.equals("https_proxy")
+						|| lower.equals("no_proxy")) {
+					environment.putIfAbsent(name, value);
+				}
+			});
+		}
 		return this.shell.exec(ExecRequest.of(command)
-			.withEnvironment(Map.of("PYTHONDONTWRITEBYTECODE", "1", "PIP_NO_WARN_SCRIPT_LOCATION", "1"), true)
+			.withEnvironment(environment, inherit)
 			.withTimeout(this.properties.pipTimeout())
-			.withLines(output));
+			.withLines(output)
+			.isolated(isolation));
+	}
+
+	/**
+	 * The pip settings of the server's user ({@code pip config list}: the global, user
+	 * and site files) as {@code PIP_*} variables, found once.
+	 * @param interpreter the interpreter whose pip reads them
+	 * @return the variables
+	 */
+	Map<String, String> hostSettings(PythonInterpreter interpreter) {
+		Map<String, String> settings = this.hostSettings;
+		if (settings == null) {
+			List<String> command = new ArrayList<>(pip(interpreter.executable(), interpreter));
+			command.addAll(List.of("config", "list"));
+			ExecResult result = this.shell.exec(ExecRequest.of(command).withTimeout(java.time.Duration.ofMinutes(1)));
+			settings = result.succeeded() ? settings(result.output()) : Map.of();
+			this.hostSettings = settings;
+		}
+		return settings;
+	}
+
+	/**
+	 * {@code pip config list} output ({@code global.find-links='/opt/wheels'}) as
+	 * variables ({@code PIP_FIND_LINKS}); options of every section apply to every command
+	 * this server runs.
+	 */
+	static Map<String, String> settings(String output) {
+		Map<String, String> settings = new java.util.TreeMap<>();
+		for (String line : output.split("\n")) {
+			Matcher matcher = SETTING.matcher(line.strip());
+			if (matcher.matches()) {
+				String name = "PIP_" + matcher.group(1).toUpperCase(Locale.ROOT).replace('-', '_');
+				String value = matcher.group(2);
+				if (value.length() >= 2 && (value.startsWith("'") || value.startsWith("\""))
+						&& value.charAt(value.length() - 1) == value.charAt(0)) {
+					value = value.substring(1, value.length() - 1).replace("\\'", "'").replace("\\\\", "\\");
+				}
+				settings.putIfAbsent(name, value);
+			}
+		}
+		return settings;
 	}
 
 	/**

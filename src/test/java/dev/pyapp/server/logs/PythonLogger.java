@@ -42,7 +42,7 @@ final class PythonLogger {
 		builder.environment().put("PYTHONPATH", PYTHON_PATH.toString());
 		builder.environment().put("PYAPP_NAME", app);
 		builder.environment().put("PYAPP_RELEASE", "1.0-20240101T000000Z");
-		builder.environment().put("PYAPP_LOG_SOCKET", home.resolve("run").resolve("logs.sock").toString());
+		builder.environment().put("PYAPP_LOG_SOCKET", new dev.pyapp.server.core.PyappHome(home).logSocket().toString());
 		builder.environment().putAll(env);
 		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("stdout.log").toFile()));
 		Path stderr = Files.createTempFile(home, "stderr", ".txt");

@@ -116,13 +116,16 @@ class IsolatedCommandTests {
 	}
 
 	private static IsolationProperties properties() {
-		return IsolationProperties.defaults();
+		return new IsolationProperties(true, true, "www-data",
+				List.of("/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"),
+				Path.of("/sys/fs/cgroup"), "pyapp", Path.of("/proc/self/mounts"), Path.of("/usr/bin/bwrap"),
+				Path.of("/usr/bin/setpriv"), Path.of("/usr/bin/prlimit"));
 	}
 
 	private static IsolationProperties properties(List<Path> systemDirectories) {
-		IsolationProperties defaults = IsolationProperties.defaults();
-		return new IsolationProperties(true, true, "www-data", systemDirectories, defaults.cgroupRoot(),
-				defaults.cgroupParent(), defaults.mounts(), defaults.bwrap(), defaults.setpriv(), defaults.prlimit());
+		return new IsolationProperties(true, true, "www-data", systemDirectories.stream().map(Path::toString).toList(),
+				Path.of("/sys/fs/cgroup"), "pyapp", Path.of("/proc/self/mounts"), Path.of("/usr/bin/bwrap"),
+				Path.of("/usr/bin/setpriv"), Path.of("/usr/bin/prlimit"));
 	}
 
 	private Cgroups v1() {

@@ -51,7 +51,7 @@ class HealthProbeTests {
 	}
 
 	private static Daemon daemon(int port) {
-		return new Daemon("1.0.0-x", 1, null, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0);
+		return new Daemon("1.0.0-x", 1, null, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0, null, 0);
 	}
 
 	private static Thread serveOnce(ServerSocket server, String response, AtomicReference<String> request) {
