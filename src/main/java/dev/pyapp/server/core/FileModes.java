@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Owners and modes of files, set without following symlinks (a link an app planted is
@@ -75,6 +76,23 @@ public final class FileModes {
 	 * @return how many entries changed
 	 */
 	public static int tree(Path root, int uid, int gid, int dirMode, int fileMode) {
+		return tree(root, uid, gid, dirMode, fileMode, Set.of(), Map.of());
+	}
+
+	/**
+	 * Sets the owner, group and modes of a tree, apart from some of its subtrees (which
+	 * keep theirs).
+	 * @param root the tree
+	 * @param uid the owner
+	 * @param gid the group
+	 * @param dirMode the mode of directories
+	 * @param fileMode the mode of files
+	 * @param except subtrees left alone
+	 * @param dirModes directories that get another mode than {@code dirMode}
+	 * @return how many entries changed
+	 */
+	public static int tree(Path root, int uid, int gid, int dirMode, int fileMode, Set<Path> except,
+			Map<Path, Integer> dirModes) {
 		if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
 			return 0;
 		}
@@ -84,7 +102,10 @@ public final class FileModes {
 
 				@Override
 				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-					if (set(dir, uid, gid, dirMode)) {
+					if (except.contains(dir)) {
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					if (set(dir, uid, gid, dirModes.getOrDefault(dir, dirMode))) {
 						changed[0]++;
 					}
 					return FileVisitResult.CONTINUE;

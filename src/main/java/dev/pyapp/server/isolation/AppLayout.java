@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pyapp.server.core.AppId;
@@ -164,24 +165,28 @@ class AppLayout {
 	int seal(Path release, List<String> statics, AppIdentity identity) {
 		Isolation.Account server = this.host.serverAccount();
 		int gid = identity.account().gid();
-		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640);
 		Optional<Integer> web = webGroup();
-		boolean anyStatic = false;
+		java.util.Set<Path> staticDirs = new java.util.LinkedHashSet<>();
 		for (String relative : statics) {
 			Path dir = release.resolve(relative).normalize();
-			if (!dir.startsWith(release) || dir.equals(release) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-				continue;
-			}
-			anyStatic = true;
-			if (web.isPresent()) {
-				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
-			}
-			for (Path step = dir.getParent(); step != null && step.startsWith(release)
-					&& !step.equals(release); step = step.getParent()) {
-				changed += count(FileModes.set(step, server.uid(), gid, 0751));
+			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+				staticDirs.add(dir);
 			}
 		}
-		changed += count(FileModes.set(release, server.uid(), gid, anyStatic ? 0751 : 0750));
+		// the way from the release to its static directories: passable by the web server
+		java.util.Map<Path, Integer> passable = new java.util.HashMap<>();
+		for (Path dir : staticDirs) {
+			for (Path step = dir.getParent(); step != null && step.startsWith(release); step = step.getParent()) {
+				passable.put(step, 0751);
+			}
+		}
+		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, web.isPresent() ? staticDirs : Set.of(),
+				passable);
+		if (web.isPresent()) {
+			for (Path dir : staticDirs) {
+				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
+			}
+		}
 		return changed;
 	}
 

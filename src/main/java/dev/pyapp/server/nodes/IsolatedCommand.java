@@ -117,22 +117,29 @@ final class IsolatedCommand {
 				system.add(dir);
 			}
 		}
-		args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"));
+		args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm"));
+		List<Path> masks = new ArrayList<>();
 		for (Path masked : sandbox.masked()) {
 			if (system.stream().anyMatch(masked::startsWith)) {
-				args.addAll(List.of("--tmpfs", masked.toString()));
+				args.addAll(List.of("--perms", "0711", "--tmpfs", masked.toString()));
+				masks.add(masked);
 			}
 		}
 		Path tmp = Path.of("/tmp");
-		boolean belowTmp = sandbox.readOnly().stream().anyMatch((path) -> path.startsWith(tmp))
-				|| sandbox.readWrite().stream().anyMatch((path) -> path.startsWith(tmp));
-		if (belowTmp) {
+		List<Path> mounts = new ArrayList<>(sandbox.readOnly().stream().filter(Files::exists).toList());
+		mounts.addAll(sandbox.readWrite());
+		if (mounts.stream().anyMatch((path) -> path.startsWith(tmp))) {
 			// the app's own directories are below /tmp (a test's home): a private tmpfs
 			// holds their mount points instead of the app's tmp/
-			args.addAll(List.of("--tmpfs", "/tmp"));
+			args.addAll(List.of("--perms", "1777", "--tmpfs", "/tmp"));
 		}
 		else {
 			args.addAll(List.of("--bind", sandbox.tmp().toString(), "/tmp"));
+		}
+		// the directories leading to the mounts: passable, not listable (bwrap would make
+		// them 0700, closed to the app's user)
+		for (Path dir : ancestors(mounts, system, masks)) {
+			args.addAll(List.of("--perms", "0711", "--dir", dir.toString()));
 		}
 		for (Path path : sandbox.readOnly()) {
 			if (Files.exists(path)) {
@@ -151,6 +158,27 @@ final class IsolatedCommand {
 			args.add("--die-with-parent");
 		}
 		return args;
+	}
+
+	/**
+	 * The directories above the mounts that the sandbox must make: not the root, not a
+	 * mount itself, not one a read-only system directory shows (unless a mask hides it).
+	 */
+	private static List<Path> ancestors(List<Path> mounts, List<Path> system, List<Path> masks) {
+		java.util.TreeSet<Path> dirs = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Path::getNameCount)
+			.thenComparing(java.util.Comparator.naturalOrder()));
+		for (Path mount : mounts) {
+			for (Path dir = mount.getParent(); dir != null && dir.getNameCount() > 0; dir = dir.getParent()) {
+				Path candidate = dir;
+				boolean shown = system.stream().anyMatch(candidate::startsWith)
+						&& masks.stream().noneMatch((mask) -> candidate.startsWith(mask) && !candidate.equals(mask));
+				if (!shown && !mounts.contains(candidate) && !masks.contains(candidate)
+						&& !candidate.equals(Path.of("/tmp"))) {
+					dirs.add(candidate);
+				}
+			}
+		}
+		return List.copyOf(dirs);
 	}
 
 	private static String readLink(Path link) {

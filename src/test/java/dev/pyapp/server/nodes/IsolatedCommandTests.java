@@ -73,9 +73,12 @@ class IsolatedCommandTests {
 		List<String> args = builder.bwrap(sandbox, home.resolve("apps/a/current/src"), true);
 
 		assertThat(String.join(" ", args)).startsWith("--ro-bind " + usr + " " + usr + " --symlink usr/bin " + bin
-				+ " --proc /proc --dev /dev --tmpfs /dev/shm --bind /srv/pyapp/apps/a/tmp /tmp --ro-bind /etc/hostname "
-				+ "/etc/hostname --bind /srv/pyapp/apps/a/data /srv/pyapp/apps/a/data --chdir "
-				+ "/srv/pyapp/apps/a/current/src --unshare-pid");
+				+ " --proc /proc --dev /dev --perms 1777 --tmpfs /dev/shm --bind /srv/pyapp/apps/a/tmp /tmp"
+				// the way to the mounts is made passable (0711), not listable
+				+ " --perms 0711 --dir /etc --perms 0711 --dir /srv --perms 0711 --dir /srv/pyapp"
+				+ " --perms 0711 --dir /srv/pyapp/apps --perms 0711 --dir /srv/pyapp/apps/a"
+				+ " --ro-bind /etc/hostname /etc/hostname --bind /srv/pyapp/apps/a/data /srv/pyapp/apps/a/data"
+				+ " --chdir /srv/pyapp/apps/a/current/src --unshare-pid");
 		// what does not exist is left out
 		assertThat(args).doesNotContain(this.dir.resolve("missing").toString(), "/srv/pyapp/missing")
 			.endsWith("--die-with-parent");
@@ -104,7 +107,8 @@ class IsolatedCommandTests {
 				home.resolve("apps/a/tmp"), List.of(home));
 
 		assertThat(String.join(" ", builder.bwrap(sandbox, null, true)))
-			.contains("--tmpfs /tmp --bind /tmp/pa123/apps/a/tmp");
+			.contains("--perms 1777 --tmpfs /tmp --perms 0711 --dir /tmp/pa123 --perms 0711 --dir /tmp/pa123/apps "
+					+ "--perms 0711 --dir /tmp/pa123/apps/a --bind /tmp/pa123/apps/a/tmp /tmp/pa123/apps/a/tmp");
 	}
 
 	private static ExecRequest request(Isolation isolation) {
