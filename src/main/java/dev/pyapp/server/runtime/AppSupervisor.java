@@ -51,6 +51,9 @@ public class AppSupervisor implements DisposableBean {
 	/** The reason of a daemon whose processes the kernel killed for memory. */
 	public static final String OUT_OF_MEMORY = "out of memory";
 
+	/** How long after an out-of-memory kill a daemon's end is put down to it. */
+	private static final Duration OUT_OF_MEMORY_WINDOW = Duration.ofSeconds(10);
+
 	private final PyappHome home;
 
 	private final AppRegistry registry;
@@ -456,11 +459,19 @@ public class AppSupervisor implements DisposableBean {
 		if (outOfMemory) {
 			live = live.withOomKills(kills);
 			s.live = live;
+			s.lastOutOfMemory = Instant.now();
 		}
 		if (!this.launcher.alive(live)) {
 			s.live = null;
 			this.launcher.release(live);
-			if (outOfMemory) {
+			// killed (SIGKILL) when, or shortly after, the kernel killed a process of its
+			// cgroup for memory: the kill and its end may fall into two checks
+			Integer code = live.exitCode();
+			boolean killed = code == null || code == 128 + 9;
+			boolean recently = s.lastOutOfMemory != null
+					&& s.lastOutOfMemory.isAfter(Instant.now().minus(OUT_OF_MEMORY_WINDOW));
+			if (outOfMemory || (killed && recently)) {
+				outOfMemory = true;
 				outOfMemory(s, live, true);
 			}
 			crashed(s, live.release(), live.exitCode(),
@@ -628,6 +639,9 @@ public class AppSupervisor implements DisposableBean {
 		volatile boolean wanted = true;
 
 		@Nullable ScheduledFuture<?> restart;
+
+		/** When the kernel last killed a process of the live daemon for memory. */
+		@Nullable Instant lastOutOfMemory;
 
 		Supervised(AppId app, RestartPolicy policy) {
 			this.app = app;
