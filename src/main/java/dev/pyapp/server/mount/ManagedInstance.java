@@ -15,9 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
@@ -65,7 +67,18 @@ class ManagedInstance {
 
 	private volatile List<String> listens = List.of();
 
+	/**
+	 * The web server's user when its workers switch to it (started as root), else null.
+	 */
+	private final Isolation.@Nullable Account workerAccount;
+
 	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties) {
+		this(kind, settings, shell, properties, null);
+	}
+
+	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties,
+			Isolation.@Nullable Account workerAccount) {
+		this.workerAccount = workerAccount;
 		this.kind = kind;
 		this.binary = properties.binary(kind);
 		this.settings = settings;
@@ -99,6 +112,7 @@ class ManagedInstance {
 	synchronized void startOrReload(List<String> listens) {
 		this.listens = List.copyOf(listens);
 		Long running = this.pid;
+		readableByWorkers();
 		if (running != null && isOurs(running)) {
 			String signal = (this.kind == WebServerKind.NGINX) ? "HUP" : "USR1";
 			ExecResult result = this.shell
@@ -132,6 +146,7 @@ class ManagedInstance {
 
 	private void start() {
 		createDirectories();
+		readableByWorkers();
 		Path config = this.settings.config(this.kind);
 		List<String> command = new ArrayList<>(List.of(this.binary.toString()));
 		switch (this.kind) {
@@ -268,11 +283,31 @@ class ManagedInstance {
 		return !this.listens.isEmpty() || Files.exists(this.settings.pidFile(this.kind));
 	}
 
+	/**
+	 * lighttpd reads its configuration again on a graceful reload, after it has dropped
+	 * root: the file is its group's to read (it names paths, no secrets).
+	 */
+	private void readableByWorkers() {
+		Path config = this.settings.config(this.kind);
+		if (this.kind == WebServerKind.LIGHTTPD && this.workerAccount != null && Files.exists(config)) {
+			FileModes.set(config, FileModes.owner(config), this.workerAccount.gid(), 0640);
+		}
+	}
+
 	private void createDirectories() {
 		try {
 			for (Path dir : List.of(this.settings.runDirectory(), this.settings.tmp(this.kind), this.settings.empty(),
 					this.settings.directory().resolve("logs"), this.settings.directory().resolve("staging"))) {
 				Files.createDirectories(dir);
+			}
+			if (this.kind == WebServerKind.LIGHTTPD && this.workerAccount != null) {
+				// lighttpd opens its logs after it has dropped root: they are its user's
+				for (Path log : List.of(this.settings.errorLog(this.kind), this.settings.accessLogFile(this.kind))) {
+					if (!Files.exists(log)) {
+						Files.createFile(log);
+					}
+					FileModes.set(log, this.workerAccount.uid(), this.workerAccount.gid(), 0640);
+				}
 			}
 		}
 		catch (IOException ex) {

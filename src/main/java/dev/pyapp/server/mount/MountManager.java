@@ -14,6 +14,7 @@ import dev.pyapp.server.install.AppInstalled;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,8 @@ public class MountManager {
 
 	private final ConfigApplier applier;
 
+	private final WebUserAccess webAccess;
+
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
 		this.states = states;
@@ -60,8 +63,14 @@ public class MountManager {
 		String user = (properties.workerUser() != null) ? properties.workerUser() : host.webUserName();
 		this.settings = new RenderSettings(home.webserver(), runsAsRoot(), user, properties.workers(),
 				properties.accessLog(), properties.staticMaxAge(), properties.keepalive(), properties.apacheModules());
-		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties);
+		this.webAccess = new WebUserAccess(host, runsAsRoot());
+		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties,
+				runsAsRoot() ? workerAccount(host, user) : null);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
+	}
+
+	private static Isolation.@Nullable Account workerAccount(HostIsolation host, String user) {
+		return user.equals(host.webUserName()) ? host.webUser().orElse(null) : null;
 	}
 
 	/** The staged virtual servers, in the order they were added. */
@@ -158,6 +167,9 @@ public class MountManager {
 	 */
 	public synchronized Mount addMount(Mount mount) {
 		MountValidator.check(mount);
+		if (mount.folder() != null) {
+			this.webAccess.requireReadable(java.nio.file.Path.of(mount.folder()));
+		}
 		Mount normalized = new Mount(mount.server(), MountValidator.normalizePath(mount.path()), mount.app(),
 				mount.folder());
 		MountState staged = staged();

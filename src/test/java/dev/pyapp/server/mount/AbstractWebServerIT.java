@@ -211,6 +211,33 @@ abstract class AbstractWebServerIT {
 		assertThat(load.ok.get()).isGreaterThan(100);
 	}
 
+	@Test
+	@Order(6)
+	void itsWorkersRunAsTheWebServersUserNeverRoot() throws IOException {
+		org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+				"a web server started by another user cannot switch users");
+		int web = new dev.pyapp.server.nodes.SystemAccounts().find("www-data").orElseThrow().uid();
+		ProcessHandle main = ProcessHandle.of(this.mounts.status().pid()).orElseThrow();
+		List<ProcessHandle> workers = main.descendants().toList();
+
+		if (workers.isEmpty()) {
+			// lighttpd is one process: it drops root itself
+			assertThat(uid(main.pid())).isEqualTo(web);
+		}
+		else {
+			assertThat(workers).extracting((process) -> uid(process.pid())).containsOnly(web);
+		}
+	}
+
+	private static int uid(long pid) {
+		try {
+			return (int) Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid");
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
 	/**
 	 * As the runtime does before it stops a replaced daemon (its drain delay): let the
 	 * requests already connected to the old daemon be served — here, until the load has
