@@ -125,6 +125,9 @@ final class SharedPackages {
 				Set<String> old = currentFiles.get(name);
 				if (old != null) {
 					removeOwnFiles(owner, name, old, currentFiles);
+					// its dist-info is its own, listed or not (RECORD rarely lists
+					// itself)
+					AtomicFiles.deleteTree(current.get(name));
 				}
 				copyIn(staging, dist.getValue(), staged.get(name));
 			}

@@ -207,6 +207,51 @@ class LimitsIT {
 		assertThat(get("/")).contains("pid");
 	}
 
+	@Test
+	@Order(8)
+	void theApiShowsTheIsolationAndSetsCaps() throws Exception {
+		JsonNode app = rpc("apps.get", Map.of("name", "limits")).get("result");
+		JsonNode isolation = app.get("isolation");
+		assertThat(isolation.get("user").stringValue()).isEqualTo("pyapp-limits");
+		assertThat(isolation.get("own_user").asBoolean()).isTrue();
+		assertThat(isolation.get("uid").asInt()).isPositive();
+		assertThat(isolation.get("sandbox").stringValue()).isEqualTo("bubblewrap");
+		assertThat(isolation.get("sandbox_reason").isNull()).isTrue();
+		JsonNode memory = isolation.get("limits").get("memory");
+		assertThat(memory.get("value").asLong()).isEqualTo(64L << 20);
+		assertThat(memory.get("requested").asLong()).isEqualTo(96L << 20);
+		assertThat(memory.get("source").stringValue()).isEqualTo("operator");
+		assertThat(memory.get("enforced_by").stringValue()).startsWith("cgroup v");
+		assertThat(isolation.get("limits").get("open_files").get("enforced_by").stringValue())
+			.isEqualTo("rlimit RLIMIT_NOFILE (per process)");
+
+		JsonNode refused = rpc("apps.limits.set",
+				Map.of("name", "limits", "limits", Map.of("memory", "tiny", "processes", 2, "disk", "1G")));
+		assertThat(refused.get("error").get("code").asInt()).isEqualTo(-32002);
+		assertThat(refused.get("error").get("data").get("errors").findValuesAsString("path"))
+			.containsExactlyInAnyOrder("limits.memory", "limits.processes", "limits.disk");
+
+		java.util.Map<String, Object> reset = new java.util.HashMap<>();
+		reset.put("memory", null);
+		JsonNode set = rpc("apps.limits.set", Map.of("name", "limits", "limits", reset)).get("result");
+		assertThat(set.get("limits").get("memory").get("value").asLong()).isEqualTo(96L << 20);
+		assertThat(set.get("limits").get("memory").get("source").stringValue()).isEqualTo("app");
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/")).contains("pid"));
+	}
+
+	private JsonNode rpc(String method, Map<String, Object> params) throws Exception {
+		String token = Files.readString(this.home.resolve("api-token")).trim();
+		String port = this.context.getEnvironment().getProperty("local.server.port");
+		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/rpc"))
+				.header("Authorization", "Bearer " + token)
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+						json.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		return json.readTree(response.body());
+	}
+
 	private Path daemonCgroup(Path parent) throws IOException {
 		Path app = parent.resolve(bean(AppIsolation.class).cgroup(APP));
 		try (Stream<Path> leaves = Files.list(app)) {
