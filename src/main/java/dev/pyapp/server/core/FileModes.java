@@ -64,6 +64,43 @@ public final class FileModes {
 	}
 
 	/**
+	 * Gives a file to a group without following a symlink and without opening it (a
+	 * socket cannot be opened; its mode is its creator's).
+	 * @param path the file
+	 * @param gid the group
+	 * @return whether it changed
+	 */
+	public static boolean group(Path path, int gid) {
+		try {
+			if ((int) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS) == gid) {
+				return false;
+			}
+			Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+			return true;
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot set the group of " + path, ex);
+		}
+	}
+
+	/**
+	 * The permission bits of a file (not following a symlink).
+	 * @param path the file
+	 * @return its mode, such as {@code 0660}, or -1 when it does not exist
+	 */
+	public static int mode(Path path) {
+		try {
+			return (int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & PERMISSIONS;
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * Sets the owner, group and modes of a whole tree. Directories get {@code dirMode};
 	 * files get {@code fileMode}, plus execute wherever it grants read when the file was
 	 * executable for its owner. Symlinks are not followed and not changed; other special

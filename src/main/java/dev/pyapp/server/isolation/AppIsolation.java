@@ -152,6 +152,20 @@ public class AppIsolation {
 	}
 
 	/**
+	 * Gives a daemon's socket to the web server's group, mode 0660 (app servers make
+	 * their sockets their own user's and group's).
+	 * @param app the app
+	 * @param socket the socket in the app's {@code run/}
+	 */
+	public void socketForWebServer(AppId app, Path socket) {
+		Path run = this.home.app(app).run();
+		if (!socket.toAbsolutePath().normalize().startsWith(run)) {
+			throw new IllegalArgumentException("socket " + socket + " is not in " + run);
+		}
+		this.layout.webSocket(socket, this.accounts.ensure(app));
+	}
+
+	/**
 	 * Whether a process runs as the app's user (a daemon to adopt after a restart).
 	 * @param app the app
 	 * @param process the process

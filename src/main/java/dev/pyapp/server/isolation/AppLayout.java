@@ -173,6 +173,11 @@ class AppLayout {
 				staticDirs.add(dir);
 			}
 		}
+		// first closed to everyone but the server: no process of the app's user can
+		// change the tree (a directory swapped for a symlink) while it is walked
+		if (FileModes.owner(release) != server.uid()) {
+			FileModes.set(release, server.uid(), server.gid(), 0700);
+		}
 		// the way from the release to its static directories: passable by the web server
 		java.util.Map<Path, Integer> passable = new java.util.HashMap<>();
 		for (Path dir : staticDirs) {
@@ -188,6 +193,25 @@ class AppLayout {
 			}
 		}
 		return changed;
+	}
+
+	/**
+	 * Makes a socket the web server's group's to connect to, or the app's alone when
+	 * there is no such group; its mode (0660) comes from the app server's umask.
+	 * @param socket the socket
+	 * @param identity the app's user
+	 */
+	void webSocket(Path socket, AppIdentity identity) {
+		// run/ is the app's: never follow what it may have put there, never open it
+		if (Files.isSymbolicLink(socket)) {
+			throw new IllegalStateException("the socket " + socket + " is a symlink");
+		}
+		FileModes.group(socket, webGroup().orElse(identity.account().gid()));
+		int mode = FileModes.mode(socket);
+		if ((mode & 0117) != 0) {
+			logger.warn("The socket {} has mode {} (0660 expected: the app server's umask)", socket,
+					Integer.toOctalString(mode));
+		}
 	}
 
 	/**

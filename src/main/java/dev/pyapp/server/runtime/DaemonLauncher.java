@@ -25,6 +25,7 @@ import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
@@ -56,7 +57,11 @@ class DaemonLauncher {
 
 	private final HostIsolation host;
 
-	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, HostIsolation host) {
+	private final AppIsolation isolation;
+
+	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, HostIsolation host,
+			AppIsolation isolation) {
+		this.isolation = isolation;
 		this.home = home;
 		this.shell = shell;
 		this.properties = properties;
@@ -137,6 +142,11 @@ class DaemonLauncher {
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
 				process.exit(), offset, cgroup, 0);
 		awaitAccepting(context.app(), daemon);
+		if (socket != null) {
+			// gunicorn gives its socket to its own user and group: the web server's group
+			// must reach it, before anything is switched to it
+			this.isolation.socketForWebServer(context.app(), socket);
+		}
 		return daemon;
 	}
 

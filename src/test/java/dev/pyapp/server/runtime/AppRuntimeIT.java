@@ -75,9 +75,10 @@ class AppRuntimeIT {
 		if (this.context != null) {
 			this.context.close();
 		}
-		// the daemons outlive the server by design: stop them by their pid files
+		// the daemons outlive the server by design: stop them by their pid files (the
+		// server's app.pid: gunicorn's own pid file holds its pid inside the sandbox)
 		try (Stream<Path> files = Files.walk(this.home.resolve("apps"))) {
-			for (Path pidFile : files.filter((file) -> file.toString().endsWith(".pid")).toList()) {
+			for (Path pidFile : files.filter((file) -> file.getFileName().toString().equals("app.pid")).toList()) {
 				try {
 					long pid = Long.parseLong(Files.readString(pidFile).trim());
 					ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
@@ -87,6 +88,7 @@ class AppRuntimeIT {
 				}
 			}
 		}
+		dev.pyapp.server.isolation.TestAccounts.deleteUnder(this.home);
 		AtomicFiles.deleteTree(this.home);
 		AtomicFiles.deleteTree(this.fixtures);
 	}
@@ -108,6 +110,19 @@ class AppRuntimeIT {
 		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(Files.readString(this.home.resolve("apps/guestbook/run/app.pid")).trim())
 			.isEqualTo(Long.toString(status.pid()));
+		// SPEC §10: the socket is 0660, reachable through the web server's group only
+		Path own = socket.toRealPath();
+		assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(own)))
+			.isEqualTo("rw-rw----");
+		if ("root".equals(System.getProperty("user.name"))) {
+			int web = new dev.pyapp.server.nodes.SystemAccounts().find("www-data").orElseThrow().gid();
+			assertThat(Files.getAttribute(own, "unix:gid")).isEqualTo(web);
+			assertThat(Files.getAttribute(Path.of("/proc", status.pid().toString()), "unix:uid"))
+				.isEqualTo(Files.getAttribute(this.home.resolve("apps/guestbook/data"), "unix:uid"))
+				.isNotEqualTo(0);
+		}
+		// gunicorn 26's control socket is off: nothing in the app user's home
+		assertThat(this.home.resolve("apps/guestbook/home/.gunicorn")).doesNotExist();
 	}
 
 	@Test
