@@ -279,6 +279,26 @@ class HostileAppIT {
 		assertThat(spoofed.records()).isEmpty();
 	}
 
+	@Test
+	@Order(9)
+	void removingAnAppDeletesItsUserUnlessItsDataIsKept() throws Exception {
+		dev.pyapp.server.nodes.SystemAccounts accounts = new dev.pyapp.server.nodes.SystemAccounts();
+		int victimUid = accounts.find("pyapp-victim").orElseThrow().uid();
+
+		deployer().remove(HOSTILE, false);
+		deployer().remove(VICTIM, true);
+
+		assertThat(accounts.find("pyapp-hostile")).isEmpty();
+		assertThat(accounts.find("pyapp-victim")).isPresent();
+		assertThat(Files.getAttribute(this.home.resolve("apps/victim/data/secret.txt"), "unix:uid"))
+			.isEqualTo(victimUid);
+
+		// installed again, it gets the same user and its data back
+		deployer().install(InstallRequest.archive(HostileArchives.victim(this.fixtures), "victim.pyapp"));
+		assertThat(bean(AppIsolation.class).status(VICTIM, null).uid()).isEqualTo(victimUid);
+		assertThat(get(this.home.resolve("apps/victim/run/app.sock"), "/")).isEqualTo("victim ok");
+	}
+
 	private void assertAllFailed(JsonNode result, String source) {
 		this.results.put(source, result);
 		assertThat(result.get("source").stringValue()).isEqualTo(source);

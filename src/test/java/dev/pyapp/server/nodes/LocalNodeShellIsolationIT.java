@@ -139,6 +139,30 @@ class LocalNodeShellIsolationIT {
 		assertThat(result.output()).contains("(64, 64)");
 	}
 
+	@Test
+	void aServerThatIsNotRootStillSandboxesItsApps() throws Exception {
+		// what a server running as nobody would run: bwrap without setpriv (its own user
+		// namespace), its apps as its own user
+		IsolatedCommand unprivileged = new IsolatedCommand(properties(), Cgroups.none("not root"), false);
+		ExecRequest request = ExecRequest
+			.of("/bin/sh", "-c", "id -u; cat " + this.home + "/secret || echo no-secret; ls /proc | grep -c '^[0-9]'")
+			.in(this.data)
+			.isolated(new Isolation(null,
+					new Isolation.Sandbox(List.of(), List.of(this.data), this.data, List.of(this.home)),
+					Isolation.Limits.NONE, null));
+		List<String> command = new java.util.ArrayList<>(
+				List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
+		command.addAll(unprivileged.command(request, List.of(), true));
+
+		ExecResult result = ProcessRunner.exec(request.withTimeout(Duration.ofSeconds(30)), command);
+
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		List<String> lines = result.output().lines().toList();
+		assertThat(lines.get(0)).isEqualTo("65534");
+		assertThat(lines).contains("no-secret");
+		assertThat(Integer.parseInt(lines.get(lines.size() - 1))).isLessThanOrEqualTo(5);
+	}
+
 	private Isolation isolation(Isolation.Limits limits) {
 		Isolation.Sandbox sandbox = new Isolation.Sandbox(List.of(), List.of(this.data), this.data, List.of(this.home));
 		return new Isolation(NOBODY, sandbox, limits, this.cgroup);
