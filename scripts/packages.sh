@@ -10,7 +10,7 @@ set -euo pipefail
 purpose=${1:-run}
 packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux)
 if [ "$purpose" = test ]; then
-	packages+=(apache2 lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver procps iproute2)
+	packages+=(apache2 lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver procps iproute2 python3-prometheus-client)
 fi
 
 missing=()

@@ -11,7 +11,12 @@ and the count travels with the next batch.
 Framing: one JSON object per line (SOCK_STREAM)::
 
     {"app": ..., "release": ..., "pid": ..., "role": ..., "dropped": N,
-     "records": [[time, levelno, logger, message, exception, thread, path], ...]}
+     "records": [[time, levelno, logger, message, exception, thread, path], ...],
+     "metrics": {...}}
+
+``metrics`` (optional) is what ``pyapp_runtime.metrics`` counted since the previous
+batch that carried it: the same thread sends it at most every
+``metrics.INTERVAL`` seconds, with the records or alone.
 
 Standard library only.
 """
@@ -33,6 +38,11 @@ QUEUE_SIZE = int(os.environ.get("PYAPP_LOG_QUEUE", "100000"))
 BATCH_SIZE = 1000
 IDLE_WAIT = 0.05
 RETRY_WAIT = 0.5
+
+try:  # request counts of the WSGI middleware, shipped with the batches
+    from pyapp_runtime import metrics as _metrics
+except Exception:  # pragma: no cover - metrics.py is optional here
+    _metrics = None
 
 try:  # the runtime's ContextVar with the path of the request being served
     from pyapp_runtime.context import request_path as _request_path
@@ -68,6 +78,7 @@ class _Shipper:
         self.thread = None
         self.start_lock = threading.Lock()
         self.pending = None
+        self.metrics_sent = time.monotonic()
 
     def put(self, item):
         if len(self.queue) >= QUEUE_SIZE:
@@ -80,6 +91,10 @@ class _Shipper:
         elif len(self.queue) >= BATCH_SIZE and not self.wake.is_set():
             self.wake.set()
 
+    def ensure_started(self):
+        if self.thread is None:
+            self._start()
+
     def _start(self):
         with self.start_lock:
             if self.thread is None:
@@ -90,10 +105,13 @@ class _Shipper:
     def _run(self):
         while True:
             if not self.queue and self.pending is None:
-                self.idle.set()
-                self.wake.wait(IDLE_WAIT)
-                self.wake.clear()
-                continue
+                metrics = self._due_metrics()
+                if metrics is None:
+                    self.idle.set()
+                    self.wake.wait(IDLE_WAIT)
+                    self.wake.clear()
+                    continue
+                self.pending = self._line([], metrics)
             self.idle.clear()
             if self.pending is None:
                 self.pending = self._next_line()
@@ -102,15 +120,29 @@ class _Shipper:
             else:
                 time.sleep(RETRY_WAIT)
 
+    def _due_metrics(self):
+        if _metrics is None:
+            return None
+        now = time.monotonic()
+        if now - self.metrics_sent < _metrics.INTERVAL:
+            return None
+        self.metrics_sent = now
+        return _metrics.take()
+
     def _next_line(self):
         records = []
         queue = self.queue
         while queue and len(records) < BATCH_SIZE:
             records.append(queue.popleft())
+        return self._line(records, self._due_metrics())
+
+    def _line(self, records, metrics):
         with self.drop_lock:
             dropped, self.dropped = self.dropped, 0
         batch = {"app": self.app, "release": self.release, "pid": self.pid, "role": self.role,
                  "dropped": dropped, "records": records}
+        if metrics is not None:
+            batch["metrics"] = metrics
         return (json.dumps(batch, separators=(",", ":"), default=str) + "\n").encode("utf-8", "replace")
 
     def _send(self, data):
@@ -137,8 +169,10 @@ class _Shipper:
     def flush(self, timeout):
         """Waits until everything queued was sent, or the timeout passed."""
         deadline = time.monotonic() + timeout
+        # what was counted since the last shipment goes too (at exit)
+        self.metrics_sent = 0.0
         if self.thread is None:
-            if not self.queue:
+            if not self.queue and (_metrics is None or not _metrics.pending()):
                 return True
             self._start()
         self.wake.set()
@@ -217,6 +251,16 @@ def _reinit_after_fork():
         return
     old = _handler.shipper
     _handler.shipper = _Shipper(old.address, old.app, old.release, old.role)
+    if _metrics is not None:
+        # the child's sender starts with its first counted request
+        _metrics.set_waker(_wake_shipper)
+
+
+def _wake_shipper():
+    handler = _handler
+    if handler is not None:
+        handler.shipper.ensure_started()
+        _metrics.set_waker(None)
 
 
 def _excepthook(kind, value, tb):
@@ -256,6 +300,8 @@ def install(role="worker", level=None):
         gunicorn_handler = ShipHandler(shipper, owner=handler)
         logging.getLogger("gunicorn.error").addHandler(gunicorn_handler)
         _handler = handler
+        if _metrics is not None:
+            _metrics.set_waker(_wake_shipper)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=_reinit_after_fork)
         atexit.register(flush, 5.0)

@@ -45,7 +45,7 @@ function renderReleases(app) {
 	$('#releases').replaceChildren(...(releases.length ? releases.map((release) => {
 		const isLive = live ? release.id === live : release.state === 'live' || release.state === 'current';
 		const action = isLive ? el('span', { class: 'badge state-running', text: 'live' })
-			: el('button', { type: 'button', class: 'rollback', dataset: { release: release.id },
+			: el('button', { type: 'button', class: 'rollback', 'data-needs': 'deployer', dataset: { release: release.id },
 				'aria-label': 'Roll back to ' + release.id, text: 'Roll back',
 				onclick: (event) => rollback(event.currentTarget, release.id) });
 		return el('tr', { dataset: { release: release.id } },
@@ -150,7 +150,7 @@ async function loadTasks() {
 				cell('Schedule', el('code', { text: task.schedule || '—' })),
 				cell('Last run', formatTime(last.started || last.time || last.finished)),
 				cell('Outcome', last.outcome || '—'),
-				cell('Actions', el('button', { type: 'button', text: 'Run now', 'aria-label': 'Run ' + task.name + ' now',
+				cell('Actions', el('button', { type: 'button', text: 'Run now', 'data-needs': 'deployer', 'aria-label': 'Run ' + task.name + ' now',
 					onclick: (event) => busy(event.currentTarget, async () => {
 						try {
 							await rpc('tasks.run', { name, task: task.name });
@@ -172,7 +172,7 @@ async function loadHooks() {
 		$('#hooks').replaceChildren(...(hooks.length ? hooks.map((hook) => el('li', {},
 			el('span', { class: 'badge', text: hook.provider || 'hook' }), ' ',
 			el('code', { class: 'hook-url', text: hook.url || hook.id }), ' ',
-			el('button', { type: 'button', text: 'Remove', 'aria-label': 'Remove the ' + (hook.provider || '') + ' hook',
+			el('button', { type: 'button', text: 'Remove', 'data-needs': 'deployer', 'aria-label': 'Remove the ' + (hook.provider || '') + ' hook',
 				onclick: (event) => busy(event.currentTarget, async () => {
 					try {
 						await rpc('hooks.remove', { id: hook.id });
@@ -225,3 +225,23 @@ load();
 loadTasks();
 loadHooks();
 setInterval(load, 5000);
+
+// charts of apps.metrics (uPlot); reloaded every minute and when the range changes
+import('./charts.js').then(({ drawAppCharts }) => {
+	const card = document.querySelector('#metrics');
+	const range = document.querySelector('#metrics-range');
+	const note = document.querySelector('#metrics-message');
+	const name = document.querySelector('#app-page').dataset.app;
+	async function loadMetrics() {
+		try {
+			drawAppCharts(card, await rpc('apps.metrics', { name, since: range.value }));
+			note.hidden = true;
+		} catch (error) {
+			note.textContent = 'Metrics: ' + (error.message || String(error));
+			note.hidden = false;
+		}
+	}
+	range.addEventListener('change', loadMetrics);
+	loadMetrics();
+	setInterval(loadMetrics, 60000);
+});

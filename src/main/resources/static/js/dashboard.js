@@ -1,6 +1,12 @@
 // The dashboard: every app with its state, version, mounts, health and last error.
 import { rpc, batch, describe } from './rpc.js';
 import { $, el, say, cell, emptyRow, stateBadge, mountText, formatTime } from './ui.js';
+import { sparkline } from './charts.js';
+
+// the sparklines change once a minute at most: fetched every 12th refresh
+const SPARKLINE_EVERY = 12;
+const sparklines = new Map();
+let refreshes = 0;
 
 const REFRESH_MS = 5000;
 const body = $('#apps');
@@ -36,6 +42,7 @@ function row(app, details, errors) {
 		cell('Version', app.version || '—'),
 		cell('Mounts', mounts),
 		cell('Health', health(details || app)),
+		cell('Requests/s (1 h)', sparklines.get(app.name) || '—'),
 		cell('Last error', el('span', { class: 'last-error', text: lastError(details, errors) })));
 }
 
@@ -46,10 +53,19 @@ async function refresh() {
 		const calls = apps.flatMap((app) => [['apps.get', { name: app.name }],
 			['logs.query', { app: app.name, level: 'ERROR', limit: 1 }]]);
 		const replies = await batch(calls);
+		if (refreshes++ % SPARKLINE_EVERY === 0) {
+			const local = apps.filter((app) => !app.node);
+			const series = await batch(local.map((app) => ['apps.metrics', { name: app.name, since: '1h' }]));
+			local.forEach((app, index) => {
+				if (series[index]?.result) {
+					sparklines.set(app.name, sparkline(series[index].result));
+				}
+			});
+		}
 		body.replaceChildren(...apps.map((app, index) => row(app, replies[2 * index]?.result,
 			replies[2 * index + 1]?.result)));
 		if (apps.length === 0) {
-			body.replaceChildren(emptyRow(6, 'No apps yet.'));
+			body.replaceChildren(emptyRow(7, 'No apps yet.'));
 		}
 		say(status, '');
 	} catch (error) {

@@ -14,7 +14,7 @@ async function load() {
 			cell('Channel', rule.channel),
 			cell('Target', rule.target),
 			cell('Throttle', rule.throttle || '—'),
-			cell('Actions', el('button', { type: 'button', text: 'Remove', 'aria-label': 'Remove the rule for '
+			cell('Actions', el('button', { type: 'button', text: 'Remove', 'data-needs': 'deployer', 'aria-label': 'Remove the rule for '
 				+ (rule.app || 'every app') + ' to ' + rule.target,
 				onclick: (event) => busy(event.currentTarget, async () => {
 					try {

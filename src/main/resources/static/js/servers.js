@@ -10,7 +10,7 @@ function hostnames(server) {
 }
 
 function removeButton(label, action) {
-	return el('button', { type: 'button', text: 'Remove', 'aria-label': label,
+	return el('button', { type: 'button', text: 'Remove', 'data-needs': 'deployer', 'aria-label': label,
 		onclick: (event) => busy(event.currentTarget, async () => {
 			try {
 				await action();

@@ -10,6 +10,7 @@ async function load() {
 		$('#tokens').replaceChildren(...(tokens.length ? tokens.map((token) => el('tr', { dataset: { token: token.id } },
 			cell('Name', token.name),
 			cell('User', token.user),
+			cell('Role', token.role || '—'),
 			cell('Created', formatTime(token.created)),
 			cell('Last used', formatTime(token.last_used)),
 			cell('Actions', el('button', { type: 'button', class: 'revoke', text: 'Revoke',
@@ -23,9 +24,9 @@ async function load() {
 					}
 					await load();
 				}) }))))
-			: [emptyRow(5, 'No token yet.')]));
+			: [emptyRow(6, 'No token yet.')]));
 	} catch (error) {
-		$('#tokens').replaceChildren(emptyRow(5, describe(error, 'Tokens')));
+		$('#tokens').replaceChildren(emptyRow(6, describe(error, 'Tokens')));
 	}
 }
 
@@ -34,7 +35,8 @@ $('#token-form').addEventListener('submit', async (event) => {
 	const form = event.target;
 	clearErrors(form);
 	try {
-		const created = await rpc('tokens.create', { name: $('#token-name').value });
+		const role = $('#token-role').value;
+		const created = await rpc('tokens.create', { name: $('#token-name').value, ...(role ? { role } : {}) });
 		$('#token-value').value = created.token;
 		$('#token-created').hidden = false;
 		$('#token-value').select();

@@ -41,7 +41,7 @@ public class PyappCli implements Callable<Integer> {
 			UpdateCommand.class, RollbackCommand.class, RemoveCommand.class, ProcessCommand.Start.class,
 			ProcessCommand.Stop.class, ProcessCommand.Restart.class, ConfigCommand.class, ServersCommand.class,
 			MountsCommand.class, WebserverCommand.class, LogsCommand.class, TasksCommand.class, HooksCommand.class,
-			NodesCommand.class, RpcCommand.class);
+			NodesCommand.class, AuditCommand.class, UsersCommand.class, TokensCommand.class, RpcCommand.class);
 
 	/** Global options that take a value, as they may stand before the command. */
 	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");

@@ -28,6 +28,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 
+import dev.pyapp.server.audit.AuditEntry;
+import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.PyappHome;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -80,12 +82,20 @@ class DropFolderWatcher implements SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService scheduler;
 
+	private final @Nullable AuditLog audit;
+
 	@Autowired
-	DropFolderWatcher(PyappHome home, DropHandler handler, DropboxProperties properties) {
-		this(home.dropbox(), handler, properties, Clock.systemUTC());
+	DropFolderWatcher(PyappHome home, DropHandler handler, DropboxProperties properties, AuditLog audit) {
+		this(home.dropbox(), handler, properties, Clock.systemUTC(), audit);
 	}
 
 	DropFolderWatcher(Path dropbox, DropHandler handler, DropboxProperties properties, Clock clock) {
+		this(dropbox, handler, properties, clock, null);
+	}
+
+	DropFolderWatcher(Path dropbox, DropHandler handler, DropboxProperties properties, Clock clock,
+			@Nullable AuditLog audit) {
+		this.audit = audit;
 		this.dropbox = dropbox.toAbsolutePath().normalize();
 		this.work = this.dropbox.resolve(".work");
 		this.handler = handler;
@@ -269,10 +279,30 @@ class DropFolderWatcher implements SmartLifecycle {
 
 	private void install(Path working, String name, Instant completed, Instant pickedUp) {
 		DropResult result = this.processor.process(working, name, completed, pickedUp);
+		audit(result);
 		this.results.add(result);
 		while (this.results.size() > RESULTS_KEPT) {
 			this.results.remove(0);
 		}
+	}
+
+	/**
+	 * Every file taken from the drop folder is a call of {@code apps.install} by
+	 * {@code dropbox}.
+	 */
+	private void audit(DropResult result) {
+		if (this.audit == null) {
+			return;
+		}
+		Map<String, Object> params = new java.util.LinkedHashMap<>();
+		params.put("file", result.file());
+		params.put("sha256", result.checksum());
+		params.put("result", result.outcome().value);
+		Duration took = Duration.between(result.pickedUp(), result.finished());
+		this.audit.record((result.outcome() == DropResult.Outcome.FAILED)
+				? AuditEntry.failed(result.pickedUp(), "dropbox", null, null, "apps.install", params,
+						dev.pyapp.server.core.ErrorKind.FAILED.code(), result.summary(), took)
+				: AuditEntry.ok(result.pickedUp(), "dropbox", null, null, "apps.install", params, took));
 	}
 
 	// a stop during an install leaves the file in .work/: take it again

@@ -1,13 +1,17 @@
 package dev.pyapp.server.deploy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.audit.AuditEntry;
+import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
@@ -20,6 +24,7 @@ import dev.pyapp.server.scm.GitSource;
 import dev.pyapp.server.scm.GitSources;
 import dev.pyapp.server.scm.PostCommitHooks;
 import dev.pyapp.server.scm.PushReceived;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +68,11 @@ class GitUpdateTrigger implements DisposableBean {
 
 	private final Clock clock = Clock.systemUTC();
 
+	private final AuditLog audit;
+
 	GitUpdateTrigger(GitDeployer git, GitSources sources, PostCommitHooks hooks, AppRegistry registry,
-			PackageReader reader, PyappHome home, GitAppStateRepository states) {
+			PackageReader reader, PyappHome home, GitAppStateRepository states, AuditLog audit) {
+		this.audit = audit;
 		this.git = git;
 		this.sources = sources;
 		this.hooks = hooks;
@@ -89,7 +97,9 @@ class GitUpdateTrigger implements DisposableBean {
 					source.strategy().value());
 			return;
 		}
-		submit(push.app(), "push to " + push.ref() + " (delivery " + push.delivery() + ")");
+		submit(push.app(), "push to " + push.ref() + " (delivery " + push.delivery() + ")",
+				"webhook:" + push.provider(), Map.of("name", push.app().value(), "ref", push.ref(), "delivery",
+						push.delivery(), "hook", push.hookId()));
 	}
 
 	private boolean follows(PushReceived push, GitSource source) {
@@ -126,31 +136,62 @@ class GitUpdateTrigger implements DisposableBean {
 	 * covered by it.
 	 */
 	void submit(AppId app, String trigger) {
+		submit(app, trigger, null, Map.of());
+	}
+
+	/**
+	 * Queues a look at an app's repository; a webhook's push is recorded in the audit log
+	 * as {@code apps.update} by {@code webhook:<provider>} with its outcome.
+	 * @param principal who triggered it for the audit log, or {@code null} not to record
+	 * @param params what the audit record shows
+	 */
+	void submit(AppId app, String trigger, @Nullable String principal, Map<String, Object> params) {
 		if (!this.queued.add(app.value())) {
 			return;
 		}
 		this.worker.execute(() -> {
 			this.queued.remove(app.value());
+			Instant started = this.clock.instant();
 			try {
 				if (autoUpdates(app)) {
 					GitUpdate update = this.git.update(app);
 					logger.info("{} after {}: {}", app, trigger, update.message());
+					audit(principal, "apps.update", params, started, null);
 				}
 				else {
 					this.git.check(app)
 						.ifPresent((available) -> logger.info("{} after {}: update available ({} at {})", app, trigger,
 								available.ref(), available.commit()));
+					audit(principal, "apps.update.check", params, started, null);
 				}
 			}
 			catch (PyappException ex) {
 				logger.warn("{} after {}: {} {}", app, trigger, ex.getMessage(), ex.getProblems());
 				recordFailure(app, trigger, ex.getMessage());
+				audit(principal, "apps.update", params, started, ex);
 			}
 			catch (RuntimeException ex) {
 				logger.error("{} after {} failed", app, trigger, ex);
 				recordFailure(app, trigger, ex.toString());
+				audit(principal, "apps.update", params, started, ex);
 			}
 		});
+	}
+
+	private void audit(@Nullable String principal, String method, Map<String, Object> params, Instant started,
+			@Nullable RuntimeException failure) {
+		if (principal == null) {
+			return;
+		}
+		Duration took = Duration.between(started, this.clock.instant());
+		if (failure == null) {
+			this.audit.record(AuditEntry.ok(started, principal, null, null, method, params, took));
+		}
+		else {
+			int code = (failure instanceof PyappException ex) ? ex.getKind().code() : -32603;
+			this.audit.record(AuditEntry.failed(started, principal, null, null, method, params, code,
+					String.valueOf(failure.getMessage()), took));
+		}
 	}
 
 	private void recordFailure(AppId app, String trigger, String message) {

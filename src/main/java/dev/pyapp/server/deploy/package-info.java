@@ -5,8 +5,8 @@
  * the routes that feed them: the watched drop folder and git updates.
  */
 @NullMarked
-@ApplicationModule(displayName = "Deploy", allowedDependencies = { "core", "install", "packaging", "appconfig", "venv",
-		"hooks", "runtime", "scm", "nodes", "isolation" })
+@ApplicationModule(displayName = "Deploy", allowedDependencies = { "core", "audit", "install", "packaging", "appconfig",
+		"venv", "hooks", "runtime", "scm", "nodes", "isolation" })
 package dev.pyapp.server.deploy;
 
 import org.jspecify.annotations.NullMarked;

@@ -3,11 +3,14 @@ package dev.pyapp.server.logs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -57,6 +60,7 @@ final class BatchParser {
 				case "pid" -> batch.pid = token.isNumeric() ? Integer.valueOf(parser.getValueAsInt()) : skip(parser);
 				case "dropped" -> batch.dropped = asLong(parser, token);
 				case "records" -> items(parser, token, batch);
+				case "metrics" -> batch.metrics = metrics(parser, token);
 				default -> parser.skipChildren();
 			}
 		}
@@ -79,6 +83,58 @@ final class BatchParser {
 				batch.items.add(item);
 			}
 		}
+	}
+
+	/**
+	 * The request counts a batch carries ({@code pyapp_runtime.metrics}); every count is
+	 * bounded, and a report that does not fit the bounds is dropped whole.
+	 */
+	private @Nullable Metrics metrics(JsonParser parser, JsonToken token) {
+		if (token != JsonToken.START_OBJECT) {
+			parser.skipChildren();
+			return null;
+		}
+		JsonNode tree = tree(parser);
+		Map<Integer, Long> statuses = new TreeMap<>();
+		JsonNode requests = tree.path("requests");
+		if (!requests.isObject() || requests.size() > RequestMetrics.MAX_STATUSES) {
+			return null;
+		}
+		for (Map.Entry<String, JsonNode> entry : requests.properties()) {
+			int status;
+			try {
+				status = Integer.parseInt(entry.getKey());
+			}
+			catch (NumberFormatException ex) {
+				continue;
+			}
+			long count = entry.getValue().asLong(-1);
+			if (status >= 100 && status <= 599 && count > 0 && count <= RequestMetrics.MAX_COUNT) {
+				statuses.merge(status, count, Long::sum);
+			}
+		}
+		JsonNode le = tree.path("le");
+		JsonNode counts = tree.path("buckets");
+		double sum = tree.path("sum").asDouble(-1);
+		if (!le.isArray() || !counts.isArray() || counts.size() != le.size() + 1
+				|| counts.size() > RequestMetrics.MAX_BUCKETS || !(sum >= 0) || Double.isInfinite(sum)) {
+			return null;
+		}
+		double[] bounds = new double[le.size()];
+		for (int i = 0; i < bounds.length; i++) {
+			bounds[i] = le.get(i).asDouble(Double.NaN);
+			if (!(bounds[i] > 0) || (i > 0 && !(bounds[i] > bounds[i - 1])) || Double.isInfinite(bounds[i])) {
+				return null;
+			}
+		}
+		long[] buckets = new long[counts.size()];
+		for (int i = 0; i < buckets.length; i++) {
+			buckets[i] = counts.get(i).asLong(-1);
+			if (buckets[i] < 0 || buckets[i] > RequestMetrics.MAX_COUNT) {
+				return null;
+			}
+		}
+		return new Metrics(statuses, bounds, buckets, sum);
 	}
 
 	/** One record's array; {@code null} when it has fewer than four elements. */
@@ -134,7 +190,10 @@ final class BatchParser {
 	}
 
 	private JsonNode tree(JsonParser parser) {
-		JsonNode node = this.mapper.readTree(parser);
+		// one value in the middle of the batch: what follows it is the rest of the batch
+		JsonNode node = this.mapper.readerFor(JsonNode.class)
+			.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.readValue(parser);
 		return (node != null) ? node : MissingNode.getInstance();
 	}
 
@@ -151,7 +210,21 @@ final class BatchParser {
 
 		long dropped;
 
+		@Nullable Metrics metrics;
+
 		final List<Item> items = new ArrayList<>();
+
+		/**
+		 * The request counts of the batch, for the app it came from.
+		 * @param app the app
+		 * @return the counts, or {@code null} when the batch carried none
+		 */
+		@Nullable RequestMetrics requestMetrics(@Nullable String app) {
+			Metrics metrics = this.metrics;
+			return (metrics != null && app != null)
+					? new RequestMetrics(app, metrics.statuses(), metrics.bounds(), metrics.buckets(), metrics.sum())
+					: null;
+		}
 
 		List<LogRecord> records() {
 			List<LogRecord> records = new ArrayList<>(this.items.size() + 1);
@@ -165,6 +238,9 @@ final class BatchParser {
 			return records;
 		}
 
+	}
+
+	record Metrics(Map<Integer, Long> statuses, double[] bounds, long[] buckets, double sum) {
 	}
 
 	static final class Item {

@@ -48,6 +48,8 @@ public class LogCollector implements SmartLifecycle {
 
 	private final List<Consumer<LogRecord>> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Consumer<RequestMetrics>> metricsListeners = new CopyOnWriteArrayList<>();
+
 	private final AtomicLong received = new AtomicLong();
 
 	private final AtomicLong stored = new AtomicLong();
@@ -86,6 +88,25 @@ public class LogCollector implements SmartLifecycle {
 	 */
 	public void addListener(Consumer<LogRecord> listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Adds a listener that sees the request counts app processes report beside their
+	 * records, on the receiving thread; it must be quick and must not throw.
+	 * @param listener the listener
+	 */
+	public void addRequestMetricsListener(Consumer<RequestMetrics> listener) {
+		this.metricsListeners.add(listener);
+	}
+
+	/**
+	 * Hands request counts an app process reported to the listeners.
+	 * @param metrics the counts
+	 */
+	void requestMetrics(RequestMetrics metrics) {
+		for (Consumer<RequestMetrics> listener : this.metricsListeners) {
+			listener.accept(metrics);
+		}
 	}
 
 	/**

@@ -39,7 +39,9 @@ import org.springframework.stereotype.Component;
  * </pre>
  *
  * {@code time} is seconds since the epoch (a float); {@code dropped} the records the
- * sender lost since its last batch because its queue was full.
+ * sender lost since its last batch because its queue was full. A batch may also carry
+ * {@code metrics}, the request counts of the process since its previous report (see
+ * {@link RequestMetrics}), handed to {@link LogCollector#requestMetrics}.
  */
 @Component
 class LogSocketServer implements SmartLifecycle {
@@ -187,6 +189,10 @@ class LogSocketServer implements SmartLifecycle {
 		if (batch == null) {
 			logger.warn("Ignoring a malformed log batch: more than one JSON value on a line");
 			return;
+		}
+		RequestMetrics metrics = batch.requestMetrics(batch.app);
+		if (metrics != null) {
+			this.collector.requestMetrics(metrics);
 		}
 		List<LogRecord> records = batch.records();
 		if (batch.dropped > 0) {

@@ -2,6 +2,7 @@ package dev.pyapp.server.rpc;
 
 import java.util.Map;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.security.UserAccounts;
 
 /**
@@ -16,7 +17,7 @@ class AccountRpc {
 		this.users = users;
 	}
 
-	@RpcMethod("account.get")
+	@RpcMethod(value = "account.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get() {
 		String user = TokensRpc.currentUser();
 		return Map.of("user", user, "has_password", this.users.exists(user));
@@ -26,7 +27,7 @@ class AccountRpc {
 	 * Changes the caller's password; -32002 with {@code current} or {@code password} in
 	 * {@code data.errors} when refused.
 	 */
-	@RpcMethod("account.password.set")
+	@RpcMethod(value = "account.password.set", role = Role.VIEWER)
 	Map<String, Object> setPassword(PasswordParams params) {
 		this.users.changePassword(TokensRpc.currentUser(), params.current(), params.password());
 		return Map.of("changed", true);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -69,12 +70,12 @@ class AppsRpc {
 		this.git = git;
 	}
 
-	@RpcMethod("apps.list")
+	@RpcMethod(value = "apps.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list() {
 		return this.registry.list().stream().map(this::summary).toList();
 	}
 
-	@RpcMethod("apps.get")
+	@RpcMethod(value = "apps.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get(AppParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);
@@ -98,7 +99,7 @@ class AppsRpc {
 		return result;
 	}
 
-	@RpcMethod("apps.install")
+	@RpcMethod(value = "apps.install", role = Role.DEPLOYER)
 	Map<String, Object> install(InstallParams params) {
 		if (params.git() != null && params.archive() == null) {
 			// git route: clone, select the revision per strategy, install (GitDeployer)
@@ -119,7 +120,7 @@ class AppsRpc {
 		}
 	}
 
-	@RpcMethod("apps.remove")
+	@RpcMethod(value = "apps.remove", role = Role.DEPLOYER)
 	Map<String, Object> remove(RemoveParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -127,7 +128,7 @@ class AppsRpc {
 		return Map.of("name", app.value(), "removed", true);
 	}
 
-	@RpcMethod("apps.rollback")
+	@RpcMethod(value = "apps.rollback", role = Role.DEPLOYER)
 	Map<String, Object> rollback(RollbackParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -135,7 +136,7 @@ class AppsRpc {
 		return get(new AppParams(app.value()));
 	}
 
-	@RpcMethod("apps.start")
+	@RpcMethod(value = "apps.start", role = Role.DEPLOYER)
 	Map<String, Object> start(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -145,14 +146,14 @@ class AppsRpc {
 		return process(this.supervisor.start(app));
 	}
 
-	@RpcMethod("apps.stop")
+	@RpcMethod(value = "apps.stop", role = Role.DEPLOYER)
 	Map<String, Object> stop(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		return process(this.supervisor.stop(app));
 	}
 
-	@RpcMethod("apps.restart")
+	@RpcMethod(value = "apps.restart", role = Role.DEPLOYER)
 	Map<String, Object> restart(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -162,7 +163,7 @@ class AppsRpc {
 		return process(this.supervisor.restart(app));
 	}
 
-	@RpcMethod("apps.limits.set")
+	@RpcMethod(value = "apps.limits.set", role = Role.ADMIN)
 	Map<String, Object> setLimits(LimitsParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);
@@ -178,7 +179,7 @@ class AppsRpc {
 		return isolation(app, installed);
 	}
 
-	@RpcMethod("apps.env.set")
+	@RpcMethod(value = "apps.env.set", role = Role.DEPLOYER)
 	Map<String, Object> setEnv(EnvParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);

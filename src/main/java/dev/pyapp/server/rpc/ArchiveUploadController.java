@@ -2,17 +2,26 @@ package dev.pyapp.server.rpc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyapp.server.audit.AuditEntry;
+import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.install.ArchiveStore.UploadProgress;
 import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.security.Caller;
+import dev.pyapp.server.security.Callers;
+import dev.pyapp.server.security.Role;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,13 +43,65 @@ class ArchiveUploadController {
 
 	private final PackageReader reader;
 
-	ArchiveUploadController(ArchiveStore archives, PackageReader reader) {
+	private final Callers callers;
+
+	private final AuditLog audit;
+
+	ArchiveUploadController(ArchiveStore archives, PackageReader reader, Callers callers, AuditLog audit) {
 		this.archives = archives;
 		this.reader = reader;
+		this.callers = callers;
+		this.audit = audit;
 	}
 
+	/**
+	 * Stores an upload: for a deployer or an admin only (an upload exists to be
+	 * installed), recorded in the audit log as {@code archives.upload}.
+	 */
 	@PostMapping(path = "/api/archives", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> upload(HttpServletRequest request) throws IOException, ServletException {
+		Caller caller = this.callers.current();
+		Instant started = Instant.now();
+		Map<String, Object> params = new LinkedHashMap<>();
+		params.put("bytes", request.getContentLengthLong());
+		params.put("content_type", request.getContentType());
+		if (caller == null || !caller.role().includes(Role.DEPLOYER)) {
+			String message = "forbidden: uploading an archive needs the role deployer";
+			audit(caller, params, started, HttpStatus.FORBIDDEN.value(), message);
+			return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("message", message, "errors", List.of()));
+		}
+		ResponseEntity<Map<String, Object>> response;
+		try {
+			response = store(request);
+		}
+		catch (IOException | ServletException | RuntimeException ex) {
+			audit(caller, params, started, HttpStatus.INTERNAL_SERVER_ERROR.value(), ex.toString());
+			throw ex;
+		}
+		Map<String, Object> body = response.getBody();
+		if (response.getStatusCode().is2xxSuccessful()) {
+			params.put("archive", (body != null) ? body.get("archive") : null);
+			audit(caller, params, started, 0, null);
+		}
+		else {
+			audit(caller, params, started, response.getStatusCode().value(),
+					(body != null) ? String.valueOf(body.get("message")) : "refused");
+		}
+		return response;
+	}
+
+	private void audit(@Nullable Caller caller, Map<String, Object> params, Instant started, int code,
+			@Nullable String error) {
+		String principal = (caller != null) ? caller.principal() : "anonymous";
+		String user = (caller != null) ? caller.user() : null;
+		String role = (caller != null) ? caller.role().value() : null;
+		Duration took = Duration.between(started, Instant.now());
+		this.audit
+			.record((error == null) ? AuditEntry.ok(started, principal, user, role, "archives.upload", params, took)
+					: AuditEntry.failed(started, principal, user, role, "archives.upload", params, code, error, took));
+	}
+
+	private ResponseEntity<Map<String, Object>> store(HttpServletRequest request) throws IOException, ServletException {
 		String id;
 		try (InputStream content = content(request)) {
 			// X-Upload-Id (or ?upload=): the client's id to ask for progress while it

@@ -3,6 +3,7 @@ package dev.pyapp.server.rpc;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.appconfig.AppConfigurator;
 import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.ValidationResult;
@@ -28,7 +29,7 @@ class ConfigRpc {
 	 * fields: [{name, widget, type, label, help, required, secret, default, options,
 	 * validation, template}]}]}}
 	 */
-	@RpcMethod("config.spec")
+	@RpcMethod(value = "config.spec", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> spec(AppParams params) {
 		AppId app = AppId.of(params.name());
 		ConfigSpec spec = this.configurator.spec(app);
@@ -41,7 +42,7 @@ class ConfigRpc {
 	/**
 	 * @return {@code {values, complete}}
 	 */
-	@RpcMethod("config.get")
+	@RpcMethod(value = "config.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get(AppParams params) {
 		AppId app = AppId.of(params.name());
 		Map<String, Object> result = new LinkedHashMap<>();
@@ -53,7 +54,7 @@ class ConfigRpc {
 	/**
 	 * @return {@code {valid, errors: [{path, message}]}}
 	 */
-	@RpcMethod("config.validate")
+	@RpcMethod(value = "config.validate", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> validate(ValuesParams params) {
 		ValidationResult result = this.configurator.validate(AppId.of(params.name()), params.values());
 		Map<String, Object> view = new LinkedHashMap<>();
@@ -70,7 +71,7 @@ class ConfigRpc {
 	 * Saves valid values (else -32002 with every error); the app restarts gracefully.
 	 * @return {@code {saved: true, values, complete}}
 	 */
-	@RpcMethod("config.set")
+	@RpcMethod(value = "config.set", role = Role.DEPLOYER)
 	Map<String, Object> set(ValuesParams params) {
 		AppId app = AppId.of(params.name());
 		Map<String, Object> result = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package dev.pyapp.server.rpc;
 
 import java.util.Map;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitUpdate;
@@ -27,7 +28,7 @@ class GitRpc {
 	 * went live), {@code message} ({@code already current} or what was deployed),
 	 * {@code commit} and {@code ref} of the selected revision.
 	 */
-	@RpcMethod("apps.update")
+	@RpcMethod(value = "apps.update", role = Role.DEPLOYER)
 	Map<String, Object> update(AppParams params) {
 		GitUpdate update = this.git.update(AppId.of(params.name()));
 		Map<String, Object> result = this.apps.get(params);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -32,7 +33,7 @@ class HooksRpc {
 		this.registry = registry;
 	}
 
-	@RpcMethod("hooks.create")
+	@RpcMethod(value = "hooks.create", role = Role.DEPLOYER)
 	Map<String, Object> create(CreateParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
@@ -52,14 +53,14 @@ class HooksRpc {
 		return result;
 	}
 
-	@RpcMethod("hooks.list")
+	@RpcMethod(value = "hooks.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		return this.hooks.list(app).stream().map(HooksRpc::hook).toList();
 	}
 
-	@RpcMethod("hooks.remove")
+	@RpcMethod(value = "hooks.remove", role = Role.DEPLOYER)
 	Map<String, Object> remove(RemoveParams params) {
 		if (params.id() == null) {
 			return removeByApp(params);

@@ -2,14 +2,21 @@ package dev.pyapp.server.rpc;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.audit.AuditEntry;
+import dev.pyapp.server.audit.AuditLog;
+import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.security.Caller;
+import dev.pyapp.server.security.Callers;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +45,20 @@ class JsonRpcDispatcher {
 
 	private final NodesRpc nodes;
 
-	JsonRpcDispatcher(RpcMethodRegistry registry, JsonMapper mapper, NodesRpc nodes) {
+	private final Callers callers;
+
+	private final AuditLog audit;
+
+	private final AuditParams auditParams;
+
+	JsonRpcDispatcher(RpcMethodRegistry registry, JsonMapper mapper, NodesRpc nodes, Callers callers, AuditLog audit,
+			AuditParams auditParams) {
 		this.registry = registry;
 		this.mapper = mapper;
 		this.nodes = nodes;
+		this.callers = callers;
+		this.audit = audit;
+		this.auditParams = auditParams;
 	}
 
 	/**
@@ -107,7 +124,58 @@ class JsonRpcDispatcher {
 		}
 	}
 
+	/**
+	 * Runs one call: the one place where the caller's role is checked (before anything
+	 * else, forwarding to a node included) and where every state-changing call, and every
+	 * refused one, is recorded in the audit log.
+	 */
 	private @Nullable Object invoke(String name, @Nullable JsonNode params) {
+		RpcMethodRegistry.Handler handler = this.registry.find(name);
+		if (handler == null) {
+			throw new RpcError(RpcError.METHOD_NOT_FOUND, "Method not found", Map.of("method", name));
+		}
+		Caller caller = this.callers.current();
+		RpcMethod rule = handler.rule();
+		Instant started = Instant.now();
+		long start = System.nanoTime();
+		// a copy: forwarding to a node takes the node member out
+		JsonNode recorded = (params != null) ? params.deepCopy() : null;
+		try {
+			RpcAccess.check(name, rule, caller);
+			Object result = execute(handler, name, params);
+			if (!rule.readOnly()) {
+				record(AuditEntry.ok(started, principal(caller), user(caller), role(caller), name,
+						this.auditParams.of(name, recorded), Duration.ofNanos(System.nanoTime() - start)));
+			}
+			return result;
+		}
+		catch (RpcError ex) {
+			if (!rule.readOnly() || ex.code() == ErrorKind.FORBIDDEN.code()) {
+				record(AuditEntry.failed(started, principal(caller), user(caller), role(caller), name,
+						this.auditParams.of(name, recorded), ex.code(), String.valueOf(ex.getMessage()),
+						Duration.ofNanos(System.nanoTime() - start)));
+			}
+			throw ex;
+		}
+	}
+
+	private void record(AuditEntry entry) {
+		this.audit.record(entry);
+	}
+
+	private static String principal(@Nullable Caller caller) {
+		return (caller != null) ? caller.principal() : "anonymous";
+	}
+
+	private static @Nullable String user(@Nullable Caller caller) {
+		return (caller != null) ? caller.user() : null;
+	}
+
+	private static @Nullable String role(@Nullable Caller caller) {
+		return (caller != null) ? caller.role().value() : null;
+	}
+
+	private @Nullable Object execute(RpcMethodRegistry.Handler handler, String name, @Nullable JsonNode params) {
 		// nodes: a call whose params name a remote node runs on that node's agent
 		try {
 			String node = this.nodes.target(name, params);
@@ -117,10 +185,6 @@ class JsonRpcDispatcher {
 		}
 		catch (RuntimeException ex) {
 			throw translate(name, ex);
-		}
-		RpcMethodRegistry.Handler handler = this.registry.find(name);
-		if (handler == null) {
-			throw new RpcError(RpcError.METHOD_NOT_FOUND, "Method not found", Map.of("method", name));
 		}
 		Object[] args = (handler.paramsType() != null) ? new Object[] { bind(handler, params) } : new Object[0];
 		try {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -45,7 +46,7 @@ class LogsRpc {
 		this.collector = collector;
 	}
 
-	@RpcMethod("logs.query")
+	@RpcMethod(value = "logs.query", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> query(QueryParams params) {
 		List<Problem> problems = new ArrayList<>();
 		String app = app(params.app(), problems);
@@ -83,7 +84,7 @@ class LogsRpc {
 		return result;
 	}
 
-	@RpcMethod("logs.tail")
+	@RpcMethod(value = "logs.tail", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> tail(TailParams params) {
 		List<Problem> problems = new ArrayList<>();
 		String app = app(params.app(), problems);
@@ -98,7 +99,7 @@ class LogsRpc {
 		return result;
 	}
 
-	@RpcMethod("logs.stats")
+	@RpcMethod(value = "logs.stats", role = Role.VIEWER, readOnly = true)
 	Object stats() {
 		return this.collector.stats();
 	}

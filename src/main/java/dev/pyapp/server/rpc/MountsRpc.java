@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.mount.Mount;
@@ -27,12 +28,12 @@ class MountsRpc {
 		this.mounts = mounts;
 	}
 
-	@RpcMethod("servers.list")
+	@RpcMethod(value = "servers.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> servers() {
 		return this.mounts.servers().stream().map(MountsRpc::server).toList();
 	}
 
-	@RpcMethod("servers.add")
+	@RpcMethod(value = "servers.add", role = Role.DEPLOYER)
 	Map<String, Object> addServer(ServerParams params) {
 		VirtualServer.Tls tls = (params.tls() != null) ? new VirtualServer.Tls(params.tls().cert(), params.tls().key())
 				: null;
@@ -40,23 +41,23 @@ class MountsRpc {
 				Boolean.TRUE.equals(params.defaultServer()))));
 	}
 
-	@RpcMethod("servers.remove")
+	@RpcMethod(value = "servers.remove", role = Role.DEPLOYER)
 	Map<String, Object> removeServer(ServerKeyParams params) {
 		this.mounts.removeServer(params.name());
 		return Map.of("name", params.name(), "removed", true);
 	}
 
-	@RpcMethod("mounts.list")
+	@RpcMethod(value = "mounts.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> mounts() {
 		return this.mounts.mounts().stream().map(MountsRpc::mount).toList();
 	}
 
-	@RpcMethod("mounts.add")
+	@RpcMethod(value = "mounts.add", role = Role.DEPLOYER)
 	Map<String, Object> addMount(MountParams params) {
 		return mount(this.mounts.addMount(new Mount(params.server(), params.path(), params.app(), params.folder())));
 	}
 
-	@RpcMethod("mounts.remove")
+	@RpcMethod(value = "mounts.remove", role = Role.DEPLOYER)
 	Map<String, Object> removeMount(MountKeyParams params) {
 		if (params.app() != null && this.mounts.mounts()
 			.stream()
@@ -69,7 +70,7 @@ class MountsRpc {
 		return Map.of("server", params.server(), "path", params.path(), "removed", true);
 	}
 
-	@RpcMethod("webserver.render")
+	@RpcMethod(value = "webserver.render", role = Role.VIEWER, readOnly = true)
 	String render(RenderParams params) {
 		WebServerKind kind = null;
 		if (params.kind() != null) {
@@ -82,7 +83,7 @@ class MountsRpc {
 		return this.mounts.render(kind);
 	}
 
-	@RpcMethod("webserver.apply")
+	@RpcMethod(value = "webserver.apply", role = Role.DEPLOYER)
 	Map<String, Object> apply() {
 		return status(this.mounts.apply());
 	}

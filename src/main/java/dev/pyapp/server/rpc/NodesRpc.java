@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.logs.LogCollector;
@@ -48,12 +49,12 @@ class NodesRpc implements NodeLogSink {
 		this.collector = collector;
 	}
 
-	@RpcMethod("nodes.list")
+	@RpcMethod(value = "nodes.list", role = Role.ADMIN, readOnly = true)
 	List<Map<String, Object>> list() {
 		return this.nodes.list().stream().map(NodesRpc::node).toList();
 	}
 
-	@RpcMethod("nodes.add")
+	@RpcMethod(value = "nodes.add", role = Role.ADMIN)
 	Map<String, Object> add(AddParams params) {
 		return node(this.nodes
 			.add(new NodeAddRequest(params.name(), params.host(), (params.port() != null) ? params.port() : 22,
@@ -61,13 +62,13 @@ class NodesRpc implements NodeLogSink {
 					Boolean.TRUE.equals(params.acceptHostKey()), params.privateKey(), params.keyPath())));
 	}
 
-	@RpcMethod("nodes.install")
+	@RpcMethod(value = "nodes.install", role = Role.ADMIN)
 	Map<String, Object> install(InstallParams params) {
 		return node(this.nodes.install(new NodeInstallRequest(params.name(),
 				Boolean.TRUE.equals(params.allowPackages()), params.webserver(), params.home(), params.agentPort())));
 	}
 
-	@RpcMethod("nodes.remove")
+	@RpcMethod(value = "nodes.remove", role = Role.ADMIN)
 	Map<String, Object> remove(RemoveParams params) {
 		boolean uninstalled = this.nodes.remove(params.name(), Boolean.TRUE.equals(params.purge()));
 		return Map.of("name", params.name(), "removed", true, "uninstalled", uninstalled);

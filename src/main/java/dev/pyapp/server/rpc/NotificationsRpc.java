@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.logs.NotificationDelivery;
 import dev.pyapp.server.logs.NotificationRule;
 import dev.pyapp.server.logs.NotificationRuleRequest;
@@ -25,25 +26,25 @@ class NotificationsRpc {
 		this.notifier = notifier;
 	}
 
-	@RpcMethod("notifications.rules.list")
+	@RpcMethod(value = "notifications.rules.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list() {
 		return this.notifier.rules().stream().map(NotificationsRpc::rule).toList();
 	}
 
-	@RpcMethod("notifications.rules.add")
+	@RpcMethod(value = "notifications.rules.add", role = Role.DEPLOYER)
 	Map<String, Object> add(RuleParams params) {
 		return rule(this.notifier.add(new NotificationRuleRequest(params.app(), params.minLevel(), params.pattern(),
 				params.channel(), params.target(), params.throttle())));
 	}
 
-	@RpcMethod("notifications.rules.remove")
+	@RpcMethod(value = "notifications.rules.remove", role = Role.DEPLOYER)
 	Map<String, Object> remove(RemoveParams params) {
 		Map<String, Object> result = rule(this.notifier.remove(params.id()));
 		result.put("removed", true);
 		return result;
 	}
 
-	@RpcMethod("notifications.deliveries")
+	@RpcMethod(value = "notifications.deliveries", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> deliveries(DeliveriesParams params) {
 		List<NotificationDelivery> deliveries = this.notifier.deliveries(params.rule());
 		int limit = (params.limit() != null && params.limit() > 0) ? params.limit() : 100;

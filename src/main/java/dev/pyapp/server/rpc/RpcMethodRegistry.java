@@ -37,7 +37,15 @@ class RpcMethodRegistry implements SmartInitializingSingleton {
 	}
 
 	private void register(Object bean) {
-		Class<?> type = AopUtils.getTargetClass(bean);
+		register(bean, AopUtils.getTargetClass(bean));
+	}
+
+	/**
+	 * Registers the methods a type declares, invoked on a bean of that type.
+	 * @param bean the bean
+	 * @param type the type whose {@link RpcMethod}s to register
+	 */
+	void register(Object bean, Class<?> type) {
 		Map<Method, RpcMethod> methods = MethodIntrospector.selectMethods(type,
 				(MethodIntrospector.MetadataLookup<RpcMethod>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, RpcMethod.class));
@@ -47,7 +55,7 @@ class RpcMethodRegistry implements SmartInitializingSingleton {
 			Class<?> paramsType = (method.getParameterCount() == 1) ? method.getParameterTypes()[0] : null;
 			Assert.state(paramsType == null || paramsType.isRecord(),
 					() -> "RPC method " + method + " must take a record");
-			Handler previous = this.handlers.put(annotation.value(), new Handler(bean, method, paramsType));
+			Handler previous = this.handlers.put(annotation.value(), new Handler(bean, method, paramsType, annotation));
 			Assert.state(previous == null, () -> "RPC method '" + annotation.value() + "' is declared twice");
 			method.setAccessible(true);
 		});
@@ -67,8 +75,9 @@ class RpcMethodRegistry implements SmartInitializingSingleton {
 	 * @param bean the bean to invoke it on
 	 * @param method the method
 	 * @param paramsType the record the params bind to, or {@code null} for none
+	 * @param rule its declaration: the least role and whether it is read-only
 	 */
-	record Handler(Object bean, Method method, @Nullable Class<?> paramsType) {
+	record Handler(Object bean, Method method, @Nullable Class<?> paramsType, RpcMethod rule) {
 
 		RecordComponent[] components() {
 			return (this.paramsType != null) ? this.paramsType.getRecordComponents() : new RecordComponent[0];

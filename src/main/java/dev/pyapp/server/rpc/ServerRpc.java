@@ -3,6 +3,7 @@ package dev.pyapp.server.rpc;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.venv.VenvBuilder;
@@ -31,7 +32,7 @@ class ServerRpc {
 		this.mounts = mounts;
 	}
 
-	@RpcMethod("server.info")
+	@RpcMethod(value = "server.info", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> info() {
 		Map<String, Object> info = new LinkedHashMap<>();
 		BuildProperties properties = this.build.getIfAvailable();

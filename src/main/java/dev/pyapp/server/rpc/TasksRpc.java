@@ -2,6 +2,7 @@ package dev.pyapp.server.rpc;
 
 import java.util.List;
 
+import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.hooks.TaskDefinition;
@@ -30,7 +31,7 @@ class TasksRpc {
 		this.tasks = tasks;
 	}
 
-	@RpcMethod("tasks.list")
+	@RpcMethod(value = "tasks.list", role = Role.VIEWER, readOnly = true)
 	List<TaskStatus> list(TaskParams params) {
 		AppId app = AppId.of(params.name());
 		String release = liveRelease(app);
@@ -39,7 +40,7 @@ class TasksRpc {
 				: all;
 	}
 
-	@RpcMethod("tasks.run")
+	@RpcMethod(value = "tasks.run", role = Role.DEPLOYER)
 	TaskRun run(TaskParams params) {
 		AppId app = AppId.of(params.name());
 		String release = liveRelease(app);

@@ -42,7 +42,7 @@ class AdminBootstrap implements SmartInitializingSingleton {
 		// the file first: if the server dies in between, no account exists whose
 		// password nobody knows
 		AtomicFiles.write(this.users.initialPasswordFile(), password + "\n", AtomicFiles.OWNER_ONLY);
-		if (this.users.createIfAbsent(ADMIN, password)) {
+		if (this.users.createIfAbsent(ADMIN, password, Role.ADMIN)) {
 			logger.warn("Created the web UI user '{}' with the password {} (also in {}); change it after logging in",
 					ADMIN, password, this.users.initialPasswordFile());
 		}

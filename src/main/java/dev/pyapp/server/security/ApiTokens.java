@@ -53,17 +53,20 @@ public class ApiTokens {
 
 	private final ApiTokenRepository repository;
 
+	private final UserAccountRepository users;
+
 	private final Clock clock;
 
 	@Autowired
-	ApiTokens(PyappHome home, ApiTokenRepository repository) {
-		this(home, repository, Clock.systemUTC());
+	ApiTokens(PyappHome home, ApiTokenRepository repository, UserAccountRepository users) {
+		this(home, repository, users, Clock.systemUTC());
 	}
 
-	ApiTokens(PyappHome home, ApiTokenRepository repository, Clock clock) {
+	ApiTokens(PyappHome home, ApiTokenRepository repository, UserAccountRepository users, Clock clock) {
 		this.tokenFile = home.apiTokenFile();
 		this.localToken = loadOrCreate(this.tokenFile).getBytes(StandardCharsets.UTF_8);
 		this.repository = repository;
+		this.users = users;
 		this.clock = clock;
 		logger.info("API token: {} (read by the CLI on this host)", this.tokenFile);
 	}
@@ -79,21 +82,32 @@ public class ApiTokens {
 	}
 
 	/**
-	 * Checks a presented token: the local token file's, or a user's token.
+	 * Checks a presented token: the local token file's (always {@code admin}), or a
+	 * user's token, whose role is its own but never more than its user's role now.
 	 * @param presented the token from the request
-	 * @return the name of the principal the token belongs to ({@link #LOCAL_PRINCIPAL} or
-	 * a user name), if it is valid
+	 * @return who calls with it, if it is valid
 	 */
-	Optional<String> authenticate(String presented) {
+	Optional<Caller> authenticate(String presented) {
 		byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
 		if (MessageDigest.isEqual(bytes, this.localToken)) {
-			return Optional.of(LOCAL_PRINCIPAL);
+			return Optional.of(new Caller(LOCAL_PRINCIPAL, null, Role.ADMIN));
 		}
 		if (!presented.startsWith(USER_TOKEN_PREFIX)) {
 			return Optional.empty();
 		}
 		// the lookup is by hash, so its timing tells nothing about the token itself
-		return this.repository.findByHash(sha256(presented)).map(this::touch).map(ApiToken::user);
+		return this.repository.findByHash(sha256(presented)).map(this::touch).map(this::caller);
+	}
+
+	private Caller caller(ApiToken token) {
+		Role role = token.effectiveRole();
+		if (!LOCAL_PRINCIPAL.equals(token.user())) {
+			// a user who was demoted (or removed) takes their tokens down with them
+			role = this.users.findById(token.user())
+				.map((user) -> Role.least(user.effectiveRole(), token.effectiveRole()))
+				.orElse(Role.VIEWER);
+		}
+		return new Caller("token:" + token.name(), token.user(), role);
 	}
 
 	/**
@@ -101,10 +115,11 @@ public class ApiTokens {
 	 * visible: only its hash is stored.
 	 * @param user the user the token acts as
 	 * @param name what the token is for, such as {@code laptop cli}
+	 * @param role what the token may do
 	 * @return the stored token and its value
 	 * @throws PyappException ({@code INVALID}) for a blank or overlong name
 	 */
-	public Created create(String user, String name) {
+	public Created create(String user, String name, Role role) {
 		Assert.hasText(user, "'user' must have text");
 		String trimmed = (name != null) ? name.strip() : "";
 		if (trimmed.isEmpty() || trimmed.length() > 80) {
@@ -113,7 +128,7 @@ public class ApiTokens {
 		}
 		String value = USER_TOKEN_PREFIX + newToken();
 		ApiToken token = new ApiToken(UUID.randomUUID().toString(), user, trimmed, sha256(value), this.clock.instant(),
-				null);
+				null, role);
 		return new Created(this.repository.save(token), value);
 	}
 
@@ -136,6 +151,20 @@ public class ApiTokens {
 			.orElseThrow(() -> PyappException.notFound("no API token with id '" + id + "'"));
 		this.repository.deleteById(id);
 		return token;
+	}
+
+	/**
+	 * Revokes every token of a user (when the user is removed).
+	 * @param user the user
+	 * @return how many were revoked
+	 */
+	int revokeAll(String user) {
+		List<ApiToken> tokens = this.repository.findAll()
+			.stream()
+			.filter((token) -> token.user().equals(user))
+			.toList();
+		this.repository.deleteAll(tokens);
+		return tokens.size();
 	}
 
 	public Path tokenFile() {

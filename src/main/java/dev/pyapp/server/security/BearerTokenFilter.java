@@ -43,8 +43,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
 				SecurityResponses.unauthorized(response, "invalid API token");
 				return;
 			}
-			var authentication = UsernamePasswordAuthenticationToken.authenticated(principal.get(), null,
-					List.of(new SimpleGrantedAuthority("ROLE_API")));
+			Caller caller = principal.get();
+			// the name is the user the call acts as (tokens.create makes tokens for it);
+			// the details say which token it was and with which role
+			var authentication = UsernamePasswordAuthenticationToken.authenticated(
+					(caller.user() != null) ? caller.user() : caller.principal(), null,
+					List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().name())));
+			authentication.setDetails(caller);
 			var context = SecurityContextHolder.createEmptyContext();
 			context.setAuthentication(authentication);
 			SecurityContextHolder.setContext(context);

@@ -16,8 +16,9 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
- * The filter chains: the API ({@code /rpc}, {@code /api/**}), post-commit hooks
- * ({@code /hooks/**}, verified by signature in {@code scm}) and the web UI.
+ * The filter chains: the API ({@code /rpc}, {@code /api/**}, {@code /metrics} and the
+ * Actuator's {@code /actuator/**}, whose health alone needs no credential), post-commit
+ * hooks ({@code /hooks/**}, verified by signature in {@code scm}) and the web UI.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -29,9 +30,12 @@ class SecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain apiChain(HttpSecurity http, ApiTokens tokens) throws Exception {
-		http.securityMatcher("/rpc", "/api/**")
+		http.securityMatcher("/rpc", "/api/**", "/metrics", "/actuator/**")
 			.addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
-			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			// health answers anyone (without details); the Prometheus scrape needs a
+			// token
+			.authorizeHttpRequests(
+					(requests) -> requests.requestMatchers("/actuator/health").permitAll().anyRequest().authenticated())
 			// a bearer token is not sent by a browser on its own, so it needs no CSRF
 			// token; a UI session does. A request with neither is refused as
 			// unauthenticated (401), not for its missing CSRF token.
@@ -62,11 +66,11 @@ class SecurityConfiguration {
 	SecurityFilterChain uiChain(HttpSecurity http, LoginThrottle throttle) throws Exception {
 		var success = new SavedRequestAwareAuthenticationSuccessHandler();
 		success.setDefaultTargetUrl("/apps");
-		http.authorizeHttpRequests(
-				(requests) -> requests.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
-					.permitAll()
-					.anyRequest()
-					.authenticated())
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error")
+			.permitAll()
+			.anyRequest()
+			.authenticated())
 			.addFilterBefore(throttle.filter(), UsernamePasswordAuthenticationFilter.class)
 			.formLogin((form) -> form.loginPage("/login").successHandler((request, response, authentication) -> {
 				throttle.succeeded(LoginThrottle.key(authentication.getName(), request.getRemoteAddr()));

@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -22,8 +24,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The users of the web UI, kept in MongoDB with BCrypt password hashes. Every user may do
- * everything (v1 has no roles).
+ * The users of the web UI, kept in MongoDB with BCrypt password hashes, each with a
+ * {@link Role}. The first user, {@code admin}, stays an admin: it can be neither demoted
+ * nor removed, so the server always has one.
  */
 @Component
 public class UserAccounts implements UserDetailsService {
@@ -32,6 +35,8 @@ public class UserAccounts implements UserDetailsService {
 	public static final int MIN_PASSWORD_LENGTH = 12;
 
 	static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
+
+	private static final java.util.regex.Pattern USERNAME = java.util.regex.Pattern.compile("^[a-z][a-z0-9._-]{0,39}$");
 
 	private final UserAccountRepository repository;
 
@@ -54,7 +59,119 @@ public class UserAccounts implements UserDetailsService {
 	public UserDetails loadUserByUsername(String username) {
 		UserAccount account = this.repository.findById(username)
 			.orElseThrow(() -> new UsernameNotFoundException("no such user"));
-		return User.withUsername(account.username()).password(account.passwordHash()).roles("ADMIN").build();
+		return User.withUsername(account.username())
+			.password(account.passwordHash())
+			.roles(account.effectiveRole().name())
+			.build();
+	}
+
+	/**
+	 * A user's role now (a role changed while the user is logged in counts at once).
+	 * @param username the user
+	 * @return the role, or empty when there is no such user
+	 */
+	public java.util.Optional<Role> role(String username) {
+		return this.repository.findById(username).map(UserAccount::effectiveRole);
+	}
+
+	/**
+	 * Every user, by name.
+	 * @return the users
+	 */
+	public List<UserInfo> list() {
+		return this.repository.findAll()
+			.stream()
+			.sorted(java.util.Comparator.comparing(UserAccount::username))
+			.map(UserAccounts::info)
+			.toList();
+	}
+
+	/**
+	 * Creates a user.
+	 * @param username the name ({@code ^[a-z][a-z0-9._-]{0,39}$})
+	 * @param password the password, or {@code null} for a random one (returned)
+	 * @param role the role
+	 * @return the user, with the password when it was generated
+	 * @throws PyappException {@code INVALID} for a bad name or a short password,
+	 * {@code CONFLICT} if the name is taken
+	 */
+	public Created create(String username, @Nullable String password, Role role) {
+		List<Problem> problems = new ArrayList<>();
+		if (username == null || !USERNAME.matcher(username).matches() || ApiTokens.LOCAL_PRINCIPAL.equals(username)) {
+			problems.add(new Problem("username",
+					"expected 1 to 40 lower-case letters, digits, '.', '_' or '-', starting with a letter"));
+		}
+		if (password != null && password.length() < MIN_PASSWORD_LENGTH) {
+			problems.add(new Problem("password", "the password needs at least " + MIN_PASSWORD_LENGTH + " characters"));
+		}
+		if (!problems.isEmpty()) {
+			throw PyappException.invalid("the user was not created", problems);
+		}
+		String chosen = (password != null) ? password : AdminBootstrap.randomPassword(20);
+		if (!createIfAbsent(username, chosen, role)) {
+			throw PyappException.conflict("a user named '" + username + "' exists already");
+		}
+		return new Created(info(this.repository.findById(username).orElseThrow()), (password == null) ? chosen : null);
+	}
+
+	/**
+	 * Changes a user's role.
+	 * @param username the user
+	 * @param role the new role
+	 * @return the user
+	 * @throws PyappException {@code NOT_FOUND} for an unknown user, {@code FORBIDDEN} for
+	 * the first admin
+	 */
+	public UserInfo setRole(String username, Role role) {
+		UserAccount account = account(username);
+		if (AdminBootstrap.ADMIN.equals(username) && role != Role.ADMIN) {
+			throw new PyappException(ErrorKind.FORBIDDEN, "the user 'admin' stays an admin");
+		}
+		return info(this.repository.save(account.withRole(role)));
+	}
+
+	/**
+	 * Removes a user; their sessions and API tokens stop working.
+	 * @param username the user
+	 * @throws PyappException {@code NOT_FOUND} for an unknown user, {@code FORBIDDEN} for
+	 * the first admin
+	 */
+	public void remove(String username) {
+		account(username);
+		if (AdminBootstrap.ADMIN.equals(username)) {
+			throw new PyappException(ErrorKind.FORBIDDEN, "the user 'admin' cannot be removed");
+		}
+		this.repository.deleteById(username);
+	}
+
+	private UserAccount account(String username) {
+		return this.repository.findById(username)
+			.orElseThrow(() -> PyappException.notFound("no user named '" + username + "'"));
+	}
+
+	private static UserInfo info(UserAccount account) {
+		return new UserInfo(account.username(), account.effectiveRole(), account.created(), account.passwordChanged());
+	}
+
+	/**
+	 * A user as the API shows it (never the hash).
+	 *
+	 * @param username the name
+	 * @param role the role
+	 * @param created when it was created
+	 * @param passwordChanged when its password was last set
+	 */
+	public record UserInfo(String username, Role role, Instant created, Instant passwordChanged) {
+	}
+
+	/**
+	 * A user just created.
+	 *
+	 * @param user the user
+	 * @param password the generated password, shown once; {@code null} when the caller
+	 * chose it
+	 */
+	public record Created(UserInfo user, @Nullable String password) {
 	}
 
 	/**
@@ -77,7 +194,7 @@ public class UserAccounts implements UserDetailsService {
 	 */
 	public void changePassword(String username, String current, String password) {
 		UserAccount account = this.repository.findById(username)
-			.orElseThrow(() -> new PyappException(dev.pyapp.server.core.ErrorKind.FORBIDDEN,
+			.orElseThrow(() -> new PyappException(ErrorKind.FORBIDDEN,
 					"only a user of the web UI has a password to change"));
 		List<Problem> problems = new ArrayList<>();
 		if (current == null || !this.encoder.matches(current, account.passwordHash())) {
@@ -108,12 +225,12 @@ public class UserAccounts implements UserDetailsService {
 	 * @param password the password (hashed before it is stored)
 	 * @return {@code true} if the user was created
 	 */
-	boolean createIfAbsent(String username, String password) {
+	boolean createIfAbsent(String username, String password, Role role) {
 		if (this.repository.existsById(username)) {
 			return false;
 		}
 		Instant now = this.clock.instant();
-		this.repository.save(new UserAccount(username, this.encoder.encode(password), now, now));
+		this.repository.save(new UserAccount(username, this.encoder.encode(password), now, now, role));
 		return true;
 	}
 

@@ -4,6 +4,8 @@ import java.security.Principal;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.security.Caller;
+import dev.pyapp.server.security.Callers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -21,6 +23,22 @@ import org.springframework.web.bind.annotation.ResponseStatus;
  */
 @Controller
 class PageController {
+
+	private final Callers callers;
+
+	PageController(Callers callers) {
+		this.callers = callers;
+	}
+
+	/**
+	 * The caller's role: the pages hide what it cannot do ({@code data-needs}); the
+	 * dispatcher refuses it anyway.
+	 */
+	@ModelAttribute("role")
+	@Nullable String role() {
+		Caller caller = this.callers.current();
+		return (caller != null) ? caller.role().value() : null;
+	}
 
 	@ModelAttribute("user")
 	@Nullable String user(@Nullable Principal principal) {
@@ -77,6 +95,21 @@ class PageController {
 	@GetMapping("/tokens")
 	String tokens(Model model) {
 		return page(model, "tokens", "API tokens", "tokens/tokens");
+	}
+
+	@GetMapping("/nodes")
+	String nodes(Model model) {
+		return page(model, "nodes", "Nodes", "nodes/nodes");
+	}
+
+	@GetMapping("/audit")
+	String audit(Model model) {
+		return page(model, "audit", "Audit log", "audit/audit");
+	}
+
+	@GetMapping("/users")
+	String users(Model model) {
+		return page(model, "users", "Users", "users/users");
 	}
 
 	@GetMapping("/account/password")

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * tagged {@code ssh}. It can be stopped (with every connection it serves, as if the host
  * went away) and started again on the same port.
  */
-final class TestSshd implements AutoCloseable {
+public final class TestSshd implements AutoCloseable {
 
 	private final Path dir;
 
@@ -32,7 +32,7 @@ final class TestSshd implements AutoCloseable {
 		this.port = port;
 	}
 
-	static TestSshd start(Path dir) throws Exception {
+	public static TestSshd start(Path dir) throws Exception {
 		Files.createDirectories(Path.of("/run/sshd"));
 		run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f",
 				dir.resolve("host_ed25519").toString());
@@ -97,11 +97,11 @@ final class TestSshd implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(10)).until(() -> !listening());
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
-	String privateKey() throws IOException {
+	public String privateKey() throws IOException {
 		return Files.readString(this.dir.resolve("client_ed25519"), StandardCharsets.US_ASCII);
 	}
 
@@ -109,7 +109,7 @@ final class TestSshd implements AutoCloseable {
 		return this.dir.resolve("client_ed25519");
 	}
 
-	String hostKeyFingerprint() throws Exception {
+	public String hostKeyFingerprint() throws Exception {
 		return fingerprint("host_ed25519.pub");
 	}
 

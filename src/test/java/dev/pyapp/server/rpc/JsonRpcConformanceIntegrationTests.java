@@ -1,5 +1,6 @@
 package dev.pyapp.server.rpc;
 
+import dev.pyapp.server.security.Role;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -201,30 +202,30 @@ class JsonRpcConformanceIntegrationTests {
 	@RpcEndpoint
 	static class ExampleMethods {
 
-		@RpcMethod("subtract")
+		@RpcMethod(value = "subtract", role = Role.VIEWER, readOnly = true)
 		int subtract(Subtract params) {
 			return params.minuend() - params.subtrahend();
 		}
 
-		@RpcMethod("sum")
+		@RpcMethod(value = "sum", role = Role.VIEWER, readOnly = true)
 		int sum(Numbers params) {
 			return params.values().stream().mapToInt(Integer::intValue).sum();
 		}
 
-		@RpcMethod("notify_sum")
+		@RpcMethod(value = "notify_sum", role = Role.VIEWER, readOnly = true)
 		int notifySum(Numbers params) {
 			return sum(params);
 		}
 
-		@RpcMethod("notify_hello")
+		@RpcMethod(value = "notify_hello", role = Role.VIEWER, readOnly = true)
 		void notifyHello(Numbers params) {
 		}
 
-		@RpcMethod("update")
+		@RpcMethod(value = "update", role = Role.VIEWER, readOnly = true)
 		void update(Numbers params) {
 		}
 
-		@RpcMethod("get_data")
+		@RpcMethod(value = "get_data", role = Role.VIEWER, readOnly = true)
 		List<Object> getData() {
 			return List.of("hello", 5);
 		}

@@ -70,7 +70,7 @@ class SecurityIntegrationTests {
 
 	@Test
 	void loginChangesSessionId() throws Exception {
-		this.users.createIfAbsent("fixation", "fixation-password-1");
+		this.users.createIfAbsent("fixation", "fixation-password-1", Role.ADMIN);
 		WebSession session = new WebSession(this.port);
 		session.get("/login");
 		String before = session.sessionId();
@@ -82,8 +82,8 @@ class SecurityIntegrationTests {
 
 	@Test
 	void repeatedFailuresLockTheUserNameOutEvenWithTheRightPassword() throws Exception {
-		this.users.createIfAbsent("target", "target-password-1");
-		this.users.createIfAbsent("bystander", "bystander-password-1");
+		this.users.createIfAbsent("target", "target-password-1", Role.ADMIN);
+		this.users.createIfAbsent("bystander", "bystander-password-1", Role.ADMIN);
 		for (int i = 0; i < 2; i++) {
 			assertThat(location(new WebSession(this.port).login("target", "wrong-" + i))).endsWith("/login?error");
 		}
@@ -180,7 +180,7 @@ class SecurityIntegrationTests {
 
 	private WebSession loggedIn(String username) throws IOException, InterruptedException {
 		String password = username + "-password-1";
-		this.users.createIfAbsent(username, password);
+		this.users.createIfAbsent(username, password, Role.ADMIN);
 		WebSession session = new WebSession(this.port);
 		assertThat(location(session.login(username, password))).doesNotContain("/login");
 		return session;

@@ -34,6 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.nodes.TestSshd;
 import dev.pyapp.server.venv.VenvBuilder;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,8 +53,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and phone width, CSRF, tokens, password change, install the example app by upload with
  * its progress, configure it with an invalid field and then a valid one, mount it and
  * open it through the managed web server, see its log record in the live tail, roll back,
- * log out. A step whose JSON-RPC method is not on this server yet (-32601) is skipped by
- * an assumption; everything else must pass. Screenshots go to {@code docs/screenshots/}.
+ * the charts of the app page and the dashboard's sparkline carry data, the audit log with
+ * its filters, a node added after its host key was shown, its agent installed with its
+ * progress and removed, a viewer offered nothing that changes state, log out. A step
+ * whose JSON-RPC method is not on this server yet (-32601) is skipped by an assumption;
+ * everything else must pass. Screenshots go to {@code docs/screenshots/}.
  */
 @Tag("browser")
 // before @SpringBootTest, so that it runs after Spring has closed the (dirtied) context
@@ -101,6 +105,11 @@ class UiBrowserIT {
 		// the example app really runs: gunicorn and the runtime shim go into
 		// server-packages
 		registry.add("pyapp.python.provision", () -> "true");
+		// samples every 2 s, so that the charts have points within the test
+		registry.add("pyapp.metrics.sample-interval", () -> "2s");
+		// the agent the nodes page installs is this build's jar (the test runs from
+		// target/classes), as in NodesIT
+		registry.add("pyapp.nodes.agent-jar", () -> Path.of("target/pyapp-server.jar").toAbsolutePath().toString());
 	}
 
 	@BeforeAll
@@ -376,9 +385,160 @@ class UiBrowserIT {
 	}
 
 	@Test
+	@Order(16)
+	void theAppPageChartsAndTheDashboardSparklineCarryData() throws Exception {
+		assumeTrue(this.mounted, "the example app is not mounted (earlier step skipped)");
+		for (int i = 0; i < 10; i++) {
+			this.http.send(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.webPort + "/guestbook/")).build(),
+					HttpResponse.BodyHandlers.discarding());
+		}
+		// the charts are drawn from the samples of the last seconds: reload until every
+		// series has points (latency needs a step with requests in it)
+		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(120)).pollingEvery(Duration.ofSeconds(3))
+			.until((driver) -> {
+				this.browser.open("/apps/guestbook");
+				try {
+					new WebDriverWait(driver, Duration.ofSeconds(10))
+						.until((d) -> this.browser.find("[data-chart=memory]").getAttribute("data-points") != null);
+				}
+				catch (org.openqa.selenium.TimeoutException ex) {
+					return false;
+				}
+				for (String chart : List.of("requests", "latency", "cpu", "memory")) {
+					String points = this.browser.find("[data-chart=" + chart + "]").getAttribute("data-points");
+					if (points == null || Integer.parseInt(points) == 0) {
+						return false;
+					}
+				}
+				return true;
+			});
+		// uPlot drew on its canvases
+		assertThat(this.browser.driver().findElements(By.cssSelector("#metrics canvas")))
+			.hasSizeGreaterThanOrEqualTo(4);
+		this.browser.driver().executeScript("document.querySelector('#metrics').scrollIntoView()");
+		this.browser.screenshot("app-charts");
+		this.browser.open("/apps");
+		WebElement sparkline = this.browser.visible("tr[data-app=guestbook] .sparkline", Duration.ofSeconds(30));
+		assertThat(Integer.parseInt(sparkline.getAttribute("data-points"))).isPositive();
+		assertThat(sparkline.findElements(By.tagName("canvas"))).isNotEmpty();
+		shot("dashboard-desktop");
+	}
+
+	@Test
+	@Order(17)
+	void theAuditPageShowsWhoChangedWhatWithFilters() throws Exception {
+		this.browser.open("/audit");
+		this.browser.visible("#audit-records tr");
+		this.browser.type("#audit-method", "apps.*");
+		this.browser.find("#audit-form button[type=submit]").click();
+		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+			// the rows are replaced when the answer arrives
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> {
+				List<WebElement> rows = driver.findElements(By.cssSelector("#audit-records tr[data-id]"));
+				return !rows.isEmpty() && rows.stream().allMatch((row) -> row.getText().contains("apps."));
+			});
+		if (this.installed) {
+			assertThat(this.browser.find("#audit-records").getText()).contains("apps.install").contains("admin");
+		}
+		this.browser.type("#audit-method", "");
+		this.browser.type("#audit-principal", "nobody-at-all");
+		this.browser.find("#audit-form button[type=submit]").click();
+		this.browser.waitForText("#audit-records", "No record matches", Duration.ofSeconds(15));
+		this.browser.type("#audit-principal", "");
+		this.browser.find("#audit-form button[type=submit]").click();
+		this.browser.visible("#audit-records tr[data-id]");
+		shot("audit");
+	}
+
+	@Test
+	@Order(18)
+	void theNodesPageAddsANodeAfterShowingItsHostKeyInstallsItsAgentAndRemovesIt() throws Exception {
+		Path dir = Files.createTempDirectory(Path.of("/tmp"), "uisshd");
+		try (TestSshd sshd = TestSshd.start(dir)) {
+			this.browser.open("/nodes");
+			this.browser.visible("#node-name").sendKeys("uinode");
+			this.browser.type("#node-host", "127.0.0.1");
+			this.browser.type("#node-port", String.valueOf(sshd.port()));
+			this.browser.type("#node-user", System.getProperty("user.name"));
+			this.browser.find("#node-private-key").sendKeys(sshd.privateKey());
+			this.browser.find("#node-check").click();
+			WebElement fingerprint = this.browser.visible("#host-key-fingerprint", Duration.ofSeconds(60));
+			assertThat(fingerprint.getText()).isEqualTo(sshd.hostKeyFingerprint());
+			shot("nodes-host-key");
+			this.browser.find("#host-key-trust").click();
+			this.browser.visible("#nodes tr[data-node=uinode]", Duration.ofSeconds(60));
+			assertThat(this.browser.find("#nodes tr[data-node=uinode]").getText()).contains(sshd.hostKeyFingerprint())
+				.contains("added");
+			// the agent in a home and on a port of this test's own (the "node" is this
+			// host)
+			this.browser.find("#install-options summary").click();
+			this.browser.type("#install-home", dir.resolve("agent").toString());
+			this.browser.type("#install-port", String.valueOf(freePort()));
+			this.browser.find("#nodes tr[data-node=uinode] button.install").click();
+			// the install's steps appear while nodes.install runs
+			new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60)).until((driver) -> {
+				String step = this.browser.find("#install-step").getText();
+				return step.matches("(?s)^(connect|check|packages|upload|service|start): .*")
+						|| step.startsWith("Installed");
+			});
+			new WebDriverWait(this.browser.driver(), LONG_WORK).until((driver) -> {
+				String classes = this.browser.find("#install-step").getAttribute("class");
+				return classes != null && (classes.contains("ok") || classes.contains("error"));
+			});
+			assertThat(this.browser.find("#install-step").getAttribute("class"))
+				.as(this.browser.find("#install-progress").getText())
+				.contains("ok");
+			this.browser.waitForText("#nodes tr[data-node=uinode]", "installed", Duration.ofSeconds(30));
+			shot("nodes");
+			this.browser.find("#nodes tr[data-node=uinode] button.remove").click();
+			this.browser.driver().switchTo().alert().accept();
+			this.browser.waitForText("#nodes-message", "removed", LONG_WORK);
+			assertThat(this.browser.driver().findElements(By.cssSelector("#nodes tr[data-node=uinode]"))).isEmpty();
+		}
+		finally {
+			org.springframework.util.FileSystemUtils.deleteRecursively(dir);
+		}
+	}
+
+	@Test
+	@Order(19)
+	void aViewerSeesNoButtonThatChangesAnything() throws Exception {
+		JsonNode created = result(call("users.create", "{\"username\":\"uiviewer\",\"role\":\"viewer\"}"));
+		String password = created.path("password").asString();
+		BrowserSession viewer = new BrowserSession(this.port);
+		try {
+			viewer.open("/login");
+			viewer.visible("#username").sendKeys("uiviewer");
+			viewer.type("#password", password);
+			viewer.find("#login").click();
+			viewer.visible("#apps-table");
+			assertThat(viewer.find("#role").getText()).isEqualTo("viewer");
+			assertThat(viewer.driver().findElements(By.cssSelector("nav a[href='/audit']"))).isEmpty();
+			assertThat(viewer.find("a.button.primary[href='/apps/install']").isDisplayed()).isFalse();
+			if (this.installed) {
+				viewer.open("/apps/guestbook");
+				viewer.visible("#app-summary");
+				assertThat(viewer.find("[data-action='apps.restart']").isDisplayed()).isFalse();
+			}
+			// and the API refuses what the page does not offer, naming the role
+			Object refused = viewer.async("const done = arguments[arguments.length - 1];"
+					+ "const token = document.querySelector('meta[name=_csrf]').content;"
+					+ "fetch('/rpc', {method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRF-TOKEN': token},"
+					+ " body: JSON.stringify({jsonrpc: '2.0', id: 1, method: 'apps.restart', params: {name: 'guestbook'}})})"
+					+ ".then((r) => r.json()).then((r) => done(r.error.message), (e) => done(String(e)));");
+			assertThat(String.valueOf(refused)).contains("needs the role deployer");
+		}
+		finally {
+			viewer.close();
+		}
+	}
+
+	@Test
 	@Order(20)
 	void everyPageRendersAndDegradesReadably() throws Exception {
-		for (String[] page : new String[][] { { "/servers", "servers", "#servers" },
+		for (String[] page : new String[][] { { "/servers", "servers", "#servers" }, { "/users", "users", "#users" },
 				{ "/logs", "logs", "#log-records" }, { "/notifications", "notifications", "#rules" },
 				{ "/apps/install", "install", "#dropzone" } }) {
 			this.browser.open(page[0]);

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Request-path overhead of the request metrics in the pyapp_runtime WSGI shim: the same
+# hello-world app under gunicorn (1 process, gthread, 8 threads: the runtime's default
+# daemon), wrapped by pyapp_runtime.wsgi with PYAPP_METRICS=1 (status and duration of
+# every request counted, shipped every 2 s over a log socket) and PYAPP_METRICS=0, under
+# the same closed-loop load (wrk, keep-alive, loopback). One run, ROUNDS rounds whose
+# order alternates (on/off, then off/on, ...); the median round of each side counts.
+# Prints a table and writes bench/results/metrics.json.
+#   bench/metrics.sh [SECONDS_PER_ROUND=5] [ROUNDS=6] [CONNECTIONS=16]
+# Needs python3 with venv, wrk, and gunicorn from the local index file:///opt/pypi/simple.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+rounds=${2:-6}
+connections=${3:-16}
+work=$(mktemp -d /tmp/pyapp-bench-metrics.XXXXXX)
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --index-url "${PYAPP_BENCH_INDEX:-file:///opt/pypi/simple}" gunicorn
+cat > "$work/benchapp.py" <<'PY'
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "12")])
+    return [b"hello world\n"]
+PY
+# the log socket: a sink that reads and drops, as the server would read and store
+cat > "$work/sink.py" <<'PY'
+import os, socket, sys, threading
+path = sys.argv[1]
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(path)
+server.listen(64)
+def drain(conn):
+    while conn.recv(1 << 16):
+        pass
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=drain, args=(conn,), daemon=True).start()
+PY
+python3 "$work/sink.py" "$work/logs.sock" &
+pids+=($!)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start_app() { # $1 = 1|0
+	local port
+	port=$(free_port)
+	PYTHONPATH="$PWD/src/main/resources/python:$work" PYAPP_ENTRY=benchapp:app PYAPP_NAME=bench \
+		PYAPP_RELEASE=bench PYAPP_LOG_SOCKET="$work/logs.sock" PYAPP_METRICS="$1" PYAPP_LOG_LEVEL=WARNING \
+		"$work/venv/bin/gunicorn" -c python:pyapp_runtime.gunicorn_conf --worker-class gthread --workers 1 \
+		--threads 8 --bind "127.0.0.1:$port" --log-level warning pyapp_runtime.wsgi:application \
+		>"$work/gunicorn-$1.log" 2>&1 &
+	echo "$! $port"
+}
+
+read -r on_pid on_port < <(start_app 1)
+pids+=("$on_pid")
+read -r off_pid off_port < <(start_app 0)
+pids+=("$off_pid")
+for port in "$on_port" "$off_port"; do
+	for _ in $(seq 1 100); do
+		curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+done
+
+# CPU seconds (user + system) of a gunicorn master and all its descendants
+cpu_of() {
+	python3 - "$1" <<'PY'
+import os, sys
+root = int(sys.argv[1]); children = {}; times = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        line = open("/proc/%s/stat" % pid).read()
+    except OSError:
+        continue
+    fields = line[line.rindex(")") + 2:].split()
+    children.setdefault(int(fields[1]), []).append(int(pid))
+    times[int(pid)] = sum(int(x) for x in fields[11:15])
+total, todo = 0, [root]
+while todo:
+    pid = todo.pop(); total += times.get(pid, 0); todo += children.get(pid, [])
+print(total / os.sysconf("SC_CLK_TCK"))
+PY
+}
+
+measure() { # pid port -> "requests/s cpu-microseconds-per-request"
+	wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$2/" >/dev/null 2>&1 # warm-up
+	local before after out
+	before=$(cpu_of "$1")
+	out=$(wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$2/")
+	after=$(cpu_of "$1")
+	python3 -c 'import sys, re
+out, before, after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+n = int(re.search(r"([0-9]+) requests in", out).group(1))
+print(rps, (after - before) / max(n, 1) * 1e6)' "$out" "$before" "$after"
+}
+
+on=()
+off=()
+on_cpu=()
+off_cpu=()
+for round in $(seq 1 "$rounds"); do
+	if ((round % 2)); then
+		read -r r c < <(measure "$on_pid" "$on_port"); on+=("$r"); on_cpu+=("$c")
+		read -r r c < <(measure "$off_pid" "$off_port"); off+=("$r"); off_cpu+=("$c")
+	else
+		read -r r c < <(measure "$off_pid" "$off_port"); off+=("$r"); off_cpu+=("$c")
+		read -r r c < <(measure "$on_pid" "$on_port"); on+=("$r"); on_cpu+=("$c")
+	fi
+	echo "round $round: metrics on ${on[-1]} req/s (${on_cpu[-1]} us CPU/request), off ${off[-1]} req/s (${off_cpu[-1]} us CPU/request)"
+done
+
+python3 - "$seconds" "$rounds" "$connections" "${on[*]}" "${off[*]}" "${on_cpu[*]}" "${off_cpu[*]}" "$(cat /proc/loadavg)" <<'PY'
+import json, statistics, sys, datetime, os
+seconds, rounds, connections = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+on = [float(x) for x in sys.argv[4].split()]
+off = [float(x) for x in sys.argv[5].split()]
+on_cpu = [float(x) for x in sys.argv[6].split()]
+off_cpu = [float(x) for x in sys.argv[7].split()]
+load = sys.argv[8]
+m_on, m_off = statistics.median(on), statistics.median(off)
+c_on, c_off = statistics.median(on_cpu), statistics.median(off_cpu)
+ratio = m_on / m_off
+# the server is CPU-bound (one process, the GIL): its throughput on a quiet machine is
+# the inverse of its CPU per request, which a busy neighbour disturbs far less
+cpu_ratio = c_off / c_on
+result = {
+    "benchmark": "request-path overhead of the shim's request metrics (pyapp_runtime.metrics)",
+    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "setup": {"server": "gunicorn gthread, 1 process, 8 threads, TCP loopback", "client": "wrk -t2 -c%d" % connections,
+              "seconds_per_round": seconds, "rounds": rounds, "order": "alternating on/off, off/on",
+              "cores": os.cpu_count()},
+    "load_average_at_end": load,
+    "requests_per_second": {"metrics_on": on, "metrics_off": off},
+    "cpu_microseconds_per_request": {"metrics_on": on_cpu, "metrics_off": off_cpu},
+    "median": {"metrics_on": m_on, "metrics_off": m_off,
+               "cpu_us_per_request_on": c_on, "cpu_us_per_request_off": c_off},
+    "ratio_on_to_off": round(ratio, 4),
+    "cpu_ratio_off_to_on": round(cpu_ratio, 4),
+    "goal": ">= 0.98",
+    "met": ratio >= 0.98,
+    "met_by_cpu_per_request": cpu_ratio >= 0.98,
+}
+os.makedirs("bench/results", exist_ok=True)
+with open("bench/results/metrics.json", "w") as out:
+    json.dump(result, out, indent=2)
+    out.write("\n")
+print("%-14s %12s %16s" % ("case", "median req/s", "CPU us/request"))
+print("%-14s %12.0f %16.1f" % ("metrics on", m_on, c_on))
+print("%-14s %12.0f %16.1f" % ("metrics off", m_off, c_off))
+print("throughput ratio on/off: %.4f (goal >= 0.98): %s" % (ratio, "met" if ratio >= 0.98 else "NOT met"))
+print("CPU-per-request ratio off/on: %.4f: %s" % (cpu_ratio, "met" if cpu_ratio >= 0.98 else "NOT met"))
+print("load average: " + load)
+PY

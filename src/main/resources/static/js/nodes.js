@@ -1,0 +1,147 @@
+// Nodes: nodes.list (state, agent, apps), nodes.add in two steps (the host key the
+// host presents is shown for confirmation, then pinned), nodes.install with its
+// progress (nodes.list's progress while the call runs), nodes.remove.
+import { rpc, describe } from './rpc.js';
+import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formValues, stateBadge } from './ui.js';
+
+const message = $('#nodes-message');
+const FINGERPRINT = /presented (SHA256:[A-Za-z0-9+/]{43})/;
+let pending = null;
+
+function appsOf(node, apps) {
+	const names = apps.filter((app) => app.node === node.name).map((app) => app.name + ' (' + (app.state || '?') + ')');
+	return names.length ? names.join(', ') : '—';
+}
+
+async function load() {
+	try {
+		const [nodes, apps] = await Promise.all([rpc('nodes.list'), rpc('apps.list').catch(() => [])]);
+		$('#nodes').replaceChildren(...(nodes.length ? nodes.map((node) => el('tr', { dataset: { node: node.name } },
+			cell('Node', node.name),
+			cell('Host', node.user + '@' + node.host + ':' + node.port),
+			cell('State', stateBadge(node.state), node.reachable === false ? el('span', { class: 'hint',
+				text: ' unreachable: ' + (node.last_error || '') }) : null),
+			cell('Agent', node.agent ? (node.agent.version || '?') + ' (' + (node.agent.service || '') + ')' : '—'),
+			cell('Apps', appsOf(node, apps)),
+			cell('Host key', el('span', { class: 'fingerprint', text: node.host_key })),
+			cell('Actions',
+				el('button', { type: 'button', class: 'install', text: node.agent ? 'Upgrade agent' : 'Install agent',
+					onclick: (event) => busy(event.currentTarget, () => install(node.name)) }),
+				el('button', { type: 'button', class: 'remove danger', text: 'Remove',
+					'aria-label': 'Remove the node ' + node.name,
+					onclick: (event) => busy(event.currentTarget, () => remove(node.name)) }))))
+			: [emptyRow(7, 'No node yet.')]));
+	} catch (error) {
+		$('#nodes').replaceChildren(emptyRow(7, describe(error, 'Nodes')));
+	}
+}
+
+async function install(name) {
+	const box = $('#install-progress');
+	const step = $('#install-step');
+	const log = $('#install-log');
+	box.hidden = false;
+	log.hidden = true;
+	step.textContent = 'Starting the install on ' + name + '…';
+	const poll = setInterval(async () => {
+		try {
+			const node = (await rpc('nodes.list')).find((candidate) => candidate.name === name);
+			if (node && node.progress) {
+				step.textContent = node.progress.step + ': ' + node.progress.message;
+			}
+		} catch (error) {
+			// the next poll tries again; the install call reports the outcome
+		}
+	}, 1000);
+	try {
+		const options = { name };
+		if ($('#install-home').value.trim()) {
+			options.home = $('#install-home').value.trim();
+		}
+		if ($('#install-port').value) {
+			options.agent_port = Number($('#install-port').value);
+		}
+		if ($('#install-webserver').value) {
+			options.webserver = $('#install-webserver').value;
+		}
+		if ($('#install-packages').checked) {
+			options.allow_packages = true;
+		}
+		const node = await rpc('nodes.install', options);
+		step.textContent = 'Installed: the agent ' + (node.agent?.version || '') + ' runs on ' + name + '.';
+		step.className = 'message ok';
+	} catch (error) {
+		step.textContent = describe(error, 'The install failed');
+		step.className = 'message error';
+		if (error.log) {
+			log.textContent = error.log;
+			log.hidden = false;
+		}
+	} finally {
+		clearInterval(poll);
+		await load();
+	}
+}
+
+async function remove(name) {
+	if (!window.confirm('Remove the node ' + name + '? Its agent is stopped; its apps stay on the host.')) {
+		return;
+	}
+	try {
+		await rpc('nodes.remove', { name });
+		say(message, 'Node ' + name + ' removed.', 'ok');
+	} catch (error) {
+		say(message, describe(error, 'The node was not removed'), 'error');
+	}
+	await load();
+}
+
+function request(form) {
+	const values = formValues(form);
+	const params = { name: values.name || '', host: values.host || '' };
+	if (values.port) {
+		params.port = Number(values.port);
+	}
+	for (const key of ['user', 'key_path', 'private_key']) {
+		if (values[key]) {
+			params[key] = values[key];
+		}
+	}
+	return params;
+}
+
+async function add(form, hostKey) {
+	clearErrors(form);
+	try {
+		await rpc('nodes.add', { ...pending, ...(hostKey ? { host_key: hostKey } : {}) });
+		$('#host-key').hidden = true;
+		say(message, 'Node ' + pending.name + ' added with the host key ' + (hostKey || '') + '.', 'ok');
+		form.reset();
+		pending = null;
+		await load();
+	} catch (error) {
+		const presented = FINGERPRINT.exec(error.message || '');
+		if (!hostKey && presented) {
+			// the first contact: show the key and let the operator decide
+			$('#host-key-fingerprint').textContent = presented[1];
+			$('#host-key').hidden = false;
+			$('#host-key-trust').focus();
+			return;
+		}
+		showErrors(form, error, describe(error, 'The node was not added'));
+	}
+}
+
+$('#node-form').addEventListener('submit', (event) => {
+	event.preventDefault();
+	pending = request(event.target);
+	busy($('#node-check'), () => add(event.target, null));
+});
+$('#host-key-trust').addEventListener('click', (event) => busy(event.currentTarget,
+	() => add($('#node-form'), $('#host-key-fingerprint').textContent)));
+$('#host-key-cancel').addEventListener('click', () => {
+	$('#host-key').hidden = true;
+	pending = null;
+});
+
+load();

@@ -1,0 +1,36 @@
+package dev.pyapp.server.audit;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SecretMaskerTests {
+
+	@Test
+	void masksMembersNamedLikeSecretsAtAnyDepth() {
+		Object masked = SecretMasker.mask(Map.of("name", "web2", "private_key", "-----BEGIN OPENSSH PRIVATE KEY-----",
+				"nested", Map.of("password", "hunter2hunter2", "api_key", "k", "token", "t", "keep", "visible"), "list",
+				List.of(Map.of("secret", "s", "plain", 1))));
+		assertThat(masked.toString()).doesNotContain("BEGIN", "hunter2", "=k", "=t", "=s")
+			.contains("name=web2", "private_key=***", "password=***", "api_key=***", "token=***", "keep=visible",
+					"secret=***", "plain=1");
+	}
+
+	@Test
+	void masksThePasswordOrTokenOfAUrl() {
+		assertThat(SecretMasker.maskText("https://alice:s3cret@git.example.org/app.git"))
+			.isEqualTo("https://alice:***@git.example.org/app.git");
+		assertThat(SecretMasker.maskText("https://ghp_abcdef@github.com/o/r.git"))
+			.isEqualTo("https://***@github.com/o/r.git");
+		assertThat(SecretMasker.maskText("https://github.com/o/r.git")).isEqualTo("https://github.com/o/r.git");
+	}
+
+	@Test
+	void boundsWhatIsKept() {
+		assertThat(SecretMasker.maskText("x".repeat(5000))).hasSizeLessThan(2100).endsWith("[truncated]");
+	}
+
+}
