@@ -22,6 +22,8 @@ import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.isolation.IsolationStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -197,7 +199,7 @@ class AppRuntimeIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void restartsADaemonKilledWithSigkill() throws Exception {
 		long pid = supervisor().status(GUESTBOOK).pid();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -213,17 +215,23 @@ class AppRuntimeIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void upgradesAndRollsBackWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		String first = registry().get(GUESTBOOK).currentRelease();
 		Path archive = guestbookArchive("1.1.0");
+		long before = supervisor().status(GUESTBOOK).pid();
+		assertSandboxed(before);
 		try (Client client = new Client(socket)) {
 			deployer().install(InstallRequest.archive(archive, "guestbook-1.1.0.pyapp"));
 			assertThat(HttpProbe.get(socket, "/version").body()).isEqualTo("1.1.0");
 			client.awaitMore();
 			assertThat(client.failures()).describedAs(client.lastError()).isZero();
 		}
+		// SPEC §10: the new release's daemon is sandboxed too (a new master, not the old)
+		long after = supervisor().status(GUESTBOOK).pid();
+		assertThat(after).isNotEqualTo(before);
+		assertSandboxed(after);
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
 
 		try (Client client = new Client(socket)) {
@@ -235,10 +243,33 @@ class AppRuntimeIT {
 		}
 		assertThat(hooksLog()).hasSize(3);
 		assertThat(Files.readSymbolicLink(this.home.resolve("apps/guestbook/current")).toString()).endsWith(first);
+		assertSandboxed(supervisor().status(GUESTBOOK).pid());
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
+	void reloadsGracefullyInsideTheSandboxWithoutAFailedRequest() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		long master = supervisor().status(GUESTBOOK).pid();
+		List<Long> workers = ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid).toList();
+		assertThat(workers).isNotEmpty();
+		try (Client client = new Client(socket)) {
+			supervisor().reload(GUESTBOOK);
+			// HUP reaches the master inside its PID namespace: it replaces every worker
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(
+						() -> assertThat(ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid))
+							.isNotEmpty()
+							.doesNotContainAnyElementsOf(workers));
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(master);
+		assertSandboxed(master);
+	}
+
+	@Test
+	@Order(9)
 	void aFailingHealthCheckLeavesTheOldReleaseLive() throws Exception {
 		String live = registry().get(DEPSAPP).currentRelease();
 		Path broken = TestArchives.depsApp(this.fixtures, "1.1.0", 500, this.six);
@@ -253,7 +284,7 @@ class AppRuntimeIT {
 	}
 
 	@Test
-	@Order(8)
+	@Order(10)
 	void aRestartedServerAdoptsTheRunningDaemons() throws Exception {
 		long guestbookPid = supervisor().status(GUESTBOOK).pid();
 		long depsPid = supervisor().status(DEPSAPP).pid();
@@ -267,6 +298,7 @@ class AppRuntimeIT {
 		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(guestbookPid);
 		assertThat(supervisor().status(DEPSAPP).pid()).isEqualTo(depsPid);
 		assertThat(HttpProbe.get(this.home.resolve("apps/guestbook/run/app.sock"), "/health").status()).isEqualTo(200);
+		assertSandboxed(guestbookPid);
 
 		// still supervised: a crash after the adoption is restarted too
 		ProcessHandle.of(depsPid).orElseThrow().destroyForcibly();
@@ -275,7 +307,7 @@ class AppRuntimeIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(11)
 	void stopsAndRemovesAnAppAfterItsPreDeleteHook() throws Exception {
 		AppStatus stopped = supervisor().stop(GUESTBOOK);
 		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
@@ -288,6 +320,26 @@ class AppRuntimeIT {
 		assertThat(hooksLog()).last().asString().startsWith("pre-delete 1.0.0");
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(registry().find(GUESTBOOK)).isEmpty();
+	}
+
+	/**
+	 * The daemon whose master is {@code pid} runs as the app's own user in its own PID
+	 * namespace (bubblewrap) when the host gives both: always on CI, which is root with
+	 * bubblewrap installed.
+	 */
+	private void assertSandboxed(long pid) throws IOException {
+		IsolationStatus isolation = bean(AppIsolation.class).status(GUESTBOOK, null);
+		boolean root = "root".equals(System.getProperty("user.name"));
+		if (root) {
+			assertThat(isolation.ownUser()).isTrue();
+			assertThat(isolation.sandbox()).describedAs(String.valueOf(isolation.sandboxReason()))
+				.isEqualTo("bubblewrap");
+		}
+		assertThat(Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid")).isEqualTo(isolation.uid());
+		if ("bubblewrap".equals(isolation.sandbox())) {
+			assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns/pid")))
+				.isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
+		}
 	}
 
 	private ConfigurableApplicationContext startContext() {
@@ -354,12 +406,12 @@ class AppRuntimeIT {
 				}
 			}, "test-client");
 			this.thread.start();
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.get() > 5);
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.requests.get() > 5);
 		}
 
 		void awaitMore() {
 			int now = this.requests.get();
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.get() > now + 20);
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.requests.get() > now + 20);
 		}
 
 		int failures() {
