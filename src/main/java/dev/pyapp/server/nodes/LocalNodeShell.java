@@ -49,7 +49,9 @@ public class LocalNodeShell implements NodeShell {
 		}
 		finally {
 			if (cgroup != null) {
-				this.host.remove(cgroup);
+				// what the command left behind is ending with its sandbox (or is killed
+				// here): the cgroup can only go once it is empty
+				this.host.kill(cgroup);
 			}
 		}
 	}
