@@ -24,4 +24,7 @@ if [ "$(id -u)" = 0 ]; then
 else
 	echo "Apps: all as $(id -un), sandboxed where bubblewrap works, NOT separated by user (run as root for that; README \"Isolation\")"
 fi
+# everything the server creates is private unless it says otherwise (SPEC §10 "Files");
+# the JVM cannot set its own umask
+umask 077
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -80,7 +80,7 @@ public class PyappHome {
 	}
 
 	public Path webserver() {
-		return directory("webserver");
+		return ServerFileModes.privateDirectory(resolve("webserver"));
 	}
 
 	/** Wheels the operator provides for offline provisioning (gunicorn). */
@@ -98,23 +98,12 @@ public class PyappHome {
 	 * that renames out of it are atomic.
 	 */
 	public Path tmp() {
-		return directory("tmp");
+		return ServerFileModes.privateDirectory(resolve("tmp"));
 	}
 
 	/** Sockets and pid files of the server itself (log ingest, managed web server). */
 	public Path run() {
-		return directory("run");
-	}
-
-	/**
-	 * The socket app processes send their log records to ({@code PYAPP_LOG_SOCKET}), in a
-	 * directory of its own so that a sandbox can show it without the rest of
-	 * {@code run/}.
-	 */
-	public Path logSocket() {
-		Path dir = resolve("run", "logship");
-		createDirectories(dir);
-		return dir.resolve("logs.sock");
+		return ServerFileModes.privateDirectory(resolve("run"));
 	}
 
 	public Path apiTokenFile() {

@@ -123,10 +123,6 @@ public class AppIsolation {
 		AppPaths paths = this.home.app(app);
 		List<Path> readOnly = new ArrayList<>(List.of(this.home.serverPackages(), release, paths.config()));
 		venvHome(release).flatMap(this::prefix).ifPresent(readOnly::add);
-		Path logSocket = this.home.logSocket().getParent();
-		if (!logSocket.startsWith(paths.root())) {
-			readOnly.add(logSocket);
-		}
 		Isolation.Sandbox sandbox = sandbox(readOnly, List.of(paths.data(), paths.tmp(), paths.home(), paths.run()),
 				paths);
 		return new Isolation(identity.own() ? identity.account() : null, sandbox,

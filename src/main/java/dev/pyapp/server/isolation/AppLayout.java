@@ -37,6 +37,7 @@ import org.springframework.stereotype.Component;
  *     config.yaml|ini           S:A      0640   the app reads it, cannot change it
  *   data/, tmp/, home/          A:A      0700   the app's own
  *   run/                        A:W      2750   sockets 0660 A:W
+ *     logs.sock                 S:A      0660   the app's processes send their log records
  *   logs/                       S        0700   captured output
  * </pre> Directories on the way from a release to its static directories get {@code o+x}
  * (no listing, no reading) so that the web server can pass.
@@ -71,8 +72,6 @@ class AppLayout {
 				: 0;
 		changed += FileModes.set(this.home.apps(), server.uid(), server.gid(), 0711) ? 1 : 0;
 		changed += FileModes.tree(this.home.serverPackages(), server.uid(), server.gid(), 0755, 0644);
-		Path logSocket = this.home.logSocket().getParent();
-		changed += FileModes.set(logSocket, server.uid(), server.gid(), 0711) ? 1 : 0;
 		return changed;
 	}
 

@@ -52,6 +52,8 @@ public class MountManager {
 
 	private final WebUserAccess webAccess;
 
+	private final ForbiddenFolders forbidden;
+
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
 		this.states = states;
@@ -67,6 +69,7 @@ public class MountManager {
 		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties,
 				runsAsRoot() ? workerAccount(host, user) : null);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
+		this.forbidden = new ForbiddenFolders(home.root());
 	}
 
 	private static Isolation.@Nullable Account workerAccount(HostIsolation host, String user) {
@@ -168,6 +171,7 @@ public class MountManager {
 	public synchronized Mount addMount(Mount mount) {
 		MountValidator.check(mount);
 		if (mount.folder() != null) {
+			this.forbidden.check("folder", mount.folder());
 			this.webAccess.requireReadable(java.nio.file.Path.of(mount.folder()));
 		}
 		Mount normalized = new Mount(mount.server(), MountValidator.normalizePath(mount.path()), mount.app(),
@@ -232,6 +236,12 @@ public class MountManager {
 	 */
 	public synchronized WebServerStatus apply() {
 		MountState staged = staged();
+		// a folder mount staged before folders were checked is refused here
+		staged.mounts()
+			.stream()
+			.filter((mount) -> mount.folder() != null)
+			.forEach((mount) -> this.forbidden.check("mounts[" + mount.server() + mount.path() + "].folder",
+					mount.folder()));
 		this.applier.apply(RenderModel.of(staged.servers(), staged.mounts(), this.targets));
 		this.states.save(staged.as(MountState.APPLIED));
 		return status();

@@ -122,6 +122,14 @@ class AppRuntimeIT {
 			assertThat(Files.getAttribute(Path.of("/proc", status.pid().toString()), "unix:uid"))
 				.isEqualTo(Files.getAttribute(this.home.resolve("apps/guestbook/data"), "unix:uid"))
 				.isNotEqualTo(0);
+			// the log socket: the server's, the app's group alone may connect
+			Path logs = this.home.resolve("apps/guestbook/run/logs.sock");
+			assertThat(java.nio.file.attribute.PosixFilePermissions
+				.toString(Files.getPosixFilePermissions(logs, java.nio.file.LinkOption.NOFOLLOW_LINKS)))
+				.isEqualTo("rw-rw----");
+			assertThat(Files.getAttribute(logs, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(0);
+			assertThat(Files.getAttribute(logs, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+				.isEqualTo(Files.getAttribute(this.home.resolve("apps/guestbook/data"), "unix:gid"));
 		}
 		// gunicorn 26's control socket is off: nothing in the app user's home
 		assertThat(this.home.resolve("apps/guestbook/home/.gunicorn")).doesNotExist();
