@@ -25,7 +25,9 @@ import org.springframework.stereotype.Component;
  * {@code node-secret.key}, tokens of git sources, files in {@code run/} and uploads). New
  * ones are created that way; those an earlier version or another umask left wider are
  * narrowed once at start, in one log line. It never follows a symbolic link and never
- * touches {@code apps/} (each app's files have the modes its user needs).
+ * touches {@code apps/} (each app's files have the modes its user needs): those, and the
+ * modes of {@code PYAPP_HOME} itself, {@code apps/} and {@code server-packages/}, are set
+ * and migrated by the {@code isolation} module's {@code AppLayout}.
  */
 @Component
 public class ServerFileModes implements SmartInitializingSingleton {

@@ -280,6 +280,12 @@ class ServerPackages {
 		Path target = directory().resolve("pyapp_runtime");
 		try {
 			Files.createDirectories(target);
+			// every app reads the shim, whatever umask the server runs with (077 by
+			// scripts/run.sh)
+			for (Path dir : List.of(directory(), target)) {
+				Files.setPosixFilePermissions(dir,
+						java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+			}
 			Resource[] resources = new PathMatchingResourcePatternResolver()
 				.getResources("classpath*:python/pyapp_runtime/*.py");
 			for (Resource resource : resources) {
