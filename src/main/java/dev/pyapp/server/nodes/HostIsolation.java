@@ -213,6 +213,37 @@ public class HostIsolation {
 	}
 
 	/**
+	 * Changes the limits of a running process tree in place: its cgroup's values, and the
+	 * rlimits of each of its processes ({@code prlimit --pid}).
+	 * @param cgroup the tree's cgroup ({@link Isolation#cgroup()})
+	 * @param isolation its new isolation (the limits and whether the user is its own)
+	 * @throws NodeException if a value cannot be set (a memory limit below what the
+	 * processes use, for example); what was set before stays
+	 */
+	public void update(String cgroup, Isolation isolation) {
+		Cgroups groups = cgroups();
+		if (groups.kind() == Cgroups.Kind.NONE) {
+			throw new NodeException("no cgroups here: limits apply when the process starts", null);
+		}
+		groups.prepare(cgroup, isolation.limits());
+		List<String> rlimits = command().rlimits(isolation.withCgroup(cgroup));
+		if (rlimits.isEmpty()) {
+			return;
+		}
+		for (long pid : groups.pids(cgroup)) {
+			List<String> prlimit = new java.util.ArrayList<>(
+					List.of(this.properties.prlimit().toString(), "--pid", Long.toString(pid)));
+			prlimit.addAll(rlimits);
+			ExecResult result = ProcessRunner.exec(ExecRequest.of(prlimit).withTimeout(Duration.ofSeconds(10)),
+					prlimit);
+			// a process that ended meanwhile has no limits to change
+			if (!result.succeeded() && ProcessHandle.of(pid).isPresent()) {
+				throw new NodeException("prlimit --pid " + pid + ": " + result.output().strip(), null);
+			}
+		}
+	}
+
+	/**
 	 * How many times the kernel killed a process of a cgroup for memory.
 	 * @param cgroup the cgroup ({@link Isolation#cgroup()})
 	 * @return the count, 0 when unknown

@@ -172,10 +172,7 @@ class AppsRpc {
 					"give {memory, processes, open_files, cpu}; a null value returns one to the server's default")));
 		}
 		this.isolation.setLimits(app, params.limits());
-		if (this.supervisor.status(app).state() == ProcessState.RUNNING) {
-			// limits apply when a process starts
-			this.supervisor.restart(app);
-		}
+		this.supervisor.applyLimits(app);
 		return isolation(app, installed);
 	}
 

@@ -165,6 +165,28 @@ public class AppSupervisor implements DisposableBean {
 	}
 
 	/**
+	 * Puts the limits the app has now (after {@code apps.limits.set}) in force: on its
+	 * running daemon in place where its cgroup allows, else by a restart. A stopped app
+	 * gets them when it starts.
+	 * @param app the app
+	 * @return the status
+	 */
+	public AppStatus applyLimits(AppId app) {
+		Supervised s = supervised(app);
+		Daemon live;
+		synchronized (s) {
+			live = s.live;
+			if (live == null || !this.launcher.alive(live)) {
+				return s.status;
+			}
+		}
+		if (this.launcher.updateLimits(live, this.contexts.context(app, live.release()).isolation())) {
+			return s.status;
+		}
+		return restart(app);
+	}
+
+	/**
 	 * Reloads the daemon gracefully (HUP: gunicorn replaces its workers, which read the
 	 * configuration again). A stopped app stays stopped.
 	 * @param app the app

@@ -29,12 +29,15 @@ import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
+import dev.pyapp.server.nodes.NodeException;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -45,6 +48,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class DaemonLauncher {
+
+	private static final Logger logger = LoggerFactory.getLogger(DaemonLauncher.class);
 
 	/** sun_path holds 108 bytes including the terminating NUL. */
 	static final int MAX_SOCKET_PATH = 107;
@@ -85,6 +90,30 @@ class DaemonLauncher {
 	 */
 	long oomKills(Daemon daemon) {
 		return (daemon.cgroup() != null) ? this.host.oomKills(daemon.cgroup()) : 0;
+	}
+
+	/**
+	 * Gives a running daemon new limits in place (its cgroup's values and its processes'
+	 * rlimits), without a restart.
+	 * @param daemon the daemon
+	 * @param isolation the isolation its release has now
+	 * @return whether they are in force; false when they only apply from its next start
+	 * (no cgroup, or a value the kernel refused, such as a memory limit below what it
+	 * uses)
+	 */
+	boolean updateLimits(Daemon daemon, Isolation isolation) {
+		if (daemon.cgroup() == null) {
+			return false;
+		}
+		try {
+			this.host.update(daemon.cgroup(), isolation);
+			return true;
+		}
+		catch (NodeException ex) {
+			logger.info("The new limits of the daemon of release {} apply from its next start: {}", daemon.release(),
+					ex.getMessage());
+			return false;
+		}
 	}
 
 	/**

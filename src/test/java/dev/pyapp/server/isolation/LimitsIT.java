@@ -231,12 +231,24 @@ class LimitsIT {
 		assertThat(refused.get("error").get("data").get("errors").findValuesAsString("path"))
 			.containsExactlyInAnyOrder("limits.memory", "limits.processes", "limits.disk");
 
+		long pid = pid();
 		java.util.Map<String, Object> reset = new java.util.HashMap<>();
 		reset.put("memory", null);
+		reset.put("open_files", 100);
 		JsonNode set = rpc("apps.limits.set", Map.of("name", "limits", "limits", reset)).get("result");
 		assertThat(set.get("limits").get("memory").get("value").asLong()).isEqualTo(96L << 20);
 		assertThat(set.get("limits").get("memory").get("source").stringValue()).isEqualTo("app");
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/")).contains("pid"));
+		assertThat(set.get("limits").get("open_files").get("value").asLong()).isEqualTo(100);
+		// in force on the running daemon, without a restart
+		assertThat(pid()).isEqualTo(pid);
+		if (bean(HostIsolation.class).cgroupLayout().equals("cgroup v1")) {
+			assertThat(Files
+				.readString(daemonCgroup(Path.of("/sys/fs/cgroup/memory/pyapp")).resolve("memory.limit_in_bytes"))
+				.trim()).isEqualTo(Long.toString(96L << 20));
+		}
+		assertThat(Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")))
+			.anySatisfy((line) -> assertThat(line).startsWith("Max open files").contains(" 100 "));
+		assertThat(get("/")).contains("pid");
 	}
 
 	private JsonNode rpc(String method, Map<String, Object> params) throws Exception {
