@@ -213,34 +213,57 @@ public class HostIsolation {
 	}
 
 	/**
-	 * Changes the limits of a running process tree in place: its cgroup's values, and the
-	 * rlimits of each of its processes ({@code prlimit --pid}).
+	 * Changes the limits of a running process tree in place, where its cgroup holds them.
+	 * Rlimits cannot be changed from outside the sandbox ({@code prlimit --pid} is
+	 * refused across its namespaces): when one of them would change, nothing is changed.
 	 * @param cgroup the tree's cgroup ({@link Isolation#cgroup()})
+	 * @param pid the tree's main process, whose rlimits are compared
 	 * @param isolation its new isolation (the limits and whether the user is its own)
-	 * @throws NodeException if a value cannot be set (a memory limit below what the
-	 * processes use, for example); what was set before stays
+	 * @throws NodeException if the limits can only apply from the next start (no cgroups,
+	 * a changed rlimit, a value the kernel refuses such as a memory limit below what the
+	 * processes use)
 	 */
-	public void update(String cgroup, Isolation isolation) {
+	public void update(String cgroup, long pid, Isolation isolation) {
 		Cgroups groups = cgroups();
 		if (groups.kind() == Cgroups.Kind.NONE) {
-			throw new NodeException("no cgroups here: limits apply when the process starts", null);
+			throw new NodeException("no cgroups here", null);
 		}
-		groups.prepare(cgroup, isolation.limits());
-		List<String> rlimits = command().rlimits(isolation.withCgroup(cgroup));
-		if (rlimits.isEmpty()) {
-			return;
-		}
-		for (long pid : groups.pids(cgroup)) {
-			List<String> prlimit = new java.util.ArrayList<>(
-					List.of(this.properties.prlimit().toString(), "--pid", Long.toString(pid)));
-			prlimit.addAll(rlimits);
-			ExecResult result = ProcessRunner.exec(ExecRequest.of(prlimit).withTimeout(Duration.ofSeconds(10)),
-					prlimit);
-			// a process that ended meanwhile has no limits to change
-			if (!result.succeeded() && ProcessHandle.of(pid).isPresent()) {
-				throw new NodeException("prlimit --pid " + pid + ": " + result.output().strip(), null);
+		Map<String, String> current = rlimits(pid);
+		for (String wanted : command().rlimits(isolation.withCgroup(cgroup))) {
+			String name = wanted.substring(2, wanted.indexOf('='));
+			String value = wanted.substring(wanted.indexOf('=') + 1);
+			if (!value.equals(current.get(name))) {
+				throw new NodeException("its " + name + " rlimit changes (" + current.get(name) + " to " + value + ")",
+						null);
 			}
 		}
+		groups.prepare(cgroup, isolation.limits());
+	}
+
+	/**
+	 * The rlimits of a process as {@code prlimit} spells them ({@code nofile} to
+	 * {@code 4096:4096}).
+	 */
+	static Map<String, String> rlimits(long pid) {
+		Map<String, String> names = Map.of("Max open files", "nofile", "Max address space", "as", "Max processes",
+				"nproc");
+		Map<String, String> result = new LinkedHashMap<>();
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
+				names.forEach((label, name) -> {
+					if (line.startsWith(label)) {
+						String[] fields = line.substring(label.length()).trim().split("\\s+");
+						if (fields.length >= 2) {
+							result.put(name, fields[0] + ":" + fields[1]);
+						}
+					}
+				});
+			}
+		}
+		catch (IOException ex) {
+			// gone: nothing matches, nothing is changed
+		}
+		return result;
 	}
 
 	/**

@@ -106,7 +106,7 @@ class DaemonLauncher {
 			return false;
 		}
 		try {
-			this.host.update(daemon.cgroup(), isolation);
+			this.host.update(daemon.cgroup(), daemon.pid(), isolation);
 			return true;
 		}
 		catch (NodeException ex) {

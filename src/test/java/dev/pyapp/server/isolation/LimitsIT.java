@@ -234,19 +234,24 @@ class LimitsIT {
 		long pid = pid();
 		java.util.Map<String, Object> reset = new java.util.HashMap<>();
 		reset.put("memory", null);
-		reset.put("open_files", 100);
 		JsonNode set = rpc("apps.limits.set", Map.of("name", "limits", "limits", reset)).get("result");
 		assertThat(set.get("limits").get("memory").get("value").asLong()).isEqualTo(96L << 20);
 		assertThat(set.get("limits").get("memory").get("source").stringValue()).isEqualTo("app");
-		assertThat(set.get("limits").get("open_files").get("value").asLong()).isEqualTo(100);
-		// in force on the running daemon, without a restart
+		// a cgroup's limit: in force on the running daemon, without a restart
 		assertThat(pid()).isEqualTo(pid);
 		if (bean(HostIsolation.class).cgroupLayout().equals("cgroup v1")) {
 			assertThat(Files
 				.readString(daemonCgroup(Path.of("/sys/fs/cgroup/memory/pyapp")).resolve("memory.limit_in_bytes"))
 				.trim()).isEqualTo(Long.toString(96L << 20));
 		}
-		assertThat(Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")))
+		assertThat(get("/")).contains("pid");
+
+		// an rlimit cannot be changed from outside the sandbox: the daemon is restarted
+		JsonNode files = rpc("apps.limits.set", Map.of("name", "limits", "limits", Map.of("open_files", 100)))
+			.get("result");
+		assertThat(files.get("limits").get("open_files").get("value").asLong()).isEqualTo(100);
+		assertThat(pid()).isNotEqualTo(pid);
+		assertThat(Files.readAllLines(Path.of("/proc", Long.toString(pid()), "limits")))
 			.anySatisfy((line) -> assertThat(line).startsWith("Max open files").contains(" 100 "));
 		assertThat(get("/")).contains("pid");
 	}
