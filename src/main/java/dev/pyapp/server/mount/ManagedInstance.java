@@ -300,6 +300,15 @@ class ManagedInstance {
 					this.settings.directory().resolve("logs"), this.settings.directory().resolve("staging"))) {
 				Files.createDirectories(dir);
 			}
+			if (this.workerAccount != null) {
+				// the workers (the web server's user) pass on to their temporary files
+				// and, for lighttpd, to its configuration and logs; nobody else does
+				Path directory = this.settings.directory();
+				for (Path dir : List.of(directory, directory.resolve("tmp"), this.settings.tmp(this.kind),
+						directory.resolve("logs"))) {
+					FileModes.set(dir, FileModes.owner(dir), this.workerAccount.gid(), 0710);
+				}
+			}
 			if (this.kind == WebServerKind.LIGHTTPD && this.workerAccount != null) {
 				// lighttpd opens its logs after it has dropped root: they are its user's
 				for (Path log : List.of(this.settings.errorLog(this.kind), this.settings.accessLogFile(this.kind))) {

@@ -49,6 +49,11 @@ class LocalNodeShellIsolationIT {
 		this.home = Files.createTempDirectory(Path.of("/var/tmp"), "iso");
 		Files.setPosixFilePermissions(this.home, PosixFilePermissions.fromString("rwx--x--x"));
 		this.data = Files.createDirectories(this.home.resolve("apps/a/data"));
+		// passable whatever the umask (077 under scripts/run.sh), as the server's layout
+		// is
+		for (Path dir : List.of(this.home.resolve("apps"), this.home.resolve("apps/a"))) {
+			Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+		}
 		Files.setAttribute(this.data, "unix:uid", 65534);
 		Files.writeString(this.home.resolve("secret"), "server only\n");
 		this.cgroup = "isolation-it." + UUID.randomUUID().toString().substring(0, 8);
