@@ -22,6 +22,11 @@ done
 echo "PYAPP_HOME=$PYAPP_HOME"
 echo "API: http://127.0.0.1:$port/rpc   token: $PYAPP_HOME/api-token (the CLI bin/pyapp reads it)"
 echo "Web UI: http://127.0.0.1:$port/   user admin, first password in $PYAPP_HOME/initial-admin-password"
+if [ "$(id -u)" = 0 ]; then
+	echo "Apps: each in a user of its own, a bubblewrap sandbox and cgroup limits (the server runs as root)"
+else
+	echo "Apps: all as $(id -un), sandboxed where bubblewrap works, NOT separated by user (run as root for that; README \"Isolation\")"
+fi
 source scripts/server-java.sh
 cds_refresh
 server_java

@@ -7,6 +7,11 @@ import sys
 forwarded_allow_ips = "127.0.0.1,::1"
 capture_output = False
 graceful_timeout = 20
+# the app's socket is 0660: its run/ directory gives it the web server's group
+umask = 0o117
+# gunicorn 26's control socket defaults to $HOME/.gunicorn/gunicorn.ctl, one path for
+# every master of a user; the server does not use it
+control_socket_disable = True
 
 
 def _install_log_handler(role):

@@ -20,13 +20,18 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The files in an app's {@code config/} directory: {@code config.yaml} or
- * {@code config.ini} (mode 0600, written atomically), the version before the last write
- * as {@code config.yaml.previous} (for undo), and {@code .pending-release} naming a
- * release whose spec waits for values before it can go live.
+ * {@code config.ini} (mode 0640, written atomically: {@code config/} is set-group-id to
+ * the app's group, so the app's user reads it and nobody else), the version before the
+ * last write as {@code config.yaml.previous} (for undo), and {@code .pending-release}
+ * naming a release whose spec waits for values before it can go live.
  */
 final class ConfigFileStore {
 
 	private static final String PREVIOUS = ".previous";
+
+	/** rw-r-----: the group is the app's (the directory's set-group-id bit). */
+	private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> APP_READABLE = java.nio.file.attribute.PosixFilePermissions
+		.fromString("rw-r-----");
 
 	private static final String PENDING = ".pending-release";
 
@@ -75,7 +80,7 @@ final class ConfigFileStore {
 				}
 			}
 		}
-		AtomicFiles.write(file, content, AtomicFiles.OWNER_ONLY);
+		AtomicFiles.write(file, content, APP_READABLE);
 	}
 
 	/**
@@ -92,7 +97,7 @@ final class ConfigFileStore {
 		if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
 			AtomicFiles.write(previous, readString(file), AtomicFiles.OWNER_ONLY);
 		}
-		AtomicFiles.write(file, restored, AtomicFiles.OWNER_ONLY);
+		AtomicFiles.write(file, restored, APP_READABLE);
 		return true;
 	}
 

@@ -105,10 +105,11 @@ final class Packager {
 		}
 		command.addAll(requirements);
 		this.progress.accept("fetching wheels into deps/: " + String.join(" ", command));
-		ExecResult result = new LocalNodeShell().exec(ExecRequest.of(command)
-			.in(this.project)
-			.withTimeout(PIP_TIMEOUT)
-			.withLines((line) -> this.progress.accept("  " + line)));
+		ExecResult result = LocalNodeShell.unisolated()
+			.exec(ExecRequest.of(command)
+				.in(this.project)
+				.withTimeout(PIP_TIMEOUT)
+				.withLines((line) -> this.progress.accept("  " + line)));
 		if (!result.succeeded()) {
 			throw new CliException("pip could not fetch the dependencies into " + deps
 					+ (result.timedOut() ? ": it ran past " + PIP_TIMEOUT.toMinutes() + " minutes"

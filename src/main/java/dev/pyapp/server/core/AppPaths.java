@@ -65,6 +65,14 @@ public record AppPaths(Path root) {
 	}
 
 	/**
+	 * {@code home/}: the home directory of the app's user ({@code HOME} of its
+	 * processes), kept across releases.
+	 */
+	public Path home() {
+		return this.root.resolve("home");
+	}
+
+	/**
 	 * The unix socket the app's processes send their log records to
 	 * ({@code PYAPP_LOG_SOCKET}). The server listens on it and takes the app of every
 	 * record from the socket it came in on.

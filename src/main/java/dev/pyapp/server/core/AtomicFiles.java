@@ -41,6 +41,10 @@ public final class AtomicFiles {
 			Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
 					PosixFilePermissions.asFileAttribute(permissions));
 			try {
+				// the umask (077 under scripts/run.sh) narrows the mode given at
+				// creation:
+				// set it exactly, before any content is in the file
+				Files.setPosixFilePermissions(temp, permissions);
 				Files.writeString(temp, content, StandardCharsets.UTF_8);
 				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}

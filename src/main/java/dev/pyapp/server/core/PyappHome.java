@@ -80,7 +80,7 @@ public class PyappHome {
 	}
 
 	public Path webserver() {
-		return ServerFileModes.privateDirectory(resolve("webserver"));
+		return ServerFileModes.passableDirectory(resolve("webserver"));
 	}
 
 	/** Wheels the operator provides for offline provisioning (gunicorn). */

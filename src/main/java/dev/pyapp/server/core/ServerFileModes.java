@@ -25,7 +25,9 @@ import org.springframework.stereotype.Component;
  * {@code node-secret.key}, tokens of git sources, files in {@code run/} and uploads). New
  * ones are created that way; those an earlier version or another umask left wider are
  * narrowed once at start, in one log line. It never follows a symbolic link and never
- * touches {@code apps/} (each app's files have the modes its user needs).
+ * touches {@code apps/} (each app's files have the modes its user needs): those, and the
+ * modes of {@code PYAPP_HOME} itself, {@code apps/} and {@code server-packages/}, are set
+ * and migrated by the {@code isolation} module's {@code AppLayout}.
  */
 @Component
 public class ServerFileModes implements SmartInitializingSingleton {
@@ -34,6 +36,20 @@ public class ServerFileModes implements SmartInitializingSingleton {
 
 	/** rwx------ */
 	public static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+	/**
+	 * rwx--x---: a directory of the server's that the web server's group may pass but not
+	 * list ({@code webserver/}: the managed web server's workers run as {@code www-data};
+	 * lighttpd reads its configuration again and opens its logs after dropping root,
+	 * nginx's workers write their temporary files below it).
+	 */
+	public static final Set<PosixFilePermission> PASSABLE_DIRECTORY = PosixFilePermissions.fromString("rwx--x---");
+
+	/**
+	 * Directories that may be {@link #PASSABLE_DIRECTORY}, relative to
+	 * {@code PYAPP_HOME}.
+	 */
+	static final List<String> PASSABLE = List.of("webserver");
 
 	/** The server's own directories, relative to {@code PYAPP_HOME}. */
 	static final List<String> DIRECTORIES = List.of("db", "db/apps", "run", "run/log-sockets", "tmp", "tmp/uploads",
@@ -100,6 +116,9 @@ public class ServerFileModes implements SmartInitializingSingleton {
 			}
 			Set<PosixFilePermission> current = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
 			Set<PosixFilePermission> wanted = directory ? PRIVATE_DIRECTORY : AtomicFiles.OWNER_ONLY;
+			if (directory && PASSABLE.contains(this.home.root().relativize(path).toString())) {
+				wanted = allowed(current, PASSABLE_DIRECTORY);
+			}
 			if (!current.equals(wanted)) {
 				Files.setPosixFilePermissions(path, wanted);
 				changed.add(this.home.root().relativize(path) + " " + PosixFilePermissions.toString(current) + "→"
@@ -108,6 +127,39 @@ public class ServerFileModes implements SmartInitializingSingleton {
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			logger.warn("Cannot narrow the mode of {}: {}", path, ex.getMessage());
+		}
+	}
+
+	/** The owner's rwx, and of the other bits only those both present and allowed. */
+	private static Set<PosixFilePermission> allowed(Set<PosixFilePermission> current,
+			Set<PosixFilePermission> allowed) {
+		Set<PosixFilePermission> result = java.util.EnumSet.copyOf(PRIVATE_DIRECTORY);
+		for (PosixFilePermission permission : current) {
+			if (allowed.contains(permission)) {
+				result.add(permission);
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * Creates a directory of the server's that the web server's group may be given to
+	 * pass ({@code 0700}, or {@code 0710} once it is), or narrows it to that.
+	 * @param dir the directory
+	 * @return the directory
+	 */
+	public static Path passableDirectory(Path dir) {
+		try {
+			Files.createDirectories(dir);
+			Set<PosixFilePermission> current = Files.getPosixFilePermissions(dir);
+			Set<PosixFilePermission> wanted = allowed(current, PASSABLE_DIRECTORY);
+			if (!current.equals(wanted)) {
+				Files.setPosixFilePermissions(dir, wanted);
+			}
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException("Cannot create " + dir, ex);
 		}
 	}
 

@@ -21,6 +21,7 @@ import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppServers;
@@ -81,12 +82,15 @@ public class AppDeployer {
 
 	private final AppServers servers;
 
+	private final AppIsolation isolation;
+
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
 	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, TaskScheduler tasks,
 			AppSupervisor supervisor, AppContexts contexts, ConfigurationGate configuration, PyappHome home,
-			ApplicationEventPublisher events, AppServers servers) {
+			ApplicationEventPublisher events, AppServers servers, AppIsolation isolation) {
 		this.installer = installer;
+		this.isolation = isolation;
 		this.registry = registry;
 		this.venvs = venvs;
 		this.hooks = hooks;
@@ -193,6 +197,7 @@ public class AppDeployer {
 			this.venvs.forget(app);
 			this.contexts.forget(app);
 			this.installer.remove(app, keepData);
+			this.isolation.remove(app, keepData);
 		}
 		finally {
 			this.registry.done(app);
@@ -246,9 +251,8 @@ public class AppDeployer {
 					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
 						.run(this.contexts.context(app, live.releaseId()), "post-install", hook, report.output()));
 				}
-				report.step("static", "checking the generated static files",
-						() -> GeneratedStatics.check(this.contexts.manifest(app, live.releaseId()),
-								this.home.app(app).release(live.releaseId())));
+				report.step("static", "checking the generated static files", () -> checkStatics(app,
+						this.contexts.manifest(app, live.releaseId()), this.home.app(app).release(live.releaseId())));
 				deleteQuietly(postInstallPending(app));
 				report.step("start", "starting " + live.releaseId(), () -> this.supervisor.start(app));
 				report.info("release " + live.releaseId() + " of " + app + " is live");
@@ -291,10 +295,15 @@ public class AppDeployer {
 				upgrade ? "upgrading" : "installing", releaseId, upgrade ? "upgrade" : "install");
 		try {
 			supersedePendingUpgrade(app);
-			report.step("venv", "building the Python environment",
-					() -> this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(),
-							requirements(manifest), report.output(), this.servers.interpreterConstraint(manifest))));
-			GeneratedStatics.prepare(manifest, prepared.directory());
+			// the app's user and directories before anything of the release runs
+			this.isolation.prepare(app);
+			report.step("venv", "building the Python environment", () -> {
+				this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(), requirements(manifest),
+						report.output(), this.servers.interpreterConstraint(manifest),
+						(interpreter) -> this.isolation.build(app, prepared.directory(), interpreter)));
+				this.isolation.seal(app, prepared.directory());
+			});
+			this.isolation.openGenerated(app, GeneratedStatics.prepare(manifest, prepared.directory()));
 			ConfigMigration migration = report.step("config", "migrating the configuration",
 					() -> this.configuration.prepare(app, prepared.directory()));
 			boolean configured = migration.complete();
@@ -323,7 +332,7 @@ public class AppDeployer {
 			}
 			if (upgrade || configured) {
 				report.step("static", "checking the generated static files",
-						() -> GeneratedStatics.check(manifest, prepared.directory()));
+						() -> checkStatics(app, manifest, prepared.directory()));
 			}
 			if (!upgrade && !configured) {
 				report.step("switch", "needs configuration: not starting", () -> {
@@ -446,7 +455,7 @@ public class AppDeployer {
 					.run(this.contexts.context(app, releaseId), "pre-update", hook, report.output()));
 			}
 			report.step("static", "checking the generated static files",
-					() -> GeneratedStatics.check(this.contexts.manifest(app, releaseId), directory));
+					() -> checkStatics(app, this.contexts.manifest(app, releaseId), directory));
 			goLive(app, releaseId, report, true);
 			this.installer.prune(app);
 		}
@@ -505,6 +514,15 @@ public class AppDeployer {
 			// a stale marker only means post-install is offered again
 			logger.debug("Cannot delete {}: {}", file, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Checks what the hooks generated, then gives the release back to the server,
+	 * read-only to the app: the generated static directories included.
+	 */
+	private void checkStatics(AppId app, AppManifest manifest, Path release) {
+		GeneratedStatics.check(manifest, release);
+		this.isolation.seal(app, release);
 	}
 
 }

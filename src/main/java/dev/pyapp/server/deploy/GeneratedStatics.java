@@ -27,8 +27,10 @@ final class GeneratedStatics {
 	 * Creates the release's generated static directories that do not exist yet.
 	 * @param manifest the release's manifest
 	 * @param release the release's directory
+	 * @return every generated static directory of the release
 	 */
-	static void prepare(AppManifest manifest, Path release) {
+	static List<Path> prepare(AppManifest manifest, Path release) {
+		List<Path> directories = new java.util.ArrayList<>();
 		for (AppManifest.StaticEntry entry : generated(manifest)) {
 			Path directory = inside(release, entry);
 			try {
@@ -37,7 +39,9 @@ final class GeneratedStatics {
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot create the generated static directory " + directory, ex);
 			}
+			directories.add(directory);
 		}
+		return directories;
 	}
 
 	/**

@@ -78,7 +78,8 @@ public class HookRunner {
 		return this.shell
 			.exec(context.request(List.of(context.python().toString(), "-m", "pyapp_runtime.run", role, call))
 				.withTimeout(timeout)
-				.withLines(output));
+				.withLines(output)
+				.isolated(context.isolation()));
 	}
 
 }

@@ -6,26 +6,30 @@ import java.util.Map;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.Isolation;
 
 import org.springframework.util.Assert;
 
 /**
  * Where and how an app process runs (SPEC §3, §9): the release's venv interpreter, its
- * {@code src/} as working directory and the app's environment variables. The same for the
- * gunicorn daemon, every hook and every task.
+ * {@code src/} as working directory, the app's environment variables, and how the process
+ * is kept apart (its user, sandbox, limits and cgroup). The same for the gunicorn daemon,
+ * every hook and every task.
  *
  * @param app the app
  * @param release the release id
  * @param python the release's venv interpreter
  * @param workingDirectory the release's {@code src/}
  * @param environment {@code PYAPP_*} variables and the operator's own
+ * @param isolation the app's user, sandbox, limits and cgroup
  */
 public record ProcessContext(AppId app, String release, Path python, Path workingDirectory,
-		Map<String, String> environment) {
+		Map<String, String> environment, Isolation isolation) {
 
 	public ProcessContext {
 		Assert.notNull(app, "'app' must not be null");
 		Assert.hasText(release, "'release' must have text");
+		Assert.notNull(isolation, "'isolation' must not be null");
 		environment = Map.copyOf(environment);
 	}
 
@@ -39,7 +43,10 @@ public record ProcessContext(AppId app, String release, Path python, Path workin
 	 * @return the request, with the default timeout
 	 */
 	public ExecRequest request(List<String> command) {
-		return ExecRequest.of(command).in(this.workingDirectory).withEnvironment(this.environment, false);
+		return ExecRequest.of(command)
+			.in(this.workingDirectory)
+			.withEnvironment(this.environment, false)
+			.isolated(this.isolation);
 	}
 
 }

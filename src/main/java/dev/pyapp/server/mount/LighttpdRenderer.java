@@ -44,9 +44,10 @@ class LighttpdRenderer implements ConfigRenderer {
 		out.line("server.bind = " + quote(RenderSettings.path(settings.runDirectory().resolve("lighttpd.sock"))));
 		out.line("server.pid-file = " + quote(RenderSettings.path(settings.pidFile(kind))));
 		out.line("server.errorlog = " + quote(RenderSettings.path(settings.errorLog(kind))));
-		if (settings.root() && settings.user() != null) {
-			out.line("server.username = " + quote(settings.user()));
-			out.line("server.groupname = " + quote(settings.user()));
+		if (settings.root()) {
+			String user = (settings.user() != null) ? settings.user() : "www-data";
+			out.line("server.username = " + quote(user));
+			out.line("server.groupname = " + quote(user));
 		}
 		out.line("server.tag = \"\"");
 		out.line("server.max-keep-alive-requests = 10000");

@@ -17,9 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
@@ -71,13 +73,24 @@ class ManagedInstance {
 
 	private final ListeningSockets sockets;
 
+	/**
+	 * The web server's user when its workers switch to it (started as root), else null.
+	 */
+	private final Isolation.@Nullable Account workerAccount;
+
 	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties) {
-		this(kind, settings, shell, properties, new ListeningSockets());
+		this(kind, settings, shell, properties, null);
 	}
 
 	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties,
-			ListeningSockets sockets) {
+			Isolation.@Nullable Account workerAccount) {
+		this(kind, settings, shell, properties, workerAccount, new ListeningSockets());
+	}
+
+	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties,
+			Isolation.@Nullable Account workerAccount, ListeningSockets sockets) {
 		this.sockets = sockets;
+		this.workerAccount = workerAccount;
 		this.kind = kind;
 		this.binary = properties.binary(kind);
 		this.settings = settings;
@@ -111,6 +124,7 @@ class ManagedInstance {
 	synchronized void startOrReload(List<String> listens) {
 		this.listens = List.copyOf(listens);
 		Long running = this.pid;
+		readableByWorkers();
 		if (running != null && isOurs(running)) {
 			reload(running);
 			return;
@@ -299,6 +313,7 @@ class ManagedInstance {
 
 	private void start() {
 		createDirectories();
+		readableByWorkers();
 		Path config = this.settings.config(this.kind);
 		List<String> command = new ArrayList<>(List.of(this.binary.toString()));
 		switch (this.kind) {
@@ -485,11 +500,40 @@ class ManagedInstance {
 		return !this.listens.isEmpty() || Files.exists(this.settings.pidFile(this.kind));
 	}
 
+	/**
+	 * lighttpd reads its configuration again on a graceful reload, after it has dropped
+	 * root: the file is its group's to read (it names paths, no secrets).
+	 */
+	private void readableByWorkers() {
+		Path config = this.settings.config(this.kind);
+		if (this.kind == WebServerKind.LIGHTTPD && this.workerAccount != null && Files.exists(config)) {
+			FileModes.set(config, FileModes.owner(config), this.workerAccount.gid(), 0640);
+		}
+	}
+
 	private void createDirectories() {
 		try {
 			for (Path dir : List.of(this.settings.runDirectory(), this.settings.tmp(this.kind), this.settings.empty(),
 					this.settings.directory().resolve("logs"), this.settings.directory().resolve("staging"))) {
 				Files.createDirectories(dir);
+			}
+			if (this.workerAccount != null) {
+				// the workers (the web server's user) pass on to their temporary files
+				// and, for lighttpd, to its configuration and logs; nobody else does
+				Path directory = this.settings.directory();
+				for (Path dir : List.of(directory, directory.resolve("tmp"), this.settings.tmp(this.kind),
+						directory.resolve("logs"))) {
+					FileModes.set(dir, FileModes.owner(dir), this.workerAccount.gid(), 0710);
+				}
+			}
+			if (this.kind == WebServerKind.LIGHTTPD && this.workerAccount != null) {
+				// lighttpd opens its logs after it has dropped root: they are its user's
+				for (Path log : List.of(this.settings.errorLog(this.kind), this.settings.accessLogFile(this.kind))) {
+					if (!Files.exists(log)) {
+						Files.createFile(log);
+					}
+					FileModes.set(log, this.workerAccount.uid(), this.workerAccount.gid(), 0640);
+				}
 			}
 		}
 		catch (IOException ex) {

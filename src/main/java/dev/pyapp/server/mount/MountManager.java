@@ -14,6 +14,8 @@ import dev.pyapp.server.install.AppInstalled;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.runtime.AppSwitching;
 import dev.pyapp.server.install.AppRemoved;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
@@ -49,20 +51,30 @@ public class MountManager {
 
 	private final ConfigApplier applier;
 
+	private final WebUserAccess webAccess;
+
 	private final ForbiddenFolders forbidden;
 
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
-			WebServerProperties properties, PyappHome home, NodeShell shell) {
+			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
 		this.states = states;
 		this.targets = targets;
 		this.renderers = List.copyOf(renderers);
 		this.properties = properties;
-		this.settings = new RenderSettings(home.webserver(), runsAsRoot(), properties.workerUser(),
-				properties.workers(), properties.accessLog(), properties.staticMaxAge(), properties.keepalive(),
-				properties.apacheModules());
-		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties);
+		// the workers never run as root: the web server's user, whose group alone may
+		// reach app sockets and static files
+		String user = (properties.workerUser() != null) ? properties.workerUser() : host.webUserName();
+		this.settings = new RenderSettings(home.webserver(), runsAsRoot(), user, properties.workers(),
+				properties.accessLog(), properties.staticMaxAge(), properties.keepalive(), properties.apacheModules());
+		this.webAccess = new WebUserAccess(host, runsAsRoot());
+		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties,
+				runsAsRoot() ? workerAccount(host, user) : null);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
 		this.forbidden = new ForbiddenFolders(home.root());
+	}
+
+	private static Isolation.@Nullable Account workerAccount(HostIsolation host, String user) {
+		return user.equals(host.webUserName()) ? host.webUser().orElse(null) : null;
 	}
 
 	/** The staged virtual servers, in the order they were added. */
@@ -161,6 +173,7 @@ public class MountManager {
 		MountValidator.check(mount);
 		if (mount.folder() != null) {
 			this.forbidden.check("folder", mount.folder());
+			this.webAccess.requireReadable(java.nio.file.Path.of(mount.folder()));
 		}
 		Mount normalized = new Mount(mount.server(), MountValidator.normalizePath(mount.path()), mount.app(),
 				mount.folder());

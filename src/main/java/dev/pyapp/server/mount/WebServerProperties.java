@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * configuration once the include file is in place (empty: none)
  * @param reloadCommand system web server: the argument vector that reloads it gracefully
  * @param user the user the managed instance's workers run as when it is started as root
- * (empty: root for nginx and lighttpd, {@code www-data} for Apache, which refuses root)
+ * (empty: {@code pyapp.isolation.web-user}, {@code www-data} by default; never root)
  * @param workers worker processes of the managed nginx (Apache's event MPM keeps its
  * defaults; lighttpd has one process)
  * @param accessLog whether the managed instance logs requests (buffered) to

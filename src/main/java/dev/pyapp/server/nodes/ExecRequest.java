@@ -26,13 +26,16 @@ import org.springframework.util.Assert;
  * {@code stdout}
  * @param lines receives each line of output as it is printed ({@link NodeShell#exec}
  * only), or {@code null}
+ * @param isolation the user, sandbox, limits and cgroup of an app process
+ * ({@link Isolation#none()} for the server's own commands)
  */
 public record ExecRequest(List<String> command, @Nullable Path workingDirectory, Map<String, String> environment,
 		boolean inheritEnvironment, Duration timeout, @Nullable Path stdout, @Nullable Path stderr,
-		@Nullable Consumer<String> lines) {
+		@Nullable Consumer<String> lines, Isolation isolation) {
 
 	public ExecRequest {
 		Assert.notEmpty(command, "'command' must not be empty");
+		Assert.notNull(isolation, "'isolation' must not be null");
 		command = List.copyOf(command);
 		environment = Map.copyOf(environment);
 	}
@@ -44,36 +47,48 @@ public record ExecRequest(List<String> command, @Nullable Path workingDirectory,
 	 * @return the request
 	 */
 	public static ExecRequest of(String... command) {
-		return new ExecRequest(List.of(command), null, Map.of(), true, Duration.ofMinutes(10), null, null, null);
+		return new ExecRequest(List.of(command), null, Map.of(), true, Duration.ofMinutes(10), null, null, null,
+				Isolation.none());
 	}
 
 	public static ExecRequest of(List<String> command) {
-		return new ExecRequest(command, null, Map.of(), true, Duration.ofMinutes(10), null, null, null);
+		return new ExecRequest(command, null, Map.of(), true, Duration.ofMinutes(10), null, null, null,
+				Isolation.none());
 	}
 
 	public ExecRequest in(@Nullable Path directory) {
 		return new ExecRequest(this.command, directory, this.environment, this.inheritEnvironment, this.timeout,
-				this.stdout, this.stderr, this.lines);
+				this.stdout, this.stderr, this.lines, this.isolation);
 	}
 
 	public ExecRequest withEnvironment(Map<String, String> environment, boolean inherit) {
 		return new ExecRequest(this.command, this.workingDirectory, environment, inherit, this.timeout, this.stdout,
-				this.stderr, this.lines);
+				this.stderr, this.lines, this.isolation);
 	}
 
 	public ExecRequest withTimeout(Duration timeout) {
 		return new ExecRequest(this.command, this.workingDirectory, this.environment, this.inheritEnvironment, timeout,
-				this.stdout, this.stderr, this.lines);
+				this.stdout, this.stderr, this.lines, this.isolation);
 	}
 
 	public ExecRequest withOutput(@Nullable Path stdout, @Nullable Path stderr) {
 		return new ExecRequest(this.command, this.workingDirectory, this.environment, this.inheritEnvironment,
-				this.timeout, stdout, stderr, this.lines);
+				this.timeout, stdout, stderr, this.lines, this.isolation);
 	}
 
 	public ExecRequest withLines(@Nullable Consumer<String> lines) {
 		return new ExecRequest(this.command, this.workingDirectory, this.environment, this.inheritEnvironment,
-				this.timeout, this.stdout, this.stderr, lines);
+				this.timeout, this.stdout, this.stderr, lines, this.isolation);
+	}
+
+	/**
+	 * The same command, run as an app process.
+	 * @param isolation its user, sandbox, limits and cgroup
+	 * @return the request
+	 */
+	public ExecRequest isolated(Isolation isolation) {
+		return new ExecRequest(this.command, this.workingDirectory, this.environment, this.inheritEnvironment,
+				this.timeout, this.stdout, this.stderr, this.lines, isolation);
 	}
 
 }

@@ -1,87 +1,159 @@
 package dev.pyapp.server.nodes;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
- * The local host as a node.
+ * The local host as a node. App processes are isolated here, and only here: a request's
+ * {@link Isolation} becomes cgroup placement, rlimits, a bubblewrap sandbox and the app's
+ * user ({@link IsolatedCommand}).
  */
 @Component
 public class LocalNodeShell implements NodeShell {
 
-	private static final Logger logger = LoggerFactory.getLogger(LocalNodeShell.class);
-
-	private static final int MAX_OUTPUT = 1024 * 1024;
-
-	private static final List<String> MINIMAL_ENVIRONMENT = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER",
-			"LOGNAME");
-
 	private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-	@Override
-	public ExecResult exec(ExecRequest request) {
-		ProcessBuilder builder = builder(request, List.of());
-		builder.redirectErrorStream(true);
-		builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-		Process process = launch(builder, request);
-		OutputCollector collector = new OutputCollector(process, request);
-		Thread reader = new Thread(collector, "exec-output-" + process.pid());
-		reader.setDaemon(true);
-		reader.start();
-		try {
-			boolean finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-			if (!finished) {
-				destroyTree(process.toHandle());
-				process.waitFor(5, TimeUnit.SECONDS);
+	private static final Duration SANDBOX_START = Duration.ofSeconds(10);
+
+	private final HostIsolation host;
+
+	LocalNodeShell(HostIsolation host) {
+		this.host = host;
+	}
+
+	/**
+	 * A shell for commands that are not kept apart (no user, sandbox or limits), such as
+	 * the CLI's own {@code pip wheel}: a request that asks for isolation is refused.
+	 * @return the shell
+	 */
+	public static NodeShell unisolated() {
+		return new NodeShell() {
+
+			@Override
+			public ExecResult exec(ExecRequest request) {
+				Assert.isTrue(!request.isolation().isolates(), "an unisolated shell cannot isolate a command");
+				return ProcessRunner.exec(request, request.command());
 			}
-			reader.join(TimeUnit.SECONDS.toMillis(5));
-			return new ExecResult(finished ? process.exitValue() : -1, collector.output(), !finished);
-		}
-		catch (InterruptedException ex) {
-			destroyTree(process.toHandle());
-			Thread.currentThread().interrupt();
-			throw new NodeException("interrupted while running " + request.command().get(0), ex);
-		}
+
+			@Override
+			public RunningProcess start(ExecRequest request) {
+				throw new UnsupportedOperationException("an unisolated shell only runs commands to their end");
+			}
+
+			@Override
+			public boolean signal(long pid, Signal signal) {
+				throw new UnsupportedOperationException("an unisolated shell only runs commands to their end");
+			}
+
+			@Override
+			public Optional<ProcessInfo> process(long pid) {
+				return Optional.empty();
+			}
+
+		};
 	}
 
 	@Override
+	public ExecResult exec(ExecRequest request) {
+		Isolation isolation = request.isolation();
+		if (!isolation.isolates()) {
+			return ProcessRunner.exec(request, request.command());
+		}
+		// a cgroup of its own, so that its limits and its end are its own
+		String cgroup = (isolation.cgroup() != null)
+				? isolation.cgroup() + "/x-" + UUID.randomUUID().toString().substring(0, 8) : null;
+		ExecRequest run = request
+			.isolated(new Isolation(isolation.account(), isolation.sandbox(), isolation.limits(), cgroup));
+		List<Path> procs = (cgroup != null) ? this.host.cgroups().prepare(cgroup, isolation.limits()) : List.of();
+		try {
+			return ProcessRunner.exec(run, this.host.command().command(run, procs, true));
+		}
+		finally {
+			if (cgroup != null) {
+				// what the command left behind is ending with its sandbox (or is killed
+				// here): the cgroup can only go once it is empty
+				this.host.kill(cgroup);
+			}
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * In a sandbox, the pid returned is the command's own (a grandchild of the
+	 * {@code bwrap} this server starts, which waits for it); the exit completes when the
+	 * sandbox has ended.
+	 */
+	@Override
 	public RunningProcess start(ExecRequest request) {
+		Isolation isolation = request.isolation();
+		List<String> command = new ArrayList<>();
 		// a session of its own: a Ctrl-C or the end of this JVM does not reach the app
-		ProcessBuilder builder = builder(request, Files.isExecutable(SETSID) ? List.of(SETSID.toString()) : List.of());
-		builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-		if (request.stdout() != null) {
-			builder.redirectOutput(ProcessBuilder.Redirect.appendTo(request.stdout().toFile()));
+		if (Files.isExecutable(SETSID)) {
+			command.add(SETSID.toString());
+		}
+		if (isolation.isolates()) {
+			List<Path> procs = (isolation.cgroup() != null)
+					? this.host.cgroups().prepare(isolation.cgroup(), isolation.limits()) : List.of();
+			command.addAll(this.host.command().command(request, procs, false));
 		}
 		else {
-			builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+			command.addAll(request.command());
 		}
-		if (request.stderr() != null) {
-			builder.redirectError(ProcessBuilder.Redirect.appendTo(request.stderr().toFile()));
+		Process process = ProcessRunner.start(request, command);
+		long pid = (isolation.sandbox() != null) ? sandboxed(process) : process.pid();
+		CompletableFuture<Integer> exit = process.onExit().thenApply(Process::exitValue);
+		return new RunningProcess(pid, exit);
+	}
+
+	/**
+	 * The pid of the command in a sandbox: {@code bwrap} forks the sandbox's init (pid 1
+	 * of its PID namespace), which forks the command.
+	 */
+	private static long sandboxed(Process bwrap) {
+		long deadline = System.nanoTime() + SANDBOX_START.toNanos();
+		while (bwrap.isAlive() && System.nanoTime() < deadline) {
+			Optional<ProcessHandle> command = bwrap.children()
+				.findFirst()
+				.flatMap((init) -> init.children().findFirst());
+			if (command.isPresent()) {
+				return command.get().pid();
+			}
+			try {
+				Thread.sleep(2);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
 		}
-		else if (request.stdout() != null) {
-			builder.redirectErrorStream(true);
-		}
-		else {
-			builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		}
-		Process process = launch(builder, request);
-		return new RunningProcess(process.pid(), process.onExit().thenApply(Process::exitValue));
+		// it ended (or never got going): its exit says the rest
+		return bwrap.pid();
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The command line is wrapped as {@link #exec} wraps it (limits, sandbox, the app's
+	 * user), without a cgroup of its own: the caller's terminal runs it.
+	 */
+	@Override
+	public LaunchPlan plan(ExecRequest request) {
+		List<String> command = request.isolation().isolates() ? this.host.command().command(request, List.of(), true)
+				: request.command();
+		return new LaunchPlan(command, ProcessRunner.environment(request), request.workingDirectory());
 	}
 
 	@Override
@@ -89,9 +161,9 @@ public class LocalNodeShell implements NodeShell {
 		if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
 			return false;
 		}
-		ExecResult result = exec(ExecRequest.of("kill", "-" + signal.number(), Long.toString(pid))
-			.withTimeout(java.time.Duration.ofSeconds(10)));
-		return result.succeeded();
+		ExecRequest kill = ExecRequest.of("kill", "-" + signal.number(), Long.toString(pid))
+			.withTimeout(Duration.ofSeconds(10));
+		return ProcessRunner.exec(kill, kill.command()).succeeded();
 	}
 
 	@Override
@@ -112,93 +184,22 @@ public class LocalNodeShell implements NodeShell {
 			// not Linux, or the process ended meanwhile: the command line stays unknown
 			commandLine = handle.get().info().arguments().map(Arrays::asList).orElse(List.of());
 		}
-		return Optional.of(new ProcessInfo(pid, commandLine, handle.get().info().startInstant().orElse(null)));
+		return Optional
+			.of(new ProcessInfo(pid, commandLine, handle.get().info().startInstant().orElse(null), uid(pid)));
 	}
 
-	@Override
-	public LaunchPlan plan(ExecRequest request) {
-		Map<String, String> environment = new java.util.LinkedHashMap<>(System.getenv());
-		if (!request.inheritEnvironment()) {
-			environment.keySet().removeIf((name) -> !MINIMAL_ENVIRONMENT.contains(name));
-		}
-		environment.putAll(request.environment());
-		return new LaunchPlan(request.command(), environment, request.workingDirectory());
-	}
-
-	private ProcessBuilder builder(ExecRequest request, List<String> prefix) {
-		LaunchPlan plan = plan(request);
-		List<String> command = new ArrayList<>(prefix);
-		command.addAll(plan.command());
-		ProcessBuilder builder = new ProcessBuilder(command);
-		if (plan.directory() != null) {
-			builder.directory(plan.directory().toFile());
-		}
-		Map<String, String> environment = builder.environment();
-		environment.clear();
-		environment.putAll(plan.environment());
-		return builder;
-	}
-
-	private static Process launch(ProcessBuilder builder, ExecRequest request) {
+	private static int uid(long pid) {
 		try {
-			return builder.start();
-		}
-		catch (IOException ex) {
-			throw new NodeException("cannot run " + request.command().get(0) + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	private static void destroyTree(ProcessHandle process) {
-		process.descendants().forEach(ProcessHandle::destroyForcibly);
-		process.destroyForcibly();
-	}
-
-	/**
-	 * Reads a command's output line by line, keeping the last {@link #MAX_OUTPUT}
-	 * characters.
-	 */
-	private static final class OutputCollector implements Runnable {
-
-		private final Process process;
-
-		private final ExecRequest request;
-
-		private final StringBuilder output = new StringBuilder();
-
-		OutputCollector(Process process, ExecRequest request) {
-			this.process = process;
-			this.request = request;
-		}
-
-		@Override
-		public void run() {
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = reader.readLine()) != null) {
-					synchronized (this.output) {
-						this.output.append(line).append('\n');
-						if (this.output.length() > MAX_OUTPUT) {
-							this.output.delete(0, this.output.length() - MAX_OUTPUT);
-						}
-					}
-					if (this.request.lines() != null) {
-						this.request.lines().accept(line);
-					}
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("Uid:")) {
+					return Integer.parseInt(line.split("\\s+")[1]);
 				}
 			}
-			catch (IOException ex) {
-				// the stream closes when the process is killed; what was read is kept
-				logger.debug("Output of {} ended: {}", this.request.command().get(0), ex.getMessage());
-			}
 		}
-
-		String output() {
-			synchronized (this.output) {
-				return this.output.toString();
-			}
+		catch (IOException | RuntimeException ex) {
+			// ended meanwhile, or not Linux
 		}
-
+		return -1;
 	}
 
 }

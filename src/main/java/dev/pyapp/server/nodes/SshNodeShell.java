@@ -50,6 +50,7 @@ public final class SshNodeShell implements NodeShell {
 
 	@Override
 	public ExecResult exec(ExecRequest request) {
+		refuseIsolation(request);
 		// the first line is the shell's pid, which the command takes over with exec: the
 		// leader of the session sshd made for it, so a timeout kills the whole group
 		StringBuilder command = new StringBuilder("echo $$; exec 2>&1 </dev/null; ");
@@ -62,6 +63,7 @@ public final class SshNodeShell implements NodeShell {
 
 	@Override
 	public RunningProcess start(ExecRequest request) {
+		refuseIsolation(request);
 		StringBuilder command = new StringBuilder("exec </dev/null; ");
 		appendDirectory(command, request);
 		// in a non-interactive shell a background job is no process group leader, so
@@ -110,7 +112,16 @@ public final class SshNodeShell implements NodeShell {
 		if (!lines.isEmpty() && lines.get(0).matches("\\d+")) {
 			started = Instant.ofEpochSecond(Long.parseLong(lines.remove(0)));
 		}
-		return Optional.of(new ProcessInfo(pid, List.copyOf(lines), started));
+		return Optional.of(new ProcessInfo(pid, List.copyOf(lines), started, -1));
+	}
+
+	private void refuseIsolation(ExecRequest request) {
+		if (request.isolation().isolates()) {
+			// app processes on a node are started by the node's own agent, whose local
+			// shell isolates them; this shell only installs and manages the agent
+			throw new NodeException("node '" + this.name + "' runs app processes through its agent, not over SSH",
+					null);
+		}
 	}
 
 	/**

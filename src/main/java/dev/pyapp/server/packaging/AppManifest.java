@@ -72,8 +72,32 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 	/**
 	 * @param writable directories created under {@code data/}, kept across releases
 	 * @param databases databases the app uses
+	 * @param limits the resource limits the app asks for (the operator's caps apply)
 	 */
-	public record Resources(List<String> writable, List<Database> databases) {
+	public record Resources(List<String> writable, List<Database> databases, Limits limits) {
+
+		public Resources(List<String> writable, List<Database> databases) {
+			this(writable, databases, Limits.NONE);
+		}
+
+	}
+
+	/**
+	 * What an app asks for in {@code resources.limits}; {@code null} where it asks for
+	 * nothing (the operator's default applies).
+	 *
+	 * @param memory bytes of memory for each process tree (the daemon with its workers,
+	 * each hook, each task run)
+	 * @param processes processes and threads of each process tree
+	 * @param openFiles open files per process
+	 * @param cpu CPU time in cores
+	 */
+	public record Limits(@Nullable Long memory, @Nullable Integer processes, @Nullable Integer openFiles,
+			@Nullable Double cpu) {
+
+		/** Nothing asked for. */
+		public static final Limits NONE = new Limits(null, null, null, null);
+
 	}
 
 	/**

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.LimitValues;
 import dev.pyapp.server.packaging.AppManifest.Database;
 import dev.pyapp.server.packaging.AppManifest.DatabaseKind;
+import dev.pyapp.server.packaging.AppManifest.Limits;
 import dev.pyapp.server.packaging.AppManifest.Resources;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
 import org.jspecify.annotations.Nullable;
@@ -32,10 +34,11 @@ final class ManifestResources {
 	}
 
 	static Resources resources(YamlTree yaml, Node node) {
-		Map<String, Node> keys = yaml.mapping(node, "resources", List.of("writable", "databases"));
+		Map<String, Node> keys = yaml.mapping(node, "resources", List.of("writable", "databases", "limits"));
 		if (keys == null) {
 			return new Resources(List.of(), List.of());
 		}
+		Limits limits = (keys.get("limits") != null) ? limits(yaml, keys.get("limits")) : Limits.NONE;
 		List<String> writable = new ArrayList<>();
 		List<Node> items = (keys.get("writable") != null)
 				? yaml.list(keys.get("writable"), "resources.writable", "directory names") : null;
@@ -91,7 +94,53 @@ final class ManifestResources {
 			}
 			databases.add(new Database(String.valueOf(name), kind));
 		}
-		return new Resources(List.copyOf(writable), List.copyOf(databases));
+		return new Resources(List.copyOf(writable), List.copyOf(databases), limits);
+	}
+
+	/**
+	 * {@code resources.limits}: {@code memory} (a size such as {@code 512MB}),
+	 * {@code processes}, {@code open_files} (integers) and {@code cpu} (cores, such as
+	 * {@code 1.5}).
+	 */
+	static Limits limits(YamlTree yaml, Node node) {
+		Map<String, Node> keys = yaml.mapping(node, "resources.limits",
+				List.of("memory", "processes", "open_files", "cpu"));
+		if (keys == null) {
+			return Limits.NONE;
+		}
+		Long memory = null;
+		if (keys.get("memory") != null) {
+			String text = yaml.text(keys.get("memory"), "resources.limits.memory", "a size such as 512MB");
+			if (text != null) {
+				try {
+					memory = LimitValues.memory(text);
+				}
+				catch (IllegalArgumentException ex) {
+					yaml.problem("resources.limits.memory", ex.getMessage());
+				}
+			}
+		}
+		Integer processes = (keys.get("processes") != null) ? yaml.integer(keys.get("processes"),
+				"resources.limits.processes", LimitValues.MIN_PROCESSES, LimitValues.MAX_PROCESSES) : null;
+		Integer openFiles = (keys.get("open_files") != null) ? yaml.integer(keys.get("open_files"),
+				"resources.limits.open_files", LimitValues.MIN_OPEN_FILES, LimitValues.MAX_OPEN_FILES) : null;
+		Double cpu = null;
+		if (keys.get("cpu") != null) {
+			String text = yaml.text(keys.get("cpu"), "resources.limits.cpu", "a number of cores such as 1.5");
+			if (text != null) {
+				try {
+					cpu = LimitValues.cpus(Double.parseDouble(text));
+				}
+				catch (NumberFormatException ex) {
+					yaml.problem("resources.limits.cpu",
+							"expected a number of cores such as 1.5; found '" + text + "'");
+				}
+				catch (IllegalArgumentException ex) {
+					yaml.problem("resources.limits.cpu", ex.getMessage());
+				}
+			}
+		}
+		return new Limits(memory, processes, openFiles, cpu);
 	}
 
 	static List<StaticEntry> statics(YamlTree yaml, Node node) {

@@ -21,6 +21,10 @@ import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
+import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.isolation.IsolationStatus;
+import dev.pyapp.server.isolation.LimitStatus;
+import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppStatus;
@@ -55,10 +59,13 @@ class AppsRpc {
 
 	private final AppConfigurator configurator;
 
+	private final AppIsolation isolation;
+
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
 			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git,
-			AppConfigurator configurator) {
+			AppConfigurator configurator, AppIsolation isolation) {
 		this.configurator = configurator;
+		this.isolation = isolation;
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
@@ -101,6 +108,7 @@ class AppsRpc {
 		result.put("env", installed.env());
 		result.put("releases", this.registry.releases(app).stream().map(AppsRpc::release).toList());
 		result.put("process", process(this.supervisor.status(app)));
+		result.put("isolation", isolation(app, installed));
 		result.put("tasks", tasks(app, installed));
 		result.put("config", config(app, installed));
 		AppRegistry.Progress progress = this.registry.progress(app);
@@ -180,6 +188,19 @@ class AppsRpc {
 			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
 		}
 		return process(this.supervisor.restart(app));
+	}
+
+	@RpcMethod(value = "apps.limits.set", role = Role.ADMIN)
+	Map<String, Object> setLimits(LimitsParams params) {
+		AppId app = AppId.of(params.name());
+		InstalledApp installed = this.registry.get(app);
+		if (params.limits() == null) {
+			throw PyappException.invalid("no limits given", List.of(new Problem("limits",
+					"give {memory, processes, open_files, cpu}; a null value returns one to the server's default")));
+		}
+		this.isolation.setLimits(app, params.limits());
+		this.supervisor.applyLimits(app);
+		return isolation(app, installed);
 	}
 
 	@RpcMethod(value = "apps.env.set", role = Role.DEPLOYER)
@@ -273,6 +294,39 @@ class AppsRpc {
 		}
 	}
 
+	private Map<String, Object> isolation(AppId app, InstalledApp installed) {
+		AppManifest manifest = null;
+		if (installed.currentRelease() != null) {
+			try {
+				manifest = this.contexts.manifest(app, installed.currentRelease());
+			}
+			catch (PyappException ex) {
+				// the release is gone from disk: what the app asks for is unknown
+			}
+		}
+		IsolationStatus status = this.isolation.status(app, manifest);
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("user", status.user());
+		result.put("uid", status.uid());
+		result.put("gid", status.gid());
+		result.put("own_user", status.ownUser());
+		result.put("user_reason", status.userReason());
+		result.put("sandbox", status.sandbox());
+		result.put("sandbox_reason", status.sandboxReason());
+		Map<String, Object> limits = new LinkedHashMap<>();
+		for (LimitStatus limit : status.limits()) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("value", limit.value());
+			entry.put("requested", limit.requested());
+			entry.put("cap", limit.cap());
+			entry.put("source", limit.source());
+			entry.put("enforced_by", limit.enforcement());
+			limits.put(limit.name(), entry);
+		}
+		result.put("limits", limits);
+		return result;
+	}
+
 	static Map<String, Object> process(AppStatus status) {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("state", status.state().value());
@@ -321,6 +375,14 @@ class AppsRpc {
 	 * @param release the release to return to, or {@code null} for the one before
 	 */
 	record RollbackParams(String name, @Nullable String release) {
+	}
+
+	/**
+	 * @param name the app
+	 * @param limits caps by limit name ({@code memory}, {@code processes},
+	 * {@code open_files}, {@code cpu}); {@code null} values return to the default
+	 */
+	record LimitsParams(String name, @Nullable Map<String, Object> limits) {
 	}
 
 	/**

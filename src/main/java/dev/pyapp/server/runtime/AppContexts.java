@@ -21,6 +21,7 @@ import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.hooks.TaskDefinition;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.venv.PythonEnvironment;
@@ -29,10 +30,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * The context every process of a release runs in (SPEC §3, §9): its venv interpreter,
- * {@code src/} as working directory, and the environment ({@code PYAPP_*} variables,
- * writable directories, database URLs, the operator's variables). Creates the app's
- * writable directories on the way.
+ * The context every process of a release runs in (SPEC §3, §9, §10): its venv
+ * interpreter, {@code src/} as working directory, the environment ({@code PYAPP_*}
+ * variables, writable directories, database URLs, the operator's variables, {@code HOME}
+ * in the app's {@code home/}), and its isolation (the app's user, sandbox and limits).
+ * Creates the app's writable directories on the way.
  */
 @Component
 public class AppContexts {
@@ -49,11 +51,14 @@ public class AppContexts {
 
 	private final AppConfigurator configurator;
 
+	private final AppIsolation isolation;
+
 	private final Map<Path, AppManifest> manifests = new ConcurrentHashMap<>();
 
 	AppContexts(PyappHome home, AppRegistry registry, PackageReader reader, ObjectProvider<AppDatabases> databases,
-			ObjectProvider<AppLogSockets> logSockets, AppConfigurator configurator) {
+			ObjectProvider<AppLogSockets> logSockets, AppConfigurator configurator, AppIsolation isolation) {
 		this.configurator = configurator;
+		this.isolation = isolation;
 		this.home = home;
 		this.registry = registry;
 		this.reader = reader;
@@ -97,7 +102,11 @@ public class AppContexts {
 		env.put("VIRTUAL_ENV", environment.venv().toString());
 		env.put("PYTHONUNBUFFERED", "1");
 		env.put("TMPDIR", paths.tmp().toString());
-		return new ProcessContext(app, releaseId, environment.python(), environment.workingDirectory(), env);
+		env.put("HOME", directory(paths.home()).toString());
+		// the directories just made belong to the app's user
+		this.isolation.prepare(app);
+		return new ProcessContext(app, releaseId, environment.python(), environment.workingDirectory(), env,
+				this.isolation.process(app, release, manifest));
 	}
 
 	/**

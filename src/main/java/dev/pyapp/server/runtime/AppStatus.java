@@ -52,6 +52,16 @@ public record AppStatus(AppId app, ProcessState state, @Nullable String release,
 				this.restarts, this.lastExit, reason, this.server);
 	}
 
+	/**
+	 * The same state with a new reason (something happened to a daemon that runs on).
+	 * @param reason the reason
+	 * @return the status
+	 */
+	public AppStatus because(String reason) {
+		return new AppStatus(this.app, this.state, this.release, this.pid, this.socket, this.port, this.started,
+				this.restarts, this.lastExit, reason, this.server);
+	}
+
 	public AppStatus stoppedNow() {
 		return new AppStatus(this.app, ProcessState.STOPPED, this.release, null, this.socket, this.port, null,
 				this.restarts, this.lastExit, this.reason, this.server);

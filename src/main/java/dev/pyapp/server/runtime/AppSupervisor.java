@@ -22,6 +22,7 @@ import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.hooks.TaskScheduler;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.venv.VenvBuilder;
@@ -49,6 +50,12 @@ public class AppSupervisor implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppSupervisor.class);
 
+	/** The reason of a daemon whose processes the kernel killed for memory. */
+	public static final String OUT_OF_MEMORY = "out of memory";
+
+	/** How long after an out-of-memory kill a daemon's end is put down to it. */
+	private static final Duration OUT_OF_MEMORY_WINDOW = Duration.ofSeconds(10);
+
 	private final PyappHome home;
 
 	private final AppRegistry registry;
@@ -71,6 +78,8 @@ public class AppSupervisor implements DisposableBean {
 
 	private final AppServers servers;
 
+	private final AppIsolation isolation;
+
 	private final Map<String, Supervised> apps = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(2, (runnable) -> {
@@ -81,8 +90,10 @@ public class AppSupervisor implements DisposableBean {
 
 	AppSupervisor(PyappHome home, AppRegistry registry, AppContexts contexts, DaemonLauncher launcher,
 			VenvBuilder venvs, TaskScheduler tasks, DaemonRecordRepository records, ApplicationEventPublisher events,
-			ObjectProvider<MountPaths> mounts, RuntimeProperties properties, AppServers servers) {
+			ObjectProvider<MountPaths> mounts, RuntimeProperties properties, AppServers servers,
+			AppIsolation isolation) {
 		this.home = home;
+		this.isolation = isolation;
 		this.registry = registry;
 		this.contexts = contexts;
 		this.launcher = launcher;
@@ -202,6 +213,28 @@ public class AppSupervisor implements DisposableBean {
 		retire(app);
 		logger.info("Restarted {} gracefully (pid {} replaced pid {})", app, fresh.pid(), old.pid());
 		return s.status;
+	}
+
+	/**
+	 * Puts the limits the app has now (after {@code apps.limits.set}) in force: on its
+	 * running daemon in place where its cgroup allows, else by a restart. A stopped app
+	 * gets them when it starts.
+	 * @param app the app
+	 * @return the status
+	 */
+	public AppStatus applyLimits(AppId app) {
+		Supervised s = supervised(app);
+		Daemon live;
+		synchronized (s) {
+			live = s.live;
+			if (live == null || !this.launcher.alive(live)) {
+				return s.status;
+			}
+		}
+		if (this.launcher.updateLimits(live, this.contexts.context(app, live.release()).isolation())) {
+			return s.status;
+		}
+		return restart(app);
 	}
 
 	/**
@@ -502,7 +535,7 @@ public class AppSupervisor implements DisposableBean {
 			DaemonLauncher.Recognised unadopted = (pid != null) ? this.launcher.verify(app, pid) : null;
 			if (unadopted != null) {
 				this.launcher.stop(new Daemon("unadopted", pid, null, null, this.home.app(app).pidFile(), Instant.now(),
-						null, 0, unadopted.server()));
+						null, 0, unadopted.server(), null, 0));
 				daemons.add(null);
 			}
 			DaemonLauncher.deleteQuietly(this.home.app(app).pidFile());
@@ -548,13 +581,26 @@ public class AppSupervisor implements DisposableBean {
 				// the daemon's own socket and pid file: a restart may have started it
 				// under the other key of its release
 				Path pidFile = pidFileOf(app, info, running);
+				String key = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
+				String cgroup = DaemonLauncher.cgroup(this.contexts.context(app, running).isolation(), key);
 				Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running),
 						port ? ((record != null) ? record.port() : null) : null, pidFile,
-						(info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server());
-				logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app, pid);
-				goLive(s, daemon);
-				stopStrays(app, pid);
-				return;
+						(info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server(), cgroup,
+						0);
+				daemon = daemon.withOomKills(this.launcher.oomKills(daemon));
+				if (!this.isolation.runsAsApp(app, info)) {
+					// started before the app had a user of its own: it goes into its
+					// sandbox now, once
+					logger.info("Restarting the daemon of {} (pid {}, uid {}) as the app's own user", app, pid,
+							info.uid());
+					this.launcher.stop(daemon);
+				}
+				else {
+					logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app, pid);
+					goLive(s, daemon);
+					stopStrays(app, pid);
+					return;
+				}
 			}
 		}
 		stopStrays(app, null);
@@ -622,8 +668,11 @@ public class AppSupervisor implements DisposableBean {
 				}
 				logger.warn("Stopping a daemon of {} left by the last run (pid {}, {})", app, pid,
 						pidFile.getFileName());
-				this.launcher
-					.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0, stray.server()));
+				String appCgroup = this.isolation.cgroup(app);
+				String cgroup = (appCgroup != null)
+						? appCgroup + "/" + pidFile.getFileName().toString().replaceFirst("\\.pid$", "") : null;
+				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0, stray.server(),
+						cgroup, 0));
 			}
 		}
 		catch (java.io.IOException ex) {
@@ -668,21 +717,70 @@ public class AppSupervisor implements DisposableBean {
 		for (Supervised s : this.apps.values()) {
 			try {
 				synchronized (s) {
-					if (s.live != null && !this.launcher.alive(s.live)) {
-						Daemon dead = s.live;
-						s.live = null;
-						crashed(s, dead.release(), dead.exitCode(),
-								dead.server().displayName() + " exited"
-										+ ((dead.exitCode() != null) ? " with code " + dead.exitCode() : "")
-										+ lastLine(this.launcher.stderrTail(s.app, dead)),
-								dead.server());
-					}
+					watch(s);
 				}
 			}
 			catch (RuntimeException ex) {
 				logger.error("Supervising {} failed", s.app, ex);
 			}
 		}
+	}
+
+	/**
+	 * Checks the live daemon: ended (a crash), or a process of it killed for memory (the
+	 * kernel's count of its cgroup grew).
+	 */
+	private void watch(Supervised s) {
+		Daemon live = s.live;
+		if (live == null) {
+			return;
+		}
+		long kills = this.launcher.oomKills(live);
+		boolean outOfMemory = kills > live.oomKills();
+		if (outOfMemory) {
+			live = live.withOomKills(kills);
+			s.live = live;
+			s.lastOutOfMemory = Instant.now();
+		}
+		if (!this.launcher.alive(live)) {
+			s.live = null;
+			this.launcher.release(live);
+			// killed (SIGKILL) when, or shortly after, the kernel killed a process of its
+			// cgroup for memory: the kill and its end may fall into two checks
+			Integer code = live.exitCode();
+			boolean killed = code == null || code == 128 + 9;
+			boolean recently = s.lastOutOfMemory != null
+					&& s.lastOutOfMemory.isAfter(Instant.now().minus(OUT_OF_MEMORY_WINDOW));
+			if (outOfMemory || (killed && recently)) {
+				outOfMemory = true;
+				outOfMemory(s, live, true);
+			}
+			crashed(s, live.release(), live.exitCode(),
+					outOfMemory ? OUT_OF_MEMORY
+							: live.server().displayName() + " exited"
+									+ ((live.exitCode() != null) ? " with code " + live.exitCode() : "")
+									+ lastLine(this.launcher.stderrTail(s.app, live)),
+					live.server());
+		}
+		else if (outOfMemory) {
+			// a worker was killed; its master starts a new one
+			s.status = s.status.because(OUT_OF_MEMORY);
+			save(s);
+			outOfMemory(s, live, false);
+		}
+	}
+
+	private void outOfMemory(Supervised s, Daemon daemon, boolean ended) {
+		Long limit = null;
+		try {
+			limit = this.contexts.context(s.app, daemon.release()).isolation().limits().memory();
+		}
+		catch (RuntimeException ex) {
+			// the release is gone: the limit stays unknown
+		}
+		logger.warn("{}: the kernel killed a process of its daemon (pid {}) for memory{}", s.app, daemon.pid(),
+				ended ? "; the daemon ended" : "");
+		this.events.publishEvent(new AppOutOfMemory(s.app, daemon.release(), daemon.pid(), limit, ended));
 	}
 
 	/**
@@ -858,6 +956,9 @@ public class AppSupervisor implements DisposableBean {
 		volatile boolean wanted = true;
 
 		@Nullable ScheduledFuture<?> restart;
+
+		/** When the kernel last killed a process of the live daemon for memory. */
+		@Nullable Instant lastOutOfMemory;
 
 		Supervised(AppId app, RestartPolicy policy) {
 			this.app = app;

@@ -19,9 +19,18 @@ import org.jspecify.annotations.Nullable;
  * adopted one is watched through its pid)
  * @param stderrOffset where its stderr began in {@code logs/stderr.log}
  * @param server the app server it is
+ * @param cgroup its cgroup, or {@code null} when the host has none
+ * @param oomKills the out-of-memory kills its cgroup had counted when it was last looked
+ * at
  */
 record Daemon(String release, long pid, @Nullable Path socket, @Nullable Integer port, Path pidFile, Instant started,
-		@Nullable CompletableFuture<Integer> exit, long stderrOffset, AppServer server) {
+		@Nullable CompletableFuture<Integer> exit, long stderrOffset, AppServer server, @Nullable String cgroup,
+		long oomKills) {
+
+	Daemon withOomKills(long oomKills) {
+		return new Daemon(this.release, this.pid, this.socket, this.port, this.pidFile, this.started, this.exit,
+				this.stderrOffset, this.server, this.cgroup, oomKills);
+	}
 
 	@Nullable Integer exitCode() {
 		return (this.exit != null && this.exit.isDone()) ? this.exit.getNow(null) : null;

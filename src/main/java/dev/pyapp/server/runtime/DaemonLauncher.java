@@ -24,13 +24,19 @@ import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
+import dev.pyapp.server.nodes.NodeException;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -43,6 +49,8 @@ import org.springframework.stereotype.Component;
 @Component
 class DaemonLauncher {
 
+	private static final Logger logger = LoggerFactory.getLogger(DaemonLauncher.class);
+
 	/** sun_path holds 108 bytes including the terminating NUL. */
 	static final int MAX_SOCKET_PATH = 107;
 
@@ -54,11 +62,72 @@ class DaemonLauncher {
 
 	private final AppServers servers;
 
-	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, AppServers servers) {
+	private final HostIsolation host;
+
+	private final AppIsolation isolation;
+
+	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, AppServers servers,
+			HostIsolation host, AppIsolation isolation) {
 		this.home = home;
 		this.shell = shell;
 		this.properties = properties;
 		this.servers = servers;
+		this.host = host;
+		this.isolation = isolation;
+	}
+
+	/**
+	 * The cgroup of a daemon: a level of its own below the app's, named by the daemon's
+	 * key (a release's two daemons during a graceful restart have one each).
+	 * @param isolation the release's isolation
+	 * @param key the daemon's key ({@code r-<hash>} or {@code r-<hash>-b})
+	 * @return the cgroup, or {@code null} when the host has none
+	 */
+	static @Nullable String cgroup(Isolation isolation, String key) {
+		return (isolation.cgroup() != null) ? isolation.cgroup() + "/" + key : null;
+	}
+
+	/**
+	 * How many times the kernel killed a process of a daemon for memory.
+	 * @param daemon the daemon
+	 * @return the count (0 without a cgroup)
+	 */
+	long oomKills(Daemon daemon) {
+		return (daemon.cgroup() != null) ? this.host.oomKills(daemon.cgroup()) : 0;
+	}
+
+	/**
+	 * Gives a running daemon new limits in place (its cgroup's values and its processes'
+	 * rlimits), without a restart.
+	 * @param daemon the daemon
+	 * @param isolation the isolation its release has now
+	 * @return whether they are in force; false when they only apply from its next start
+	 * (no cgroup, or a value the kernel refused, such as a memory limit below what it
+	 * uses)
+	 */
+	boolean updateLimits(Daemon daemon, Isolation isolation) {
+		if (daemon.cgroup() == null) {
+			return false;
+		}
+		try {
+			this.host.update(daemon.cgroup(), daemon.pid(), isolation);
+			return true;
+		}
+		catch (NodeException ex) {
+			logger.info("The new limits of the daemon of release {} apply from its next start: {}", daemon.release(),
+					ex.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * Removes what is left of a stopped daemon's cgroup.
+	 * @param daemon the daemon
+	 */
+	void release(Daemon daemon) {
+		if (daemon.cgroup() != null) {
+			this.host.kill(daemon.cgroup());
+		}
 	}
 
 	/**
@@ -105,12 +174,24 @@ class DaemonLauncher {
 		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
 		env.put("PYAPP_ENTRY_KIND", (manifest.entry().kind() == AppManifest.EntryKind.FACTORY) ? "factory" : "wsgi");
+		Isolation isolation = context.isolation();
+		String cgroup = cgroup(isolation, key);
+		if (cgroup != null) {
+			// a crashed daemon under this key may have left its cgroup behind
+			this.host.kill(cgroup);
+		}
 		ExecRequest request = context.request(command);
 		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
-			.withOutput(paths.logs().resolve("stdout.log"), stderr));
+			.withOutput(paths.logs().resolve("stdout.log"), stderr)
+			.isolated(isolation.withCgroup(cgroup)));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
-				process.exit(), offset, server);
+				process.exit(), offset, server, cgroup, 0);
 		awaitAccepting(context.app(), daemon);
+		if (socket != null) {
+			// gunicorn gives its socket to its own user and group: the web server's group
+			// must reach it, before anything is switched to it
+			this.isolation.socketForWebServer(context.app(), socket);
+		}
 		return daemon;
 	}
 
@@ -176,6 +257,7 @@ class DaemonLauncher {
 		}
 		killOrphans(workers);
 		deleteQuietly(daemon.pidFile());
+		release(daemon);
 	}
 
 	/**
@@ -204,7 +286,8 @@ class DaemonLauncher {
 
 	/**
 	 * Whether a live process is one of this app's daemons: the command line of one of the
-	 * app servers with a pid file in the app's {@code run/}.
+	 * app servers with a pid file in the app's {@code run/} (which holds the pid inside
+	 * its sandbox; the server keeps the host's in {@code run/app.pid}).
 	 * @param app the app
 	 * @param pid the pid read from a pid file
 	 * @return the process and its server, if it is

@@ -86,7 +86,7 @@ class UwsgiServer implements AppServer {
 				"pyapp_runtime.wsgi:application", "--uwsgi-socket",
 				(spec.socket() != null) ? spec.socket().toString() : "127.0.0.1:" + spec.port(),
 				// as gunicorn's socket: who may connect is decided by the run/ directory
-				"--chmod-socket=666", "--pidfile", spec.pidFile().toString(), "--processes",
+				"--chmod-socket=660", "--pidfile", spec.pidFile().toString(), "--processes",
 				Integer.toString(spec.workers())));
 		if (spec.daemon().method() == AppManifest.DaemonMethod.THREADING) {
 			command.addAll(List.of("--threads", Integer.toString(spec.threads())));

@@ -5,7 +5,7 @@
  */
 @NullMarked
 @ApplicationModule(displayName = "Runtime",
-		allowedDependencies = { "core", "install", "packaging", "appconfig", "venv", "hooks", "nodes" })
+		allowedDependencies = { "core", "install", "packaging", "appconfig", "venv", "hooks", "nodes", "isolation" })
 package dev.pyapp.server.runtime;
 
 import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +26,7 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.NodeShell;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -67,9 +70,12 @@ class InterpreterFinder {
 
 	private final AtomicReference<@Nullable FutureTask<List<PythonInterpreter>>> discovery = new AtomicReference<>();
 
-	InterpreterFinder(NodeShell shell, PythonProperties properties) {
+	private final HostIsolation host;
+
+	InterpreterFinder(NodeShell shell, PythonProperties properties, HostIsolation host) {
 		this.shell = shell;
 		this.properties = properties;
+		this.host = host;
 	}
 
 	/**
@@ -165,14 +171,14 @@ class InterpreterFinder {
 		return constrained(satisfying, all, constraint);
 	}
 
-	private static PythonInterpreter constrained(List<PythonInterpreter> candidates, List<PythonInterpreter> all,
+	private PythonInterpreter constrained(List<PythonInterpreter> candidates, List<PythonInterpreter> all,
 			@Nullable InterpreterConstraint constraint) {
 		if (constraint == null) {
-			return candidates.get(0);
+			return preferred(candidates);
 		}
-		return candidates.stream()
-			.filter(constraint.accepts())
-			.findFirst()
+		return Optional.of(candidates.stream().filter(constraint.accepts()).toList())
+			.filter((accepted) -> !accepted.isEmpty())
+			.map(this::preferred)
 			.orElseThrow(() -> PyappException.invalid("no suitable Python interpreter", List.of(new Problem(
 					constraint.source(),
 					constraint.description() + "; " + ((candidates.size() < all.size())
@@ -180,6 +186,46 @@ class InterpreterFinder {
 							+ candidates.stream()
 								.map((interpreter) -> interpreter.version() + " (" + interpreter.executable() + ")")
 								.toList()))));
+	}
+
+	/**
+	 * The newest interpreter, or, when apps run as users of their own, the newest one
+	 * those users can run without the sandbox's help (its files are reachable by other
+	 * users: Debian's {@code /usr/bin/python3} rather than a pyenv build in
+	 * {@code /root}). A sandbox shows the prefix of any other interpreter read-only.
+	 */
+	private PythonInterpreter preferred(List<PythonInterpreter> interpreters) {
+		if (this.host.usersUnavailable().isPresent()) {
+			return interpreters.get(0);
+		}
+		return interpreters.stream()
+			.filter((interpreter) -> reachableByOthers(interpreter.executable()))
+			.findFirst()
+			.orElse(interpreters.get(0));
+	}
+
+	/**
+	 * Whether a user other than its owner can run a file: every directory on its real
+	 * path searchable by others, the file executable by others.
+	 * @param file the file
+	 * @return whether it can
+	 */
+	static boolean reachableByOthers(Path file) {
+		try {
+			Path real = file.toRealPath();
+			if (!Files.getPosixFilePermissions(real).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+				return false;
+			}
+			for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
+				if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return false;
+		}
 	}
 
 	private List<PythonInterpreter> discover() {

@@ -18,6 +18,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.Redaction;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +45,11 @@ class PipRunner {
 
 	private final PythonProperties properties;
 
+	private static final Pattern SETTING = Pattern
+		.compile("^(?:global|install|download|wheel)\\.([a-z][a-z0-9-]*)=(.*)$");
+
+	private volatile @Nullable Map<String, String> hostSettings;
+
 	PipRunner(NodeShell shell, PythonProperties properties) {
 		this.shell = shell;
 		this.properties = properties;
@@ -59,6 +65,20 @@ class PipRunner {
 	 * @return the result
 	 */
 	ExecResult install(Path python, PythonInterpreter interpreter, List<String> arguments, Consumer<String> output) {
+		return install(python, interpreter, arguments, output, Isolation.none());
+	}
+
+	/**
+	 * Runs {@code pip install} as an app process.
+	 * @param python the interpreter that pip installs into
+	 * @param interpreter the host interpreter whose bundled pip is used
+	 * @param arguments the arguments after {@code install}
+	 * @param output receives every line
+	 * @param isolation the app's user and sandbox
+	 * @return the result
+	 */
+	ExecResult install(Path python, PythonInterpreter interpreter, List<String> arguments, Consumer<String> output,
+			Isolation isolation) {
 		List<String> command = new ArrayList<>(pip(python, interpreter));
 		command.add("install");
 		command.addAll(List.of("--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
@@ -68,32 +88,89 @@ class PipRunner {
 		Map<String, String> environment = new LinkedHashMap<>();
 		environment.put("PYTHONDONTWRITEBYTECODE", "1");
 		environment.put("PIP_NO_WARN_SCRIPT_LOCATION", "1");
-		boolean inherit = true;
+		boolean isolated = isolation.isolates();
+		boolean inherit = !isolated;
 		if (usesIndexUrl(arguments)) {
 			// the URL (and the token it may carry) goes through the environment, never
-			// the
-			// command line other local users can read; no pip configuration file and no
-			// PIP_* variable of the server's own applies, as --isolated would have it
+			// the command line other local users can read; no pip configuration file and
+			// no PIP_* variable of the server's own applies, as --isolated would have it
 			environment.put("PIP_INDEX_URL", this.properties.index());
 			environment.put("PIP_CONFIG_FILE", "/dev/null");
 			for (String name : PASSED_ON) {
 				String value = System.getenv(name);
-				if (value != null) {
+				// an app's build has its own /tmp in its sandbox
+				if (value != null && !(isolated && name.equals("TMPDIR"))) {
 					environment.put(name, value);
 				}
 			}
 			inherit = false;
+		}
+		else if (isolated) {
+			// an app's build sees the host's pip settings, nothing else of the server's
+			// environment; the server user's own pip.conf becomes variables, as the app's
+			// user cannot read it
+			if (this.properties.hostConfiguration()) {
+				hostSettings(interpreter).forEach(environment::putIfAbsent);
+			}
+			System.getenv().forEach((name, value) -> {
+				String lower = name.toLowerCase(Locale.ROOT);
+				if (name.startsWith("PIP_") || lower.equals("http_proxy") || lower.equals("https_proxy")
+						|| lower.equals("no_proxy")) {
+					environment.putIfAbsent(name, value);
+				}
+			});
 		}
 		redacted.accept("$ pip install " + String.join(" ", arguments)
 				+ (usesIndexUrl(arguments) ? " (index " + this.properties.index() + ")" : ""));
 		return this.shell.exec(ExecRequest.of(command)
 			.withEnvironment(environment, inherit)
 			.withTimeout(this.properties.pipTimeout())
-			.withLines(redacted));
+			.withLines(redacted)
+			.isolated(isolation));
 	}
 
 	private boolean usesIndexUrl(List<String> arguments) {
 		return !this.properties.offline() && !this.properties.hostConfiguration() && !arguments.contains("--no-index");
+	}
+
+	/**
+	 * The pip settings of the server's user ({@code pip config list}: the global, user
+	 * and site files) as {@code PIP_*} variables, found once.
+	 * @param interpreter the interpreter whose pip reads them
+	 * @return the variables
+	 */
+	Map<String, String> hostSettings(PythonInterpreter interpreter) {
+		Map<String, String> settings = this.hostSettings;
+		if (settings == null) {
+			List<String> command = new ArrayList<>(pip(interpreter.executable(), interpreter));
+			command.addAll(List.of("config", "list"));
+			ExecResult result = this.shell.exec(ExecRequest.of(command).withTimeout(java.time.Duration.ofMinutes(1)));
+			settings = result.succeeded() ? settings(result.output()) : Map.of();
+			this.hostSettings = settings;
+		}
+		return settings;
+	}
+
+	/**
+	 * {@code pip config list} output ({@code global.find-links='/opt/wheels'}) as
+	 * variables ({@code PIP_FIND_LINKS}); options of every section apply to every command
+	 * this server runs.
+	 */
+	static Map<String, String> settings(String output) {
+		Map<String, String> settings = new java.util.TreeMap<>();
+		for (String line : output.split("\n")) {
+			Matcher matcher = SETTING.matcher(line.strip());
+			if (matcher.matches()) {
+				String name = "PIP_" + matcher.group(1).toUpperCase(Locale.ROOT).replace('-', '_');
+				String value = matcher.group(2);
+				if (value.length() >= 2 && (value.startsWith("'") || value.startsWith("\""))
+						&& value.charAt(value.length() - 1) == value.charAt(0)) {
+					value = value.substring(1, value.length() - 1).replace("\\'", "'").replace("\\\\", "\\");
+				}
+				settings.putIfAbsent(name, value);
+			}
+		}
+		return settings;
 	}
 
 	/**

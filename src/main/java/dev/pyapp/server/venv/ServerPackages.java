@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -152,7 +154,8 @@ class ServerPackages {
 					}
 				}
 				arguments.add("gunicorn");
-				installStaged(SERVER, interpreter, arguments, (line) -> log.append(line).append('\n'));
+				installStaged(SERVER, interpreter, arguments, (line) -> log.append(line).append('\n'), this.home.tmp(),
+						Isolation.none());
 				version = gunicornVersion();
 			}
 			logger.info("server-packages ready: gunicorn {}", version);
@@ -176,6 +179,22 @@ class ServerPackages {
 	 */
 	void installShared(String app, PythonInterpreter interpreter, List<String> requirements, @Nullable Path deps,
 			Consumer<String> output) {
+		installShared(app, interpreter, requirements, deps, output, Isolation.none());
+	}
+
+	/**
+	 * Installs shared requirements for an app, unless already satisfied: pip runs as the
+	 * app's user into a staging directory in the app's {@code tmp/}; the server checks
+	 * and copies the result in.
+	 * @param app the app's name
+	 * @param interpreter the interpreter of the app's environment
+	 * @param requirements PEP 508 requirements
+	 * @param deps the archive's {@code deps/}, or {@code null}
+	 * @param output receives pip's output
+	 * @param isolation the app's user and sandbox
+	 */
+	void installShared(String app, PythonInterpreter interpreter, List<String> requirements, @Nullable Path deps,
+			Consumer<String> output, Isolation isolation) {
 		if (requirements.isEmpty()) {
 			return;
 		}
@@ -195,7 +214,9 @@ class ServerPackages {
 			List<String> arguments = new ArrayList<>(PipRunner.findLinks(deps));
 			arguments.addAll(this.pip.indexArguments());
 			arguments.addAll(missing);
-			installStaged(app, interpreter, arguments, output);
+			Path tmp = (isolation.sandbox() != null || isolation.account() != null) ? this.home.app(AppId.of(app)).tmp()
+					: this.home.tmp();
+			installStaged(app, interpreter, arguments, output, tmp, isolation);
 		}
 		this.shared.use(app, satisfied);
 	}
@@ -209,8 +230,8 @@ class ServerPackages {
 	}
 
 	private void installStaged(String owner, PythonInterpreter interpreter, List<String> arguments,
-			Consumer<String> output) {
-		Path staging = this.shared.newStaging(this.home.tmp());
+			Consumer<String> output, Path tmp, Isolation isolation) {
+		Path staging = this.shared.newStaging(tmp);
 		StringBuilder log = new StringBuilder();
 		Consumer<String> both = (line) -> {
 			log.append(line).append('\n');
@@ -219,7 +240,7 @@ class ServerPackages {
 		try {
 			List<String> all = new ArrayList<>(List.of("--target", staging.toString()));
 			all.addAll(arguments);
-			ExecResult result = this.pip.install(interpreter.executable(), interpreter, all, both);
+			ExecResult result = this.pip.install(interpreter.executable(), interpreter, all, both, isolation);
 			if (!result.succeeded()) {
 				throw PyappException.failed("pip could not install " + arguments.get(arguments.size() - 1)
 						+ " into server-packages" + (result.timedOut() ? " (timed out)" : ""), log.toString());
@@ -259,6 +280,12 @@ class ServerPackages {
 		Path target = directory().resolve("pyapp_runtime");
 		try {
 			Files.createDirectories(target);
+			// every app reads the shim, whatever umask the server runs with (077 by
+			// scripts/run.sh)
+			for (Path dir : List.of(directory(), target)) {
+				Files.setPosixFilePermissions(dir,
+						java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+			}
 			Resource[] resources = new PathMatchingResourcePatternResolver()
 				.getResources("classpath*:python/pyapp_runtime/*.py");
 			for (Resource resource : resources) {

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
@@ -25,11 +28,22 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The distributions installed in {@code server-packages/} and which apps use each
  * ({@code .pyapp-shared.json}), so that a second app never silently replaces a version
- * another app relies on.
+ * another app relies on, and no distribution ever overwrites or deletes a file of another
+ * one or of the server's own packages (SPEC §10 "Shared packages").
+ * <p>
+ * Every file is copied in by the server with its own modes (directories 0755, files 0644,
+ * scripts 0755): the staging directory may belong to an app's user, and nothing of it but
+ * the listed regular files gets in.
  */
 final class SharedPackages {
 
 	private static final String REGISTRY = ".pyapp-shared.json";
+
+	/**
+	 * Top-level names of the server's own packages: gunicorn, the uWSGI support and the
+	 * runtime shim. Only the server's own installs may ship files under them.
+	 */
+	static final Set<String> SERVER_OWN = Set.of("gunicorn", "pyapp_runtime", "uwsgi", "uwsgidecorators", "pyuwsgi");
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -52,12 +66,16 @@ final class SharedPackages {
 	}
 
 	/**
-	 * Moves what a staging {@code pip install --target} produced into the shared
-	 * directory, after checking every distribution against the installed ones.
+	 * Copies what a staging {@code pip install --target} produced into the shared
+	 * directory, after checking every distribution against the installed ones. An upgrade
+	 * removes only the files the old version's RECORD lists and no other distribution
+	 * lists.
 	 * @param owner the app (or {@code pyapp-server}) that needs them
 	 * @param staging the staging directory
 	 * @throws PyappException ({@code CONFLICT}) naming the apps and versions when a
-	 * distribution another app uses would change version; nothing is moved then
+	 * distribution another app uses would change version; ({@code INVALID}) naming both
+	 * when a distribution ships files under another installed distribution's or the
+	 * server's own top-level names; nothing changes then
 	 */
 	synchronized void merge(String owner, Path staging) {
 		Map<String, String> installed = installed();
@@ -82,36 +100,165 @@ final class SharedPackages {
 					+ String.join("; ", conflicts) + " (install it with scope: local instead)");
 		}
 		Map<String, Path> current = distInfos(this.directory);
+		Map<String, Set<String>> currentFiles = new TreeMap<>();
+		current.forEach((name, distInfo) -> currentFiles.put(name, files(distInfo, this.directory)));
+		Map<String, Set<String>> stagedFiles = new LinkedHashMap<>();
+		for (Map.Entry<String, Path> dist : staged.entrySet()) {
+			String version = metadata(dist.getValue()).get("Version");
+			if (version != null && version.equals(installed.get(dist.getKey()))) {
+				continue;
+			}
+			if (!Files.isRegularFile(dist.getValue().resolve("RECORD"), LinkOption.NOFOLLOW_LINKS)) {
+				throw PyappException.failed(dist.getKey() + " " + version + " has no RECORD of its files", null);
+			}
+			stagedFiles.put(dist.getKey(), files(dist.getValue(), staging));
+		}
+		List<Problem> clobbers = new ArrayList<>();
+		stagedFiles.forEach((name, files) -> clobbers
+			.addAll(clobbers(owner, name, metadata(staged.get(name)).get("Version"), files, currentFiles, installed)));
+		if (!clobbers.isEmpty()) {
+			throw PyappException.invalid("shared dependencies would overwrite files of other distributions", clobbers);
+		}
 		try {
-			for (Map.Entry<String, Path> dist : staged.entrySet()) {
+			for (Map.Entry<String, Set<String>> dist : stagedFiles.entrySet()) {
 				String name = dist.getKey();
-				String version = metadata(dist.getValue()).get("Version");
-				String installedVersion = installed.get(name);
-				if (version != null && version.equals(installedVersion)) {
-					continue;
+				Set<String> old = currentFiles.get(name);
+				if (old != null) {
+					removeOwnFiles(owner, name, old, currentFiles);
+					// its dist-info is its own, listed or not (RECORD rarely lists
+					// itself)
+					AtomicFiles.deleteTree(current.get(name));
 				}
-				if (installedVersion != null) {
-					for (String entry : topLevel(current.get(name))) {
-						AtomicFiles.deleteTree(this.directory.resolve(entry));
-					}
-				}
-				for (String entry : topLevel(dist.getValue())) {
-					Path source = staging.resolve(entry);
-					Path target = this.directory.resolve(entry);
-					if (Files.exists(source) && !Files.exists(target)) {
-						Files.move(source, target);
-					}
-				}
+				copyIn(staging, dist.getValue(), staged.get(name));
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot move shared packages into " + this.directory, ex);
+			throw new UncheckedIOException("Cannot copy shared packages into " + this.directory, ex);
 		}
 		Map<String, String> now = installed();
 		for (String name : staged.keySet()) {
 			use(usage, name, now.get(name), owner);
 		}
 		save(usage);
+	}
+
+	/**
+	 * The problems of a staged distribution's files: a top-level name of the server's own
+	 * packages, a top-level name another installed distribution owns (only a namespace
+	 * package, with no {@code __init__.py} in either and no file in common, may be
+	 * shared), or a file another distribution lists.
+	 */
+	private static List<Problem> clobbers(String owner, String name, @Nullable String version, Set<String> files,
+			Map<String, Set<String>> installed, Map<String, String> versions) {
+		List<Problem> problems = new ArrayList<>();
+		String dist = name + " " + version;
+		for (String top : topLevel(files)) {
+			String module = top.endsWith(".py") ? top.substring(0, top.length() - 3) : top;
+			if (SERVER_OWN.contains(module) && !owner.equals(ServerPackages.SERVER)) {
+				problems.add(new Problem("dependencies",
+						dist + " ships files under '" + top + "', which belongs to the " + "server's own "
+								+ ownName(module, installed, versions) + "; install it with scope: local"));
+				continue;
+			}
+			for (Map.Entry<String, Set<String>> other : installed.entrySet()) {
+				if (other.getKey().equals(name) || !topLevel(other.getValue()).contains(top)) {
+					continue;
+				}
+				boolean namespace = top.equals("__pycache__")
+						|| (!files.contains(top + "/__init__.py") && !other.getValue().contains(top + "/__init__.py"));
+				boolean common = files.stream()
+					.anyMatch((file) -> file.startsWith(top + "/") && other.getValue().contains(file))
+						|| files.contains(top) && other.getValue().contains(top);
+				if (!namespace || common) {
+					problems
+						.add(new Problem("dependencies", dist + " ships files under '" + top + "', which belongs to "
+								+ other.getKey() + " " + versions.get(other.getKey()) + " in server-packages"));
+				}
+			}
+		}
+		return problems;
+	}
+
+	private static String ownName(String module, Map<String, Set<String>> installed, Map<String, String> versions) {
+		for (Map.Entry<String, Set<String>> dist : installed.entrySet()) {
+			if (topLevel(dist.getValue()).contains(module) || topLevel(dist.getValue()).contains(module + ".py")) {
+				return dist.getKey() + " " + versions.get(dist.getKey());
+			}
+		}
+		return module.equals("pyapp_runtime") ? "runtime shim pyapp_runtime" : module;
+	}
+
+	/**
+	 * Deletes an old version's files that no other distribution lists, then empty
+	 * directories.
+	 */
+	private void removeOwnFiles(String owner, String name, Set<String> files, Map<String, Set<String>> installed)
+			throws IOException {
+		Set<String> others = new TreeSet<>();
+		installed.forEach((other, listed) -> {
+			if (!other.equals(name)) {
+				others.addAll(listed);
+			}
+		});
+		Set<Path> parents = new TreeSet<>((a, b) -> b.getNameCount() - a.getNameCount() != 0
+				? b.getNameCount() - a.getNameCount() : a.compareTo(b));
+		for (String file : files) {
+			String top = file.split("/", 2)[0];
+			String module = top.endsWith(".py") ? top.substring(0, top.length() - 3) : top;
+			if (others.contains(file) || (SERVER_OWN.contains(module) && !owner.equals(ServerPackages.SERVER))) {
+				continue;
+			}
+			Path path = this.directory.resolve(file);
+			if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
+				Files.deleteIfExists(path);
+			}
+			for (Path parent = path.getParent(); parent != null && !parent.equals(this.directory)
+					&& parent.startsWith(this.directory); parent = parent.getParent()) {
+				parents.add(parent);
+			}
+		}
+		for (Path dir : parents) {
+			try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+				if (!entries.iterator().hasNext()) {
+					Files.delete(dir);
+				}
+			}
+			catch (java.nio.file.NoSuchFileException ex) {
+				// removed with a child
+			}
+		}
+	}
+
+	/** Copies the listed regular files and the dist-info in, with the server's modes. */
+	private void copyIn(Path staging, Set<String> files, Path distInfo) throws IOException {
+		Set<String> all = new TreeSet<>(files);
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(distInfo)) {
+			for (Path entry : entries) {
+				all.add(staging.relativize(entry).toString());
+			}
+		}
+		for (String file : all) {
+			Path source = staging.resolve(file).normalize();
+			Path target = this.directory.resolve(file).normalize();
+			if (!source.startsWith(staging) || !target.startsWith(this.directory)
+					|| !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+				continue;
+			}
+			createDirectories(target.getParent());
+			Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+			boolean executable = Files.isExecutable(source);
+			Files.setPosixFilePermissions(target,
+					PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+		}
+	}
+
+	private void createDirectories(Path dir) throws IOException {
+		if (dir.equals(this.directory) || Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
+		createDirectories(dir.getParent());
+		Files.createDirectory(dir);
+		Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 	}
 
 	/**
@@ -170,7 +317,7 @@ final class SharedPackages {
 
 	private void save(Map<String, Usage> usage) {
 		AtomicFiles.write(this.directory.resolve(REGISTRY), mapper.writeValueAsString(usage),
-				java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+				PosixFilePermissions.fromString("rw-r--r--"));
 	}
 
 	static Map<String, String> distributions(Path directory) {
@@ -186,6 +333,9 @@ final class SharedPackages {
 		}
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*.dist-info")) {
 			for (Path entry : entries) {
+				if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+					continue;
+				}
 				String name = metadata(entry).get("Name");
 				if (name != null) {
 					result.put(PipRunner.normalize(name), entry);
@@ -200,8 +350,12 @@ final class SharedPackages {
 
 	private static Map<String, String> metadata(Path distInfo) {
 		Map<String, String> headers = new LinkedHashMap<>();
+		Path file = distInfo.resolve("METADATA");
+		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+			return headers;
+		}
 		try {
-			for (String line : Files.readAllLines(distInfo.resolve("METADATA"), StandardCharsets.UTF_8)) {
+			for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
 				if (line.isEmpty()) {
 					break;
 				}
@@ -217,26 +371,57 @@ final class SharedPackages {
 		return headers;
 	}
 
-	private static Set<String> topLevel(@Nullable Path distInfo) {
-		Set<String> entries = new LinkedHashSet<>();
-		if (distInfo == null) {
-			return entries;
+	/**
+	 * The files a distribution's RECORD lists, relative to the directory it was installed
+	 * into: only paths that stay inside it, without scripts in {@code bin/}, and always
+	 * its own dist-info.
+	 */
+	static Set<String> files(Path distInfo, Path root) {
+		Set<String> files = new TreeSet<>();
+		Path record = distInfo.resolve("RECORD");
+		if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+			return files;
 		}
-		entries.add(distInfo.getFileName().toString());
 		try {
-			for (String line : Files.readAllLines(distInfo.resolve("RECORD"), StandardCharsets.UTF_8)) {
-				String path = line.split(",", 2)[0];
-				String first = path.split("/", 2)[0];
-				if (!first.isEmpty() && !first.equals("..") && !first.equals("bin") && !first.startsWith("/")
-						&& !first.equals("__pycache__")) {
-					entries.add(first);
+			for (String line : Files.readAllLines(record, StandardCharsets.UTF_8)) {
+				String path = recordPath(line);
+				if (path.isEmpty() || path.startsWith("/")) {
+					continue;
+				}
+				Path resolved = root.resolve(path).normalize();
+				if (!resolved.startsWith(root) || resolved.equals(root)) {
+					continue;
+				}
+				String relative = root.relativize(resolved).toString();
+				if (!relative.startsWith("bin/")) {
+					files.add(relative);
 				}
 			}
 		}
 		catch (IOException ex) {
-			// no RECORD: only the dist-info itself is known
+			throw new UncheckedIOException("Cannot read " + record, ex);
 		}
-		return entries;
+		return files;
+	}
+
+	/** The path of a RECORD line (CSV: a path with a comma is quoted). */
+	private static String recordPath(String line) {
+		if (line.startsWith("\"")) {
+			int end = line.indexOf("\",");
+			return (end > 0) ? line.substring(1, end).replace("\"\"", "\"") : "";
+		}
+		return line.split(",", 2)[0];
+	}
+
+	private static Set<String> topLevel(Set<String> files) {
+		Set<String> tops = new TreeSet<>();
+		for (String file : files) {
+			String top = file.split("/", 2)[0];
+			if (!top.endsWith(".dist-info")) {
+				tops.add(top);
+			}
+		}
+		return tops;
 	}
 
 	/**

@@ -18,6 +18,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,10 +79,13 @@ public class VenvBuilder {
 			request.output().accept(line);
 		};
 		output.accept("Python " + interpreter.version() + " (" + interpreter.executable() + ")");
+		// everything of the build runs as the app's user in its sandbox
+		Isolation isolation = request.isolation().apply(interpreter.executable());
 		ExecResult created = this.shell
 			.exec(ExecRequest.of(interpreter.executable().toString(), "-m", "venv", "--without-pip", venv.toString())
 				.withTimeout(Duration.ofMinutes(2))
-				.withLines(output));
+				.withLines(output)
+				.isolated(isolation));
 		if (!created.succeeded()) {
 			throw PyappException.failed("python -m venv failed", text.toString());
 		}
@@ -111,17 +115,18 @@ public class VenvBuilder {
 			List<String> arguments = new ArrayList<>(List.of("--isolated", "--no-index"));
 			arguments.addAll(PipRunner.findLinks(deps));
 			arguments.addAll(fromDeps);
-			pipInstall(python, interpreter, arguments, "installing dependencies from deps/ failed", output, text);
+			pipInstall(python, interpreter, arguments, "installing dependencies from deps/ failed", output, text,
+					isolation);
 		}
 		if (!fromIndex.isEmpty()) {
 			List<String> arguments = new ArrayList<>(PipRunner.findLinks(deps));
 			arguments.addAll(this.pip.indexArguments());
 			arguments.addAll(fromIndex);
-			pipInstall(python, interpreter, arguments, "installing dependencies failed", output, text);
+			pipInstall(python, interpreter, arguments, "installing dependencies failed", output, text, isolation);
 		}
 		if (!shared.isEmpty()) {
 			try {
-				this.serverPackages.installShared(request.app().value(), interpreter, shared, deps, output);
+				this.serverPackages.installShared(request.app().value(), interpreter, shared, deps, output, isolation);
 			}
 			catch (PyappException ex) {
 				output.accept(String.valueOf(ex.getMessage()));
@@ -136,7 +141,7 @@ public class VenvBuilder {
 				arguments.addAll(List.of("--find-links", interpreter.bundledWheels().toString()));
 			}
 			arguments.add(src.toString());
-			pipInstall(python, interpreter, arguments, "installing src/ failed", output, text);
+			pipInstall(python, interpreter, arguments, "installing src/ failed", output, text, isolation);
 		}
 		else {
 			writeFile(sitePackages.resolve("pyapp-0-src.pth"), src + "\n");
@@ -187,8 +192,8 @@ public class VenvBuilder {
 	}
 
 	private void pipInstall(Path python, PythonInterpreter interpreter, List<String> arguments, String failure,
-			Consumer<String> output, StringBuilder text) {
-		ExecResult result = this.pip.install(python, interpreter, arguments, output);
+			Consumer<String> output, StringBuilder text, Isolation isolation) {
+		ExecResult result = this.pip.install(python, interpreter, arguments, output, isolation);
 		if (!result.succeeded()) {
 			throw PyappException.failed(failure + (result.timedOut() ? " (pip timed out)" : ""), text.toString());
 		}

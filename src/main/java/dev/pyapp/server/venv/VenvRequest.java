@@ -3,8 +3,10 @@ package dev.pyapp.server.venv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.nodes.Isolation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -18,19 +20,26 @@ import org.springframework.util.Assert;
  * @param requirements its dependencies
  * @param output receives each line pip prints, as it prints it
  * @param interpreter what the interpreter must be beyond {@code python}, or {@code null}
+ * @param isolation how the build's processes ({@code python -m venv}, pip) are kept
+ * apart, given the host interpreter the environment is made from: the app's user and
+ * sandbox
  */
 public record VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
-		Consumer<String> output, @Nullable InterpreterConstraint interpreter) {
+		Consumer<String> output, @Nullable InterpreterConstraint interpreter, Function<Path, Isolation> isolation) {
 
 	public VenvRequest {
 		Assert.notNull(app, "'app' must not be null");
 		Assert.notNull(release, "'release' must not be null");
+		Assert.notNull(isolation, "'isolation' must not be null");
 		requirements = List.copyOf(requirements);
 	}
 
+	/**
+	 * A build run as the server's own user, with no sandbox.
+	 */
 	public VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
 			Consumer<String> output) {
-		this(app, release, python, requirements, output, null);
+		this(app, release, python, requirements, output, null, (interpreter) -> Isolation.none());
 	}
 
 	/**

@@ -45,10 +45,11 @@ class AppConfiguratorTests {
 	}
 
 	@Test
-	void writesTheConfigOwnerOnlyWithDefaultsAndKeepsThePreviousVersion() throws IOException {
+	void writesTheConfigForTheAppsGroupOnlyWithDefaultsAndKeepsThePreviousVersion() throws IOException {
 		this.configurator.set(APP, Map.of("site", Map.of("title", "First", "secret_key", "s3cret-value")));
 		Path file = this.appDir.resolve("config/config.yaml");
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		// readable by the app's group (config/ is set-group-id to it), nobody else
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
 		String first = Files.readString(file);
 		assertThat(first).contains("title: First", "entries_per_page: 20", "theme: light", "port: 8080", "timeout: 30s",
 				"secret_key: s3cret-value");
@@ -153,7 +154,8 @@ class AppConfiguratorTests {
 			.extracting((line) -> line.substring(0, line.indexOf(" = ")))
 			.containsExactly("motd", "title", "tags", "debug", "ratio");
 		assertThat(lines).contains("debug = false", "ratio = 0.5");
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		// readable by the app's group (config/ is set-group-id to it), nobody else
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
 		Map<String, Object> site = this.configurator.values(APP).get("site");
 		assertThat(site).containsEntry("motd", motd)
 			.containsEntry("title", title)

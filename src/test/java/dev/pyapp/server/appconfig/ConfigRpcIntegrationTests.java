@@ -134,7 +134,8 @@ class ConfigRpcIntegrationTests {
 		assertThat(after.get("values").get("site").get("secret_key").toString()).isEqualTo("{\"set\":true}");
 		assertThat(after.get("values").get("server").get("port").isNumber()).isTrue();
 		Path file = app.resolve("config/config.yaml");
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		// readable by the app's group (config/ is set-group-id to it), nobody else
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
 		assertThat(Files.readString(file)).contains("secret_key: s3cret-value", "port: 9090");
 	}
 

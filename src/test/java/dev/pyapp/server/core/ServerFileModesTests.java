@@ -57,10 +57,12 @@ class ServerFileModesTests {
 		ServerFileModes modes = new ServerFileModes(new PyappHome(this.root));
 		modes.afterSingletonsInstantiated();
 
-		for (Path dir : new Path[] { db, run, webserver, this.root.resolve("tmp"), this.root.resolve("tmp/uploads"),
+		for (Path dir : new Path[] { db, run, this.root.resolve("tmp"), this.root.resolve("tmp/uploads"),
 				this.root.resolve("git") }) {
 			assertThat(mode(dir)).as(dir.toString()).isEqualTo("rwx------");
 		}
+		// the web server's workers (www-data) pass through it: its group keeps x only
+		assertThat(mode(webserver)).isEqualTo("rwx--x---");
 		for (Path file : new Path[] { h2, token, password, key, spill, upload, credentials }) {
 			assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------");
 		}

@@ -97,6 +97,7 @@ class DropFolderIT {
 		for (JsonNode app : client.result("apps.list", Map.of())) {
 			client.result("apps.remove", Map.of("name", app.get("name").stringValue()));
 		}
+		dev.pyapp.server.isolation.TestAccounts.deleteUnder(home);
 		deleteTree(home);
 	}
 

@@ -83,6 +83,7 @@ class GitRoutesIT {
 
 	@AfterAll
 	static void deleteHome() throws Exception {
+		dev.pyapp.server.isolation.TestAccounts.deleteUnder(home);
 		DropFolderIT.deleteTree(home);
 	}
 

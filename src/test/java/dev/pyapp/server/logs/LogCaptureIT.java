@@ -81,6 +81,8 @@ class LogCaptureIT {
 
 	@AfterAll
 	static void deleteHome() {
+		// the log sockets were given to the apps' users, which the server created
+		dev.pyapp.server.isolation.TestAccounts.deleteUnder(home);
 		AtomicFiles.deleteTree(home);
 	}
 

@@ -86,6 +86,7 @@ class MetricsIT {
 		}
 		finally {
 			killLeftovers();
+			dev.pyapp.server.isolation.TestAccounts.deleteUnder(this.home);
 			AtomicFiles.deleteTree(this.home);
 		}
 	}

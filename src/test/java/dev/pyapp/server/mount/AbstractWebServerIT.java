@@ -77,6 +77,9 @@ abstract class AbstractWebServerIT {
 	@Autowired
 	NodeShell shell;
 
+	@Autowired
+	dev.pyapp.server.nodes.HostIsolation host;
+
 	private Path backends;
 
 	private EchoBackend a;
@@ -322,7 +325,8 @@ abstract class AbstractWebServerIT {
 	}
 
 	private MountManager restartedManager() {
-		return new MountManager(this.states, this.targets, this.renderers, this.properties, this.home, this.shell);
+		return new MountManager(this.states, this.targets, this.renderers, this.properties, this.home, this.shell,
+				this.host);
 	}
 
 	@Test
@@ -396,6 +400,33 @@ abstract class AbstractWebServerIT {
 		else {
 			String[] entries = forwarded.stringValue().split(",");
 			assertThat(entries[entries.length - 1].strip()).startsWith(host);
+		}
+	}
+
+	@Test
+	@Order(10)
+	void itsWorkersRunAsTheWebServersUserNeverRoot() throws IOException {
+		org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+				"a web server started by another user cannot switch users");
+		int web = new dev.pyapp.server.nodes.SystemAccounts().find("www-data").orElseThrow().uid();
+		ProcessHandle main = ProcessHandle.of(this.mounts.status().pid()).orElseThrow();
+		List<ProcessHandle> workers = main.descendants().toList();
+
+		if (workers.isEmpty()) {
+			// lighttpd is one process: it drops root itself
+			assertThat(uid(main.pid())).isEqualTo(web);
+		}
+		else {
+			assertThat(workers).extracting((process) -> uid(process.pid())).containsOnly(web);
+		}
+	}
+
+	private static int uid(long pid) {
+		try {
+			return (int) Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid");
+		}
+		catch (IOException ex) {
+			return -1;
 		}
 	}
 

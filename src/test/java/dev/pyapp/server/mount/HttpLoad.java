@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * byte of a response is retried once on a new connection (counted as a reset); every
  * other error, and every status other than 2xx/3xx, is a failure.
  */
-final class HttpLoad {
+public final class HttpLoad {
 
 	private final SocketAddress address;
 
@@ -42,13 +42,13 @@ final class HttpLoad {
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
-	final AtomicLong ok = new AtomicLong();
+	public final AtomicLong ok = new AtomicLong();
 
-	final AtomicLong failed = new AtomicLong();
+	public final AtomicLong failed = new AtomicLong();
 
 	final AtomicLong resets = new AtomicLong();
 
-	final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+	public final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
 
 	/** The last response body of each connection, for watching a backend switch. */
 	final ConcurrentHashMap<Integer, String> lastBodies = new ConcurrentHashMap<>();
@@ -59,7 +59,7 @@ final class HttpLoad {
 
 	private final int[] counts;
 
-	HttpLoad(SocketAddress address, String host, String path, int connections) {
+	public HttpLoad(SocketAddress address, String host, String path, int connections) {
 		this.address = address;
 		this.request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: pyapp-load\r\n\r\n";
 		this.connections = connections;
@@ -70,7 +70,7 @@ final class HttpLoad {
 		return new InetSocketAddress("127.0.0.1", port);
 	}
 
-	static SocketAddress unix(Path socket) {
+	public static SocketAddress unix(Path socket) {
 		return UnixDomainSocketAddress.of(socket);
 	}
 
@@ -99,7 +99,7 @@ final class HttpLoad {
 	 * @param duration how long
 	 * @return this
 	 */
-	HttpLoad runFor(Duration duration) throws InterruptedException {
+	public HttpLoad runFor(Duration duration) throws InterruptedException {
 		start();
 		Thread.sleep(duration.toMillis());
 		stop();
@@ -107,7 +107,7 @@ final class HttpLoad {
 	}
 
 	/** The given percentile of the latencies, in microseconds. */
-	long percentile(double percentile) {
+	public long percentile(double percentile) {
 		int total = 0;
 		for (int i = 0; i < this.connections; i++) {
 			total += Math.min(this.counts[i], this.latencies.get(i).length);

@@ -43,6 +43,12 @@ class MountManagerTests {
 	@TempDir
 	Path dir;
 
+	private static dev.pyapp.server.nodes.HostIsolation webUser() {
+		dev.pyapp.server.nodes.HostIsolation host = mock(dev.pyapp.server.nodes.HostIsolation.class);
+		given(host.webUserName()).willReturn("www-data");
+		return host;
+	}
+
 	private MountManager manager;
 
 	private Path cert;
@@ -68,7 +74,7 @@ class MountManagerTests {
 				: Optional.empty();
 		this.manager = new MountManager(repository, targets,
 				List.of(new NginxRenderer(), new ApacheRenderer(), new LighttpdRenderer()), properties,
-				new PyappHome(this.dir.resolve("home")), mock(NodeShell.class));
+				new PyappHome(this.dir.resolve("home")), mock(NodeShell.class), webUser());
 		this.cert = Files.writeString(this.dir.resolve("cert.pem"), "cert");
 		this.key = Files.writeString(this.dir.resolve("key.pem"), "key");
 		Files.createDirectories(this.dir.resolve("files"));

@@ -169,6 +169,23 @@ class ManifestValidationTests {
 						"expected gunicorn or uwsgi; found 'waitress'"),
 				new Case("an app server as a list", with("daemon:\n  server: [uwsgi]\n"),
 						"metadata.yaml: daemon.server", "expected gunicorn or uwsgi"),
+				// resources.limits
+				new Case("a memory size without number", with("resources:\n  limits:\n    memory: lots\n"),
+						"metadata.yaml: resources.limits.memory", "expected a size such as 512MB or 2G; found 'lots'"),
+				new Case("too little memory", with("resources:\n  limits:\n    memory: 1MB\n"),
+						"metadata.yaml: resources.limits.memory", "expected at least 16MB of memory"),
+				new Case("too few processes", with("resources:\n  limits:\n    processes: 2\n"),
+						"metadata.yaml: resources.limits.processes",
+						"expected an integer from 8 to 4194304; found '2'"),
+				new Case("open files as text", with("resources:\n  limits:\n    open_files: many\n"),
+						"metadata.yaml: resources.limits.open_files", "expected an integer from 16 to 1048576"),
+				new Case("cpu as text", with("resources:\n  limits:\n    cpu: fast\n"),
+						"metadata.yaml: resources.limits.cpu", "expected a number of cores such as 1.5; found 'fast'"),
+				new Case("no cpu", with("resources:\n  limits:\n    cpu: 0\n"), "metadata.yaml: resources.limits.cpu",
+						"expected a number of cores from 0.01 to 1024"),
+				new Case("an unknown limit", with("resources:\n  limits:\n    disk: 1G\n"),
+						"metadata.yaml: resources.limits.disk",
+						"unknown key; expected one of memory, processes, open_files, cpu"),
 				// health
 				new Case("a health path without slash", with("health:\n  path: health\n"), "metadata.yaml: health.path",
 						"expected a path below the mount starting with '/', such as /health; found 'health'"),
@@ -260,6 +277,22 @@ class ManifestValidationTests {
 		assertThat(problems).isEmpty();
 		assertThat(manifest.version()).isEqualTo("1.10");
 		assertThat(manifest.summary()).isEqualTo("2024-01-01");
+	}
+
+	@Test
+	void readsTheLimitsAnAppAsksFor() {
+		List<Problem> problems = new ArrayList<>();
+		AppManifest manifest = ManifestParser.parse(with(
+				"resources:\n  limits:\n    memory: 512MB\n    processes: 64\n    open_files: 4096\n    cpu: 1.5\n"),
+				PackagingProperties.defaults(), problems);
+
+		assertThat(problems).isEmpty();
+		assertThat(manifest.resources().limits()).isEqualTo(new AppManifest.Limits(512L << 20, 64, 4096, 1.5));
+		assertThat(ManifestParser
+			.parse(with("resources:\n  limits:\n    memory: 2G\n"), PackagingProperties.defaults(), problems)
+			.resources()
+			.limits()
+			.memory()).isEqualTo(2L << 30);
 	}
 
 	@Test

@@ -67,13 +67,15 @@ class RpcRoleTableTests {
 			Map.entry("hooks.remove", Role.DEPLOYER), Map.entry("notifications.rules.add", Role.DEPLOYER),
 			Map.entry("notifications.rules.remove", Role.DEPLOYER), Map.entry("apps.run", Role.DEPLOYER),
 			Map.entry("git.keys.create", Role.DEPLOYER), Map.entry("git.keys.remove", Role.DEPLOYER),
-			// admin: users, tokens, nodes, the audit log
-			Map.entry("users.list", Role.ADMIN), Map.entry("users.create", Role.ADMIN),
-			Map.entry("users.update", Role.ADMIN), Map.entry("users.remove", Role.ADMIN),
-			Map.entry("tokens.list", Role.ADMIN), Map.entry("tokens.create", Role.ADMIN),
-			Map.entry("tokens.revoke", Role.ADMIN), Map.entry("nodes.list", Role.ADMIN),
-			Map.entry("nodes.add", Role.ADMIN), Map.entry("nodes.install", Role.ADMIN),
-			Map.entry("nodes.remove", Role.ADMIN), Map.entry("audit.query", Role.ADMIN),
+			// admin: users, tokens, nodes, the audit log, the caps on apps' limits (a
+			// deployer's app asks for its limits; only the operator raises the ceiling)
+			Map.entry("apps.limits.set", Role.ADMIN), Map.entry("users.list", Role.ADMIN),
+			Map.entry("users.create", Role.ADMIN), Map.entry("users.update", Role.ADMIN),
+			Map.entry("users.remove", Role.ADMIN), Map.entry("tokens.list", Role.ADMIN),
+			Map.entry("tokens.create", Role.ADMIN), Map.entry("tokens.revoke", Role.ADMIN),
+			Map.entry("nodes.list", Role.ADMIN), Map.entry("nodes.add", Role.ADMIN),
+			Map.entry("nodes.install", Role.ADMIN), Map.entry("nodes.remove", Role.ADMIN),
+			Map.entry("audit.query", Role.ADMIN),
 			// the app's whole environment, a terminal on the server's host; the server's
 			// end
 			Map.entry("apps.shell", Role.ADMIN), Map.entry("server.stop", Role.ADMIN)));

@@ -30,6 +30,8 @@ import dev.pyapp.server.logs.LogLevel;
 import dev.pyapp.server.logs.LogQuery;
 import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.LogViewer;
+import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.isolation.IsolationStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -96,9 +98,10 @@ abstract class AbstractAppRuntimeIT {
 		if (this.context != null) {
 			this.context.close();
 		}
-		// the daemons outlive the server by design: stop them by their pid files
+		// the daemons outlive the server by design: stop them by their pid files (the
+		// server's app.pid: gunicorn's own pid file holds its pid inside the sandbox)
 		try (Stream<Path> files = Files.walk(this.home.resolve("apps"))) {
-			for (Path pidFile : files.filter((file) -> file.toString().endsWith(".pid")).toList()) {
+			for (Path pidFile : files.filter((file) -> file.getFileName().toString().equals("app.pid")).toList()) {
 				try {
 					long pid = Long.parseLong(Files.readString(pidFile).trim());
 					ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
@@ -108,6 +111,7 @@ abstract class AbstractAppRuntimeIT {
 				}
 			}
 		}
+		dev.pyapp.server.isolation.TestAccounts.deleteUnder(this.home);
 		AtomicFiles.deleteTree(this.home);
 		AtomicFiles.deleteTree(this.fixtures);
 	}
@@ -135,6 +139,27 @@ abstract class AbstractAppRuntimeIT {
 			.isEqualTo(Long.toString(status.pid()));
 		// the request is served by a worker, not by the master
 		assertThat(workerPid(socket)).isNotEqualTo(Long.toString(status.pid()));
+		// SPEC §10: the socket is 0660, reachable through the web server's group only
+		Path own = socket.toRealPath();
+		assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(own)))
+			.isEqualTo("rw-rw----");
+		if ("root".equals(System.getProperty("user.name"))) {
+			int web = new dev.pyapp.server.nodes.SystemAccounts().find("www-data").orElseThrow().gid();
+			assertThat(Files.getAttribute(own, "unix:gid")).isEqualTo(web);
+			assertThat(Files.getAttribute(Path.of("/proc", status.pid().toString()), "unix:uid"))
+				.isEqualTo(Files.getAttribute(this.home.resolve("apps/guestbook/data"), "unix:uid"))
+				.isNotEqualTo(0);
+			// the log socket: the server's, the app's group alone may connect
+			Path logs = this.home.resolve("apps/guestbook/run/logs.sock");
+			assertThat(java.nio.file.attribute.PosixFilePermissions
+				.toString(Files.getPosixFilePermissions(logs, java.nio.file.LinkOption.NOFOLLOW_LINKS)))
+				.isEqualTo("rw-rw----");
+			assertThat(Files.getAttribute(logs, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(0);
+			assertThat(Files.getAttribute(logs, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+				.isEqualTo(Files.getAttribute(this.home.resolve("apps/guestbook/data"), "unix:gid"));
+		}
+		// gunicorn 26's control socket is off: nothing in the app user's home
+		assertThat(this.home.resolve("apps/guestbook/home/.gunicorn")).doesNotExist();
 	}
 
 	@Test
@@ -281,7 +306,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void restartsADaemonKilledWithSigkill() throws Exception {
 		long pid = supervisor().status(GUESTBOOK).pid();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -297,17 +322,23 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void upgradesAndRollsBackWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		String first = registry().get(GUESTBOOK).currentRelease();
 		Path archive = guestbookArchive("1.1.0");
+		long before = supervisor().status(GUESTBOOK).pid();
+		assertSandboxed(before);
 		try (Client client = new Client(protocol(), socket)) {
 			deployer().install(InstallRequest.archive(archive, "guestbook-1.1.0.pyapp"));
 			assertThat(HttpProbe.get(protocol(), socket, "/version").body()).isEqualTo("1.1.0");
 			client.awaitMore();
 			assertThat(client.failures()).describedAs(client.lastError()).isZero();
 		}
+		// SPEC §10: the new release's daemon is sandboxed too (a new master, not the old)
+		long after = supervisor().status(GUESTBOOK).pid();
+		assertThat(after).isNotEqualTo(before);
+		assertSandboxed(after);
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
 
 		try (Client client = new Client(protocol(), socket)) {
@@ -319,6 +350,7 @@ abstract class AbstractAppRuntimeIT {
 		}
 		assertThat(hooksLog()).hasSize(3);
 		assertThat(Files.readSymbolicLink(this.home.resolve("apps/guestbook/current")).toString()).endsWith(first);
+		assertSandboxed(supervisor().status(GUESTBOOK).pid());
 	}
 
 	@Test // GH-15: apps.restart stopped and started: 122 of 603 requests got 502
@@ -340,7 +372,29 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
+	void reloadsGracefullyInsideTheSandboxWithoutAFailedRequest() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		long master = supervisor().status(GUESTBOOK).pid();
+		List<Long> workers = ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid).toList();
+		assertThat(workers).isNotEmpty();
+		try (Client client = new Client(protocol(), socket)) {
+			supervisor().reload(GUESTBOOK);
+			// HUP reaches the master inside its PID namespace: it replaces every worker
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(
+						() -> assertThat(ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid))
+							.isNotEmpty()
+							.doesNotContainAnyElementsOf(workers));
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(master);
+		assertSandboxed(master);
+	}
+
+	@Test
+	@Order(9)
 	void aFailingHealthCheckLeavesTheOldReleaseLive() throws Exception {
 		String live = registry().get(DEPSAPP).currentRelease();
 		Path broken = TestArchives.depsApp(this.fixtures, "1.1.0", 500, this.six);
@@ -356,7 +410,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(8)
+	@Order(10)
 	void aRestartedServerAdoptsTheRunningDaemons() throws Exception {
 		long guestbookPid = supervisor().status(GUESTBOOK).pid();
 		long depsPid = supervisor().status(DEPSAPP).pid();
@@ -371,6 +425,7 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(supervisor().status(DEPSAPP).pid()).isEqualTo(depsPid);
 		assertThat(HttpProbe.get(protocol(), this.home.resolve("apps/guestbook/run/app.sock"), "/health").status())
 			.isEqualTo(200);
+		assertSandboxed(guestbookPid);
 
 		// still supervised: a crash after the adoption is restarted too
 		ProcessHandle.of(depsPid).orElseThrow().destroyForcibly();
@@ -455,6 +510,26 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(hooksLog()).last().asString().startsWith("pre-delete 1.0.0");
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(registry().find(GUESTBOOK)).isEmpty();
+	}
+
+	/**
+	 * The daemon whose master is {@code pid} runs as the app's own user in its own PID
+	 * namespace (bubblewrap) when the host gives both: always on CI, which is root with
+	 * bubblewrap installed.
+	 */
+	private void assertSandboxed(long pid) throws IOException {
+		IsolationStatus isolation = bean(AppIsolation.class).status(GUESTBOOK, null);
+		boolean root = "root".equals(System.getProperty("user.name"));
+		if (root) {
+			assertThat(isolation.ownUser()).isTrue();
+			assertThat(isolation.sandbox()).describedAs(String.valueOf(isolation.sandboxReason()))
+				.isEqualTo("bubblewrap");
+		}
+		assertThat(Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid")).isEqualTo(isolation.uid());
+		if ("bubblewrap".equals(isolation.sandbox())) {
+			assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns/pid")))
+				.isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
+		}
 	}
 
 	private ConfigurableApplicationContext startContext() {
@@ -546,12 +621,12 @@ abstract class AbstractAppRuntimeIT {
 				}
 			}, "test-client");
 			this.thread.start();
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.get() > 5);
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.requests.get() > 5);
 		}
 
 		void awaitMore() {
 			int now = this.requests.get();
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.get() > now + 20);
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.requests.get() > now + 20);
 		}
 
 		int failures() {

@@ -102,7 +102,8 @@ class HealthProbeTests {
 	}
 
 	private static Daemon daemon(int port, AppServer server) {
-		return new Daemon("1.0.0-x", 1, null, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0, server);
+		return new Daemon("1.0.0-x", 1, null, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0, server, null,
+				0);
 	}
 
 	private static AppServer uwsgi() {

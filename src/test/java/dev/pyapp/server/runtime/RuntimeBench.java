@@ -153,7 +153,7 @@ public final class RuntimeBench {
 			return;
 		}
 		try (Stream<Path> files = Files.walk(apps)) {
-			for (Path pidFile : files.filter((file) -> file.toString().endsWith(".pid")).toList()) {
+			for (Path pidFile : files.filter((file) -> file.getFileName().toString().equals("app.pid")).toList()) {
 				try {
 					ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
 						.ifPresent(ProcessHandle::destroy);

@@ -64,7 +64,8 @@ class InterpreterFinderTests {
 	private InterpreterFinder finder(String... interpreters) {
 		PythonProperties properties = new PythonProperties(List.of(interpreters).stream().map(Path::of).toList(),
 				"none", Duration.ofMinutes(1), false);
-		return new InterpreterFinder(new ProbeShell(), properties);
+		return new InterpreterFinder(new ProbeShell(), properties,
+				org.mockito.Mockito.mock(dev.pyapp.server.nodes.HostIsolation.class));
 	}
 
 	/** Answers every probe with its own executable, once released. */

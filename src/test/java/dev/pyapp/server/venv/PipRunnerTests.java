@@ -39,6 +39,19 @@ class PipRunnerTests {
 	}
 
 	@Test
+	void turnsTheHostsPipSettingsIntoVariablesForAnAppsBuild() {
+		String output = String.join("\n", "global.constraint='/etc/xdg/pip/constraints.txt'",
+				"global.extra-index-url='file:///opt/pypi/simple file:///opt/pypi-more/simple'",
+				"global.find-links='/opt/wheels'", "install.no-binary=':none:'", "user.weird=x", "");
+
+		assertThat(PipRunner.settings(output)).containsEntry("PIP_CONSTRAINT", "/etc/xdg/pip/constraints.txt")
+			.containsEntry("PIP_EXTRA_INDEX_URL", "file:///opt/pypi/simple file:///opt/pypi-more/simple")
+			.containsEntry("PIP_FIND_LINKS", "/opt/wheels")
+			.containsEntry("PIP_NO_BINARY", ":none:")
+			.hasSize(4);
+	}
+
+	@Test
 	void normalisesRequirementNames() {
 		assertThat(PipRunner.projectName("Flask_Login>=0.6 ; python_version>'3.8'")).isEqualTo("flask-login");
 		assertThat(PipRunner.projectName("zope.interface[test]==6.0")).isEqualTo("zope-interface");

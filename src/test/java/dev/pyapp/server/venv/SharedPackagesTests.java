@@ -62,6 +62,105 @@ class SharedPackagesTests {
 		assertThat(shared.installed()).containsEntry("markupsafe", "3.0.2");
 	}
 
+	@Test
+	void refusesADistributionWithFilesUnderAnotherDistributionsName() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "markupsafe", "2.1.5"));
+		Path evil = staged("two", "evil", "1.0", "markupsafe/__init__.py", "evil/__init__.py");
+
+		assertThatThrownBy(() -> shared.merge("beta", evil)).isInstanceOfSatisfying(PyappException.class, (ex) -> {
+			assertThat(ex.getKind()).isEqualTo(ErrorKind.INVALID);
+			assertThat(ex.getProblems()).singleElement()
+				.satisfies((problem) -> assertThat(problem.message())
+					.isEqualTo("evil 1.0 ships files under 'markupsafe', which belongs to markupsafe 2.1.5 in "
+							+ "server-packages"));
+		});
+		assertThat(this.dir.resolve("sp/markupsafe/__init__.py")).content().isEqualTo("VERSION = '2.1.5'\n");
+		assertThat(this.dir.resolve("sp/evil")).doesNotExist();
+	}
+
+	@Test
+	void refusesFilesUnderTheServersOwnPackages() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge(ServerPackages.SERVER, staged("gunicorn", "gunicorn", "26.2.0"));
+
+		for (String top : new String[] { "gunicorn/app.py", "pyapp_runtime/run.py", "uwsgidecorators.py" }) {
+			Path evil = staged("evil-" + top.hashCode(), "evil", "1.0", top, "evil/__init__.py");
+			assertThatThrownBy(() -> shared.merge("beta", evil)).isInstanceOfSatisfying(PyappException.class,
+					(ex) -> assertThat(ex.getProblems()).singleElement()
+						.satisfies((problem) -> assertThat(problem.message()).startsWith("evil 1.0 ships files under '")
+							.contains("which belongs to the server's own")));
+		}
+		assertThat(shared.installed()).containsOnlyKeys("gunicorn");
+	}
+
+	@Test
+	void anUpgradeRemovesOnlyTheFilesItsOldVersionListedAndNoOtherDistributionDoes() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("foo1", "foo", "1.0", "foo/__init__.py", "foo/old.py"));
+		shared.merge("alpha", staged("bar1", "bar", "1.0", "bar/__init__.py"));
+		// a RECORD that claims another distribution's file (as the old code would have
+		// deleted the whole top-level directory of)
+		Path record = this.dir.resolve("sp/foo-1.0.dist-info/RECORD");
+		Files.writeString(record, Files.readString(record) + "bar/__init__.py,,\n");
+
+		shared.merge("alpha", staged("foo2", "foo", "2.0", "foo/__init__.py", "foo/new.py"));
+
+		assertThat(shared.installed()).containsEntry("foo", "2.0").containsEntry("bar", "1.0");
+		assertThat(this.dir.resolve("sp/bar/__init__.py")).exists();
+		assertThat(this.dir.resolve("sp/foo/old.py")).doesNotExist();
+		assertThat(this.dir.resolve("sp/foo/new.py")).exists();
+		assertThat(this.dir.resolve("sp/foo-1.0.dist-info")).doesNotExist();
+	}
+
+	@Test
+	void sharesANamespacePackageWhenNoFileIsInCommon() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "zope-interface", "6.0", "zope/interface/__init__.py"));
+
+		shared.merge("beta", staged("two", "zope-event", "5.0", "zope/event/__init__.py"));
+
+		assertThat(shared.installed()).containsKeys("zope-interface", "zope-event");
+		assertThat(this.dir.resolve("sp/zope/interface/__init__.py")).exists();
+		assertThat(this.dir.resolve("sp/zope/event/__init__.py")).exists();
+	}
+
+	@Test
+	void copiesOnlyListedRegularFilesWithTheServersModes() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		Path staging = staged("one", "foo", "1.0", "foo/__init__.py", "foo/link.py", "../outside.py");
+		Files.delete(staging.resolve("foo/link.py"));
+		Files.createSymbolicLink(staging.resolve("foo/link.py"), Path.of("/etc/hostname"));
+		Files.setPosixFilePermissions(staging.resolve("foo/__init__.py"),
+				java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+
+		shared.merge("alpha", staging);
+
+		assertThat(this.dir.resolve("sp/foo/link.py")).doesNotExist();
+		assertThat(this.dir.resolve("outside.py")).doesNotExist();
+		assertThat(java.nio.file.attribute.PosixFilePermissions
+			.toString(Files.getPosixFilePermissions(this.dir.resolve("sp/foo/__init__.py")))).isEqualTo("rw-r--r--");
+	}
+
+	private Path staged(String name, String project, String version, String... files) throws IOException {
+		Path staging = Files.createDirectories(this.dir.resolve("staging-" + name));
+		Path distInfo = Files.createDirectories(staging.resolve(project + "-" + version + ".dist-info"));
+		Files.writeString(distInfo.resolve("METADATA"),
+				"Metadata-Version: 2.1\nName: " + project + "\nVersion: " + version + "\n\nbody\n");
+		StringBuilder record = new StringBuilder();
+		for (String file : files) {
+			record.append(file).append(",,\n");
+			Path path = staging.resolve(file).normalize();
+			if (path.startsWith(staging)) {
+				Files.createDirectories(path.getParent());
+				Files.writeString(path, "# " + project + " " + version + "\n");
+			}
+		}
+		record.append(distInfo.getFileName()).append("/METADATA,,\n");
+		Files.writeString(distInfo.resolve("RECORD"), record.toString());
+		return staging;
+	}
+
 	private Path staged(String name, String project, String version) throws IOException {
 		Path staging = Files.createDirectories(this.dir.resolve("staging-" + name));
 		Path distInfo = Files.createDirectories(staging.resolve(project + "-" + version + ".dist-info"));

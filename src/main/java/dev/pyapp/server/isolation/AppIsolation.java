@@ -1,0 +1,286 @@
+package dev.pyapp.server.isolation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.PackageReader;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps each app apart from the host and from the other apps (SPEC §10): its own system
+ * user, the owners and modes of its files, and for each of its processes the
+ * {@link Isolation} that {@code nodes} applies — a bubblewrap sandbox that shows the
+ * host's system directories, the release and {@code server-packages/} read-only and only
+ * the app's own directories writable, and its resource limits. Calls are synchronous.
+ */
+@Component
+public class AppIsolation {
+
+	private static final Logger logger = LoggerFactory.getLogger(AppIsolation.class);
+
+	private final PyappHome home;
+
+	private final HostIsolation host;
+
+	private final AppAccounts accounts;
+
+	private final AppLayout layout;
+
+	private final AppLimits limits;
+
+	private final PackageReader reader;
+
+	private final AppIsolationRepository records;
+
+	private final String instance;
+
+	AppIsolation(PyappHome home, HostIsolation host, AppAccounts accounts, AppLayout layout, AppLimits limits,
+			PackageReader reader, AppIsolationRepository records) {
+		this.home = home;
+		this.host = host;
+		this.accounts = accounts;
+		this.layout = layout;
+		this.limits = limits;
+		this.reader = reader;
+		this.records = records;
+		this.instance = AccountNames.hex(home.root().toString()).substring(0, 8);
+	}
+
+	/**
+	 * Gives an app its user (when it has none yet) and sets the owners and modes of its
+	 * directories; called before anything of a new release runs.
+	 * @param app the app
+	 * @throws PyappException ({@code CONFLICT}) when no user name is free for it,
+	 * ({@code FAILED}) when {@code useradd} fails
+	 */
+	public void prepare(AppId app) {
+		this.layout.prepare(app, this.accounts.ensure(app));
+	}
+
+	/**
+	 * The isolation of a release's environment build: pip runs as the app's user in its
+	 * sandbox, with the release writable; the release is handed to that user until
+	 * {@link #seal}.
+	 * @param app the app
+	 * @param release the release's directory
+	 * @param interpreter the host interpreter the environment is made from
+	 * @return the isolation
+	 */
+	public Isolation build(AppId app, Path release, Path interpreter) {
+		AppIdentity identity = this.accounts.ensure(app);
+		this.layout.forBuild(release, identity);
+		AppPaths paths = this.home.app(app);
+		List<Path> readOnly = new ArrayList<>(List.of(this.home.serverPackages()));
+		prefix(realPath(interpreter).getParent()).ifPresent(readOnly::add);
+		Isolation.Sandbox sandbox = sandbox(readOnly, List.of(release, paths.tmp(), paths.home()), paths);
+		return new Isolation(identity.own() ? identity.account() : null, sandbox,
+				AppLimits.toLimits(this.limits.resolve(app, AppManifest.Limits.NONE, identity.own())), cgroup(app));
+	}
+
+	/**
+	 * Makes a built release read-only to its app, with its static directories readable by
+	 * the web server.
+	 * @param app the app
+	 * @param release the release's directory
+	 */
+	public void seal(AppId app, Path release) {
+		List<String> statics = this.reader.readManifest(release)
+			.statics()
+			.stream()
+			.map(AppManifest.StaticEntry::path)
+			.toList();
+		this.layout.seal(release, statics, this.accounts.ensure(app));
+	}
+
+	/**
+	 * Hands a release's generated static directories to the app's user while its hooks
+	 * fill them (Django's {@code collectstatic}); {@link #seal} makes them the server's
+	 * and read-only again once they are checked.
+	 * @param app the app
+	 * @param directories the directories, inside the release
+	 */
+	public void openGenerated(AppId app, List<Path> directories) {
+		Isolation.Account user = this.accounts.ensure(app).account();
+		for (Path directory : directories) {
+			dev.pyapp.server.core.FileModes.tree(directory, user.uid(), user.gid(), 0700, 0600);
+		}
+	}
+
+	/**
+	 * The isolation of every process of a release (its daemon, hooks, tasks and commands
+	 * run in it): the app's user, its sandbox, its limits, and its cgroup (a daemon adds
+	 * a level of its own with {@link Isolation#withCgroup}).
+	 * @param app the app
+	 * @param release the release's directory
+	 * @param manifest its manifest
+	 * @return the isolation
+	 */
+	public Isolation process(AppId app, Path release, AppManifest manifest) {
+		AppIdentity identity = this.accounts.ensure(app);
+		AppPaths paths = this.home.app(app);
+		List<Path> readOnly = new ArrayList<>(List.of(this.home.serverPackages(), release, paths.config()));
+		venvHome(release).flatMap(this::prefix).ifPresent(readOnly::add);
+		List<Path> readWrite = new ArrayList<>(List.of(paths.data(), paths.tmp(), paths.home(), paths.run()));
+		// the generated static directories: writable while the hooks fill them (after
+		// that the server's, so no longer writable to the app whatever the sandbox binds)
+		manifest.statics()
+			.stream()
+			.filter(AppManifest.StaticEntry::generated)
+			.map((entry) -> release.resolve(entry.path()).normalize())
+			.filter((dir) -> dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir))
+			.forEach(readWrite::add);
+		Isolation.Sandbox sandbox = sandbox(readOnly, readWrite, paths);
+		return new Isolation(identity.own() ? identity.account() : null, sandbox,
+				AppLimits.toLimits(this.limits.resolve(app, manifest.resources().limits(), identity.own())),
+				cgroup(app));
+	}
+
+	private Isolation.@Nullable Sandbox sandbox(List<Path> readOnly, List<Path> readWrite, AppPaths paths) {
+		if (this.host.sandboxUnavailable().isPresent()) {
+			return null;
+		}
+		return new Isolation.Sandbox(readOnly, readWrite, paths.tmp(), List.of(this.home.root()));
+	}
+
+	/**
+	 * The cgroup of an app's processes (unique to this server), or {@code null} when the
+	 * host has none.
+	 * @param app the app
+	 * @return {@code <name>.<8 hex digits>}
+	 */
+	public @Nullable String cgroup(AppId app) {
+		return this.host.cgroupsUnavailable().isPresent() ? null : app.value() + "." + this.instance;
+	}
+
+	/**
+	 * Gives a daemon's socket to the web server's group, mode 0660 (app servers make
+	 * their sockets their own user's and group's).
+	 * @param app the app
+	 * @param socket the socket in the app's {@code run/}
+	 */
+	public void socketForWebServer(AppId app, Path socket) {
+		Path run = this.home.app(app).run();
+		if (!socket.toAbsolutePath().normalize().startsWith(run)) {
+			throw new IllegalArgumentException("socket " + socket + " is not in " + run);
+		}
+		this.layout.webSocket(socket, this.accounts.ensure(app));
+	}
+
+	/**
+	 * Whether a process runs as the app's user (a daemon to adopt after a restart).
+	 * @param app the app
+	 * @param process the process
+	 * @return whether it does
+	 */
+	public boolean runsAsApp(AppId app, ProcessInfo process) {
+		return process.uid() == this.accounts.ensure(app).account().uid();
+	}
+
+	/**
+	 * After an app's files are deleted: kills what is left in its cgroups and deletes its
+	 * user (kept with its data).
+	 * @param app the app
+	 * @param keepData whether its data (and so its user) stays
+	 */
+	public void remove(AppId app, boolean keepData) {
+		String cgroup = cgroup(app);
+		if (cgroup != null) {
+			this.host.kill(cgroup);
+		}
+		if (keepData) {
+			this.accounts.forget(app);
+			return;
+		}
+		try {
+			this.accounts.delete(app);
+		}
+		catch (PyappException ex) {
+			logger.warn("Cannot delete the user of {}: {}", app, ex.getMessage());
+		}
+		this.records.deleteById(app.value());
+	}
+
+	/**
+	 * How an app is kept apart now ({@code apps.get}).
+	 * @param app the app
+	 * @param manifest its live release's manifest, or {@code null} when it has none
+	 * @return the status
+	 */
+	public IsolationStatus status(AppId app, @Nullable AppManifest manifest) {
+		AppIdentity identity = this.accounts.ensure(app);
+		Optional<String> sandbox = this.host.sandboxUnavailable();
+		Isolation.Account account = identity.account();
+		return new IsolationStatus(account.name(), account.uid(), account.gid(), identity.own(), identity.reason(),
+				sandbox.isPresent() ? "none" : "bubblewrap", sandbox.orElse(null), this.limits.resolve(app,
+						(manifest != null) ? manifest.resources().limits() : AppManifest.Limits.NONE, identity.own()));
+	}
+
+	/**
+	 * Sets the operator's caps on an app's limits ({@code apps.limits.set}); they apply
+	 * from the next start of each process.
+	 * @param app the app
+	 * @param limits {@code memory}, {@code processes}, {@code open_files}, {@code cpu};
+	 * {@code null} returns one to the server's default
+	 * @throws PyappException ({@code INVALID}) naming each bad value
+	 */
+	public void setLimits(AppId app, Map<String, ?> limits) {
+		this.limits.setCaps(app, limits);
+	}
+
+	/**
+	 * The installation prefix of an interpreter outside the system directories, which a
+	 * sandbox must show read-only (a pyenv build, for example).
+	 */
+	private Optional<Path> prefix(Path binDirectory) {
+		Path prefix = realPath(binDirectory).getParent();
+		if (prefix == null || this.host.systemDirectories().stream().anyMatch(prefix::startsWith)
+				|| prefix.startsWith(this.home.root())) {
+			return Optional.empty();
+		}
+		return Optional.of(prefix);
+	}
+
+	/** {@code home} of a venv's {@code pyvenv.cfg}: the interpreter's bin directory. */
+	private static Optional<Path> venvHome(Path release) {
+		Path config = release.resolve("venv").resolve("pyvenv.cfg");
+		try {
+			for (String line : Files.readAllLines(config)) {
+				int equals = line.indexOf('=');
+				if (equals > 0 && line.substring(0, equals).trim().equals("home")) {
+					return Optional.of(Path.of(line.substring(equals + 1).trim()));
+				}
+			}
+		}
+		catch (IOException ex) {
+			// no environment yet
+		}
+		return Optional.empty();
+	}
+
+	private static Path realPath(Path path) {
+		try {
+			return path.toRealPath();
+		}
+		catch (IOException ex) {
+			return path.toAbsolutePath().normalize();
+		}
+	}
+
+}

@@ -1,0 +1,282 @@
+package dev.pyapp.server.isolation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.FileModes;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Owners and modes below {@code PYAPP_HOME} that concern apps (SPEC §10 "Files"; S is the
+ * server's user, A the app's user and group, W the web server's group):
+ *
+ * <pre>
+ * PYAPP_HOME/, apps/            S        0711   nobody lists them
+ * server-packages/              S        0755/0644  read by every app
+ * apps/&lt;name&gt;/                  S        0711
+ *   releases/                   S:A      0751
+ *     &lt;release&gt;/ (tree)          S:A      0750/0640  read-only to the app (A during its build)
+ *       static dirs (tree)      S:W      0750/0640  read by the web server only
+ *   config/                     S:A      2750   new files get group A
+ *     config.yaml|ini           S:A      0640   the app reads it, cannot change it
+ *   data/, tmp/, home/          A:A      0700   the app's own
+ *   run/                        A:W      2750   sockets 0660 A:W
+ *     logs.sock                 S:A      0660   the app's processes send their log records
+ *   logs/                       S        0700   captured output
+ * </pre> Directories on the way from a release to its static directories get {@code o+x}
+ * (no listing, no reading) so that the web server can pass.
+ */
+@Component
+class AppLayout {
+
+	private static final Logger logger = LoggerFactory.getLogger(AppLayout.class);
+
+	private final PyappHome home;
+
+	private final HostIsolation host;
+
+	private final AtomicBoolean webGroupLogged = new AtomicBoolean();
+
+	private volatile @Nullable Optional<Integer> webGroup;
+
+	AppLayout(PyappHome home, HostIsolation host) {
+		this.home = home;
+		this.host = host;
+	}
+
+	/**
+	 * The server's own top level: its home and {@code apps/} may be passed, not listed;
+	 * {@code server-packages/} is read by every app.
+	 * @return how many entries changed
+	 */
+	int homeLayout() {
+		Isolation.Account server = this.host.serverAccount();
+		int changed = 0;
+		changed += FileModes.set(this.home.root(), FileModes.owner(this.home.root()), gid(this.home.root()), 0711) ? 1
+				: 0;
+		changed += FileModes.set(this.home.apps(), server.uid(), server.gid(), 0711) ? 1 : 0;
+		changed += FileModes.tree(this.home.serverPackages(), server.uid(), server.gid(), 0755, 0644);
+		return changed;
+	}
+
+	/**
+	 * Creates an app's own directories (not its releases) and sets their owners and
+	 * modes.
+	 * @param app the app
+	 * @param identity its user
+	 * @return how many entries changed
+	 */
+	int prepare(AppId app, AppIdentity identity) {
+		AppPaths paths = this.home.app(app);
+		Isolation.Account server = this.host.serverAccount();
+		Isolation.Account user = identity.account();
+		for (Path dir : List.of(paths.root(), paths.releases(), paths.config(), paths.data(), paths.tmp(), paths.home(),
+				paths.run(), paths.logs())) {
+			createDirectory(dir);
+		}
+		int changed = 0;
+		changed += count(FileModes.set(paths.root(), server.uid(), server.gid(), 0711));
+		changed += count(FileModes.set(paths.releases(), server.uid(), user.gid(), 0751));
+		changed += count(FileModes.set(paths.config(), server.uid(), user.gid(), 02750));
+		changed += configFiles(paths, server, user);
+		for (Path own : List.of(paths.data(), paths.tmp(), paths.home())) {
+			// the app's files are its own: walked only when the directory is not yet
+			// (an install from before per-app users, or a new uid), never on every deploy
+			if (FileModes.owner(own) != user.uid()) {
+				changed += FileModes.owners(own, user.uid(), user.gid());
+			}
+			changed += count(FileModes.set(own, user.uid(), user.gid(), 0700));
+		}
+		// writable directories and db/ the server made for a new release
+		try (var children = Files.list(paths.data())) {
+			for (Path child : children.toList()) {
+				if (FileModes.owner(child) != user.uid()) {
+					changed += FileModes.owners(child, user.uid(), user.gid());
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list " + paths.data(), ex);
+		}
+		Optional<Integer> web = webGroup();
+		changed += count(web.isPresent() ? FileModes.set(paths.run(), user.uid(), web.get(), 02750)
+				: FileModes.set(paths.run(), user.uid(), user.gid(), 0700));
+		changed += count(FileModes.set(paths.logs(), server.uid(), server.gid(), 0700));
+		return changed;
+	}
+
+	private int configFiles(AppPaths paths, Isolation.Account server, Isolation.Account user) {
+		int changed = 0;
+		try (var files = Files.list(paths.config())) {
+			for (Path file : files.toList()) {
+				if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+					// the live config file is the app's to read; the previous version and
+					// markers are the server's
+					String name = file.getFileName().toString();
+					boolean live = name.equals("config.yaml") || name.equals("config.ini");
+					changed += count(FileModes.set(file, server.uid(), user.gid(), live ? 0640 : 0600));
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list " + paths.config(), ex);
+		}
+		return changed;
+	}
+
+	/**
+	 * Hands a release's tree to the app's user while its environment is built (pip runs
+	 * as that user and writes {@code venv/}, and a setuptools build writes into
+	 * {@code src/}).
+	 * @param release the release's directory
+	 * @param identity the app's user
+	 * @return how many entries changed
+	 */
+	int forBuild(Path release, AppIdentity identity) {
+		Isolation.Account user = identity.account();
+		return FileModes.tree(release, user.uid(), user.gid(), 0750, 0640);
+	}
+
+	/**
+	 * Makes a built release read-only to its app: owned by the server, readable by the
+	 * app's group; its static directories readable by the web server's group instead.
+	 * @param release the release's directory
+	 * @param statics its static directories (relative paths from its manifest)
+	 * @param identity the app's user
+	 * @return how many entries changed
+	 */
+	int seal(Path release, List<String> statics, AppIdentity identity) {
+		Isolation.Account server = this.host.serverAccount();
+		int gid = identity.account().gid();
+		Optional<Integer> web = webGroup();
+		java.util.Set<Path> staticDirs = new java.util.LinkedHashSet<>();
+		for (String relative : statics) {
+			Path dir = release.resolve(relative).normalize();
+			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+				staticDirs.add(dir);
+			}
+		}
+		// first closed to everyone but the server: no process of the app's user can
+		// change the tree (a directory swapped for a symlink) while it is walked
+		if (FileModes.owner(release) != server.uid()) {
+			FileModes.set(release, server.uid(), server.gid(), 0700);
+		}
+		// the way from the release to its static directories: passable by the web server
+		java.util.Map<Path, Integer> passable = new java.util.HashMap<>();
+		for (Path dir : staticDirs) {
+			for (Path step = dir.getParent(); step != null && step.startsWith(release); step = step.getParent()) {
+				passable.put(step, 0751);
+			}
+		}
+		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, web.isPresent() ? staticDirs : Set.of(),
+				passable);
+		if (web.isPresent()) {
+			for (Path dir : staticDirs) {
+				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
+			}
+		}
+		return changed;
+	}
+
+	/**
+	 * Makes a socket the web server's group's to connect to, or the app's alone when
+	 * there is no such group; its mode (0660) comes from the app server's umask.
+	 * @param socket the socket
+	 * @param identity the app's user
+	 */
+	void webSocket(Path socket, AppIdentity identity) {
+		// run/ is the app's: never follow what it may have put there, never open it
+		if (Files.isSymbolicLink(socket)) {
+			throw new IllegalStateException("the socket " + socket + " is a symlink");
+		}
+		FileModes.group(socket, webGroup().orElse(identity.account().gid()));
+		int mode = FileModes.mode(socket);
+		if ((mode & 0117) != 0) {
+			logger.warn("The socket {} has mode {} (0660 expected: the app server's umask)", socket,
+					Integer.toOctalString(mode));
+		}
+	}
+
+	/**
+	 * The web server's group, when this server may give files to it.
+	 * @return its id
+	 */
+	Optional<Integer> webGroup() {
+		Optional<Integer> group = this.webGroup;
+		if (group == null) {
+			group = this.host.webUser().map(Isolation.Account::gid);
+			if (group.isPresent() && !this.host.root() && !memberOf(group.get())) {
+				if (this.webGroupLogged.compareAndSet(false, true)) {
+					logger.warn(
+							"The server's user is not in the group of the web server's user {}: app sockets and "
+									+ "static files stay unreachable to a web server that runs as that user",
+							this.host.webUserName());
+				}
+				group = Optional.empty();
+			}
+			else if (group.isEmpty() && this.webGroupLogged.compareAndSet(false, true)) {
+				logger.warn("The web server's user {} does not exist (pyapp.isolation.web-user): app sockets and "
+						+ "static files are reachable by the apps' own users only", this.host.webUserName());
+			}
+			this.webGroup = group;
+		}
+		return group;
+	}
+
+	private static boolean memberOf(int gid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+				if (line.startsWith("Groups:") || line.startsWith("Gid:")) {
+					for (String part : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
+						if (!part.isEmpty() && Integer.parseInt(part) == gid) {
+							return true;
+						}
+					}
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not Linux: no
+		}
+		return false;
+	}
+
+	private static int gid(Path path) {
+		try {
+			return (int) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	private static int count(boolean changed) {
+		return changed ? 1 : 0;
+	}
+
+	private static void createDirectory(Path dir) {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create " + dir, ex);
+		}
+	}
+
+}

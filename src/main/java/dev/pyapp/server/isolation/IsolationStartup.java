@@ -1,0 +1,126 @@
+package dev.pyapp.server.isolation;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.PackageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * When the server starts, before its daemons are adopted: says once how apps are kept
+ * apart on this host, deletes the users of apps whose server home is gone, and migrates
+ * every installed app to the layout of SPEC §10 (its user, the owners and modes of its
+ * directories and releases), saying once per app what it changed.
+ */
+@Component
+class IsolationStartup {
+
+	private static final Logger logger = LoggerFactory.getLogger(IsolationStartup.class);
+
+	private final PyappHome home;
+
+	private final HostIsolation host;
+
+	private final AppRegistry registry;
+
+	private final AppAccounts accounts;
+
+	private final AppLayout layout;
+
+	private final PackageReader reader;
+
+	IsolationStartup(PyappHome home, HostIsolation host, AppRegistry registry, AppAccounts accounts, AppLayout layout,
+			PackageReader reader) {
+		this.home = home;
+		this.host = host;
+		this.registry = registry;
+		this.accounts = accounts;
+		this.layout = layout;
+		this.reader = reader;
+	}
+
+	@EventListener(ApplicationStartedEvent.class)
+	@Order(0)
+	void onStarted() {
+		logger.info("App isolation: users {}, sandbox {}, limits by {}",
+				this.host.usersUnavailable().isEmpty() ? "one per app" : "the server's own",
+				this.host.sandboxUnavailable().isEmpty() ? "bubblewrap" : "none", this.host.cgroupLayout());
+		this.accounts.sweepOrphans();
+		this.layout.homeLayout();
+		for (InstalledApp installed : this.registry.list()) {
+			AppId app = AppId.of(installed.name());
+			try {
+				migrate(app);
+			}
+			catch (PyappException | java.io.UncheckedIOException ex) {
+				logger.error("Cannot migrate the files of app {} to its own user: {}", app, ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Sets an app's user, directories and releases as they should be.
+	 * @param app the app
+	 * @return how many entries changed
+	 */
+	int migrate(AppId app) {
+		AppIdentity identity = this.accounts.ensure(app);
+		int changed = this.layout.prepare(app, identity);
+		for (Path release : releases(app)) {
+			List<String> statics;
+			try {
+				statics = this.reader.readManifest(release)
+					.statics()
+					.stream()
+					.map(AppManifest.StaticEntry::path)
+					.toList();
+			}
+			catch (PyappException ex) {
+				// a release without a readable manifest (a failed extraction) serves
+				// nothing
+				statics = List.of();
+			}
+			changed += this.layout.seal(release, statics, identity);
+		}
+		if (changed > 0) {
+			logger.info("Migrated app {} to user {} (uid {}): {} owners and modes changed", app,
+					identity.account().name(), identity.account().uid(), changed);
+		}
+		return changed;
+	}
+
+	private List<Path> releases(AppId app) {
+		Path releases = this.home.app(app).releases();
+		if (!Files.isDirectory(releases)) {
+			return List.of();
+		}
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(releases,
+				(entry) -> Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+						&& !entry.getFileName().toString().startsWith("."))) {
+			List<Path> result = new java.util.ArrayList<>();
+			entries.forEach(result::add);
+			return result;
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException("Cannot list " + releases, ex);
+		}
+	}
+
+}

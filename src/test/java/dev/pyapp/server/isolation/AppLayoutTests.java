@@ -1,0 +1,131 @@
+package dev.pyapp.server.isolation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The owners and modes of SPEC §10 "Files" below {@code apps/<name>/}, set by a server
+ * that runs as root (giving files to another user needs root; CI is root).
+ */
+@EnabledIf("root")
+class AppLayoutTests {
+
+	private static final AppId APP = AppId.of("guestbook");
+
+	/** The app's user. */
+	private static final Isolation.Account USER = new Isolation.Account("pyapp-guestbook", 65534, 65534,
+			Path.of("/home"));
+
+	private static final int WEB = 33;
+
+	@TempDir
+	Path dir;
+
+	private PyappHome home;
+
+	private AppLayout layout;
+
+	static boolean root() {
+		return "root".equals(System.getProperty("user.name"));
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.home = new PyappHome(this.dir.resolve("home"));
+		HostIsolation host = mock(HostIsolation.class);
+		given(host.serverAccount()).willReturn(new Isolation.Account("root", 0, 0, Path.of("/root")));
+		given(host.root()).willReturn(true);
+		given(host.webUser()).willReturn(Optional.of(new Isolation.Account("www-data", 33, WEB, Path.of("/var/www"))));
+		this.layout = new AppLayout(this.home, host);
+	}
+
+	@Test
+	void givesTheAppItsOwnDirectoriesAndTheWebServerItsRunDirectory() throws IOException {
+		AppPaths paths = this.home.app(APP);
+		Files.createDirectories(paths.data().resolve("sessions"));
+		Files.createDirectories(paths.config());
+		Files.writeString(paths.config().resolve("config.yaml"), "secret: x\n");
+		Files.writeString(paths.config().resolve("config.yaml.previous"), "secret: old\n");
+
+		this.layout.prepare(APP, identity());
+
+		assertMode(paths.root(), 0, 0, "rwx--x--x");
+		assertMode(paths.releases(), 0, USER.gid(), "rwxr-x--x");
+		assertMode(paths.config(), 0, USER.gid(), "rwxr-s---");
+		assertMode(paths.config().resolve("config.yaml"), 0, USER.gid(), "rw-r-----");
+		assertMode(paths.config().resolve("config.yaml.previous"), 0, USER.gid(), "rw-------");
+		assertMode(paths.data(), USER.uid(), USER.gid(), "rwx------");
+		assertThat(Files.getAttribute(paths.data().resolve("sessions"), "unix:uid")).isEqualTo(USER.uid());
+		assertMode(paths.tmp(), USER.uid(), USER.gid(), "rwx------");
+		assertMode(paths.home(), USER.uid(), USER.gid(), "rwx------");
+		assertMode(paths.run(), USER.uid(), WEB, "rwxr-s---");
+		assertMode(paths.logs(), 0, 0, "rwx------");
+		// nothing changes the second time
+		assertThat(this.layout.prepare(APP, identity())).isZero();
+	}
+
+	@Test
+	void sealsAReleaseReadOnlyToTheAppWithItsStaticFilesForTheWebServer() throws IOException {
+		Path release = Files.createDirectories(this.home.app(APP).release("1.0-x"));
+		Path script = Files.writeString(Files.createDirectories(release.resolve("venv/bin")).resolve("python3"), "");
+		Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+		Files.writeString(Files.createDirectories(release.resolve("src")).resolve("app.py"), "");
+		Path css = Files.createDirectories(release.resolve("static/guestbook/css"));
+		Files.writeString(css.resolve("site.css"), "body {}");
+		this.layout.forBuild(release, identity());
+		assertThat(Files.getAttribute(release.resolve("src/app.py"), "unix:uid")).isEqualTo(USER.uid());
+
+		this.layout.seal(release, List.of("static/guestbook"), identity());
+
+		assertMode(release, 0, USER.gid(), "rwxr-x--x");
+		assertMode(release.resolve("src"), 0, USER.gid(), "rwxr-x---");
+		assertMode(release.resolve("src/app.py"), 0, USER.gid(), "rw-r-----");
+		assertMode(script, 0, USER.gid(), "rwxr-x---");
+		assertMode(release.resolve("static"), 0, USER.gid(), "rwxr-x--x");
+		assertMode(release.resolve("static/guestbook"), 0, WEB, "rwxr-x---");
+		assertMode(css.resolve("site.css"), 0, WEB, "rw-r-----");
+		assertThat(this.layout.seal(release, List.of("static/guestbook"), identity())).isZero();
+	}
+
+	private static AppIdentity identity() {
+		return new AppIdentity(USER, true, null);
+	}
+
+	private static void assertMode(Path path, int uid, int gid, String mode) throws IOException {
+		assertThat(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(path + " owner").isEqualTo(uid);
+		assertThat(Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(path + " group").isEqualTo(gid);
+		int bits = (int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+		assertThat(symbolic(bits)).as(path + " mode").isEqualTo(mode);
+	}
+
+	private static String symbolic(int bits) {
+		String perms = java.nio.file.attribute.PosixFilePermissions
+			.toString(java.nio.file.attribute.PosixFilePermissions.fromString(String.format("%s%s%s%s%s%s%s%s%s",
+					(bits & 0400) != 0 ? "r" : "-", (bits & 0200) != 0 ? "w" : "-", (bits & 0100) != 0 ? "x" : "-",
+					(bits & 040) != 0 ? "r" : "-", (bits & 020) != 0 ? "w" : "-", (bits & 010) != 0 ? "x" : "-",
+					(bits & 04) != 0 ? "r" : "-", (bits & 02) != 0 ? "w" : "-", (bits & 01) != 0 ? "x" : "-")));
+		if ((bits & 02000) != 0) {
+			perms = perms.substring(0, 5) + ((bits & 010) != 0 ? "s" : "S") + perms.substring(6);
+		}
+		return perms;
+	}
+
+}
