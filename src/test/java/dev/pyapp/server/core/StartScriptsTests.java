@@ -18,13 +18,14 @@ class StartScriptsTests {
 	void runShSetsUmask077BeforeStartingTheJvm() throws IOException {
 		String script = Files.readString(Path.of("scripts/run.sh"));
 		assertThat(script).contains("\numask 077\n");
-		assertThat(script.indexOf("\numask 077\n")).isLessThan(script.indexOf("exec java"));
+		assertThat(script).contains("\nexec \"${SERVER_JAVA[@]}\"");
+		assertThat(script.indexOf("\numask 077\n")).isLessThan(script.indexOf("\nexec \"${SERVER_JAVA[@]}\""));
 	}
 
 	@Test // GH-13 (4)
 	void theContainerStartsTheJvmWithUmask077() throws IOException {
 		String dockerfile = Files.readString(Path.of("Dockerfile"));
-		assertThat(dockerfile).containsPattern("ENTRYPOINT \\[.*umask 077 && exec java");
+		assertThat(dockerfile).containsPattern("ENTRYPOINT \\[.*umask 077 && .*exec \\\\\"\\$\\{SERVER_JAVA");
 	}
 
 }

@@ -45,8 +45,10 @@ class SpecParamsIntegrationTests {
 
 	@Test
 	void removesServersAndMountsNamedAsTheSpecListsThem() throws Exception {
-		// outside PYAPP_HOME: a folder inside it may not be served
+		// outside PYAPP_HOME (a folder inside it may not be served), readable by the web
+		// server's user (an unreadable one is refused)
 		Path folder = TestHomes.create("pyapp-spec-public");
+		Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 		String server = "{\"name\": \"main\", \"hostnames\": [\"a.test\"], \"listen\": \"127.0.0.1:18080\"}";
 		assertThat(call("servers.add", server).has("result")).isTrue();
 		assertThat(call("mounts.add", "{\"server\": \"main\", \"path\": \"/files\", \"folder\": \"" + folder + "\"}")
