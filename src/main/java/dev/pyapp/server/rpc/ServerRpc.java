@@ -25,7 +25,13 @@ class ServerRpc {
 
 	private final MountManager mounts;
 
-	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts) {
+	private final org.springframework.core.env.Environment environment;
+
+	private final java.time.Instant started = java.time.Instant.now();
+
+	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts,
+			org.springframework.core.env.Environment environment) {
+		this.environment = environment;
 		this.home = home;
 		this.build = build;
 		this.venvs = venvs;
@@ -48,6 +54,11 @@ class ServerRpc {
 					.toList());
 		info.put("gunicorn", this.venvs.provisioning());
 		info.put("webserver", MountsRpc.status(this.mounts.status()));
+		Map<String, Object> dropbox = new LinkedHashMap<>();
+		dropbox.put("path", this.home.dropbox().toString());
+		dropbox.put("watched", this.environment.getProperty("pyapp.dropbox.enabled", Boolean.class, true));
+		info.put("dropbox", dropbox);
+		info.put("started", this.started.toString());
 		return info;
 	}
 

@@ -138,7 +138,7 @@ public class GitSources {
 			followRemoteHead(git.getRepository(), result);
 		}
 		catch (IOException | GitAPIException ex) {
-			throw PyappException.failed("cannot fetch " + source.url() + ": " + ex.getMessage(), null);
+			throw PyappException.failed(GitErrors.unreachable(source.url(), ex), null);
 		}
 		return mirror;
 	}
@@ -268,7 +268,7 @@ public class GitSources {
 		}
 		catch (GitAPIException | RuntimeException ex) {
 			AtomicFiles.deleteTree(dir);
-			throw PyappException.failed("cannot clone " + url + ": " + ex.getMessage(), null);
+			throw PyappException.failed(GitErrors.unreachable(url, ex), null);
 		}
 	}
 
