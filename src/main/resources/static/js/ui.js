@@ -42,7 +42,7 @@ export function $$(selector, root = document) {
  * Shows a message in a message element (hidden when the text is empty).
  * @param {Element} element
  * @param {string} text
- * @param {'ok'|'error'|'info'} [kind]
+ * @param {'ok'|'error'|'info'|'warn'} [kind]
  */
 export function say(element, text, kind = 'info') {
 	if (!element) {
@@ -50,7 +50,7 @@ export function say(element, text, kind = 'info') {
 	}
 	element.textContent = text || '';
 	element.hidden = !text;
-	element.classList.remove('ok', 'error', 'info');
+	element.classList.remove('ok', 'error', 'info', 'warn');
 	element.classList.add(kind);
 }
 
