@@ -23,6 +23,9 @@ public class DeployDiagnosis {
 	/** How many lines of the end of the output the excerpt keeps. */
 	static final int EXCERPT_LINES = 40;
 
+	/** How long a traceback at the end of the output may be to be kept whole. */
+	static final int TRACEBACK_LINES = 100;
+
 	private static final int RECORDS = 200;
 
 	private static final Pattern EXCEPTION_LINE = Pattern.compile(
@@ -79,7 +82,15 @@ public class DeployDiagnosis {
 		if (summary == null) {
 			summary = lines.get(lines.size() - 1).strip();
 		}
-		List<String> excerpt = lines.subList(Math.max(0, lines.size() - EXCERPT_LINES), lines.size());
+		// the last traceback whole when it is not too long, else the end of the output
+		int from = Math.max(0, lines.size() - EXCERPT_LINES);
+		for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - TRACEBACK_LINES); i--) {
+			if (lines.get(i).contains("Traceback (most recent call last)")) {
+				from = Math.min(from, i);
+				break;
+			}
+		}
+		List<String> excerpt = lines.subList(from, lines.size());
 		return Optional.of(new Cause(summary, String.join("\n", excerpt), oldestFirst.size()));
 	}
 
@@ -96,7 +107,9 @@ public class DeployDiagnosis {
 	 * What a failed release printed.
 	 *
 	 * @param summary the root cause in one line
-	 * @param excerpt the last lines it printed (at most {@value #EXCERPT_LINES})
+	 * @param excerpt the last lines it printed: from its last traceback on (when that is
+	 * at most {@value #TRACEBACK_LINES} lines from the end), else the last
+	 * {@value #EXCERPT_LINES}
 	 * @param records how many records they came from
 	 */
 	public record Cause(String summary, String excerpt, int records) {

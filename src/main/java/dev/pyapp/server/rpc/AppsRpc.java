@@ -246,10 +246,21 @@ class AppsRpc {
 		if (progress != null && (progress.phase().equals("installing") || progress.phase().equals("upgrading"))) {
 			return progress.phase();
 		}
-		if (this.deployer.needsConfiguration(app)) {
+		if (needsConfiguration(app)) {
 			return "needs-configuration";
 		}
 		return this.supervisor.status(app).state().value();
+	}
+
+	private boolean needsConfiguration(AppId app) {
+		try {
+			return this.deployer.needsConfiguration(app);
+		}
+		catch (PyappException ex) {
+			// an app without a live release has no spec to check yet: one listed app
+			// must not make the whole list fail
+			return false;
+		}
 	}
 
 	private List<Object> tasks(AppId app, InstalledApp installed) {
