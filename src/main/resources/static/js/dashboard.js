@@ -221,6 +221,8 @@ async function refresh() {
 			});
 		}
 		render();
+		// for tests and scripts: how many refreshes have been applied
+		document.body.dataset.refreshes = String(refreshes);
 		if (status.classList.contains('error')) {
 			say(status, '');
 		}
