@@ -5,7 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -51,6 +57,36 @@ final class BrowserSession implements AutoCloseable {
 
 	ChromeDriver driver() {
 		return this.driver;
+	}
+
+	/**
+	 * Scans the page with axe-core (Deque's axe-core Selenium integration): the rules of
+	 * WCAG 2.0/2.1 A and AA and best practices.
+	 * @return each serious or critical violation, one line each (rule, help, elements)
+	 */
+	List<String> seriousAccessibilityViolations() {
+		Results results = new AxeBuilder().analyze(this.driver);
+		List<String> problems = new ArrayList<>();
+		for (Rule rule : results.getViolations()) {
+			if ("serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact())) {
+				List<String> targets = rule.getNodes()
+					.stream()
+					.map((node) -> String.valueOf(node.getTarget()))
+					.toList();
+				problems.add(rule.getImpact() + " " + rule.getId() + ": " + rule.getHelp() + " " + targets);
+			}
+		}
+		return problems;
+	}
+
+	/** Waits for the page's confirmation dialog and answers it. */
+	String confirm(boolean accept) {
+		WebElement dialog = visible("#confirm-dialog");
+		String text = dialog.getText();
+		find(accept ? "#confirm-ok" : "#confirm-cancel").click();
+		new WebDriverWait(this.driver, Duration.ofSeconds(5))
+			.until((d) -> !d.findElement(By.cssSelector("#confirm-dialog")).isDisplayed());
+		return text;
 	}
 
 	void open(String path) {
