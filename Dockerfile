@@ -10,4 +10,6 @@ COPY bin/ /usr/share/pyapp/bin/
 ENV PYAPP_HOME=/srv/pyapp
 VOLUME /srv/pyapp
 EXPOSE 8800
-ENTRYPOINT ["java", "-jar", "/usr/share/pyapp/pyapp-server.jar"]
+# umask 077: everything the server creates is private unless it says otherwise (the JVM
+# cannot set its own umask)
+ENTRYPOINT ["/bin/sh", "-c", "umask 077 && exec java -jar /usr/share/pyapp/pyapp-server.jar \"$@\"", "pyapp-server"]

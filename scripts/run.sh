@@ -19,4 +19,7 @@ done
 echo "PYAPP_HOME=$PYAPP_HOME"
 echo "API: http://127.0.0.1:$port/rpc   token: $PYAPP_HOME/api-token (the CLI bin/pyapp reads it)"
 echo "Web UI: http://127.0.0.1:$port/   user admin, first password in $PYAPP_HOME/initial-admin-password"
+# everything the server creates is private unless it says otherwise (SPEC §10 "Files");
+# the JVM cannot set its own umask
+umask 077
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -18,6 +18,13 @@ Framing: one JSON object per line (SOCK_STREAM)::
 batch that carried it: the same thread sends it at most every
 ``metrics.INTERVAL`` seconds, with the records or alone.
 
+The socket is the app's own (``apps/<name>/run/logs.sock``): the server takes the
+app of every record from it, and the release from the connection's first batch.
+A line stays under ``MAX_LINE`` bytes (the server drops longer ones whole): a
+message is cut at ``MAX_MESSAGE`` characters and an exception at
+``MAX_EXCEPTION``, as the server would, and a batch that would be longer is sent
+as several lines.
+
 Standard library only.
 """
 
@@ -36,6 +43,10 @@ __all__ = ["install", "flush", "ShipHandler"]
 
 QUEUE_SIZE = int(os.environ.get("PYAPP_LOG_QUEUE", "100000"))
 BATCH_SIZE = 1000
+MAX_MESSAGE = 64 * 1024
+MAX_EXCEPTION = 256 * 1024
+MAX_LINE = 1024 * 1024 - 1024
+TRUNCATED = " [truncated]"
 IDLE_WAIT = 0.05
 RETRY_WAIT = 0.5
 
@@ -139,11 +150,26 @@ class _Shipper:
     def _line(self, records, metrics):
         with self.drop_lock:
             dropped, self.dropped = self.dropped, 0
+        return b"".join(self._lines(records, dropped, metrics))
+
+    def _lines(self, records, dropped, metrics):
         batch = {"app": self.app, "release": self.release, "pid": self.pid, "role": self.role,
                  "dropped": dropped, "records": records}
         if metrics is not None:
             batch["metrics"] = metrics
-        return (json.dumps(batch, separators=(",", ":"), default=str) + "\n").encode("utf-8", "replace")
+        line = (json.dumps(batch, separators=(",", ":"), default=str) + "\n").encode("utf-8", "replace")
+        if len(line) <= MAX_LINE or not records:
+            return [line]
+        if len(records) > 1:
+            half = len(records) // 2
+            return self._lines(records[:half], dropped, metrics) + self._lines(records[half:], 0, None)
+        # one record alone too long (escaped text): shorten its exception, then its message
+        record = list(records[0])
+        for index in (4, 3):
+            if record[index] and len(record[index]) > 1024:
+                record[index] = record[index][:len(record[index]) // 4] + TRUNCATED
+                return self._lines([tuple(record)], dropped, metrics)
+        return []
 
     def _send(self, data):
         try:
@@ -221,6 +247,8 @@ class ShipHandler(logging.Handler):
     def emit(self, record):
         try:
             message = record.getMessage()
+            if len(message) > MAX_MESSAGE:
+                message = message[:MAX_MESSAGE] + TRUNCATED
             exception = None
             if record.exc_info:
                 exception = self._exception_formatter.formatException(record.exc_info)
@@ -229,6 +257,8 @@ class ShipHandler(logging.Handler):
             if record.stack_info:
                 stack = self._exception_formatter.formatStack(record.stack_info)
                 exception = stack if exception is None else exception + "\n" + stack
+            if exception is not None and len(exception) > MAX_EXCEPTION:
+                exception = exception[:MAX_EXCEPTION] + TRUNCATED
             name = record.name
             if name == "gunicorn.error":
                 name = "gunicorn"

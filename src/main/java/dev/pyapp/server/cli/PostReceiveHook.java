@@ -12,9 +12,9 @@ import java.util.Set;
 /**
  * The {@code post-receive} hook {@code pyapp hooks install-git} writes into a git
  * repository on the server's host: a POSIX sh script that posts each pushed ref as the
- * generic payload {@code {"ref", "before", "after", "repository"}} to the hook URL,
- * signed with HMAC-SHA256 ({@code X-Pyapp-Signature: sha256=<hex>}). It holds the hook's
- * secret, so it is written with mode 0700 and the secret is never printed.
+ * generic payload {@code {"ref", "before", "after", "repository", "timestamp"}} to the
+ * hook URL, signed with HMAC-SHA256 ({@code X-Pyapp-Signature: sha256=<hex>}). It holds
+ * the hook's secret, so it is written with mode 0700 and the secret is never printed.
  */
 final class PostReceiveHook {
 
@@ -111,9 +111,10 @@ final class PostReceiveHook {
 
 				status=0
 				while read -r before after ref; do
-					payload=$(printf '{"ref": "%%s", "before": "%%s", "after": "%%s", "repository": "%%s"}' \\
+					# the time of sending is signed too: the server refuses an old delivery replayed
+					payload=$(printf '{"ref": "%%s", "before": "%%s", "after": "%%s", "repository": "%%s", "timestamp": %%s}' \\
 						"$(json_string "$ref")" "$(json_string "$before")" "$(json_string "$after")" \\
-						"$(json_string "$repository")")
+						"$(json_string "$repository")" "$(date +%%s)")
 					# the secret goes to python3 through its environment, never on a command line
 					# where other local users could read it in the process list
 					signature=$(printf '%%s' "$payload" | PYAPP_HOOK_SECRET="$secret" python3 -c \

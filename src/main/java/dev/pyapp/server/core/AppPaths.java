@@ -64,6 +64,15 @@ public record AppPaths(Path root) {
 		return run().resolve("app.pid");
 	}
 
+	/**
+	 * The unix socket the app's processes send their log records to
+	 * ({@code PYAPP_LOG_SOCKET}). The server listens on it and takes the app of every
+	 * record from the socket it came in on.
+	 */
+	public Path logSocket() {
+		return run().resolve("logs.sock");
+	}
+
 	/** Captured output and other per-app logs kept on disk. */
 	public Path logs() {
 		return this.root.resolve("logs");

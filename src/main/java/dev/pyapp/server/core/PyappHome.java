@@ -80,7 +80,7 @@ public class PyappHome {
 	}
 
 	public Path webserver() {
-		return directory("webserver");
+		return ServerFileModes.privateDirectory(resolve("webserver"));
 	}
 
 	/** Wheels the operator provides for offline provisioning (gunicorn). */
@@ -98,12 +98,12 @@ public class PyappHome {
 	 * that renames out of it are atomic.
 	 */
 	public Path tmp() {
-		return directory("tmp");
+		return ServerFileModes.privateDirectory(resolve("tmp"));
 	}
 
 	/** Sockets and pid files of the server itself (log ingest, managed web server). */
 	public Path run() {
-		return directory("run");
+		return ServerFileModes.privateDirectory(resolve("run"));
 	}
 
 	public Path apiTokenFile() {

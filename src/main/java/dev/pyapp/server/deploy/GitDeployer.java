@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.pyapp.server.core.AppId;
@@ -31,14 +33,15 @@ import org.springframework.stereotype.Component;
 /**
  * The git route: installs an app from a repository and updates it when its strategy
  * selects a new revision. Each deployed revision becomes a release that records its
- * commit id. Calls are synchronous and serialised: one git deployment runs at a time.
+ * commit id. Calls are synchronous and serialised per app: one app's git work (a slow
+ * fetch, a large export) never holds up another's.
  */
 @Component
 public class GitDeployer {
 
 	private static final Logger logger = LoggerFactory.getLogger(GitDeployer.class);
 
-	private final ReentrantLock lock = new ReentrantLock(true);
+	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
 	private final GitSources sources;
 
@@ -75,9 +78,9 @@ public class GitDeployer {
 		GitSource source = new GitSource(request.url(),
 				(request.strategy() != null) ? request.strategy() : GitStrategy.ALWAYS_LATEST, request.branch(),
 				request.tagPattern(), request.prereleases());
-		this.lock.lock();
 		GitMirror mirror = null;
 		Path exported = null;
+		ReentrantLock appLock = null;
 		try {
 			mirror = this.sources.cloneIncoming(source, request.credentials());
 			GitRevision revision = this.sources.select(mirror, source);
@@ -94,6 +97,7 @@ public class GitDeployer {
 					revision = selected;
 				}
 			}
+			appLock = lock(appName(exported));
 			Release release = this.deployer
 				.install(new InstallRequest(exported, source.url(), appSource(source), revision.commit()));
 			AppId app = AppId.of(release.app());
@@ -113,7 +117,26 @@ public class GitDeployer {
 			if (mirror != null) {
 				this.sources.delete(mirror);
 			}
-			this.lock.unlock();
+			if (appLock != null) {
+				appLock.unlock();
+			}
+		}
+	}
+
+	/** Locks an app's git work and returns the lock held. */
+	private ReentrantLock lock(String app) {
+		ReentrantLock lock = this.locks.computeIfAbsent(app, (name) -> new ReentrantLock(true));
+		lock.lock();
+		return lock;
+	}
+
+	// the name the repository's metadata.yaml gives (the install checks it in full)
+	private String appName(Path exported) {
+		try {
+			return this.reader.readManifest(exported).name();
+		}
+		catch (RuntimeException ex) {
+			return "";
 		}
 	}
 
@@ -127,7 +150,7 @@ public class GitDeployer {
 	 * app not installed from git, and every error of {@link AppDeployer#install}
 	 */
 	public GitUpdate update(AppId app) {
-		this.lock.lock();
+		ReentrantLock lock = lock(app.value());
 		try {
 			GitSource source = source(app);
 			GitRevision revision = fetchAndSelect(app, source);
@@ -151,7 +174,7 @@ public class GitDeployer {
 			}
 		}
 		finally {
-			this.lock.unlock();
+			lock.unlock();
 		}
 	}
 
@@ -162,7 +185,7 @@ public class GitDeployer {
 	 * @return the newer revision, or empty if the live release is current
 	 */
 	public Optional<AvailableUpdate> check(AppId app) {
-		this.lock.lock();
+		ReentrantLock lock = lock(app.value());
 		try {
 			GitRevision revision = fetchAndSelect(app, source(app));
 			String live = this.registry.currentRelease(app).map(Release::commit).orElse(null);
@@ -174,7 +197,7 @@ public class GitDeployer {
 			return Optional.ofNullable(available);
 		}
 		finally {
-			this.lock.unlock();
+			lock.unlock();
 		}
 	}
 

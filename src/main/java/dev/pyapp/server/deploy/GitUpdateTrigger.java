@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pyapp.server.audit.AuditEntry;
 import dev.pyapp.server.audit.AuditLog;
@@ -36,16 +37,21 @@ import org.springframework.stereotype.Component;
 /**
  * What makes a git app look for a new revision: a post-commit hook's push (for a ref the
  * app's strategy follows) and its optional poll interval. With {@code updates.auto:
- * false} a new revision is only recorded as available. The work runs on one thread of its
- * own, never on the hook's request.
+ * false} a new revision is only recorded as available. The work runs on a few threads of
+ * its own, never on the hook's request; one app's work is serialised, and a slow
+ * repository holds up only its own app.
  */
 @Component
 class GitUpdateTrigger implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(GitUpdateTrigger.class);
 
-	private final ExecutorService worker = Executors.newSingleThreadExecutor((task) -> {
-		Thread thread = new Thread(task, "pyapp-git-updates");
+	private static final int THREADS = 4;
+
+	private final AtomicInteger threads = new AtomicInteger();
+
+	private final ExecutorService worker = Executors.newFixedThreadPool(THREADS, (task) -> {
+		Thread thread = new Thread(task, "pyapp-git-updates-" + this.threads.incrementAndGet());
 		thread.setDaemon(true);
 		return thread;
 	});

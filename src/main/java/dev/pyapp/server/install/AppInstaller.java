@@ -210,7 +210,7 @@ public class AppInstaller {
 			AtomicFiles.deleteTree(paths.root());
 		}
 		this.registry.delete(app);
-		this.events.publishEvent(new AppRemoved(app));
+		this.events.publishEvent(new AppRemoved(app, keepData));
 	}
 
 	private static String newReleaseId(AppPaths paths, String version, Instant now) {

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,22 +16,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.ServerFileModes;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Uploaded archives waiting for {@code apps.install}: streamed to
- * {@code PYAPP_HOME/tmp/uploads/<id>.pyapp}, never held in memory, and deleted once
- * installed or refused.
+ * {@code PYAPP_HOME/tmp/uploads/<id>.pyapp} (0600), never held in memory, and deleted
+ * once installed or refused, or when nobody installed them within
+ * {@code pyapp.install.upload-expiry}.
  */
 @Component
 public class ArchiveStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(ArchiveStore.class);
 
 	private static final Pattern UPLOAD_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
 
@@ -38,11 +50,42 @@ public class ArchiveStore {
 
 	private final long limit;
 
+	private final Duration expiry;
+
 	private final UploadTracker.Registry progress = new UploadTracker.Registry();
 
 	ArchiveStore(PyappHome home, InstallProperties properties) {
 		this.uploads = home.tmp().resolve("uploads");
 		this.limit = properties.uploadLimit().toBytes();
+		this.expiry = properties.uploadExpiry();
+	}
+
+	/**
+	 * Deletes the uploads that waited longer than {@code pyapp.install.upload-expiry}.
+	 * @return how many were deleted
+	 */
+	@Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
+	public int expire() {
+		if (!Files.isDirectory(this.uploads)) {
+			return 0;
+		}
+		Instant oldest = Instant.now().minus(this.expiry);
+		int deleted = 0;
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.uploads, "*.pyapp")) {
+			for (Path file : files) {
+				if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(oldest)) {
+					Files.deleteIfExists(file);
+					deleted++;
+				}
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot expire old uploads in {}: {}", this.uploads, ex.getMessage());
+		}
+		if (deleted > 0) {
+			logger.info("Deleted {} uploaded archive(s) never installed within {}", deleted, this.expiry);
+		}
+		return deleted;
 	}
 
 	/**
@@ -97,7 +140,8 @@ public class ArchiveStore {
 		String id = UUID.randomUUID().toString().replace("-", "");
 		Path file = this.uploads.resolve(id + ".pyapp");
 		try {
-			Files.createDirectories(this.uploads);
+			ServerFileModes.privateDirectory(this.uploads);
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
 			long size = 0;
 			byte[] head = new byte[4];
 			int headLength = 0;

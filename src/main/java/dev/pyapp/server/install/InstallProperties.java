@@ -1,12 +1,26 @@
 package dev.pyapp.server.install;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
  * @param uploadLimit the largest archive {@code POST /api/archives} accepts
+ * @param uploadExpiry how long an uploaded archive waits for {@code apps.install} before
+ * it is deleted
  */
 @ConfigurationProperties("pyapp.install")
-record InstallProperties(@DefaultValue("512MB") DataSize uploadLimit) {
+record InstallProperties(@DefaultValue("512MB") DataSize uploadLimit, @DefaultValue("1h") Duration uploadExpiry) {
+
+	@ConstructorBinding
+	InstallProperties {
+	}
+
+	InstallProperties(DataSize uploadLimit) {
+		this(uploadLimit, Duration.ofHours(1));
+	}
+
 }

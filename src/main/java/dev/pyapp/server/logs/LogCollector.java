@@ -36,6 +36,9 @@ public class LogCollector implements SmartLifecycle {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+	/** The most text one write to the store carries (besides {@code batchSize}). */
+	static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
+
 	private final LogStore store;
 
 	private final int batchSize;
@@ -58,6 +61,11 @@ public class LogCollector implements SmartLifecycle {
 
 	private final AtomicLong droppedBySenders = new AtomicLong();
 
+	/** The memory the records in {@link #queue} take, estimated. */
+	private final AtomicLong queuedBytes = new AtomicLong();
+
+	private final long maxQueuedBytes;
+
 	private final Object writerMonitor = new Object();
 
 	private volatile boolean storeAvailable = true;
@@ -77,8 +85,9 @@ public class LogCollector implements SmartLifecycle {
 		this.store = store;
 		this.batchSize = properties.batchSize();
 		this.queue = new ArrayBlockingQueue<>(properties.bufferRecords());
+		this.maxQueuedBytes = properties.bufferSize().toBytes();
 		this.spill = new SpillFile(spillFile, properties.spillSize().toBytes());
-		this.recent = new RecentRecords(properties.recentRecords());
+		this.recent = new RecentRecords(properties.recentRecords(), properties.recentSize().toBytes());
 	}
 
 	/**
@@ -129,7 +138,7 @@ public class LogCollector implements SmartLifecycle {
 		boolean spilled = false;
 		synchronized (this.spill) {
 			for (LogRecord record : numbered) {
-				if (this.spill.active() || !this.queue.offer(record)) {
+				if (this.spill.active() || !offer(record)) {
 					spill(record);
 					spilled = true;
 				}
@@ -138,6 +147,22 @@ public class LogCollector implements SmartLifecycle {
 				flushSpill();
 			}
 		}
+	}
+
+	// the memory buffer is bounded in records and in bytes; beyond either, the spill file
+	private boolean offer(LogRecord record) {
+		long size = RecentRecords.size(record);
+		if (this.queuedBytes.get() + size > this.maxQueuedBytes || !this.queue.offer(record)) {
+			return false;
+		}
+		this.queuedBytes.addAndGet(size);
+		return true;
+	}
+
+	private long taken(LogRecord record) {
+		long size = RecentRecords.size(record);
+		this.queuedBytes.addAndGet(-size);
+		return size;
 	}
 
 	/**
@@ -295,13 +320,18 @@ public class LogCollector implements SmartLifecycle {
 		LogRecord first = this.queue.poll(this.running ? 50 : 0, TimeUnit.MILLISECONDS);
 		if (first != null) {
 			batch.add(first);
-			this.queue.drainTo(batch, this.batchSize - 1);
+			long bytes = taken(first);
+			LogRecord next;
+			while (batch.size() < this.batchSize && bytes < MAX_BATCH_BYTES && (next = this.queue.poll()) != null) {
+				batch.add(next);
+				bytes += taken(next);
+			}
 			return;
 		}
 		synchronized (this.spill) {
 			if (this.spill.active()) {
 				try {
-					batch.addAll(this.spill.read(this.batchSize));
+					batch.addAll(this.spill.read(this.batchSize, MAX_BATCH_BYTES / 2));
 				}
 				catch (IOException | RuntimeException ex) {
 					logger.warn("Cannot read the log spill file: {}", ex.toString());
@@ -328,6 +358,7 @@ public class LogCollector implements SmartLifecycle {
 			batch.forEach(this::spill);
 			LogRecord record;
 			while ((record = this.queue.poll()) != null) {
+				taken(record);
 				spill(record);
 			}
 			flushSpill();

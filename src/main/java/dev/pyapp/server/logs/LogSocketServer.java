@@ -3,17 +3,22 @@ package dev.pyapp.server.logs;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,17 +26,25 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppLogSockets;
+import dev.pyapp.server.core.AppSocketOwnership;
+import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.AppRemoved;
+import dev.pyapp.server.install.InstalledApp;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Receives the records that {@code pyapp_runtime.logship} sends from every app process
- * over the unix socket {@code PYAPP_HOME/run/logs.sock} (mode 0600, never TCP). The
- * framing is one JSON object per line, each a batch:
+ * Receives the records that {@code pyapp_runtime.logship} sends from the app processes,
+ * over one unix socket per app ({@code apps/<name>/run/logs.sock}, mode 0660, never TCP).
+ * The framing is one JSON object per line, each a batch:
  *
  * <pre>
  * {"app": "guestbook", "release": "1.0-20240101T000000Z", "pid": 42, "dropped": 0,
@@ -42,13 +55,24 @@ import org.springframework.stereotype.Component;
  * sender lost since its last batch because its queue was full. A batch may also carry
  * {@code metrics}, the request counts of the process since its previous report (see
  * {@link RequestMetrics}), handed to {@link LogCollector#requestMetrics}.
+ * <p>
+ * The server, not the sender, decides who sent a record: its {@code app} is the app whose
+ * socket the connection came in on (the batch's own {@code app} is ignored), and its
+ * {@code release} is the one the connection's first batch names if that is a release of
+ * the app on disk ({@code null} otherwise), for every later batch of the connection too.
+ * <p>
+ * Memory is bounded whatever a sender does: a few reader threads serve every connection
+ * with non-blocking I/O ({@link LogSocketLoop}), each app has at most
+ * {@code max-connections-per-app} connections, a batch line over {@code max-line} bytes
+ * is dropped whole (and a WARNING record says so), the incomplete lines of all
+ * connections together hold at most {@code max-buffered} bytes, and a line left
+ * incomplete for {@code line-timeout} is dropped. Everything refused or dropped is
+ * counted ({@link LogSocketStats}).
  */
 @Component
-class LogSocketServer implements SmartLifecycle {
+class LogSocketServer implements SmartLifecycle, AppLogSockets {
 
 	private static final Logger logger = LoggerFactory.getLogger(LogSocketServer.class);
-
-	static final int MAX_LINE = 16 * 1024 * 1024;
 
 	static final int MAX_MESSAGE = 64 * 1024;
 
@@ -56,138 +80,254 @@ class LogSocketServer implements SmartLifecycle {
 
 	private final LogCollector collector;
 
-	private final Path socket;
+	private final LogsProperties.Socket limits;
+
+	private final Function<AppId, Path> sockets;
+
+	private final Path staging;
+
+	private final BiPredicate<AppId, String> knownRelease;
+
+	private final Supplier<List<AppId>> installed;
+
+	private final @Nullable AppSocketOwnership ownership;
 
 	private final BatchParser parser = new BatchParser(JsonMapper.builder().build());
 
-	private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+	private final Map<AppId, Listener> listeners = new ConcurrentHashMap<>();
 
-	private @Nullable ServerSocketChannel server;
+	private final Counters counters = new Counters();
+
+	private LogSocketLoop @Nullable [] loops;
 
 	private volatile boolean running;
 
 	@Autowired
-	LogSocketServer(LogCollector collector, PyappHome home) {
-		this(collector, home.run().resolve("logs.sock"));
+	LogSocketServer(LogCollector collector, LogsProperties properties, PyappHome home, AppRegistry registry,
+			ObjectProvider<AppSocketOwnership> ownership) {
+		this(collector, properties.socket(), (app) -> home.app(app).logSocket(), home.run().resolve("log-sockets"),
+				(app, release) -> isRelease(home, app, release),
+				() -> registry.list().stream().map(InstalledApp::name).map(AppId::of).toList(),
+				ownership.getIfAvailable());
 	}
 
-	LogSocketServer(LogCollector collector, Path socket) {
+	/**
+	 * A server for the apps of a {@code PYAPP_HOME}, with the default limits; it listens
+	 * only where {@link #listen} is called.
+	 */
+	LogSocketServer(LogCollector collector, Path home) {
+		this(collector, LogsProperties.Socket.defaults(), (app) -> new PyappHome(home).app(app).logSocket(),
+				home.resolve("run").resolve("log-sockets"),
+				(app, release) -> isRelease(new PyappHome(home), app, release), List::of, null);
+	}
+
+	LogSocketServer(LogCollector collector, LogsProperties.Socket limits, Function<AppId, Path> sockets, Path staging,
+			BiPredicate<AppId, String> knownRelease, Supplier<List<AppId>> installed,
+			@Nullable AppSocketOwnership ownership) {
 		this.collector = collector;
-		this.socket = socket;
+		this.limits = limits;
+		this.sockets = sockets;
+		this.staging = staging;
+		this.knownRelease = knownRelease;
+		this.installed = installed;
+		this.ownership = ownership;
 	}
 
-	/** The socket apps send to, given to them as {@code PYAPP_LOG_SOCKET}. */
-	Path socket() {
-		return this.socket;
+	private static boolean isRelease(PyappHome home, AppId app, String release) {
+		try {
+			return Files.isDirectory(home.app(app).release(release));
+		}
+		catch (PyappException | java.nio.file.InvalidPathException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Listens on an app's log socket unless it does already.
+	 * @param app the app
+	 * @return the socket, for {@code PYAPP_LOG_SOCKET}
+	 */
+	@Override
+	public Path listen(AppId app) {
+		Listener listener = this.listeners.computeIfAbsent(app, this::open);
+		return listener.path();
+	}
+
+	/**
+	 * Binds a new socket in the server's own directory, gives it its mode (and owner),
+	 * then renames it into the app's {@code run/}: nothing is ever created or changed
+	 * through a path the app could have replaced with a symbolic link.
+	 */
+	private Listener open(AppId app) {
+		LogSocketLoop[] loops = this.loops;
+		if (!this.running || loops == null) {
+			throw new IllegalStateException("The log socket server is not running; cannot listen for " + app);
+		}
+		Path target = this.sockets.apply(app);
+		Path staged = this.staging.resolve(app.value() + ".sock");
+		ServerSocketChannel channel = null;
+		try {
+			Files.createDirectories(this.staging);
+			Files.createDirectories(target.getParent());
+			Files.deleteIfExists(staged);
+			channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+			channel.bind(UnixDomainSocketAddress.of(staged));
+			Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rw-rw----"));
+			if (this.ownership != null) {
+				this.ownership.apply(app, staged);
+			}
+			Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			channel.configureBlocking(false);
+			Listener listener = new Listener(app, target, channel, new AtomicInteger());
+			loops[0].register(listener);
+			logger.debug("Listening for the log records of {} on {}", app, target);
+			return listener;
+		}
+		catch (IOException ex) {
+			closeQuietly(channel);
+			throw new IllegalStateException("Cannot listen on the log socket " + target + " of " + app, ex);
+		}
+	}
+
+	/**
+	 * Stops listening for an app and deletes its socket.
+	 * @param app the app
+	 */
+	void close(AppId app) {
+		Listener listener = this.listeners.remove(app);
+		if (listener != null) {
+			closeQuietly(listener.channel());
+			try {
+				Files.deleteIfExists(listener.path());
+			}
+			catch (IOException ex) {
+				logger.debug("Cannot delete {}: {}", listener.path(), ex.getMessage());
+			}
+		}
+	}
+
+	@EventListener
+	void on(AppRemoved removed) {
+		close(removed.app());
+	}
+
+	/** The counters of the socket intake since start. */
+	LogSocketStats stats() {
+		int connections = this.listeners.values().stream().mapToInt((listener) -> listener.connections().get()).sum();
+		return new LogSocketStats(this.listeners.size(), connections, this.counters.refused.get(),
+				this.counters.cutBatches.get(), this.counters.cutBytes.get(), this.counters.malformed.get(),
+				this.counters.buffered.get());
 	}
 
 	@Override
 	public void start() {
-		try {
-			Files.deleteIfExists(this.socket);
-			ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-			channel.bind(UnixDomainSocketAddress.of(this.socket));
-			Files.setPosixFilePermissions(this.socket, AtomicFiles.OWNER_ONLY);
-			this.server = channel;
+		int count = Math.max(1, this.limits.readers());
+		LogSocketLoop[] loops = new LogSocketLoop[count];
+		for (int i = 0; i < count; i++) {
+			loops[i] = new LogSocketLoop("pyapp-log-socket-" + i, this, loops);
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot listen on the log socket " + this.socket, ex);
-		}
+		this.loops = loops;
 		this.running = true;
-		Thread acceptor = new Thread(this::accept, "pyapp-log-socket");
-		acceptor.setDaemon(true);
-		acceptor.start();
-	}
-
-	private void accept() {
-		ServerSocketChannel channel = this.server;
-		while (this.running && channel != null) {
-			try {
-				SocketChannel connection = channel.accept();
-				this.connections.add(connection);
-				Thread reader = new Thread(() -> read(connection), "pyapp-log-conn");
-				reader.setDaemon(true);
-				reader.start();
-			}
-			catch (ClosedChannelException ex) {
-				return;
-			}
-			catch (IOException ex) {
-				logger.warn("Log socket accept failed: {}", ex.getMessage());
+		for (LogSocketLoop loop : loops) {
+			loop.start();
+		}
+		for (AppId app : installedApps()) {
+			if (Files.isDirectory(this.sockets.apply(app).getParent().getParent())) {
+				try {
+					listen(app);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Cannot listen for the log records of {}: {}", app, ex.getMessage());
+				}
 			}
 		}
 	}
 
-	private void read(SocketChannel connection) {
-		// lines are cut out of a large buffer in place: one read call per chunk, not one
-		// per byte, and a batch is copied only when it spans two reads
-		byte[] buffer = new byte[256 * 1024];
-		int lineStart = 0;
-		int filled = 0;
-		try (connection) {
-			while (true) {
-				if (filled == buffer.length) {
-					if (lineStart > 0) {
-						System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
-						filled -= lineStart;
-						lineStart = 0;
-					}
-					else {
-						buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_LINE + 1));
-					}
-				}
-				int read = connection.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled));
-				if (read == -1) {
-					return;
-				}
-				int scanFrom = filled;
-				filled += read;
-				for (int i = scanFrom; i < filled; i++) {
-					if (buffer[i] == '\n') {
-						if (i > lineStart) {
-							batch(buffer, lineStart, i - lineStart);
-						}
-						lineStart = i + 1;
-					}
-				}
-				if (filled - lineStart > MAX_LINE) {
-					logger.warn("Log sender sent a batch over {} bytes; closing its connection", MAX_LINE);
-					return;
-				}
-				if (lineStart == filled) {
-					lineStart = 0;
-					filled = 0;
-				}
+	private List<AppId> installedApps() {
+		try {
+			return this.installed.get();
+		}
+		catch (RuntimeException ex) {
+			// the sockets are opened again when a process of the app is started
+			logger.warn("Cannot list the installed apps to listen for their log records: {}", ex.toString());
+			return List.of();
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		LogSocketLoop[] loops = this.loops;
+		if (loops != null) {
+			for (LogSocketLoop loop : loops) {
+				loop.shutdown();
 			}
 		}
-		catch (ClosedChannelException ex) {
-			// the server is stopping
-		}
-		catch (IOException ex) {
-			logger.debug("Log sender connection ended: {}", ex.getMessage());
-		}
-		finally {
-			this.connections.remove(connection);
+		for (AppId app : List.copyOf(this.listeners.keySet())) {
+			close(app);
 		}
 	}
 
-	void batch(byte[] line) {
-		batch(line, 0, line.length);
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
-	private void batch(byte[] bytes, int offset, int length) {
+	@Override
+	public int getPhase() {
+		return 10;
+	}
+
+	// what the loops call back
+
+	LogsProperties.Socket limits() {
+		return this.limits;
+	}
+
+	Counters counters() {
+		return this.counters;
+	}
+
+	/**
+	 * Whether a new connection to an app's socket may stay open; counts it if so.
+	 */
+	boolean admit(Listener listener) {
+		if (listener.connections().incrementAndGet() > this.limits.maxConnectionsPerApp()) {
+			listener.connections().decrementAndGet();
+			this.counters.refused.incrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	void closed(Listener listener) {
+		listener.connections().decrementAndGet();
+	}
+
+	/**
+	 * One complete batch line of a connection.
+	 */
+	void batch(LogConnection connection, byte[] bytes, int offset, int length) {
 		BatchParser.Batch batch;
 		try {
 			batch = this.parser.parse(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
-			logger.warn("Ignoring a malformed log batch: {}", ex.getOriginalMessage());
+			this.counters.malformed.incrementAndGet();
+			logger.debug("Ignoring a malformed log batch of {}: {}", connection.app(), ex.getOriginalMessage());
 			return;
 		}
 		if (batch == null) {
-			logger.warn("Ignoring a malformed log batch: more than one JSON value on a line");
+			this.counters.malformed.incrementAndGet();
 			return;
 		}
+		if (!connection.releaseDecided()) {
+			String release = batch.release;
+			connection.decideRelease((release != null && isKnown(connection.app(), release)) ? release : null);
+		}
+		// the connection, never the sender, says whose records these are
+		batch.app = connection.app().value();
+		batch.release = connection.release();
 		RequestMetrics metrics = batch.requestMetrics(batch.app);
 		if (metrics != null) {
 			this.collector.requestMetrics(metrics);
@@ -204,31 +344,66 @@ class LogSocketServer implements SmartLifecycle {
 		}
 	}
 
-	@Override
-	public void stop() {
-		this.running = false;
+	private boolean isKnown(AppId app, String release) {
 		try {
-			if (this.server != null) {
-				this.server.close();
-			}
-			for (SocketChannel connection : this.connections) {
-				connection.close();
-			}
-			Files.deleteIfExists(this.socket);
+			return this.knownRelease.test(app, release);
 		}
-		catch (IOException ex) {
-			logger.debug("Closing the log socket: {}", ex.getMessage());
+		catch (RuntimeException ex) {
+			// a name that is no release name, such as one with a '/'
+			return false;
 		}
 	}
 
-	@Override
-	public boolean isRunning() {
-		return this.running;
+	/**
+	 * A batch line was dropped: over {@code max-line}, over the shared buffer budget, or
+	 * left incomplete too long.
+	 */
+	void cut(LogConnection connection, long bytes, String why) {
+		this.counters.cutBatches.incrementAndGet();
+		this.counters.cutBytes.addAndGet(bytes);
+		if (connection.mayReportCut(System.nanoTime())) {
+			this.collector.collect(new LogRecord(0, Instant.now(), connection.app().value(), connection.release(),
+					LogLevel.WARNING, "pyapp.logs", "a log batch of " + bytes + (why.startsWith("over") ? "+" : "")
+							+ " bytes from this app was dropped: " + why,
+					null, null, null, null));
+		}
 	}
 
-	@Override
-	public int getPhase() {
-		return 10;
+	private static void closeQuietly(@Nullable Channel channel) {
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// closing after a failure or at shutdown: nothing left to do with it
+			}
+		}
+	}
+
+	/**
+	 * One app's socket.
+	 */
+	record Listener(AppId app, Path path, ServerSocketChannel channel, AtomicInteger connections) {
+
+		SocketChannel accept() throws IOException {
+			return this.channel.accept();
+		}
+
+	}
+
+	static final class Counters {
+
+		final AtomicLong refused = new AtomicLong();
+
+		final AtomicLong cutBatches = new AtomicLong();
+
+		final AtomicLong cutBytes = new AtomicLong();
+
+		final AtomicLong malformed = new AtomicLong();
+
+		/** Bytes held in the incomplete lines of every connection. */
+		final AtomicLong buffered = new AtomicLong();
+
 	}
 
 }

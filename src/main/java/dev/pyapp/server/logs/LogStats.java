@@ -11,7 +11,19 @@ package dev.pyapp.server.logs;
  * @param droppedBySenders records the app processes reported they dropped because their
  * own queue was full
  * @param storeAvailable whether the last write to MongoDB succeeded
+ * @param socket the counters of the apps' log sockets
  */
 public record LogStats(long received, long stored, long buffered, long spilled, long dropped, long droppedBySenders,
-		boolean storeAvailable) {
+		boolean storeAvailable, LogSocketStats socket) {
+
+	public LogStats(long received, long stored, long buffered, long spilled, long dropped, long droppedBySenders,
+			boolean storeAvailable) {
+		this(received, stored, buffered, spilled, dropped, droppedBySenders, storeAvailable, LogSocketStats.NONE);
+	}
+
+	LogStats withSocket(LogSocketStats socket) {
+		return new LogStats(this.received, this.stored, this.buffered, this.spilled, this.dropped,
+				this.droppedBySenders, this.storeAvailable, socket);
+	}
+
 }

@@ -12,22 +12,29 @@ import org.springframework.util.unit.DataSize;
  * @param appCappedSize per-app size bounds that replace {@code cappedSize}, by app name
  * @param bufferRecords how many records wait in memory when MongoDB is slow or
  * unavailable, before they go to the spill file
+ * @param bufferSize how much memory those records may take (estimated from their text),
+ * whichever bound is reached first
  * @param spillSize how large the spill file under {@code PYAPP_HOME/run/} may grow;
  * records beyond it are dropped and counted
  * @param batchSize the most records written to MongoDB in one call
  * @param recentRecords how many of the newest records are kept in memory to answer tails
+ * @param recentSize how much memory those records may take at most (estimated from their
+ * text); older ones are then read from MongoDB
  * @param tailTimeout how long {@code logs.tail} waits for a new record
  * @param tailInterval how often the {@code stdout.log}/{@code stderr.log} files of the
  * apps are read
  * @param regexTimeout how long one regular expression search may run
  * @param notifications how notifications are delivered
+ * @param socket the bounds of the apps' log sockets
  */
 @ConfigurationProperties("pyapp.logs")
 record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, DataSize> appCappedSize,
-		@DefaultValue("100000") int bufferRecords, @DefaultValue("256MB") DataSize spillSize,
-		@DefaultValue("1000") int batchSize, @DefaultValue("20000") int recentRecords,
+		@DefaultValue("100000") int bufferRecords, @DefaultValue("64MB") DataSize bufferSize,
+		@DefaultValue("256MB") DataSize spillSize, @DefaultValue("1000") int batchSize,
+		@DefaultValue("20000") int recentRecords, @DefaultValue("32MB") DataSize recentSize,
 		@DefaultValue("25s") Duration tailTimeout, @DefaultValue("250ms") Duration tailInterval,
-		@DefaultValue("5s") Duration regexTimeout, @DefaultValue Notifications notifications) {
+		@DefaultValue("5s") Duration regexTimeout, @DefaultValue Notifications notifications,
+		@DefaultValue Socket socket) {
 
 	LogsProperties {
 		appCappedSize = (appCappedSize != null) ? Map.copyOf(appCappedSize) : Map.of();
@@ -53,6 +60,26 @@ record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, Dat
 	record Notifications(@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
 			@DefaultValue("10s") Duration timeout, @DefaultValue("pyapp@localhost") String mailFrom,
 			@DefaultValue("500") int keepDeliveries) {
+	}
+
+	/**
+	 * @param maxLine the largest batch line a sender may send; a longer one is dropped
+	 * whole and a WARNING record with logger {@code pyapp.logs} says how large it was
+	 * @param maxConnectionsPerApp connections one app may hold open on its log socket;
+	 * further ones are closed at once
+	 * @param maxBuffered the memory the incomplete lines of all connections may hold
+	 * together; a line that needs more is dropped
+	 * @param lineTimeout how long a line may stay incomplete before it is dropped
+	 * @param readers the threads that read every log connection (non-blocking)
+	 */
+	record Socket(@DefaultValue("1MB") DataSize maxLine, @DefaultValue("32") int maxConnectionsPerApp,
+			@DefaultValue("64MB") DataSize maxBuffered, @DefaultValue("30s") Duration lineTimeout,
+			@DefaultValue("2") int readers) {
+
+		static Socket defaults() {
+			return new Socket(DataSize.ofMegabytes(1), 32, DataSize.ofMegabytes(64), Duration.ofSeconds(30), 2);
+		}
+
 	}
 
 }

@@ -11,22 +11,32 @@ import org.jspecify.annotations.Nullable;
 /**
  * The newest stored records, in id order, so that a tail is answered without a query (the
  * embedded database scans a whole collection for every query). It also wakes the tails
- * waiting for new records.
+ * waiting for new records. Bounded twice: by a count of records and by the memory their
+ * text takes (estimated), whichever is reached first; older records are read from the
+ * store.
  */
 final class RecentRecords {
 
+	/** What a record costs beyond its text: the record, its strings and boxes. */
+	static final int RECORD_OVERHEAD = 256;
+
 	private final int capacity;
 
+	private final long maxBytes;
+
 	private final ArrayDeque<LogRecord> records;
+
+	private long bytes;
 
 	/** Every stored record with a larger id than this went through here. */
 	private long floor = Long.MAX_VALUE;
 
 	private long newest;
 
-	RecentRecords(int capacity) {
+	RecentRecords(int capacity, long maxBytes) {
 		this.capacity = Math.max(1, capacity);
-		this.records = new ArrayDeque<>(this.capacity);
+		this.maxBytes = Math.max(1, maxBytes);
+		this.records = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
 
 	synchronized void stored(List<LogRecord> batch) {
@@ -34,13 +44,44 @@ final class RecentRecords {
 			if (this.floor == Long.MAX_VALUE) {
 				this.floor = record.id() - 1;
 			}
-			if (this.records.size() == this.capacity) {
-				this.floor = this.records.removeFirst().id();
+			long size = size(record);
+			while (!this.records.isEmpty()
+					&& (this.records.size() >= this.capacity || this.bytes + size > this.maxBytes)) {
+				LogRecord oldest = this.records.removeFirst();
+				this.bytes -= size(oldest);
+				this.floor = oldest.id();
 			}
 			this.records.addLast(record);
+			this.bytes += size;
 			this.newest = Math.max(this.newest, record.id());
 		}
 		notifyAll();
+	}
+
+	/**
+	 * The memory a record takes, estimated: two bytes per character (the worst case of a
+	 * Java string) plus a fixed overhead.
+	 * @param record the record
+	 * @return the estimate in bytes
+	 */
+	static long size(LogRecord record) {
+		long chars = length(record.app()) + length(record.release()) + length(record.logger())
+				+ length(record.message()) + length(record.exception()) + length(record.thread())
+				+ length(record.path()) + length(record.node());
+		return 2 * chars + RECORD_OVERHEAD;
+	}
+
+	private static int length(@Nullable String text) {
+		return (text != null) ? text.length() : 0;
+	}
+
+	/** The estimated memory the records held take now. */
+	synchronized long bytes() {
+		return this.bytes;
+	}
+
+	synchronized int size() {
+		return this.records.size();
 	}
 
 	/**

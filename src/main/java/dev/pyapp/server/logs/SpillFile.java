@@ -93,6 +93,18 @@ final class SpillFile {
 	 * @return the records, oldest first
 	 */
 	List<LogRecord> read(int max) throws IOException {
+		return read(max, Long.MAX_VALUE);
+	}
+
+	/**
+	 * Reads the oldest records not read yet, up to a count and about a size.
+	 * @param max the most records to read
+	 * @param maxChars stop once the lines read hold this many characters (at least one
+	 * record is read)
+	 * @return the records, oldest first
+	 */
+	List<LogRecord> read(int max, long maxChars) throws IOException {
+		long chars = 0;
 		List<LogRecord> records = new ArrayList<>();
 		if (this.pending == 0) {
 			return records;
@@ -102,7 +114,7 @@ final class SpillFile {
 			this.reader = Files.newBufferedReader(this.file, StandardCharsets.UTF_8);
 		}
 		boolean end = false;
-		while (records.size() < max) {
+		while (records.size() < max && chars < maxChars) {
 			String line = this.reader.readLine();
 			if (line == null) {
 				end = true;
@@ -110,6 +122,7 @@ final class SpillFile {
 			}
 			if (!line.isBlank()) {
 				records.add(this.mapper.readValue(line, LogRecord.class));
+				chars += line.length();
 			}
 			this.pending--;
 		}

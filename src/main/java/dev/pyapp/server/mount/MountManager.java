@@ -48,6 +48,8 @@ public class MountManager {
 
 	private final ConfigApplier applier;
 
+	private final ForbiddenFolders forbidden;
+
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell) {
 		this.states = states;
@@ -59,6 +61,7 @@ public class MountManager {
 				properties.apacheModules());
 		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
+		this.forbidden = new ForbiddenFolders(home.root());
 	}
 
 	/** The staged virtual servers, in the order they were added. */
@@ -156,6 +159,9 @@ public class MountManager {
 	 */
 	public synchronized Mount addMount(Mount mount) {
 		MountValidator.check(mount);
+		if (mount.folder() != null) {
+			this.forbidden.check("folder", mount.folder());
+		}
 		Mount normalized = new Mount(mount.server(), MountValidator.normalizePath(mount.path()), mount.app(),
 				mount.folder());
 		MountState staged = staged();
@@ -218,6 +224,12 @@ public class MountManager {
 	 */
 	public synchronized WebServerStatus apply() {
 		MountState staged = staged();
+		// a folder mount staged before folders were checked is refused here
+		staged.mounts()
+			.stream()
+			.filter((mount) -> mount.folder() != null)
+			.forEach((mount) -> this.forbidden.check("mounts[" + mount.server() + mount.path() + "].folder",
+					mount.folder()));
 		this.applier.apply(RenderModel.of(staged.servers(), staged.mounts(), this.targets));
 		this.states.save(staged.as(MountState.APPLIED));
 		return status();

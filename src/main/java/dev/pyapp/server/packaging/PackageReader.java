@@ -53,6 +53,14 @@ public class PackageReader {
 	}
 
 	/**
+	 * The limits every source of an app's files obeys.
+	 * @return the entry count and size limits
+	 */
+	public ArchiveLimits limits() {
+		return new ArchiveLimits(this.properties.maxEntries(), this.properties.maxUncompressedSize().toBytes());
+	}
+
+	/**
 	 * Reads and validates an archive, writing nothing. Its content decides, not its
 	 * name's extension.
 	 * @param archive the {@code .pyapp} or {@code .zip} file

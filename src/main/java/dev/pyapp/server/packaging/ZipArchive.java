@@ -139,6 +139,15 @@ final class ZipArchive {
 		long maxTotal = properties.maxUncompressedSize().toBytes();
 		long threshold = properties.compressionRatioThreshold().toBytes();
 		long compressed = Math.max(1, entry.getCompressedSize());
+		long declared = entry.getSize();
+		if (declared > maxTotal || (declared > 0 && totalBefore + declared > maxTotal)) {
+			problems.add(new Problem(entry.getName(), "declares " + declared + " bytes uncompressed; the archive may "
+					+ "inflate to " + maxTotal + " bytes at most (pyapp.packaging.max-uncompressed-size)"));
+			if (out != null) {
+				close(out);
+			}
+			return -1;
+		}
 		CRC32 crc = new CRC32();
 		long count = 0;
 		try (InputStream in = zip.getInputStream(entry)) {
@@ -171,6 +180,11 @@ final class ZipArchive {
 			if (out != null) {
 				close(out);
 			}
+		}
+		if (declared != -1 && count != declared) {
+			problems.add(new Problem(entry.getName(),
+					"corrupt: declares " + declared + " bytes uncompressed but holds " + count));
+			return -1;
 		}
 		if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
 			problems.add(new Problem(entry.getName(), "corrupt: its content does not match its CRC"));

@@ -24,7 +24,7 @@ import dev.pyapp.server.logs.LogQuery;
 import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.LogTail;
 import dev.pyapp.server.logs.LogViewer;
-import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogStatistics;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -39,11 +39,11 @@ class LogsRpc {
 
 	private final LogViewer viewer;
 
-	private final LogCollector collector;
+	private final LogStatistics statistics;
 
-	LogsRpc(LogViewer viewer, LogCollector collector) {
+	LogsRpc(LogViewer viewer, LogStatistics statistics) {
 		this.viewer = viewer;
-		this.collector = collector;
+		this.statistics = statistics;
 	}
 
 	@RpcMethod(value = "logs.query", role = Role.VIEWER, readOnly = true)
@@ -101,7 +101,7 @@ class LogsRpc {
 
 	@RpcMethod(value = "logs.stats", role = Role.VIEWER, readOnly = true)
 	Object stats() {
-		return this.collector.stats();
+		return this.statistics.stats();
 	}
 
 	static Map<String, Object> record(LogRecord record) {

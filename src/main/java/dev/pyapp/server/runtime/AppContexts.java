@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.mongodb.ConnectionString;
 import dev.pyapp.server.appconfig.AppConfigurator;
+import dev.pyapp.server.core.AppDatabases;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppLogSockets;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
@@ -25,7 +26,6 @@ import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.venv.PythonEnvironment;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,19 +43,22 @@ public class AppContexts {
 
 	private final PackageReader reader;
 
-	private final ObjectProvider<MongoConnectionDetails> mongo;
+	private final ObjectProvider<AppDatabases> databases;
+
+	private final ObjectProvider<AppLogSockets> logSockets;
 
 	private final AppConfigurator configurator;
 
 	private final Map<Path, AppManifest> manifests = new ConcurrentHashMap<>();
 
-	AppContexts(PyappHome home, AppRegistry registry, PackageReader reader,
-			ObjectProvider<MongoConnectionDetails> mongo, AppConfigurator configurator) {
+	AppContexts(PyappHome home, AppRegistry registry, PackageReader reader, ObjectProvider<AppDatabases> databases,
+			ObjectProvider<AppLogSockets> logSockets, AppConfigurator configurator) {
 		this.configurator = configurator;
 		this.home = home;
 		this.registry = registry;
 		this.reader = reader;
-		this.mongo = mongo;
+		this.databases = databases;
+		this.logSockets = logSockets;
 	}
 
 	/**
@@ -128,28 +131,33 @@ public class AppContexts {
 		env.put("PYAPP_CONFIG_FILE", this.configurator.configFile(app, release).toString());
 		env.put("PYAPP_TMP_PATH", directory(paths.tmp()).toString());
 		env.put("PYAPP_DATA_PATH", directory(paths.data()).toString());
-		env.put("PYAPP_LOG_SOCKET", this.home.run().resolve("logs.sock").toString());
+		env.put("PYAPP_LOG_SOCKET", logSocket(app, paths).toString());
 		for (String writable : manifest.resources().writable()) {
 			env.put("PYAPP_WRITABLE_" + variablePart(writable), directory(paths.data().resolve(writable)).toString());
 		}
 		for (AppManifest.Database database : manifest.resources().databases()) {
 			String url = (database.kind() == AppManifest.DatabaseKind.SQLITE)
 					? "sqlite:///" + directory(paths.data().resolve("db")).resolve(database.name() + ".sqlite3")
-					: "mongodb://" + mongoHost() + "/pyapp_" + app.value().replace('-', '_') + "_" + database.name();
+					: mongoUrl(app, database.name());
 			env.put("PYAPP_DATABASE_" + variablePart(database.name()) + "_URL", url);
 		}
 		return env;
 	}
 
-	private String mongoHost() {
-		MongoConnectionDetails details = this.mongo.getIfAvailable();
-		if (details != null) {
-			ConnectionString connection = details.getConnectionString();
-			if (!connection.getHosts().isEmpty()) {
-				return connection.getHosts().get(0);
-			}
+	// the server listens on the app's own socket and takes the app of every record from
+	// it
+	private Path logSocket(AppId app, AppPaths paths) {
+		AppLogSockets sockets = this.logSockets.getIfAvailable();
+		return (sockets != null) ? sockets.listen(app) : paths.logSocket();
+	}
+
+	// a database only this app reaches, with its credentials in the URL (never logged)
+	private String mongoUrl(AppId app, String database) {
+		AppDatabases databases = this.databases.getIfAvailable();
+		if (databases == null) {
+			throw PyappException.failed("no MongoDB for the kind: mongodb database '" + database + "' of " + app, null);
 		}
-		return "127.0.0.1:27017";
+		return databases.mongoUrl(app, database);
 	}
 
 	private static String variablePart(String name) {

@@ -18,6 +18,9 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.ServerFileModes;
+import dev.pyapp.server.packaging.ArchiveLimits;
+import dev.pyapp.server.packaging.PackageReader;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -32,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,10 +62,23 @@ public class GitSources {
 
 	private final CredentialStore credentials;
 
+	private final ArchiveLimits limits;
+
+	@Autowired
+	GitSources(PyappHome home, ScmProperties properties, PackageReader reader) {
+		this(home, properties, reader.limits());
+	}
+
 	GitSources(PyappHome home, ScmProperties properties) {
+		this(home, properties, ArchiveLimits.DEFAULTS);
+	}
+
+	GitSources(PyappHome home, ScmProperties properties, ArchiveLimits limits) {
 		this.home = home;
 		this.properties = properties;
+		this.limits = limits;
 		this.credentials = new CredentialStore(home);
+		ServerFileModes.privateDirectory(home.resolve("git"));
 	}
 
 	/**
@@ -130,16 +147,20 @@ public class GitSources {
 			cloneInto(mirror, source.url(), credentials);
 			return mirror;
 		}
+		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
 		try (Git git = Git.open(dir.toFile())) {
-			FetchResult result = configure(git.fetch(), credentials).setRemote("origin")
+			FetchResult result = configure(git.fetch(), credentials).setProgressMonitor(monitor)
+				.setRemote("origin")
 				.setRefSpecs(new RefSpec("+refs/*:refs/*"))
 				.setRemoveDeletedRefs(true)
 				.call();
 			followRemoteHead(git.getRepository(), result);
 		}
 		catch (IOException | GitAPIException ex) {
+			monitor.check(source.url());
 			throw PyappException.failed(GitErrors.unreachable(source.url(), ex), null);
 		}
+		monitor.check(source.url());
 		return mirror;
 	}
 
@@ -189,7 +210,7 @@ public class GitSources {
 		Path dir = null;
 		try (Repository repository = open(mirror)) {
 			dir = Files.createTempDirectory(this.home.tmp(), "git-export-");
-			TreeExporter.export(repository, ObjectId.fromString(revision.commit()), dir);
+			TreeExporter.export(repository, ObjectId.fromString(revision.commit()), dir, this.limits);
 			return dir;
 		}
 		catch (IOException ex) {
@@ -259,7 +280,9 @@ public class GitSources {
 
 	private void cloneInto(GitMirror mirror, String url, @Nullable GitCredentials credentials) {
 		Path dir = directory(mirror);
-		try (Git git = configure(Git.cloneRepository(), credentials).setURI(url)
+		SizeBoundMonitor monitor = new SizeBoundMonitor(dir, this.limits.maxUncompressedSize());
+		try (Git git = configure(Git.cloneRepository(), credentials).setProgressMonitor(monitor)
+			.setURI(url)
 			.setDirectory(dir.toFile())
 			.setBare(true)
 			.setMirror(true)
@@ -268,7 +291,15 @@ public class GitSources {
 		}
 		catch (GitAPIException | RuntimeException ex) {
 			AtomicFiles.deleteTree(dir);
+			monitor.check(url);
 			throw PyappException.failed(GitErrors.unreachable(url, ex), null);
+		}
+		try {
+			monitor.check(url);
+		}
+		catch (PyappException ex) {
+			AtomicFiles.deleteTree(dir);
+			throw ex;
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,6 +37,8 @@ public class PostCommitHooks {
 	private static final Logger logger = LoggerFactory.getLogger(PostCommitHooks.class);
 
 	private static final String DELETED = "0000000000000000000000000000000000000000";
+
+	private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
 	private final SecureRandom random = new SecureRandom();
 
@@ -145,11 +148,21 @@ public class PostCommitHooks {
 		}
 		String delivery = headers.apply(hook.provider().deliveryHeader());
 		if (delivery == null || delivery.isBlank()) {
-			// a sender without delivery ids: the same payload twice is the same push
-			delivery = "sha256-" + sha256(body);
+			delivery = "(none)";
 		}
-		if (!firstDelivery(hook, delivery)) {
-			return new Outcome(Status.DUPLICATE, "delivery " + delivery + " was received before");
+		Instant signedAt = signedAt(hook, push);
+		Instant now = this.clock.instant();
+		if (signedAt != null && (signedAt.isBefore(now.minus(this.properties.maxDeliveryAge()))
+				|| signedAt.isAfter(now.plus(CLOCK_SKEW)))) {
+			logger.warn("Refused a delivery to hook {} of {} signed at {}: too old or in the future (a replay?)", id,
+					hook.app(), signedAt);
+			return new Outcome(Status.IGNORED, "the delivery was signed at " + signedAt
+					+ ", outside pyapp.scm.max-delivery-age of now; not acted on");
+		}
+		// a replay carries a fresh delivery id but the same signed body: the body decides
+		if (!firstDelivery(hook, "sha256-" + sha256(body))) {
+			return new Outcome(Status.DUPLICATE,
+					"the same signed body was received before (delivery " + delivery + ")");
 		}
 		String after = text(push, "after");
 		if (DELETED.equals(after)) {
@@ -159,6 +172,28 @@ public class PostCommitHooks {
 		this.events
 			.publishEvent(new PushReceived(AppId.of(hook.app()), id, hook.provider().value(), delivery, ref, after));
 		return new Outcome(Status.ACCEPTED, "push to " + ref + " accepted");
+	}
+
+	/**
+	 * When the sender signed the delivery, where the provider puts that in the signed
+	 * body ({@code pyapp hooks install-git} sends {@code timestamp}, seconds since the
+	 * epoch); the others sign no time of sending.
+	 */
+	private static @Nullable Instant signedAt(HookRegistration hook, JsonNode push) {
+		JsonNode timestamp = push.get("timestamp");
+		if (hook.provider() != HookProvider.GENERIC || timestamp == null || !timestamp.isNumber()) {
+			return null;
+		}
+		return Instant.ofEpochSecond(timestamp.asLong());
+	}
+
+	/**
+	 * Whether a hook with this id exists (looked up before its body is read).
+	 * @param id the hook's id
+	 * @return whether it exists
+	 */
+	boolean exists(String id) {
+		return this.hooks.existsById(id);
 	}
 
 	private boolean firstDelivery(HookRegistration hook, String delivery) {

@@ -3,7 +3,6 @@ package dev.pyapp.server.scm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -128,7 +127,7 @@ final class RevisionSelector {
 	 */
 	static @Nullable Pep440Version tagVersion(String tag, GitSource source) {
 		String pattern = (source.tagPattern() != null) ? source.tagPattern() : "*";
-		if (!glob(pattern).matcher(tag).matches()) {
+		if (!globMatches(pattern, tag)) {
 			return null;
 		}
 		int wildcard = indexOfWildcard(pattern);
@@ -139,20 +138,43 @@ final class RevisionSelector {
 		return Pep440Version.isValid(tag) ? Pep440Version.parse(tag) : null;
 	}
 
-	static Pattern glob(String glob) {
-		StringBuilder regex = new StringBuilder();
-		for (char c : glob.toCharArray()) {
-			if (c == '*') {
-				regex.append(".*");
+	/**
+	 * Whether a glob ({@code *} any text, {@code ?} one character, everything else
+	 * literal) matches a whole text. No backtracking beyond the last {@code *}: at most
+	 * (pattern length × text length) steps, so no pattern can stall the git work (a
+	 * regular expression built from {@code *a*a*a*a*a*a*b} took a minute on an 80
+	 * character tag).
+	 * @param glob the pattern
+	 * @param text the text
+	 * @return whether it matches
+	 */
+	static boolean globMatches(String glob, String text) {
+		int g = 0;
+		int t = 0;
+		int star = -1;
+		int resume = 0;
+		while (t < text.length()) {
+			if (g < glob.length()
+					&& (glob.charAt(g) == '?' || (glob.charAt(g) != '*' && glob.charAt(g) == text.charAt(t)))) {
+				g++;
+				t++;
 			}
-			else if (c == '?') {
-				regex.append('.');
+			else if (g < glob.length() && glob.charAt(g) == '*') {
+				star = g++;
+				resume = t;
+			}
+			else if (star >= 0) {
+				g = star + 1;
+				t = ++resume;
 			}
 			else {
-				regex.append(Pattern.quote(String.valueOf(c)));
+				return false;
 			}
 		}
-		return Pattern.compile(regex.toString());
+		while (g < glob.length() && glob.charAt(g) == '*') {
+			g++;
+		}
+		return g == glob.length();
 	}
 
 	private static int indexOfWildcard(String pattern) {

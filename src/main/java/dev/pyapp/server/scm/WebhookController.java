@@ -35,6 +35,10 @@ class WebhookController {
 	@PostMapping(path = "/hooks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, String>> receive(@PathVariable String id, HttpServletRequest request)
 			throws IOException {
+		// an unknown hook is answered before a byte of its body is read
+		if (!this.hooks.exists(id)) {
+			return respond(HttpStatus.NOT_FOUND, "not-found", "no such hook");
+		}
 		long limit = this.properties.maxPayload().toBytes();
 		if (request.getContentLengthLong() > limit) {
 			return respond(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "the body is larger than " + limit + " bytes");

@@ -2,6 +2,7 @@ package dev.pyapp.server.security;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -20,15 +21,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Limits password guessing at the login form: after {@code maxFailures} failed logins of
- * one user name from one address within the window, further attempts for that pair are
- * refused, without checking the password, until the lockout has passed. A success resets
- * the count.
+ * Slows password guessing at the login form with a growing delay per attempt: after
+ * {@code freeFailures} failed logins of one user name from one address, the next attempt
+ * of that pair is answered only once a delay has passed since the last failure (1 s, then
+ * 2 s, 4 s ... up to {@code maxDelay}); an attempt that comes earlier is refused without
+ * the password being looked at. No lockout outlasts {@code maxDelay}, so a stranger's
+ * guesses from the same address (a local process, a shared proxy) cost the real user
+ * seconds, never minutes. A success resets the count. The address is the peer's, or the
+ * one a trusted proxy forwarded ({@code server.tomcat.remoteip.internal-proxies}; none by
+ * default).
  */
 @Component
 class LoginThrottle {
 
-	static final String LOCKED_URL = "/login?locked";
+	static final String WAIT_URL = "/login?wait=";
 
 	private static final int PRUNE_ABOVE = 10_000;
 
@@ -53,29 +59,35 @@ class LoginThrottle {
 		return name + "|" + address;
 	}
 
-	boolean isLocked(String key) {
+	/**
+	 * How long an attempt of a pair has to wait still.
+	 * @param key the user name and address
+	 * @return zero when it may be checked now
+	 */
+	Duration retryAfter(String key) {
 		Failures current = this.failures.get(key);
-		return current != null && current.lockedUntil() != null && current.lockedUntil().isAfter(this.clock.instant());
+		if (current == null) {
+			return Duration.ZERO;
+		}
+		Duration left = Duration.between(this.clock.instant(), current.next());
+		return left.isNegative() ? Duration.ZERO : left;
 	}
 
 	/**
 	 * Counts a failure.
 	 * @param key the user name and address
-	 * @return whether the pair is locked now
+	 * @return how long the next attempt of the pair has to wait
 	 */
-	boolean failed(String key) {
+	Duration failed(String key) {
 		Instant now = this.clock.instant();
 		if (this.failures.size() > PRUNE_ABOVE) {
 			this.failures.values().removeIf((entry) -> entry.expired(now, this.properties));
 		}
 		Failures updated = this.failures.compute(key, (k, previous) -> {
-			Failures base = (previous == null || previous.expired(now, this.properties)) ? new Failures(0, now, null)
-					: previous;
-			int count = base.count() + 1;
-			Instant lockedUntil = (count >= this.properties.maxFailures()) ? now.plus(this.properties.lockout()) : null;
-			return new Failures(count, base.first(), lockedUntil);
+			int count = ((previous == null || previous.expired(now, this.properties)) ? 0 : previous.count()) + 1;
+			return new Failures(count, now, now.plus(this.properties.delay(count)));
 		});
-		return updated.lockedUntil() != null;
+		return Duration.between(now, updated.next());
 	}
 
 	void succeeded(String key) {
@@ -83,7 +95,8 @@ class LoginThrottle {
 	}
 
 	/**
-	 * Refuses a login attempt of a locked pair before the password is looked at.
+	 * Refuses an attempt that comes before its delay has passed, before the password is
+	 * looked at.
 	 */
 	OncePerRequestFilter filter() {
 		return new OncePerRequestFilter() {
@@ -96,8 +109,9 @@ class LoginThrottle {
 			@Override
 			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 					throws ServletException, IOException {
-				if (isLocked(key(request.getParameter("username"), request.getRemoteAddr()))) {
-					response.sendRedirect(request.getContextPath() + LOCKED_URL);
+				Duration wait = retryAfter(key(request.getParameter("username"), request.getRemoteAddr()));
+				if (!wait.isZero()) {
+					response.sendRedirect(request.getContextPath() + WAIT_URL + seconds(wait));
 					return;
 				}
 				chain.doFilter(request, response);
@@ -107,26 +121,30 @@ class LoginThrottle {
 	}
 
 	/**
-	 * Counts a failed login and sends the browser back to the form.
+	 * Counts a failed login and sends the browser back to the form, with the wait when
+	 * there is one.
 	 */
 	AuthenticationFailureHandler failureHandler() {
 		return (HttpServletRequest request, HttpServletResponse response, AuthenticationException ex) -> {
-			boolean locked = failed(key(request.getParameter("username"), request.getRemoteAddr()));
-			response.sendRedirect(request.getContextPath() + (locked ? LOCKED_URL : "/login?error"));
+			Duration wait = failed(key(request.getParameter("username"), request.getRemoteAddr()));
+			response
+				.sendRedirect(request.getContextPath() + (wait.isZero() ? "/login?error" : WAIT_URL + seconds(wait)));
 		};
+	}
+
+	private static long seconds(Duration wait) {
+		return Math.max(1, (wait.toMillis() + 999) / 1000);
 	}
 
 	/**
 	 * @param count failures counted
-	 * @param first when the first of them happened
-	 * @param lockedUntil until when attempts are refused, or {@code null}
+	 * @param last when the last of them happened
+	 * @param next when the next attempt may be checked
 	 */
-	private record Failures(int count, Instant first, @Nullable Instant lockedUntil) {
+	private record Failures(int count, Instant last, Instant next) {
 
 		boolean expired(Instant now, LoginProperties properties) {
-			boolean windowOver = this.first.plus(properties.window()).isBefore(now);
-			boolean lockOver = this.lockedUntil == null || this.lockedUntil.isBefore(now);
-			return windowOver && lockOver;
+			return this.last.plus(properties.window()).isBefore(now);
 		}
 
 	}

@@ -9,8 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param persistent whether the in-process MongoDB keeps its data in
  * {@code PYAPP_HOME/db/pyapp.mv.db} (false: memory only, for tests)
  * @param database the database name
+ * @param appsPort the port of 127.0.0.1 where apps reach their own {@code kind: mongodb}
+ * databases on the embedded MongoDB; 0: a free port chosen once and remembered in
+ * {@code PYAPP_HOME/db/apps-port}
  */
 @ConfigurationProperties("pyapp.storage")
 record StorageProperties(@DefaultValue("true") boolean embedded, @DefaultValue("true") boolean persistent,
-		@DefaultValue("pyapp") String database) {
+		@DefaultValue("pyapp") String database, @DefaultValue("0") int appsPort) {
 }

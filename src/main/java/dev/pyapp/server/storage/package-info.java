@@ -4,7 +4,7 @@
  * backend) whose data file lives under {@code PYAPP_HOME/db/}.
  */
 @NullMarked
-@ApplicationModule(displayName = "Storage", allowedDependencies = "core")
+@ApplicationModule(displayName = "Storage", allowedDependencies = { "core", "install" })
 package dev.pyapp.server.storage;
 
 import org.jspecify.annotations.NullMarked;

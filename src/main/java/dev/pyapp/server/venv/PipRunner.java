@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Redaction;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.NodeShell;
@@ -33,6 +35,10 @@ class PipRunner {
 
 	private static final Pattern DIST_FILE = Pattern
 		.compile("^([A-Za-z0-9][A-Za-z0-9._]*?)-([0-9][^-]*?)(-.*\\.whl|\\.tar\\.gz|\\.zip|\\.tar\\.bz2)$");
+
+	/** Variables of the server's environment that reach pip when it uses an index URL. */
+	private static final List<String> PASSED_ON = List.of("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY",
+			"HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "TMPDIR");
 
 	private final NodeShell shell;
 
@@ -57,11 +63,37 @@ class PipRunner {
 		command.add("install");
 		command.addAll(List.of("--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
 		command.addAll(arguments);
-		output.accept("$ pip install " + String.join(" ", arguments));
+		// nothing pip prints may show the index's credentials
+		Consumer<String> redacted = (line) -> output.accept(Redaction.urls(line));
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment.put("PYTHONDONTWRITEBYTECODE", "1");
+		environment.put("PIP_NO_WARN_SCRIPT_LOCATION", "1");
+		boolean inherit = true;
+		if (usesIndexUrl(arguments)) {
+			// the URL (and the token it may carry) goes through the environment, never
+			// the
+			// command line other local users can read; no pip configuration file and no
+			// PIP_* variable of the server's own applies, as --isolated would have it
+			environment.put("PIP_INDEX_URL", this.properties.index());
+			environment.put("PIP_CONFIG_FILE", "/dev/null");
+			for (String name : PASSED_ON) {
+				String value = System.getenv(name);
+				if (value != null) {
+					environment.put(name, value);
+				}
+			}
+			inherit = false;
+		}
+		redacted.accept("$ pip install " + String.join(" ", arguments)
+				+ (usesIndexUrl(arguments) ? " (index " + this.properties.index() + ")" : ""));
 		return this.shell.exec(ExecRequest.of(command)
-			.withEnvironment(Map.of("PYTHONDONTWRITEBYTECODE", "1", "PIP_NO_WARN_SCRIPT_LOCATION", "1"), true)
+			.withEnvironment(environment, inherit)
 			.withTimeout(this.properties.pipTimeout())
-			.withLines(output));
+			.withLines(redacted));
+	}
+
+	private boolean usesIndexUrl(List<String> arguments) {
+		return !this.properties.offline() && !this.properties.hostConfiguration() && !arguments.contains("--no-index");
 	}
 
 	/**
@@ -75,7 +107,8 @@ class PipRunner {
 		if (this.properties.offline()) {
 			return List.of("--isolated", "--no-index");
 		}
-		return List.of("--isolated", "--index-url", this.properties.index());
+		// the index URL goes through the environment (see install)
+		return List.of();
 	}
 
 	boolean offline() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The CLI against the real server: JSON-RPC over HTTP, the token from the server's token
  * file, real error answers.
  */
+// the context closes before the class's temporary home is deleted: the server writes
+// there until it stops
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "pyapp.storage.persistent=false")
 class CliIntegrationTests {

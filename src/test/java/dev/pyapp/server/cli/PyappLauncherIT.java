@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,6 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * Spring and talks to a real server.
  */
 @Tag("process")
+// the context closes before the class's temporary home is deleted: the server writes
+// there until it stops
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "pyapp.storage.persistent=false")
 class PyappLauncherIT {

@@ -88,4 +88,19 @@ class ArchiveStoreTests {
 		return content;
 	}
 
+	@Test // GH-13 (15)
+	void uploadsNeverInstalledExpire() throws Exception {
+		String old = this.store.store(new java.io.ByteArrayInputStream(new byte[] { 'P', 'K', 5, 6, 0, 0 }));
+		String fresh = this.store.store(new java.io.ByteArrayInputStream(new byte[] { 'P', 'K', 5, 6, 0, 0 }));
+		java.nio.file.Files.setLastModifiedTime(this.store.path(old),
+				java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofMinutes(61))));
+		assertThat(java.nio.file.Files.getPosixFilePermissions(this.store.path(fresh)))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+		assertThat(this.store.expire()).isEqualTo(1);
+
+		assertThatExceptionOfType(dev.pyapp.server.core.PyappException.class).isThrownBy(() -> this.store.path(old));
+		assertThat(this.store.path(fresh)).exists();
+	}
+
 }

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppLogSockets;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.deploy.DeployProgressed;
 
@@ -58,6 +59,9 @@ class LogCaptureIT {
 
 	@Autowired
 	LogCollector collector;
+
+	@Autowired
+	AppLogSockets sockets;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -100,6 +104,7 @@ class LogCaptureIT {
 
 	@Test
 	void capturesEveryLevelExceptionsRequestPathsAndPrintedLines() throws Exception {
+		this.sockets.listen(AppId.of("guestbook"));
 		PythonLogger.Result result = PythonLogger.run(home, "guestbook", """
 				import logging
 				from pyapp_runtime import logship
@@ -167,6 +172,7 @@ class LogCaptureIT {
 
 	@Test
 	void capturesTaskProcessesAndTheirUncaughtExceptions() throws Exception {
+		this.sockets.listen(AppId.of("tasker"));
 		PythonLogger.Result result = PythonLogger.run(home, "tasker", """
 				import logging
 				from pyapp_runtime import logship
@@ -192,6 +198,7 @@ class LogCaptureIT {
 		CompletableFuture<JsonNode> next = CompletableFuture
 			.supplyAsync(() -> call("logs.tail", Map.of("app", "tailed", "after", cursor)));
 
+		this.sockets.listen(AppId.of("tailed"));
 		PythonLogger.Result result = PythonLogger.run(home, "tailed", """
 				import logging, time
 				from pyapp_runtime import logship
@@ -226,6 +233,7 @@ class LogCaptureIT {
 
 	@Test
 	void losesNoRecordOfABurstAndKeepsLoggingCallsFast() throws Exception {
+		this.sockets.listen(AppId.of("burst"));
 		PythonLogger.Result result = PythonLogger.run(home, "burst",
 				"""
 						import json, logging, sys, time

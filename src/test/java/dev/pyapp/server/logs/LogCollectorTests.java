@@ -153,4 +153,24 @@ class LogCollectorTests {
 		assertThat(second.stats().dropped()).isZero();
 	}
 
+	@Test // GH-13 (7)
+	void theMemoryBufferIsBoundedInBytesAndTheRestSpills() {
+		LogsProperties properties = LogFixtures.properties();
+		LogStore store = new EmulatedCappedLogStore(this.mongo.database(), properties::capacity, Duration.ofSeconds(1));
+		// not started: nothing is written, everything waits
+		LogCollector idle = new LogCollector(store, properties, this.dir.resolve("spill.jsonl"));
+		for (long i = 0; i < 400; i++) {
+			idle.collect(LogFixtures.record(0, "big", LogLevel.ERROR, "app", "m".repeat(LogSocketServer.MAX_MESSAGE),
+					"e".repeat(LogSocketServer.MAX_EXCEPTION)));
+		}
+		LogStats stats = idle.stats();
+		long recordSize = RecentRecords.size(LogFixtures.record(0, "big", LogLevel.ERROR, "app",
+				"m".repeat(LogSocketServer.MAX_MESSAGE), "e".repeat(LogSocketServer.MAX_EXCEPTION)));
+		assertThat(stats.buffered() * recordSize).isLessThanOrEqualTo(properties.bufferSize().toBytes());
+		assertThat(stats.buffered()).isPositive();
+		assertThat(stats.spilled()).isPositive();
+		// beyond the spill file's bound (64 MB here) records are dropped and counted
+		assertThat(stats.buffered() + stats.spilled() + stats.dropped()).isEqualTo(400);
+	}
+
 }

@@ -17,8 +17,9 @@ final class LogFixtures {
 	}
 
 	static LogsProperties properties(DataSize cap, int bufferRecords, DataSize spill) {
-		return new LogsProperties(cap, Map.of(), bufferRecords, spill, 1000, 20000, Duration.ofSeconds(25),
-				Duration.ofMillis(100), Duration.ofSeconds(2), notifications(Duration.ofMillis(100)));
+		return new LogsProperties(cap, Map.of(), bufferRecords, DataSize.ofMegabytes(64), spill, 1000, 20000,
+				DataSize.ofMegabytes(32), Duration.ofSeconds(25), Duration.ofMillis(100), Duration.ofSeconds(2),
+				notifications(Duration.ofMillis(100)), LogsProperties.Socket.defaults());
 	}
 
 	static LogsProperties properties() {

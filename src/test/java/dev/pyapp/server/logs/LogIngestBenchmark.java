@@ -13,6 +13,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,9 +36,11 @@ class LogIngestBenchmark {
 			LogsProperties properties = LogFixtures.properties();
 			LogStore store = LogsConfiguration.select(mongo.database(), properties);
 			LogCollector collector = new LogCollector(store, properties, home.resolve("run/spill.jsonl"));
-			LogSocketServer server = new LogSocketServer(collector, home.resolve("run/logs.sock"));
+			LogSocketServer server = new LogSocketServer(collector, home);
 			collector.start();
 			server.start();
+			server.listen(AppId.of("warmup"));
+			server.listen(AppId.of("bench"));
 			try {
 				// both paths run once untimed first, so that neither is measured with a
 				// cold JIT

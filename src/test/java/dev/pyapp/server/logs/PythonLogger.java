@@ -16,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class PythonLogger {
 
+	static final String RELEASE = "1.0-20240101T000000Z";
+
 	static final Path PYTHON_PATH = Path.of("src/main/resources/python").toAbsolutePath();
 
 	/**
@@ -38,11 +40,14 @@ final class PythonLogger {
 	static Result run(Path home, String app, String script, Map<String, String> env) throws Exception {
 		Path logs = home.resolve("apps").resolve(app).resolve("logs");
 		Files.createDirectories(logs);
+		// the server takes a sender's release only if the app has it on disk
+		Files.createDirectories(home.resolve("apps").resolve(app).resolve("releases").resolve(RELEASE));
 		ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", "-c", CONTEXT + script);
 		builder.environment().put("PYTHONPATH", PYTHON_PATH.toString());
 		builder.environment().put("PYAPP_NAME", app);
-		builder.environment().put("PYAPP_RELEASE", "1.0-20240101T000000Z");
-		builder.environment().put("PYAPP_LOG_SOCKET", home.resolve("run").resolve("logs.sock").toString());
+		builder.environment().put("PYAPP_RELEASE", RELEASE);
+		builder.environment()
+			.put("PYAPP_LOG_SOCKET", home.resolve("apps").resolve(app).resolve("run").resolve("logs.sock").toString());
 		builder.environment().putAll(env);
 		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("stdout.log").toFile()));
 		Path stderr = Files.createTempFile(home, "stderr", ".txt");

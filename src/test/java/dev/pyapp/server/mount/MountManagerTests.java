@@ -199,4 +199,33 @@ class MountManagerTests {
 		return new VirtualServer(name, List.of(host), listen, null, false);
 	}
 
+	@Test // GH-13 (5)
+	void refusesFoldersInsideOrHoldingPyappHomeAndSystemDirectories() throws IOException {
+		this.manager.addServer(server("main", "main.test", "127.0.0.1:8080"));
+		Path home = this.dir.resolve("home");
+		Files.writeString(home.resolve("api-token"), "secret");
+		Path config = Files.createDirectories(home.resolve("apps/blog/config"));
+		Path link = Files.createSymbolicLink(this.dir.resolve("innocent"), config);
+		List<String> refused = List.of(home.toString(), config.toString(), link.toString(), this.dir.toString(), "/",
+				"/etc", "/root", "/proc", "/sys", "/boot", "/dev", "/var/lib", "/usr", "/usr/share", "/etc/ssl");
+		for (String folder : refused) {
+			if (!Files.isDirectory(Path.of(folder))) {
+				continue;
+			}
+			assertThatThrownBy(() -> this.manager.addMount(Mount.folder("main", "/static", folder))).as(folder)
+				.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+					assertThat(ex.getKind()).isEqualTo(ErrorKind.INVALID);
+					assertThat(ex.getProblems()).singleElement().satisfies((problem) -> {
+						assertThat(problem.path()).isEqualTo("folder");
+						// "/" already fails the allow-list of paths
+						assertThat(problem.message()).contains("'" + folder + "'")
+							.contains(folder.equals("/") ? "is not an absolute path" : "may not be served");
+					});
+				});
+		}
+		assertThat(this.manager.mounts()).isEmpty();
+		assertThat(this.manager.addMount(Mount.folder("main", "/files", this.dir.resolve("files").toString())))
+			.isNotNull();
+	}
+
 }

@@ -106,8 +106,23 @@ class HostileArchiveTests {
 						"has 21 entries; the limit is 20 (pyapp.packaging.max-entries)"),
 				new Case("a zip bomb (5 MB of zeros)", (zip) -> zip.file("src/hello/zeros.bin", new byte[5 << 20]),
 						"src/hello/zeros.bin", "compressed more than 200 to 1"),
-				new Case("more bytes than allowed in total", HostileArchiveTests::incompressible, "archive",
-						"inflates to more than 8388608 bytes; the limit is pyapp.packaging.max-uncompressed-size"),
+				new Case("an entry declaring 3 GiB", // GH-13 (16)
+						(zip) -> zip.lying("src/hello/small.txt", new byte[4096], 3L << 30, -1), "src/hello/small.txt",
+						"declares 3221225472 bytes uncompressed; the archive may inflate to 8388608 bytes at most"),
+				new Case("an entry declaring less than it holds", // GH-13 (16)
+						(zip) -> zip
+							.lying("src/hello/more.txt", "x".repeat(4096).getBytes(StandardCharsets.UTF_8), 100, -1),
+						"src/hello/more.txt", "corrupt"),
+				new Case("an entry declaring more than it holds", // GH-13 (16)
+						(zip) -> zip.lying("src/hello/less.txt", "x".repeat(100).getBytes(StandardCharsets.UTF_8), 4096,
+								-1),
+						"src/hello/less.txt", "corrupt: declares 4096 bytes uncompressed but holds 100"),
+				new Case("an entry with the wrong CRC", // GH-13 (16)
+						(zip) -> zip.lying("src/hello/crc.txt", "x".repeat(100).getBytes(StandardCharsets.UTF_8), -1,
+								12345),
+						"src/hello/crc.txt", "corrupt"),
+				new Case("more bytes than allowed in total", HostileArchiveTests::incompressible, "src/hello/blob7.bin",
+						"declares 1048576 bytes uncompressed; the archive may inflate to 8388608 bytes at most"),
 				new Case("a billion laughs in metadata.yaml", (zip) -> app(BILLION_LAUGHS), "metadata.yaml",
 						"anchors and aliases are expanded past the limit of 50 (a 'billion laughs' document); "
 								+ "expected plain YAML"),

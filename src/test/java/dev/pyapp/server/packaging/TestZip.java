@@ -28,7 +28,26 @@ final class TestZip {
 
 	private final List<Item> items = new ArrayList<>();
 
-	private record Item(String name, byte[] content, int unixMode, boolean deflate) {
+	/**
+	 * @param declaredSize the uncompressed size the headers declare, -1 for the true one
+	 * @param crc the CRC the headers declare, -1 for the true one
+	 */
+	private record Item(String name, byte[] content, int unixMode, boolean deflate, long declaredSize, long crc) {
+
+		Item(String name, byte[] content, int unixMode, boolean deflate) {
+			this(name, content, unixMode, deflate, -1, -1);
+		}
+
+	}
+
+	/**
+	 * Adds a deflated file whose headers lie about its size or CRC.
+	 * @param declaredSize the size to declare (up to 4 GiB - 1), -1 for the true one
+	 * @param crc the CRC to declare, -1 for the true one
+	 */
+	TestZip lying(String name, byte[] content, long declaredSize, long crc) {
+		this.items.add(new Item(name, content, FILE_MODE, true, declaredSize, crc));
+		return this;
 	}
 
 	/** Adds a file, deflated. */
@@ -67,20 +86,22 @@ final class TestZip {
 		for (Item item : this.items) {
 			byte[] name = item.name().getBytes(StandardCharsets.UTF_8);
 			byte[] data = item.deflate() ? deflate(item.content()) : item.content();
-			CRC32 crc = new CRC32();
-			crc.update(item.content());
+			CRC32 checksum = new CRC32();
+			checksum.update(item.content());
+			long crcValue = (item.crc() >= 0) ? item.crc() : checksum.getValue();
+			int size = (int) ((item.declaredSize() >= 0) ? item.declaredSize() : item.content().length);
 			int offset = out.size();
 			ByteBuffer local = header(30 + name.length);
 			local.putInt(0x04034b50).putShort((short) 20).putShort((short) 0x800);
 			local.putShort((short) (item.deflate() ? 8 : 0)).putInt(0x00210000);
-			local.putInt((int) crc.getValue()).putInt(data.length).putInt(item.content().length);
+			local.putInt((int) crcValue).putInt(data.length).putInt(size);
 			local.putShort((short) name.length).putShort((short) 0).put(name);
 			out.writeBytes(local.array());
 			out.writeBytes(data);
 			ByteBuffer header = header(46 + name.length);
 			header.putInt(0x02014b50).putShort((short) (3 << 8 | 20)).putShort((short) 20).putShort((short) 0x800);
 			header.putShort((short) (item.deflate() ? 8 : 0)).putInt(0x00210000);
-			header.putInt((int) crc.getValue()).putInt(data.length).putInt(item.content().length);
+			header.putInt((int) crcValue).putInt(data.length).putInt(size);
 			header.putShort((short) name.length).putShort((short) 0).putShort((short) 0);
 			header.putShort((short) 0).putShort((short) 0).putInt(item.unixMode() << 16).putInt(offset).put(name);
 			central.writeBytes(header.array());

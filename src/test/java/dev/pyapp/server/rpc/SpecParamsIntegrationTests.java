@@ -45,7 +45,8 @@ class SpecParamsIntegrationTests {
 
 	@Test
 	void removesServersAndMountsNamedAsTheSpecListsThem() throws Exception {
-		Path folder = Files.createDirectories(home.resolve("public"));
+		// outside PYAPP_HOME: a folder inside it may not be served
+		Path folder = TestHomes.create("pyapp-spec-public");
 		String server = "{\"name\": \"main\", \"hostnames\": [\"a.test\"], \"listen\": \"127.0.0.1:18080\"}";
 		assertThat(call("servers.add", server).has("result")).isTrue();
 		assertThat(call("mounts.add", "{\"server\": \"main\", \"path\": \"/files\", \"folder\": \"" + folder + "\"}")

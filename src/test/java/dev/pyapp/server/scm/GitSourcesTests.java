@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.packaging.ArchiveLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +205,65 @@ class GitSourcesTests {
 	private GitMirror adopted(GitSource source) {
 		this.sources.adopt(this.sources.cloneIncoming(source, null), this.app, null);
 		return new GitMirror(this.app.value());
+	}
+
+	@Test // GH-13 (9)
+	void exportStopsAtTheArchiveLimitsAndLeavesNothing() throws Exception {
+		Map<String, String> files = new java.util.LinkedHashMap<>(GitFixture.app("big", "1.0"));
+		files.put("src/blob.txt", "x".repeat(200_000));
+		for (int i = 0; i < 5; i++) {
+			files.put("src/pkg/m" + i + ".py", "# module " + i + "\n");
+		}
+		String commit = this.origin.commit(files, "big");
+		GitSource source = source(GitStrategy.ALWAYS_LATEST, null, null);
+		GitMirror mirror = this.sources.cloneIncoming(source, null);
+		GitRevision revision = new GitRevision(commit, "refs/heads/main");
+
+		GitSources bySize = new GitSources(new PyappHome(this.dir.resolve("home")), properties(),
+				new ArchiveLimits(50_000, 100_000));
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> bySize.export(mirror, revision))
+			.satisfies((ex) -> {
+				assertThat(ex.getKind()).isEqualTo(ErrorKind.INVALID);
+				assertThat(ex.getProblems()).singleElement().satisfies((problem) -> {
+					assertThat(problem.path()).isEqualTo("src/blob.txt");
+					assertThat(problem.message()).contains("pyapp.packaging.max-uncompressed-size");
+				});
+			});
+		GitSources byCount = new GitSources(new PyappHome(this.dir.resolve("home")), properties(),
+				new ArchiveLimits(4, 2_000_000_000L));
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> byCount.export(mirror, revision))
+			.satisfies((ex) -> assertThat(ex.getProblems().get(0).message()).contains("pyapp.packaging.max-entries"));
+		try (var left = Files.list(this.dir.resolve("home/tmp"))) {
+			assertThat(left.filter((path) -> path.getFileName().toString().startsWith("git-export-"))).isEmpty();
+		}
+	}
+
+	@Test // GH-13 (9)
+	void aCloneLargerThanTheLimitIsRefusedAndRemoved() throws Exception {
+		Map<String, String> files = new java.util.LinkedHashMap<>(GitFixture.app("huge", "1.0"));
+		java.util.Random random = new java.util.Random(13);
+		StringBuilder noise = new StringBuilder();
+		for (int i = 0; i < 300_000; i++) {
+			noise.append((char) ('a' + random.nextInt(26)));
+		}
+		files.put("src/noise.txt", noise.toString());
+		this.origin.commit(files, "huge");
+		GitSources small = new GitSources(new PyappHome(this.dir.resolve("home")), properties(),
+				new ArchiveLimits(50_000, 50_000));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> small.cloneIncoming(source(GitStrategy.ALWAYS_LATEST, null, null), null))
+			.satisfies((ex) -> {
+				assertThat(ex.getKind()).isEqualTo(ErrorKind.INVALID);
+				assertThat(ex.getProblems().get(0).path()).isEqualTo("git.url");
+				assertThat(ex.getProblems().get(0).message()).contains("pyapp.packaging.max-uncompressed-size");
+			});
+		try (var left = Files.list(this.dir.resolve("home/git"))) {
+			assertThat(left).isEmpty();
+		}
+	}
+
+	private static ScmProperties properties() {
+		return new ScmProperties(null, Duration.ofSeconds(30), DataSize.ofMegabytes(5), Duration.ofDays(7));
 	}
 
 }

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * security headers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "pyapp.security.login.max-failures=3", "pyapp.security.login.lockout=10m" })
+		properties = { "pyapp.security.login.free-failures=2", "pyapp.security.login.first-delay=10m",
+				"pyapp.security.login.max-delay=10m" })
 class SecurityIntegrationTests {
 
 	private static final Path home = createHome();
@@ -81,17 +82,46 @@ class SecurityIntegrationTests {
 	}
 
 	@Test
-	void repeatedFailuresLockTheUserNameOutEvenWithTheRightPassword() throws Exception {
+	void repeatedFailuresMakeTheNextAttemptWaitEvenWithTheRightPassword() throws Exception {
 		this.users.createIfAbsent("target", "target-password-1", Role.ADMIN);
 		this.users.createIfAbsent("bystander", "bystander-password-1", Role.ADMIN);
 		for (int i = 0; i < 2; i++) {
 			assertThat(location(new WebSession(this.port).login("target", "wrong-" + i))).endsWith("/login?error");
 		}
-		assertThat(location(new WebSession(this.port).login("target", "wrong-2"))).endsWith("/login?locked");
+		assertThat(location(new WebSession(this.port).login("target", "wrong-2"))).endsWith("/login?wait=600");
 
-		assertThat(location(new WebSession(this.port).login("target", "target-password-1"))).endsWith("/login?locked");
+		assertThat(location(new WebSession(this.port).login("target", "target-password-1"))).contains("/login?wait=");
 		assertThat(location(new WebSession(this.port).login("bystander", "bystander-password-1")))
 			.doesNotContain("/login");
+	}
+
+	@Test // GH-13 (10)
+	void aForwardedAddressFromAnUntrustedPeerIsIgnored() throws Exception {
+		this.users.createIfAbsent("forwarded", "forwarded-password-1", Role.ADMIN);
+		for (int i = 0; i < 3; i++) {
+			// each guess claims another client address: without a trusted proxy they all
+			// count for the peer's own address
+			new WebSession(this.port).header("X-Forwarded-For", "203.0.113." + i).login("forwarded", "wrong-" + i);
+		}
+		assertThat(location(new WebSession(this.port).header("X-Forwarded-For", "198.51.100.7")
+			.login("forwarded", "forwarded-password-1"))).contains("/login?wait=");
+	}
+
+	@Test // GH-13 (14)
+	void theSessionCookieIsSameSiteLaxAndSecureOnlyOverTls() throws Exception {
+		this.users.createIfAbsent("cookie-user", "cookie-user-password-1", Role.ADMIN);
+		HttpResponse<String> login = new WebSession(this.port).header("X-Forwarded-Proto", "https")
+			.login("cookie-user", "cookie-user-password-1");
+		assertThat(location(login)).doesNotContain("/login");
+		String cookie = login.headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((value) -> value.startsWith("JSESSIONID="))
+			.findFirst()
+			.orElseThrow();
+		assertThat(cookie).contains("SameSite=Lax").contains("HttpOnly");
+		// plain HTTP, and the forwarded https comes from no trusted proxy
+		assertThat(cookie).doesNotContain("Secure");
 	}
 
 	@Test

@@ -30,6 +30,8 @@ class WebSession {
 
 	private final CookieManager cookies = new CookieManager();
 
+	private final Map<String, String> headers = new java.util.LinkedHashMap<>();
+
 	private final HttpClient http;
 
 	WebSession(int port) {
@@ -40,8 +42,20 @@ class WebSession {
 			.build();
 	}
 
+	/** Sends a header with every request of the form (such as a forwarded address). */
+	WebSession header(String name, String value) {
+		this.headers.put(name, value);
+		return this;
+	}
+
+	private HttpRequest.Builder request(String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path));
+		this.headers.forEach(request::header);
+		return request;
+	}
+
 	HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET().build());
+		return send(request(path).GET().build());
 	}
 
 	/**
@@ -63,8 +77,7 @@ class WebSession {
 			.map((entry) -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
 					+ URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
 			.collect(Collectors.joining("&"));
-		return send(HttpRequest.newBuilder(URI.create(this.base + path))
-			.header("Content-Type", "application/x-www-form-urlencoded")
+		return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build());
 	}

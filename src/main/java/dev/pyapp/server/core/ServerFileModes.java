@@ -1,0 +1,132 @@
+package dev.pyapp.server.core;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the server's own files under {@code PYAPP_HOME} private (SPEC §10 "Files"): its
+ * directories {@code 0700} ({@code db/}, {@code run/}, {@code tmp/} with the uploads,
+ * {@code webserver/}, {@code git/}) and its files {@code 0600} (the database files and
+ * keys in {@code db/}, {@code api-token}, {@code initial-admin-password},
+ * {@code node-secret.key}, tokens of git sources, files in {@code run/} and uploads). New
+ * ones are created that way; those an earlier version or another umask left wider are
+ * narrowed once at start, in one log line. It never follows a symbolic link and never
+ * touches {@code apps/} (each app's files have the modes its user needs).
+ */
+@Component
+public class ServerFileModes implements SmartInitializingSingleton {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerFileModes.class);
+
+	/** rwx------ */
+	public static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+	/** The server's own directories, relative to {@code PYAPP_HOME}. */
+	static final List<String> DIRECTORIES = List.of("db", "db/apps", "run", "run/log-sockets", "tmp", "tmp/uploads",
+			"webserver", "git");
+
+	/** The server's own files, relative to {@code PYAPP_HOME}. */
+	static final List<String> FILES = List.of("api-token", "initial-admin-password", "node-secret.key");
+
+	/** Directories whose plain files are all the server's own. */
+	static final List<String> FILES_IN = List.of("db", "db/apps", "run", "tmp/uploads", "git");
+
+	private final PyappHome home;
+
+	public ServerFileModes(PyappHome home) {
+		this.home = home;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		List<String> changed = tighten();
+		if (!changed.isEmpty()) {
+			logger.info("Narrowed the modes of {} of the server's own files under {}: {}", changed.size(),
+					this.home.root(), String.join(", ", changed));
+		}
+	}
+
+	/**
+	 * Narrows the modes of the server's own files and directories that are wider than
+	 * they should be.
+	 * @return what was changed, as {@code path old→new}
+	 */
+	List<String> tighten() {
+		List<String> changed = new ArrayList<>();
+		for (String name : DIRECTORIES) {
+			narrow(this.home.resolve(name), true, changed);
+		}
+		for (String name : FILES) {
+			narrow(this.home.resolve(name), false, changed);
+		}
+		for (String name : FILES_IN) {
+			Path dir = this.home.resolve(name);
+			if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+				continue;
+			}
+			try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+				for (Path entry : entries) {
+					if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+						narrow(entry, false, changed);
+					}
+				}
+			}
+			catch (IOException ex) {
+				logger.warn("Cannot list {} to check its modes: {}", dir, ex.getMessage());
+			}
+		}
+		return changed;
+	}
+
+	private void narrow(Path path, boolean directory, List<String> changed) {
+		try {
+			if (directory ? !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+					: !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+				return;
+			}
+			Set<PosixFilePermission> current = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+			Set<PosixFilePermission> wanted = directory ? PRIVATE_DIRECTORY : AtomicFiles.OWNER_ONLY;
+			if (!current.equals(wanted)) {
+				Files.setPosixFilePermissions(path, wanted);
+				changed.add(this.home.root().relativize(path) + " " + PosixFilePermissions.toString(current) + "→"
+						+ PosixFilePermissions.toString(wanted));
+			}
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			logger.warn("Cannot narrow the mode of {}: {}", path, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Creates one of the server's own directories, {@code 0700}, or narrows it.
+	 * @param dir the directory
+	 * @return the directory
+	 */
+	public static Path privateDirectory(Path dir) {
+		try {
+			Files.createDirectories(dir);
+			if (!Files.getPosixFilePermissions(dir).equals(PRIVATE_DIRECTORY)) {
+				Files.setPosixFilePermissions(dir, PRIVATE_DIRECTORY);
+			}
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException("Cannot create " + dir, ex);
+		}
+	}
+
+}
