@@ -102,6 +102,23 @@ final class BrowserSession implements AutoCloseable {
 			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
 	}
 
+	/**
+	 * Clicks the element the selector finds once it is visible, finding it again when the
+	 * page redrew it meanwhile (pages refresh their tables).
+	 */
+	void click(String css) {
+		new WebDriverWait(this.driver, Duration.ofSeconds(15))
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> {
+				WebElement element = driver.findElement(By.cssSelector(css));
+				if (!element.isDisplayed()) {
+					return false;
+				}
+				element.click();
+				return true;
+			});
+	}
+
 	WebElement visible(String css) {
 		return visible(css, Duration.ofSeconds(15));
 	}

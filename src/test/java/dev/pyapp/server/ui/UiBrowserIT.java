@@ -560,17 +560,20 @@ class UiBrowserIT {
 	void stopAsksFirstAndOnlyPossibleActionsAreOffered() throws Exception {
 		this.browser.open("/apps/guestbook");
 		this.browser.waitForText("#app-summary", "running", Duration.ofSeconds(15));
-		WebElement stop = this.browser.visible("[data-action='apps.stop']");
-		stop.click();
+		this.browser.click("[data-action='apps.stop']");
 		assertThat(this.browser.confirm(false)).contains("Stop guestbook?").contains("URLs answer with an error");
 		assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("state").asString()).isEqualTo("running");
-		stop.click();
+		this.browser.click("[data-action='apps.stop']");
 		this.browser.confirm(true);
 		this.browser.visible("[data-action='apps.start']", Duration.ofSeconds(60));
 		assertThat(this.browser.find("[data-action='apps.stop']").isDisplayed()).isFalse();
-		this.browser.find("[data-action='apps.start']").click();
+		this.browser.click("[data-action='apps.start']");
 		this.browser.visible("[data-action='apps.stop']", Duration.ofSeconds(90));
-		assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("state").asString()).isEqualTo("running");
+		// Stop is offered from "starting" on; the health check makes it "running"
+		await().atMost(Duration.ofSeconds(90))
+			.untilAsserted(
+					() -> assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("state").asString())
+						.isEqualTo("running"));
 	}
 
 	@Test
@@ -686,12 +689,11 @@ class UiBrowserIT {
 			this.browser.waitForText("#app-message", "Updated: gitdemo now runs 1.0.1", LONG_WORK);
 			this.browser.waitForText("#releases", second.substring(0, 12), Duration.ofSeconds(15));
 			// roll back after a confirmation that names both versions
-			WebElement rollback = this.browser.visible("#releases button.rollback");
-			rollback.click();
+			this.browser.click("#releases button.rollback");
 			assertThat(this.browser.confirm(false)).contains("Roll back gitdemo to 1.0.0?").contains("1.0.1");
 			assertThat(result(call("apps.get", "{\"name\":\"gitdemo\"}")).path("version").asString())
 				.isEqualTo("1.0.1");
-			this.browser.find("#releases button.rollback").click();
+			this.browser.click("#releases button.rollback");
 			this.browser.confirm(true);
 			this.browser.waitForText("#app-message", "Rolled back", LONG_WORK);
 			assertThat(result(call("apps.get", "{\"name\":\"gitdemo\"}")).path("version").asString())
