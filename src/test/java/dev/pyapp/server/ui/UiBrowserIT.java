@@ -508,7 +508,7 @@ class UiBrowserIT {
 			assertThat(this.browser.find("#install-cause-excerpt").getText()).contains("Traceback")
 				.contains("import guestbook_reports");
 			assertThat(this.browser.find("#install-live").getText()).contains("1.0.0 is still live");
-			shot("install-failed");
+			shotOf("install-failed", "#install-cause");
 			// the logs of exactly that deploy, oldest first
 			this.browser.find("#install-deploy-log").click();
 			this.browser.waitForText("#log-records", "ModuleNotFoundError", Duration.ofSeconds(30));
@@ -1049,6 +1049,11 @@ class UiBrowserIT {
 	/** Waits until a page has loaded what it shows (no "Loading…" left). */
 	private void settle() {
 		this.browser.visible("main h1");
+		if (!this.browser.driver().findElements(By.id("apps-table")).isEmpty()) {
+			// the dashboard: its first refresh has drawn the rows
+			new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20))
+				.until((driver) -> this.browser.find("body").getAttribute("data-refreshes") != null);
+		}
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20))
 			.until((driver) -> !this.browser.find("main").getText().contains("Loading"));
 		// what the page itself says, without what apps printed (their logs and errors may
