@@ -161,6 +161,8 @@ function envRow(key = '', value = '') {
 			onclick: (event) => event.currentTarget.closest('.env-row').remove() }));
 }
 
+let renderedEnv = null;
+
 function renderEnv(app) {
 	const env = app.env || {};
 	$('#env-rows').replaceChildren(...Object.entries(env).map(([key, value]) => envRow(key, value)));
@@ -174,8 +176,12 @@ async function load() {
 		if (!$('#releases').contains(document.activeElement)) {
 			renderReleases(current);
 		}
-		if (!document.activeElement || !document.activeElement.closest('#env-form')) {
+		// drawn again only when the server's variables changed, and never under the
+		// cursor: a row being added survives the 5-second refresh
+		const env = JSON.stringify(current.env || {});
+		if (env !== renderedEnv && (!document.activeElement || !document.activeElement.closest('#env-form'))) {
 			renderEnv(current);
+			renderedEnv = env;
 		}
 	} catch (error) {
 		if (error.code === -32001) {

@@ -580,8 +580,9 @@ class UiBrowserIT {
 	@Order(20)
 	void changingTheEnvironmentAsksToRestartNow() throws Exception {
 		this.browser.open("/apps/guestbook");
+		this.browser.waitForText("#app-summary", "running", Duration.ofSeconds(15));
 		this.browser.visible("#env-add").click();
-		this.browser.find("#env-rows .env-key").sendKeys("GREETING");
+		this.browser.visible("#env-rows .env-key").sendKeys("GREETING");
 		this.browser.find("#env-rows .env-value").sendKeys("hello");
 		this.browser.find("#env-form button[type=submit]").click();
 		this.browser.waitForText("#env-saved", "restart it now?", Duration.ofSeconds(15));
