@@ -21,6 +21,7 @@ def application(environ, start_response):
         "x_forwarded_for": environ.get("HTTP_X_FORWARDED_FOR"),
         "x_forwarded_proto": environ.get("HTTP_X_FORWARDED_PROTO"),
         "x_forwarded_host": environ.get("HTTP_X_FORWARDED_HOST"),
+        "x_forwarded_port": environ.get("HTTP_X_FORWARDED_PORT"),
         "scheme": environ.get("wsgi.url_scheme"),
         "remote_addr": environ.get("REMOTE_ADDR"),
         "url": wsgiref.util.request_uri(environ),

@@ -1,6 +1,8 @@
-// One app: status, process, releases (rollback), environment, tasks, hooks, removal.
+// One app: why its last deploy failed, status with health, live URLs and the last error,
+// releases (rollback, deploy log), environment, tasks with their history, hooks, removal.
 import { rpc, describe } from './rpc.js';
-import { $, $$, el, say, cell, emptyRow, stateBadge, formatTime, mountText, busy, showErrors, clearErrors } from './ui.js';
+import { $, $$, el, say, cell, emptyRow, stateBadge, healthBadge, timeElement, relativeTime, urlLinks, copyButton,
+	confirmAction, deployLogHref, busy, showErrors, clearErrors } from './ui.js';
 
 const name = $('#app-page').dataset.app;
 const message = $('#app-message');
@@ -10,51 +12,140 @@ function fact(term, ...value) {
 	return [el('dt', { text: term }), el('dd', {}, ...value)];
 }
 
+function liveRelease(app) {
+	return (app.releases || []).find((release) => release.id === app.release) || null;
+}
+
+function sourceFacts(app) {
+	const source = app.source || {};
+	if (source.kind !== 'git') {
+		return fact('Source', 'uploaded archive');
+	}
+	const live = liveRelease(app);
+	const strategy = source.strategy === 'one-branch' ? 'one branch: ' + (source.branch || 'main')
+		: source.strategy === 'latest-tag' ? 'latest tag matching ' + (source.tagPattern || source.tag_pattern || '*')
+			: 'always the latest commit of the default branch';
+	const facts = [...fact('Source', el('code', { text: source.url || '' })), ...fact('Follows', strategy)];
+	facts.push(...fact('Live commit', live && live.commit ? el('code', { class: 'commit', title: live.commit,
+		text: live.commit.slice(0, 12) }) : '—'));
+	if (app.update_available) {
+		facts.push(...fact('Update available', el('code', { text: String(app.update_available.commit).slice(0, 12) }),
+			' (' + (app.update_available.ref || '') + ')'));
+	}
+	return facts;
+}
+
+function lastErrorFact(app) {
+	const error = app.last_error;
+	if (!error) {
+		const ack = app.errors_acknowledged;
+		return fact('Last error', ack ? 'none since acknowledged ' + relativeTime(ack.time) : 'none');
+	}
+	return fact('Last error', el('span', { class: 'last-error' }, timeElement(error.time), ' (', relativeTime(error.time),
+		') ', el('span', { id: 'last-error-message', text: error.message })), ' ',
+	el('button', { type: 'button', class: 'small', id: 'acknowledge', 'data-needs': 'deployer', text: 'Acknowledge',
+		onclick: (event) => busy(event.currentTarget, async () => {
+			try {
+				await rpc('apps.errors.acknowledge', { name });
+				say(message, 'Errors of ' + name + ' acknowledged: a new one shows again.', 'ok');
+			} catch (error) {
+				say(message, describe(error, 'Not acknowledged'), 'error');
+			}
+			await load();
+		}) }),
+	el('a', { href: '/logs?' + new URLSearchParams({ app: name, level: 'ERROR' }), class: 'small-link', text: ' Errors in the log' }));
+}
+
 function renderSummary(app) {
 	const process = app.process || {};
-	const mounts = Array.isArray(app.mounts) && app.mounts.length ? app.mounts.map(mountText).join(', ') : '—';
+	const health = app.health || {};
 	const facts = [
 		...fact('State', stateBadge(app.state)),
+		...fact('Health', healthBadge(health), ' ', el('span', { class: 'help-inline', text: health.message || '' }),
+			health.checked ? el('span', { class: 'help-inline' }, ' — checked ', relativeTime(health.checked)) : null),
+		...fact('URL', urlLinks(app.urls)),
 		...fact('Version', app.version || '—'),
-		...fact('Source', typeof app.source === 'object' && app.source ? (app.source.kind || app.source.type || '')
-			+ ' ' + (app.source.url || app.source.location || '') : String(app.source || '—')),
-		...fact('Mounts', mounts),
-		...fact('Process', process.state || '—'),
-		...fact('PID', process.pid ? String(process.pid) : '—'),
-		...fact('Restarts', process.restarts !== undefined ? String(process.restarts)
-			: process.restart_count !== undefined ? String(process.restart_count) : '—'),
+		...sourceFacts(app),
+		...fact('Process', (process.state || '—') + (process.pid ? ', pid ' + process.pid : '')
+			+ (process.restarts ? ', ' + process.restarts + ' restarts after a crash' : '')),
 	];
 	if (app.progress) {
 		facts.push(...fact('Progress', app.progress.step + ': ' + app.progress.message));
 	}
-	const lastError = app.last_error || process.last_error || (process.state === 'failed' ? process.reason : null);
-	if (lastError) {
-		facts.push(...fact('Last error', typeof lastError === 'object' ? lastError.message || JSON.stringify(lastError)
-			: String(lastError)));
+	if (process.state === 'failed' && process.reason) {
+		facts.push(...fact('Why it stopped', process.reason));
 	}
+	facts.push(...lastErrorFact(app));
 	if (app.config && typeof app.config === 'object') {
-		facts.push(...fact('Configuration', app.config.complete === false || app.config.status === 'incomplete'
-			? 'needs values' : app.config.status || 'complete'));
+		facts.push(...fact('Configuration', app.config.complete === false ? 'needs values: '
+			+ (app.config.missing || []).join(', ') : 'complete'));
 	}
-	$('#app-summary').replaceChildren(...facts);
+	const summary = $('#app-summary');
+	const focusedId = summary.contains(document.activeElement) ? document.activeElement.id : null;
+	summary.replaceChildren(...facts);
+	if (focusedId && document.getElementById(focusedId)) {
+		document.getElementById(focusedId).focus();
+	}
+	// only the actions that can work in this state
+	const state = app.state;
+	const show = {
+		'apps.start': ['stopped', 'failed'].includes(state),
+		'apps.stop': ['running', 'starting'].includes(state),
+		'apps.restart': ['running', 'starting', 'failed'].includes(state),
+		'apps.update': app.source && app.source.kind === 'git' && !['installing', 'upgrading'].includes(state),
+	};
+	for (const button of $$('#app-actions [data-action]')) {
+		button.hidden = !show[button.dataset.action];
+	}
+}
+
+function renderFailure(app) {
+	const box = $('#deploy-failure');
+	const deploy = app.last_deploy;
+	if (!deploy || deploy.state !== 'failed') {
+		box.hidden = true;
+		return;
+	}
+	const live = liveRelease(app);
+	$('#deploy-failure-title').textContent = 'The deploy of ' + deploy.version + ' failed';
+	$('#deploy-failure-message').textContent = deploy.message || 'It failed; its deploy log says why.';
+	const cause = deploy.cause;
+	$('#deploy-failure-cause').hidden = !cause;
+	$('#deploy-failure-excerpt').hidden = !cause;
+	if (cause) {
+		$('#deploy-failure-cause').replaceChildren('Cause: ', el('strong', { text: cause.summary }));
+		$('#deploy-failure-excerpt').textContent = cause.excerpt;
+	}
+	$('#deploy-failure-live').textContent = live ? live.version + ' is still live.' : 'No release is live.';
+	$('#deploy-failure-log').href = deployLogHref(name, deploy.release);
+	box.hidden = false;
 }
 
 function renderReleases(app) {
 	const releases = app.releases || [];
-	const live = app.current_release || app.release || releases.find((release) => release.state === 'live')?.id;
+	const live = app.release;
 	$('#releases').replaceChildren(...(releases.length ? releases.map((release) => {
-		const isLive = live ? release.id === live : release.state === 'live' || release.state === 'current';
-		const action = isLive ? el('span', { class: 'badge state-running', text: 'live' })
-			: el('button', { type: 'button', class: 'rollback', 'data-needs': 'deployer', dataset: { release: release.id },
+		const isLive = release.id === live;
+		const actions = [];
+		if (isLive) {
+			actions.push(el('span', { class: 'badge state-running', text: 'live' }));
+		} else if (release.state !== 'failed' && release.state !== 'prepared') {
+			// a failed release never went live: the server refuses to roll back to it
+			actions.push(el('button', { type: 'button', class: 'rollback small', 'data-needs': 'deployer', dataset: { release: release.id },
 				'aria-label': 'Roll back to ' + release.id, text: 'Roll back',
-				onclick: (event) => rollback(event.currentTarget, release.id) });
-		return el('tr', { dataset: { release: release.id } },
+				onclick: (event) => rollback(event.currentTarget, release) }));
+		}
+		actions.push(el('a', { href: deployLogHref(name, release.id), class: 'deploy-log', text: 'Deploy log',
+			'aria-label': 'Deploy log of ' + release.id }));
+		return el('tr', { dataset: { release: release.id }, class: release.state === 'failed' ? 'failed-row' : null },
 			cell('Release', el('code', { text: release.id })),
 			cell('Version', release.version || '—'),
-			cell('Created', formatTime(release.created)),
-			cell('State', release.state || '—', release.message ? el('div', { class: 'help', text: release.message }) : null),
-			cell('Actions', action));
-	}) : [emptyRow(5, 'No releases.')]));
+			cell('Commit', release.commit ? el('code', { title: release.commit, text: release.commit.slice(0, 12) }) : '—'),
+			cell('Created', timeElement(release.created)),
+			cell('State', el('span', { class: release.state === 'failed' ? 'error-text' : null, text: release.state || '—' }),
+				release.message ? el('div', { class: 'help', text: release.message }) : null),
+			cell('Actions', el('span', { class: 'row-actions' }, ...actions)));
+	}) : [emptyRow(6, 'No releases.')]));
 }
 
 function envRow(key = '', value = '') {
@@ -66,9 +157,11 @@ function envRow(key = '', value = '') {
 		el('label', { for: 'env-value-' + index, class: 'sr-only', text: 'Value' }),
 		el('input', { id: 'env-value-' + index, class: 'env-value', type: 'text', value, placeholder: 'value',
 			autocomplete: 'off', spellcheck: 'false' }),
-		el('button', { type: 'button', 'aria-label': 'Remove ' + (key || 'this variable'), text: '✕',
+		el('button', { type: 'button', class: 'small', 'aria-label': 'Remove ' + (key || 'this variable'), text: '✕',
 			onclick: (event) => event.currentTarget.closest('.env-row').remove() }));
 }
+
+let renderedEnv = null;
 
 function renderEnv(app) {
 	const env = app.env || {};
@@ -78,40 +171,83 @@ function renderEnv(app) {
 async function load() {
 	try {
 		current = await rpc('apps.get', { name });
+		renderFailure(current);
 		renderSummary(current);
-		renderReleases(current);
-		if (!document.activeElement || !document.activeElement.closest('#env-form')) {
+		if (!$('#releases').contains(document.activeElement)) {
+			renderReleases(current);
+		}
+		// drawn again only when the server's variables changed, and never under the
+		// cursor: a row being added survives the 5-second refresh
+		const env = JSON.stringify(current.env || {});
+		if (env !== renderedEnv && (!document.activeElement || !document.activeElement.closest('#env-form'))) {
 			renderEnv(current);
+			renderedEnv = env;
 		}
 	} catch (error) {
-		say(message, describe(error, 'Cannot load ' + name), 'error');
+		if (error.code === -32001) {
+			say(message, name + ' is no longer installed. ', 'error');
+			message.append(el('a', { href: '/apps', text: 'Back to the apps' }));
+			clearInterval(poller);
+			return;
+		}
+		say(message, describe(error, 'Cannot load ' + name + ' (showing what was known before)'), 'error');
 	}
 }
 
 async function rollback(button, release) {
+	const live = liveRelease(current);
+	const confirmed = await confirmAction({ title: 'Roll back ' + name + ' to ' + release.version + '?',
+		message: name + ' switches from ' + (live ? live.version : 'its live release') + ' to ' + release.id
+			+ '. No update hooks run; the data stays as the newer release left it.',
+		confirm: 'Roll back to ' + release.version });
+	if (!confirmed) {
+		return;
+	}
 	await busy(button, async () => {
-		say(message, 'Rolling back to ' + release + '…');
+		say(message, 'Rolling back to ' + release.id + '…');
 		try {
-			current = await rpc('apps.rollback', { name, release });
-			say(message, 'Rolled back: ' + name + ' now runs ' + (current.version || release) + '.', 'ok');
-			await load();
+			current = await rpc('apps.rollback', { name, release: release.id });
+			say(message, 'Rolled back: ' + name + ' now runs ' + (current.version || release.version) + '.', 'ok');
 		} catch (error) {
-			say(message, describe(error, 'The rollback failed') + (error.log ? '\n' + error.log : ''), 'error');
+			say(message, describe(error, 'The rollback failed') + (error.data?.cause ? '\nCause: ' + error.data.cause.summary : ''), 'error');
 		}
+		await load();
 	});
 }
 
+const verbs = { 'apps.start': 'Start', 'apps.stop': 'Stop', 'apps.restart': 'Restart', 'apps.update': 'Update' };
 for (const button of $$('[data-action]')) {
-	button.addEventListener('click', () => busy(button, async () => {
-		const verb = button.dataset.action.split('.')[1];
-		try {
-			await rpc(button.dataset.action, { name });
-			say(message, name + ': ' + verb + ' done.', 'ok');
-		} catch (error) {
-			say(message, describe(error, 'Cannot ' + verb + ' ' + name) + (error.log ? '\n' + error.log : ''), 'error');
+	button.addEventListener('click', async () => {
+		const method = button.dataset.action;
+		const verb = verbs[method];
+		if (method === 'apps.stop' && !await confirmAction({ title: 'Stop ' + name + '?',
+			message: 'Its daemon stops and its URLs answer with an error until you start it again. Its tasks do not run meanwhile.',
+			confirm: 'Stop ' + name })) {
+			return;
 		}
-		await load();
-	}));
+		await busy(button, async () => {
+			say(message, verb + ' ' + name + '…');
+			try {
+				const result = await rpc(method, { name });
+				if (method === 'apps.update') {
+					say(message, result.updated ? 'Updated: ' + name + ' now runs ' + result.version + ' (' + String(result.commit).slice(0, 12) + ').'
+						: name + ' is already at the newest revision its strategy selects (' + String(result.commit || '').slice(0, 12) + ').', 'ok');
+				} else {
+					say(message, name + ': ' + verb.toLowerCase() + ' done.', 'ok');
+				}
+			} catch (error) {
+				let text = describe(error, name + ' could not ' + verb.toLowerCase());
+				if (error.data?.cause) {
+					text += '\nCause: ' + error.data.cause.summary;
+				}
+				if (error.data && 'live' in error.data) {
+					text += '\n' + (error.data.live ? error.data.live.version + ' is still live.' : 'No release is live.');
+				}
+				say(message, text, 'error');
+			}
+			await load();
+		});
+	});
 }
 
 $('#env-add').addEventListener('click', () => {
@@ -124,7 +260,7 @@ $('#env-form').addEventListener('submit', async (event) => {
 	event.preventDefault();
 	const form = event.target;
 	clearErrors(form);
-	say($('#env-saved'), '');
+	$('#env-saved').hidden = true;
 	const env = {};
 	for (const row of $$('.env-row', form)) {
 		const key = $('.env-key', row).value.trim();
@@ -133,55 +269,113 @@ $('#env-form').addEventListener('submit', async (event) => {
 		}
 	}
 	try {
-		await rpc('apps.env.set', { name, env });
-		say($('#env-saved'), 'Saved. The app uses the new environment from its next start.', 'ok');
+		const result = await rpc('apps.env.set', { name, env, restart: false });
+		$('#env-saved-text').textContent = result.restart_needed
+			? 'Saved. ' + name + ' runs with the old environment until it restarts: restart it now?'
+			: 'Saved. ' + name + ' uses the new environment from its next start.';
+		$('#env-restart').hidden = !result.restart_needed;
+		$('#env-saved').hidden = false;
 	} catch (error) {
 		showErrors(form, error, describe(error, 'The environment was not saved'));
 	}
 });
 
+$('#env-restart').addEventListener('click', (event) => busy(event.currentTarget, async () => {
+	try {
+		await rpc('apps.restart', { name });
+		$('#env-saved-text').textContent = 'Restarted: ' + name + ' runs with the new environment.';
+		$('#env-restart').hidden = true;
+	} catch (error) {
+		$('#env-saved-text').textContent = describe(error, 'The restart failed');
+	}
+	await load();
+}));
+
+async function showHistory(task) {
+	const box = $('#task-history');
+	$('#task-history-title').textContent = 'Runs of ' + task.name + ' (newest first)';
+	try {
+		const runs = await rpc('tasks.runs', { name, task: task.name, limit: 20 });
+		$('#task-runs').replaceChildren(...(runs.length ? runs.map((run) => {
+			const code = run.exit_code ?? run.exitCode;
+			return el('li', { class: 'run' },
+				el('div', {}, timeElement(run.started), ' — ', el('strong', { class: run.outcome === 'succeeded' ? null : 'error-text',
+					text: run.outcome }), ' (' + run.trigger + (code !== null && code !== undefined ? ', exit code ' + code : '') + ')'),
+				el('pre', { class: 'log', tabindex: '0', 'aria-label': 'Output of the run', text: run.output || '(no output)' }));
+		}) : [el('li', { text: 'It has not run yet.' })]));
+	} catch (error) {
+		$('#task-runs').replaceChildren(el('li', { text: describe(error, 'The history cannot be loaded') }));
+	}
+	box.hidden = false;
+}
+
 async function loadTasks() {
 	try {
 		const tasks = await rpc('tasks.list', { name });
 		$('#tasks').replaceChildren(...(tasks.length ? tasks.map((task) => {
-			const last = task.last_run || task.lastRun || {};
-			return el('tr', {},
+			const last = task.last_run || task.lastRun || null;
+			return el('tr', { dataset: { task: task.name } },
 				cell('Task', task.name),
 				cell('Schedule', el('code', { text: task.schedule || '—' })),
-				cell('Last run', formatTime(last.started || last.time || last.finished)),
-				cell('Outcome', last.outcome || '—'),
-				cell('Actions', el('button', { type: 'button', text: 'Run now', 'data-needs': 'deployer', 'aria-label': 'Run ' + task.name + ' now',
-					onclick: (event) => busy(event.currentTarget, async () => {
-						try {
-							await rpc('tasks.run', { name, task: task.name });
-							say($('#tasks-message'), task.name + ' ran.', 'ok');
-						} catch (error) {
-							say($('#tasks-message'), describe(error, task.name + ' failed'), 'error');
-						}
-						await loadTasks();
-					}) })));
-		}) : [emptyRow(5, 'This app has no tasks.')]));
+				cell('Next run', task.next ? timeElement(task.next) : (task.scheduled === false ? 'not scheduled (the app is not running)' : '—')),
+				cell('Last run', last ? timeElement(last.started) : 'never'),
+				cell('Outcome', last ? el('span', { class: last.outcome === 'succeeded' ? null : 'error-text', text: last.outcome }) : '—'),
+				cell('Actions', el('span', { class: 'row-actions' },
+					el('button', { type: 'button', class: 'small', text: 'Run now', 'data-needs': 'deployer', 'aria-label': 'Run ' + task.name + ' now',
+						onclick: (event) => busy(event.currentTarget, async () => {
+							try {
+								const run = await rpc('tasks.run', { name, task: task.name });
+								say($('#tasks-message'), task.name + ': ' + run.outcome + '.', run.outcome === 'succeeded' ? 'ok' : 'error');
+							} catch (error) {
+								say($('#tasks-message'), describe(error, task.name + ' did not run'), 'error');
+							}
+							await loadTasks();
+							await showHistory(task);
+						}) }),
+					el('button', { type: 'button', class: 'small history', text: 'Output and history', 'aria-label': 'Output and history of ' + task.name,
+						onclick: () => showHistory(task) }))));
+		}) : [emptyRow(6, 'This app has no tasks.')]));
 	} catch (error) {
-		$('#tasks').replaceChildren(emptyRow(5, describe(error, 'Tasks')));
+		$('#tasks').replaceChildren(emptyRow(6, describe(error, 'Tasks')));
 	}
+}
+
+function hookItem(hook) {
+	const delivery = hook.last_delivery;
+	return el('li', { class: 'hook', dataset: { hook: hook.id } },
+		el('div', {}, el('span', { class: 'badge', text: hook.provider || 'hook' }), ' ',
+			el('code', { class: 'hook-url', text: hook.url }), ' ', copyButton(hook.url, 'Copy the URL of the ' + hook.provider + ' hook'), ' ',
+			el('button', { type: 'button', class: 'small secondary-danger', text: 'Remove', 'data-needs': 'deployer',
+				'aria-label': 'Remove the ' + (hook.provider || '') + ' hook',
+				onclick: async (event) => {
+					const button = event.currentTarget;
+					if (!await confirmAction({ title: 'Remove the ' + hook.provider + ' hook?',
+						message: 'Pushes sent to its URL are refused from now on: ' + name + ' no longer updates by itself.',
+						confirm: 'Remove the hook' })) {
+						return;
+					}
+					await busy(button, async () => {
+						try {
+							await rpc('hooks.remove', { id: hook.id });
+							await loadHooks();
+						} catch (error) {
+							say($('#hooks-message'), describe(error, 'The hook was not removed'), 'error');
+						}
+					});
+				} })),
+		hook.loopback ? el('p', { class: 'message warn hook-loopback', text: 'This URL names this machine only (' + new URL(hook.url).host
+			+ '): a git host elsewhere cannot reach it. Set pyapp.scm.public-url to the address the git host uses.' }) : null,
+		el('p', { class: 'help hook-signature', text: hook.signature || '' }),
+		el('p', { class: 'help hook-delivery' }, 'Last delivery: ', delivery
+			? [timeElement(delivery.time), ' — ', el('span', { class: delivery.status >= 400 ? 'error-text' : null,
+				text: delivery.outcome + ' (HTTP ' + delivery.status + ')' + (delivery.message ? ': ' + delivery.message : '') })]
+			: 'none yet'));
 }
 
 async function loadHooks() {
 	try {
 		const hooks = await rpc('hooks.list', { name });
-		$('#hooks').replaceChildren(...(hooks.length ? hooks.map((hook) => el('li', {},
-			el('span', { class: 'badge', text: hook.provider || 'hook' }), ' ',
-			el('code', { class: 'hook-url', text: hook.url || hook.id }), ' ',
-			el('button', { type: 'button', text: 'Remove', 'data-needs': 'deployer', 'aria-label': 'Remove the ' + (hook.provider || '') + ' hook',
-				onclick: (event) => busy(event.currentTarget, async () => {
-					try {
-						await rpc('hooks.remove', { id: hook.id });
-						await loadHooks();
-					} catch (error) {
-						say($('#hooks-message'), describe(error, 'The hook was not removed'), 'error');
-					}
-				}) })))
-			: [el('li', { text: 'No post-commit hook.' })]));
+		$('#hooks').replaceChildren(...(hooks.length ? hooks.map(hookItem) : [el('li', { text: 'No post-commit hook.' })]));
 	} catch (error) {
 		$('#hooks').replaceChildren(el('li', { text: describe(error, 'Hooks') }));
 	}
@@ -196,8 +390,10 @@ $('#hook-form').addEventListener('submit', async (event) => {
 		const box = $('#hook-created');
 		box.replaceChildren(
 			el('p', { text: 'Configure this in your git host. The secret is shown only now.' }),
-			el('p', {}, 'URL: ', el('code', { class: 'hook-url', text: hook.url })),
-			el('p', {}, 'Secret: ', el('code', { class: 'hook-secret', text: hook.secret })));
+			el('p', {}, 'URL: ', el('code', { class: 'hook-url', text: hook.url }), ' ', copyButton(hook.url, 'Copy the hook URL')),
+			el('p', {}, 'Secret: ', el('code', { class: 'hook-secret', text: hook.secret }), ' ', copyButton(hook.secret, 'Copy the secret')),
+			el('p', { class: 'help', text: hook.signature || '' }),
+			hook.loopback ? el('p', { class: 'message warn', text: 'This URL names this machine only: a git host elsewhere cannot reach it.' }) : null);
 		box.hidden = false;
 		await loadHooks();
 	} catch (error) {
@@ -224,20 +420,19 @@ $('#remove-form').addEventListener('submit', async (event) => {
 load();
 loadTasks();
 loadHooks();
-setInterval(load, 5000);
+const poller = setInterval(load, 5000);
 
 // charts of apps.metrics (uPlot); reloaded every minute and when the range changes
 import('./charts.js').then(({ drawAppCharts }) => {
 	const card = document.querySelector('#metrics');
 	const range = document.querySelector('#metrics-range');
 	const note = document.querySelector('#metrics-message');
-	const name = document.querySelector('#app-page').dataset.app;
 	async function loadMetrics() {
 		try {
 			drawAppCharts(card, await rpc('apps.metrics', { name, since: range.value }));
 			note.hidden = true;
 		} catch (error) {
-			note.textContent = 'Metrics: ' + (error.message || String(error));
+			note.textContent = describe(error, 'Metrics');
 			note.hidden = false;
 		}
 	}

@@ -111,10 +111,10 @@ form.addEventListener('submit', (event) => {
 		say(message, 'Saving…');
 		try {
 			await rpc('config.set', { name, values: collect() });
-			say(message, 'Saved. The app restarts with the new configuration.', 'ok');
-			for (const secret of $$('.field[data-secret="true"] input', form)) {
-				secret.value = '';
-			}
+			// the form shows what the server holds now: defaults it stored for cleared
+			// fields, secrets as set or not
+			await reload();
+			say(message, 'Saved. The app restarts with the new configuration; the form shows the values the server keeps.', 'ok');
 		} catch (error) {
 			showErrors(form, error, describe(error, 'The configuration was not saved'));
 			say(message, error.errors && error.errors.length ? 'Some fields need attention.'
@@ -122,6 +122,11 @@ form.addEventListener('submit', (event) => {
 		}
 	});
 });
+
+async function reload() {
+	const [spec, values] = await Promise.all([rpc('config.spec', { name }), rpc('config.get', { name })]);
+	await renderFields(spec, values);
+}
 
 // a changed field is checked at once, so its message appears beside it
 form.addEventListener('change', async (event) => {
@@ -146,6 +151,14 @@ form.addEventListener('change', async (event) => {
 				input.removeAttribute('aria-invalid');
 			}
 		}
+		// once every error is fixed, the banner about them goes too
+		if (reply.valid && message.classList.contains('error')) {
+			say(message, 'Every field is valid now.', 'ok');
+			const general = $('.form-error', form);
+			if (general) {
+				general.hidden = true;
+			}
+		}
 	} catch (error) {
 		// checking as one types is a nicety; Check and Save report failures
 	}
@@ -153,8 +166,7 @@ form.addEventListener('change', async (event) => {
 
 (async () => {
 	try {
-		const [spec, values] = await Promise.all([rpc('config.spec', { name }), rpc('config.get', { name })]);
-		await renderFields(spec, values);
+		await reload();
 	} catch (error) {
 		fields.replaceChildren();
 		say(message, describe(error, 'The configuration cannot be loaded'), 'error');

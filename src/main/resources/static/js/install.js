@@ -1,7 +1,7 @@
 // Install by upload (drag and drop or file input, with upload progress) or by git URL,
 // with the install's progress and its `pyapp.deploy` log shown as it happens.
 import { rpc, csrfHeaders, describe } from './rpc.js';
-import { $, el, say, showErrors, clearErrors, formValues } from './ui.js';
+import { $, el, say, showErrors, clearErrors, formValues, deployLogHref } from './ui.js';
 
 const dropzone = $('#dropzone');
 const fileInput = $('#archive-file');
@@ -126,6 +126,7 @@ async function follow(work) {
 }
 
 function showInstalled(app) {
+	$('#install-title').textContent = 'Installed';
 	say(stepLine, 'Installed ' + app.name + ' ' + (app.version || '') + ' — state: ' + app.state, 'ok');
 	const links = [el('a', { href: '/apps/' + encodeURIComponent(app.name), text: 'Open ' + app.name })];
 	if (app.state === 'needs-configuration') {
@@ -135,25 +136,85 @@ function showInstalled(app) {
 	result.replaceChildren(el('p', { class: 'message ok', id: 'install-done' }, ...links));
 }
 
+/**
+ * A failed install, explained: the failing step, the root cause from what the release
+ * printed, what is live now, and the logs of that deploy.
+ */
 function showFailed(error) {
+	const data = error.data || {};
+	$('#install-title').textContent = 'Install failed';
 	say(stepLine, describe(error, 'The install failed'), 'error');
 	const parts = [];
-	for (const problem of error.errors || []) {
-		parts.push(el('li', { text: (problem.path ? problem.path + ': ' : '') + problem.message }));
+	const problems = (error.errors || []).map((problem) => el('li', { text: (problem.path ? problem.path + ': ' : '')
+		+ problem.message }));
+	if (problems.length) {
+		parts.push(el('ul', { class: 'message error' }, problems));
 	}
-	result.replaceChildren(
-		parts.length ? el('ul', { class: 'message error' }, parts) : '',
-		error.log ? el('pre', { class: 'log', text: error.log }) : '');
+	if (data.cause) {
+		parts.push(el('p', { class: 'message error', id: 'install-cause' }, 'Cause: ', el('strong', { text: data.cause.summary })));
+		parts.push(el('pre', { class: 'log error-log', id: 'install-cause-excerpt', tabindex: '0',
+			'aria-label': 'What the release printed', text: data.cause.excerpt }));
+	} else if (error.log) {
+		parts.push(el('pre', { class: 'log error-log', tabindex: '0', 'aria-label': 'What the failing step printed', text: error.log }));
+	}
+	if (data.app) {
+		parts.push(el('p', { id: 'install-live', class: 'live-now' }, el('strong', { text: data.live
+			? data.live.version + ' is still live: ' + data.app + ' keeps serving it.'
+			: 'Nothing of ' + data.app + ' is live: the install left no app behind.' })));
+		parts.push(el('p', {}, el('a', { id: 'install-deploy-log', href: deployLogHref(data.app, data.release),
+			text: 'All logs of this deploy' }),
+			data.live ? [' · ', el('a', { href: '/apps/' + encodeURIComponent(data.app), text: 'Open ' + data.app })] : null));
+	}
+	result.replaceChildren(...parts);
+}
+
+/** Asks before an install that replaces what runs: "1.1.0 → 1.2.0", "identical to the live release". */
+function askToInstall(inspection) {
+	const box = $('#install-confirm');
+	const ok = $('#install-confirm-ok');
+	const labels = { upgrade: 'Upgrade', downgrade: 'Downgrade', redeploy: 'Replace it', identical: 'Deploy it again' };
+	$('#install-confirm-text').textContent = inspection.live
+		? inspection.name + ' is installed (' + inspection.live.version + ' is live). This archive '
+			+ inspection.message.replace(/^upgrades /, 'upgrades it: ').replace(/^downgrades /, 'downgrades it: ') + '.'
+		: inspection.message + '.';
+	ok.textContent = labels[inspection.action] || 'Install';
+	box.hidden = false;
+	ok.focus();
+	return new Promise((resolve) => {
+		const done = (answer) => {
+			box.hidden = true;
+			ok.onclick = null;
+			$('#install-confirm-cancel').onclick = null;
+			resolve(answer);
+		};
+		ok.onclick = () => done(true);
+		$('#install-confirm-cancel').onclick = () => done(false);
+	});
 }
 
 async function installArchive(file) {
 	say(uploadErrors, '');
+	$('#install-confirm').hidden = true;
 	$('#upload-progress').value = 0;
 	let archive;
 	try {
 		archive = await upload(file);
 	} catch (error) {
 		showUploadErrors(error);
+		return;
+	}
+	let inspection = null;
+	try {
+		inspection = await rpc('archives.inspect', { archive });
+	} catch (error) {
+		// the install itself says what is wrong with the archive
+	}
+	if (inspection && inspection.action === 'conflict') {
+		showUploadErrors({ message: inspection.message, errors: [] });
+		return;
+	}
+	if (inspection && inspection.action !== 'install' && !await askToInstall(inspection)) {
+		say(uploadErrors, 'Not installed: ' + inspection.name + ' ' + inspection.live.version + ' stays live.', 'info');
 		return;
 	}
 	try {
@@ -204,7 +265,24 @@ $('#git-form').addEventListener('submit', async (event) => {
 	try {
 		showInstalled(await follow(() => rpc('apps.install', { git })));
 	} catch (error) {
-		showErrors(form, error, describe(error, 'The install failed'), 'git.');
+		if (error.errors && error.errors.length) {
+			// field errors beside their fields; the progress card says the rest once
+			showErrors(form, error, describe(error, 'The install failed'), 'git.');
+		}
 		showFailed(error);
 	}
 });
+
+// only the fields of the chosen strategy
+function strategyFields() {
+	const strategy = $('#git-strategy').value;
+	$('#git-branch-field').hidden = strategy !== 'one-branch';
+	$('#git-tag-field').hidden = strategy !== 'latest-tag';
+	$('#git-strategy-help').textContent = {
+		'one-branch': 'Deploys the newest commit of one branch.',
+		'latest-tag': 'Deploys the newest tag that matches a pattern.',
+		'always-latest': 'Deploys the newest commit of the repository\'s default branch.',
+	}[strategy];
+}
+$('#git-strategy').addEventListener('change', strategyFields);
+strategyFields();

@@ -1,7 +1,7 @@
 // The log viewer: search with filters (logs.query, newest first, paginated) and a live
 // tail (logs.tail, long-poll). Tracebacks are folded.
 import { rpc, describe } from './rpc.js';
-import { $, el, say, formatTime, fillSelect, clearErrors, showErrors } from './ui.js';
+import { $, $$, el, say, fillSelect, clearErrors, showErrors, timeElement, timeZoneLabel } from './ui.js';
 
 const form = $('#log-filters');
 const list = $('#log-records');
@@ -13,25 +13,50 @@ let tail = null;
 
 function filters() {
 	const values = {};
-	const app = $('#log-app').value;
-	const level = $('#log-level').value;
-	const text = $('#log-text').value.trim();
-	if (app) {
-		values.app = app;
-	}
-	if (level) {
-		values.level = level;
-	}
-	if (text) {
-		values.text = text;
-	}
-	for (const key of ['since', 'until']) {
-		const local = $('#log-' + key).value;
-		if (local) {
-			values[key] = new Date(local).toISOString();
+	for (const key of ['app', 'level', 'text', 'release', 'logger']) {
+		const value = $('#log-' + key).value.trim();
+		if (value) {
+			values[key] = value;
 		}
 	}
+	const range = $('#log-range').value;
+	if (range === 'custom') {
+		for (const key of ['since', 'until']) {
+			const local = $('#log-' + key).value;
+			if (local) {
+				values[key] = new Date(local).toISOString();
+			}
+		}
+	} else if (range !== 'all') {
+		values.since = range;
+	}
 	return values;
+}
+
+/** The filters in the address, so that a search can be reloaded, bookmarked or sent. */
+function keepInUrl() {
+	const params = new URLSearchParams();
+	for (const key of ['app', 'level', 'text', 'release', 'logger']) {
+		const value = $('#log-' + key).value.trim();
+		if (value) {
+			params.set(key, value);
+		}
+	}
+	params.set('range', $('#log-range').value);
+	if ($('#log-range').value === 'custom') {
+		for (const key of ['since', 'until']) {
+			if ($('#log-' + key).value) {
+				params.set(key, $('#log-' + key).value);
+			}
+		}
+	}
+	history.replaceState(null, '', '?' + params.toString());
+}
+
+function customRange() {
+	for (const field of $$('.custom-range')) {
+		field.hidden = $('#log-range').value !== 'custom';
+	}
 }
 
 function record(entry) {
@@ -40,11 +65,12 @@ function record(entry) {
 		el('pre', { text: entry.exception })) : null;
 	return el('li', { class: 'record level-' + String(entry.level || 'INFO').toUpperCase(), dataset: { id: entry.id } },
 		el('div', { class: 'record-head' },
-			el('time', { datetime: entry.time, text: formatTime(entry.time) }), ' ',
+			timeElement(entry.time), ' ',
 			el('span', { class: 'level', text: entry.level }), ' ',
 			el('span', { class: 'app', text: entry.app || '' }), ' ',
 			el('span', { class: 'logger', text: entry.logger || '' }),
-			entry.path ? el('span', { class: 'path', text: ' ' + entry.path }) : null),
+			entry.path ? el('span', { class: 'path', text: ' ' + entry.path }) : null,
+			entry.release ? el('span', { class: 'release', text: ' ' + entry.release }) : null),
 		el('div', { class: 'message-text', text: entry.message }),
 		exception);
 }
@@ -52,6 +78,12 @@ function record(entry) {
 function matches(entry, wanted) {
 	const levels = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 	if (wanted.level && levels.indexOf(String(entry.level).toUpperCase()) < levels.indexOf(wanted.level)) {
+		return false;
+	}
+	if (wanted.release && entry.release !== wanted.release) {
+		return false;
+	}
+	if (wanted.logger && entry.logger !== wanted.logger && !String(entry.logger).startsWith(wanted.logger + '.')) {
 		return false;
 	}
 	if (wanted.text) {
@@ -65,7 +97,9 @@ function matches(entry, wanted) {
 
 async function search(before) {
 	clearErrors(form);
-	const params = { ...filters(), limit: 100 };
+	const deploy = Boolean($('#log-release').value.trim()) && !before;
+	// one deploy is read as it happened, oldest first (up to 1000 records)
+	const params = { ...filters(), limit: deploy ? 1000 : 100 };
 	if (before) {
 		params.before = before;
 	} else {
@@ -78,10 +112,12 @@ async function search(before) {
 		for (const entry of records) {
 			seen.add(entry.id);
 		}
-		list.append(...records.map(record));
+		list.append(...(deploy ? [...records].reverse() : records).map(record));
 		next = reply.next || null;
+		list.dataset.order = deploy ? 'oldest-first' : 'newest-first';
 		older.hidden = !next;
-		say(status, list.children.length ? '' : 'No records match.');
+		say(status, list.children.length ? (deploy ? 'The records of release ' + $('#log-release').value.trim()
+			+ ', oldest first.' : '') : 'No records match.');
 	} catch (error) {
 		showErrors(form, error, describe(error, 'Cannot search the logs'));
 	}
@@ -129,19 +165,35 @@ function toggleTail() {
 
 form.addEventListener('submit', async (event) => {
 	event.preventDefault();
+	keepInUrl();
 	await search();
 	toggleTail();
 });
+$('#log-range').addEventListener('change', customRange);
 older.addEventListener('click', () => search(next));
 $('#live-tail').addEventListener('change', toggleTail);
 
 (async () => {
+	const initial = new URLSearchParams(window.location.search);
+	$('#log-timezone').textContent = 'Times are shown in ' + timeZoneLabel() + '; point at a time for UTC.';
+	for (const key of ['level', 'text', 'release', 'logger', 'since', 'until']) {
+		if (initial.get(key)) {
+			$('#log-' + key).value = initial.get(key);
+		}
+	}
+	// a deploy's records are all wanted, however old; otherwise the last hour first
+	$('#log-range').value = initial.get('range') || (initial.get('since') ? 'custom' : initial.get('release') ? 'all' : '1h');
+	customRange();
+	const select = $('#log-app');
+	select.dataset.initial = initial.get('app') || '';
+	if (select.dataset.initial) {
+		// shown at once, before the list of apps arrives
+		fillSelect(select, [select.dataset.initial]);
+	}
 	try {
-		const select = $('#log-app');
-		select.dataset.initial = new URLSearchParams(window.location.search).get('app') || '';
 		fillSelect(select, (await rpc('apps.list')).map((app) => app.name));
 	} catch (error) {
-		// the app filter stays at "all apps"
+		// the app filter keeps what it has
 	}
 	await search();
 })();

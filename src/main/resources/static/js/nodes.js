@@ -2,7 +2,7 @@
 // host presents is shown for confirmation, then pinned), nodes.install with its
 // progress (nodes.list's progress while the call runs), nodes.remove.
 import { rpc, describe } from './rpc.js';
-import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formValues, stateBadge } from './ui.js';
+import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formValues, stateBadge, confirmAction } from './ui.js';
 
 const message = $('#nodes-message');
 const FINGERPRINT = /presented (SHA256:[A-Za-z0-9+/]{43})/;
@@ -84,7 +84,9 @@ async function install(name) {
 }
 
 async function remove(name) {
-	if (!window.confirm('Remove the node ' + name + '? Its agent is stopped; its apps stay on the host.')) {
+	if (!await confirmAction({ title: 'Remove the node ' + name + '?',
+		message: 'Its agent is stopped and this server forgets it; its apps stay on the host, unmanaged.',
+		confirm: 'Remove ' + name })) {
 		return;
 	}
 	try {

@@ -49,19 +49,33 @@ async function post(body, signal) {
 		if (failure.name === 'AbortError') {
 			throw failure;
 		}
-		throw new RpcError(0, 'The server cannot be reached: ' + failure.message);
+		// the browser's own words ("Failed to fetch") say nothing to a person
+		throw new RpcError(0, 'The server cannot be reached. Check that it is running, then try again.');
 	}
 	if (response.status === 401) {
-		window.location.assign('/login');
-		throw new RpcError(0, 'Your session has ended; log in again.');
+		sessionEnded();
+		throw new RpcError(0, 'Your session has expired: log in again.');
 	}
 	if (response.status === 403) {
-		throw new RpcError(0, 'Refused (403): reload the page and try again.');
+		throw new RpcError(0, 'The server refused the request: reload the page and try again.');
 	}
 	if (!response.ok) {
-		throw new RpcError(0, 'The server answered ' + response.status + '.');
+		throw new RpcError(0, 'The server answered with an error (HTTP ' + response.status + '). Try again in a moment.');
 	}
 	return response.json();
+}
+
+/**
+ * The session is gone (the server restarted, or it timed out): load this page again, so
+ * that the server remembers it, says "session expired" on the login page and returns
+ * here after the login.
+ */
+let ending = false;
+export function sessionEnded() {
+	if (!ending) {
+		ending = true;
+		window.location.reload();
+	}
 }
 
 function unwrap(reply) {
@@ -118,12 +132,20 @@ export async function batch(calls) {
 	});
 }
 
-/** A sentence for a person about a failed call. */
+/** A sentence for a person about a failed call: never a method name or a browser's own words. */
 export function describe(error, what) {
 	if (error instanceof RpcError && error.missing) {
-		return (what ? what + ': ' : '') + 'not available on this server yet (' + (error.data.method || 'method')
-			+ ' is not implemented).';
+		return (what ? what + ': ' : '') + 'this server does not offer that yet.';
 	}
-	const message = error && error.message ? error.message : String(error);
+	if (error instanceof RpcError && error.code === -32602) {
+		return (what ? what + ': ' : '') + 'the request was incomplete. Reload the page and try again.';
+	}
+	if (error instanceof RpcError && error.code === -32603) {
+		return (what ? what + ': ' : '') + 'the server failed unexpectedly; its log says why.';
+	}
+	let message = error && error.message ? error.message : String(error);
+	if (/failed to fetch|networkerror|load failed/i.test(message)) {
+		message = 'The server cannot be reached. Check that it is running, then try again.';
+	}
 	return what ? what + ': ' + message : message;
 }

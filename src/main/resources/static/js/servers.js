@@ -1,25 +1,72 @@
-// Virtual servers and mounts: staged changes, then a tested apply.
+// Virtual servers and mounts: staged changes, what is pending against what runs (with a
+// diff of the configuration file), and one tested apply.
 import { rpc, describe } from './rpc.js';
-import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formValues, fillSelect } from './ui.js';
+import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formValues, fillSelect, timeElement, relativeTime,
+	confirmAction } from './ui.js';
 
 const message = $('#servers-message');
+const applyMessage = $('#apply-message');
 
 function hostnames(server) {
 	const names = server.hostnames ?? server.host_names ?? [];
 	return Array.isArray(names) ? names.join(', ') : String(names);
 }
 
-function removeButton(label, action) {
-	return el('button', { type: 'button', text: 'Remove', 'data-needs': 'deployer', 'aria-label': label,
-		onclick: (event) => busy(event.currentTarget, async () => {
-			try {
-				await action();
-				say(message, 'Removed. Apply to make it live.', 'ok');
-			} catch (error) {
-				say(message, describe(error, 'Not removed'), 'error');
+/** A new result replaces the old one: no success banner stays beside a newer failure. */
+function clearResults() {
+	say(message, '');
+	say(applyMessage, '');
+	$('#apply-log').hidden = true;
+}
+
+function removeButton(label, question, consequence, action) {
+	return el('button', { type: 'button', class: 'small secondary-danger', text: 'Remove', 'data-needs': 'deployer', 'aria-label': label,
+		onclick: async (event) => {
+			const button = event.currentTarget;
+			if (!await confirmAction({ title: question, message: consequence, confirm: 'Remove' })) {
+				return;
 			}
-			await load();
-		}) });
+			await busy(button, async () => {
+				clearResults();
+				try {
+					await action();
+					say(message, 'Removed (staged). Apply to make it live.', 'ok');
+				} catch (error) {
+					say(message, describe(error, 'Not removed'), 'error');
+				}
+				await load();
+			});
+		} });
+}
+
+function diffLines(diff) {
+	return diff.split('\n').map((line) => el('span', { class: line.startsWith('+') && !line.startsWith('+++') ? 'add'
+		: line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : null, text: line + '\n' }));
+}
+
+async function loadStatus() {
+	let status;
+	try {
+		status = await rpc('webserver.status');
+	} catch (error) {
+		$('#webserver-facts').replaceChildren(el('dt', { text: 'State' }), el('dd', { text: describe(error, 'Unknown') }));
+		return;
+	}
+	const facts = [
+		['Web server', status.kind + (status.managed ? ' (managed by this server on 127.0.0.1)' : ' (the system\'s own; this server writes its include file)')],
+		['State', el('span', {}, el('span', { class: 'badge state-' + (status.state === 'running' ? 'running' : status.state === 'failed' ? 'failed' : 'stopped'),
+			id: 'webserver-state', text: status.state }), status.message ? ' ' + status.message : '')],
+		['PID', status.pid ? String(status.pid) : '—'],
+		['Last applied', status.applied ? el('span', {}, timeElement(status.applied), ' (' + relativeTime(status.applied) + ')') : 'never'],
+		['Configuration file', el('code', { text: status.config })],
+	];
+	$('#webserver-facts').replaceChildren(...facts.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', {}, value)]));
+	$('#pending-badge').hidden = !status.pending;
+	$('#pending').hidden = !status.pending;
+	$('#no-pending').hidden = status.pending;
+	$('#pending-changes').replaceChildren(...(status.changes.length ? status.changes.map((change) => el('li', { text: change }))
+		: [el('li', { text: 'the configuration file differs from what the staged state renders (a release changed)' })]));
+	$('#pending-diff').replaceChildren(...diffLines(status.diff || ''));
 }
 
 async function load() {
@@ -36,29 +83,38 @@ async function load() {
 			cell('Host names', hostnames(server) || '—'),
 			cell('Listen', el('code', { text: server.listen || '—' })),
 			cell('TLS', server.tls ? 'yes' : 'no'),
-			cell('Actions', removeButton('Remove the server ' + server.name,
+			cell('Actions', removeButton('Remove the server ' + server.name, 'Remove the virtual server ' + server.name + '?',
+				'Once applied, nothing answers on ' + server.listen + ' for ' + (hostnames(server) || 'its host names') + '.',
 				() => rpc('servers.remove', { name: server.name })))))
 			: [emptyRow(5, 'No virtual server yet.')]));
-		fillSelect($('#mount-server'), servers.map((server) => server.name), false);
+		const select = $('#mount-server');
+		fillSelect(select, servers.map((server) => server.name));
+		// one server: nothing to choose
+		if (!select.value && servers.length === 1) {
+			select.value = servers[0].name;
+		}
 	}
 	if (mounts instanceof Error) {
 		$('#mounts').replaceChildren(emptyRow(4, describe(mounts, 'Mounts')));
 	} else {
-		$('#mounts').replaceChildren(...(mounts.length ? mounts.map((mount) => el('tr', {},
+		$('#mounts').replaceChildren(...(mounts.length ? mounts.map((mount) => el('tr', { dataset: { mount: mount.server + mount.path } },
 			cell('Server', mount.server),
 			cell('Path', el('code', { text: mount.path })),
 			cell('App', mount.app || (mount.folder ? 'folder ' + mount.folder : '—')),
-			cell('Actions', removeButton('Remove the mount ' + mount.server + mount.path,
+			cell('Actions', removeButton('Remove the mount ' + mount.server + mount.path, 'Remove the mount ' + mount.path + ' of ' + mount.server + '?',
+				'Once applied, ' + mount.path + ' no longer reaches ' + (mount.app || mount.folder) + ' (the app keeps running).',
 				() => rpc('mounts.remove', { server: mount.server, path: mount.path })))))
 			: [emptyRow(4, 'No mount yet.')]));
 	}
-	fillSelect($('#mount-app'), apps.map((app) => app.name), false);
+	fillSelect($('#mount-app'), apps.map((app) => app.name));
+	await loadStatus();
 }
 
 $('#server-form').addEventListener('submit', async (event) => {
 	event.preventDefault();
 	const form = event.target;
 	clearErrors(form);
+	clearResults();
 	const values = formValues(form);
 	const params = {
 		name: values.name || '',
@@ -72,10 +128,19 @@ $('#server-form').addEventListener('submit', async (event) => {
 		await rpc('servers.add', params);
 		form.reset();
 		form.closest('details').open = false;
-		say(message, 'Server ' + params.name + ' added. Apply to make it live.', 'ok');
+		say(message, 'Server ' + params.name + ' added (staged). Apply to make it live.', 'ok');
 		await load();
 	} catch (error) {
 		showErrors(form, error, describe(error, 'The server was not added'));
+	}
+});
+
+// a path follows the chosen app until the operator types one
+$('#mount-app').addEventListener('change', () => {
+	const path = $('#mount-path');
+	if (!path.value || path.dataset.suggested === path.value) {
+		path.value = $('#mount-app').value ? '/' + $('#mount-app').value : '';
+		path.dataset.suggested = path.value;
 	}
 });
 
@@ -83,10 +148,25 @@ $('#mount-form').addEventListener('submit', async (event) => {
 	event.preventDefault();
 	const form = event.target;
 	clearErrors(form);
+	clearResults();
 	const values = formValues(form);
+	const missing = [];
+	if (!values.server) {
+		missing.push({ path: 'server', message: 'choose a virtual server (add one above first if there is none)' });
+	}
+	if (!values.app) {
+		missing.push({ path: 'app', message: 'choose the app to mount' });
+	}
+	if (!values.path) {
+		missing.push({ path: 'path', message: 'give the path, for example /' + (values.app || 'guestbook') });
+	}
+	if (missing.length) {
+		showErrors(form, { errors: missing });
+		return;
+	}
 	try {
-		await rpc('mounts.add', { server: values.server || '', path: values.path || '', app: values.app || '' });
-		say(message, values.app + ' mounted at ' + values.server + values.path + '. Apply to make it live.', 'ok');
+		await rpc('mounts.add', { server: values.server, path: values.path, app: values.app });
+		say(message, values.app + ' mounted at ' + values.server + ' ' + values.path + ' (staged). Apply to make it live.', 'ok');
 		$('#mount-path').value = '';
 		form.closest('details').open = false;
 		await load();
@@ -96,19 +176,19 @@ $('#mount-form').addEventListener('submit', async (event) => {
 });
 
 $('#apply').addEventListener('click', (event) => busy(event.currentTarget, async () => {
-	const log = $('#apply-log');
-	log.hidden = true;
-	say($('#apply-message'), 'Testing and applying…');
+	clearResults();
+	say(applyMessage, 'Testing and applying…');
 	try {
-		await rpc('webserver.apply');
-		say($('#apply-message'), 'Applied: the web server runs the new configuration.', 'ok');
+		const status = await rpc('webserver.apply');
+		say(applyMessage, 'Applied: ' + status.kind + ' runs the new configuration' + (status.pid ? ' (pid ' + status.pid + ')' : '') + '.', 'ok');
 	} catch (error) {
-		say($('#apply-message'), describe(error, 'Not applied; the running configuration is unchanged'), 'error');
+		say(applyMessage, describe(error, 'Not applied; the running configuration is unchanged'), 'error');
 		if (error.log) {
-			log.textContent = error.log;
-			log.hidden = false;
+			$('#apply-log').textContent = error.log;
+			$('#apply-log').hidden = false;
 		}
 	}
+	await loadStatus();
 }));
 
 $('#rendered').addEventListener('toggle', async (event) => {
@@ -126,3 +206,4 @@ $('#rendered').addEventListener('toggle', async (event) => {
 });
 
 load();
+setInterval(loadStatus, 10000);

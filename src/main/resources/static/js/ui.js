@@ -42,7 +42,7 @@ export function $$(selector, root = document) {
  * Shows a message in a message element (hidden when the text is empty).
  * @param {Element} element
  * @param {string} text
- * @param {'ok'|'error'|'info'} [kind]
+ * @param {'ok'|'error'|'info'|'warn'} [kind]
  */
 export function say(element, text, kind = 'info') {
 	if (!element) {
@@ -50,7 +50,7 @@ export function say(element, text, kind = 'info') {
 	}
 	element.textContent = text || '';
 	element.hidden = !text;
-	element.classList.remove('ok', 'error', 'info');
+	element.classList.remove('ok', 'error', 'info', 'warn');
 	element.classList.add(kind);
 }
 
@@ -187,4 +187,120 @@ export function mountText(mount) {
 		return (mount.server ? mount.server : '') + (mount.path || '');
 	}
 	return String(mount);
+}
+
+/** The browser's time zone and its current offset, e.g. `Europe/Berlin (UTC+01:00)`. */
+export function timeZoneLabel() {
+	const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+	const minutes = -new Date().getTimezoneOffset();
+	const sign = minutes >= 0 ? '+' : '-';
+	const abs = Math.abs(minutes);
+	const offset = 'UTC' + sign + String(Math.floor(abs / 60)).padStart(2, '0') + ':' + String(abs % 60).padStart(2, '0');
+	return zone + ' (' + offset + ')';
+}
+
+/** A `<time>` showing local time, with the exact UTC time as its tooltip. */
+export function timeElement(value) {
+	if (!value) {
+		return document.createTextNode('—');
+	}
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) {
+		return document.createTextNode(String(value));
+	}
+	return el('time', { datetime: date.toISOString(), title: date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+		text: date.toLocaleString() });
+}
+
+/** "3 min ago", "in 2 h" for a time near now. */
+export function relativeTime(value) {
+	const date = new Date(value);
+	if (!value || Number.isNaN(date.getTime())) {
+		return '';
+	}
+	const seconds = Math.round((date.getTime() - Date.now()) / 1000);
+	const abs = Math.abs(seconds);
+	const [amount, unit] = abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.round(abs / 60), 'min']
+		: abs < 86400 ? [Math.round(abs / 3600), 'h'] : [Math.round(abs / 86400), 'd'];
+	return seconds < 0 ? amount + ' ' + unit + ' ago' : 'in ' + amount + ' ' + unit;
+}
+
+/** A badge for an app's `health` ({status, message}). */
+export function healthBadge(health) {
+	const status = health && health.status ? health.status : 'unknown';
+	const classes = { up: 'state-running', down: 'state-failed', starting: 'state-starting', stopped: 'state-stopped' };
+	return el('span', { class: 'badge health ' + (classes[status] || ''), title: health && health.message ? health.message : null,
+		text: status });
+}
+
+/**
+ * Asks before something that cannot be undone at one click, naming what will happen.
+ * @param {{title: string, message: string, confirm: string, danger?: boolean}} options
+ * @returns {Promise<boolean>} whether the operator confirmed
+ */
+export function confirmAction({ title, message, confirm, danger = true }) {
+	const dialog = $('#confirm-dialog');
+	if (!dialog || typeof dialog.showModal !== 'function') {
+		return Promise.resolve(window.confirm(title + '\n\n' + message));
+	}
+	$('#confirm-title', dialog).textContent = title;
+	$('#confirm-message', dialog).textContent = message;
+	const ok = $('#confirm-ok', dialog);
+	ok.textContent = confirm;
+	ok.className = danger ? 'danger' : 'primary';
+	const opener = document.activeElement;
+	return new Promise((resolve) => {
+		dialog.returnValue = '';
+		dialog.addEventListener('close', () => {
+			resolve(dialog.returnValue === 'confirm');
+			if (opener && document.contains(opener) && typeof opener.focus === 'function') {
+				opener.focus();
+			}
+		}, { once: true });
+		dialog.showModal();
+		$('#confirm-cancel', dialog).focus();
+	});
+}
+
+/** A button that copies a text to the clipboard and says so. */
+export function copyButton(text, label) {
+	const button = el('button', { type: 'button', class: 'copy small', 'aria-label': label, text: 'Copy' });
+	button.addEventListener('click', async () => {
+		try {
+			await navigator.clipboard.writeText(text);
+			button.textContent = 'Copied';
+		} catch (error) {
+			// clipboard access refused (plain http on another host): select the text instead
+			const code = button.previousElementSibling;
+			if (code) {
+				const range = document.createRange();
+				range.selectNodeContents(code);
+				window.getSelection().removeAllRanges();
+				window.getSelection().addRange(range);
+			}
+			button.textContent = 'Selected: press Ctrl+C';
+		}
+		setTimeout(() => { button.textContent = 'Copy'; }, 2500);
+	});
+	return button;
+}
+
+/** Links to an app's live URLs. */
+export function urlLinks(urls) {
+	if (!Array.isArray(urls) || urls.length === 0) {
+		return document.createTextNode('—');
+	}
+	const list = el('span', { class: 'urls' });
+	urls.forEach((url, index) => {
+		if (index > 0) {
+			list.append(' ');
+		}
+		list.append(el('a', { href: url, class: 'app-url', rel: 'noopener', target: '_blank', text: url }));
+	});
+	return list;
+}
+
+/** The logs page filtered to one deploy of an app. */
+export function deployLogHref(app, release) {
+	return '/logs?' + new URLSearchParams({ app, release, range: 'all' }).toString();
 }

@@ -1,7 +1,7 @@
 // Users and their roles: users.list, users.create (a generated password shown once),
 // users.update (role), users.remove.
 import { rpc, describe } from './rpc.js';
-import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formatTime } from './ui.js';
+import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formatTime, confirmAction } from './ui.js';
 
 const message = $('#users-message');
 
@@ -28,17 +28,24 @@ async function load() {
 			cell('User', user.username),
 			cell('Role', roleSelect(user)),
 			cell('Created', formatTime(user.created)),
-			cell('Actions', el('button', { type: 'button', class: 'remove', text: 'Remove',
+			cell('Actions', el('button', { type: 'button', class: 'remove small secondary-danger', text: 'Remove',
 				'aria-label': 'Remove ' + user.username,
-				onclick: (event) => busy(event.currentTarget, async () => {
-					try {
-						await rpc('users.remove', { username: user.username });
-						say(message, user.username + ' removed.', 'ok');
-					} catch (error) {
-						say(message, describe(error, 'The user was not removed'), 'error');
+				onclick: async (event) => {
+					const button = event.currentTarget;
+					if (!await confirmAction({ title: 'Remove the user ' + user.username + '?',
+						message: user.username + ' can no longer log in, and their API tokens stop working.', confirm: 'Remove ' + user.username })) {
+						return;
 					}
-					await load();
-				}) })))));
+					await busy(button, async () => {
+						try {
+							await rpc('users.remove', { username: user.username });
+							say(message, user.username + ' removed.', 'ok');
+						} catch (error) {
+							say(message, describe(error, 'The user was not removed'), 'error');
+						}
+						await load();
+					});
+				} })))));
 		if (users.length === 0) {
 			$('#users').replaceChildren(emptyRow(4, 'No users.'));
 		}

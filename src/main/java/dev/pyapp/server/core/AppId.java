@@ -2,6 +2,8 @@ package dev.pyapp.server.core;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The name of an installed app, which is also its identity:
  * {@code ^[a-z][a-z0-9-]{0,39}$} (SPEC §1). Safe to use as a path segment and in web
@@ -14,11 +16,27 @@ public record AppId(String value) {
 	/** The pattern every app name matches. */
 	public static final Pattern PATTERN = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
 
+	/**
+	 * What {@link #PATTERN} allows, in words: for messages a person reads.
+	 */
+	public static final String RULE = "1 to 40 lower-case letters, digits and hyphens, starting with a letter";
+
 	public AppId {
 		if (value == null || !PATTERN.matcher(value).matches()) {
-			throw PyappException.invalid("invalid app name", java.util.List
-				.of(new Problem("name", "'" + value + "' is not a valid app name: expected ^[a-z][a-z0-9-]{0,39}$")));
+			throw PyappException.invalid("invalid app name", java.util.List.of(new Problem("name", problem(value))));
 		}
+	}
+
+	/**
+	 * What is wrong with a name that is not a valid app name, in words.
+	 * @param value the name given
+	 * @return the message
+	 */
+	public static String problem(@Nullable String value) {
+		if (value == null || value.isEmpty()) {
+			return "give a name: " + RULE;
+		}
+		return "'" + value + "' is not a valid name: use " + RULE;
 	}
 
 	public static AppId of(String value) {

@@ -312,7 +312,8 @@ public class AppDeployer {
 			}
 			if (upgrade && !configured) {
 				writeMarker(upgradePending(app), releaseId);
-				report.info("release " + releaseId + " waits for its configuration (config.set); " + app
+				report.info("release " + releaseId
+						+ " waits for its configuration (its new required settings need values); " + app
 						+ " keeps running " + prepared.previous().releaseId());
 				return prepared.release();
 			}

@@ -69,6 +69,9 @@ final class LogDocuments {
 		if (query.logger() != null) {
 			filters.add(Filters.regex("logger", "^" + Pattern.quote(query.logger()) + "(\\.|$)"));
 		}
+		if (query.release() != null) {
+			filters.add(Filters.eq("release", query.release()));
+		}
 		if (query.text() != null) {
 			String quoted = Pattern.quote(query.text());
 			filters.add(Filters.or(Filters.regex("message", quoted, "i"), Filters.regex("exception", quoted, "i")));

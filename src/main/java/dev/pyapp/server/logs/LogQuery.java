@@ -19,15 +19,35 @@ import org.springframework.util.Assert;
  * @param regex a regular expression found anywhere in the message or the exception
  * @param limit the most records to return (1..1000)
  * @param before only records older than this id (the cursor of the previous page)
+ * @param release only records of this release (the deploy's steps and what its daemon,
+ * hooks and tasks printed)
  */
 public record LogQuery(@Nullable String app, @Nullable LogLevel level, @Nullable Instant since, @Nullable Instant until,
-		@Nullable String logger, @Nullable String text, @Nullable Pattern regex, int limit, @Nullable Long before) {
+		@Nullable String logger, @Nullable String text, @Nullable Pattern regex, int limit, @Nullable Long before,
+		@Nullable String release) {
 
 	/** The most records one page may hold. */
 	public static final int MAX_LIMIT = 1000;
 
 	public LogQuery {
 		Assert.isTrue(limit > 0 && limit <= MAX_LIMIT, "'limit' must be between 1 and " + MAX_LIMIT);
+	}
+
+	/**
+	 * A search of the records of every release.
+	 * @param app only this app's records
+	 * @param level the minimum level
+	 * @param since only records made at or after this time
+	 * @param until only records made before this time
+	 * @param logger only this logger and its children
+	 * @param text a case-insensitive substring of the message or the exception
+	 * @param regex a regular expression found anywhere in the message or the exception
+	 * @param limit the most records to return (1..1000)
+	 * @param before only records older than this id
+	 */
+	public LogQuery(@Nullable String app, @Nullable LogLevel level, @Nullable Instant since, @Nullable Instant until,
+			@Nullable String logger, @Nullable String text, @Nullable Pattern regex, int limit, @Nullable Long before) {
+		this(app, level, since, until, logger, text, regex, limit, before, null);
 	}
 
 	/**

@@ -72,6 +72,10 @@ class NotificationSender {
 		}
 	}
 
+	boolean mailConfigured() {
+		return this.mail != null;
+	}
+
 	private @Nullable String mail(String to, String subject, Map<String, Object> body) {
 		if (this.mail == null) {
 			return "no SMTP server is configured (spring.mail.host)";

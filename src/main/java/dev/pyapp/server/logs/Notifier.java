@@ -149,6 +149,66 @@ public class Notifier implements DisposableBean {
 		return all.stream().filter((delivery) -> rule == null || delivery.rule().equals(rule)).toList();
 	}
 
+	/**
+	 * Whether e-mail can be sent: an SMTP server is configured
+	 * ({@code spring.mail.host}).
+	 * @return whether it can
+	 */
+	public boolean mailConfigured() {
+		return this.sender.mailConfigured();
+	}
+
+	/**
+	 * What keeps a rule from delivering, known without sending: an e-mail rule without an
+	 * SMTP server.
+	 * @param rule the rule
+	 * @return the warning, or {@code null}
+	 */
+	public @Nullable String warning(NotificationRule rule) {
+		if (rule.channel() == NotificationRule.Channel.EMAIL && !mailConfigured()) {
+			return "no SMTP server is configured (spring.mail.host): this rule cannot send e-mail until one is";
+		}
+		return null;
+	}
+
+	/**
+	 * Sends a test notification over a rule's channel now, once, and waits for the
+	 * outcome. It is kept with the rule's deliveries.
+	 * @param id the rule's id
+	 * @return the delivery, {@code sent} or {@code failed} with the error
+	 * @throws PyappException {@code NOT_FOUND} if there is no such rule
+	 */
+	public NotificationDelivery test(String id) {
+		NotificationRule rule = this.rules.stream()
+			.map(ActiveRule::rule)
+			.filter((candidate) -> candidate.id().equals(id))
+			.findFirst()
+			.orElseThrow(() -> PyappException.notFound("no notification rule with id '" + id + "'"));
+		String subject = "Test notification from PyApp Server (rule for "
+				+ ((rule.app() != null) ? rule.app() : "every app") + ")";
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("rule", rule.id());
+		body.put("kind", "test");
+		body.put("subject", subject);
+		body.put("time", Instant.now().toString());
+		body.put("app", rule.app());
+		body.put("level", rule.minLevel().name());
+		body.put("message", "This is a test: the rule's channel works.");
+		NotificationDelivery delivery = new NotificationDelivery(UUID.randomUUID().toString(), rule.id(),
+				rule.channel().name().toLowerCase(Locale.ROOT), rule.target(), Instant.now(), false, subject, "pending",
+				0, null);
+		String error;
+		try {
+			error = this.sender.send(rule, subject, body);
+		}
+		catch (RuntimeException ex) {
+			error = ex.toString();
+		}
+		NotificationDelivery done = delivery.attempted((error == null) ? "sent" : "failed", error);
+		remember(done);
+		return done;
+	}
+
 	void evaluate(LogRecord record) {
 		for (ActiveRule active : this.rules) {
 			if (active.rule().matches(record, active.pattern(), System.nanoTime() + PATTERN_BUDGET_NANOS)) {

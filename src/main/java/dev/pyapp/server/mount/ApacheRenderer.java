@@ -134,7 +134,11 @@ class ApacheRenderer implements ConfigRenderer {
 				out.line("SSLCertificateKeyFile \"" + server.tls().key() + "\"");
 			}
 			out.line("ProxyPreserveHost On");
+			// ProxyAddHeaders appends the client's Host header (port included) to
+			// X-Forwarded-Host: drop a client's own first, so the app sees one value
+			out.line("RequestHeader unset X-Forwarded-Host early");
 			out.line("ProxyAddHeaders On");
+			out.line("RequestHeader set X-Forwarded-Port \"" + server.listenPort() + "\"");
 			out.line("RequestHeader set X-Forwarded-Proto \"" + ((server.tls() != null) ? "https" : "http") + "\"");
 			for (RenderModel.Location location : site.locations()) {
 				if (location.directory() != null) {

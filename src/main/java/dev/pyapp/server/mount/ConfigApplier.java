@@ -168,7 +168,11 @@ class ConfigApplier {
 		}
 	}
 
-	private Optional<String> readLive() {
+	/**
+	 * The text of the live file, if there is one.
+	 * @return its text
+	 */
+	Optional<String> readLive() {
 		try {
 			return Optional.of(Files.readString(liveFile(), StandardCharsets.UTF_8));
 		}

@@ -145,6 +145,7 @@ class LighttpdRenderer implements ConfigRenderer {
 	}
 
 	private static void locations(ConfigWriter out, RenderModel.Site site, RenderSettings settings, boolean tls) {
+		int port = site.server().listenPort();
 		boolean chained = false;
 		for (RenderModel.Location location : site.locations()) {
 			String regex = location.root() ? "^/" : "^" + escape(location.prefix()) + "(/|$)";
@@ -159,9 +160,11 @@ class LighttpdRenderer implements ConfigRenderer {
 				out.line("proxy.server = ( \"\" => ( ( " + host + " ) ) )");
 				out.line("proxy.forwarded = ( \"for\" => 1, \"proto\" => 1, \"host\" => 1 )");
 				// gunicorn takes SCRIPT_NAME from this header; set even when empty, so a
-				// client's own never reaches the app
+				// client's own never reaches the app. proxy.forwarded's host is the
+				// client's Host header, port included; the port also on its own
 				out.line("setenv.set-request-header = ( \"SCRIPT_NAME\" => "
-						+ quote(location.root() ? "" : location.prefix()) + " )");
+						+ quote(location.root() ? "" : location.prefix()) + ", \"X-Forwarded-Port\" => "
+						+ quote(String.valueOf(port)) + " )");
 			}
 			else {
 				out.line("alias.url = ( " + quote(location.root() ? "/" : location.prefix()) + " => "

@@ -142,7 +142,8 @@ public class MountManager {
 			.orElseThrow(() -> PyappException.notFound("no virtual server named '" + name + "'"));
 		List<String> used = staged.mounts().stream().filter((m) -> m.server().equals(name)).map(Mount::path).toList();
 		if (!used.isEmpty()) {
-			throw PyappException.conflict("virtual server '" + name + "' still has mounts at " + used);
+			throw PyappException.conflict("virtual server '" + name + "' still has mounts at " + String.join(", ", used)
+					+ ": remove them first");
 		}
 		this.states.save(staged.withServers(staged.servers().stream().filter((s) -> s != server).toList()));
 	}
@@ -246,6 +247,46 @@ public class MountManager {
 		this.applier.apply(RenderModel.of(staged.servers(), staged.mounts(), this.targets));
 		this.states.save(staged.as(MountState.APPLIED));
 		return status();
+	}
+
+	/**
+	 * What {@link #apply()} would change.
+	 * @return the staged changes and the diff of the configuration file
+	 */
+	public synchronized PendingChanges pending() {
+		MountState staged = staged();
+		MountState applied = state(MountState.APPLIED);
+		List<String> changes = StagedChanges.describe(applied, staged);
+		String live = this.applier.readLive().orElse(null);
+		if (live == null && staged.servers().isEmpty()) {
+			// never applied and nothing to serve: nothing is pending
+			return new PendingChanges(false, changes, "");
+		}
+		String rendered = this.applier.render(RenderModel.of(staged.servers(), staged.mounts(), this.targets));
+		String diff = ConfigDiff.unified((live != null) ? live : "", rendered,
+				"live " + this.applier.liveFile().getFileName(), "staged");
+		return new PendingChanges(!diff.isEmpty() || !changes.isEmpty(), changes, diff);
+	}
+
+	/**
+	 * The URLs at which an app is served now: one per applied mount of it.
+	 * @param app the app
+	 * @return absolute URLs such as {@code http://localhost:8080/guestbook/}
+	 */
+	public synchronized List<String> urls(AppId app) {
+		MountState applied = state(MountState.APPLIED);
+		List<String> urls = new ArrayList<>();
+		for (Mount mount : applied.mounts()) {
+			if (!app.value().equals(mount.app())) {
+				continue;
+			}
+			applied.servers()
+				.stream()
+				.filter((server) -> server.name().equals(mount.server()))
+				.findFirst()
+				.ifPresent((server) -> urls.add(server.url(mount.path().equals("/") ? "/" : mount.path() + "/")));
+		}
+		return urls;
 	}
 
 	/** The web server's kind and state, for {@code server.info}. */

@@ -63,9 +63,11 @@ final class MountValidator {
 		if ((mount.app() == null) == (mount.folder() == null)) {
 			problems.add(new Problem("app", "give either an app or a static folder, not both"));
 		}
-		if (mount.app() != null && !AppId.PATTERN.matcher(mount.app()).matches()) {
-			problems.add(new Problem("app",
-					"'" + printable(mount.app()) + "' is not an app name: expected " + AppId.PATTERN.pattern()));
+		if (mount.app() != null && mount.app().isEmpty()) {
+			problems.add(new Problem("app", "choose the app to mount"));
+		}
+		else if (mount.app() != null && !AppId.PATTERN.matcher(mount.app()).matches()) {
+			problems.add(new Problem("app", AppId.problem(printable(mount.app()))));
 		}
 		if (mount.folder() != null) {
 			file(problems, "folder", mount.folder(), true);
@@ -142,9 +144,12 @@ final class MountValidator {
 	}
 
 	private static void name(List<Problem> problems, String field, @Nullable String value) {
-		if (value == null || !NAME.matcher(value).matches()) {
+		if (value == null || value.isEmpty()) {
 			problems.add(new Problem(field,
-					"'" + printable(value) + "' is not a valid name: expected ^" + NAME.pattern() + "$"));
+					"server".equals(field) ? "choose a virtual server" : "give a name: " + AppId.RULE));
+		}
+		else if (!NAME.matcher(value).matches()) {
+			problems.add(new Problem(field, AppId.problem(printable(value))));
 		}
 	}
 

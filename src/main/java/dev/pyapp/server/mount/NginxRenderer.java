@@ -148,7 +148,10 @@ class NginxRenderer implements ConfigRenderer {
 		out.line("proxy_set_header Host $http_host;");
 		out.line("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;");
 		out.line("proxy_set_header X-Forwarded-Proto $scheme;");
-		out.line("proxy_set_header X-Forwarded-Host $host;");
+		// the host as the client asked for it, port included (an app that builds
+		// absolute URLs from it must not lose a non-default port), and the port alone
+		out.line("proxy_set_header X-Forwarded-Host $http_host;");
+		out.line("proxy_set_header X-Forwarded-Port $server_port;");
 		// gunicorn takes SCRIPT_NAME from this header (only from trusted peers: a unix
 		// socket, or forwarded_allow_ips); empty means not sent, and a client's own is
 		// never passed on

@@ -44,6 +44,28 @@ public record VirtualServer(String name, List<String> hostnames, String listen, 
 	}
 
 	/**
+	 * The absolute URL of a path on this server, as a browser reaches it: the first host
+	 * name that is not a wildcard (else the listen address), the port unless it is the
+	 * scheme's default.
+	 * @param path a path starting with {@code /}
+	 * @return the URL, for example {@code http://localhost:8080/guestbook/}
+	 */
+	public String url(String path) {
+		boolean https = this.tls != null;
+		String host = this.hostnames.stream()
+			.filter((name) -> name != null && !name.contains("*") && !name.startsWith("."))
+			.findFirst()
+			.orElse(null);
+		if (host == null) {
+			String listenHost = listenHost();
+			host = ("*".equals(listenHost) || "0.0.0.0".equals(listenHost)) ? "localhost" : listenHost;
+		}
+		int port = listenPort();
+		boolean defaultPort = (https && port == 443) || (!https && port == 80);
+		return (https ? "https://" : "http://") + host + (defaultPort ? "" : ":" + port) + path;
+	}
+
+	/**
 	 * A TLS certificate and its key (PEM files, absolute paths).
 	 *
 	 * @param cert the certificate (chain) file

@@ -20,7 +20,8 @@ class AccountRpc {
 	@RpcMethod(value = "account.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get() {
 		String user = TokensRpc.currentUser();
-		return Map.of("user", user, "has_password", this.users.exists(user));
+		return Map.of("user", user, "has_password", this.users.exists(user), "initial_password",
+				this.users.usesInitialPassword(user));
 	}
 
 	/**

@@ -25,6 +25,7 @@ import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.isolation.IsolationStatus;
 import dev.pyapp.server.isolation.LimitStatus;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.logs.AppErrors;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppStatus;
@@ -61,11 +62,21 @@ class AppsRpc {
 
 	private final AppIsolation isolation;
 
+	private final AppOverview overview;
+
+	private final DeployWatch watch;
+
+	private final AppErrors errors;
+
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
 			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git,
-			AppConfigurator configurator, AppIsolation isolation) {
+			AppConfigurator configurator, AppIsolation isolation, AppOverview overview, DeployWatch watch,
+			AppErrors errors) {
 		this.configurator = configurator;
 		this.isolation = isolation;
+		this.overview = overview;
+		this.watch = watch;
+		this.errors = errors;
 		this.registry = registry;
 		this.deployer = deployer;
 		this.archives = archives;
@@ -121,6 +132,7 @@ class AppsRpc {
 					.map((update) -> Map.of("commit", update.commit(), "ref", update.ref(), "detected",
 							update.detected().toString()))
 					.orElse(null));
+		this.overview.addDetails(app, result);
 		return result;
 	}
 
@@ -128,7 +140,7 @@ class AppsRpc {
 	Map<String, Object> install(InstallParams params) {
 		if (params.git() != null && params.archive() == null) {
 			// git route: clone, select the revision per strategy, install (GitDeployer)
-			Release live = this.git.install(GitSourceRequest.fromParams(params.git()));
+			Release live = deploy(() -> this.git.install(GitSourceRequest.fromParams(params.git())));
 			return get(new AppParams(live.app()));
 		}
 		if (params.archive() == null) {
@@ -136,8 +148,8 @@ class AppsRpc {
 					List.of(new Problem("archive", "give an archive id from POST /api/archives")));
 		}
 		try {
-			Release live = this.deployer
-				.install(InstallRequest.archive(this.archives.path(params.archive()), params.archive() + ".pyapp"));
+			Release live = deploy(() -> this.deployer
+				.install(InstallRequest.archive(this.archives.path(params.archive()), params.archive() + ".pyapp")));
 			return get(new AppParams(live.app()));
 		}
 		finally {
@@ -150,6 +162,7 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		this.deployer.remove(app, Boolean.TRUE.equals(params.keepData()));
+		this.errors.forget(app);
 		return Map.of("name", app.value(), "removed", true);
 	}
 
@@ -157,10 +170,39 @@ class AppsRpc {
 	Map<String, Object> rollback(RollbackParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		this.deployer.rollback(app, params.release());
+		deploy(() -> this.deployer.rollback(app, params.release()));
 		Map<String, Object> result = get(new AppParams(app.value()));
 		result.put("note", AppDeployer.ROLLBACK_NOTE);
 		return result;
+	}
+
+	/**
+	 * Acknowledges the app's errors so far: {@code last_error} is {@code null} until a
+	 * newer one is logged.
+	 */
+	@RpcMethod(value = "apps.errors.acknowledge", role = Role.DEPLOYER)
+	Map<String, Object> acknowledge(AppParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		AppErrors.Acknowledgement ack = this.errors.acknowledge(app, TokensRpc.currentUser());
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("name", app.value());
+		result.put("time", ack.time().toString());
+		result.put("by", ack.by());
+		return result;
+	}
+
+	/**
+	 * Runs a deploy; a failure answers with the release that failed, what it printed and
+	 * what is live now (AppOverview).
+	 */
+	<T> T deploy(java.util.function.Supplier<T> work) {
+		try {
+			return this.watch.watch(work);
+		}
+		catch (DeployWatch.Failed failed) {
+			throw this.overview.failure(failed);
+		}
 	}
 
 	@RpcMethod(value = "apps.start", role = Role.DEPLOYER)
@@ -168,7 +210,8 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		if (this.deployer.awaitsFirstConfiguration(app)) {
-			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
+			throw PyappException.conflict(
+					"app '" + app + "' cannot start before its required settings have values: configure it first");
 		}
 		return process(this.supervisor.start(app));
 	}
@@ -185,7 +228,8 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		if (this.deployer.awaitsFirstConfiguration(app)) {
-			throw PyappException.conflict("app '" + app + "' needs configuration before it can start (config.set)");
+			throw PyappException.conflict(
+					"app '" + app + "' cannot start before its required settings have values: configure it first");
 		}
 		return process(this.supervisor.restart(app));
 	}
@@ -218,11 +262,15 @@ class AppsRpc {
 			throw PyappException.invalid("invalid environment variables", problems);
 		}
 		this.registry.save(installed.withEnv(params.env(), java.time.Instant.now()));
-		if (this.supervisor.status(app).state() == ProcessState.RUNNING) {
+		boolean running = this.supervisor.status(app).state() == ProcessState.RUNNING;
+		boolean restart = !Boolean.FALSE.equals(params.restart());
+		if (running && restart) {
 			// the environment is read when the daemon starts
 			this.supervisor.restart(app);
 		}
-		return get(new AppParams(app.value()));
+		Map<String, Object> result = get(new AppParams(app.value()));
+		result.put("restart_needed", running && !restart);
+		return result;
 	}
 
 	private Map<String, Object> summary(InstalledApp installed) {
@@ -237,6 +285,7 @@ class AppsRpc {
 					.map((mount) -> Map.of("server", mount.server(), "path", mount.path()))
 					.toList());
 		summary.put("source", installed.source());
+		this.overview.addSummary(app, (String) summary.get("state"), summary);
 		return summary;
 	}
 
@@ -276,10 +325,21 @@ class AppsRpc {
 		if (progress != null && (progress.phase().equals("installing") || progress.phase().equals("upgrading"))) {
 			return progress.phase();
 		}
-		if (this.deployer.needsConfiguration(app)) {
+		if (needsConfiguration(app)) {
 			return "needs-configuration";
 		}
 		return this.supervisor.status(app).state().value();
+	}
+
+	private boolean needsConfiguration(AppId app) {
+		try {
+			return this.deployer.needsConfiguration(app);
+		}
+		catch (PyappException ex) {
+			// an app without a live release has no spec to check yet: one listed app
+			// must not make the whole list fail
+			return false;
+		}
 	}
 
 	private List<Object> tasks(AppId app, InstalledApp installed) {
@@ -388,8 +448,10 @@ class AppsRpc {
 	/**
 	 * @param name the app
 	 * @param env the operator's variables, replacing the earlier ones
+	 * @param restart whether a running app restarts now to use them (the default);
+	 * {@code false} leaves that to the caller ({@code restart_needed} in the result)
 	 */
-	record EnvParams(String name, Map<String, String> env) {
+	record EnvParams(String name, Map<String, String> env, @Nullable Boolean restart) {
 	}
 
 }

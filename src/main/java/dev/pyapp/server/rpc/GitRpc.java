@@ -30,7 +30,7 @@ class GitRpc {
 	 */
 	@RpcMethod(value = "apps.update", role = Role.DEPLOYER)
 	Map<String, Object> update(AppParams params) {
-		GitUpdate update = this.git.update(AppId.of(params.name()));
+		GitUpdate update = this.apps.deploy(() -> this.git.update(AppId.of(params.name())));
 		Map<String, Object> result = this.apps.get(params);
 		result.put("updated", update.updated());
 		result.put("message", update.message());

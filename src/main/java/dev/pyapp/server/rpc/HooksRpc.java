@@ -10,6 +10,7 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.scm.CreatedHook;
+import dev.pyapp.server.scm.HookDeliveries;
 import dev.pyapp.server.scm.HookInfo;
 import dev.pyapp.server.scm.HookProvider;
 import dev.pyapp.server.scm.PostCommitHooks;
@@ -28,9 +29,12 @@ class HooksRpc {
 
 	private final AppRegistry registry;
 
-	HooksRpc(PostCommitHooks hooks, AppRegistry registry) {
+	private final HookDeliveries deliveries;
+
+	HooksRpc(PostCommitHooks hooks, AppRegistry registry, HookDeliveries deliveries) {
 		this.hooks = hooks;
 		this.registry = registry;
+		this.deliveries = deliveries;
 	}
 
 	@RpcMethod(value = "hooks.create", role = Role.DEPLOYER)
@@ -50,6 +54,8 @@ class HooksRpc {
 		result.put("secret", hook.secret());
 		result.put("name", app.value());
 		result.put("provider", provider.value());
+		result.put("signature", signature(provider.value()));
+		result.put("loopback", loopback(hook.url()));
 		return result;
 	}
 
@@ -57,7 +63,20 @@ class HooksRpc {
 	List<Map<String, Object>> list(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		return this.hooks.list(app).stream().map(HooksRpc::hook).toList();
+		return this.hooks.list(app).stream().map((hook) -> {
+			Map<String, Object> result = hook(hook);
+			result.put("signature", signature(hook.provider()));
+			result.put("loopback", loopback(hook.url()));
+			result.put("last_delivery", this.deliveries.last(hook.id()).map((delivery) -> {
+				Map<String, Object> value = new LinkedHashMap<>();
+				value.put("time", delivery.time().toString());
+				value.put("status", delivery.status());
+				value.put("outcome", delivery.outcome());
+				value.put("message", delivery.message());
+				return value;
+			}).orElse(null));
+			return result;
+		}).toList();
 	}
 
 	@RpcMethod(value = "hooks.remove", role = Role.DEPLOYER)
@@ -98,6 +117,35 @@ class HooksRpc {
 		result.put("url", hook.url());
 		result.put("created", hook.created().toString());
 		return result;
+	}
+
+	/**
+	 * How a sender signs a delivery, for the operator who sets it up.
+	 */
+	static String signature(String provider) {
+		return switch (provider) {
+			case "github" -> "GitHub signs each delivery with the secret: X-Hub-Signature-256: sha256=<HMAC-SHA256 of"
+					+ " the body> (choose content type application/json and the push event)";
+			case "gitlab" -> "GitLab sends the secret as it is: X-Gitlab-Token: <secret> (push events)";
+			case "gitea" -> "Gitea signs each delivery with the secret: X-Gitea-Signature: <HMAC-SHA256 of the body,"
+					+ " hex> (push events)";
+			default -> "POST the push as JSON with X-Pyapp-Signature: sha256=<hex of HMAC-SHA256(secret, raw body)>"
+					+ " and a unique X-Pyapp-Delivery id; pyapp hooks install-git writes such a post-receive hook";
+		};
+	}
+
+	/**
+	 * Whether a hook URL names this host only (a git host elsewhere cannot call it).
+	 */
+	static boolean loopback(String url) {
+		try {
+			String host = java.net.URI.create(url).getHost();
+			return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+					|| host.equals("::1"));
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private static @Nullable String requestBaseUrl() {

@@ -77,7 +77,7 @@ class LogsRpc {
 			throw PyappException.invalid("invalid log query", problems);
 		}
 		LogPage page = this.viewer.query(new LogQuery(app, level, since, until, emptyToNull(params.logger()),
-				emptyToNull(params.text()), regex, limit, before));
+				emptyToNull(params.text()), regex, limit, before, emptyToNull(params.release())));
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("records", page.records().stream().map(LogsRpc::record).toList());
 		result.put("next", (page.next() != null) ? page.next().toString() : null);
@@ -206,10 +206,12 @@ class LogsRpc {
 	 * @param regex a regular expression found in the message or exception
 	 * @param limit the page size (default 100, at most 1000)
 	 * @param before the {@code next} cursor of the previous page
+	 * @param release only records of this release (one deploy and what its daemon
+	 * printed)
 	 */
 	record QueryParams(@Nullable String app, @Nullable String level, @Nullable String since, @Nullable String until,
 			@Nullable String logger, @Nullable String text, @Nullable String regex, @Nullable Integer limit,
-			@Nullable String before) {
+			@Nullable String before, @Nullable String release) {
 	}
 
 	/**

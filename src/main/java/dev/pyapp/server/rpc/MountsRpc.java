@@ -10,6 +10,7 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.mount.Mount;
 import dev.pyapp.server.mount.MountManager;
+import dev.pyapp.server.mount.PendingChanges;
 import dev.pyapp.server.mount.VirtualServer;
 import dev.pyapp.server.mount.WebServerKind;
 import dev.pyapp.server.mount.WebServerStatus;
@@ -81,6 +82,21 @@ class MountsRpc {
 			}
 		}
 		return this.mounts.render(kind);
+	}
+
+	/**
+	 * The web server's state (as {@code server.info} shows it) and what an apply would
+	 * change: {@code pending}, {@code changes} (in words) and {@code diff} (a unified
+	 * diff of the live configuration file against the staged one).
+	 */
+	@RpcMethod(value = "webserver.status", role = Role.VIEWER, readOnly = true)
+	Map<String, Object> webserverStatus() {
+		Map<String, Object> result = status(this.mounts.status());
+		PendingChanges pending = this.mounts.pending();
+		result.put("pending", pending.pending());
+		result.put("changes", pending.changes());
+		result.put("diff", pending.diff());
+		return result;
 	}
 
 	@RpcMethod(value = "webserver.apply", role = Role.DEPLOYER)

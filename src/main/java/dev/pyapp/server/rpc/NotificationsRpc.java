@@ -28,13 +28,41 @@ class NotificationsRpc {
 
 	@RpcMethod(value = "notifications.rules.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list() {
-		return this.notifier.rules().stream().map(NotificationsRpc::rule).toList();
+		List<NotificationDelivery> deliveries = this.notifier.deliveries(null);
+		return this.notifier.rules().stream().map((rule) -> {
+			Map<String, Object> result = rule(rule);
+			result.put("last_delivery",
+					deliveries.stream()
+						.filter((delivery) -> delivery.rule().equals(rule.id()))
+						.findFirst()
+						.map(NotificationsRpc::delivery)
+						.orElse(null));
+			result.put("warning", this.notifier.warning(rule));
+			return result;
+		}).toList();
 	}
 
+	/**
+	 * Adds a rule; {@code warnings} says what keeps it from delivering (an e-mail rule
+	 * without an SMTP server), so that the caller knows at once.
+	 */
 	@RpcMethod(value = "notifications.rules.add", role = Role.DEPLOYER)
 	Map<String, Object> add(RuleParams params) {
-		return rule(this.notifier.add(new NotificationRuleRequest(params.app(), params.minLevel(), params.pattern(),
-				params.channel(), params.target(), params.throttle())));
+		NotificationRule rule = this.notifier.add(new NotificationRuleRequest(params.app(), params.minLevel(),
+				params.pattern(), params.channel(), params.target(), params.throttle()));
+		Map<String, Object> result = rule(rule);
+		String warning = this.notifier.warning(rule);
+		result.put("warnings", (warning != null) ? List.of(warning) : List.of());
+		return result;
+	}
+
+	/**
+	 * Sends a test notification over the rule's channel and returns the delivery
+	 * ({@code status} {@code sent} or {@code failed} with {@code error}).
+	 */
+	@RpcMethod(value = "notifications.rules.test", role = Role.DEPLOYER)
+	Map<String, Object> test(RemoveParams params) {
+		return delivery(this.notifier.test(params.id()));
 	}
 
 	@RpcMethod(value = "notifications.rules.remove", role = Role.DEPLOYER)

@@ -32,10 +32,15 @@ class ServerRpc {
 
 	private final ServerExit exit;
 
+	private final org.springframework.core.env.Environment environment;
+
+	private final java.time.Instant started = java.time.Instant.now();
+
 	ServerRpc(PyappHome home, ObjectProvider<BuildProperties> build, VenvBuilder venvs, MountManager mounts,
-			AppSupervisor supervisor, ServerExit exit) {
+			AppSupervisor supervisor, ServerExit exit, org.springframework.core.env.Environment environment) {
 		this.supervisor = supervisor;
 		this.exit = exit;
+		this.environment = environment;
 		this.home = home;
 		this.build = build;
 		this.venvs = venvs;
@@ -59,6 +64,11 @@ class ServerRpc {
 		info.put("gunicorn", this.venvs.provisioning());
 		info.put("webserver", MountsRpc.status(this.mounts.status()));
 		info.put("pid", ProcessHandle.current().pid());
+		Map<String, Object> dropbox = new LinkedHashMap<>();
+		dropbox.put("path", this.home.dropbox().toString());
+		dropbox.put("watched", this.environment.getProperty("pyapp.dropbox.enabled", Boolean.class, true));
+		info.put("dropbox", dropbox);
+		info.put("started", this.started.toString());
 		return info;
 	}
 

@@ -40,6 +40,17 @@ class TasksRpc {
 				: all;
 	}
 
+	/**
+	 * A task's kept runs, newest first, each with its output.
+	 */
+	@RpcMethod(value = "tasks.runs", role = Role.VIEWER, readOnly = true)
+	List<TaskRun> runs(RunsParams params) {
+		AppId app = AppId.of(params.name());
+		this.registry.get(app);
+		int limit = (params.limit() != null && params.limit() > 0) ? Math.min(params.limit(), 100) : 20;
+		return this.tasks.runs(app, params.task()).stream().limit(limit).toList();
+	}
+
 	@RpcMethod(value = "tasks.run", role = Role.DEPLOYER)
 	TaskRun run(TaskParams params) {
 		AppId app = AppId.of(params.name());
@@ -69,6 +80,14 @@ class TasksRpc {
 	 * @param task the task, or {@code null} for all
 	 */
 	record TaskParams(String name, @Nullable String task) {
+	}
+
+	/**
+	 * @param name the app
+	 * @param task the task
+	 * @param limit the most runs to return (default 20, at most 100)
+	 */
+	record RunsParams(String name, String task, @Nullable Integer limit) {
 	}
 
 }

@@ -201,7 +201,7 @@ public class GitSources {
 		}
 		catch (IOException | GitAPIException ex) {
 			monitor.check(source.url());
-			throw PyappException.failed("cannot fetch " + source.url() + ": " + ex.getMessage(), null);
+			throw PyappException.failed(GitErrors.unreachable(source.url(), ex), null);
 		}
 		monitor.check(source.url());
 		return mirror;
@@ -347,7 +347,7 @@ public class GitSources {
 				if (transport != null) {
 					throw transport.failure(url, String.valueOf(ex.getMessage()));
 				}
-				throw PyappException.failed("cannot clone " + url + ": " + ex.getMessage(), null);
+				throw PyappException.failed(GitErrors.unreachable(url, ex), null);
 			}
 			if (transport != null && ssh != null && this.deployKeys.pinnedHostKey(ssh.keyOwner()) == null
 					&& transport.seen() != null) {

@@ -24,9 +24,12 @@ class WebhookController {
 
 	private final ScmProperties properties;
 
-	WebhookController(PostCommitHooks hooks, ScmProperties properties) {
+	private final HookDeliveries deliveries;
+
+	WebhookController(PostCommitHooks hooks, ScmProperties properties, HookDeliveries deliveries) {
 		this.hooks = hooks;
 		this.properties = properties;
+		this.deliveries = deliveries;
 	}
 
 	@PostMapping(path = "/hooks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -48,7 +51,7 @@ class WebhookController {
 			return respond(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "the body is larger than " + limit + " bytes");
 		}
 		PostCommitHooks.Outcome outcome = this.hooks.receive(id, body, request::getHeader);
-		return switch (outcome.status()) {
+		ResponseEntity<Map<String, String>> response = switch (outcome.status()) {
 			case ACCEPTED -> respond(HttpStatus.ACCEPTED, "accepted", outcome.message());
 			case DUPLICATE -> respond(HttpStatus.OK, "duplicate", outcome.message());
 			case IGNORED -> respond(HttpStatus.OK, "ignored", outcome.message());
@@ -56,6 +59,11 @@ class WebhookController {
 			case UNAUTHORIZED -> respond(HttpStatus.UNAUTHORIZED, "unauthorized", outcome.message());
 			case UNKNOWN -> respond(HttpStatus.NOT_FOUND, "not-found", outcome.message());
 		};
+		if (outcome.status() != PostCommitHooks.Status.UNKNOWN && response.getBody() != null) {
+			this.deliveries.record(id, response.getStatusCode().value(), response.getBody().get("status"),
+					outcome.message());
+		}
+		return response;
 	}
 
 	private static ResponseEntity<Map<String, String>> respond(HttpStatus status, String name, String message) {

@@ -76,11 +76,26 @@ class SecurityConfiguration {
 				throttle.succeeded(LoginThrottle.key(authentication.getName(), request.getRemoteAddr()));
 				success.onAuthenticationSuccess(request, response, authentication);
 			}).failureHandler(throttle.failureHandler()).permitAll())
-			.logout((logout) -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-			// a new session id at login, so an id planted before it is worth nothing
-			.sessionManagement((session) -> session.sessionFixation((fixation) -> fixation.changeSessionId()))
+			// the cookie goes too, so the next page is not taken for an expired session
+			.logout((logout) -> logout.logoutUrl("/logout")
+				.logoutSuccessUrl("/login?logout")
+				.deleteCookies("JSESSIONID")
+				.permitAll())
+			// a new session id at login, so an id planted before it is worth nothing; a
+			// session that ended (server restart, timeout) says so on the login page and
+			// returns to the page after it
+			.sessionManagement((session) -> session.sessionFixation((fixation) -> fixation.changeSessionId())
+				.invalidSessionStrategy(SecurityConfiguration::sessionExpired))
 			.headers(SecurityConfiguration::headers);
 		return http.build();
+	}
+
+	private static void sessionExpired(jakarta.servlet.http.HttpServletRequest request,
+			jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+		if ("GET".equals(request.getMethod()) && !request.getRequestURI().startsWith("/login")) {
+			new org.springframework.security.web.savedrequest.HttpSessionRequestCache().saveRequest(request, response);
+		}
+		response.sendRedirect(request.getContextPath() + "/login?expired");
 	}
 
 	private static void headers(

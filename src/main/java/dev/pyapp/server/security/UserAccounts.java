@@ -238,6 +238,17 @@ public class UserAccounts implements UserDetailsService {
 		return this.repository.count();
 	}
 
+	/**
+	 * Whether the user still logs in with the password generated at the first start (the
+	 * first admin, while {@code PYAPP_HOME/initial-admin-password} exists): the UI asks
+	 * to change it.
+	 * @param username the user
+	 * @return whether it does
+	 */
+	public boolean usesInitialPassword(String username) {
+		return AdminBootstrap.ADMIN.equals(username) && Files.exists(initialPasswordFile());
+	}
+
 	Path initialPasswordFile() {
 		return this.home.resolve(INITIAL_PASSWORD_FILE);
 	}

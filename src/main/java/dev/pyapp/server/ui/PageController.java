@@ -6,6 +6,8 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
+import dev.pyapp.server.security.UserAccounts;
+import dev.pyapp.server.install.AppRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -26,8 +28,14 @@ class PageController {
 
 	private final Callers callers;
 
-	PageController(Callers callers) {
+	private final UserAccounts users;
+
+	private final AppRegistry registry;
+
+	PageController(Callers callers, UserAccounts users, AppRegistry registry) {
 		this.callers = callers;
+		this.users = users;
+		this.registry = registry;
 	}
 
 	/**
@@ -43,6 +51,15 @@ class PageController {
 	@ModelAttribute("user")
 	@Nullable String user(@Nullable Principal principal) {
 		return (principal != null) ? principal.getName() : null;
+	}
+
+	/**
+	 * Whether the user still has the password generated at the first start: every page
+	 * asks to change it.
+	 */
+	@ModelAttribute("initialPassword")
+	boolean initialPassword(@Nullable Principal principal) {
+		return principal != null && this.users.usesInitialPassword(principal.getName());
 	}
 
 	@GetMapping("/")
@@ -67,14 +84,19 @@ class PageController {
 
 	@GetMapping("/apps/{name}")
 	String app(@PathVariable String name, Model model) {
-		model.addAttribute("app", AppId.of(name).value());
+		model.addAttribute("app", installed(name).value());
 		return page(model, "apps", name, "apps/appDetails");
 	}
 
 	@GetMapping("/apps/{name}/config")
 	String config(@PathVariable String name, Model model) {
-		model.addAttribute("app", AppId.of(name).value());
+		model.addAttribute("app", installed(name).value());
 		return page(model, "apps", "Configure " + name, "config/configForm");
+	}
+
+	@GetMapping("/server")
+	String server(Model model) {
+		return page(model, "server", "This server", "server/server");
 	}
 
 	@GetMapping("/servers")
@@ -84,6 +106,7 @@ class PageController {
 
 	@GetMapping("/logs")
 	String logs(Model model) {
+		model.addAttribute("wide", true);
 		return page(model, "logs", "Logs", "logs/logViewer");
 	}
 
@@ -117,11 +140,26 @@ class PageController {
 		return page(model, "account", "Change password", "account/password");
 	}
 
+	/**
+	 * A page for an app that is not installed (or a name no app can have): a 404 that
+	 * says so and leads back, not an app page full of buttons that cannot work.
+	 */
 	@ExceptionHandler(PyappException.class)
 	@ResponseStatus(HttpStatus.NOT_FOUND)
 	String notFound(PyappException ex, Model model) {
 		model.addAttribute("message", ex.getMessage());
-		return page(model, "", "Not found", "notFound");
+		return page(model, "apps", "No such app", "notFound");
+	}
+
+	private AppId installed(String name) {
+		if (!AppId.PATTERN.matcher(name).matches()) {
+			throw PyappException.notFound("No app can be named '" + name + "'.");
+		}
+		AppId app = AppId.of(name);
+		if (this.registry.find(app).isEmpty()) {
+			throw PyappException.notFound("No app named '" + name + "' is installed.");
+		}
+		return app;
 	}
 
 	private static String page(Model model, String section, String title, String view) {

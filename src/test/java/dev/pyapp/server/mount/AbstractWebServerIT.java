@@ -169,6 +169,21 @@ abstract class AbstractWebServerIT {
 		assertThat(get("two.test", "/deep/prefixfoo", "").status()).isIn(403, 404);
 	}
 
+	/**
+	 * An app that builds absolute URLs from X-Forwarded-Host (Bottle does) keeps the port
+	 * the client used; a client's own forwarding header never reaches it.
+	 */
+	@Test
+	@Order(2)
+	void forwardsTheHostWithItsPort() throws Exception {
+		for (String[] request : new String[][] { { "two.test", "/deep/prefix/x" }, { "one.test", "/x" } }) {
+			JsonNode echo = echo(request[0], request[1], "X-Forwarded-Host: evil.test\r\nX-Forwarded-Port: 1\r\n");
+			assertThat(echo.get("x_forwarded_host").stringValue()).as(request[0])
+				.isEqualTo(request[0] + ":" + this.port);
+			assertThat(echo.get("x_forwarded_port").stringValue()).as(request[0]).isEqualTo(String.valueOf(this.port));
+		}
+	}
+
 	@Test
 	@Order(2)
 	void keepsRedirectsBelowThePrefix() throws Exception {

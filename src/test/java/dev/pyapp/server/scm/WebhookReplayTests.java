@@ -104,7 +104,8 @@ class WebhookReplayTests {
 
 	@Test // GH-13 (12)
 	void anUnknownHookIsAnswered404WithoutReadingTheBody() throws IOException {
-		WebhookController controller = new WebhookController(this.postCommitHooks, this.properties);
+		WebhookController controller = new WebhookController(this.postCommitHooks, this.properties,
+				mock(HookDeliveries.class));
 		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/hooks/nope") {
 
 			@Override

@@ -5,7 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -53,6 +59,36 @@ final class BrowserSession implements AutoCloseable {
 		return this.driver;
 	}
 
+	/**
+	 * Scans the page with axe-core (Deque's axe-core Selenium integration): the rules of
+	 * WCAG 2.0/2.1 A and AA and best practices.
+	 * @return each serious or critical violation, one line each (rule, help, elements)
+	 */
+	List<String> seriousAccessibilityViolations() {
+		Results results = new AxeBuilder().analyze(this.driver);
+		List<String> problems = new ArrayList<>();
+		for (Rule rule : results.getViolations()) {
+			if ("serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact())) {
+				List<String> targets = rule.getNodes()
+					.stream()
+					.map((node) -> String.valueOf(node.getTarget()))
+					.toList();
+				problems.add(rule.getImpact() + " " + rule.getId() + ": " + rule.getHelp() + " " + targets);
+			}
+		}
+		return problems;
+	}
+
+	/** Waits for the page's confirmation dialog and answers it. */
+	String confirm(boolean accept) {
+		WebElement dialog = visible("#confirm-dialog");
+		String text = dialog.getText();
+		find(accept ? "#confirm-ok" : "#confirm-cancel").click();
+		new WebDriverWait(this.driver, Duration.ofSeconds(5))
+			.until((d) -> !d.findElement(By.cssSelector("#confirm-dialog")).isDisplayed());
+		return text;
+	}
+
 	void open(String path) {
 		this.driver.get(path.startsWith("http") ? path : this.base + path);
 	}
@@ -64,6 +100,23 @@ final class BrowserSession implements AutoCloseable {
 	WebElement visible(String css, Duration timeout) {
 		return new WebDriverWait(this.driver, timeout)
 			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+	}
+
+	/**
+	 * Clicks the element the selector finds once it is visible, finding it again when the
+	 * page redrew it meanwhile (pages refresh their tables).
+	 */
+	void click(String css) {
+		new WebDriverWait(this.driver, Duration.ofSeconds(15))
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> {
+				WebElement element = driver.findElement(By.cssSelector(css));
+				if (!element.isDisplayed()) {
+					return false;
+				}
+				element.click();
+				return true;
+			});
 	}
 
 	WebElement visible(String css) {

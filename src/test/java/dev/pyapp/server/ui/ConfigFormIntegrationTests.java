@@ -10,6 +10,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.web.csrf.DefaultCsrfToken;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -19,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -92,8 +96,20 @@ class ConfigFormIntegrationTests {
 
 	@Test
 	void renderingIsStateChangingSoItNeedsTheCsrfToken() throws Exception {
-		this.mvc.perform(post("/apps/guestbook/config/fields").contentType(MediaType.APPLICATION_JSON).content(SPEC))
+		// a session that holds a token, and a request without it: refused
+		MockHttpSession session = new MockHttpSession();
+		session.setAttribute(HttpSessionCsrfTokenRepository.class.getName().concat(".CSRF_TOKEN"),
+				new DefaultCsrfToken("X-CSRF-TOKEN", "_csrf", "the-sessions-token"));
+		this.mvc
+			.perform(post("/apps/guestbook/config/fields").session(session)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(SPEC))
 			.andExpect(status().isForbidden());
+		// no session holds a token (the server restarted, the session timed out): the
+		// login page says the session expired, and nothing is rendered
+		this.mvc.perform(post("/apps/guestbook/config/fields").contentType(MediaType.APPLICATION_JSON).content(SPEC))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login?expired"));
 	}
 
 	@Test

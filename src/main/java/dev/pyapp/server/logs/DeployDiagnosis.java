@@ -1,0 +1,118 @@
+package dev.pyapp.server.logs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.pyapp.server.core.AppId;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Why a deploy failed, from what the release itself printed: its stderr and its log
+ * records at WARNING or above, without the server's own {@code pyapp.deploy} steps. The
+ * root cause is the last Python exception line ({@code ModuleNotFoundError: No module
+ * named 'x'}), else the last line printed.
+ */
+@Component
+public class DeployDiagnosis {
+
+	/** How many lines of the end of the output the excerpt keeps. */
+	static final int EXCERPT_LINES = 40;
+
+	/** How long a traceback at the end of the output may be to be kept whole. */
+	static final int TRACEBACK_LINES = 100;
+
+	private static final int RECORDS = 200;
+
+	private static final Pattern EXCEPTION_LINE = Pattern.compile(
+			"^\\s*(?:[A-Za-z_][A-Za-z0-9_]*\\.)*[A-Za-z_][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt)(?::.*)?$");
+
+	private final LogCollector collector;
+
+	DeployDiagnosis(LogCollector collector) {
+		this.collector = collector;
+	}
+
+	/**
+	 * The cause of a release's failure. Records still on their way to the store are
+	 * waited for up to {@code wait}.
+	 * @param app the app
+	 * @param release the release that failed
+	 * @param wait how long to wait for the first of its records to be stored
+	 * @return the cause, or empty when the release printed nothing at WARNING or above
+	 */
+	public Optional<Cause> cause(AppId app, String release, Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		List<LogRecord> records = read(app, release);
+		while (records.isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			records = read(app, release);
+		}
+		return cause(records);
+	}
+
+	static Optional<Cause> cause(List<LogRecord> oldestFirst) {
+		List<String> lines = new ArrayList<>();
+		for (LogRecord record : oldestFirst) {
+			lines.addAll(List.of(record.message().split("\\R")));
+			if (record.exception() != null && !record.exception().isBlank()) {
+				lines.addAll(List.of(record.exception().strip().split("\\R")));
+			}
+		}
+		lines.removeIf(String::isBlank);
+		if (lines.isEmpty()) {
+			return Optional.empty();
+		}
+		String summary = null;
+		for (int i = lines.size() - 1; i >= 0 && summary == null; i--) {
+			if (EXCEPTION_LINE.matcher(lines.get(i)).matches()) {
+				summary = lines.get(i).strip();
+			}
+		}
+		if (summary == null) {
+			summary = lines.get(lines.size() - 1).strip();
+		}
+		// the last traceback whole when it is not too long, else the end of the output
+		int from = Math.max(0, lines.size() - EXCERPT_LINES);
+		for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - TRACEBACK_LINES); i--) {
+			if (lines.get(i).contains("Traceback (most recent call last)")) {
+				from = Math.min(from, i);
+				break;
+			}
+		}
+		List<String> excerpt = lines.subList(from, lines.size());
+		return Optional.of(new Cause(summary, String.join("\n", excerpt), oldestFirst.size()));
+	}
+
+	private List<LogRecord> read(AppId app, String release) {
+		List<LogRecord> records = new ArrayList<>(this.collector.store()
+			.find(new LogQuery(app.value(), LogLevel.WARNING, null, null, null, null, null, RECORDS, null, release))
+			.records());
+		records.removeIf((record) -> DeployLogListener.LOGGER.equals(record.logger()));
+		Collections.reverse(records);
+		return records;
+	}
+
+	/**
+	 * What a failed release printed.
+	 *
+	 * @param summary the root cause in one line
+	 * @param excerpt the last lines it printed: from its last traceback on (when that is
+	 * at most {@value #TRACEBACK_LINES} lines from the end), else the last
+	 * {@value #EXCERPT_LINES}
+	 * @param records how many records they came from
+	 */
+	public record Cause(String summary, String excerpt, int records) {
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.pyapp.server.rpc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.ArchiveStore;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.Release;
+import dev.pyapp.server.packaging.AppPackage;
+import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.packaging.Pep440Version;
+import dev.pyapp.server.security.Role;
+
+/**
+ * {@code archives.inspect}: what installing an uploaded archive would do, asked before
+ * {@code apps.install} so that an operator sees "1.1.0 → 1.2.0" or "identical to the live
+ * release" and decides.
+ */
+@RpcEndpoint
+class ArchivesRpc {
+
+	private final ArchiveStore archives;
+
+	private final PackageReader reader;
+
+	private final AppRegistry registry;
+
+	ArchivesRpc(ArchiveStore archives, PackageReader reader, AppRegistry registry) {
+		this.archives = archives;
+		this.reader = reader;
+		this.registry = registry;
+	}
+
+	/**
+	 * The archive's app and version against the live release of an app of that name:
+	 * {@code action} is {@code install} (no such app), {@code upgrade},
+	 * {@code downgrade}, {@code redeploy} (the same version, other content),
+	 * {@code identical} (the same content as the live release) or {@code conflict} (an
+	 * app of that name comes from git); {@code message} says it in words.
+	 */
+	@RpcMethod(value = "archives.inspect", role = Role.DEPLOYER, readOnly = true)
+	Map<String, Object> inspect(ArchiveParams params) {
+		AppPackage pkg = this.reader.read(this.archives.path(params.archive()));
+		String name = pkg.manifest().name();
+		String version = pkg.manifest().version();
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("archive", params.archive());
+		result.put("name", name);
+		result.put("version", version);
+		result.put("summary", pkg.manifest().summary());
+		result.put("checksum", pkg.checksum());
+		InstalledApp app = this.registry.find(AppId.of(name)).orElse(null);
+		Release live = (app != null) ? this.registry.currentRelease(AppId.of(name)).orElse(null) : null;
+		String action;
+		String message;
+		if (app == null) {
+			action = "install";
+			message = "installs " + name + " " + version + " as a new app";
+		}
+		else if (app.source().isGit()) {
+			action = "conflict";
+			message = "an app named " + name + " is installed from git; an archive cannot replace it";
+		}
+		else if (live == null) {
+			action = "install";
+			message = "installs " + name + " " + version + " (no release of it is live)";
+		}
+		else if (live.checksum().equals(pkg.checksum())) {
+			action = "identical";
+			message = name + " " + version + " is identical to the live release: installing it deploys the same "
+					+ "content again";
+		}
+		else {
+			int order = compare(version, live.version());
+			action = (order > 0) ? "upgrade" : (order < 0) ? "downgrade" : "redeploy";
+			message = switch (action) {
+				case "upgrade" -> "upgrades " + name + " " + live.version() + " → " + version;
+				case "downgrade" -> "downgrades " + name + " " + live.version() + " → " + version
+						+ " (an older version than the live one)";
+				default -> "replaces the live " + name + " " + version + " with other content of the same version";
+			};
+		}
+		result.put("action", action);
+		result.put("message", message);
+		if (live != null) {
+			Map<String, Object> current = new LinkedHashMap<>();
+			current.put("release", live.releaseId());
+			current.put("version", live.version());
+			current.put("checksum", live.checksum());
+			result.put("live", current);
+		}
+		else {
+			result.put("live", null);
+		}
+		return result;
+	}
+
+	private static int compare(String a, String b) {
+		try {
+			return Pep440Version.parse(a).compareTo(Pep440Version.parse(b));
+		}
+		catch (RuntimeException ex) {
+			return a.compareTo(b);
+		}
+	}
+
+	/**
+	 * @param archive an id from {@code POST /api/archives}
+	 */
+	record ArchiveParams(String archive) {
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.pyapp.server.logs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeployDiagnosisTests {
+
+	@Test
+	void theRootCauseIsTheLastExceptionLineOfWhatTheReleasePrinted() {
+		List<LogRecord> records = List.of(stderr("[INFO] Booting worker with pid: 42"),
+				stderr("Traceback (most recent call last):"), stderr("  File \"/srv/web.py\", line 17, in <module>"),
+				stderr("    import guestbook_reports"),
+				stderr("ModuleNotFoundError: No module named 'guestbook_reports'"),
+				stderr("[ERROR] Worker (pid:42) exited with code 3"), stderr("[ERROR] Reason: Worker failed to boot."));
+		DeployDiagnosis.Cause cause = DeployDiagnosis.cause(records).orElseThrow();
+		assertThat(cause.summary()).isEqualTo("ModuleNotFoundError: No module named 'guestbook_reports'");
+		assertThat(cause.excerpt()).startsWith("[INFO] Booting worker").endsWith("Worker failed to boot.");
+		assertThat(cause.records()).isEqualTo(7);
+	}
+
+	@Test
+	void aFoldedTracebackCountsAndTheExcerptKeepsTheEnd() {
+		List<LogRecord> records = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			records.add(stderr("line " + i));
+		}
+		records.add(new LogRecord(1, Instant.now(), "a", "r", LogLevel.ERROR, "app", "Unhandled",
+				"Traceback (most recent call last):\n  File \"x\"\nValueError: bad value\n", 1, "t", null));
+		DeployDiagnosis.Cause cause = DeployDiagnosis.cause(records).orElseThrow();
+		assertThat(cause.summary()).isEqualTo("ValueError: bad value");
+		assertThat(cause.excerpt().split("\n")).hasSize(DeployDiagnosis.EXCERPT_LINES);
+		assertThat(cause.excerpt()).endsWith("ValueError: bad value").doesNotContain("line 20\n");
+	}
+
+	@Test
+	void aLongTracebackNearTheEndIsKeptWhole() {
+		List<LogRecord> records = new ArrayList<>();
+		records.add(stderr("[INFO] Booting worker with pid: 42"));
+		records.add(stderr("Traceback (most recent call last):"));
+		for (int i = 0; i < 60; i++) {
+			records.add(stderr("  File \"/srv/m" + i + ".py\", line 1, in <module>"));
+		}
+		records.add(stderr("ImportError: cannot import name 'x'"));
+		DeployDiagnosis.Cause cause = DeployDiagnosis.cause(records).orElseThrow();
+		assertThat(cause.excerpt()).startsWith("Traceback (most recent call last):")
+			.endsWith("ImportError: cannot import name 'x'");
+		assertThat(cause.excerpt().split("\n")).hasSize(62);
+	}
+
+	@Test
+	void withoutAnExceptionTheLastLineIsTheCauseAndNothingPrintedIsNoCause() {
+		assertThat(
+				DeployDiagnosis.cause(List.of(stderr("address in use"), stderr("giving up"))).orElseThrow().summary())
+			.isEqualTo("giving up");
+		assertThat(DeployDiagnosis.cause(List.of())).isEmpty();
+	}
+
+	private static LogRecord stderr(String line) {
+		return new LogRecord(1, Instant.now(), "a", "r", LogLevel.WARNING, "stderr", line, null, 1, "t", null);
+	}
+
+}
