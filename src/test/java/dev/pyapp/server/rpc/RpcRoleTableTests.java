@@ -55,6 +55,7 @@ class RpcRoleTableTests {
 			Map.entry("logs.stats", Role.VIEWER), Map.entry("tasks.list", Role.VIEWER),
 			Map.entry("hooks.list", Role.VIEWER), Map.entry("notifications.rules.list", Role.VIEWER),
 			Map.entry("notifications.deliveries", Role.VIEWER), Map.entry("git.keys.list", Role.VIEWER),
+			Map.entry("tasks.runs", Role.VIEWER), Map.entry("webserver.status", Role.VIEWER),
 			// deployer: apps, config, mounts, webserver, logs, tasks, hooks
 			Map.entry("apps.install", Role.DEPLOYER), Map.entry("apps.update", Role.DEPLOYER),
 			Map.entry("apps.rollback", Role.DEPLOYER), Map.entry("apps.remove", Role.DEPLOYER),
@@ -67,6 +68,8 @@ class RpcRoleTableTests {
 			Map.entry("hooks.remove", Role.DEPLOYER), Map.entry("notifications.rules.add", Role.DEPLOYER),
 			Map.entry("notifications.rules.remove", Role.DEPLOYER), Map.entry("apps.run", Role.DEPLOYER),
 			Map.entry("git.keys.create", Role.DEPLOYER), Map.entry("git.keys.remove", Role.DEPLOYER),
+			Map.entry("archives.inspect", Role.DEPLOYER), Map.entry("notifications.rules.test", Role.DEPLOYER),
+			Map.entry("apps.errors.acknowledge", Role.DEPLOYER),
 			// admin: users, tokens, nodes, the audit log, the caps on apps' limits (a
 			// deployer's app asks for its limits; only the operator raises the ceiling)
 			Map.entry("apps.limits.set", Role.ADMIN), Map.entry("users.list", Role.ADMIN),
