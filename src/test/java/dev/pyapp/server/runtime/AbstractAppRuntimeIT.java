@@ -368,7 +368,7 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		// the new daemon has a socket of its own beside the release's (adopted below)
 		assertThat(Files.readSymbolicLink(socket).toString()).endsWith("-b.sock");
-		assertThat(HttpProbe.get(socket, "/health").status()).isEqualTo(200);
+		assertThat(HttpProbe.get(protocol(), socket, "/health").status()).isEqualTo(200);
 	}
 
 	@Test
