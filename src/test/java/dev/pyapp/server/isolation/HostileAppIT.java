@@ -107,7 +107,11 @@ class HostileAppIT {
 		this.fixtures = Files.createTempDirectory("pyapp-hostile");
 		this.context = new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=file:///opt/pypi/simple",
-				"--pyapp.python.provision=true");
+				"--pyapp.python.provision=true",
+				// the test speaks HTTP to the daemon's socket: gunicorn (the uWSGI
+				// runtime IT runs its
+				// daemons in the same sandbox)
+				"--pyapp.runtime.server=gunicorn");
 		bean(VenvBuilder.class).awaitProvisioning(Duration.ofMinutes(3));
 
 		deployer().install(InstallRequest.archive(HostileArchives.victim(this.fixtures), "victim.pyapp"));

@@ -77,7 +77,11 @@ class LimitsIT {
 		this.fixtures = Files.createTempDirectory("pyapp-limits");
 		this.context = new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=false", "--server.port=0", "--pyapp.python.index=file:///opt/pypi/simple",
-				"--pyapp.python.provision=true", "--pyapp.runtime.restart-backoff=1s");
+				"--pyapp.python.provision=true", "--pyapp.runtime.restart-backoff=1s",
+				// the test speaks HTTP to the daemon's socket: gunicorn (the uWSGI
+				// runtime IT runs its
+				// daemons in the same sandbox)
+				"--pyapp.runtime.server=gunicorn");
 		bean(VenvBuilder.class).awaitProvisioning(Duration.ofMinutes(3));
 		bean(AppDeployer.class).install(InstallRequest.archive(HostileArchives.limits(this.fixtures), "limits.pyapp"));
 	}
