@@ -252,7 +252,7 @@ class GitRoutesIT {
 	@Test
 	void invalidGitParamsAreAllReported() throws Exception {
 		JsonNode response = this.rpc.call("apps.install",
-				Map.of("git", Map.of("url", "git@github.com:a/b.git", "strategy", "newest", "colour", "red")));
+				Map.of("git", Map.of("url", "ftp://example.test/a/b.git", "strategy", "newest", "colour", "red")));
 
 		assertThat(response.get("error").get("code").intValue()).isEqualTo(-32002);
 		assertThat(response.get("error").get("data").get("errors").findValuesAsString("path"))
