@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("process")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "pyapp.storage.persistent=false")
+		// the test reads the app over its socket with curl, in HTTP: gunicorn
+		properties = { "pyapp.storage.persistent=false", "pyapp.runtime.server=gunicorn" })
 class CliInstallIT {
 
 	// short: app sockets live below it

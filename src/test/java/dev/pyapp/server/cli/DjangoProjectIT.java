@@ -88,7 +88,7 @@ class DjangoProjectIT {
 		site.pyapp("webserver", "apply");
 		site.timed("config", "config", "set", "library", "django.secret_key=" + "k3y-".repeat(15),
 				"django.allowed_hosts=[\"library.test\"]");
-		assertThat(site.pyapp("apps", "show", "library").out()).contains("state:            running")
+		assertThat(site.pyapp("apps", "show", "library").out()).containsPattern("(?m)^state: +running")
 			.containsPattern("complete: +true");
 
 		ProjectSite.Response page = site.get("/library/");

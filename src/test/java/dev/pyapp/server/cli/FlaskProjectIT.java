@@ -88,7 +88,7 @@ class FlaskProjectIT {
 		site.pyapp("webserver", "apply");
 		site.timed("config", "config", "set", "notes", "flask.secret_key=" + "s3cr3t-".repeat(6),
 				"flask.admin_password=correct-horse-battery");
-		assertThat(site.pyapp("apps", "show", "notes").out()).contains("state:            running");
+		assertThat(site.pyapp("apps", "show", "notes").out()).containsPattern("(?m)^state: +running");
 
 		ProjectSite.Response page = site.get("/notes/");
 		assertThat(page.status()).as(page.body()).isEqualTo(200);

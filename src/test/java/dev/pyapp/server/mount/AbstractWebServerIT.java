@@ -178,6 +178,13 @@ abstract class AbstractWebServerIT {
 	void forwardsTheHostWithItsPort() throws Exception {
 		for (String[] request : new String[][] { { "two.test", "/deep/prefix/x" }, { "one.test", "/x" } }) {
 			JsonNode echo = echo(request[0], request[1], "X-Forwarded-Host: evil.test\r\nX-Forwarded-Port: 1\r\n");
+			if (kind() == WebServerKind.LIGHTTPD && appServer().equals("uwsgi")) {
+				// lighttpd's uwsgi path cannot set them (README, deviations): a client's
+				// own
+				// never reach the app, and HTTP_HOST has the port
+				assertThat(echo.get("x_forwarded_host").isNull()).as(request[0]).isTrue();
+				continue;
+			}
 			assertThat(echo.get("x_forwarded_host").stringValue()).as(request[0])
 				.isEqualTo(request[0] + ":" + this.port);
 			assertThat(echo.get("x_forwarded_port").stringValue()).as(request[0]).isEqualTo(String.valueOf(this.port));
