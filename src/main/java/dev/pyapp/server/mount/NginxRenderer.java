@@ -194,7 +194,8 @@ class NginxRenderer implements ConfigRenderer {
 		// what the HTTP path sends too; a client's own are replaced, not passed on
 		out.line("uwsgi_param HTTP_X_FORWARDED_FOR $proxy_add_x_forwarded_for;");
 		out.line("uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;");
-		out.line("uwsgi_param HTTP_X_FORWARDED_HOST $host;");
+		out.line("uwsgi_param HTTP_X_FORWARDED_HOST $http_host;");
+		out.line("uwsgi_param HTTP_X_FORWARDED_PORT $server_port;");
 		out.outdent().line("}");
 	}
 
