@@ -101,12 +101,21 @@ public class AppIsolation {
 	 * @param release the release's directory
 	 */
 	public void seal(AppId app, Path release) {
-		List<String> statics = this.reader.readManifest(release)
-			.statics()
-			.stream()
-			.map(AppManifest.StaticEntry::path)
-			.toList();
-		this.layout.seal(release, statics, this.accounts.ensure(app));
+		List<AppManifest.StaticEntry> entries = this.reader.readManifest(release).statics();
+		List<String> statics = entries.stream().map(AppManifest.StaticEntry::path).toList();
+		AppIdentity identity = this.accounts.ensure(app);
+		this.layout.seal(release, statics, identity);
+		// a generated static directory is read by its app too (Django's
+		// ManifestStaticFilesStorage reads staticfiles.json on every start): the app's
+		// user owns it read-only, the web server reads it through its group
+		Isolation.Account user = identity.account();
+		int group = this.layout.webGroup().orElse(user.gid());
+		for (AppManifest.StaticEntry entry : entries) {
+			Path dir = release.resolve(entry.path()).normalize();
+			if (entry.generated() && dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir)) {
+				dev.pyapp.server.core.FileModes.tree(dir, user.uid(), group, 0550, 0440);
+			}
+		}
 	}
 
 	/**
