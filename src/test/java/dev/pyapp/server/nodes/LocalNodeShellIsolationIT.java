@@ -94,8 +94,11 @@ class LocalNodeShellIsolationIT {
 			.withOutput(this.home.resolve("out.log"), null)
 			.isolated(isolation(Isolation.Limits.NONE)));
 
-		ProcessInfo info = this.shell.process(process.pid()).orElseThrow();
-		assertThat(info.commandLine()).containsExactly("/bin/sleep", "300");
+		// setpriv (and the sandbox) exec into the command under the same pid: poll until
+		// that exec happened
+		ProcessInfo info = await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.shell.process(process.pid()).orElseThrow(),
+					(seen) -> seen.commandLine().equals(List.of("/bin/sleep", "300")));
 		assertThat(info.uid()).isEqualTo(65534);
 		assertThat(this.host.processes(this.cgroup)).contains(process.pid());
 
