@@ -148,6 +148,7 @@ public final class WebServerBenchmark {
 			}
 			Path config = settings.config(kind);
 			Files.writeString(config, renderer.main(model, settings));
+			workerLogs(kind, settings.directory());
 			return start(kind, settings.directory(), config, port, false);
 		}
 
@@ -162,7 +163,27 @@ public final class WebServerBenchmark {
 			}
 			Path config = directory.resolve("bench-" + kind.value() + ".conf");
 			Files.writeString(config, text);
+			workerLogs(kind, directory);
 			return start(kind, directory, config, port, true);
+		}
+
+		/**
+		 * lighttpd opens its logs after it has dropped root to the web server's user, as
+		 * the server's managed instance prepares them: they are that user's.
+		 */
+		private static void workerLogs(WebServerKind kind, Path directory) throws IOException {
+			if (kind != WebServerKind.LIGHTTPD || !isRoot()) {
+				return;
+			}
+			java.nio.file.attribute.UserPrincipalLookupService users = directory.getFileSystem()
+				.getUserPrincipalLookupService();
+			for (String name : List.of("lighttpd-error.log", "lighttpd-access.log")) {
+				Path log = directory.resolve("logs").resolve(name);
+				if (!Files.exists(log)) {
+					Files.createFile(log);
+				}
+				Files.setOwner(log, users.lookupPrincipalByName("www-data"));
+			}
 		}
 
 		static BenchServer reference(WebServerKind kind, Path dir, String name, String text) throws Exception {
