@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * On the first start (no user at all) creates the user {@code admin} with a random
  * password, written to {@code PYAPP_HOME/initial-admin-password} (0600); the log names
- * the file, never the password. There is no built-in default password. Runs before the web server accepts
- * requests.
+ * the file, never the password. There is no built-in default password. Runs before the
+ * web server accepts requests.
  */
 @Component
 class AdminBootstrap implements SmartInitializingSingleton {
