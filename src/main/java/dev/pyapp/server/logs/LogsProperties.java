@@ -56,10 +56,15 @@ record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, Dat
 	 * @param mailFrom the sender address of notification e-mails
 	 * @param keepDeliveries how many deliveries {@code notifications.deliveries}
 	 * remembers
+	 * @param maxRules the most notification rules that may exist (every collected record
+	 * is matched against each)
+	 * @param maxPending the most notifications waiting to be sent at once (queued or
+	 * between retries); further ones are recorded as failed
 	 */
 	record Notifications(@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
 			@DefaultValue("10s") Duration timeout, @DefaultValue("pyapp@localhost") String mailFrom,
-			@DefaultValue("500") int keepDeliveries) {
+			@DefaultValue("500") int keepDeliveries, @DefaultValue("100") int maxRules,
+			@DefaultValue("1000") int maxPending) {
 	}
 
 	/**

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -17,11 +19,13 @@ import org.springframework.mail.javamail.JavaMailSender;
 
 /**
  * Sends one notification over its channel: a webhook POST with a JSON body or an e-mail
- * through Spring Mail. One call is one attempt; the {@link Notifier} retries.
+ * through Spring Mail. One call is one attempt; the {@link NotificationDispatcher}
+ * retries.
  */
 class NotificationSender {
 
-	private final HttpClient http;
+	/** Made on the first webhook call: a client starts its own selector thread. */
+	private @Nullable HttpClient http;
 
 	private final Duration timeout;
 
@@ -32,7 +36,6 @@ class NotificationSender {
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	NotificationSender(Duration timeout, @Nullable JavaMailSender mail, String mailFrom) {
-		this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
 		this.timeout = timeout;
 		this.mail = mail;
 		this.mailFrom = mailFrom;
@@ -41,26 +44,36 @@ class NotificationSender {
 	/**
 	 * Tries once.
 	 * @param rule the rule
-	 * @param subject one line
-	 * @param body the webhook's JSON fields, also written out as the e-mail's text
+	 * @param message the subject and the webhook's JSON fields, also written out as the
+	 * e-mail's text
 	 * @return {@code null} when sent, else why not
 	 */
-	@Nullable String send(NotificationRule rule, String subject, Map<String, Object> body) {
+	@Nullable String send(NotificationRule rule, NotificationMessage message) {
 		return switch (rule.channel()) {
-			case WEBHOOK -> post(rule.target(), body);
-			case EMAIL -> mail(rule.target(), subject, body);
+			case WEBHOOK -> post(rule.target(), message.body());
+			case EMAIL -> mail(rule.target(), message.subject(), message.body());
 		};
 	}
 
-	private @Nullable String post(String url, Map<String, Object> body) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+	/**
+	 * POSTs the body. The user info of the URL ({@code https://user:password@host/...})
+	 * becomes a Basic {@code Authorization} header, as curl does, and is not sent in the
+	 * request line.
+	 */
+	private @Nullable String post(String url, Map<String, @Nullable Object> body) {
+		URI uri = URI.create(url);
+		HttpRequest.Builder builder = HttpRequest.newBuilder(withoutUserInfo(uri))
 			.timeout(this.timeout)
 			.header("Content-Type", "application/json")
-			.header("User-Agent", "pyapp-server")
-			.POST(HttpRequest.BodyPublishers.ofString(this.mapper.writeValueAsString(body)))
+			.header("User-Agent", "pyapp-server");
+		if (uri.getUserInfo() != null) {
+			builder.header("Authorization",
+					"Basic " + Base64.getEncoder().encodeToString(uri.getUserInfo().getBytes(StandardCharsets.UTF_8)));
+		}
+		HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(this.mapper.writeValueAsString(body)))
 			.build();
 		try {
-			HttpResponse<Void> response = this.http.send(request, HttpResponse.BodyHandlers.discarding());
+			HttpResponse<Void> response = http().send(request, HttpResponse.BodyHandlers.discarding());
 			return (response.statusCode() / 100 == 2) ? null : "HTTP " + response.statusCode();
 		}
 		catch (IOException ex) {
@@ -72,11 +85,41 @@ class NotificationSender {
 		}
 	}
 
+	static URI withoutUserInfo(URI uri) {
+		String authority = uri.getRawAuthority();
+		if (uri.getRawUserInfo() == null || authority == null) {
+			return uri;
+		}
+		return URI.create(uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
+				+ ((uri.getRawPath() != null) ? uri.getRawPath() : "")
+				+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
+	}
+
+	private synchronized HttpClient http() {
+		HttpClient client = this.http;
+		if (client == null) {
+			client = HttpClient.newBuilder()
+				.connectTimeout(this.timeout)
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.build();
+			this.http = client;
+		}
+		return client;
+	}
+
+	/**
+	 * Lets go of the webhook client (its selector thread ends with it); a later call
+	 * makes a new one.
+	 */
+	synchronized void release() {
+		this.http = null;
+	}
+
 	boolean mailConfigured() {
 		return this.mail != null;
 	}
 
-	private @Nullable String mail(String to, String subject, Map<String, Object> body) {
+	private @Nullable String mail(String to, String subject, Map<String, @Nullable Object> body) {
 		if (this.mail == null) {
 			return "no SMTP server is configured (spring.mail.host)";
 		}

@@ -27,7 +27,7 @@ final class LogFixtures {
 	}
 
 	static LogsProperties.Notifications notifications(Duration backoff) {
-		return new LogsProperties.Notifications(3, backoff, Duration.ofSeconds(5), "pyapp@localhost", 500);
+		return new LogsProperties.Notifications(3, backoff, Duration.ofSeconds(5), "pyapp@localhost", 500, 100, 1000);
 	}
 
 	static LogRecord record(long id, String app, LogLevel level, String logger, String message) {

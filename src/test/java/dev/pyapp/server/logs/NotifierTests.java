@@ -5,22 +5,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import com.mongodb.client.MongoCollection;
 import com.sun.net.httpserver.HttpServer;
 import jakarta.mail.internet.MimeMessage;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.AppStopped;
 
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
@@ -45,9 +51,15 @@ class NotifierTests {
 
 	private final List<String> bodies = new CopyOnWriteArrayList<>();
 
+	private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+	private final List<String> queries = new CopyOnWriteArrayList<>();
+
 	private final AtomicInteger failuresLeft = new AtomicInteger();
 
 	private LogCollector collector;
+
+	private NotificationDispatcher dispatcher;
 
 	private Notifier notifier;
 
@@ -56,6 +68,13 @@ class NotifierTests {
 		this.mongo = new EmbeddedMongo();
 		this.receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.receiver.createContext("/hook", (exchange) -> {
+			String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+			if (authorization != null) {
+				this.authorizations.add(authorization);
+			}
+			if (exchange.getRequestURI().getRawQuery() != null) {
+				this.queries.add(exchange.getRequestURI().getRawQuery());
+			}
 			this.bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
 			int status = (this.failuresLeft.getAndDecrement() > 0) ? 503 : 204;
 			exchange.sendResponseHeaders(status, -1);
@@ -70,13 +89,18 @@ class NotifierTests {
 		mail.setHost("127.0.0.1");
 		mail.setPort(smtp.getSmtp().getPort());
 		LogsProperties.Notifications settings = LogFixtures.notifications(Duration.ofMillis(100));
-		this.notifier = new Notifier(this.mongo.database().getCollection("notification_rules"), this.collector,
-				settings, new NotificationSender(Duration.ofSeconds(5), mail, settings.mailFrom()));
+		this.dispatcher = new NotificationDispatcher(
+				new NotificationSender(Duration.ofSeconds(5), mail, settings.mailFrom()), settings,
+				NotificationDispatcher.STOP_TIMEOUT);
+		this.dispatcher.start();
+		NotificationRules rules = new NotificationRules(rules(), 100);
+		this.collector.addListener(new RuleMatcher(rules, this.dispatcher::matched)::evaluate);
+		this.notifier = new Notifier(rules, this.dispatcher);
 	}
 
 	@AfterEach
 	void stop() {
-		this.notifier.destroy();
+		this.dispatcher.stop();
 		this.receiver.stop(0);
 		this.mongo.close();
 	}
@@ -191,19 +215,51 @@ class NotifierTests {
 	void keepsRulesInMongoDb() {
 		NotificationRule rule = this.notifier
 			.add(new NotificationRuleRequest(null, "WARNING", null, "email", "ops@example.test", "5m"));
-		LogsProperties.Notifications settings = LogFixtures.notifications(Duration.ofMillis(100));
-		Notifier reloaded = new Notifier(this.mongo.database().getCollection("notification_rules"), this.collector,
-				settings, new NotificationSender(Duration.ofSeconds(1), null, settings.mailFrom()));
-		try {
-			assertThat(reloaded.rules()).containsExactly(rule);
-			reloaded.remove(rule.id());
-			assertThat(new Notifier(this.mongo.database().getCollection("notification_rules"), this.collector, settings,
-					new NotificationSender(Duration.ofSeconds(1), null, settings.mailFrom()))
-				.rules()).isEmpty();
-		}
-		finally {
-			reloaded.destroy();
-		}
+
+		Notifier reloaded = new Notifier(new NotificationRules(rules(), 100), this.dispatcher);
+		assertThat(reloaded.rules()).containsExactly(rule);
+		reloaded.remove(rule.id());
+		assertThat(new NotificationRules(rules(), 100).rules()).isEmpty();
+	}
+
+	@Test
+	void notifiesWhenAnAppCrashes() {
+		this.notifier.add(new NotificationRuleRequest("guestbook", "ERROR", null, "webhook", hookUrl(), null));
+		RuntimeLogListener runtime = new RuntimeLogListener(this.collector);
+
+		runtime.on(new AppStopped(new AppId("guestbook"), "3"));
+		runtime.on(new AppCrashed(new AppId("guestbook"), "3", 1, 1, false, "gunicorn exited with code 1: boom"));
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.bodies.size() == 1);
+		assertThat(this.bodies.get(0)).contains("\"logger\":\"pyapp.runtime\"")
+			.contains("\"level\":\"ERROR\"")
+			.contains("\"release\":\"3\"")
+			.contains("the daemon crashed: gunicorn exited with code 1: boom");
+	}
+
+	@Test
+	void sendsTheCredentialsOfAWebhookUrlButNeverShowsThem() {
+		String url = hookUrl().replace("http://", "http://bob:hunter2@") + "?token=s3cret&channel=ops";
+		NotificationRule rule = this.notifier
+			.add(new NotificationRuleRequest(null, "ERROR", null, "webhook", url, null));
+
+		log("guestbook", LogLevel.ERROR, "database down");
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.notifier.deliveries(rule.id())).singleElement()
+				.satisfies((delivery) -> assertThat(delivery.status()).isEqualTo("sent")));
+		assertThat(this.authorizations).containsExactly(
+				"Basic " + Base64.getEncoder().encodeToString("bob:hunter2".getBytes(StandardCharsets.UTF_8)));
+		assertThat(this.queries).containsExactly("token=s3cret&channel=ops");
+		assertThat(this.notifier.rules()).singleElement()
+			.satisfies((shown) -> assertThat(shown.shownTarget())
+				.isEqualTo(hookUrl().replace("http://", "http://***@") + "?token=***&channel=ops"));
+		assertThat(this.notifier.deliveries(null).toString()).doesNotContain("hunter2").doesNotContain("s3cret");
+		assertThat(this.notifier.test(rule.id()).target()).doesNotContain("hunter2").doesNotContain("s3cret");
+	}
+
+	private MongoCollection<Document> rules() {
+		return this.mongo.database().getCollection(NotificationRules.COLLECTION);
 	}
 
 }
