@@ -1,7 +1,6 @@
 package dev.pyapp.server.rpc;
 
-import java.util.Map;
-
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.security.UserAccounts;
 
@@ -18,10 +17,9 @@ class AccountRpc {
 	}
 
 	@RpcMethod(value = "account.get", role = Role.VIEWER, readOnly = true)
-	Map<String, Object> get() {
+	AccountView get() {
 		String user = TokensRpc.currentUser();
-		return Map.of("user", user, "has_password", this.users.exists(user), "initial_password",
-				this.users.usesInitialPassword(user));
+		return new AccountView(user, this.users.exists(user), this.users.usesInitialPassword(user));
 	}
 
 	/**
@@ -29,9 +27,26 @@ class AccountRpc {
 	 * {@code data.errors} when refused.
 	 */
 	@RpcMethod(value = "account.password.set", role = Role.VIEWER)
-	Map<String, Object> setPassword(PasswordParams params) {
+	PasswordChanged setPassword(PasswordParams params) {
 		this.users.changePassword(TokensRpc.currentUser(), params.current(), params.password());
-		return Map.of("changed", true);
+		return new PasswordChanged(true);
+	}
+
+	/**
+	 * {@code account.get}.
+	 *
+	 * @param user the caller's user name
+	 * @param hasPassword whether the user signs in with a password
+	 * @param initialPassword whether it is still the initial password the server made up
+	 */
+	record AccountView(String user, @JsonProperty("has_password") boolean hasPassword,
+			@JsonProperty("initial_password") boolean initialPassword) {
+	}
+
+	/**
+	 * @param changed always {@code true}
+	 */
+	record PasswordChanged(boolean changed) {
 	}
 
 	/**

@@ -59,7 +59,7 @@ class ArchiveUploadController {
 	 * installed), recorded in the audit log as {@code archives.upload}.
 	 */
 	@PostMapping(path = "/api/archives", produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Map<String, Object>> upload(HttpServletRequest request) throws IOException, ServletException {
+	ResponseEntity<UploadResponse> upload(HttpServletRequest request) throws IOException, ServletException {
 		Caller caller = this.callers.current();
 		Instant started = Instant.now();
 		Map<String, Object> params = new LinkedHashMap<>();
@@ -68,9 +68,9 @@ class ArchiveUploadController {
 		if (caller == null || !caller.role().includes(Role.DEPLOYER)) {
 			String message = "forbidden: uploading an archive needs the role deployer";
 			audit(caller, params, started, HttpStatus.FORBIDDEN.value(), message);
-			return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("message", message, "errors", List.of()));
+			return ResponseEntity.status(HttpStatus.FORBIDDEN).body(new Refused(message, List.of()));
 		}
-		ResponseEntity<Map<String, Object>> response;
+		ResponseEntity<UploadResponse> response;
 		try {
 			response = store(request);
 		}
@@ -78,14 +78,14 @@ class ArchiveUploadController {
 			audit(caller, params, started, HttpStatus.INTERNAL_SERVER_ERROR.value(), ex.toString());
 			throw ex;
 		}
-		Map<String, Object> body = response.getBody();
+		UploadResponse body = response.getBody();
 		if (response.getStatusCode().is2xxSuccessful()) {
-			params.put("archive", (body != null) ? body.get("archive") : null);
+			params.put("archive", (body instanceof Stored stored) ? stored.archive() : null);
 			audit(caller, params, started, 0, null);
 		}
 		else {
 			audit(caller, params, started, response.getStatusCode().value(),
-					(body != null) ? String.valueOf(body.get("message")) : "refused");
+					(body instanceof Refused refused) ? refused.message() : "refused");
 		}
 		return response;
 	}
@@ -101,7 +101,7 @@ class ArchiveUploadController {
 					: AuditEntry.failed(started, principal, user, role, "archives.upload", params, code, error, took));
 	}
 
-	private ResponseEntity<Map<String, Object>> store(HttpServletRequest request) throws IOException, ServletException {
+	private ResponseEntity<UploadResponse> store(HttpServletRequest request) throws IOException, ServletException {
 		String id;
 		try (InputStream content = content(request)) {
 			// X-Upload-Id (or ?upload=): the client's id to ask for progress while it
@@ -126,7 +126,7 @@ class ArchiveUploadController {
 			this.archives.delete(id);
 			throw ex;
 		}
-		return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("archive", id));
+		return ResponseEntity.status(HttpStatus.CREATED).body(new Stored(id));
 	}
 
 	/**
@@ -156,15 +156,35 @@ class ArchiveUploadController {
 		return request.getInputStream();
 	}
 
-	private static ResponseEntity<Map<String, Object>> refused(PyappException ex) {
+	private static ResponseEntity<UploadResponse> refused(PyappException ex) {
 		if (ex.getKind() != ErrorKind.INVALID) {
 			throw ex;
 		}
-		List<Map<String, String>> errors = ex.getProblems()
-			.stream()
-			.map((problem) -> Map.of("path", problem.path(), "message", problem.message()))
-			.toList();
-		return ResponseEntity.badRequest().body(Map.of("message", String.valueOf(ex.getMessage()), "errors", errors));
+		return ResponseEntity.badRequest()
+			.body(new Refused(String.valueOf(ex.getMessage()),
+					ex.getProblems().stream().map(ProblemView::of).toList()));
+	}
+
+	/** The body of {@code POST /api/archives}. */
+	sealed interface UploadResponse permits Stored, Refused {
+
+	}
+
+	/**
+	 * 201: the archive is stored and checked.
+	 *
+	 * @param archive its id, for {@code apps.install}
+	 */
+	record Stored(String archive) implements UploadResponse {
+	}
+
+	/**
+	 * 400 or 403: the upload was refused, and nothing of it kept.
+	 *
+	 * @param message why, in words
+	 * @param errors every problem found in the archive (none when forbidden)
+	 */
+	record Refused(String message, List<ProblemView> errors) implements UploadResponse {
 	}
 
 }

@@ -1,8 +1,5 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
@@ -12,6 +9,7 @@ import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.packaging.Pep440Version;
 import dev.pyapp.server.security.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code archives.inspect}: what installing an uploaded archive would do, asked before
@@ -41,16 +39,10 @@ class ArchivesRpc {
 	 * app of that name comes from git); {@code message} says it in words.
 	 */
 	@RpcMethod(value = "archives.inspect", role = Role.DEPLOYER, readOnly = true)
-	Map<String, Object> inspect(ArchiveParams params) {
+	Inspection inspect(ArchiveParams params) {
 		AppPackage pkg = this.reader.read(this.archives.path(params.archive()));
 		String name = pkg.manifest().name();
 		String version = pkg.manifest().version();
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("archive", params.archive());
-		result.put("name", name);
-		result.put("version", version);
-		result.put("summary", pkg.manifest().summary());
-		result.put("checksum", pkg.checksum());
 		InstalledApp app = this.registry.find(AppId.of(name)).orElse(null);
 		Release live = (app != null) ? this.registry.currentRelease(AppId.of(name)).orElse(null) : null;
 		String action;
@@ -82,19 +74,10 @@ class ArchivesRpc {
 				default -> "replaces the live " + name + " " + version + " with other content of the same version";
 			};
 		}
-		result.put("action", action);
-		result.put("message", message);
-		if (live != null) {
-			Map<String, Object> current = new LinkedHashMap<>();
-			current.put("release", live.releaseId());
-			current.put("version", live.version());
-			current.put("checksum", live.checksum());
-			result.put("live", current);
-		}
-		else {
-			result.put("live", null);
-		}
-		return result;
+		LiveRelease current = (live != null) ? new LiveRelease(live.releaseId(), live.version(), live.checksum())
+				: null;
+		return new Inspection(params.archive(), name, version, pkg.manifest().summary(), pkg.checksum(), action,
+				message, current);
 	}
 
 	private static int compare(String a, String b) {
@@ -104,6 +87,31 @@ class ArchivesRpc {
 		catch (RuntimeException ex) {
 			return a.compareTo(b);
 		}
+	}
+
+	/**
+	 * {@code archives.inspect}.
+	 *
+	 * @param archive the archive's id
+	 * @param name the app it holds
+	 * @param version its version
+	 * @param summary its summary, or {@code null}
+	 * @param checksum the archive's checksum
+	 * @param action {@code install}, {@code upgrade}, {@code downgrade},
+	 * {@code redeploy}, {@code identical} or {@code conflict}
+	 * @param message the action in words
+	 * @param live the live release of an app of that name, or {@code null}
+	 */
+	record Inspection(String archive, String name, String version, @Nullable String summary, String checksum,
+			String action, String message, @Nullable LiveRelease live) {
+	}
+
+	/**
+	 * @param release the release's id
+	 * @param version its version
+	 * @param checksum the checksum of the archive it came from
+	 */
+	record LiveRelease(String release, String version, String checksum) {
 	}
 
 	/**

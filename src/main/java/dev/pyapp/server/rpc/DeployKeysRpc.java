@@ -1,13 +1,14 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.scm.DeployKeys;
 import dev.pyapp.server.security.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code git.keys.*}: the deploy keys that git apps reached over SSH authenticate with.
@@ -23,33 +24,47 @@ class DeployKeysRpc {
 	}
 
 	@RpcMethod(value = "git.keys.create", role = Role.DEPLOYER)
-	Map<String, Object> create(AppParams params) {
-		return view(this.keys.create(AppId.of(params.name())));
+	DeployKeyView create(AppParams params) {
+		return DeployKeyView.of(this.keys.create(AppId.of(params.name())));
 	}
 
 	@RpcMethod(value = "git.keys.list", role = Role.VIEWER, readOnly = true)
-	List<Map<String, Object>> list() {
-		return this.keys.list().stream().map(DeployKeysRpc::view).toList();
+	List<DeployKeyView> list() {
+		return this.keys.list().stream().map(DeployKeyView::of).toList();
 	}
 
 	@RpcMethod(value = "git.keys.remove", role = Role.DEPLOYER)
-	Map<String, Object> remove(AppParams params) {
+	KeyRemoved remove(AppParams params) {
 		AppId app = AppId.of(params.name());
 		if (!this.keys.remove(app)) {
 			throw PyappException.notFound("app '" + app + "' has no deploy key");
 		}
-		return Map.of("name", app.value(), "removed", true);
+		return new KeyRemoved(app.value(), true);
 	}
 
-	private static Map<String, Object> view(DeployKeys.DeployKey key) {
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("name", key.app());
-		if (key.publicKey() != null) {
-			view.put("public_key", key.publicKey());
+	/**
+	 * A deploy key as {@code git.keys.*} show it.
+	 *
+	 * @param name the app
+	 * @param publicKey the public half in OpenSSH's format; absent when unknown
+	 * @param fingerprint its {@code SHA256:} fingerprint
+	 * @param created when it was made (ISO-8601)
+	 */
+	record DeployKeyView(String name,
+			@JsonProperty("public_key") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String publicKey,
+			String fingerprint, String created) {
+
+		static DeployKeyView of(DeployKeys.DeployKey key) {
+			return new DeployKeyView(key.app(), key.publicKey(), key.fingerprint(), key.created().toString());
 		}
-		view.put("fingerprint", key.fingerprint());
-		view.put("created", key.created().toString());
-		return view;
+
+	}
+
+	/**
+	 * @param name the app whose key was removed
+	 * @param removed always {@code true}
+	 */
+	record KeyRemoved(String name, boolean removed) {
 	}
 
 }

@@ -1,9 +1,8 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
@@ -38,7 +37,7 @@ class HooksRpc {
 	}
 
 	@RpcMethod(value = "hooks.create", role = Role.DEPLOYER)
-	Map<String, Object> create(CreateParams params) {
+	HookCreated create(CreateParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		String providerName = (params.provider() != null) ? params.provider() : HookProvider.GENERIC.value();
@@ -48,50 +47,34 @@ class HooksRpc {
 					"'" + providerName + "' is not a provider: expected github, gitlab, gitea or generic")));
 		}
 		CreatedHook hook = this.hooks.create(app, provider, requestBaseUrl());
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("id", hook.id());
-		result.put("url", hook.url());
-		result.put("secret", hook.secret());
-		result.put("name", app.value());
-		result.put("provider", provider.value());
-		result.put("signature", signature(provider.value()));
-		result.put("loopback", loopback(hook.url()));
-		return result;
+		return new HookCreated(hook.id(), hook.url(), hook.secret(), app.value(), provider.value(),
+				signature(provider.value()), loopback(hook.url()));
 	}
 
 	@RpcMethod(value = "hooks.list", role = Role.VIEWER, readOnly = true)
-	List<Map<String, Object>> list(AppParams params) {
+	List<HookView> list(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		return this.hooks.list(app).stream().map((hook) -> {
-			Map<String, Object> result = hook(hook);
-			result.put("signature", signature(hook.provider()));
-			result.put("loopback", loopback(hook.url()));
-			result.put("last_delivery", this.deliveries.last(hook.id()).map((delivery) -> {
-				Map<String, Object> value = new LinkedHashMap<>();
-				value.put("time", delivery.time().toString());
-				value.put("status", delivery.status());
-				value.put("outcome", delivery.outcome());
-				value.put("message", delivery.message());
-				return value;
-			}).orElse(null));
-			return result;
-		}).toList();
+		return this.hooks.list(app)
+			.stream()
+			.map((hook) -> new HookView(hook.id(), hook.app(), hook.provider(), hook.url(), hook.created().toString(),
+					signature(hook.provider()), loopback(hook.url()),
+					this.deliveries.last(hook.id()).map(DeliveryView::of).orElse(null)))
+			.toList();
 	}
 
 	@RpcMethod(value = "hooks.remove", role = Role.DEPLOYER)
-	Map<String, Object> remove(RemoveParams params) {
+	Removal remove(RemoveParams params) {
 		if (params.id() == null) {
 			return removeByApp(params);
 		}
 		HookInfo removed = this.hooks.remove(params.id());
-		Map<String, Object> result = hook(removed);
-		result.put("removed", true);
-		return result;
+		return new HookRemoved(removed.id(), removed.app(), removed.provider(), removed.url(),
+				removed.created().toString(), true);
 	}
 
 	/** SPEC §6 names hooks by app and provider: remove those. */
-	private Map<String, Object> removeByApp(RemoveParams params) {
+	private HooksRemoved removeByApp(RemoveParams params) {
 		if (params.name() == null) {
 			throw PyappException.invalid("nothing to remove",
 					List.of(new Problem("id", "give a hook's id, or the app's name (and a provider)")));
@@ -103,20 +86,7 @@ class HooksRpc {
 			.filter((hook) -> params.provider() == null || params.provider().equals(hook.provider()))
 			.toList();
 		matching.forEach((hook) -> this.hooks.remove(hook.id()));
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("name", app.value());
-		result.put("removed", matching.size());
-		return result;
-	}
-
-	private static Map<String, Object> hook(HookInfo hook) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("id", hook.id());
-		result.put("name", hook.app());
-		result.put("provider", hook.provider());
-		result.put("url", hook.url());
-		result.put("created", hook.created().toString());
-		return result;
+		return new HooksRemoved(app.value(), matching.size());
 	}
 
 	/**
@@ -156,6 +126,84 @@ class HooksRpc {
 			// not called within an HTTP request: only pyapp.scm.public-url can tell
 			return null;
 		}
+	}
+
+	/**
+	 * {@code hooks.create}: the only result that shows the secret (SPEC §9 "Post-commit
+	 * hooks").
+	 *
+	 * @param id the hook's id
+	 * @param url the absolute URL a git host posts to
+	 * @param secret the secret deliveries are signed with
+	 * @param name the app
+	 * @param provider {@code github}, {@code gitlab}, {@code gitea} or {@code generic}
+	 * @param signature how the sender signs a delivery, in words
+	 * @param loopback whether the URL names this host only
+	 */
+	record HookCreated(String id, String url, String secret, String name, String provider, String signature,
+			boolean loopback) {
+
+		@Override
+		public String toString() {
+			// never the secret
+			return "HookCreated[" + this.id + " " + this.name + "]";
+		}
+
+	}
+
+	/**
+	 * A hook as {@code hooks.list} shows it.
+	 *
+	 * @param id the hook's id
+	 * @param name the app
+	 * @param provider the provider
+	 * @param url the URL a git host posts to
+	 * @param created when it was created (ISO-8601)
+	 * @param signature how the sender signs a delivery, in words
+	 * @param loopback whether the URL names this host only
+	 * @param lastDelivery the last delivery, or {@code null} before the first
+	 */
+	record HookView(String id, String name, String provider, String url, String created, String signature,
+			boolean loopback, @JsonProperty("last_delivery") @Nullable DeliveryView lastDelivery) {
+	}
+
+	/**
+	 * @param time when it arrived (ISO-8601)
+	 * @param status the HTTP status it was answered with
+	 * @param outcome what became of it
+	 * @param message more about it, or {@code null}
+	 */
+	record DeliveryView(String time, int status, String outcome, @Nullable String message) {
+
+		static DeliveryView of(HookDeliveries.LastDelivery delivery) {
+			return new DeliveryView(delivery.time().toString(), delivery.status(), delivery.outcome(),
+					delivery.message());
+		}
+
+	}
+
+	/** What {@code hooks.remove} removed: one hook by id, or an app's hooks. */
+	sealed interface Removal permits HookRemoved, HooksRemoved {
+
+	}
+
+	/**
+	 * @param id the removed hook
+	 * @param name its app
+	 * @param provider its provider
+	 * @param url its URL
+	 * @param created when it was created (ISO-8601)
+	 * @param removed always {@code true}
+	 */
+	record HookRemoved(String id, String name, String provider, String url, String created,
+			boolean removed) implements Removal {
+	}
+
+	/**
+	 * @param name the app
+	 * @param removed how many hooks were removed
+	 */
+	record HooksRemoved(String name, int removed) implements Removal {
 	}
 
 	/**

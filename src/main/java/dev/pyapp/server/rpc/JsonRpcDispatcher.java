@@ -5,15 +5,12 @@ import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.audit.AuditEntry;
 import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.ErrorKind;
-import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
@@ -132,7 +129,7 @@ class JsonRpcDispatcher {
 	private @Nullable Object invoke(String name, @Nullable JsonNode params) {
 		RpcMethodRegistry.Handler handler = this.registry.find(name);
 		if (handler == null) {
-			throw new RpcError(RpcError.METHOD_NOT_FOUND, "Method not found", Map.of("method", name));
+			throw new RpcError(RpcError.METHOD_NOT_FOUND, "Method not found", new RpcError.MethodNotFound(name));
 		}
 		Caller caller = this.callers.current();
 		RpcMethod rule = handler.rule();
@@ -264,14 +261,9 @@ class JsonRpcDispatcher {
 			return error;
 		}
 		if (failure instanceof PyappException ex) {
-			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("type", ex.getKind().type());
-			if (!ex.getProblems().isEmpty()) {
-				data.put("errors", ex.getProblems().stream().map(JsonRpcDispatcher::problem).toList());
-			}
-			if (ex.getLog() != null) {
-				data.put("log", ex.getLog());
-			}
+			RpcError.ErrorData data = new RpcError.ErrorData(ex.getKind().type(),
+					ex.getProblems().isEmpty() ? null : ex.getProblems().stream().map(ProblemView::of).toList(),
+					ex.getLog());
 			return new RpcError(ex.getKind().code(), String.valueOf(ex.getMessage()), data);
 		}
 		if (failure instanceof JacksonException || failure.getCause() instanceof JacksonException) {
@@ -279,11 +271,7 @@ class JsonRpcDispatcher {
 		}
 		logger.error("RPC method {} failed", method, failure);
 		return new RpcError(RpcError.INTERNAL_ERROR, "Internal error",
-				Map.of("type", "internal", "detail", failure.getClass().getSimpleName() + ": " + failure.getMessage()));
-	}
-
-	private static Map<String, String> problem(Problem problem) {
-		return Map.of("path", problem.path(), "message", problem.message());
+				new RpcError.Detail("internal", failure.getClass().getSimpleName() + ": " + failure.getMessage()));
 	}
 
 	private ObjectNode error(@Nullable JsonNode id, RpcError error) {

@@ -8,12 +8,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
@@ -25,6 +24,7 @@ import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.LogTail;
 import dev.pyapp.server.logs.LogViewer;
 import dev.pyapp.server.logs.LogStatistics;
+import dev.pyapp.server.logs.LogStats;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -47,7 +47,7 @@ class LogsRpc {
 	}
 
 	@RpcMethod(value = "logs.query", role = Role.VIEWER, readOnly = true)
-	Map<String, Object> query(QueryParams params) {
+	LogPageView query(QueryParams params) {
 		List<Problem> problems = new ArrayList<>();
 		String app = app(params.app(), problems);
 		LogLevel level = null;
@@ -78,14 +78,12 @@ class LogsRpc {
 		}
 		LogPage page = this.viewer.query(new LogQuery(app, level, since, until, emptyToNull(params.logger()),
 				emptyToNull(params.text()), regex, limit, before, emptyToNull(params.release())));
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("records", page.records().stream().map(LogsRpc::record).toList());
-		result.put("next", (page.next() != null) ? page.next().toString() : null);
-		return result;
+		return new LogPageView(page.records().stream().map(LogRecordView::of).toList(),
+				(page.next() != null) ? page.next().toString() : null);
 	}
 
 	@RpcMethod(value = "logs.tail", role = Role.VIEWER, readOnly = true)
-	Map<String, Object> tail(TailParams params) {
+	LogTailView tail(TailParams params) {
 		List<Problem> problems = new ArrayList<>();
 		String app = app(params.app(), problems);
 		Long after = id("after", params.after(), problems);
@@ -93,14 +91,11 @@ class LogsRpc {
 			throw PyappException.invalid("invalid log tail", problems);
 		}
 		LogTail tail = this.viewer.tail(app, after);
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("records", tail.records().stream().map(LogsRpc::record).toList());
-		result.put("cursor", Long.toString(tail.cursor()));
-		return result;
+		return new LogTailView(tail.records().stream().map(LogRecordView::of).toList(), Long.toString(tail.cursor()));
 	}
 
 	@RpcMethod(value = "logs.stats", role = Role.VIEWER, readOnly = true)
-	Object stats() {
+	LogStats stats() {
 		return this.statistics.stats();
 	}
 
@@ -112,25 +107,6 @@ class LogsRpc {
 	static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
 		.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
-
-	static Map<String, Object> record(LogRecord record) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("id", Long.toString(record.id()));
-		result.put("time", TIME.format(record.time()));
-		result.put("app", record.app());
-		result.put("release", record.release());
-		result.put("level", record.level().name());
-		result.put("logger", record.logger());
-		result.put("message", record.message());
-		result.put("exception", record.exception());
-		result.put("pid", record.pid());
-		result.put("thread", record.thread());
-		result.put("path", record.path());
-		if (record.node() != null) {
-			result.put("node", record.node());
-		}
-		return result;
-	}
 
 	private static @Nullable String app(@Nullable String app, List<Problem> problems) {
 		if (app == null || app.isEmpty()) {
@@ -194,6 +170,55 @@ class LogsRpc {
 
 	private static @Nullable String emptyToNull(@Nullable String text) {
 		return (text == null || text.isEmpty()) ? null : text;
+	}
+
+	/**
+	 * {@code logs.query}: newest first.
+	 *
+	 * @param records the page
+	 * @param next the cursor for older records ({@code before}), or {@code null} on the
+	 * last page
+	 */
+	record LogPageView(List<LogRecordView> records, @Nullable String next) {
+	}
+
+	/**
+	 * {@code logs.tail}: oldest first.
+	 *
+	 * @param records the records after the cursor
+	 * @param cursor the {@code after} of the next call
+	 */
+	record LogTailView(List<LogRecordView> records, String cursor) {
+	}
+
+	/**
+	 * A log record (SPEC §9 "Logs"): every member but {@code node} is present,
+	 * {@code null} when unknown.
+	 *
+	 * @param id the record's id, as a string
+	 * @param time when it was made: ISO-8601 UTC, always with milliseconds
+	 * @param app the app
+	 * @param release the release
+	 * @param level {@code DEBUG}, {@code INFO}, {@code WARNING}, {@code ERROR} or
+	 * {@code CRITICAL}
+	 * @param logger the logger
+	 * @param message the message
+	 * @param exception the formatted exception
+	 * @param pid the process
+	 * @param thread the thread
+	 * @param path the request path when made inside a request
+	 * @param node the node it was pulled from; absent for this server's own records
+	 */
+	record LogRecordView(String id, String time, @Nullable String app, @Nullable String release, String level,
+			String logger, String message, @Nullable String exception, @Nullable Integer pid, @Nullable String thread,
+			@Nullable String path, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String node) {
+
+		static LogRecordView of(LogRecord record) {
+			return new LogRecordView(Long.toString(record.id()), TIME.format(record.time()), record.app(),
+					record.release(), record.level().name(), record.logger(), record.message(), record.exception(),
+					record.pid(), record.thread(), record.path(), record.node());
+		}
+
 	}
 
 	/**

@@ -1,10 +1,9 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -30,36 +29,37 @@ class MountsRpc {
 	}
 
 	@RpcMethod(value = "servers.list", role = Role.VIEWER, readOnly = true)
-	List<Map<String, Object>> servers() {
-		return this.mounts.servers().stream().map(MountsRpc::server).toList();
+	List<ServerView> servers() {
+		return this.mounts.servers().stream().map(ServerView::of).toList();
 	}
 
 	@RpcMethod(value = "servers.add", role = Role.DEPLOYER)
-	Map<String, Object> addServer(ServerParams params) {
+	ServerView addServer(ServerParams params) {
 		VirtualServer.Tls tls = (params.tls() != null) ? new VirtualServer.Tls(params.tls().cert(), params.tls().key())
 				: null;
-		return server(this.mounts.addServer(new VirtualServer(params.name(), params.hostnames(), params.listen(), tls,
-				Boolean.TRUE.equals(params.defaultServer()))));
+		return ServerView.of(this.mounts.addServer(new VirtualServer(params.name(), params.hostnames(), params.listen(),
+				tls, Boolean.TRUE.equals(params.defaultServer()))));
 	}
 
 	@RpcMethod(value = "servers.remove", role = Role.DEPLOYER)
-	Map<String, Object> removeServer(ServerKeyParams params) {
+	ServerRemoved removeServer(ServerKeyParams params) {
 		this.mounts.removeServer(params.name());
-		return Map.of("name", params.name(), "removed", true);
+		return new ServerRemoved(params.name(), true);
 	}
 
 	@RpcMethod(value = "mounts.list", role = Role.VIEWER, readOnly = true)
-	List<Map<String, Object>> mounts() {
-		return this.mounts.mounts().stream().map(MountsRpc::mount).toList();
+	List<MountView> mounts() {
+		return this.mounts.mounts().stream().map(MountView::of).toList();
 	}
 
 	@RpcMethod(value = "mounts.add", role = Role.DEPLOYER)
-	Map<String, Object> addMount(MountParams params) {
-		return mount(this.mounts.addMount(new Mount(params.server(), params.path(), params.app(), params.folder())));
+	MountView addMount(MountParams params) {
+		return MountView
+			.of(this.mounts.addMount(new Mount(params.server(), params.path(), params.app(), params.folder())));
 	}
 
 	@RpcMethod(value = "mounts.remove", role = Role.DEPLOYER)
-	Map<String, Object> removeMount(MountKeyParams params) {
+	MountRemoved removeMount(MountKeyParams params) {
 		if (params.app() != null && this.mounts.mounts()
 			.stream()
 			.noneMatch((mount) -> mount.server().equals(params.server()) && mount.path().equals(params.path())
@@ -68,7 +68,7 @@ class MountsRpc {
 				.notFound("app '" + params.app() + "' is not mounted at " + params.server() + params.path());
 		}
 		this.mounts.removeMount(params.server(), params.path());
-		return Map.of("server", params.server(), "path", params.path(), "removed", true);
+		return new MountRemoved(params.server(), params.path(), true);
 	}
 
 	@RpcMethod(value = "webserver.render", role = Role.VIEWER, readOnly = true)
@@ -90,55 +90,107 @@ class MountsRpc {
 	 * diff of the live configuration file against the staged one).
 	 */
 	@RpcMethod(value = "webserver.status", role = Role.VIEWER, readOnly = true)
-	Map<String, Object> webserverStatus() {
-		Map<String, Object> result = status(this.mounts.status());
+	WebServerPending webserverStatus() {
 		PendingChanges pending = this.mounts.pending();
-		result.put("pending", pending.pending());
-		result.put("changes", pending.changes());
-		result.put("diff", pending.diff());
-		return result;
+		return new WebServerPending(WebServerView.of(this.mounts.status()), pending.pending(), pending.changes(),
+				pending.diff());
 	}
 
 	@RpcMethod(value = "webserver.apply", role = Role.DEPLOYER)
-	Map<String, Object> apply() {
-		return status(this.mounts.apply());
+	WebServerView apply() {
+		return WebServerView.of(this.mounts.apply());
+	}
+
+	/**
+	 * A virtual server as {@code servers.*} show it (SPEC §9 "Servers and mounts").
+	 *
+	 * @param name its name
+	 * @param hostnames the host names it answers to
+	 * @param listen {@code HOST:PORT}
+	 * @param tls certificate and key paths, or {@code null} for plain HTTP
+	 * @param defaultServer whether it answers for unknown host names
+	 */
+	record ServerView(String name, List<String> hostnames, String listen, @Nullable TlsView tls,
+			@JsonProperty("default") boolean defaultServer) {
+
+		static ServerView of(VirtualServer server) {
+			return new ServerView(server.name(), server.hostnames(), server.listen(),
+					(server.tls() != null) ? new TlsView(server.tls().cert(), server.tls().key()) : null,
+					server.defaultServer());
+		}
+
+	}
+
+	/**
+	 * @param cert the certificate file
+	 * @param key the private key file
+	 */
+	record TlsView(String cert, String key) {
+	}
+
+	/**
+	 * @param name the removed virtual server
+	 * @param removed always {@code true}
+	 */
+	record ServerRemoved(String name, boolean removed) {
+	}
+
+	/**
+	 * A mount as {@code mounts.*} show it.
+	 *
+	 * @param server the virtual server
+	 * @param path the path prefix
+	 * @param app the app, or {@code null} for a static folder
+	 * @param folder the static folder, or {@code null} for an app
+	 */
+	record MountView(String server, String path, @Nullable String app, @Nullable String folder) {
+
+		static MountView of(Mount mount) {
+			return new MountView(mount.server(), mount.path(), mount.app(), mount.folder());
+		}
+
+	}
+
+	/**
+	 * @param server the virtual server
+	 * @param path the removed path prefix
+	 * @param removed always {@code true}
+	 */
+	record MountRemoved(String server, String path, boolean removed) {
 	}
 
 	/**
 	 * The web server as {@code server.info} and {@code webserver.apply} show it.
-	 * @param status the status
-	 * @return {@code {kind, managed, state, pid, config, applied, message}}
+	 *
+	 * @param kind {@code nginx}, {@code apache} or {@code lighttpd}
+	 * @param managed whether the server runs its own instance
+	 * @param state where it is in its life
+	 * @param pid the managed instance's main process, or {@code null}
+	 * @param config the live configuration file
+	 * @param applied when a configuration was last applied (ISO-8601), or {@code null}
+	 * @param message why the instance failed, or {@code null}
 	 */
-	static Map<String, Object> status(WebServerStatus status) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("kind", status.kind().value());
-		result.put("managed", status.managed());
-		result.put("state", status.state().value());
-		result.put("pid", status.pid());
-		result.put("config", status.config().toString());
-		result.put("applied", (status.applied() != null) ? status.applied().toString() : null);
-		result.put("message", status.message());
-		return result;
+	record WebServerView(String kind, boolean managed, String state, @Nullable Long pid, String config,
+			@Nullable String applied, @Nullable String message) {
+
+		static WebServerView of(WebServerStatus status) {
+			return new WebServerView(status.kind().value(), status.managed(), status.state().value(), status.pid(),
+					status.config().toString(), (status.applied() != null) ? status.applied().toString() : null,
+					status.message());
+		}
+
 	}
 
-	private static Map<String, Object> server(VirtualServer server) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("name", server.name());
-		result.put("hostnames", server.hostnames());
-		result.put("listen", server.listen());
-		result.put("tls",
-				(server.tls() != null) ? Map.of("cert", server.tls().cert(), "key", server.tls().key()) : null);
-		result.put("default", server.defaultServer());
-		return result;
-	}
-
-	private static Map<String, Object> mount(Mount mount) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("server", mount.server());
-		result.put("path", mount.path());
-		result.put("app", mount.app());
-		result.put("folder", mount.folder());
-		return result;
+	/**
+	 * {@code webserver.status}: the web server's state and what an apply would change.
+	 *
+	 * @param webserver the state, as {@code server.info} shows it (its members inline)
+	 * @param pending whether the staged configuration differs from the live one
+	 * @param changes what an apply would change, in words
+	 * @param diff a unified diff of the live configuration file against the staged one
+	 */
+	record WebServerPending(@JsonUnwrapped WebServerView webserver, boolean pending, List<String> changes,
+			String diff) {
 	}
 
 	/**

@@ -3,9 +3,7 @@ package dev.pyapp.server.rpc;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.security.Role;
@@ -50,28 +48,28 @@ class NodesRpc implements NodeLogSink {
 	}
 
 	@RpcMethod(value = "nodes.list", role = Role.ADMIN, readOnly = true)
-	List<Map<String, Object>> list() {
-		return this.nodes.list().stream().map(NodesRpc::node).toList();
+	List<NodeView> list() {
+		return this.nodes.list().stream().map(NodeView::of).toList();
 	}
 
 	@RpcMethod(value = "nodes.add", role = Role.ADMIN)
-	Map<String, Object> add(AddParams params) {
-		return node(this.nodes
+	NodeView add(AddParams params) {
+		return NodeView.of(this.nodes
 			.add(new NodeAddRequest(params.name(), params.host(), (params.port() != null) ? params.port() : 22,
 					(params.user() != null) ? params.user() : System.getProperty("user.name"), params.hostKey(),
 					Boolean.TRUE.equals(params.acceptHostKey()), params.privateKey(), params.keyPath())));
 	}
 
 	@RpcMethod(value = "nodes.install", role = Role.ADMIN)
-	Map<String, Object> install(InstallParams params) {
-		return node(this.nodes.install(new NodeInstallRequest(params.name(),
+	NodeView install(InstallParams params) {
+		return NodeView.of(this.nodes.install(new NodeInstallRequest(params.name(),
 				Boolean.TRUE.equals(params.allowPackages()), params.webserver(), params.home(), params.agentPort())));
 	}
 
 	@RpcMethod(value = "nodes.remove", role = Role.ADMIN)
-	Map<String, Object> remove(RemoveParams params) {
+	NodeRemoved remove(RemoveParams params) {
 		boolean uninstalled = this.nodes.remove(params.name(), Boolean.TRUE.equals(params.purge()));
-		return Map.of("name", params.name(), "removed", true, "uninstalled", uninstalled);
+		return new NodeRemoved(params.name(), true, uninstalled);
 	}
 
 	/**
@@ -184,32 +182,62 @@ class NodesRpc implements NodeLogSink {
 		}
 	}
 
-	private static Map<String, Object> node(NodeStatus node) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("name", node.name());
-		result.put("host", node.host());
-		result.put("port", node.port());
-		result.put("user", node.user());
-		result.put("host_key", node.hostKey());
-		result.put("key", node.key());
-		result.put("state", node.state());
-		result.put("reachable", node.reachable());
-		result.put("last_error", node.lastError());
-		result.put("checked", (node.checked() != null) ? node.checked().toString() : null);
-		result.put("progress", (node.progress() != null)
-				? Map.of("step", node.progress().step(), "message", node.progress().message()) : null);
-		if (node.agentHome() != null) {
-			Map<String, Object> agent = new LinkedHashMap<>();
-			agent.put("home", node.agentHome());
-			agent.put("port", node.agentPort());
-			agent.put("service", node.service());
-			agent.put("version", node.version());
-			result.put("agent", agent);
+	/**
+	 * A node as {@code nodes.*} show it: never its private key nor the agent's token.
+	 *
+	 * @param name the node's name
+	 * @param host the SSH host
+	 * @param port the SSH port
+	 * @param user the SSH user
+	 * @param hostKey the pinned host key fingerprint
+	 * @param key how the manager authenticates: {@code private_key} or {@code key_path}
+	 * @param state {@code added}, {@code installing}, {@code installed} or {@code failed}
+	 * @param reachable whether the node answered the last contact ({@code null} before
+	 * the first)
+	 * @param lastError what went wrong on the last failed contact
+	 * @param checked when it was last contacted (ISO-8601)
+	 * @param progress the step of the install running now, or {@code null}
+	 * @param agent the agent, or {@code null} before it is installed
+	 */
+	record NodeView(String name, String host, int port, String user, @JsonProperty("host_key") String hostKey,
+			String key, String state, @Nullable Boolean reachable,
+			@JsonProperty("last_error") @Nullable String lastError, @Nullable String checked,
+			@Nullable ProgressView progress, @Nullable AgentView agent) {
+
+		static NodeView of(NodeStatus node) {
+			return new NodeView(node.name(), node.host(), node.port(), node.user(), node.hostKey(), node.key(),
+					node.state(), node.reachable(), node.lastError(),
+					(node.checked() != null) ? node.checked().toString() : null,
+					(node.progress() != null) ? new ProgressView(node.progress().step(), node.progress().message())
+							: null,
+					(node.agentHome() != null)
+							? new AgentView(node.agentHome(), node.agentPort(), node.service(), node.version()) : null);
 		}
-		else {
-			result.put("agent", null);
-		}
-		return result;
+
+	}
+
+	/**
+	 * @param step the install step's short name
+	 * @param message what it is doing, for a person
+	 */
+	record ProgressView(String step, String message) {
+	}
+
+	/**
+	 * @param home the agent's {@code PYAPP_HOME} on the node
+	 * @param port the agent's API port on the node's loopback
+	 * @param service how the agent runs: {@code systemd} or {@code process}
+	 * @param version the agent's version
+	 */
+	record AgentView(String home, @Nullable Integer port, @Nullable String service, @Nullable String version) {
+	}
+
+	/**
+	 * @param name the removed node
+	 * @param removed always {@code true}
+	 * @param uninstalled whether the agent was uninstalled from the node
+	 */
+	record NodeRemoved(String name, boolean removed, boolean uninstalled) {
 	}
 
 	/**

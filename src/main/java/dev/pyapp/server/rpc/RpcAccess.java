@@ -1,8 +1,5 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Role;
@@ -29,11 +26,8 @@ final class RpcAccess {
 		if (caller != null && caller.role().includes(required)) {
 			return;
 		}
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("type", ErrorKind.FORBIDDEN.type());
-		data.put("method", method);
-		data.put("required_role", required.value());
-		data.put("role", (caller != null) ? caller.role().value() : null);
+		RpcError.Forbidden data = new RpcError.Forbidden(ErrorKind.FORBIDDEN.type(), method, required.value(),
+				(caller != null) ? caller.role().value() : null);
 		String who = (caller != null) ? caller.principal() + " has the role " + caller.role().value()
 				: "the caller is not known";
 		throw new RpcError(ErrorKind.FORBIDDEN.code(),

@@ -1,5 +1,9 @@
 package dev.pyapp.server.rpc;
 
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,8 +33,7 @@ class RpcError extends RuntimeException {
 	}
 
 	static RpcError invalidParams(String detail) {
-		return new RpcError(INVALID_PARAMS, "Invalid params",
-				java.util.Map.of("type", "invalid-params", "detail", detail));
+		return new RpcError(INVALID_PARAMS, "Invalid params", new Detail("invalid-params", detail));
 	}
 
 	int code() {
@@ -39,6 +42,45 @@ class RpcError extends RuntimeException {
 
 	@Nullable Object data() {
 		return this.data;
+	}
+
+	/**
+	 * The {@code data} of an application error (SPEC §6): {@code errors} only for
+	 * {@code invalid}, {@code log} only when the failing step printed something.
+	 *
+	 * @param type the error's stable type, such as {@code not-found}
+	 * @param errors every problem, by path; absent when there are none
+	 * @param log what the failing step printed; absent when nothing
+	 */
+	record ErrorData(String type, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<ProblemView> errors,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String log) {
+	}
+
+	/**
+	 * The {@code data} of an invalid-params or internal error.
+	 *
+	 * @param type {@code invalid-params} or {@code internal}
+	 * @param detail what went wrong
+	 */
+	record Detail(String type, @Nullable String detail) {
+	}
+
+	/**
+	 * @param method the method that does not exist
+	 */
+	record MethodNotFound(String method) {
+	}
+
+	/**
+	 * The {@code data} of a refused call (SPEC §10).
+	 *
+	 * @param type {@code forbidden}
+	 * @param method the method
+	 * @param requiredRole the least role that may call it
+	 * @param role the caller's role, or {@code null} when the caller is not known
+	 */
+	record Forbidden(String type, String method, @JsonProperty("required_role") String requiredRole,
+			@Nullable String role) {
 	}
 
 }

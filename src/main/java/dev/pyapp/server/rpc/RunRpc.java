@@ -2,10 +2,10 @@ package dev.pyapp.server.rpc;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.hooks.CommandResult;
 import dev.pyapp.server.nodes.LaunchPlan;
@@ -28,32 +28,22 @@ class RunRpc {
 	}
 
 	@RpcMethod(value = "apps.run", role = Role.DEPLOYER)
-	Map<String, Object> run(RunParams params) {
+	RunResult run(RunParams params) {
 		AppCommands.CommandRun run = this.commands.run(AppId.of(params.name()), command(params.command()),
 				(params.timeout() != null) ? Duration.ofSeconds(params.timeout()) : null);
 		CommandResult result = run.result();
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("exit_code", result.exitCode());
-		view.put("output", result.output());
-		view.put("truncated", result.truncated());
-		view.put("timed_out", result.timedOut());
-		view.put("release", run.release());
-		return view;
+		return new RunResult(result.exitCode(), result.output(), result.truncated(), result.timedOut(), run.release());
 	}
 
 	@RpcMethod(value = "apps.shell", role = Role.ADMIN)
-	Map<String, Object> shell(ShellParams params) {
+	ShellView shell(ShellParams params) {
 		AppId app = AppId.of(params.name());
 		List<String> command = (params.command() != null && !params.command().isEmpty()) ? params.command()
 				: defaultShell();
 		AppCommands.ShellPlan shell = this.commands.shell(app, command);
 		LaunchPlan plan = shell.plan();
-		Map<String, Object> view = new LinkedHashMap<>();
-		view.put("command", plan.command());
-		view.put("environment", plan.environment());
-		view.put("directory", (plan.directory() != null) ? plan.directory().toString() : null);
-		view.put("release", shell.release());
-		return view;
+		return new ShellView(plan.command(), plan.environment(),
+				(plan.directory() != null) ? plan.directory().toString() : null, shell.release());
 	}
 
 	/** An interactive shell whose prompt names the app. */
@@ -66,6 +56,31 @@ class RunRpc {
 
 	private static List<String> command(@Nullable List<String> command) {
 		return (command != null) ? command : List.of();
+	}
+
+	/**
+	 * {@code apps.run}.
+	 *
+	 * @param exitCode the command's exit code
+	 * @param output what it printed (stdout and stderr)
+	 * @param truncated whether the output was cut at its bound
+	 * @param timedOut whether it was killed at its timeout
+	 * @param release the release it ran in
+	 */
+	record RunResult(@JsonProperty("exit_code") int exitCode, String output, boolean truncated,
+			@JsonProperty("timed_out") boolean timedOut, String release) {
+	}
+
+	/**
+	 * {@code apps.shell}: what {@code pyapp shell} runs with its own terminal.
+	 *
+	 * @param command the command line, wrapped as the app's processes are
+	 * @param environment its environment
+	 * @param directory its working directory, or {@code null}
+	 * @param release the release it runs in
+	 */
+	record ShellView(List<String> command, Map<String, String> environment, @Nullable String directory,
+			String release) {
 	}
 
 	/**

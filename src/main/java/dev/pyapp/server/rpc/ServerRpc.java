@@ -1,13 +1,12 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.venv.Provisioning;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
@@ -48,28 +47,20 @@ class ServerRpc {
 	}
 
 	@RpcMethod(value = "server.info", role = Role.VIEWER, readOnly = true)
-	Map<String, Object> info() {
-		Map<String, Object> info = new LinkedHashMap<>();
+	ServerInfo info() {
 		BuildProperties properties = this.build.getIfAvailable();
 		String version = (properties != null) ? properties.getVersion()
 				: ServerRpc.class.getPackage().getImplementationVersion();
-		info.put("version", (version != null) ? version : "development");
-		info.put("home", this.home.root().toString());
-		info.put("java", System.getProperty("java.version"));
-		info.put("python",
-				this.venvs.interpreters()
-					.stream()
-					.map((python) -> Map.of("version", python.version(), "path", python.executable().toString()))
-					.toList());
-		info.put("gunicorn", this.venvs.provisioning());
-		info.put("webserver", MountsRpc.status(this.mounts.status()));
-		info.put("pid", ProcessHandle.current().pid());
-		Map<String, Object> dropbox = new LinkedHashMap<>();
-		dropbox.put("path", this.home.dropbox().toString());
-		dropbox.put("watched", this.environment.getProperty("pyapp.dropbox.enabled", Boolean.class, true));
-		info.put("dropbox", dropbox);
-		info.put("started", this.started.toString());
-		return info;
+		List<PythonView> python = this.venvs.interpreters()
+			.stream()
+			.map((interpreter) -> new PythonView(interpreter.version(), interpreter.executable().toString()))
+			.toList();
+		DropboxView dropbox = new DropboxView(this.home.dropbox().toString(),
+				this.environment.getProperty("pyapp.dropbox.enabled", Boolean.class, true));
+		return new ServerInfo((version != null) ? version : "development", this.home.root().toString(),
+				System.getProperty("java.version"), python, this.venvs.provisioning(),
+				MountsRpc.WebServerView.of(this.mounts.status()), ProcessHandle.current().pid(), dropbox,
+				this.started.toString());
 	}
 
 	/**
@@ -78,25 +69,62 @@ class ServerRpc {
 	 * started again by the next start.
 	 */
 	@RpcMethod(value = "server.stop", role = Role.ADMIN)
-	Map<String, Object> stop(StopParams params) {
+	Stopped stop(StopParams params) {
 		boolean all = Boolean.TRUE.equals(params.all());
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("pid", ProcessHandle.current().pid());
-		result.put("all", all);
+		List<String> apps = List.of();
+		String webserver = "keeps running";
 		if (all) {
-			result.put("apps", this.supervisor.stopDaemons());
+			apps = this.supervisor.stopDaemons();
 			boolean managed = this.mounts.status().managed();
 			if (managed) {
 				this.mounts.stop();
 			}
-			result.put("webserver", managed ? "stopped" : "system (not managed)");
-		}
-		else {
-			result.put("apps", List.of());
-			result.put("webserver", "keeps running");
+			webserver = managed ? "stopped" : "system (not managed)";
 		}
 		this.exit.soon();
-		return result;
+		return new Stopped(ProcessHandle.current().pid(), all, apps, webserver);
+	}
+
+	/**
+	 * {@code server.info}.
+	 *
+	 * @param version the server's version ({@code development} when unknown)
+	 * @param home {@code PYAPP_HOME}
+	 * @param java the Java version the server runs on
+	 * @param python the Python interpreters apps may use
+	 * @param gunicorn whether {@code server-packages/} is ready
+	 * @param webserver the web server, as {@code webserver.apply} shows it
+	 * @param pid the server's process
+	 * @param dropbox the drop folder
+	 * @param started when the server started (ISO-8601)
+	 */
+	record ServerInfo(String version, String home, String java, List<PythonView> python, Provisioning gunicorn,
+			MountsRpc.WebServerView webserver, long pid, DropboxView dropbox, String started) {
+	}
+
+	/**
+	 * @param version the interpreter's version, such as {@code 3.12.1}
+	 * @param path its executable
+	 */
+	record PythonView(String version, String path) {
+	}
+
+	/**
+	 * @param path the drop folder
+	 * @param watched whether archives dropped there are installed
+	 */
+	record DropboxView(String path, boolean watched) {
+	}
+
+	/**
+	 * {@code server.stop}.
+	 *
+	 * @param pid the server's process, which exits soon after
+	 * @param all whether the apps' daemons and the managed web server were stopped
+	 * @param apps the apps whose daemons were stopped
+	 * @param webserver what became of the web server
+	 */
+	record Stopped(long pid, boolean all, List<String> apps, String webserver) {
 	}
 
 	/**

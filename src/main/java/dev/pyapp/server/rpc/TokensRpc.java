@@ -1,9 +1,9 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
@@ -35,12 +35,12 @@ class TokensRpc {
 	}
 
 	@RpcMethod(value = "tokens.list", role = Role.ADMIN, readOnly = true)
-	List<Map<String, Object>> list() {
-		return this.tokens.list().stream().map(TokensRpc::describe).toList();
+	List<TokenView> list() {
+		return this.tokens.list().stream().map(TokenView::of).toList();
 	}
 
 	@RpcMethod(value = "tokens.create", role = Role.ADMIN)
-	Map<String, Object> create(CreateParams params) {
+	TokenCreated create(CreateParams params) {
 		Caller caller = this.callers.current();
 		Role role = (caller != null) ? caller.role() : Role.VIEWER;
 		if (params.role() != null) {
@@ -56,16 +56,12 @@ class TokensRpc {
 			role = asked;
 		}
 		ApiTokens.Created created = this.tokens.create(currentUser(), params.name(), role);
-		Map<String, Object> result = describe(created.token());
-		result.put("token", created.value());
-		return result;
+		return new TokenCreated(TokenView.of(created.token()), created.value());
 	}
 
 	@RpcMethod(value = "tokens.revoke", role = Role.ADMIN)
-	Map<String, Object> revoke(RevokeParams params) {
-		Map<String, Object> result = describe(this.tokens.revoke(params.id()));
-		result.put("revoked", true);
-		return result;
+	TokenRevoked revoke(RevokeParams params) {
+		return new TokenRevoked(TokenView.of(this.tokens.revoke(params.id())), true);
 	}
 
 	static String currentUser() {
@@ -76,15 +72,47 @@ class TokensRpc {
 		return authentication.getName();
 	}
 
-	private static Map<String, Object> describe(ApiToken token) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("id", token.id());
-		result.put("name", token.name());
-		result.put("user", token.user());
-		result.put("created", token.created().toString());
-		result.put("last_used", (token.lastUsed() != null) ? token.lastUsed().toString() : null);
-		result.put("role", token.effectiveRole().value());
-		return result;
+	/**
+	 * A token as {@code tokens.*} show it: never its value (but once) nor its hash.
+	 *
+	 * @param id the token's id
+	 * @param name what it is for
+	 * @param user whose it is
+	 * @param created when it was created (ISO-8601)
+	 * @param lastUsed when it was last used (ISO-8601), or {@code null}
+	 * @param role what it may do
+	 */
+	record TokenView(String id, String name, String user, String created,
+			@JsonProperty("last_used") @Nullable String lastUsed, String role) {
+
+		static TokenView of(ApiToken token) {
+			return new TokenView(token.id(), token.name(), token.user(), token.created().toString(),
+					(token.lastUsed() != null) ? token.lastUsed().toString() : null, token.effectiveRole().value());
+		}
+
+	}
+
+	/**
+	 * {@code tokens.create}: the only result that shows the token's value.
+	 *
+	 * @param described the token (its members inline)
+	 * @param token its value
+	 */
+	record TokenCreated(@JsonUnwrapped TokenView described, String token) {
+
+		@Override
+		public String toString() {
+			// never the value
+			return "TokenCreated[" + this.described.id() + "]";
+		}
+
+	}
+
+	/**
+	 * @param described the token (its members inline)
+	 * @param revoked always {@code true}
+	 */
+	record TokenRevoked(@JsonUnwrapped TokenView described, boolean revoked) {
 	}
 
 	/**

@@ -1,9 +1,10 @@
 package dev.pyapp.server.rpc;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.security.Role;
@@ -25,32 +26,28 @@ class UsersRpc {
 	}
 
 	@RpcMethod(value = "users.list", role = Role.ADMIN, readOnly = true)
-	List<Map<String, Object>> list() {
-		return this.users.list().stream().map(UsersRpc::describe).toList();
+	List<UserView> list() {
+		return this.users.list().stream().map(UserView::of).toList();
 	}
 
 	/**
 	 * Creates a user; without {@code password} a random one is made and returned once.
 	 */
 	@RpcMethod(value = "users.create", role = Role.ADMIN)
-	Map<String, Object> create(CreateParams params) {
+	UserCreated create(CreateParams params) {
 		UserAccounts.Created created = this.users.create(params.username(), params.password(), role(params.role()));
-		Map<String, Object> result = describe(created.user());
-		if (created.password() != null) {
-			result.put("password", created.password());
-		}
-		return result;
+		return new UserCreated(UserView.of(created.user()), created.password());
 	}
 
 	@RpcMethod(value = "users.update", role = Role.ADMIN)
-	Map<String, Object> update(UpdateParams params) {
-		return describe(this.users.setRole(params.username(), role(params.role())));
+	UserView update(UpdateParams params) {
+		return UserView.of(this.users.setRole(params.username(), role(params.role())));
 	}
 
 	@RpcMethod(value = "users.remove", role = Role.ADMIN)
-	Map<String, Object> remove(RemoveParams params) {
+	UserRemoved remove(RemoveParams params) {
 		this.users.remove(params.username());
-		return Map.of("username", params.username(), "removed", true);
+		return new UserRemoved(params.username(), true);
 	}
 
 	private static Role role(String value) {
@@ -62,13 +59,47 @@ class UsersRpc {
 		return role;
 	}
 
-	private static Map<String, Object> describe(UserInfo user) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("username", user.username());
-		result.put("role", user.role().value());
-		result.put("created", user.created().toString());
-		result.put("password_changed", user.passwordChanged().toString());
-		return result;
+	/**
+	 * A user as {@code users.*} show it: never a password hash.
+	 *
+	 * @param username the user
+	 * @param role {@code admin}, {@code deployer} or {@code viewer}
+	 * @param created when the user was created (ISO-8601)
+	 * @param passwordChanged when the password last changed (ISO-8601)
+	 */
+	record UserView(String username, String role, String created,
+			@JsonProperty("password_changed") String passwordChanged) {
+
+		static UserView of(UserInfo user) {
+			return new UserView(user.username(), user.role().value(), user.created().toString(),
+					user.passwordChanged().toString());
+		}
+
+	}
+
+	/**
+	 * {@code users.create}.
+	 *
+	 * @param described the user (its members inline)
+	 * @param password the password the server made up, shown this once; absent when the
+	 * caller chose it
+	 */
+	record UserCreated(@JsonUnwrapped UserView described,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String password) {
+
+		@Override
+		public String toString() {
+			// never the password
+			return "UserCreated[" + this.described.username() + "]";
+		}
+
+	}
+
+	/**
+	 * @param username the removed user
+	 * @param removed always {@code true}
+	 */
+	record UserRemoved(String username, boolean removed) {
 	}
 
 	/**
