@@ -50,6 +50,8 @@ MAX_EXCEPTION = 256 * 1024
 MAX_LINE = 1024 * 1024 - 1024
 TRUNCATED = " [truncated]"
 IDLE_WAIT = 0.05
+# the longest the sender sleeps with nothing to do (it is woken for records and flushes)
+MAX_IDLE = 5.0
 RETRY_WAIT = 0.5
 
 try:  # request counts of the WSGI middleware, shipped with the batches
@@ -101,7 +103,9 @@ class _Shipper:
         self.queue.append(item)
         if self.thread is None:
             self._start()
-        elif len(self.queue) >= BATCH_SIZE and not self.wake.is_set():
+        elif not self.wake.is_set() and (self.idle.is_set() or len(self.queue) >= BATCH_SIZE):
+            # the sender sleeps until a record arrives (then gathers a batch for up to
+            # IDLE_WAIT) or a full batch is waiting
             self.wake.set()
 
     def ensure_started(self):
@@ -121,8 +125,16 @@ class _Shipper:
                 metrics = self._due_metrics()
                 if metrics is None:
                     self.idle.set()
-                    self.wake.wait(IDLE_WAIT)
+                    if not self.queue:
+                        # no polling: a put() wakes the sender, else the metrics when due
+                        self.wake.wait(self._until_metrics())
                     self.wake.clear()
+                    if self.queue and len(self.queue) < BATCH_SIZE:
+                        # woken by a record: let a batch gather for a moment (a full
+                        # batch or flush() ends the wait early)
+                        self.idle.clear()
+                        self.wake.wait(IDLE_WAIT)
+                        self.wake.clear()
                     continue
                 self.pending = self._line([], metrics)
             self.idle.clear()
@@ -132,6 +144,13 @@ class _Shipper:
                 self.pending = None
             else:
                 time.sleep(RETRY_WAIT)
+
+    def _until_metrics(self):
+        """Seconds until the counted requests are due to be shipped (at most MAX_IDLE)."""
+        if _metrics is None:
+            return MAX_IDLE
+        left = _metrics.INTERVAL - (time.monotonic() - self.metrics_sent)
+        return min(MAX_IDLE, max(IDLE_WAIT, left))
 
     def _due_metrics(self):
         if _metrics is None:

@@ -115,6 +115,10 @@ class RequestContext:
             except BaseException:
                 context.request_path.set(None)
                 raise
+            if type(result) is list:
+                # a body the app produced whole: nothing of the app runs after this
+                context.request_path.set(None)
+                return result
             return _ClosingIterable(result)
         started = _now()
         # an app that raises before start_response answered 500 as far as anyone knows
@@ -131,6 +135,13 @@ class RequestContext:
             context.request_path.set(None)
             _observe(status[0], _now() - started)
             raise
+        if type(result) is list:
+            # a body the app produced whole (a hello world, most plain WSGI apps): the
+            # request is counted now, and the server iterates the list itself, with no
+            # Python-level wrapper on its fast path
+            context.request_path.set(None)
+            _observe(status[0], _now() - started)
+            return result
         return _ClosingIterable(result, status, started)
 
 

@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * On the first start (no user at all) creates the user {@code admin} with a random
- * password, written to {@code PYAPP_HOME/initial-admin-password} (0600) and printed once
- * in the log. There is no built-in default password. Runs before the web server accepts
- * requests.
+ * password, written to {@code PYAPP_HOME/initial-admin-password} (0600); the log names
+ * the file, never the password. There is no built-in default password. Runs before the
+ * web server accepts requests.
  */
 @Component
 class AdminBootstrap implements SmartInitializingSingleton {
@@ -43,8 +43,9 @@ class AdminBootstrap implements SmartInitializingSingleton {
 		// password nobody knows
 		AtomicFiles.write(this.users.initialPasswordFile(), password + "\n", AtomicFiles.OWNER_ONLY);
 		if (this.users.createIfAbsent(ADMIN, password, Role.ADMIN)) {
-			logger.warn("Created the web UI user '{}' with the password {} (also in {}); change it after logging in",
-					ADMIN, password, this.users.initialPasswordFile());
+			// the password itself is never logged: logs travel further than the file
+			logger.warn("Created the web UI user '{}'; its password is in {} (readable by the server's user only);"
+					+ " change it after logging in", ADMIN, this.users.initialPasswordFile());
 		}
 	}
 

@@ -162,8 +162,12 @@ public final class IsolationBench {
 		Path archive = dir.resolve("hello.pyapp");
 		try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(archive))) {
 			Map<String, String> entries = new LinkedHashMap<>();
-			entries.put("metadata.yaml", String.join("\n", "format: 1", "name: hello", "version: 1.0.0", "entry:",
-					"  wsgi: hello:application", "daemon:", "  method: threading", "  workers: 1", "  threads: 8", ""));
+			entries.put("metadata.yaml",
+					String.join("\n", "format: 1", "name: hello", "version: 1.0.0", "entry:",
+							"  wsgi: hello:application", "daemon:",
+							// its load speaks HTTP to the app's socket: gunicorn,
+							// whatever auto picks
+							"  server: gunicorn", "  method: threading", "  workers: 1", "  threads: 8", ""));
 			entries.put("src/hello.py",
 					String.join("\n", "def application(environ, start_response):",
 							"    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '12')])",
