@@ -1,9 +1,14 @@
 package dev.pyapp.server.install;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -18,6 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class AppRegistry {
 
+	private static final Comparator<Release> NEWEST_FIRST = Comparator.comparing(Release::created).reversed();
+
 	private final AppRepository apps;
 
 	private final ReleaseRepository releases;
@@ -31,6 +38,22 @@ public class AppRegistry {
 
 	public List<InstalledApp> list() {
 		return this.apps.findAll().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+	}
+
+	/**
+	 * Every stored app with its live release, and the first installs under way whose app
+	 * is not stored yet, in two queries however many apps there are ({@code apps.list}).
+	 * An install that stores its app while this runs is listed once, either way.
+	 * @return the listing
+	 */
+	public Listing listing() {
+		// taken before the apps are read: an app stored in between is then among them
+		Map<String, Progress> firstInstalls = firstInstalls();
+		List<InstalledApp> stored = list();
+		Set<String> names = stored.stream().map(InstalledApp::name).collect(Collectors.toSet());
+		Map<String, Progress> installing = new TreeMap<>(firstInstalls);
+		installing.keySet().removeAll(names);
+		return new Listing(stored, liveReleases(stored), installing);
 	}
 
 	public Optional<InstalledApp> find(AppId app) {
@@ -57,7 +80,14 @@ public class AppRegistry {
 	 * @return its releases
 	 */
 	public List<Release> releases(AppId app) {
-		return this.releases.findByAppOrderByCreatedDesc(app.value());
+		// by the prefix of their ids ("<app>/"), which the id index answers without
+		// reading the other apps' releases; an app name has no character special in a
+		// regular expression
+		return this.releases.findByIdMatching("^" + app.value() + "/")
+			.stream()
+			.filter((release) -> release.app().equals(app.value()))
+			.sorted(NEWEST_FIRST)
+			.toList();
 	}
 
 	public Optional<Release> release(AppId app, String releaseId) {
@@ -122,14 +152,24 @@ public class AppRegistry {
 	 * @return their names and progress, by name
 	 */
 	public Map<String, Progress> installing() {
-		Map<String, Progress> installing = new java.util.TreeMap<>();
-		this.progress.forEach((name, progress) -> {
-			if (progress.phase().equals("installing") && progress.source() != null
-					&& this.apps.findById(name).isEmpty()) {
-				installing.put(name, progress);
-			}
-		});
+		Map<String, Progress> installing = firstInstalls();
+		if (!installing.isEmpty()) {
+			this.apps.findAllById(installing.keySet()).forEach((app) -> installing.remove(app.name()));
+		}
 		return installing;
+	}
+
+	/**
+	 * The first install under way of an app that is not stored yet.
+	 * @param app the app
+	 * @return its progress, or empty if the app is stored or no first install of it runs
+	 */
+	public Optional<Progress> installing(AppId app) {
+		Progress progress = this.progress.get(app.value());
+		if (progress == null || !isFirstInstall(progress) || this.apps.existsById(app.value())) {
+			return Optional.empty();
+		}
+		return Optional.of(progress);
 	}
 
 	public void done(AppId app) {
@@ -138,6 +178,56 @@ public class AppRegistry {
 
 	public @Nullable Progress progress(AppId app) {
 		return this.progress.get(app.value());
+	}
+
+	// by name; whether their apps are stored yet is the caller's question
+	private Map<String, Progress> firstInstalls() {
+		Map<String, Progress> installs = new TreeMap<>();
+		this.progress.forEach((name, progress) -> {
+			if (isFirstInstall(progress)) {
+				installs.put(name, progress);
+			}
+		});
+		return installs;
+	}
+
+	private static boolean isFirstInstall(Progress progress) {
+		return progress.phase().equals("installing") && progress.source() != null;
+	}
+
+	private Map<String, Release> liveReleases(List<InstalledApp> apps) {
+		List<String> ids = apps.stream()
+			.filter((app) -> app.currentRelease() != null)
+			.map((app) -> Release.id(app.name(), app.currentRelease()))
+			.toList();
+		Map<String, Release> live = new HashMap<>();
+		if (!ids.isEmpty()) {
+			this.releases.findAllById(ids).forEach((release) -> live.put(release.id(), release));
+		}
+		return live;
+	}
+
+	/**
+	 * What {@code apps.list} shows, read at once.
+	 *
+	 * @param apps the stored apps, by name
+	 * @param liveReleases the live release of each app that has one, by release id
+	 * @param installing the first installs under way whose app is not stored yet, by name
+	 */
+	public record Listing(List<InstalledApp> apps, Map<String, Release> liveReleases,
+			Map<String, Progress> installing) {
+
+		/**
+		 * The app's live release.
+		 * @param app a stored app
+		 * @return its live release, or empty if none is live
+		 */
+		public Optional<Release> liveRelease(InstalledApp app) {
+			String live = app.currentRelease();
+			return (live != null) ? Optional.ofNullable(this.liveReleases.get(Release.id(app.name(), live)))
+					: Optional.empty();
+		}
+
 	}
 
 	/**

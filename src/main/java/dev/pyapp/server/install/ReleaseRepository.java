@@ -3,10 +3,18 @@ package dev.pyapp.server.install;
 import java.util.List;
 
 import org.springframework.data.mongodb.repository.MongoRepository;
+import org.springframework.data.mongodb.repository.Query;
 
 interface ReleaseRepository extends MongoRepository<Release, String> {
 
-	List<Release> findByAppOrderByCreatedDesc(String app);
+	/**
+	 * The releases whose id matches a regular expression: anchored at the start
+	 * ({@code ^<app>/}), the id index answers it.
+	 * @param regex the expression
+	 * @return the releases, in no order
+	 */
+	@Query("{ '_id': { '$regex': ?0 } }")
+	List<Release> findByIdMatching(String regex);
 
 	void deleteByApp(String app);
 

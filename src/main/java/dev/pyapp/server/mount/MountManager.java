@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -274,17 +276,28 @@ public class MountManager {
 	 * @return absolute URLs such as {@code http://localhost:8080/guestbook/}
 	 */
 	public synchronized List<String> urls(AppId app) {
+		return urls().getOrDefault(app.value(), List.of());
+	}
+
+	/**
+	 * The URLs at which each app is served now, from one read of the applied state
+	 * ({@code apps.list}).
+	 * @return by app name, its URLs as {@link #urls(AppId)} gives them; apps without an
+	 * applied mount are left out
+	 */
+	public synchronized Map<String, List<String>> urls() {
 		MountState applied = state(MountState.APPLIED);
-		List<String> urls = new ArrayList<>();
+		Map<String, List<String>> urls = new HashMap<>();
 		for (Mount mount : applied.mounts()) {
-			if (!app.value().equals(mount.app())) {
+			if (mount.app() == null) {
 				continue;
 			}
 			applied.servers()
 				.stream()
 				.filter((server) -> server.name().equals(mount.server()))
 				.findFirst()
-				.ifPresent((server) -> urls.add(server.url(mount.path().equals("/") ? "/" : mount.path() + "/")));
+				.ifPresent((server) -> urls.computeIfAbsent(mount.app(), (app) -> new ArrayList<>())
+					.add(server.url(mount.path().equals("/") ? "/" : mount.path() + "/")));
 		}
 		return urls;
 	}

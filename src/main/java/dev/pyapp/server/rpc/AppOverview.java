@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
@@ -46,8 +47,6 @@ class AppOverview {
 
 	private final HealthMonitor health;
 
-	private final MountManager mounts;
-
 	private final AppErrors errors;
 
 	private final DeployDiagnosis diagnosis;
@@ -55,12 +54,11 @@ class AppOverview {
 	// the cause of a failed release does not change once its output is stored
 	private final Map<String, DeployDiagnosis.Cause> causes = new ConcurrentHashMap<>();
 
-	AppOverview(AppRegistry registry, AppSupervisor supervisor, HealthMonitor health, MountManager mounts,
-			AppErrors errors, DeployDiagnosis diagnosis) {
+	AppOverview(AppRegistry registry, AppSupervisor supervisor, HealthMonitor health, AppErrors errors,
+			DeployDiagnosis diagnosis) {
 		this.registry = registry;
 		this.supervisor = supervisor;
 		this.health = health;
-		this.mounts = mounts;
 		this.errors = errors;
 		this.diagnosis = diagnosis;
 	}
@@ -69,11 +67,14 @@ class AppOverview {
 	 * Adds {@code health}, {@code urls} and {@code last_error}.
 	 * @param app the app
 	 * @param state its state as listed
+	 * @param urls the URLs at which it is served now ({@link MountManager#urls})
+	 * @param webServer the web server's status, asked only for a running app with URLs
+	 * (one listing asks it once)
 	 * @param result the result to add them to
 	 */
-	void addSummary(AppId app, String state, Map<String, Object> result) {
-		List<String> urls = this.mounts.urls(app);
-		result.put("health", health(app, state, !urls.isEmpty()));
+	void addSummary(AppId app, String state, List<String> urls, Supplier<WebServerStatus> webServer,
+			Map<String, Object> result) {
+		result.put("health", health(app, state, !urls.isEmpty(), webServer));
 		result.put("urls", urls);
 		result.put("last_error", this.errors.lastError(app).map(AppOverview::error).orElse(null));
 	}
@@ -82,10 +83,10 @@ class AppOverview {
 	 * Adds {@code last_deploy} (the newest release, with the cause when it failed) and
 	 * {@code errors_acknowledged}.
 	 * @param app the app
+	 * @param releases its releases ({@link AppRegistry#releases})
 	 * @param result the result of {@code apps.get}
 	 */
-	void addDetails(AppId app, Map<String, Object> result) {
-		List<Release> releases = this.registry.releases(app);
+	void addDetails(AppId app, List<Release> releases, Map<String, Object> result) {
 		Release newest = releases.stream().max(java.util.Comparator.comparing(Release::created)).orElse(null);
 		Map<String, Object> deploy = null;
 		if (newest != null) {
@@ -152,7 +153,7 @@ class AppOverview {
 		return cause;
 	}
 
-	private Map<String, Object> health(AppId app, String state, boolean mounted) {
+	private Map<String, Object> health(AppId app, String state, boolean mounted, Supplier<WebServerStatus> webServer) {
 		Map<String, Object> health = new LinkedHashMap<>();
 		AppStatus status = this.supervisor.status(app);
 		HealthMonitor.HealthReport report = this.health.report(app).orElse(null);
@@ -160,7 +161,7 @@ class AppOverview {
 		String message = null;
 		String source = "process";
 		if (status.state() == ProcessState.RUNNING) {
-			WebServerStatus web = mounted ? this.mounts.status() : null;
+			WebServerStatus web = mounted ? webServer.get() : null;
 			if (report != null) {
 				source = "check";
 				value = report.healthy() ? "up" : "down";

@@ -1,14 +1,16 @@
 package dev.pyapp.server.rpc;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.pyapp.server.appconfig.AppConfigurator;
-import dev.pyapp.server.appconfig.ConfigStatus;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -26,7 +28,9 @@ import dev.pyapp.server.isolation.IsolationStatus;
 import dev.pyapp.server.isolation.LimitStatus;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.logs.AppErrors;
+import dev.pyapp.server.mount.Mount;
 import dev.pyapp.server.mount.MountManager;
+import dev.pyapp.server.mount.WebServerStatus;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
@@ -58,7 +62,7 @@ class AppsRpc {
 
 	private final GitDeployer git;
 
-	private final AppConfigurator configurator;
+	private final ConfigStates configStates;
 
 	private final AppIsolation isolation;
 
@@ -69,10 +73,9 @@ class AppsRpc {
 	private final AppErrors errors;
 
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
-			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git,
-			AppConfigurator configurator, AppIsolation isolation, AppOverview overview, DeployWatch watch,
-			AppErrors errors) {
-		this.configurator = configurator;
+			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git, ConfigStates configStates,
+			AppIsolation isolation, AppOverview overview, DeployWatch watch, AppErrors errors) {
+		this.configStates = configStates;
 		this.isolation = isolation;
 		this.overview = overview;
 		this.watch = watch;
@@ -87,52 +90,83 @@ class AppsRpc {
 		this.git = git;
 	}
 
+	/**
+	 * Every app, from a bounded number of queries however many apps there are: the apps
+	 * with their live releases (AppRegistry.listing), the staged mounts and the applied
+	 * URLs once each; process and health from memory; the configuration state from
+	 * ConfigStates, which reads an app's files again only after they changed.
+	 */
 	@RpcMethod(value = "apps.list", role = Role.VIEWER, readOnly = true)
 	List<Map<String, Object>> list() {
-		List<Map<String, Object>> apps = new java.util.ArrayList<>(
-				this.registry.list().stream().map(this::summary).toList());
+		AppRegistry.Listing listing = this.registry.listing();
+		Map<String, List<Mount>> mounts = new HashMap<>();
+		for (Mount mount : this.mounts.mounts()) {
+			if (mount.app() != null) {
+				mounts.computeIfAbsent(mount.app(), (app) -> new ArrayList<>()).add(mount);
+			}
+		}
+		Map<String, List<String>> urls = this.mounts.urls();
+		Supplier<WebServerStatus> webServer = once(this.mounts::status);
+		List<Map<String, Object>> apps = new ArrayList<>();
+		for (InstalledApp installed : listing.apps()) {
+			AppId app = AppId.of(installed.name());
+			apps.add(summary(installed, listing.liveRelease(installed).orElse(null),
+					mounts.getOrDefault(app.value(), List.of()), urls.getOrDefault(app.value(), List.of()), webServer,
+					once(() -> this.configStates.of(app))));
+		}
 		// first installs still being checked or extracted are listed from their first
 		// moment
-		this.registry.installing().forEach((name, progress) -> apps.add(installing(name, progress)));
-		apps.sort(java.util.Comparator.comparing((app) -> String.valueOf(app.get("name"))));
+		listing.installing().forEach((name, progress) -> apps.add(installing(name, progress)));
+		apps.sort(Comparator.comparing((app) -> String.valueOf(app.get("name"))));
 		return apps;
 	}
 
 	@RpcMethod(value = "apps.get", role = Role.VIEWER, readOnly = true)
 	Map<String, Object> get(AppParams params) {
 		AppId app = AppId.of(params.name());
-		AppRegistry.Progress pending = this.registry.installing().get(app.value());
-		if (pending != null) {
-			Map<String, Object> result = installing(app.value(), pending);
-			result.put("release", null);
-			result.put("env", Map.of());
-			result.put("releases", List.of());
-			result.put("process", process(this.supervisor.status(app)));
-			result.put("tasks", List.of());
-			result.put("config", null);
-			result.put("progress", Map.of("step", pending.step(), "message", pending.message()));
-			return result;
+		InstalledApp installed = this.registry.find(app).orElse(null);
+		if (installed == null) {
+			AppRegistry.Progress pending = this.registry.installing(app).orElse(null);
+			if (pending != null) {
+				Map<String, Object> result = installing(app.value(), pending);
+				result.put("release", null);
+				result.put("env", Map.of());
+				result.put("releases", List.of());
+				result.put("process", process(this.supervisor.status(app)));
+				result.put("tasks", List.of());
+				result.put("config", null);
+				result.put("progress", ordered("step", pending.step(), "message", pending.message()));
+				return result;
+			}
+			// NOT_FOUND, unless the install stored it just now
+			installed = this.registry.get(app);
 		}
-		InstalledApp installed = this.registry.get(app);
-		Map<String, Object> result = summary(installed);
+		List<Release> releases = this.registry.releases(app);
+		String liveId = installed.currentRelease();
+		Release live = (liveId != null)
+				? releases.stream().filter((release) -> release.releaseId().equals(liveId)).findFirst().orElse(null)
+				: null;
+		Supplier<ConfigStates.State> configuration = once(() -> this.configStates.of(app));
+		Map<String, Object> result = summary(installed, live, this.mounts.mounts(app), this.mounts.urls(app),
+				once(this.mounts::status), configuration);
 		result.put("release", installed.currentRelease());
 		result.put("env", installed.env());
-		result.put("releases", this.registry.releases(app).stream().map(AppsRpc::release).toList());
+		result.put("releases", releases.stream().map(AppsRpc::release).toList());
 		result.put("process", process(this.supervisor.status(app)));
 		result.put("isolation", isolation(app, installed));
 		result.put("tasks", tasks(app, installed));
-		result.put("config", config(app, installed));
+		result.put("config", config(configuration.get()));
 		AppRegistry.Progress progress = this.registry.progress(app);
 		if (progress != null) {
-			result.put("progress", Map.of("step", progress.step(), "message", progress.message()));
+			result.put("progress", ordered("step", progress.step(), "message", progress.message()));
 		}
 		// git route: a revision recorded but not deployed (updates.auto: false)
 		result.put("update_available",
 				this.git.availableUpdate(app)
-					.map((update) -> Map.of("commit", update.commit(), "ref", update.ref(), "detected",
+					.map((update) -> ordered("commit", update.commit(), "ref", update.ref(), "detected",
 							update.detected().toString()))
 					.orElse(null));
-		this.overview.addDetails(app, result);
+		this.overview.addDetails(app, releases, result);
 		return result;
 	}
 
@@ -273,19 +307,18 @@ class AppsRpc {
 		return result;
 	}
 
-	private Map<String, Object> summary(InstalledApp installed) {
+	private Map<String, Object> summary(InstalledApp installed, @Nullable Release live, List<Mount> mounts,
+			List<String> urls, Supplier<WebServerStatus> webServer, Supplier<ConfigStates.State> configuration) {
 		AppId app = AppId.of(installed.name());
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("name", installed.name());
-		summary.put("version", this.registry.currentRelease(app).map(Release::version).orElse(null));
-		summary.put("state", state(app));
+		summary.put("version", (live != null) ? live.version() : null);
+		String state = state(app, configuration);
+		summary.put("state", state);
 		summary.put("mounts",
-				this.mounts.mounts(app)
-					.stream()
-					.map((mount) -> Map.of("server", mount.server(), "path", mount.path()))
-					.toList());
+				mounts.stream().map((mount) -> ordered("server", mount.server(), "path", mount.path())).toList());
 		summary.put("source", installed.source());
-		this.overview.addSummary(app, (String) summary.get("state"), summary);
+		this.overview.addSummary(app, state, urls, webServer, summary);
 		return summary;
 	}
 
@@ -301,45 +334,60 @@ class AppsRpc {
 
 	/**
 	 * SPEC §10: {@code {complete, missing, file, saved}}; {@code null} before a release
-	 * of the app is on disk.
+	 * of the app is on disk, or for a spec that cannot be read.
 	 */
-	private @Nullable Map<String, Object> config(AppId app, InstalledApp installed) {
-		try {
-			ConfigStatus status = this.configurator.status(app);
+	private static @Nullable Map<String, Object> config(ConfigStates.State configuration) {
+		return configuration.config().map((status) -> {
 			Map<String, Object> config = new LinkedHashMap<>();
 			config.put("complete", status.complete());
 			config.put("missing", status.missing());
 			config.put("file", status.file().toString());
 			config.put("saved", (status.saved() != null) ? status.saved().toString() : null);
 			return config;
-		}
-		catch (PyappException ex) {
-			// not on disk yet (an install still extracting), or a spec that cannot be
-			// read
-			return null;
-		}
+		}).orElse(null);
 	}
 
-	private String state(AppId app) {
+	private String state(AppId app, Supplier<ConfigStates.State> configuration) {
 		AppRegistry.Progress progress = this.registry.progress(app);
 		if (progress != null && (progress.phase().equals("installing") || progress.phase().equals("upgrading"))) {
 			return progress.phase();
 		}
-		if (needsConfiguration(app)) {
+		if (configuration.get().needsConfiguration()) {
 			return "needs-configuration";
 		}
 		return this.supervisor.status(app).state().value();
 	}
 
-	private boolean needsConfiguration(AppId app) {
-		try {
-			return this.deployer.needsConfiguration(app);
+	/**
+	 * A JSON object whose fields keep the order given ({@code Map.of} iterates in an
+	 * order that changes from one JVM to the next).
+	 */
+	private static Map<String, Object> ordered(Object... keysAndValues) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			map.put((String) keysAndValues[i], keysAndValues[i + 1]);
 		}
-		catch (PyappException ex) {
-			// an app without a live release has no spec to check yet: one listed app
-			// must not make the whole list fail
-			return false;
-		}
+		return map;
+	}
+
+	/** A value computed on its first use only, by one caller's thread. */
+	private static <T> Supplier<T> once(Supplier<T> supplier) {
+		return new Supplier<>() {
+
+			private @Nullable T value;
+
+			private boolean done;
+
+			@Override
+			public T get() {
+				if (!this.done) {
+					this.value = supplier.get();
+					this.done = true;
+				}
+				return this.value;
+			}
+
+		};
 	}
 
 	private List<Object> tasks(AppId app, InstalledApp installed) {

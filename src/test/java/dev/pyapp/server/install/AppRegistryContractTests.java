@@ -75,6 +75,47 @@ abstract class AppRegistryContractTests {
 		assertThat(this.registry.releases(AppId.of("guestbook"))).isEmpty();
 	}
 
+	@Test
+	void listsOneAppsReleasesOnlyNotThoseOfAnAppWhoseNameStartsAlike() {
+		this.registry.save(guestbook());
+		this.registry.save(app("guestbook-two"));
+		this.registry.save(release("1.0.0", T0, ReleaseState.LIVE));
+		this.registry.save(new Release(Release.id("guestbook-two", "2.0.0-x"), "guestbook-two", "2.0.0-x", "2.0.0",
+				"guestbook-two.pyapp", "abc", null, T0, ReleaseState.LIVE, null));
+		assertThat(this.registry.releases(AppId.of("guestbook"))).extracting(Release::version).containsExactly("1.0.0");
+		assertThat(this.registry.releases(AppId.of("guestbook-two"))).extracting(Release::version)
+			.containsExactly("2.0.0");
+	}
+
+	@Test
+	void listsEveryAppWithItsLiveReleaseAndTheFirstInstallsNotStoredYet() {
+		this.registry.save(guestbook().withCurrentRelease("1.1.0-x", T0));
+		this.registry.save(release("1.0.0", T0, ReleaseState.RETIRED));
+		this.registry.save(release("1.1.0", T0.plus(1, ChronoUnit.HOURS), ReleaseState.LIVE));
+		this.registry.save(app("alpha"));
+		this.registry.begin(AppId.of("blog"), "installing", "2.0", AppSource.archive(), "checking the package");
+		// an upgrade of a stored app is not a first install
+		this.registry.begin(AppId.of("alpha"), "installing", "1.0", AppSource.archive(), "checking the package");
+		try {
+			AppRegistry.Listing listing = this.registry.listing();
+			assertThat(listing.apps()).extracting(InstalledApp::name).containsExactly("alpha", "guestbook");
+			assertThat(listing.liveRelease(listing.apps().get(0))).isEmpty();
+			assertThat(listing.liveRelease(listing.apps().get(1))).get()
+				.extracting(Release::version)
+				.isEqualTo("1.1.0");
+			assertThat(listing.installing()).containsOnlyKeys("blog");
+			assertThat(this.registry.installing()).containsOnlyKeys("blog");
+			assertThat(this.registry.installing(AppId.of("blog"))).get()
+				.extracting(AppRegistry.Progress::version)
+				.isEqualTo("2.0");
+			assertThat(this.registry.installing(AppId.of("alpha"))).isEmpty();
+		}
+		finally {
+			this.registry.done(AppId.of("blog"));
+			this.registry.done(AppId.of("alpha"));
+		}
+	}
+
 	private static InstalledApp guestbook() {
 		return new InstalledApp("guestbook", AppSource.archive(), null, Map.of("GREETING", "hello"), T0, T0);
 	}

@@ -1,0 +1,326 @@
+package dev.pyapp.server.rpc;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import dev.pyapp.server.PyappServerApplication;
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.AppSource;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.Release;
+import dev.pyapp.server.install.ReleaseState;
+import dev.pyapp.server.mount.Mount;
+import dev.pyapp.server.mount.MountManager;
+import dev.pyapp.server.mount.VirtualServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * How {@code apps.list} and {@code apps.get} scale with the number of apps (issue 17,
+ * item 7). Starts the server in this JVM on a fresh home with the embedded store as in
+ * production (mongo-java-server, H2 file backend), registers APPS apps directly through
+ * the registry (a release directory with a manifest and a configuration spec on disk, the
+ * records in the store; no daemon runs), stages a mount for every fifth app, and then
+ * calls {@code apps.list} and {@code apps.get} (a random app each time) CALLS times each
+ * over HTTP ({@code POST /rpc} with the local API token, keep-alive), after WARMUP calls.
+ * The apps are a mix: configured and stopped; waiting for a required setting
+ * ({@code needs-configuration}); with a newer failed release beside the live one; with a
+ * retired release; and first installs under way (listed as {@code installing}). Prints
+ * p50/p99/max per method and the store commands per call, and writes the figures with the
+ * load average before and after to the results file. Run by {@code bench/registry.sh}.
+ */
+public final class RegistryBenchmark {
+
+	private static final AtomicLong commands = new AtomicLong();
+
+	private RegistryBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int apps = (args.length > 0) ? Integer.parseInt(args[0]) : 500;
+		int calls = (args.length > 1) ? Integer.parseInt(args[1]) : 1000;
+		Path out = Path.of((args.length > 2) ? args[2] : "bench/results/registry.json");
+		String label = (args.length > 3) ? args[3] : "this build";
+		int warmup = Math.max(5, Math.min(50, calls / 10));
+		String loadBefore = loadAverage();
+		Path home = Files.createTempDirectory("pyapp-bench-registry");
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(PyappServerApplication.class,
+				CountCommands.class)
+			.run("--pyapp.home=" + home, "--server.port=0", "--pyapp.webserver.managed=false",
+					"--pyapp.isolation.users=false", "--pyapp.isolation.sandbox=false",
+					"--pyapp.python.provision=false", "--pyapp.dropbox.enabled=false", "--logging.level.root=WARN");
+		try {
+			long setupStart = System.nanoTime();
+			List<String> names = register(context, apps);
+			double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+			// a real server's apps were installed before: files changed within the last
+			// 2 s are read again on every call (ConfigStates), which is the exception
+			Thread.sleep(2500);
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			Rpc rpc = new Rpc(port, home);
+			JsonNode listed = rpc.call("apps.list", null);
+			int listedApps = listed.get("result").size();
+			Map<String, Integer> states = new LinkedHashMap<>();
+			listed.get("result").forEach((app) -> states.merge(app.get("state").asString(), 1, Integer::sum));
+			System.out.printf(Locale.ROOT, "%d apps registered in %.1f s; apps.list shows %d: %s%n", apps, setupSeconds,
+					listedApps, states);
+			Random random = new Random(17);
+			Map<String, Figures> figures = new LinkedHashMap<>();
+			figures.put("apps.list", measure(warmup, calls, () -> rpc.call("apps.list", null)));
+			figures.put("apps.get", measure(warmup, calls,
+					() -> rpc.call("apps.get", Map.of("name", names.get(random.nextInt(names.size()))))));
+			String loadAfter = loadAverage();
+			report(apps, calls, warmup, label, listedApps, states, figures, loadBefore, loadAfter, out);
+		}
+		finally {
+			context.close();
+			deleteQuietly(home);
+		}
+	}
+
+	/**
+	 * Registers the apps as an install would leave them, without a daemon.
+	 * @return the names of the stored apps
+	 */
+	private static List<String> register(ConfigurableApplicationContext context, int count) throws Exception {
+		AppRegistry registry = context.getBean(AppRegistry.class);
+		PyappHome home = context.getBean(PyappHome.class);
+		MountManager mounts = context.getBean(MountManager.class);
+		mounts.addServer(new VirtualServer("bench", List.of("bench.test"), "127.0.0.1:18080", null, true));
+		Instant t0 = Instant.now().minus(1, ChronoUnit.DAYS);
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String name = String.format(Locale.ROOT, "app%04d", i);
+			if (i % 50 == 49) {
+				// a first install under way: listed as installing, nothing stored yet
+				registry.begin(AppId.of(name), "installing", "1.0." + i, AppSource.archive(), "checking the package");
+				continue;
+			}
+			names.add(name);
+			Path root = home.app(AppId.of(name)).root();
+			Instant created = t0.plusSeconds(i * 10L);
+			String live = "1.0." + i + "-20261201T000000Z";
+			Files.createDirectories(root.resolve("config"));
+			release(root, live, name, "1.0." + i);
+			Files.createSymbolicLink(root.resolve("current"), Path.of("releases", live));
+			boolean needsConfiguration = i % 10 == 3;
+			if (!needsConfiguration) {
+				Files.writeString(root.resolve("config/config.yaml"), "site:\n  title: App " + i + "\n");
+			}
+			registry
+				.save(new InstalledApp(name, AppSource.archive(), live, Map.of("GREETING", "hello"), created, created));
+			registry.save(releaseRecord(name, live, "1.0." + i, created, ReleaseState.LIVE, null));
+			if (i % 10 == 5) {
+				// a newer release whose environment failed: the old one stays live
+				String failed = "1.1." + i + "-20261202T000000Z";
+				release(root, failed, name, "1.1." + i);
+				registry.save(releaseRecord(name, failed, "1.1." + i, created.plusSeconds(3600), ReleaseState.FAILED,
+						"the health check failed"));
+			}
+			if (i % 4 == 0) {
+				String retired = "0.9." + i + "-20261130T000000Z";
+				registry.save(releaseRecord(name, retired, "0.9." + i, created.minusSeconds(3600), ReleaseState.RETIRED,
+						null));
+			}
+			if (i % 5 == 0) {
+				mounts.addMount(Mount.app("bench", "/" + name, name));
+			}
+		}
+		return names;
+	}
+
+	private static void release(Path root, String releaseId, String name, String version) throws Exception {
+		Path release = Files.createDirectories(root.resolve("releases").resolve(releaseId));
+		Files.writeString(release.resolve("metadata.yaml"), String.join("\n", "format: 1", "name: " + name,
+				"version: " + version, "entry:", "  wsgi: app:application", ""));
+		Files.writeString(release.resolve("configuration.yaml"),
+				String.join("\n", "format: 1", "sections:", "  - name: site", "    label: Site", "    fields:",
+						"      - name: title", "        widget: text", "        required: true", "      - name: color",
+						"        widget: text", "        default: blue", ""));
+	}
+
+	private static Release releaseRecord(String app, String releaseId, String version, Instant created,
+			ReleaseState state, String message) {
+		return new Release(Release.id(app, releaseId), app, releaseId, version, app + ".pyapp", "0".repeat(64), null,
+				created, state, message);
+	}
+
+	private static Figures measure(int warmup, int calls, Call call) throws Exception {
+		for (int i = 0; i < warmup; i++) {
+			call.run();
+		}
+		long[] nanos = new long[calls];
+		long before = commands.get();
+		for (int i = 0; i < calls; i++) {
+			long start = System.nanoTime();
+			JsonNode response = call.run();
+			nanos[i] = System.nanoTime() - start;
+			if (response.has("error")) {
+				throw new IllegalStateException("call failed: " + response);
+			}
+		}
+		double perCall = (double) (commands.get() - before) / calls;
+		Arrays.sort(nanos);
+		return new Figures(millis(nanos[calls / 2]), millis(nanos[(int) Math.ceil(calls * 0.99) - 1]),
+				millis(nanos[calls - 1]), perCall);
+	}
+
+	private static void report(int apps, int calls, int warmup, String label, int listed, Map<String, Integer> states,
+			Map<String, Figures> figures, String loadBefore, String loadAfter, Path out) throws Exception {
+		Map<String, Double> targets = Map.of("apps.list", 20.0, "apps.get", 5.0);
+		System.out.printf(Locale.ROOT, "%-10s %10s %10s %10s %16s %14s%n", "method", "p50 ms", "p99 ms", "max ms",
+				"store cmds/call", "target p99");
+		Map<String, Object> results = new LinkedHashMap<>();
+		figures.forEach((method, f) -> {
+			boolean met = f.p99() < targets.get(method);
+			System.out.printf(Locale.ROOT, "%-10s %10.2f %10.2f %10.2f %16.1f %14s%n", method, f.p50(), f.p99(),
+					f.max(), f.commandsPerCall(), "< " + targets.get(method) + (met ? " met" : " NOT met"));
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("p50_ms", round(f.p50()));
+			entry.put("p99_ms", round(f.p99()));
+			entry.put("max_ms", round(f.max()));
+			entry.put("store_commands_per_call", round(f.commandsPerCall()));
+			entry.put("target_p99_ms", targets.get(method));
+			entry.put("met", met);
+			results.put(method, entry);
+		});
+		System.out.println("load average before: " + loadBefore + ", after: " + loadAfter);
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("benchmark", "apps.list and apps.get with many registered apps (issue 17, item 7)");
+		json.put("code", label);
+		json.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+		json.put("apps", apps);
+		json.put("listed", listed);
+		json.put("states", states);
+		json.put("calls", calls);
+		json.put("warmup_calls", warmup);
+		json.put("setup",
+				"embedded store (mongo-java-server, H2 file backend), HTTP POST /rpc with the API token, keep-alive, "
+						+ "one caller; no daemons; apps.get of a random app per call");
+		json.put("cores", Runtime.getRuntime().availableProcessors());
+		json.put("results", results);
+		json.put("load_average_before", loadBefore);
+		json.put("load_average_after", loadAfter);
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		Files.writeString(out,
+				JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+		System.out.println(out + " written");
+	}
+
+	private static double millis(long nanos) {
+		return nanos / 1e6;
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 100) / 100.0;
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).strip();
+		}
+		catch (java.io.IOException ex) {
+			return "unknown";
+		}
+	}
+
+	private static void deleteQuietly(Path home) {
+		try (var paths = Files.walk(home)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			// a temporary directory: what is left is only disk space
+		}
+	}
+
+	/** One call, answering its JSON-RPC response. */
+	@FunctionalInterface
+	interface Call {
+
+		JsonNode run() throws Exception;
+
+	}
+
+	/** Latencies of one method, in milliseconds, and store commands per call. */
+	record Figures(double p50, double p99, double max, double commandsPerCall) {
+	}
+
+	/** {@code POST /rpc} with the local API token, as the CLI calls it. */
+	static final class Rpc {
+
+		private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+		private final JsonMapper json = JsonMapper.builder().build();
+
+		private final URI uri;
+
+		private final String token;
+
+		Rpc(int port, Path home) throws Exception {
+			this.uri = URI.create("http://127.0.0.1:" + port + "/rpc");
+			this.token = Files.readString(home.resolve("api-token")).trim();
+		}
+
+		JsonNode call(String method, Map<String, ?> params) throws Exception {
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("jsonrpc", "2.0");
+			body.put("id", 1);
+			body.put("method", method);
+			if (params != null) {
+				body.put("params", params);
+			}
+			HttpRequest request = HttpRequest.newBuilder(this.uri)
+				.header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + this.token)
+				.POST(HttpRequest.BodyPublishers.ofString(this.json.writeValueAsString(body)))
+				.build();
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			return this.json.readTree(response.body());
+		}
+
+	}
+
+	/** Counts the commands the server sends to its store (queries, writes). */
+	@Configuration(proxyBeanMethods = false)
+	static class CountCommands {
+
+		@Bean
+		MongoClientSettingsBuilderCustomizer countCommands() {
+			return (settings) -> settings.addCommandListener(new CommandListener() {
+
+				@Override
+				public void commandStarted(CommandStartedEvent event) {
+					commands.incrementAndGet();
+				}
+
+			});
+		}
+
+	}
+
+}
