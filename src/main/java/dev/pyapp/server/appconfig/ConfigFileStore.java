@@ -15,8 +15,8 @@ import java.util.Optional;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.YamlLoader;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The files in an app's {@code config/} directory: {@code config.yaml} or
@@ -129,11 +129,10 @@ final class ConfigFileStore {
 	private static Map<String, Map<String, Object>> yaml(String name, String content) {
 		Object document;
 		try {
-			document = SafeYaml.load(content);
+			document = SafeYaml.load(name, content);
 		}
-		catch (YAMLException ex) {
-			throw PyappException.invalid("the config file cannot be read",
-					List.of(new Problem(name, SafeYaml.describe(ex))));
+		catch (YamlLoader.InvalidYamlException ex) {
+			throw PyappException.invalid("the config file cannot be read", List.of(new Problem(name, ex.reason())));
 		}
 		Map<String, Map<String, Object>> values = new LinkedHashMap<>();
 		if (document instanceof Map<?, ?> sections) {
