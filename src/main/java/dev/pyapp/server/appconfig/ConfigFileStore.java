@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -69,7 +71,7 @@ final class ConfigFileStore {
 		Path file = configDirectory.resolve(spec.configFileName());
 		String content = spec.output().equals(ConfigSpec.INI) ? IniConfigFormat.write(spec, values)
 				: "# Written by PyApp Server: change it with config.set.\n" + SafeYaml.dump(ordered(spec, values));
-		for (String name : List.of("config.yaml", "config.ini")) {
+		for (String name : AppPaths.CONFIG_FILES) {
 			Path existing = configDirectory.resolve(name);
 			if (Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)
 					&& (dropOtherFormat || existing.equals(file))) {
@@ -119,8 +121,7 @@ final class ConfigFileStore {
 	}
 
 	private static Optional<Path> existing(Path configDirectory, ConfigSpec spec) {
-		return List.of(spec.configFileName(), "config.yaml", "config.ini")
-			.stream()
+		return Stream.concat(Stream.of(spec.configFileName()), AppPaths.CONFIG_FILES.stream())
 			.map(configDirectory::resolve)
 			.filter((file) -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
 			.findFirst();

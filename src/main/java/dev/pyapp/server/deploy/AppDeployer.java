@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.pyapp.server.appconfig.ConfigChanged;
 import dev.pyapp.server.appconfig.ConfigMigration;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
@@ -153,7 +154,7 @@ public class AppDeployer {
 				throw PyappException.conflict("release '" + target.releaseId() + "' is live already");
 			}
 			Path directory = this.home.app(app).release(target.releaseId());
-			if (target.state() == ReleaseState.FAILED || !Files.isDirectory(directory.resolve("venv"))) {
+			if (target.state() == ReleaseState.FAILED || !Files.isDirectory(AppPaths.venv(directory))) {
 				throw PyappException
 					.conflict("release '" + target.releaseId() + "' of '" + app + "' cannot be rolled back to: it "
 							+ ((target.state() == ReleaseState.FAILED) ? "never went live" : "is no longer on disk"));

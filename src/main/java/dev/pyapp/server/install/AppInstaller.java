@@ -261,7 +261,7 @@ public class AppInstaller {
 				Files.createDirectories(paths.data().resolve(writable));
 			}
 			if (!manifest.resources().databases().isEmpty()) {
-				Files.createDirectories(paths.data().resolve("db"));
+				Files.createDirectories(paths.databases());
 			}
 		}
 		catch (IOException ex) {
