@@ -4,8 +4,7 @@
  * {@code AppRemoved}.
  */
 @NullMarked
-@ApplicationModule(displayName = "Install",
-		allowedDependencies = { "core", "packaging", "appconfig", "venv", "hooks", "nodes", "scm" })
+@ApplicationModule(displayName = "Install", allowedDependencies = { "core", "packaging" })
 package dev.pyapp.server.install;
 
 import org.jspecify.annotations.NullMarked;
