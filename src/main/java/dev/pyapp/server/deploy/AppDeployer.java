@@ -15,7 +15,7 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.HookRunner;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
@@ -69,7 +69,7 @@ public class AppDeployer {
 
 	private final HookRunner hooks;
 
-	private final TaskScheduler tasks;
+	private final ScheduledTasks tasks;
 
 	private final AppSupervisor supervisor;
 
@@ -87,7 +87,7 @@ public class AppDeployer {
 
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, TaskScheduler tasks,
+	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, ScheduledTasks tasks,
 			AppSupervisor supervisor, AppContexts contexts, ConfigurationGate configuration, PyappHome home,
 			ApplicationEventPublisher events, AppServers servers, AppIsolation isolation) {
 		this.installer = installer;

@@ -15,7 +15,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitSourceRequest;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.install.InstallRequest;
@@ -52,7 +52,7 @@ class AppsRpc {
 
 	private final AppContexts contexts;
 
-	private final TaskScheduler tasks;
+	private final ScheduledTasks tasks;
 
 	private final MountManager mounts;
 
@@ -69,7 +69,7 @@ class AppsRpc {
 	private final AppErrors errors;
 
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
-			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git,
+			AppContexts contexts, ScheduledTasks tasks, MountManager mounts, GitDeployer git,
 			AppConfigurator configurator, AppIsolation isolation, AppOverview overview, DeployWatch watch,
 			AppErrors errors) {
 		this.configurator = configurator;
