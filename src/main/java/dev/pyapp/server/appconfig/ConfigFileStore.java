@@ -11,12 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.YamlLoader;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The files in an app's {@code config/} directory: {@code config.yaml} or
@@ -69,7 +71,7 @@ final class ConfigFileStore {
 		Path file = configDirectory.resolve(spec.configFileName());
 		String content = spec.output().equals(ConfigSpec.INI) ? IniConfigFormat.write(spec, values)
 				: "# Written by PyApp Server: change it with config.set.\n" + SafeYaml.dump(ordered(spec, values));
-		for (String name : List.of("config.yaml", "config.ini")) {
+		for (String name : AppPaths.CONFIG_FILES) {
 			Path existing = configDirectory.resolve(name);
 			if (Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)
 					&& (dropOtherFormat || existing.equals(file))) {
@@ -119,8 +121,7 @@ final class ConfigFileStore {
 	}
 
 	private static Optional<Path> existing(Path configDirectory, ConfigSpec spec) {
-		return List.of(spec.configFileName(), "config.yaml", "config.ini")
-			.stream()
+		return Stream.concat(Stream.of(spec.configFileName()), AppPaths.CONFIG_FILES.stream())
 			.map(configDirectory::resolve)
 			.filter((file) -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
 			.findFirst();
@@ -129,11 +130,10 @@ final class ConfigFileStore {
 	private static Map<String, Map<String, Object>> yaml(String name, String content) {
 		Object document;
 		try {
-			document = SafeYaml.load(content);
+			document = SafeYaml.load(name, content);
 		}
-		catch (YAMLException ex) {
-			throw PyappException.invalid("the config file cannot be read",
-					List.of(new Problem(name, SafeYaml.describe(ex))));
+		catch (YamlLoader.InvalidYamlException ex) {
+			throw PyappException.invalid("the config file cannot be read", List.of(new Problem(name, ex.reason())));
 		}
 		Map<String, Map<String, Object>> values = new LinkedHashMap<>();
 		if (document instanceof Map<?, ?> sections) {

@@ -100,7 +100,7 @@ public class ConfigSpecReader {
 			problems.add(new Problem("", "is larger than 1 MiB"));
 		}
 		else if (fileName.endsWith(".yaml") || fileName.endsWith(".yml")) {
-			RawSpec raw = YamlSpecParser.parse(content, problems);
+			RawSpec raw = YamlSpecParser.parse(fileName, content, problems);
 			spec = (raw != null) ? new SpecBuilder(library, this.checker, problems).build(raw) : null;
 		}
 		else if (fileName.endsWith(".ini")) {

@@ -19,10 +19,10 @@ import java.util.TreeMap;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.YamlLoader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.error.YAMLException;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;
@@ -328,14 +328,14 @@ public class WidgetLibrary {
 			return null;
 		}
 		try {
-			Object document = SafeYaml.load(content);
+			Object document = SafeYaml.load(origin, content);
 			if (document instanceof Map<?, ?> map) {
 				return new WidgetResolver.RawWidget(name, Props.stringKeys(map), origin, site);
 			}
 			problems.add(new Problem(origin, "must be a YAML mapping (name, type, template, validation...)"));
 		}
-		catch (YAMLException ex) {
-			problems.add(new Problem(origin, SafeYaml.describe(ex)));
+		catch (YamlLoader.InvalidYamlException ex) {
+			problems.add(new Problem(origin, ex.reason()));
 		}
 		return null;
 	}

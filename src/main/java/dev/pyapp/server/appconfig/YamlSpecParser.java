@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.YamlLoader;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Parses {@code configuration.yaml} into a {@link RawSpec}: the structure (a mapping with
@@ -22,13 +22,13 @@ final class YamlSpecParser {
 	private YamlSpecParser() {
 	}
 
-	static @Nullable RawSpec parse(String content, List<Problem> problems) {
+	static @Nullable RawSpec parse(String fileName, String content, List<Problem> problems) {
 		Object document;
 		try {
-			document = SafeYaml.load(content);
+			document = SafeYaml.load(fileName, content);
 		}
-		catch (YAMLException ex) {
-			problems.add(new Problem("", SafeYaml.describe(ex)));
+		catch (YamlLoader.InvalidYamlException ex) {
+			problems.add(new Problem("", ex.reason()));
 			return null;
 		}
 		if (!(document instanceof Map<?, ?> map)) {

@@ -5,7 +5,7 @@
  * MongoDB collection and queried newest first.
  */
 @NullMarked
-@ApplicationModule(displayName = "Audit", allowedDependencies = "core")
+@ApplicationModule(displayName = "Audit", allowedDependencies = {})
 package dev.pyapp.server.audit;
 
 import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyapp.server.core.PyappHome;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class TokenLocator {
 
-	static final String TOKEN_FILE = "api-token";
+	static final String TOKEN_FILE = PyappHome.API_TOKEN_FILE;
 
 	private static final Path PACKAGED_HOME = Path.of("/srv/pyapp");
 

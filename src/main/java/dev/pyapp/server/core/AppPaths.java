@@ -1,6 +1,7 @@
 package dev.pyapp.server.core;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The directories of one app below {@code PYAPP_HOME/apps/<name>} (SPEC §3).
@@ -8,6 +9,24 @@ import java.nio.file.Path;
  * @param root {@code apps/<name>}
  */
 public record AppPaths(Path root) {
+
+	/** The file names of an app's config file, one per output format (SPEC §2). */
+	public static final List<String> CONFIG_FILES = List.of("config.yaml", "config.ini");
+
+	/** The virtualenv's directory inside a release (an archive may not bring one). */
+	public static final String VENV = "venv";
+
+	/**
+	 * The directory of an app's SQLite databases in {@link #data()} (no writable
+	 * directory may take its name).
+	 */
+	public static final String DATABASES = "db";
+
+	/** The captured standard output of an app's daemon, in {@link #logs()}. */
+	public static final String STDOUT_LOG = "stdout.log";
+
+	/** The captured standard error of an app's daemon, in {@link #logs()}. */
+	public static final String STDERR_LOG = "stderr.log";
 
 	/**
 	 * One extracted release per subdirectory, named {@code <version>-<utc timestamp>}.
@@ -43,6 +62,11 @@ public record AppPaths(Path root) {
 	 */
 	public Path data() {
 		return this.root.resolve("data");
+	}
+
+	/** {@code data/db/}: the app's SQLite databases. */
+	public Path databases() {
+		return data().resolve(DATABASES);
 	}
 
 	/** {@code tmp/}, given to the app as {@code PYAPP_TMP_PATH}. */
@@ -84,6 +108,25 @@ public record AppPaths(Path root) {
 	/** Captured output and other per-app logs kept on disk. */
 	public Path logs() {
 		return this.root.resolve("logs");
+	}
+
+	/** The daemon's captured standard output, {@code logs/stdout.log}. */
+	public Path stdoutLog() {
+		return logs().resolve(STDOUT_LOG);
+	}
+
+	/** The daemon's captured standard error, {@code logs/stderr.log}. */
+	public Path stderrLog() {
+		return logs().resolve(STDERR_LOG);
+	}
+
+	/**
+	 * The virtualenv of a release.
+	 * @param release a release's directory (or a directory with the release layout)
+	 * @return its {@code venv/}
+	 */
+	public static Path venv(Path release) {
+		return release.resolve(VENV);
 	}
 
 }

@@ -16,6 +16,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class PyappHome {
 
+	/** The file name of the API token the CLI reads, in the home. */
+	public static final String API_TOKEN_FILE = "api-token";
+
 	private final Path root;
 
 	@Autowired
@@ -106,8 +109,41 @@ public class PyappHome {
 		return ServerFileModes.privateDirectory(resolve("run"));
 	}
 
+	/**
+	 * Where the log intake binds each app's log socket before moving it to
+	 * {@link AppPaths#logSocket()} (a private directory, so no one can connect early).
+	 */
+	public Path logSocketStaging() {
+		return run().resolve("log-sockets");
+	}
+
 	public Path apiTokenFile() {
-		return resolve("api-token");
+		return resolve(API_TOKEN_FILE);
+	}
+
+	/** {@code db/}: the embedded MongoDB's files and the apps' databases. */
+	public Path db() {
+		return resolve("db");
+	}
+
+	/** {@code git/}: git sources' credentials and deploy keys. */
+	public Path git() {
+		return resolve("git");
+	}
+
+	/** {@code tmp/uploads/}: uploaded archives until they are installed or expire. */
+	public Path uploads() {
+		return tmp().resolve("uploads");
+	}
+
+	/** The key that encrypts the nodes' secrets. */
+	public Path nodeSecretKeyFile() {
+		return resolve("node-secret.key");
+	}
+
+	/** The first admin's generated password, until it is changed. */
+	public Path initialAdminPasswordFile() {
+		return resolve("initial-admin-password");
 	}
 
 	private Path directory(String name) {

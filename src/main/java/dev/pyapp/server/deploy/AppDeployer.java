@@ -10,11 +10,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.pyapp.server.appconfig.ConfigChanged;
 import dev.pyapp.server.appconfig.ConfigMigration;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.HookRunner;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
@@ -68,7 +69,7 @@ public class AppDeployer {
 
 	private final HookRunner hooks;
 
-	private final TaskScheduler tasks;
+	private final ScheduledTasks tasks;
 
 	private final AppSupervisor supervisor;
 
@@ -86,7 +87,7 @@ public class AppDeployer {
 
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, TaskScheduler tasks,
+	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, ScheduledTasks tasks,
 			AppSupervisor supervisor, AppContexts contexts, ConfigurationGate configuration, PyappHome home,
 			ApplicationEventPublisher events, AppServers servers, AppIsolation isolation) {
 		this.installer = installer;
@@ -153,7 +154,7 @@ public class AppDeployer {
 				throw PyappException.conflict("release '" + target.releaseId() + "' is live already");
 			}
 			Path directory = this.home.app(app).release(target.releaseId());
-			if (target.state() == ReleaseState.FAILED || !Files.isDirectory(directory.resolve("venv"))) {
+			if (target.state() == ReleaseState.FAILED || !Files.isDirectory(AppPaths.venv(directory))) {
 				throw PyappException
 					.conflict("release '" + target.releaseId() + "' of '" + app + "' cannot be rolled back to: it "
 							+ ((target.state() == ReleaseState.FAILED) ? "never went live" : "is no longer on disk"));

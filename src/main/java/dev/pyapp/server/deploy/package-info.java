@@ -6,7 +6,7 @@
  */
 @NullMarked
 @ApplicationModule(displayName = "Deploy", allowedDependencies = { "core", "audit", "install", "packaging", "appconfig",
-		"venv", "hooks", "runtime", "scm", "nodes", "isolation" })
+		"venv", "hooks", "runtime", "scm", "isolation" })
 package dev.pyapp.server.deploy;
 
 import org.jspecify.annotations.NullMarked;

@@ -3,7 +3,7 @@
  * pre-delete) and its recurring tasks, in the app's environment and context.
  */
 @NullMarked
-@ApplicationModule(displayName = "Hooks and tasks", allowedDependencies = { "core", "venv", "nodes" })
+@ApplicationModule(displayName = "Hooks and tasks", allowedDependencies = { "core", "nodes" })
 package dev.pyapp.server.hooks;
 
 import org.jspecify.annotations.NullMarked;

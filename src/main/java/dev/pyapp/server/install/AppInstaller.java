@@ -160,7 +160,7 @@ public class AppInstaller {
 		}
 		this.registry.save(installed.withCurrentRelease(releaseId, now));
 		Release live = this.registry.save(release.withState(ReleaseState.LIVE, null));
-		this.events.publishEvent(new AppInstalled(app, releaseId, installed.currentRelease() != null));
+		this.events.publishEvent(new ReleaseActivated(app, releaseId, installed.currentRelease() != null));
 		return live;
 	}
 
@@ -261,7 +261,7 @@ public class AppInstaller {
 				Files.createDirectories(paths.data().resolve(writable));
 			}
 			if (!manifest.resources().databases().isEmpty()) {
-				Files.createDirectories(paths.data().resolve("db"));
+				Files.createDirectories(paths.databases());
 			}
 		}
 		catch (IOException ex) {

@@ -55,7 +55,7 @@ public class ArchiveStore {
 	private final UploadTracker.Registry progress = new UploadTracker.Registry();
 
 	ArchiveStore(PyappHome home, InstallProperties properties) {
-		this.uploads = home.tmp().resolve("uploads");
+		this.uploads = home.uploads();
 		this.limit = properties.uploadLimit().toBytes();
 		this.expiry = properties.uploadExpiry();
 	}

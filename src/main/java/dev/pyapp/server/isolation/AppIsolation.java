@@ -268,7 +268,7 @@ public class AppIsolation {
 
 	/** {@code home} of a venv's {@code pyvenv.cfg}: the interpreter's bin directory. */
 	private static Optional<Path> venvHome(Path release) {
-		Path config = release.resolve("venv").resolve("pyvenv.cfg");
+		Path config = AppPaths.venv(release).resolve("pyvenv.cfg");
 		try {
 			for (String line : Files.readAllLines(config)) {
 				int equals = line.indexOf('=');

@@ -129,7 +129,7 @@ class AppLayout {
 					// the live config file is the app's to read; the previous version and
 					// markers are the server's
 					String name = file.getFileName().toString();
-					boolean live = name.equals("config.yaml") || name.equals("config.ini");
+					boolean live = AppPaths.CONFIG_FILES.contains(name);
 					changed += count(FileModes.set(file, server.uid(), user.gid(), live ? 0640 : 0600));
 				}
 			}

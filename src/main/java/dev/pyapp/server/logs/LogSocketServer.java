@@ -105,7 +105,7 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 	@Autowired
 	LogSocketServer(LogCollector collector, LogsProperties properties, PyappHome home, AppRegistry registry,
 			ObjectProvider<AppSocketOwnership> ownership) {
-		this(collector, properties.socket(), (app) -> home.app(app).logSocket(), home.run().resolve("log-sockets"),
+		this(collector, properties.socket(), (app) -> home.app(app).logSocket(), home.logSocketStaging(),
 				(app, release) -> isRelease(home, app, release),
 				() -> registry.list().stream().map(InstalledApp::name).map(AppId::of).toList(),
 				ownership.getIfAvailable());
@@ -117,8 +117,8 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 	 */
 	LogSocketServer(LogCollector collector, Path home) {
 		this(collector, LogsProperties.Socket.defaults(), (app) -> new PyappHome(home).app(app).logSocket(),
-				home.resolve("run").resolve("log-sockets"),
-				(app, release) -> isRelease(new PyappHome(home), app, release), List::of, null);
+				new PyappHome(home).logSocketStaging(), (app, release) -> isRelease(new PyappHome(home), app, release),
+				List::of, null);
 	}
 
 	LogSocketServer(LogCollector collector, LogsProperties.Socket limits, Function<AppId, Path> sockets, Path staging,

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
 
@@ -141,7 +142,8 @@ class OutputFileTailer implements SmartLifecycle {
 		try (DirectoryStream<Path> apps = Files.newDirectoryStream(this.home.apps(), Files::isDirectory)) {
 			for (Path app : apps) {
 				for (String stream : STREAMS) {
-					Path file = app.resolve("logs").resolve(stream + ".log");
+					AppPaths paths = new AppPaths(app);
+					Path file = stream.equals("stderr") ? paths.stderrLog() : paths.stdoutLog();
 					if (Files.isRegularFile(file)) {
 						changed |= read(app, stream, file);
 					}
@@ -302,7 +304,7 @@ class OutputFileTailer implements SmartLifecycle {
 
 	private static @Nullable String release(Path app) {
 		try {
-			return Files.readSymbolicLink(app.resolve("current")).getFileName().toString();
+			return Files.readSymbolicLink(new AppPaths(app).current()).getFileName().toString();
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			return null;

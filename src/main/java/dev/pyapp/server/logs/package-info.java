@@ -3,8 +3,7 @@
  * queries and live tails of them, and notification rules.
  */
 @NullMarked
-@ApplicationModule(displayName = "Logs",
-		allowedDependencies = { "core", "runtime", "install", "nodes", "deploy", "hooks" })
+@ApplicationModule(displayName = "Logs", allowedDependencies = { "core", "runtime", "install", "deploy", "hooks" })
 package dev.pyapp.server.logs;
 
 import org.jspecify.annotations.NullMarked;

@@ -12,7 +12,7 @@ import java.util.Map;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
-import dev.pyapp.server.install.AppInstalled;
+import dev.pyapp.server.install.ReleaseActivated;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.runtime.AppSwitching;
 import dev.pyapp.server.install.AppRemoved;
@@ -330,7 +330,7 @@ public class MountManager {
 	}
 
 	@EventListener
-	void on(AppInstalled event) {
+	void on(ReleaseActivated event) {
 		reapply("release " + event.releaseId() + " of " + event.app());
 	}
 

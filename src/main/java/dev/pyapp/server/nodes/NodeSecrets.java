@@ -33,7 +33,7 @@ class NodeSecrets {
 	private final SecretKeySpec key;
 
 	NodeSecrets(PyappHome home) {
-		this.key = new SecretKeySpec(loadOrCreate(home.resolve("node-secret.key")), "AES");
+		this.key = new SecretKeySpec(loadOrCreate(home.nodeSecretKeyFile()), "AES");
 	}
 
 	String encrypt(String plain) {

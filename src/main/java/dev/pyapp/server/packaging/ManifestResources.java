@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.LimitValues;
 import dev.pyapp.server.packaging.AppManifest.Database;
 import dev.pyapp.server.packaging.AppManifest.DatabaseKind;
@@ -49,7 +50,7 @@ final class ManifestResources {
 			if (name == null) {
 				continue;
 			}
-			if (!WRITABLE.matcher(name).matches() || name.equals("db")) {
+			if (!WRITABLE.matcher(name).matches() || name.equals(AppPaths.DATABASES)) {
 				yaml.problem(path, "expected a single directory name of letters, digits, '_', '.' or '-' (not 'db', "
 						+ "which holds the databases); found '" + name + "'");
 			}
@@ -178,7 +179,7 @@ final class ManifestResources {
 					yaml.problem(path + ".path", "expected a relative path inside the archive (names separated by '/', "
 							+ "no '..', no leading '/'); found '" + dir + "'");
 				}
-				else if (dir != null && (dir.equals("venv") || dir.startsWith("venv/"))) {
+				else if (dir != null && (dir.equals(AppPaths.VENV) || dir.startsWith(AppPaths.VENV + "/"))) {
 					yaml.problem(path + ".path", "'" + dir + "' is where the server builds the release's Python "
 							+ "environment; choose another directory");
 				}

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +40,8 @@ public class PackageReader {
 	private final PackagingProperties properties;
 
 	private final ConfigSpecReader specs;
+
+	private final ManifestCache manifests = new ManifestCache();
 
 	@Autowired
 	PackageReader(PackagingProperties properties, ConfigSpecReader specs) {
@@ -178,23 +181,29 @@ public class PackageReader {
 
 	/**
 	 * Reads the {@code metadata.yaml} of an extracted release (already validated when it
-	 * was installed).
+	 * was installed), once: later calls answer from a cache while the file is unchanged.
 	 * @param releaseDirectory the release's directory
 	 * @return its manifest
 	 * @throws PyappException ({@code INVALID}) if it is missing or invalid
 	 */
 	public AppManifest readManifest(Path releaseDirectory) {
 		Assert.notNull(releaseDirectory, "'releaseDirectory' must not be null");
-		List<Problem> problems = new ArrayList<>();
-		Path file = releaseDirectory.resolve(ArchiveLayout.METADATA);
-		if (!Files.isRegularFile(file)) {
+		Path file = releaseDirectory.toAbsolutePath().normalize().resolve(ArchiveLayout.METADATA);
+		BasicFileAttributes attributes = attributes(file);
+		if (attributes == null || !attributes.isRegularFile()) {
 			throw invalid(List.of(new Problem(ArchiveLayout.METADATA, "missing in " + releaseDirectory)));
 		}
+		AppManifest cached = this.manifests.get(file, attributes);
+		if (cached != null) {
+			return cached;
+		}
+		List<Problem> problems = new ArrayList<>();
 		String text = decode(ArchiveLayout.METADATA, readSmallFile(file), problems);
 		AppManifest manifest = (text != null) ? ManifestParser.parse(text, this.properties, problems) : null;
 		if (manifest == null || !problems.isEmpty()) {
 			throw invalid(problems);
 		}
+		this.manifests.put(file, attributes, manifest);
 		return manifest;
 	}
 
@@ -305,6 +314,16 @@ public class PackageReader {
 		}
 		catch (CharacterCodingException ex) {
 			problems.add(new Problem(file, "not UTF-8 text"));
+			return null;
+		}
+	}
+
+	private static @Nullable BasicFileAttributes attributes(Path file) {
+		try {
+			return Files.readAttributes(file, BasicFileAttributes.class);
+		}
+		catch (IOException ex) {
+			// no such file, or not readable: reported as missing by the caller
 			return null;
 		}
 	}

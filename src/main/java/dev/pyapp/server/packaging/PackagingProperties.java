@@ -1,5 +1,7 @@
 package dev.pyapp.server.packaging;
 
+import dev.pyapp.server.core.YamlLoader;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -27,6 +29,16 @@ record PackagingProperties(@DefaultValue("50000") int maxEntries, @DefaultValue(
 	static PackagingProperties defaults() {
 		return new PackagingProperties(50000, DataSize.ofGigabytes(2), 200, DataSize.ofMegabytes(1), 50,
 				DataSize.ofMegabytes(1));
+	}
+
+	/**
+	 * The bounds of {@code metadata.yaml}: {@link #maxYamlAliases} and
+	 * {@link #maxYamlSize} (as characters), the loader's default nesting depth.
+	 * @return the limits
+	 */
+	YamlLoader.Limits yamlLimits() {
+		return YamlLoader.Limits.DEFAULTS.withMaxAliases(this.maxYamlAliases)
+			.withMaxCodePoints((int) Math.min(Integer.MAX_VALUE, this.maxYamlSize.toBytes()));
 	}
 
 }

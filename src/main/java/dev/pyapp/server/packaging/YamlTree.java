@@ -1,6 +1,5 @@
 package dev.pyapp.server.packaging;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,11 +9,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.YamlLoader;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -52,33 +48,15 @@ final class YamlTree {
 	 */
 	static Parsed parse(String file, String text, PackagingProperties properties, List<Problem> problems) {
 		YamlTree tree = new YamlTree(file, problems);
-		LoaderOptions options = new LoaderOptions();
-		options.setMaxAliasesForCollections(properties.maxYamlAliases());
-		options.setAllowDuplicateKeys(false);
-		options.setAllowRecursiveKeys(false);
-		options.setNestingDepthLimit(20);
-		options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, properties.maxYamlSize().toBytes()));
-		Yaml yaml = new Yaml(new SafeConstructor(options));
-		String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
 		try {
-			Node root = yaml.compose(new StringReader(content));
+			Node root = new YamlLoader(properties.yamlLimits(), YamlLoader.Schema.YAML_1_1).compose(file, text);
 			if (root == null) {
 				tree.problem("", "the document is empty; expected a mapping of keys");
 			}
 			return new Parsed(tree, root);
 		}
-		catch (YAMLException ex) {
-			String message = String.valueOf(ex.getMessage());
-			if (message.contains("aliases for non-scalar nodes")) {
-				tree.problem("", "anchors and aliases are expanded past the limit of " + properties.maxYamlAliases()
-						+ " (a 'billion laughs' document); expected plain YAML");
-			}
-			else if (message.contains("exceeds the limit")) {
-				tree.problem("", "the document is larger than " + properties.maxYamlSize());
-			}
-			else {
-				tree.problem("", "not valid YAML: " + message.replace('\n', ' ').replaceAll("\\s+", " ").trim());
-			}
+		catch (YamlLoader.InvalidYamlException ex) {
+			tree.problem("", ex.reason());
 			return new Parsed(tree, null);
 		}
 	}

@@ -17,7 +17,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitSourceRequest;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.install.InstallRequest;
@@ -56,7 +56,7 @@ class AppsRpc {
 
 	private final AppContexts contexts;
 
-	private final TaskScheduler tasks;
+	private final ScheduledTasks tasks;
 
 	private final MountManager mounts;
 
@@ -73,7 +73,7 @@ class AppsRpc {
 	private final AppErrors errors;
 
 	AppsRpc(AppRegistry registry, AppDeployer deployer, ArchiveStore archives, AppSupervisor supervisor,
-			AppContexts contexts, TaskScheduler tasks, MountManager mounts, GitDeployer git, ConfigStates configStates,
+			AppContexts contexts, ScheduledTasks tasks, MountManager mounts, GitDeployer git, ConfigStates configStates,
 			AppIsolation isolation, AppOverview overview, DeployWatch watch, AppErrors errors) {
 		this.configStates = configStates;
 		this.isolation = isolation;

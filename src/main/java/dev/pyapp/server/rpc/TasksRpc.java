@@ -7,7 +7,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.hooks.TaskDefinition;
 import dev.pyapp.server.hooks.TaskRun;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.hooks.TaskStatus;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.runtime.AppContexts;
@@ -23,9 +23,9 @@ class TasksRpc {
 
 	private final AppContexts contexts;
 
-	private final TaskScheduler tasks;
+	private final ScheduledTasks tasks;
 
-	TasksRpc(AppRegistry registry, AppContexts contexts, TaskScheduler tasks) {
+	TasksRpc(AppRegistry registry, AppContexts contexts, ScheduledTasks tasks) {
 		this.registry = registry;
 		this.contexts = contexts;
 		this.tasks = tasks;

@@ -5,7 +5,9 @@
  * the CLI, which uses its wire format.
  */
 @NullMarked
-@ApplicationModule(displayName = "JSON-RPC API")
+@ApplicationModule(displayName = "JSON-RPC API",
+		allowedDependencies = { "core", "security", "audit", "appconfig", "packaging", "nodes", "venv", "hooks", "scm",
+				"install", "deploy", "runtime", "isolation", "mount", "logs", "metrics" })
 package dev.pyapp.server.rpc;
 
 import org.jspecify.annotations.NullMarked;

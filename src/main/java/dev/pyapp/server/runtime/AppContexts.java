@@ -146,7 +146,7 @@ public class AppContexts {
 		}
 		for (AppManifest.Database database : manifest.resources().databases()) {
 			String url = (database.kind() == AppManifest.DatabaseKind.SQLITE)
-					? "sqlite:///" + directory(paths.data().resolve("db")).resolve(database.name() + ".sqlite3")
+					? "sqlite:///" + directory(paths.databases()).resolve(database.name() + ".sqlite3")
 					: mongoUrl(app, database.name());
 			env.put("PYAPP_DATABASE_" + variablePart(database.name()) + "_URL", url);
 		}

@@ -20,7 +20,7 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ProcessInfo;
@@ -66,7 +66,7 @@ public class AppSupervisor implements DisposableBean {
 
 	private final VenvBuilder venvs;
 
-	private final TaskScheduler tasks;
+	private final ScheduledTasks tasks;
 
 	private final DaemonRecordRepository records;
 
@@ -89,7 +89,7 @@ public class AppSupervisor implements DisposableBean {
 	});
 
 	AppSupervisor(PyappHome home, AppRegistry registry, AppContexts contexts, DaemonLauncher launcher,
-			VenvBuilder venvs, TaskScheduler tasks, DaemonRecordRepository records, ApplicationEventPublisher events,
+			VenvBuilder venvs, ScheduledTasks tasks, DaemonRecordRepository records, ApplicationEventPublisher events,
 			ObjectProvider<MountPaths> mounts, RuntimeProperties properties, AppServers servers,
 			AppIsolation isolation) {
 		this.home = home;

@@ -169,7 +169,7 @@ class DaemonLauncher {
 		}
 		List<String> command = server.command(new DaemonSpec(context.app(), context.release(), context.python(),
 				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), listenBacklog()));
-		Path stderr = paths.logs().resolve("stderr.log");
+		Path stderr = paths.stderrLog();
 		long offset = size(stderr);
 		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
@@ -182,7 +182,7 @@ class DaemonLauncher {
 		}
 		ExecRequest request = context.request(command);
 		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
-			.withOutput(paths.logs().resolve("stdout.log"), stderr)
+			.withOutput(paths.stdoutLog(), stderr)
 			.isolated(isolation.withCgroup(cgroup)));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
 				process.exit(), offset, server, cgroup, 0);
@@ -309,7 +309,7 @@ class DaemonLauncher {
 	 * @return up to 4 KiB of text
 	 */
 	String stderrTail(AppId app, Daemon daemon) {
-		Path stderr = this.home.app(app).logs().resolve("stderr.log");
+		Path stderr = this.home.app(app).stderrLog();
 		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
 			long from = Math.max(daemon.stderrOffset(), file.length() - 4096);
 			byte[] buffer = new byte[(int) Math.max(0, file.length() - from)];

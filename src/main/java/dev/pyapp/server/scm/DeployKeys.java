@@ -83,7 +83,7 @@ public class DeployKeys {
 	 */
 	public List<DeployKey> list() {
 		List<DeployKey> keys = new ArrayList<>();
-		Path dir = this.home.resolve("git");
+		Path dir = this.home.git();
 		if (!Files.isDirectory(dir)) {
 			return keys;
 		}

@@ -85,7 +85,7 @@ public class GitSources {
 		this.limits = limits;
 		this.credentials = new CredentialStore(home);
 		this.deployKeys = deployKeys;
-		ServerFileModes.privateDirectory(home.resolve("git"));
+		ServerFileModes.privateDirectory(home.git());
 	}
 
 	/**

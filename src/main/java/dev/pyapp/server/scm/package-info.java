@@ -4,7 +4,7 @@
  * {@code PushReceived}. Uses {@code packaging} for the PEP 440 order of tags only.
  */
 @NullMarked
-@ApplicationModule(displayName = "Source control", allowedDependencies = { "core", "security", "packaging" })
+@ApplicationModule(displayName = "Source control", allowedDependencies = { "core", "packaging" })
 package dev.pyapp.server.scm;
 
 import org.jspecify.annotations.NullMarked;

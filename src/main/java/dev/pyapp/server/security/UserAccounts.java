@@ -34,8 +34,6 @@ public class UserAccounts implements UserDetailsService {
 	/** The shortest password accepted when a password is changed. */
 	public static final int MIN_PASSWORD_LENGTH = 12;
 
-	static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
-
 	private static final java.util.regex.Pattern USERNAME = java.util.regex.Pattern.compile("^[a-z][a-z0-9._-]{0,39}$");
 
 	private final UserAccountRepository repository;
@@ -250,7 +248,7 @@ public class UserAccounts implements UserDetailsService {
 	}
 
 	Path initialPasswordFile() {
-		return this.home.resolve(INITIAL_PASSWORD_FILE);
+		return this.home.initialAdminPasswordFile();
 	}
 
 	private void deleteInitialPasswordFile() {

@@ -38,7 +38,7 @@ class EmbeddedMongoConfiguration {
 	LocalMongoServer embeddedMongoServer(PyappHome home, StorageProperties properties) {
 		MongoBackend backend;
 		if (properties.persistent()) {
-			Path dir = home.resolve("db");
+			Path dir = home.db();
 			createPrivateDirectory(dir);
 			Path file = dir.resolve("pyapp.mv.db");
 			backend = new H2Backend(file.toString());
@@ -65,7 +65,7 @@ class EmbeddedMongoConfiguration {
 
 	@Bean(destroyMethod = "shutdown")
 	EmbeddedAppDatabases embeddedAppDatabases(PyappHome home, StorageProperties properties) {
-		Path dir = home.resolve("db");
+		Path dir = home.db();
 		createPrivateDirectory(dir);
 		return new EmbeddedAppDatabases(dir, properties.persistent(), properties.appsPort());
 	}

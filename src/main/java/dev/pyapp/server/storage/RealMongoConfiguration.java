@@ -25,7 +25,7 @@ class RealMongoConfiguration {
 
 	@Bean
 	MongoUserAppDatabases mongoUserAppDatabases(MongoClient client, MongoConnectionDetails details, PyappHome home) {
-		Path dir = home.resolve("db");
+		Path dir = home.db();
 		EmbeddedMongoConfiguration.createPrivateDirectory(dir);
 		return new MongoUserAppDatabases(client, details.getConnectionString(),
 				AppDatabaseSecrets.load(dir.resolve("app-databases.key")));

@@ -3,8 +3,7 @@
  * {@code frontend-templates/}. Every action is a JSON-RPC call from the browser.
  */
 @NullMarked
-@ApplicationModule(displayName = "Web UI", allowedDependencies = { "core", "security", "install", "runtime",
-		"appconfig", "mount", "logs", "nodes", "scm", "hooks", "packaging" })
+@ApplicationModule(displayName = "Web UI", allowedDependencies = { "core", "security", "install" })
 package dev.pyapp.server.ui;
 
 import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,8 @@ package dev.pyapp.server.venv;
 
 import java.nio.file.Path;
 
+import dev.pyapp.server.core.AppPaths;
+
 /**
  * A release's built environment.
  *
@@ -21,7 +23,7 @@ public record PythonEnvironment(PythonInterpreter interpreter, Path venv, Path p
 	 * @return its environment (the interpreter is only known by its venv's path)
 	 */
 	public static PythonEnvironment of(Path release) {
-		Path venv = release.resolve("venv");
+		Path venv = AppPaths.venv(release);
 		Path python = venv.resolve("bin").resolve("python");
 		return new PythonEnvironment(new PythonInterpreter(python, "", null, "", ""), venv, python,
 				release.resolve("src"), release.resolve("build.log"));

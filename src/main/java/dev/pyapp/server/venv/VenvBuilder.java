@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
@@ -68,7 +69,7 @@ public class VenvBuilder {
 		// runs
 		awaitProvisioning(Duration.ofMinutes(10));
 		Path release = request.release();
-		Path venv = release.resolve("venv");
+		Path venv = AppPaths.venv(release);
 		Path src = release.resolve("src");
 		Path deps = release.resolve("deps");
 		Path log = release.resolve("build.log");

@@ -21,7 +21,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.hooks.TaskRun;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
@@ -212,7 +212,7 @@ class HostileAppIT {
 	void itsTaskGetsNothing() {
 		AppContexts contexts = bean(AppContexts.class);
 		String release = bean(AppRegistry.class).get(HOSTILE).currentRelease();
-		TaskRun run = bean(TaskScheduler.class).run(HOSTILE, contexts.tasks(HOSTILE, release).get(0),
+		TaskRun run = bean(ScheduledTasks.class).run(HOSTILE, contexts.tasks(HOSTILE, release).get(0),
 				contexts.context(HOSTILE, release));
 
 		assertThat(run.outcome()).as(run.output()).isEqualTo("succeeded");

@@ -22,7 +22,7 @@ import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.hooks.TaskRun;
-import dev.pyapp.server.hooks.TaskScheduler;
+import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.Release;
@@ -239,7 +239,7 @@ abstract class AbstractAppRuntimeIT {
 	void runsTasksOnTheirScheduleAndOnRequest() throws IOException {
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(this.home.resolve("apps/guestbook/data/tasks.log")).exists());
-		TaskScheduler tasks = bean(TaskScheduler.class);
+		ScheduledTasks tasks = bean(ScheduledTasks.class);
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(tasks.runs(GUESTBOOK, "purge-sessions")).isNotEmpty()
 				.allSatisfy((run) -> assertThat(run.outcome()).isIn("succeeded", "running")));

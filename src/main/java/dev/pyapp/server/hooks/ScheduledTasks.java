@@ -30,9 +30,9 @@ import org.springframework.stereotype.Component;
  * output when it failed.
  */
 @Component
-public class TaskScheduler implements DisposableBean {
+public class ScheduledTasks implements DisposableBean {
 
-	private static final Logger logger = LoggerFactory.getLogger(TaskScheduler.class);
+	private static final Logger logger = LoggerFactory.getLogger(ScheduledTasks.class);
 
 	private static final int MAX_OUTPUT = 64 * 1024;
 
@@ -56,7 +56,7 @@ public class TaskScheduler implements DisposableBean {
 
 	private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
-	TaskScheduler(HookRunner runner, TaskRunRepository runs, HooksProperties properties,
+	ScheduledTasks(HookRunner runner, TaskRunRepository runs, HooksProperties properties,
 			ApplicationEventPublisher events) {
 		this.runner = runner;
 		this.events = events;
