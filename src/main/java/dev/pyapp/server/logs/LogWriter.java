@@ -113,6 +113,11 @@ final class LogWriter {
 				}
 			}
 		}
+		// the encoder may hand over a batch after the writer, stopping while MongoDB is
+		// unavailable, gave its own back: that one goes to the source too, not lost
+		if (this.writer == null || !this.writer.isAlive()) {
+			keepEncoded();
+		}
 	}
 
 	long stored() {

@@ -149,7 +149,8 @@ class LogCollectorTests {
 
 		this.collector = null;
 		LogCollector second = start(10, DataSize.ofMegabytes(1));
-		await().atMost(Duration.ofSeconds(30)).until(() -> stored("alpha") == 50);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(stored("alpha")).as("stored, with %s", second.stats()).isEqualTo(50));
 		assertThat(second.stats().dropped()).isZero();
 	}
 
