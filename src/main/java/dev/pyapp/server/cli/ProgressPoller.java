@@ -17,24 +17,28 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Shows the progress of long work (install, update, rollback) while its synchronous call
- * runs: a second thread polls {@code apps.get {name}} and prints each new
- * {@code progress.step: message}, and below it, indented, the output of the hooks
- * (records of logger {@code pyapp.deploy} from the hook steps, found with
- * {@code logs.query} after the cursor {@code logs.tail} gave before the work started).
- * When only a git URL is known, the app is found in {@code apps.list} by its source URL.
- * Errors while polling are ignored: the app may not exist yet, and the main call reports
- * real failures.
+ * runs. A second thread reads the deploy's records (logger {@code pyapp.deploy}, found
+ * with {@code logs.query} after the cursor {@code logs.tail} gave before the work
+ * started) and prints, in the order they happened, each step as {@code step: message} and
+ * below it, indented, what the hooks printed and any warning. Every step is shown,
+ * however short. Without a log store it falls back to polling {@code apps.get {name}} for
+ * the current {@code progress}, which can miss short steps. When only a git URL is known,
+ * the app is found in {@code apps.list} by its source URL. Errors while polling are
+ * ignored: the app may not exist yet, and the main call reports real failures.
  */
 final class ProgressPoller implements AutoCloseable {
 
 	static final Duration INTERVAL = Duration.ofMillis(300);
 
-	/** A line of a hook step: {@code [post-install] Applying app.0001_initial... OK}. */
-	private static final Pattern HOOK_LINE = Pattern
-		.compile("\\[(post-install|pre-update|post-update|pre-delete)\\] (.*)", Pattern.DOTALL);
+	/** How long {@link #close()} waits for the last records to be stored. */
+	private static final Duration SETTLE = Duration.ofSeconds(1);
 
-	private static final Pattern DONE = Pattern
-		.compile("(post-install|pre-update|post-update|pre-delete) done in \\d+ ms");
+	/** A deploy record: {@code [pre-update] Applying app.0001_initial... OK}. */
+	private static final Pattern RECORD = Pattern.compile("\\[([\\w-]{1,40})\\] (.*)", Pattern.DOTALL);
+
+	private static final Pattern HOOK_STEP = Pattern.compile("post-install|pre-update|post-update|pre-delete");
+
+	private static final Pattern DONE = Pattern.compile("[\\w-]+ done in \\d+ ms");
 
 	private final RpcClient client;
 
@@ -51,6 +55,9 @@ final class ProgressPoller implements AutoCloseable {
 	private final Thread thread;
 
 	private @Nullable String last;
+
+	/** The step of the last record shown: a record of another step starts a step. */
+	private @Nullable String step;
 
 	/** The newest record id when the work started: older records are not shown. */
 	private long cursor = -1;
@@ -129,27 +136,39 @@ final class ProgressPoller implements AutoCloseable {
 				return;
 			}
 			this.name = app;
-			JsonNode progress = this.client.call("apps.get", this.json.objectNode().put("name", app)).get("progress");
-			if (progress != null && progress.isObject()) {
-				String line = Text.cell(progress.get("step")) + ": " + Text.cell(progress.get("message"));
-				if (!line.equals(this.last) && this.stopped.getCount() > 0) {
-					this.last = line;
-					this.out.println(line);
-					this.out.flush();
-				}
+			if (this.cursor >= 0) {
+				records(app, false);
 			}
-			hookOutput(app, false);
+			else {
+				currentStep(app);
+			}
 		}
 		catch (CliException ex) {
 			// not there yet, or a passing failure: the install call itself reports errors
 		}
 	}
 
-	/** Prints the lines the hooks printed since the last poll. */
-	private synchronized void hookOutput(String app, boolean last) throws InterruptedException {
-		if (this.cursor < 0 || (!last && this.stopped.getCount() == 0)) {
-			// after close(), only its own last call prints
-			return;
+	/** Without records: the step the app is in now. */
+	private void currentStep(String app) throws InterruptedException {
+		JsonNode progress = this.client.call("apps.get", this.json.objectNode().put("name", app)).get("progress");
+		if (progress != null && progress.isObject()) {
+			String line = Text.cell(progress.get("step")) + ": " + Text.cell(progress.get("message"));
+			if (!line.equals(this.last) && this.stopped.getCount() > 0) {
+				this.last = line;
+				this.out.println(line);
+				this.out.flush();
+			}
+		}
+	}
+
+	/**
+	 * Prints the steps and output recorded since the last poll.
+	 * @return how many records were new
+	 */
+	private synchronized int records(String app, boolean last) throws InterruptedException {
+		if (!last && this.stopped.getCount() == 0) {
+			// after close(), only its own last calls print
+			return 0;
 		}
 		JsonNode records = ApiCommand.list(
 				this.client.call("logs.query",
@@ -166,13 +185,27 @@ final class ProgressPoller implements AutoCloseable {
 		for (JsonNode record : fresh) {
 			this.shown.add(Text.cell(record.get("id")));
 			JsonNode message = record.get("message");
-			Matcher matcher = HOOK_LINE.matcher((message != null && message.isString()) ? message.stringValue() : "");
-			if (matcher.matches() && !matcher.group(2).startsWith("running the " + matcher.group(1) + " hook ")
-					&& !DONE.matcher(matcher.group(2)).matches()) {
-				this.out.println("  " + Text.clean(matcher.group(2)).stripTrailing());
+			Matcher matcher = RECORD.matcher((message != null && message.isString()) ? message.stringValue() : "");
+			if (matcher.matches()) {
+				show(matcher.group(1), Text.clean(matcher.group(2)).stripTrailing(), Text.cell(record.get("level")));
 			}
 		}
 		this.out.flush();
+		return fresh.size();
+	}
+
+	/** Prints one record: the first of a step names it, then hook output and warnings. */
+	private void show(String step, String message, String level) {
+		if (!step.equals(this.step)) {
+			this.step = step;
+			this.out.println(step + ": " + message);
+			return;
+		}
+		boolean hook = HOOK_STEP.matcher(step).matches();
+		if ((hook && !DONE.matcher(message).matches() && !message.startsWith(step + " failed: "))
+				|| "WARNING".equals(level)) {
+			this.out.println("  " + message);
+		}
 	}
 
 	private static long id(String id) {
@@ -195,8 +228,8 @@ final class ProgressPoller implements AutoCloseable {
 	}
 
 	/**
-	 * Stops polling and prints the hook output not shown yet; no line is printed after
-	 * this returns.
+	 * Stops polling and prints the steps and output not shown yet; no line is printed
+	 * after this returns.
 	 */
 	@Override
 	public void close() {
@@ -210,10 +243,17 @@ final class ProgressPoller implements AutoCloseable {
 			}
 		}
 		String app = this.name;
-		if (app != null && this.thread.getState() != Thread.State.NEW) {
+		if (app != null && this.cursor >= 0 && this.thread.getState() != Thread.State.NEW) {
 			try {
-				// what the hooks printed since the last poll (post-update runs last)
-				hookOutput(app, true);
+				// what happened since the last poll (post-update runs last), once stored
+				// (stored a few milliseconds after they happen): read until a read a
+				// little later finds nothing new
+				long deadline = System.nanoTime() + SETTLE.toNanos();
+				records(app, true);
+				do {
+					Thread.sleep(INTERVAL.toMillis() / 3);
+				}
+				while (records(app, true) > 0 && System.nanoTime() < deadline);
 			}
 			catch (CliException ex) {
 				// the work's own result is what counts

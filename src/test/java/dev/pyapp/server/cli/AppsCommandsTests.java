@@ -142,6 +142,36 @@ class AppsCommandsTests extends CliCommandTests {
 			.isEqualTo("{\"app\":\"guestbook\",\"logger\":\"pyapp.deploy\",\"limit\":500}");
 	}
 
+	@Test // CI: a health check shorter than a poll was not shown
+	void installShowsEveryStepInOrderHoweverShort() throws IOException {
+		archive("guestbook");
+		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"20\"}");
+		this.server.result("apps.get", "{\"name\": \"guestbook\", \"state\": \"running\"}");
+		this.server.result("logs.query", """
+				{"records": [
+				  {"id": "29", "level": "INFO", "message": "[stop-old] stopping the old daemon once drained"},
+				  {"id": "28", "level": "INFO", "message": "[switch] switch done in 3 ms"},
+				  {"id": "27", "level": "INFO", "message": "[switch] switching to 2.0-b"},
+				  {"id": "26", "level": "WARNING", "message": "[health] slow answer: 900 ms"},
+				  {"id": "25", "level": "INFO", "message": "[health] checking the health of 2.0-b"},
+				  {"id": "24", "level": "INFO", "message": "[start] app server: uWSGI (auto)"},
+				  {"id": "23", "level": "INFO", "message": "[start] starting 2.0-b beside the live release"},
+				  {"id": "22", "level": "INFO", "message": "[pre-update]   127 static files copied"},
+				  {"id": "21", "level": "INFO", "message": "[pre-update] running the pre-update hook g:p"}
+				]}
+				""");
+		this.server.answer("apps.install", (params) -> this.server
+			.rpcResult("{\"name\": \"guestbook\", \"version\": \"2.0\", \"state\": \"running\"}"));
+
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList()).containsExactly("pre-update: running the pre-update hook g:p",
+				"    127 static files copied", "start: starting 2.0-b beside the live release",
+				"health: checking the health of 2.0-b", "  slow answer: 900 ms", "switch: switching to 2.0-b",
+				"stop-old: stopping the old daemon once drained", "installed guestbook 2.0 (running)");
+	}
+
 	@Test
 	void installWithJsonKeepsProgressOffStdout() throws IOException {
 		archive("guestbook");
