@@ -2,36 +2,33 @@ package dev.pyapp.server.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import dev.pyapp.server.appconfig.ConfigChanged;
-import dev.pyapp.server.appconfig.ConfigMigration;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
-import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
-import dev.pyapp.server.hooks.HookRunner;
 import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppInstaller;
+import dev.pyapp.server.install.AppLifecycles;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.DeployProgress;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.isolation.AppIsolation;
-import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
-import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.venv.VenvBuilder;
-import dev.pyapp.server.venv.VenvRequest;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -40,38 +37,38 @@ import org.springframework.stereotype.Component;
 /**
  * The one pipeline every install route ends in. Calls are synchronous: they return when
  * the release is live (or has failed, leaving the live release untouched), and report
- * their steps through the app registry's progress and {@link DeployProgressed} events
+ * their steps through the deploy's progress and {@link DeployProgressed} events
  * meanwhile. One call per app at a time.
  * <p>
  * An install or upgrade: extract beside the live release, build its environment, run
  * {@code post-install} (first install) or {@code pre-update} (upgrade) in the new
  * release, start it on its own socket, check its health, switch {@code run/app.sock} and
  * {@code current}, run {@code post-update}, stop the old daemon once drained, and delete
- * releases beyond {@code pyapp.releases.keep}.
+ * releases beyond {@code pyapp.releases.keep}. {@link DeployProcess} advances the app's
+ * lifecycle through these steps.
  */
 @Component
 public class AppDeployer {
-
-	private static final Logger logger = LoggerFactory.getLogger(AppDeployer.class);
 
 	/** What every rollback says: it returns to the code, not to the data. */
 	public static final String ROLLBACK_NOTE = "a rollback returns to the earlier code, not to earlier data: "
 			+ "data/ and the databases stay as the newer release left them (migrations it ran are not reversed)";
 
-	/** In {@code config/}: the id of a release that waits for settings to go live. */
-	static final String UPGRADE_PENDING = ".upgrade-pending";
-
 	private final AppInstaller installer;
 
 	private final AppRegistry registry;
 
-	private final VenvBuilder venvs;
+	private final AppLifecycles lifecycles;
 
-	private final HookRunner hooks;
+	private final DeployProcess process;
+
+	private final ReleaseSteps steps;
 
 	private final ScheduledTasks tasks;
 
 	private final AppSupervisor supervisor;
+
+	private final VenvBuilder venvs;
 
 	private final AppContexts contexts;
 
@@ -81,27 +78,26 @@ public class AppDeployer {
 
 	private final ApplicationEventPublisher events;
 
-	private final AppServers servers;
-
 	private final AppIsolation isolation;
 
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-	AppDeployer(AppInstaller installer, AppRegistry registry, VenvBuilder venvs, HookRunner hooks, ScheduledTasks tasks,
-			AppSupervisor supervisor, AppContexts contexts, ConfigurationGate configuration, PyappHome home,
-			ApplicationEventPublisher events, AppServers servers, AppIsolation isolation) {
+	AppDeployer(AppInstaller installer, AppRegistry registry, AppLifecycles lifecycles, DeployProcess process,
+			ReleaseSteps steps, ScheduledTasks tasks, AppSupervisor supervisor, VenvBuilder venvs, AppContexts contexts,
+			ConfigurationGate configuration, PyappHome home, ApplicationEventPublisher events, AppIsolation isolation) {
 		this.installer = installer;
-		this.isolation = isolation;
 		this.registry = registry;
-		this.venvs = venvs;
-		this.hooks = hooks;
+		this.lifecycles = lifecycles;
+		this.process = process;
+		this.steps = steps;
 		this.tasks = tasks;
 		this.supervisor = supervisor;
+		this.venvs = venvs;
 		this.contexts = contexts;
 		this.configuration = configuration;
 		this.home = home;
 		this.events = events;
-		this.servers = servers;
+		this.isolation = isolation;
 	}
 
 	/**
@@ -115,21 +111,23 @@ public class AppDeployer {
 	 */
 	public Release install(InstallRequest request) {
 		PreparedRelease prepared = this.installer.prepare(request);
-		AppId app = prepared.app();
-		ReentrantLock lock;
-		try {
-			lock = lock(app);
-		}
-		catch (PyappException ex) {
-			this.installer.abandon(prepared, String.valueOf(ex.getMessage()));
-			throw ex;
-		}
-		try {
-			return deploy(prepared);
-		}
-		finally {
-			this.registry.done(app);
-			lock.unlock();
+		try (DeployProgress progress = prepared.progress()) {
+			ReentrantLock lock;
+			try {
+				lock = lock(prepared.app());
+			}
+			catch (PyappException ex) {
+				this.installer.abandon(prepared, String.valueOf(ex.getMessage()));
+				throw ex;
+			}
+			try {
+				boolean upgrade = prepared.isUpgrade();
+				return this.process.deploy(prepared, new DeployReporter(progress, this.events,
+						prepared.release().releaseId(), upgrade ? "upgrade" : "install"));
+			}
+			finally {
+				lock.unlock();
+			}
 		}
 	}
 
@@ -144,7 +142,7 @@ public class AppDeployer {
 	 */
 	public Release rollback(AppId app, @Nullable String releaseId) {
 		ReentrantLock lock = lock(app);
-		try {
+		try (DeployProgress progress = this.lifecycles.open(app, "upgrading")) {
 			Release current = this.registry.currentRelease(app)
 				.orElseThrow(() -> PyappException.conflict("app '" + app + "' has no live release"));
 			Release target = (releaseId != null) ? this.registry.release(app, releaseId)
@@ -159,15 +157,14 @@ public class AppDeployer {
 					.conflict("release '" + target.releaseId() + "' of '" + app + "' cannot be rolled back to: it "
 							+ ((target.state() == ReleaseState.FAILED) ? "never went live" : "is no longer on disk"));
 			}
-			DeployReporter report = new DeployReporter(this.registry, this.events, app, "upgrading", target.releaseId(),
-					"rollback");
+			DeployReporter report = new DeployReporter(progress, this.events, target.releaseId(), "rollback");
 			report.info("rolling back " + app + " from " + current.releaseId() + " to " + target.releaseId());
-			goLive(app, target.releaseId(), report, false);
+			this.process.lifecycle(app);
+			this.process.rollback(app, target.releaseId(), report);
 			report.warn(ROLLBACK_NOTE);
 			return this.registry.currentRelease(app).orElse(target);
 		}
 		finally {
-			this.registry.done(app);
 			lock.unlock();
 		}
 	}
@@ -181,17 +178,14 @@ public class AppDeployer {
 	 */
 	public void remove(AppId app, boolean keepData) {
 		ReentrantLock lock = lock(app);
-		try {
+		try (DeployProgress progress = this.lifecycles.open(app, "removing")) {
 			this.registry.get(app);
+			// refused while a deploy of the app is unsettled
+			this.process.lifecycle(app).removed();
 			Release live = this.registry.currentRelease(app).orElse(null);
 			if (live != null) {
-				String hook = hook(app, live.releaseId(), "pre-delete");
-				if (hook != null) {
-					DeployReporter report = new DeployReporter(this.registry, this.events, app, "removing",
-							live.releaseId(), "removal");
-					report.step("pre-delete", "running the pre-delete hook " + hook, () -> this.hooks
-						.run(this.contexts.context(app, live.releaseId()), "pre-delete", hook, report.output()));
-				}
+				this.steps.hook(app, live.releaseId(), "pre-delete",
+						new DeployReporter(progress, this.events, live.releaseId(), "removal"));
 			}
 			this.supervisor.forget(app);
 			this.tasks.forget(app);
@@ -201,7 +195,6 @@ public class AppDeployer {
 			this.isolation.remove(app, keepData);
 		}
 		finally {
-			this.registry.done(app);
 			lock.unlock();
 		}
 	}
@@ -229,40 +222,16 @@ public class AppDeployer {
 			// a deploy is running: it reads the configuration itself
 			return;
 		}
-		try {
-			Release live = this.registry.currentRelease(app).orElse(null);
-			String pendingUpgrade = readMarker(upgradePending(app));
-			if (pendingUpgrade != null) {
-				resumeUpgrade(app, pendingUpgrade);
+		try (Reports reports = new Reports(app)) {
+			if (this.registry.find(app).isEmpty()) {
 				return;
 			}
-			if (live == null) {
-				return;
+			if (!this.process.continueAfterConfiguration(app, reports)
+					&& this.registry.currentRelease(app).isPresent()) {
+				this.supervisor.reload(app);
 			}
-			if (Files.exists(postInstallPending(app))) {
-				if (!this.configuration.complete(app)) {
-					return;
-				}
-				// the first install continues: its hook's output is logged and shown in
-				// the progress like that of an install that needed no settings
-				DeployReporter report = new DeployReporter(this.registry, this.events, app, "installing",
-						live.releaseId(), "install");
-				String hook = hook(app, live.releaseId(), "post-install");
-				if (hook != null) {
-					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
-						.run(this.contexts.context(app, live.releaseId()), "post-install", hook, report.output()));
-				}
-				report.step("static", "checking the generated static files", () -> checkStatics(app,
-						this.contexts.manifest(app, live.releaseId()), this.home.app(app).release(live.releaseId())));
-				deleteQuietly(postInstallPending(app));
-				report.step("start", "starting " + live.releaseId(), () -> this.supervisor.start(app));
-				report.info("release " + live.releaseId() + " of " + app + " is live");
-				return;
-			}
-			this.supervisor.reload(app);
 		}
 		finally {
-			this.registry.done(app);
 			lock.unlock();
 		}
 	}
@@ -273,7 +242,7 @@ public class AppDeployer {
 	 * @return whether it does
 	 */
 	public boolean awaitsFirstConfiguration(AppId app) {
-		return Files.exists(postInstallPending(app));
+		return this.lifecycles.get(app).postInstallPending();
 	}
 
 	/**
@@ -283,134 +252,21 @@ public class AppDeployer {
 	 * @return whether it does
 	 */
 	public boolean needsConfiguration(AppId app) {
-		return Files.exists(postInstallPending(app))
+		return awaitsFirstConfiguration(app)
 				|| (this.registry.find(app).isPresent() && !this.configuration.complete(app));
 	}
 
-	private Release deploy(PreparedRelease prepared) {
-		AppId app = prepared.app();
-		String releaseId = prepared.release().releaseId();
-		boolean upgrade = prepared.isUpgrade();
-		AppManifest manifest = prepared.pkg().manifest();
-		DeployReporter report = new DeployReporter(this.registry, this.events, app,
-				upgrade ? "upgrading" : "installing", releaseId, upgrade ? "upgrade" : "install");
-		try {
-			supersedePendingUpgrade(app);
-			// the app's user and directories before anything of the release runs
-			this.isolation.prepare(app);
-			report.step("venv", "building the Python environment", () -> {
-				this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(), requirements(manifest),
-						report.output(), this.servers.interpreterConstraint(manifest),
-						(interpreter) -> this.isolation.build(app, prepared.directory(), interpreter)));
-				this.isolation.seal(app, prepared.directory());
-			});
-			this.isolation.openGenerated(app, GeneratedStatics.prepare(manifest, prepared.directory()));
-			ConfigMigration migration = report.step("config", "migrating the configuration",
-					() -> this.configuration.prepare(app, prepared.directory()));
-			boolean configured = migration.complete();
-			if (!configured) {
-				report.warn("required settings without a value: " + String.join(", ", migration.missing()));
-			}
-			if (upgrade && !configured) {
-				writeMarker(upgradePending(app), releaseId);
-				report.info("release " + releaseId
-						+ " waits for its configuration (its new required settings need values); " + app
-						+ " keeps running " + prepared.previous().releaseId());
-				return prepared.release();
-			}
-			if (upgrade) {
-				String hook = manifest.hooks().get("pre-update");
-				if (hook != null) {
-					report.step("pre-update", "running the pre-update hook " + hook, () -> this.hooks
-						.run(this.contexts.context(app, releaseId), "pre-update", hook, report.output()));
-				}
-			}
-			else if (configured) {
-				String hook = manifest.hooks().get("post-install");
-				if (hook != null) {
-					report.step("post-install", "running the post-install hook " + hook, () -> this.hooks
-						.run(this.contexts.context(app, releaseId), "post-install", hook, report.output()));
-				}
-			}
-			if (upgrade || configured) {
-				report.step("static", "checking the generated static files",
-						() -> checkStatics(app, manifest, prepared.directory()));
-			}
-			if (!upgrade && !configured) {
-				report.step("switch", "needs configuration: not starting", () -> {
-					this.installer.activate(app, releaseId);
-					writeMarker(postInstallPending(app), releaseId);
-				});
-			}
-			else {
-				goLive(app, releaseId, report, upgrade);
-			}
-			this.installer.prune(app);
-			report.info("release " + releaseId + " of " + app + " is live");
-			return this.registry.currentRelease(app).orElseThrow();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Deploying {} {} failed: {}", app, releaseId, ex.getMessage());
-			this.supervisor.discard(app, releaseId);
-			if (this.registry.find(app)
-				.map((installed) -> releaseId.equals(installed.currentRelease()))
-				.orElse(false)) {
-				// it went live before it failed (post-update): keep it, but report it
-				throw ex;
-			}
-			this.installer.abandon(prepared, String.valueOf(ex.getMessage()));
-			throw ex;
-		}
-	}
-
 	/**
-	 * Starts a release beside the live one, checks it, switches to it, runs post-update
-	 * and stops the old daemon. A stopped app is switched without starting.
+	 * SPEC §9's state of a stored app, as its lifecycle tells
+	 * ({@link AppLifecycles#state}).
+	 * @param app the app
+	 * @param configIncomplete whether a release of the app waits for settings
+	 * @param process the process's state
+	 * @return {@code installing}, {@code upgrading}, {@code needs-configuration}, or the
+	 * process's state
 	 */
-	private void goLive(AppId app, String releaseId, DeployReporter report, boolean updateHooks) {
-		boolean run = this.supervisor.wanted(app) || this.registry.get(app).currentRelease() == null;
-		if (!run) {
-			report.step("switch", "switching to " + releaseId + " (the app stays stopped)",
-					() -> this.installer.activate(app, releaseId));
-			runPostUpdate(app, releaseId, report, updateHooks);
-			return;
-		}
-		AppServers.Choice server = report.step("start", "starting " + releaseId + " beside the live release",
-				() -> this.supervisor.startCandidate(app, releaseId));
-		report.info("app server: " + server.server().displayName() + " (" + server.reason() + ")");
-		try {
-			report.step("health", "checking the health of " + releaseId,
-					() -> this.supervisor.checkHealth(app, releaseId));
-		}
-		catch (RuntimeException ex) {
-			this.supervisor.discard(app, releaseId);
-			throw ex;
-		}
-		String previous = this.registry.get(app).currentRelease();
-		report.step("switch", "switching to " + releaseId, () -> {
-			this.supervisor.promote(app, releaseId);
-			this.installer.activate(app, releaseId);
-		});
-		try {
-			runPostUpdate(app, releaseId, report, updateHooks);
-		}
-		catch (RuntimeException ex) {
-			if (previous != null && this.supervisor.revert(app)) {
-				this.installer.activate(app, previous);
-				this.installer.failed(app, releaseId, String.valueOf(ex.getMessage()));
-				report.warn("switched back to " + previous);
-			}
-			throw ex;
-		}
-		report.step("stop-old", "stopping the old daemon once drained", () -> this.supervisor.retire(app));
-	}
-
-	private void runPostUpdate(AppId app, String releaseId, DeployReporter report, boolean updateHooks) {
-		String hook = updateHooks ? hook(app, releaseId, "post-update") : null;
-		if (hook != null) {
-			report.step("post-update", "running the post-update hook " + hook,
-					() -> this.hooks.run(this.contexts.context(app, releaseId), "post-update", hook, report.output()));
-		}
+	public String state(AppId app, BooleanSupplier configIncomplete, Supplier<String> process) {
+		return this.lifecycles.state(app, configIncomplete, process);
 	}
 
 	private Release previous(AppId app, Release current) {
@@ -423,18 +279,6 @@ public class AppDeployer {
 			.orElseThrow(() -> PyappException.conflict("app '" + app + "' has no earlier release to roll back to"));
 	}
 
-	private @Nullable String hook(AppId app, String releaseId, String name) {
-		return this.contexts.manifest(app, releaseId).hooks().get(name);
-	}
-
-	private static List<VenvRequest.Requirement> requirements(AppManifest manifest) {
-		return manifest.dependencies()
-			.stream()
-			.map((dependency) -> new VenvRequest.Requirement(dependency.requirement(),
-					dependency.scope() == AppManifest.Scope.SHARED))
-			.toList();
-	}
-
 	private ReentrantLock lock(AppId app) {
 		ReentrantLock lock = this.locks.computeIfAbsent(app.value(), (name) -> new ReentrantLock());
 		if (!lock.tryLock()) {
@@ -443,88 +287,29 @@ public class AppDeployer {
 		return lock;
 	}
 
-	private void resumeUpgrade(AppId app, String releaseId) {
-		Path directory = this.home.app(app).release(releaseId);
-		if (!this.configuration.prepare(app, directory).complete()) {
-			return;
-		}
-		deleteQuietly(upgradePending(app));
-		DeployReporter report = new DeployReporter(this.registry, this.events, app, "upgrading", releaseId, "upgrade");
-		try {
-			String hook = hook(app, releaseId, "pre-update");
-			if (hook != null) {
-				report.step("pre-update", "running the pre-update hook " + hook, () -> this.hooks
-					.run(this.contexts.context(app, releaseId), "pre-update", hook, report.output()));
-			}
-			report.step("static", "checking the generated static files",
-					() -> checkStatics(app, this.contexts.manifest(app, releaseId), directory));
-			goLive(app, releaseId, report, true);
-			this.installer.prune(app);
-		}
-		catch (RuntimeException ex) {
-			this.supervisor.discard(app, releaseId);
-			if (!releaseId.equals(this.registry.get(app).currentRelease())) {
-				this.installer.failed(app, releaseId, String.valueOf(ex.getMessage()));
-				AtomicFiles.deleteTree(directory);
-			}
-			throw ex;
-		}
-	}
+	/** The progress of a deploy continued by a change of the settings, closed with it. */
+	private final class Reports implements DeployProcess.DeployReporterFactory, AutoCloseable {
 
-	private void supersedePendingUpgrade(AppId app) {
-		String pending = readMarker(upgradePending(app));
-		if (pending != null) {
-			deleteQuietly(upgradePending(app));
-			this.configuration.cancel(app);
-			this.installer.failed(app, pending, "superseded by a newer release before it was configured");
-			AtomicFiles.deleteTree(this.home.app(app).release(pending));
-		}
-	}
+		private final AppId app;
 
-	private Path postInstallPending(AppId app) {
-		return this.home.app(app).config().resolve(".post-install-pending");
-	}
+		private final List<DeployProgress> opened = new ArrayList<>();
 
-	private Path upgradePending(AppId app) {
-		return this.home.app(app).config().resolve(UPGRADE_PENDING);
-	}
+		Reports(AppId app) {
+			this.app = app;
+		}
 
-	private static @Nullable String readMarker(Path file) {
-		try {
-			return Files.isRegularFile(file) ? Files.readString(file).trim() : null;
+		@Override
+		public DeployReporter open(String phase, String release, String operation) {
+			DeployProgress progress = AppDeployer.this.lifecycles.open(this.app, phase);
+			this.opened.add(progress);
+			return new DeployReporter(progress, AppDeployer.this.events, release, operation);
 		}
-		catch (java.io.IOException ex) {
-			return null;
-		}
-	}
 
-	private static void writeMarker(Path file, String content) {
-		try {
-			Files.createDirectories(file.getParent());
-			Files.writeString(file, content);
+		@Override
+		public void close() {
+			this.opened.forEach(DeployProgress::close);
 		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException("Cannot write " + file, ex);
-		}
-	}
 
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (java.io.IOException ex) {
-			// a stale marker only means post-install is offered again
-			logger.debug("Cannot delete {}: {}", file, ex.getMessage());
-		}
-	}
-
-	/**
-	 * Checks what the hooks generated, then gives the release back to the server,
-	 * read-only to the app: the generated static directories included.
-	 */
-	private void checkStatics(AppId app, AppManifest manifest, Path release) {
-		GeneratedStatics.check(manifest, release);
-		this.isolation.seal(app, release);
 	}
 
 }

@@ -8,13 +8,13 @@ import java.util.function.Supplier;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.DeployProgress;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Reports the steps of one install, upgrade or rollback: keeps the registry's progress
+ * Reports the steps of one install, upgrade or rollback: keeps the deploy's progress
  * current for {@code apps.get}, publishes a {@link DeployProgressed} per step and per
  * line of output, and names the failing step in the error.
  */
@@ -22,13 +22,11 @@ final class DeployReporter {
 
 	private static final Pattern LOGGED = Pattern.compile("(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\\w.-]{1,200}: ");
 
-	private final AppRegistry registry;
+	private final DeployProgress progress;
 
 	private final ApplicationEventPublisher events;
 
 	private final AppId app;
-
-	private final String phase;
 
 	private final @Nullable String release;
 
@@ -36,13 +34,12 @@ final class DeployReporter {
 
 	private volatile String step = "start";
 
-	DeployReporter(AppRegistry registry, ApplicationEventPublisher events, AppId app, String phase,
-			@Nullable String release, String operation) {
+	DeployReporter(DeployProgress progress, ApplicationEventPublisher events, @Nullable String release,
+			String operation) {
 		this.operation = operation;
-		this.registry = registry;
+		this.progress = progress;
 		this.events = events;
-		this.app = app;
-		this.phase = phase;
+		this.app = progress.app();
 		this.release = release;
 	}
 
@@ -58,7 +55,7 @@ final class DeployReporter {
 	 */
 	<T> T step(String step, String message, Supplier<T> work) {
 		this.step = step;
-		this.registry.progress(this.app, this.phase, step, message);
+		this.progress.step(step, message);
 		publish("INFO", message);
 		long start = System.nanoTime();
 		try {

@@ -21,6 +21,7 @@ import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,34 +74,35 @@ public class AppInstaller {
 	public PreparedRelease prepare(InstallRequest request) {
 		// from the first moment: apps.list and apps.get show the app installing (or
 		// upgrading) while the whole package is read and checked
-		AppId announced = this.reader.peek(request.source()).map((peeked) -> {
-			AppId id = AppId.of(peeked.name());
-			boolean upgrade = this.registry.find(id).map((app) -> app.currentRelease() != null).orElse(false);
-			this.registry.begin(id, upgrade ? "upgrading" : "installing", peeked.version(), request.appSource(),
-					"checking " + peeked.name() + " " + peeked.version());
-			return id;
-		}).orElse(null);
-		AppPackage pkg;
+		AppManifest peeked = this.reader.peek(request.source()).orElse(null);
+		AppId announced = (peeked != null) ? AppId.of(peeked.name()) : null;
+		DeployProgress progress = (announced != null) ? this.registry.begin(announced,
+				this.registry.find(announced).map((app) -> app.currentRelease() != null).orElse(false) ? "upgrading"
+						: "installing",
+				peeked.version(), request.appSource(), "checking " + peeked.name() + " " + peeked.version()) : null;
 		try {
-			pkg = Files.isDirectory(request.source()) ? this.reader.readDirectory(request.source())
+			AppPackage pkg = Files.isDirectory(request.source()) ? this.reader.readDirectory(request.source())
 					: this.reader.read(request.source());
+			AppId app = AppId.of(pkg.manifest().name());
+			if (progress != null && !app.equals(announced)) {
+				progress.close();
+				progress = null;
+			}
+			return prepare(request, pkg, app, progress);
 		}
 		catch (RuntimeException ex) {
-			if (announced != null) {
-				this.registry.done(announced);
+			if (progress != null) {
+				progress.close();
 			}
 			throw ex;
 		}
+	}
+
+	private PreparedRelease prepare(InstallRequest request, AppPackage pkg, AppId app,
+			@Nullable DeployProgress announced) {
 		AppManifest manifest = pkg.manifest();
-		AppId app = AppId.of(manifest.name());
-		if (announced != null && !announced.equals(app)) {
-			this.registry.done(announced);
-		}
 		Optional<InstalledApp> existing = this.registry.find(app);
 		if (existing.isPresent() && !existing.get().source().kind().equals(request.appSource().kind())) {
-			if (app.equals(announced)) {
-				this.registry.done(app);
-			}
 			throw PyappException.conflict("an app named '" + app + "' is already installed from a "
 					+ existing.get().source().kind() + " source; this is a " + request.appSource().kind() + " source");
 		}
@@ -110,34 +112,39 @@ public class AppInstaller {
 		Instant now = this.clock.instant();
 		String releaseId = newReleaseId(paths, manifest.version(), now);
 		Path directory = paths.release(releaseId);
-		if (!app.equals(announced)) {
-			this.registry.begin(app, phase, manifest.version(), request.appSource(),
-					"checked " + manifest.name() + " " + manifest.version());
-		}
-		this.registry.progress(app, phase, "extract", "extracting " + manifest.name() + " " + manifest.version());
+		DeployProgress progress = (announced != null) ? announced : this.registry.begin(app, phase, manifest.version(),
+				request.appSource(), "checked " + manifest.name() + " " + manifest.version());
 		try {
-			createAppDirectories(paths, manifest);
-			this.reader.extract(pkg, directory);
+			progress.step("extract", "extracting " + manifest.name() + " " + manifest.version());
+			try {
+				createAppDirectories(paths, manifest);
+				this.reader.extract(pkg, directory);
+			}
+			catch (RuntimeException ex) {
+				if (existing.isEmpty()) {
+					// a first install leaves nothing behind
+					AtomicFiles.deleteTree(paths.root());
+				}
+				throw ex;
+			}
+			if (existing.isEmpty()) {
+				this.registry.save(new InstalledApp(app.value(), request.appSource(), null, Map.of(), now, now));
+			}
+			else if (!existing.get().source().equals(request.appSource())) {
+				this.registry.save(existing.get().withSource(request.appSource(), now));
+			}
+			Release release = this.registry
+				.save(new Release(Release.id(app.value(), releaseId), app.value(), releaseId, manifest.version(),
+						request.origin(), pkg.checksum(), request.commit(), now, ReleaseState.PREPARED, null));
+			logger.info("Prepared release {} of {}", releaseId, app);
+			return new PreparedRelease(app, release, directory, pkg, previous, progress);
 		}
 		catch (RuntimeException ex) {
-			this.registry.done(app);
-			if (existing.isEmpty()) {
-				// a first install leaves nothing behind
-				AtomicFiles.deleteTree(paths.root());
+			if (announced == null) {
+				progress.close();
 			}
 			throw ex;
 		}
-		if (existing.isEmpty()) {
-			this.registry.save(new InstalledApp(app.value(), request.appSource(), null, Map.of(), now, now));
-		}
-		else if (!existing.get().source().equals(request.appSource())) {
-			this.registry.save(existing.get().withSource(request.appSource(), now));
-		}
-		Release release = this.registry
-			.save(new Release(Release.id(app.value(), releaseId), app.value(), releaseId, manifest.version(),
-					request.origin(), pkg.checksum(), request.commit(), now, ReleaseState.PREPARED, null));
-		logger.info("Prepared release {} of {}", releaseId, app);
-		return new PreparedRelease(app, release, directory, pkg, previous);
 	}
 
 	/**
@@ -173,7 +180,6 @@ public class AppInstaller {
 	 */
 	public void abandon(PreparedRelease prepared, String reason) {
 		AtomicFiles.deleteTree(this.home.requireInside(prepared.directory()));
-		this.registry.done(prepared.app());
 		if (prepared.previous() == null
 				&& this.registry.find(prepared.app()).map((app) -> app.currentRelease() == null).orElse(false)) {
 			remove(prepared.app(), false);

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
@@ -18,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The installed apps and their releases (MongoDB), and the progress of the long work
- * (install, upgrade, rollback) running for each.
+ * (install, upgrade, rollback) running for each, which {@link AppLifecycles} owns.
  */
 @Component
 public class AppRegistry {
@@ -29,11 +28,12 @@ public class AppRegistry {
 
 	private final ReleaseRepository releases;
 
-	private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+	private final AppLifecycles lifecycles;
 
-	AppRegistry(AppRepository apps, ReleaseRepository releases) {
+	AppRegistry(AppRepository apps, ReleaseRepository releases, AppLifecycles lifecycles) {
 		this.apps = apps;
 		this.releases = releases;
+		this.lifecycles = lifecycles;
 	}
 
 	public List<InstalledApp> list() {
@@ -48,7 +48,7 @@ public class AppRegistry {
 	 */
 	public Listing listing() {
 		// taken before the apps are read: an app stored in between is then among them
-		Map<String, Progress> firstInstalls = firstInstalls();
+		Map<String, Progress> firstInstalls = this.lifecycles.firstInstalls();
 		List<InstalledApp> stored = list();
 		Set<String> names = stored.stream().map(InstalledApp::name).collect(Collectors.toSet());
 		Map<String, Progress> installing = new TreeMap<>(firstInstalls);
@@ -119,32 +119,21 @@ public class AppRegistry {
 	public void delete(AppId app) {
 		this.releases.deleteByApp(app.value());
 		this.apps.deleteById(app.value());
-		this.progress.remove(app.value());
+		this.lifecycles.forget(app);
 	}
 
 	/**
-	 * Records what the long work running for an app is doing now.
-	 * @param app the app
-	 * @param phase {@code installing} or {@code upgrading}
-	 * @param step the step's short name, such as {@code extract} or {@code venv}
-	 * @param message what it is doing, for a person
-	 */
-	public void progress(AppId app, String phase, String step, String message) {
-		this.progress.compute(app.value(), (name, known) -> new Progress(phase, step, message,
-				(known != null) ? known.version() : null, (known != null) ? known.source() : null));
-	}
-
-	/**
-	 * Records that long work began for an app, from its first moment: a first install is
-	 * listed ({@link #installing()}) before anything of it is stored.
+	 * Begins the progress of long work for an app, from its first moment: a first install
+	 * is listed ({@link #installing()}) before anything of it is stored.
 	 * @param app the app
 	 * @param phase {@code installing} or {@code upgrading}
 	 * @param version the version being installed, if known
 	 * @param source where it comes from
 	 * @param message what it is doing, for a person
+	 * @return the progress, to close (try-with-resources) when the work ends
 	 */
-	public void begin(AppId app, String phase, @Nullable String version, AppSource source, String message) {
-		this.progress.put(app.value(), new Progress(phase, "validate", message, version, source));
+	public DeployProgress begin(AppId app, String phase, @Nullable String version, AppSource source, String message) {
+		return this.lifecycles.begin(app, phase, version, source, message);
 	}
 
 	/**
@@ -152,7 +141,7 @@ public class AppRegistry {
 	 * @return their names and progress, by name
 	 */
 	public Map<String, Progress> installing() {
-		Map<String, Progress> installing = firstInstalls();
+		Map<String, Progress> installing = this.lifecycles.firstInstalls();
 		if (!installing.isEmpty()) {
 			this.apps.findAllById(installing.keySet()).forEach((app) -> installing.remove(app.name()));
 		}
@@ -165,34 +154,19 @@ public class AppRegistry {
 	 * @return its progress, or empty if the app is stored or no first install of it runs
 	 */
 	public Optional<Progress> installing(AppId app) {
-		Progress progress = this.progress.get(app.value());
-		if (progress == null || !isFirstInstall(progress) || this.apps.existsById(app.value())) {
+		Progress progress = this.lifecycles.progress(app);
+		if (progress == null || !AppLifecycles.isFirstInstall(progress) || this.apps.existsById(app.value())) {
 			return Optional.empty();
 		}
 		return Optional.of(progress);
 	}
 
-	public void done(AppId app) {
-		this.progress.remove(app.value());
-	}
-
+	/**
+	 * @param app the app
+	 * @return the progress of the long work running for it, or {@code null}
+	 */
 	public @Nullable Progress progress(AppId app) {
-		return this.progress.get(app.value());
-	}
-
-	// by name; whether their apps are stored yet is the caller's question
-	private Map<String, Progress> firstInstalls() {
-		Map<String, Progress> installs = new TreeMap<>();
-		this.progress.forEach((name, progress) -> {
-			if (isFirstInstall(progress)) {
-				installs.put(name, progress);
-			}
-		});
-		return installs;
-	}
-
-	private static boolean isFirstInstall(Progress progress) {
-		return progress.phase().equals("installing") && progress.source() != null;
+		return this.lifecycles.progress(app);
 	}
 
 	private Map<String, Release> liveReleases(List<InstalledApp> apps) {

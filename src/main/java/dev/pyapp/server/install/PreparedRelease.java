@@ -14,8 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param directory the release's directory
  * @param pkg the validated package
  * @param previous the release that was live before, or {@code null} on a first install
+ * @param progress the deploy's progress, opened when the package was first read; the
+ * caller closes it (try-with-resources) when the deploy ends
  */
-public record PreparedRelease(AppId app, Release release, Path directory, AppPackage pkg, @Nullable Release previous) {
+public record PreparedRelease(AppId app, Release release, Path directory, AppPackage pkg, @Nullable Release previous,
+		DeployProgress progress) {
 
 	public boolean isUpgrade() {
 		return this.previous != null;

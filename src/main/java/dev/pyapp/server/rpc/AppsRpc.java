@@ -348,14 +348,8 @@ class AppsRpc {
 	}
 
 	private String state(AppId app, Supplier<ConfigStates.State> configuration) {
-		AppRegistry.Progress progress = this.registry.progress(app);
-		if (progress != null && (progress.phase().equals("installing") || progress.phase().equals("upgrading"))) {
-			return progress.phase();
-		}
-		if (configuration.get().needsConfiguration()) {
-			return "needs-configuration";
-		}
-		return this.supervisor.status(app).state().value();
+		return this.deployer.state(app, () -> configuration.get().needsConfiguration(),
+				() -> this.supervisor.status(app).state().value());
 	}
 
 	/**

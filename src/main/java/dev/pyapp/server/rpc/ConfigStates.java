@@ -24,15 +24,16 @@ import org.springframework.stereotype.Component;
  * its configuration status ({@code apps.get} {@code config}), remembered per app.
  * <p>
  * Both come from files: the spec of the live release (or of the upgrade waiting for
- * values), the stored values, and the deploy's markers. Reading them means parsing a spec
- * and a config file, which {@code apps.list} would otherwise do for every app on every
- * call. An app is read again only when a file they come from may have changed, by
- * modification time: its directory (the {@code current} link is switched by a rename in
- * it), its {@code config/} directory (values, the pending release and the markers are
- * written by a rename or created there), its {@code releases/} directory, and both config
- * files (an operator may edit one in place). A change less than {@link #SETTLED_MILLIS}
- * old is never trusted, because a timestamp's granularity could hide a second change in
- * the same tick: such an app is read on every call until its files are older.
+ * values) and the stored values; whether the first release awaits its settings is the
+ * app's lifecycle's, read fresh each time. Reading them means parsing a spec and a config
+ * file, which {@code apps.list} would otherwise do for every app on every call. An app is
+ * read again only when a file they come from may have changed, by modification time: its
+ * directory (the {@code current} link is switched by a rename in it), its {@code config/}
+ * directory (values and the pending release are written by a rename or created there),
+ * its {@code releases/} directory, and both config files (an operator may edit one in
+ * place). A change less than {@link #SETTLED_MILLIS} old is never trusted, because a
+ * timestamp's granularity could hide a second change in the same tick: such an app is
+ * read on every call until its files are older.
  */
 @Component
 class ConfigStates {
@@ -73,11 +74,14 @@ class ConfigStates {
 		AppPaths paths = this.home.app(app);
 		// taken before the files are read: a change while they are read makes it stale
 		Stamp stamp = Stamp.of(paths);
+		// whether the first release awaits its settings is the app's lifecycle's, held in
+		// memory and read fresh: no file records it
+		boolean awaits = this.deployer.awaitsFirstConfiguration(app);
 		Entry known = this.entries.get(app.value());
 		if (known != null && known.stamp().equals(stamp)) {
-			return known.state();
+			return known.state().awaiting(awaits);
 		}
-		State state = read(app);
+		State state = read(app, awaits);
 		if (state.cacheable() && stamp.newest() < this.clock.getAsLong() - SETTLED_MILLIS) {
 			if (this.entries.size() >= MAX_ENTRIES) {
 				this.entries.clear();
@@ -90,8 +94,7 @@ class ConfigStates {
 		return state;
 	}
 
-	private State read(AppId app) {
-		boolean awaits = this.deployer.awaitsFirstConfiguration(app);
+	private State read(AppId app, boolean awaits) {
 		try {
 			return new State(awaits, this.configurator.status(app), null);
 		}
@@ -134,6 +137,10 @@ class ConfigStates {
 				throw this.failure;
 			}
 			return Optional.ofNullable(this.status);
+		}
+
+		State awaiting(boolean awaits) {
+			return (awaits == this.awaitsFirstConfiguration) ? this : new State(awaits, this.status, this.failure);
 		}
 
 		// an unexpected failure is thrown each time, never remembered

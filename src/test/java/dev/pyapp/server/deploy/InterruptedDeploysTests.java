@@ -5,13 +5,18 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppInstaller;
+import dev.pyapp.server.install.AppLifecycle;
+import dev.pyapp.server.install.AppLifecycles;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
+import dev.pyapp.server.install.InMemoryLifecycles;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.LifecycleState;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
 import org.junit.jupiter.api.Test;
@@ -27,7 +32,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
- * What a crash of the server's last run left half-deployed is cleaned up at the start.
+ * What a crash of the server's last run left half-deployed is settled at the start, and
+ * the marker files of older servers become the apps' lifecycles.
  */
 class InterruptedDeploysTests {
 
@@ -44,14 +50,18 @@ class InterruptedDeploysTests {
 
 	private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
 
+	private final AppLifecycles lifecycles = new InMemoryLifecycles(this.events).restarted();
+
 	@Test // GH-15
 	void marksAnInterruptedUpgradeFailedAndDeletesItsFilesButKeepsTheLiveRelease() throws Exception {
 		PyappHome home = new PyappHome(this.dir);
 		Path interrupted = Files.createDirectories(home.app(APP).release("2.0-x"));
 		given(this.registry.releases(APP))
 			.willReturn(List.of(release("2.0-x", ReleaseState.PREPARED), release("1.0-x", ReleaseState.LIVE)));
+		this.lifecycles.adopt(InterruptedDeploys.adopted(APP, null, false));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.upgrading("2.0-x"));
 
-		new InterruptedDeploys(this.registry, this.installer, home, this.events).clean(APP, app("1.0-x"));
+		deploys(home).clean(APP, app("1.0-x"));
 
 		verify(this.installer).failed(APP, "2.0-x", InterruptedDeploys.REASON);
 		verify(this.installer, never()).failed(APP, "1.0-x", InterruptedDeploys.REASON);
@@ -59,29 +69,89 @@ class InterruptedDeploysTests {
 		assertThat(interrupted).doesNotExist();
 		verify(this.events)
 			.publishEvent(new DeployProgressed(APP, "2.0-x", "start", "ERROR", "release " + InterruptedDeploys.REASON));
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
 	}
 
 	@Test
-	void keepsAnUpgradeThatWaitsForItsConfiguration() throws Exception {
-		PyappHome home = new PyappHome(this.dir);
-		Files.createDirectories(home.app(APP).config());
-		Files.writeString(home.app(APP).config().resolve(AppDeployer.UPGRADE_PENDING), "2.0-x");
+	void keepsAnUpgradeThatWaitsForItsConfiguration() {
 		given(this.registry.releases(APP)).willReturn(List.of(release("2.0-x", ReleaseState.PREPARED)));
+		this.lifecycles.adopt(InterruptedDeploys.adopted(APP, "2.0-x", false));
 
-		new InterruptedDeploys(this.registry, this.installer, home, this.events).clean(APP, app("1.0-x"));
+		deploys(new PyappHome(this.dir)).clean(APP, app("1.0-x"));
 
 		verify(this.installer, never()).failed(any(), any(), any());
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.UPGRADE_AWAITING_CONFIGURATION);
 	}
 
 	@Test
 	void removesAnAppWhoseFirstInstallWasInterrupted() {
 		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
 
-		new InterruptedDeploys(this.registry, this.installer, new PyappHome(this.dir), this.events).clean(APP,
-				app(null));
+		deploys(new PyappHome(this.dir)).clean(APP, app(null));
 
 		verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
 		verify(this.installer).remove(APP, false);
+	}
+
+	@Test
+	void aFirstReleaseInterruptedInItsPostInstallHookWaitsForItsSettingsAgain() {
+		this.lifecycles.adopt(InterruptedDeploys.adopted(APP, null, true));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.continuingInstall("1.0-x"));
+
+		deploys(new PyappHome(this.dir)).clean(APP, app("1.0-x"));
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.AWAITING_CONFIGURATION);
+		verify(this.installer, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
+	}
+
+	@Test
+	void anInterruptedRollbackLeavesTheAppDeployed() {
+		given(this.registry.releases(APP))
+			.willReturn(List.of(release("1.0-x", ReleaseState.RETIRED), release("2.0-x", ReleaseState.LIVE)));
+		this.lifecycles.adopt(InterruptedDeploys.adopted(APP, null, false));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.rollingBack("1.0-x"));
+
+		deploys(new PyappHome(this.dir)).clean(APP, app("2.0-x"));
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		verify(this.installer, never()).failed(any(), any(), any());
+	}
+
+	@Test
+	void movesTheMarkerFilesOfAnOlderServerIntoTheLifecycleOnceAndDeletesThem() throws Exception {
+		PyappHome home = new PyappHome(this.dir);
+		Path config = Files.createDirectories(home.app(APP).config());
+		Files.writeString(config.resolve(LegacyMarkers.POST_INSTALL_PENDING), "1.0-x");
+		Files.writeString(config.resolve(LegacyMarkers.UPGRADE_PENDING), "2.0-x\n");
+		given(this.registry.list()).willReturn(List.of(app("1.0-x")));
+		given(this.registry.find(APP)).willReturn(Optional.of(app("1.0-x")));
+		given(this.registry.releases(APP))
+			.willReturn(List.of(release("2.0-x", ReleaseState.PREPARED), release("1.0-x", ReleaseState.LIVE)));
+
+		deploys(home).onReady();
+
+		AppLifecycle lifecycle = this.lifecycles.get(APP);
+		assertThat(lifecycle.state()).isEqualTo(LifecycleState.UPGRADE_AWAITING_CONFIGURATION);
+		assertThat(lifecycle.waiting()).isEqualTo("2.0-x");
+		assertThat(lifecycle.postInstallPending()).isTrue();
+		assertThat(config.resolve(LegacyMarkers.POST_INSTALL_PENDING)).doesNotExist();
+		assertThat(config.resolve(LegacyMarkers.UPGRADE_PENDING)).doesNotExist();
+		verify(this.installer, never()).failed(any(), any(), any());
+	}
+
+	@Test
+	void adoptsAnAppOfAnOlderServerWithoutMarkersAsDeployed() {
+		given(this.registry.list()).willReturn(List.of(app("1.0-x")));
+		given(this.registry.find(APP)).willReturn(Optional.of(app("1.0-x")));
+
+		deploys(new PyappHome(this.dir)).onReady();
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+	}
+
+	private InterruptedDeploys deploys(PyappHome home) {
+		return new InterruptedDeploys(this.registry, this.installer, this.lifecycles, home, this.events);
 	}
 
 	private static InstalledApp app(String current) {

@@ -35,7 +35,8 @@ class AppInstallerTests {
 	void listsAFirstInstallWhileItsPackageIsReadAndForgetsItWhenTheReadFails() {
 		AppRepository apps = mock(AppRepository.class);
 		given(apps.findById(any())).willReturn(Optional.empty());
-		AppRegistry registry = new AppRegistry(apps, mock(ReleaseRepository.class));
+		AppRegistry registry = new AppRegistry(apps, mock(ReleaseRepository.class),
+				new AppLifecycles(mock(LifecycleRepository.class), mock(ApplicationEventPublisher.class)));
 		PackageReader reader = mock(PackageReader.class);
 		Path archive = this.dir.resolve("blog.pyapp");
 		AppManifest peeked = manifest("blog", "2.0");

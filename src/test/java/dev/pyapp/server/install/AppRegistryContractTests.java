@@ -93,10 +93,11 @@ abstract class AppRegistryContractTests {
 		this.registry.save(release("1.0.0", T0, ReleaseState.RETIRED));
 		this.registry.save(release("1.1.0", T0.plus(1, ChronoUnit.HOURS), ReleaseState.LIVE));
 		this.registry.save(app("alpha"));
-		this.registry.begin(AppId.of("blog"), "installing", "2.0", AppSource.archive(), "checking the package");
-		// an upgrade of a stored app is not a first install
-		this.registry.begin(AppId.of("alpha"), "installing", "1.0", AppSource.archive(), "checking the package");
-		try {
+		try (DeployProgress blog = this.registry.begin(AppId.of("blog"), "installing", "2.0", AppSource.archive(),
+				"checking the package");
+				// an upgrade of a stored app is not a first install
+				DeployProgress alpha = this.registry.begin(AppId.of("alpha"), "installing", "1.0", AppSource.archive(),
+						"checking the package")) {
 			AppRegistry.Listing listing = this.registry.listing();
 			assertThat(listing.apps()).extracting(InstalledApp::name).containsExactly("alpha", "guestbook");
 			assertThat(listing.liveRelease(listing.apps().get(0))).isEmpty();
@@ -110,10 +111,7 @@ abstract class AppRegistryContractTests {
 				.isEqualTo("2.0");
 			assertThat(this.registry.installing(AppId.of("alpha"))).isEmpty();
 		}
-		finally {
-			this.registry.done(AppId.of("blog"));
-			this.registry.done(AppId.of("alpha"));
-		}
+		assertThat(this.registry.installing()).isEmpty();
 	}
 
 	private static InstalledApp guestbook() {

@@ -20,6 +20,7 @@ import com.mongodb.event.CommandStartedEvent;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.DeployProgress;
 import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
@@ -115,8 +116,8 @@ class AppListingIntegrationTests {
 		register("wiki", true, true);
 		this.registered.add("bare");
 		this.registry.save(new InstalledApp("bare", AppSource.archive(), null, Map.of(), T0, T0));
-		this.registry.begin(AppId.of("fresh"), "installing", "0.1.0", AppSource.archive(), "checking the package");
-		try {
+		try (DeployProgress fresh = this.registry.begin(AppId.of("fresh"), "installing", "0.1.0", AppSource.archive(),
+				"checking the package")) {
 			ObjectNode answers = JsonMapper.builder().build().createObjectNode();
 			answers.set("apps.list", call("apps.list", null));
 			for (String name : List.of("bare", "blog", "fresh", "shop", "wiki")) {
@@ -136,9 +137,6 @@ class AppListingIntegrationTests {
 			String expected = new String(getClass().getResourceAsStream("apps-listing.json").readAllBytes(),
 					StandardCharsets.UTF_8);
 			assertThat(actual).isEqualTo(expected);
-		}
-		finally {
-			this.registry.done(AppId.of("fresh"));
 		}
 	}
 
