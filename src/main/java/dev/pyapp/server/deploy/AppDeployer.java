@@ -1,21 +1,13 @@
 package dev.pyapp.server.deploy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.pyapp.server.appconfig.ConfigChanged;
 import dev.pyapp.server.core.AppId;
-import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
-import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppLifecycles;
 import dev.pyapp.server.install.AppRegistry;
@@ -23,11 +15,7 @@ import dev.pyapp.server.install.DeployProgress;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.install.Release;
-import dev.pyapp.server.install.ReleaseState;
-import dev.pyapp.server.isolation.AppIsolation;
-import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppSupervisor;
-import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -62,15 +50,11 @@ public class AppDeployer {
 
 	private final DeployProcess process;
 
-	private final ReleaseSteps steps;
+	private final AppRemoval removal;
 
-	private final ScheduledTasks tasks;
+	private final DeployLocks locks;
 
 	private final AppSupervisor supervisor;
-
-	private final VenvBuilder venvs;
-
-	private final AppContexts contexts;
 
 	private final ConfigurationGate configuration;
 
@@ -78,26 +62,19 @@ public class AppDeployer {
 
 	private final ApplicationEventPublisher events;
 
-	private final AppIsolation isolation;
-
-	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-
 	AppDeployer(AppInstaller installer, AppRegistry registry, AppLifecycles lifecycles, DeployProcess process,
-			ReleaseSteps steps, ScheduledTasks tasks, AppSupervisor supervisor, VenvBuilder venvs, AppContexts contexts,
-			ConfigurationGate configuration, PyappHome home, ApplicationEventPublisher events, AppIsolation isolation) {
+			AppRemoval removal, DeployLocks locks, AppSupervisor supervisor, ConfigurationGate configuration,
+			PyappHome home, ApplicationEventPublisher events) {
 		this.installer = installer;
 		this.registry = registry;
 		this.lifecycles = lifecycles;
 		this.process = process;
-		this.steps = steps;
-		this.tasks = tasks;
+		this.removal = removal;
+		this.locks = locks;
 		this.supervisor = supervisor;
-		this.venvs = venvs;
-		this.contexts = contexts;
 		this.configuration = configuration;
 		this.home = home;
 		this.events = events;
-		this.isolation = isolation;
 	}
 
 	/**
@@ -114,7 +91,7 @@ public class AppDeployer {
 		try (DeployProgress progress = prepared.progress()) {
 			ReentrantLock lock;
 			try {
-				lock = lock(prepared.app());
+				lock = this.locks.lock(prepared.app());
 			}
 			catch (PyappException ex) {
 				this.installer.abandon(prepared, String.valueOf(ex.getMessage()));
@@ -141,22 +118,11 @@ public class AppDeployer {
 	 * the release does not start or is unhealthy (the live release stays)
 	 */
 	public Release rollback(AppId app, @Nullable String releaseId) {
-		ReentrantLock lock = lock(app);
+		ReentrantLock lock = this.locks.lock(app);
 		try (DeployProgress progress = this.lifecycles.open(app, "upgrading")) {
 			Release current = this.registry.currentRelease(app)
 				.orElseThrow(() -> PyappException.conflict("app '" + app + "' has no live release"));
-			Release target = (releaseId != null) ? this.registry.release(app, releaseId)
-				.orElseThrow(() -> PyappException.notFound("app '" + app + "' has no release '" + releaseId + "'"))
-					: previous(app, current);
-			if (target.releaseId().equals(current.releaseId())) {
-				throw PyappException.conflict("release '" + target.releaseId() + "' is live already");
-			}
-			Path directory = this.home.app(app).release(target.releaseId());
-			if (target.state() == ReleaseState.FAILED || !Files.isDirectory(AppPaths.venv(directory))) {
-				throw PyappException
-					.conflict("release '" + target.releaseId() + "' of '" + app + "' cannot be rolled back to: it "
-							+ ((target.state() == ReleaseState.FAILED) ? "never went live" : "is no longer on disk"));
-			}
+			Release target = RollbackTarget.of(this.registry, this.home, app, current, releaseId);
 			DeployReporter report = new DeployReporter(progress, this.events, target.releaseId(), "rollback");
 			report.info("rolling back " + app + " from " + current.releaseId() + " to " + target.releaseId());
 			this.process.lifecycle(app);
@@ -177,22 +143,9 @@ public class AppDeployer {
 	 * hook fails; nothing is removed then
 	 */
 	public void remove(AppId app, boolean keepData) {
-		ReentrantLock lock = lock(app);
+		ReentrantLock lock = this.locks.lock(app);
 		try (DeployProgress progress = this.lifecycles.open(app, "removing")) {
-			this.registry.get(app);
-			// refused while a deploy of the app is unsettled
-			this.process.lifecycle(app).removed();
-			Release live = this.registry.currentRelease(app).orElse(null);
-			if (live != null) {
-				this.steps.hook(app, live.releaseId(), "pre-delete",
-						new DeployReporter(progress, this.events, live.releaseId(), "removal"));
-			}
-			this.supervisor.forget(app);
-			this.tasks.forget(app);
-			this.venvs.forget(app);
-			this.contexts.forget(app);
-			this.installer.remove(app, keepData);
-			this.isolation.remove(app, keepData);
+			this.removal.remove(app, keepData, progress);
 		}
 		finally {
 			lock.unlock();
@@ -217,12 +170,12 @@ public class AppDeployer {
 	 * install or upgrade fails
 	 */
 	public void configured(AppId app) {
-		ReentrantLock lock = this.locks.computeIfAbsent(app.value(), (name) -> new ReentrantLock());
-		if (!lock.tryLock()) {
+		ReentrantLock lock = this.locks.tryLock(app);
+		if (lock == null) {
 			// a deploy is running: it reads the configuration itself
 			return;
 		}
-		try (Reports reports = new Reports(app)) {
+		try (ContinuedReports reports = new ContinuedReports(this.lifecycles, this.events, app)) {
 			if (this.registry.find(app).isEmpty()) {
 				return;
 			}
@@ -267,49 +220,6 @@ public class AppDeployer {
 	 */
 	public String state(AppId app, BooleanSupplier configIncomplete, Supplier<String> process) {
 		return this.lifecycles.state(app, configIncomplete, process);
-	}
-
-	private Release previous(AppId app, Release current) {
-		List<Release> releases = this.registry.releases(app);
-		return releases.stream()
-			.filter((release) -> release.state() == ReleaseState.RETIRED
-					&& release.created().isBefore(current.created()))
-			.findFirst()
-			.or(() -> releases.stream().filter((release) -> release.state() == ReleaseState.RETIRED).findFirst())
-			.orElseThrow(() -> PyappException.conflict("app '" + app + "' has no earlier release to roll back to"));
-	}
-
-	private ReentrantLock lock(AppId app) {
-		ReentrantLock lock = this.locks.computeIfAbsent(app.value(), (name) -> new ReentrantLock());
-		if (!lock.tryLock()) {
-			throw PyappException.conflict("app '" + app + "' is being deployed already; try again when it is done");
-		}
-		return lock;
-	}
-
-	/** The progress of a deploy continued by a change of the settings, closed with it. */
-	private final class Reports implements DeployProcess.DeployReporterFactory, AutoCloseable {
-
-		private final AppId app;
-
-		private final List<DeployProgress> opened = new ArrayList<>();
-
-		Reports(AppId app) {
-			this.app = app;
-		}
-
-		@Override
-		public DeployReporter open(String phase, String release, String operation) {
-			DeployProgress progress = AppDeployer.this.lifecycles.open(this.app, phase);
-			this.opened.add(progress);
-			return new DeployReporter(progress, AppDeployer.this.events, release, operation);
-		}
-
-		@Override
-		public void close() {
-			this.opened.forEach(DeployProgress::close);
-		}
-
 	}
 
 }

@@ -3,6 +3,18 @@
  * folder, CLI, git) ends in: package to release ({@code install}), environment and hooks,
  * start beside the live release and health check ({@code runtime}), atomic switch, and
  * the routes that feed them: the watched drop folder and git updates.
+ * <p>
+ * {@code DeployProcess} is the process manager: it advances the app's lifecycle
+ * ({@code install.AppLifecycle}, transition table there) through the steps of
+ * {@code ReleaseSteps}: {@code venv}, {@code config}, {@code pre-update} or
+ * {@code post-install}, {@code static}, {@code start}, {@code health}, {@code switch},
+ * {@code post-update}, {@code stop-old}. A failed step settles the lifecycle where it was
+ * ({@code failed()}); a deploy cut short by a stop of the server is settled at the next
+ * start by {@code InterruptedDeploys}: its prepared release is marked failed
+ * ("interrupted"), a first install never live is removed, and the app settles as after a
+ * failure ({@code interrupted()}), never left installing or upgrading. A first release
+ * interrupted in its post-install hook waits for its settings again (a new
+ * {@code config.set} runs the hook and starts it).
  */
 @NullMarked
 @ApplicationModule(displayName = "Deploy", allowedDependencies = { "core", "audit", "install", "packaging", "appconfig",
