@@ -32,11 +32,13 @@ final class DeployReporter {
 
 	private final String operation;
 
-	private volatile String step = "start";
+	/** Before the first step, what is reported belongs to the operation itself. */
+	private volatile String step;
 
 	DeployReporter(DeployProgress progress, ApplicationEventPublisher events, @Nullable String release,
 			String operation) {
 		this.operation = operation;
+		this.step = operation;
 		this.progress = progress;
 		this.events = events;
 		this.app = progress.app();
