@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -180,6 +181,7 @@ class CrashWatcher implements DisposableBean {
 
 	private void restartAfterCrash(Supervised s, String release, @Nullable AppServer server) {
 		long attempt;
+		CompletableFuture<AppStatus> pending = new CompletableFuture<>();
 		synchronized (s) {
 			if (!s.wanted || s.lifecycle.state() != AppLifecycle.State.BACKOFF) {
 				// stopped, started or promoted meanwhile
@@ -187,6 +189,8 @@ class CrashWatcher implements DisposableBean {
 			}
 			s.restart = null;
 			attempt = s.lifecycle.retry();
+			// a start on request meanwhile waits for this one
+			s.starting = pending;
 		}
 		Daemon daemon;
 		try {
@@ -199,13 +203,17 @@ class CrashWatcher implements DisposableBean {
 					crashed = crashed(s, release, null, "restart failed: " + ex.getMessage(), server);
 				}
 			}
+			pending.completeExceptionally(ex);
 			if (crashed != null) {
 				this.events.publishEvent(crashed);
 			}
 			return;
 		}
 		AppStatus status = this.starts.commit(s, attempt, daemon);
-		logger.info("Restarted {} (pid {})", s.app, status.pid());
+		pending.complete(status);
+		if (Long.valueOf(daemon.pid()).equals(status.pid())) {
+			logger.info("Restarted {} (pid {})", s.app, daemon.pid());
+		}
 	}
 
 	private static String lastLine(String text) {

@@ -174,6 +174,23 @@ class SupervisorConcurrencyTests {
 	}
 
 	@Test
+	void aStartDuringTheRestartAfterACrashWaitsForItAndLaunchesNothing() {
+		this.starts.start(FAST);
+		CountDownLatch gate = new CountDownLatch(1);
+		this.gates.put(FAST.value(), gate);
+		this.lastDaemon.get(FAST.value()).exit().complete(1);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.launches.get(FAST.value()).get() == 2);
+
+		CompletableFuture<AppStatus> start = CompletableFuture.supplyAsync(() -> this.starts.start(FAST));
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !start.isDone());
+		gate.countDown();
+
+		assertThat(start.join().state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(start.join().pid()).isEqualTo(this.lastDaemon.get(FAST.value()).pid());
+		assertThat(this.launches.get(FAST.value())).hasValue(2);
+	}
+
+	@Test
 	void aStopDuringAStartStopsTheDaemonThatStartLaunches() {
 		CountDownLatch gate = new CountDownLatch(1);
 		this.gates.put(SLOW.value(), gate);
