@@ -4,7 +4,7 @@
  */
 @NullMarked
 @ApplicationModule(displayName = "Logs",
-		allowedDependencies = { "core", "runtime", "install", "deploy", "hooks", "nodes" })
+		allowedDependencies = { "core", "runtime", "install", "deploy", "hooks", "nodes", "mount" })
 package dev.pyapp.server.logs;
 
 import org.jspecify.annotations.NullMarked;

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
@@ -84,6 +85,9 @@ class ManagedInstance {
 
 	private @Nullable ScheduledFuture<?> restart;
 
+	private volatile Consumer<WebServerFailed> gaveUp = (event) -> {
+	};
+
 	private volatile List<String> listens = List.of();
 
 	private final ListeningSockets sockets;
@@ -117,6 +121,14 @@ class ManagedInstance {
 		this.settings = settings;
 		this.shell = shell;
 		this.properties = properties;
+	}
+
+	/**
+	 * Sets what to tell when the restarts give up.
+	 * @param listener called once each time, not under this instance's lock
+	 */
+	void onGaveUp(Consumer<WebServerFailed> listener) {
+		this.gaveUp = listener;
 	}
 
 	/**
@@ -436,9 +448,13 @@ class ManagedInstance {
 	private void scheduleRestart(@Nullable String what) {
 		Duration delay = this.policy.crashed(Instant.now());
 		if (delay == null) {
-			this.message = what + "; it failed " + this.policy.limit() + " times within " + this.policy.window()
+			String message = what + "; it failed " + this.policy.limit() + " times within " + this.policy.window()
 					+ " and is not restarted any more: apply the configuration to start it again";
-			logger.error(this.message);
+			this.message = message;
+			logger.error(message);
+			WebServerFailed event = new WebServerFailed(this.kind.value(), message);
+			// told on another thread: a listener must not run under this instance's lock
+			this.restarts.execute(() -> this.gaveUp.accept(event));
 			return;
 		}
 		this.message = what + "; restarting in " + delay.toMillis() / 1000.0 + " s";

@@ -9,13 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.pyapp.server.nodes.NodeRecovered;
+import dev.pyapp.server.mount.WebServerFailed;
 import dev.pyapp.server.nodes.NodeUnreachable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * What happens to a node, recorded under the node and offered to the notification rules.
+ * What happens to a node or to the managed web server, recorded and offered to the
+ * notification rules.
  */
 class NodeLogListenerTests {
 
@@ -26,9 +28,11 @@ class NodeLogListenerTests {
 
 	private NodeLogListener listener;
 
+	private LogCollector collector;
+
 	@BeforeEach
 	void start() {
-		LogCollector collector = new LogCollector(mock(LogStore.class), LogFixtures.properties(),
+		LogCollector collector = this.collector = new LogCollector(mock(LogStore.class), LogFixtures.properties(),
 				this.dir.resolve("spill.jsonl"));
 		collector.addListener(this.records::add);
 		this.listener = new NodeLogListener(collector);
@@ -69,6 +73,20 @@ class NodeLogListenerTests {
 		this.listener.on(new NodeUnreachable("web2", "cannot fetch https://bob:hunter2@example.org/agent"));
 
 		assertThat(this.records.get(0).message()).doesNotContain("hunter2");
+	}
+
+	@Test
+	void recordsTheManagedWebServerGivingUpAsCritical() {
+		new WebServerLogListener(this.collector)
+			.on(new WebServerFailed("nginx", "nginx (pid 7) ended unexpectedly; it failed 5 times within PT5M"));
+
+		assertThat(this.records).singleElement().satisfies((record) -> {
+			assertThat(record.app()).isNull();
+			assertThat(record.level()).isEqualTo(LogLevel.CRITICAL);
+			assertThat(record.logger()).isEqualTo("pyapp.webserver");
+			assertThat(record.message()).startsWith("the managed nginx is not restarted any more: nginx (pid 7)");
+		});
+		assertThat(matches(rule(null, LogLevel.ERROR, null), this.records.get(0))).isTrue();
 	}
 
 	private static NotificationRule rule(String app, LogLevel level, String pattern) {

@@ -42,6 +42,8 @@ class ManagedInstanceTests {
 
 	private ManagedInstance instance;
 
+	private final List<WebServerFailed> failures = new CopyOnWriteArrayList<>();
+
 	@BeforeEach
 	void instance() throws Exception {
 		RenderSettings settings = new RenderSettings(this.dir.resolve("webserver"), false, null, 1, true,
@@ -61,6 +63,7 @@ class ManagedInstanceTests {
 		this.instance = new ManagedInstance(WebServerKind.NGINX, settings, this.shell, properties, null,
 				new ListeningSockets(this.dir.resolve("no-proc")),
 				new RestartPolicy(Duration.ofMillis(10), Duration.ofMillis(40), 3, Duration.ofMinutes(5)));
+		this.instance.onGaveUp(this.failures::add);
 	}
 
 	@AfterEach
@@ -83,6 +86,9 @@ class ManagedInstanceTests {
 
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(this.instance.message()).contains("not restarted any more"));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.failures).singleElement()
+				.satisfies((event) -> assertThat(event.message()).isEqualTo(this.instance.message())));
 		assertThat(this.instance.state()).isEqualTo(WebServerState.FAILED);
 		assertThat(this.instance.pid()).isNull();
 		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> this.processes.size() == 3);
