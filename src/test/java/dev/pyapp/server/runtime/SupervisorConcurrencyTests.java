@@ -191,6 +191,31 @@ class SupervisorConcurrencyTests {
 	}
 
 	@Test
+	void crashesTooOftenGoFatalUntilAStartOnRequest() {
+		this.starts.start(FAST);
+		for (int crash = 1; crash <= 5; crash++) {
+			int launched = this.launches.get(FAST.value()).get();
+			this.lastDaemon.get(FAST.value()).exit().complete(1);
+			if (crash < 5) {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> this.apps.supervised(FAST).status.state() == ProcessState.RUNNING
+							&& this.launches.get(FAST.value()).get() == launched + 1);
+			}
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.apps.supervised(FAST).status.state() == ProcessState.FAILED);
+		assertThat(this.apps.supervised(FAST).lifecycle.state()).isEqualTo(AppLifecycle.State.FATAL);
+		assertThat(this.events).filteredOn(AppCrashed.class::isInstance)
+			.hasSize(5)
+			.last()
+			.satisfies((event) -> assertThat(((AppCrashed) event).failed()).isTrue());
+		assertThat(this.launches.get(FAST.value())).hasValue(5);
+
+		assertThat(this.starts.start(FAST).state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(this.launches.get(FAST.value())).hasValue(6);
+	}
+
+	@Test
 	void aStopDuringAStartStopsTheDaemonThatStartLaunches() {
 		CountDownLatch gate = new CountDownLatch(1);
 		this.gates.put(SLOW.value(), gate);
