@@ -107,7 +107,7 @@ class CandidateSwitch {
 				throw new IllegalStateException(
 						"App [" + app + "] changed its candidate while switching to [" + release + "]");
 			}
-			if (s.lifecycle.state() == AppLifecycle.State.STOPPING) {
+			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
 				// the candidate stays a candidate: the caller discards it
 				throw new IllegalStateException("App [" + app + "] is stopping; [" + release + "] is not promoted");
 			}
@@ -184,7 +184,7 @@ class CandidateSwitch {
 		synchronized (s) {
 			s.switching = null;
 			s.retiring = null;
-			if (s.lifecycle.state() == AppLifecycle.State.STOPPING) {
+			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
 				// stopped meanwhile: nothing to return to
 				promoted = null;
 				started = null;

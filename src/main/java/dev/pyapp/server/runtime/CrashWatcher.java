@@ -98,7 +98,7 @@ class CrashWatcher implements DisposableBean {
 	 */
 	private void watch(Supervised s, List<Object> raised) {
 		Daemon live = s.live;
-		if (live == null || s.lifecycle.state() != AppLifecycle.State.RUNNING) {
+		if (live == null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
 			return;
 		}
 		long kills = this.launcher.oomKills(live);
@@ -183,7 +183,7 @@ class CrashWatcher implements DisposableBean {
 		long attempt;
 		CompletableFuture<AppStatus> pending = new CompletableFuture<>();
 		synchronized (s) {
-			if (!s.wanted || s.lifecycle.state() != AppLifecycle.State.BACKOFF) {
+			if (!s.wanted || s.lifecycle.state() != DaemonLifecycle.State.BACKOFF) {
 				// stopped, started or promoted meanwhile
 				return;
 			}

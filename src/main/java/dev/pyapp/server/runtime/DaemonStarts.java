@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Starts and stops an app's live daemon without holding the app's lock across the launch:
- * the lock marks the start ({@link AppLifecycle#begin}), the daemon launches and its
+ * the lock marks the start ({@link DaemonLifecycle#begin}), the daemon launches and its
  * socket is awaited without it, and the lock is taken again to commit. A stop, removal or
  * promotion that came in meanwhile makes the attempt stale: its daemon is then stopped,
  * not leaked. A second start while one is under way waits for it and launches nothing.

@@ -46,7 +46,7 @@ class DaemonStops {
 		synchronized (s) {
 			s.wanted = false;
 			s.cancelRestart();
-			if (s.lifecycle.state() == AppLifecycle.State.STOPPING) {
+			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
 				this.apps.save(s);
 				return s.status;
 			}
@@ -103,7 +103,7 @@ class DaemonStops {
 				}
 				s.candidate = null;
 				s.retiring = null;
-				stopping = s.lifecycle.state() != AppLifecycle.State.STOPPING;
+				stopping = s.lifecycle.state() != DaemonLifecycle.State.STOPPING;
 				if (stopping) {
 					s.lifecycle.stopping();
 				}

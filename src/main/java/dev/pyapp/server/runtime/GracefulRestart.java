@@ -69,7 +69,7 @@ class GracefulRestart {
 		}
 		AppStarted started;
 		synchronized (s) {
-			if (s.live != old || s.retiring != null || s.lifecycle.state() != AppLifecycle.State.RUNNING) {
+			if (s.live != old || s.retiring != null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
 				// stopped, crashed or upgraded meanwhile: this daemon is not wanted
 				this.launcher.stop(fresh);
 				throw PyappException.conflict("app '" + app + "' changed while it restarted; try again");

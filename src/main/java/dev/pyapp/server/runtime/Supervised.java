@@ -17,7 +17,7 @@ final class Supervised {
 
 	final RestartPolicy policy;
 
-	final AppLifecycle lifecycle;
+	final DaemonLifecycle lifecycle;
 
 	volatile AppStatus status;
 
@@ -43,10 +43,10 @@ final class Supervised {
 	/** When the kernel last killed a process of the live daemon for memory. */
 	@Nullable Instant lastOutOfMemory;
 
-	Supervised(AppId app, RestartPolicy policy, AppLifecycle.State initial) {
+	Supervised(AppId app, RestartPolicy policy, DaemonLifecycle.State initial) {
 		this.app = app;
 		this.policy = policy;
-		this.lifecycle = new AppLifecycle(app, initial);
+		this.lifecycle = new DaemonLifecycle(app, initial);
 		this.status = AppStatus.stopped(app);
 	}
 

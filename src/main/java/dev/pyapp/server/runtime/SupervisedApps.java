@@ -66,7 +66,7 @@ class SupervisedApps {
 			Supervised s = new Supervised(app,
 					new RestartPolicy(this.properties.restartBackoff(), this.properties.restartBackoffMax(),
 							this.properties.crashLimit(), this.properties.crashWindow()),
-					failed ? AppLifecycle.State.FATAL : AppLifecycle.State.STOPPED);
+					failed ? DaemonLifecycle.State.FATAL : DaemonLifecycle.State.STOPPED);
 			if (record != null) {
 				s.wanted = record.running();
 				s.status = new AppStatus(app, failed ? ProcessState.FAILED : ProcessState.STOPPED, record.release(),

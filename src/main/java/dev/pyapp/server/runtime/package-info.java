@@ -11,10 +11,10 @@
  * request), {@code DaemonAdoption} (daemons that outlived the server, strays of a crash)
  * and {@code SupervisedApps} (each app's state and its {@code DaemonRecord}).
  *
- * <h2>The supervisor's state machine ({@code AppLifecycle})</h2>
+ * <h2>The supervisor's state machine ({@code DaemonLifecycle})</h2>
  *
  * Each app has one state; each transition is a method that refuses a state not listed
- * with an {@code IllegalStateException} ({@code AppLifecycleTests} checks every cell).
+ * with an {@code IllegalStateException} ({@code DaemonLifecycleTests} checks every cell).
  * The app's lock is taken for a transition and let go before anything slow: a launch, a
  * stop, a health check. A launch is an attempt with a number; it commits only if it is
  * still current, else the daemon it launched is stopped.

@@ -204,7 +204,7 @@ class SupervisorConcurrencyTests {
 		}
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.apps.supervised(FAST).status.state() == ProcessState.FAILED);
-		assertThat(this.apps.supervised(FAST).lifecycle.state()).isEqualTo(AppLifecycle.State.FATAL);
+		assertThat(this.apps.supervised(FAST).lifecycle.state()).isEqualTo(DaemonLifecycle.State.FATAL);
 		assertThat(this.events).filteredOn(AppCrashed.class::isInstance)
 			.hasSize(5)
 			.last()

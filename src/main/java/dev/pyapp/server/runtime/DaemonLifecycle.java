@@ -15,7 +15,7 @@ import dev.pyapp.server.core.AppId;
  * adopted. Not thread-safe: guarded by the app's lock, which is never held across a
  * launch or a health wait.
  */
-final class AppLifecycle {
+final class DaemonLifecycle {
 
 	/** Where the supervisor is with an app's daemon. */
 	enum State {
@@ -59,7 +59,7 @@ final class AppLifecycle {
 
 	private long attempt;
 
-	AppLifecycle(AppId app, State initial) {
+	DaemonLifecycle(AppId app, State initial) {
 		this.app = app;
 		this.state = initial;
 	}

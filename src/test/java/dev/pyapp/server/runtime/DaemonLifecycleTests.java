@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.pyapp.server.core.AppId;
-import dev.pyapp.server.runtime.AppLifecycle.State;
+import dev.pyapp.server.runtime.DaemonLifecycle.State;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -18,20 +18,20 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * reach the table's target (package documentation), the others are refused and leave the
  * state as it was.
  */
-class AppLifecycleTests {
+class DaemonLifecycleTests {
 
 	private static final AppId APP = AppId.of("blog");
 
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void beginStartsFromStoppedBackoffAndFatalOnly(State from) {
-		check(from, EnumSet.of(State.STOPPED, State.BACKOFF, State.FATAL), State.STARTING, AppLifecycle::begin);
+		check(from, EnumSet.of(State.STOPPED, State.BACKOFF, State.FATAL), State.STARTING, DaemonLifecycle::begin);
 	}
 
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void retryStartsFromBackoffOnly(State from) {
-		check(from, EnumSet.of(State.BACKOFF), State.STARTING, AppLifecycle::retry);
+		check(from, EnumSet.of(State.BACKOFF), State.STARTING, DaemonLifecycle::retry);
 	}
 
 	@ParameterizedTest
@@ -49,31 +49,31 @@ class AppLifecycleTests {
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void stoppingFromEveryStateButStopping(State from) {
-		check(from, EnumSet.complementOf(EnumSet.of(State.STOPPING)), State.STOPPING, AppLifecycle::stopping);
+		check(from, EnumSet.complementOf(EnumSet.of(State.STOPPING)), State.STOPPING, DaemonLifecycle::stopping);
 	}
 
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void stoppedFromStoppingOnly(State from) {
-		check(from, EnumSet.of(State.STOPPING), State.STOPPED, AppLifecycle::stopped);
+		check(from, EnumSet.of(State.STOPPING), State.STOPPED, DaemonLifecycle::stopped);
 	}
 
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void adoptedFromStoppedOnly(State from) {
-		check(from, EnumSet.of(State.STOPPED), State.RUNNING, AppLifecycle::adopted);
+		check(from, EnumSet.of(State.STOPPED), State.RUNNING, DaemonLifecycle::adopted);
 	}
 
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void switchedFromEveryStateButStopping(State from) {
-		check(from, EnumSet.complementOf(EnumSet.of(State.STOPPING)), State.RUNNING, AppLifecycle::switched);
+		check(from, EnumSet.complementOf(EnumSet.of(State.STOPPING)), State.RUNNING, DaemonLifecycle::switched);
 	}
 
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void startedCommitsTheCurrentAttemptOnly(State from) {
-		AppLifecycle lifecycle = in(from);
+		DaemonLifecycle lifecycle = in(from);
 		if (from == State.STARTING) {
 			long attempt = currentAttempt(lifecycle);
 			lifecycle.started(attempt);
@@ -89,7 +89,7 @@ class AppLifecycleTests {
 	@ParameterizedTest
 	@EnumSource(State.class)
 	void startFailedIsFatalForTheCurrentAttemptOnly(State from) {
-		AppLifecycle lifecycle = in(from);
+		DaemonLifecycle lifecycle = in(from);
 		if (from == State.STARTING) {
 			lifecycle.startFailed(currentAttempt(lifecycle));
 			assertThat(lifecycle.state()).isEqualTo(State.FATAL);
@@ -103,7 +103,7 @@ class AppLifecycleTests {
 
 	@Test
 	void aStopMakesTheAttemptUnderWayStaleSoItCannotCommit() {
-		AppLifecycle lifecycle = new AppLifecycle(APP, State.STOPPED);
+		DaemonLifecycle lifecycle = new DaemonLifecycle(APP, State.STOPPED);
 		long attempt = lifecycle.begin();
 		lifecycle.stopping();
 		lifecycle.stopped();
@@ -118,7 +118,7 @@ class AppLifecycleTests {
 
 	@Test
 	void aPromotionOvertakesAStartUnderWay() {
-		AppLifecycle lifecycle = new AppLifecycle(APP, State.STOPPED);
+		DaemonLifecycle lifecycle = new DaemonLifecycle(APP, State.STOPPED);
 		long attempt = lifecycle.begin();
 		lifecycle.switched();
 		assertThat(lifecycle.isCurrent(attempt)).isFalse();
@@ -127,7 +127,7 @@ class AppLifecycleTests {
 
 	@Test
 	void aFailedRestartAfterACrashBacksOffAgain() {
-		AppLifecycle lifecycle = new AppLifecycle(APP, State.RUNNING);
+		DaemonLifecycle lifecycle = new DaemonLifecycle(APP, State.RUNNING);
 		lifecycle.crashed(false);
 		lifecycle.retry();
 		lifecycle.crashed(false);
@@ -144,8 +144,8 @@ class AppLifecycleTests {
 		assertThat(State.FATAL.processState()).isEqualTo(ProcessState.FAILED);
 	}
 
-	private static void check(State from, Set<State> allowed, State to, Consumer<AppLifecycle> transition) {
-		AppLifecycle lifecycle = in(from);
+	private static void check(State from, Set<State> allowed, State to, Consumer<DaemonLifecycle> transition) {
+		DaemonLifecycle lifecycle = in(from);
 		if (allowed.contains(from)) {
 			transition.accept(lifecycle);
 			assertThat(lifecycle.state()).isEqualTo(to);
@@ -158,16 +158,16 @@ class AppLifecycleTests {
 	}
 
 	/** A lifecycle in a state, reached through allowed transitions where it matters. */
-	private static AppLifecycle in(State state) {
+	private static DaemonLifecycle in(State state) {
 		if (state == State.STARTING) {
-			AppLifecycle lifecycle = new AppLifecycle(APP, State.STOPPED);
+			DaemonLifecycle lifecycle = new DaemonLifecycle(APP, State.STOPPED);
 			lifecycle.begin();
 			return lifecycle;
 		}
-		return new AppLifecycle(APP, state);
+		return new DaemonLifecycle(APP, state);
 	}
 
-	private static long currentAttempt(AppLifecycle lifecycle) {
+	private static long currentAttempt(DaemonLifecycle lifecycle) {
 		// in(STARTING) began exactly one attempt
 		assertThat(lifecycle.isCurrent(1)).isTrue();
 		return 1;
