@@ -189,9 +189,9 @@ class AppsRpcTests {
 			.failed("the daemon exited 3 times within a minute"));
 		given(this.registry.listing()).willReturn(new AppRegistry.Listing(
 				List.of(app("shop", "1.0.0-a"), bare, app("blog", "1.0.0-a"), app("crashy", "1.0.0-a")),
-				Map.of("shop", release("shop", "1.0.0-a", T0, ReleaseState.LIVE, null), "blog",
-						release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null), "crashy",
-						release("crashy", "1.0.0-a", T0, ReleaseState.LIVE, null)),
+				Map.of(Release.id("shop", "1.0.0-a"), release("shop", "1.0.0-a", T0, ReleaseState.LIVE, null),
+						Release.id("blog", "1.0.0-a"), release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null),
+						Release.id("crashy", "1.0.0-a"), release("crashy", "1.0.0-a", T0, ReleaseState.LIVE, null)),
 				Map.of("fresh", new AppRegistry.Progress("installing", "checking", "checking the package", "0.1.0",
 						AppSource.archive()))));
 		pin("apps.list", this.rpc.list());
