@@ -108,11 +108,23 @@ public class AppLifecycles {
 	 * @return the state
 	 */
 	public String state(AppId app, BooleanSupplier configIncomplete, Supplier<String> process) {
-		AppRegistry.Progress running = progress(app);
+		return state(progress(app), get(app), configIncomplete, process);
+	}
+
+	/**
+	 * SPEC §9's state of a stored app from its parts
+	 * ({@link #state(AppId, BooleanSupplier, Supplier)}).
+	 * @param running the progress of the deploy running for it, if any
+	 * @param lifecycle its lifecycle
+	 * @param configIncomplete whether the app's stored settings miss required values
+	 * @param process the process's state
+	 * @return the state
+	 */
+	public static String state(AppRegistry.@Nullable Progress running, AppLifecycle lifecycle,
+			BooleanSupplier configIncomplete, Supplier<String> process) {
 		if (running != null && (running.phase().equals("installing") || running.phase().equals("upgrading"))) {
 			return running.phase();
 		}
-		AppLifecycle lifecycle = get(app);
 		if (lifecycle.state().deploying()) {
 			return lifecycle.state() == LifecycleState.INSTALLING ? "installing" : "upgrading";
 		}
