@@ -34,11 +34,13 @@ final class DeployReporter {
 
 	private final String operation;
 
-	private volatile String step = "start";
+	/** Before the first step, what is reported belongs to the operation itself. */
+	private volatile String step;
 
 	DeployReporter(AppRegistry registry, ApplicationEventPublisher events, AppId app, String phase,
 			@Nullable String release, String operation) {
 		this.operation = operation;
+		this.step = operation;
 		this.registry = registry;
 		this.events = events;
 		this.app = app;

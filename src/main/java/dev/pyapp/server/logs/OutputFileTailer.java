@@ -139,7 +139,13 @@ class OutputFileTailer implements SmartLifecycle {
 	/** One pass over every app's output files. */
 	synchronized void poll() throws IOException {
 		boolean changed = false;
-		try (DirectoryStream<Path> apps = Files.newDirectoryStream(this.home.apps(), Files::isDirectory)) {
+		// not home.apps(), which creates it: a pass over nothing must leave nothing
+		// behind
+		Path root = this.home.resolve("apps");
+		if (!Files.isDirectory(root)) {
+			return;
+		}
+		try (DirectoryStream<Path> apps = Files.newDirectoryStream(root, Files::isDirectory)) {
 			for (Path app : apps) {
 				for (String stream : STREAMS) {
 					AppPaths paths = new AppPaths(app);

@@ -99,6 +99,22 @@ class OutputFolderTests {
 				new OutputFolder.Group(LogLevel.INFO, "stdout", "done", null, null, null));
 	}
 
+	@Test // CI: a test's home was re-created under its deletion by a server still polling
+	void theTailerCreatesNothingWhereThereAreNoApps() throws IOException {
+		PyappHome home = new PyappHome(this.dir);
+		LogCollector collector = new LogCollector(mock(LogStore.class), LogFixtures.properties(),
+				this.dir.resolve("spill.jsonl"));
+		OutputFileTailer tailer = new OutputFileTailer(home, collector, Duration.ofMillis(100));
+		try (var listing = Files.list(this.dir)) {
+			List<Path> before = listing.toList();
+			tailer.poll();
+			try (var after = Files.list(this.dir)) {
+				assertThat(after.toList()).containsExactlyInAnyOrderElementsOf(before);
+			}
+		}
+		assertThat(this.dir.resolve("apps")).doesNotExist();
+	}
+
 	@Test
 	void theTailerStoresATracebackWrittenInTwoPartsAsOneRecord() throws IOException {
 		PyappHome home = new PyappHome(this.dir);
