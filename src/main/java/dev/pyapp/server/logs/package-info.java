@@ -3,7 +3,8 @@
  * queries and live tails of them, and notification rules.
  */
 @NullMarked
-@ApplicationModule(displayName = "Logs", allowedDependencies = { "core", "runtime", "install", "deploy", "hooks" })
+@ApplicationModule(displayName = "Logs",
+		allowedDependencies = { "core", "runtime", "install", "deploy", "hooks", "nodes", "mount" })
 package dev.pyapp.server.logs;
 
 import org.jspecify.annotations.NullMarked;

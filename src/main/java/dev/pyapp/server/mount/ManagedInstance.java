@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
@@ -26,22 +29,32 @@ import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.nodes.Signal;
+import dev.pyapp.server.runtime.RestartPolicy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The managed web server process: configuration tests, start, graceful reload, stop,
- * adoption after a restart of this server, and restarts after a crash. Commands are
- * argument vectors run through {@link NodeShell}. A start or reload returns only once the
- * new configuration alone answers on every listen address, held by this instance's own
- * processes ({@link ListeningSockets}); otherwise it fails, naming what answers instead.
+ * adoption after a restart of this server, and restarts after a crash with the apps'
+ * give-up rule ({@link RestartPolicy}: after too many crashes within a window it stays
+ * failed until the next explicit start or apply). Commands are argument vectors run
+ * through {@link NodeShell}. A start or reload returns only once the new configuration
+ * alone answers on every listen address, held by this instance's own processes
+ * ({@link ListeningSockets}); otherwise it fails, naming what answers instead.
  */
 class ManagedInstance {
 
 	private static final Logger logger = LoggerFactory.getLogger(ManagedInstance.class);
 
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+	/**
+	 * Restarts after a crash: after 1 s, doubling up to 30 s; 5 crashes (or failed
+	 * restarts) within 5 minutes give up until the next explicit start or apply, as an
+	 * app's daemon does.
+	 */
+	static RestartPolicy defaultPolicy() {
+		return new RestartPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 5, Duration.ofMinutes(5));
+	}
 
 	private final WebServerKind kind;
 
@@ -67,7 +80,13 @@ class ManagedInstance {
 
 	private volatile boolean stopping;
 
-	private volatile Duration backoff = Duration.ofSeconds(1);
+	/** Guarded by this instance's monitor. */
+	private final RestartPolicy policy;
+
+	private @Nullable ScheduledFuture<?> restart;
+
+	private volatile Consumer<WebServerFailed> gaveUp = (event) -> {
+	};
 
 	private volatile List<String> listens = List.of();
 
@@ -89,6 +108,12 @@ class ManagedInstance {
 
 	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties,
 			Isolation.@Nullable Account workerAccount, ListeningSockets sockets) {
+		this(kind, settings, shell, properties, workerAccount, sockets, defaultPolicy());
+	}
+
+	ManagedInstance(WebServerKind kind, RenderSettings settings, NodeShell shell, WebServerProperties properties,
+			Isolation.@Nullable Account workerAccount, ListeningSockets sockets, RestartPolicy policy) {
+		this.policy = policy;
 		this.sockets = sockets;
 		this.workerAccount = workerAccount;
 		this.kind = kind;
@@ -96,6 +121,14 @@ class ManagedInstance {
 		this.settings = settings;
 		this.shell = shell;
 		this.properties = properties;
+	}
+
+	/**
+	 * Sets what to tell when the restarts give up.
+	 * @param listener called once each time, not under this instance's lock
+	 */
+	void onGaveUp(Consumer<WebServerFailed> listener) {
+		this.gaveUp = listener;
 	}
 
 	/**
@@ -123,6 +156,7 @@ class ManagedInstance {
 	 */
 	synchronized void startOrReload(List<String> listens) {
 		this.listens = List.copyOf(listens);
+		retryFromScratch();
 		Long running = this.pid;
 		readableByWorkers();
 		if (running != null && isOurs(running)) {
@@ -146,6 +180,7 @@ class ManagedInstance {
 	 */
 	synchronized void adoptOrStart(List<String> listens) {
 		this.listens = List.copyOf(listens);
+		retryFromScratch();
 		Long adopted = readPidFile().filter(this::isOurs).orElseGet(this::findOrphan);
 		if (adopted != null) {
 			adopt(adopted);
@@ -381,6 +416,15 @@ class ManagedInstance {
 		}
 	}
 
+	/** An explicit start or apply: crashes so far no longer count. */
+	private void retryFromScratch() {
+		this.policy.reset();
+		if (this.restart != null) {
+			this.restart.cancel(false);
+			this.restart = null;
+		}
+	}
+
 	private void watch(long pid, CompletableFuture<?> exit) {
 		exit.whenComplete((code, failure) -> {
 			synchronized (this) {
@@ -388,36 +432,48 @@ class ManagedInstance {
 					return;
 				}
 				this.pid = null;
-				if (this.state != WebServerState.FAILED) {
-					// a failed start says why itself
-					this.message = this.kind.value() + " (pid " + pid + ") ended unexpectedly; restarting in "
-							+ this.backoff.toSeconds() + " s";
-				}
+				boolean failedStart = this.state == WebServerState.FAILED;
 				this.state = WebServerState.FAILED;
-				logger.warn(this.message);
-				Duration delay = this.backoff;
-				this.backoff = (delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : delay.multipliedBy(2);
-				this.restarts.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+				// a failed start says why itself
+				scheduleRestart(
+						failedStart ? this.message : this.kind.value() + " (pid " + pid + ") ended unexpectedly");
 			}
 		});
 	}
 
+	/**
+	 * Counts a crash or a failed restart and schedules the next try, or gives up (state
+	 * failed, no more tries until {@link #startOrReload} or {@link #adoptOrStart}).
+	 */
+	private void scheduleRestart(@Nullable String what) {
+		Duration delay = this.policy.crashed(Instant.now());
+		if (delay == null) {
+			String message = what + "; it failed " + this.policy.limit() + " times within " + this.policy.window()
+					+ " and is not restarted any more: apply the configuration to start it again";
+			this.message = message;
+			logger.error(message);
+			WebServerFailed event = new WebServerFailed(this.kind.value(), message);
+			// told on another thread: a listener must not run under this instance's lock
+			this.restarts.execute(() -> this.gaveUp.accept(event));
+			return;
+		}
+		this.message = what + "; restarting in " + delay.toMillis() / 1000.0 + " s";
+		logger.warn(this.message);
+		this.restart = this.restarts.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 	private synchronized void restart() {
+		this.restart = null;
 		if (this.stopping || this.pid != null) {
 			return;
 		}
 		try {
 			start();
-			this.backoff = Duration.ofSeconds(1);
 		}
 		catch (PyappException ex) {
-			// start() failed and scheduled nothing: try again later, less and less often;
-			// server.info shows the state failed and why
-			Duration delay = this.backoff;
-			this.backoff = (delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : delay.multipliedBy(2);
-			logger.warn("Restarting {} failed: {}; next try in {} s", this.kind.value(), ex.getMessage(),
-					delay.toSeconds());
-			this.restarts.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+			// start() failed and scheduled nothing: try again later, less and less often,
+			// until the policy gives up; server.info shows the state failed and why
+			scheduleRestart("restarting " + this.kind.value() + " failed: " + ex.getMessage());
 		}
 	}
 

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -59,6 +61,14 @@ public class MountManager {
 
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
+		this(states, targets, renderers, properties, home, shell, host, (event) -> {
+		});
+	}
+
+	@Autowired
+	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
+			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host,
+			ApplicationEventPublisher events) {
 		this.states = states;
 		this.targets = targets;
 		this.renderers = List.copyOf(renderers);
@@ -71,6 +81,7 @@ public class MountManager {
 		this.webAccess = new WebUserAccess(host, runsAsRoot());
 		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties,
 				runsAsRoot() ? workerAccount(host, user) : null);
+		this.instance.onGaveUp(events::publishEvent);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
 		this.forbidden = new ForbiddenFolders(home.root());
 	}

@@ -16,7 +16,11 @@ public enum WebServerState {
 	/** Managed: the instance runs the applied configuration. */
 	RUNNING,
 
-	/** Managed: the instance ended unexpectedly and is restarted after a pause. */
+	/**
+	 * Managed: the instance ended unexpectedly or did not start; it is restarted after a
+	 * pause, until it has failed too often (the message says so) and waits for the next
+	 * apply.
+	 */
 	FAILED,
 
 	/** A system web server: it includes the generated file; its state is its own. */

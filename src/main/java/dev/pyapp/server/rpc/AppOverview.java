@@ -1,22 +1,23 @@
 package dev.pyapp.server.rpc;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.logs.AppErrors;
 import dev.pyapp.server.logs.DeployDiagnosis;
-import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.mount.WebServerState;
 import dev.pyapp.server.mount.WebServerStatus;
@@ -24,6 +25,7 @@ import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.HealthMonitor;
 import dev.pyapp.server.runtime.ProcessState;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -38,8 +40,6 @@ class AppOverview {
 
 	/** How long a failed deploy's answer waits for the release's last output. */
 	private static final Duration CAUSE_WAIT = Duration.ofSeconds(3);
-
-	private static final int MESSAGE_LENGTH = 300;
 
 	private final AppRegistry registry;
 
@@ -64,49 +64,51 @@ class AppOverview {
 	}
 
 	/**
-	 * Adds {@code health}, {@code urls} and {@code last_error}.
+	 * What {@code apps.list} shows of an installed app: the given fields plus
+	 * {@code health}, {@code urls} and {@code last_error}.
 	 * @param app the app
+	 * @param version its live release's version
 	 * @param state its state as listed
+	 * @param mounts where it is mounted
+	 * @param source where its releases come from
 	 * @param urls the URLs at which it is served now ({@link MountManager#urls})
 	 * @param webServer the web server's status, asked only for a running app with URLs
 	 * (one listing asks it once)
-	 * @param result the result to add them to
+	 * @return the summary
 	 */
-	void addSummary(AppId app, String state, List<String> urls, Supplier<WebServerStatus> webServer,
-			Map<String, Object> result) {
-		result.put("health", health(app, state, !urls.isEmpty(), webServer));
-		result.put("urls", urls);
-		result.put("last_error", this.errors.lastError(app).map(AppOverview::error).orElse(null));
+	AppSummary.Installed summary(AppId app, @Nullable String version, String state, List<AppSummary.MountPoint> mounts,
+			AppSource source, List<String> urls, Supplier<WebServerStatus> webServer) {
+		return new AppSummary.Installed(app.value(), version, state, mounts, source,
+				health(app, state, !urls.isEmpty(), webServer), urls,
+				this.errors.lastError(app).map(AppSummary.LastError::of).orElse(null));
 	}
 
 	/**
-	 * Adds {@code last_deploy} (the newest release, with the cause when it failed) and
-	 * {@code errors_acknowledged}.
+	 * {@code last_deploy}: the newest release, with the cause when it failed.
 	 * @param app the app
 	 * @param releases its releases ({@link AppRegistry#releases})
-	 * @param result the result of {@code apps.get}
+	 * @return it, or {@code null} without releases
 	 */
-	void addDetails(AppId app, List<Release> releases, Map<String, Object> result) {
-		Release newest = releases.stream().max(java.util.Comparator.comparing(Release::created)).orElse(null);
-		Map<String, Object> deploy = null;
-		if (newest != null) {
-			deploy = new LinkedHashMap<>();
-			deploy.put("release", newest.releaseId());
-			deploy.put("version", newest.version());
-			deploy.put("state", newest.state().name().toLowerCase(java.util.Locale.ROOT));
-			deploy.put("created", newest.created().toString());
-			deploy.put("message", newest.message());
-			if (newest.state() == ReleaseState.FAILED) {
-				deploy.put("cause", cause(app, newest.releaseId(), Duration.ZERO).map(AppOverview::cause).orElse(null));
-			}
+	AppDetails.@Nullable DeployView lastDeploy(AppId app, List<Release> releases) {
+		Release newest = releases.stream().max(Comparator.comparing(Release::created)).orElse(null);
+		if (newest == null) {
+			return null;
 		}
-		result.put("last_deploy", deploy);
-		result.put("errors_acknowledged", this.errors.acknowledgement(app).map((ack) -> {
-			Map<String, Object> value = new LinkedHashMap<>();
-			value.put("time", ack.time().toString());
-			value.put("by", ack.by());
-			return value;
-		}).orElse(null));
+		AppDetails.LastDeploy deploy = AppDetails.LastDeploy.of(newest);
+		if (newest.state() == ReleaseState.FAILED) {
+			return new AppDetails.FailedDeploy(deploy,
+					cause(app, newest.releaseId(), Duration.ZERO).map(AppDetails.Cause::of).orElse(null));
+		}
+		return deploy;
+	}
+
+	/**
+	 * {@code errors_acknowledged}.
+	 * @param app the app
+	 * @return the last acknowledgement of its errors, or {@code null}
+	 */
+	AppDetails.@Nullable Acknowledged errorsAcknowledged(AppId app) {
+		return this.errors.acknowledgement(app).map(AppDetails.Acknowledged::of).orElse(null);
 	}
 
 	/**
@@ -122,18 +124,13 @@ class AppOverview {
 		if (!(ex instanceof PyappException pyapp) || pyapp.getKind() != ErrorKind.FAILED || deploy == null) {
 			return ex;
 		}
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("type", pyapp.getKind().type());
-		if (pyapp.getLog() != null) {
-			data.put("log", pyapp.getLog());
-		}
-		data.put("app", deploy.app().value());
-		data.put("release", deploy.release());
-		data.put("cause", cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppOverview::cause).orElse(null));
-		data.put("live", this.registry.find(deploy.app()).flatMap((installed) -> {
-			String live = installed.currentRelease();
-			return (live != null) ? this.registry.currentRelease(deploy.app()) : Optional.empty();
-		}).map((release) -> Map.of("release", release.releaseId(), "version", release.version())).orElse(null));
+		FailureData data = new FailureData(pyapp.getKind().type(), pyapp.getLog(), deploy.app().value(),
+				deploy.release(),
+				cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppDetails.Cause::of).orElse(null),
+				this.registry.find(deploy.app()).flatMap((installed) -> {
+					String live = installed.currentRelease();
+					return (live != null) ? this.registry.currentRelease(deploy.app()) : Optional.empty();
+				}).map((release) -> new LiveRelease(release.releaseId(), release.version())).orElse(null));
 		return new RpcError(pyapp.getKind().code(), String.valueOf(pyapp.getMessage()), data);
 	}
 
@@ -153,8 +150,7 @@ class AppOverview {
 		return cause;
 	}
 
-	private Map<String, Object> health(AppId app, String state, boolean mounted, Supplier<WebServerStatus> webServer) {
-		Map<String, Object> health = new LinkedHashMap<>();
+	private AppSummary.Health health(AppId app, String state, boolean mounted, Supplier<WebServerStatus> webServer) {
 		AppStatus status = this.supervisor.status(app);
 		HealthMonitor.HealthReport report = this.health.report(app).orElse(null);
 		String value;
@@ -190,38 +186,28 @@ class AppOverview {
 			value = "stopped";
 			message = "needs-configuration".equals(state) ? "waits for its configuration" : "not running";
 		}
-		health.put("status", value);
-		health.put("source", source);
-		health.put("checked", (report != null) ? report.checked().toString() : null);
-		health.put("message", message);
-		return health;
+		return new AppSummary.Health(value, source, (report != null) ? report.checked().toString() : null, message);
 	}
 
-	private static Map<String, Object> error(LogRecord record) {
-		Map<String, Object> error = new LinkedHashMap<>();
-		error.put("id", Long.toString(record.id()));
-		error.put("time", record.time().toString());
-		error.put("level", record.level().name());
-		error.put("logger", record.logger());
-		error.put("release", record.release());
-		String message = record.message().strip();
-		int newline = message.indexOf('\n');
-		if (newline >= 0) {
-			message = message.substring(0, newline);
-		}
-		if (message.length() > MESSAGE_LENGTH) {
-			message = message.substring(0, MESSAGE_LENGTH) + "…";
-		}
-		error.put("message", message);
-		return error;
+	/**
+	 * The {@code data} of a failed deploy's error (SPEC §6 {@code failed}).
+	 *
+	 * @param type {@code failed}
+	 * @param log what the failing step printed; absent when nothing
+	 * @param app the app deployed
+	 * @param release the release that failed
+	 * @param cause what it printed that explains the failure, or {@code null}
+	 * @param live the release still serving, or {@code null}
+	 */
+	record FailureData(String type, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String log, String app,
+			String release, AppDetails.@Nullable Cause cause, @Nullable LiveRelease live) {
 	}
 
-	private static Map<String, Object> cause(DeployDiagnosis.Cause cause) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("summary", cause.summary());
-		result.put("excerpt", cause.excerpt());
-		result.put("records", cause.records());
-		return result;
+	/**
+	 * @param release its id
+	 * @param version its version
+	 */
+	record LiveRelease(String release, String version) {
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.pyapp.server.rpc;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,21 +17,19 @@ import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitSourceRequest;
 import dev.pyapp.server.hooks.ScheduledTasks;
+import dev.pyapp.server.hooks.TaskStatus;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.isolation.AppIsolation;
-import dev.pyapp.server.isolation.IsolationStatus;
-import dev.pyapp.server.isolation.LimitStatus;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.logs.AppErrors;
 import dev.pyapp.server.mount.Mount;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.mount.WebServerStatus;
 import dev.pyapp.server.runtime.AppContexts;
-import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.ProcessState;
 import dev.pyapp.server.security.Role;
@@ -97,7 +94,7 @@ class AppsRpc {
 	 * ConfigStates, which reads an app's files again only after they changed.
 	 */
 	@RpcMethod(value = "apps.list", role = Role.VIEWER, readOnly = true)
-	List<Map<String, Object>> list() {
+	List<AppSummary> list() {
 		AppRegistry.Listing listing = this.registry.listing();
 		Map<String, List<Mount>> mounts = new HashMap<>();
 		for (Mount mount : this.mounts.mounts()) {
@@ -107,7 +104,7 @@ class AppsRpc {
 		}
 		Map<String, List<String>> urls = this.mounts.urls();
 		Supplier<WebServerStatus> webServer = once(this.mounts::status);
-		List<Map<String, Object>> apps = new ArrayList<>();
+		List<AppSummary> apps = new ArrayList<>();
 		for (InstalledApp installed : listing.apps()) {
 			AppId app = AppId.of(installed.name());
 			apps.add(summary(installed, listing.liveRelease(installed).orElse(null),
@@ -116,62 +113,57 @@ class AppsRpc {
 		}
 		// first installs still being checked or extracted are listed from their first
 		// moment
-		listing.installing().forEach((name, progress) -> apps.add(installing(name, progress)));
-		apps.sort(Comparator.comparing((app) -> String.valueOf(app.get("name"))));
+		listing.installing()
+			.forEach((name, progress) -> apps
+				.add(new AppSummary.Installing(name, progress.version(), progress.source())));
+		apps.sort(Comparator.comparing(AppSummary::name));
 		return apps;
 	}
 
 	@RpcMethod(value = "apps.get", role = Role.VIEWER, readOnly = true)
-	Map<String, Object> get(AppParams params) {
+	AppDetails get(AppParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.find(app).orElse(null);
 		if (installed == null) {
 			AppRegistry.Progress pending = this.registry.installing(app).orElse(null);
 			if (pending != null) {
-				Map<String, Object> result = installing(app.value(), pending);
-				result.put("release", null);
-				result.put("env", Map.of());
-				result.put("releases", List.of());
-				result.put("process", process(this.supervisor.status(app)));
-				result.put("tasks", List.of());
-				result.put("config", null);
-				result.put("progress", ordered("step", pending.step(), "message", pending.message()));
-				return result;
+				return new AppDetails.Installing(
+						new AppSummary.Installing(app.value(), pending.version(), pending.source()),
+						AppDetails.ProcessView.of(this.supervisor.status(app)), AppDetails.ProgressView.of(pending));
 			}
 			// NOT_FOUND, unless the install stored it just now
 			installed = this.registry.get(app);
 		}
+		return details(app, installed);
+	}
+
+	/** {@code apps.get} of an installed app. */
+	AppDetails.Installed details(AppId app) {
+		return details(app, this.registry.find(app).orElseGet(() -> this.registry.get(app)));
+	}
+
+	private AppDetails.Installed details(AppId app, InstalledApp installed) {
 		List<Release> releases = this.registry.releases(app);
 		String liveId = installed.currentRelease();
 		Release live = (liveId != null)
 				? releases.stream().filter((release) -> release.releaseId().equals(liveId)).findFirst().orElse(null)
 				: null;
 		Supplier<ConfigStates.State> configuration = once(() -> this.configStates.of(app));
-		Map<String, Object> result = summary(installed, live, this.mounts.mounts(app), this.mounts.urls(app),
+		AppSummary.Installed summary = summary(installed, live, this.mounts.mounts(app), this.mounts.urls(app),
 				once(this.mounts::status), configuration);
-		result.put("release", installed.currentRelease());
-		result.put("env", installed.env());
-		result.put("releases", releases.stream().map(AppsRpc::release).toList());
-		result.put("process", process(this.supervisor.status(app)));
-		result.put("isolation", isolation(app, installed));
-		result.put("tasks", tasks(app, installed));
-		result.put("config", config(configuration.get()));
 		AppRegistry.Progress progress = this.registry.progress(app);
-		if (progress != null) {
-			result.put("progress", ordered("step", progress.step(), "message", progress.message()));
-		}
-		// git route: a revision recorded but not deployed (updates.auto: false)
-		result.put("update_available",
-				this.git.availableUpdate(app)
-					.map((update) -> ordered("commit", update.commit(), "ref", update.ref(), "detected",
-							update.detected().toString()))
-					.orElse(null));
-		this.overview.addDetails(app, releases, result);
-		return result;
+		return new AppDetails.Installed(summary, installed.currentRelease(), installed.env(),
+				releases.stream().map(AppDetails.ReleaseView::of).toList(),
+				AppDetails.ProcessView.of(this.supervisor.status(app)), isolation(app, installed),
+				tasks(app, installed), configuration.get().config().map(AppDetails.ConfigView::of).orElse(null),
+				(progress != null) ? AppDetails.ProgressView.of(progress) : null,
+				// git route: a revision recorded but not deployed (updates.auto: false)
+				this.git.availableUpdate(app).map(AppDetails.UpdateView::of).orElse(null),
+				this.overview.lastDeploy(app, releases), this.overview.errorsAcknowledged(app));
 	}
 
 	@RpcMethod(value = "apps.install", role = Role.DEPLOYER)
-	Map<String, Object> install(InstallParams params) {
+	AppDetails install(InstallParams params) {
 		if (params.git() != null && params.archive() == null) {
 			// git route: clone, select the revision per strategy, install (GitDeployer)
 			Release live = deploy(() -> this.git.install(GitSourceRequest.fromParams(params.git())));
@@ -192,22 +184,20 @@ class AppsRpc {
 	}
 
 	@RpcMethod(value = "apps.remove", role = Role.DEPLOYER)
-	Map<String, Object> remove(RemoveParams params) {
+	Removed remove(RemoveParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		this.deployer.remove(app, Boolean.TRUE.equals(params.keepData()));
 		this.errors.forget(app);
-		return Map.of("name", app.value(), "removed", true);
+		return new Removed(app.value(), true);
 	}
 
 	@RpcMethod(value = "apps.rollback", role = Role.DEPLOYER)
-	Map<String, Object> rollback(RollbackParams params) {
+	AppDetails.RolledBack rollback(RollbackParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		deploy(() -> this.deployer.rollback(app, params.release()));
-		Map<String, Object> result = get(new AppParams(app.value()));
-		result.put("note", AppDeployer.ROLLBACK_NOTE);
-		return result;
+		return new AppDetails.RolledBack(details(app), AppDeployer.ROLLBACK_NOTE);
 	}
 
 	/**
@@ -215,15 +205,11 @@ class AppsRpc {
 	 * newer one is logged.
 	 */
 	@RpcMethod(value = "apps.errors.acknowledge", role = Role.DEPLOYER)
-	Map<String, Object> acknowledge(AppParams params) {
+	Acknowledged acknowledge(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		AppErrors.Acknowledgement ack = this.errors.acknowledge(app, TokensRpc.currentUser());
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("name", app.value());
-		result.put("time", ack.time().toString());
-		result.put("by", ack.by());
-		return result;
+		return new Acknowledged(app.value(), ack.time().toString(), ack.by());
 	}
 
 	/**
@@ -240,36 +226,36 @@ class AppsRpc {
 	}
 
 	@RpcMethod(value = "apps.start", role = Role.DEPLOYER)
-	Map<String, Object> start(AppParams params) {
+	AppDetails.ProcessView start(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		if (this.deployer.awaitsFirstConfiguration(app)) {
 			throw PyappException.conflict(
 					"app '" + app + "' cannot start before its required settings have values: configure it first");
 		}
-		return process(this.supervisor.start(app));
+		return AppDetails.ProcessView.of(this.supervisor.start(app));
 	}
 
 	@RpcMethod(value = "apps.stop", role = Role.DEPLOYER)
-	Map<String, Object> stop(AppParams params) {
+	AppDetails.ProcessView stop(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		return process(this.supervisor.stop(app));
+		return AppDetails.ProcessView.of(this.supervisor.stop(app));
 	}
 
 	@RpcMethod(value = "apps.restart", role = Role.DEPLOYER)
-	Map<String, Object> restart(AppParams params) {
+	AppDetails.ProcessView restart(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		if (this.deployer.awaitsFirstConfiguration(app)) {
 			throw PyappException.conflict(
 					"app '" + app + "' cannot start before its required settings have values: configure it first");
 		}
-		return process(this.supervisor.restart(app));
+		return AppDetails.ProcessView.of(this.supervisor.restart(app));
 	}
 
 	@RpcMethod(value = "apps.limits.set", role = Role.ADMIN)
-	Map<String, Object> setLimits(LimitsParams params) {
+	AppDetails.IsolationView setLimits(LimitsParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);
 		if (params.limits() == null) {
@@ -282,7 +268,7 @@ class AppsRpc {
 	}
 
 	@RpcMethod(value = "apps.env.set", role = Role.DEPLOYER)
-	Map<String, Object> setEnv(EnvParams params) {
+	AppDetails.EnvSet setEnv(EnvParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);
 		List<Problem> problems = params.env()
@@ -302,49 +288,14 @@ class AppsRpc {
 			// the environment is read when the daemon starts
 			this.supervisor.restart(app);
 		}
-		Map<String, Object> result = get(new AppParams(app.value()));
-		result.put("restart_needed", running && !restart);
-		return result;
+		return new AppDetails.EnvSet(details(app), running && !restart);
 	}
 
-	private Map<String, Object> summary(InstalledApp installed, @Nullable Release live, List<Mount> mounts,
+	private AppSummary.Installed summary(InstalledApp installed, @Nullable Release live, List<Mount> mounts,
 			List<String> urls, Supplier<WebServerStatus> webServer, Supplier<ConfigStates.State> configuration) {
 		AppId app = AppId.of(installed.name());
-		Map<String, Object> summary = new LinkedHashMap<>();
-		summary.put("name", installed.name());
-		summary.put("version", (live != null) ? live.version() : null);
-		String state = state(app, configuration);
-		summary.put("state", state);
-		summary.put("mounts",
-				mounts.stream().map((mount) -> ordered("server", mount.server(), "path", mount.path())).toList());
-		summary.put("source", installed.source());
-		this.overview.addSummary(app, state, urls, webServer, summary);
-		return summary;
-	}
-
-	private Map<String, Object> installing(String name, AppRegistry.Progress progress) {
-		Map<String, Object> summary = new LinkedHashMap<>();
-		summary.put("name", name);
-		summary.put("version", progress.version());
-		summary.put("state", "installing");
-		summary.put("mounts", List.of());
-		summary.put("source", progress.source());
-		return summary;
-	}
-
-	/**
-	 * SPEC §10: {@code {complete, missing, file, saved}}; {@code null} before a release
-	 * of the app is on disk, or for a spec that cannot be read.
-	 */
-	private static @Nullable Map<String, Object> config(ConfigStates.State configuration) {
-		return configuration.config().map((status) -> {
-			Map<String, Object> config = new LinkedHashMap<>();
-			config.put("complete", status.complete());
-			config.put("missing", status.missing());
-			config.put("file", status.file().toString());
-			config.put("saved", (status.saved() != null) ? status.saved().toString() : null);
-			return config;
-		}).orElse(null);
+		return this.overview.summary(app, (live != null) ? live.version() : null, state(app, configuration),
+				mounts.stream().map(AppSummary.MountPoint::of).toList(), installed.source(), urls, webServer);
 	}
 
 	private String state(AppId app, Supplier<ConfigStates.State> configuration) {
@@ -356,18 +307,6 @@ class AppsRpc {
 			return "needs-configuration";
 		}
 		return this.supervisor.status(app).state().value();
-	}
-
-	/**
-	 * A JSON object whose fields keep the order given ({@code Map.of} iterates in an
-	 * order that changes from one JVM to the next).
-	 */
-	private static Map<String, Object> ordered(Object... keysAndValues) {
-		Map<String, Object> map = new LinkedHashMap<>();
-		for (int i = 0; i < keysAndValues.length; i += 2) {
-			map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-		}
-		return map;
 	}
 
 	/** A value computed on its first use only, by one caller's thread. */
@@ -390,7 +329,7 @@ class AppsRpc {
 		};
 	}
 
-	private List<Object> tasks(AppId app, InstalledApp installed) {
+	private List<TaskStatus> tasks(AppId app, InstalledApp installed) {
 		if (installed.currentRelease() == null) {
 			return List.of();
 		}
@@ -402,7 +341,7 @@ class AppsRpc {
 		}
 	}
 
-	private Map<String, Object> isolation(AppId app, InstalledApp installed) {
+	private AppDetails.IsolationView isolation(AppId app, InstalledApp installed) {
 		AppManifest manifest = null;
 		if (installed.currentRelease() != null) {
 			try {
@@ -412,56 +351,26 @@ class AppsRpc {
 				// the release is gone from disk: what the app asks for is unknown
 			}
 		}
-		IsolationStatus status = this.isolation.status(app, manifest);
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("user", status.user());
-		result.put("uid", status.uid());
-		result.put("gid", status.gid());
-		result.put("own_user", status.ownUser());
-		result.put("user_reason", status.userReason());
-		result.put("sandbox", status.sandbox());
-		result.put("sandbox_reason", status.sandboxReason());
-		Map<String, Object> limits = new LinkedHashMap<>();
-		for (LimitStatus limit : status.limits()) {
-			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("value", limit.value());
-			entry.put("requested", limit.requested());
-			entry.put("cap", limit.cap());
-			entry.put("source", limit.source());
-			entry.put("enforced_by", limit.enforcement());
-			limits.put(limit.name(), entry);
-		}
-		result.put("limits", limits);
-		return result;
+		return AppDetails.IsolationView.of(this.isolation.status(app, manifest));
 	}
 
-	static Map<String, Object> process(AppStatus status) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("state", status.state().value());
-		result.put("release", status.release());
-		result.put("server", status.server());
-		result.put("pid", status.pid());
-		result.put("socket", status.socket());
-		result.put("port", status.port());
-		result.put("started", (status.started() != null) ? status.started().toString() : null);
-		result.put("uptime", status.uptimeSeconds());
-		result.put("restarts", status.restarts());
-		result.put("last_exit", status.lastExit());
-		result.put("reason", status.reason());
-		return result;
+	/**
+	 * {@code apps.remove}.
+	 *
+	 * @param name the app
+	 * @param removed {@code true}
+	 */
+	record Removed(String name, boolean removed) {
 	}
 
-	private static Map<String, Object> release(Release release) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("id", release.releaseId());
-		result.put("version", release.version());
-		result.put("source", release.source());
-		result.put("checksum", release.checksum());
-		result.put("commit", release.commit());
-		result.put("created", release.created().toString());
-		result.put("state", release.state().name().toLowerCase(Locale.ROOT));
-		result.put("message", release.message());
-		return result;
+	/**
+	 * {@code apps.errors.acknowledge}.
+	 *
+	 * @param name the app
+	 * @param time when its errors were acknowledged
+	 * @param by who did
+	 */
+	record Acknowledged(String name, String time, @Nullable String by) {
 	}
 
 	/**

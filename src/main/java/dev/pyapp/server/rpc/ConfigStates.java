@@ -70,10 +70,10 @@ class ConfigStates {
 	 * @return its state, read again if its files may have changed
 	 */
 	State of(AppId app) {
-		AppPaths paths = this.home.app(app);
-		// taken before the files are read: a change while they are read makes it stale
-		Stamp stamp = Stamp.of(paths);
 		Entry known = this.entries.get(app.value());
+		Watched files = (known != null) ? known.files() : Watched.of(this.home.app(app));
+		// taken before the files are read: a change while they are read makes it stale
+		Stamp stamp = Stamp.of(files, (known != null) ? known.stamp() : null);
 		if (known != null && known.stamp().equals(stamp)) {
 			return known.state();
 		}
@@ -82,7 +82,7 @@ class ConfigStates {
 			if (this.entries.size() >= MAX_ENTRIES) {
 				this.entries.clear();
 			}
-			this.entries.put(app.value(), new Entry(stamp, state));
+			this.entries.put(app.value(), new Entry(files, stamp, state));
 		}
 		else {
 			this.entries.remove(app.value());
@@ -143,29 +143,52 @@ class ConfigStates {
 
 	}
 
-	private record Entry(Stamp stamp, State state) {
+	private record Entry(Watched files, Stamp stamp, State state) {
 	}
 
 	/**
-	 * Modification times in milliseconds ({@code 0} for a file that does not exist), read
-	 * without exceptions: a missing file is the common case here.
+	 * The files an app's state comes from, made once per app: a listing checks every
+	 * app's, and building their paths again cost about as much as the checks. They are
+	 * {@link File}s because java.io reports a missing file's time as 0 instead of
+	 * throwing, which would cost a stack trace per missing file and app on every call.
+	 */
+	private record Watched(File root, File config, File releases, File yaml, File ini) {
+
+		static Watched of(AppPaths paths) {
+			Path config = paths.config();
+			return new Watched(file(paths.root()), file(config), file(paths.releases()),
+					file(config.resolve("config.yaml")), file(config.resolve("config.ini")));
+		}
+
+		private static File file(Path path) {
+			return new File(path.toString());
+		}
+
+	}
+
+	/**
+	 * Modification times in milliseconds ({@code 0} for a file that does not exist).
 	 */
 	private record Stamp(long root, long config, long releases, long yaml, long ini) {
 
-		static Stamp of(AppPaths paths) {
-			Path config = paths.config();
-			return new Stamp(modified(paths.root()), modified(config), modified(paths.releases()),
-					modified(config.resolve("config.yaml")), modified(config.resolve("config.ini")));
+		/**
+		 * The files' times now.
+		 * @param files the files
+		 * @param known their times when the state was kept, or {@code null}
+		 * @return the times; a config file that was missing then is not looked at again
+		 * while {@code config/} keeps its time, since creating the file (in place or by a
+		 * rename) changes the directory's time
+		 */
+		static Stamp of(Watched files, @Nullable Stamp known) {
+			long config = files.config().lastModified();
+			boolean sameDirectory = known != null && known.config() == config;
+			return new Stamp(files.root().lastModified(), config, files.releases().lastModified(),
+					(sameDirectory && known.yaml() == 0) ? 0 : files.yaml().lastModified(),
+					(sameDirectory && known.ini() == 0) ? 0 : files.ini().lastModified());
 		}
 
 		long newest() {
 			return Math.max(Math.max(Math.max(this.root, this.config), Math.max(this.releases, this.yaml)), this.ini);
-		}
-
-		private static long modified(Path path) {
-			// java.io reports a missing file as 0 instead of throwing, which costs a
-			// stack trace per missing file and app on every call
-			return new File(path.toString()).lastModified();
 		}
 
 	}

@@ -1,7 +1,5 @@
 package dev.pyapp.server.rpc;
 
-import java.util.Map;
-
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.deploy.GitDeployer;
@@ -29,14 +27,11 @@ class GitRpc {
 	 * {@code commit} and {@code ref} of the selected revision.
 	 */
 	@RpcMethod(value = "apps.update", role = Role.DEPLOYER)
-	Map<String, Object> update(AppParams params) {
-		GitUpdate update = this.apps.deploy(() -> this.git.update(AppId.of(params.name())));
-		Map<String, Object> result = this.apps.get(params);
-		result.put("updated", update.updated());
-		result.put("message", update.message());
-		result.put("commit", update.revision().commit());
-		result.put("ref", update.revision().ref());
-		return result;
+	AppDetails.Updated update(AppParams params) {
+		AppId app = AppId.of(params.name());
+		GitUpdate update = this.apps.deploy(() -> this.git.update(app));
+		return new AppDetails.Updated(this.apps.details(app), update.updated(), update.message(),
+				update.revision().commit(), update.revision().ref());
 	}
 
 }

@@ -5,12 +5,15 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * SPEC §9's crash restarts: the first restart after {@code backoff}, each further one
  * after twice the delay up to {@code max}; {@code limit} crashes within {@code window}
- * give up. Not thread-safe: the supervisor holds the app's lock.
+ * give up. The one give-up rule of everything the server supervises: app daemons and the
+ * managed web server. Not thread-safe: its owner holds its own lock.
  */
-final class RestartPolicy {
+public final class RestartPolicy {
 
 	private final Duration backoff;
 
@@ -22,7 +25,14 @@ final class RestartPolicy {
 
 	private final Deque<Instant> crashes = new ArrayDeque<>();
 
-	RestartPolicy(Duration backoff, Duration max, int limit, Duration window) {
+	/**
+	 * A policy.
+	 * @param backoff the delay before the first restart
+	 * @param max the longest delay
+	 * @param limit how many crashes within the window give up
+	 * @param window how long a crash counts
+	 */
+	public RestartPolicy(Duration backoff, Duration max, int limit, Duration window) {
 		this.backoff = backoff;
 		this.max = max;
 		this.limit = limit;
@@ -34,7 +44,7 @@ final class RestartPolicy {
 	 * @param at when it happened
 	 * @return the delay before the restart, or {@code null} to give up
 	 */
-	Duration crashed(Instant at) {
+	public @Nullable Duration crashed(Instant at) {
 		this.crashes.addLast(at);
 		while (!this.crashes.isEmpty() && this.crashes.peekFirst().isBefore(at.minus(this.window))) {
 			this.crashes.removeFirst();
@@ -50,11 +60,32 @@ final class RestartPolicy {
 		return (delay.compareTo(this.max) > 0) ? this.max : delay;
 	}
 
-	int recentCrashes() {
+	/**
+	 * How many crashes count now.
+	 * @return the crashes within the window at the last crash
+	 */
+	public int recentCrashes() {
 		return this.crashes.size();
 	}
 
-	void reset() {
+	/**
+	 * How many crashes within the window give up.
+	 * @return the limit
+	 */
+	public int limit() {
+		return this.limit;
+	}
+
+	/**
+	 * How long a crash counts.
+	 * @return the window
+	 */
+	public Duration window() {
+		return this.window;
+	}
+
+	/** Forgets the crashes: an explicit start retries from the first delay. */
+	public void reset() {
 		this.crashes.clear();
 	}
 

@@ -1,7 +1,54 @@
 /**
- * gunicorn daemons: start, stop, supervise, adopt after a restart, upgrade beside the
- * live release and roll back. Owns {@code AppStatus} and publishes {@code AppStarted},
- * {@code AppStopped} and {@code AppCrashed}.
+ * App daemons (gunicorn or uWSGI): start, stop, supervise, adopt after a restart, upgrade
+ * beside the live release and roll back. Owns {@code AppStatus} and publishes
+ * {@code AppStarted}, {@code AppStopped} and {@code AppCrashed}.
+ *
+ * <p>
+ * {@code AppSupervisor} is the facade other modules call. Behind it: {@code DaemonStarts}
+ * and {@code DaemonStops} (the live daemon), {@code CrashWatcher} (crashes, restarts with
+ * backoff, out-of-memory kills), {@code CandidateSwitch} and {@code GracefulRestart} (a
+ * second daemon beside the live one: upgrade, rollback, restart without a failed
+ * request), {@code DaemonAdoption} (daemons that outlived the server, strays of a crash)
+ * and {@code SupervisedApps} (each app's state and its {@code DaemonRecord}).
+ *
+ * <h2>The supervisor's state machine ({@code DaemonLifecycle})</h2>
+ *
+ * Each app has one state; each transition is a method that refuses a state not listed
+ * with an {@code IllegalStateException} ({@code DaemonLifecycleTests} checks every cell).
+ * The app's lock is taken for a transition and let go before anything slow: a launch, a
+ * stop, a health check. A launch is an attempt with a number; it commits only if it is
+ * still current, else the daemon it launched is stopped.
+ *
+ * <pre>
+ * transition   from                          to                   when
+ * ----------   ---------------------------   ------------------   -----------------------------------------
+ * begin        STOPPED, BACKOFF, FATAL       STARTING             a start on request (a second start while
+ *                                                                 STARTING waits for the first; while
+ *                                                                 STOPPING it is a conflict)
+ * retry        BACKOFF                       STARTING             the restart after a crash, after its delay
+ * started      STARTING (current attempt)    RUNNING              the attempt's daemon accepts connections
+ * startFailed  STARTING (current attempt)    FATAL                a start on request failed
+ * crashed      RUNNING, STARTING             BACKOFF, or FATAL    the live daemon ended, or a restart after
+ *                                            when the policy      a crash failed ({@code RestartPolicy}:
+ *                                            gives up             backoff doubling, limit within a window)
+ * stopping     all but STOPPING              STOPPING             a stop on request, the server's
+ *                                                                 stopDaemons, a removal; an attempt under
+ *                                                                 way becomes stale
+ * stopped      STOPPING                      STOPPED              the daemon has stopped
+ * adopted      STOPPED                       RUNNING              a daemon that outlived the server's
+ *                                                                 restart is taken over
+ * switched     all but STOPPING              RUNNING              a promoted candidate, a graceful restart's
+ *                                                                 new daemon or a reverted one goes live; an
+ *                                                                 attempt under way becomes stale
+ * </pre>
+ *
+ * The API's state: STOPPED and STOPPING are {@code stopped}, STARTING and BACKOFF
+ * {@code starting}, RUNNING {@code running}, FATAL {@code failed}.
+ *
+ * <p>
+ * The managed web server ({@code mount}) restarts after crashes with the same
+ * {@code RestartPolicy}: too many failures within the window and it stays failed until
+ * the next apply.
  */
 @NullMarked
 @ApplicationModule(displayName = "Runtime",

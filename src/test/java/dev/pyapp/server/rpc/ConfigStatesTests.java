@@ -88,6 +88,22 @@ class ConfigStatesTests {
 	}
 
 	@Test
+	void readsThemAgainAfterAMissingConfigFileAppearedAndAfterItWasEditedInPlace() throws Exception {
+		this.states.of(BLOG);
+		// config.ini was missing: it is looked at again once config/ changed
+		Path ini = Files.writeString(this.root.resolve("config/config.ini"), "[site]\ntitle = Blog\n");
+		Files.setLastModifiedTime(ini, FileTime.from(T0.plusSeconds(60)));
+		Files.setLastModifiedTime(this.root.resolve("config"), FileTime.from(T0.plusSeconds(60)));
+		this.states.of(BLOG);
+		verify(this.configurator, times(2)).status(BLOG);
+		this.states.of(BLOG);
+		verify(this.configurator, times(2)).status(BLOG);
+		Files.setLastModifiedTime(ini, FileTime.from(T0.plusSeconds(120)));
+		this.states.of(BLOG);
+		verify(this.configurator, times(3)).status(BLOG);
+	}
+
+	@Test
 	void readsThemAgainAfterTheLiveReleaseSwitched() throws Exception {
 		this.states.of(BLOG);
 		Files.setLastModifiedTime(this.root, FileTime.from(T0.plusSeconds(60)));

@@ -90,6 +90,7 @@ public final class RegistryBenchmark {
 			System.out.printf(Locale.ROOT, "%d apps registered in %.1f s; apps.list shows %d: %s%n", apps, setupSeconds,
 					listedApps, states);
 			Random random = new Random(17);
+			breakdown(context, names, Math.max(20, calls / 10));
 			Map<String, Figures> figures = new LinkedHashMap<>();
 			figures.put("apps.list", measure(warmup, calls, () -> rpc.call("apps.list", null)));
 			figures.put("apps.get", measure(warmup, calls,
@@ -101,6 +102,51 @@ public final class RegistryBenchmark {
 			context.close();
 			deleteQuietly(home);
 		}
+	}
+
+	/**
+	 * Where an {@code apps.list} and an {@code apps.get} spend their time, in this JVM
+	 * without HTTP: the median of each part over {@code rounds} rounds (printed only).
+	 */
+	private static void breakdown(ConfigurableApplicationContext context, List<String> names, int rounds) {
+		AppsRpc apps = context.getBean(AppsRpc.class);
+		AppRegistry registry = context.getBean(AppRegistry.class);
+		MountManager mounts = context.getBean(MountManager.class);
+		ConfigStates configStates = context.getBean(ConfigStates.class);
+		JsonMapper mapper = context.getBean(JsonMapper.class);
+		Map<String, Runnable> parts = new LinkedHashMap<>();
+		parts.put("list: registry.listing()", registry::listing);
+		parts.put("list: mounts.mounts() + urls()", () -> {
+			mounts.mounts();
+			mounts.urls();
+		});
+		parts.put("list: configStates.of(each)", () -> names.forEach((name) -> configStates.of(AppId.of(name))));
+		parts.put("list: AppsRpc.list()", apps::list);
+		List<AppSummary> listed = apps.list();
+		parts.put("list: JSON of the result", () -> mapper.writeValueAsBytes(listed));
+		parts.put("list: result -> tree -> JSON", () -> mapper.writeValueAsBytes(mapper.valueToTree(listed)));
+		AppId one = AppId.of(names.get(names.size() / 2));
+		parts.put("get: registry.find + releases", () -> {
+			registry.find(one);
+			registry.releases(one);
+		});
+		parts.put("get: mounts(app) + urls(app)", () -> {
+			mounts.mounts(one);
+			mounts.urls(one);
+		});
+		parts.put("get: AppsRpc.get()", () -> apps.get(new AppParams(one.value())));
+		AppDetails details = apps.get(new AppParams(one.value()));
+		parts.put("get: JSON of the result", () -> mapper.writeValueAsBytes(details));
+		parts.forEach((name, part) -> {
+			long[] nanos = new long[rounds];
+			for (int i = 0; i < rounds; i++) {
+				long start = System.nanoTime();
+				part.run();
+				nanos[i] = System.nanoTime() - start;
+			}
+			Arrays.sort(nanos);
+			System.out.printf(Locale.ROOT, "  %-34s p50 %8.3f ms%n", name, millis(nanos[rounds / 2]));
+		});
 	}
 
 	/**

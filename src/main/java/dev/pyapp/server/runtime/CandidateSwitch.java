@@ -1,0 +1,223 @@
+package dev.pyapp.server.runtime;
+
+import java.util.Optional;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.packaging.AppManifest;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * The candidate protocol of upgrades, rollbacks and graceful restarts: a second daemon
+ * starts beside the live one on its own socket or port, its health is checked, it is
+ * promoted by switching {@code run/app.sock} in one rename, and the old one is retired
+ * after the drain delay, or reverted to. No lock is held while a daemon launches, a
+ * health check waits, or the web server follows a change of protocol.
+ */
+@Component
+class CandidateSwitch {
+
+	private static final Logger logger = LoggerFactory.getLogger(CandidateSwitch.class);
+
+	private final SupervisedApps apps;
+
+	private final DaemonStarts starts;
+
+	private final AppContexts contexts;
+
+	private final DaemonLauncher launcher;
+
+	private final AppServers servers;
+
+	private final ApplicationEventPublisher events;
+
+	private final ObjectProvider<MountPaths> mounts;
+
+	private final RuntimeProperties properties;
+
+	CandidateSwitch(SupervisedApps apps, DaemonStarts starts, AppContexts contexts, DaemonLauncher launcher,
+			AppServers servers, ApplicationEventPublisher events, ObjectProvider<MountPaths> mounts,
+			RuntimeProperties properties) {
+		this.apps = apps;
+		this.starts = starts;
+		this.contexts = contexts;
+		this.launcher = launcher;
+		this.servers = servers;
+		this.events = events;
+		this.mounts = mounts;
+		this.properties = properties;
+	}
+
+	AppServers.Choice startCandidate(AppId app, String release) {
+		Supervised s = this.apps.supervised(app);
+		Daemon previous;
+		synchronized (s) {
+			previous = s.candidate;
+			s.candidate = null;
+		}
+		if (previous != null) {
+			this.launcher.stop(previous);
+		}
+		ProcessContext context = this.contexts.context(app, release);
+		AppManifest manifest = this.contexts.manifest(app, release);
+		AppServers.Choice choice = this.servers.choose(manifest, context.python());
+		Daemon daemon = this.starts.launch(context, manifest, choice);
+		synchronized (s) {
+			s.candidate = daemon;
+		}
+		return choice;
+	}
+
+	void checkHealth(AppId app, String release, Daemon daemon) {
+		AppManifest.Health health = this.contexts.manifest(app, release).health();
+		MountPaths.MountPoint mount = this.mounts.getIfAvailable(() -> (id) -> Optional.empty())
+			.mountPoint(app)
+			.orElse(new MountPaths.MountPoint("", null, false));
+		String path = mount.path().endsWith("/") ? mount.path().substring(0, mount.path().length() - 1) : mount.path();
+		String host = (health.host() != null) ? health.host() : (mount.host() != null) ? mount.host() : "localhost";
+		HealthProbe.check(daemon, path, health.path(), host, mount.tls(), health.timeout());
+	}
+
+	AppStatus promote(AppId app, String release) {
+		Supervised s = this.apps.supervised(app);
+		Daemon candidate;
+		synchronized (s) {
+			candidate = s.candidate;
+			if (candidate == null || !candidate.release().equals(release)) {
+				throw new IllegalStateException(
+						"App [" + app + "] has no running candidate of release [" + release + "] to promote");
+			}
+			if (s.retiring != null) {
+				throw new IllegalStateException(
+						"App [" + app + "] is still retiring release [" + s.retiring.release() + "]");
+			}
+		}
+		leadWebServerTo(s, candidate);
+		AppStarted started;
+		synchronized (s) {
+			s.switching = null;
+			if (s.candidate != candidate) {
+				throw new IllegalStateException(
+						"App [" + app + "] changed its candidate while switching to [" + release + "]");
+			}
+			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
+				// the candidate stays a candidate: the caller discards it
+				throw new IllegalStateException("App [" + app + "] is stopping; [" + release + "] is not promoted");
+			}
+			s.retiring = s.live;
+			s.candidate = null;
+			started = switchTo(s, candidate);
+		}
+		this.events.publishEvent(started);
+		return s.status;
+	}
+
+	/**
+	 * Under the app's lock: another daemon goes live, wanted, with a fresh crash count.
+	 */
+	AppStarted switchTo(Supervised s, Daemon daemon) {
+		s.lifecycle.switched();
+		s.wanted = true;
+		s.cancelRestart();
+		s.policy.reset();
+		return this.apps.goLive(s, daemon);
+	}
+
+	/**
+	 * Before {@code run/app.sock} leads to a daemon that speaks another protocol, lets
+	 * the web server reach that daemon on its own socket with the new protocol (the
+	 * listeners of {@link AppSwitching} apply the web server's configuration), then waits
+	 * the drain delay so that requests the old configuration accepted have connected. Not
+	 * under the app's lock: it reloads a web server.
+	 */
+	private void leadWebServerTo(Supervised s, Daemon next) {
+		Daemon live = s.live;
+		if (next.socket() == null || live == null || live.server().protocol() == next.server().protocol()) {
+			return;
+		}
+		s.switching = next;
+		logger.info("{} switches from {} to {}: the web server follows first", s.app, live.server().protocol().value(),
+				next.server().protocol().value());
+		try {
+			this.events.publishEvent(new AppSwitching(s.app, next.release(), next.server().protocol()));
+			DaemonLauncher.pause(this.properties.drainDelay());
+		}
+		catch (RuntimeException ex) {
+			s.switching = null;
+			throw ex;
+		}
+	}
+
+	void retire(AppId app) {
+		Supervised s = this.apps.supervised(app);
+		Daemon old;
+		synchronized (s) {
+			old = s.retiring;
+			s.retiring = null;
+		}
+		if (old != null) {
+			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.stop(old);
+		}
+	}
+
+	boolean revert(AppId app) {
+		Supervised s = this.apps.supervised(app);
+		Daemon old;
+		synchronized (s) {
+			old = s.retiring;
+			if (old == null || !this.launcher.alive(old)) {
+				s.retiring = null;
+				return false;
+			}
+		}
+		leadWebServerTo(s, old);
+		@Nullable Daemon promoted;
+		@Nullable AppStarted started;
+		synchronized (s) {
+			s.switching = null;
+			s.retiring = null;
+			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
+				// stopped meanwhile: nothing to return to
+				promoted = null;
+				started = null;
+			}
+			else {
+				promoted = s.live;
+				s.lifecycle.switched();
+				started = this.apps.goLive(s, old);
+			}
+		}
+		if (started == null) {
+			this.launcher.stop(old);
+			return false;
+		}
+		this.events.publishEvent(started);
+		if (promoted != null) {
+			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.stop(promoted);
+		}
+		return true;
+	}
+
+	void discard(AppId app, String release) {
+		Supervised s = this.apps.supervised(app);
+		Daemon candidate;
+		synchronized (s) {
+			candidate = s.candidate;
+			if (candidate == null || !candidate.release().equals(release)) {
+				return;
+			}
+			s.candidate = null;
+		}
+		this.launcher.stop(candidate);
+	}
+
+}

@@ -1,0 +1,231 @@
+package dev.pyapp.server.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Watches every app's live daemon every {@code pyapp.runtime.poll-interval}: a daemon
+ * that ended is a crash (restarted after the {@link RestartPolicy}'s delay, or the app
+ * goes FATAL), a process killed for memory is reported. Each app's lock is held only to
+ * look and to change its state: restarts launch on threads of their own, so a slow start
+ * of one app never delays noticing another's crash.
+ */
+@Component
+class CrashWatcher implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(CrashWatcher.class);
+
+	/** The reason of a daemon whose processes the kernel killed for memory. */
+	static final String OUT_OF_MEMORY = AppSupervisor.OUT_OF_MEMORY;
+
+	/** How long after an out-of-memory kill a daemon's end is put down to it. */
+	private static final Duration OUT_OF_MEMORY_WINDOW = Duration.ofSeconds(10);
+
+	private final SupervisedApps apps;
+
+	private final DaemonStarts starts;
+
+	private final DaemonLauncher launcher;
+
+	private final AppContexts contexts;
+
+	private final ApplicationEventPublisher events;
+
+	private final RuntimeProperties properties;
+
+	private final ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1,
+			(runnable) -> daemonThread(runnable, "pyapp-supervisor"));
+
+	/**
+	 * Restarts after crashes: one thread each, so that they never queue behind a slow
+	 * one.
+	 */
+	private final ExecutorService restarts = Executors
+		.newCachedThreadPool((runnable) -> daemonThread(runnable, "pyapp-restart"));
+
+	CrashWatcher(SupervisedApps apps, DaemonStarts starts, DaemonLauncher launcher, AppContexts contexts,
+			ApplicationEventPublisher events, RuntimeProperties properties) {
+		this.apps = apps;
+		this.starts = starts;
+		this.launcher = launcher;
+		this.contexts = contexts;
+		this.events = events;
+		this.properties = properties;
+		long poll = properties.pollInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::watchAll, poll, poll, TimeUnit.MILLISECONDS);
+	}
+
+	private static Thread daemonThread(Runnable runnable, String name) {
+		Thread thread = new Thread(runnable, name);
+		thread.setDaemon(true);
+		return thread;
+	}
+
+	void watchAll() {
+		for (Supervised s : this.apps.all()) {
+			try {
+				List<Object> raised = new ArrayList<>();
+				synchronized (s) {
+					watch(s, raised);
+				}
+				raised.forEach(this.events::publishEvent);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Supervising {} failed", s.app, ex);
+			}
+		}
+	}
+
+	/**
+	 * Checks the live daemon: ended (a crash), or a process of it killed for memory (the
+	 * kernel's count of its cgroup grew).
+	 */
+	private void watch(Supervised s, List<Object> raised) {
+		Daemon live = s.live;
+		if (live == null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
+			return;
+		}
+		long kills = this.launcher.oomKills(live);
+		boolean outOfMemory = kills > live.oomKills();
+		if (outOfMemory) {
+			live = live.withOomKills(kills);
+			s.live = live;
+			s.lastOutOfMemory = Instant.now();
+		}
+		if (!this.launcher.alive(live)) {
+			s.live = null;
+			this.launcher.release(live);
+			// killed (SIGKILL) when, or shortly after, the kernel killed a process of its
+			// cgroup for memory: the kill and its end may fall into two checks
+			Integer code = live.exitCode();
+			boolean killed = code == null || code == 128 + 9;
+			boolean recently = s.lastOutOfMemory != null
+					&& s.lastOutOfMemory.isAfter(Instant.now().minus(OUT_OF_MEMORY_WINDOW));
+			if (outOfMemory || (killed && recently)) {
+				outOfMemory = true;
+				raised.add(outOfMemory(s, live, true));
+			}
+			raised.add(crashed(s, live.release(), code,
+					outOfMemory ? OUT_OF_MEMORY
+							: live.server().displayName() + " exited" + ((code != null) ? " with code " + code : "")
+									+ lastLine(this.launcher.stderrTail(s.app, live)),
+					live.server()));
+		}
+		else if (outOfMemory) {
+			// a worker was killed; its master starts a new one
+			s.status = s.status.because(OUT_OF_MEMORY);
+			this.apps.save(s);
+			raised.add(outOfMemory(s, live, false));
+		}
+	}
+
+	private AppOutOfMemory outOfMemory(Supervised s, Daemon daemon, boolean ended) {
+		Long limit = null;
+		try {
+			limit = this.contexts.context(s.app, daemon.release()).isolation().limits().memory();
+		}
+		catch (RuntimeException ex) {
+			// the release is gone: the limit stays unknown
+		}
+		logger.warn("{}: the kernel killed a process of its daemon (pid {}) for memory{}", s.app, daemon.pid(),
+				ended ? "; the daemon ended" : "");
+		return new AppOutOfMemory(s.app, daemon.release(), daemon.pid(), limit, ended);
+	}
+
+	/**
+	 * Counts a crash (under the app's lock) and schedules the restart after the policy's
+	 * delay, or gives up (FATAL).
+	 * @param server the app server the crashed daemon ran on: the restart runs the same
+	 * (it does not decide again, which could mean asking every interpreter of the host
+	 * first), or {@code null} to choose
+	 * @return the event to publish once the lock is let go
+	 */
+	AppCrashed crashed(Supervised s, String release, @Nullable Integer exitCode, String reason,
+			@Nullable AppServer server) {
+		Duration delay = s.policy.crashed(Instant.now());
+		s.lifecycle.crashed(delay == null);
+		s.status = s.status.crashed(exitCode, reason);
+		if (delay == null) {
+			s.status = s.status.failed(reason + " (crashed " + this.properties.crashLimit() + " times within "
+					+ this.properties.crashWindow() + ")");
+			this.apps.unscheduleTasks(s.app);
+			DaemonLauncher.deleteQuietly(this.apps.paths(s.app).pidFile());
+			logger.error("{} crashed too often and is marked failed: {}", s.app, reason);
+		}
+		else {
+			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
+			s.restart = this.scheduler.schedule(
+					() -> this.restarts.execute(() -> restartAfterCrash(s, release, server)), delay.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+		this.apps.save(s);
+		return new AppCrashed(s.app, release, exitCode, s.status.restarts(), s.status.state() == ProcessState.FAILED,
+				s.status.reason());
+	}
+
+	private void restartAfterCrash(Supervised s, String release, @Nullable AppServer server) {
+		long attempt;
+		CompletableFuture<AppStatus> pending = new CompletableFuture<>();
+		synchronized (s) {
+			if (!s.wanted || s.lifecycle.state() != DaemonLifecycle.State.BACKOFF) {
+				// stopped, started or promoted meanwhile
+				return;
+			}
+			s.restart = null;
+			attempt = s.lifecycle.retry();
+			// a start on request meanwhile waits for this one
+			s.starting = pending;
+		}
+		Daemon daemon;
+		try {
+			daemon = this.starts.launch(s.app, release, server);
+		}
+		catch (RuntimeException ex) {
+			AppCrashed crashed = null;
+			synchronized (s) {
+				if (s.lifecycle.isCurrent(attempt)) {
+					crashed = crashed(s, release, null, "restart failed: " + ex.getMessage(), server);
+				}
+			}
+			pending.completeExceptionally(ex);
+			if (crashed != null) {
+				this.events.publishEvent(crashed);
+			}
+			return;
+		}
+		AppStatus status = this.starts.commit(s, attempt, daemon);
+		pending.complete(status);
+		if (Long.valueOf(daemon.pid()).equals(status.pid())) {
+			logger.info("Restarted {} (pid {})", s.app, daemon.pid());
+		}
+	}
+
+	private static String lastLine(String text) {
+		String[] lines = text.strip().split("\n");
+		return (lines.length > 0 && !lines[lines.length - 1].isBlank()) ? ": " + lines[lines.length - 1].strip() : "";
+	}
+
+	@Override
+	public void destroy() {
+		// the daemons keep running: the next server start adopts them
+		this.scheduler.shutdownNow();
+		this.restarts.shutdownNow();
+	}
+
+}

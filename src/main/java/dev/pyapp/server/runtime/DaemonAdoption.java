@@ -1,0 +1,218 @@
+package dev.pyapp.server.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.venv.VenvBuilder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes over the daemons that outlived a restart of this server (by the pid files in an
+ * app's {@code run/}, each verified to be one of the app's daemons), stops the strays a
+ * crash of the last run left behind, and starts the apps that should run but do not.
+ */
+@Component
+class DaemonAdoption {
+
+	private static final Logger logger = LoggerFactory.getLogger(DaemonAdoption.class);
+
+	private final AppRegistry registry;
+
+	private final SupervisedApps apps;
+
+	private final DaemonStarts starts;
+
+	private final AppContexts contexts;
+
+	private final DaemonLauncher launcher;
+
+	private final AppIsolation isolation;
+
+	private final VenvBuilder venvs;
+
+	private final ApplicationEventPublisher events;
+
+	DaemonAdoption(AppRegistry registry, SupervisedApps apps, DaemonStarts starts, AppContexts contexts,
+			DaemonLauncher launcher, AppIsolation isolation, VenvBuilder venvs, ApplicationEventPublisher events) {
+		this.registry = registry;
+		this.apps = apps;
+		this.starts = starts;
+		this.contexts = contexts;
+		this.launcher = launcher;
+		this.isolation = isolation;
+		this.venvs = venvs;
+		this.events = events;
+	}
+
+	void adopt(AppId app) {
+		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
+		if (release == null) {
+			return;
+		}
+		Supervised s = this.apps.supervised(app);
+		DaemonRecord record = this.apps.record(app).orElse(null);
+		AppStarted adopted = null;
+		Daemon foreign = null;
+		synchronized (s) {
+			if (record == null || !s.wanted || s.lifecycle.state() != DaemonLifecycle.State.STOPPED) {
+				// never started, stopped on purpose, failed (its status came from the
+				// record), or started by a deploy already: nothing to adopt or start
+				return;
+			}
+			Long pid = readPid(this.apps.paths(app).pidFile());
+			DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
+			if (recognised != null) {
+				Daemon daemon = daemonOf(app, pid, recognised, record, release);
+				if (!this.isolation.runsAsApp(app, recognised.info())) {
+					// started before the app had a user of its own: it goes into its
+					// sandbox now, once
+					logger.info("Restarting the daemon of {} (pid {}, uid {}) as the app's own user", app, pid,
+							recognised.info().uid());
+					foreign = daemon;
+				}
+				else {
+					logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app, pid);
+					s.lifecycle.adopted();
+					adopted = this.apps.goLive(s, daemon);
+				}
+			}
+		}
+		if (foreign != null) {
+			this.launcher.stop(foreign);
+		}
+		if (adopted != null) {
+			this.events.publishEvent(adopted);
+			stopStrays(app, adopted.pid());
+			return;
+		}
+		stopStrays(app, null);
+		try {
+			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
+			this.starts.start(app);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	private Daemon daemonOf(AppId app, long pid, DaemonLauncher.Recognised recognised, DaemonRecord record,
+			String release) {
+		ProcessInfo info = recognised.info();
+		String running = (record.release() != null && record.pid() != null && record.pid().equals(pid))
+				? record.release() : release;
+		AppManifest manifest = this.contexts.manifest(app, running);
+		boolean port = manifest.daemon().bind() == AppManifest.BindKind.PORT;
+		// the daemon's own socket and pid file: a restart may have started it under the
+		// other key of its release
+		Path pidFile = pidFileOf(app, info, running);
+		String key = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
+		String cgroup = DaemonLauncher.cgroup(this.contexts.context(app, running).isolation(), key);
+		Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running), port ? record.port() : null,
+				pidFile, (info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server(),
+				cgroup, 0);
+		return daemon.withOomKills(this.launcher.oomKills(daemon));
+	}
+
+	/** The socket {@code run/app.sock} points at, else the release's own. */
+	private Path liveSocket(AppId app, String release) {
+		AppPaths paths = this.apps.paths(app);
+		try {
+			Path target = paths.run().resolve(Files.readSymbolicLink(paths.socket())).normalize();
+			if (target.getParent().equals(paths.run()) && target.getFileName().toString().startsWith("r-")) {
+				return target;
+			}
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			// no link (yet): the release's own socket
+		}
+		return this.launcher.releaseSocket(app, release);
+	}
+
+	/**
+	 * The pid file a daemon's command line names (gunicorn's {@code --pid}, uWSGI's
+	 * {@code --pidfile}), else the release's.
+	 */
+	private Path pidFileOf(AppId app, ProcessInfo info, String release) {
+		Path run = this.apps.paths(app).run();
+		List<String> args = info.commandLine();
+		int at = Math.max(args.indexOf("--pid"), args.indexOf("--pidfile"));
+		if (at >= 0 && at + 1 < args.size()) {
+			Path named = Path.of(args.get(at + 1)).normalize();
+			if (run.equals(named.getParent())) {
+				return named;
+			}
+		}
+		return run.resolve(DaemonLauncher.releaseKey(release) + ".pid");
+	}
+
+	/**
+	 * Stops the daemons of this app that a crash of the last run left behind: a candidate
+	 * of an interrupted upgrade, an old daemon that was never retired. Each is found by
+	 * its pid file in {@code run/} and verified to be one of this app's daemons.
+	 */
+	private void stopStrays(AppId app, @Nullable Long live) {
+		Path run = this.apps.paths(app).run();
+		if (!Files.isDirectory(run)) {
+			return;
+		}
+		try (Stream<Path> files = Files.list(run)) {
+			for (Path pidFile : files.filter((file) -> file.getFileName().toString().matches("r-[0-9a-f]+(-b)?\\.pid"))
+				.toList()) {
+				Long pid = readPid(pidFile);
+				DaemonLauncher.Recognised stray = (pid == null || pid.equals(live) || !beforeThisRun(pidFile)) ? null
+						: this.launcher.verify(app, pid);
+				if (stray == null) {
+					// a daemon this run started (a deploy may already be under way) is
+					// not a stray
+					continue;
+				}
+				logger.warn("Stopping a daemon of {} left by the last run (pid {}, {})", app, pid,
+						pidFile.getFileName());
+				String appCgroup = this.isolation.cgroup(app);
+				String cgroup = (appCgroup != null)
+						? appCgroup + "/" + pidFile.getFileName().toString().replaceFirst("\\.pid$", "") : null;
+				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0, stray.server(),
+						cgroup, 0));
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot look for daemons of {} left by the last run: {}", app, ex.getMessage());
+		}
+	}
+
+	private static boolean beforeThisRun(Path file) {
+		Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH);
+		try {
+			return Files.getLastModifiedTime(file).toInstant().isBefore(started);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static @Nullable Long readPid(Path file) {
+		try {
+			return Files.isRegularFile(file) ? Long.parseLong(Files.readString(file).trim()) : null;
+		}
+		catch (IOException | NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

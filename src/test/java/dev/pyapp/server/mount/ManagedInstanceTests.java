@@ -1,0 +1,107 @@
+package dev.pyapp.server.mount;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.RunningProcess;
+import dev.pyapp.server.runtime.RestartPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The managed web server's restarts after crashes, with a shell that starts nothing: it
+ * gives up after the policy's limit (state failed, a message that says so) and an apply
+ * starts it again with a fresh count.
+ */
+class ManagedInstanceTests {
+
+	@TempDir
+	Path dir;
+
+	private final NodeShell shell = mock(NodeShell.class);
+
+	/** The exits of every process the instance started, in order. */
+	private final List<CompletableFuture<Integer>> processes = new CopyOnWriteArrayList<>();
+
+	// pids that no process has, so that stop() finds nothing to wait for
+	private final AtomicLong pids = new AtomicLong(Integer.MAX_VALUE + 1L);
+
+	private ManagedInstance instance;
+
+	private final List<WebServerFailed> failures = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void instance() throws Exception {
+		RenderSettings settings = new RenderSettings(this.dir.resolve("webserver"), false, null, 1, true,
+				Duration.ofHours(1), 32, Path.of("/usr/lib/apache2/modules"));
+		WebServerProperties properties = new WebServerProperties(WebServerKind.NGINX, true, Path.of("/usr/sbin/nginx"),
+				Path.of("/usr/sbin/apache2"), Path.of("/usr/sbin/lighttpd"), Path.of("/usr/lib/apache2/modules"),
+				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(5),
+				Duration.ofSeconds(5));
+		// without listen addresses a process whose pid file exists has started
+		Files.createDirectories(settings.pidFile(WebServerKind.NGINX).getParent());
+		Files.writeString(settings.pidFile(WebServerKind.NGINX), "1\n");
+		willAnswer((invocation) -> {
+			CompletableFuture<Integer> exit = new CompletableFuture<>();
+			this.processes.add(exit);
+			return new RunningProcess(this.pids.incrementAndGet(), exit);
+		}).given(this.shell).start(any());
+		this.instance = new ManagedInstance(WebServerKind.NGINX, settings, this.shell, properties, null,
+				new ListeningSockets(this.dir.resolve("no-proc")),
+				new RestartPolicy(Duration.ofMillis(10), Duration.ofMillis(40), 3, Duration.ofMinutes(5)));
+		this.instance.onGaveUp(this.failures::add);
+	}
+
+	@AfterEach
+	void close() {
+		this.instance.close();
+	}
+
+	@Test
+	void restartsAfterACrashUntilItFailedTooOftenThenWaitsForAnApply() {
+		this.instance.startOrReload(List.of());
+		assertThat(this.instance.state()).isEqualTo(WebServerState.RUNNING);
+
+		crashLatest();
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.processes.size() == 2);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.instance.state() == WebServerState.RUNNING);
+		crashLatest();
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.processes.size() == 3);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.instance.state() == WebServerState.RUNNING);
+		crashLatest();
+
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.instance.message()).contains("not restarted any more"));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.failures).singleElement()
+				.satisfies((event) -> assertThat(event.message()).isEqualTo(this.instance.message())));
+		assertThat(this.instance.state()).isEqualTo(WebServerState.FAILED);
+		assertThat(this.instance.pid()).isNull();
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> this.processes.size() == 3);
+
+		this.instance.startOrReload(List.of());
+		assertThat(this.instance.state()).isEqualTo(WebServerState.RUNNING);
+		assertThat(this.processes).hasSize(4);
+		crashLatest();
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.processes.size() == 5);
+	}
+
+	private void crashLatest() {
+		this.processes.get(this.processes.size() - 1).complete(1);
+	}
+
+}

@@ -1,0 +1,363 @@
+package dev.pyapp.server.rpc;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import dev.pyapp.server.appconfig.ConfigStatus;
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.deploy.AppDeployer;
+import dev.pyapp.server.deploy.AvailableUpdate;
+import dev.pyapp.server.deploy.GitDeployer;
+import dev.pyapp.server.deploy.GitUpdate;
+import dev.pyapp.server.hooks.ScheduledTasks;
+import dev.pyapp.server.hooks.TaskStatus;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.AppSource;
+import dev.pyapp.server.install.ArchiveStore;
+import dev.pyapp.server.install.InstallRequest;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.Release;
+import dev.pyapp.server.install.ReleaseState;
+import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.isolation.IsolationStatus;
+import dev.pyapp.server.isolation.LimitStatus;
+import dev.pyapp.server.logs.AppErrors;
+import dev.pyapp.server.logs.DeployDiagnosis;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
+import dev.pyapp.server.mount.Mount;
+import dev.pyapp.server.mount.MountManager;
+import dev.pyapp.server.mount.WebServerKind;
+import dev.pyapp.server.mount.WebServerState;
+import dev.pyapp.server.mount.WebServerStatus;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSupervisor;
+import dev.pyapp.server.runtime.HealthMonitor;
+import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.scm.GitRevision;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The JSON of every {@code apps.*} result and of {@code apps.update} (SPEC §6, §9, §10),
+ * for apps in every situation: compared character by character, with the mapper the
+ * dispatcher uses, to {@code rpc/apps-rpc-results.json}, which was written from the
+ * hand-built maps before they became records (run with {@code -Dapps.rpc.golden=<file>}
+ * to write it again).
+ */
+class AppsRpcTests {
+
+	private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+	private static final Pattern UPTIME = Pattern.compile("\"uptime\":[0-9]+");
+
+	private static final Map<String, String> answers = new LinkedHashMap<>();
+
+	private final AppRegistry registry = mock(AppRegistry.class);
+
+	private final AppDeployer deployer = mock(AppDeployer.class);
+
+	private final ArchiveStore archives = mock(ArchiveStore.class);
+
+	private final AppSupervisor supervisor = mock(AppSupervisor.class);
+
+	private final AppContexts contexts = mock(AppContexts.class);
+
+	private final ScheduledTasks tasks = mock(ScheduledTasks.class);
+
+	private final MountManager mounts = mock(MountManager.class);
+
+	private final GitDeployer git = mock(GitDeployer.class);
+
+	private final ConfigStates configStates = mock(ConfigStates.class);
+
+	private final AppIsolation isolation = mock(AppIsolation.class);
+
+	private final HealthMonitor health = mock(HealthMonitor.class);
+
+	private final AppErrors errors = mock(AppErrors.class);
+
+	private final DeployDiagnosis diagnosis = mock(DeployDiagnosis.class);
+
+	private final DeployWatch watch = mock(DeployWatch.class);
+
+	private final AppsRpc rpc = new AppsRpc(this.registry, this.deployer, this.archives, this.supervisor, this.contexts,
+			this.tasks, this.mounts, this.git, this.configStates, this.isolation,
+			new AppOverview(this.registry, this.supervisor, this.health, this.errors, this.diagnosis), this.watch,
+			this.errors);
+
+	private final GitRpc gitRpc = new GitRpc(this.git, this.rpc);
+
+	@BeforeEach
+	void runDeploysInline() {
+		given(this.watch.watch(any())).willAnswer((invocation) -> ((Supplier<?>) invocation.getArgument(0)).get());
+		given(this.mounts.status()).willReturn(webServer(WebServerState.RUNNING));
+		given(this.supervisor.status(any()))
+			.willAnswer((invocation) -> AppStatus.stopped(invocation.getArgument(0, AppId.class)));
+		given(this.configStates.of(any())).willReturn(new ConfigStates.State(false, null, null));
+		given(this.isolation.status(any(), any())).willReturn(isolationStatus());
+	}
+
+	@AfterEach
+	void forgetCaller() {
+		SecurityContextHolder.clearContext();
+	}
+
+	@AfterAll
+	static void writeOrCompare() throws Exception {
+		StringBuilder text = new StringBuilder();
+		answers.forEach((name, json) -> text.append(name).append('\n').append(json).append("\n\n"));
+		String golden = System.getProperty("apps.rpc.golden");
+		if (golden != null) {
+			Files.writeString(Path.of(golden), text);
+		}
+	}
+
+	@Test
+	void getShowsARunningAppWithEverything() {
+		blogRunningWithEverything();
+		pin("apps.get blog (running, upgrading, failed deploy, error, acknowledged, update)",
+				this.rpc.get(new AppParams("blog")));
+	}
+
+	@Test
+	void getShowsAnAppWithoutRelease() {
+		given(this.registry.find(AppId.of("bare"))).willReturn(Optional.of(app("bare", null)));
+		pin("apps.get bare (no release)", this.rpc.get(new AppParams("bare")));
+	}
+
+	@Test
+	void getShowsAFirstInstall() {
+		given(this.registry.installing(AppId.of("fresh"))).willReturn(Optional.of(new AppRegistry.Progress("installing",
+				"checking", "checking the package", "0.1.0", AppSource.archive())));
+		pin("apps.get fresh (installing)", this.rpc.get(new AppParams("fresh")));
+	}
+
+	@Test
+	void getShowsAnAppWaitingForItsSettingsAndADeployThatWorked() {
+		waitingShop();
+		pin("apps.get shop (needs-configuration, last deploy live)", this.rpc.get(new AppParams("shop")));
+	}
+
+	@Test
+	void getShowsARunningAppBehindAStoppedWebServer() {
+		given(this.mounts.status()).willReturn(webServer(WebServerState.FAILED));
+		given(this.registry.find(AppId.of("wiki"))).willReturn(Optional.of(app("wiki", "1.0.0-a")));
+		given(this.registry.releases(AppId.of("wiki")))
+			.willReturn(List.of(release("wiki", "1.0.0-a", T0, ReleaseState.LIVE, null)));
+		given(this.mounts.urls(AppId.of("wiki"))).willReturn(List.of("http://main.test/wiki/"));
+		given(this.supervisor.status(AppId.of("wiki"))).willReturn(running("wiki"));
+		pin("apps.get wiki (running, web server failed, no check yet)", this.rpc.get(new AppParams("wiki")));
+	}
+
+	@Test
+	void listShowsEveryKindSortedByName() {
+		blogRunningWithEverything();
+		waitingShop();
+		InstalledApp bare = app("bare", null);
+		given(this.mounts.mounts())
+			.willReturn(List.of(Mount.app("main", "/blog", "blog"), new Mount("main", "/static", null, "/srv/static")));
+		given(this.mounts.urls()).willReturn(Map.of("blog", List.of("http://main.test/blog/")));
+		given(this.supervisor.status(AppId.of("crashy"))).willReturn(AppStatus.stopped(AppId.of("crashy"))
+			.starting("1.0.0-a")
+			.failed("the daemon exited 3 times within a minute"));
+		given(this.registry.listing()).willReturn(new AppRegistry.Listing(
+				List.of(app("shop", "1.0.0-a"), bare, app("blog", "1.0.0-a"), app("crashy", "1.0.0-a")),
+				Map.of(Release.id("shop", "1.0.0-a"), release("shop", "1.0.0-a", T0, ReleaseState.LIVE, null),
+						Release.id("blog", "1.0.0-a"), release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null),
+						Release.id("crashy", "1.0.0-a"), release("crashy", "1.0.0-a", T0, ReleaseState.LIVE, null)),
+				Map.of("fresh", new AppRegistry.Progress("installing", "checking", "checking the package", "0.1.0",
+						AppSource.archive()))));
+		pin("apps.list", this.rpc.list());
+	}
+
+	@Test
+	void installAnswersWithTheApp() {
+		blogRunningWithEverything();
+		given(this.archives.path("a1")).willReturn(Path.of("/tmp/a1"));
+		given(this.deployer.install(any(InstallRequest.class)))
+			.willReturn(release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null));
+		pin("apps.install blog", this.rpc.install(new AppsRpc.InstallParams("a1", null)));
+	}
+
+	@Test
+	void installFromGitAnswersWithTheApp() {
+		waitingShop();
+		given(this.git.install(any())).willReturn(release("shop", "1.0.0-a", T0, ReleaseState.LIVE, null));
+		pin("apps.install shop {git}",
+				this.rpc.install(new AppsRpc.InstallParams(null, Map.of("url", "https://git.test/shop.git"))));
+	}
+
+	@Test
+	void failedDeployAnswersWithTheCauseAndWhatIsLive() {
+		blogRunningWithEverything();
+		given(this.registry.currentRelease(AppId.of("blog")))
+			.willReturn(Optional.of(release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null)));
+		willThrow(new DeployWatch.Failed(PyappException.failed("the health check failed", "Traceback ..."),
+				new DeployWatch.Deploy(AppId.of("blog"), "1.1.0-b")))
+			.given(this.watch)
+			.watch(any());
+		given(this.archives.path("a1")).willReturn(Path.of("/tmp/a1"));
+		RpcError error = catchThrowableOfType(RpcError.class,
+				() -> this.rpc.install(new AppsRpc.InstallParams("a1", null)));
+		pin("apps.install failed: error data", error.data());
+	}
+
+	@Test
+	void removeRollbackAcknowledge() {
+		blogRunningWithEverything();
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		pin("apps.remove", this.rpc.remove(new AppsRpc.RemoveParams("blog", true)));
+		pin("apps.rollback", this.rpc.rollback(new AppsRpc.RollbackParams("blog", null)));
+		SecurityContextHolder.getContext()
+			.setAuthentication(new TestingAuthenticationToken("alice", null, "ROLE_ADMIN"));
+		given(this.errors.acknowledge(eq(AppId.of("blog")), eq("alice")))
+			.willReturn(new AppErrors.Acknowledgement(7, T0.plusSeconds(5), "alice"));
+		pin("apps.errors.acknowledge", this.rpc.acknowledge(new AppParams("blog")));
+	}
+
+	@Test
+	void startStopRestartAnswerWithTheProcess() {
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		given(this.supervisor.start(AppId.of("blog"))).willReturn(running("blog"));
+		given(this.supervisor.stop(AppId.of("blog")))
+			.willReturn(running("blog").crashed(1, "exited with status 1").stoppedNow());
+		given(this.supervisor.restart(AppId.of("blog")))
+			.willReturn(AppStatus.stopped(AppId.of("blog")).starting("1.0.0-a"));
+		pin("apps.start", this.rpc.start(new AppParams("blog")));
+		pin("apps.stop", this.rpc.stop(new AppParams("blog")));
+		pin("apps.restart", this.rpc.restart(new AppParams("blog")));
+	}
+
+	@Test
+	void limitsAndEnv() {
+		blogRunningWithEverything();
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		pin("apps.limits.set", this.rpc.setLimits(new AppsRpc.LimitsParams("blog", Map.of("memory", "512M"))));
+		pin("apps.env.set restart false",
+				this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GREETING", "hi"), false)));
+	}
+
+	@Test
+	void updateAnswersWithTheAppAndTheRevision() {
+		blogRunningWithEverything();
+		given(this.git.update(AppId.of("blog"))).willReturn(
+				new GitUpdate(true, "deployed 1.1.0", new GitRevision("0123456789abcdef", "refs/heads/main"), null));
+		pin("apps.update", this.gitRpc.update(new AppParams("blog")));
+	}
+
+	private void pin(String name, @Nullable Object result) {
+		// an uptime counts from now
+		String json = UPTIME.matcher(RpcJson.mapper.writeValueAsString(result)).replaceAll("\"uptime\":<seconds>");
+		answers.put(name, json);
+		if (System.getProperty("apps.rpc.golden") == null) {
+			assertThat(json).as(name).isEqualTo(expected(name));
+		}
+	}
+
+	private static String expected(String name) {
+		try {
+			String text = new String(AppsRpcTests.class.getResourceAsStream("apps-rpc-results.json").readAllBytes(),
+					StandardCharsets.UTF_8);
+			int at = text.indexOf(name + "\n");
+			assertThat(at).as("'%s' in apps-rpc-results.json", name).isNotNegative();
+			int start = at + name.length() + 1;
+			return text.substring(start, text.indexOf('\n', start));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	private void blogRunningWithEverything() {
+		AppId blog = AppId.of("blog");
+		given(this.registry.find(blog)).willReturn(Optional.of(app("blog", "1.0.0-a")));
+		given(this.registry.releases(blog))
+			.willReturn(List.of(release("blog", "0.9.0-a", T0.minusSeconds(86400), ReleaseState.RETIRED, null),
+					release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null),
+					release("blog", "1.1.0-b", T0.plusSeconds(3600), ReleaseState.FAILED, "the health check failed")));
+		given(this.registry.progress(blog))
+			.willReturn(new AppRegistry.Progress("upgrading", "health", "waiting for the health check"));
+		given(this.mounts.mounts(blog)).willReturn(List.of(Mount.app("main", "/blog", "blog")));
+		given(this.mounts.urls(blog)).willReturn(List.of("http://main.test/blog/"));
+		given(this.supervisor.status(blog)).willReturn(running("blog"));
+		given(this.health.report(blog))
+			.willReturn(Optional.of(new HealthMonitor.HealthReport(true, T0.plusSeconds(30), "1.0.0-a", null, 12)));
+		given(this.errors.lastError(blog))
+			.willReturn(Optional.of(new LogRecord(41, T0.plusSeconds(60), "blog", "1.0.0-a", LogLevel.ERROR,
+					"app.views", "  boom: " + "x".repeat(400) + "\nTraceback\n", null, 17, "MainThread", null, null)));
+		given(this.errors.acknowledgement(blog))
+			.willReturn(Optional.of(new AppErrors.Acknowledgement(3, T0.plusSeconds(10), "alice")));
+		given(this.git.availableUpdate(blog))
+			.willReturn(Optional.of(new AvailableUpdate("fedcba9876543210", "v1.2.0", T0.plusSeconds(7200))));
+		given(this.diagnosis.cause(eq(blog), anyString(), any(Duration.class)))
+			.willReturn(Optional.of(new DeployDiagnosis.Cause("ImportError: no module named x", "line 1\nline 2", 2)));
+		given(this.configStates.of(blog)).willReturn(new ConfigStates.State(false,
+				new ConfigStatus(true, List.of(), Path.of("/home/apps/blog/config/config.yaml"), T0), null));
+		given(this.tasks.list(eq(blog), any())).willReturn(List
+			.of(new TaskStatus("cleanup", "0 3 * * *", "app.tasks:cleanup", true, false, T0.plusSeconds(86400), null)));
+	}
+
+	private void waitingShop() {
+		AppId shop = AppId.of("shop");
+		given(this.registry.find(shop)).willReturn(Optional.of(app("shop", "1.0.0-a")));
+		given(this.registry.releases(shop))
+			.willReturn(List.of(release("shop", "1.0.0-a", T0, ReleaseState.LIVE, "went live")));
+		given(this.configStates.of(shop)).willReturn(new ConfigStates.State(true,
+				new ConfigStatus(false, List.of("site.title"), Path.of("/home/apps/shop/config/config.yaml"), null),
+				null));
+	}
+
+	private static InstalledApp app(String name, @Nullable String live) {
+		return new InstalledApp(name, AppSource.archive(), live, Map.of("GREETING", "hello"), T0, T0);
+	}
+
+	private static Release release(String app, String releaseId, Instant created, ReleaseState state,
+			@Nullable String message) {
+		return new Release(Release.id(app, releaseId), app, releaseId, releaseId.substring(0, releaseId.indexOf('-')),
+				app + ".pyapp", "0".repeat(64), null, created, state, message);
+	}
+
+	private static AppStatus running(String app) {
+		return AppStatus.stopped(AppId.of(app))
+			.running("1.0.0-a", 4242, "/home/apps/" + app + "/run/app.sock", null, T0.plusSeconds(20), "gunicorn");
+	}
+
+	private static WebServerStatus webServer(WebServerState state) {
+		return new WebServerStatus(WebServerKind.NGINX, true, state, null, Path.of("/home/webserver/nginx.conf"), T0,
+				(state == WebServerState.RUNNING) ? null : "exited with status 1");
+	}
+
+	private static IsolationStatus isolationStatus() {
+		return new IsolationStatus("pyapp-blog", 20001, 20001, true, null, "bubblewrap", null,
+				List.of(new LimitStatus("memory", 536870912L, 536870912L, null, "app", "cgroup"),
+						new LimitStatus("processes", 64, null, 256, "default", "rlimit")));
+	}
+
+}
