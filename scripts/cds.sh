@@ -15,10 +15,13 @@
 # dynamic archives, together with every class that implements its interfaces; the static
 # dump takes them.
 #
-# The server: what the Spring Boot reference documents ("Class Data Sharing"): the jar is
-# extracted (java -Djarmode=tools ... extract) and one training run that refreshes the
-# context and exits (-Dspring.context.exit=onRefresh, nothing started: no web server, no
-# scheduler, no app processes) writes a dynamic archive (-XX:ArchiveClassesAtExit).
+# The server: the Spring Boot reference's "Class Data Sharing" with a longer training:
+# the jar is extracted (java -Djarmode=tools ... extract) and one training run writes a
+# dynamic archive (-XX:ArchiveClassesAtExit). The documented run refreshes the context and
+# exits (-Dspring.context.exit=onRefresh); ours starts the server for real on a scratch
+# PYAPP_HOME (no managed web server, nothing provisioned, no app), answers the first
+# calls a client makes and stops, so the web server's, the filters' and the API's classes
+# are archived too.
 #
 # A JVM only maps an archive written by the same JVM for the same jar files at the same
 # paths. Next to each archive, <archive>.jvm names the JVM that wrote it and the archive
@@ -145,6 +148,69 @@ cli() {
 	echo "cds.sh: $archive ($(du -k "$archive" | cut -f1) KiB, $(grep -vc '^[#@]' "$work/all.classlist") classes listed)"
 }
 
+# train_call URL [TOKEN_FILE METHOD]: a GET, or one JSON-RPC call; fails unless answered
+# with 200
+train_call() {
+	python3 -I - "$@" <<-'PY'
+		import sys, urllib.request
+		url = sys.argv[1]
+		if len(sys.argv) > 2:
+		    with open(sys.argv[2]) as file:
+		        token = file.read().strip()
+		    body = ('{"jsonrpc":"2.0","method":"%s","id":1}' % sys.argv[3]).encode()
+		    request = urllib.request.Request(url, body, {"Content-Type": "application/json",
+		                                                 "Authorization": "Bearer " + token})
+		else:
+		    request = urllib.request.Request(url)
+		try:
+		    with urllib.request.urlopen(request, timeout=60) as response:
+		        response.read()
+		        sys.exit(0 if response.status == 200 else 1)
+		except Exception:
+		    sys.exit(1)
+	PY
+}
+
+# train_server DIR ARCHIVE: the training run (see above); fails if the server does not
+# answer within two minutes
+train_server() {
+	local dir=$1 archive=$2 home=$work/home port url server i=0
+	mkdir -p "$home"
+	# A full start up to the first answered calls, then a normal stop: the archive then
+	# also holds what the web server, the security filters, the JSON-RPC dispatch and the
+	# start's background work load (a run that exits on refresh, Spring Boot's documented
+	# training, leaves those to be loaded from the jars at every start). Nothing is
+	# provisioned (no pip); the managed web server is off.
+	port=$(python3 -I -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	url=http://127.0.0.1:$port/rpc
+	# the archive is only valid for the jar at this very path: scripts/run.sh starts it so
+	PYAPP_HOME=$home "$java" -XX:ArchiveClassesAtExit="$archive" -XX:TieredStopAtLevel=1 \
+		-jar "$dir/pyapp-server.jar" --server.port="$port" --pyapp.webserver.managed=false \
+		--pyapp.python.provision=false > "$work/training.log" 2>&1 < /dev/null &
+	server=$!
+	api=$server # stopped by cleanup if this script fails
+	# the calls a client makes first (bench/server.sh, the CLI, the ITs); each answered
+	# once before the stop
+	until [ -s "$home/api-token" ] && train_call "$url" "$home/api-token" apps.list; do
+		if ! kill -0 "$server" 2>/dev/null || [ $((i += 1)) -gt 1200 ]; then
+			kill "$server" 2>/dev/null || true
+			wait "$server" 2>/dev/null || true
+			api=
+			rm -f "$archive"
+			return 1
+		fi
+		sleep 0.1
+	done
+	for method in server.info apps.list nodes.list; do
+		train_call "$url" "$home/api-token" "$method" || true
+	done
+	train_call "http://127.0.0.1:$port/login" || true
+	# SIGTERM: the context closes and the JVM exits normally, writing the archive
+	kill -TERM "$server"
+	wait "$server" || true
+	api=
+}
+
 server() {
 	local jar=$target/pyapp-server.jar dir=$target/server
 	[ -f "$jar" ] || { echo "cds.sh: $jar is missing" >&2; exit 1; }
@@ -167,13 +233,17 @@ server() {
 		                    out.writestr(entry, jar.read(entry.filename))
 		    os.replace(path + ".tmp", path)
 	PY
-	local archive=$dir/pyapp-server.jsa home=$work/home
-	mkdir -p "$home"
-	# the archive is only valid for the jar at this very path: scripts/run.sh starts it so
-	PYAPP_HOME=$home "$java" -XX:ArchiveClassesAtExit="$archive" -Dspring.context.exit=onRefresh \
-		-jar "$dir/pyapp-server.jar" --server.port=0 --pyapp.webserver.managed=false \
-		> "$work/training.log" 2>&1 < /dev/null \
-		|| { tail -n 40 "$work/training.log" >&2; echo "cds.sh: the server's training run failed" >&2; exit 1; }
+	local archive=$dir/pyapp-server.jsa
+	if ! train_server "$dir" "$archive"; then
+		tail -n 40 "$work/training.log" >&2
+		echo "cds.sh: the server's training run did not answer; training on the context's refresh only" >&2
+		rm -rf "$work/home"
+		mkdir -p "$work/home"
+		PYAPP_HOME=$work/home "$java" -XX:ArchiveClassesAtExit="$archive" -Dspring.context.exit=onRefresh \
+			-jar "$dir/pyapp-server.jar" --server.port=0 --pyapp.webserver.managed=false \
+			> "$work/training.log" 2>&1 < /dev/null \
+			|| { tail -n 40 "$work/training.log" >&2; echo "cds.sh: the server's training run failed" >&2; exit 1; }
+	fi
 	[ -s "$archive" ] || { tail -n 40 "$work/training.log" >&2; echo "cds.sh: no archive written" >&2; exit 1; }
 	cds_stamp "$java" "$archive" > "$archive.jvm"
 	echo "cds.sh: $archive ($(du -k "$archive" | cut -f1) KiB)"

@@ -42,7 +42,11 @@ public class NodeClient {
 
 	private final JsonMapper mapper;
 
-	private final HttpClient http;
+	/**
+	 * Built on the first call: building one loads the JDK's default TLS context (its
+	 * trust store), half a second of the server's start.
+	 */
+	private volatile @Nullable HttpClient http;
 
 	private final AtomicLong ids = new AtomicLong();
 
@@ -54,10 +58,23 @@ public class NodeClient {
 		this.secrets = secrets;
 		this.properties = properties;
 		this.mapper = mapper;
-		this.http = HttpClient.newBuilder()
-			.connectTimeout(Duration.ofSeconds(5))
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
+	}
+
+	private HttpClient http() {
+		HttpClient client = this.http;
+		if (client == null) {
+			synchronized (this) {
+				client = this.http;
+				if (client == null) {
+					client = HttpClient.newBuilder()
+						.connectTimeout(Duration.ofSeconds(5))
+						.followRedirects(HttpClient.Redirect.NEVER)
+						.build();
+					this.http = client;
+				}
+			}
+		}
+		return client;
 	}
 
 	/**
@@ -187,7 +204,7 @@ public class NodeClient {
 			.POST(body)
 			.build();
 		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			return http().send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -227,9 +227,32 @@ public class UserAccounts implements UserDetailsService {
 		if (this.repository.existsById(username)) {
 			return false;
 		}
+		return createIfAbsentHashed(username, encode(password), role);
+	}
+
+	/**
+	 * Creates a user unless one of that name exists, with a password hashed before by
+	 * {@link #encode(String)}.
+	 * @param username the name
+	 * @param passwordHash the hash
+	 * @return {@code true} if the user was created
+	 */
+	boolean createIfAbsentHashed(String username, String passwordHash, Role role) {
+		if (this.repository.existsById(username)) {
+			return false;
+		}
 		Instant now = this.clock.instant();
-		this.repository.save(new UserAccount(username, this.encoder.encode(password), now, now, role));
+		this.repository.save(new UserAccount(username, passwordHash, now, now, role));
 		return true;
+	}
+
+	/**
+	 * The stored form of a password (BCrypt, with the prefix the form login expects).
+	 * @param password the password
+	 * @return its hash
+	 */
+	String encode(String password) {
+		return this.encoder.encode(password);
 	}
 
 	long count() {

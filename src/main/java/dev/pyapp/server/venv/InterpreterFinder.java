@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,10 +41,12 @@ import org.springframework.stereotype.Component;
  * probed once; only those whose {@code venv} module works are kept. The search runs once:
  * callers that ask while it runs (the provisioning that starts with the server, the first
  * {@code server.info}) wait for it instead of starting another, and the candidates are
- * probed a few at a time (a pyenv shim takes most of a second to answer).
+ * probed a few at a time (a pyenv shim takes most of a second to answer). In the server
+ * the search starts in the background as soon as this bean exists, beside the rest of the
+ * start, so that the first {@code server.info} finds it done or nearly.
  */
 @Component
-class InterpreterFinder {
+class InterpreterFinder implements InitializingBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(InterpreterFinder.class);
 
@@ -76,6 +79,21 @@ class InterpreterFinder {
 		this.shell = shell;
 		this.properties = properties;
 		this.host = host;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		Thread thread = new Thread(() -> {
+			try {
+				interpreters();
+			}
+			catch (RuntimeException ex) {
+				// not remembered: the next caller searches again and gets the error
+				logger.debug("Looking for Python interpreters failed: {}", ex.getMessage());
+			}
+		}, "pyapp-interpreters");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/**
