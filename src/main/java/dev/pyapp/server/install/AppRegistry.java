@@ -45,6 +45,9 @@ public class AppRegistry {
 	/** The live release of each cached app that has one, by app name. */
 	private final Map<String, Release> cachedLive = new HashMap<>();
 
+	/** The releases of each app asked for, by app name and release id. */
+	private final Map<String, Map<String, Release>> cachedReleases = new HashMap<>();
+
 	AppRegistry(AppRepository apps, ReleaseRepository releases, AppLifecycles lifecycles) {
 		this.apps = apps;
 		this.releases = releases;
@@ -122,18 +125,15 @@ public class AppRegistry {
 	 * @return its releases
 	 */
 	public List<Release> releases(AppId app) {
-		// by the prefix of their ids ("<app>/"), which the id index answers without
-		// reading the other apps' releases; an app name has no character special in a
-		// regular expression
-		return this.releases.findByIdMatching("^" + app.value() + "/")
-			.stream()
-			.filter((release) -> release.app().equals(app.value()))
-			.sorted(NEWEST_FIRST)
-			.toList();
+		synchronized (this.cacheLock) {
+			return releasesOf(app.value()).values().stream().sorted(NEWEST_FIRST).toList();
+		}
 	}
 
 	public Optional<Release> release(AppId app, String releaseId) {
-		return this.releases.findById(Release.id(app.value(), releaseId));
+		synchronized (this.cacheLock) {
+			return Optional.ofNullable(releasesOf(app.value()).get(releaseId));
+		}
 	}
 
 	/**
@@ -152,6 +152,10 @@ public class AppRegistry {
 		synchronized (this.cacheLock) {
 			Map<String, InstalledApp> cached = apps();
 			Release saved = this.releases.save(release);
+			Map<String, Release> known = this.cachedReleases.get(saved.app());
+			if (known != null) {
+				known.put(saved.releaseId(), saved);
+			}
 			InstalledApp owner = cached.get(saved.app());
 			if (owner != null && saved.releaseId().equals(owner.currentRelease())) {
 				this.cachedLive.put(saved.app(), saved);
@@ -164,6 +168,10 @@ public class AppRegistry {
 		synchronized (this.cacheLock) {
 			apps();
 			this.releases.deleteById(release.id());
+			Map<String, Release> known = this.cachedReleases.get(release.app());
+			if (known != null) {
+				known.remove(release.releaseId());
+			}
 			Release live = this.cachedLive.get(release.app());
 			if (live != null && live.id().equals(release.id())) {
 				this.cachedLive.remove(release.app());
@@ -182,6 +190,7 @@ public class AppRegistry {
 			this.apps.deleteById(app.value());
 			cached.remove(app.value());
 			this.cachedLive.remove(app.value());
+			this.cachedReleases.remove(app.value());
 		}
 		this.lifecycles.forget(app);
 	}
@@ -233,6 +242,23 @@ public class AppRegistry {
 	 */
 	public @Nullable Progress progress(AppId app) {
 		return this.lifecycles.progress(app);
+	}
+
+	/**
+	 * The app's releases, loaded on first use; call with {@link #cacheLock} held.
+	 */
+	private Map<String, Release> releasesOf(String app) {
+		return this.cachedReleases.computeIfAbsent(app, (name) -> {
+			Map<String, Release> loaded = new HashMap<>();
+			// by the prefix of their ids ("<app>/"), which the id index answers without
+			// reading the other apps' releases; an app name has no character special in
+			// a regular expression
+			this.releases.findByIdMatching("^" + name + "/")
+				.stream()
+				.filter((release) -> release.app().equals(name))
+				.forEach((release) -> loaded.put(release.releaseId(), release));
+			return loaded;
+		});
 	}
 
 	/**

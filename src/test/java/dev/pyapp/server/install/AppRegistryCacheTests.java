@@ -93,6 +93,25 @@ class AppRegistryCacheTests {
 	}
 
 	@Test
+	void readsAnAppsReleasesOnceAndKeepsThemEqualToWhatWasStored() {
+		given(this.apps.findAll()).willReturn(List.of(app("blog", "1.0-a")));
+		Release first = release("blog", "1.0-a");
+		given(this.releases.findByIdMatching("^blog/")).willReturn(List.of(first, release("blogger", "9.0-z")));
+		AppId blog = new AppId("blog");
+		assertThat(this.registry.releases(blog)).containsExactly(first);
+
+		Release second = this.registry.save(new Release(Release.id("blog", "2.0-b"), "blog", "2.0-b", "2.0", "archive",
+				"00", null, NOW.plusSeconds(60), ReleaseState.PREPARED, null));
+		assertThat(this.registry.releases(blog)).containsExactly(second, first);
+		assertThat(this.registry.release(blog, "2.0-b")).contains(second);
+		this.registry.deleteRelease(first);
+		assertThat(this.registry.releases(blog)).containsExactly(second);
+		assertThat(this.registry.release(blog, "1.0-a")).isEmpty();
+		verify(this.releases, times(1)).findByIdMatching(any());
+		verify(this.releases, never()).findById(any());
+	}
+
+	@Test
 	void aFailedWriteChangesNothing() {
 		given(this.apps.findAll()).willReturn(List.of(app("blog", null)));
 		given(this.apps.save(any())).willThrow(new IllegalStateException("the store is down"));
