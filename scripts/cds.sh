@@ -184,8 +184,10 @@ train_server() {
 	port=$(python3 -I -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	url=http://127.0.0.1:$port/rpc
 	# the archive is only valid for the jar at this very path: scripts/run.sh starts it so
+	# (the ahead-of-time start, as scripts/server-java.sh starts it: its classes are the
+	# ones loaded)
 	PYAPP_HOME=$home "$java" -XX:ArchiveClassesAtExit="$archive" -XX:TieredStopAtLevel=1 \
-		-jar "$dir/pyapp-server.jar" --server.port="$port" --pyapp.webserver.managed=false \
+		-Dspring.aot.enabled=true -jar "$dir/pyapp-server.jar" --server.port="$port" --pyapp.webserver.managed=false \
 		--pyapp.python.provision=false > "$work/training.log" 2>&1 < /dev/null &
 	server=$!
 	api=$server # stopped by cleanup if this script fails
@@ -240,6 +242,7 @@ server() {
 		rm -rf "$work/home"
 		mkdir -p "$work/home"
 		PYAPP_HOME=$work/home "$java" -XX:ArchiveClassesAtExit="$archive" -Dspring.context.exit=onRefresh \
+			-Dspring.aot.enabled=true \
 			-jar "$dir/pyapp-server.jar" --server.port=0 --pyapp.webserver.managed=false \
 			> "$work/training.log" 2>&1 < /dev/null \
 			|| { tail -n 40 "$work/training.log" >&2; echo "cds.sh: the server's training run failed" >&2; exit 1; }

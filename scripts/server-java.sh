@@ -81,7 +81,12 @@ server_java() {
 		# first server.info twice as long) and, on a busy machine, its backlog left the code
 		# of the API slow long after the start; -XX:TieredStopAtLevel=4 in JAVA_OPTS brings
 		# C2 back (README, "Start-up and memory")
-		-XX:TieredStopAtLevel=1)
+		-XX:TieredStopAtLevel=1
+		# the bean definitions Spring computed when the jar was built (process-aot): no
+		# parsing of configuration classes, no conditions evaluated at start. The server
+		# starts the regular way by itself when a setting might change which beans exist
+		# (AotStartGuard); -Dspring.aot.enabled=false in JAVA_OPTS always does
+		-Dspring.aot.enabled=true)
 	# glibc's malloc keeps freed memory: return it periodically (JDK 17.0.9 and later)
 	if "$java" -XX:TrimNativeHeapInterval=60000 -version > /dev/null 2>&1; then
 		SERVER_JAVA+=(-XX:TrimNativeHeapInterval=60000)

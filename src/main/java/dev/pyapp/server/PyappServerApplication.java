@@ -23,6 +23,9 @@ public class PyappServerApplication {
 		SpringApplication application = new SpringApplication(PyappServerApplication.class);
 		// one server per PYAPP_HOME, said in one line when it is taken
 		application.addListeners(new HomeLock.OnStart());
+		// the ahead-of-time start (-Dspring.aot.enabled=true) only with the settings it
+		// was computed for
+		application.addListeners(new AotStartGuard());
 		application.run(args);
 	}
 
