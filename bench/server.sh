@@ -8,8 +8,10 @@
 #   2. server start to the first answered server.info, median of START_RUNS, with the
 #      archive (the extracted jar, as scripts/run.sh starts it), without (the jar), and
 #      with the archive and both JIT compilers (-XX:TieredStopAtLevel=4; the default is
-#      the C1 compiler only); beside it the first answer of
-#      any call (apps.list): server.info also waits for the search for Python
+#      the C1 compiler only), and with the archive but the regular start
+#      (-Dspring.aot.enabled=false: the configuration classes parsed and their
+#      conditions evaluated at start, as when AotStartGuard falls back); beside it the
+#      first answer of any call (apps.list): server.info also waits for the search for Python
 #      interpreters, which starts with the server; and the CPU time the JVM spent up to
 #      the first server.info, which a busy neighbour disturbs far less than wall time
 #   3. RSS of a server started as scripts/run.sh starts it: idle (IDLE_SECONDS after the
@@ -58,11 +60,14 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 json_list() { local IFS=,; echo "[$*]"; }
 
 # Starts a server (auto: with the archive, off: without, c2: with the archive and both
-# JIT compilers) on a fresh home; sets pid, home, answered_ms, started_ms and cpu_ms.
+# JIT compilers, regular: with the archive, without the ahead-of-time bean definitions)
+# on a fresh home; sets pid, home, answered_ms, started_ms and cpu_ms.
 start_server() {
 	home=$(mktemp -d "$work/home-XXXX")
 	if [ "$1" = c2 ]; then
 		JAVA_OPTS="-XX:TieredStopAtLevel=4 ${JAVA_OPTS:-}" server_java auto
+	elif [ "$1" = regular ]; then
+		JAVA_OPTS="-Dspring.aot.enabled=false ${JAVA_OPTS:-}" server_java auto
 	else
 		server_java "$1"
 	fi
@@ -117,7 +122,7 @@ stop_server
 
 # 2. server start
 declare -A starts answers cpus
-for variant in auto off c2; do
+for variant in auto off c2 regular; do
 	times=() firsts=() cpu=()
 	for _ in $(seq 1 "$start_runs"); do
 		start_server "$variant"
@@ -163,15 +168,15 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ms() { median ${cli[$1]}; }
 mib() { echo $(( $1 / 1024 )); }
-printf '%-46s %12s %12s %12s\n' "metric" "archive" "no archive" "archive, C2"
+printf '%-46s %12s %12s %12s %12s\n' "metric" "archive" "no archive" "archive, C2" "regular"
 printf '%-46s %12s %12s\n' "pyapp apps list, median of $cli_runs (ms)" "$(ms 'archive/apps list')" "$(ms 'plain/apps list')"
 printf '%-46s %12s %12s\n' "pyapp --help, median of $cli_runs (ms)" "$(ms 'archive/--help')" "$(ms 'plain/--help')"
-printf '%-46s %12s %12s %12s\n' "start to first answer (apps.list), median (ms)" "$(median ${answers[auto]})" \
-	"$(median ${answers[off]})" "$(median ${answers[c2]})"
-printf '%-46s %12s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" \
-	"$(median ${starts[off]})" "$(median ${starts[c2]})"
-printf '%-46s %12s %12s %12s\n' "JVM CPU time to it, median (ms)" "$(median ${cpus[auto]})" "$(median ${cpus[off]})" \
-	"$(median ${cpus[c2]})"
+printf '%-46s %12s %12s %12s %12s\n' "start to first answer (apps.list), median (ms)" "$(median ${answers[auto]})" \
+	"$(median ${answers[off]})" "$(median ${answers[c2]})" "$(median ${answers[regular]})"
+printf '%-46s %12s %12s %12s %12s\n' "start to first server.info, median of $start_runs (ms)" "$(median ${starts[auto]})" \
+	"$(median ${starts[off]})" "$(median ${starts[c2]})" "$(median ${starts[regular]})"
+printf '%-46s %12s %12s %12s %12s\n' "JVM CPU time to it, median (ms)" "$(median ${cpus[auto]})" "$(median ${cpus[off]})" \
+	"$(median ${cpus[c2]})" "$(median ${cpus[regular]})"
 printf '%-46s %12s\n' "RSS idle, ${idle_seconds} s after start (MiB)" "$(mib "$idle_kib")"
 printf '%-46s %12s\n' "RSS after ${burst_seconds} s of $callers apps.list callers (MiB)" "$(mib "$burst_kib")"
 printf '%-46s %12s\n' "RSS ${after_seconds} s later (MiB)" "$(mib "$after_kib")"
@@ -186,12 +191,12 @@ cat > bench/results/server.json <<JSON
  "cli_apps_list_ms_median": {"archive": $(ms 'archive/apps list'), "no_archive": $(ms 'plain/apps list')},
  "cli_help_ms": {"archive": $(json_list ${cli['archive/--help']}), "no_archive": $(json_list ${cli['plain/--help']})},
  "cli_help_ms_median": {"archive": $(ms 'archive/--help'), "no_archive": $(ms 'plain/--help')},
- "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]}), "archive_c1_and_c2": $(json_list ${starts[c2]})},
- "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]}), "archive_c1_and_c2": $(median ${starts[c2]})},
- "startup_cpu_ms": {"archive": $(json_list ${cpus[auto]}), "no_archive": $(json_list ${cpus[off]}), "archive_c1_and_c2": $(json_list ${cpus[c2]})},
- "startup_cpu_ms_median": {"archive": $(median ${cpus[auto]}), "no_archive": $(median ${cpus[off]}), "archive_c1_and_c2": $(median ${cpus[c2]})},
- "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]}), "archive_c1_and_c2": $(json_list ${answers[c2]})},
- "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]}), "archive_c1_and_c2": $(median ${answers[c2]})},
+ "startup_ms": {"archive": $(json_list ${starts[auto]}), "no_archive": $(json_list ${starts[off]}), "archive_c1_and_c2": $(json_list ${starts[c2]}), "archive_regular_start": $(json_list ${starts[regular]})},
+ "startup_ms_median": {"archive": $(median ${starts[auto]}), "no_archive": $(median ${starts[off]}), "archive_c1_and_c2": $(median ${starts[c2]}), "archive_regular_start": $(median ${starts[regular]})},
+ "startup_cpu_ms": {"archive": $(json_list ${cpus[auto]}), "no_archive": $(json_list ${cpus[off]}), "archive_c1_and_c2": $(json_list ${cpus[c2]}), "archive_regular_start": $(json_list ${cpus[regular]})},
+ "startup_cpu_ms_median": {"archive": $(median ${cpus[auto]}), "no_archive": $(median ${cpus[off]}), "archive_c1_and_c2": $(median ${cpus[c2]}), "archive_regular_start": $(median ${cpus[regular]})},
+ "first_answer_ms": {"archive": $(json_list ${answers[auto]}), "no_archive": $(json_list ${answers[off]}), "archive_c1_and_c2": $(json_list ${answers[c2]}), "archive_regular_start": $(json_list ${answers[regular]})},
+ "first_answer_ms_median": {"archive": $(median ${answers[auto]}), "no_archive": $(median ${answers[off]}), "archive_c1_and_c2": $(median ${answers[c2]}), "archive_regular_start": $(median ${answers[regular]})},
  "rss_kib": {"idle": $idle_kib, "after_burst": $burst_kib, "after_burst_plus_${after_seconds}s": $after_kib,
    "every_5s_after_burst": $(json_list "${series[@]}")},
  "idle_seconds": $idle_seconds, "burst": {"seconds": $burst_seconds, "callers": $callers, "calls": $burst_calls, "errors": $burst_errors, "server_cpu_us_per_call": $burst_us_per_call},
