@@ -67,19 +67,24 @@ class AotStartIT {
 		try {
 			HttpClient client = HttpClient.newHttpClient();
 			Path token = this.home.resolve("home/api-token");
-			await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-				assertThat(server.isAlive()).as(() -> read(log)).isTrue();
-				assertThat(token).isRegularFile();
-				HttpResponse<String> answer = client
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rpc"))
-						.header("Content-Type", "application/json")
-						.header("Authorization", "Bearer " + Files.readString(token).strip())
-						.POST(HttpRequest.BodyPublishers
-							.ofString("{\"jsonrpc\":\"2.0\",\"method\":\"server.info\",\"id\":1}"))
-						.build(), HttpResponse.BodyHandlers.ofString());
-				assertThat(answer.statusCode()).isEqualTo(200);
-				assertThat(answer.body()).contains("\"result\"").contains(this.home.resolve("home").toString());
-			});
+			// the token is written before the web server listens: refused connections
+			// until then
+			await().atMost(Duration.ofMinutes(3))
+				.pollInterval(Duration.ofMillis(200))
+				.ignoreExceptionsInstanceOf(IOException.class)
+				.untilAsserted(() -> {
+					assertThat(server.isAlive()).as(() -> read(log)).isTrue();
+					assertThat(token).isRegularFile();
+					HttpResponse<String> answer = client
+						.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rpc"))
+							.header("Content-Type", "application/json")
+							.header("Authorization", "Bearer " + Files.readString(token).strip())
+							.POST(HttpRequest.BodyPublishers
+								.ofString("{\"jsonrpc\":\"2.0\",\"method\":\"server.info\",\"id\":1}"))
+							.build(), HttpResponse.BodyHandlers.ofString());
+					assertThat(answer.statusCode()).isEqualTo(200);
+					assertThat(answer.body()).contains("\"result\"").contains(this.home.resolve("home").toString());
+				});
 		}
 		finally {
 			server.destroy();
