@@ -70,14 +70,14 @@ class GitUpdateTrigger implements DisposableBean {
 
 	private final PyappHome home;
 
-	private final GitAppStateRepository states;
+	private final GitAppStates states;
 
 	private final Clock clock = Clock.systemUTC();
 
 	private final AuditLog audit;
 
 	GitUpdateTrigger(GitDeployer git, GitSources sources, PostCommitHooks hooks, AppRegistry registry,
-			PackageReader reader, PyappHome home, GitAppStateRepository states, AuditLog audit) {
+			PackageReader reader, PyappHome home, GitAppStates states, AuditLog audit) {
 		this.audit = audit;
 		this.git = git;
 		this.sources = sources;
