@@ -126,7 +126,12 @@ class GitUpdateTrigger implements DisposableBean {
 		this.states.deleteById(removed.app().value());
 	}
 
-	@Scheduled(fixedDelay = 10, initialDelay = 10, timeUnit = TimeUnit.SECONDS)
+	/**
+	 * Starts a look at every app whose poll interval has passed since its last check;
+	 * runs every {@code pyapp.scm.poll-check} (10 s), so an app is looked at up to that
+	 * much after its interval.
+	 */
+	@Scheduled(fixedDelayString = "${pyapp.scm.poll-check:10s}", initialDelayString = "${pyapp.scm.poll-check:10s}")
 	void poll() {
 		Instant now = this.clock.instant();
 		for (GitAppState state : this.states.findAll()) {
