@@ -1,8 +1,9 @@
 """Request metrics of an app process, aggregated in the process.
 
-The WSGI middleware (``pyapp_runtime.wsgi``) calls ``observe(status, seconds)`` once
-per finished request, which appends one tuple to a deque: nothing else happens on the
-request path (no lock, no parsing).
+The WSGI middleware (``pyapp_runtime.wsgi``) calls ``record((status, seconds))`` once
+per finished request (``observe(status, seconds)`` is the same for other callers): that
+is the deque's own ``append``, a C call, so nothing else happens on the request path (no
+Python frame, no lock, no parsing).
 ``logship``'s sender thread calls ``take()`` every ``INTERVAL`` seconds and ships what
 accumulated since the previous call (a delta) with its next batch over the log socket,
 so a request never waits on the network and the server adds the deltas up.
@@ -23,7 +24,7 @@ import collections
 import operator
 import os
 
-__all__ = ["BOUNDS", "ENABLED", "INTERVAL", "observe", "pending", "take"]
+__all__ = ["BOUNDS", "ENABLED", "INTERVAL", "observe", "pending", "record", "take"]
 
 #: Upper bounds (seconds) of the latency histogram; Prometheus' default buckets.
 BOUNDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -45,6 +46,10 @@ _append = _pending.append
 # swap lands there, and is counted with the next shipment
 _previous = collections.deque()
 _waker = None
+#: ``record((status, seconds))`` counts one finished request. Look it up on the module at
+#: each call (``metrics.record``), never keep it: it is the current deque's ``append``
+#: (rebound when ``take()`` swaps the deque), or ``_record_and_wake`` while a waker is set.
+record = _append
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
@@ -53,19 +58,25 @@ def set_waker(callback):
     """``callback()`` is called on the next counted request, until it is set to None
     again: the sender uses it to start its thread in a process that logs nothing, then
     takes it away so that the request path does not pay for it."""
-    global _waker
+    global _waker, record
     _waker = callback
+    record = _append if callback is None else _record_and_wake
+
+
+def _record_and_wake(item):
+    _append(item)
+    waker = _waker
+    if waker is not None:
+        try:
+            waker()
+        except Exception:  # counting must never fail a request
+            pass
 
 
 def observe(status, seconds):
     """Counts one finished request: its status (the WSGI status line, or an int) and how
     long it took."""
-    _append((status, seconds))
-    if _waker is not None:
-        try:
-            _waker()
-        except Exception:  # counting must never fail a request
-            pass
+    record((status, seconds))
 
 
 def _code(status):
@@ -84,12 +95,14 @@ def pending():
 
 def take():
     """What was observed since the last call, as the wire form; None if nothing."""
-    global _pending, _append, _previous
+    global _pending, _append, _previous, record
     if not _pending and not _previous:
         return None
     swapped = _pending
     _pending = collections.deque(maxlen=MAX_PENDING)
     _append = _pending.append
+    if _waker is None:
+        record = _append
     items = list(_previous)
     _previous.clear()
     items.extend(swapped)
