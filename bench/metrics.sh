@@ -6,16 +6,20 @@
 # the same closed-loop load (wrk, keep-alive, loopback). One run: a warm-up round that
 # does not count, then ROUNDS paired rounds (on right next to off, the order alternating:
 # on/off, off/on, ...); each round gives a ratio on/off and the median of those ratios
-# counts. On a machine with 2 or more CPUs, wrk is pinned to CPU 0 and both gunicorns to
-# CPU 1 (taskset; the same for both sides), so that the load generator does not take its
-# CPU from the server under test in one round and not in the next.
+# counts. Then as many rounds with both loaded at once (each by its own wrk, sharing the
+# server CPU, each in a session of its own so that autogroup scheduling gives both the
+# same share): a neighbour's load hits both in the same instant; the median of these
+# rounds' ratios is reported beside the first. On a machine with 2 or more CPUs, wrk is
+# pinned to CPU 0 and both gunicorns to CPU 1 (taskset; the same for both sides), so that
+# the load generator does not take its CPU from the server under test in one round and
+# not in the next.
 # Prints a table and writes bench/results/metrics.json.
-#   bench/metrics.sh [SECONDS_PER_ROUND=3] [ROUNDS=16] [CONNECTIONS=16]
+#   bench/metrics.sh [SECONDS_PER_ROUND=3] [ROUNDS=12] [CONNECTIONS=16]
 # Needs python3 with venv, wrk, and gunicorn from the local index file:///opt/pypi/simple.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-3}
-rounds=${2:-16}
+rounds=${2:-12}
 connections=${3:-16}
 work=$(mktemp -d /tmp/pyapp-bench-metrics.XXXXXX)
 pids=()
@@ -68,7 +72,7 @@ start_app() { # $1 = 1|0
 	port=$(free_port)
 	PYTHONPATH="$PWD/src/main/resources/python:$work" PYAPP_ENTRY=benchapp:app PYAPP_NAME=bench \
 		PYAPP_RELEASE=bench PYAPP_LOG_SOCKET="$work/logs.sock" PYAPP_METRICS="$1" PYAPP_LOG_LEVEL=WARNING \
-		"${server_cpu[@]}" "$work/venv/bin/gunicorn" -c python:pyapp_runtime.gunicorn_conf --worker-class gthread --workers 1 \
+		setsid "${server_cpu[@]}" "$work/venv/bin/gunicorn" -c python:pyapp_runtime.gunicorn_conf --worker-class gthread --workers 1 \
 		--threads 8 --bind "127.0.0.1:$port" --log-level warning pyapp_runtime.wsgi:application \
 		>"$work/gunicorn-$1.log" 2>&1 &
 	echo "$! $port"
@@ -118,6 +122,33 @@ n = int(re.search(r"([0-9]+) requests in", out).group(1))
 print(rps, (after - before) / max(n, 1) * 1e6)' "$out" "$before" "$after"
 }
 
+# both at once: each daemon gets its own wrk (both on the client CPU) for the same
+# seconds, while the two share the server CPU; each is a session of its own (setsid), so
+# Linux's autogroup scheduling gives the two the same CPU share, and a neighbour's load
+# hits both in the same instant -> "rps_on rps_off cpu_us_on cpu_us_off"
+measure_both() {
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$on_port/" >/dev/null 2>&1 &
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$off_port/" >/dev/null 2>&1
+	wait $!
+	local b_on b_off a_on a_off w1 w2
+	b_on=$(cpu_of "$on_pid")
+	b_off=$(cpu_of "$off_pid")
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$on_port/" >"$work/both-on.out" &
+	w1=$!
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$off_port/" >"$work/both-off.out" &
+	w2=$!
+	wait "$w1" "$w2"
+	a_on=$(cpu_of "$on_pid")
+	a_off=$(cpu_of "$off_pid")
+	python3 -c 'import sys, re
+def read(path):
+    out = open(path).read()
+    return float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1)), int(re.search(r"([0-9]+) requests in", out).group(1))
+(r1, n1), (r2, n2) = read(sys.argv[1]), read(sys.argv[2])
+b1, b2, a1, a2 = map(float, sys.argv[3:7])
+print(r1, r2, (a1 - b1) / max(n1, 1) * 1e6, (a2 - b2) / max(n2, 1) * 1e6)' "$work/both-on.out" "$work/both-off.out" "$b_on" "$b_off" "$a_on" "$a_off"
+}
+
 load_before=$(cat /proc/loadavg)
 # a warm-up round that does not count (both sides, as the measured rounds)
 measure "$on_pid" "$on_port" >/dev/null
@@ -136,8 +167,19 @@ for round in $(seq 1 "$rounds"); do
 	fi
 	echo "round $round: metrics on ${on[-1]} req/s (${on_cpu[-1]} us CPU/request), off ${off[-1]} req/s (${off_cpu[-1]} us CPU/request)"
 done
+measure_both >/dev/null # warm-up, not counted
+both_on=()
+both_off=()
+both_on_cpu=()
+both_off_cpu=()
+for round in $(seq 1 "$rounds"); do
+	read -r a b c d < <(measure_both)
+	both_on+=("$a"); both_off+=("$b"); both_on_cpu+=("$c"); both_off_cpu+=("$d")
+	echo "both at once, round $round: metrics on $a req/s ($c us CPU/request), off $b req/s ($d us CPU/request)"
+done
 
-python3 - "$seconds" "$rounds" "$connections" "${on[*]}" "${off[*]}" "${on_cpu[*]}" "${off_cpu[*]}" "$(cat /proc/loadavg)" "$load_before" "$pinning" <<'PY'
+python3 - "$seconds" "$rounds" "$connections" "${on[*]}" "${off[*]}" "${on_cpu[*]}" "${off_cpu[*]}" "$(cat /proc/loadavg)" "$load_before" "$pinning" \
+	"${both_on[*]}" "${both_off[*]}" "${both_on_cpu[*]}" "${both_off_cpu[*]}" <<'PY'
 import json, statistics, sys, datetime, os
 seconds, rounds, connections = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 on = [float(x) for x in sys.argv[4].split()]
@@ -145,6 +187,7 @@ off = [float(x) for x in sys.argv[5].split()]
 on_cpu = [float(x) for x in sys.argv[6].split()]
 off_cpu = [float(x) for x in sys.argv[7].split()]
 load, load_before, pinning = sys.argv[8], sys.argv[9], sys.argv[10]
+both_on, both_off, both_on_cpu, both_off_cpu = ([float(x) for x in a.split()] for a in sys.argv[11:15])
 m_on, m_off = statistics.median(on), statistics.median(off)
 c_on, c_off = statistics.median(on_cpu), statistics.median(off_cpu)
 # the figure that counts: the median of the rounds' paired ratios (on and off measured
@@ -155,6 +198,11 @@ ratio = statistics.median(by_round)
 # the inverse of its CPU per request, which a busy neighbour disturbs far less
 cpu_by_round = [b / a for a, b in zip(on_cpu, off_cpu)]
 cpu_ratio = statistics.median(cpu_by_round)
+# both at once, sharing the server CPU: the same instant's neighbours for both sides
+both_by_round = [a / b for a, b in zip(both_on, both_off)]
+both_ratio = statistics.median(both_by_round)
+both_cpu_by_round = [b / a for a, b in zip(both_on_cpu, both_off_cpu)]
+both_cpu_ratio = statistics.median(both_cpu_by_round)
 result = {
     "benchmark": "request-path overhead of the shim's request metrics (pyapp_runtime.metrics)",
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -176,6 +224,17 @@ result = {
     "goal": ">= 0.98",
     "met": ratio >= 0.98,
     "met_by_cpu_per_request": cpu_ratio >= 0.98,
+    "simultaneous": {
+        "what": "both daemons loaded at once for the same seconds, each by its own wrk (both on the client CPU), "
+                "sharing the server CPU, each in a session of its own (autogroup: equal CPU shares)",
+        "requests_per_second": {"metrics_on": both_on, "metrics_off": both_off},
+        "cpu_microseconds_per_request": {"metrics_on": both_on_cpu, "metrics_off": both_off_cpu},
+        "ratio_on_to_off": round(both_ratio, 4),
+        "ratio_on_to_off_by_round": [round(r, 4) for r in both_by_round],
+        "cpu_ratio_off_to_on": round(both_cpu_ratio, 4),
+        "cpu_ratio_off_to_on_by_round": [round(r, 4) for r in both_cpu_by_round],
+        "met": both_ratio >= 0.98,
+    },
 }
 os.makedirs("bench/results", exist_ok=True)
 with open("bench/results/metrics.json", "w") as out:
@@ -188,6 +247,10 @@ print("throughput ratio on/off, median of the rounds' ratios: %.4f (goal >= 0.98
       % (ratio, "met" if ratio >= 0.98 else "NOT met"))
 print("  by round: " + ", ".join("%.3f" % r for r in by_round))
 print("CPU-per-request ratio off/on, median of the rounds': %.4f: %s" % (cpu_ratio, "met" if cpu_ratio >= 0.98 else "NOT met"))
+print("both at once, throughput ratio on/off, median of the rounds' ratios: %.4f (goal >= 0.98): %s"
+      % (both_ratio, "met" if both_ratio >= 0.98 else "NOT met"))
+print("  by round: " + ", ".join("%.3f" % r for r in both_by_round))
+print("both at once, CPU-per-request ratio off/on: %.4f" % both_cpu_ratio)
 print("pinning: " + pinning)
 print("load average before: %s, at end: %s" % (load_before, load))
 PY
