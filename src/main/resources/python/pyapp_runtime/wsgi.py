@@ -78,7 +78,8 @@ class _ClosingIterable:
         finally:
             _set_path(None)
             if self._status is not None:
-                metrics.record((self._status[0], _now() - self._started))
+                metrics.count_status(self._status[0])
+                metrics.add_duration(_now() - self._started)
 
 
 def apply_mount_prefix(environ, prefix):
@@ -136,14 +137,16 @@ class RequestContext:
             result = self.app(environ, counting_start_response)
         except BaseException:
             _set_path(None)
-            metrics.record((status[0], _now() - started))
+            metrics.count_status(status[0])
+            metrics.add_duration(_now() - started)
             raise
         if type(result) is list:
             # a body the app produced whole (a hello world, most plain WSGI apps): the
             # request is counted now, and the server iterates the list itself, with no
             # Python-level wrapper on its fast path
             _set_path(None)
-            metrics.record((status[0], _now() - started))
+            metrics.count_status(status[0])
+            metrics.add_duration(_now() - started)
             return result
         return _ClosingIterable(result, status, started)
 
