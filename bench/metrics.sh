@@ -9,7 +9,8 @@
 # counts. Then as many rounds with both loaded at once (each by its own wrk, sharing the
 # server CPU, each in a session of its own so that autogroup scheduling gives both the
 # same share): a neighbour's load hits both in the same instant; the median of these
-# rounds' ratios is reported beside the first. On a machine with 2 or more CPUs, wrk is
+# rounds' ratios is reported beside the first, and with it a control: in each of these
+# rounds also a second metrics-off daemon against the first, the same way. On a machine with 2 or more CPUs, wrk is
 # pinned to CPU 0 and both gunicorns to CPU 1 (taskset; the same for both sides), so that
 # the load generator does not take its CPU from the server under test in one round and
 # not in the next.
@@ -74,7 +75,7 @@ start_app() { # $1 = 1|0
 		PYAPP_RELEASE=bench PYAPP_LOG_SOCKET="$work/logs.sock" PYAPP_METRICS="$1" PYAPP_LOG_LEVEL=WARNING \
 		setsid "${server_cpu[@]}" "$work/venv/bin/gunicorn" -c python:pyapp_runtime.gunicorn_conf --worker-class gthread --workers 1 \
 		--threads 8 --bind "127.0.0.1:$port" --log-level warning pyapp_runtime.wsgi:application \
-		>"$work/gunicorn-$1.log" 2>&1 &
+		>>"$work/gunicorn-$1.log" 2>&1 &
 	echo "$! $port"
 }
 
@@ -82,7 +83,10 @@ read -r on_pid on_port < <(start_app 1)
 pids+=("$on_pid")
 read -r off_pid off_port < <(start_app 0)
 pids+=("$off_pid")
-for port in "$on_port" "$off_port"; do
+# a second metrics-off daemon for the control: the same method with no difference
+read -r control_pid control_port < <(start_app 0)
+pids+=("$control_pid")
+for port in "$on_port" "$off_port" "$control_port"; do
 	for _ in $(seq 1 100); do
 		curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
 		sleep 0.1
@@ -126,27 +130,27 @@ print(rps, (after - before) / max(n, 1) * 1e6)' "$out" "$before" "$after"
 # seconds, while the two share the server CPU; each is a session of its own (setsid), so
 # Linux's autogroup scheduling gives the two the same CPU share, and a neighbour's load
 # hits both in the same instant -> "rps_on rps_off cpu_us_on cpu_us_off"
-measure_both() {
-	"${client_cpu[@]}" wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$on_port/" >/dev/null 2>&1 &
-	"${client_cpu[@]}" wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$off_port/" >/dev/null 2>&1
+measure_both() { # pid-a port-a pid-b port-b
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$2/" >/dev/null 2>&1 &
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d1s "http://127.0.0.1:$4/" >/dev/null 2>&1
 	wait $!
-	local b_on b_off a_on a_off w1 w2
-	b_on=$(cpu_of "$on_pid")
-	b_off=$(cpu_of "$off_pid")
-	"${client_cpu[@]}" wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$on_port/" >"$work/both-on.out" &
+	local b_a b_b a_a a_b w1 w2
+	b_a=$(cpu_of "$1")
+	b_b=$(cpu_of "$3")
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$2/" >"$work/both-a.out" &
 	w1=$!
-	"${client_cpu[@]}" wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$off_port/" >"$work/both-off.out" &
+	"${client_cpu[@]}" wrk -t2 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$4/" >"$work/both-b.out" &
 	w2=$!
 	wait "$w1" "$w2"
-	a_on=$(cpu_of "$on_pid")
-	a_off=$(cpu_of "$off_pid")
+	a_a=$(cpu_of "$1")
+	a_b=$(cpu_of "$3")
 	python3 -c 'import sys, re
 def read(path):
     out = open(path).read()
     return float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1)), int(re.search(r"([0-9]+) requests in", out).group(1))
 (r1, n1), (r2, n2) = read(sys.argv[1]), read(sys.argv[2])
 b1, b2, a1, a2 = map(float, sys.argv[3:7])
-print(r1, r2, (a1 - b1) / max(n1, 1) * 1e6, (a2 - b2) / max(n2, 1) * 1e6)' "$work/both-on.out" "$work/both-off.out" "$b_on" "$b_off" "$a_on" "$a_off"
+print(r1, r2, (a1 - b1) / max(n1, 1) * 1e6, (a2 - b2) / max(n2, 1) * 1e6)' "$work/both-a.out" "$work/both-b.out" "$b_a" "$b_b" "$a_a" "$a_b"
 }
 
 load_before=$(cat /proc/loadavg)
@@ -167,19 +171,31 @@ for round in $(seq 1 "$rounds"); do
 	fi
 	echo "round $round: metrics on ${on[-1]} req/s (${on_cpu[-1]} us CPU/request), off ${off[-1]} req/s (${off_cpu[-1]} us CPU/request)"
 done
-measure_both >/dev/null # warm-up, not counted
+measure_both "$on_pid" "$on_port" "$off_pid" "$off_port" >/dev/null # warm-up, not counted
 both_on=()
 both_off=()
 both_on_cpu=()
 both_off_cpu=()
+control_a=()
+control_b=()
 for round in $(seq 1 "$rounds"); do
-	read -r a b c d < <(measure_both)
+	# which side's wrk starts first (a few ms apart) alternates
+	if ((round % 2)); then
+		read -r a b c d < <(measure_both "$on_pid" "$on_port" "$off_pid" "$off_port")
+	else
+		read -r b a d c < <(measure_both "$off_pid" "$off_port" "$on_pid" "$on_port")
+	fi
 	both_on+=("$a"); both_off+=("$b"); both_on_cpu+=("$c"); both_off_cpu+=("$d")
 	echo "both at once, round $round: metrics on $a req/s ($c us CPU/request), off $b req/s ($d us CPU/request)"
+	# the control: two metrics-off daemons at once, the same way (its ratio shows what
+	# the method itself puts between two sides with no difference)
+	read -r a b c d < <(measure_both "$control_pid" "$control_port" "$off_pid" "$off_port")
+	control_a+=("$a"); control_b+=("$b")
+	echo "control (off and off at once), round $round: $a req/s and $b req/s"
 done
 
 python3 - "$seconds" "$rounds" "$connections" "${on[*]}" "${off[*]}" "${on_cpu[*]}" "${off_cpu[*]}" "$(cat /proc/loadavg)" "$load_before" "$pinning" \
-	"${both_on[*]}" "${both_off[*]}" "${both_on_cpu[*]}" "${both_off_cpu[*]}" <<'PY'
+	"${both_on[*]}" "${both_off[*]}" "${both_on_cpu[*]}" "${both_off_cpu[*]}" "${control_a[*]}" "${control_b[*]}" <<'PY'
 import json, statistics, sys, datetime, os
 seconds, rounds, connections = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 on = [float(x) for x in sys.argv[4].split()]
@@ -187,7 +203,7 @@ off = [float(x) for x in sys.argv[5].split()]
 on_cpu = [float(x) for x in sys.argv[6].split()]
 off_cpu = [float(x) for x in sys.argv[7].split()]
 load, load_before, pinning = sys.argv[8], sys.argv[9], sys.argv[10]
-both_on, both_off, both_on_cpu, both_off_cpu = ([float(x) for x in a.split()] for a in sys.argv[11:15])
+both_on, both_off, both_on_cpu, both_off_cpu, control_a, control_b = ([float(x) for x in a.split()] for a in sys.argv[11:17])
 m_on, m_off = statistics.median(on), statistics.median(off)
 c_on, c_off = statistics.median(on_cpu), statistics.median(off_cpu)
 # the figure that counts: the median of the rounds' paired ratios (on and off measured
@@ -203,6 +219,8 @@ both_by_round = [a / b for a, b in zip(both_on, both_off)]
 both_ratio = statistics.median(both_by_round)
 both_cpu_by_round = [b / a for a, b in zip(both_on_cpu, both_off_cpu)]
 both_cpu_ratio = statistics.median(both_cpu_by_round)
+control_by_round = [a / b for a, b in zip(control_a, control_b)]
+control_ratio = statistics.median(control_by_round)
 result = {
     "benchmark": "request-path overhead of the shim's request metrics (pyapp_runtime.metrics)",
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -234,6 +252,12 @@ result = {
         "cpu_ratio_off_to_on": round(both_cpu_ratio, 4),
         "cpu_ratio_off_to_on_by_round": [round(r, 4) for r in both_cpu_by_round],
         "met": both_ratio >= 0.98,
+        "control": {
+            "what": "the same rounds' second measurement: a second metrics-off daemon against the first, at once",
+            "requests_per_second": {"control": control_a, "metrics_off": control_b},
+            "ratio": round(control_ratio, 4),
+            "ratio_by_round": [round(r, 4) for r in control_by_round],
+        },
     },
 }
 os.makedirs("bench/results", exist_ok=True)
@@ -251,6 +275,7 @@ print("both at once, throughput ratio on/off, median of the rounds' ratios: %.4f
       % (both_ratio, "met" if both_ratio >= 0.98 else "NOT met"))
 print("  by round: " + ", ".join("%.3f" % r for r in both_by_round))
 print("both at once, CPU-per-request ratio off/on: %.4f" % both_cpu_ratio)
+print("control, off and off at once: %.4f (by round: %s)" % (control_ratio, ", ".join("%.3f" % r for r in control_by_round)))
 print("pinning: " + pinning)
 print("load average before: %s, at end: %s" % (load_before, load))
 PY
