@@ -19,5 +19,5 @@ label=${4:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src/main || e
 cp=$(mktemp)
 trap 'rm -f "$cp"' EXIT
 ./mvnw -q -B -ntp -o dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >/dev/null
-java -cp "target/test-classes:target/classes:$(cat "$cp")" dev.pyapp.server.rpc.RegistryBenchmark \
+java ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat "$cp")" dev.pyapp.server.rpc.RegistryBenchmark \
 	"$apps" "$calls" "$out" "$label"

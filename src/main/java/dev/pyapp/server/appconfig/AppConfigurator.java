@@ -56,6 +56,9 @@ public class AppConfigurator {
 
 	private final Map<AppId, Object> locks = new ConcurrentHashMap<>();
 
+	// bumped after each write to an app's config/ directory, under the app's lock
+	private final Map<AppId, Long> revisions = new ConcurrentHashMap<>();
+
 	public AppConfigurator(PyappHome home, ConfigSpecReader reader, ApplicationEventPublisher events) {
 		this.home = home;
 		this.reader = reader;
@@ -130,6 +133,7 @@ public class AppConfigurator {
 			// while an upgrade is pending, the live release may read a file of the other
 			// format
 			ConfigFileStore.write(config, spec, result.values(), false);
+			written(app);
 			logger.info("Saved the configuration of app {} ({})", app, spec.configFileName());
 		}
 		this.events.publishEvent(new ConfigChanged(app));
@@ -236,12 +240,14 @@ public class AppConfigurator {
 			if (migration.complete()) {
 				ConfigFileStore.write(config, spec(releaseDirectory), migration.values(), true);
 				ConfigFileStore.setPendingRelease(config, null);
+				written(app);
 			}
 			else {
 				Path release = releaseDirectory.toAbsolutePath().normalize();
 				Assert.isTrue(release.getParent().equals(paths(app).releases()),
 						() -> "release [" + releaseDirectory + "] is not a release of app [" + app + "]");
 				ConfigFileStore.setPendingRelease(config, release.getFileName().toString());
+				written(app);
 				logger.info("Release {} of app {} waits for configuration: missing {}", release.getFileName(), app,
 						migration.missing());
 			}
@@ -257,6 +263,7 @@ public class AppConfigurator {
 	public void cancelUpgrade(AppId app) {
 		synchronized (lock(app)) {
 			ConfigFileStore.setPendingRelease(paths(app).config(), null);
+			written(app);
 		}
 	}
 
@@ -270,12 +277,32 @@ public class AppConfigurator {
 		boolean restored;
 		synchronized (lock(app)) {
 			restored = ConfigFileStore.undo(paths(app).config(), spec(app));
+			written(app);
 		}
 		if (restored) {
 			logger.info("Restored the previous configuration of app {}", app);
 			this.events.publishEvent(new ConfigChanged(app));
 		}
 		return restored;
+	}
+
+	/**
+	 * A number that changes after every write of this configurator to the app's
+	 * {@code config/} directory (values, undo, a pending upgrade recorded or cleared).
+	 * Whoever keeps something derived from those files (the {@code rpc} module keeps each
+	 * app's {@link #status}) compares it to know that the server itself changed nothing
+	 * since; it says nothing about edits made by hand, which change the files' times.
+	 * Taken before the files are read, it can only make a kept value look older than it
+	 * is, never newer: it is bumped after the write.
+	 * @param app the app
+	 * @return its revision; {@code 0} before the first write since the server started
+	 */
+	public long revision(AppId app) {
+		return this.revisions.getOrDefault(app, 0L);
+	}
+
+	private void written(AppId app) {
+		this.revisions.merge(app, 1L, Long::sum);
 	}
 
 	private ConfigMigration migration(AppId app, Path releaseDirectory) {

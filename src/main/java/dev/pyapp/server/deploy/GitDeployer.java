@@ -51,12 +51,12 @@ public class GitDeployer {
 
 	private final PackageReader reader;
 
-	private final GitAppStateRepository states;
+	private final GitAppStates states;
 
 	private final Clock clock = Clock.systemUTC();
 
 	GitDeployer(GitSources sources, AppDeployer deployer, AppRegistry registry, PackageReader reader,
-			GitAppStateRepository states) {
+			GitAppStates states) {
 		this.sources = sources;
 		this.deployer = deployer;
 		this.registry = registry;

@@ -70,14 +70,14 @@ class GitUpdateTrigger implements DisposableBean {
 
 	private final PyappHome home;
 
-	private final GitAppStateRepository states;
+	private final GitAppStates states;
 
 	private final Clock clock = Clock.systemUTC();
 
 	private final AuditLog audit;
 
 	GitUpdateTrigger(GitDeployer git, GitSources sources, PostCommitHooks hooks, AppRegistry registry,
-			PackageReader reader, PyappHome home, GitAppStateRepository states, AuditLog audit) {
+			PackageReader reader, PyappHome home, GitAppStates states, AuditLog audit) {
 		this.audit = audit;
 		this.git = git;
 		this.sources = sources;
@@ -126,7 +126,12 @@ class GitUpdateTrigger implements DisposableBean {
 		this.states.deleteById(removed.app().value());
 	}
 
-	@Scheduled(fixedDelay = 10, initialDelay = 10, timeUnit = TimeUnit.SECONDS)
+	/**
+	 * Starts a look at every app whose poll interval has passed since its last check;
+	 * runs every {@code pyapp.scm.poll-check} (10 s), so an app is looked at up to that
+	 * much after its interval.
+	 */
+	@Scheduled(fixedDelayString = "${pyapp.scm.poll-check:10s}", initialDelayString = "${pyapp.scm.poll-check:10s}")
 	void poll() {
 		Instant now = this.clock.instant();
 		for (GitAppState state : this.states.findAll()) {

@@ -39,11 +39,11 @@ class AppAccounts {
 
 	private final SystemAccounts accounts;
 
-	private final AppIsolationRepository records;
+	private final AppIsolationRecords records;
 
 	private final Map<String, AppIdentity> known = new ConcurrentHashMap<>();
 
-	AppAccounts(PyappHome home, HostIsolation host, SystemAccounts accounts, AppIsolationRepository records) {
+	AppAccounts(PyappHome home, HostIsolation host, SystemAccounts accounts, AppIsolationRecords records) {
 		this.home = home;
 		this.host = host;
 		this.accounts = accounts;

@@ -47,12 +47,12 @@ public class AppIsolation {
 
 	private final PackageReader reader;
 
-	private final AppIsolationRepository records;
+	private final AppIsolationRecords records;
 
 	private final String instance;
 
 	AppIsolation(PyappHome home, HostIsolation host, AppAccounts accounts, AppLayout layout, AppLimits limits,
-			PackageReader reader, AppIsolationRepository records) {
+			PackageReader reader, AppIsolationRecords records) {
 		this.home = home;
 		this.host = host;
 		this.accounts = accounts;

@@ -25,11 +25,11 @@ class AppLimits {
 
 	private final LimitsProperties defaults;
 
-	private final AppIsolationRepository records;
+	private final AppIsolationRecords records;
 
 	private final HostIsolation host;
 
-	AppLimits(LimitsProperties defaults, AppIsolationRepository records, HostIsolation host) {
+	AppLimits(LimitsProperties defaults, AppIsolationRecords records, HostIsolation host) {
 		this.defaults = defaults;
 		this.records = records;
 		this.host = host;

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -58,6 +59,11 @@ public class MountManager {
 	private final WebUserAccess webAccess;
 
 	private final ForbiddenFolders forbidden;
+
+	// the staged and applied documents as last read or written: this manager is their
+	// only writer, so the listings (apps.list asks for both on every call) read no
+	// document and wait for no apply in progress
+	private final Map<String, MountState> kept = new ConcurrentHashMap<>();
 
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
@@ -137,7 +143,7 @@ public class MountManager {
 		}
 		List<VirtualServer> servers = new ArrayList<>(staged.servers());
 		servers.add(normalized);
-		this.states.save(staged.withServers(servers));
+		save(staged.withServers(servers));
 		return normalized;
 	}
 
@@ -158,11 +164,11 @@ public class MountManager {
 			throw PyappException.conflict("virtual server '" + name + "' still has mounts at " + String.join(", ", used)
 					+ ": remove them first");
 		}
-		this.states.save(staged.withServers(staged.servers().stream().filter((s) -> s != server).toList()));
+		save(staged.withServers(staged.servers().stream().filter((s) -> s != server).toList()));
 	}
 
 	/** The staged mounts, in the order they were added. */
-	public synchronized List<Mount> mounts() {
+	public List<Mount> mounts() {
 		return staged().mounts();
 	}
 
@@ -171,7 +177,7 @@ public class MountManager {
 	 * @param app the app
 	 * @return its mounts
 	 */
-	public synchronized List<Mount> mounts(AppId app) {
+	public List<Mount> mounts(AppId app) {
 		return staged().mounts().stream().filter((m) -> app.value().equals(m.app())).toList();
 	}
 
@@ -206,7 +212,7 @@ public class MountManager {
 		}
 		List<Mount> mounts = new ArrayList<>(staged.mounts());
 		mounts.add(normalized);
-		this.states.save(staged.withMounts(mounts));
+		save(staged.withMounts(mounts));
 		return normalized;
 	}
 
@@ -226,7 +232,7 @@ public class MountManager {
 		if (kept.size() == staged.mounts().size()) {
 			throw PyappException.notFound("no mount at '" + path + "' of virtual server '" + server + "'");
 		}
-		this.states.save(staged.withMounts(kept));
+		save(staged.withMounts(kept));
 	}
 
 	/**
@@ -258,7 +264,7 @@ public class MountManager {
 			.forEach((mount) -> this.forbidden.check("mounts[" + mount.server() + mount.path() + "].folder",
 					mount.folder()));
 		this.applier.apply(RenderModel.of(staged.servers(), staged.mounts(), this.targets));
-		this.states.save(staged.as(MountState.APPLIED));
+		save(staged.as(MountState.APPLIED));
 		return status();
 	}
 
@@ -286,7 +292,7 @@ public class MountManager {
 	 * @param app the app
 	 * @return absolute URLs such as {@code http://localhost:8080/guestbook/}
 	 */
-	public synchronized List<String> urls(AppId app) {
+	public List<String> urls(AppId app) {
 		return urls().getOrDefault(app.value(), List.of());
 	}
 
@@ -296,7 +302,7 @@ public class MountManager {
 	 * @return by app name, its URLs as {@link #urls(AppId)} gives them; apps without an
 	 * applied mount are left out
 	 */
-	public synchronized Map<String, List<String>> urls() {
+	public Map<String, List<String>> urls() {
 		MountState applied = state(MountState.APPLIED);
 		Map<String, List<String>> urls = new HashMap<>();
 		for (Mount mount : applied.mounts()) {
@@ -333,7 +339,7 @@ public class MountManager {
 				MountState state = state(id);
 				List<Mount> kept = state.mounts().stream().filter((m) -> !event.app().value().equals(m.app())).toList();
 				if (kept.size() != state.mounts().size()) {
-					this.states.save(state.withMounts(kept));
+					save(state.withMounts(kept));
 				}
 			}
 		}
@@ -414,7 +420,20 @@ public class MountManager {
 	}
 
 	private MountState state(String id) {
-		return this.states.findById(id).orElseGet(() -> MountState.empty(id));
+		MountState known = this.kept.get(id);
+		if (known != null) {
+			return known;
+		}
+		MountState read = this.states.findById(id).orElseGet(() -> MountState.empty(id));
+		// a write meanwhile wins: it is newer than what was read
+		MountState raced = this.kept.putIfAbsent(id, read);
+		return (raced != null) ? raced : read;
+	}
+
+	// only under this manager's lock
+	private void save(MountState state) {
+		this.kept.remove(state.id());
+		this.kept.put(state.id(), this.states.save(state));
 	}
 
 	private ConfigRenderer renderer(WebServerKind kind) {

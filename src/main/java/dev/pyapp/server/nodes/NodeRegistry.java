@@ -224,6 +224,11 @@ public class NodeRegistry {
 	 * @return node name to its apps
 	 */
 	public Map<String, JsonNode> apps() {
+		if (!this.states.anyApps()) {
+			// no node has told its apps (a single host): nothing to ask the store for on
+			// every apps.list
+			return Map.of();
+		}
 		Map<String, JsonNode> apps = new java.util.TreeMap<>();
 		for (NodeDocument node : this.mongo.findAll(NodeDocument.class)) {
 			JsonNode list = this.states.apps(node.name());

@@ -75,6 +75,10 @@ class NodeStates {
 		return this.apps.get(node);
 	}
 
+	boolean anyApps() {
+		return !this.apps.isEmpty();
+	}
+
 	void forget(String node) {
 		this.health.remove(node);
 		this.progress.remove(node);

@@ -57,7 +57,7 @@ class GitDeployerConcurrencyTests {
 		given(sources.fetch(eq(AppId.of("quick")), any())).willReturn(new GitMirror("quick"));
 		given(sources.select(any(), any())).willReturn(new GitRevision(COMMIT, "refs/heads/main"));
 		GitDeployer deployer = new GitDeployer(sources, mock(AppDeployer.class), registry, mock(PackageReader.class),
-				states);
+				new GitAppStates(states));
 
 		CompletableFuture<GitUpdate> slow = CompletableFuture.supplyAsync(() -> deployer.update(AppId.of("slow")));
 		try {

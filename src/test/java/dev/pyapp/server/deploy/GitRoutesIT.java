@@ -62,6 +62,8 @@ class GitRoutesIT {
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
 		registry.add("pyapp.python.index", () -> "file:///opt/pypi/simple");
+		// the apps' poll intervals are checked every second, not every 10 s
+		registry.add("pyapp.scm.poll-check", () -> "1s");
 	}
 
 	@BeforeEach

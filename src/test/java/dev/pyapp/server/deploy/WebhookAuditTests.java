@@ -62,8 +62,8 @@ class WebhookAuditTests {
 		given(this.sources.follows(any(), any(), any())).willReturn(true);
 		given(this.git.update(WIKI)).willThrow(PyappException.failed("pre-update hook failed", "Traceback ..."));
 		GitUpdateTrigger trigger = new GitUpdateTrigger(this.git, this.sources, mock(PostCommitHooks.class),
-				this.registry, mock(PackageReader.class), new PyappHome(this.home), mock(GitAppStateRepository.class),
-				this.audit);
+				this.registry, mock(PackageReader.class), new PyappHome(this.home),
+				new GitAppStates(mock(GitAppStateRepository.class)), this.audit);
 		try {
 			trigger.on(new PushReceived(WIKI, "h1", "gitlab", "d-42", "refs/heads/main", "abc123"));
 			ArgumentCaptor<AuditEntry> entry = ArgumentCaptor.forClass(AuditEntry.class);

@@ -50,7 +50,8 @@ class AppLimitsTests {
 		given(host.enforcement(anyBoolean())).willReturn(Map.of("memory", "cgroup v1 (memory.limit_in_bytes)",
 				"processes", "cgroup v1 (pids.max, threads included)", "open_files",
 				"rlimit RLIMIT_NOFILE (per process)", "cpu", "none"));
-		this.limits = new AppLimits(new LimitsProperties(DataSize.ofGigabytes(1), 512, 4096, 0), repository, host);
+		this.limits = new AppLimits(new LimitsProperties(DataSize.ofGigabytes(1), 512, 4096, 0),
+				new AppIsolationRecords(repository), host);
 	}
 
 	@Test

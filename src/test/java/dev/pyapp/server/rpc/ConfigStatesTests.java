@@ -13,6 +13,8 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.deploy.AppDeployer;
+import dev.pyapp.server.install.AppRemoved;
+import dev.pyapp.server.install.ReleaseActivated;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +27,9 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
- * An app's configuration state is read from its files once, and again only after one of
- * them changed.
+ * An app's configuration state is read from its files once, and again only after the
+ * server changed them or, at the next background check, after one of them changed on
+ * disk.
  */
 class ConfigStatesTests {
 
@@ -50,7 +53,7 @@ class ConfigStatesTests {
 	@BeforeEach
 	void app() throws Exception {
 		PyappHome home = new PyappHome(this.dir);
-		this.states = new ConfigStates(home, this.configurator, this.deployer, () -> this.now);
+		this.states = new ConfigStates(home, this.configurator, this.deployer, () -> this.now, false);
 		this.root = home.app(BLOG).root();
 		Files.createDirectories(this.root.resolve("releases/1.0-x"));
 		Files.createDirectories(this.root.resolve("config"));
@@ -76,8 +79,47 @@ class ConfigStatesTests {
 		this.states.of(BLOG);
 		given(this.configurator.status(BLOG)).willReturn(status(false));
 		Files.setLastModifiedTime(this.root.resolve("config/config.yaml"), FileTime.from(T0.plusSeconds(60)));
+		// by hand: no call looks at the files, the background check does
+		assertThat(this.states.of(BLOG).needsConfiguration()).isFalse();
+		this.states.recheck();
 		assertThat(this.states.of(BLOG).needsConfiguration()).isTrue();
 		verify(this.configurator, times(2)).status(BLOG);
+	}
+
+	@Test
+	void readsThemAgainOnTheCallAfterTheServerWroteTheConfiguration() {
+		this.states.of(BLOG);
+		given(this.configurator.status(BLOG)).willReturn(status(false));
+		given(this.configurator.revision(BLOG)).willReturn(1L);
+		assertThat(this.states.of(BLOG).needsConfiguration()).isTrue();
+		assertThat(this.states.of(BLOG).needsConfiguration()).isTrue();
+		verify(this.configurator, times(2)).status(BLOG);
+	}
+
+	@Test
+	void readsThemAgainOnTheCallAfterAReleaseWasMadeLive() {
+		this.states.of(BLOG);
+		given(this.configurator.status(BLOG)).willReturn(status(false));
+		this.states.on(new ReleaseActivated(BLOG, "1.1-x", true));
+		assertThat(this.states.of(BLOG).needsConfiguration()).isTrue();
+		this.states.of(BLOG);
+		verify(this.configurator, times(2)).status(BLOG);
+	}
+
+	@Test
+	void readsThemAgainAfterTheAppWasRemoved() {
+		this.states.of(BLOG);
+		this.states.on(new AppRemoved(BLOG, false));
+		this.states.of(BLOG);
+		verify(this.configurator, times(2)).status(BLOG);
+	}
+
+	@Test
+	void keepsTheStateWhenTheBackgroundCheckFindsNoChange() {
+		this.states.of(BLOG);
+		this.states.recheck();
+		this.states.of(BLOG);
+		verify(this.configurator, times(1)).status(BLOG);
 	}
 
 	@Test
@@ -85,6 +127,7 @@ class ConfigStatesTests {
 		this.states.of(BLOG);
 		given(this.deployer.awaitsFirstConfiguration(BLOG)).willReturn(true);
 		Files.setLastModifiedTime(this.root.resolve("config"), FileTime.from(T0.plusSeconds(60)));
+		this.states.recheck();
 		assertThat(this.states.of(BLOG).needsConfiguration()).isTrue();
 	}
 
@@ -95,11 +138,14 @@ class ConfigStatesTests {
 		Path ini = Files.writeString(this.root.resolve("config/config.ini"), "[site]\ntitle = Blog\n");
 		Files.setLastModifiedTime(ini, FileTime.from(T0.plusSeconds(60)));
 		Files.setLastModifiedTime(this.root.resolve("config"), FileTime.from(T0.plusSeconds(60)));
+		this.states.recheck();
 		this.states.of(BLOG);
 		verify(this.configurator, times(2)).status(BLOG);
+		this.states.recheck();
 		this.states.of(BLOG);
 		verify(this.configurator, times(2)).status(BLOG);
 		Files.setLastModifiedTime(ini, FileTime.from(T0.plusSeconds(120)));
+		this.states.recheck();
 		this.states.of(BLOG);
 		verify(this.configurator, times(3)).status(BLOG);
 	}
@@ -108,6 +154,7 @@ class ConfigStatesTests {
 	void readsThemAgainAfterTheLiveReleaseSwitched() throws Exception {
 		this.states.of(BLOG);
 		Files.setLastModifiedTime(this.root, FileTime.from(T0.plusSeconds(60)));
+		this.states.recheck();
 		this.states.of(BLOG);
 		verify(this.configurator, times(2)).status(BLOG);
 	}

@@ -536,7 +536,7 @@ abstract class AbstractAppRuntimeIT {
 		// arguments, not default properties: they must win over application.yml
 		return new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=" + TestArchives.INDEX,
-				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=1s",
+				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=200ms",
 				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true",
 				"--pyapp.runtime.stop-timeout=" + STOP_TIMEOUT.toSeconds() + "s", "--pyapp.runtime.server=" + server());
 	}

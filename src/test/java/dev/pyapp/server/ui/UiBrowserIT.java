@@ -286,7 +286,10 @@ class UiBrowserIT {
 	@Test
 	@Order(11)
 	void appPageShowsReleasesProcessAndMeasuredHealth() throws Exception {
-		this.browser.open("/apps/guestbook");
+		// the page's refreshes bring the health check's outcome: every 500 ms, not 5 s
+		try (AutoCloseable quick = this.browser.quickRefreshes(500)) {
+			this.browser.open("/apps/guestbook");
+		}
 		this.browser.visible("#releases tr[data-release]");
 		assertThat(this.browser.find("#app-summary").getText()).contains("1.0.0");
 		// the health check ran against the daemon (right after it started)
@@ -753,30 +756,34 @@ class UiBrowserIT {
 		phoneShot("dashboard-phone", "/apps");
 
 		// search narrows the rows, and keeps the focus and the text across refreshes
-		this.browser.open("/apps");
-		this.browser.waitForText("#state-counts", "23 apps", Duration.ofSeconds(20));
-		WebElement search = this.browser.find("#app-search");
-		search.click();
-		search.sendKeys("shop-1");
-		this.browser.waitForText("#state-counts", "showing 10", Duration.ofSeconds(10));
-		assertThat(this.browser.driver().getCurrentUrl()).contains("q=shop-1");
-		awaitRefreshes(2);
-		assertThat(this.browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("app-search");
-		assertThat(search.getAttribute("value")).isEqualTo("shop-1");
-		// a row's own link keeps its focus too: the row is updated in place, not rebuilt
-		WebElement logs = this.browser.find("tr[data-app=shop-10] [data-role=logs]");
-		this.browser.driver().executeScript("arguments[0].dataset.marker = 'kept'; arguments[0].focus()", logs);
-		awaitRefreshes(2);
-		assertThat(this.browser.driver().switchTo().activeElement().getAttribute("data-marker")).isEqualTo("kept");
-		// the state filter and the sort
-		this.browser.type("#app-search", "");
-		new Select(this.browser.find("#state-filter")).selectByValue("running");
-		this.browser.waitForText("#state-counts", "showing", Duration.ofSeconds(10));
-		assertThat(this.browser.driver().findElements(By.cssSelector("#apps tr[data-app]:not([hidden])")))
-			.allMatch((row) -> row.getText().contains("running"));
-		new Select(this.browser.find("#state-filter")).selectByValue("");
-		new Select(this.browser.find("#app-sort")).selectByValue("state");
-		assertThat(this.browser.driver().getCurrentUrl()).contains("sort=state");
+		// (every 500 ms instead of 5 s: the refreshes are what counts here)
+		try (AutoCloseable quick = this.browser.quickRefreshes(500)) {
+			this.browser.open("/apps");
+			this.browser.waitForText("#state-counts", "23 apps", Duration.ofSeconds(20));
+			WebElement search = this.browser.find("#app-search");
+			search.click();
+			search.sendKeys("shop-1");
+			this.browser.waitForText("#state-counts", "showing 10", Duration.ofSeconds(10));
+			assertThat(this.browser.driver().getCurrentUrl()).contains("q=shop-1");
+			awaitRefreshes(2);
+			assertThat(this.browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("app-search");
+			assertThat(search.getAttribute("value")).isEqualTo("shop-1");
+			// a row's own link keeps its focus too: the row is updated in place, not
+			// rebuilt
+			WebElement logs = this.browser.find("tr[data-app=shop-10] [data-role=logs]");
+			this.browser.driver().executeScript("arguments[0].dataset.marker = 'kept'; arguments[0].focus()", logs);
+			awaitRefreshes(2);
+			assertThat(this.browser.driver().switchTo().activeElement().getAttribute("data-marker")).isEqualTo("kept");
+			// the state filter and the sort
+			this.browser.type("#app-search", "");
+			new Select(this.browser.find("#state-filter")).selectByValue("running");
+			this.browser.waitForText("#state-counts", "showing", Duration.ofSeconds(10));
+			assertThat(this.browser.driver().findElements(By.cssSelector("#apps tr[data-app]:not([hidden])")))
+				.allMatch((row) -> row.getText().contains("running"));
+			new Select(this.browser.find("#state-filter")).selectByValue("");
+			new Select(this.browser.find("#app-sort")).selectByValue("state");
+			assertThat(this.browser.driver().getCurrentUrl()).contains("sort=state");
+		}
 	}
 
 	@Test
@@ -812,7 +819,10 @@ class UiBrowserIT {
 	@Test
 	@Order(27)
 	void anExpiredSessionSaysSoAndReturnsToThePage() throws Exception {
-		this.browser.open("/apps/guestbook");
+		// the page's next refresh finds out: every 500 ms instead of 5 s
+		try (AutoCloseable quick = this.browser.quickRefreshes(500)) {
+			this.browser.open("/apps/guestbook");
+		}
 		this.browser.visible("#app-summary");
 		// as after a restart of the server: the browser's session is unknown to it
 		this.browser.driver().manage().deleteCookieNamed("JSESSIONID");
