@@ -46,10 +46,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  * without a web server.</li>
  * </ul>
  * Every case runs once per round; the rounds rotate the order, and each PyApp uWSGI case
- * runs right before or after the hand-written one it is compared with (alternating), so
- * that a busy neighbour disturbs both alike. The ratios are taken within each round and
- * their median counts. Run by {@code bench/peers.sh}; writes
- * {@code bench/results/peers.json}.
+ * runs right next to the hand-written one it is compared with (and, for {@code p2}, to
+ * PyApp's gunicorn case: the uWSGI case sits between the two, the group reversed every
+ * other round), so that a busy neighbour disturbs both sides of a ratio alike. The ratios
+ * are taken within each round and their median counts.
+ * <p>
+ * Against noise, the same for every case: before the counted rounds the server in this
+ * JVM is left to settle (its own CPU use below {@link #QUIET_CPU} of one CPU, at most
+ * {@link #QUIET_WAIT}) and one whole round runs that does not count (JIT, caches, the
+ * daemons' first requests); {@code wrk} runs pinned to one CPU with {@code taskset} (the
+ * last one), so that its two threads do not spread over both CPUs of a 2-core machine and
+ * take time from the stack under test in one case and not in the next. Run by
+ * {@code bench/peers.sh}; writes {@code bench/results/peers.json}.
  */
 public final class PeersBenchmark {
 
@@ -64,7 +72,24 @@ public final class PeersBenchmark {
 	private static final Pattern ERRORS = Pattern.compile(
 			"Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)|Non-2xx or 3xx responses: (\\d+)");
 
+	/** The server in this JVM counts as settled below this share of one CPU. */
+	static final double QUIET_CPU = 0.05;
+
+	/** How long to wait at most for the server in this JVM to settle. */
+	static final Duration QUIET_WAIT = Duration.ofSeconds(90);
+
+	/** {@code taskset -c <cpu>} for wrk, or nothing on a single-CPU machine. */
+	private static final List<String> PIN = pin();
+
 	private PeersBenchmark() {
+	}
+
+	private static List<String> pin() {
+		int cpus = Runtime.getRuntime().availableProcessors();
+		if (cpus < 2 || !Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+			return List.of();
+		}
+		return List.of("/usr/bin/taskset", "-c", Integer.toString(cpus - 1));
 	}
 
 	/** The two app shapes. */
@@ -171,6 +196,16 @@ public final class PeersBenchmark {
 			}
 
 			List<List<String>> orders = orders(cases, rounds);
+			double settled = awaitQuiet();
+			System.out.printf(Locale.ROOT, "server in this JVM settled: %.1f%% of one CPU%n", settled * 100);
+			// a whole round that does not count: the JIT, caches and every daemon's first
+			// requests, in the order of the first counted round
+			for (String name : orders.get(0)) {
+				wrk(cases.get(name), 1);
+				wrk(cases.get(name), Math.min(seconds, 2));
+			}
+			long jvmCpuBefore = jvmCpuNanos();
+			long wallBefore = System.nanoTime();
 			List<Map<String, Measurement>> results = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
 				Map<String, Measurement> measured = new LinkedHashMap<>();
@@ -183,7 +218,8 @@ public final class PeersBenchmark {
 				}
 				results.add(measured);
 			}
-			report(cases, results, seconds, rounds, loadBefore, python, out);
+			double jvmShare = (jvmCpuNanos() - jvmCpuBefore) / (double) (System.nanoTime() - wallBefore);
+			report(cases, results, seconds, rounds, loadBefore, python, out, settled, jvmShare);
 		}
 		finally {
 			for (WebServerBenchmark.BenchServer server : servers) {
@@ -383,16 +419,22 @@ public final class PeersBenchmark {
 
 	/**
 	 * The order of each round: the case list rotated by the round, with each PyApp uWSGI
-	 * case next to its hand-written peer, which goes first every other round.
+	 * case next to its hand-written peer (and for {@code p2} also next to PyApp's
+	 * gunicorn case), the group reversed every other round.
 	 */
 	private static List<List<String>> orders(Map<String, Case> cases, int rounds) {
 		List<List<String>> groups = new ArrayList<>();
 		for (Case c : cases.values()) {
-			if (c.stack().equals("hand-uwsgi")) {
+			if (c.stack().equals("hand-uwsgi") || (c.stack().equals("pyapp-gunicorn") && c.shape() == Shape.P2)) {
 				continue;
 			}
-			if (c.stack().equals("pyapp-uwsgi")) {
-				groups.add(List.of(c.name(), "hand-" + c.web() + "-uwsgi-" + c.shape().key()));
+			String hand = "hand-" + c.web() + "-uwsgi-" + c.shape().key();
+			if (c.stack().equals("pyapp-uwsgi") && c.shape() == Shape.P2) {
+				// both of its targets paired: the uWSGI case between its two references
+				groups.add(List.of(hand, c.name(), "pyapp-" + c.web() + "-gunicorn-" + c.shape().key()));
+			}
+			else if (c.stack().equals("pyapp-uwsgi")) {
+				groups.add(List.of(c.name(), hand));
 			}
 			else {
 				groups.add(List.of(c.name()));
@@ -416,8 +458,10 @@ public final class PeersBenchmark {
 	}
 
 	private static Measurement wrk(Case c, int seconds) throws IOException, InterruptedException {
-		String output = run(List.of("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency", "-H", "Host: " + c.host(),
+		List<String> command = new ArrayList<>(PIN);
+		command.addAll(List.of("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency", "-H", "Host: " + c.host(),
 				"http://127.0.0.1:" + c.port() + "/"));
+		String output = run(command);
 		Matcher rps = REQUESTS.matcher(output);
 		Matcher p99 = P99.matcher(output);
 		if (!rps.find() || !p99.find()) {
@@ -467,10 +511,12 @@ public final class PeersBenchmark {
 	}
 
 	private static void report(Map<String, Case> cases, List<Map<String, Measurement>> results, int seconds, int rounds,
-			String loadBefore, String python, Path out) throws IOException {
+			String loadBefore, String python, Path out, double settled, double jvmShare) throws IOException {
 		String loadAfter = loadAverage();
 		StringBuilder json = new StringBuilder();
-		json.append("{\n  \"app\": \"hello world WSGI, ")
+		json.append("{\n  \"date\": \"")
+			.append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+			.append("\",\n  \"app\": \"hello world WSGI, ")
 			.append(Shape.P2.label)
 			.append(" and ")
 			.append(Shape.T8.label)
@@ -478,7 +524,15 @@ public final class PeersBenchmark {
 			.append(python)
 			.append("\",\n  \"load\": \"wrk -t2 -c32 -d")
 			.append(seconds)
-			.append("s, 1 s warm-up per case\",\n  \"rounds\": ")
+			.append("s, 1 s warm-up per case\",\n  \"wrk_pinning\": \"")
+			.append(PIN.isEmpty() ? "none" : String.join(" ", PIN))
+			.append("\",\n  \"warm_up_round\": \"one whole round (1 s + ")
+			.append(Math.min(seconds, 2))
+			.append(" s per case) before the counted ones, not counted\",\n  \"jvm_cpu_share_when_started\": ")
+			.append(String.format(Locale.ROOT, "%.3f", settled))
+			.append(",\n  \"jvm_cpu_share_during_rounds\": ")
+			.append(String.format(Locale.ROOT, "%.3f", jvmShare))
+			.append(",\n  \"rounds\": ")
 			.append(rounds)
 			.append(",\n  \"cpus\": ")
 			.append(Runtime.getRuntime().availableProcessors())
@@ -521,7 +575,9 @@ public final class PeersBenchmark {
 		json.append(String.join(",\n", targets)).append("\n  ]\n}\n");
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, json.toString());
-		System.out.printf("%nload average before: %s, after: %s%nWritten to %s%n", loadBefore, loadAfter, out);
+		System.out.printf(Locale.ROOT,
+				"%nload average before: %s, after: %s%nserver in this JVM during the rounds: %.1f%% of one CPU%nWritten to %s%n",
+				loadBefore, loadAfter, jvmShare * 100, out);
 	}
 
 	private static String target(List<Map<String, Measurement>> results, String measured, String against, double needed,
@@ -581,6 +637,32 @@ public final class PeersBenchmark {
 			throw new IllegalStateException(command + " failed:\n" + output);
 		}
 		return output;
+	}
+
+	/**
+	 * Waits until the server in this JVM (provisioning, JIT compilation, log ingest of
+	 * the installs) uses less than {@link #QUIET_CPU} of one CPU over 2 s, for at most
+	 * {@link #QUIET_WAIT}. Returns the last share measured.
+	 */
+	private static double awaitQuiet() throws InterruptedException {
+		long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
+		double share;
+		do {
+			long cpu = jvmCpuNanos();
+			long wall = System.nanoTime();
+			Thread.sleep(2000);
+			share = (jvmCpuNanos() - cpu) / (double) (System.nanoTime() - wall);
+		}
+		while (share > QUIET_CPU && System.nanoTime() < deadline);
+		return share;
+	}
+
+	/**
+	 * CPU time of this JVM (its threads only; wrk and the daemons are other processes).
+	 */
+	private static long jvmCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	private static String loadAverage() {
