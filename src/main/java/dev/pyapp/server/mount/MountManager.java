@@ -16,6 +16,7 @@ import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.ReleaseActivated;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.runtime.AppSwitching;
+import dev.pyapp.server.runtime.RestartScheduler;
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
@@ -65,16 +66,24 @@ public class MountManager {
 	// document and wait for no apply in progress
 	private final Map<String, MountState> kept = new ConcurrentHashMap<>();
 
+	/** The threads of the managed web server's restarts after crashes. */
+	private final RestartScheduler restarts;
+
+	/** Whether {@link #restarts} is this manager's own, to end with it. */
+	private boolean ownsRestarts;
+
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host) {
 		this(states, targets, renderers, properties, home, shell, host, (event) -> {
-		});
+		}, new RestartScheduler());
+		this.ownsRestarts = true;
 	}
 
 	@Autowired
 	MountManager(MountStateRepository states, MountTargets targets, List<ConfigRenderer> renderers,
 			WebServerProperties properties, PyappHome home, NodeShell shell, HostIsolation host,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, RestartScheduler restarts) {
+		this.restarts = restarts;
 		this.states = states;
 		this.targets = targets;
 		this.renderers = List.copyOf(renderers);
@@ -86,7 +95,7 @@ public class MountManager {
 				properties.accessLog(), properties.staticMaxAge(), properties.keepalive(), properties.apacheModules());
 		this.webAccess = new WebUserAccess(host, runsAsRoot());
 		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties,
-				runsAsRoot() ? workerAccount(host, user) : null);
+				runsAsRoot() ? workerAccount(host, user) : null, restarts);
 		this.instance.onGaveUp(events::publishEvent);
 		this.applier = new ConfigApplier(renderer(properties.kind()), this.settings, this.instance, shell, properties);
 		this.forbidden = new ForbiddenFolders(home.root());
@@ -388,6 +397,9 @@ public class MountManager {
 	@PreDestroy
 	void close() {
 		this.instance.close();
+		if (this.ownsRestarts) {
+			this.restarts.destroy();
+		}
 	}
 
 	private synchronized void reapply(String cause) {

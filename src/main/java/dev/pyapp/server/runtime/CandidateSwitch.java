@@ -125,8 +125,7 @@ class CandidateSwitch {
 	AppStarted switchTo(Supervised s, Daemon daemon) {
 		s.lifecycle.switched();
 		s.wanted = true;
-		s.cancelRestart();
-		s.policy.reset();
+		s.restarts.reset();
 		return this.apps.goLive(s, daemon);
 	}
 

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Watches every app's live daemon every {@code pyapp.runtime.poll-interval}: a daemon
- * that ended is a crash (restarted after the {@link RestartPolicy}'s delay, or the app
- * goes FATAL), a process killed for memory is reported. Each app's lock is held only to
- * look and to change its state: restarts launch on threads of their own, so a slow start
- * of one app never delays noticing another's crash.
+ * that ended is a crash, handed to the app's {@link Restarter} (restarted after the
+ * {@link RestartPolicy}'s delay, or the app goes FATAL); a process killed for memory is
+ * reported. Each app's lock is held only to look and to change its state: restarts launch
+ * on threads of their own, so a slow start of one app never delays noticing another's
+ * crash.
  */
 @Component
 class CrashWatcher implements DisposableBean {
@@ -49,15 +48,11 @@ class CrashWatcher implements DisposableBean {
 
 	private final RuntimeProperties properties;
 
-	private final ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1,
-			(runnable) -> daemonThread(runnable, "pyapp-supervisor"));
-
-	/**
-	 * Restarts after crashes: one thread each, so that they never queue behind a slow
-	 * one.
-	 */
-	private final ExecutorService restarts = Executors
-		.newCachedThreadPool((runnable) -> daemonThread(runnable, "pyapp-restart"));
+	private final ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+		Thread thread = new Thread(runnable, "pyapp-supervisor");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	CrashWatcher(SupervisedApps apps, DaemonStarts starts, DaemonLauncher launcher, AppContexts contexts,
 			ApplicationEventPublisher events, RuntimeProperties properties) {
@@ -69,12 +64,6 @@ class CrashWatcher implements DisposableBean {
 		this.properties = properties;
 		long poll = properties.pollInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this::watchAll, poll, poll, TimeUnit.MILLISECONDS);
-	}
-
-	private static Thread daemonThread(Runnable runnable, String name) {
-		Thread thread = new Thread(runnable, name);
-		thread.setDaemon(true);
-		return thread;
 	}
 
 	void watchAll() {
@@ -149,8 +138,8 @@ class CrashWatcher implements DisposableBean {
 	}
 
 	/**
-	 * Counts a crash (under the app's lock) and schedules the restart after the policy's
-	 * delay, or gives up (FATAL).
+	 * Counts a crash (under the app's lock) and has the app's {@link Restarter} schedule
+	 * the restart after the policy's delay, or gives up (FATAL).
 	 * @param server the app server the crashed daemon ran on: the restart runs the same
 	 * (it does not decide again, which could mean asking every interpreter of the host
 	 * first), or {@code null} to choose
@@ -158,21 +147,18 @@ class CrashWatcher implements DisposableBean {
 	 */
 	AppCrashed crashed(Supervised s, String release, @Nullable Integer exitCode, String reason,
 			@Nullable AppServer server) {
-		Duration delay = s.policy.crashed(Instant.now());
+		Duration delay = s.restarts.crashed(() -> restartAfterCrash(s, release, server), null);
 		s.lifecycle.crashed(delay == null);
 		s.status = s.status.crashed(exitCode, reason);
 		if (delay == null) {
-			s.status = s.status.failed(reason + " (crashed " + this.properties.crashLimit() + " times within "
-					+ this.properties.crashWindow() + ")");
+			s.status = s.status
+				.failed(reason + " (crashed " + s.restarts.limit() + " times within " + s.restarts.window() + ")");
 			this.apps.unscheduleTasks(s.app);
 			DaemonLauncher.deleteQuietly(this.apps.paths(s.app).pidFile());
 			logger.error("{} crashed too often and is marked failed: {}", s.app, reason);
 		}
 		else {
 			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
-			s.restart = this.scheduler.schedule(
-					() -> this.restarts.execute(() -> restartAfterCrash(s, release, server)), delay.toMillis(),
-					TimeUnit.MILLISECONDS);
 		}
 		this.apps.save(s);
 		return new AppCrashed(s.app, release, exitCode, s.status.restarts(), s.status.state() == ProcessState.FAILED,
@@ -187,7 +173,6 @@ class CrashWatcher implements DisposableBean {
 				// stopped, started or promoted meanwhile
 				return;
 			}
-			s.restart = null;
 			attempt = s.lifecycle.retry();
 			// a start on request meanwhile waits for this one
 			s.starting = pending;
@@ -225,7 +210,6 @@ class CrashWatcher implements DisposableBean {
 	public void destroy() {
 		// the daemons keep running: the next server start adopts them
 		this.scheduler.shutdownNow();
-		this.restarts.shutdownNow();
 	}
 
 }

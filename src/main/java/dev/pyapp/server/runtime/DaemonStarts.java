@@ -64,8 +64,7 @@ class DaemonStarts {
 				default -> pending = null;
 			}
 			if (pending == null) {
-				s.cancelRestart();
-				s.policy.reset();
+				s.restarts.reset();
 				attempt = s.lifecycle.begin();
 				s.status = s.status.starting(release);
 				s.starting = new CompletableFuture<>();

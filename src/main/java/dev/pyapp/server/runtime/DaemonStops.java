@@ -45,7 +45,7 @@ class DaemonStops {
 		Daemon live;
 		synchronized (s) {
 			s.wanted = false;
-			s.cancelRestart();
+			s.restarts.cancel();
 			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
 				this.apps.save(s);
 				return s.status;
@@ -95,7 +95,7 @@ class DaemonStops {
 			List<Daemon> daemons = new ArrayList<>();
 			boolean stopping;
 			synchronized (s) {
-				s.cancelRestart();
+				s.restarts.cancel();
 				for (Daemon daemon : new Daemon[] { s.live, s.candidate, s.retiring }) {
 					if (daemon != null) {
 						daemons.add(daemon);

@@ -2,7 +2,6 @@ package dev.pyapp.server.runtime;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 import dev.pyapp.server.core.AppId;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +14,8 @@ final class Supervised {
 
 	final AppId app;
 
-	final RestartPolicy policy;
+	/** Restarts after crashes: counted, scheduled, given up. */
+	final Restarter restarts;
 
 	final DaemonLifecycle lifecycle;
 
@@ -34,27 +34,17 @@ final class Supervised {
 
 	volatile boolean wanted = true;
 
-	/** The scheduled restart after a crash. */
-	@Nullable ScheduledFuture<?> restart;
-
 	/** The status a start under way ends with, for a second start to wait on. */
 	@Nullable CompletableFuture<AppStatus> starting;
 
 	/** When the kernel last killed a process of the live daemon for memory. */
 	@Nullable Instant lastOutOfMemory;
 
-	Supervised(AppId app, RestartPolicy policy, DaemonLifecycle.State initial) {
+	Supervised(AppId app, Restarter restarts, DaemonLifecycle.State initial) {
 		this.app = app;
-		this.policy = policy;
+		this.restarts = restarts;
 		this.lifecycle = new DaemonLifecycle(app, initial);
 		this.status = AppStatus.stopped(app);
-	}
-
-	void cancelRestart() {
-		if (this.restart != null) {
-			this.restart.cancel(false);
-			this.restart = null;
-		}
 	}
 
 }

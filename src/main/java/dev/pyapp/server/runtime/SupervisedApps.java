@@ -42,10 +42,13 @@ class SupervisedApps {
 
 	private final RuntimeProperties properties;
 
+	private final RestartScheduler restarts;
+
 	private final Map<String, Supervised> apps = new ConcurrentHashMap<>();
 
 	SupervisedApps(PyappHome home, AppRegistry registry, AppContexts contexts, ScheduledTasks tasks,
-			DaemonRecordRepository records, RuntimeProperties properties) {
+			DaemonRecordRepository records, RuntimeProperties properties, RestartScheduler restarts) {
+		this.restarts = restarts;
 		this.home = home;
 		this.registry = registry;
 		this.contexts = contexts;
@@ -63,10 +66,9 @@ class SupervisedApps {
 		return this.apps.computeIfAbsent(app.value(), (name) -> {
 			DaemonRecord record = this.records.findById(name).orElse(null);
 			boolean failed = record != null && record.failed();
-			Supervised s = new Supervised(app,
-					new RestartPolicy(this.properties.restartBackoff(), this.properties.restartBackoffMax(),
-							this.properties.crashLimit(), this.properties.crashWindow()),
-					failed ? DaemonLifecycle.State.FATAL : DaemonLifecycle.State.STOPPED);
+			Supervised s = new Supervised(app, new Restarter(new RestartPolicy(this.properties.restartBackoff(),
+					this.properties.restartBackoffMax(), this.properties.crashLimit(), this.properties.crashWindow()),
+					this.restarts), failed ? DaemonLifecycle.State.FATAL : DaemonLifecycle.State.STOPPED);
 			if (record != null) {
 				s.wanted = record.running();
 				s.status = new AppStatus(app, failed ? ProcessState.FAILED : ProcessState.STOPPED, record.release(),

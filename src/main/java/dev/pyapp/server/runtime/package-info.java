@@ -45,10 +45,16 @@
  * The API's state: STOPPED and STOPPING are {@code stopped}, STARTING and BACKOFF
  * {@code starting}, RUNNING {@code running}, FATAL {@code failed}.
  *
- * <p>
- * The managed web server ({@code mount}) restarts after crashes with the same
- * {@code RestartPolicy}: too many failures within the window and it stays failed until
- * the next apply.
+ * <h2>One supervision mechanism</h2>
+ *
+ * {@code Restarter} (public, with {@code RestartPolicy} and the {@code RestartScheduler}
+ * bean) is how everything the server keeps running is restarted: each app's daemon (by
+ * {@code CrashWatcher}) and the managed web server ({@code mount}). The owner reports
+ * that its process ended; the crash counts against the policy (backoff doubling up to a
+ * longest delay, a limit within a window) and the owner's relaunch runs after the delay
+ * on a thread of its own, under no lock, or the policy gives up (an app goes FATAL, the
+ * web server stays failed until the next apply). A stop cancels a scheduled relaunch, an
+ * explicit start also forgets the crashes.
  */
 @NullMarked
 @ApplicationModule(displayName = "Runtime",

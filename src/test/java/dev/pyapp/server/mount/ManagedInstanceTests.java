@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.runtime.RestartPolicy;
+import dev.pyapp.server.runtime.RestartScheduler;
+import dev.pyapp.server.runtime.Restarter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,11 @@ class ManagedInstanceTests {
 
 	private ManagedInstance instance;
 
+	private final RestartScheduler restarts = new RestartScheduler();
+
+	/** Whether the next process the shell starts ends at once (a failed start). */
+	private volatile boolean failStarts;
+
 	private final List<WebServerFailed> failures = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
@@ -57,18 +64,23 @@ class ManagedInstanceTests {
 		Files.writeString(settings.pidFile(WebServerKind.NGINX), "1\n");
 		willAnswer((invocation) -> {
 			CompletableFuture<Integer> exit = new CompletableFuture<>();
+			if (this.failStarts) {
+				exit.complete(1);
+			}
 			this.processes.add(exit);
 			return new RunningProcess(this.pids.incrementAndGet(), exit);
 		}).given(this.shell).start(any());
 		this.instance = new ManagedInstance(WebServerKind.NGINX, settings, this.shell, properties, null,
 				new ListeningSockets(this.dir.resolve("no-proc")),
-				new RestartPolicy(Duration.ofMillis(10), Duration.ofMillis(40), 3, Duration.ofMinutes(5)));
+				new Restarter(new RestartPolicy(Duration.ofMillis(10), Duration.ofMillis(40), 3, Duration.ofMinutes(5)),
+						this.restarts));
 		this.instance.onGaveUp(this.failures::add);
 	}
 
 	@AfterEach
 	void close() {
 		this.instance.close();
+		this.restarts.destroy();
 	}
 
 	@Test
@@ -98,6 +110,22 @@ class ManagedInstanceTests {
 		assertThat(this.processes).hasSize(4);
 		crashLatest();
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.processes.size() == 5);
+	}
+
+	@Test
+	void failedRestartsCountTooAndGiveUp() {
+		this.instance.startOrReload(List.of());
+		this.failStarts = true;
+
+		crashLatest();
+
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.instance.message()).contains("not restarted any more"));
+		assertThat(this.instance.message()).startsWith("restarting nginx failed: nginx did not start");
+		assertThat(this.instance.state()).isEqualTo(WebServerState.FAILED);
+		// the start, then two restarts that failed: the third crash within the window
+		assertThat(this.processes).hasSize(3);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.failures).hasSize(1));
 	}
 
 	private void crashLatest() {

@@ -75,6 +75,8 @@ class SupervisorConcurrencyTests {
 
 	private CrashWatcher watcher;
 
+	private final RestartScheduler restarts = new RestartScheduler();
+
 	@BeforeEach
 	void supervisor() throws Exception {
 		PyappHome pyappHome = new PyappHome(this.home);
@@ -119,7 +121,7 @@ class SupervisorConcurrencyTests {
 				Duration.ofSeconds(20), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
 				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"));
 		SupervisedApps apps = this.apps = new SupervisedApps(pyappHome, registry, contexts, mock(ScheduledTasks.class),
-				records, properties);
+				records, properties, this.restarts);
 		this.starts = new DaemonStarts(apps, contexts, this.launcher, servers, this.events::add);
 		this.stops = new DaemonStops(registry, apps, this.launcher, servers, this.events::add);
 		this.watcher = new CrashWatcher(apps, this.starts, this.launcher, contexts, this.events::add, properties);
@@ -133,6 +135,7 @@ class SupervisorConcurrencyTests {
 			}
 		});
 		this.watcher.destroy();
+		this.restarts.destroy();
 	}
 
 	@Test
