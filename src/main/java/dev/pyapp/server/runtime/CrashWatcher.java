@@ -42,6 +42,8 @@ class CrashWatcher implements DisposableBean {
 
 	private final DaemonLauncher launcher;
 
+	private final DaemonCgroups cgroups;
+
 	private final AppContexts contexts;
 
 	private final ApplicationEventPublisher events;
@@ -54,11 +56,12 @@ class CrashWatcher implements DisposableBean {
 		return thread;
 	});
 
-	CrashWatcher(SupervisedApps apps, DaemonStarts starts, DaemonLauncher launcher, AppContexts contexts,
-			ApplicationEventPublisher events, RuntimeProperties properties) {
+	CrashWatcher(SupervisedApps apps, DaemonStarts starts, DaemonLauncher launcher, DaemonCgroups cgroups,
+			AppContexts contexts, ApplicationEventPublisher events, RuntimeProperties properties) {
 		this.apps = apps;
 		this.starts = starts;
 		this.launcher = launcher;
+		this.cgroups = cgroups;
 		this.contexts = contexts;
 		this.events = events;
 		this.properties = properties;
@@ -90,7 +93,7 @@ class CrashWatcher implements DisposableBean {
 		if (live == null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
 			return;
 		}
-		long kills = this.launcher.oomKills(live);
+		long kills = this.cgroups.oomKills(live);
 		boolean outOfMemory = kills > live.oomKills();
 		if (outOfMemory) {
 			live = live.withOomKills(kills);
@@ -99,7 +102,7 @@ class CrashWatcher implements DisposableBean {
 		}
 		if (!this.launcher.alive(live)) {
 			s.live = null;
-			this.launcher.release(live);
+			this.cgroups.release(live);
 			// killed (SIGKILL) when, or shortly after, the kernel killed a process of its
 			// cgroup for memory: the kill and its end may fall into two checks
 			Integer code = live.exitCode();
@@ -154,7 +157,7 @@ class CrashWatcher implements DisposableBean {
 			s.status = s.status
 				.failed(reason + " (crashed " + s.restarts.limit() + " times within " + s.restarts.window() + ")");
 			this.apps.unscheduleTasks(s.app);
-			DaemonLauncher.deleteQuietly(this.apps.paths(s.app).pidFile());
+			DaemonFiles.deleteQuietly(this.apps.paths(s.app).pidFile());
 			logger.error("{} crashed too often and is marked failed: {}", s.app, reason);
 		}
 		else {

@@ -42,6 +42,8 @@ class DaemonAdoption {
 
 	private final DaemonLauncher launcher;
 
+	private final DaemonCgroups cgroups;
+
 	private final AppIsolation isolation;
 
 	private final VenvBuilder venvs;
@@ -49,12 +51,14 @@ class DaemonAdoption {
 	private final ApplicationEventPublisher events;
 
 	DaemonAdoption(AppRegistry registry, SupervisedApps apps, DaemonStarts starts, AppContexts contexts,
-			DaemonLauncher launcher, AppIsolation isolation, VenvBuilder venvs, ApplicationEventPublisher events) {
+			DaemonLauncher launcher, DaemonCgroups cgroups, AppIsolation isolation, VenvBuilder venvs,
+			ApplicationEventPublisher events) {
 		this.registry = registry;
 		this.apps = apps;
 		this.starts = starts;
 		this.contexts = contexts;
 		this.launcher = launcher;
+		this.cgroups = cgroups;
 		this.isolation = isolation;
 		this.venvs = venvs;
 		this.events = events;
@@ -122,11 +126,11 @@ class DaemonAdoption {
 		// other key of its release
 		Path pidFile = pidFileOf(app, info, running);
 		String key = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
-		String cgroup = DaemonLauncher.cgroup(this.contexts.context(app, running).isolation(), key);
+		String cgroup = DaemonCgroups.cgroup(this.contexts.context(app, running).isolation(), key);
 		Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running), port ? record.port() : null,
 				pidFile, (info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server(),
 				cgroup, 0);
-		return daemon.withOomKills(this.launcher.oomKills(daemon));
+		return daemon.withOomKills(this.cgroups.oomKills(daemon));
 	}
 
 	/** The socket {@code run/app.sock} points at, else the release's own. */
@@ -158,7 +162,7 @@ class DaemonAdoption {
 				return named;
 			}
 		}
-		return run.resolve(DaemonLauncher.releaseKey(release) + ".pid");
+		return run.resolve(DaemonAddresses.releaseKey(release) + ".pid");
 	}
 
 	/**

@@ -16,7 +16,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.pyapp.server.core.AppId;
@@ -26,17 +28,13 @@ import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ExecRequest;
-import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
-import dev.pyapp.server.nodes.NodeException;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -44,15 +42,12 @@ import org.springframework.stereotype.Component;
  * Starts and stops one app server master per release (in the foreground:
  * {@link NodeShell#start} gives it a session of its own), each release on its own socket
  * ({@code run/r-<hash>.sock}) or port, and waits until it accepts connections. What runs
- * and how it is signalled is the {@link AppServer}'s business.
+ * and how it is signalled is the {@link AppServer}'s business; where it listens
+ * ({@link DaemonAddresses}), its cgroup ({@link DaemonCgroups}) and the files it writes
+ * ({@link DaemonFiles}) are kept apart.
  */
 @Component
 class DaemonLauncher {
-
-	private static final Logger logger = LoggerFactory.getLogger(DaemonLauncher.class);
-
-	/** sun_path holds 108 bytes including the terminating NUL. */
-	static final int MAX_SOCKET_PATH = 107;
 
 	private final PyappHome home;
 
@@ -62,72 +57,21 @@ class DaemonLauncher {
 
 	private final AppServers servers;
 
-	private final HostIsolation host;
+	private final DaemonCgroups cgroups;
 
 	private final AppIsolation isolation;
 
+	private final DaemonAddresses addresses;
+
 	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, AppServers servers,
-			HostIsolation host, AppIsolation isolation) {
+			DaemonCgroups cgroups, AppIsolation isolation) {
 		this.home = home;
 		this.shell = shell;
 		this.properties = properties;
 		this.servers = servers;
-		this.host = host;
+		this.cgroups = cgroups;
 		this.isolation = isolation;
-	}
-
-	/**
-	 * The cgroup of a daemon: a level of its own below the app's, named by the daemon's
-	 * key (a release's two daemons during a graceful restart have one each).
-	 * @param isolation the release's isolation
-	 * @param key the daemon's key ({@code r-<hash>} or {@code r-<hash>-b})
-	 * @return the cgroup, or {@code null} when the host has none
-	 */
-	static @Nullable String cgroup(Isolation isolation, String key) {
-		return (isolation.cgroup() != null) ? isolation.cgroup() + "/" + key : null;
-	}
-
-	/**
-	 * How many times the kernel killed a process of a daemon for memory.
-	 * @param daemon the daemon
-	 * @return the count (0 without a cgroup)
-	 */
-	long oomKills(Daemon daemon) {
-		return (daemon.cgroup() != null) ? this.host.oomKills(daemon.cgroup()) : 0;
-	}
-
-	/**
-	 * Gives a running daemon new limits in place (its cgroup's values and its processes'
-	 * rlimits), without a restart.
-	 * @param daemon the daemon
-	 * @param isolation the isolation its release has now
-	 * @return whether they are in force; false when they only apply from its next start
-	 * (no cgroup, or a value the kernel refused, such as a memory limit below what it
-	 * uses)
-	 */
-	boolean updateLimits(Daemon daemon, Isolation isolation) {
-		if (daemon.cgroup() == null) {
-			return false;
-		}
-		try {
-			this.host.update(daemon.cgroup(), daemon.pid(), isolation);
-			return true;
-		}
-		catch (NodeException ex) {
-			logger.info("The new limits of the daemon of release {} apply from its next start: {}", daemon.release(),
-					ex.getMessage());
-			return false;
-		}
-	}
-
-	/**
-	 * Removes what is left of a stopped daemon's cgroup.
-	 * @param daemon the daemon
-	 */
-	void release(Daemon daemon) {
-		if (daemon.cgroup() != null) {
-			this.host.kill(daemon.cgroup());
-		}
+		this.addresses = new DaemonAddresses(home, properties);
 	}
 
 	/**
@@ -141,13 +85,13 @@ class DaemonLauncher {
 	 * does not accept connections within {@code pyapp.runtime.start-timeout}
 	 */
 	Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, Set<Integer> portsInUse) {
-		return launch(context, manifest, server, portsInUse, releaseKey(context.release()));
+		return launch(context, manifest, server, portsInUse, DaemonAddresses.releaseKey(context.release()));
 	}
 
 	/**
 	 * Starts a release's daemon under a key of its own (its socket and pid file are
 	 * {@code run/<key>.sock} and {@code run/<key>.pid}): a restart starts the same
-	 * release beside its running daemon under {@link #alternateKey}.
+	 * release beside its running daemon under {@link DaemonAddresses#alternateKey}.
 	 * @param context the release's process context
 	 * @param manifest the release's manifest
 	 * @param server the app server to run it on
@@ -157,28 +101,28 @@ class DaemonLauncher {
 	 */
 	Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, Set<Integer> portsInUse, String key) {
 		AppPaths paths = this.home.app(context.app());
-		createDirectories(paths);
+		DaemonFiles.createDirectories(paths);
 		Path pidFile = paths.run().resolve(key + ".pid");
 		Path socket = null;
 		Integer port = null;
 		if (manifest.daemon().bind() == AppManifest.BindKind.PORT) {
-			port = freePort(portsInUse);
+			port = this.addresses.freePort(portsInUse);
 		}
 		else {
-			socket = socket(context.app(), key);
+			socket = this.addresses.socket(context.app(), key);
 		}
 		List<String> command = server.command(new DaemonSpec(context.app(), context.release(), context.python(),
-				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), listenBacklog()));
+				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), DaemonAddresses.listenBacklog()));
 		Path stderr = paths.stderrLog();
-		long offset = size(stderr);
-		java.util.Map<String, String> env = new java.util.LinkedHashMap<>(context.environment());
+		long offset = DaemonFiles.size(stderr);
+		Map<String, String> env = new LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
 		env.put("PYAPP_ENTRY_KIND", (manifest.entry().kind() == AppManifest.EntryKind.FACTORY) ? "factory" : "wsgi");
 		Isolation isolation = context.isolation();
-		String cgroup = cgroup(isolation, key);
+		String cgroup = DaemonCgroups.cgroup(isolation, key);
 		if (cgroup != null) {
 			// a crashed daemon under this key may have left its cgroup behind
-			this.host.kill(cgroup);
+			this.cgroups.remove(cgroup);
 		}
 		ExecRequest request = context.request(command);
 		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
@@ -193,38 +137,6 @@ class DaemonLauncher {
 			this.isolation.socketForWebServer(context.app(), socket);
 		}
 		return daemon;
-	}
-
-	/**
-	 * The socket of a release's daemon.
-	 * @param app the app
-	 * @param release the release
-	 * @return {@code run/r-<hash>.sock}
-	 * @throws PyappException ({@code FAILED}) if the path is too long for a unix socket
-	 */
-	Path releaseSocket(AppId app, String release) {
-		return socket(app, releaseKey(release));
-	}
-
-	/**
-	 * The key a second daemon of a running daemon's release uses (a graceful restart):
-	 * {@code r-<hash>-b} beside {@code r-<hash>}, and back.
-	 * @param running the running daemon
-	 * @return the other key
-	 */
-	static String alternateKey(Daemon running) {
-		String name = running.pidFile().getFileName().toString();
-		String key = name.endsWith(".pid") ? name.substring(0, name.length() - 4) : name;
-		return key.endsWith("-b") ? key.substring(0, key.length() - 2) : key + "-b";
-	}
-
-	private Path socket(AppId app, String key) {
-		Path socket = this.home.app(app).run().resolve(key + ".sock");
-		if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-			throw PyappException.failed("the socket path " + socket + " is longer than " + MAX_SOCKET_PATH
-					+ " bytes; use a shorter PYAPP_HOME", null);
-		}
-		return socket;
 	}
 
 	/**
@@ -256,8 +168,8 @@ class DaemonLauncher {
 			}
 		}
 		killOrphans(workers);
-		deleteQuietly(daemon.pidFile());
-		release(daemon);
+		DaemonFiles.deleteQuietly(daemon.pidFile());
+		this.cgroups.release(daemon);
 	}
 
 	/**
@@ -302,55 +214,6 @@ class DaemonLauncher {
 			.orElse(null);
 	}
 
-	/**
-	 * The last lines a daemon wrote to stderr since it started.
-	 * @param app the app
-	 * @param daemon the daemon
-	 * @return up to 4 KiB of text
-	 */
-	String stderrTail(AppId app, Daemon daemon) {
-		Path stderr = this.home.app(app).stderrLog();
-		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
-			long from = Math.max(daemon.stderrOffset(), file.length() - 4096);
-			byte[] buffer = new byte[(int) Math.max(0, file.length() - from)];
-			file.seek(from);
-			file.readFully(buffer);
-			return new String(buffer, StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			return "";
-		}
-	}
-
-	/**
-	 * The listen queue the daemons ask for: gunicorn's default of 2048, or less where the
-	 * host's {@code net.core.somaxconn} is lower (uWSGI refuses to start otherwise).
-	 * @return the backlog
-	 */
-	static int listenBacklog() {
-		// read line by line: procfs files report a size of 0, and Files.readString of
-		// one returned a single byte ("4" of "4096")
-		try (java.io.BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {
-			String line = reader.readLine();
-			int max = Integer.parseInt((line != null) ? line.trim() : "");
-			return Math.max(16, Math.min(2048, max));
-		}
-		catch (IOException | NumberFormatException ex) {
-			// the historical Linux default
-			return 128;
-		}
-	}
-
-	static String releaseKey(String release) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(release.getBytes(StandardCharsets.UTF_8));
-			return "r-" + HexFormat.of().formatHex(digest, 0, 4);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private void awaitAccepting(AppId app, Daemon daemon) {
 		long deadline = System.nanoTime() + this.properties.startTimeout().toNanos();
 		while (System.nanoTime() < deadline) {
@@ -361,7 +224,7 @@ class DaemonLauncher {
 								+ ") exited while starting" + ((code != null) ? " with code " + code : ""),
 						stderrTail(app, daemon));
 			}
-			if (accepts(daemon)) {
+			if (DaemonAddresses.accepts(daemon)) {
 				return;
 			}
 			pause(Duration.ofMillis(100));
@@ -373,60 +236,25 @@ class DaemonLauncher {
 				stderrTail(app, daemon));
 	}
 
-	static boolean accepts(Daemon daemon) {
-		try {
-			if (daemon.socket() != null) {
-				if (!Files.exists(daemon.socket())) {
-					return false;
-				}
-				try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-					return channel.connect(UnixDomainSocketAddress.of(daemon.socket()));
-				}
-			}
-			try (SocketChannel channel = SocketChannel.open()) {
-				return channel.connect(new InetSocketAddress("127.0.0.1", daemon.port()));
-			}
-		}
-		catch (IOException ex) {
-			return false;
-		}
+	/**
+	 * The last lines a daemon wrote to stderr since it started.
+	 * @param app the app
+	 * @param daemon the daemon
+	 * @return up to 4 KiB of text
+	 */
+	String stderrTail(AppId app, Daemon daemon) {
+		return DaemonFiles.stderrTail(this.home.app(app), daemon);
 	}
 
-	private int freePort(Set<Integer> inUse) {
-		for (int port = this.properties.firstPort(); port <= this.properties.lastPort(); port++) {
-			if (inUse.contains(port)) {
-				continue;
-			}
-			try (ServerSocket probe = new ServerSocket()) {
-				probe.setReuseAddress(true);
-				probe.bind(new InetSocketAddress("127.0.0.1", port));
-				return port;
-			}
-			catch (IOException ex) {
-				// taken by another process: try the next
-			}
-		}
-		throw PyappException.failed("no free port in pyapp.runtime.port-range " + this.properties.portRange(), null);
-	}
-
-	private static void createDirectories(AppPaths paths) {
-		try {
-			for (Path dir : new Path[] { paths.run(), paths.logs(), paths.tmp(), paths.data(), paths.config() }) {
-				Files.createDirectories(dir);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the directories of " + paths.root(), ex);
-		}
-	}
-
-	private static long size(Path file) {
-		try {
-			return Files.exists(file) ? Files.size(file) : 0;
-		}
-		catch (IOException ex) {
-			return 0;
-		}
+	/**
+	 * The socket of a release's daemon.
+	 * @param app the app
+	 * @param release the release
+	 * @return {@code run/r-<hash>.sock}
+	 * @throws PyappException ({@code FAILED}) if the path is too long for a unix socket
+	 */
+	Path releaseSocket(AppId app, String release) {
+		return this.addresses.socket(app, DaemonAddresses.releaseKey(release));
 	}
 
 	/**
@@ -436,15 +264,6 @@ class DaemonLauncher {
 	 * @param server the app server it is
 	 */
 	record Recognised(ProcessInfo info, AppServer server) {
-	}
-
-	static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			// a stale pid file is harmless: adoption verifies the process behind it
-		}
 	}
 
 	static void pause(Duration duration) {

@@ -57,7 +57,7 @@ class DaemonStops {
 		try {
 			if (live != null) {
 				this.launcher.stop(live);
-				DaemonLauncher.deleteQuietly(this.apps.paths(app).pidFile());
+				DaemonFiles.deleteQuietly(this.apps.paths(app).pidFile());
 				this.events.publishEvent(new AppStopped(app, live.release()));
 			}
 		}
@@ -130,7 +130,7 @@ class DaemonStops {
 						unadopted.server(), null, 0));
 				daemons.add(null);
 			}
-			DaemonLauncher.deleteQuietly(pidFile);
+			DaemonFiles.deleteQuietly(pidFile);
 			if (!daemons.isEmpty()) {
 				stopped.add(app.value());
 			}

@@ -31,16 +31,19 @@ class GracefulRestart {
 
 	private final DaemonLauncher launcher;
 
+	private final DaemonCgroups cgroups;
+
 	private final ApplicationEventPublisher events;
 
 	GracefulRestart(SupervisedApps apps, DaemonStarts starts, DaemonStops stops, CandidateSwitch candidates,
-			AppContexts contexts, DaemonLauncher launcher, ApplicationEventPublisher events) {
+			AppContexts contexts, DaemonLauncher launcher, DaemonCgroups cgroups, ApplicationEventPublisher events) {
 		this.apps = apps;
 		this.starts = starts;
 		this.stops = stops;
 		this.candidates = candidates;
 		this.contexts = contexts;
 		this.launcher = launcher;
+		this.cgroups = cgroups;
 		this.events = events;
 	}
 
@@ -59,7 +62,7 @@ class GracefulRestart {
 			return this.starts.start(app);
 		}
 		Daemon fresh = this.launcher.launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
-				old.server(), this.apps.portsInUse(), DaemonLauncher.alternateKey(old));
+				old.server(), this.apps.portsInUse(), DaemonAddresses.alternateKey(old));
 		try {
 			this.candidates.checkHealth(app, release, fresh);
 		}
@@ -89,7 +92,7 @@ class GracefulRestart {
 		if (live == null || !this.launcher.alive(live)) {
 			return s.status;
 		}
-		if (this.launcher.updateLimits(live, this.contexts.context(app, live.release()).isolation())) {
+		if (this.cgroups.updateLimits(live, this.contexts.context(app, live.release()).isolation())) {
 			return s.status;
 		}
 		return restart(app);

@@ -102,7 +102,7 @@ class UwsgiPlugin {
 		}
 		finally {
 			if (script != null) {
-				DaemonLauncher.deleteQuietly(script);
+				DaemonFiles.deleteQuietly(script);
 			}
 		}
 	}

@@ -100,9 +100,9 @@ class AppServerCommandTests {
 		try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(somaxconn)) {
 			max = Integer.parseInt(reader.readLine().trim());
 		}
-		assertThat(DaemonLauncher.listenBacklog()).isEqualTo(Math.max(16, Math.min(2048, max)));
+		assertThat(DaemonAddresses.listenBacklog()).isEqualTo(Math.max(16, Math.min(2048, max)));
 		if (max >= 128) {
-			assertThat(DaemonLauncher.listenBacklog()).isGreaterThanOrEqualTo(128);
+			assertThat(DaemonAddresses.listenBacklog()).isGreaterThanOrEqualTo(128);
 		}
 	}
 

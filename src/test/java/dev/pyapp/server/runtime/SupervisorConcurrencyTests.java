@@ -22,6 +22,7 @@ import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.packaging.AppManifest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,7 +125,8 @@ class SupervisorConcurrencyTests {
 				records, properties, this.restarts);
 		this.starts = new DaemonStarts(apps, contexts, this.launcher, servers, this.events::add);
 		this.stops = new DaemonStops(registry, apps, this.launcher, servers, this.events::add);
-		this.watcher = new CrashWatcher(apps, this.starts, this.launcher, contexts, this.events::add, properties);
+		this.watcher = new CrashWatcher(apps, this.starts, this.launcher, new DaemonCgroups(mock(HostIsolation.class)),
+				contexts, this.events::add, properties);
 	}
 
 	@AfterEach

@@ -1,0 +1,152 @@
+package dev.pyapp.server.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+
+/**
+ * Where a daemon listens: its key (a release's daemon is {@code r-<hash>}, a second one
+ * of the same release {@code r-<hash>-b}), its unix socket {@code run/<key>.sock} or a
+ * free port of {@code pyapp.runtime.port-range}, the listen queue it asks for, and
+ * whether it accepts connections.
+ */
+final class DaemonAddresses {
+
+	private final PyappHome home;
+
+	private final RuntimeProperties properties;
+
+	DaemonAddresses(PyappHome home, RuntimeProperties properties) {
+		this.home = home;
+		this.properties = properties;
+	}
+
+	/** sun_path holds 108 bytes including the terminating NUL. */
+	static final int MAX_SOCKET_PATH = 107;
+
+	/**
+	 * The key a second daemon of a running daemon's release uses (a graceful restart):
+	 * {@code r-<hash>-b} beside {@code r-<hash>}, and back.
+	 * @param running the running daemon
+	 * @return the other key
+	 */
+	static String alternateKey(Daemon running) {
+		String name = running.pidFile().getFileName().toString();
+		String key = name.endsWith(".pid") ? name.substring(0, name.length() - 4) : name;
+		return key.endsWith("-b") ? key.substring(0, key.length() - 2) : key + "-b";
+	}
+
+	/**
+	 * The socket of a daemon under a key.
+	 * @param app the app
+	 * @param key {@code r-<hash>} or {@code r-<hash>-b}
+	 * @return {@code run/<key>.sock}
+	 * @throws PyappException ({@code FAILED}) if the path is too long for a unix socket
+	 */
+	Path socket(AppId app, String key) {
+		Path socket = this.home.app(app).run().resolve(key + ".sock");
+		if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+			throw PyappException.failed("the socket path " + socket + " is longer than " + MAX_SOCKET_PATH
+					+ " bytes; use a shorter PYAPP_HOME", null);
+		}
+		return socket;
+	}
+
+	/**
+	 * The listen queue the daemons ask for: gunicorn's default of 2048, or less where the
+	 * host's {@code net.core.somaxconn} is lower (uWSGI refuses to start otherwise).
+	 * @return the backlog
+	 */
+	static int listenBacklog() {
+		// read line by line: procfs files report a size of 0, and Files.readString of
+		// one returned a single byte ("4" of "4096")
+		try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {
+			String line = reader.readLine();
+			int max = Integer.parseInt((line != null) ? line.trim() : "");
+			return Math.max(16, Math.min(2048, max));
+		}
+		catch (IOException | NumberFormatException ex) {
+			// the historical Linux default
+			return 128;
+		}
+	}
+
+	/**
+	 * The key of a release's daemon: its socket and pid file are named after it.
+	 * @param release the release
+	 * @return {@code r-} and 8 hex digits of its name's SHA-256
+	 */
+	static String releaseKey(String release) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(release.getBytes(StandardCharsets.UTF_8));
+			return "r-" + HexFormat.of().formatHex(digest, 0, 4);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Whether a daemon accepts a connection on its socket or port now.
+	 * @param daemon the daemon
+	 * @return whether it does
+	 */
+	static boolean accepts(Daemon daemon) {
+		try {
+			if (daemon.socket() != null) {
+				if (!Files.exists(daemon.socket())) {
+					return false;
+				}
+				try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+					return channel.connect(UnixDomainSocketAddress.of(daemon.socket()));
+				}
+			}
+			try (SocketChannel channel = SocketChannel.open()) {
+				return channel.connect(new InetSocketAddress("127.0.0.1", daemon.port()));
+			}
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * A port of {@code pyapp.runtime.port-range} that no daemon holds and that is free
+	 * now.
+	 * @param inUse ports other daemons of this server hold
+	 * @return the port
+	 * @throws PyappException ({@code FAILED}) if none is free
+	 */
+	int freePort(Set<Integer> inUse) {
+		for (int port = this.properties.firstPort(); port <= this.properties.lastPort(); port++) {
+			if (inUse.contains(port)) {
+				continue;
+			}
+			try (ServerSocket probe = new ServerSocket()) {
+				probe.setReuseAddress(true);
+				probe.bind(new InetSocketAddress("127.0.0.1", port));
+				return port;
+			}
+			catch (IOException ex) {
+				// taken by another process: try the next
+			}
+		}
+		throw PyappException.failed("no free port in pyapp.runtime.port-range " + this.properties.portRange(), null);
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.pyapp.server.runtime;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.pyapp.server.core.AppPaths;
+
+/**
+ * The files of an app's daemons the supervisor reads and writes: the app's directories
+ * they write to, the end of their stderr since a start, and pid files.
+ */
+final class DaemonFiles {
+
+	private DaemonFiles() {
+	}
+
+	/**
+	 * The last lines a daemon wrote to stderr since it started.
+	 * @param paths the app's paths
+	 * @param daemon the daemon
+	 * @return up to 4 KiB of text
+	 */
+	static String stderrTail(AppPaths paths, Daemon daemon) {
+		Path stderr = paths.stderrLog();
+		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
+			long from = Math.max(daemon.stderrOffset(), file.length() - 4096);
+			byte[] buffer = new byte[(int) Math.max(0, file.length() - from)];
+			file.seek(from);
+			file.readFully(buffer);
+			return new String(buffer, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	/**
+	 * Creates the directories a daemon writes to.
+	 * @param paths the app's paths
+	 */
+	static void createDirectories(AppPaths paths) {
+		try {
+			for (Path dir : new Path[] { paths.run(), paths.logs(), paths.tmp(), paths.data(), paths.config() }) {
+				Files.createDirectories(dir);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the directories of " + paths.root(), ex);
+		}
+	}
+
+	/**
+	 * The size of a file, 0 if it does not exist (where a daemon's stderr starts).
+	 * @param file the file
+	 * @return its size
+	 */
+	static long size(Path file) {
+		try {
+			return Files.exists(file) ? Files.size(file) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// a stale pid file is harmless: adoption verifies the process behind it
+		}
+	}
+
+}
