@@ -57,12 +57,16 @@ public class ApiTokens {
 
 	private final Clock clock;
 
+	private final CallerCache callers;
+
 	@Autowired
-	ApiTokens(PyappHome home, ApiTokenRepository repository, UserAccountRepository users) {
-		this(home, repository, users, Clock.systemUTC());
+	ApiTokens(PyappHome home, ApiTokenRepository repository, UserAccountRepository users, CallerCache callers) {
+		this(home, repository, users, callers, Clock.systemUTC());
 	}
 
-	ApiTokens(PyappHome home, ApiTokenRepository repository, UserAccountRepository users, Clock clock) {
+	ApiTokens(PyappHome home, ApiTokenRepository repository, UserAccountRepository users, CallerCache callers,
+			Clock clock) {
+		this.callers = callers;
 		this.tokenFile = home.apiTokenFile();
 		this.localToken = loadOrCreate(this.tokenFile).getBytes(StandardCharsets.UTF_8);
 		this.repository = repository;
@@ -83,7 +87,8 @@ public class ApiTokens {
 
 	/**
 	 * Checks a presented token: the local token file's (always {@code admin}), or a
-	 * user's token, whose role is its own but never more than its user's role now.
+	 * user's token, whose role is its own but never more than its user's role now. A user
+	 * token seen recently is answered from {@link CallerCache}, without a store read.
 	 * @param presented the token from the request
 	 * @return who calls with it, if it is valid
 	 */
@@ -96,7 +101,22 @@ public class ApiTokens {
 			return Optional.empty();
 		}
 		// the lookup is by hash, so its timing tells nothing about the token itself
-		return this.repository.findByHash(sha256(presented)).map(this::touch).map(this::caller);
+		String hash = sha256(presented);
+		long generation = this.callers.generation();
+		CallerCache.Entry cached = this.callers.get(hash, this.clock.instant());
+		if (cached != null) {
+			ApiToken touched = touch(cached.token());
+			if (touched != cached.token()) {
+				this.callers.put(hash, new CallerCache.Entry(touched, cached.caller(), cached.cached()), generation);
+			}
+			return Optional.of(cached.caller());
+		}
+		Instant read = this.clock.instant();
+		return this.repository.findByHash(hash).map(this::touch).map((token) -> {
+			Caller caller = caller(token);
+			this.callers.put(hash, new CallerCache.Entry(token, caller, read), generation);
+			return caller;
+		});
 	}
 
 	private Caller caller(ApiToken token) {
@@ -150,6 +170,7 @@ public class ApiTokens {
 		ApiToken token = this.repository.findById(id)
 			.orElseThrow(() -> PyappException.notFound("no API token with id '" + id + "'"));
 		this.repository.deleteById(id);
+		this.callers.forgetToken(id);
 		return token;
 	}
 
@@ -164,6 +185,7 @@ public class ApiTokens {
 			.filter((token) -> token.user().equals(user))
 			.toList();
 		this.repository.deleteAll(tokens);
+		this.callers.forgetUser(user);
 		return tokens.size();
 	}
 

@@ -44,8 +44,12 @@ public class UserAccounts implements UserDetailsService {
 
 	private final Clock clock;
 
-	UserAccounts(UserAccountRepository repository, PyappHome home) {
+	/** Tokens' callers carry their user's role: dropped on every change of a user. */
+	private final CallerCache callers;
+
+	UserAccounts(UserAccountRepository repository, PyappHome home, CallerCache callers) {
 		this.repository = repository;
+		this.callers = callers;
 		// hashes carry their scheme ({bcrypt}...), as Spring Security's default
 		// DelegatingPasswordEncoder, which checks the form login, expects
 		this.encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -125,7 +129,9 @@ public class UserAccounts implements UserDetailsService {
 		if (AdminBootstrap.ADMIN.equals(username) && role != Role.ADMIN) {
 			throw new PyappException(ErrorKind.FORBIDDEN, "the user 'admin' stays an admin");
 		}
-		return info(this.repository.save(account.withRole(role)));
+		UserInfo changed = info(this.repository.save(account.withRole(role)));
+		this.callers.forgetUser(username);
+		return changed;
 	}
 
 	/**
@@ -140,6 +146,7 @@ public class UserAccounts implements UserDetailsService {
 			throw new PyappException(ErrorKind.FORBIDDEN, "the user 'admin' cannot be removed");
 		}
 		this.repository.deleteById(username);
+		this.callers.forgetUser(username);
 	}
 
 	private UserAccount account(String username) {
@@ -243,6 +250,7 @@ public class UserAccounts implements UserDetailsService {
 		}
 		Instant now = this.clock.instant();
 		this.repository.save(new UserAccount(username, passwordHash, now, now, role));
+		this.callers.forgetUser(username);
 		return true;
 	}
 
