@@ -222,7 +222,7 @@ class ManagedInstance {
 	 * (state failed, no more tries until {@link #startOrReload} or
 	 * {@link #adoptOrStart}). Under this instance's lock.
 	 */
-	private void crashed(@Nullable String what) {
+	private void crashed(String what) {
 		String givenUp = what + "; it failed " + this.restarter.limit() + " times within " + this.restarter.window()
 				+ " and is not restarted any more: apply the configuration to start it again";
 		WebServerFailed event = new WebServerFailed(this.kind.value(), givenUp);

@@ -10,6 +10,9 @@
  * second daemon beside the live one: upgrade, rollback, restart without a failed
  * request), {@code DaemonAdoption} (daemons that outlived the server, strays of a crash)
  * and {@code SupervisedApps} (each app's state and its {@code DaemonRecord}).
+ * {@code DaemonLauncher} launches and stops one daemon; where it listens
+ * ({@code DaemonAddresses}), its cgroup ({@code DaemonCgroups}) and its files
+ * ({@code DaemonFiles}) are apart from it.
  *
  * <h2>The supervisor's state machine ({@code DaemonLifecycle})</h2>
  *
