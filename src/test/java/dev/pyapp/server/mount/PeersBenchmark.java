@@ -67,6 +67,8 @@ public final class PeersBenchmark {
 
 	private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
 
+	private static final Pattern COUNT = Pattern.compile("(\\d+) requests in");
+
 	private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
 
 	private static final Pattern ERRORS = Pattern.compile(
@@ -133,8 +135,26 @@ public final class PeersBenchmark {
 	record Case(String name, String stack, String web, Shape shape, int port, String host) {
 	}
 
-	/** One wrk run. */
-	record Measurement(double rps, double p99ms, long errors) {
+	/**
+	 * One wrk run.
+	 *
+	 * @param rps requests per second
+	 * @param p99ms the 99th percentile of the latency
+	 * @param errors socket errors and non-2xx/3xx answers
+	 * @param webUs CPU time of the web server's processes per request (microseconds; NaN
+	 * without a web server)
+	 * @param appUs CPU time of the app server's processes per request (microseconds)
+	 */
+	record Measurement(double rps, double p99ms, long errors, double webUs, double appUs) {
+	}
+
+	/**
+	 * The processes whose CPU time a case counts, each with every process below it.
+	 *
+	 * @param web the web server's main process (0: none)
+	 * @param app the app server's main process
+	 */
+	record Roots(long web, long app) {
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -171,9 +191,12 @@ public final class PeersBenchmark {
 			Path hello = Files.createDirectories(dir.resolve("hello"));
 			Files.writeString(hello.resolve("hello.py"), HELLO);
 			Path venv = Gunicorn.venv();
+			Map<Shape, Process> handUwsgi = new LinkedHashMap<>();
+			Map<Shape, Process> direct = new LinkedHashMap<>();
 			for (Shape shape : Shape.values()) {
 				Path socket = dir.resolve("hand-" + shape.key() + ".sock");
-				processes.add(handUwsgi(venv, hello, socket, shape, dir));
+				handUwsgi.put(shape, handUwsgi(venv, hello, socket, shape, dir));
+				processes.add(handUwsgi.get(shape));
 				for (String web : WEB) {
 					WebServerBenchmark.BenchServer server = WebServerBenchmark.BenchServer.reference(
 							WebServerKind.valueOf(web.toUpperCase(Locale.ROOT)), dir, "hand-" + shape.key(),
@@ -183,7 +206,8 @@ public final class PeersBenchmark {
 					cases.put(name, new Case(name, "hand-uwsgi", web, shape, server.port(), "hand.bench"));
 				}
 				int port = WebServerBenchmark.freePort();
-				processes.add(gunicornDirect(venv, hello, port, shape, dir));
+				direct.put(shape, gunicornDirect(venv, hello, port, shape, dir));
+				processes.add(direct.get(shape));
 				String name = "gunicorn-direct-" + shape.key();
 				cases.put(name, new Case(name, "gunicorn-direct", null, shape, port, "direct.bench"));
 			}
@@ -195,14 +219,15 @@ public final class PeersBenchmark {
 				Thread.sleep(Duration.ofSeconds(Long.parseLong(System.getenv("PEERS_HOLD"))).toMillis());
 			}
 
+			Map<String, Roots> roots = roots(context, home, cases, servers, handUwsgi, direct);
 			List<List<String>> orders = orders(cases, rounds);
 			double settled = awaitQuiet();
 			System.out.printf(Locale.ROOT, "server in this JVM settled: %.1f%% of one CPU%n", settled * 100);
 			// a whole round that does not count: the JIT, caches and every daemon's first
 			// requests, in the order of the first counted round
 			for (String name : orders.get(0)) {
-				wrk(cases.get(name), 1);
-				wrk(cases.get(name), Math.min(seconds, 2));
+				wrk(cases.get(name), 1, null);
+				wrk(cases.get(name), Math.min(seconds, 2), null);
 			}
 			long jvmCpuBefore = jvmCpuNanos();
 			long wallBefore = System.nanoTime();
@@ -211,10 +236,12 @@ public final class PeersBenchmark {
 				Map<String, Measurement> measured = new LinkedHashMap<>();
 				for (String name : orders.get(round)) {
 					Case c = cases.get(name);
-					wrk(c, 1);
-					measured.put(name, wrk(c, seconds));
-					System.out.printf(Locale.ROOT, "round %d %-30s %9.0f req/s%n", round + 1, name,
-							measured.get(name).rps());
+					wrk(c, 1, null);
+					Measurement m = wrk(c, seconds, roots.get(name));
+					measured.put(name, m);
+					System.out.printf(Locale.ROOT,
+							"round %d %-30s %9.0f req/s  CPU/request: web %5.1f us, app %5.1f us%n", round + 1, name,
+							m.rps(), m.webUs(), m.appUs());
 				}
 				results.add(measured);
 			}
@@ -457,14 +484,19 @@ public final class PeersBenchmark {
 		return orders;
 	}
 
-	private static Measurement wrk(Case c, int seconds) throws IOException, InterruptedException {
+	private static Measurement wrk(Case c, int seconds, Roots roots) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(PIN);
 		command.addAll(List.of("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency", "-H", "Host: " + c.host(),
 				"http://127.0.0.1:" + c.port() + "/"));
+		Map<Long, Long> webBefore = (roots != null) ? cpuNanos(roots.web()) : Map.of();
+		Map<Long, Long> appBefore = (roots != null) ? cpuNanos(roots.app()) : Map.of();
 		String output = run(command);
+		Map<Long, Long> webAfter = (roots != null) ? cpuNanos(roots.web()) : Map.of();
+		Map<Long, Long> appAfter = (roots != null) ? cpuNanos(roots.app()) : Map.of();
 		Matcher rps = REQUESTS.matcher(output);
 		Matcher p99 = P99.matcher(output);
-		if (!rps.find() || !p99.find()) {
+		Matcher count = COUNT.matcher(output);
+		if (!rps.find() || !p99.find() || !count.find()) {
 			throw new IllegalStateException("cannot read wrk's output for " + c.name() + ":\n" + output);
 		}
 		double latency = Double.parseDouble(p99.group(1));
@@ -485,7 +517,78 @@ public final class PeersBenchmark {
 		if (errors > 0) {
 			System.out.println(c.name() + ": " + output.strip());
 		}
-		return new Measurement(Double.parseDouble(rps.group(1)), latency, errors);
+		long requests = Math.max(1, Long.parseLong(count.group(1)));
+		double webUs = (roots != null && roots.web() != 0) ? spent(webBefore, webAfter) / 1000.0 / requests
+				: Double.NaN;
+		double appUs = (roots != null) ? spent(appBefore, appAfter) / 1000.0 / requests : Double.NaN;
+		return new Measurement(Double.parseDouble(rps.group(1)), latency, errors, webUs, appUs);
+	}
+
+	/**
+	 * The processes each case counts CPU time of: PyApp's managed nginx (its pid file) or
+	 * the Apache httpd / lighttpd running PyApp's rendered configuration, and the app's
+	 * daemon as the supervisor knows it (the sandbox around it included); the
+	 * hand-written stack's web server and uWSGI; gunicorn direct.
+	 */
+	private static Map<String, Roots> roots(ConfigurableApplicationContext context, Path home, Map<String, Case> cases,
+			List<WebServerBenchmark.BenchServer> servers, Map<Shape, Process> handUwsgi, Map<Shape, Process> direct)
+			throws IOException {
+		AppSupervisor supervisor = context.getBean(AppSupervisor.class);
+		long nginx = Long.parseLong(Files.readString(home.resolve("webserver/run/nginx.pid")).strip());
+		Map<Integer, Long> byPort = new LinkedHashMap<>();
+		for (WebServerBenchmark.BenchServer server : servers) {
+			byPort.put(server.port(), server.process().pid());
+		}
+		Map<String, Roots> roots = new LinkedHashMap<>();
+		for (Case c : cases.values()) {
+			long web = 0;
+			if (c.web() != null) {
+				web = (c.stack().startsWith("pyapp-") && c.web().equals("nginx")) ? nginx
+						: byPort.getOrDefault(c.port(), 0L);
+			}
+			long app = switch (c.stack()) {
+				case "hand-uwsgi" -> handUwsgi.get(c.shape()).pid();
+				case "gunicorn-direct" -> direct.get(c.shape()).pid();
+				default -> {
+					Long pid = supervisor.status(AppId.of(app(c.stack().substring("pyapp-".length()), c.shape())))
+						.pid();
+					yield (pid != null) ? pid : 0;
+				}
+			};
+			roots.put(c.name(), new Roots(web, app));
+		}
+		return roots;
+	}
+
+	/**
+	 * CPU time (user + system, every thread) of a process and of every process below it
+	 * now, by pid.
+	 */
+	private static Map<Long, Long> cpuNanos(long root) {
+		Map<Long, Long> cpu = new LinkedHashMap<>();
+		if (root == 0) {
+			return cpu;
+		}
+		ProcessHandle.of(root).ifPresent((handle) -> {
+			List<ProcessHandle> all = new ArrayList<>(List.of(handle));
+			handle.descendants().forEach(all::add);
+			for (ProcessHandle process : all) {
+				process.info().totalCpuDuration().ifPresent((d) -> cpu.put(process.pid(), d.toNanos()));
+			}
+		});
+		return cpu;
+	}
+
+	/**
+	 * CPU time spent between two snapshots: a process that started in between counts from
+	 * zero; one that ended in between is lost (rare: the servers keep their processes).
+	 */
+	private static long spent(Map<Long, Long> before, Map<Long, Long> after) {
+		long total = 0;
+		for (Map.Entry<Long, Long> entry : after.entrySet()) {
+			total += entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+		}
+		return total;
 	}
 
 	private static void awaitAnswers(Iterable<Case> cases) throws Exception {
@@ -526,7 +629,10 @@ public final class PeersBenchmark {
 			.append(seconds)
 			.append("s, 1 s warm-up per case\",\n  \"wrk_pinning\": \"")
 			.append(PIN.isEmpty() ? "none" : String.join(" ", PIN))
-			.append("\",\n  \"warm_up_round\": \"one whole round (1 s + ")
+			.append("\",\n  \"cpu_us_per_request\": \"CPU time (user + system) of the web server's processes and of "
+					+ "the app server's processes (each with every process below it: workers, the sandbox) during "
+					+ "the counted wrk run, per request answered; median of the rounds\"")
+			.append(",\n  \"warm_up_round\": \"one whole round (1 s + ")
 			.append(Math.min(seconds, 2))
 			.append(" s per case) before the counted ones, not counted\",\n  \"jvm_cpu_share_when_started\": ")
 			.append(String.format(Locale.ROOT, "%.3f", settled))
@@ -542,8 +648,8 @@ public final class PeersBenchmark {
 			.append(loadAfter)
 			.append("\",\n  \"cases\": [\n");
 		List<String> rows = new ArrayList<>();
-		System.out.printf("%n%-30s %10s %9s %7s  %s%n", "case (median of " + rounds + " rounds)", "req/s", "p99 ms",
-				"errors", "rounds");
+		System.out.printf("%n%-30s %10s %9s %7s %8s %8s  %s%n", "case (median of " + rounds + " rounds)", "req/s",
+				"p99 ms", "errors", "web us", "app us", "rounds");
 		for (Case c : cases.values()) {
 			List<Measurement> all = results.stream().map((round) -> round.get(c.name())).toList();
 			double rps = median(all.stream().mapToDouble(Measurement::rps).toArray());
@@ -551,12 +657,16 @@ public final class PeersBenchmark {
 			long errors = all.stream().mapToLong(Measurement::errors).sum();
 			String each = String.join(", ",
 					all.stream().map((m) -> String.format(Locale.ROOT, "%.0f", m.rps())).toList());
-			System.out.printf(Locale.ROOT, "%-30s %10.0f %9.2f %7d  %s%n", c.name(), rps, p99, errors, each);
+			double webUs = median(all.stream().mapToDouble(Measurement::webUs).toArray());
+			double appUs = median(all.stream().mapToDouble(Measurement::appUs).toArray());
+			System.out.printf(Locale.ROOT, "%-30s %10.0f %9.2f %7d %8.1f %8.1f  %s%n", c.name(), rps, p99, errors,
+					webUs, appUs, each);
 			rows.add(String.format(Locale.ROOT,
 					"    {\"case\": \"%s\", \"stack\": \"%s\", \"web_server\": %s, \"shape\": \"%s\", "
-							+ "\"requests_per_second\": %.0f, \"p99_ms\": %.2f, \"errors\": %d, \"by_round\": [%s]}",
+							+ "\"requests_per_second\": %.0f, \"p99_ms\": %.2f, \"errors\": %d, "
+							+ "\"cpu_us_per_request\": {\"web_server\": %s, \"app_server\": %s}, \"by_round\": [%s]}",
 					c.name(), c.stack(), (c.web() != null) ? "\"" + c.web() + "\"" : "null", c.shape().label, rps, p99,
-					errors, each));
+					errors, number(webUs), number(appUs), each));
 		}
 		json.append(String.join(",\n", rows)).append("\n  ],\n  \"targets\": [\n");
 		List<String> targets = new ArrayList<>();
@@ -596,6 +706,10 @@ public final class PeersBenchmark {
 				"    {\"target\": \"%s\", \"case\": \"%s\", \"against\": \"%s\", \"ratio\": %.3f, \"needed\": %.2f, "
 						+ "\"met\": %s, \"by_round\": [%s]}",
 				label, measured, against, ratio, needed, met, String.join(", ", each));
+	}
+
+	private static String number(double value) {
+		return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.1f", value);
 	}
 
 	private static double median(double[] values) {
