@@ -1,16 +1,14 @@
 package dev.pyapp.server.security;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,31 +189,6 @@ class ApiTokensTests {
 	private static CallerCache.Entry entry(String id, Instant now) {
 		ApiToken token = new ApiToken(id, "alice", id, "hash-" + id, now, null, Role.ADMIN);
 		return new CallerCache.Entry(token, new Caller("token:" + id, "alice", Role.ADMIN), now);
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }
