@@ -5,7 +5,7 @@ FROM debian:12-slim
 RUN apt-get update \
 	&& apt-get install -y --no-install-recommends openjdk-17-jre-headless python3 python3-venv \
 		python3-pip-whl python3-setuptools-whl python3-wheel-whl git util-linux procps ca-certificates \
-		uwsgi-core uwsgi-plugin-python3 \
+		bubblewrap uwsgi-core uwsgi-plugin-python3 \
 	&& rm -rf /var/lib/apt/lists/*
 COPY target/pyapp-server.jar target/pyapp-cli.jar /usr/share/pyapp/
 COPY bin/ /usr/share/pyapp/bin/

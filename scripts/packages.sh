@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages PyApp Server needs are installed.
 #   scripts/packages.sh run    what the server needs: Java, python3 + venv, a web server,
+#                              bubblewrap (the sandbox each app, hook and task runs in),
 #                              uWSGI with its Python 3 plugin (the faster app server;
 #                              without it every app runs on gunicorn)
 #   scripts/packages.sh test   what the whole test suite needs: also apache2 (with
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 purpose=${1:-run}
-packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux uwsgi-core uwsgi-plugin-python3)
+packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux bubblewrap uwsgi-core uwsgi-plugin-python3)
 if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
 	packages+=(apache2 libapache2-mod-proxy-uwsgi lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver procps iproute2 python3-prometheus-client)
 fi
