@@ -126,6 +126,16 @@ final class BrowserSession implements AutoCloseable {
 		return visible(css, Duration.ofSeconds(15));
 	}
 
+	/**
+	 * An attribute of the element the selector finds, read again when the page redrew the
+	 * element between finding and reading it (pages refresh their tables).
+	 */
+	String attribute(String css, String name) {
+		return new WebDriverWait(this.driver, Duration.ofSeconds(15))
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> String.valueOf(driver.findElement(By.cssSelector(css)).getAttribute(name)));
+	}
+
 	void waitForText(String css, String text, Duration timeout) {
 		new WebDriverWait(this.driver, timeout)
 			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));

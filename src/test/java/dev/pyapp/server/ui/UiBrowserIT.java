@@ -301,7 +301,7 @@ class UiBrowserIT {
 		assertThat(this.browser.find("[data-action='apps.stop']").isDisplayed()).isTrue();
 		assertThat(this.browser.find("#update-now").isDisplayed()).as("not a git app").isFalse();
 		// every release's deploy log is reachable from its row
-		assertThat(this.browser.find("#releases tr[data-release] a.deploy-log").getAttribute("href"))
+		assertThat(this.browser.attribute("#releases tr[data-release] a.deploy-log", "href"))
 			.contains("/logs?app=guestbook&release=1.0.0-");
 	}
 
