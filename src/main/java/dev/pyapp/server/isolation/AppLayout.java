@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -72,7 +74,39 @@ class AppLayout {
 				: 0;
 		changed += FileModes.set(this.home.apps(), server.uid(), server.gid(), 0711) ? 1 : 0;
 		changed += FileModes.tree(this.home.serverPackages(), server.uid(), server.gid(), 0755, 0644);
+		closedAncestor().ifPresent((closed) -> logger.warn(
+				"Apps run as users of their own without a sandbox, and {} ({}) closes PYAPP_HOME {} to them: "
+						+ "their environments, daemons and hooks will fail with 'Permission denied'. Give every "
+						+ "directory above PYAPP_HOME o+x (chmod o+x {}), install bubblewrap, or move PYAPP_HOME",
+				closed, PosixFilePermissions.toString(permissions(closed)), this.home.root(), closed));
 		return changed;
+	}
+
+	/**
+	 * The first directory above {@code PYAPP_HOME} that an app's user cannot pass, where
+	 * that matters: apps run as users of their own and no sandbox mounts their
+	 * directories for them (bubblewrap makes the way to each mount passable itself).
+	 * @return the directory, or empty when every one can be passed or it does not matter
+	 */
+	Optional<Path> closedAncestor() {
+		if (this.host.usersUnavailable().isPresent() || this.host.sandboxUnavailable().isEmpty()) {
+			return Optional.empty();
+		}
+		for (Path dir = this.home.root().toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+			if (!permissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+				return Optional.of(dir);
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static Set<PosixFilePermission> permissions(Path dir) {
+		try {
+			return Files.getPosixFilePermissions(dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the mode of " + dir, ex);
+		}
 	}
 
 	/**

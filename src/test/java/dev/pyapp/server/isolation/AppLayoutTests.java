@@ -105,6 +105,32 @@ class AppLayoutTests {
 		assertThat(this.layout.seal(release, List.of("static/guestbook"), identity())).isZero();
 	}
 
+	@Test
+	void namesTheDirectoryAboveTheHomeThatClosesItToAppUsersWithoutASandbox() throws IOException {
+		// @TempDir is 0700: an app's user cannot pass it
+		HostIsolation host = mock(HostIsolation.class);
+		given(host.usersUnavailable()).willReturn(Optional.empty());
+		given(host.sandboxUnavailable()).willReturn(Optional.of("/usr/bin/bwrap is missing"));
+		AppLayout unsandboxed = new AppLayout(this.home, host);
+		assertThat(unsandboxed.closedAncestor()).contains(this.dir);
+
+		Files.setPosixFilePermissions(this.dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+		assertThat(unsandboxed.closedAncestor()).isEmpty();
+	}
+
+	@Test
+	void aClosedDirectoryAboveTheHomeDoesNotMatterInASandboxOrWithoutAppUsers() {
+		HostIsolation sandboxed = mock(HostIsolation.class);
+		given(sandboxed.usersUnavailable()).willReturn(Optional.empty());
+		given(sandboxed.sandboxUnavailable()).willReturn(Optional.empty());
+		assertThat(new AppLayout(this.home, sandboxed).closedAncestor()).isEmpty();
+
+		HostIsolation oneUser = mock(HostIsolation.class);
+		given(oneUser.usersUnavailable()).willReturn(Optional.of("not root"));
+		given(oneUser.sandboxUnavailable()).willReturn(Optional.of("/usr/bin/bwrap is missing"));
+		assertThat(new AppLayout(this.home, oneUser).closedAncestor()).isEmpty();
+	}
+
 	private static AppIdentity identity() {
 		return new AppIdentity(USER, true, null);
 	}
