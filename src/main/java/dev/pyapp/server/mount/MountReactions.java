@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * What the mounts do when other modules' apps change: a removed app's mounts are dropped,
  * and the applied configuration is applied again when what it renders to changed (a
- * release made live, a daemon started or switched). At startup the managed web server is
- * adopted or started. Every reaction runs synchronously, in the publisher's thread, under
- * {@link MountManager}'s lock.
+ * release made live, a daemon started or switched): synchronously, in the publisher's
+ * thread, under {@link MountManager}'s lock. At startup the managed web server is adopted
+ * or started.
  */
 @Component
 class MountReactions {
