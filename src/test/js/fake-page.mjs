@@ -24,9 +24,16 @@ export async function loadScript(name) {
 		scripts = mkdtempSync(join(tmpdir(), 'pyapp-ui-scripts-'));
 		cpSync(STATIC_JS, scripts, { recursive: true });
 		writeFileSync(join(scripts, 'package.json'), '{ "type": "module" }\n');
-		process.on('exit', () => rmSync(scripts, { recursive: true, force: true }));
 	}
 	return import(pathToFileURL(join(scripts, name)).href + '?load=' + ++loads);
+}
+
+/** Removes the copy of the modules (call it in an `after` hook). */
+export function removeScripts() {
+	if (scripts) {
+		rmSync(scripts, { recursive: true, force: true });
+		scripts = null;
+	}
 }
 
 class FakeClassList {

@@ -2,14 +2,21 @@
 // is the last word. Progress read while the install ran never replaces the outcome, even
 // when that read answers after it (a deploy that fails within a second, on a loaded
 // machine: the page stayed on "upgrading — health: …" and never said that it failed).
-import { test } from 'node:test';
+import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Held, installPage, loadScript, pause, until } from './fake-page.mjs';
+import { Held, installPage, loadScript, pause, removeScripts, until } from './fake-page.mjs';
+
+let current = null;
+
+// a test that failed half-way leaves calls unanswered: answering them ends the page's
+// work, so that no timer of it keeps Node running
+afterEach(() => current?.held.forEach((answer) => answer.error({ code: -32603, message: 'the test ended' })));
+after(removeScripts);
 
 /** Loads install.js afresh into the page, as a browser does on each page load. */
 async function loadInstallPage(handlers) {
-	const page = installPage({
+	const page = current = installPage({
 		'logs.tail': (params, signal) => (params.after ? new Held('logs.tail', params, signal)
 			: { records: [], cursor: '7' }),
 		'archives.inspect': () => ({ action: 'upgrade', name: 'guestbook', live: { release: '1.0.0-1', version: '1.0.0' },
