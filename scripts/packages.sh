@@ -6,7 +6,8 @@
 #                              without it every app runs on gunicorn)
 #   scripts/packages.sh test   what the whole test suite needs: also apache2 (with
 #                              mod_proxy_uwsgi), lighttpd, openssh-server, chromium and
-#                              chromium-driver, python3-prometheus-client
+#                              chromium-driver, nodejs (the UI scripts' tests),
+#                              python3-prometheus-client
 #   scripts/packages.sh bench  what bench/*.sh need: the test packages and wrk
 # As root, missing packages are installed with apt-get; otherwise the exact command
 # is printed and the script exits with 1.
@@ -15,7 +16,7 @@ set -euo pipefail
 purpose=${1:-run}
 packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux bubblewrap uwsgi-core uwsgi-plugin-python3)
 if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
-	packages+=(apache2 libapache2-mod-proxy-uwsgi lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver procps iproute2 python3-prometheus-client)
+	packages+=(apache2 libapache2-mod-proxy-uwsgi lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver nodejs procps iproute2 python3-prometheus-client)
 fi
 if [ "$purpose" = bench ]; then
 	packages+=(wrk)

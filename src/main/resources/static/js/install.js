@@ -11,6 +11,9 @@ const stepLine = $('#install-step');
 const log = $('#install-log');
 const result = $('#install-result');
 
+/** How long after one progress read the next starts. */
+const PROGRESS_INTERVAL = 700;
+
 function upload(file) {
 	return new Promise((resolve, reject) => {
 		const request = new XMLHttpRequest();
@@ -101,28 +104,58 @@ async function follow(work) {
 			}
 		}
 	})();
-	const progress = setInterval(async () => {
-		try {
-			const apps = await rpc('apps.list');
-			for (const app of apps.filter((candidate) => ['installing', 'upgrading'].includes(candidate.state))) {
-				const details = await rpc('apps.get', { name: app.name });
-				if (details.progress) {
-					say(stepLine, app.name + ': ' + app.state + ' — ' + details.progress.step + ': '
-						+ details.progress.message);
+	// the step the install is at, one read at a time (a slow server gets no pile of
+	// reads); none is shown once the install call has answered: its outcome is the last
+	// word, also when a read under way answers after it
+	const done = new AbortController();
+	(async () => {
+		while (await pause(PROGRESS_INTERVAL, done.signal)) {
+			try {
+				const line = await currentStep(done.signal);
+				if (line && !done.signal.aborted) {
+					say(stepLine, line);
 				}
+			} catch (error) {
+				// progress is a nicety: the install call itself reports the outcome
 			}
-		} catch (error) {
-			// progress is a nicety: the install call itself reports the outcome
 		}
-	}, 700);
+	})();
 	try {
 		return await work();
 	} finally {
-		clearInterval(progress);
+		done.abort();
 		// let the last records of the install arrive before the tail stops
 		setTimeout(() => stop.abort(), 1500);
 		tail.catch(() => {});
 	}
+}
+
+/** The step of the app being installed (state installing or upgrading), or null. */
+async function currentStep(signal) {
+	let line = null;
+	const apps = await rpc('apps.list', undefined, { signal });
+	for (const app of apps.filter((candidate) => ['installing', 'upgrading'].includes(candidate.state))) {
+		const details = await rpc('apps.get', { name: app.name }, { signal });
+		if (details.progress) {
+			line = app.name + ': ' + app.state + ' — ' + details.progress.step + ': ' + details.progress.message;
+		}
+	}
+	return line;
+}
+
+/** Waits, unless the signal ends the wait; resolves to whether it waited the whole time. */
+function pause(millis, signal) {
+	return new Promise((resolve) => {
+		if (signal.aborted) {
+			resolve(false);
+			return;
+		}
+		const timer = setTimeout(() => resolve(true), millis);
+		signal.addEventListener('abort', () => {
+			clearTimeout(timer);
+			resolve(false);
+		}, { once: true });
+	});
 }
 
 function showInstalled(app) {

@@ -43,10 +43,12 @@ async function install(name) {
 	box.hidden = false;
 	log.hidden = true;
 	step.textContent = 'Starting the install on ' + name + '…';
+	// a poll that answers after the install call must not replace its outcome
+	let finished = false;
 	const poll = setInterval(async () => {
 		try {
 			const node = (await rpc('nodes.list')).find((candidate) => candidate.name === name);
-			if (node && node.progress) {
+			if (!finished && node && node.progress) {
 				step.textContent = node.progress.step + ': ' + node.progress.message;
 			}
 		} catch (error) {
@@ -78,6 +80,7 @@ async function install(name) {
 			log.hidden = false;
 		}
 	} finally {
+		finished = true;
 		clearInterval(poll);
 		await load();
 	}

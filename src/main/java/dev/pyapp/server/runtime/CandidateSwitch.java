@@ -82,7 +82,26 @@ class CandidateSwitch {
 			.orElse(new MountPaths.MountPoint("", null, false));
 		String path = mount.path().endsWith("/") ? mount.path().substring(0, mount.path().length() - 1) : mount.path();
 		String host = (health.host() != null) ? health.host() : (mount.host() != null) ? mount.host() : "localhost";
-		HealthProbe.check(daemon, path, health.path(), host, mount.tls(), health.timeout());
+		try {
+			HealthProbe.check(daemon, path, health.path(), host, mount.tls(), health.timeout());
+		}
+		catch (PyappException ex) {
+			throw withOutput(app, daemon, ex);
+		}
+	}
+
+	/**
+	 * A check that got no answer (the connection was reset or refused, or it timed out)
+	 * carries what the daemon printed since it started: a worker that cannot import the
+	 * app accepts the connection and dies, and its traceback is the cause. An answer,
+	 * such as a 500, carries its own start instead.
+	 */
+	private PyappException withOutput(AppId app, Daemon daemon, PyappException ex) {
+		if (ex.getLog() != null && !ex.getLog().isBlank()) {
+			return ex;
+		}
+		String printed = this.launcher.stderrTail(app, daemon);
+		return printed.isBlank() ? ex : PyappException.failed(String.valueOf(ex.getMessage()), printed);
 	}
 
 	AppStatus promote(AppId app, String release) {

@@ -1,0 +1,139 @@
+package dev.pyapp.server.runtime;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.AppManifest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * What a failed health check of a candidate says: without an answer, what the daemon
+ * printed (its traceback is the cause, in {@code data.log} of the failed deploy, which
+ * the CLI prints and the UI shows when the log store has no cause); with an answer, the
+ * answer's start.
+ */
+class CandidateHealthTests {
+
+	private static final AppId APP = AppId.of("guestbook");
+
+	private static final String TRACEBACK = """
+			Traceback (most recent call last):
+			  File "/srv/guestbook/src/guestbook/web.py", line 3, in <module>
+			    import guestbook_reports  # not in the release
+			ModuleNotFoundError: No module named 'guestbook_reports'
+			""";
+
+	@TempDir
+	Path dir;
+
+	private final DaemonLauncher launcher = mock(DaemonLauncher.class);
+
+	private CandidateSwitch candidates;
+
+	@BeforeEach
+	void candidates() {
+		AppContexts contexts = mock(AppContexts.class);
+		AppManifest manifest = mock(AppManifest.class);
+		given(manifest.health()).willReturn(new AppManifest.Health("/health", Duration.ofSeconds(5), null));
+		given(contexts.manifest(APP, "1.1.0-x")).willReturn(manifest);
+		this.candidates = new CandidateSwitch(mock(SupervisedApps.class), mock(DaemonStarts.class), contexts,
+				this.launcher, mock(AppServers.class), (event) -> {
+				}, new StaticListableBeanFactory().getBeanProvider(MountPaths.class), null);
+	}
+
+	@Test // without a sandbox, uWSGI's worker died with the request unread: "Connection
+			// reset"
+	void aResetConnectionCarriesWhatTheDaemonPrinted() throws Exception {
+		Path socket = this.dir.resolve("r.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			Thread worker = new Thread(() -> dieWithTheRequestUnread(server));
+			worker.start();
+			Daemon daemon = daemon(socket, null);
+			given(this.launcher.stderrTail(APP, daemon))
+				.willReturn("*** Operational MODE: preforking ***\n" + TRACEBACK);
+			assertThatThrownBy(() -> this.candidates.checkHealth(APP, "1.1.0-x", daemon))
+				.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+					assertThat(ex.getMessage()).startsWith("health check GET /health failed: ");
+					assertThat(ex.getLog()).contains("ModuleNotFoundError: No module named 'guestbook_reports'")
+						.contains("Traceback");
+				});
+			worker.join(5000);
+		}
+	}
+
+	@Test
+	void anAnswerCarriesItsOwnStart() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread thread = new Thread(() -> {
+				try (Socket socket = server.accept()) {
+					socket.getInputStream().read(new byte[1024]);
+					socket.getOutputStream()
+						.write("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom"
+							.getBytes(StandardCharsets.US_ASCII));
+				}
+				catch (IOException ex) {
+					// the test fails on the probe's side
+				}
+			});
+			thread.start();
+			Daemon daemon = daemon(null, server.getLocalPort());
+			given(this.launcher.stderrTail(APP, daemon)).willReturn(TRACEBACK);
+			assertThatThrownBy(() -> this.candidates.checkHealth(APP, "1.1.0-x", daemon))
+				.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+					assertThat(ex.getMessage()).contains("500 Internal Server Error");
+					assertThat(ex.getLog()).endsWith("boom").doesNotContain("Traceback");
+				});
+			thread.join(5000);
+		}
+	}
+
+	@Test
+	void aDaemonThatPrintedNothingKeepsTheConnectionError() {
+		Daemon daemon = daemon(this.dir.resolve("nobody-listens.sock"), null);
+		given(this.launcher.stderrTail(APP, daemon)).willReturn("");
+		assertThatThrownBy(() -> this.candidates.checkHealth(APP, "1.1.0-x", daemon))
+			.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+				assertThat(ex.getMessage()).startsWith("health check GET /health failed: ");
+				assertThat(ex.getLog()).isNull();
+			});
+	}
+
+	/** A worker that accepts the request and dies before reading it all: a reset. */
+	private static void dieWithTheRequestUnread(ServerSocketChannel server) {
+		try (SocketChannel channel = server.accept()) {
+			channel.read(ByteBuffer.allocate(1));
+		}
+		catch (IOException ex) {
+			// the test fails on the probe's side
+		}
+	}
+
+	private static Daemon daemon(Path socket, Integer port) {
+		return new Daemon("1.1.0-x", 1, socket, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0,
+				new GunicornServer(), null, 0);
+	}
+
+}
