@@ -2,15 +2,18 @@ package dev.pyapp.server.install;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,33 @@ class AppInstallerTests {
 		assertThat(seen[0].get("blog").source()).isEqualTo(AppSource.archive());
 		assertThat(registry.installing()).isEmpty();
 		assertThat(registry.progress(AppId.of("blog"))).isNull();
+	}
+
+	@Test // SPEC §9: a name that belongs to an app of another source kind is -32003
+	void refusesAnArchiveNamedLikeAGitAppWithAConflictAndWritesNothing() {
+		AppRepository apps = mock(AppRepository.class);
+		AppSource git = new AppSource(AppSource.GIT, "https://example.org/blog.git", "always-latest", null, null);
+		Instant then = Instant.parse("2026-01-01T00:00:00Z");
+		given(apps.findAll()).willReturn(List.of(new InstalledApp("blog", git, null, Map.of(), then, then)));
+		AppRegistry registry = new AppRegistry(apps, mock(ReleaseRepository.class),
+				new AppLifecycles(mock(LifecycleRepository.class), mock(ApplicationEventPublisher.class)));
+		PackageReader reader = mock(PackageReader.class);
+		Path archive = this.dir.resolve("blog.pyapp");
+		AppManifest manifest = manifest("blog", "2.0");
+		given(reader.peek(archive)).willReturn(Optional.of(manifest));
+		given(reader.read(archive)).willReturn(new AppPackage(archive, manifest, null, "sha256:0", 2, 2));
+		Path home = this.dir.resolve("home");
+		AppInstaller installer = new AppInstaller(new PyappHome(home), reader, registry,
+				mock(ApplicationEventPublisher.class), new ReleaseProperties(5));
+
+		assertThatThrownBy(() -> installer.prepare(InstallRequest.archive(archive, "blog.pyapp")))
+			.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+				assertThat(ex.getKind()).isEqualTo(ErrorKind.CONFLICT);
+				assertThat(ex.getKind().code()).isEqualTo(-32003);
+				assertThat(ex.getMessage()).contains("git source");
+			});
+		assertThat(home.resolve("apps/blog")).doesNotExist();
+		assertThat(registry.installing()).isEmpty();
 	}
 
 	private static AppManifest manifest(String name, String version) {
