@@ -162,6 +162,23 @@ class JsonRpcConformanceIntegrationTests {
 		assertThat(response.body()).doesNotContain("result");
 	}
 
+	@Test // curl -d and Python's urllib send a JSON-RPC body as a form unless told
+			// otherwise
+	void readsABodySentAsAFormAsJson() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/rpc"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Authorization", "Bearer " + this.token)
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"jsonrpc\": \"2.0\", \"method\": \"sum\", \"params\": [1, 2, 4], \"id\": \"a+b=c&d\"}"))
+			.build();
+
+		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.mapper.readTree(response.body()))
+			.isEqualTo(this.mapper.readTree("{\"jsonrpc\": \"2.0\", \"result\": 7, \"id\": \"a+b=c&d\"}"));
+	}
+
 	@Test
 	void writesTheTokenFileOwnerOnly() throws Exception {
 		assertThat(Files.getPosixFilePermissions(home.resolve("api-token")))
