@@ -108,6 +108,14 @@ class ReleaseSteps {
 		report.step("start", "starting " + releaseId, () -> this.supervisor.start(app));
 	}
 
+	/**
+	 * After a failed first install was forgotten: what is left in its cgroups is killed
+	 * and its user deleted, as {@code apps.remove} does.
+	 */
+	void forget(AppId app) {
+		this.isolation.remove(app, false);
+	}
+
 	/** A first release that waits for its settings is switched to, not started. */
 	void switchUnstarted(AppId app, String releaseId, DeployReporter report) {
 		report.step("switch", "needs configuration: not starting", () -> this.installer.activate(app, releaseId));
