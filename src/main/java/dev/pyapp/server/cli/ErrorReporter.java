@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Prints a failed command's error as one readable line on stderr, never a stack trace:
- * {@code error: <message>}, then each field error as {@code   path: message} and the
- * failing step's {@code data.log}, indented. Exit code 1 (130 when interrupted).
+ * {@code error: <message>}, then each field error as {@code   path: message}, a failed
+ * deploy's cause and what still serves, and the failing step's {@code data.log},
+ * indented. Exit code 1 (130 when interrupted).
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
 
@@ -76,6 +77,33 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 		return "";
 	}
 
+	/**
+	 * A failed install, upgrade or rollback: the root cause the server found in what the
+	 * release printed ({@code data.cause.summary}) and what still serves
+	 * ({@code data.live}), before the long log they would be buried in.
+	 */
+	private static void deploy(PrintWriter err, JsonNode data) {
+		JsonNode app = data.get("app");
+		if (app == null || !app.isString()) {
+			return;
+		}
+		JsonNode cause = data.get("cause");
+		JsonNode summary = (cause != null && cause.isObject()) ? cause.get("summary") : null;
+		if (summary != null && summary.isString() && !summary.stringValue().isBlank()) {
+			err.println("  cause: " + Text.clean(summary.stringValue()));
+		}
+		if (data.has("live")) {
+			JsonNode live = data.get("live");
+			if (live == null || !live.isObject()) {
+				err.println("  live: nothing (" + Text.clean(app.stringValue()) + " is not serving)");
+			}
+			else {
+				err.println("  live: " + Text.clean(app.stringValue() + " " + Text.cell(live.get("version"))
+						+ " (release " + Text.cell(live.get("release")) + ") still serves"));
+			}
+		}
+	}
+
 	private static void details(PrintWriter err, JsonNode data) {
 		JsonNode errors = data.get("errors");
 		if (errors != null && errors.isArray()) {
@@ -85,6 +113,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 				err.println("  " + (("-".equals(path) || path.isEmpty()) ? message : path + ": " + message));
 			}
 		}
+		deploy(err, data);
 		JsonNode log = data.get("log");
 		if (log != null && log.isString() && !log.stringValue().isBlank()) {
 			err.println("  log:");

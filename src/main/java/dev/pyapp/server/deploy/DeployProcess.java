@@ -101,7 +101,10 @@ class DeployProcess {
 			this.supervisor.discard(app, releaseId);
 			if (!releaseId
 				.equals(this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null))) {
-				this.installer.abandon(prepared, String.valueOf(ex.getMessage()));
+				if (this.installer.abandon(prepared, String.valueOf(ex.getMessage()))) {
+					// a first install that never went live is forgotten, its user too
+					this.steps.forget(app);
+				}
 			}
 			// else it went live before it failed (post-update): it stays, reported
 			settle(app);

@@ -108,6 +108,14 @@ class ReleaseSteps {
 		report.step("start", "starting " + releaseId, () -> this.supervisor.start(app));
 	}
 
+	/**
+	 * After a failed first install was forgotten: what is left in its cgroups is killed
+	 * and its user deleted, as {@code apps.remove} does.
+	 */
+	void forget(AppId app) {
+		this.isolation.remove(app, false);
+	}
+
 	/** A first release that waits for its settings is switched to, not started. */
 	void switchUnstarted(AppId app, String releaseId, DeployReporter report) {
 		report.step("switch", "needs configuration: not starting", () -> this.installer.activate(app, releaseId));
@@ -118,14 +126,16 @@ class ReleaseSteps {
 	 * and stops the old daemon. A stopped app is switched without starting.
 	 */
 	void goLive(AppId app, String releaseId, DeployReporter report, boolean updateHooks) {
-		boolean run = this.supervisor.wanted(app) || this.registry.get(app).currentRelease() == null;
+		boolean first = this.registry.get(app).currentRelease() == null;
+		boolean run = first || this.supervisor.wanted(app);
 		if (!run) {
 			report.step("switch", "switching to " + releaseId + " (the app stays stopped)",
 					() -> this.installer.activate(app, releaseId));
 			postUpdate(app, releaseId, report, updateHooks);
 			return;
 		}
-		AppServers.Choice server = report.step("start", "starting " + releaseId + " beside the live release",
+		AppServers.Choice server = report.step("start",
+				"starting " + releaseId + (first ? "" : " beside the live release"),
 				() -> this.supervisor.startCandidate(app, releaseId));
 		report.info("app server: " + server.server().displayName() + " (" + server.reason() + ")");
 		try {

@@ -177,15 +177,17 @@ public class AppInstaller {
 	 * entirely.
 	 * @param prepared the release
 	 * @param reason why, for the record
+	 * @return whether the app was forgotten (its user is then the caller's to delete)
 	 */
-	public void abandon(PreparedRelease prepared, String reason) {
+	public boolean abandon(PreparedRelease prepared, String reason) {
 		AtomicFiles.deleteTree(this.home.requireInside(prepared.directory()));
 		if (prepared.previous() == null
 				&& this.registry.find(prepared.app()).map((app) -> app.currentRelease() == null).orElse(false)) {
 			remove(prepared.app(), false);
-			return;
+			return true;
 		}
 		this.registry.save(prepared.release().withState(ReleaseState.FAILED, reason));
+		return false;
 	}
 
 	/**

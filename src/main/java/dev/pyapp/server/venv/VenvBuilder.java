@@ -196,8 +196,27 @@ public class VenvBuilder {
 			Consumer<String> output, StringBuilder text, Isolation isolation) {
 		ExecResult result = this.pip.install(python, interpreter, arguments, output, isolation);
 		if (!result.succeeded()) {
-			throw PyappException.failed(failure + (result.timedOut() ? " (pip timed out)" : ""), text.toString());
+			throw PyappException.failed(failure(failure, result.timedOut(), text.toString()), text.toString());
 		}
+	}
+
+	/**
+	 * What a failed pip run says in one line: the step's failure and pip's last
+	 * {@code ERROR:} line, which names the requirement ("No matching distribution found
+	 * for dash-no-such-package>=1").
+	 */
+	static String failure(String failure, boolean timedOut, String output) {
+		if (timedOut) {
+			return failure + " (pip timed out)";
+		}
+		String error = null;
+		for (String line : output.split("\\R")) {
+			String stripped = line.strip();
+			if (stripped.startsWith("ERROR: ") && stripped.length() > "ERROR: ".length()) {
+				error = stripped.substring("ERROR: ".length());
+			}
+		}
+		return (error != null) ? failure + ": " + error : failure;
 	}
 
 	private static Path sitePackages(Path venv) {

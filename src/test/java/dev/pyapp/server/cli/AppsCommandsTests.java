@@ -202,6 +202,29 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(this.server.calls("apps.install")).isEmpty();
 	}
 
+	@Test // trial-dash: an app crashing at import showed only "health check GET / failed:
+			// Connection reset"
+	void failedInstallShowsTheCauseAndWhatStillServesBeforeTheLog() throws IOException {
+		archive("guestbook");
+		this.server.error("apps.get", -32001, "no app named 'guestbook' is installed", null);
+		this.server.error("apps.install", -32005,
+				"install of guestbook failed at step 'health': health check GET / failed: Connection reset",
+				"{\"type\": \"failed\", \"app\": \"guestbook\", \"release\": \"1.4.0-20240501T100000Z\", "
+						+ "\"cause\": {\"summary\": \"KeyError: 'SETTING'\", \"excerpt\": \"...\", \"records\": 1}, "
+						+ "\"live\": null, \"log\": \"*** Starting uWSGI ***\\nKeyError: 'SETTING'\"}");
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).endsWith(
+				"error: install of guestbook failed at step 'health': health check GET / failed: Connection reset\n"
+						+ "  cause: KeyError: 'SETTING'\n  live: nothing (guestbook is not serving)\n"
+						+ "  log:\n    *** Starting uWSGI ***\n    KeyError: 'SETTING'\n");
+		this.server.error("apps.install", -32005, "install of guestbook failed at step 'health': timed out",
+				"{\"type\": \"failed\", \"app\": \"guestbook\", \"cause\": null, "
+						+ "\"live\": {\"release\": \"1.3.0-20240401T100000Z\", \"version\": \"1.3.0\"}}");
+		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").err())
+			.endsWith("  live: guestbook 1.3.0 (release 1.3.0-20240401T100000Z) still serves\n");
+	}
+
 	@Test
 	void installOfAMissingFileSaysSo() {
 		CliRun run = pyapp("install", "nope.pyapp");

@@ -190,8 +190,22 @@ class DeployProcessTests {
 
 		verify(this.supervisor).discard(APP, "2.0-x");
 		verify(this.installer).abandon(prepared, "unhealthy");
+		verify(this.steps, never()).forget(any());
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
 		assertThat(this.live).isEqualTo("1.0-x");
+	}
+
+	@Test // trial-dash: a first install crashing at import left its user pyapp-<name>
+			// behind
+	void aFailedFirstInstallIsForgottenWithItsUser() {
+		PreparedRelease prepared = prepared("1.0-x", null);
+		willThrow(PyappException.failed("unhealthy", null)).given(this.steps)
+			.goLive(eq(APP), eq("1.0-x"), any(), anyBoolean());
+		given(this.installer.abandon(prepared, "unhealthy")).willReturn(true);
+
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.process.deploy(prepared, report()));
+
+		verify(this.steps).forget(APP);
 	}
 
 	@Test
