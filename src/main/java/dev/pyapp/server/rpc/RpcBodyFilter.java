@@ -33,9 +33,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * text it is. Without this the servlet container parsed the body as form parameters
  * before the controller saw it, and a valid call was answered with -32700. The body is
  * taken before anything else (Spring Security included) can read it as a form; the
- * request then has no form parameters.
+ * request then has no form parameters. Since that happens before authentication, the body
+ * read is bounded: one over {@link #MAX_BODY} bytes is refused with HTTP 413 and not read
+ * further.
  */
 class RpcBodyFilter extends OncePerRequestFilter {
+
+	/** The largest form-labelled JSON-RPC body read (8 MiB). */
+	static final int MAX_BODY = 8 * 1024 * 1024;
 
 	/** Registers the filter for {@code /rpc} only, before every other filter. */
 	@Configuration(proxyBeanMethods = false)
@@ -61,7 +66,16 @@ class RpcBodyFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		byte[] body = request.getInputStream().readAllBytes();
+		byte[] body = (request.getContentLengthLong() > MAX_BODY) ? null
+				: request.getInputStream().readNBytes(MAX_BODY + 1);
+		if (body == null || body.length > MAX_BODY) {
+			response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.getWriter()
+				.write("{\"jsonrpc\": \"2.0\", \"id\": null, \"error\": {\"code\": -32600, "
+						+ "\"message\": \"Invalid Request: the body is over " + MAX_BODY + " bytes\"}}");
+			return;
+		}
 		chain.doFilter(new JsonBody(request, body), response);
 	}
 

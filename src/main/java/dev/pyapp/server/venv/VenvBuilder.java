@@ -38,6 +38,9 @@ public class VenvBuilder {
 
 	private static final Logger logger = LoggerFactory.getLogger(VenvBuilder.class);
 
+	/** The longest pip error line a failure's message quotes (the log has it all). */
+	static final int MAX_CAUSE = 300;
+
 	private final NodeShell shell;
 
 	private final InterpreterFinder interpreters;
@@ -206,6 +209,7 @@ public class VenvBuilder {
 	 * for dash-no-such-package>=1").
 	 */
 	static String failure(String failure, boolean timedOut, String output) {
+		// (the whole output stays the error's log; the message keeps one bounded line)
 		if (timedOut) {
 			return failure + " (pip timed out)";
 		}
@@ -215,6 +219,9 @@ public class VenvBuilder {
 			if (stripped.startsWith("ERROR: ") && stripped.length() > "ERROR: ".length()) {
 				error = stripped.substring("ERROR: ".length());
 			}
+		}
+		if (error != null && error.length() > MAX_CAUSE) {
+			error = error.substring(0, MAX_CAUSE) + "…";
 		}
 		return (error != null) ? failure + ": " + error : failure;
 	}

@@ -180,6 +180,21 @@ class JsonRpcConformanceIntegrationTests {
 	}
 
 	@Test
+	void refusesAFormLabelledBodyOverTheBoundBeforeReadingIt() throws Exception {
+		// read before authentication: no token, and still refused for its size, not read
+		// into memory
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/rpc"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[RpcBodyFilter.MAX_BODY + 1]))
+			.build();
+
+		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(this.mapper.readTree(response.body()).at("/error/code").asInt()).isEqualTo(-32600);
+	}
+
+	@Test
 	void writesTheTokenFileOwnerOnly() throws Exception {
 		assertThat(Files.getPosixFilePermissions(home.resolve("api-token")))
 			.containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

@@ -25,4 +25,11 @@ class VenvBuilderTests {
 			.isEqualTo("installing dependencies failed (pip timed out)");
 	}
 
+	@Test
+	void quotesALongPipErrorLineCutAtTheBound() {
+		String message = VenvBuilder.failure("failed", false, "ERROR: " + "x".repeat(5000) + "\n");
+
+		assertThat(message).hasSize("failed: ".length() + VenvBuilder.MAX_CAUSE + 1).endsWith("x…");
+	}
+
 }
