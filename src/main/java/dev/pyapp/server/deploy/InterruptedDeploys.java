@@ -13,6 +13,7 @@ import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.LifecycleState;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
+import dev.pyapp.server.isolation.AppIsolation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,10 @@ import org.springframework.stereotype.Component;
  * a release left half-deployed by a crash (still {@code prepared}, not live, and not an
  * upgrade waiting for its configuration) is marked {@code failed} ("interrupted") and its
  * files are deleted; an app whose first install was interrupted is removed, as a failed
- * first install is; any other app whose deploy was interrupted settles where a failed
- * deploy leaves it ({@link AppLifecycle#interrupted()}): never installing or upgrading.
- * Each is logged under its app (logger {@code pyapp.deploy}). Its candidate daemon, if
- * one still runs, is stopped when the runtime adopts the app.
+ * first install is (its user too); any other app whose deploy was interrupted settles
+ * where a failed deploy leaves it ({@link AppLifecycle#interrupted()}): never installing
+ * or upgrading. Each is logged under its app (logger {@code pyapp.deploy}). Its candidate
+ * daemon, if one still runs, is stopped when the runtime adopts the app.
  */
 @Component
 class InterruptedDeploys {
@@ -51,13 +52,16 @@ class InterruptedDeploys {
 
 	private final ApplicationEventPublisher events;
 
+	private final AppIsolation isolation;
+
 	InterruptedDeploys(AppRegistry registry, AppInstaller installer, AppLifecycles lifecycles, PyappHome home,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, AppIsolation isolation) {
 		this.registry = registry;
 		this.installer = installer;
 		this.lifecycles = lifecycles;
 		this.home = home;
 		this.events = events;
+		this.isolation = isolation;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -101,6 +105,9 @@ class InterruptedDeploys {
 		if (interrupted && installed.currentRelease() == null) {
 			logger.warn("The first install of {} was interrupted; it is removed", app);
 			this.installer.remove(app, false);
+			// what is left in its cgroups is killed and its user deleted, as a failed
+			// first install does
+			this.isolation.remove(app, false);
 			return;
 		}
 		if (lifecycle.state().deploying()) {

@@ -320,8 +320,9 @@ class DeployProcessTests {
 		AppLifecycles restarted = this.stored.restarted();
 		given(this.registry.releases(APP)).willReturn(List.of(release("2.0-x", ReleaseState.PREPARED),
 				release("1.0-x", "1.0-x".equals(this.live) ? ReleaseState.LIVE : ReleaseState.PREPARED)));
-		new InterruptedDeploys(this.registry, this.installer, restarted, this.home, this.events).clean(APP,
-				installed());
+		new InterruptedDeploys(this.registry, this.installer, restarted, this.home, this.events,
+				mock(dev.pyapp.server.isolation.AppIsolation.class))
+			.clean(APP, installed());
 		return restarted;
 	}
 

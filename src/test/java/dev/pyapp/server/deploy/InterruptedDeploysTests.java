@@ -50,6 +50,9 @@ class InterruptedDeploysTests {
 
 	private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
 
+	private final dev.pyapp.server.isolation.AppIsolation isolation = mock(
+			dev.pyapp.server.isolation.AppIsolation.class);
+
 	private final AppLifecycles lifecycles = new InMemoryLifecycles(this.events).restarted();
 
 	@Test // GH-15
@@ -92,6 +95,7 @@ class InterruptedDeploysTests {
 
 		verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
 		verify(this.installer).remove(APP, false);
+		verify(this.isolation).remove(APP, false);
 	}
 
 	@Test
@@ -151,7 +155,8 @@ class InterruptedDeploysTests {
 	}
 
 	private InterruptedDeploys deploys(PyappHome home) {
-		return new InterruptedDeploys(this.registry, this.installer, this.lifecycles, home, this.events);
+		return new InterruptedDeploys(this.registry, this.installer, this.lifecycles, home, this.events,
+				this.isolation);
 	}
 
 	private static InstalledApp app(String current) {
