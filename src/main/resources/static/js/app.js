@@ -23,7 +23,7 @@ function sourceFacts(app) {
 	}
 	const live = liveRelease(app);
 	const strategy = source.strategy === 'one-branch' ? 'one branch: ' + (source.branch || 'main')
-		: source.strategy === 'latest-tag' ? 'latest tag matching ' + (source.tagPattern || source.tag_pattern || '*')
+		: source.strategy === 'latest-tag' ? 'latest tag matching ' + (source.tag_pattern || '*')
 			: 'always the latest commit of the default branch';
 	const facts = [...fact('Source', el('code', { text: source.url || '' })), ...fact('Follows', strategy)];
 	facts.push(...fact('Live commit', live && live.commit ? el('code', { class: 'commit', title: live.commit,

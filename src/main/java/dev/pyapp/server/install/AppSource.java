@@ -1,5 +1,6 @@
 package dev.pyapp.server.install;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param strategy the git update strategy ({@code always-latest}, {@code one-branch},
  * {@code latest-tag}), or {@code null}
  * @param branch the branch for {@code one-branch}, or {@code null}
- * @param tagPattern the tag glob for {@code latest-tag}, or {@code null}
+ * @param tagPattern the tag glob for {@code latest-tag}, or {@code null}; in API results
+ * {@code tag_pattern}, the name {@code apps.install} takes it by
  */
 public record AppSource(String kind, @Nullable String url, @Nullable String strategy, @Nullable String branch,
-		@Nullable String tagPattern) {
+		@JsonProperty("tag_pattern") @Nullable String tagPattern) {
 
 	public static final String ARCHIVE = "archive";
 
