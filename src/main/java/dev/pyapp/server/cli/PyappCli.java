@@ -256,7 +256,7 @@ public class PyappCli implements Callable<Integer> {
 		return this.client;
 	}
 
-	private URI endpoint() {
+	URI endpoint() {
 		String value = (this.url != null) ? this.url : this.env.getOrDefault("PYAPP_URL", DEFAULT_URL);
 		try {
 			URI uri = new URI(value.trim());
@@ -264,7 +264,9 @@ public class PyappCli implements Callable<Integer> {
 				throw new ParameterException(this.spec.commandLine(),
 						"--url must be an http(s) URL such as " + DEFAULT_URL + ", not '" + value + "'");
 			}
-			return uri;
+			// the server's address alone (http://host:8800) means its API endpoint
+			String path = uri.getRawPath();
+			return (path == null || path.isEmpty() || path.equals("/")) ? uri.resolve("/rpc") : uri;
 		}
 		catch (URISyntaxException ex) {
 			throw new ParameterException(this.spec.commandLine(), "--url is not a URL: " + ex.getMessage());

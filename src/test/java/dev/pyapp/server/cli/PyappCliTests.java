@@ -33,6 +33,19 @@ class PyappCliTests extends CliCommandTests {
 	}
 
 	@Test
+	void aUrlWithoutAPathMeansTheServersApiEndpoint() {
+		this.server.result("server.info", "{\"version\": \"0.1.0\"}");
+		String base = this.server.url().replace("/rpc", "");
+		for (String url : new String[] { base, base + "/" }) {
+			CliRun run = CliRun.run(Map.of("PYAPP_URL", url, "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
+					"info");
+			assertThat(run.exitCode()).as(url).isZero();
+		}
+		assertThat(this.server.calls("server.info")).hasSize(2)
+			.allSatisfy((request) -> assertThat(request.path()).isEqualTo("/rpc"));
+	}
+
+	@Test
 	void jsonPrintsTheRawResultWhereverTheOptionIsGiven() {
 		this.server.result("apps.list", "[{\"name\": \"guestbook\", \"extra\": {\"a\": 1}}]");
 		for (String[] args : new String[][] { { "--json", "apps", "list" }, { "apps", "list", "--json" },
