@@ -162,6 +162,11 @@ class ReleaseSteps {
 			}
 			throw ex;
 		}
+		if (previous == null) {
+			// a first install replaced nothing: nothing to report
+			this.supervisor.retire(app);
+			return;
+		}
 		report.step("stop-old", "stopping the old daemon once drained", () -> this.supervisor.retire(app));
 	}
 

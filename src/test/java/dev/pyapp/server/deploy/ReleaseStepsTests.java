@@ -21,6 +21,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
@@ -46,6 +47,9 @@ class ReleaseStepsTests {
 		live(null);
 		this.steps.goLive(APP, "0.1.0-a", this.report, false);
 		verify(this.report).step(eq("start"), eq("starting 0.1.0-a"), any(Supplier.class));
+		// nothing was replaced: no "stopping the old daemon" line
+		verify(this.report, never()).step(eq("stop-old"), anyString(), any(Runnable.class));
+		verify(this.supervisor).retire(APP);
 	}
 
 	@Test
@@ -54,6 +58,7 @@ class ReleaseStepsTests {
 		given(this.supervisor.wanted(APP)).willReturn(true);
 		this.steps.goLive(APP, "0.2.0-b", this.report, false);
 		verify(this.report).step(eq("start"), eq("starting 0.2.0-b beside the live release"), any(Supplier.class));
+		verify(this.report).step(eq("stop-old"), eq("stopping the old daemon once drained"), any(Runnable.class));
 	}
 
 	@SuppressWarnings("unchecked")
