@@ -131,17 +131,26 @@ final class ListenAddresses {
 	}
 
 	/**
+	 * The pipes a process holds ({@link ListeningSockets#pipes}).
+	 * @param pid the process
+	 * @return their inodes; empty where {@code /proc} cannot tell
+	 */
+	Set<String> pipes(long pid) {
+		return this.sockets.available() ? this.sockets.pipes(pid) : Set.of();
+	}
+
+	/**
 	 * A worker of the configuration before a reload that still holds a listening socket.
-	 * @param before the workers before the reload
+	 * @param previous the workers of the configuration before the reload
 	 * @return what still accepts, for people, or {@code null} if none
 	 */
-	@Nullable String previousWorkerAccepting(Set<Long> before) {
+	@Nullable String previousWorkerAccepting(Set<Long> previous) {
 		if (!this.sockets.available()) {
 			return null;
 		}
 		Set<String> listening = new HashSet<>();
 		this.listens.forEach((listen) -> listening.addAll(this.sockets.inodes(listen)));
-		for (Long old : before) {
+		for (Long old : previous) {
 			if (ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)
 					&& this.sockets.sockets(old).stream().anyMatch(listening::contains)) {
 				return "a worker of the previous configuration (pid " + old + ") still accepts connections";

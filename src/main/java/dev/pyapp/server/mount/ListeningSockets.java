@@ -113,11 +113,27 @@ final class ListeningSockets {
 	 * @return the inodes of its sockets; empty if it is gone
 	 */
 	Set<String> sockets(long pid) {
+		return inodes(pid, "socket:[");
+	}
+
+	/**
+	 * The pipe inodes of one process's file descriptors. Apache opens a new pipe for each
+	 * generation of its configuration (the "pipe of death" that tells its workers to
+	 * stop), held by the master and every worker of that generation: which one a worker
+	 * holds tells the generations apart.
+	 * @param pid the process
+	 * @return the inodes of its pipes; empty if it is gone
+	 */
+	Set<String> pipes(long pid) {
+		return inodes(pid, "pipe:[");
+	}
+
+	private Set<String> inodes(long pid, String type) {
 		Set<String> inodes = new HashSet<>();
 		try (DirectoryStream<Path> fds = Files
 			.newDirectoryStream(this.proc.resolve(Long.toString(pid)).resolve("fd"))) {
 			for (Path fd : fds) {
-				String inode = socketInode(fd);
+				String inode = inode(fd, type);
 				if (inode != null) {
 					inodes.add(inode);
 				}
@@ -182,10 +198,15 @@ final class ListeningSockets {
 	}
 
 	private static @Nullable String socketInode(Path fd) {
+		return inode(fd, "socket:[");
+	}
+
+	/** The inode of a file descriptor of a type ({@code socket:[} or {@code pipe:[}). */
+	private static @Nullable String inode(Path fd, String type) {
 		try {
 			String target = Files.readSymbolicLink(fd).toString();
-			return (target.startsWith("socket:[") && target.endsWith("]")) ? target.substring(8, target.length() - 1)
-					: null;
+			return (target.startsWith(type) && target.endsWith("]"))
+					? target.substring(type.length(), target.length() - 1) : null;
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			return null;

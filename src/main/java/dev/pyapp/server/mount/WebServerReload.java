@@ -10,10 +10,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A graceful reload of the managed web server, and the wait until the new configuration
- * alone answers: for nginx and Apache, new workers run and none of the workers from
- * before still holds a listening socket; for lighttpd, which restarts in its own process,
- * its error log says it started again. Then every listen address must be held by the
- * instance.
+ * alone answers: for nginx and Apache, new workers run and none of the workers of the
+ * configuration before still holds a listening socket; for lighttpd, which restarts in
+ * its own process, its error log says it started again. Then every listen address must be
+ * held by the instance.
+ * <p>
+ * Apache's master also starts workers of its own accord (to keep spare threads), and may
+ * start one of the old configuration between the look at its workers and its handling of
+ * the signal. Such a worker is told from a new one by the pipe each generation opens: a
+ * pipe the master held before the signal and no longer holds marks the old generation,
+ * one it holds only since marks the new.
  */
 final class WebServerReload {
 
@@ -44,7 +50,7 @@ final class WebServerReload {
 	 * one of its addresses
 	 */
 	void reload(long master) {
-		Set<Long> before = workers(master);
+		Generation before = new Generation(workers(master), this.listens.pipes(master));
 		int starts = this.logs.starts();
 		ExecResult result = this.commands.reload(master);
 		if (!result.succeeded()) {
@@ -67,7 +73,7 @@ final class WebServerReload {
 	}
 
 	/** What the reload still waits for, or {@code null} once it took effect. */
-	private @Nullable String reloaded(long master, Set<Long> before, int starts) {
+	private @Nullable String reloaded(long master, Generation before, int starts) {
 		if (!ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false)) {
 			return this.kind.value() + " (pid " + master + ") ended";
 		}
@@ -78,14 +84,43 @@ final class WebServerReload {
 			return this.listens.listening() ? null : "nothing listens on " + this.listens.all();
 		}
 		Set<Long> now = workers(master);
-		if (now.stream().noneMatch((worker) -> !before.contains(worker))) {
+		Set<Long> previous = new HashSet<>(before.workers());
+		boolean started;
+		Set<String> pipes = this.listens.pipes(master);
+		if (this.kind == WebServerKind.APACHE && !before.pipes().isEmpty() && !pipes.isEmpty()) {
+			Set<String> opened = difference(pipes, before.pipes());
+			if (opened.isEmpty()) {
+				return "apache has not read the new configuration yet";
+			}
+			Set<String> closed = difference(before.pipes(), pipes);
+			started = false;
+			for (Long worker : now) {
+				Set<String> held = this.listens.pipes(worker);
+				if (held.stream().anyMatch(closed::contains)) {
+					previous.add(worker);
+				}
+				else if (held.stream().anyMatch(opened::contains)) {
+					started = true;
+				}
+			}
+		}
+		else {
+			started = now.stream().anyMatch((worker) -> !previous.contains(worker));
+		}
+		if (!started) {
 			return "no worker runs it yet";
 		}
-		String previous = this.listens.previousWorkerAccepting(before);
-		if (previous != null) {
-			return previous;
+		String accepting = this.listens.previousWorkerAccepting(previous);
+		if (accepting != null) {
+			return accepting;
 		}
 		return this.listens.listening() ? null : "nothing listens on " + this.listens.all();
+	}
+
+	private static Set<String> difference(Set<String> from, Set<String> minus) {
+		Set<String> rest = new HashSet<>(from);
+		rest.removeAll(minus);
+		return rest;
 	}
 
 	/**
@@ -98,6 +133,15 @@ final class WebServerReload {
 		if (foreign != null) {
 			throw PyappException.failed(foreign, null);
 		}
+	}
+
+	/**
+	 * The workers of a configuration and the pipes its master held.
+	 *
+	 * @param workers the master's children
+	 * @param pipes the master's pipe inodes (empty where {@code /proc} cannot tell)
+	 */
+	private record Generation(Set<Long> workers, Set<String> pipes) {
 	}
 
 	private static Set<Long> workers(long master) {

@@ -53,6 +53,21 @@ class ListeningSocketsTests {
 		assertThat(sockets.describe(4242)).isEqualTo("pid 4242 (nginx: master process)");
 	}
 
+	@Test // an Apache worker's generation is the pipe it shares with the master
+	void readsThePipesOfAProcessApartFromItsSockets() throws IOException {
+		process(4242, "1001");
+		Path fd = this.proc.resolve("4242/fd");
+		Files.createSymbolicLink(fd.resolve("4"), Path.of("pipe:[2001]"));
+		Files.createSymbolicLink(fd.resolve("5"), Path.of("pipe:[2002]"));
+		Files.createSymbolicLink(fd.resolve("6"), Path.of("/var/log/apache2/error.log"));
+
+		ListeningSockets sockets = new ListeningSockets(this.proc);
+
+		assertThat(sockets.pipes(4242)).containsExactlyInAnyOrder("2001", "2002");
+		assertThat(sockets.sockets(4242)).containsExactly("1001");
+		assertThat(sockets.pipes(4243)).isEmpty();
+	}
+
 	@Test // GH-15: on this host, the real /proc
 	void seesThisJvmHoldAPortItListensOn() throws IOException {
 		ListeningSockets sockets = new ListeningSockets();
