@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +61,7 @@ final class SecretMasker {
 		}
 		if (value instanceof List<?> list) {
 			List<@Nullable Object> masked = new ArrayList<>();
-			for (Object item : list) {
+			for (Object item : commandLine(list)) {
 				if (masked.size() >= MAX_ITEMS) {
 					masked.add((list.size() - MAX_ITEMS) + " more");
 					break;
@@ -76,6 +77,21 @@ final class SecretMasker {
 			return value;
 		}
 		return maskText(String.valueOf(value));
+	}
+
+	/**
+	 * A list of texts may be a command line ({@code apps.run}'s {@code command}): the
+	 * value after {@code --password} and the like is masked.
+	 */
+	private static List<?> commandLine(List<?> list) {
+		for (Object item : list) {
+			if (!(item instanceof String)) {
+				return list;
+			}
+		}
+		@SuppressWarnings("unchecked")
+		List<String> texts = (List<String>) list;
+		return Redaction.arguments(texts);
 	}
 
 	static String maskText(String text) {

@@ -48,8 +48,9 @@ class ConfigCommand extends GroupCommand {
 				table.print(out(), "no values set");
 				JsonNode complete = config.get("complete");
 				if (complete != null && complete.isBoolean() && !complete.asBoolean()) {
-					out().println("required settings are missing: the app starts once they are set "
-							+ "(pyapp config set " + this.name + " section.field=value)");
+					out().println(
+							"required settings are missing: the app (or an upgrade that waits for them) goes live once they are set "
+									+ "(pyapp config set " + this.name + " section.field=value)");
 				}
 			});
 		}

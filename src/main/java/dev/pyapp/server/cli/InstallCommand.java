@@ -96,11 +96,36 @@ class InstallCommand extends ApiCommand {
 
 	private void summary(JsonNode app) {
 		String name = Text.cell(app, "name");
+		JsonNode waiting = waitingUpgrade(app);
+		if (waiting != null) {
+			// the app is not "installed" at the new version: the old release still
+			// serves,
+			// and the new one goes live once its new required settings have values
+			out().println("prepared " + name + " " + Text.cell(waiting, "version") + ": it waits for its new required "
+					+ "settings; " + Text.cell(app, "version") + " still serves");
+			out().println("it goes live once they are filled in: pyapp config show " + name + ", then pyapp config set "
+					+ name + " section.field=value ...");
+			return;
+		}
 		out().println("installed " + name + " " + Text.cell(app, "version") + " (" + Text.cell(app, "state") + ")");
 		if ("needs-configuration".equals(Text.cell(app, "state"))) {
 			out().println("it starts once its required settings are filled in: pyapp config show " + name
 					+ ", then pyapp config set " + name + " section.field=value ...");
 		}
+	}
+
+	/**
+	 * The newest release when it is an upgrade that waits for its configuration while
+	 * another release stays live ({@code last_deploy.state} {@code prepared}, another
+	 * release than the app's), else {@code null}.
+	 */
+	private static @Nullable JsonNode waitingUpgrade(JsonNode app) {
+		JsonNode last = app.get("last_deploy");
+		if (last == null || !last.isObject() || !"prepared".equals(Text.cell(last, "state"))) {
+			return null;
+		}
+		String live = Text.cell(app, "release");
+		return (!Text.NONE.equals(live) && !live.equals(Text.cell(last, "release"))) ? last : null;
 	}
 
 }

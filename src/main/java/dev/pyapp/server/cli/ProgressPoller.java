@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -63,6 +64,9 @@ final class ProgressPoller implements AutoCloseable {
 	private long cursor = -1;
 
 	private final Set<String> shown = new HashSet<>();
+
+	/** The warnings printed, so that a command need not repeat one in its summary. */
+	private final Set<String> warnings = ConcurrentHashMap.newKeySet();
 
 	private ProgressPoller(RpcClient client, JsonCodec json, PrintWriter out, @Nullable String name,
 			@Nullable String gitUrl) {
@@ -196,6 +200,9 @@ final class ProgressPoller implements AutoCloseable {
 
 	/** Prints one record: the first of a step names it, then hook output and warnings. */
 	private void show(String step, String message, String level) {
+		if ("WARNING".equals(level)) {
+			this.warnings.add(message);
+		}
 		if (!step.equals(this.step)) {
 			this.step = step;
 			this.out.println(step + ": " + message);
@@ -206,6 +213,15 @@ final class ProgressPoller implements AutoCloseable {
 				|| "WARNING".equals(level)) {
 			this.out.println("  " + message);
 		}
+	}
+
+	/**
+	 * Whether the progress showed this warning already.
+	 * @param message the warning's text
+	 * @return whether it was printed
+	 */
+	boolean showedWarning(String message) {
+		return this.warnings.contains(message);
 	}
 
 	private static long id(String id) {

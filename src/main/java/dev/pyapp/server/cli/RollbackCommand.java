@@ -24,15 +24,16 @@ class RollbackCommand extends ApiCommand {
 	@Override
 	public Integer call() throws Exception {
 		JsonNode app;
-		try (ProgressPoller poller = ProgressPoller.forApp(client(), cli().codec(), json() ? err() : out(),
-				this.name)) {
+		ProgressPoller progress = ProgressPoller.forApp(client(), cli().codec(), json() ? err() : out(), this.name);
+		try (ProgressPoller poller = progress) {
 			app = call("apps.rollback", params("name", this.name, "release", this.release));
 		}
 		return show(app, (result) -> {
 			out().println("rolled back " + Text.cell(result, "name") + " to " + Text.cell(result, "version") + " ("
 					+ Text.cell(result, "state") + ")");
 			JsonNode note = result.get("note");
-			if (note != null && note.isString()) {
+			// the progress shows the deploy's warning with the same text as it happens
+			if (note != null && note.isString() && !progress.showedWarning(Text.clean(note.stringValue()))) {
 				out().println("note: " + Text.clean(note.stringValue()));
 			}
 		});

@@ -10,6 +10,7 @@ import java.util.Locale;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Redaction;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.LaunchPlan;
@@ -65,7 +66,9 @@ public class CommandRunner {
 	public CommandResult run(ProcessContext context, List<String> command, @Nullable Duration timeout) {
 		Duration limit = timeout(timeout);
 		List<String> argv = resolve(context, check(command));
-		String shown = String.join(" ", command);
+		// the log keeps what a person could read over the operator's shoulder: no
+		// passwords
+		String shown = String.join(" ", Redaction.arguments(command));
 		log(context, "INFO", "running " + shown + " in " + context.release(), null);
 		Output output = new Output(this.properties.commandMaxOutput().toBytes(),
 				(line) -> log(context, "INFO", line, null));
@@ -102,7 +105,7 @@ public class CommandRunner {
 	 */
 	public LaunchPlan plan(ProcessContext context, List<String> command) {
 		List<String> argv = resolve(context, check(command));
-		log(context, "INFO", "interactive terminal: " + String.join(" ", command), null);
+		log(context, "INFO", "interactive terminal: " + String.join(" ", Redaction.arguments(command)), null);
 		return this.shell.plan(context.request(argv));
 	}
 

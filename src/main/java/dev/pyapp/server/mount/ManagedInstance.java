@@ -67,6 +67,8 @@ class ManagedInstance {
 
 	private final Restarter restarter;
 
+	private final OtherKindInstances otherKinds;
+
 	private volatile @Nullable Long pid;
 
 	private volatile WebServerState state = WebServerState.STOPPED;
@@ -95,6 +97,7 @@ class ManagedInstance {
 		this.listens = new ListenAddresses(kind, sockets, this.logs::pidFileExists);
 		this.reload = new WebServerReload(kind, this.commands, this.logs, this.listens, properties.startTimeout());
 		this.restarter = restarter;
+		this.otherKinds = new OtherKindInstances(kind, settings, shell, properties);
 	}
 
 	/**
@@ -170,6 +173,7 @@ class ManagedInstance {
 	}
 
 	private void start() {
+		this.otherKinds.stop();
 		this.files.createDirectories();
 		this.files.readableByWorkers();
 		this.stopping = false;

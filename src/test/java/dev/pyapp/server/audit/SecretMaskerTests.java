@@ -28,6 +28,14 @@ class SecretMaskerTests {
 		assertThat(SecretMasker.maskText("https://github.com/o/r.git")).isEqualTo("https://github.com/o/r.git");
 	}
 
+	@Test // found in a trial: apps.run's command kept a password given as an option
+	void masksSecretOptionsOfACommandLine() {
+		Object masked = SecretMasker.mask(Map.of("name", "notes", "command",
+				List.of("flask", "create-user", "alice", "--password", "wonderland1")));
+		assertThat(masked.toString()).doesNotContain("wonderland1")
+			.contains("[flask, create-user, alice, --password, ***]");
+	}
+
 	@Test
 	void boundsWhatIsKept() {
 		assertThat(SecretMasker.maskText("x".repeat(5000))).hasSizeLessThan(2100).endsWith("[truncated]");

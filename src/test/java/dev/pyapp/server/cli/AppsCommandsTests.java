@@ -84,6 +84,37 @@ class AppsCommandsTests extends CliCommandTests {
 	}
 
 	@Test
+	void installSaysAnUpgradeWaitsForItsSettingsWhileTheOldReleaseServes() throws IOException {
+		// found in a trial: "installed flasknotes 1.0.0 (needs-configuration)" and "it
+		// starts
+		// once ..." after installing 1.1.0, while 1.0.0 was running and 1.1.0 waited
+		archive("guestbook");
+		this.server.result("apps.install", """
+				{"name": "guestbook", "version": "1.3.0", "state": "needs-configuration",
+				 "release": "1.3.0-20240401T100000Z",
+				 "last_deploy": {"release": "1.4.0-20240402T100000Z", "version": "1.4.0", "state": "prepared"}}""");
+		this.server.error("apps.get", -32001, "no app named 'guestbook' is installed", null);
+		CliRun run = pyapp("install", "guestbook-1.4.0.pyapp");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).endsWith("""
+				prepared guestbook 1.4.0: it waits for its new required settings; 1.3.0 still serves
+				it goes live once they are filled in: pyapp config show guestbook, then pyapp config set guestbook \
+				section.field=value ...
+				""");
+	}
+
+	@Test
+	void installOfANewAppWaitingForItsSettingsSaysItStartsOnceTheyAreSet() throws IOException {
+		archive("guestbook");
+		this.server.result("apps.install", """
+				{"name": "guestbook", "version": "1.4.0", "state": "needs-configuration", "release": null,
+				 "last_deploy": {"release": "1.4.0-20240402T100000Z", "version": "1.4.0", "state": "prepared"}}""");
+		this.server.error("apps.get", -32001, "no app named 'guestbook' is installed", null);
+		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").out())
+			.contains("installed guestbook 1.4.0 (needs-configuration)\nit starts once its required settings");
+	}
+
+	@Test
 	void installPrintsEachNewProgressStepWhileItRuns() throws IOException {
 		archive("guestbook");
 		String[] steps = { "{\"step\": \"extract\", \"message\": \"unpacking\"}",
@@ -274,6 +305,26 @@ class AppsCommandsTests extends CliCommandTests {
 		pyapp("remove", "guestbook");
 		assertThat(this.server.params("apps.remove").toString())
 			.isEqualTo("{\"name\":\"guestbook\",\"keep_data\":false}");
+	}
+
+	@Test
+	void rollbackShowsItsNoteOnceWhenTheProgressShowedIt() {
+		// found in a trial: the note was printed under the progress and again after the
+		// summary
+		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"10\"}");
+		this.server.result("logs.query", """
+				{"records": [
+				  {"id": "12", "level": "WARNING", "message": "[stop-old] migrations are not reversed"},
+				  {"id": "11", "level": "INFO", "message": "[stop-old] stopping the old daemon once drained"}
+				]}
+				""");
+		this.server.result("apps.get", "{\"name\": \"guestbook\", \"state\": \"running\"}");
+		this.server.result("apps.rollback",
+				"""
+						{"name": "guestbook", "version": "1.3.0", "state": "running", "note": "migrations are not reversed"}""");
+		CliRun run = pyapp("rollback", "guestbook");
+		assertThat(run.out()).containsOnlyOnce("migrations are not reversed")
+			.endsWith("rolled back guestbook to 1.3.0 (running)\n");
 	}
 
 	@Test

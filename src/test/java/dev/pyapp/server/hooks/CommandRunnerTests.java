@@ -66,6 +66,18 @@ class CommandRunnerTests {
 			.anySatisfy((message) -> assertThat(message).contains("/bin/echo hello").contains("exited with code 3"));
 	}
 
+	@Test // found in a trial: the password of `flask create-user alice --password x` was
+			// logged
+	void logsTheCommandWithoutTheValuesOfSecretOptions() {
+		answer(new ExecResult(0, "", false), "Created user alice.");
+
+		this.runner.run(this.context, List.of("/bin/echo", "create-user", "alice", "--password", "wonderland1"), null);
+
+		assertThat(this.logged).extracting(AppProcessLogged::message)
+			.noneSatisfy((message) -> assertThat(message).contains("wonderland1"))
+			.contains("running /bin/echo create-user alice --password *** in r1");
+	}
+
 	@Test
 	void runsInTheReleasesSrcWithTheDefaultTimeout() {
 		ExecRequest[] seen = new ExecRequest[1];
