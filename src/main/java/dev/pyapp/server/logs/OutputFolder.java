@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns the lines an app process writes to stdout or stderr into records: a line of
  * gunicorn's own log ({@code [time] [pid] [LEVEL] message}) becomes one record at its
- * level with logger {@code gunicorn}; a Python traceback, with the chained ones and the
- * indented lines that follow a line, is folded into the record it belongs to (its
+ * level with logger {@code gunicorn}; a line uWSGI writes about itself when it starts or
+ * stops is INFO with logger {@code uwsgi}; a Python traceback, with the chained ones and
+ * the indented lines that follow a line, is folded into the record it belongs to (its
  * {@code exception}), so one traceback is one record, not one per line.
  */
 final class OutputFolder {
@@ -32,6 +33,27 @@ final class OutputFolder {
 	 */
 	private static final Pattern GUNICORN = Pattern.compile(
 			"^\\[(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\\] \\[(\\d{1,10})\\] \\[(DEBUG|INFO|WARNING|ERROR|CRITICAL)\\] (.*)$");
+
+	/**
+	 * The lines uWSGI writes about itself when it starts, reloads and stops (Debian's
+	 * 2.0.21): its banner, the sockets and workers it sets up and ends. They are news,
+	 * not warnings; anything else uWSGI writes (an app that does not load, a worker that
+	 * dies) is not among them and stays a warning.
+	 */
+	private static final Pattern UWSGI = Pattern.compile("^(?:\\*\\*\\* Starting uWSGI .*"
+			+ "|compiled with version: .*|os: .*|nodename: .*|machine: .*|clock source: .*|pcre jit .*"
+			+ "|detected number of CPU cores: \\d+|current working directory: .*|detected binary path: .*"
+			+ "|chdir\\(\\) to .*|your processes number limit is \\d+|your memory page size is \\d+ bytes"
+			+ "|detected max file descriptor number: \\d+|lock engine: .*|thunder lock: .*"
+			+ "|uwsgi socket \\d+ bound to .*|Python version: .*|PEP 405 virtualenv detected: .*"
+			+ "|Set PythonHome to .*|Python main interpreter initialized at .*|python threads support enabled"
+			+ "|your server socket listen backlog is limited to \\d+ connections"
+			+ "|your mercy for graceful operations on workers is \\d+ seconds|mapped \\d+ bytes .*"
+			+ "|\\*\\*\\* Operational MODE: .*|\\*\\*\\* uWSGI is running in multiple interpreter mode \\*\\*\\*"
+			+ "|spawned uWSGI (?:master|worker) .*|WSGI app \\d+ \\(mountpoint='.*'\\) ready in .*"
+			+ "|Gracefully killing worker \\d+ .*|\\.\\.\\.gracefully killing workers\\.\\.\\."
+			+ "|SIGINT/SIGTERM received\\.\\.\\.killing workers\\.\\.\\.|worker \\d+ buried after \\d+ seconds"
+			+ "|goodbye to uWSGI\\.|VACUUM: .*|uWSGI running as root, you can use --uid/--gid/--chroot options)$");
 
 	/** The last line of a traceback: the exception's (qualified) name and its message. */
 	private static final Pattern SUMMARY = Pattern.compile("^[A-Za-z_][\\w.]{0,200}(: .*)?$");
@@ -95,7 +117,7 @@ final class OutputFolder {
 	 * One record's worth of lines.
 	 *
 	 * @param level its level
-	 * @param logger {@code gunicorn}, {@code stdout} or {@code stderr}
+	 * @param logger {@code gunicorn}, {@code uwsgi}, {@code stdout} or {@code stderr}
 	 * @param message the first line (the exception's summary for a bare traceback)
 	 * @param exception the folded lines, or {@code null}
 	 * @param pid the pid of a gunicorn line, or {@code null}
@@ -183,6 +205,9 @@ final class OutputFolder {
 				return new Group(LogLevel.valueOf(this.gunicorn.group(3)), "gunicorn", this.gunicorn.group(4),
 						folded.isEmpty() ? null : String.join("\n", folded), Integer.valueOf(this.gunicorn.group(2)),
 						time(this.gunicorn.group(1)));
+			}
+			if (stderr && folded.isEmpty() && UWSGI.matcher(this.first).matches()) {
+				return new Group(LogLevel.INFO, "uwsgi", this.first, null, null, null);
 			}
 			LogLevel level = stderr ? LogLevel.WARNING : LogLevel.INFO;
 			String logger = stderr ? "stderr" : "stdout";

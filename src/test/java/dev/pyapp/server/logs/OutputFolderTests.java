@@ -46,6 +46,49 @@ class OutputFolderTests {
 		assertThat(folded.used()).isEqualTo(2);
 	}
 
+	@Test // a new user's trial: every uWSGI start wrote ~30 WARNING records
+	void storesUwsgisOwnStartAndStopLinesAsInfoAndEverythingElseAsItWas() {
+		List<String> banner = List.of("*** Starting uWSGI 2.0.21-debian (64bit) on [Fri Dec  4 15:31:19 2026] ***",
+				"compiled with version: 12.2.0 on 19 May 2023 13:59:29", "os: Linux-6.18.44 #1 SMP PREEMPT_DYNAMIC @0",
+				"nodename: vm", "machine: x86_64", "clock source: unix", "pcre jit disabled",
+				"detected number of CPU cores: 2", "current working directory: /srv/app",
+				"detected binary path: /usr/bin/uwsgi-core", "chdir() to /srv/app",
+				"your processes number limit is 96367", "your memory page size is 4096 bytes",
+				"detected max file descriptor number: 20000", "lock engine: pthread robust mutexes",
+				"thunder lock: disabled (you can enable it with --thunder-lock)",
+				"uwsgi socket 0 bound to UNIX address /srv/app/run/app.sock fd 3",
+				"Python version: 3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]",
+				"PEP 405 virtualenv detected: /srv/app/venv", "Set PythonHome to /srv/app/venv",
+				"Python main interpreter initialized at 0x7fdd59560018", "python threads support enabled",
+				"your server socket listen backlog is limited to 100 connections",
+				"your mercy for graceful operations on workers is 60 seconds",
+				"mapped 312864 bytes (305 KB) for 8 cores", "*** Operational MODE: preforking+threaded ***",
+				"spawned uWSGI master process (pid: 4511)", "spawned uWSGI worker 1 (pid: 4512, cores: 4)",
+				"WSGI app 0 (mountpoint='') ready in 0 seconds on interpreter 0x7fdd59560018 pid: 4512 (default app)",
+				"SIGINT/SIGTERM received...killing workers...", "worker 1 buried after 1 seconds", "goodbye to uWSGI.",
+				"VACUUM: unix socket /srv/app/run/app.sock removed.");
+		List<String> lines = new ArrayList<>(banner);
+		lines.add("*** WARNING: you are running uWSGI as root !!! (use the --uid flag) *** ");
+		lines.add("unable to load app 0 (mountpoint='') (callable not found or import error)");
+
+		List<OutputFolder.Group> groups = OutputFolder.fold(lines, true, true).groups();
+
+		assertThat(groups).hasSize(banner.size() + 2);
+		assertThat(groups.subList(0, banner.size())).allSatisfy((group) -> {
+			assertThat(group.level()).isEqualTo(LogLevel.INFO);
+			assertThat(group.logger()).isEqualTo("uwsgi");
+		});
+		assertThat(groups.subList(0, banner.size())).extracting(OutputFolder.Group::message).isEqualTo(banner);
+		assertThat(groups.subList(banner.size(), groups.size())).allSatisfy((group) -> {
+			assertThat(group.level()).isEqualTo(LogLevel.WARNING);
+			assertThat(group.logger()).isEqualTo("stderr");
+		});
+		// the same words on stdout are the app's
+		assertThat(OutputFolder.fold(List.of("os: the app's own line"), false, true).groups())
+			.extracting(OutputFolder.Group::logger)
+			.containsExactly("stdout");
+	}
+
 	@Test // GH-15: one traceback on stderr became ~80 WARNING records
 	void foldsAChainedTracebackIntoOneRecordNamedByItsLastLine() {
 		List<String> lines = new ArrayList<>(CHAINED);
