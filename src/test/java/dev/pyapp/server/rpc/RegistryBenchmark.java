@@ -151,6 +151,12 @@ public final class RegistryBenchmark {
 			mounts.urls(one);
 		});
 		parts.put("get: AppsRpc.get()", () -> apps.get(new AppParams(one.value())));
+		// every tenth app: its newest release failed (and printed nothing)
+		String failed = names.stream()
+			.filter((name) -> Integer.parseInt(name.substring(3)) % 10 == 5)
+			.findFirst()
+			.orElseThrow();
+		parts.put("get: AppsRpc.get(), failed upgrade", () -> apps.get(new AppParams(failed)));
 		AppDetails details = apps.get(new AppParams(one.value()));
 		parts.put("get: JSON of the result", () -> mapper.writeValueAsBytes(details));
 		parts.forEach((name, part) -> {
