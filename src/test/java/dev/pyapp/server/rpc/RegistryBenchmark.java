@@ -159,6 +159,8 @@ public final class RegistryBenchmark {
 		parts.put("get: AppsRpc.get(), failed upgrade", () -> apps.get(new AppParams(failed)));
 		AppDetails details = apps.get(new AppParams(one.value()));
 		parts.put("get: JSON of the result", () -> mapper.writeValueAsBytes(details));
+		// what ConfigStates' background thread does every second, beside the calls
+		parts.put("background: configStates.recheck()", configStates::recheck);
 		parts.forEach((name, part) -> {
 			long[] nanos = new long[rounds];
 			for (int i = 0; i < rounds; i++) {
