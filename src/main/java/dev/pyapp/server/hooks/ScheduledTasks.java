@@ -120,9 +120,10 @@ public class ScheduledTasks implements DisposableBean {
 				java.time.ZonedDateTime at = expression.next(java.time.ZonedDateTime.now());
 				next = (at != null) ? at.toInstant() : null;
 			}
-			List<TaskRun> history = this.runs.findByAppAndTaskOrderByStartedDesc(app.value(), task.name());
+			// the newest run only: each kept run carries up to 64 KiB of output
+			TaskRun last = this.runs.findFirstByAppAndTaskOrderByStartedDesc(app.value(), task.name()).orElse(null);
 			return new TaskStatus(task.name(), task.schedule(), task.call(), entry != null, isRunning(app, task.name()),
-					next, history.isEmpty() ? null : history.get(0));
+					next, last);
 		}).toList();
 	}
 

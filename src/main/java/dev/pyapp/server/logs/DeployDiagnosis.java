@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.AppId;
@@ -16,6 +19,12 @@ import org.springframework.stereotype.Component;
  * records at WARNING or above, without the server's own {@code pyapp.deploy} steps. The
  * root cause is the last Python exception line ({@code ModuleNotFoundError: No module
  * named 'x'}), else the last line printed.
+ * <p>
+ * The answer for a release is remembered, also when it printed nothing: {@code apps.get}
+ * asks for the cause of an app's newest release on every call when that release failed,
+ * and the log store has no index to answer it from. A remembered answer is dropped as
+ * soon as a record of that release at WARNING or above is stored, so it is never older
+ * than the store.
  */
 @Component
 public class DeployDiagnosis {
@@ -31,10 +40,30 @@ public class DeployDiagnosis {
 	private static final Pattern EXCEPTION_LINE = Pattern.compile(
 			"^\\s*(?:[A-Za-z_][A-Za-z0-9_]*\\.)*[A-Za-z_][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt)(?::.*)?$");
 
+	private static final int MAX_REMEMBERED = 1000;
+
 	private final LogCollector collector;
+
+	// by app/release: the cause, or empty when the release printed nothing (yet)
+	private final Map<String, Optional<Cause>> remembered = new ConcurrentHashMap<>();
+
+	// bumped before a stored record drops a remembered answer, so that an answer read
+	// while such a record was being stored is not kept
+	private final AtomicLong printed = new AtomicLong();
 
 	DeployDiagnosis(LogCollector collector) {
 		this.collector = collector;
+		collector.addStoredListener(this::stored);
+	}
+
+	private void stored(List<LogRecord> records) {
+		for (LogRecord record : records) {
+			if (record.release() != null && record.app() != null
+					&& record.level().number() >= LogLevel.WARNING.number()) {
+				this.printed.incrementAndGet();
+				this.remembered.remove(key(record.app(), record.release()));
+			}
+		}
 	}
 
 	/**
@@ -46,6 +75,26 @@ public class DeployDiagnosis {
 	 * @return the cause, or empty when the release printed nothing at WARNING or above
 	 */
 	public Optional<Cause> cause(AppId app, String release, Duration wait) {
+		String key = key(app.value(), release);
+		Optional<Cause> known = this.remembered.get(key);
+		// nothing printed so far still waits for what is on its way
+		if (known != null && (known.isPresent() || wait.isZero())) {
+			return known;
+		}
+		long printedBefore = this.printed.get();
+		Optional<Cause> cause = read(app, release, wait);
+		if (this.remembered.size() >= MAX_REMEMBERED) {
+			this.remembered.clear();
+		}
+		this.remembered.put(key, cause);
+		if (this.printed.get() != printedBefore) {
+			// a record may have been stored after the read and before the put
+			this.remembered.remove(key, cause);
+		}
+		return cause;
+	}
+
+	private Optional<Cause> read(AppId app, String release, Duration wait) {
 		long deadline = System.nanoTime() + wait.toNanos();
 		List<LogRecord> records = read(app, release);
 		while (records.isEmpty() && System.nanoTime() < deadline) {
@@ -92,6 +141,10 @@ public class DeployDiagnosis {
 		}
 		List<String> excerpt = lines.subList(from, lines.size());
 		return Optional.of(new Cause(summary, String.join("\n", excerpt), oldestFirst.size()));
+	}
+
+	private static String key(String app, String release) {
+		return app + "/" + release;
 	}
 
 	private List<LogRecord> read(AppId app, String release) {

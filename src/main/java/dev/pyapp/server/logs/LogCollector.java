@@ -51,6 +51,8 @@ public class LogCollector implements SmartLifecycle, LogWriter.Source {
 
 	private final List<Consumer<LogRecord>> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Consumer<List<LogRecord>>> storedListeners = new CopyOnWriteArrayList<>();
+
 	private final List<Consumer<RequestMetrics>> metricsListeners = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong received = new AtomicLong();
@@ -90,6 +92,15 @@ public class LogCollector implements SmartLifecycle, LogWriter.Source {
 	 */
 	public void addListener(Consumer<LogRecord> listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Adds a listener that sees every batch of records once it is stored (a query made
+	 * after that finds them), on the writer thread; it must be quick and must not throw.
+	 * @param listener the listener
+	 */
+	public void addStoredListener(Consumer<List<LogRecord>> listener) {
+		this.storedListeners.add(listener);
 	}
 
 	/**
@@ -284,6 +295,13 @@ public class LogCollector implements SmartLifecycle, LogWriter.Source {
 					logger.warn("Cannot read the log spill file: {}", ex.toString());
 				}
 			}
+		}
+	}
+
+	@Override
+	public void stored(List<LogRecord> records) {
+		for (Consumer<List<LogRecord>> listener : this.storedListeners) {
+			listener.accept(records);
 		}
 	}
 

@@ -44,6 +44,13 @@ final class LogWriter {
 		 */
 		void keep(List<LogRecord> records);
 
+		/**
+		 * Sees a batch once it is stored, on the writer thread.
+		 * @param records the records now in the store
+		 */
+		default void stored(List<LogRecord> records) {
+		}
+
 	}
 
 	private final LogStore store;
@@ -244,6 +251,7 @@ final class LogWriter {
 		this.storeAvailable = true;
 		this.stored.addAndGet(batch.records().size());
 		this.recent.stored(batch.records());
+		this.source.stored(batch.records());
 	}
 
 	private void keepEncoded() {

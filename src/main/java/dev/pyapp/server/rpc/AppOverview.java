@@ -3,9 +3,7 @@ package dev.pyapp.server.rpc;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -50,9 +48,6 @@ class AppOverview {
 	private final AppErrors errors;
 
 	private final DeployDiagnosis diagnosis;
-
-	// the cause of a failed release does not change once its output is stored
-	private final Map<String, DeployDiagnosis.Cause> causes = new ConcurrentHashMap<>();
 
 	AppOverview(AppRegistry registry, AppSupervisor supervisor, HealthMonitor health, AppErrors errors,
 			DeployDiagnosis diagnosis) {
@@ -134,20 +129,9 @@ class AppOverview {
 		return new RpcError(pyapp.getKind().code(), String.valueOf(pyapp.getMessage()), data);
 	}
 
+	// DeployDiagnosis remembers each release's answer until more of its output is stored
 	private Optional<DeployDiagnosis.Cause> cause(AppId app, String release, Duration wait) {
-		String key = app.value() + "/" + release;
-		DeployDiagnosis.Cause known = this.causes.get(key);
-		if (known != null) {
-			return Optional.of(known);
-		}
-		Optional<DeployDiagnosis.Cause> cause = this.diagnosis.cause(app, release, wait);
-		cause.ifPresent((value) -> {
-			if (this.causes.size() > 1000) {
-				this.causes.clear();
-			}
-			this.causes.put(key, value);
-		});
-		return cause;
+		return this.diagnosis.cause(app, release, wait);
 	}
 
 	private AppSummary.Health health(AppId app, String state, boolean mounted, Supplier<WebServerStatus> webServer) {

@@ -1,12 +1,21 @@
 package dev.pyapp.server.logs;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pyapp.server.core.AppId;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
 class DeployDiagnosisTests {
 
@@ -58,6 +67,52 @@ class DeployDiagnosisTests {
 				DeployDiagnosis.cause(List.of(stderr("address in use"), stderr("giving up"))).orElseThrow().summary())
 			.isEqualTo("giving up");
 		assertThat(DeployDiagnosis.cause(List.of())).isEmpty();
+	}
+
+	@Test
+	void aReleaseThatPrintedNothingIsAskedOfTheStoreOnce(@TempDir Path dir) {
+		LogStore store = mock(LogStore.class);
+		given(store.find(any())).willReturn(new LogPage(List.of(), null));
+		DeployDiagnosis diagnosis = new DeployDiagnosis(
+				new LogCollector(store, LogFixtures.properties(), dir.resolve("spill.jsonl")));
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).isEmpty();
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).isEmpty();
+		verify(store, times(1)).find(any());
+	}
+
+	@Test
+	void aRememberedCauseIsDroppedWhenARecordOfTheReleaseIsStored(@TempDir Path dir) {
+		LogStore store = mock(LogStore.class);
+		given(store.find(any())).willReturn(new LogPage(List.of(), null));
+		LogCollector collector = new LogCollector(store, LogFixtures.properties(), dir.resolve("spill.jsonl"));
+		DeployDiagnosis diagnosis = new DeployDiagnosis(collector);
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).isEmpty();
+		// another release's output, or a record below WARNING, changes nothing
+		collector.stored(List.of(
+				new LogRecord(2, Instant.now(), "a", "other", LogLevel.ERROR, "stderr", "boom", null, 1, "t", null),
+				new LogRecord(3, Instant.now(), "a", "r", LogLevel.INFO, "stdout", "hi", null, 1, "t", null)));
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).isEmpty();
+		verify(store, times(1)).find(any());
+		LogRecord printed = stderr("ModuleNotFoundError: No module named 'x'");
+		given(store.find(any())).willReturn(new LogPage(List.of(printed), null));
+		collector.stored(List.of(printed));
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).map(DeployDiagnosis.Cause::summary)
+			.contains("ModuleNotFoundError: No module named 'x'");
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).isPresent();
+		verify(store, times(2)).find(any());
+	}
+
+	@Test
+	void aCallerThatWaitsForOutputReadsAgainWhenNothingWasPrinted(@TempDir Path dir) {
+		LogStore store = mock(LogStore.class);
+		given(store.find(any())).willReturn(new LogPage(List.of(), null));
+		DeployDiagnosis diagnosis = new DeployDiagnosis(
+				new LogCollector(store, LogFixtures.properties(), dir.resolve("spill.jsonl")));
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ZERO)).isEmpty();
+		LogRecord printed = stderr("giving up");
+		given(store.find(any())).willReturn(new LogPage(List.of(printed), null));
+		assertThat(diagnosis.cause(AppId.of("a"), "r", Duration.ofSeconds(3))).map(DeployDiagnosis.Cause::summary)
+			.contains("giving up");
 	}
 
 	private static LogRecord stderr(String line) {

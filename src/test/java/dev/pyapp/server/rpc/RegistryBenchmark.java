@@ -151,8 +151,16 @@ public final class RegistryBenchmark {
 			mounts.urls(one);
 		});
 		parts.put("get: AppsRpc.get()", () -> apps.get(new AppParams(one.value())));
+		// every tenth app: its newest release failed (and printed nothing)
+		String failed = names.stream()
+			.filter((name) -> Integer.parseInt(name.substring(3)) % 10 == 5)
+			.findFirst()
+			.orElseThrow();
+		parts.put("get: AppsRpc.get(), failed upgrade", () -> apps.get(new AppParams(failed)));
 		AppDetails details = apps.get(new AppParams(one.value()));
 		parts.put("get: JSON of the result", () -> mapper.writeValueAsBytes(details));
+		// what ConfigStates' background thread does every second, beside the calls
+		parts.put("background: configStates.recheck()", configStates::recheck);
 		parts.forEach((name, part) -> {
 			long[] nanos = new long[rounds];
 			for (int i = 0; i < rounds; i++) {

@@ -258,6 +258,14 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(run.trigger()).isEqualTo("manual");
 		assertThat(run.finished()).isNotNull();
 		assertThat(Files.readAllLines(log)).hasSize((int) before + 1);
+		// last_run is the newest of the runs kept
+		assertThat(tasks.list(GUESTBOOK, contexts.tasks(GUESTBOOK, release)))
+			.filteredOn((task) -> task.name().equals(run.task()))
+			.singleElement()
+			.satisfies((task) -> {
+				assertThat(task.lastRun()).isEqualTo(tasks.runs(GUESTBOOK, run.task()).get(0));
+				assertThat(task.lastRun().id()).isEqualTo(run.id());
+			});
 		// GH-15: what a task logs is its output, and each run leaves a record with its
 		// outcome under the app
 		assertThat(run.output()).contains("INFO guestbook.tasks: purge-sessions removed 0 stale session(s)");
