@@ -48,8 +48,9 @@ import org.springframework.stereotype.Component;
  * place): every {@link #RECHECK} a background thread compares the modification times of
  * each kept app's files (its directory, where the {@code current} link is switched by a
  * rename; {@code config/}, where values and the pending release are written by a rename
- * or created; {@code releases/}; both config files) and drops the apps whose files
- * changed, so such an edit shows within about a second.</li>
+ * or created; {@code releases/}; both config files), a tenth of the apps at a time
+ * ({@link #SLICES}), and drops the apps whose files changed, so such an edit shows within
+ * about a second.</li>
  * </ul>
  * A change less than {@link #SETTLED_MILLIS} old is never trusted, because a timestamp's
  * granularity could hide a second change in the same tick: such an app is read on every
@@ -63,6 +64,13 @@ class ConfigStates implements DisposableBean {
 
 	/** How often the kept apps' files are looked at for changes made by hand. */
 	static final Duration RECHECK = Duration.ofSeconds(1);
+
+	/**
+	 * Into how many parts a round of {@link #RECHECK} is cut, one every
+	 * {@code RECHECK / SLICES}: 500 apps take about 7 ms to look at, which in one piece
+	 * competes with the calls of that moment for a core.
+	 */
+	static final int SLICES = 10;
 
 	private static final Logger logger = LoggerFactory.getLogger(ConfigStates.class);
 
@@ -83,6 +91,8 @@ class ConfigStates implements DisposableBean {
 
 	private final @Nullable ScheduledExecutorService rechecks;
 
+	private int slice;
+
 	@Autowired
 	ConfigStates(PyappHome home, AppConfigurator configurator, AppDeployer deployer) {
 		this(home, configurator, deployer, System::currentTimeMillis, true);
@@ -100,8 +110,8 @@ class ConfigStates implements DisposableBean {
 			return thread;
 		}) : null;
 		if (this.rechecks != null) {
-			this.rechecks.scheduleWithFixedDelay(this::recheckQuietly, RECHECK.toMillis(), RECHECK.toMillis(),
-					TimeUnit.MILLISECONDS);
+			long every = RECHECK.toMillis() / SLICES;
+			this.rechecks.scheduleWithFixedDelay(this::recheckQuietly, every, every, TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -142,8 +152,21 @@ class ConfigStates implements DisposableBean {
 	 * runs in the background).
 	 */
 	void recheck() {
+		for (int part = 0; part < SLICES; part++) {
+			recheck(part);
+		}
+	}
+
+	/**
+	 * Drops the kept states of one part of the apps whose files changed since they were
+	 * read.
+	 * @param part which part, {@code 0} to {@code SLICES - 1}: the apps whose names hash
+	 * to it
+	 */
+	void recheck(int part) {
 		this.entries.forEach((app, entry) -> {
-			if (!Stamp.of(entry.files(), entry.stamp()).equals(entry.stamp())) {
+			if (Math.floorMod(app.hashCode(), SLICES) == part
+					&& !Stamp.of(entry.files(), entry.stamp()).equals(entry.stamp())) {
 				// only this entry: a newer one was read after the change
 				this.entries.remove(app, entry);
 			}
@@ -152,7 +175,8 @@ class ConfigStates implements DisposableBean {
 
 	private void recheckQuietly() {
 		try {
-			recheck();
+			recheck(this.slice);
+			this.slice = (this.slice + 1) % SLICES;
 		}
 		catch (RuntimeException ex) {
 			// the next round tries again; a failing round must not end the rechecks

@@ -150,6 +150,19 @@ class ConfigStatesTests {
 		verify(this.configurator, times(3)).status(BLOG);
 	}
 
+	@Test // the background check looks at a tenth of the apps at a time
+	void aPartOfTheBackgroundCheckLooksOnlyAtTheAppsOfThatPart() throws Exception {
+		this.states.of(BLOG);
+		Files.setLastModifiedTime(this.root, FileTime.from(T0.plusSeconds(60)));
+		int part = Math.floorMod(BLOG.value().hashCode(), ConfigStates.SLICES);
+		this.states.recheck((part + 1) % ConfigStates.SLICES);
+		this.states.of(BLOG);
+		verify(this.configurator, times(1)).status(BLOG);
+		this.states.recheck(part);
+		this.states.of(BLOG);
+		verify(this.configurator, times(2)).status(BLOG);
+	}
+
 	@Test
 	void readsThemAgainAfterTheLiveReleaseSwitched() throws Exception {
 		this.states.of(BLOG);
