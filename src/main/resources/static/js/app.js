@@ -197,8 +197,11 @@ async function load() {
 async function rollback(button, release) {
 	const live = liveRelease(current);
 	const confirmed = await confirmAction({ title: 'Roll back ' + name + ' to ' + release.version + '?',
+		// a rollback may go to a newer release too (after an earlier rollback)
 		message: name + ' switches from ' + (live ? live.version : 'its live release') + ' to ' + release.id
-			+ '. No update hooks run; the data stays as the newer release left it.',
+			+ (live && release.created > live.created
+				? ', a newer release. No update hooks run; the data stays as it is (nothing is migrated again).'
+				: '. No update hooks run; the data stays as the newer release left it.'),
 		confirm: 'Roll back to ' + release.version });
 	if (!confirmed) {
 		return;

@@ -38,10 +38,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class AppDeployer {
 
-	/** What every rollback says: it returns to the code, not to the data. */
-	public static final String ROLLBACK_NOTE = "a rollback returns to the earlier code, not to earlier data: "
-			+ "data/ and the databases stay as the newer release left them (migrations it ran are not reversed)";
-
 	private final AppInstaller installer;
 
 	private final AppRegistry registry;
@@ -112,12 +108,12 @@ public class AppDeployer {
 	 * Returns to a kept release (its environment is kept with it); no update hooks run.
 	 * @param app the app
 	 * @param releaseId the release, or {@code null} for the one live before the current
-	 * @return the release now live
+	 * @return the release live before, the one live now, and what that means for the data
 	 * @throws dev.pyapp.server.core.PyappException {@code NOT_FOUND} for an unknown app
 	 * or release, {@code CONFLICT} if there is nothing to return to, {@code FAILED} when
 	 * the release does not start or is unhealthy (the live release stays)
 	 */
-	public Release rollback(AppId app, @Nullable String releaseId) {
+	public RollbackResult rollback(AppId app, @Nullable String releaseId) {
 		ReentrantLock lock = this.locks.lock(app);
 		try (DeployProgress progress = this.lifecycles.open(app, "upgrading")) {
 			Release current = this.registry.currentRelease(app)
@@ -127,8 +123,9 @@ public class AppDeployer {
 			report.info("rolling back " + app + " from " + current.releaseId() + " to " + target.releaseId());
 			this.process.lifecycle(app);
 			this.process.rollback(app, target.releaseId(), report);
-			report.warn(ROLLBACK_NOTE);
-			return this.registry.currentRelease(app).orElse(target);
+			RollbackResult result = new RollbackResult(current, this.registry.currentRelease(app).orElse(target));
+			report.warn(result.note());
+			return result;
 		}
 		finally {
 			lock.unlock();

@@ -80,7 +80,8 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 	 * {@code apps.rollback}: the app, and what a rollback does not undo.
 	 *
 	 * @param app the app now
-	 * @param note that data and databases stay as the newer release left them
+	 * @param note what the rollback means for data and databases, by its direction
+	 * ({@link dev.pyapp.server.deploy.RollbackResult#note()})
 	 */
 	record RolledBack(@JsonUnwrapped Installed app, String note) {
 	}

@@ -16,6 +16,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitSourceRequest;
+import dev.pyapp.server.deploy.RollbackResult;
 import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.hooks.TaskStatus;
 import dev.pyapp.server.install.AppRegistry;
@@ -196,8 +197,8 @@ class AppsRpc {
 	AppDetails.RolledBack rollback(RollbackParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
-		deploy(() -> this.deployer.rollback(app, params.release()));
-		return new AppDetails.RolledBack(details(app), AppDeployer.ROLLBACK_NOTE);
+		RollbackResult result = deploy(() -> this.deployer.rollback(app, params.release()));
+		return new AppDetails.RolledBack(details(app), result.note());
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.audit.AuditEntry;
 import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.ErrorKind;
@@ -234,6 +233,10 @@ class JsonRpcDispatcher {
 		if (!missing.isEmpty()) {
 			throw RpcError.invalidParams("missing required param(s): " + String.join(", ", missing));
 		}
+		List<String> mistyped = ParamTypes.problems(handler.paramsType(), named);
+		if (!mistyped.isEmpty()) {
+			throw RpcError.invalidParams(String.join("; ", mistyped));
+		}
 		try {
 			return this.mapper.readerFor(handler.paramsType())
 				.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -250,8 +253,7 @@ class JsonRpcDispatcher {
 	}
 
 	private static String jsonName(RecordComponent component) {
-		JsonProperty property = component.getAnnotation(JsonProperty.class);
-		return (property != null && !property.value().isEmpty()) ? property.value() : component.getName();
+		return ParamTypes.jsonName(component);
 	}
 
 	private static boolean isNullable(RecordComponent component) {

@@ -1,12 +1,16 @@
 package dev.pyapp.server.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -94,6 +98,7 @@ class CliInstallIT {
 				.contains("Changed through config.set"));
 
 		runsACommandAndATerminalInTheDaemonsContext();
+		rollsBackAndForthSayingWhichWayOnce();
 
 		CliRun removed = pyapp("remove", "guestbook");
 		assertThat(removed.err()).isEmpty();
@@ -132,6 +137,56 @@ class CliInstallIT {
 				"-qefc", Path.of("bin/pyapp").toAbsolutePath() + " shell guestbook", "/dev/null");
 		assertThat(terminal.exitCode()).as(terminal.output()).isEqualTo(7);
 		assertThat(terminal.output()).contains("[pyapp guestbook] src").contains("NAME=guestbook").contains("ON-A-TTY");
+	}
+
+	/**
+	 * leftovers: {@code pyapp rollback} printed its note twice (as progress and after the
+	 * result), and said "the earlier code" when it went to a newer release.
+	 */
+	private void rollsBackAndForthSayingWhichWayOnce() throws IOException {
+		String first = Files.readSymbolicLink(home.resolve("apps/guestbook/current")).getFileName().toString();
+		Path newer = Files.createTempFile("guestbook-1.0.1", ".pyapp");
+		try {
+			withVersion(archive, newer, "1.0.1");
+			CliRun upgraded = pyapp("install", newer.toString());
+			assertThat(upgraded.exitCode()).as(upgraded.err()).isZero();
+		}
+		finally {
+			Files.delete(newer);
+		}
+		String second = Files.readSymbolicLink(home.resolve("apps/guestbook/current")).getFileName().toString();
+
+		CliRun back = pyapp("rollback", "guestbook");
+		assertThat(back.exitCode()).as(back.err()).isZero();
+		assertThat(back.out()).contains("rolled back guestbook to 1.0.0 (");
+		assertThat(back.out().lines().filter((line) -> line.contains("is older than"))).as(back.out())
+			.containsExactly("  release " + first + " is older than " + second
+					+ ": a rollback returns to older code, not to older data: data/ and the databases stay as " + second
+					+ " left them (migrations it ran are not reversed)");
+
+		CliRun forth = pyapp("rollback", "guestbook", second);
+		assertThat(forth.exitCode()).as(forth.err()).isZero();
+		assertThat(forth.out()).contains("rolled back guestbook to 1.0.1 (").doesNotContain("older");
+		assertThat(forth.out().lines().filter((line) -> line.contains("is newer than " + first))).as(forth.out())
+			.hasSize(1);
+	}
+
+	/** A copy of an archive with another version in its {@code metadata.yaml}. */
+	private static void withVersion(Path archive, Path copy, String version) throws IOException {
+		try (ZipInputStream in = new ZipInputStream(Files.newInputStream(archive));
+				ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+			for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+				byte[] content = in.readAllBytes();
+				if (entry.getName().equals("metadata.yaml")) {
+					content = new String(content, StandardCharsets.UTF_8)
+						.replaceFirst("(?m)^version: .*$", "version: " + version)
+						.getBytes(StandardCharsets.UTF_8);
+				}
+				out.putNextEntry(new ZipEntry(entry.getName()));
+				out.write(content);
+				out.closeEntry();
+			}
+		}
 	}
 
 	private ProcessResult binPyapp(String input, String... args) throws IOException {

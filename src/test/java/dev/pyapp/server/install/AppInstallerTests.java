@@ -34,25 +34,22 @@ class AppInstallerTests {
 	@TempDir
 	Path dir;
 
+	private final AppRepository apps = mock(AppRepository.class);
+
+	private final PackageReader reader = mock(PackageReader.class);
+
 	@Test // GH-15: a first install was invisible to apps.list until its package was read
 	void listsAFirstInstallWhileItsPackageIsReadAndForgetsItWhenTheReadFails() {
-		AppRepository apps = mock(AppRepository.class);
-		given(apps.findById(any())).willReturn(Optional.empty());
-		AppRegistry registry = new AppRegistry(apps, mock(ReleaseRepository.class),
-				new AppLifecycles(mock(LifecycleRepository.class), mock(ApplicationEventPublisher.class)));
-		PackageReader reader = mock(PackageReader.class);
-		Path archive = this.dir.resolve("blog.pyapp");
-		AppManifest peeked = manifest("blog", "2.0");
-		given(reader.peek(archive)).willReturn(Optional.of(peeked));
+		given(this.apps.findById(any())).willReturn(Optional.empty());
+		AppRegistry registry = registry();
+		Path archive = archive(manifest("blog", "2.0"));
 		Map<String, AppRegistry.Progress>[] seen = new Map[1];
-		given(reader.read(archive)).willAnswer((call) -> {
+		given(this.reader.read(archive)).willAnswer((call) -> {
 			seen[0] = registry.installing();
 			throw PyappException.invalid("invalid package", List.of(new Problem("metadata.yaml: x", "bad")));
 		});
-		AppInstaller installer = new AppInstaller(new PyappHome(this.dir.resolve("home")), reader, registry,
-				mock(ApplicationEventPublisher.class), new ReleaseProperties(5));
 
-		assertThatThrownBy(() -> installer.prepare(InstallRequest.archive(archive, "blog.pyapp")))
+		assertThatThrownBy(() -> installer(registry).prepare(InstallRequest.archive(archive, "blog.pyapp")))
 			.isInstanceOf(PyappException.class);
 
 		assertThat(seen[0]).containsOnlyKeys("blog");
@@ -65,29 +62,48 @@ class AppInstallerTests {
 
 	@Test // SPEC §9: a name that belongs to an app of another source kind is -32003
 	void refusesAnArchiveNamedLikeAGitAppWithAConflictAndWritesNothing() {
-		AppRepository apps = mock(AppRepository.class);
 		AppSource git = new AppSource(AppSource.GIT, "https://example.org/blog.git", "always-latest", null, null);
 		Instant then = Instant.parse("2026-01-01T00:00:00Z");
-		given(apps.findAll()).willReturn(List.of(new InstalledApp("blog", git, null, Map.of(), then, then)));
-		AppRegistry registry = new AppRegistry(apps, mock(ReleaseRepository.class),
-				new AppLifecycles(mock(LifecycleRepository.class), mock(ApplicationEventPublisher.class)));
-		PackageReader reader = mock(PackageReader.class);
-		Path archive = this.dir.resolve("blog.pyapp");
+		given(this.apps.findAll()).willReturn(List.of(new InstalledApp("blog", git, null, Map.of(), then, then)));
+		AppRegistry registry = registry();
 		AppManifest manifest = manifest("blog", "2.0");
-		given(reader.peek(archive)).willReturn(Optional.of(manifest));
-		given(reader.read(archive)).willReturn(new AppPackage(archive, manifest, null, "sha256:0", 2, 2));
-		Path home = this.dir.resolve("home");
-		AppInstaller installer = new AppInstaller(new PyappHome(home), reader, registry,
-				mock(ApplicationEventPublisher.class), new ReleaseProperties(5));
+		Path archive = archive(manifest);
+		given(this.reader.read(archive)).willReturn(new AppPackage(archive, manifest, null, "sha256:0", 2, 2));
 
-		assertThatThrownBy(() -> installer.prepare(InstallRequest.archive(archive, "blog.pyapp")))
+		assertThatThrownBy(() -> installer(registry).prepare(InstallRequest.archive(archive, "blog.pyapp")))
 			.isInstanceOfSatisfying(PyappException.class, (ex) -> {
 				assertThat(ex.getKind()).isEqualTo(ErrorKind.CONFLICT);
 				assertThat(ex.getKind().code()).isEqualTo(-32003);
 				assertThat(ex.getMessage()).contains("git source");
 			});
-		assertThat(home.resolve("apps/blog")).doesNotExist();
+		assertThat(home().resolve("apps/blog")).doesNotExist();
 		assertThat(registry.installing()).isEmpty();
+	}
+
+	/** A registry over {@link #apps}, with no releases and a fresh lifecycle store. */
+	private AppRegistry registry() {
+		return new AppRegistry(this.apps, mock(ReleaseRepository.class),
+				new AppLifecycles(mock(LifecycleRepository.class), mock(ApplicationEventPublisher.class)));
+	}
+
+	/** An installer with {@link #reader}, keeping 5 releases under {@link #home()}. */
+	private AppInstaller installer(AppRegistry registry) {
+		return new AppInstaller(new PyappHome(home()), this.reader, registry, mock(ApplicationEventPublisher.class),
+				new ReleaseProperties(5));
+	}
+
+	private Path home() {
+		return this.dir.resolve("home");
+	}
+
+	/**
+	 * {@code <app>.pyapp}, whose manifest {@link #reader} peeks; reading it is up to the
+	 * test.
+	 */
+	private Path archive(AppManifest manifest) {
+		Path archive = this.dir.resolve(manifest.name() + ".pyapp");
+		given(this.reader.peek(archive)).willReturn(Optional.of(manifest));
+		return archive;
 	}
 
 	private static AppManifest manifest(String name, String version) {

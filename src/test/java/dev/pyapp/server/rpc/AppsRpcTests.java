@@ -21,6 +21,7 @@ import dev.pyapp.server.install.AppLifecycles;
 import dev.pyapp.server.deploy.AvailableUpdate;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitUpdate;
+import dev.pyapp.server.deploy.RollbackResult;
 import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.hooks.TaskStatus;
 import dev.pyapp.server.install.AppRegistry;
@@ -241,12 +242,28 @@ class AppsRpcTests {
 		blogRunningWithEverything();
 		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
 		pin("apps.remove", this.rpc.remove(new AppsRpc.RemoveParams("blog", true)));
+		given(this.deployer.rollback(AppId.of("blog"), null))
+			.willReturn(new RollbackResult(release("blog", "1.0.0-a", T0, ReleaseState.RETIRED, null),
+					release("blog", "0.9.0-a", T0.minusSeconds(86400), ReleaseState.LIVE, null)));
 		pin("apps.rollback", this.rpc.rollback(new AppsRpc.RollbackParams("blog", null)));
 		SecurityContextHolder.getContext()
 			.setAuthentication(new TestingAuthenticationToken("alice", null, "ROLE_ADMIN"));
 		given(this.errors.acknowledge(eq(AppId.of("blog")), eq("alice")))
 			.willReturn(new AppErrors.Acknowledgement(7, T0.plusSeconds(5), "alice"));
 		pin("apps.errors.acknowledge", this.rpc.acknowledge(new AppParams("blog")));
+	}
+
+	@Test // leftovers: a rollback to a newer release said it returned to the earlier code
+	void rollbackToANewerReleaseSaysSo() {
+		blogRunningWithEverything();
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		given(this.deployer.rollback(AppId.of("blog"), "1.0.0-a")).willReturn(
+				new RollbackResult(release("blog", "0.9.0-a", T0.minusSeconds(86400), ReleaseState.RETIRED, null),
+						release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null)));
+		assertThat(this.rpc.rollback(new AppsRpc.RollbackParams("blog", "1.0.0-a")).note())
+			.startsWith("release 1.0.0-a is newer than 0.9.0-a: ")
+			.doesNotContain("earlier code")
+			.doesNotContain("newer release left");
 	}
 
 	@Test

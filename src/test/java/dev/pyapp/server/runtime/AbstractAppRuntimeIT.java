@@ -350,7 +350,7 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
 
 		try (Client client = new Client(protocol(), socket)) {
-			Release back = deployer().rollback(GUESTBOOK, null);
+			Release back = deployer().rollback(GUESTBOOK, null).live();
 			assertThat(back.releaseId()).isEqualTo(first);
 			assertThat(HttpProbe.get(protocol(), socket, "/version").body()).isEqualTo("1.0.0");
 			client.awaitMore();

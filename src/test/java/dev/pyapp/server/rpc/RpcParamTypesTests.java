@@ -1,0 +1,88 @@
+package dev.pyapp.server.rpc;
+
+import dev.pyapp.server.audit.AuditLog;
+import dev.pyapp.server.security.Caller;
+import dev.pyapp.server.security.Callers;
+import dev.pyapp.server.security.Role;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * A param of the wrong JSON type is -32602 naming the param and the type it takes, for
+ * every method alike (the dispatcher checks before binding): Jackson coerced
+ * {@code apps.get {"name": 5}} to the app "5", which was then not found.
+ */
+class RpcParamTypesTests {
+
+	private final Callers callers = mock(Callers.class);
+
+	private final JsonRpcDispatcher dispatcher = dispatcher();
+
+	@ParameterizedTest(name = "{0} {1}") // leftovers: apps.get {"name": 5} answered as an
+											// unknown app
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					apps.get        | {"name": 5}                                   | 'name' must be a string, got a number
+					apps.get        | {"name": ["blog"]}                            | 'name' must be a string, got an array
+					apps.get        | {"name": {"app": "blog"}}                     | 'name' must be a string, got an object
+					apps.get        | {"name": true}                                | 'name' must be a string, got a boolean
+					apps.rollback   | [5]                                           | 'name' must be a string, got a number
+					apps.remove     | {"name": "blog", "keep_data": "yes"}          | 'keep_data' must be a boolean, got a string
+					apps.remove     | {"name": 5, "keep_data": 1}                   | 'name' must be a string, got a number; 'keep_data' must be a boolean, got a number
+					apps.env.set    | {"name": "blog", "env": {"PORT": 80}}         | 'env.PORT' must be a string, got a number
+					config.set      | {"name": "blog", "values": []}                | 'values' must be an object, got an array
+					logs.query      | {"limit": "10"}                               | 'limit' must be an integer, got a string
+					logs.query      | {"limit": 1.5}                                | 'limit' must be an integer, got a number
+					servers.add     | {"name": "main", "hostnames": "a.test"}       | 'hostnames' must be an array, got a string
+					servers.add     | {"name": "main", "hostnames": ["a.test", 1]}  | 'hostnames[1]' must be a string, got a number
+					servers.add     | {"name": "main", "tls": {"cert": 1}}          | 'tls.cert' must be a string, got a number
+					nodes.add       | {"name": "n1", "host": "h", "port": "22"}     | 'port' must be an integer, got a string
+					""")
+	void aParamOfTheWrongTypeIsInvalidParams(String method, String params, String detail) {
+		JsonNode error = call(method, params).get("error");
+		assertThat(error.get("code").asInt()).isEqualTo(-32602);
+		assertThat(error.get("message").asString()).isEqualTo("Invalid params");
+		assertThat(error.get("data").get("type").asString()).isEqualTo("invalid-params");
+		assertThat(error.get("data").get("detail").asString()).isEqualTo(detail);
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					apps.get        | {"name": "blog"}
+					apps.rollback   | ["blog", "1.0-a"]
+					apps.remove     | {"name": "blog", "keep_data": false}
+					apps.env.set    | {"name": "blog", "env": {"PORT": "80"}}
+					config.set      | {"name": "blog", "values": {"site": {"port": 80, "debug": true, "tags": ["a", 1]}}}
+					logs.query      | {"limit": 10, "app": null}
+					servers.add     | {"name": "main", "hostnames": ["a.test"], "tls": {"cert": "c", "key": "k"}, "default": true}
+					nodes.add       | {"name": "n1", "host": "h", "port": 22}
+					""")
+	void paramsOfTheRightTypeReachTheMethod(String method, String params) {
+		assertThat(call(method, params).has("result")).as(method + " " + params).isTrue();
+	}
+
+	private JsonNode call(String method, String params) {
+		return this.dispatcher
+			.dispatch("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}");
+	}
+
+	private JsonRpcDispatcher dispatcher() {
+		given(this.callers.current()).willReturn(new Caller("token:ci", null, Role.ADMIN));
+		RpcMethodRegistry registry = new RpcMethodRegistry(null);
+		// mocks: the types are checked before a method runs
+		registry.register(mock(AppsRpc.class), AppsRpc.class);
+		registry.register(mock(ConfigRpc.class), ConfigRpc.class);
+		registry.register(mock(LogsRpc.class), LogsRpc.class);
+		registry.register(mock(MountsRpc.class), MountsRpc.class);
+		registry.register(mock(NodesRpc.class), NodesRpc.class);
+		return new JsonRpcDispatcher(registry, RpcJson.mapper, mock(NodesRpc.class), this.callers, mock(AuditLog.class),
+				mock(AuditParams.class));
+	}
+
+}
