@@ -56,32 +56,6 @@ def load_entry(target, kind="wsgi"):
     return obj
 
 
-class _ClosingIterable:
-    """Keeps the request path set while the response body is produced; counts the
-    request when the server closes the body (its last byte was handed over)."""
-
-    __slots__ = ("_result", "_status", "_started")
-
-    def __init__(self, result, status=None, started=None):
-        self._result = result
-        self._status = status
-        self._started = started
-
-    def __iter__(self):
-        return iter(self._result)
-
-    def close(self):
-        try:
-            close = getattr(self._result, "close", None)
-            if close is not None:
-                close()
-        finally:
-            _set_path(None)
-            if self._status is not None:
-                metrics.count_status(self._status[0])
-                metrics.add_duration(_now() - self._started)
-
-
 def apply_mount_prefix(environ, prefix):
     """Moves a mount prefix from PATH_INFO to SCRIPT_NAME.
 
@@ -97,60 +71,111 @@ def apply_mount_prefix(environ, prefix):
         environ["PATH_INFO"] = path[len(prefix):]
 
 
-class RequestContext:
-    """WSGI middleware that records SCRIPT_NAME + PATH_INFO for each request and, unless
-    ``PYAPP_METRICS=0``, its status and duration."""
+class _Body:
+    """A response body the app still produces while the server iterates it (anything but
+    a list): keeps the request path set until the server closes it, then counts the
+    request (its last byte was handed over, or its iteration failed)."""
 
-    def __init__(self, app, measure=None):
-        self.app = app
-        self.measure = metrics.ENABLED if measure is None else measure
+    __slots__ = ("_result", "_status", "_started")
 
-    def __call__(self, environ, start_response):
-        # the request path: kept lean (every microsecond here is a few per cent of a
-        # hello world under uWSGI), so module globals are bound once, at import
+    def __init__(self, result, status=None, started=None):
+        self._result = result
+        # a callable that answers the status line given last (read at close: a generator
+        # may call start_response only when it is first iterated)
+        self._status = status
+        self._started = started
+
+    def __iter__(self):
+        return iter(self._result)
+
+    def close(self):
+        try:
+            close = getattr(self._result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            # set, not reset: a token is bound to the context that made it, and the
+            # server's close() needs no particular one
+            _set_path(None)
+            if self._status is not None:
+                metrics.count_status(self._status())
+                metrics.add_duration(_now() - self._started)
+
+
+def wrap(app, measure=None):
+    """The WSGI callable that runs ``app`` with SCRIPT_NAME + PATH_INFO in
+    ``context.request_path`` and, unless ``measure`` is false (default: not
+    ``PYAPP_METRICS=0``), counts each request's status and duration.
+
+    The status counted is the last one given to ``start_response`` (500 if the app
+    raised before calling it), whether the app raised or not. A body the app returns as a
+    list is counted when the app returns; any other body when the server closes it.
+
+    A plain function with the request's state in locals (no instance, no per-request
+    object but the ``start_response`` wrapper): every ~0.1 us here is a few tenths of
+    a per cent of a hello world on a threaded uWSGI worker (bench/shim_micro.py).
+    """
+    if measure is None:
+        measure = metrics.ENABLED
+    set_path = _set_path
+    reset_path = context.request_path.reset
+    now = _now
+
+    if not measure:
+        def application(environ, start_response):
+            if "PYAPP_SCRIPT_NAME" in environ:
+                prefix = environ.pop("PYAPP_SCRIPT_NAME")
+                if prefix:
+                    apply_mount_prefix(environ, prefix)
+            token = set_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+            try:
+                result = app(environ, start_response)
+            except BaseException:
+                reset_path(token)
+                raise
+            if type(result) is list:
+                # a body the app produced whole: nothing of the app runs after this
+                reset_path(token)
+                return result
+            return _Body(result)
+        return application
+
+    def application(environ, start_response):
         if "PYAPP_SCRIPT_NAME" in environ:
             prefix = environ.pop("PYAPP_SCRIPT_NAME")
             if prefix:
                 apply_mount_prefix(environ, prefix)
-        _set_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
-        if not self.measure:
-            try:
-                result = self.app(environ, start_response)
-            except BaseException:
-                _set_path(None)
-                raise
-            if type(result) is list:
-                # a body the app produced whole: nothing of the app runs after this
-                _set_path(None)
-                return result
-            return _ClosingIterable(result)
-        started = _now()
-        # an app that raises before start_response answered 500 as far as anyone knows
-        status = [500]
+        token = set_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+        # an app that raises before start_response answered 500 as far as anyone knows;
+        # the line is kept as given (parsed by the sender thread, off the request path)
+        status = 500
 
-        def counting_start_response(status_line, headers, *exc_info):
-            # parsed by the sender thread, off the request path
-            status[0] = status_line
-            return start_response(status_line, headers, *exc_info)
+        def capture(status_line, headers, exc_info=None):
+            nonlocal status
+            status = status_line
+            return start_response(status_line, headers, exc_info)
 
+        started = now()
         try:
-            result = self.app(environ, counting_start_response)
+            result = app(environ, capture)
         except BaseException:
-            _set_path(None)
-            metrics.count_status(status[0])
-            metrics.add_duration(_now() - started)
+            reset_path(token)
+            metrics.count_status(status)
+            metrics.add_duration(now() - started)
             raise
         if type(result) is list:
             # a body the app produced whole (a hello world, most plain WSGI apps): the
             # request is counted now, and the server iterates the list itself, with no
             # Python-level wrapper on its fast path
-            _set_path(None)
-            metrics.count_status(status[0])
-            metrics.add_duration(_now() - started)
+            reset_path(token)
+            metrics.count_status(status)
+            metrics.add_duration(now() - started)
             return result
-        return _ClosingIterable(result, status, started)
+        return _Body(result, lambda: status, started)
+
+    return application
 
 
 _restore_stdout()
 _install_log_handler()
-application = RequestContext(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi")))
+application = wrap(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi")))
