@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.mongodb.client.MongoCollection;
 import com.sun.net.httpserver.HttpServer;
@@ -39,8 +40,10 @@ import static org.awaitility.Awaitility.await;
  */
 class NotifierTests {
 
+	// a port of its own (the fixed 3025 was taken by another run once) and time to start
+	// on a busy machine (the default 2 s ran out once in CI)
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP);
+	static GreenMailExtension smtp = new GreenMailExtension(smtpSetup());
 
 	@TempDir
 	Path dir;
@@ -112,6 +115,12 @@ class NotifierTests {
 	private void log(String app, LogLevel level, String message) {
 		this.collector.collect(new LogRecord(0, Instant.now(), app, "1.0", level, "guestbook.web", message,
 				"Traceback (most recent call last):\nValueError: bad", 7, "MainThread", "/sign"));
+	}
+
+	private static ServerSetup smtpSetup() {
+		ServerSetup setup = ServerSetupTest.SMTP.dynamicPort();
+		setup.setServerStartupTimeout(Duration.ofSeconds(30).toMillis());
+		return setup;
 	}
 
 	@Test
