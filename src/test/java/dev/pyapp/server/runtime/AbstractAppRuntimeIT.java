@@ -469,10 +469,13 @@ abstract class AbstractAppRuntimeIT {
 	@Test
 	@Order(10)
 	void stopsMasterAndWorkersWithTermThenKillWhenARequestOutlastsTheStopTimeout() throws Exception {
-		AppStatus running = supervisor().status(DEPSAPP);
+		// the adoption test may have just restarted the app: wait until it runs and its
+		// master has forked its workers
+		AppStatus running = await().atMost(Duration.ofSeconds(60))
+			.until(() -> supervisor().status(DEPSAPP), (status) -> status.state() == ProcessState.RUNNING);
 		ProcessHandle master = ProcessHandle.of(running.pid()).orElseThrow();
-		List<ProcessHandle> workers = master.descendants().toList();
-		assertThat(workers).isNotEmpty();
+		List<ProcessHandle> workers = await().atMost(Duration.ofSeconds(20))
+			.until(() -> master.descendants().toList(), (found) -> !found.isEmpty());
 		Path data = this.home.resolve("apps/depsapp/data");
 		Thread request = new Thread(() -> {
 			try {

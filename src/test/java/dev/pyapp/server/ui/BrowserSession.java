@@ -136,6 +136,16 @@ final class BrowserSession implements AutoCloseable {
 			.until((driver) -> String.valueOf(driver.findElement(By.cssSelector(css)).getAttribute(name)));
 	}
 
+	/**
+	 * The text of the element the selector finds, read again when the page redrew the
+	 * element between finding and reading it (pages refresh their summaries and tables).
+	 */
+	String text(String css) {
+		return new WebDriverWait(this.driver, Duration.ofSeconds(15))
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> driver.findElement(By.cssSelector(css)).getText());
+	}
+
 	void waitForText(String css, String text, Duration timeout) {
 		new WebDriverWait(this.driver, timeout)
 			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));

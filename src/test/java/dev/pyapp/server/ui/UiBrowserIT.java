@@ -175,7 +175,7 @@ class UiBrowserIT {
 		logIn(this.browser, "admin", Files.readString(home.resolve("initial-admin-password")).trim());
 		this.browser.visible("#apps-table");
 		assertThat(this.browser.driver().getCurrentUrl()).contains("/apps");
-		assertThat(this.browser.find(".logout .user").getText()).isEqualTo("admin");
+		assertThat(this.browser.text(".logout .user")).isEqualTo("admin");
 		// the generated password is still in a file on the server: every page says so
 		assertThat(this.browser.visible("#initial-password").getText()).contains("Change it now");
 		assertThat(this.browser.find("#initial-password a").getAttribute("href")).endsWith("/account/password");
@@ -273,12 +273,12 @@ class UiBrowserIT {
 		new WebDriverWait(this.browser.driver(), LONG_WORK)
 			.until((driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
 		assertThat(this.browser.driver().findElements(By.id("install-done")))
-			.as(() -> this.browser.find("#install-progress").getText())
+			.as(() -> this.browser.text("#install-progress"))
 			.isNotEmpty();
-		assertThat(this.browser.find("#install-done").getText()).contains("guestbook");
+		assertThat(this.browser.text("#install-done")).contains("guestbook");
 		assertThat(this.browser.find("#upload-progress").getAttribute("value")).isEqualTo("100");
 		// the deploy steps were logged and shown as they happened
-		assertThat(this.browser.find("#install-log").getText()).contains("[guestbook]");
+		assertThat(this.browser.text("#install-log")).contains("[guestbook]");
 		this.installed = true;
 		shot("install");
 	}
@@ -291,11 +291,11 @@ class UiBrowserIT {
 			this.browser.open("/apps/guestbook");
 		}
 		this.browser.visible("#releases tr[data-release]");
-		assertThat(this.browser.find("#app-summary").getText()).contains("1.0.0");
+		assertThat(this.browser.text("#app-summary")).contains("1.0.0");
 		// the health check ran against the daemon (right after it started)
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60)).pollingEvery(Duration.ofSeconds(1))
-			.until((driver) -> this.browser.find("#app-summary").getText().contains("health check passed"));
-		assertThat(this.browser.find("#app-summary .health").getText()).isEqualTo("up");
+			.until((driver) -> this.browser.text("#app-summary").contains("health check passed"));
+		assertThat(this.browser.text("#app-summary .health")).isEqualTo("up");
 		// only what can work: a running app offers Stop and Restart, not Start
 		assertThat(this.browser.find("[data-action='apps.start']").isDisplayed()).isFalse();
 		assertThat(this.browser.find("[data-action='apps.stop']").isDisplayed()).isTrue();
@@ -317,7 +317,7 @@ class UiBrowserIT {
 		this.browser.find("#config-save").click();
 		WebElement error = this.browser.visible(perPage + " .field-error");
 		assertThat(error.getText()).isNotBlank().doesNotContain("^");
-		assertThat(this.browser.find("#config-message").getText()).contains("Some fields need attention");
+		assertThat(this.browser.text("#config-message")).contains("Some fields need attention");
 		assertThat(this.browser.find(".field[data-path='site.title'] .field-error").isDisplayed()).isFalse();
 		shot("config");
 
@@ -325,7 +325,7 @@ class UiBrowserIT {
 		this.browser.type(perPage + " input", "25");
 		this.browser.find(".field[data-path='site.title'] input").click();
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
-			.until((driver) -> !this.browser.find("#config-message").getText().contains("need attention"));
+			.until((driver) -> !this.browser.text("#config-message").contains("need attention"));
 		assertThat(this.browser.find(perPage + " .field-error").isDisplayed()).isFalse();
 		this.browser.find(secret).sendKeys("s3cret-value");
 		this.browser.find("#config-save").click();
@@ -370,7 +370,7 @@ class UiBrowserIT {
 		this.browser.find("#mount-form button[type=submit]").click();
 		WebElement appError = this.browser.visible("[data-error-for=app]");
 		assertThat(appError.getText()).isEqualTo("choose the app to mount");
-		assertThat(this.browser.find("#mount-form").getText()).doesNotContain("^[a-z]").doesNotContain("mounts.add");
+		assertThat(this.browser.text("#mount-form")).doesNotContain("^[a-z]").doesNotContain("mounts.add");
 		new Select(this.browser.find("#mount-app")).selectByValue("guestbook");
 		assertThat(this.browser.find("#mount-path").getAttribute("value")).isEqualTo("/guestbook");
 		this.browser.find("#mount-form button[type=submit]").click();
@@ -380,11 +380,11 @@ class UiBrowserIT {
 		this.browser.waitForText("#pending-changes", "mount uitest /guestbook added (app guestbook)",
 				Duration.ofSeconds(15));
 		this.browser.visible("#pending-badge");
-		assertThat(this.browser.find("#pending-changes").getText()).contains("server uitest added");
+		assertThat(this.browser.text("#pending-changes")).contains("server uitest added");
 		this.browser.find("#pending-diff-box summary").click();
-		assertThat(this.browser.find("#pending-diff").getText()).contains("+++ staged")
+		assertThat(this.browser.text("#pending-diff")).contains("+++ staged")
 			.contains("listen 127.0.0.1:" + this.webPort);
-		assertThat(this.browser.find("#pending-diff .add").getText()).startsWith("+");
+		assertThat(this.browser.text("#pending-diff .add")).startsWith("+");
 		this.browser.waitForText("#servers-message", "mounted", Duration.ofSeconds(10));
 		shot("servers");
 		this.browser.find("#apply").click();
@@ -393,15 +393,15 @@ class UiBrowserIT {
 			return message.isDisplayed() && !message.getText().startsWith("Testing");
 		});
 		assertThat(this.browser.find("#apply-message").getAttribute("class"))
-			.as(this.browser.find("#apply-message").getText() + "\n" + this.browser.find("#apply-log").getText())
+			.as(this.browser.text("#apply-message") + "\n" + this.browser.text("#apply-log"))
 			.contains("ok");
 		// the earlier result went when the new one came
 		assertThat(this.browser.find("#servers-message").isDisplayed()).isFalse();
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
 			.until((driver) -> !this.browser.find("#pending-badge").isDisplayed());
 		assertThat(this.browser.find("#no-pending").isDisplayed()).isTrue();
-		assertThat(this.browser.find("#webserver-state").getText()).isEqualTo("running");
-		assertThat(this.browser.find("#webserver-facts").getText()).containsPattern("PID\\s+\\d+");
+		assertThat(this.browser.text("#webserver-state")).isEqualTo("running");
+		assertThat(this.browser.text("#webserver-facts")).containsPattern("PID\\s+\\d+");
 		shot("servers-applied");
 
 		this.browser.open("http://127.0.0.1:" + this.webPort + "/guestbook/");
@@ -418,7 +418,7 @@ class UiBrowserIT {
 		WebElement link = this.browser.visible("tr[data-app=guestbook] .c-url a", Duration.ofSeconds(15));
 		assertThat(link.getAttribute("href")).isEqualTo(url);
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60))
-			.until((driver) -> "up".equals(this.browser.find("tr[data-app=guestbook] .c-health").getText()));
+			.until((driver) -> "up".equals(this.browser.text("tr[data-app=guestbook] .c-health")));
 		assertThat(this.browser.find("tr[data-app=guestbook] .c-health .badge").getAttribute("title"))
 			.contains("health check passed");
 		this.browser.open("/apps/guestbook");
@@ -498,26 +498,26 @@ class UiBrowserIT {
 			// an upload for an installed app says what it does and asks
 			WebElement ask = this.browser.visible("#install-confirm", Duration.ofSeconds(60));
 			assertThat(ask.getText()).contains("1.0.0 → 1.1.0");
-			assertThat(this.browser.find("#install-confirm-ok").getText()).isEqualTo("Upgrade");
+			assertThat(this.browser.text("#install-confirm-ok")).isEqualTo("Upgrade");
 			this.browser.find("#install-confirm-ok").click();
 			new WebDriverWait(this.browser.driver(), LONG_WORK).until(
 					(driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
-			assertThat(this.browser.find("#install-title").getText()).isEqualTo("Install failed");
+			assertThat(this.browser.text("#install-title")).isEqualTo("Install failed");
 			assertThat(this.browser.find("#install-step").getAttribute("class")).contains("error");
 			// the root cause from the release's own output, styled as an error
 			WebElement cause = this.browser.visible("#install-cause");
 			assertThat(cause.getText()).contains("ModuleNotFoundError").contains("guestbook_reports");
 			assertThat(cause.getAttribute("class")).contains("error");
-			assertThat(this.browser.find("#install-cause-excerpt").getText()).contains("Traceback")
+			assertThat(this.browser.text("#install-cause-excerpt")).contains("Traceback")
 				.contains("import guestbook_reports");
-			assertThat(this.browser.find("#install-live").getText()).contains("1.0.0 is still live");
+			assertThat(this.browser.text("#install-live")).contains("1.0.0 is still live");
 			shotOf("install-failed", "#install-cause");
 			// the logs of exactly that deploy, oldest first
 			this.browser.find("#install-deploy-log").click();
 			this.browser.waitForText("#log-records", "ModuleNotFoundError", Duration.ofSeconds(30));
 			assertThat(this.browser.driver().getCurrentUrl()).contains("app=guestbook").contains("release=1.1.0-");
 			assertThat(this.browser.find("#log-release").getAttribute("value")).startsWith("1.1.0-");
-			assertThat(this.browser.find("#log-timezone").getText()).contains("UTC");
+			assertThat(this.browser.text("#log-timezone")).contains("UTC");
 			shot("logs-deploy");
 		}
 		finally {
@@ -537,7 +537,7 @@ class UiBrowserIT {
 		assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("version").asString()).isEqualTo("1.0.0");
 		// the last error, with its time, until acknowledged
 		WebElement acknowledge = this.browser.visible("#acknowledge", Duration.ofSeconds(30));
-		assertThat(this.browser.find("#app-summary").getText()).contains("Last error").contains("ago");
+		assertThat(this.browser.text("#app-summary")).contains("Last error").contains("ago");
 		shot("app-failed");
 		acknowledge.click();
 		this.browser.waitForText("#app-summary", "none since acknowledged", Duration.ofSeconds(15));
@@ -608,7 +608,7 @@ class UiBrowserIT {
 		// the task's own schedule (every minute) may have a run in the history first
 		this.browser.waitForText("#task-history", "manual", Duration.ofSeconds(60));
 		assertThat(history.getText()).contains("Runs of purge-sessions");
-		assertThat(this.browser.find("#task-runs .run pre").getText()).isNotBlank();
+		assertThat(this.browser.text("#task-runs .run pre")).isNotBlank();
 	}
 
 	@Test
@@ -670,7 +670,7 @@ class UiBrowserIT {
 			this.browser.type("#git-url", dir.resolve("nothing-here.git").toUri().toString());
 			this.browser.find("#git-form button[type=submit]").click();
 			this.browser.waitForText("#install-step", "no git repository was found", LONG_WORK);
-			String page = this.browser.find("main").getText();
+			String page = this.browser.text("main");
 			assertThat(page.split("no git repository was found", -1)).hasSize(2);
 			assertThat(page).doesNotContain("Invalid remote");
 			this.browser.type("#git-url", git.url());
@@ -678,15 +678,14 @@ class UiBrowserIT {
 			new WebDriverWait(this.browser.driver(), LONG_WORK).until(
 					(driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
 			assertThat(this.browser.driver().findElements(By.id("install-done")))
-				.as(() -> this.browser.find("#install-progress").getText())
+				.as(() -> this.browser.text("#install-progress"))
 				.isNotEmpty();
 			this.gitApp = true;
 
 			this.browser.open("/apps/gitdemo");
 			this.browser.waitForText("#app-summary", "one branch: main", Duration.ofSeconds(15));
-			assertThat(this.browser.find("#app-summary").getText()).contains(git.url())
-				.contains(first.substring(0, 12));
-			assertThat(this.browser.find("#releases").getText()).contains(first.substring(0, 12));
+			assertThat(this.browser.text("#app-summary")).contains(git.url()).contains(first.substring(0, 12));
+			assertThat(this.browser.text("#releases")).contains(first.substring(0, 12));
 			WebElement update = this.browser.visible("#update-now");
 			update.click();
 			this.browser.waitForText("#app-message", "already at the newest revision", LONG_WORK);
@@ -745,7 +744,7 @@ class UiBrowserIT {
 		}
 		this.browser.open("/apps");
 		this.browser.waitForText("#state-counts", "23 apps", Duration.ofSeconds(20));
-		assertThat(this.browser.find("#state-counts").getText()).contains("running").contains("stopped");
+		assertThat(this.browser.text("#state-counts")).contains("running").contains("stopped");
 		assertThat(this.browser.driver().findElements(By.cssSelector("#apps tr[data-app]"))).hasSize(23);
 		// per-row actions
 		WebElement guestbook = this.browser.find("tr[data-app=guestbook]");
@@ -791,13 +790,13 @@ class UiBrowserIT {
 	void missingPagesAndAppsGetAStyledNotFound() throws Exception {
 		this.browser.open("/no/such/page");
 		assertThat(this.browser.visible("#not-found").getText()).contains("/no/such/page");
-		assertThat(this.browser.find("body").getText()).doesNotContain("Whitelabel");
+		assertThat(this.browser.text("body")).doesNotContain("Whitelabel");
 		assertThat(this.browser.find("link[rel=stylesheet]").getAttribute("href")).endsWith("/css/app.css");
 		shot("not-found");
 		this.browser.open("/apps/nope");
 		assertThat(this.browser.visible("#not-found").getText()).isEqualTo("No app named 'nope' is installed.");
 		assertThat(this.browser.driver().findElements(By.cssSelector("[data-action]"))).isEmpty();
-		assertThat(this.browser.find("h1").getText()).isEqualTo("No such app");
+		assertThat(this.browser.text("h1")).isEqualTo("No such app");
 		shot("no-such-app");
 	}
 
@@ -806,13 +805,13 @@ class UiBrowserIT {
 	void theServerPageShowsVersionWebServerPythonAndFolders() throws Exception {
 		this.browser.open("/server");
 		this.browser.waitForText("#server-facts", "PYAPP_HOME", Duration.ofSeconds(15));
-		assertThat(this.browser.find("#server-home").getText()).isEqualTo(home.toString());
-		assertThat(this.browser.find("#server-dropbox").getText()).isEqualTo(home.resolve("dropbox").toString());
-		assertThat(this.browser.find("#server-version").getText()).isNotBlank();
-		assertThat(this.browser.find("#server-webserver-kind").getText()).startsWith("nginx");
-		assertThat(this.browser.find("#server-webserver-state").getText()).isEqualTo("running");
+		assertThat(this.browser.text("#server-home")).isEqualTo(home.toString());
+		assertThat(this.browser.text("#server-dropbox")).isEqualTo(home.resolve("dropbox").toString());
+		assertThat(this.browser.text("#server-version")).isNotBlank();
+		assertThat(this.browser.text("#server-webserver-kind")).startsWith("nginx");
+		assertThat(this.browser.text("#server-webserver-state")).isEqualTo("running");
 		assertThat(this.browser.driver().findElements(By.cssSelector("#interpreters tr"))).isNotEmpty();
-		assertThat(this.browser.find("#interpreters").getText()).contains("python3");
+		assertThat(this.browser.text("#interpreters")).contains("python3");
 		shot("server");
 	}
 
@@ -853,7 +852,7 @@ class UiBrowserIT {
 				return !rows.isEmpty() && rows.stream().allMatch((row) -> row.getText().contains("apps."));
 			});
 		if (this.installed) {
-			assertThat(this.browser.find("#audit-records").getText()).contains("apps.install").contains("admin");
+			assertThat(this.browser.text("#audit-records")).contains("apps.install").contains("admin");
 		}
 		this.browser.type("#audit-method", "");
 		this.browser.type("#audit-principal", "nobody-at-all");
@@ -882,7 +881,7 @@ class UiBrowserIT {
 			shot("nodes-host-key");
 			this.browser.find("#host-key-trust").click();
 			this.browser.visible("#nodes tr[data-node=uinode]", Duration.ofSeconds(60));
-			assertThat(this.browser.find("#nodes tr[data-node=uinode]").getText()).contains(sshd.hostKeyFingerprint())
+			assertThat(this.browser.text("#nodes tr[data-node=uinode]")).contains(sshd.hostKeyFingerprint())
 				.contains("added");
 			// the agent in a home and on a port of this test's own (the "node" is this
 			// host)
@@ -892,7 +891,7 @@ class UiBrowserIT {
 			this.browser.find("#nodes tr[data-node=uinode] button.install").click();
 			// the install's steps appear while nodes.install runs
 			new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60)).until((driver) -> {
-				String step = this.browser.find("#install-step").getText();
+				String step = this.browser.text("#install-step");
 				return step.matches("(?s)^(connect|check|packages|upload|service|start): .*")
 						|| step.startsWith("Installed");
 			});
@@ -901,7 +900,7 @@ class UiBrowserIT {
 				return classes != null && (classes.contains("ok") || classes.contains("error"));
 			});
 			assertThat(this.browser.find("#install-step").getAttribute("class"))
-				.as(this.browser.find("#install-progress").getText())
+				.as(this.browser.text("#install-progress"))
 				.contains("ok");
 			this.browser.waitForText("#nodes tr[data-node=uinode]", "installed", Duration.ofSeconds(30));
 			shot("nodes");
@@ -978,8 +977,7 @@ class UiBrowserIT {
 			WebElement message = this.browser.find("#apply-message");
 			return message.isDisplayed() && !message.getText().startsWith("Testing");
 		});
-		assertThat(this.browser.find("#apply-message").getAttribute("class"))
-			.as(this.browser.find("#apply-message").getText())
+		assertThat(this.browser.find("#apply-message").getAttribute("class")).as(this.browser.text("#apply-message"))
 			.contains("ok");
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
 			.until((driver) -> !this.browser.find("#pending-badge").isDisplayed());
@@ -1068,7 +1066,7 @@ class UiBrowserIT {
 				.until((driver) -> this.browser.find("body").getAttribute("data-refreshes") != null);
 		}
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20))
-			.until((driver) -> !this.browser.find("main").getText().contains("Loading"));
+			.until((driver) -> !this.browser.text("main").contains("Loading"));
 		// what the page itself says, without what apps printed (their logs and errors may
 		// well say "Exception")
 		String own = (String) this.browser.driver()
