@@ -15,11 +15,13 @@ import com.deque.html.axecore.selenium.AxeBuilder;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.util.FileSystemUtils;
@@ -134,6 +136,17 @@ final class BrowserSession implements AutoCloseable {
 		return new WebDriverWait(this.driver, Duration.ofSeconds(15))
 			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> String.valueOf(driver.findElement(By.cssSelector(css)).getAttribute(name)));
+	}
+
+	/**
+	 * A wait that tries again when the page redrew an element the condition was reading
+	 * (pages refresh their summaries, tables and selects).
+	 * @param timeout how long to wait
+	 * @return the wait
+	 */
+	FluentWait<WebDriver> waitFor(Duration timeout) {
+		return new WebDriverWait(this.driver, timeout)
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 	}
 
 	/**

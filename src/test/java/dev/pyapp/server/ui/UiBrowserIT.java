@@ -270,7 +270,7 @@ class UiBrowserIT {
 		this.venv.awaitProvisioning(Duration.ofMinutes(3));
 		this.browser.open("/apps/install");
 		this.browser.visible("#archive-file").sendKeys(GUESTBOOK.toAbsolutePath().toString());
-		new WebDriverWait(this.browser.driver(), LONG_WORK)
+		this.browser.waitFor(LONG_WORK)
 			.until((driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
 		assertThat(this.browser.driver().findElements(By.id("install-done")))
 			.as(() -> this.browser.text("#install-progress"))
@@ -293,7 +293,8 @@ class UiBrowserIT {
 		this.browser.visible("#releases tr[data-release]");
 		assertThat(this.browser.text("#app-summary")).contains("1.0.0");
 		// the health check ran against the daemon (right after it started)
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60)).pollingEvery(Duration.ofSeconds(1))
+		this.browser.waitFor(Duration.ofSeconds(60))
+			.pollingEvery(Duration.ofSeconds(1))
 			.until((driver) -> this.browser.text("#app-summary").contains("health check passed"));
 		assertThat(this.browser.text("#app-summary .health")).isEqualTo("up");
 		// only what can work: a running app offers Stop and Restart, not Start
@@ -324,7 +325,7 @@ class UiBrowserIT {
 		// fixing the field takes the banner away, before any save
 		this.browser.type(perPage + " input", "25");
 		this.browser.find(".field[data-path='site.title'] input").click();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+		this.browser.waitFor(Duration.ofSeconds(15))
 			.until((driver) -> !this.browser.text("#config-message").contains("need attention"));
 		assertThat(this.browser.find(perPage + " .field-error").isDisplayed()).isFalse();
 		this.browser.find(secret).sendKeys("s3cret-value");
@@ -338,7 +339,7 @@ class UiBrowserIT {
 		// a field cleared back to its default shows the default the server stored
 		this.browser.type(perPage + " input", "");
 		this.browser.find("#config-save").click();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60))
+		this.browser.waitFor(Duration.ofSeconds(60))
 			.until((driver) -> "20".equals(this.browser.find(perPage + " input").getAttribute("value")));
 		assertThat(this.browser.find(secret).getAttribute("placeholder")).contains("Saved");
 		JsonNode values = result(call("config.get", "{\"name\":\"guestbook\"}")).path("values");
@@ -363,8 +364,9 @@ class UiBrowserIT {
 		this.browser.waitForText("#servers-message", "added", Duration.ofSeconds(10));
 		this.browser.find("#mount-form").findElement(By.xpath("./..")).findElement(By.tagName("summary")).click();
 		// the only server is chosen already; the app is left for the operator to choose
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(10)).until((driver) -> "uitest"
-			.equals(new Select(this.browser.find("#mount-server")).getFirstSelectedOption().getAttribute("value")));
+		this.browser.waitFor(Duration.ofSeconds(10))
+			.until((driver) -> "uitest"
+				.equals(new Select(this.browser.find("#mount-server")).getFirstSelectedOption().getAttribute("value")));
 		assertThat(new Select(this.browser.find("#mount-app")).getFirstSelectedOption().getText())
 			.isEqualTo("Choose an app");
 		this.browser.find("#mount-form button[type=submit]").click();
@@ -388,7 +390,7 @@ class UiBrowserIT {
 		this.browser.waitForText("#servers-message", "mounted", Duration.ofSeconds(10));
 		shot("servers");
 		this.browser.find("#apply").click();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(90)).until((driver) -> {
+		this.browser.waitFor(Duration.ofSeconds(90)).until((driver) -> {
 			WebElement message = this.browser.find("#apply-message");
 			return message.isDisplayed() && !message.getText().startsWith("Testing");
 		});
@@ -397,7 +399,7 @@ class UiBrowserIT {
 			.contains("ok");
 		// the earlier result went when the new one came
 		assertThat(this.browser.find("#servers-message").isDisplayed()).isFalse();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+		this.browser.waitFor(Duration.ofSeconds(15))
 			.until((driver) -> !this.browser.find("#pending-badge").isDisplayed());
 		assertThat(this.browser.find("#no-pending").isDisplayed()).isTrue();
 		assertThat(this.browser.text("#webserver-state")).isEqualTo("running");
@@ -417,7 +419,7 @@ class UiBrowserIT {
 		this.browser.open("/apps");
 		WebElement link = this.browser.visible("tr[data-app=guestbook] .c-url a", Duration.ofSeconds(15));
 		assertThat(link.getAttribute("href")).isEqualTo(url);
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60))
+		this.browser.waitFor(Duration.ofSeconds(60))
 			.until((driver) -> "up".equals(this.browser.text("tr[data-app=guestbook] .c-health")));
 		assertThat(this.browser.find("tr[data-app=guestbook] .c-health .badge").getAttribute("title"))
 			.contains("health check passed");
@@ -435,8 +437,9 @@ class UiBrowserIT {
 	@Order(15)
 	void aRecordTheAppWritesAppearsInTheLiveTail() throws Exception {
 		this.browser.open("/logs?app=guestbook");
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15)).until((driver) -> "guestbook"
-			.equals(new Select(this.browser.find("#log-app")).getFirstSelectedOption().getAttribute("value")));
+		this.browser.waitFor(Duration.ofSeconds(15))
+			.until((driver) -> "guestbook"
+				.equals(new Select(this.browser.find("#log-app")).getFirstSelectedOption().getAttribute("value")));
 		this.browser.find("#live-tail").click();
 		this.browser.waitForText("#log-status", "Live tail", Duration.ofSeconds(10));
 		String marker = "ui-tail-" + UUID.randomUUID();
@@ -458,24 +461,23 @@ class UiBrowserIT {
 		}
 		// the charts are drawn from the samples of the last seconds: reload until every
 		// series has points (latency needs a step with requests in it)
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(120)).pollingEvery(Duration.ofSeconds(3))
-			.until((driver) -> {
-				this.browser.open("/apps/guestbook");
-				try {
-					new WebDriverWait(driver, Duration.ofSeconds(10))
-						.until((d) -> this.browser.find("[data-chart=memory]").getAttribute("data-points") != null);
-				}
-				catch (org.openqa.selenium.TimeoutException ex) {
+		this.browser.waitFor(Duration.ofSeconds(120)).pollingEvery(Duration.ofSeconds(3)).until((driver) -> {
+			this.browser.open("/apps/guestbook");
+			try {
+				new WebDriverWait(driver, Duration.ofSeconds(10))
+					.until((d) -> this.browser.find("[data-chart=memory]").getAttribute("data-points") != null);
+			}
+			catch (org.openqa.selenium.TimeoutException ex) {
+				return false;
+			}
+			for (String chart : List.of("requests", "latency", "cpu", "memory")) {
+				String points = this.browser.find("[data-chart=" + chart + "]").getAttribute("data-points");
+				if (points == null || Integer.parseInt(points) == 0) {
 					return false;
 				}
-				for (String chart : List.of("requests", "latency", "cpu", "memory")) {
-					String points = this.browser.find("[data-chart=" + chart + "]").getAttribute("data-points");
-					if (points == null || Integer.parseInt(points) == 0) {
-						return false;
-					}
-				}
-				return true;
-			});
+			}
+			return true;
+		});
 		// uPlot drew on its canvases
 		assertThat(this.browser.driver().findElements(By.cssSelector("#metrics canvas")))
 			.hasSizeGreaterThanOrEqualTo(4);
@@ -500,8 +502,9 @@ class UiBrowserIT {
 			assertThat(ask.getText()).contains("1.0.0 → 1.1.0");
 			assertThat(this.browser.text("#install-confirm-ok")).isEqualTo("Upgrade");
 			this.browser.find("#install-confirm-ok").click();
-			new WebDriverWait(this.browser.driver(), LONG_WORK).until(
-					(driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
+			this.browser.waitFor(LONG_WORK)
+				.until((driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error"))
+					.isEmpty());
 			assertThat(this.browser.text("#install-title")).isEqualTo("Install failed");
 			assertThat(this.browser.find("#install-step").getAttribute("class")).contains("error");
 			// the root cause from the release's own output, styled as an error
@@ -675,8 +678,9 @@ class UiBrowserIT {
 			assertThat(page).doesNotContain("Invalid remote");
 			this.browser.type("#git-url", git.url());
 			this.browser.find("#git-form button[type=submit]").click();
-			new WebDriverWait(this.browser.driver(), LONG_WORK).until(
-					(driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error")).isEmpty());
+			this.browser.waitFor(LONG_WORK)
+				.until((driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error"))
+					.isEmpty());
 			assertThat(this.browser.driver().findElements(By.id("install-done")))
 				.as(() -> this.browser.text("#install-progress"))
 				.isNotEmpty();
@@ -832,7 +836,7 @@ class UiBrowserIT {
 		assertThat(expired.getText()).contains("Your session has expired");
 		shot("session-expired");
 		logIn(this.browser, "admin", Files.readString(home.resolve("initial-admin-password")).trim());
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+		this.browser.waitFor(Duration.ofSeconds(15))
 			.until((driver) -> driver.getCurrentUrl().contains("/apps/guestbook"));
 		this.browser.visible("#app-summary");
 	}
@@ -844,7 +848,7 @@ class UiBrowserIT {
 		this.browser.visible("#audit-records tr");
 		this.browser.type("#audit-method", "apps.*");
 		this.browser.find("#audit-form button[type=submit]").click();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+		this.browser.waitFor(Duration.ofSeconds(15))
 			// the rows are replaced when the answer arrives
 			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> {
@@ -890,12 +894,12 @@ class UiBrowserIT {
 			this.browser.type("#install-port", String.valueOf(freePort()));
 			this.browser.find("#nodes tr[data-node=uinode] button.install").click();
 			// the install's steps appear while nodes.install runs
-			new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60)).until((driver) -> {
+			this.browser.waitFor(Duration.ofSeconds(60)).until((driver) -> {
 				String step = this.browser.text("#install-step");
 				return step.matches("(?s)^(connect|check|packages|upload|service|start): .*")
 						|| step.startsWith("Installed");
 			});
-			new WebDriverWait(this.browser.driver(), LONG_WORK).until((driver) -> {
+			this.browser.waitFor(LONG_WORK).until((driver) -> {
 				String classes = this.browser.find("#install-step").getAttribute("class");
 				return classes != null && (classes.contains("ok") || classes.contains("error"));
 			});
@@ -907,7 +911,7 @@ class UiBrowserIT {
 			this.browser.find("#nodes tr[data-node=uinode] button.remove").click();
 			assertThat(this.browser.confirm(true)).contains("Remove the node uinode?");
 			this.browser.waitForText("#nodes-message", "removed", LONG_WORK);
-			new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+			this.browser.waitFor(Duration.ofSeconds(15))
 				.until((driver) -> driver.findElements(By.cssSelector("#nodes tr[data-node=uinode]")).isEmpty());
 		}
 		finally {
@@ -973,13 +977,13 @@ class UiBrowserIT {
 			.contains("nothing answers on 127.0.0.1:" + this.webPort);
 		this.browser.waitForText("#pending-changes", "server uitest removed", Duration.ofSeconds(15));
 		this.browser.find("#apply").click();
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(90)).until((driver) -> {
+		this.browser.waitFor(Duration.ofSeconds(90)).until((driver) -> {
 			WebElement message = this.browser.find("#apply-message");
 			return message.isDisplayed() && !message.getText().startsWith("Testing");
 		});
 		assertThat(this.browser.find("#apply-message").getAttribute("class")).as(this.browser.text("#apply-message"))
 			.contains("ok");
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(15))
+		this.browser.waitFor(Duration.ofSeconds(15))
 			.until((driver) -> !this.browser.find("#pending-badge").isDisplayed());
 		this.mounted = false;
 	}
@@ -1062,11 +1066,10 @@ class UiBrowserIT {
 		this.browser.visible("main h1");
 		if (!this.browser.driver().findElements(By.id("apps-table")).isEmpty()) {
 			// the dashboard: its first refresh has drawn the rows
-			new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20))
+			this.browser.waitFor(Duration.ofSeconds(20))
 				.until((driver) -> this.browser.find("body").getAttribute("data-refreshes") != null);
 		}
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20))
-			.until((driver) -> !this.browser.text("main").contains("Loading"));
+		this.browser.waitFor(Duration.ofSeconds(20)).until((driver) -> !this.browser.text("main").contains("Loading"));
 		// what the page itself says, without what apps printed (their logs and errors may
 		// well say "Exception")
 		String own = (String) this.browser.driver()
@@ -1101,7 +1104,7 @@ class UiBrowserIT {
 	private void awaitRefreshes(int count) {
 		String now = this.browser.find("body").getAttribute("data-refreshes");
 		int start = (now != null) ? Integer.parseInt(now) : 0;
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(30)).until((driver) -> {
+		this.browser.waitFor(Duration.ofSeconds(30)).until((driver) -> {
 			String value = this.browser.find("body").getAttribute("data-refreshes");
 			return value != null && Integer.parseInt(value) >= start + count;
 		});
