@@ -827,8 +827,10 @@ class UiBrowserIT {
 			this.browser.open("/apps/guestbook");
 		}
 		this.browser.visible("#app-summary");
-		// as after a restart of the server: the browser's session is unknown to it
-		this.browser.driver().manage().deleteCookieNamed("JSESSIONID");
+		// as after a restart of the server: the browser's session is unknown to it (the
+		// cookie is replaced in one step: a refresh sent between a delete and an add
+		// would
+		// carry no session at all, and the login page would not say "expired")
 		this.browser.driver()
 			.manage()
 			.addCookie(new org.openqa.selenium.Cookie("JSESSIONID", "0123456789ABCDEF0123456789ABCDEF", "/"));
