@@ -166,6 +166,11 @@ let renderedEnv = null;
 function renderEnv(app) {
 	const env = app.env || {};
 	$('#env-rows').replaceChildren(...Object.entries(env).map(([key, value]) => envRow(key, value)));
+	// a viewer's apps.get has every value as '***': the names only, read-only
+	const names = Object.keys(env).sort();
+	$('#env-names').textContent = names.length
+		? names.join(', ') + ' (values are shown to deployers and admins only)'
+		: 'No environment variables.';
 }
 
 async function load() {

@@ -15,8 +15,10 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * Removes an app: pre-delete hook (in the live release), stop, unmount, delete. The
- * caller holds the app's deploy lock.
+ * Removes an app: pre-delete hook (in the live release), stop, unmount, delete. With
+ * {@code keep_data}, {@code data/}, {@code config/}, the app's user and the operator's
+ * environment variables ({@link KeptEnvironment}) stay for a re-install. The caller holds
+ * the app's deploy lock.
  */
 @Component
 class AppRemoval {
@@ -41,9 +43,12 @@ class AppRemoval {
 
 	private final ApplicationEventPublisher events;
 
+	private final KeptEnvironment keptEnvironment;
+
 	AppRemoval(AppRegistry registry, DeployProcess process, ReleaseSteps steps, AppSupervisor supervisor,
 			ScheduledTasks tasks, VenvBuilder venvs, AppContexts contexts, AppInstaller installer,
-			AppIsolation isolation, ApplicationEventPublisher events) {
+			AppIsolation isolation, ApplicationEventPublisher events, KeptEnvironment keptEnvironment) {
+		this.keptEnvironment = keptEnvironment;
 		this.registry = registry;
 		this.process = process;
 		this.steps = steps;
@@ -69,6 +74,10 @@ class AppRemoval {
 		this.tasks.forget(app);
 		this.venvs.forget(app);
 		this.contexts.forget(app);
+		if (keepData) {
+			// the operator's variables stay with the configuration, for a re-install
+			this.keptEnvironment.keep(app);
+		}
 		this.installer.remove(app, keepData);
 		this.isolation.remove(app, keepData);
 	}

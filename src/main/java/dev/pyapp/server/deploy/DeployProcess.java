@@ -1,6 +1,7 @@
 package dev.pyapp.server.deploy;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
@@ -43,8 +44,12 @@ class DeployProcess {
 
 	private final PyappHome home;
 
+	private final KeptEnvironment keptEnvironment;
+
 	DeployProcess(AppInstaller installer, AppRegistry registry, AppLifecycles lifecycles, ReleaseSteps steps,
-			ConfigurationGate configuration, AppSupervisor supervisor, PyappHome home) {
+			ConfigurationGate configuration, AppSupervisor supervisor, PyappHome home,
+			KeptEnvironment keptEnvironment) {
+		this.keptEnvironment = keptEnvironment;
 		this.installer = installer;
 		this.registry = registry;
 		this.lifecycles = lifecycles;
@@ -72,6 +77,12 @@ class DeployProcess {
 			}
 			else {
 				this.lifecycles.apply(app, (lifecycle) -> lifecycle.installing(releaseId));
+				// before the hooks and the first start, which see them
+				List<String> restored = this.keptEnvironment.restore(app);
+				if (!restored.isEmpty()) {
+					report.info("environment variables kept by its removal with keep_data are set again: "
+							+ String.join(", ", restored));
+				}
 			}
 			this.steps.environment(prepared, report);
 			boolean configured = this.steps.configure(app, prepared.directory(), report).complete();

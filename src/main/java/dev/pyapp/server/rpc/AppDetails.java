@@ -33,7 +33,8 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 	 *
 	 * @param summary what {@code apps.list} shows of it
 	 * @param release the live release's id, or {@code null}
-	 * @param env the operator's environment variables
+	 * @param env the operator's environment variables; each value {@code "***"} for a
+	 * viewer ({@link EnvValues})
 	 * @param releases every release, oldest first as stored
 	 * @param process its daemon
 	 * @param isolation who it runs as and within which limits
@@ -52,6 +53,18 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 			@JsonProperty("update_available") @Nullable UpdateView updateAvailable,
 			@JsonProperty("last_deploy") @Nullable DeployView lastDeploy,
 			@JsonProperty("errors_acknowledged") @Nullable Acknowledged errorsAcknowledged) implements AppDetails {
+
+		/**
+		 * The same app with other variables ({@link EnvValues}: masked for a viewer).
+		 * @param env the variables to show
+		 * @return the copy
+		 */
+		Installed withEnv(Map<String, String> env) {
+			return new Installed(this.summary, this.release, env, this.releases, this.process, this.isolation,
+					this.tasks, this.config, this.progress, this.updateAvailable, this.lastDeploy,
+					this.errorsAcknowledged);
+		}
+
 	}
 
 	/**

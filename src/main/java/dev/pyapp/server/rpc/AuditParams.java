@@ -42,10 +42,17 @@ class AuditParams {
 		}
 		Map<String, Object> copy = new LinkedHashMap<>();
 		map.forEach((key, value) -> copy.put(String.valueOf(key), value));
-		if ("apps.env.set".equals(method) && copy.get("env") instanceof Map<?, ?> env) {
-			Map<String, Object> masked = new LinkedHashMap<>();
-			env.forEach((key, value) -> masked.put(String.valueOf(key), MASK));
-			copy.put("env", masked);
+		if ("apps.env.set".equals(method) && copy.containsKey("env")) {
+			if (copy.get("env") instanceof Map<?, ?> env) {
+				// the names say what changed; no value is kept
+				Map<String, Object> masked = new LinkedHashMap<>();
+				env.forEach((key, value) -> masked.put(String.valueOf(key), MASK));
+				copy.put("env", masked);
+			}
+			else if (copy.get("env") != null) {
+				// refused as invalid params, but recorded: "K=V" text holds a value too
+				copy.put("env", MASK);
+			}
 		}
 		if (("config.set".equals(method) || "config.validate".equals(method))
 				&& copy.get("values") instanceof Map<?, ?> values && copy.get("name") instanceof String name) {

@@ -126,7 +126,9 @@ class JsonRpcDispatcher {
 	/**
 	 * Runs one call: the one place where the caller's role is checked (before anything
 	 * else, forwarding to a node included) and where every state-changing call, and every
-	 * refused one, is recorded in the audit log.
+	 * refused one, is recorded in the audit log. A viewer's {@code apps.get} shows no
+	 * value of the operator's environment ({@link EnvValues}), whether the app is here or
+	 * on a node.
 	 */
 	private @Nullable Object invoke(String name, @Nullable JsonNode params) {
 		RpcMethodRegistry.Handler handler = this.registry.find(name);
@@ -142,6 +144,9 @@ class JsonRpcDispatcher {
 		try {
 			RpcAccess.check(name, rule, caller);
 			Object result = execute(handler, name, params);
+			if (EnvValues.hidden(name, caller)) {
+				result = EnvValues.masked(result);
+			}
 			if (!rule.readOnly()) {
 				record(AuditEntry.ok(started, principal(caller), user(caller), role(caller), name,
 						this.auditParams.of(name, recorded), Duration.ofNanos(System.nanoTime() - start)));

@@ -99,6 +99,7 @@ class CliInstallIT {
 
 		runsACommandAndATerminalInTheDaemonsContext();
 		rollsBackAndForthSayingWhichWayOnce();
+		setsTheEnvironmentAndKeepsItWithTheDataForAReinstall();
 
 		CliRun removed = pyapp("remove", "guestbook");
 		assertThat(removed.err()).isEmpty();
@@ -137,6 +138,36 @@ class CliInstallIT {
 				"-qefc", Path.of("bin/pyapp").toAbsolutePath() + " shell guestbook", "/dev/null");
 		assertThat(terminal.exitCode()).as(terminal.output()).isEqualTo(7);
 		assertThat(terminal.output()).contains("[pyapp guestbook] src").contains("NAME=guestbook").contains("ON-A-TTY");
+	}
+
+	/**
+	 * env-ops: {@code pyapp env set|unset} merge into the app's variables and restart it;
+	 * the audit log has the names only; {@code remove --keep-data} keeps them for the
+	 * next install.
+	 */
+	private void setsTheEnvironmentAndKeepsItWithTheDataForAReinstall() throws IOException {
+		CliRun set = pyapp("env", "set", "guestbook", "GREETING=hello", "API_TOKEN=s3cret-value");
+		assertThat(set.exitCode()).as(set.err()).isZero();
+		assertThat(set.out()).isEqualTo("set GREETING, API_TOKEN on guestbook\nguestbook restarted to use them\n");
+		assertThat(pyapp("env", "set", "guestbook", "DEBUG=0").exitCode()).isZero();
+		CliRun unset = pyapp("env", "unset", "guestbook", "DEBUG");
+		assertThat(unset.out()).startsWith("unset DEBUG on guestbook\n");
+		assertThat(pyapp("env", "guestbook").out()).isEqualTo("API_TOKEN=s3cret-value\nGREETING=hello\n");
+		CliRun ran = pyapp("run", "guestbook", "--", "python", "-c",
+				"import os; print(os.environ['GREETING'], os.environ.get('DEBUG'))");
+		assertThat(ran.out()).as(ran.err()).isEqualTo("hello None\n");
+		CliRun audit = pyapp("--json", "audit", "--method", "apps.env.set");
+		assertThat(audit.out()).contains("\"API_TOKEN\" : \"***\"").doesNotContain("s3cret-value");
+
+		CliRun removed = pyapp("remove", "guestbook", "--keep-data");
+		assertThat(removed.out()).as(removed.err()).isEqualTo("removed guestbook (data kept)\n");
+		assertThat(home.resolve("apps/guestbook/config/kept-env.json")).isRegularFile();
+		CliRun reinstalled = pyapp("install", archive.toString());
+		assertThat(reinstalled.exitCode()).as(reinstalled.err()).isZero();
+		assertThat(pyapp("env", "guestbook").out()).isEqualTo("API_TOKEN=s3cret-value\nGREETING=hello\n");
+		assertThat(home.resolve("apps/guestbook/config/kept-env.json")).doesNotExist();
+		CliRun again = pyapp("run", "guestbook", "--", "python", "-c", "import os; print(os.environ['GREETING'])");
+		assertThat(again.out()).as(again.err()).isEqualTo("hello\n");
 	}
 
 	/**

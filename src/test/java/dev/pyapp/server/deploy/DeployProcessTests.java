@@ -87,7 +87,7 @@ class DeployProcessTests {
 	void setUp() {
 		this.home = new PyappHome(this.dir);
 		this.process = new DeployProcess(this.installer, this.registry, this.lifecycles, this.steps, this.configuration,
-				this.supervisor, this.home);
+				this.supervisor, this.home, new KeptEnvironment(this.home, this.registry));
 		given(this.registry.find(APP)).willAnswer((call) -> Optional.of(installed()));
 		given(this.registry.get(APP)).willAnswer((call) -> installed());
 		given(this.registry.currentRelease(APP))
@@ -110,6 +110,36 @@ class DeployProcessTests {
 		verify(this.steps).statics(eq(APP), eq("1.0-x"), any(), any());
 		verify(this.steps).goLive(eq(APP), eq("1.0-x"), any(), eq(false));
 		verify(this.installer).prune(APP);
+	}
+
+	@Test // env-ops: remove --keep-data keeps the operator's variables for a re-install
+	void aFirstInstallGetsBackTheVariablesKeptByARemovalBeforeItsHooksRun() throws Exception {
+		Path kept = this.home.app(APP).config().resolve(KeptEnvironment.FILE);
+		java.nio.file.Files.createDirectories(kept.getParent());
+		java.nio.file.Files.writeString(kept, "{\"DATABASE_URL\": \"postgresql://u:p@db/blog\"}");
+		org.mockito.InOrder order = org.mockito.Mockito.inOrder(this.registry, this.steps);
+
+		this.process.deploy(prepared("1.0-x", null), report());
+
+		order.verify(this.registry).save(any(InstalledApp.class));
+		order.verify(this.steps).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
+		org.mockito.ArgumentCaptor<InstalledApp> saved = org.mockito.ArgumentCaptor.forClass(InstalledApp.class);
+		verify(this.registry).save(saved.capture());
+		assertThat(saved.getValue().env()).containsExactly(Map.entry("DATABASE_URL", "postgresql://u:p@db/blog"));
+		assertThat(kept).doesNotExist();
+	}
+
+	@Test
+	void anUpgradeLeavesTheVariablesAlone() throws Exception {
+		this.live = "1.0-x";
+		Path kept = this.home.app(APP).config().resolve(KeptEnvironment.FILE);
+		java.nio.file.Files.createDirectories(kept.getParent());
+		java.nio.file.Files.writeString(kept, "{\"A\": \"b\"}");
+
+		this.process.deploy(prepared("1.1-y", "1.0-x"), report());
+
+		verify(this.registry, never()).save(any(InstalledApp.class));
+		assertThat(kept).exists();
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.appconfig.ConfigStatus;
+import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
@@ -49,11 +50,15 @@ import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.HealthMonitor;
 import dev.pyapp.server.runtime.ProcessState;
 import dev.pyapp.server.scm.GitRevision;
+import dev.pyapp.server.security.Caller;
+import dev.pyapp.server.security.Callers;
+import dev.pyapp.server.security.Role;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -286,6 +291,36 @@ class AppsRpcTests {
 		pin("apps.limits.set", this.rpc.setLimits(new AppsRpc.LimitsParams("blog", Map.of("memory", "512M"))));
 		pin("apps.env.set restart false",
 				this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GREETING", "hi"), false)));
+	}
+
+	@Test // env-ops: env values often hold credentials; the UI edits them for deployers
+	void getShowsEnvValuesToDeployersAndOnlyTheNamesToViewers() {
+		blogRunningWithEverything();
+		given(this.registry.find(AppId.of("blog"))).willReturn(Optional.of(new InstalledApp("blog", AppSource.archive(),
+				"1.0.0-a", Map.of("DATABASE_URL", "postgresql://blog:s3cret@db/blog", "GREETING", "hello"), T0, T0)));
+		RpcMethodRegistry methods = new RpcMethodRegistry(null);
+		methods.register(this.rpc, AppsRpc.class);
+		for (Role role : Role.values()) {
+			Callers callers = mock(Callers.class);
+			given(callers.current()).willReturn(new Caller("token:ci", "alice", role));
+			JsonRpcDispatcher dispatcher = new JsonRpcDispatcher(methods, RpcJson.mapper, mock(NodesRpc.class), callers,
+					mock(AuditLog.class), mock(AuditParams.class));
+			JsonNode reply = RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(dispatcher
+				.dispatch("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"apps.get\",\"params\":{\"name\":\"blog\"}}")));
+			JsonNode env = reply.path("result").path("env");
+			if (role == Role.VIEWER) {
+				assertThat(env.toString()).as(role.value())
+					.isEqualTo("{\"DATABASE_URL\":\"***\",\"GREETING\":\"***\"}");
+				assertThat(reply.toString()).doesNotContain("s3cret").doesNotContain("hello");
+			}
+			else {
+				assertThat(env.path("DATABASE_URL").asString()).as(role.value())
+					.isEqualTo("postgresql://blog:s3cret@db/blog");
+				assertThat(env.path("GREETING").asString()).isEqualTo("hello");
+			}
+			// everything else is the same for every role
+			assertThat(reply.path("result").path("releases").size()).isEqualTo(3);
+		}
 	}
 
 	@Test

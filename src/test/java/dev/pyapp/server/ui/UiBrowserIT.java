@@ -940,6 +940,12 @@ class UiBrowserIT {
 				viewer.open("/apps/guestbook");
 				viewer.visible("#app-summary");
 				assertThat(viewer.find("[data-action='apps.restart']").isDisplayed()).isFalse();
+				// env-ops: the variables' names, not their values (GREETING=hello, order
+				// 20)
+				viewer.waitForText("#env-names", "GREETING (values are shown to deployers and admins only)",
+						Duration.ofSeconds(15));
+				assertThat(viewer.find("#env-form").isDisplayed()).isFalse();
+				assertThat(viewer.driver().getPageSource()).doesNotContain("\"hello\"");
 			}
 			// and the API refuses what the page does not offer, naming the role
 			Object refused = viewer.async("const done = arguments[arguments.length - 1];"

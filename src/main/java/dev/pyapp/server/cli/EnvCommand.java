@@ -1,0 +1,177 @@
+package dev.pyapp.server.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code pyapp env NAME | env set NAME K=V... | env unset NAME K...}: the operator's
+ * environment variables of an app ({@code apps.get}'s {@code env}, {@code apps.env.set}).
+ * {@code apps.env.set} replaces every variable, so {@code set} and {@code unset} read the
+ * variables first and send them all back changed: two operators changing the same app at
+ * the same moment may lose one change (the server has no merge).
+ */
+@Command(name = "env", description = EnvCommand.DESCRIPTION,
+		subcommands = { EnvCommand.Set.class, EnvCommand.Unset.class },
+		footer = { "%nExamples:", "  pyapp env blog                                  NAME=value lines",
+				"  pyapp env set blog DATABASE_URL=postgresql://u:p@db/blog DEBUG=0", "  pyapp env unset blog DEBUG",
+				"%nValues often hold secrets: the audit log keeps only the names, and a viewer sees '***'.",
+				"A running app restarts gracefully to use changed variables unless --no-restart is given.",
+				"'pyapp remove --keep-data' keeps them for a re-install." })
+class EnvCommand extends ApiCommand {
+
+	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
+	static final String DESCRIPTION = "List, set or unset an app's environment variables.";
+
+	/** What a viewer sees instead of a value (the server's rpc.EnvValues). */
+	private static final String MASK = "***";
+
+	@Parameters(arity = "0..1", paramLabel = "NAME", description = "the app whose variables to list (NAME=value lines)")
+	@Nullable String name;
+
+	@Override
+	public Integer call() throws Exception {
+		if (this.name == null) {
+			throw usage("give the app: pyapp env NAME, pyapp env set NAME K=V..., pyapp env unset NAME K...");
+		}
+		String app = this.name;
+		Map<String, String> env = EnvVariables.of(call("apps.get", params("name", app)));
+		if (json()) {
+			printJson(object(cli().codec(), env));
+			out().flush();
+			return 0;
+		}
+		env.forEach((key, value) -> out().println(key + "=" + Text.oneLine(value)));
+		if (env.isEmpty()) {
+			out().println("no environment variables set for " + app);
+		}
+		else if (env.values().stream().allMatch(MASK::equals)) {
+			err().println("note: the values are hidden from viewers");
+		}
+		out().flush();
+		return 0;
+	}
+
+	static ObjectNode object(JsonCodec codec, Map<String, String> env) {
+		ObjectNode object = codec.objectNode();
+		env.forEach(object::put);
+		return object;
+	}
+
+	/**
+	 * {@code set} and {@code unset}: read the variables, change them, send them all back.
+	 */
+	abstract static class Change extends ApiCommand {
+
+		/**
+		 * Sends the changed variables and says what the app does with them.
+		 * @param app the app
+		 * @param current its {@code apps.get} before the change
+		 * @param env every variable it is to have
+		 * @param noRestart whether a running app is left running with the old values
+		 * @param done what changed, in words
+		 * @return exit code 0
+		 */
+		int save(String app, JsonNode current, Map<String, String> env, boolean noRestart, String done)
+				throws InterruptedException {
+			String before = current.path("process").path("state").asString("");
+			JsonNode result = call("apps.env.set", params("name", app, "env", object(cli().codec(), env), "restart",
+					noRestart ? Boolean.FALSE : null));
+			return show(result, (saved) -> {
+				out().println(done + " on " + app);
+				if (saved.path("restart_needed").asBoolean(false)) {
+					out().println(app + " still runs with the old values until it restarts: pyapp restart " + app);
+				}
+				else if ("running".equals(before)) {
+					out().println(app + " restarted to use them");
+				}
+				else {
+					out().println(app + " is " + (before.isEmpty() ? "not running" : before)
+							+ ": they apply from its next start");
+				}
+			});
+		}
+
+	}
+
+	@Command(name = "set", description = "Set variables of an app, keeping the others (a running app restarts).")
+	static class Set extends Change {
+
+		@Parameters(index = "0", paramLabel = "NAME", description = "the app")
+		String app = "";
+
+		@Parameters(index = "1..*", arity = "1..*", paramLabel = "K=V",
+				description = "a variable and its value (K= sets an empty value)")
+		List<String> assignments = new ArrayList<>();
+
+		@Option(names = "--no-restart",
+				description = "save without restarting a running app (it uses them from its next start)")
+		boolean noRestart;
+
+		@Override
+		public Integer call() throws Exception {
+			Map<String, String> assignments;
+			try {
+				assignments = EnvVariables.assignments(this.assignments);
+			}
+			catch (IllegalArgumentException ex) {
+				throw usage(String.valueOf(ex.getMessage()));
+			}
+			JsonNode current = call("apps.get", params("name", this.app));
+			Map<String, String> env = EnvVariables.of(current);
+			List<String> changed = EnvVariables.changed(env, assignments);
+			if (changed.isEmpty()) {
+				return show(current, (app) -> out().println("nothing changed: "
+						+ String.join(", ", assignments.keySet()) + " already set so on " + this.app));
+			}
+			return save(this.app, current, EnvVariables.merged(env, assignments), this.noRestart,
+					"set " + String.join(", ", changed));
+		}
+
+	}
+
+	@Command(name = "unset", description = "Remove variables of an app (a running app restarts).")
+	static class Unset extends Change {
+
+		@Parameters(index = "0", paramLabel = "NAME", description = "the app")
+		String app = "";
+
+		@Parameters(index = "1..*", arity = "1..*", paramLabel = "K", description = "a variable's name")
+		List<String> names = new ArrayList<>();
+
+		@Option(names = "--no-restart",
+				description = "save without restarting a running app (it keeps them until it restarts)")
+		boolean noRestart;
+
+		@Override
+		public Integer call() throws Exception {
+			List<String> names;
+			try {
+				names = EnvVariables.names(this.names);
+			}
+			catch (IllegalArgumentException ex) {
+				throw usage(String.valueOf(ex.getMessage()));
+			}
+			JsonNode current = call("apps.get", params("name", this.app));
+			Map<String, String> env = EnvVariables.of(current);
+			List<String> present = names.stream().filter(env::containsKey).toList();
+			names.stream()
+				.filter((name) -> !env.containsKey(name))
+				.forEach((name) -> err().println("note: " + name + " is not set on " + this.app));
+			if (present.isEmpty()) {
+				return show(current, (app) -> out().println("nothing changed on " + this.app));
+			}
+			return save(this.app, current, EnvVariables.without(env, present), this.noRestart,
+					"unset " + String.join(", ", present));
+		}
+
+	}
+
+}

@@ -1,0 +1,158 @@
+package dev.pyapp.server.cli;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * {@code env}, {@code env set}, {@code env unset}: the variables of {@code apps.get},
+ * merged and sent back whole with {@code apps.env.set}.
+ */
+class EnvCommandTests extends CliCommandTests {
+
+	private static final String BLOG = """
+			{"name": "blog", "state": "running", "process": {"state": "running", "pid": 42},
+			 "env": {"GREETING": "hello", "DATABASE_URL": "postgresql://blog:s3cret@db/blog"}}
+			""";
+
+	@Test
+	void listsNameEqualsValueSortedByName() {
+		this.server.result("apps.get", BLOG);
+		CliRun run = pyapp("env", "blog");
+		assertThat(run.exitCode()).isZero();
+		assertThat(this.server.params("apps.get").toString()).isEqualTo("{\"name\":\"blog\"}");
+		assertThat(run.out()).isEqualTo("DATABASE_URL=postgresql://blog:s3cret@db/blog\nGREETING=hello\n");
+	}
+
+	@Test
+	void listsNothingAndSaysSoOrTheVariablesAsJson() {
+		this.server.result("apps.get", "{\"name\": \"blog\", \"env\": {}}");
+		assertThat(pyapp("env", "blog").out()).isEqualTo("no environment variables set for blog\n");
+		this.server.result("apps.get", BLOG);
+		assertThat(pyapp("--json", "env", "blog").out().replaceAll("\\s", ""))
+			.isEqualTo("{\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\",\"GREETING\":\"hello\"}");
+	}
+
+	@Test
+	void aViewerIsToldTheValuesAreHidden() {
+		this.server.result("apps.get", "{\"name\": \"blog\", \"env\": {\"SECRET_KEY\": \"***\"}}");
+		CliRun run = pyapp("env", "blog");
+		assertThat(run.out()).isEqualTo("SECRET_KEY=***\n");
+		assertThat(run.err()).isEqualTo("note: the values are hidden from viewers\n");
+	}
+
+	@Test
+	void setMergesIntoTheCurrentVariablesAndSaysTheAppRestarted() {
+		this.server.result("apps.get", BLOG);
+		this.server.result("apps.env.set", "{\"name\": \"blog\", \"restart_needed\": false}");
+		CliRun run = pyapp("env", "set", "blog", "GREETING=hi there", "SENTRY_DSN=https://k@o.ingest/1", "EMPTY=",
+				"EQUALS=a=b");
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(this.server.params("apps.env.set").toString()).isEqualTo("{\"name\":\"blog\",\"env\":{"
+				+ "\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\",\"EMPTY\":\"\",\"EQUALS\":\"a=b\","
+				+ "\"GREETING\":\"hi there\",\"SENTRY_DSN\":\"https://k@o.ingest/1\"}}");
+		assertThat(run.out()).isEqualTo("set GREETING, SENTRY_DSN, EMPTY, EQUALS on blog\nblog restarted to use them\n")
+			.doesNotContain("hi there");
+	}
+
+	@Test
+	void setWithNoRestartSaysTheAppRunsTheOldValues() {
+		this.server.result("apps.get", BLOG);
+		this.server.result("apps.env.set", "{\"name\": \"blog\", \"restart_needed\": true}");
+		CliRun run = pyapp("env", "set", "blog", "GREETING=hi", "--no-restart");
+		assertThat(run.exitCode()).isZero();
+		assertThat(this.server.params("apps.env.set").path("restart").asBoolean(true)).isFalse();
+		assertThat(run.out()).isEqualTo(
+				"set GREETING on blog\nblog still runs with the old values until it restarts: pyapp restart blog\n");
+	}
+
+	@Test
+	void setOnAStoppedAppSaysTheyApplyFromItsNextStart() {
+		this.server.result("apps.get", "{\"name\": \"blog\", \"process\": {\"state\": \"stopped\"}, \"env\": {}}");
+		this.server.result("apps.env.set", "{\"name\": \"blog\", \"restart_needed\": false}");
+		CliRun run = pyapp("env", "set", "blog", "A=1");
+		assertThat(run.out()).isEqualTo("set A on blog\nblog is stopped: they apply from its next start\n");
+		assertThat(this.server.params("apps.env.set").has("restart")).isFalse();
+	}
+
+	@Test
+	void setOfTheSameValueChangesNothing() {
+		this.server.result("apps.get", BLOG);
+		CliRun run = pyapp("env", "set", "blog", "GREETING=hello");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).isEqualTo("nothing changed: GREETING already set so on blog\n");
+		assertThat(this.server.calls("apps.env.set")).isEmpty();
+	}
+
+	@Test
+	void badAssignmentsAreUsageErrorsNamingTheArgumentBeforeAnyCall() {
+		CliRun run = pyapp("env", "set", "blog", "GREETING=hi", "DEBUG");
+		assertThat(run.exitCode()).isEqualTo(2);
+		assertThat(run.err()).contains("'DEBUG' is not NAME=value");
+		assertThat(pyapp("env", "set", "blog", "1ST=x").err())
+			.contains("'1ST=x': '1ST' is not a variable name (letters, digits and _, not starting with a digit)");
+		assertThat(pyapp("env", "set", "blog", "pyapp_name=x").err())
+			.contains("'pyapp_name=x': names starting with PYAPP_ are the server's own variables");
+		assertThat(pyapp("env", "set", "blog", "=x").err()).contains("'=x' has no name before '='");
+		assertThat(pyapp("env", "set", "blog").exitCode()).isEqualTo(2);
+		assertThat(pyapp("env").exitCode()).isEqualTo(2);
+		assertThat(pyapp("env", "unset", "blog", "A=b").err()).contains("takes names only");
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void unsetRemovesWhatIsSetAndNotesWhatIsNot() {
+		this.server.result("apps.get", BLOG);
+		this.server.result("apps.env.set", "{\"name\": \"blog\", \"restart_needed\": false}");
+		CliRun run = pyapp("env", "unset", "blog", "GREETING", "MISSING");
+		assertThat(run.exitCode()).isZero();
+		assertThat(this.server.params("apps.env.set").toString())
+			.isEqualTo("{\"name\":\"blog\",\"env\":{\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\"}}");
+		assertThat(run.out()).isEqualTo("unset GREETING on blog\nblog restarted to use them\n");
+		assertThat(run.err()).isEqualTo("note: MISSING is not set on blog\n");
+		this.server.requests().clear();
+		assertThat(pyapp("env", "unset", "blog", "MISSING").out()).isEqualTo("nothing changed on blog\n");
+		assertThat(this.server.calls("apps.env.set")).isEmpty();
+	}
+
+	@Test
+	void aRefusalOfTheServerIsAnApiError() {
+		this.server.result("apps.get", BLOG);
+		this.server.error("apps.env.set", -32004, "forbidden: apps.env.set needs the role deployer", null);
+		CliRun run = pyapp("env", "set", "blog", "A=1");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).contains("needs the role deployer");
+	}
+
+	@Test
+	void theHelpSaysWhatHappensToTheApp() {
+		CliRun run = pyapp("env", "--help");
+		assertThat(run.out()).contains("[NAME] [COMMAND]")
+			.contains("pyapp env set blog DATABASE_URL=")
+			.contains("set")
+			.contains("unset")
+			.contains("--keep-data");
+		assertThat(pyapp("env", "set", "--help").out()).contains("--no-restart").contains("K=V");
+	}
+
+	@Test
+	void assignmentsNamesAndMerge() {
+		assertThat(EnvVariables.assignments(List.of("A=1", "B==2", "A=3"))).containsExactly(Map.entry("B", "=2"),
+				Map.entry("A", "3"));
+		assertThat(EnvVariables.names(List.of("A", "_B", "A"))).containsExactly("A", "_B");
+		assertThatIllegalArgumentException().isThrownBy(() -> EnvVariables.names(List.of("A-B")))
+			.withMessageContaining("'A-B'");
+		assertThatIllegalArgumentException().isThrownBy(() -> EnvVariables.assignments(List.of(" A=1")))
+			.withMessageContaining("' A=1'");
+		Map<String, String> current = Map.of("A", "1", "B", "2");
+		assertThat(EnvVariables.merged(current, Map.of("B", "3", "C", "4"))).containsExactly(Map.entry("A", "1"),
+				Map.entry("B", "3"), Map.entry("C", "4"));
+		assertThat(EnvVariables.changed(current, Map.of("A", "1", "B", "9"))).containsExactly("B");
+		assertThat(EnvVariables.without(current, List.of("A", "Z"))).containsExactly(Map.entry("B", "2"));
+	}
+
+}
