@@ -112,9 +112,14 @@ class DeployProcess {
 			this.supervisor.discard(app, releaseId);
 			if (!releaseId
 				.equals(this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null))) {
+				if (prepared.overKeptData()) {
+					// its variables were set again from the kept file (then deleted)
+					this.keptEnvironment.keepAgain(app);
+				}
 				if (this.installer.abandon(prepared, String.valueOf(ex.getMessage()))) {
 					// a first install that never went live is forgotten, its user too
-					this.steps.forget(app);
+					// unless a removal with keep_data kept it with the data
+					this.steps.forget(app, prepared.overKeptData());
 				}
 			}
 			// else it went live before it failed (post-update): it stays, reported

@@ -67,6 +67,19 @@ class KeptEnvironment {
 	}
 
 	/**
+	 * Writes the variables of a first install that failed after {@link #restore} gave
+	 * them back, so that they outlive it as they outlived the removal; nothing is written
+	 * (and a file not yet restored stays) when the app has none.
+	 * @param app the app whose first install failed
+	 */
+	void keepAgain(AppId app) {
+		Map<String, String> env = this.registry.find(app).map(InstalledApp::env).orElse(Map.of());
+		if (!env.isEmpty()) {
+			AtomicFiles.write(file(app), mapper.writeValueAsString(new TreeMap<>(env)), AtomicFiles.OWNER_ONLY);
+		}
+	}
+
+	/**
 	 * Gives a first install the variables kept by the last removal of the app, unless it
 	 * has variables of its own already; the file is deleted either way.
 	 * @param app the app being installed

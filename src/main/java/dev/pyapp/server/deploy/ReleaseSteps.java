@@ -110,10 +110,11 @@ class ReleaseSteps {
 
 	/**
 	 * After a failed first install was forgotten: what is left in its cgroups is killed
-	 * and its user deleted, as {@code apps.remove} does.
+	 * and its user deleted, as {@code apps.remove} does; the user stays when the install
+	 * was over data a removal with {@code keep_data} kept.
 	 */
-	void forget(AppId app) {
-		this.isolation.remove(app, false);
+	void forget(AppId app, boolean keepData) {
+		this.isolation.remove(app, keepData);
 	}
 
 	/** A first release that waits for its settings is switched to, not started. */

@@ -109,6 +109,9 @@ public class AppInstaller {
 		Release previous = existing.flatMap((installed) -> this.registry.currentRelease(app)).orElse(null);
 		String phase = (previous != null) ? "upgrading" : "installing";
 		AppPaths paths = this.home.app(app);
+		// a first install over what a removal with keep_data left: its data and
+		// configuration outlive a failure of this install too
+		boolean overKeptData = existing.isEmpty() && Files.isDirectory(paths.root());
 		Instant now = this.clock.instant();
 		String releaseId = newReleaseId(paths, manifest.version(), now);
 		Path directory = paths.release(releaseId);
@@ -122,8 +125,8 @@ public class AppInstaller {
 			}
 			catch (RuntimeException ex) {
 				if (existing.isEmpty()) {
-					// a first install leaves nothing behind
-					AtomicFiles.deleteTree(paths.root());
+					// a first install leaves nothing behind (but what it found)
+					deleteFiles(paths, overKeptData);
 				}
 				throw ex;
 			}
@@ -137,7 +140,7 @@ public class AppInstaller {
 				.save(new Release(Release.id(app.value(), releaseId), app.value(), releaseId, manifest.version(),
 						request.origin(), pkg.checksum(), request.commit(), now, ReleaseState.PREPARED, null));
 			logger.info("Prepared release {} of {}", releaseId, app);
-			return new PreparedRelease(app, release, directory, pkg, previous, progress);
+			return new PreparedRelease(app, release, directory, pkg, previous, progress, overKeptData);
 		}
 		catch (RuntimeException ex) {
 			if (announced == null) {
@@ -174,7 +177,8 @@ public class AppInstaller {
 	/**
 	 * Gives up a prepared release: its directory is deleted and it is recorded as failed.
 	 * The live release is untouched; an app that never had a live release is forgotten
-	 * entirely.
+	 * entirely, except the data and configuration a removal with {@code keep_data} left
+	 * before this install.
 	 * @param prepared the release
 	 * @param reason why, for the record
 	 * @return whether the app was forgotten (its user is then the caller's to delete)
@@ -183,7 +187,7 @@ public class AppInstaller {
 		AtomicFiles.deleteTree(this.home.requireInside(prepared.directory()));
 		if (prepared.previous() == null
 				&& this.registry.find(prepared.app()).map((app) -> app.currentRelease() == null).orElse(false)) {
-			remove(prepared.app(), false);
+			remove(prepared.app(), prepared.overKeptData());
 			return true;
 		}
 		this.registry.save(prepared.release().withState(ReleaseState.FAILED, reason));
@@ -236,7 +240,12 @@ public class AppInstaller {
 	 * @param keepData whether {@code data/} and {@code config/} are kept
 	 */
 	public void remove(AppId app, boolean keepData) {
-		AppPaths paths = this.home.app(app);
+		deleteFiles(this.home.app(app), keepData);
+		this.registry.delete(app);
+		this.events.publishEvent(new AppRemoved(app, keepData));
+	}
+
+	private static void deleteFiles(AppPaths paths, boolean keepData) {
 		if (keepData) {
 			for (Path part : new Path[] { paths.current(), paths.releases(), paths.run(), paths.tmp(), paths.logs() }) {
 				AtomicFiles.deleteTree(part);
@@ -245,8 +254,6 @@ public class AppInstaller {
 		else {
 			AtomicFiles.deleteTree(paths.root());
 		}
-		this.registry.delete(app);
-		this.events.publishEvent(new AppRemoved(app, keepData));
 	}
 
 	private static String newReleaseId(AppPaths paths, String version, Instant now) {

@@ -79,6 +79,8 @@ class DeployProcessTests {
 
 	private boolean configured = true;
 
+	private Map<String, String> env = Map.of();
+
 	private PyappHome home;
 
 	private DeployProcess process;
@@ -220,7 +222,7 @@ class DeployProcessTests {
 
 		verify(this.supervisor).discard(APP, "2.0-x");
 		verify(this.installer).abandon(prepared, "unhealthy");
-		verify(this.steps, never()).forget(any());
+		verify(this.steps, never()).forget(any(), anyBoolean());
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
 		assertThat(this.live).isEqualTo("1.0-x");
 	}
@@ -235,7 +237,29 @@ class DeployProcessTests {
 
 		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.process.deploy(prepared, report()));
 
-		verify(this.steps).forget(APP);
+		verify(this.steps).forget(APP, false);
+	}
+
+	@Test // a failed first install after remove --keep-data deleted the kept data, env
+			// and user
+	void aFailedFirstInstallOverKeptDataKeepsItsVariablesAndItsUser() throws Exception {
+		Path kept = this.home.app(APP).config().resolve(KeptEnvironment.FILE);
+		java.nio.file.Files.createDirectories(kept.getParent());
+		java.nio.file.Files.writeString(kept, "{\"API_KEY\": \"k1\"}");
+		willAnswer((call) -> {
+			InstalledApp saved = call.getArgument(0);
+			this.env = saved.env();
+			return saved;
+		}).given(this.registry).save(any(InstalledApp.class));
+		PreparedRelease prepared = prepared("1.0-x", null, true);
+		willThrow(PyappException.failed("unhealthy", null)).given(this.steps)
+			.goLive(eq(APP), eq("1.0-x"), any(), anyBoolean());
+		given(this.installer.abandon(prepared, "unhealthy")).willReturn(true);
+
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.process.deploy(prepared, report()));
+
+		verify(this.steps).forget(APP, true);
+		assertThat(java.nio.file.Files.readString(kept)).contains("\"API_KEY\"").contains("\"k1\"");
 	}
 
 	@Test
@@ -362,10 +386,14 @@ class DeployProcessTests {
 	}
 
 	private PreparedRelease prepared(String releaseId, @Nullable String previous) {
+		return prepared(releaseId, previous, false);
+	}
+
+	private PreparedRelease prepared(String releaseId, @Nullable String previous, boolean overKeptData) {
 		return new PreparedRelease(APP, release(releaseId, ReleaseState.PREPARED),
 				this.home.app(APP).release(releaseId), mock(AppPackage.class),
 				(previous != null) ? release(previous, ReleaseState.LIVE) : null,
-				this.lifecycles.open(APP, (previous != null) ? "upgrading" : "installing"));
+				this.lifecycles.open(APP, (previous != null) ? "upgrading" : "installing"), overKeptData);
 	}
 
 	private DeployReporter report() {
@@ -373,7 +401,7 @@ class DeployProcessTests {
 	}
 
 	private InstalledApp installed() {
-		return new InstalledApp(APP.value(), AppSource.archive(), this.live, Map.of(), NOW, NOW);
+		return new InstalledApp(APP.value(), AppSource.archive(), this.live, this.env, NOW, NOW);
 	}
 
 	private ConfigMigration migration() {

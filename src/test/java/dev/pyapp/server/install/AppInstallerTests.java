@@ -1,5 +1,6 @@
 package dev.pyapp.server.install;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -37,6 +40,8 @@ class AppInstallerTests {
 	private final AppRepository apps = mock(AppRepository.class);
 
 	private final PackageReader reader = mock(PackageReader.class);
+
+	private final ReleaseRepository releases = mock(ReleaseRepository.class);
 
 	@Test // GH-15: a first install was invisible to apps.list until its package was read
 	void listsAFirstInstallWhileItsPackageIsReadAndForgetsItWhenTheReadFails() {
@@ -80,9 +85,60 @@ class AppInstallerTests {
 		assertThat(registry.installing()).isEmpty();
 	}
 
+	@Test // a failed first install after remove --keep-data deleted the data it kept
+	void aFirstInstallOverKeptDataThatFailsLeavesTheKeptDataAndConfiguration() throws Exception {
+		given(this.apps.findById(any())).willReturn(Optional.empty());
+		Path database = home().resolve("apps/blog/data/blog.sqlite3");
+		Path settings = home().resolve("apps/blog/config/config.yaml");
+		Files.createDirectories(database.getParent());
+		Files.createDirectories(settings.getParent());
+		Files.writeString(database, "rows");
+		Files.writeString(settings, "title: kept");
+		AppRegistry registry = registry();
+		AppManifest manifest = manifest("blog", "2.0");
+		given(manifest.resources()).willReturn(mock(AppManifest.Resources.class));
+		Path archive = archive(manifest);
+		AppPackage pkg = new AppPackage(archive, manifest, null, "sha256:0", 2, 2);
+		given(this.reader.read(archive)).willReturn(pkg);
+		willThrow(new IllegalStateException("disk full")).given(this.reader).extract(eq(pkg), any());
+
+		assertThatThrownBy(() -> installer(registry).prepare(InstallRequest.archive(archive, "blog.pyapp")))
+			.hasMessage("disk full");
+
+		assertThat(database).hasContent("rows");
+		assertThat(settings).hasContent("title: kept");
+		assertThat(home().resolve("apps/blog/releases")).doesNotExist();
+	}
+
+	@Test
+	void aFirstInstallOverKeptDataIsGivenUpWithoutItsKeptData() throws Exception {
+		given(this.apps.findById(any())).willReturn(Optional.empty());
+		Path database = home().resolve("apps/blog/data/blog.sqlite3");
+		Files.createDirectories(database.getParent());
+		Files.writeString(database, "rows");
+		AppRegistry registry = registry();
+		AppManifest manifest = manifest("blog", "2.0");
+		given(manifest.resources()).willReturn(mock(AppManifest.Resources.class));
+		Path archive = archive(manifest);
+		given(this.reader.read(archive)).willReturn(new AppPackage(archive, manifest, null, "sha256:0", 2, 2));
+		given(this.apps.save(any())).willAnswer((call) -> call.getArgument(0));
+		given(this.releases.save(any())).willAnswer((call) -> call.getArgument(0));
+		AppInstaller installer = installer(registry);
+
+		PreparedRelease prepared = installer.prepare(InstallRequest.archive(archive, "blog.pyapp"));
+		prepared.progress().close();
+		given(this.apps.findById("blog")).willReturn(Optional
+			.of(new InstalledApp("blog", AppSource.archive(), null, Map.of(), Instant.EPOCH, Instant.EPOCH)));
+
+		assertThat(prepared.overKeptData()).isTrue();
+		assertThat(installer.abandon(prepared, "unhealthy")).isTrue();
+		assertThat(database).hasContent("rows");
+		assertThat(home().resolve("apps/blog/releases")).doesNotExist();
+	}
+
 	/** A registry over {@link #apps}, with no releases and a fresh lifecycle store. */
 	private AppRegistry registry() {
-		return new AppRegistry(this.apps, mock(ReleaseRepository.class),
+		return new AppRegistry(this.apps, this.releases,
 				new AppLifecycles(mock(LifecycleRepository.class), mock(ApplicationEventPublisher.class)));
 	}
 
