@@ -409,6 +409,7 @@ public final class RegistryBenchmark {
 				"embedded store (mongo-java-server, H2 file backend), HTTP POST /rpc with the API token, keep-alive, "
 						+ "one blocking caller in the server's JVM; no daemons; apps.get of a random app per call");
 		json.put("cores", Runtime.getRuntime().availableProcessors());
+		json.put("jvm_options", ManagementFactory.getRuntimeMXBean().getInputArguments());
 		json.put("results", results);
 		json.put("load_average_before", loadBefore);
 		json.put("load_average_after", loadAfter);
