@@ -61,14 +61,11 @@ cds_refresh() {
 	fi
 }
 
-server_java() {
-	local cds=${1:-auto} java base
-	java=$(server_java_command)
-	base=$(cd "${2:-target}" && pwd -P)
-	local jar=$base/pyapp-server.jar dir=$base/server
-	# glibc's malloc: two arenas instead of eight per core, which otherwise hold on to
-	# memory that threads freed
-	SERVER_JAVA=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" "$java"
+# server_jvm_flags: sets the array SERVER_JVM_FLAGS, the server's heap, GC, JIT and
+# memory bounds (what server_java passes before its start-up options; bench/registry.sh
+# runs its in-JVM server with them too)
+server_jvm_flags() {
+	SERVER_JVM_FLAGS=(
 		# G1, the heap between 64 MB and 512 MB, shrunk after a collection to at most 30 %
 		# free; when idle, a collection every 15 s returns the unused part to the system.
 		# The marking stack starts at 2 MB instead of 32 MB (G1 grows it when a marking
@@ -81,7 +78,18 @@ server_java() {
 		# first server.info twice as long) and, on a busy machine, its backlog left the code
 		# of the API slow long after the start; -XX:TieredStopAtLevel=4 in JAVA_OPTS brings
 		# C2 back (README, "Start-up and memory")
-		-XX:TieredStopAtLevel=1
+		-XX:TieredStopAtLevel=1)
+}
+
+server_java() {
+	local cds=${1:-auto} java base
+	java=$(server_java_command)
+	base=$(cd "${2:-target}" && pwd -P)
+	local jar=$base/pyapp-server.jar dir=$base/server
+	server_jvm_flags
+	# glibc's malloc: two arenas instead of eight per core, which otherwise hold on to
+	# memory that threads freed
+	SERVER_JAVA=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" "$java" "${SERVER_JVM_FLAGS[@]}"
 		# the bean definitions Spring computed when the jar was built (process-aot): no
 		# parsing of configuration classes, no conditions evaluated at start. The server
 		# starts the regular way by itself when a setting might change which beans exist

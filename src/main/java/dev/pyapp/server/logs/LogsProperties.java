@@ -22,7 +22,7 @@ import org.springframework.util.unit.DataSize;
  * text); older ones are then read from MongoDB
  * @param tailTimeout how long {@code logs.tail} waits for a new record
  * @param tailInterval how often the {@code stdout.log}/{@code stderr.log} files of the
- * apps are read
+ * apps are read (each app once per interval, a tenth of the apps every tenth of it)
  * @param regexTimeout how long one regular expression search may run
  * @param notifications how notifications are delivered
  * @param socket the bounds of the apps' log sockets

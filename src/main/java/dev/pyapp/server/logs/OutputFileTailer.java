@@ -44,6 +44,19 @@ import org.springframework.stereotype.Component;
  * restarts; a file that shrank was truncated and is read from its start, and a file
  * replaced by a new one (rotation) has the rest of the old one read from {@code <name>.1}
  * first.
+ * <p>
+ * The apps are looked at a part at a time: a round of {@code pyapp.logs.tail-interval} is
+ * cut into {@link #SLICES} ticks, each looking at the apps whose names hash to it, so
+ * that a pass over hundreds of apps does not take a core in one piece beside the calls of
+ * that moment. Every app is still looked at once a round: what a process writes is read
+ * within one interval plus the time of a round's ticks (about 250 ms by default), an open
+ * traceback within {@link #FOLD_WAIT} more. A look costs one {@code stat} per output file
+ * that exists; an app with a missing output file costs one {@code stat} of its
+ * {@code logs/} directory, and the file is looked for again only when that directory
+ * changed (creating or renaming a file in it changes its time). The list of apps is read
+ * again only when {@code apps/} changed. A directory time less than
+ * {@link #SETTLED_MILLIS} old is not trusted (its granularity could hide a second
+ * change). The offsets are saved once a round when they changed.
  */
 @Component
 class OutputFileTailer implements SmartLifecycle {
@@ -61,6 +74,12 @@ class OutputFileTailer implements SmartLifecycle {
 	/** A line longer than this is stored in pieces rather than waited for. */
 	private static final int MAX_LINE = 64 * 1024;
 
+	/** Into how many ticks a round of the interval is cut. */
+	static final int SLICES = 10;
+
+	/** How old a directory's time must be before an unchanged one is trusted. */
+	static final long SETTLED_MILLIS = 2000;
+
 	private final PyappHome home;
 
 	private final LogCollector collector;
@@ -74,6 +93,17 @@ class OutputFileTailer implements SmartLifecycle {
 	private final Map<String, Position> positions = new HashMap<>();
 
 	private final Map<String, Waiting> waiting = new HashMap<>();
+
+	/** The apps' directories by name, as listed last. */
+	private final Map<String, AppFiles> apps = new LinkedHashMap<>();
+
+	/** The time of {@code apps/} when it was listed last, {@code -1} before. */
+	private long appsListed = -1;
+
+	/** Whether an offset changed since they were saved. */
+	private boolean unsaved;
+
+	private int slice;
 
 	private @Nullable ScheduledExecutorService executor;
 
@@ -97,7 +127,8 @@ class OutputFileTailer implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		scheduler.scheduleWithFixedDelay(this::pollSafely, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		long tick = Math.max(1, this.interval.toMillis() / SLICES);
+		scheduler.scheduleWithFixedDelay(this::pollSafely, 0, tick, TimeUnit.MILLISECONDS);
 		this.executor = scheduler;
 	}
 
@@ -113,6 +144,7 @@ class OutputFileTailer implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 			this.executor = null;
+			saveIfChanged();
 		}
 	}
 
@@ -128,43 +160,121 @@ class OutputFileTailer implements SmartLifecycle {
 
 	private void pollSafely() {
 		try {
-			poll();
+			poll(this.slice);
 		}
 		catch (RuntimeException | IOException ex) {
-			// one bad pass must not end the schedule
+			// one bad tick must not end the schedule
 			logger.warn("Reading app output files failed: {}", ex.toString());
+		}
+		finally {
+			this.slice = (this.slice + 1) % SLICES;
 		}
 	}
 
-	/** One pass over every app's output files. */
+	/** One pass over every app's output files (a whole round at once). */
 	synchronized void poll() throws IOException {
-		boolean changed = false;
-		// not home.apps(), which creates it: a pass over nothing must leave nothing
-		// behind
-		Path root = this.home.resolve("apps");
-		if (!Files.isDirectory(root)) {
-			return;
+		for (int part = 0; part < SLICES; part++) {
+			poll(part);
 		}
-		try (DirectoryStream<Path> apps = Files.newDirectoryStream(root, Files::isDirectory)) {
-			for (Path app : apps) {
-				for (String stream : STREAMS) {
-					AppPaths paths = new AppPaths(app);
-					Path file = stream.equals("stderr") ? paths.stderrLog() : paths.stdoutLog();
-					if (Files.isRegularFile(file)) {
-						changed |= read(app, stream, file);
-					}
+	}
+
+	/**
+	 * Looks at the output files of one part of the apps; the last part saves the offsets
+	 * if they changed.
+	 * @param part which part, {@code 0} to {@code SLICES - 1}: the apps whose names hash
+	 * to it
+	 */
+	synchronized void poll(int part) throws IOException {
+		try {
+			// not home.apps(), which creates it: a pass over nothing must leave nothing
+			// behind
+			if (!list(this.home.resolve("apps"), part)) {
+				return;
+			}
+			long settled = System.currentTimeMillis() - SETTLED_MILLIS;
+			for (AppFiles app : this.apps.values()) {
+				if (app.part == part) {
+					look(app, settled);
 				}
 			}
 		}
-		if (changed) {
+		finally {
+			if (part == SLICES - 1) {
+				saveIfChanged();
+			}
+		}
+	}
+
+	/**
+	 * Lists the apps' directories again if {@code apps/} changed since, or on the first
+	 * part of a round while its time is recent.
+	 * @return whether {@code apps/} exists
+	 */
+	private boolean list(Path root, int part) throws IOException {
+		long time = root.toFile().lastModified();
+		if (time == 0) {
+			// not there (java.io's time of a missing file)
+			this.apps.clear();
+			this.appsListed = -1;
+			return false;
+		}
+		if (time == this.appsListed && (part != 0 || time < System.currentTimeMillis() - SETTLED_MILLIS)) {
+			return true;
+		}
+		Map<String, AppFiles> listed = new LinkedHashMap<>();
+		try (DirectoryStream<Path> apps = Files.newDirectoryStream(root, Files::isDirectory)) {
+			for (Path app : apps) {
+				String name = app.getFileName().toString();
+				AppFiles known = this.apps.get(name);
+				listed.put(name, (known != null) ? known : new AppFiles(app));
+			}
+		}
+		this.apps.clear();
+		this.apps.putAll(listed);
+		this.appsListed = time;
+		return true;
+	}
+
+	/** Reads what is new in an app's output files. */
+	private void look(AppFiles app, long settled) throws IOException {
+		long logsTime = -1;
+		for (int i = 0; i < STREAMS.length; i++) {
+			OutputFile file = app.files[i];
+			if (!file.present) {
+				if (logsTime == -1) {
+					logsTime = app.logs.lastModified();
+				}
+				if (logsTime == file.missingSince && (logsTime == 0 || logsTime < settled)) {
+					// not there when its directory last changed (or there is no
+					// directory)
+					continue;
+				}
+			}
+			BasicFileAttributes attributes = file.attributes();
+			if (attributes == null || !attributes.isRegularFile()) {
+				file.present = false;
+				// the directory's time taken before the look (a file made since changed
+				// it again), or -1 to look again next round
+				file.missingSince = logsTime;
+				continue;
+			}
+			file.present = true;
+			this.unsaved |= read(app.dir, file, attributes);
+		}
+	}
+
+	private void saveIfChanged() {
+		if (this.unsaved) {
+			this.unsaved = false;
 			savePositions();
 		}
 	}
 
-	private boolean read(Path app, String stream, Path file) throws IOException {
-		String key = app.getFileName() + "/" + stream;
-		BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-		String fileKey = String.valueOf(attributes.fileKey());
+	private boolean read(Path app, OutputFile output, BasicFileAttributes attributes) throws IOException {
+		String key = output.key;
+		String stream = output.stream;
+		Path file = output.path;
+		String fileKey = output.fileKey(attributes.fileKey());
 		Position position = this.positions.get(key);
 		long offset = 0;
 		if (position != null && position.fileKey().equals(fileKey)) {
@@ -344,6 +454,87 @@ class OutputFileTailer implements SmartLifecycle {
 	private void savePositions() {
 		AtomicFiles.write(this.offsetsFile, this.mapper.writeValueAsString(new LinkedHashMap<>(this.positions)),
 				AtomicFiles.OWNER_ONLY);
+	}
+
+	/** One app's directory and output files, made once per app. */
+	private static final class AppFiles {
+
+		private final Path dir;
+
+		private final java.io.File logs;
+
+		private final int part;
+
+		private final OutputFile[] files = new OutputFile[STREAMS.length];
+
+		AppFiles(Path dir) {
+			this.dir = dir;
+			String name = dir.getFileName().toString();
+			AppPaths paths = new AppPaths(dir);
+			this.logs = paths.logs().toFile();
+			this.part = Math.floorMod(name.hashCode(), SLICES);
+			for (int i = 0; i < STREAMS.length; i++) {
+				String stream = STREAMS[i];
+				this.files[i] = new OutputFile(name + "/" + stream, stream,
+						stream.equals("stderr") ? paths.stderrLog() : paths.stdoutLog());
+			}
+		}
+
+	}
+
+	/** One output file of an app, and what the last look at it found. */
+	private static final class OutputFile {
+
+		private final String key;
+
+		private final String stream;
+
+		private final Path path;
+
+		/** Whether it was there at the last look. */
+		private boolean present;
+
+		/**
+		 * The time of the {@code logs/} directory when the file was found missing, or
+		 * {@code -1} if it was not taken.
+		 */
+		private long missingSince = -1;
+
+		private @Nullable Object lastKey;
+
+		private String lastKeyText = "";
+
+		OutputFile(String key, String stream, Path path) {
+			this.key = key;
+			this.stream = stream;
+			this.path = path;
+		}
+
+		/** Its attributes, or {@code null} if it does not exist. */
+		@Nullable BasicFileAttributes attributes() throws IOException {
+			if (!this.present && !Files.isRegularFile(this.path)) {
+				// without the exception a missing file's attributes would cost
+				return null;
+			}
+			try {
+				return Files.readAttributes(this.path, BasicFileAttributes.class);
+			}
+			catch (NoSuchFileException ex) {
+				// seldom: a present file is looked at directly, a missing one only when
+				// its directory changed
+				return null;
+			}
+		}
+
+		/** The file key's text, made once per file rather than on every look. */
+		String fileKey(@Nullable Object key) {
+			if (key == null || !key.equals(this.lastKey)) {
+				this.lastKey = key;
+				this.lastKeyText = String.valueOf(key);
+			}
+			return this.lastKeyText;
+		}
+
 	}
 
 	/**

@@ -3,6 +3,8 @@ package dev.pyapp.server.metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,13 +82,19 @@ class MetricsSampler implements SmartLifecycle {
 	}
 
 	/**
-	 * Writes one sample per installed app now, and deletes expired samples every ten
-	 * minutes.
+	 * Writes one sample per installed app now, in one command, and deletes expired
+	 * samples every ten minutes. One insert per app took the embedded store about 2.4 s
+	 * of a busy core for 500 apps (a command and a commit each), once a minute beside the
+	 * calls.
 	 */
 	void sample() {
 		Instant now = this.clock.instant();
+		List<MetricsSample> samples = new ArrayList<>();
 		for (AppMetricsSnapshot snapshot : this.metrics.snapshots()) {
-			this.mongo.insert(MetricsSample.of(snapshot, now, this.run));
+			samples.add(MetricsSample.of(snapshot, now, this.run));
+		}
+		if (!samples.isEmpty()) {
+			this.mongo.insert(samples, MetricsSample.class);
 		}
 		if (this.pruned.plus(PRUNE_EVERY).isBefore(now)) {
 			this.mongo.remove(Query.query(Criteria.where("time").lt(now.minus(this.properties.retention()))),

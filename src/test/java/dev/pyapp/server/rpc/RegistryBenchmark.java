@@ -161,6 +161,11 @@ public final class RegistryBenchmark {
 		parts.put("get: JSON of the result", () -> mapper.writeValueAsBytes(details));
 		// what ConfigStates' background thread does every second, beside the calls
 		parts.put("background: configStates.recheck()", configStates::recheck);
+		parts.put("background: configStates.recheck(0)", () -> configStates.recheck(0));
+		// the other passes over every app that run beside the calls (package-private
+		// in their modules, reached by reflection; none writes what the calls read)
+		background(context, parts, "dev.pyapp.server.logs.OutputFileTailer", "poll", "every tail-interval");
+		background(context, parts, "dev.pyapp.server.runtime.CrashWatcher", "watchAll", "every poll-interval");
 		parts.forEach((name, part) -> {
 			long[] nanos = new long[rounds];
 			for (int i = 0; i < rounds; i++) {
@@ -171,6 +176,77 @@ public final class RegistryBenchmark {
 			Arrays.sort(nanos);
 			System.out.printf(Locale.ROOT, "  %-34s p50 %8.3f ms%n", name, millis(nanos[rounds / 2]));
 		});
+		// passes that write to the store or run rarely: a few rounds each
+		Map<String, Runnable> rare = new LinkedHashMap<>();
+		background(context, rare, "dev.pyapp.server.metrics.MetricsSampler", "sample", "every sample-interval");
+		background(context, rare, "dev.pyapp.server.runtime.HealthMonitor", "checkAll", "every 30 s");
+		rare.forEach((name, part) -> {
+			long[] nanos = new long[3];
+			for (int i = 0; i < nanos.length; i++) {
+				long start = System.nanoTime();
+				part.run();
+				nanos[i] = System.nanoTime() - start;
+			}
+			Arrays.sort(nanos);
+			System.out.printf(Locale.ROOT, "  %-34s p50 %8.3f ms (of 3)%n", name, millis(nanos[1]));
+		});
+	}
+
+	/**
+	 * Adds a background pass of a bean (a package-private method without parameters) to
+	 * the breakdown.
+	 */
+	private static void background(ConfigurableApplicationContext context, Map<String, Runnable> parts, String type,
+			String method, String when) {
+		try {
+			Class<?> beanType = Class.forName(type);
+			Object bean = context.getBean(beanType);
+			java.lang.reflect.Method pass = beanType.getDeclaredMethod(method);
+			pass.setAccessible(true);
+			parts.put("background: " + beanType.getSimpleName() + "." + method + "() (" + when + ")", () -> {
+				try {
+					pass.invoke(bean);
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			System.out.println("  (no " + type + "." + method + ": " + ex + ")");
+		}
+	}
+
+	/** CPU time of every live thread of this JVM so far, in nanoseconds, by name. */
+	private static Map<String, Long> threadCpu() {
+		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Map<String, Long> cpu = new java.util.HashMap<>();
+		for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			if (info != null) {
+				long nanos = threads.getThreadCpuTime(info.getThreadId());
+				if (nanos > 0) {
+					// pool threads by their pool's name
+					cpu.merge(info.getThreadName().replaceAll("-\\d+$", "-N"), nanos, Long::sum);
+				}
+			}
+		}
+		return cpu;
+	}
+
+	/**
+	 * The threads that used the most CPU between two {@link #threadCpu()} snapshots, in
+	 * milliseconds, most first.
+	 */
+	private static Map<String, Long> busiest(Map<String, Long> before, Map<String, Long> after, int limit) {
+		Map<String, Long> busiest = new LinkedHashMap<>();
+		after.entrySet()
+			.stream()
+			.map((e) -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1_000_000))
+			.filter((e) -> e.getValue() > 0)
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.limit(limit)
+			.forEach((e) -> busiest.put(e.getKey(), e.getValue()));
+		return busiest;
 	}
 
 	/**
@@ -249,6 +325,8 @@ public final class RegistryBenchmark {
 		long gcMillisBefore = gcMillis();
 		long allocatedBefore = allocated();
 		long before = commands.get();
+		Map<String, Long> cpuBefore = threadCpu();
+		long wallStart = System.nanoTime();
 		for (int i = 0; i < calls; i++) {
 			long start = System.nanoTime();
 			byte[] response = call.run();
@@ -257,12 +335,14 @@ public final class RegistryBenchmark {
 				throw new IllegalStateException("call failed: " + new String(response, StandardCharsets.UTF_8));
 			}
 		}
+		long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
+		Map<String, Long> cpu = busiest(cpuBefore, threadCpu(), 8);
 		double perCall = (double) (commands.get() - before) / calls;
 		double allocatedPerCall = (allocated() - allocatedBefore) / 1024.0 / calls;
 		Arrays.sort(nanos);
 		return new Figures(millis(nanos[calls / 2]), millis(nanos[(int) Math.ceil(calls * 0.99) - 1]),
 				millis(nanos[calls - 1]), perCall, gcCount() - gcCountBefore, gcMillis() - gcMillisBefore,
-				allocatedPerCall);
+				allocatedPerCall, wallMillis, cpu);
 	}
 
 	private static long gcCount() {
@@ -299,6 +379,8 @@ public final class RegistryBenchmark {
 					method, f.p50(), f.p99(), f.max(), f.commandsPerCall(),
 					"< " + targets.get(method) + (met ? " met" : " NOT met"), f.gcPauses(), f.gcMillis(),
 					Math.round(f.allocatedKibPerCall()));
+			System.out.printf(Locale.ROOT, "  %d ms of calls; CPU ms by thread: %s%n", f.wallMillis(),
+					f.threadCpuMillis());
 			Map<String, Object> entry = new LinkedHashMap<>();
 			entry.put("p50_ms", round(f.p50()));
 			entry.put("p99_ms", round(f.p99()));
@@ -307,6 +389,8 @@ public final class RegistryBenchmark {
 			entry.put("gc_pauses", f.gcPauses());
 			entry.put("gc_pause_ms_total", f.gcMillis());
 			entry.put("allocated_kib_per_call", Math.round(f.allocatedKibPerCall()));
+			entry.put("wall_ms", f.wallMillis());
+			entry.put("thread_cpu_ms", f.threadCpuMillis());
 			entry.put("target_p99_ms", targets.get(method));
 			entry.put("met", met);
 			results.put(method, entry);
@@ -325,6 +409,7 @@ public final class RegistryBenchmark {
 				"embedded store (mongo-java-server, H2 file backend), HTTP POST /rpc with the API token, keep-alive, "
 						+ "one blocking caller in the server's JVM; no daemons; apps.get of a random app per call");
 		json.put("cores", Runtime.getRuntime().availableProcessors());
+		json.put("jvm_options", ManagementFactory.getRuntimeMXBean().getInputArguments());
 		json.put("results", results);
 		json.put("load_average_before", loadBefore);
 		json.put("load_average_after", loadAfter);
@@ -370,7 +455,7 @@ public final class RegistryBenchmark {
 
 	/** Latencies of one method, in milliseconds, and store commands per call. */
 	record Figures(double p50, double p99, double max, double commandsPerCall, long gcPauses, long gcMillis,
-			double allocatedKibPerCall) {
+			double allocatedKibPerCall, long wallMillis, Map<String, Long> threadCpuMillis) {
 	}
 
 	/**
