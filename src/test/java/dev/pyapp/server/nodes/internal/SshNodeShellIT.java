@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +11,18 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.jcraft.jsch.Session;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.nodes.RunningProcess;
+import dev.pyapp.server.nodes.Signal;
+import dev.pyapp.server.nodes.TestSshd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import dev.pyapp.server.core.ErrorKind;
-import dev.pyapp.server.core.PyappException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

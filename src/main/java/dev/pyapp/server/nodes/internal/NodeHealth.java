@@ -1,15 +1,18 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.NodeClient;
+import dev.pyapp.server.nodes.RemoteCallException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.pyapp.server.core.PyappException;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.MongoOperations;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * store
  */
 @ConfigurationProperties("pyapp.nodes")
-record NodesProperties(@DefaultValue("false") boolean agent, @Nullable Path agentJar,
+public record NodesProperties(@DefaultValue("false") boolean agent, @Nullable Path agentJar,
 		@DefaultValue("15s") Duration healthInterval, @DefaultValue("10s") Duration connectTimeout,
 		@DefaultValue("15m") Duration callTimeout, @DefaultValue("3m") Duration agentStartTimeout,
 		@DefaultValue("true") boolean logPull) {

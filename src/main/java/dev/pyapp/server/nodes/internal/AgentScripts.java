@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 /**
  * The shell scripts the installer runs on a node. Each takes its values as positional

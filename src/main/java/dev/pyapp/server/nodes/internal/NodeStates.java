@@ -1,9 +1,12 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.pyapp.server.nodes.NodeRecovered;
+import dev.pyapp.server.nodes.NodeStatus;
+import dev.pyapp.server.nodes.NodeUnreachable;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +21,7 @@ import org.springframework.stereotype.Component;
  * it reported last.
  */
 @Component
-class NodeStates {
+public class NodeStates {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeStates.class);
 
@@ -34,7 +37,7 @@ class NodeStates {
 		this.events = events;
 	}
 
-	void reachable(String node) {
+	public void reachable(String node) {
 		Health previous = this.health.put(node, new Health(true, null, Instant.now()));
 		if (previous != null && !previous.reachable()) {
 			logger.info("Node '{}' is reachable again", node);
@@ -42,7 +45,7 @@ class NodeStates {
 		}
 	}
 
-	void unreachable(String node, String error) {
+	public void unreachable(String node, String error) {
 		Health previous = this.health.put(node, new Health(false, error, Instant.now()));
 		if (previous == null || previous.reachable()) {
 			logger.warn("Node '{}' is unreachable: {}", node, error);
@@ -50,36 +53,36 @@ class NodeStates {
 		}
 	}
 
-	@Nullable Health health(String node) {
+	public @Nullable Health health(String node) {
 		return this.health.get(node);
 	}
 
-	void progress(String node, String step, String message) {
+	public void progress(String node, String step, String message) {
 		this.progress.put(node, new NodeStatus.Progress(step, message));
 		logger.info("Node '{}': [{}] {}", node, step, message);
 	}
 
-	void done(String node) {
+	public void done(String node) {
 		this.progress.remove(node);
 	}
 
-	NodeStatus.@Nullable Progress progress(String node) {
+	public NodeStatus.@Nullable Progress progress(String node) {
 		return this.progress.get(node);
 	}
 
-	void apps(String node, JsonNode list) {
+	public void apps(String node, JsonNode list) {
 		this.apps.put(node, list);
 	}
 
-	@Nullable JsonNode apps(String node) {
+	public @Nullable JsonNode apps(String node) {
 		return this.apps.get(node);
 	}
 
-	boolean anyApps() {
+	public boolean anyApps() {
 		return !this.apps.isEmpty();
 	}
 
-	void forget(String node) {
+	public void forget(String node) {
 		this.health.remove(node);
 		this.progress.remove(node);
 		this.apps.remove(node);
@@ -92,7 +95,7 @@ class NodeStates {
 	 * @param error what went wrong, if it did not
 	 * @param checked when
 	 */
-	record Health(boolean reachable, @Nullable String error, Instant checked) {
+	public record Health(boolean reachable, @Nullable String error, Instant checked) {
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.NodeClient;
+import dev.pyapp.server.nodes.NodeInstallRequest;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
 
@@ -37,7 +40,7 @@ import org.springframework.stereotype.Component;
  * passes a command line.
  */
 @Component
-class NodeInstaller {
+public class NodeInstaller {
 
 	/** Small heap and quick start: an agent only runs the API and supervises. */
 	static final List<String> JAVA_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -65,7 +68,7 @@ class NodeInstaller {
 		this.properties = properties;
 	}
 
-	NodeDocument install(NodeDocument node, NodeInstallRequest request, SshNodeShell shell) {
+	public NodeDocument install(NodeDocument node, NodeInstallRequest request, SshNodeShell shell) {
 		String name = node.name();
 		NodeDocument.Agent previous = node.agent();
 		String webserver = (request.webserver() != null) ? request.webserver()
@@ -151,7 +154,7 @@ class NodeInstaller {
 				"installed");
 	}
 
-	void uninstall(NodeDocument node, SshNodeShell shell, boolean purge) {
+	public void uninstall(NodeDocument node, SshNodeShell shell, boolean purge) {
 		NodeDocument.Agent agent = node.agent();
 		if (agent == null) {
 			return;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +22,13 @@ import java.util.function.Supplier;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
+import dev.pyapp.server.nodes.ExecRequest;
+import dev.pyapp.server.nodes.ExecResult;
+import dev.pyapp.server.nodes.NodeException;
+import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.nodes.RunningProcess;
+import dev.pyapp.server.nodes.Signal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +50,7 @@ public final class SshNodeShell implements NodeShell {
 
 	private final String name;
 
-	SshNodeShell(String name, Supplier<Session> sessions) {
+	public SshNodeShell(String name, Supplier<Session> sessions) {
 		this.name = name;
 		this.sessions = sessions;
 	}

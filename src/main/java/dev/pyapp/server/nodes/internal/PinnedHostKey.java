@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * a key is pinned, the key presented is only accepted when the operator explicitly said
  * so ({@code accept_host_key: true}) on the first contact.
  */
-final class PinnedHostKey implements HostKeyRepository {
+public final class PinnedHostKey implements HostKeyRepository {
 
 	private static final Pattern FINGERPRINT = Pattern.compile("^SHA256:[A-Za-z0-9+/]{43}=?$");
 
@@ -37,7 +37,7 @@ final class PinnedHostKey implements HostKeyRepository {
 	 * @param fingerprint {@code SHA256:…}
 	 * @return the repository
 	 */
-	static PinnedHostKey of(String fingerprint) {
+	public static PinnedHostKey of(String fingerprint) {
 		return new PinnedHostKey(fingerprint, false);
 	}
 
@@ -46,7 +46,7 @@ final class PinnedHostKey implements HostKeyRepository {
 	 * @param accept whether the operator accepted an unknown key
 	 * @return the repository
 	 */
-	static PinnedHostKey firstContact(boolean accept) {
+	public static PinnedHostKey firstContact(boolean accept) {
 		return new PinnedHostKey(null, accept);
 	}
 
@@ -56,7 +56,7 @@ final class PinnedHostKey implements HostKeyRepository {
 	 * @param text the operator's text
 	 * @return the fingerprint, or {@code null} if the text is neither
 	 */
-	static @Nullable String normalize(String text) {
+	public static @Nullable String normalize(String text) {
 		String trimmed = text.trim();
 		if (FINGERPRINT.matcher(trimmed).matches()) {
 			return trimmed.endsWith("=") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
@@ -93,7 +93,7 @@ final class PinnedHostKey implements HostKeyRepository {
 	 * The fingerprint of the key the host presented on the last connection attempt.
 	 * @return the fingerprint, or {@code null} before any
 	 */
-	@Nullable String presented() {
+	public @Nullable String presented() {
 		return this.presented;
 	}
 

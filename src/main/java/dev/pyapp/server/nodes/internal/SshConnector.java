@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,17 +9,16 @@ import java.util.List;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
-import org.jspecify.annotations.Nullable;
-
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens SSH sessions with JSch: public-key authentication only, modern algorithms only,
  * and the host key checked against the node's pin.
  */
-final class SshConnector {
+public final class SshConnector {
 
 	/** Host key algorithms, strongest first; no ssh-dss, no SHA-1 RSA signatures. */
 	static final String HOST_KEY_ALGORITHMS = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
@@ -105,7 +104,7 @@ final class SshConnector {
 	 * @param privateKey the private key's text, or {@code null}
 	 * @param keyPath the path of a private key file on this server, or {@code null}
 	 */
-	record SshTarget(String host, int port, String user, @Nullable String privateKey, @Nullable String keyPath) {
+	public record SshTarget(String host, int port, String user, @Nullable String privateKey, @Nullable String keyPath) {
 
 		@Override
 		public String toString() {

@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,7 +23,7 @@ import org.springframework.stereotype.Component;
  * a copy of the database alone reveals nothing.
  */
 @Component
-class NodeSecrets {
+public class NodeSecrets {
 
 	private static final SecureRandom random = new SecureRandom();
 
@@ -36,7 +35,7 @@ class NodeSecrets {
 		this.key = new SecretKeySpec(loadOrCreate(home.nodeSecretKeyFile()), "AES");
 	}
 
-	String encrypt(String plain) {
+	public String encrypt(String plain) {
 		try {
 			byte[] iv = new byte[12];
 			random.nextBytes(iv);
@@ -53,7 +52,7 @@ class NodeSecrets {
 		}
 	}
 
-	String decrypt(String sealed) {
+	public String decrypt(String sealed) {
 		if (!sealed.startsWith(PREFIX)) {
 			throw new IllegalStateException("A node secret is not in a known format");
 		}

@@ -1,11 +1,10 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
-
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 
@@ -18,7 +17,7 @@ import org.springframework.stereotype.Component;
  * to the agent's port on the node's 127.0.0.1, so no port is opened on the node.
  */
 @Component
-class NodeConnections implements DisposableBean {
+public class NodeConnections implements DisposableBean {
 
 	private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
@@ -37,7 +36,7 @@ class NodeConnections implements DisposableBean {
 	 * @return the session
 	 * @throws PyappException when it cannot connect (see {@link SshConnector#connect})
 	 */
-	Session session(NodeDocument node) {
+	public Session session(NodeDocument node) {
 		return connection(node).session;
 	}
 
@@ -46,7 +45,7 @@ class NodeConnections implements DisposableBean {
 	 * @param node the node, with an agent
 	 * @return a port on this host's 127.0.0.1
 	 */
-	int tunnel(NodeDocument node) {
+	public int tunnel(NodeDocument node) {
 		NodeDocument.Agent agent = node.agent();
 		if (agent == null) {
 			throw new PyappException(ErrorKind.CONFLICT,
@@ -78,7 +77,7 @@ class NodeConnections implements DisposableBean {
 	 * @param hostKey the pin
 	 * @return the session; the caller disconnects it
 	 */
-	Session connect(SshConnector.SshTarget target, PinnedHostKey hostKey) {
+	public Session connect(SshConnector.SshTarget target, PinnedHostKey hostKey) {
 		return SshConnector.connect(target, hostKey, this.properties.connectTimeout());
 	}
 
@@ -86,7 +85,7 @@ class NodeConnections implements DisposableBean {
 	 * Closes a node's session and its tunnel.
 	 * @param name the node
 	 */
-	void close(String name) {
+	public void close(String name) {
 		Connection connection = this.connections.remove(name);
 		if (connection != null) {
 			connection.session.disconnect();
@@ -97,7 +96,7 @@ class NodeConnections implements DisposableBean {
 	 * Closes a node's session if it no longer works, so that the next use connects anew.
 	 * @param name the node
 	 */
-	void closeIfBroken(String name) {
+	public void closeIfBroken(String name) {
 		Connection connection = this.connections.get(name);
 		if (connection != null && !connection.session.isConnected()) {
 			close(name);

@@ -1,4 +1,4 @@
-package dev.pyapp.server.nodes;
+package dev.pyapp.server.nodes.internal;
 
 import java.time.Instant;
 
@@ -24,10 +24,11 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param created when the node was added
  */
 @Document("nodes")
-record NodeDocument(@Id String name, String host, int port, String user, String hostKey, @Nullable String sealedKey,
-		@Nullable String keyPath, String state, @Nullable Agent agent, @Nullable String logCursor, Instant created) {
+public record NodeDocument(@Id String name, String host, int port, String user, String hostKey,
+		@Nullable String sealedKey, @Nullable String keyPath, String state, @Nullable Agent agent,
+		@Nullable String logCursor, Instant created) {
 
-	NodeDocument withState(String state) {
+	public NodeDocument withState(String state) {
 		return new NodeDocument(this.name, this.host, this.port, this.user, this.hostKey, this.sealedKey, this.keyPath,
 				state, this.agent, this.logCursor, this.created);
 	}
@@ -48,8 +49,8 @@ record NodeDocument(@Id String name, String host, int port, String user, String 
 	 * @param version the server version it reported
 	 * @param installed when it was installed
 	 */
-	record Agent(String home, int port, String service, String webserver, String sealedToken, @Nullable String version,
-			Instant installed) {
+	public record Agent(String home, int port, String service, String webserver, String sealedToken,
+			@Nullable String version, Instant installed) {
 	}
 
 }
