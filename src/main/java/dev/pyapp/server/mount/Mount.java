@@ -27,7 +27,7 @@ public record Mount(String server, String path, @Nullable String app, @Nullable 
 	 * @param other another path prefix
 	 * @return whether one of the two prefixes contains the other
 	 */
-	boolean overlaps(String other) {
+	public boolean overlaps(String other) {
 		return contains(this.path, other) || contains(other, this.path);
 	}
 

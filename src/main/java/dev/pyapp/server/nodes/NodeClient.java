@@ -9,15 +9,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.internal.NodeConnections;
+import dev.pyapp.server.nodes.internal.NodeDocument;
+import dev.pyapp.server.nodes.internal.NodeSecrets;
+import dev.pyapp.server.nodes.internal.NodeStates;
+import dev.pyapp.server.nodes.internal.NodesProperties;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-
-import dev.pyapp.server.core.ErrorKind;
-import dev.pyapp.server.core.PyappException;
 
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.stereotype.Component;
@@ -143,7 +147,7 @@ public class NodeClient {
 	 * Calls an agent regardless of what is known about its reachability: the health
 	 * check's probe.
 	 */
-	JsonNode probe(NodeDocument node, String method, @Nullable JsonNode params, Duration timeout) {
+	public JsonNode probe(NodeDocument node, String method, @Nullable JsonNode params, Duration timeout) {
 		return call(node, method, params, timeout);
 	}
 

@@ -8,15 +8,23 @@ import java.util.List;
 import java.util.Map;
 
 import com.jcraft.jsch.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.nodes.internal.NodeConnections;
+import dev.pyapp.server.nodes.internal.NodeDocument;
+import dev.pyapp.server.nodes.internal.NodeInstaller;
+import dev.pyapp.server.nodes.internal.NodeSecrets;
+import dev.pyapp.server.nodes.internal.NodeStates;
+import dev.pyapp.server.nodes.internal.NodesProperties;
+import dev.pyapp.server.nodes.internal.PinnedHostKey;
+import dev.pyapp.server.nodes.internal.SshConnector;
+import dev.pyapp.server.nodes.internal.SshNodeShell;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.stereotype.Component;

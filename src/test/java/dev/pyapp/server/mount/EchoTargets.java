@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.mount.internal.MountTarget;
+import dev.pyapp.server.mount.internal.MountTargets;
 import dev.pyapp.server.runtime.WireProtocol;
 
 import org.springframework.boot.test.context.TestConfiguration;

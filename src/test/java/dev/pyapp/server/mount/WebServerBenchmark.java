@@ -12,6 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.pyapp.server.mount.internal.ApacheRenderer;
+import dev.pyapp.server.mount.internal.ConfigRenderer;
+import dev.pyapp.server.mount.internal.LighttpdRenderer;
+import dev.pyapp.server.mount.internal.MountTarget;
+import dev.pyapp.server.mount.internal.MountTargets;
+import dev.pyapp.server.mount.internal.NginxRenderer;
+import dev.pyapp.server.mount.internal.RenderModel;
+import dev.pyapp.server.mount.internal.RenderSettings;
+
 /**
  * Requests per second and p99 latency of a hello-world WSGI app (gunicorn gthread, one
  * process, 8 threads, on a unix socket) reached directly and through each generated

@@ -122,7 +122,7 @@ public final class TestSshd implements AutoCloseable {
 		return fingerprint("host_ed25519.pub");
 	}
 
-	String otherFingerprint() throws Exception {
+	public String otherFingerprint() throws Exception {
 		return fingerprint("other_ed25519.pub");
 	}
 

@@ -1,0 +1,66 @@
+package dev.pyapp.server.mount.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.pyapp.server.mount.WebServerKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a renderer needs beyond the model: where the managed instance keeps its
+ * files and how it is tuned.
+ *
+ * @param directory {@code PYAPP_HOME/webserver}: configs, {@code logs/}, {@code run/},
+ * {@code tmp/}
+ * @param root whether the web server is started as root (it then needs a user for its
+ * workers, or explicit permission to keep root)
+ * @param user the user the workers run as when started as root, or {@code null} for the
+ * kind's default
+ * @param workers worker processes (nginx), or server processes (Apache's event MPM)
+ * @param accessLog whether requests are logged (buffered)
+ * @param staticMaxAge how long browsers may cache static files
+ * @param keepalive idle connections to each app kept open for reuse
+ * @param apacheModules the directory of Apache's {@code mod_*.so} files
+ */
+public record RenderSettings(Path directory, boolean root, @Nullable String user, int workers, boolean accessLog,
+		Duration staticMaxAge, int keepalive, Path apacheModules) {
+
+	public Path config(WebServerKind kind) {
+		return this.directory.resolve(kind.value() + ".conf");
+	}
+
+	Path pidFile(WebServerKind kind) {
+		return this.directory.resolve("run").resolve(kind.value() + ".pid");
+	}
+
+	Path errorLog(WebServerKind kind) {
+		return this.directory.resolve("logs").resolve(kind.value() + "-error.log");
+	}
+
+	Path accessLogFile(WebServerKind kind) {
+		return this.directory.resolve("logs").resolve(kind.value() + "-access.log");
+	}
+
+	Path runDirectory() {
+		return this.directory.resolve("run");
+	}
+
+	Path tmp(WebServerKind kind) {
+		return this.directory.resolve("tmp").resolve(kind.value());
+	}
+
+	/** A directory with nothing in it, for the document roots a server insists on. */
+	Path empty() {
+		return this.directory.resolve("empty");
+	}
+
+	/**
+	 * The file system path as a configuration value, after the allow-list check.
+	 * @param path a path below {@link #directory()}
+	 * @return its text
+	 */
+	static String path(Path path) {
+		return MountValidator.safeFile("pyapp.home", path);
+	}
+
+}
