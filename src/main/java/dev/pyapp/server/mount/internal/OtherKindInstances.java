@@ -73,8 +73,14 @@ final class OtherKindInstances {
 				handle.get().onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
 			}
 		}
+		catch (InterruptedException ex) {
+			// the caller is being stopped: the old instance is killed, and the interrupt
+			// kept
+			Thread.currentThread().interrupt();
+			this.shell.signal(pid, Signal.KILL);
+		}
 		catch (Exception ex) {
-			// still alive after the grace period, or interrupted: it is killed
+			// still alive after the grace period: it is killed
 			this.shell.signal(pid, Signal.KILL);
 		}
 	}
