@@ -29,10 +29,6 @@ record PythonProperties(@DefaultValue List<Path> interpreters, @DefaultValue("pi
 		@DefaultValue("10m") Duration pipTimeout, @DefaultValue("true") boolean provision,
 		@DefaultValue("2") int pipRetries, @DefaultValue("10s") Duration pipNetworkTimeout) {
 
-	PythonProperties(List<Path> interpreters, String index, Duration pipTimeout, boolean provision) {
-		this(interpreters, index, pipTimeout, provision, 2, Duration.ofSeconds(10));
-	}
-
 	boolean offline() {
 		return "none".equals(this.index);
 	}

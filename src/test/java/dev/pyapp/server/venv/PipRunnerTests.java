@@ -68,7 +68,7 @@ class PipRunnerTests {
 			request.lines().accept("Looking in indexes: " + index);
 			return new ExecResult(0, "", false);
 		});
-		PipRunner runner = new PipRunner(shell, new PythonProperties(List.of(), index, Duration.ofMinutes(10), false));
+		PipRunner runner = new PipRunner(shell, properties(index));
 		List<String> arguments = new ArrayList<>(runner.indexArguments());
 		arguments.add("flask");
 		List<String> output = new ArrayList<>();
@@ -156,7 +156,7 @@ class PipRunnerTests {
 			+ "global.find-links='/opt/wheels'\n";
 
 	private static PythonProperties properties(String index) {
-		return new PythonProperties(List.of(), index, Duration.ofMinutes(10), false);
+		return new PythonProperties(List.of(), index, Duration.ofMinutes(10), false, 2, Duration.ofSeconds(10));
 	}
 
 	/** A shell whose {@code pip config list} prints the given settings. */
