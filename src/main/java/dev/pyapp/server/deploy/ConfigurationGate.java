@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import dev.pyapp.server.appconfig.AppConfigurator;
 import dev.pyapp.server.appconfig.ConfigMigration;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.PyappException;
 
 import org.springframework.stereotype.Component;
 
@@ -29,6 +30,20 @@ class ConfigurationGate {
 	 */
 	ConfigMigration prepare(AppId app, Path release) {
 		return this.configurator.upgrade(app, release);
+	}
+
+	/**
+	 * @param release a release's directory
+	 * @return whether its config spec has a field to fill
+	 */
+	boolean hasSpec(Path release) {
+		try {
+			return !this.configurator.spec(release).isEmpty();
+		}
+		catch (PyappException ex) {
+			// checked at install; should it fail now, the step that reads it reports it
+			return true;
+		}
 	}
 
 	/**

@@ -69,6 +69,14 @@ final class GeneratedStatics {
 		}
 	}
 
+	/**
+	 * @param manifest a release's manifest
+	 * @return whether it has a static entry the hooks generate
+	 */
+	static boolean any(AppManifest manifest) {
+		return !generated(manifest).isEmpty();
+	}
+
 	private static List<AppManifest.StaticEntry> generated(AppManifest manifest) {
 		return manifest.statics().stream().filter(AppManifest.StaticEntry::generated).toList();
 	}

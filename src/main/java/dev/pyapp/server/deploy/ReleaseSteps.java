@@ -75,9 +75,14 @@ class ReleaseSteps {
 		this.isolation.openGenerated(app, GeneratedStatics.prepare(manifest, prepared.directory()));
 	}
 
+	/**
+	 * Migrates the stored settings to the release's spec; for a release without one the
+	 * step still runs (an empty config file, settings of an earlier spec dropped) but
+	 * says so rather than "migrating".
+	 */
 	ConfigMigration configure(AppId app, Path release, DeployReporter report) {
-		ConfigMigration migration = report.step("config", "migrating the configuration",
-				() -> this.configuration.prepare(app, release));
+		String message = this.configuration.hasSpec(release) ? "migrating the configuration" : "no config spec";
+		ConfigMigration migration = report.step("config", message, () -> this.configuration.prepare(app, release));
 		if (!migration.complete()) {
 			report.warn("required settings without a value: " + String.join(", ", migration.missing()));
 		}
@@ -95,9 +100,15 @@ class ReleaseSteps {
 
 	/**
 	 * Checks what the hooks generated, then gives the release back to the server,
-	 * read-only to the app: the generated static directories included.
+	 * read-only to the app: the generated static directories included. A release without
+	 * generated static files has nothing to check: it is given back without a step of its
+	 * own in the progress.
 	 */
 	void statics(AppId app, String releaseId, Path release, DeployReporter report) {
+		if (!GeneratedStatics.any(this.contexts.manifest(app, releaseId))) {
+			this.isolation.seal(app, release);
+			return;
+		}
 		report.step("static", "checking the generated static files", () -> {
 			GeneratedStatics.check(this.contexts.manifest(app, releaseId), release);
 			this.isolation.seal(app, release);

@@ -24,7 +24,6 @@ import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.LogTail;
 import dev.pyapp.server.logs.LogViewer;
 import dev.pyapp.server.logs.LogStatistics;
-import dev.pyapp.server.logs.LogStats;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -95,8 +94,8 @@ class LogsRpc {
 	}
 
 	@RpcMethod(value = "logs.stats", role = Role.VIEWER, readOnly = true)
-	LogStats stats() {
-		return this.statistics.stats();
+	LogStatsView stats() {
+		return LogStatsView.of(this.statistics.stats());
 	}
 
 	/**

@@ -22,6 +22,7 @@ import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,11 +49,23 @@ class PipRunner {
 	private static final Pattern SETTING = Pattern
 		.compile("^(?:global|install|download|wheel)\\.([a-z][a-z0-9-]*)=(.*)$");
 
+	/** pip's own default index, used unless pip's configuration names another. */
+	static final String DEFAULT_INDEX = "https://pypi.org/simple";
+
 	private volatile @Nullable Map<String, String> hostSettings;
 
+	/** The server's own environment, whose {@code PIP_*} variables pip reads. */
+	private final Map<String, String> environment;
+
+	@Autowired
 	PipRunner(NodeShell shell, PythonProperties properties) {
+		this(shell, properties, System.getenv());
+	}
+
+	PipRunner(NodeShell shell, PythonProperties properties, Map<String, String> environment) {
 		this.shell = shell;
 		this.properties = properties;
+		this.environment = environment;
 	}
 
 	/**
@@ -82,6 +95,8 @@ class PipRunner {
 		List<String> command = new ArrayList<>(pip(python, interpreter));
 		command.add("install");
 		command.addAll(List.of("--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
+		List<String> network = networkDefaults(interpreter, arguments);
+		command.addAll(network);
 		command.addAll(arguments);
 		// nothing pip prints may show the index's credentials
 		Consumer<String> redacted = (line) -> output.accept(Redaction.urls(line));
@@ -97,7 +112,7 @@ class PipRunner {
 			environment.put("PIP_INDEX_URL", this.properties.index());
 			environment.put("PIP_CONFIG_FILE", "/dev/null");
 			for (String name : PASSED_ON) {
-				String value = System.getenv(name);
+				String value = this.environment.get(name);
 				// an app's build has its own /tmp in its sandbox
 				if (value != null && !(isolated && name.equals("TMPDIR"))) {
 					environment.put(name, value);
@@ -112,7 +127,7 @@ class PipRunner {
 			if (this.properties.hostConfiguration()) {
 				hostSettings(interpreter).forEach(environment::putIfAbsent);
 			}
-			System.getenv().forEach((name, value) -> {
+			this.environment.forEach((name, value) -> {
 				String lower = name.toLowerCase(Locale.ROOT);
 				if (name.startsWith("PIP_") || lower.equals("http_proxy") || lower.equals("https_proxy")
 						|| lower.equals("no_proxy")) {
@@ -120,13 +135,91 @@ class PipRunner {
 				}
 			});
 		}
-		redacted.accept("$ pip install " + String.join(" ", arguments)
-				+ (usesIndexUrl(arguments) ? " (index " + this.properties.index() + ")" : ""));
+		List<String> shown = new ArrayList<>(network);
+		shown.addAll(arguments);
+		redacted.accept("$ pip install " + String.join(" ", shown) + sources(interpreter, arguments));
 		return this.shell.exec(ExecRequest.of(command)
 			.withEnvironment(environment, inherit)
 			.withTimeout(this.properties.pipTimeout())
 			.withLines(redacted)
 			.isolated(isolation));
+	}
+
+	/**
+	 * pip's {@code --retries} and {@code --timeout} for a run that may reach an index,
+	 * each only when the operator's pip configuration (pip.conf, {@code PIP_*} variables)
+	 * sets none: an unreachable index (a machine without internet whose pip.conf adds a
+	 * local index) then costs seconds, not pip's five retries with backoff per
+	 * requirement, while an operator's own choice stays authoritative.
+	 * @param interpreter the interpreter whose pip reads the host's configuration
+	 * @param arguments the arguments after {@code install}
+	 * @return the options to add, empty when pip reaches no index or the operator set
+	 * both
+	 */
+	List<String> networkDefaults(PythonInterpreter interpreter, List<String> arguments) {
+		if (this.properties.offline() || arguments.contains("--no-index")) {
+			return List.of();
+		}
+		// with an index URL of the server's, no pip configuration of the host applies
+		Map<String, String> configured = this.properties.hostConfiguration() ? configuration(interpreter) : Map.of();
+		List<String> options = new ArrayList<>();
+		if (!configured.containsKey("PIP_RETRIES")) {
+			options.addAll(List.of("--retries", Integer.toString(this.properties.pipRetries())));
+		}
+		if (!configured.containsKey("PIP_TIMEOUT") && !configured.containsKey("PIP_DEFAULT_TIMEOUT")) {
+			options.addAll(
+					List.of("--timeout", Long.toString(Math.max(1, this.properties.pipNetworkTimeout().toSeconds()))));
+		}
+		return options;
+	}
+
+	/**
+	 * Where pip looks for what {@code deps/} lacks, for the build log.
+	 * @param interpreter the interpreter whose pip reads the host's configuration
+	 * @param arguments the arguments after {@code install}
+	 * @return the text after the command line, starting with a space; empty when pip
+	 * reaches no index
+	 */
+	String sources(PythonInterpreter interpreter, List<String> arguments) {
+		if (this.properties.offline() || arguments.contains("--no-index")) {
+			return "";
+		}
+		if (usesIndexUrl(arguments)) {
+			return " (index " + this.properties.index() + ")";
+		}
+		Map<String, String> configured = configuration(interpreter);
+		String noIndex = configured.getOrDefault("PIP_NO_INDEX", "").toLowerCase(Locale.ROOT);
+		StringBuilder text = new StringBuilder(" (");
+		if (List.of("1", "true", "yes", "on").contains(noIndex)) {
+			text.append("no index");
+		}
+		else {
+			String index = configured.get("PIP_INDEX_URL");
+			text.append("index ").append((index != null) ? index : DEFAULT_INDEX + ", pip's default");
+			String extra = configured.get("PIP_EXTRA_INDEX_URL");
+			if (extra != null) {
+				text.append("; extra index ").append(extra);
+			}
+		}
+		String links = configured.get("PIP_FIND_LINKS");
+		if (links != null) {
+			text.append("; find-links ").append(links);
+		}
+		return text.append("; from the host's pip configuration)").toString();
+	}
+
+	/**
+	 * The operator's pip settings as pip sees them: {@code PIP_*} variables of the
+	 * server's environment over the host's pip.conf files.
+	 */
+	private Map<String, String> configuration(PythonInterpreter interpreter) {
+		Map<String, String> configured = new java.util.TreeMap<>(hostSettings(interpreter));
+		this.environment.forEach((name, value) -> {
+			if (name.startsWith("PIP_")) {
+				configured.put(name, value);
+			}
+		});
+		return configured;
 	}
 
 	private boolean usesIndexUrl(List<String> arguments) {

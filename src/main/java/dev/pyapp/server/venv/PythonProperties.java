@@ -17,10 +17,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pipTimeout how long one pip run may take
  * @param provision whether gunicorn and the {@code pyapp_runtime} shim are installed into
  * {@code server-packages/} as soon as the server is up (false: when first needed)
+ * @param pipRetries pip's {@code --retries} when the operator set none (pip.conf,
+ * {@code PIP_RETRIES}); pip's own default, 5 with backoff, costs about 8 s per
+ * requirement when an index is unreachable
+ * @param pipNetworkTimeout pip's {@code --timeout} (per connection) when the operator set
+ * none ({@code timeout} or {@code default-timeout} in pip.conf, {@code PIP_TIMEOUT},
+ * {@code PIP_DEFAULT_TIMEOUT}); pip's own default is 15 s
  */
 @ConfigurationProperties("pyapp.python")
 record PythonProperties(@DefaultValue List<Path> interpreters, @DefaultValue("pip") String index,
-		@DefaultValue("10m") Duration pipTimeout, @DefaultValue("true") boolean provision) {
+		@DefaultValue("10m") Duration pipTimeout, @DefaultValue("true") boolean provision,
+		@DefaultValue("2") int pipRetries, @DefaultValue("10s") Duration pipNetworkTimeout) {
 
 	boolean offline() {
 		return "none".equals(this.index);

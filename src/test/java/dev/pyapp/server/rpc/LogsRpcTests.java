@@ -6,7 +6,9 @@ import java.util.List;
 import dev.pyapp.server.logs.LogLevel;
 import dev.pyapp.server.logs.LogPage;
 import dev.pyapp.server.logs.LogRecord;
+import dev.pyapp.server.logs.LogSocketStats;
 import dev.pyapp.server.logs.LogStatistics;
+import dev.pyapp.server.logs.LogStats;
 import dev.pyapp.server.logs.LogTail;
 import dev.pyapp.server.logs.LogViewer;
 import org.junit.jupiter.api.Test;
@@ -17,15 +19,27 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * The JSON of {@code logs.query} and {@code logs.tail} (SPEC §9 "Logs"): every member of
- * a record is present, {@code null} when unknown, except {@code node}, which only a
- * record pulled from a node has.
+ * The JSON of {@code logs.query}, {@code logs.tail} (SPEC §9 "Logs") and
+ * {@code logs.stats}. Every member of a record is present, {@code null} when unknown,
+ * except {@code node}, which only a record pulled from a node has.
  */
 class LogsRpcTests {
 
 	private final LogViewer viewer = mock(LogViewer.class);
 
-	private final LogsRpc rpc = new LogsRpc(this.viewer, mock(LogStatistics.class));
+	private final LogStatistics statistics = mock(LogStatistics.class);
+
+	private final LogsRpc rpc = new LogsRpc(this.viewer, this.statistics);
+
+	@Test // trial: the counters came as droppedBySenders, storeAvailable, cutBatches...
+	void logsStatsNamesItsCountersInSnakeCase() {
+		given(this.statistics.stats())
+			.willReturn(new LogStats(10, 7, 2, 1, 0, 3, true, new LogSocketStats(2, 3, 4, 5, 6, 7, 8)));
+		assertJson(this.rpc.stats(),
+				"{'received':10,'stored':7,'buffered':2,'spilled':1,'dropped':0,'dropped_by_senders':3,"
+						+ "'store_available':true,'socket':{'sockets':2,'connections':3,'refused_connections':4,"
+						+ "'cut_batches':5,'cut_bytes':6,'malformed_batches':7,'buffered_bytes':8}}");
+	}
 
 	@Test
 	void logsQueryReturnsRecordsAndTheNextCursor() {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +55,55 @@ class RpcResultTypesTests {
 			untyped(type, name, new HashSet<>(), untyped);
 		}
 		assertThat(untyped).as("results with a member of type Object or Map<?, Object> (give it a record)").isEmpty();
+	}
+
+	@Test // trial: logs.stats answered droppedBySenders, storeAvailable, cutBatches...
+	void everyMemberOfEveryResultIsNamedInSnakeCase() {
+		RpcMethodRegistry registry = RpcRoleTableTests.registry();
+		Set<String> camel = new TreeSet<>();
+		for (String name : registry.names()) {
+			names(registry.find(name).method().getGenericReturnType(), name, new HashSet<>(), camel);
+		}
+		assertThat(camel).as("JSON members not in snake_case (name them with @JsonProperty)").isEmpty();
+	}
+
+	private static void names(Type type, String where, Set<Type> seen, Set<String> found) {
+		if (!seen.add(type)) {
+			return;
+		}
+		if (type instanceof ParameterizedType parameterized) {
+			names(parameterized.getRawType(), where, seen, found);
+			for (Type argument : parameterized.getActualTypeArguments()) {
+				names(argument, where, seen, found);
+			}
+		}
+		else if (type instanceof GenericArrayType array) {
+			names(array.getGenericComponentType(), where, seen, found);
+		}
+		else if (type instanceof WildcardType wildcard) {
+			for (Type bound : wildcard.getUpperBounds()) {
+				names(bound, where, seen, found);
+			}
+		}
+		else if (type instanceof Class<?> type1 && type1.isRecord()) {
+			for (RecordComponent component : type1.getRecordComponents()) {
+				if (component.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
+					continue;
+				}
+				JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+				String json = (property != null && !property.value().isEmpty()) ? property.value()
+						: component.getName();
+				if (!json.matches("[a-z][a-z0-9_]*")) {
+					found.add(where + ": " + type1.getSimpleName() + "." + json);
+				}
+				names(component.getGenericType(), where, seen, found);
+			}
+		}
+		else if (type instanceof Class<?> type1 && type1.isSealed()) {
+			for (Class<?> permitted : type1.getPermittedSubclasses()) {
+				names(permitted, where, seen, found);
+			}
+		}
 	}
 
 	private static void untyped(Type type, String where, Set<Type> seen, Set<String> found) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -67,7 +68,7 @@ class PipRunnerTests {
 			request.lines().accept("Looking in indexes: " + index);
 			return new ExecResult(0, "", false);
 		});
-		PipRunner runner = new PipRunner(shell, new PythonProperties(List.of(), index, Duration.ofMinutes(10), false));
+		PipRunner runner = new PipRunner(shell, properties(index));
 		List<String> arguments = new ArrayList<>(runner.indexArguments());
 		arguments.add("flask");
 		List<String> output = new ArrayList<>();
@@ -83,6 +84,94 @@ class PipRunnerTests {
 		assertThat(request.getValue().inheritEnvironment()).isFalse();
 		assertThat(output).isNotEmpty().noneMatch((line) -> line.contains("s3cr3t"));
 		assertThat(output).anyMatch((line) -> line.contains("https://***@mirror.example/simple"));
+	}
+
+	@Test // trial: pip's 5 retries to an unreachable pypi.org cost about a minute a build
+	void boundsRetriesAndTimeoutWhenTheOperatorSetNeither() {
+		List<ExecRequest> runs = new ArrayList<>();
+		PipRunner runner = new PipRunner(shell(runs, HOST_CONFIG), properties("pip"), Map.of());
+		List<String> output = new ArrayList<>();
+
+		runner.install(VENV_PYTHON, INTERPRETER, List.of("flask"), output::add);
+
+		assertThat(install(runs).command()).containsSubsequence("install", "--retries", "2", "--timeout", "10",
+				"flask");
+		// the operator's configuration is what pip reads: nothing of it is overridden
+		assertThat(install(runs).environment()).doesNotContainKeys("PIP_RETRIES", "PIP_INDEX_URL", "PIP_CONFIG_FILE");
+		assertThat(output).contains("$ pip install --retries 2 --timeout 10 flask (index https://pypi.org/simple, "
+				+ "pip's default; extra index file:///opt/pypi/simple; find-links /opt/wheels; "
+				+ "from the host's pip configuration)");
+	}
+
+	@Test
+	void keepsTheOperatorsRetriesAndTimeoutFromPipConfOrPipVariables() {
+		List<ExecRequest> runs = new ArrayList<>();
+		PipRunner runner = new PipRunner(shell(runs, HOST_CONFIG + "install.retries='7'\n"), properties("pip"),
+				Map.of("PIP_DEFAULT_TIMEOUT", "180", "PIP_INDEX_URL", "https://mirror.example/simple"));
+		List<String> output = new ArrayList<>();
+
+		runner.install(VENV_PYTHON, INTERPRETER, List.of("flask"), output::add);
+
+		assertThat(install(runs).command()).doesNotContain("--retries", "--timeout");
+		assertThat(output).first(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.startsWith("$ pip install flask (index https://mirror.example/simple; extra index");
+	}
+
+	@Test
+	void addsNoNetworkOptionsWhenPipReachesNoIndex() {
+		List<ExecRequest> runs = new ArrayList<>();
+		PipRunner runner = new PipRunner(shell(runs, HOST_CONFIG), properties("pip"), Map.of());
+		List<String> output = new ArrayList<>();
+
+		runner.install(VENV_PYTHON, INTERPRETER, List.of("--isolated", "--no-index", "--find-links", "/d", "flask"),
+				output::add);
+
+		assertThat(install(runs).command()).doesNotContain("--retries", "--timeout");
+		assertThat(output).containsExactly("$ pip install --isolated --no-index --find-links /d flask");
+	}
+
+	@Test
+	void appliesTheServersBoundsToItsOwnIndexUrl() {
+		List<ExecRequest> runs = new ArrayList<>();
+		PipRunner runner = new PipRunner(shell(runs, HOST_CONFIG), new PythonProperties(List.of(),
+				"https://mirror.example/simple", Duration.ofMinutes(10), false, 0, Duration.ofSeconds(5)),
+				Map.of("PIP_RETRIES", "9"));
+		List<String> output = new ArrayList<>();
+
+		runner.install(VENV_PYTHON, INTERPRETER, List.of("flask"), output::add);
+
+		// no pip configuration of the host applies to the server's own index
+		// (PIP_CONFIG_FILE)
+		assertThat(install(runs).command()).containsSubsequence("--retries", "0", "--timeout", "5", "flask");
+		assertThat(output)
+			.contains("$ pip install --retries 0 --timeout 5 flask (index https://mirror.example/simple)");
+	}
+
+	private static final Path VENV_PYTHON = Path.of("/venv/bin/python");
+
+	private static final PythonInterpreter INTERPRETER = new PythonInterpreter(Path.of("/usr/bin/python3"), "3.11",
+			null);
+
+	private static final String HOST_CONFIG = "global.extra-index-url='file:///opt/pypi/simple'\n"
+			+ "global.find-links='/opt/wheels'\n";
+
+	private static PythonProperties properties(String index) {
+		return new PythonProperties(List.of(), index, Duration.ofMinutes(10), false, 2, Duration.ofSeconds(10));
+	}
+
+	/** A shell whose {@code pip config list} prints the given settings. */
+	private static NodeShell shell(List<ExecRequest> runs, String settings) {
+		NodeShell shell = mock(NodeShell.class);
+		given(shell.exec(any())).willAnswer((call) -> {
+			ExecRequest request = call.getArgument(0);
+			runs.add(request);
+			return new ExecResult(0, request.command().contains("config") ? settings : "", false);
+		});
+		return shell;
+	}
+
+	private static ExecRequest install(List<ExecRequest> runs) {
+		return runs.stream().filter((run) -> run.command().contains("install")).findFirst().orElseThrow();
 	}
 
 }

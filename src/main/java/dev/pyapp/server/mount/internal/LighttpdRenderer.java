@@ -20,6 +20,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class LighttpdRenderer implements ConfigRenderer {
 
+	/**
+	 * A backend that refused a connection (an app stopped or restarting) is marked down
+	 * for {@code disable-time} seconds, 1 by default, and every request meanwhile gets a
+	 * 503 without lighttpd trying it. lighttpd re-enables it in its once-a-second timer,
+	 * which compares with the previous second: 2 to 3 s after the refused request by
+	 * default, 1 to 2 s with 0 (its lowest value, a short in gw_backend.c). Each mount
+	 * has its own single backend, so there is no other backend to send the requests to.
+	 */
+	private static final String RETRY = ", \"disable-time\" => 0";
+
 	@Override
 	public WebServerKind kind() {
 		return WebServerKind.LIGHTTPD;
@@ -160,7 +170,7 @@ public class LighttpdRenderer implements ConfigRenderer {
 				RenderModel.Backend backend = location.backend();
 				String host = (backend.socket() != null) ? "\"host\" => " + quote(backend.socket())
 						: "\"host\" => \"127.0.0.1\", \"port\" => " + backend.port();
-				out.line("proxy.server = ( \"\" => ( ( " + host + " ) ) )");
+				out.line("proxy.server = ( \"\" => ( ( " + host + RETRY + " ) ) )");
 				out.line("proxy.forwarded = ( \"for\" => 1, \"proto\" => 1, \"host\" => 1 )");
 				// gunicorn takes SCRIPT_NAME from this header; set even when empty, so a
 				// client's own never reaches the app. proxy.forwarded's host is the
@@ -192,7 +202,7 @@ public class LighttpdRenderer implements ConfigRenderer {
 		out.line("scgi.protocol = \"uwsgi\"");
 		// the prefix as the extension: SCRIPT_NAME is the prefix, PATH_INFO the rest
 		out.line("scgi.server = ( " + quote(location.root() ? "/" : location.prefix()) + " => ( ( " + host
-				+ ", \"check-local\" => \"disable\""
+				+ ", \"check-local\" => \"disable\"" + RETRY
 				+ (location.root() ? ", \"fix-root-scriptname\" => \"enable\"" : "") + " ) ) )");
 		// uWSGI sees the client as REMOTE_ADDR; no client-made forwarding header reaches
 		// the app (lighttpd cannot append the address here; an empty value removes one)
