@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.ErrorKind;
@@ -98,9 +99,14 @@ abstract class AbstractWebServerIT {
 	abstract String appServer();
 
 	static void register(DynamicPropertyRegistry registry, WebServerKind kind, String appServer) {
-		Path home = homes.computeIfAbsent(kind.value() + "-" + appServer, (k) -> {
+		// deleted when the context cache closes the context (TestHomes); a context made
+		// again for the same kind gets a new one
+		Path home = homes.compute(kind.value() + "-" + appServer, (k, made) -> {
+			if (made != null && Files.isDirectory(made)) {
+				return made;
+			}
 			try {
-				Path dir = Files.createTempDirectory(Path.of("/tmp"), "pa");
+				Path dir = TestHomes.create(Path.of("/tmp"), "pa");
 				// a web server started as root serves from an unprivileged user (Apache)
 				Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 				return dir;

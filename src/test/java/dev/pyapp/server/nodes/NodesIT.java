@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AtomicFiles;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -393,12 +394,7 @@ class NodesIT {
 	}
 
 	private static Path createDirectory() {
-		try {
-			return Files.createTempDirectory(Path.of("/tmp"), "pn");
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+		return TestHomes.create(Path.of("/tmp"), "pn");
 	}
 
 }

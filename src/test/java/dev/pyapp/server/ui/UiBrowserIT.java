@@ -39,6 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
@@ -1248,12 +1249,7 @@ class UiBrowserIT {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory(Path.of("/tmp"), "pa");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestHomes.create(Path.of("/tmp"), "pa");
 	}
 
 }
