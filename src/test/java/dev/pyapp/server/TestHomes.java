@@ -83,6 +83,10 @@ public final class TestHomes {
 		Path target = key(path);
 		for (Path home : List.copyOf(homes)) {
 			if (target.startsWith(home) && homes.remove(home)) {
+				if (!target.equals(home)) {
+					// the cgroups of a server whose home is below it
+					TestAccounts.deleteUnder(target);
+				}
 				TestAccounts.deleteUnder(home);
 				deleteTree(home);
 			}
