@@ -115,10 +115,7 @@ final class AgentScripts {
 			exit 0
 			""";
 
-	/**
-	 * Args: home, purge (yes|no). Uninstalls a stopped agent; a purge deletes its home
-	 * and its apps' cgroups (as {@code AppIsolation} names them), once empty.
-	 */
+	/** Args: home, purge (yes|no). Uninstalls a stopped agent. */
 	static final String UNINSTALL = """
 			home=$1
 			if [ -f /etc/systemd/system/pyapp-agent.service ] && command -v systemctl >/dev/null 2>&1; then
@@ -127,19 +124,7 @@ final class AgentScripts {
 				systemctl daemon-reload
 			fi
 			rm -f "$home/pyapp-server.jar" "$home/agent.properties" "$home/agent-run.sh" "$home/api-token"
-			if [ "$2" = yes ]; then
-				# the cgroups of its apps (<app>.<first 8 hex digits of the SHA-256 of the
-				# home>, emptied when the apps were stopped) go with the apps
-				instance=$(printf %s "$home" | sha256sum 2>/dev/null | cut -c1-8)
-				if [ -n "$instance" ]; then
-					for app in /sys/fs/cgroup/pyapp/*."$instance" /sys/fs/cgroup/*/pyapp/*."$instance"; do
-						[ -d "$app" ] || continue
-						for below in "$app"/*/; do [ -d "$below" ] && rmdir "$below" 2>/dev/null; done
-						rmdir "$app" 2>/dev/null
-					done
-				fi
-				rm -rf -- "$home"
-			fi
+			if [ "$2" = yes ]; then rm -rf -- "$home"; fi
 			exit 0
 			""";
 
