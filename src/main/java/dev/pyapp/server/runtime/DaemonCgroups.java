@@ -80,6 +80,17 @@ class DaemonCgroups {
 	}
 
 	/**
+	 * Removes the cgroup of a daemon that ended by itself, if nothing runs in it any
+	 * more; a cgroup that still has processes stays.
+	 * @param daemon the daemon
+	 */
+	void removeIfEmpty(Daemon daemon) {
+		if (daemon.cgroup() != null) {
+			this.host.remove(daemon.cgroup());
+		}
+	}
+
+	/**
 	 * Removes what is left of a stopped daemon's cgroup.
 	 * @param daemon the daemon
 	 */

@@ -148,6 +148,10 @@ class DaemonLauncher {
 	 */
 	void stop(Daemon daemon) {
 		if (!alive(daemon)) {
+			// ended by itself (a candidate or retiring daemon that crashed): its cgroup
+			// goes once empty; what may still run in it is never killed here, since a
+			// daemon started again under the same key takes the same cgroup
+			this.cgroups.removeIfEmpty(daemon);
 			return;
 		}
 		// the workers, known before the master goes: once it is gone they are orphans
@@ -219,6 +223,8 @@ class DaemonLauncher {
 		while (System.nanoTime() < deadline) {
 			if (!alive(daemon)) {
 				Integer code = daemon.exitCode();
+				// what its master left (forked workers) ends with its cgroup
+				this.cgroups.release(daemon);
 				throw PyappException.failed(
 						daemon.server().displayName() + " of " + app + " (" + daemon.release()
 								+ ") exited while starting" + ((code != null) ? " with code " + code : ""),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -190,7 +191,7 @@ class ConfigRpcIntegrationTests {
 
 	private static Path createHome() {
 		try {
-			Path home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+			Path home = TestHomes.create(Path.of("/tmp"), "pa");
 			Path release = home.resolve("apps/guestbook/releases/1.0.0-20260101T000000Z");
 			Files.createDirectories(release);
 			Files.writeString(release.resolve("configuration.yaml"), SpecFixtures.GUESTBOOK_YAML);

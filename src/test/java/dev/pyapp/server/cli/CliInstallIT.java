@@ -12,6 +12,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import dev.pyapp.server.TestHomes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -263,12 +264,7 @@ class CliInstallIT {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory(Path.of("/tmp"), "pa");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestHomes.create(Path.of("/tmp"), "pa");
 	}
 
 }

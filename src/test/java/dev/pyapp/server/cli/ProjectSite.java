@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AtomicFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,13 +50,8 @@ final class ProjectSite {
 	}
 
 	static Path newHome() {
-		try {
-			// short: app sockets live below it
-			return Files.createTempDirectory(Path.of("/tmp"), "pa");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		// short: app sockets live below it
+		return TestHomes.create(Path.of("/tmp"), "pa");
 	}
 
 	void apiPort(int port) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AtomicFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -167,12 +168,7 @@ class DropFolderIT {
 	}
 
 	static Path createHome(String prefix) {
-		try {
-			return Files.createTempDirectory(Path.of("/tmp"), prefix);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return TestHomes.create(Path.of("/tmp"), prefix);
 	}
 
 	/** Deletes a test's home, again if a server thread wrote into it meanwhile. */

@@ -3,6 +3,8 @@ package dev.pyapp.server.install;
 import java.io.IOException;
 import java.nio.file.Files;
 
+import dev.pyapp.server.TestHomes;
+
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -16,7 +18,7 @@ class EmbeddedAppRegistryIntegrationTests extends AppRegistryContractTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		String home = Files.createTempDirectory("pyapp-registry").toString();
+		String home = TestHomes.create("pyapp-registry").toString();
 		registry.add("pyapp.home", () -> home);
 	}
 

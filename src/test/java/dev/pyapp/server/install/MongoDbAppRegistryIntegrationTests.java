@@ -3,6 +3,7 @@ package dev.pyapp.server.install;
 import java.io.IOException;
 import java.nio.file.Files;
 
+import dev.pyapp.server.TestHomes;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.mongodb.MongoDBContainer;
@@ -25,7 +26,7 @@ class MongoDbAppRegistryIntegrationTests extends AppRegistryContractTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		String home = Files.createTempDirectory("pyapp-registry").toString();
+		String home = TestHomes.create("pyapp-registry").toString();
 		registry.add("pyapp.home", () -> home);
 		registry.add("pyapp.storage.embedded", () -> "false");
 	}

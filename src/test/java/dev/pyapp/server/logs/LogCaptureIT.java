@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppLogSockets;
 import dev.pyapp.server.core.AtomicFiles;
@@ -71,12 +72,7 @@ class LogCaptureIT {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory(Path.of("/tmp"), "pa");
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestHomes.create(Path.of("/tmp"), "pa");
 	}
 
 	@AfterAll

@@ -123,14 +123,18 @@ class MetricsIT {
 	@Test
 	@Order(2)
 	void everySeriesIsThereForARunningAppAndTheJvmsToo() throws Exception {
-		List<Sample> samples = scrape();
-		assertThat(sample(samples, "pyapp_app_up", "app", "guestbook")).isEqualTo(1);
-		assertThat(sample(samples, "pyapp_app_restarts_total", "app", "guestbook")).isGreaterThanOrEqualTo(0);
-		assertThat(sample(samples, "pyapp_app_cpu_seconds_total", "app", "guestbook")).isGreaterThan(0);
-		assertThat(sample(samples, "pyapp_app_memory_bytes", "app", "guestbook")).isGreaterThan(1_000_000);
-		assertThat(samples).anyMatch((s) -> s.name().equals("pyapp_log_records_total")
-				&& "guestbook".equals(s.labels().get("app")) && s.value() > 0);
-		assertThat(samples).anyMatch((s) -> s.name().startsWith("jvm_memory_used_bytes"));
+		// the usage comes from the sampler (every 2 s) and the log records are counted as
+		// they are ingested: both may still be on their way
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+			List<Sample> samples = scrape();
+			assertThat(sample(samples, "pyapp_app_up", "app", "guestbook")).isEqualTo(1);
+			assertThat(sample(samples, "pyapp_app_restarts_total", "app", "guestbook")).isGreaterThanOrEqualTo(0);
+			assertThat(sample(samples, "pyapp_app_cpu_seconds_total", "app", "guestbook")).isGreaterThan(0);
+			assertThat(sample(samples, "pyapp_app_memory_bytes", "app", "guestbook")).isGreaterThan(1_000_000);
+			assertThat(samples).anyMatch((s) -> s.name().equals("pyapp_log_records_total")
+					&& "guestbook".equals(s.labels().get("app")) && s.value() > 0);
+			assertThat(samples).anyMatch((s) -> s.name().startsWith("jvm_memory_used_bytes"));
+		});
 		assertThat(get(this.port, "/metrics", null).statusCode()).isEqualTo(401);
 		HttpResponse<String> health = get(this.port, "/actuator/health", null);
 		assertThat(health.statusCode()).isEqualTo(200);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.ErrorKind;
@@ -98,9 +99,14 @@ abstract class AbstractWebServerIT {
 	abstract String appServer();
 
 	static void register(DynamicPropertyRegistry registry, WebServerKind kind, String appServer) {
-		Path home = homes.computeIfAbsent(kind.value() + "-" + appServer, (k) -> {
+		// deleted when the context cache closes the context (TestHomes); a context made
+		// again for the same kind gets a new one
+		Path home = homes.compute(kind.value() + "-" + appServer, (k, made) -> {
+			if (made != null && Files.isDirectory(made)) {
+				return made;
+			}
 			try {
-				Path dir = Files.createTempDirectory(Path.of("/tmp"), "pa");
+				Path dir = TestHomes.create(Path.of("/tmp"), "pa");
 				// a web server started as root serves from an unprivileged user (Apache)
 				Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 				return dir;
@@ -178,7 +184,7 @@ abstract class AbstractWebServerIT {
 	 * the client used; a client's own forwarding header never reaches it.
 	 */
 	@Test
-	@Order(2)
+	@Order(3)
 	void forwardsTheHostWithItsPort() throws Exception {
 		for (String[] request : new String[][] { { "two.test", "/deep/prefix/x" }, { "one.test", "/x" } }) {
 			JsonNode echo = echo(request[0], request[1], "X-Forwarded-Host: evil.test\r\nX-Forwarded-Port: 1\r\n");
@@ -205,7 +211,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test
-	@Order(3)
+	@Order(4)
 	void servesStaticFilesItself() throws Exception {
 		Files.writeString(requestLog(), "");
 		for (String[] request : new String[][] { { "two.test", "/deep/prefix/static/css/site.css" },
@@ -229,7 +235,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void refusesABrokenConfigurationAndKeepsServing() throws Exception {
 		Path live = this.mounts.status().config();
 		String before = Files.readString(live);
@@ -250,7 +256,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void switchesBackendsWithoutAFailedRequest() throws Exception {
 		HttpLoad load = new HttpLoad(HttpLoad.tcp(this.port), "two.test", "/deep/prefix/load", 4);
 		load.start();
@@ -279,7 +285,7 @@ abstract class AbstractWebServerIT {
 
 	@Test // GH-15: the first request after apply got the old configuration in 3 of 6
 			// tries
-	@Order(6)
+	@Order(7)
 	void applyReturnsOnlyOnceTheNewConfigurationAloneAnswers() throws Exception {
 		for (int i = 1; i <= 6; i++) {
 			this.mounts.addServer(
@@ -302,7 +308,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test // GH-15: apply reported success while another process answered
-	@Order(7)
+	@Order(8)
 	void applyFailsWhenAnotherProcessHoldsAListenAddress() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
 			String listen = "127.0.0.1:" + taken.getLocalPort();
@@ -318,7 +324,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test // GH-15: after a restart of the server, its managed web server was not adopted
-	@Order(8)
+	@Order(9)
 	void aRestartedServerAdoptsItsRunningWebServerAndReloadsIt() throws Exception {
 		long pid = this.mounts.status().pid();
 		MountManager restarted = restartedManager();
@@ -356,7 +362,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(10)
 	void servesTheAppOverTlsWithHttpsAsItsScheme() throws Exception {
 		Path tls = Files.createDirectories(this.home.root().resolve("tls-ok"));
 		Path cert = tls.resolve("cert.pem");
@@ -430,7 +436,7 @@ abstract class AbstractWebServerIT {
 	}
 
 	@Test
-	@Order(10)
+	@Order(11)
 	void itsWorkersRunAsTheWebServersUserNeverRoot() throws IOException {
 		org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
 				"a web server started by another user cannot switch users");

@@ -91,6 +91,8 @@ class AppServerSwitchIT {
 			this.context.getBean(MountManager.class).stop();
 			this.context.close();
 		}
+		// what a removal did not get to, had a test failed half-way: users and cgroups
+		dev.pyapp.server.isolation.TestAccounts.deleteUnder(this.home);
 		AtomicFiles.deleteTree(this.home);
 		AtomicFiles.deleteTree(this.fixtures);
 	}

@@ -35,12 +35,21 @@ final class Gunicorn implements EchoBackend {
 
 	/**
 	 * The venv of every test backend, made by {@code /usr/bin/python3} (the interpreter
-	 * Debian's uWSGI plugin embeds), with gunicorn.
+	 * Debian's uWSGI plugin embeds), with gunicorn; deleted when the JVM ends.
 	 * @return the venv
 	 */
 	static synchronized Path venv() throws IOException, InterruptedException {
 		if (venv == null) {
 			Path dir = Files.createTempDirectory(Path.of("/tmp"), "pv");
+			// shared by every test class of the JVM, whose backends are stopped by then
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				try {
+					dev.pyapp.server.core.AtomicFiles.deleteTree(dir);
+				}
+				catch (RuntimeException ex) {
+					// left for a look by hand
+				}
+			}, "delete-test-venv"));
 			run(List.of("/usr/bin/python3", "-m", "venv", dir.toString()));
 			run(List.of(dir.resolve("bin/pip").toString(), "install", "-q", "--retries", "0", "--timeout", "5",
 					"gunicorn"));

@@ -17,6 +17,7 @@ import java.util.Map;
 
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppRegistry;
@@ -227,7 +228,7 @@ class AppListingIntegrationTests {
 
 	private static Path createHome() {
 		try {
-			return Files.createTempDirectory("pyapp-listing").toRealPath();
+			return TestHomes.create("pyapp-listing").toRealPath();
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);

@@ -1,5 +1,6 @@
 package dev.pyapp.server.rpc;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.security.Role;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -222,12 +223,7 @@ class JsonRpcConformanceIntegrationTests {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory("pyapp-rpc");
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+		return TestHomes.create("pyapp-rpc");
 	}
 
 	/** The methods the specification's examples call. */

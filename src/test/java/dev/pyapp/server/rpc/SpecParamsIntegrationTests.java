@@ -7,7 +7,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.pyapp.server.TestHomes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,10 +46,9 @@ class SpecParamsIntegrationTests {
 	}
 
 	@Test
-	void removesServersAndMountsNamedAsTheSpecListsThem() throws Exception {
+	void removesServersAndMountsNamedAsTheSpecListsThem(@TempDir Path folder) throws Exception {
 		// outside PYAPP_HOME (a folder inside it may not be served), readable by the web
 		// server's user (an unreadable one is refused)
-		Path folder = TestHomes.create("pyapp-spec-public");
 		Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 		String server = "{\"name\": \"main\", \"hostnames\": [\"a.test\"], \"listen\": \"127.0.0.1:18080\"}";
 		assertThat(call("servers.add", server).has("result")).isTrue();
@@ -80,23 +81,6 @@ class SpecParamsIntegrationTests {
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
 		return this.mapper.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-	}
-
-	/** Homes for Spring contexts started by a test class. */
-	static final class TestHomes {
-
-		private TestHomes() {
-		}
-
-		static Path create(String prefix) {
-			try {
-				return Files.createTempDirectory(prefix);
-			}
-			catch (java.io.IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}
-
 	}
 
 }

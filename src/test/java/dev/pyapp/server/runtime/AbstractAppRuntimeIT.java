@@ -55,7 +55,8 @@ import static org.awaitility.Awaitility.await;
  * log capture, crash restarts, hooks and tasks, graceful reloads and zero-downtime
  * upgrades and rollbacks under load, a failing health check, adoption by a restarted
  * server and the crash limit. One PYAPP_HOME and one provisioning for the whole class;
- * the tests build on each other, in order. One subclass per app server
+ * the tests build on each other, in order (each has an order of its own: JUnit runs tests
+ * of the same order in an order it does not promise). One subclass per app server
  * ({@code pyapp.runtime.server}): the contract is the same for each.
  */
 @Tag("process")
@@ -176,7 +177,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(3)
+	@Order(4)
 	void anAppSeesOnlyItsOwnAndTheSharedPackages() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		// shared by depsapp: on every app's path
@@ -217,7 +218,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void reloadsGracefullyWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		long master = supervisor().status(GUESTBOOK).pid();
@@ -235,7 +236,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(6)
 	void runsTasksOnTheirScheduleAndOnRequest() throws IOException {
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(this.home.resolve("apps/guestbook/data/tasks.log")).exists());
@@ -279,7 +280,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(7)
 	void anAppWithoutItsRequiredSettingsWaitsForThemBeforePostInstallAndStart() throws Exception {
 		AppId app = AppId.of("confapp");
 		deployer().install(InstallRequest.archive(TestArchives.confApp(this.fixtures), "confapp.pyapp"));
@@ -314,7 +315,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(8)
 	void restartsADaemonKilledWithSigkill() throws Exception {
 		long pid = supervisor().status(GUESTBOOK).pid();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -330,7 +331,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(7)
+	@Order(9)
 	void upgradesAndRollsBackWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		String first = registry().get(GUESTBOOK).currentRelease();
@@ -359,10 +360,12 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(hooksLog()).hasSize(3);
 		assertThat(Files.readSymbolicLink(this.home.resolve("apps/guestbook/current")).toString()).endsWith(first);
 		assertSandboxed(supervisor().status(GUESTBOOK).pid());
+		// the replaced daemons' cgroups went with them
+		awaitDaemonCgroupsOfLiveDaemonOnly(GUESTBOOK);
 	}
 
 	@Test // GH-15: apps.restart stopped and started: 122 of 603 requests got 502
-	@Order(7)
+	@Order(10)
 	void restartsGracefullyWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		long before = supervisor().status(GUESTBOOK).pid();
@@ -377,10 +380,11 @@ abstract class AbstractAppRuntimeIT {
 		// the new daemon has a socket of its own beside the release's (adopted below)
 		assertThat(Files.readSymbolicLink(socket).toString()).endsWith("-b.sock");
 		assertThat(HttpProbe.get(protocol(), socket, "/health").status()).isEqualTo(200);
+		awaitDaemonCgroupsOfLiveDaemonOnly(GUESTBOOK);
 	}
 
 	@Test
-	@Order(8)
+	@Order(11)
 	void reloadsGracefullyInsideTheSandboxWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		long master = supervisor().status(GUESTBOOK).pid();
@@ -402,7 +406,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(13)
 	void aFailingHealthCheckLeavesTheOldReleaseLive() throws Exception {
 		String live = registry().get(DEPSAPP).currentRelease();
 		Path broken = TestArchives.depsApp(this.fixtures, "1.1.0", 500, this.six);
@@ -415,10 +419,12 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(registry().get(DEPSAPP).currentRelease()).isEqualTo(live);
 		assertThat(HttpProbe.get(protocol(), supervisor().status(DEPSAPP).port(), "/version").body())
 			.isEqualTo("1.0.0");
+		// the candidate's cgroup went with it
+		awaitDaemonCgroupsOfLiveDaemonOnly(DEPSAPP);
 	}
 
 	@Test
-	@Order(10)
+	@Order(14)
 	void aRestartedServerAdoptsTheRunningDaemons() throws Exception {
 		long guestbookPid = supervisor().status(GUESTBOOK).pid();
 		long depsPid = supervisor().status(DEPSAPP).pid();
@@ -442,7 +448,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(12)
 	void marksAnAppFailedAfterFiveCrashesAndStartsItAgainOnRequest() throws Exception {
 		// a start forgets earlier crashes
 		supervisor().restart(DEPSAPP);
@@ -464,10 +470,12 @@ abstract class AbstractAppRuntimeIT {
 		AppStatus started = supervisor().start(DEPSAPP);
 		assertThat(started.state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(HttpProbe.get(protocol(), started.port(), "/version").body()).isEqualTo("1.0.0");
+		// none left by the crashed ones
+		awaitDaemonCgroupsOfLiveDaemonOnly(DEPSAPP);
 	}
 
 	@Test
-	@Order(10)
+	@Order(15)
 	void stopsMasterAndWorkersWithTermThenKillWhenARequestOutlastsTheStopTimeout() throws Exception {
 		// the adoption test may have just restarted the app: wait until it runs and its
 		// master has forked its workers
@@ -504,11 +512,12 @@ abstract class AbstractAppRuntimeIT {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(workers).noneMatch(ProcessHandle::isAlive));
 		request.join(10_000);
+		awaitDaemonCgroups(DEPSAPP, null);
 		assertThat(supervisor().start(DEPSAPP).state()).isEqualTo(ProcessState.RUNNING);
 	}
 
 	@Test
-	@Order(11)
+	@Order(16)
 	void stopsAndRemovesAnAppAfterItsPreDeleteHook() throws Exception {
 		AppStatus stopped = supervisor().stop(GUESTBOOK);
 		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
@@ -521,6 +530,56 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(hooksLog()).last().asString().startsWith("pre-delete 1.0.0");
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(registry().find(GUESTBOOK)).isEmpty();
+	}
+
+	/**
+	 * The daemon cgroups ({@code r-*}) below an app's cgroup are the live daemon's alone:
+	 * a daemon that was replaced, rolled back, crashed, failed its health check or was
+	 * stopped leaves none (its end is asynchronous after a switch: the drain delay).
+	 */
+	private void awaitDaemonCgroupsOfLiveDaemonOnly(AppId app) {
+		AppStatus status = supervisor().status(app);
+		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
+		awaitDaemonCgroups(app, status.pid());
+	}
+
+	/**
+	 * Waits until the app has exactly one daemon cgroup, the one {@code pid} runs in, or
+	 * none for a {@code null} pid. Nothing to check on a host without cgroups.
+	 */
+	private void awaitDaemonCgroups(AppId app, Long pid) {
+		Path cgroup = appCgroup(app);
+		if (cgroup == null) {
+			return;
+		}
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+			List<Path> daemons;
+			try (Stream<Path> children = Files.list(cgroup)) {
+				daemons = children.filter(Files::isDirectory)
+					.filter((child) -> child.getFileName().toString().startsWith("r-"))
+					.toList();
+			}
+			if (pid == null) {
+				assertThat(daemons).isEmpty();
+			}
+			else {
+				assertThat(daemons).hasSize(1);
+				assertThat(Files.readAllLines(daemons.get(0).resolve("cgroup.procs"))).contains(pid.toString());
+			}
+		});
+	}
+
+	/**
+	 * The app's cgroup in the {@code pids} hierarchy (cgroup v1) or the unified one, or
+	 * {@code null} when the host gives none.
+	 */
+	private Path appCgroup(AppId app) {
+		String name = bean(AppIsolation.class).cgroup(app);
+		if (name == null) {
+			return null;
+		}
+		Path v1 = Path.of("/sys/fs/cgroup/pids/pyapp");
+		return (Files.isDirectory(v1) ? v1 : Path.of("/sys/fs/cgroup/pyapp")).resolve(name);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.pyapp.server.TestHomes;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,7 +34,7 @@ class LoopbackBindingIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path home = Files.createTempDirectory("pyapp-loopback");
+		Path home = TestHomes.create("pyapp-loopback");
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
 	}

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.pyapp.server.TestHomes;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -234,12 +235,7 @@ class RolesAndAuditIntegrationTests {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory("pyapp-audit");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestHomes.create("pyapp-audit");
 	}
 
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.pyapp.server.TestHomes;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -228,12 +229,7 @@ class SecurityIntegrationTests {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory("pyapp-security");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestHomes.create("pyapp-security");
 	}
 
 }

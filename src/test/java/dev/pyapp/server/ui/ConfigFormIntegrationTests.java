@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.pyapp.server.TestHomes;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,7 +62,7 @@ class ConfigFormIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path home = Files.createTempDirectory("pyapp-configform");
+		Path home = TestHomes.create("pyapp-configform");
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
 	}

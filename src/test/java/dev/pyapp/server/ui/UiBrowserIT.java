@@ -39,6 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
@@ -417,14 +418,19 @@ class UiBrowserIT {
 	void dashboardAndAppPageShowHealthAndTheLiveUrl() throws Exception {
 		String url = "http://localhost:" + this.webPort + "/guestbook/";
 		this.browser.open("/apps");
-		WebElement link = this.browser.visible("tr[data-app=guestbook] .c-url a", Duration.ofSeconds(15));
-		assertThat(link.getAttribute("href")).isEqualTo(url);
+		// the dashboard redraws a row's cells when what they show changed: read them
+		// again
+		// when they were redrawn between finding and reading
+		this.browser.visible("tr[data-app=guestbook] .c-url a", Duration.ofSeconds(15));
+		assertThat(this.browser.attribute("tr[data-app=guestbook] .c-url a", "href")).isEqualTo(url);
 		this.browser.waitFor(Duration.ofSeconds(60))
 			.until((driver) -> "up".equals(this.browser.text("tr[data-app=guestbook] .c-health")));
-		assertThat(this.browser.find("tr[data-app=guestbook] .c-health .badge").getAttribute("title"))
+		assertThat(this.browser.attribute("tr[data-app=guestbook] .c-health .badge", "title"))
 			.contains("health check passed");
 		this.browser.open("/apps/guestbook");
-		assertThat(this.browser.visible("#app-summary a.app-url").getAttribute("href")).isEqualTo(url);
+		// the summary is drawn again every 5 s
+		this.browser.visible("#app-summary a.app-url");
+		assertThat(this.browser.attribute("#app-summary a.app-url", "href")).isEqualTo(url);
 		// the URL works through the web server
 		assertThat(this.http
 			.send(HttpRequest.newBuilder(URI.create(url.replace("localhost", "127.0.0.1"))).build(),
@@ -484,9 +490,12 @@ class UiBrowserIT {
 		this.browser.driver().executeScript("document.querySelector('#metrics').scrollIntoView()");
 		this.browser.screenshot("app-charts");
 		this.browser.open("/apps");
-		WebElement sparkline = this.browser.visible("tr[data-app=guestbook] .sparkline", Duration.ofSeconds(30));
-		assertThat(Integer.parseInt(sparkline.getAttribute("data-points"))).isPositive();
-		assertThat(sparkline.findElements(By.tagName("canvas"))).isNotEmpty();
+		// the sparkline is drawn again with the refreshes that fetch new points
+		this.browser.visible("tr[data-app=guestbook] .sparkline", Duration.ofSeconds(30));
+		assertThat(Integer.parseInt(this.browser.attribute("tr[data-app=guestbook] .sparkline", "data-points")))
+			.isPositive();
+		assertThat(this.browser.driver().findElements(By.cssSelector("tr[data-app=guestbook] .sparkline canvas")))
+			.isNotEmpty();
 		shot("dashboard-desktop");
 	}
 
@@ -533,16 +542,18 @@ class UiBrowserIT {
 		assertThat(failure.getText()).contains("The deploy of 1.1.0 failed")
 			.contains("ModuleNotFoundError")
 			.contains("1.0.0 is still live");
-		WebElement failedRow = this.browser.find("#releases tr.failed-row");
-		assertThat(failedRow.findElements(By.cssSelector("button.rollback"))).isEmpty();
-		assertThat(failedRow.findElement(By.cssSelector("a.deploy-log")).getAttribute("href"))
-			.contains("release=1.1.0-");
+		// the releases are drawn again every 5 s: nothing found in them is kept
+		this.browser.find("#releases tr.failed-row");
+		assertThat(this.browser.driver().findElements(By.cssSelector("#releases tr.failed-row button.rollback")))
+			.isEmpty();
+		assertThat(this.browser.attribute("#releases tr.failed-row a.deploy-log", "href")).contains("release=1.1.0-");
 		assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("version").asString()).isEqualTo("1.0.0");
 		// the last error, with its time, until acknowledged
-		WebElement acknowledge = this.browser.visible("#acknowledge", Duration.ofSeconds(30));
+		// in the summary, drawn again every 5 s: clicked as found then
+		this.browser.visible("#acknowledge", Duration.ofSeconds(30));
 		assertThat(this.browser.text("#app-summary")).contains("Last error").contains("ago");
 		shot("app-failed");
-		acknowledge.click();
+		this.browser.click("#acknowledge");
 		this.browser.waitForText("#app-summary", "none since acknowledged", Duration.ofSeconds(15));
 		assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("last_error").isNull()).isTrue();
 	}
@@ -751,9 +762,8 @@ class UiBrowserIT {
 		assertThat(this.browser.text("#state-counts")).contains("running").contains("stopped");
 		assertThat(this.browser.driver().findElements(By.cssSelector("#apps tr[data-app]"))).hasSize(23);
 		// per-row actions
-		WebElement guestbook = this.browser.find("tr[data-app=guestbook]");
-		assertThat(guestbook.findElement(By.cssSelector("[data-role=restart]")).getText()).isEqualTo("Restart");
-		assertThat(guestbook.findElement(By.cssSelector("[data-role=logs]")).getAttribute("href"))
+		assertThat(this.browser.text("tr[data-app=guestbook] [data-role=restart]")).isEqualTo("Restart");
+		assertThat(this.browser.attribute("tr[data-app=guestbook] [data-role=logs]", "href"))
 			.endsWith("/logs?app=guestbook");
 		shot("dashboard-desktop");
 		phoneShot("dashboard-phone", "/apps");
@@ -894,7 +904,7 @@ class UiBrowserIT {
 			this.browser.find("#install-options summary").click();
 			this.browser.type("#install-home", dir.resolve("agent").toString());
 			this.browser.type("#install-port", String.valueOf(freePort()));
-			this.browser.find("#nodes tr[data-node=uinode] button.install").click();
+			this.browser.click("#nodes tr[data-node=uinode] button.install");
 			// the install's steps appear while nodes.install runs
 			this.browser.waitFor(Duration.ofSeconds(60)).until((driver) -> {
 				String step = this.browser.text("#install-step");
@@ -910,7 +920,7 @@ class UiBrowserIT {
 				.contains("ok");
 			this.browser.waitForText("#nodes tr[data-node=uinode]", "installed", Duration.ofSeconds(30));
 			shot("nodes");
-			this.browser.find("#nodes tr[data-node=uinode] button.remove").click();
+			this.browser.click("#nodes tr[data-node=uinode] button.remove");
 			assertThat(this.browser.confirm(true)).contains("Remove the node uinode?");
 			this.browser.waitForText("#nodes-message", "removed", LONG_WORK);
 			this.browser.waitFor(Duration.ofSeconds(15))
@@ -1248,12 +1258,7 @@ class UiBrowserIT {
 	}
 
 	private static Path createHome() {
-		try {
-			return Files.createTempDirectory(Path.of("/tmp"), "pa");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestHomes.create(Path.of("/tmp"), "pa");
 	}
 
 }
