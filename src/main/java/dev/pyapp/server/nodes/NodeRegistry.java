@@ -43,7 +43,8 @@ public class NodeRegistry {
 	private static final Logger logger = LoggerFactory.getLogger(NodeRegistry.class);
 
 	/** An app's stop: its grace period (TERM, then KILL) and some room. */
-	private static final Duration APP_STOP_TIMEOUT = Duration.ofMinutes(2);
+	/** Stopping an app, or removing it (its pre-delete hook included). */
+	private static final Duration APP_END_TIMEOUT = Duration.ofMinutes(2);
 
 	private final MongoOperations mongo;
 
@@ -154,9 +155,10 @@ public class NodeRegistry {
 	}
 
 	/**
-	 * Removes a node: stops its apps and its agent and uninstalls the agent (keeping the
-	 * apps' data unless {@code purge}), then forgets the node. An unreachable node is
-	 * forgotten all the same; what runs there is then left as it is.
+	 * Removes a node: stops its apps (with {@code purge}: removes them, their users and
+	 * cgroups too) and its agent and uninstalls the agent (keeping the apps' data unless
+	 * {@code purge}), then forgets the node. An unreachable node is forgotten all the
+	 * same; what runs there is then left as it is.
 	 * @param name the node
 	 * @param purge whether the agent's whole home (the apps and their data) is deleted
 	 * @return whether the agent was uninstalled
@@ -167,7 +169,7 @@ public class NodeRegistry {
 		this.mongo.save(node.withState("removing"));
 		boolean uninstalled = false;
 		if (node.agent() != null) {
-			stopApps(node);
+			endApps(node, purge);
 			try {
 				this.installer.uninstall(node, shellFor(name), purge);
 				uninstalled = true;
@@ -189,13 +191,20 @@ public class NodeRegistry {
 	 * nothing would stop them afterwards. An agent that cannot be asked leaves them as
 	 * they are.
 	 */
-	private void stopApps(NodeDocument node) {
+	/**
+	 * Before the agent goes: its apps are stopped (their daemons outlive the agent), or,
+	 * with {@code purge}, removed by the agent as {@code apps.remove} does (pre-delete
+	 * hook, files, the apps' users and cgroups), which deleting the agent's home alone
+	 * would leave on the host.
+	 */
+	private void endApps(NodeDocument node, boolean purge) {
+		String verb = purge ? "remove" : "stop";
 		JsonNode apps;
 		try {
 			apps = this.client.probe(node, "apps.list", null, Duration.ofSeconds(30));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Node '{}': cannot list its apps to stop them before removing the agent: {}", node.name(),
+			logger.warn("Node '{}': cannot list its apps to {} them before removing the agent: {}", node.name(), verb,
 					ex.getMessage());
 			return;
 		}
@@ -205,11 +214,11 @@ public class NodeRegistry {
 				continue;
 			}
 			try {
-				this.client.probe(node, "apps.stop", JsonNodeFactory.instance.objectNode().put("name", appName),
-						APP_STOP_TIMEOUT);
+				this.client.probe(node, "apps." + verb, JsonNodeFactory.instance.objectNode().put("name", appName),
+						APP_END_TIMEOUT);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Node '{}': cannot stop app '{}' before removing the agent: {}", node.name(), appName,
+				logger.warn("Node '{}': cannot {} app '{}' before removing the agent: {}", node.name(), verb, appName,
 						ex.getMessage());
 			}
 		}

@@ -39,28 +39,55 @@ public final class TestAccounts {
 		}
 	}
 
+	/**
+	 * What a server with this home left on the host: its apps' users and cgroups.
+	 * @param home the server's {@code PYAPP_HOME}
+	 * @return the user names and cgroup directories, empty when nothing is left
+	 */
+	public static List<String> leftUnder(Path home) {
+		List<String> left = new ArrayList<>();
+		for (SystemAccounts.Entry entry : new SystemAccounts().list()) {
+			if (entry.comment().startsWith(AppAccounts.COMMENT) && entry.home().startsWith(home)) {
+				left.add("user " + entry.name());
+			}
+		}
+		cgroups(home).forEach((cgroup) -> left.add("cgroup " + cgroup));
+		return left;
+	}
+
 	private static void deleteCgroups(Path home) {
+		for (Path app : cgroups(home)) {
+			try {
+				delete(app);
+			}
+			catch (IOException ex) {
+				// not ours to read: left for the next run's look
+			}
+		}
+	}
+
+	private static List<Path> cgroups(Path home) {
 		String instance = "." + AccountNames.hex(home.toAbsolutePath().normalize().toString()).substring(0, 8);
 		List<Path> parents = new ArrayList<>(List.of(CGROUP_ROOT.resolve("pyapp")));
 		try (DirectoryStream<Path> controllers = Files.newDirectoryStream(CGROUP_ROOT)) {
 			controllers.forEach((controller) -> parents.add(controller.resolve("pyapp")));
 		}
 		catch (IOException ex) {
-			return;
+			return List.of();
 		}
+		List<Path> found = new ArrayList<>();
 		for (Path parent : parents) {
 			if (!Files.isDirectory(parent)) {
 				continue;
 			}
 			try (DirectoryStream<Path> apps = Files.newDirectoryStream(parent, "*" + instance)) {
-				for (Path app : apps) {
-					delete(app);
-				}
+				apps.forEach(found::add);
 			}
 			catch (IOException ex) {
 				// not ours to list: nothing of this test there
 			}
 		}
+		return found;
 	}
 
 	/**

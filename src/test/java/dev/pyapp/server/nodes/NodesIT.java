@@ -102,8 +102,7 @@ class NodesIT {
 		if (sshd != null) {
 			sshd.close();
 		}
-		// the agent's app users and cgroups: the cgroups of a node's apps outlive the
-		// removal of the node, even with purge (an open product leak)
+		// the agent's app users and cgroups, when a test failed before the node's removal
 		dev.pyapp.server.isolation.TestAccounts.deleteUnder(agentHome);
 		try {
 			AtomicFiles.deleteTree(dir);
@@ -292,6 +291,8 @@ class NodesIT {
 		// the app daemons outlive a stopping agent, so removing the node stops them first
 		await().atMost(Duration.ofSeconds(60)).until(() -> daemons.stream().noneMatch(ProcessHandle::isAlive));
 		assertThat(agentHome).doesNotExist();
+		// a purge removes the apps as apps.remove does: no user or cgroup of them is left
+		assertThat(dev.pyapp.server.isolation.TestAccounts.leftUnder(agentHome)).isEmpty();
 		assertThat(result(rpc("nodes.list", null))).isEmpty();
 		assertThat(rpc("server.info", Map.of("node", "n1")).path("error").path("code").asInt()).isEqualTo(-32001);
 	}
