@@ -2,12 +2,18 @@ package dev.pyapp.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.isolation.TestAccounts;
@@ -83,6 +89,10 @@ public final class TestHomes {
 		Path target = key(path);
 		for (Path home : List.copyOf(homes)) {
 			if (target.startsWith(home) && homes.remove(home)) {
+				// what the server left running (a managed web server, daemons) is named
+				// by
+				// the pid files under its home, which are about to go
+				stopProcesses(home);
 				if (!target.equals(home)) {
 					// the cgroups of a server whose home is below it
 					TestAccounts.deleteUnder(target);
@@ -90,6 +100,56 @@ public final class TestHomes {
 				TestAccounts.deleteUnder(home);
 				deleteTree(home);
 			}
+		}
+	}
+
+	/**
+	 * Stops the processes named by the pid files under a home whose command line names
+	 * the home (only a process of that server's run): TERM, then KILL after 10 s.
+	 */
+	private static void stopProcesses(Path home) {
+		List<ProcessHandle> running = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(home)) {
+			files.filter((file) -> file.getFileName().toString().endsWith(".pid")).forEach((file) -> {
+				try {
+					ProcessHandle.of(Long.parseLong(Files.readString(file).trim()))
+						.filter(ProcessHandle::isAlive)
+						.filter((process) -> commandLine(process.pid()).contains(home.toString()))
+						.ifPresent(running::add);
+				}
+				catch (NumberFormatException | IOException ex) {
+					// not a pid file of a process, or gone while we looked
+				}
+			});
+		}
+		catch (IOException | UncheckedIOException ex) {
+			logger.warn("Cannot look for the processes of the test home {}", home, ex);
+		}
+		running.forEach(ProcessHandle::destroy);
+		for (ProcessHandle process : running) {
+			try {
+				process.onExit().get(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				process.destroyForcibly();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				process.destroyForcibly();
+			}
+		}
+	}
+
+	/**
+	 * The raw command line: nginx rewrites its own, which ProcessHandle.Info then drops.
+	 */
+	private static String commandLine(long pid) {
+		try {
+			return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+					StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 
