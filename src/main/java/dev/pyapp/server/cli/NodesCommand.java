@@ -106,7 +106,8 @@ class NodesCommand extends GroupCommand {
 		@Parameters(paramLabel = "NAME", description = "the node")
 		String name = "";
 
-		@Option(names = "--purge", description = "also delete the apps and their data on the node")
+		@Option(names = "--purge",
+				description = "also remove the apps on the node as apps.remove does: pre-delete hooks, files and data, their users and cgroups")
 		boolean purge;
 
 		@Override
