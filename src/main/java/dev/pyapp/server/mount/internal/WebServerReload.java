@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * Apache's master also starts workers of its own accord (to keep spare threads), and may
  * start one of the old configuration between the look at its workers and its handling of
  * the signal. Such a worker is told from a new one by the pipe each generation opens: a
- * pipe the master held before the signal and no longer holds marks the old generation,
- * one it holds only since marks the new.
+ * pipe the master holds only since the signal marks the new generation; every other
+ * worker counts as old, and must hold no listening socket before the reload is done.
  */
 final class WebServerReload {
 
@@ -93,15 +93,19 @@ final class WebServerReload {
 			if (opened.isEmpty()) {
 				return "apache has not read the new configuration yet";
 			}
-			Set<String> closed = difference(before.pipes(), pipes);
+			// every worker that does not hold the new generation's pipe counts as old:
+			// those holding a pipe the master closed (late forks of the old generation
+			// included) and any whose pipes cannot tell (a CI run saw an
+			// old-configuration
+			// answer after apply returned with the narrower rule)
 			started = false;
 			for (Long worker : now) {
 				Set<String> held = this.listens.pipes(worker);
-				if (held.stream().anyMatch(closed::contains)) {
-					previous.add(worker);
-				}
-				else if (held.stream().anyMatch(opened::contains)) {
+				if (held.stream().anyMatch(opened::contains)) {
 					started = true;
+				}
+				else {
+					previous.add(worker);
 				}
 			}
 		}
