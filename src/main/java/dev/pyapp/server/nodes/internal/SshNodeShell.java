@@ -1,6 +1,7 @@
 package dev.pyapp.server.nodes.internal;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -34,11 +35,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * A remote host as a node, over SSH exec channels. Every argument is quoted for the
  * remote POSIX shell (which OpenSSH always runs the command through), so an argument
- * reaches the program exactly as given.
+ * reaches the program exactly as given. Environment variables go over the channel's
+ * standard input, never on a command line, where every user of the node could read their
+ * values ({@code ps}, {@code /proc/PID/cmdline}).
  */
 public final class SshNodeShell implements NodeShell {
 
 	private static final int MAX_OUTPUT = 1024 * 1024;
+
+	private static final java.util.regex.Pattern VARIABLE_NAME = java.util.regex.Pattern
+		.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+	/** The login shell's variable that holds the script of variables. */
+	private static final String ENVIRONMENT_VARIABLE = "pyapp_environment";
+
+	private static final String DOCUMENT_END = "PYAPP_ENVIRONMENT_END";
+
+	/** What {@code /bin/sh} runs between {@code env} and the program. */
+	static final String EVALUATE_ENVIRONMENT = "eval \"$(cat <&3)\" || exit 126; exec 3<&-; exec \"$@\"";
 
 	private static final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "ssh-process-watcher");
@@ -58,31 +72,15 @@ public final class SshNodeShell implements NodeShell {
 	@Override
 	public ExecResult exec(ExecRequest request) {
 		refuseIsolation(request);
-		// the first line is the shell's pid, which the command takes over with exec: the
-		// leader of the session sshd made for it, so a timeout kills the whole group
-		StringBuilder command = new StringBuilder("echo $$; exec 2>&1 </dev/null; ");
-		appendDirectory(command, request);
-		command.append("exec ");
-		appendEnvironment(command, request);
-		command.append(quote(request.command()));
-		return run(command.toString(), null, request.timeout(), request.lines(), true);
+		RemoteCommand command = execCommand(request);
+		return run(command.line(), command.input(), request.timeout(), request.lines(), true);
 	}
 
 	@Override
 	public RunningProcess start(ExecRequest request) {
 		refuseIsolation(request);
-		StringBuilder command = new StringBuilder("exec </dev/null; ");
-		appendDirectory(command, request);
-		// in a non-interactive shell a background job is no process group leader, so
-		// setsid needs no fork and $! is the program's own pid
-		command.append("setsid nohup ");
-		appendEnvironment(command, request);
-		command.append(quote(request.command()));
-		String out = (request.stdout() != null) ? quote(request.stdout().toString()) : "/dev/null";
-		String err = (request.stderr() != null) ? quote(request.stderr().toString())
-				: (request.stdout() != null) ? "&1" : "/dev/null";
-		command.append(" >>").append(out).append(err.equals("&1") ? " 2>&1" : " 2>>" + err).append(" & echo $!");
-		ExecResult result = run(command.toString(), null, Duration.ofSeconds(30), null, false);
+		RemoteCommand command = startCommand(request);
+		ExecResult result = run(command.line(), command.input(), Duration.ofSeconds(30), null, false);
 		String pidText = result.output().trim();
 		if (!result.succeeded() || !pidText.matches("\\d+")) {
 			throw new NodeException(
@@ -93,6 +91,48 @@ public final class SshNodeShell implements NodeShell {
 		CompletableFuture<Integer> exit = new CompletableFuture<>();
 		watch(pid, exit);
 		return new RunningProcess(pid, exit);
+	}
+
+	/**
+	 * The remote command line of {@link #exec} and what it reads on its standard input.
+	 * The first line it prints is the shell's pid, which the command takes over with
+	 * {@code exec}: the leader of the session sshd made for it, so a timeout kills the
+	 * whole group.
+	 * @param request the request
+	 * @return the command
+	 */
+	static RemoteCommand execCommand(ExecRequest request) {
+		StringBuilder command = new StringBuilder("echo $$; exec 2>&1; ");
+		byte[] stdin = appendReadEnvironment(command, request);
+		command.append("exec </dev/null; ");
+		appendDirectory(command, request);
+		command.append("exec ");
+		appendProgram(command, request);
+		appendEnvironmentDocument(command, request, "");
+		return new RemoteCommand(command.toString(), stdin);
+	}
+
+	/**
+	 * The remote command line of {@link #start} and what it reads on its standard input.
+	 * It prints the pid of the detached program.
+	 * @param request the request
+	 * @return the command
+	 */
+	static RemoteCommand startCommand(ExecRequest request) {
+		StringBuilder command = new StringBuilder();
+		byte[] stdin = appendReadEnvironment(command, request);
+		command.append("exec </dev/null; ");
+		appendDirectory(command, request);
+		// in a non-interactive shell a background job is no process group leader, so
+		// setsid needs no fork and $! is the program's own pid
+		command.append("setsid nohup ");
+		appendProgram(command, request);
+		String out = (request.stdout() != null) ? quote(request.stdout().toString()) : "/dev/null";
+		String err = (request.stderr() != null) ? quote(request.stderr().toString())
+				: (request.stdout() != null) ? "&1" : "/dev/null";
+		command.append(" >>").append(out).append(err.equals("&1") ? " 2>&1" : " 2>>" + err);
+		appendEnvironmentDocument(command, request, " & echo $!");
+		return new RemoteCommand(command.toString(), stdin);
 	}
 
 	@Override
@@ -290,16 +330,80 @@ public final class SshNodeShell implements NodeShell {
 		}
 	}
 
-	private static void appendEnvironment(StringBuilder command, ExecRequest request) {
+	/**
+	 * The request's variables never appear on a command line on the node (where
+	 * {@code ps} shows them to every user): they travel on the channel's standard input
+	 * as a script of {@code export 'NAME=value'} lines. The login shell reads all of it
+	 * into a variable of its own (not exported) before it starts anything, so nothing is
+	 * lost when it ends before the program has read it ({@link #start}).
+	 * @return the bytes to send on standard input, or {@code null} for none
+	 */
+	private static byte @Nullable [] appendReadEnvironment(StringBuilder command, ExecRequest request) {
+		if (request.environment().isEmpty()) {
+			return null;
+		}
+		StringBuilder script = new StringBuilder();
+		request.environment().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach((variable) -> {
+			if (!VARIABLE_NAME.matcher(variable.getKey()).matches()) {
+				throw new NodeException("cannot pass the environment variable '" + variable.getKey()
+						+ "': not a valid name for a POSIX shell", null);
+			}
+			if (variable.getValue().indexOf('\0') >= 0) {
+				throw new NodeException(
+						"cannot pass the environment variable '" + variable.getKey() + "': its value holds a NUL",
+						null);
+			}
+			script.append("export ").append(quote(variable.getKey() + "=" + variable.getValue())).append('\n');
+		});
+		command.append(ENVIRONMENT_VARIABLE).append("=$(cat) || exit 126; ");
+		return script.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The program, with a clean environment ({@code env -i} with {@code PATH},
+	 * {@code HOME} and {@code LANG}) unless the request inherits it. With variables, a
+	 * {@code /bin/sh} between: it evaluates the script on descriptor 3 (a here-document
+	 * of the login shell, filled from its variable: the values are in no argument of any
+	 * process), closes it and execs the program, keeping the pid. (A shell passes a
+	 * here-document through a pipe, or, bash when it is larger than a pipe holds, through
+	 * a temporary file of mode 0600 that it deletes as soon as it is open.)
+	 */
+	private static void appendProgram(StringBuilder command, ExecRequest request) {
 		if (!request.inheritEnvironment()) {
 			command.append("env -i PATH=\"$PATH\" HOME=\"$HOME\" LANG=\"${LANG:-C.UTF-8}\" ");
 		}
-		else if (!request.environment().isEmpty()) {
-			command.append("env ");
+		if (!request.environment().isEmpty()) {
+			command.append("/bin/sh -c ").append(quote(EVALUATE_ENVIRONMENT)).append(" sh ");
 		}
-		for (Map.Entry<String, String> variable : request.environment().entrySet()) {
-			command.append(quote(variable.getKey() + "=" + variable.getValue())).append(' ');
+		command.append(quote(request.command()));
+	}
+
+	/**
+	 * Ends the command: with variables, the here-document that feeds descriptor 3, whose
+	 * delimiter is in the command as written, never in the values (they are the expansion
+	 * of a variable, which is not scanned again).
+	 */
+	private static void appendEnvironmentDocument(StringBuilder command, ExecRequest request, String rest) {
+		if (request.environment().isEmpty()) {
+			command.append(rest);
+			return;
 		}
+		command.append(" 3<<").append(DOCUMENT_END).append(rest).append('\n');
+		command.append('$').append(ENVIRONMENT_VARIABLE).append('\n').append(DOCUMENT_END).append('\n');
+	}
+
+	/**
+	 * A command run on a node.
+	 *
+	 * @param line the command line for the login shell
+	 * @param stdin what it reads on standard input, or {@code null} for nothing
+	 */
+	record RemoteCommand(String line, byte @Nullable [] stdin) {
+
+		@Nullable InputStream input() {
+			return (this.stdin != null) ? new ByteArrayInputStream(this.stdin) : null;
+		}
+
 	}
 
 	static String quote(List<String> words) {

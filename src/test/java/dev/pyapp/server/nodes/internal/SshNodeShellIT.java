@@ -123,6 +123,128 @@ class SshNodeShellIT {
 	}
 
 	@Test
+	void passesTheEnvironmentExactlyOnNoCommandLine() throws Exception {
+		String token = "tok" + java.util.UUID.randomUUID().toString().replace("-", "");
+		Map<String, String> environment = new java.util.LinkedHashMap<>();
+		SshNodeShellTests.ODD.forEach((name, value) -> environment.put(name, token + value));
+		// the program records what it sees, then stays
+		String script = "env -0 > \"$1.env\"; cat /proc/$$/cmdline > \"$1.self\"; "
+				+ "cat /proc/$PPID/cmdline > \"$1.parent\"; echo done > \"$1.done\"; exec sleep \"$2\"";
+		try (CommandLineSweep sweep = new CommandLineSweep(token)) {
+			Path started = dir.resolve("started");
+			RunningProcess process = shell.start(ExecRequest.of("sh", "-c", script, "sh", started.toString(), "60")
+				.withEnvironment(environment, false));
+			await().atMost(TIMEOUT).until(() -> Files.exists(Path.of(started + ".done")));
+			assertSeen(started, environment, token);
+			java.util.Set<String> names = new java.util.HashSet<>(environment.keySet());
+			names.addAll(List.of("PATH", "HOME", "LANG", "PWD", "SHLVL", "_"));
+			assertThat(parse(Files.readAllBytes(Path.of(started + ".env"))).keySet()).isSubsetOf(names);
+			assertThat(shell.signal(process.pid(), Signal.TERM)).isTrue();
+
+			Path ran = dir.resolve("ran");
+			ExecResult result = shell
+				.exec(ExecRequest.of("sh", "-c", script, "sh", ran.toString(), "0").withEnvironment(environment, true));
+			assertThat(result.succeeded()).as(result.output()).isTrue();
+			assertSeen(ran, environment, token);
+			assertThat(parse(Files.readAllBytes(Path.of(ran + ".env")))).containsKey("SSH_CONNECTION");
+
+			assertThat(sweep.found()).as("command lines holding a value").isEmpty();
+			assertThat(sweep.sweeps()).isPositive();
+		}
+	}
+
+	private static void assertSeen(Path prefix, Map<String, String> environment, String token) throws Exception {
+		Map<String, String> seen = parse(Files.readAllBytes(Path.of(prefix + ".env")));
+		assertThat(seen).containsAllEntriesOf(environment);
+		for (String which : List.of(".self", ".parent")) {
+			String commandLine = Files.readString(Path.of(prefix + which), StandardCharsets.UTF_8);
+			assertThat(commandLine).as(which).isNotEmpty().doesNotContain(token);
+		}
+	}
+
+	private static Map<String, String> parse(byte[] environment) {
+		Map<String, String> variables = new java.util.HashMap<>();
+		for (String entry : new String(environment, StandardCharsets.UTF_8).split("\0")) {
+			int equals = entry.indexOf('=');
+			variables.put(entry.substring(0, equals), entry.substring(equals + 1));
+		}
+		return variables;
+	}
+
+	/**
+	 * Reads the command line of every process on this host (the node) over and over, as
+	 * {@code ps} would, and keeps those that hold a string.
+	 */
+	private static final class CommandLineSweep implements AutoCloseable {
+
+		private final byte[] needle;
+
+		private final java.util.Set<String> found = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		private final java.util.concurrent.atomic.AtomicLong sweeps = new java.util.concurrent.atomic.AtomicLong();
+
+		private volatile boolean running = true;
+
+		private final Thread thread;
+
+		CommandLineSweep(String needle) {
+			this.needle = needle.getBytes(StandardCharsets.UTF_8);
+			this.thread = new Thread(this::sweep, "cmdline-sweep");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		private void sweep() {
+			while (this.running) {
+				try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc"))) {
+					processes.filter((path) -> path.getFileName().toString().matches("\\d+")).forEach((path) -> {
+						try {
+							byte[] commandLine = Files.readAllBytes(path.resolve("cmdline"));
+							if (indexOf(commandLine, this.needle) >= 0) {
+								this.found.add(path + ": " + new String(commandLine, StandardCharsets.UTF_8));
+							}
+						}
+						catch (java.io.IOException ex) {
+							// the process ended meanwhile
+						}
+					});
+					this.sweeps.incrementAndGet();
+				}
+				catch (java.io.IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}
+		}
+
+		private static int indexOf(byte[] haystack, byte[] needle) {
+			outer: for (int i = 0; i + needle.length <= haystack.length; i++) {
+				for (int j = 0; j < needle.length; j++) {
+					if (haystack[i + j] != needle[j]) {
+						continue outer;
+					}
+				}
+				return i;
+			}
+			return -1;
+		}
+
+		java.util.Set<String> found() {
+			return this.found;
+		}
+
+		long sweeps() {
+			return this.sweeps.get();
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.running = false;
+			this.thread.join(5000);
+		}
+
+	}
+
+	@Test
 	void killsACommandThatOutlivesItsTimeout() {
 		long started = System.nanoTime();
 		ExecResult result = shell.exec(ExecRequest.of("sleep", "30").withTimeout(Duration.ofSeconds(1)));
