@@ -70,7 +70,11 @@ class ShellCommand extends ApiCommand {
 
 	/**
 	 * The plan as one POSIX shell line:
-	 * {@code cd 'DIR' && exec env -i 'K=V'... 'ARGV'...}.
+	 * {@code cd 'DIR' && exec env -i /bin/sh -c '. /dev/fd/3 ...' sh 'ARGV'... 3<<'END'}
+	 * and a here-document of {@code export 'K=V'} lines. The values are in no argument of
+	 * any process, where {@code ps} would show them to every user of the host ({@code env
+	 * -i 'K=V' ARGV} would hold them until it starts the program); the {@code /bin/sh}
+	 * between reads them from descriptor 3, closes it and execs the program.
 	 * @param plan the result of {@code apps.shell}
 	 * @param prompt the app's name for the prompt of the default shell, or {@code null}
 	 * @return the line
@@ -82,14 +86,18 @@ class ShellCommand extends ApiCommand {
 			line.append("cd -- ").append(quote(directory.stringValue())).append(" && ");
 		}
 		line.append("exec env -i");
+		StringBuilder script = new StringBuilder();
 		JsonNode environment = plan.get("environment");
 		if (environment != null && environment.isObject()) {
 			for (Map.Entry<String, JsonNode> variable : environment.properties()) {
-				line.append(' ').append(quote(variable.getKey() + "=" + variable.getValue().asString()));
+				export(script, variable.getKey(), variable.getValue().asString());
 			}
 		}
 		if (prompt != null) {
-			line.append(' ').append(quote("PS1=[pyapp " + prompt + "] \\W\\$ "));
+			export(script, "PS1", "[pyapp " + prompt + "] \\W\\$ ");
+		}
+		if (!script.isEmpty()) {
+			line.append(" /bin/sh -c ").append(quote(". /dev/fd/3 || exit 126; exec 3<&-; exec \"$@\"")).append(" sh");
 		}
 		JsonNode command = plan.get("command");
 		if (command == null || !command.isArray() || command.isEmpty()) {
@@ -98,7 +106,22 @@ class ShellCommand extends ApiCommand {
 		for (JsonNode argument : command) {
 			line.append(' ').append(quote(argument.asString()));
 		}
+		if (!script.isEmpty()) {
+			// a delimiter that is no line of the script (a value may hold any line)
+			String end = "PYAPP_ENVIRONMENT";
+			while (("\n" + script).contains("\n" + end + "\n")) {
+				end += "_";
+			}
+			line.append(" 3<<'").append(end).append("'\n").append(script).append(end);
+		}
 		return line.toString();
+	}
+
+	private static void export(StringBuilder script, String name, String value) {
+		if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+			throw new CliException("the server gave an environment variable the shell cannot set: '" + name + "'");
+		}
+		script.append("export ").append(quote(name + "=" + value)).append('\n');
 	}
 
 	/** One shell word, quoted so that nothing in it is interpreted. */

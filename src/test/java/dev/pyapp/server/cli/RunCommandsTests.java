@@ -1,5 +1,6 @@
 package dev.pyapp.server.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -57,9 +58,11 @@ class RunCommandsTests extends CliCommandTests {
 		CliRun run = pyapp("shell", "--print-exec", "blog", "--", "python", "manage.py", "shell");
 
 		assertThat(run.exitCode()).isZero();
-		assertThat(run.out()).isEqualTo("cd -- '/srv/a/releases/1.0-x/src' && exec env -i 'PYAPP_NAME=blog' "
-				+ "'PATH=/srv/a/venv/bin:/usr/bin' '/srv/a/venv/bin/python' 'manage.py' 'shell' '-c' "
-				+ "'print('\\''it'\\'''\\''s $HOME'\\'')'\n");
+		// the values in a here-document, not on env's command line
+		assertThat(run.out()).isEqualTo("cd -- '/srv/a/releases/1.0-x/src' && exec env -i /bin/sh -c "
+				+ "'. /dev/fd/3 || exit 126; exec 3<&-; exec \"$@\"' sh '/srv/a/venv/bin/python' 'manage.py' 'shell' "
+				+ "'-c' 'print('\\''it'\\'''\\''s $HOME'\\'')' 3<<'PYAPP_ENVIRONMENT'\n"
+				+ "export 'PYAPP_NAME=blog'\nexport 'PATH=/srv/a/venv/bin:/usr/bin'\nPYAPP_ENVIRONMENT\n");
 		assertThat(this.server.params("apps.shell").toString())
 			.isEqualTo("{\"name\":\"blog\",\"command\":[\"python\",\"manage.py\",\"shell\"]}");
 	}
@@ -70,8 +73,30 @@ class RunCommandsTests extends CliCommandTests {
 
 		CliRun run = pyapp("shell", "--print-exec", "blog");
 
-		assertThat(run.out()).isEqualTo("exec env -i 'PS1=[pyapp blog] \\W\\$ ' '/bin/bash' '--norc' '-i'\n");
+		assertThat(run.out()).isEqualTo("exec env -i /bin/sh -c '. /dev/fd/3 || exit 126; exec 3<&-; exec \"$@\"' sh "
+				+ "'/bin/bash' '--norc' '-i' 3<<'PYAPP_ENVIRONMENT'\nexport 'PS1=[pyapp blog] \\W\\$ '\nPYAPP_ENVIRONMENT\n");
 		assertThat(this.server.params("apps.shell").toString()).isEqualTo("{\"name\":\"blog\"}");
+	}
+
+	@Test
+	void theShellsEnvironmentDocumentEndsAfterEveryValue() throws Exception {
+		this.server.result("apps.shell", """
+				{"command": ["/usr/bin/env"],
+				 "environment": {"SECRET": "s3cr3t\\nPYAPP_ENVIRONMENT\\n'$(id)'", "PATH": "/usr/bin:/bin"}}
+				""");
+
+		CliRun run = pyapp("shell", "--print-exec", "blog", "--", "env");
+
+		assertThat(run.out().lines().findFirst().orElseThrow()).doesNotContain("s3cr3t")
+			.endsWith("'/usr/bin/env' 3<<'PYAPP_ENVIRONMENT_'");
+		// as bin/pyapp runs it
+		Process shell = new ProcessBuilder("/bin/sh", "-c", "eval \"$1\"", "sh", run.out().strip())
+			.redirectErrorStream(true)
+			.start();
+		String environment = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(shell.waitFor()).isZero();
+		assertThat(environment).contains("SECRET=s3cr3t\nPYAPP_ENVIRONMENT\n'$(id)'\n")
+			.contains("PATH=/usr/bin:/bin\n");
 	}
 
 	@Test
