@@ -60,9 +60,18 @@ public final class TestSshd implements AutoCloseable {
 	 * The "remote" host is this machine: its sessions get the environment a login here
 	 * has (PATH with its Python installations, pip's local index settings), as the
 	 * operator of a real node would have set it up.
+	 * <p>
+	 * {@code SHLVL=1} keeps the user's {@code ~/.bashrc} out of the sessions: sshd runs
+	 * every command as {@code $SHELL -c COMMAND} with the login shell of the user (root's
+	 * is bash), and Debian's bash (built with {@code SSH_SOURCE_BASHRC}) sources
+	 * {@code ~/.bashrc} before it reads the command when {@code SSH_CLIENT} is set, but
+	 * only as a top-level shell: with {@code SHLVL} at 1 it counts itself the second
+	 * level. So a slow or hanging {@code ~/.bashrc} on this machine (a stale pyenv lock
+	 * once hung every session) cannot hang the tests, and the tests do not depend on what
+	 * it sets.
 	 */
 	private static String sessionEnvironment() {
-		return String.join(" ",
+		return "SHLVL=1 " + String.join(" ",
 				System.getenv()
 					.entrySet()
 					.stream()
