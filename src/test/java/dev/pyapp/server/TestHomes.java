@@ -141,6 +141,21 @@ public final class TestHomes {
 	}
 
 	/**
+	 * The live processes whose command line names a path, such as a test's home.
+	 * @param path the path
+	 * @return each as its pid and command line (arguments separated by spaces)
+	 */
+	public static List<String> processesNaming(Path path) {
+		String name = path.toString();
+		return ProcessHandle.allProcesses()
+			.filter((process) -> process.pid() != ProcessHandle.current().pid())
+			.map((process) -> process.pid() + ": " + commandLine(process.pid()))
+			.filter((line) -> line.contains(name))
+			.map((line) -> line.replace('\0', ' ').strip())
+			.toList();
+	}
+
+	/**
 	 * The raw command line: nginx rewrites its own, which ProcessHandle.Info then drops.
 	 */
 	private static String commandLine(long pid) {

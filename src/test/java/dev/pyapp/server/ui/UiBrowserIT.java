@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +76,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("browser")
 // before @SpringBootTest, so that it runs after Spring has closed the (dirtied) context
-@ExtendWith(UiBrowserIT.LeftoverProcesses.class)
+@ExtendWith(UiBrowserIT.NothingLeftRunning.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -1202,64 +1201,22 @@ class UiBrowserIT {
 	}
 
 	/**
-	 * Stops, by the pid files under the test's home, whatever the run left running (the
-	 * managed web server, app daemons). It runs once the server is closed: while it runs
-	 * it restarts what it supervises.
+	 * Checks that the run left nothing running once Spring has closed its (dirtied)
+	 * context: {@link TestHomes} then stopped what ran from the test's home (the managed
+	 * web server, app daemons, by their pid files) and deleted the home. No process may
+	 * still name the home on its command line (not even one without a pid file, such as a
+	 * worker whose master is gone).
 	 */
-	static final class LeftoverProcesses implements AfterAllCallback {
+	static final class NothingLeftRunning implements AfterAllCallback {
 
 		@Override
 		public void afterAll(ExtensionContext extension) {
-			killLeftovers();
+			assertThat(home).doesNotExist();
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(300))
+				.untilAsserted(() -> assertThat(TestHomes.processesNaming(home)).isEmpty());
 		}
 
-	}
-
-	private static void killLeftovers() {
-		await().atMost(Duration.ofSeconds(60))
-			.during(Duration.ofSeconds(3))
-			.pollInterval(Duration.ofMillis(300))
-			.until(() -> stopRunning() == 0);
-	}
-
-	private static int stopRunning() throws IOException {
-		if (!Files.isDirectory(home)) {
-			// the context's close deleted the home, having stopped what ran from it
-			// (TestHomes)
-			return 0;
-		}
-		List<Path> pidFiles;
-		try (Stream<Path> files = Files.walk(home)) {
-			pidFiles = files.filter((file) -> file.getFileName().toString().endsWith(".pid")).toList();
-		}
-		int running = 0;
-		for (Path file : pidFiles) {
-			try {
-				ProcessHandle process = ProcessHandle.of(Long.parseLong(Files.readString(file).trim())).orElse(null);
-				// only a process of this run: its command line names the test's home
-				if (process != null && process.isAlive() && commandLine(process.pid()).contains(home.toString())) {
-					running++;
-					process.destroy();
-				}
-			}
-			catch (NumberFormatException | IOException ex) {
-				// not a pid file of ours, or gone while we looked
-			}
-		}
-		return running;
-	}
-
-	/**
-	 * The raw command line: nginx rewrites its own, which ProcessHandle.Info then drops.
-	 */
-	private static String commandLine(long pid) {
-		try {
-			return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-					java.nio.charset.StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			return "";
-		}
 	}
 
 	private static Path createHome() {
