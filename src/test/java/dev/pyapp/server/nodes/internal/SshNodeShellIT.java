@@ -247,13 +247,14 @@ class SshNodeShellIT {
 	@Test
 	void killsACommandThatOutlivesItsTimeout() {
 		long started = System.nanoTime();
-		ExecResult result = shell.exec(ExecRequest.of("sleep", "30").withTimeout(Duration.ofSeconds(1)));
+		// an argument of its own: other processes on a shared host run "sleep 30"
+		ExecResult result = shell.exec(ExecRequest.of("sleep", "30.0417").withTimeout(Duration.ofSeconds(1)));
 		assertThat(result.timedOut()).isTrue();
 		assertThat(result.succeeded()).isFalse();
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 		await().atMost(TIMEOUT)
-			.untilAsserted(
-					() -> assertThat(shell.exec(ExecRequest.of("pgrep", "-f", "^sleep 30$")).exitCode()).isEqualTo(1));
+			.untilAsserted(() -> assertThat(shell.exec(ExecRequest.of("pgrep", "-f", "^sleep 30[.]0417$")).exitCode())
+				.isEqualTo(1));
 	}
 
 	@Test
