@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +7,8 @@ import java.util.List;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.Pep440Version;
+import dev.pyapp.server.scm.GitRevision;
+import dev.pyapp.server.scm.GitSource;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -18,18 +20,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The three strategies over the refs of a mirror.
  */
-final class RevisionSelector {
+public final class RevisionSelector {
 
 	private final Repository repository;
 
 	private final GitSource source;
 
-	RevisionSelector(Repository repository, GitSource source) {
+	public RevisionSelector(Repository repository, GitSource source) {
 		this.repository = repository;
 		this.source = source;
 	}
 
-	GitRevision select() {
+	public GitRevision select() {
 		try {
 			switch (this.source.strategy()) {
 				case ONE_BRANCH:
@@ -45,7 +47,7 @@ final class RevisionSelector {
 		}
 	}
 
-	static boolean follows(@Nullable Repository repository, GitSource source, String ref) {
+	public static boolean follows(@Nullable Repository repository, GitSource source, String ref) {
 		switch (source.strategy()) {
 			case ONE_BRANCH:
 				return ref.equals(Constants.R_HEADS + source.branch());

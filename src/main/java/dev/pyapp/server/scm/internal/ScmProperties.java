@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.time.Duration;
 
@@ -21,15 +21,15 @@ import org.springframework.util.unit.DataSize;
  * sending ({@code pyapp hooks install-git} does)
  */
 @ConfigurationProperties("pyapp.scm")
-record ScmProperties(@Nullable String publicUrl, @DefaultValue("60s") Duration timeout,
+public record ScmProperties(@Nullable String publicUrl, @DefaultValue("60s") Duration timeout,
 		@DefaultValue("5MB") DataSize maxPayload, @DefaultValue("7d") Duration deliveriesKept,
 		@DefaultValue("1h") Duration maxDeliveryAge) {
 
 	@ConstructorBinding
-	ScmProperties {
+	public ScmProperties {
 	}
 
-	ScmProperties(@Nullable String publicUrl, Duration timeout, DataSize maxPayload, Duration deliveriesKept) {
+	public ScmProperties(@Nullable String publicUrl, Duration timeout, DataSize maxPayload, Duration deliveriesKept) {
 		this(publicUrl, timeout, maxPayload, deliveriesKept, Duration.ofHours(1));
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.time.Instant;
 
@@ -12,5 +12,5 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param received when it arrived
  */
 @Document("scm_deliveries")
-record Delivery(@Id String id, Instant received) {
+public record Delivery(@Id String id, Instant received) {
 }

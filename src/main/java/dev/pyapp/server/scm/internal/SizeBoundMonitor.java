@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,7 @@ import dev.pyapp.server.core.PyappException;
  * (JGit asks {@link #isCancelled()} while it receives objects), so a huge repository
  * cannot fill the disk before any check runs.
  */
-final class SizeBoundMonitor extends EmptyProgressMonitor {
+public final class SizeBoundMonitor extends EmptyProgressMonitor {
 
 	private static final long CHECK_EVERY_NANOS = 250_000_000L;
 
@@ -32,7 +32,7 @@ final class SizeBoundMonitor extends EmptyProgressMonitor {
 
 	private volatile boolean exceeded;
 
-	SizeBoundMonitor(Path directory, long limit) {
+	public SizeBoundMonitor(Path directory, long limit) {
 		this.directory = directory;
 		this.limit = limit;
 	}
@@ -53,7 +53,7 @@ final class SizeBoundMonitor extends EmptyProgressMonitor {
 	 * @param url the repository, for the message
 	 * @throws PyappException ({@code INVALID}) if it did
 	 */
-	void check(String url) {
+	public void check(String url) {
 		if (this.exceeded || sizeOf(this.directory) > this.limit) {
 			throw PyappException.invalid("repository too large",
 					List.of(new Problem("git.url", "the repository " + url + " takes more than " + this.limit

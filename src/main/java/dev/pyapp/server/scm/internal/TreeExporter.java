@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,12 +27,13 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * while it writes: the export stops at the first entry past the entry count or past the
  * total size (a blob's size is known before it is inflated).
  */
-final class TreeExporter {
+public final class TreeExporter {
 
 	private TreeExporter() {
 	}
 
-	static void export(Repository repository, ObjectId commit, Path target, ArchiveLimits limits) throws IOException {
+	public static void export(Repository repository, ObjectId commit, Path target, ArchiveLimits limits)
+			throws IOException {
 		Path root = target.toAbsolutePath().normalize();
 		List<Problem> problems = new ArrayList<>();
 		int entries = 0;

@@ -1,6 +1,8 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.time.Instant;
+
+import dev.pyapp.server.scm.HookProvider;
 
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -17,7 +19,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param created when it was created
  */
 @Document("scm_hooks")
-record HookRegistration(@Id String id, String app, HookProvider provider, String secret, String url, Instant created) {
+public record HookRegistration(@Id String id, String app, HookProvider provider, String secret, String url,
+		Instant created) {
 
 	@Override
 	public String toString() {

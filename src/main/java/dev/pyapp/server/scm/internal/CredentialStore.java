@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -10,29 +10,30 @@ import java.util.Properties;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.scm.GitCredentials;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTPS tokens of apps' repositories: {@code PYAPP_HOME/git/<app>.credentials}, mode
  * 0600, beside the mirror and never in its git configuration.
  */
-final class CredentialStore {
+public final class CredentialStore {
 
 	private final PyappHome home;
 
-	CredentialStore(PyappHome home) {
+	public CredentialStore(PyappHome home) {
 		this.home = home;
 	}
 
-	boolean exists(AppId app) {
+	public boolean exists(AppId app) {
 		return Files.isRegularFile(file(app.value()));
 	}
 
-	void delete(String name) {
+	public void delete(String name) {
 		AtomicFiles.deleteTree(file(name));
 	}
 
-	void save(AppId app, @Nullable GitCredentials credentials) {
+	public void save(AppId app, @Nullable GitCredentials credentials) {
 		Path file = file(app.value());
 		if (credentials == null) {
 			AtomicFiles.deleteTree(file);
@@ -51,7 +52,7 @@ final class CredentialStore {
 		AtomicFiles.write(file, text.toString(), AtomicFiles.OWNER_ONLY);
 	}
 
-	@Nullable GitCredentials find(AppId app) {
+	public @Nullable GitCredentials find(AppId app) {
 		Path file = file(app.value());
 		if (!Files.isRegularFile(file)) {
 			return null;

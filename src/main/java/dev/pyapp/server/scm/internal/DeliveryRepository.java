@@ -1,10 +1,10 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.time.Instant;
 
 import org.springframework.data.mongodb.repository.MongoRepository;
 
-interface DeliveryRepository extends MongoRepository<Delivery, String> {
+public interface DeliveryRepository extends MongoRepository<Delivery, String> {
 
 	void deleteByReceivedBefore(Instant time);
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.util.List;
 
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.scm.DeployKeys;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.SshTransport;
@@ -21,13 +22,13 @@ import org.jspecify.annotations.Nullable;
  * the app's deploy key only (never the server user's {@code ~/.ssh} keys, config or known
  * hosts) and the pinned host key, checked by fingerprint. Close it after the command.
  */
-final class SshTransportSetup implements AutoCloseable {
+public final class SshTransportSetup implements AutoCloseable {
 
 	private final SshdSessionFactory factory;
 
 	private final Pins pins;
 
-	SshTransportSetup(KeyPair key, @Nullable String pinned, boolean acceptNew, Path emptyDirectory) {
+	public SshTransportSetup(KeyPair key, @Nullable String pinned, boolean acceptNew, Path emptyDirectory) {
 		this.pins = new Pins(pinned, acceptNew);
 		File nowhere = emptyDirectory.toFile();
 		this.factory = new SshdSessionFactoryBuilder().setHomeDirectory(nowhere)
@@ -41,7 +42,7 @@ final class SshTransportSetup implements AutoCloseable {
 			.build(null);
 	}
 
-	TransportConfigCallback callback() {
+	public TransportConfigCallback callback() {
 		return (transport) -> {
 			if (transport instanceof SshTransport ssh) {
 				ssh.setSshSessionFactory(this.factory);
@@ -53,7 +54,7 @@ final class SshTransportSetup implements AutoCloseable {
 	 * The host key the server presented, once it connected.
 	 * @return {@code SHA256:...}, or {@code null}
 	 */
-	@Nullable String seen() {
+	public @Nullable String seen() {
 		return this.pins.seen;
 	}
 
@@ -63,7 +64,7 @@ final class SshTransportSetup implements AutoCloseable {
 	 * @param failure the command's message
 	 * @return the error to throw
 	 */
-	PyappException failure(String url, String failure) {
+	public PyappException failure(String url, String failure) {
 		String seen = this.pins.seen;
 		if (seen != null && this.pins.pinned != null && !this.pins.pinned.equals(seen)) {
 			return PyappException.failed("the SSH server of " + url + " presented the host key " + seen

@@ -1,7 +1,9 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.time.Duration;
 
+import dev.pyapp.server.scm.GitSource;
+import dev.pyapp.server.scm.GitStrategy;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,10 +1,10 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.util.List;
 
 import org.springframework.data.mongodb.repository.MongoRepository;
 
-interface HookRepository extends MongoRepository<HookRegistration, String> {
+public interface HookRepository extends MongoRepository<HookRegistration, String> {
 
 	List<HookRegistration> findByAppOrderByCreatedAsc(String app);
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.scm;
+package dev.pyapp.server.scm.internal;
 
 import java.util.Locale;
 
@@ -8,7 +8,7 @@ import org.eclipse.jgit.api.errors.InvalidRemoteException;
  * One sentence for a person about a repository that could not be cloned or fetched,
  * instead of JGit's own wording ("Invalid remote: origin").
  */
-final class GitErrors {
+public final class GitErrors {
 
 	private GitErrors() {
 	}
@@ -18,7 +18,7 @@ final class GitErrors {
 	 * @param failure what JGit threw
 	 * @return the sentence
 	 */
-	static String unreachable(String url, Throwable failure) {
+	public static String unreachable(String url, Throwable failure) {
 		String root = rootMessage(failure);
 		String lower = root.toLowerCase(Locale.ROOT);
 		if (failure instanceof InvalidRemoteException || lower.contains("invalid remote") || lower.contains("not found")
