@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.packaging.Packages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

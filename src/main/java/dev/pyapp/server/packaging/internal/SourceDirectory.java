@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +25,7 @@ import dev.pyapp.server.core.PyappException;
  * rules as an archive: {@code .git} is left out, symlinks and special files are refused,
  * and the entry count and total size are limited.
  */
-final class SourceDirectory {
+public final class SourceDirectory {
 
 	private SourceDirectory() {
 	}
@@ -36,7 +36,7 @@ final class SourceDirectory {
 	 * @param entries how many files and directories there are
 	 * @param size their total size
 	 */
-	record Walked(ArchiveLayout layout, List<String> files, int entries, long size) {
+	public record Walked(ArchiveLayout layout, List<String> files, int entries, long size) {
 	}
 
 	/**
@@ -47,7 +47,7 @@ final class SourceDirectory {
 	 * @param problems where problems are added
 	 * @return what was walked
 	 */
-	static Walked walk(Path root, PackagingProperties properties, List<Problem> problems) {
+	public static Walked walk(Path root, PackagingProperties properties, List<Problem> problems) {
 		ArchiveLayout layout = new ArchiveLayout(problems);
 		List<String> files = new ArrayList<>();
 		long[] totals = new long[2];
@@ -124,7 +124,7 @@ final class SourceDirectory {
 	 * The SHA-256 of the files: for each file in path order, its path, a NUL byte, its
 	 * size as 8 bytes and its content.
 	 */
-	static String checksum(Path root, List<String> files) {
+	public static String checksum(Path root, List<String> files) {
 		MessageDigest digest = Checksums.newSha256();
 		byte[] buffer = new byte[64 * 1024];
 		for (String path : files) {

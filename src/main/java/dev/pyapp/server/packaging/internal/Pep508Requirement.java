@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

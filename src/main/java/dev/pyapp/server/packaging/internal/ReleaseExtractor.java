@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +16,8 @@ import java.util.UUID;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.AppPackage;
+import dev.pyapp.server.packaging.PackageReader;
 
 /**
  * Extracts a package into a new release directory: everything is written to a temporary
@@ -23,15 +25,15 @@ import dev.pyapp.server.core.PyappException;
  * leaves nothing behind. Paths and limits are checked again while writing: the archive
  * may have changed on disk since {@link PackageReader} checked it.
  */
-final class ReleaseExtractor {
+public final class ReleaseExtractor {
 
 	private final PackagingProperties properties;
 
-	ReleaseExtractor(PackagingProperties properties) {
+	public ReleaseExtractor(PackagingProperties properties) {
 		this.properties = properties;
 	}
 
-	void extract(AppPackage pkg, Path target) {
+	public void extract(AppPackage pkg, Path target) {
 		Path release = target.toAbsolutePath().normalize();
 		if (Files.exists(release, LinkOption.NOFOLLOW_LINKS)) {
 			throw PyappException.conflict("cannot extract into " + release + ": it already exists");
@@ -69,7 +71,7 @@ final class ReleaseExtractor {
 		List<Problem> problems = new ArrayList<>();
 		SourceDirectory.Walked walked = SourceDirectory.walk(root, this.properties, problems);
 		if (!problems.isEmpty()) {
-			throw PackageReader.invalid(problems);
+			throw PackageProblems.invalid(problems);
 		}
 		SourceDirectory.copy(root, walked, into);
 	}
@@ -106,7 +108,7 @@ final class ReleaseExtractor {
 
 		}, false);
 		if (walked == null || !problems.isEmpty()) {
-			throw PackageReader.invalid(problems);
+			throw PackageProblems.invalid(problems);
 		}
 	}
 

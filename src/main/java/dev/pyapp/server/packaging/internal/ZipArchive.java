@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,12 +21,12 @@ import org.jspecify.annotations.Nullable;
  * is inflated, and every byte inflated is counted against the total and the per-entry
  * compression ratio, whatever sizes the archive declares.
  */
-final class ZipArchive {
+public final class ZipArchive {
 
 	static final String ARCHIVE = "archive";
 
 	/** Receives what the walk inflates. */
-	interface Sink {
+	public interface Sink {
 
 		/**
 		 * @param path the entry's normalised path
@@ -44,7 +44,7 @@ final class ZipArchive {
 	 * @param entries how many entries the archive has
 	 * @param size the bytes inflated
 	 */
-	record Walked(ArchiveLayout layout, int entries, long size) {
+	public record Walked(ArchiveLayout layout, int entries, long size) {
 	}
 
 	private ZipArchive() {
@@ -61,7 +61,7 @@ final class ZipArchive {
 	 * (to report problems in metadata.yaml too); never when writing
 	 * @return what was walked, or {@code null} if the walk stopped early
 	 */
-	static @Nullable Walked walk(Path file, PackagingProperties properties, List<Problem> problems, Sink sink,
+	public static @Nullable Walked walk(Path file, PackagingProperties properties, List<Problem> problems, Sink sink,
 			boolean inflateDespiteProblems) {
 		ZipDirectory.Listing listing;
 		try {

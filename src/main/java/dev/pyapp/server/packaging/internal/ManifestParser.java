@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +12,8 @@ import dev.pyapp.server.packaging.AppManifest.EntryKind;
 import dev.pyapp.server.packaging.AppManifest.Resources;
 import dev.pyapp.server.packaging.AppManifest.Scope;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.Pep440Version;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -23,11 +25,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * §1). The identity, entry point, dependencies, resources and static files are read here;
  * the sections about running the app in {@link ManifestSections}.
  */
-final class ManifestParser {
+public final class ManifestParser {
 
-	static final String FILE = "metadata.yaml";
+	public static final String FILE = "metadata.yaml";
 
-	static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
+	public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
 
 	/** {@code module.path:attribute}, for entry points, hooks and tasks. */
 	static final Pattern CALLABLE = Pattern.compile(
@@ -47,7 +49,7 @@ final class ManifestParser {
 	 * @return the manifest, or {@code null} if the document is no mapping; when problems
 	 * were added it may hold placeholders and must not be used but to check more
 	 */
-	static @Nullable AppManifest parse(String text, PackagingProperties properties, List<Problem> problems) {
+	public static @Nullable AppManifest parse(String text, PackagingProperties properties, List<Problem> problems) {
 		YamlTree.Parsed parsed = YamlTree.parse(FILE, text, properties, problems);
 		if (parsed.root() == null) {
 			return null;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * link that moved to another release, or a rewritten file, is read again. At most
  * {@link #MAX_ENTRIES} manifests are kept, the least recently used go first.
  */
-final class ManifestCache {
+public final class ManifestCache {
 
 	/** The most manifests kept. */
 	static final int MAX_ENTRIES = 1024;
@@ -37,7 +38,7 @@ final class ManifestCache {
 	 * @param attributes its attributes now
 	 * @return the manifest, or {@code null} if it must be read
 	 */
-	synchronized @Nullable AppManifest get(Path file, BasicFileAttributes attributes) {
+	public synchronized @Nullable AppManifest get(Path file, BasicFileAttributes attributes) {
 		Entry entry = this.entries.get(file);
 		return (entry != null && entry.matches(attributes)) ? entry.manifest() : null;
 	}
@@ -48,7 +49,7 @@ final class ManifestCache {
 	 * @param attributes its attributes before it was read
 	 * @param manifest what it holds
 	 */
-	synchronized void put(Path file, BasicFileAttributes attributes, AppManifest manifest) {
+	public synchronized void put(Path file, BasicFileAttributes attributes, AppManifest manifest) {
 		this.entries.put(file,
 				new Entry(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(), manifest));
 	}

@@ -1,10 +1,11 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.packaging.AppManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

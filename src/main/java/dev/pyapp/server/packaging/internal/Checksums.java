@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.util.HexFormat;
 /**
  * SHA-256 checksums of packages.
  */
-final class Checksums {
+public final class Checksums {
 
 	private Checksums() {
 	}
@@ -30,7 +30,7 @@ final class Checksums {
 	/**
 	 * @return the SHA-256 of a file's bytes, hex
 	 */
-	static String file(Path file) {
+	public static String file(Path file) {
 		MessageDigest digest = newSha256();
 		byte[] buffer = new byte[64 * 1024];
 		try (InputStream in = Files.newInputStream(file)) {

@@ -1,8 +1,9 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.pyapp.server.packaging.Pep440Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

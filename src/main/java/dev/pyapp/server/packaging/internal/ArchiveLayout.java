@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -18,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * root, name the same path as another, or be both a file and a directory. The same rules
  * apply to archive entries and to the files of a source directory.
  */
-final class ArchiveLayout {
+public final class ArchiveLayout {
 
-	static final String METADATA = "metadata.yaml";
+	public static final String METADATA = "metadata.yaml";
 
-	static final List<String> CONFIG_SPECS = List.of("configuration.yaml", "configuration.ini");
+	public static final List<String> CONFIG_SPECS = List.of("configuration.yaml", "configuration.ini");
 
 	private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
@@ -136,11 +136,11 @@ final class ArchiveLayout {
 	/**
 	 * @return whether the path is a file or a directory (declared, or implied by a child)
 	 */
-	boolean exists(String path) {
+	public boolean exists(String path) {
 		return this.entries.containsKey(path) || this.parents.containsKey(path);
 	}
 
-	boolean isFile(String path) {
+	public boolean isFile(String path) {
 		return Boolean.FALSE.equals(this.entries.get(path)) && !this.parents.containsKey(path);
 	}
 
@@ -160,26 +160,26 @@ final class ArchiveLayout {
 	 * @param path a normalised path
 	 * @return whether it is {@code widgets/<name>.yaml} (or {@code .yml})
 	 */
-	static boolean isWidget(String path) {
+	public static boolean isWidget(String path) {
 		return WIDGET.matcher(path).matches();
 	}
 
 	/**
 	 * @return the package's own widget files ({@code widgets/*.yaml}), sorted
 	 */
-	List<String> widgets() {
+	public List<String> widgets() {
 		return this.entries.keySet().stream().filter(ArchiveLayout::isWidget).filter(this::isFile).sorted().toList();
 	}
 
 	/**
 	 * @return the configuration spec's file name, or {@code null} if there is none
 	 */
-	@Nullable String configSpec() {
+	public @Nullable String configSpec() {
 		return CONFIG_SPECS.stream().filter(this::isFile).findFirst().orElse(null);
 	}
 
 	/** Checks what every package must have: metadata.yaml, src/ and at most one spec. */
-	void checkRequired() {
+	public void checkRequired() {
 		if (!isFile(METADATA)) {
 			// a common mistake: zipping the app's folder instead of its content
 			String nested = this.entries.keySet()

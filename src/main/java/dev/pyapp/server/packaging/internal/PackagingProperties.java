@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import dev.pyapp.server.core.YamlLoader;
 
@@ -21,12 +21,13 @@ import org.springframework.util.unit.DataSize;
  * @param maxYamlSize the largest {@code metadata.yaml} or configuration spec accepted
  */
 @ConfigurationProperties("pyapp.packaging")
-record PackagingProperties(@DefaultValue("50000") int maxEntries, @DefaultValue("2GB") DataSize maxUncompressedSize,
-		@DefaultValue("200") int maxCompressionRatio, @DefaultValue("1MB") DataSize compressionRatioThreshold,
-		@DefaultValue("50") int maxYamlAliases, @DefaultValue("1MB") DataSize maxYamlSize) {
+public record PackagingProperties(@DefaultValue("50000") int maxEntries,
+		@DefaultValue("2GB") DataSize maxUncompressedSize, @DefaultValue("200") int maxCompressionRatio,
+		@DefaultValue("1MB") DataSize compressionRatioThreshold, @DefaultValue("50") int maxYamlAliases,
+		@DefaultValue("1MB") DataSize maxYamlSize) {
 
 	/** The defaults, for code that builds a reader without Spring. */
-	static PackagingProperties defaults() {
+	public static PackagingProperties defaults() {
 		return new PackagingProperties(50000, DataSize.ofGigabytes(2), 200, DataSize.ofMegabytes(1), 50,
 				DataSize.ofMegabytes(1));
 	}

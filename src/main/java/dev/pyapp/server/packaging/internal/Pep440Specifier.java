@@ -1,10 +1,11 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.packaging.Pep440Version;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;

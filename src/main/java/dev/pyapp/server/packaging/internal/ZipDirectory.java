@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -23,7 +23,7 @@ import java.util.zip.ZipException;
  * symlink, and it would load a directory of millions of entries before we could count
  * them.
  */
-final class ZipDirectory {
+public final class ZipDirectory {
 
 	private static final int EOCD = 0x06054b50;
 
@@ -41,7 +41,7 @@ final class ZipDirectory {
 	 * @param name the raw name
 	 * @param unixMode the unix mode ({@code st_mode}), or 0 if the archiver recorded none
 	 */
-	record Entry(String name, int unixMode) {
+	public record Entry(String name, int unixMode) {
 
 		static final int S_IFMT = 0170000;
 

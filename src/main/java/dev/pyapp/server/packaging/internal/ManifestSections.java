@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +18,7 @@ import dev.pyapp.server.packaging.AppManifest.Health;
 import dev.pyapp.server.packaging.AppManifest.Task;
 import dev.pyapp.server.packaging.AppManifest.UpdateStrategy;
 import dev.pyapp.server.packaging.AppManifest.Updates;
+import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 

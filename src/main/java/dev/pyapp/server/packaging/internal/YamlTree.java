@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * written ({@code version: 1.10} stays {@code 1.10}), and a walk that only follows known
  * keys cannot be made to expand aliases exponentially.
  */
-final class YamlTree {
+public final class YamlTree {
 
 	private static final Pattern INTEGER = Pattern.compile("^\\+?[0-9]{1,9}$");
 
@@ -72,7 +72,7 @@ final class YamlTree {
 		return path.isEmpty() ? key : path + "." + key;
 	}
 
-	static String item(String path, int index) {
+	public static String item(String path, int index) {
 		return path + "[" + index + "]";
 	}
 

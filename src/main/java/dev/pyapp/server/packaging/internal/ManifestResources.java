@@ -1,4 +1,4 @@
-package dev.pyapp.server.packaging;
+package dev.pyapp.server.packaging.internal;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +15,7 @@ import dev.pyapp.server.packaging.AppManifest.DatabaseKind;
 import dev.pyapp.server.packaging.AppManifest.Limits;
 import dev.pyapp.server.packaging.AppManifest.Resources;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
+import dev.pyapp.server.packaging.AppManifest;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
