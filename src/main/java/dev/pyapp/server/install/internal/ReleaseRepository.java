@@ -1,11 +1,13 @@
-package dev.pyapp.server.install;
+package dev.pyapp.server.install.internal;
 
 import java.util.List;
+
+import dev.pyapp.server.install.Release;
 
 import org.springframework.data.mongodb.repository.MongoRepository;
 import org.springframework.data.mongodb.repository.Query;
 
-interface ReleaseRepository extends MongoRepository<Release, String> {
+public interface ReleaseRepository extends MongoRepository<Release, String> {
 
 	/**
 	 * The releases whose id matches a regular expression: anchored at the start

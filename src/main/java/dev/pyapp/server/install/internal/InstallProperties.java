@@ -1,4 +1,4 @@
-package dev.pyapp.server.install;
+package dev.pyapp.server.install.internal;
 
 import java.time.Duration;
 
@@ -13,13 +13,14 @@ import org.springframework.util.unit.DataSize;
  * it is deleted
  */
 @ConfigurationProperties("pyapp.install")
-record InstallProperties(@DefaultValue("512MB") DataSize uploadLimit, @DefaultValue("1h") Duration uploadExpiry) {
+public record InstallProperties(@DefaultValue("512MB") DataSize uploadLimit,
+		@DefaultValue("1h") Duration uploadExpiry) {
 
 	@ConstructorBinding
-	InstallProperties {
+	public InstallProperties {
 	}
 
-	InstallProperties(DataSize uploadLimit) {
+	public InstallProperties(DataSize uploadLimit) {
 		this(uploadLimit, Duration.ofHours(1));
 	}
 

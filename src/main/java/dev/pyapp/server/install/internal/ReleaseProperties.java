@@ -1,4 +1,4 @@
-package dev.pyapp.server.install;
+package dev.pyapp.server.install.internal;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -7,5 +7,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keep how many releases of an app are kept for rollbacks, the live one included
  */
 @ConfigurationProperties("pyapp.releases")
-record ReleaseProperties(@DefaultValue("5") int keep) {
+public record ReleaseProperties(@DefaultValue("5") int keep) {
 }
