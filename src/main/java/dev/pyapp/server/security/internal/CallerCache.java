@@ -1,10 +1,12 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.pyapp.server.security.ApiToken;
+import dev.pyapp.server.security.Caller;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -26,11 +28,11 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-class CallerCache {
+public class CallerCache {
 
-	static final int MAX_ENTRIES = 1024;
+	public static final int MAX_ENTRIES = 1024;
 
-	static final Duration TTL = Duration.ofSeconds(30);
+	public static final Duration TTL = Duration.ofSeconds(30);
 
 	private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
 
@@ -49,7 +51,7 @@ class CallerCache {
 	 * {@link #put}.
 	 * @return the current generation
 	 */
-	synchronized long generation() {
+	public synchronized long generation() {
 		return this.generation;
 	}
 
@@ -59,7 +61,7 @@ class CallerCache {
 	 * @param now the time now
 	 * @return the entry, or {@code null}
 	 */
-	synchronized @Nullable Entry get(String hash, Instant now) {
+	public synchronized @Nullable Entry get(String hash, Instant now) {
 		Entry entry = this.entries.get(hash);
 		if (entry != null && !now.isBefore(entry.cached().plus(TTL))) {
 			this.entries.remove(hash);
@@ -74,7 +76,7 @@ class CallerCache {
 	 * @param entry the token and its caller
 	 * @param lookedUp the {@link #generation} before the lookup
 	 */
-	synchronized void put(String hash, Entry entry, long lookedUp) {
+	public synchronized void put(String hash, Entry entry, long lookedUp) {
 		if (this.generation == lookedUp) {
 			this.entries.put(hash, entry);
 		}
@@ -84,7 +86,7 @@ class CallerCache {
 	 * Drops a token (revoked).
 	 * @param id the token's id
 	 */
-	synchronized void forgetToken(String id) {
+	public synchronized void forgetToken(String id) {
 		this.generation++;
 		this.entries.values().removeIf((entry) -> entry.token().id().equals(id));
 	}
@@ -93,12 +95,12 @@ class CallerCache {
 	 * Drops every token of a user (role changed, removed, created anew).
 	 * @param user the user's name
 	 */
-	synchronized void forgetUser(String user) {
+	public synchronized void forgetUser(String user) {
 		this.generation++;
 		this.entries.values().removeIf((entry) -> entry.token().user().equals(user));
 	}
 
-	synchronized int size() {
+	public synchronized int size() {
 		return this.entries.size();
 	}
 
@@ -109,7 +111,7 @@ class CallerCache {
 	 * @param caller who calls with it
 	 * @param cached when it was read from the store
 	 */
-	record Entry(ApiToken token, Caller caller, Instant cached) {
+	public record Entry(ApiToken token, Caller caller, Instant cached) {
 	}
 
 }

@@ -1,11 +1,13 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import java.util.List;
 import java.util.Optional;
 
+import dev.pyapp.server.security.ApiToken;
+
 import org.springframework.data.mongodb.repository.MongoRepository;
 
-interface ApiTokenRepository extends MongoRepository<ApiToken, String> {
+public interface ApiTokenRepository extends MongoRepository<ApiToken, String> {
 
 	Optional<ApiToken> findByHash(String hash);
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +10,17 @@ import org.springframework.http.MediaType;
 /**
  * Plain JSON refusals for API clients (no login page redirects).
  */
-final class SecurityResponses {
+public final class SecurityResponses {
 
 	private SecurityResponses() {
 	}
 
-	static void unauthorized(HttpServletResponse response, String message) throws IOException {
+	public static void unauthorized(HttpServletResponse response, String message) throws IOException {
 		write(response, HttpServletResponse.SC_UNAUTHORIZED, message);
 		response.setHeader("WWW-Authenticate", "Bearer");
 	}
 
-	static void forbidden(HttpServletResponse response, String message) throws IOException {
+	public static void forbidden(HttpServletResponse response, String message) throws IOException {
 		write(response, HttpServletResponse.SC_FORBIDDEN, message);
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,5 +9,5 @@ import org.springframework.boot.context.properties.bind.Name;
  * address ({@code true}) or only on 127.0.0.1 (the default)
  */
 @ConfigurationProperties("pyapp.api")
-record SecurityProperties(@Name("public") @DefaultValue("false") boolean publicAccess) {
+public record SecurityProperties(@Name("public") @DefaultValue("false") boolean publicAccess) {
 }

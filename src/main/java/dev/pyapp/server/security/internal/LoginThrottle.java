@@ -1,4 +1,4 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -32,7 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * default).
  */
 @Component
-class LoginThrottle {
+public class LoginThrottle {
 
 	static final String WAIT_URL = "/login?wait=";
 
@@ -45,7 +45,7 @@ class LoginThrottle {
 	private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
 	@Autowired
-	LoginThrottle(LoginProperties properties) {
+	public LoginThrottle(LoginProperties properties) {
 		this(properties, Clock.systemUTC());
 	}
 
@@ -54,7 +54,7 @@ class LoginThrottle {
 		this.clock = clock;
 	}
 
-	static String key(@Nullable String username, String address) {
+	public static String key(@Nullable String username, String address) {
 		String name = (username != null) ? username.strip().toLowerCase(Locale.ROOT) : "";
 		return name + "|" + address;
 	}
@@ -90,7 +90,7 @@ class LoginThrottle {
 		return Duration.between(now, updated.next());
 	}
 
-	void succeeded(String key) {
+	public void succeeded(String key) {
 		this.failures.remove(key);
 	}
 
@@ -98,7 +98,7 @@ class LoginThrottle {
 	 * Refuses an attempt that comes before its delay has passed, before the password is
 	 * looked at.
 	 */
-	OncePerRequestFilter filter() {
+	public OncePerRequestFilter filter() {
 		return new OncePerRequestFilter() {
 
 			@Override
@@ -124,7 +124,7 @@ class LoginThrottle {
 	 * Counts a failed login and sends the browser back to the form, with the wait when
 	 * there is one.
 	 */
-	AuthenticationFailureHandler failureHandler() {
+	public AuthenticationFailureHandler failureHandler() {
 		return (HttpServletRequest request, HttpServletResponse response, AuthenticationException ex) -> {
 			Duration wait = failed(key(request.getParameter("username"), request.getRemoteAddr()));
 			response

@@ -1,4 +1,4 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import java.time.Duration;
 
@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * passed without one
  */
 @ConfigurationProperties("pyapp.security.login")
-record LoginProperties(@DefaultValue("3") int freeFailures, @DefaultValue("1s") Duration firstDelay,
+public record LoginProperties(@DefaultValue("3") int freeFailures, @DefaultValue("1s") Duration firstDelay,
 		@DefaultValue("30s") Duration maxDelay, @DefaultValue("15m") Duration window) {
 
 	/**

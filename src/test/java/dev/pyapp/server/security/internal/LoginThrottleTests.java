@@ -1,4 +1,4 @@
-package dev.pyapp.server.security;
+package dev.pyapp.server.security.internal;
 
 import java.time.Duration;
 
