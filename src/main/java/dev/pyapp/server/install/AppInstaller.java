@@ -18,6 +18,7 @@ import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.internal.ReleaseProperties;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;

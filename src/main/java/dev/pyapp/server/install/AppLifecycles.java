@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.install.internal.LifecycleRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;

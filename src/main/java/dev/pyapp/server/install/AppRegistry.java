@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.install.internal.AppRepository;
+import dev.pyapp.server.install.internal.ReleaseRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;

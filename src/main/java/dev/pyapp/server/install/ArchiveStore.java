@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.AtomicFiles;
-import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.core.ServerFileModes;
-import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.ServerFileModes;
+import dev.pyapp.server.install.internal.InstallProperties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -24,6 +24,17 @@ import dev.pyapp.server.appconfig.WidgetLibrary;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.internal.ArchiveLayout;
+import dev.pyapp.server.packaging.internal.Checksums;
+import dev.pyapp.server.packaging.internal.ManifestCache;
+import dev.pyapp.server.packaging.internal.ManifestParser;
+import dev.pyapp.server.packaging.internal.PackageProblems;
+import dev.pyapp.server.packaging.internal.PackagingProperties;
+import dev.pyapp.server.packaging.internal.ReleaseExtractor;
+import dev.pyapp.server.packaging.internal.SourceDirectory;
+import dev.pyapp.server.packaging.internal.YamlTree;
+import dev.pyapp.server.packaging.internal.ZipArchive;
+import dev.pyapp.server.packaging.internal.ZipDirectory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -108,7 +119,7 @@ public class PackageReader {
 
 		}, true);
 		if (walked == null) {
-			throw invalid(problems);
+			throw PackageProblems.invalid(problems);
 		}
 		Validated validated = validate(walked.layout(), problems,
 				(path) -> smallFiles.containsKey(path) ? smallFiles.get(path).content() : null);
@@ -191,7 +202,8 @@ public class PackageReader {
 		Path file = releaseDirectory.toAbsolutePath().normalize().resolve(ArchiveLayout.METADATA);
 		BasicFileAttributes attributes = attributes(file);
 		if (attributes == null || !attributes.isRegularFile()) {
-			throw invalid(List.of(new Problem(ArchiveLayout.METADATA, "missing in " + releaseDirectory)));
+			throw PackageProblems
+				.invalid(List.of(new Problem(ArchiveLayout.METADATA, "missing in " + releaseDirectory)));
 		}
 		AppManifest cached = this.manifests.get(file, attributes);
 		if (cached != null) {
@@ -201,7 +213,7 @@ public class PackageReader {
 		String text = decode(ArchiveLayout.METADATA, readSmallFile(file), problems);
 		AppManifest manifest = (text != null) ? ManifestParser.parse(text, this.properties, problems) : null;
 		if (manifest == null || !problems.isEmpty()) {
-			throw invalid(problems);
+			throw PackageProblems.invalid(problems);
 		}
 		this.manifests.put(file, attributes, manifest);
 		return manifest;
@@ -262,7 +274,7 @@ public class PackageReader {
 			spec = (text != null) ? readSpec(specFile, text, widgets, problems) : null;
 		}
 		if (manifest == null || !problems.isEmpty()) {
-			throw invalid(problems);
+			throw PackageProblems.invalid(problems);
 		}
 		return new Validated(manifest, spec);
 	}
@@ -339,14 +351,6 @@ public class PackageReader {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read " + file, ex);
 		}
-	}
-
-	static PyappException invalid(List<Problem> problems) {
-		String summary = problems.isEmpty() ? "invalid package"
-				: "invalid package: " + problems.get(0) + ((problems.size() > 1)
-						? " (and " + (problems.size() - 1) + " more problem" + ((problems.size() > 2) ? "s)" : ")")
-						: "");
-		return PyappException.invalid(summary, problems);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.pyapp.server.scm;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.pyapp.server.scm.internal.LastDeliveryRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.annotation.Id;

@@ -22,6 +22,8 @@ import java.util.UUID;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.security.internal.ApiTokenRepository;
+import dev.pyapp.server.security.internal.CallerCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

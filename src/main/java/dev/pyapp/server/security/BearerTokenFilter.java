@@ -3,6 +3,7 @@ package dev.pyapp.server.security;
 import java.io.IOException;
 import java.util.List;
 
+import dev.pyapp.server.security.internal.SecurityResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

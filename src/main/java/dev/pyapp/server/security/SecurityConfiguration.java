@@ -3,6 +3,10 @@ package dev.pyapp.server.security;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import dev.pyapp.server.security.internal.LoginThrottle;
+import dev.pyapp.server.security.internal.SecurityProperties;
+import dev.pyapp.server.security.internal.SecurityResponses;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.ConfigurableWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;

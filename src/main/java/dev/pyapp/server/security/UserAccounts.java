@@ -13,6 +13,7 @@ import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.security.internal.CallerCache;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.userdetails.User;

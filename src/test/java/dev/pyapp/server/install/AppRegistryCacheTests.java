@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.install.internal.AppRepository;
+import dev.pyapp.server.install.internal.ReleaseRepository;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.internal.Checksums;
+import dev.pyapp.server.packaging.internal.PackagingProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

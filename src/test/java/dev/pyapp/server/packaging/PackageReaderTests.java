@@ -11,15 +11,16 @@ import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.AppManifest.BindKind;
+import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
 import dev.pyapp.server.packaging.AppManifest.Database;
 import dev.pyapp.server.packaging.AppManifest.DatabaseKind;
-import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
 import dev.pyapp.server.packaging.AppManifest.Dependency;
 import dev.pyapp.server.packaging.AppManifest.EntryKind;
 import dev.pyapp.server.packaging.AppManifest.Scope;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
 import dev.pyapp.server.packaging.AppManifest.Task;
 import dev.pyapp.server.packaging.AppManifest.UpdateStrategy;
+import dev.pyapp.server.packaging.internal.Checksums;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,6 +6,7 @@ import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.ConfigSpecReader;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.internal.PackagingProperties;
 
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -16,10 +17,10 @@ import static org.mockito.Mockito.mock;
 /**
  * Fixtures for the packaging tests: metadata documents and small packages.
  */
-final class Packages {
+public final class Packages {
 
 	/** The smallest valid metadata.yaml. */
-	static final String MINIMAL = """
+	public static final String MINIMAL = """
 			format: 1
 			name: hello
 			version: 0.1.0
@@ -109,7 +110,7 @@ final class Packages {
 		return reader;
 	}
 
-	static PackageReader reader() {
+	public static PackageReader reader() {
 		return new PackageReader(PackagingProperties.defaults(), specReader());
 	}
 

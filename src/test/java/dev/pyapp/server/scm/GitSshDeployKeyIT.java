@@ -10,6 +10,7 @@ import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.TestSshd;
+import dev.pyapp.server.scm.internal.ScmProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -9,6 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.pyapp.server.scm.internal.Delivery;
+import dev.pyapp.server.scm.internal.DeliveryRepository;
+import dev.pyapp.server.scm.internal.HookRegistration;
+import dev.pyapp.server.scm.internal.HookRepository;
+import dev.pyapp.server.scm.internal.ScmProperties;
 import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;

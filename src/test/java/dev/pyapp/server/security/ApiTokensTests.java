@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.core.MutableClock;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.security.internal.ApiTokenRepository;
+import dev.pyapp.server.security.internal.CallerCache;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
