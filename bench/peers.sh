@@ -12,6 +12,9 @@
 # taskset, so that it does not spread over both CPUs of a 2-core machine and fight the
 # stack under test differently from one case to the next.
 #   bench/peers.sh [SECONDS_PER_CASE=3] [ROUNDS=9]
+# A reduced run: PEERS_WEB=apache (or nginx,lighttpd...) and/or PEERS_SHAPE=p2|t8 measure
+# only those web servers / shapes and only the cases their targets compare; it writes
+# target/peers-reduced.json, not the results file.
 # Needs wrk, uwsgi-core + uwsgi-plugin-python3, nginx, apache2 (+ mod_proxy_uwsgi),
 # lighttpd (scripts/packages.sh bench) and the local package index file:///opt/pypi/simple
 # (gunicorn). Prints a table and writes bench/results/peers.json.
@@ -25,5 +28,9 @@ command -v taskset >/dev/null || echo "taskset is missing: wrk runs unpinned" >&
 cp=$(mktemp)
 trap 'rm -f "$cp"' EXIT
 ./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >/dev/null
+out=bench/results/peers.json
+if [ -n "${PEERS_WEB:-}${PEERS_SHAPE:-}" ]; then
+	out=target/peers-reduced.json
+fi
 java -cp "target/test-classes:target/classes:$(cat "$cp")" dev.pyapp.server.mount.PeersBenchmark \
-	"$seconds" "$rounds" bench/results/peers.json
+	"$seconds" "$rounds" "$out"

@@ -63,7 +63,29 @@ public final class PeersBenchmark {
 
 	private static final String INDEX = "file:///opt/pypi/simple";
 
-	private static final List<String> WEB = List.of("nginx", "apache", "lighttpd");
+	private static final List<String> ALL_WEB = List.of("nginx", "apache", "lighttpd");
+
+	/**
+	 * The web servers measured: all, or those {@code PEERS_WEB} names (comma-separated),
+	 * for a reduced run.
+	 */
+	private static final List<String> WEB = selected("PEERS_WEB", ALL_WEB);
+
+	/**
+	 * The app shapes measured: all, or those {@code PEERS_SHAPE} names ({@code p2,t8}).
+	 */
+	private static final List<Shape> SHAPES = selected("PEERS_SHAPE",
+			List.of(Shape.values()).stream().map(Shape::key).toList())
+		.stream()
+		.map((key) -> Shape.valueOf(key.toUpperCase(Locale.ROOT)))
+		.toList();
+
+	/**
+	 * Whether this is a reduced run ({@code PEERS_WEB} or {@code PEERS_SHAPE} set): it
+	 * measures only the cases its targets compare (no gunicorn direct, no PyApp gunicorn
+	 * {@code t8}).
+	 */
+	private static final boolean REDUCED = WEB.size() < ALL_WEB.size() || SHAPES.size() < Shape.values().length;
 
 	private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
 
@@ -84,6 +106,21 @@ public final class PeersBenchmark {
 	private static final List<String> PIN = pin();
 
 	private PeersBenchmark() {
+	}
+
+	private static List<String> selected(String variable, List<String> all) {
+		String value = System.getenv(variable);
+		if (value == null || value.isBlank()) {
+			return all;
+		}
+		List<String> chosen = new ArrayList<>();
+		for (String name : value.toLowerCase(Locale.ROOT).split(",")) {
+			if (!all.contains(name.strip())) {
+				throw new IllegalArgumentException(variable + ": " + name + " is none of " + all);
+			}
+			chosen.add(name.strip());
+		}
+		return all.stream().filter(chosen::contains).toList();
 	}
 
 	private static List<String> pin() {
@@ -179,8 +216,11 @@ public final class PeersBenchmark {
 			install(context, dir, python);
 			Map<String, Integer> ports = pyappWebServers(context, home, servers);
 			for (String web : WEB) {
-				for (Shape shape : Shape.values()) {
+				for (Shape shape : SHAPES) {
 					for (String server : List.of("uwsgi", "gunicorn")) {
+						if (REDUCED && server.equals("gunicorn") && shape != Shape.P2) {
+							continue;
+						}
 						String app = app(server, shape);
 						cases.put("pyapp-" + web + "-" + server + "-" + shape.key(),
 								new Case("pyapp-" + web + "-" + server + "-" + shape.key(), "pyapp-" + server, web,
@@ -193,7 +233,7 @@ public final class PeersBenchmark {
 			Path venv = Gunicorn.venv();
 			Map<Shape, Process> handUwsgi = new LinkedHashMap<>();
 			Map<Shape, Process> direct = new LinkedHashMap<>();
-			for (Shape shape : Shape.values()) {
+			for (Shape shape : SHAPES) {
 				Path socket = dir.resolve("hand-" + shape.key() + ".sock");
 				handUwsgi.put(shape, handUwsgi(venv, hello, socket, shape, dir));
 				processes.add(handUwsgi.get(shape));
@@ -204,6 +244,9 @@ public final class PeersBenchmark {
 					servers.add(server);
 					String name = "hand-" + web + "-uwsgi-" + shape.key();
 					cases.put(name, new Case(name, "hand-uwsgi", web, shape, server.port(), "hand.bench"));
+				}
+				if (REDUCED) {
+					continue;
 				}
 				int port = WebServerBenchmark.freePort();
 				direct.put(shape, gunicornDirect(venv, hello, port, shape, dir));
@@ -534,7 +577,8 @@ public final class PeersBenchmark {
 			List<WebServerBenchmark.BenchServer> servers, Map<Shape, Process> handUwsgi, Map<Shape, Process> direct)
 			throws IOException {
 		AppSupervisor supervisor = context.getBean(AppSupervisor.class);
-		long nginx = Long.parseLong(Files.readString(home.resolve("webserver/run/nginx.pid")).strip());
+		long nginx = WEB.contains("nginx")
+				? Long.parseLong(Files.readString(home.resolve("webserver/run/nginx.pid")).strip()) : 0;
 		Map<Integer, Long> byPort = new LinkedHashMap<>();
 		for (WebServerBenchmark.BenchServer server : servers) {
 			byPort.put(server.port(), server.process().pid());
@@ -672,7 +716,7 @@ public final class PeersBenchmark {
 		List<String> targets = new ArrayList<>();
 		System.out.printf("%n%-44s %8s %8s  %s%n", "target (median of the rounds' ratios)", "ratio", "needed", "met");
 		for (String web : WEB) {
-			for (Shape shape : Shape.values()) {
+			for (Shape shape : SHAPES) {
 				String pyapp = "pyapp-" + web + "-uwsgi-" + shape.key();
 				targets.add(target(results, pyapp, "hand-" + web + "-uwsgi-" + shape.key(), 0.95,
 						web + " " + shape.key() + ": PyApp uWSGI / hand-written uWSGI"));
