@@ -140,6 +140,9 @@ public final class RegistryBenchmark {
 		List<AppSummary> listed = apps.list();
 		parts.put("list: JSON of the result", () -> mapper.writeValueAsBytes(listed));
 		parts.put("list: result -> tree -> JSON", () -> mapper.writeValueAsBytes(mapper.valueToTree(listed)));
+		// what the dispatcher writes now: the kept text of equal entries (ListingText)
+		ListingText text = context.getBean(ListingText.class);
+		parts.put("list: AppsRpc.list() + kept JSON", () -> text.json(apps.list()));
 		AppId one = AppId.of(names.get(names.size() / 2));
 		parts.put("get: registry.find + releases", () -> {
 			registry.find(one);
