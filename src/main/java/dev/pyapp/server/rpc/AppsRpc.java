@@ -108,7 +108,7 @@ class AppsRpc {
 		List<AppSummary> apps = new ArrayList<>();
 		for (InstalledApp installed : listing.apps()) {
 			AppId app = AppId.of(installed.name());
-			apps.add(summary(installed, listing.liveRelease(installed).orElse(null),
+			apps.add(summary(app, installed, listing.liveRelease(installed).orElse(null),
 					mounts.getOrDefault(app.value(), List.of()), urls.getOrDefault(app.value(), List.of()), webServer,
 					once(() -> this.configStates.of(app))));
 		}
@@ -150,7 +150,7 @@ class AppsRpc {
 				? releases.stream().filter((release) -> release.releaseId().equals(liveId)).findFirst().orElse(null)
 				: null;
 		Supplier<ConfigStates.State> configuration = once(() -> this.configStates.of(app));
-		AppSummary.Installed summary = summary(installed, live, this.mounts.mounts(app), this.mounts.urls(app),
+		AppSummary.Installed summary = summary(app, installed, live, this.mounts.mounts(app), this.mounts.urls(app),
 				once(this.mounts::status), configuration);
 		AppRegistry.Progress progress = this.registry.progress(app);
 		return new AppDetails.Installed(summary, installed.currentRelease(), installed.env(),
@@ -292,11 +292,11 @@ class AppsRpc {
 		return new AppDetails.EnvSet(details(app), running && !restart);
 	}
 
-	private AppSummary.Installed summary(InstalledApp installed, @Nullable Release live, List<Mount> mounts,
+	private AppSummary.Installed summary(AppId app, InstalledApp installed, @Nullable Release live, List<Mount> mounts,
 			List<String> urls, Supplier<WebServerStatus> webServer, Supplier<ConfigStates.State> configuration) {
-		AppId app = AppId.of(installed.name());
 		return this.overview.summary(app, (live != null) ? live.version() : null, state(app, configuration),
-				mounts.stream().map(AppSummary.MountPoint::of).toList(), installed.source(), urls, webServer);
+				mounts.isEmpty() ? List.of() : mounts.stream().map(AppSummary.MountPoint::of).toList(),
+				installed.source(), urls, webServer);
 	}
 
 	private String state(AppId app, Supplier<ConfigStates.State> configuration) {

@@ -47,8 +47,11 @@ class JsonRpcDispatcher {
 
 	private final AuditParams auditParams;
 
+	private final ListingText listing;
+
 	JsonRpcDispatcher(RpcMethodRegistry registry, JsonMapper mapper, NodesRpc nodes, Callers callers, AuditLog audit,
-			AuditParams auditParams) {
+			AuditParams auditParams, ListingText listing) {
+		this.listing = listing;
 		this.registry = registry;
 		this.mapper = mapper;
 		this.nodes = nodes;
@@ -194,7 +197,7 @@ class JsonRpcDispatcher {
 		try {
 			Object result = handler.method().invoke(handler.bean(), args);
 			// nodes: the apps of every node join this server's
-			return "apps.list".equals(name) ? this.nodes.withNodeApps(result) : result;
+			return "apps.list".equals(name) ? listed(this.nodes.withNodeApps(result)) : result;
 		}
 		catch (InvocationTargetException ex) {
 			throw translate(name, ex.getTargetException());
@@ -202,6 +205,19 @@ class JsonRpcDispatcher {
 		catch (IllegalAccessException ex) {
 			throw translate(name, ex);
 		}
+	}
+
+	/**
+	 * {@code apps.list}'s answer as the JSON text {@link ListingText} keeps while its
+	 * entries stay the same; with a node's apps (JSON from the node) as it is.
+	 */
+	private @Nullable Object listed(@Nullable Object result) {
+		if (result instanceof List<?> list && list.stream().allMatch(AppSummary.class::isInstance)) {
+			@SuppressWarnings("unchecked")
+			List<AppSummary> entries = (List<AppSummary>) list;
+			return this.listing.json(entries);
+		}
+		return result;
 	}
 
 	private Object bind(RpcMethodRegistry.Handler handler, @Nullable JsonNode params) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.core.AppId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,15 @@ import org.springframework.stereotype.Component;
  * reported. Each app's lock is held only to look and to change its state: restarts launch
  * on threads of their own, so a slow start of one app never delays noticing another's
  * crash.
+ * <p>
+ * The apps are looked at a part at a time, as {@code OutputFileTailer} reads their
+ * output: a round of the poll interval is cut into {@link #SLICES} ticks, one every
+ * {@code poll-interval / SLICES}, each looking at the apps whose names hash to it (a look
+ * reads the cgroup's {@code memory.events} and checks the process), so that a pass over
+ * hundreds of apps does not take a core in one piece beside the calls of that moment.
+ * Every app is still looked at once a round: a crash is noticed within one poll interval
+ * plus the time of a round's ticks (about 500 ms by default), as before, when every app
+ * was looked at in one pass every interval.
  */
 @Component
 class CrashWatcher implements DisposableBean {
@@ -35,6 +45,9 @@ class CrashWatcher implements DisposableBean {
 
 	/** How long after an out-of-memory kill a daemon's end is put down to it. */
 	private static final Duration OUT_OF_MEMORY_WINDOW = Duration.ofSeconds(10);
+
+	/** Into how many ticks a round of the poll interval is cut. */
+	static final int SLICES = 10;
 
 	private final SupervisedApps apps;
 
@@ -56,6 +69,9 @@ class CrashWatcher implements DisposableBean {
 		return thread;
 	});
 
+	// the next part to look at, on the scheduler's thread only
+	private int slice;
+
 	CrashWatcher(SupervisedApps apps, DaemonStarts starts, DaemonLauncher launcher, DaemonCgroups cgroups,
 			AppContexts contexts, ApplicationEventPublisher events, RuntimeProperties properties) {
 		this.apps = apps;
@@ -65,12 +81,40 @@ class CrashWatcher implements DisposableBean {
 		this.contexts = contexts;
 		this.events = events;
 		this.properties = properties;
-		long poll = properties.pollInterval().toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::watchAll, poll, poll, TimeUnit.MILLISECONDS);
+		long tick = Math.max(1, properties.pollInterval().toMillis() / SLICES);
+		this.scheduler.scheduleWithFixedDelay(this::watchNext, tick, tick, TimeUnit.MILLISECONDS);
 	}
 
+	private void watchNext() {
+		try {
+			watch(this.slice);
+		}
+		catch (RuntimeException ex) {
+			// one bad tick must not end the schedule
+			logger.error("Supervising the apps failed", ex);
+		}
+		finally {
+			this.slice = (this.slice + 1) % SLICES;
+		}
+	}
+
+	/** Looks at every app's live daemon (a whole round at once). */
 	void watchAll() {
+		for (int part = 0; part < SLICES; part++) {
+			watch(part);
+		}
+	}
+
+	/**
+	 * Looks at the live daemons of one part of the apps.
+	 * @param part which part, {@code 0} to {@code SLICES - 1}: the apps whose names hash
+	 * to it ({@link #part})
+	 */
+	void watch(int part) {
 		for (Supervised s : this.apps.all()) {
+			if (part(s.app) != part) {
+				continue;
+			}
 			try {
 				List<Object> raised = new ArrayList<>();
 				synchronized (s) {
@@ -82,6 +126,15 @@ class CrashWatcher implements DisposableBean {
 				logger.error("Supervising {} failed", s.app, ex);
 			}
 		}
+	}
+
+	/**
+	 * The part of a round in which an app is looked at.
+	 * @param app the app
+	 * @return {@code 0} to {@code SLICES - 1}
+	 */
+	static int part(AppId app) {
+		return Math.floorMod(app.value().hashCode(), SLICES);
 	}
 
 	/**

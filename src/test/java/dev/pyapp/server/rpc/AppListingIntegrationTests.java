@@ -84,6 +84,9 @@ class AppListingIntegrationTests {
 	@Autowired
 	private AppsRpc apps;
 
+	@Autowired
+	private JsonMapper mapper;
+
 	private final List<String> registered = new ArrayList<>();
 
 	@DynamicPropertySource
@@ -161,6 +164,37 @@ class AppListingIntegrationTests {
 		assertThat(commandsOf(() -> this.apps.get(new AppParams("many0")))).isZero();
 	}
 
+	@Test // apps.list's JSON text is kept while its entries stay the same (ListingText)
+	void showsEveryChangeInTheNextListing() throws Exception {
+		register("alpha", true, false);
+		String first = listed();
+		assertThat(first).contains("\"name\":\"alpha\"").isEqualTo(listed());
+		this.mounts.addServer(new VirtualServer("main", List.of("main.test"), "127.0.0.1:18081", null, true));
+		this.mounts.addMount(Mount.app("main", "/alpha", "alpha"));
+		assertThat(listed()).contains("{\"server\":\"main\",\"path\":\"/alpha\"}");
+		register("beta", false, false);
+		assertThat(listed()).contains("\"name\":\"beta\"").contains("\"state\":\"needs-configuration\"");
+		Path config = this.paths.app(AppId.of("beta")).root().resolve("config/config.yaml");
+		Files.writeString(config, "site:\n  title: beta\n");
+		// a hand edit is noticed within a second (ConfigStates.RECHECK)
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.until(() -> !listed().contains("\"state\":\"needs-configuration\""));
+		this.registry.delete(AppId.of("beta"));
+		assertThat(listed()).doesNotContain("\"name\":\"beta\"").contains("\"name\":\"alpha\"");
+	}
+
+	/**
+	 * {@code apps.list}'s response over HTTP, checked to be byte for byte what the mapper
+	 * writes for {@link AppsRpc#list()} now.
+	 */
+	private String listed() throws Exception {
+		String body = post("apps.list", null);
+		assertThat(body).isEqualTo(
+				"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + this.mapper.writeValueAsString(this.apps.list()) + "}");
+		return body;
+	}
+
 	/** The store commands a call sends on this thread, after one call to warm caches. */
 	private static int commandsOf(Runnable call) {
 		call.run();
@@ -208,6 +242,12 @@ class AppListingIntegrationTests {
 	}
 
 	private JsonNode call(String method, @Nullable Map<String, ?> params) throws Exception {
+		JsonNode response = JsonMapper.builder().build().readTree(post(method, params));
+		assertThat(response.has("error")).as("%s failed: %s", method, response).isFalse();
+		return response.get("result");
+	}
+
+	private String post(String method, @Nullable Map<String, ?> params) throws Exception {
 		JsonMapper json = JsonMapper.builder().build();
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("jsonrpc", "2.0");
@@ -221,9 +261,7 @@ class AppListingIntegrationTests {
 			.header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).trim())
 			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
 			.build();
-		JsonNode response = json.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-		assertThat(response.has("error")).as("%s failed: %s", method, response).isFalse();
-		return response.get("result");
+		return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 	private static Path createHome() {

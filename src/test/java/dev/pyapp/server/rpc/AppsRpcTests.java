@@ -304,7 +304,7 @@ class AppsRpcTests {
 			Callers callers = mock(Callers.class);
 			given(callers.current()).willReturn(new Caller("token:ci", "alice", role));
 			JsonRpcDispatcher dispatcher = new JsonRpcDispatcher(methods, RpcJson.mapper, mock(NodesRpc.class), callers,
-					mock(AuditLog.class), mock(AuditParams.class));
+					mock(AuditLog.class), mock(AuditParams.class), new ListingText(RpcJson.mapper));
 			JsonNode reply = RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(dispatcher
 				.dispatch("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"apps.get\",\"params\":{\"name\":\"blog\"}}")));
 			JsonNode env = reply.path("result").path("env");

@@ -73,7 +73,7 @@ class RpcErrorDataTests {
 		RpcMethodRegistry registry = new RpcMethodRegistry(null);
 		registry.register(new Failing(), Failing.class);
 		return new JsonRpcDispatcher(registry, RpcJson.mapper, mock(NodesRpc.class), this.callers, mock(AuditLog.class),
-				mock(AuditParams.class));
+				mock(AuditParams.class), new ListingText(RpcJson.mapper));
 	}
 
 	/** Methods that fail each in their way (not an endpoint of the server). */

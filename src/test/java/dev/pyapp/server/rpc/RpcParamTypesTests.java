@@ -82,7 +82,7 @@ class RpcParamTypesTests {
 		registry.register(mock(MountsRpc.class), MountsRpc.class);
 		registry.register(mock(NodesRpc.class), NodesRpc.class);
 		return new JsonRpcDispatcher(registry, RpcJson.mapper, mock(NodesRpc.class), this.callers, mock(AuditLog.class),
-				mock(AuditParams.class));
+				mock(AuditParams.class), new ListingText(RpcJson.mapper));
 	}
 
 }

@@ -54,7 +54,7 @@ class RpcResultWritingTests {
 		RpcMethodRegistry registry = new RpcMethodRegistry(null);
 		registry.register(new Results(), Results.class);
 		return new JsonRpcDispatcher(registry, RpcJson.mapper, mock(NodesRpc.class), this.callers, mock(AuditLog.class),
-				mock(AuditParams.class));
+				mock(AuditParams.class), new ListingText(RpcJson.mapper));
 	}
 
 	/** Methods with results of many kinds of values (not an endpoint of the server). */

@@ -125,7 +125,7 @@ class RpcRoleTableTests {
 		given(callers.current()).willReturn(new Caller("token:ci", "alice", role));
 		AuditLog audit = mock(AuditLog.class);
 		JsonRpcDispatcher dispatcher = new JsonRpcDispatcher(this.registry, mapper, mock(NodesRpc.class), callers,
-				audit, mock(AuditParams.class));
+				audit, mock(AuditParams.class), new ListingText(mapper));
 		JsonNode reply = dispatcher
 			.dispatch("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":{}}");
 		int code = reply.path("error").path("code").asInt(0);
