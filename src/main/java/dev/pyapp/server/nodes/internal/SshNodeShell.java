@@ -43,6 +43,13 @@ public final class SshNodeShell implements NodeShell {
 
 	private static final int MAX_OUTPUT = 1024 * 1024;
 
+	/**
+	 * What every command prints first, with the pid of the shell that runs it: what the
+	 * login shell's start-up files print before it (a banner of a {@code ~/.bashrc}) is
+	 * not the command's output and is dropped.
+	 */
+	static final String BEGIN = "pyapp-begin-pid:";
+
 	private static final java.util.regex.Pattern VARIABLE_NAME = java.util.regex.Pattern
 		.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -95,14 +102,14 @@ public final class SshNodeShell implements NodeShell {
 
 	/**
 	 * The remote command line of {@link #exec} and what it reads on its standard input.
-	 * The first line it prints is the shell's pid, which the command takes over with
-	 * {@code exec}: the leader of the session sshd made for it, so a timeout kills the
-	 * whole group.
+	 * The shell's pid (printed first by every command, {@link #BEGIN}) is the command's,
+	 * which takes it over with {@code exec}: the leader of the session sshd made for it,
+	 * so a timeout kills the whole group.
 	 * @param request the request
 	 * @return the command
 	 */
 	static RemoteCommand execCommand(ExecRequest request) {
-		StringBuilder command = new StringBuilder("echo $$; exec 2>&1; ");
+		StringBuilder command = new StringBuilder("exec 2>&1; ");
 		byte[] stdin = appendReadEnvironment(command, request);
 		command.append("exec </dev/null; ");
 		appendDirectory(command, request);
@@ -206,7 +213,7 @@ public final class SshNodeShell implements NodeShell {
 		InputStream out;
 		try {
 			channel = (ChannelExec) session.openChannel("exec");
-			channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
+			channel.setCommand(marked(command).getBytes(StandardCharsets.UTF_8));
 			channel.setErrStream(OutputStream.nullOutputStream());
 			out = channel.getInputStream();
 			OutputStream in = (stdin != null) ? channel.getOutputStream() : null;
@@ -221,8 +228,8 @@ public final class SshNodeShell implements NodeShell {
 			throw new NodeException("cannot run a command on node '" + this.name + "': " + ex.getMessage(), ex);
 		}
 		StringBuilder output = new StringBuilder();
-		long[] pid = { pidFirst ? 0 : -1 };
-		Thread reader = new Thread(() -> read(out, output, lines, pid), "ssh-exec-output");
+		long[] pid = { 0 };
+		Thread reader = new Thread(() -> read(out, output, lines, pidFirst ? pid : null), "ssh-exec-output");
 		reader.setDaemon(true);
 		reader.start();
 		try {
@@ -253,14 +260,37 @@ public final class SshNodeShell implements NodeShell {
 		}
 	}
 
-	private static void read(InputStream out, StringBuilder output, java.util.function.@Nullable Consumer<String> lines,
-			long[] pid) {
+	/**
+	 * A command as sent to the node: first printing {@link #BEGIN} and the shell's pid.
+	 * @param command the command for the login shell
+	 * @return the line sent
+	 */
+	static String marked(String command) {
+		return "echo " + BEGIN + "$$; " + command;
+	}
+
+	/**
+	 * Reads a command's output: the lines after the one that holds {@link #BEGIN} (that
+	 * one gives the pid of the shell, kept in {@code pid} if given).
+	 */
+	static void read(InputStream out, StringBuilder output, java.util.function.@Nullable Consumer<String> lines,
+			long @Nullable [] pid) {
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8))) {
 			String line;
+			boolean begun = false;
 			while ((line = reader.readLine()) != null) {
-				if (pid[0] == 0) {
-					synchronized (pid) {
-						pid[0] = line.matches("\\d+") ? Long.parseLong(line) : -1;
+				if (!begun) {
+					int mark = line.lastIndexOf(BEGIN);
+					if (mark < 0) {
+						// printed by the login shell's start-up files, not by the command
+						continue;
+					}
+					begun = true;
+					String digits = line.substring(mark + BEGIN.length());
+					if (pid != null) {
+						synchronized (pid) {
+							pid[0] = digits.matches("\\d{1,18}") ? Long.parseLong(digits) : -1;
+						}
 					}
 					continue;
 				}

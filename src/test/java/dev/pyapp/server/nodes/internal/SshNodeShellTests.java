@@ -67,7 +67,7 @@ class SshNodeShellTests {
 	void keepsTheCommandLineWithoutEnvironment() {
 		ExecRequest request = ExecRequest.of("ls", "-l").in(Path.of("/tmp"));
 		assertThat(SshNodeShell.execCommand(request).line())
-			.isEqualTo("echo $$; exec 2>&1; exec </dev/null; cd '/tmp' || exit 127; exec 'ls' '-l'");
+			.isEqualTo("exec 2>&1; exec </dev/null; cd '/tmp' || exit 127; exec 'ls' '-l'");
 		assertThat(SshNodeShell.execCommand(request).stdin()).isNull();
 		assertThat(SshNodeShell.startCommand(request.withEnvironment(Map.of(), false)).line())
 			.isEqualTo("exec </dev/null; cd '/tmp' || exit 127; setsid nohup env -i PATH=\"$PATH\" HOME=\"$HOME\" "
@@ -110,6 +110,41 @@ class SshNodeShellTests {
 			.withMessageNotContaining("x\0y");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "/bin/sh", "/bin/bash" })
+	void dropsWhatTheLoginShellPrintsBeforeTheCommand(String loginShell) throws Exception {
+		// a chatty ~/.bashrc: whole lines, then a line with no newline at its end
+		String line = "echo 'Welcome to node 1'; echo 12345; printf 'no newline'; "
+				+ SshNodeShell.marked(SshNodeShell.execCommand(ExecRequest.of("echo", "out")).line());
+		Process process = new ProcessBuilder(loginShell, "-c", line).start();
+		StringBuilder output = new StringBuilder();
+		long[] pid = { 0 };
+		SshNodeShell.read(process.getInputStream(), output, null, pid);
+		assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(output).hasToString("out\n");
+		assertThat(pid[0]).isEqualTo(process.pid());
+	}
+
+	@Test
+	void readsThePidOfAStartedProgramAfterABanner() throws Exception {
+		SshNodeShell.RemoteCommand command = SshNodeShell
+			.startCommand(ExecRequest.of("sleep", "0.01").withEnvironment(Map.of("A", "1"), true));
+		String line = "echo 'Welcome'; " + SshNodeShell.marked(command.line());
+		ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", line);
+		Path stdin = Files.createTempFile("ssh-env", ".in");
+		try {
+			Files.write(stdin, command.stdin());
+			Process process = builder.redirectInput(stdin.toFile()).start();
+			StringBuilder output = new StringBuilder();
+			SshNodeShell.read(process.getInputStream(), output, null, null);
+			assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(output.toString()).matches("\\d+\n");
+		}
+		finally {
+			Files.deleteIfExists(stdin);
+		}
+	}
+
 	/**
 	 * Runs a command line as sshd does ({@code SHELL -c LINE}, the request's bytes on
 	 * standard input) and parses the {@code env -0} it ends in.
@@ -119,7 +154,7 @@ class SshNodeShellTests {
 		Path stdin = Files.createTempFile("ssh-env", ".in");
 		try {
 			Files.write(stdin, command.stdin());
-			ProcessBuilder builder = new ProcessBuilder(loginShell, "-c", command.line());
+			ProcessBuilder builder = new ProcessBuilder(loginShell, "-c", SshNodeShell.marked(command.line()));
 			builder.environment().clear();
 			builder.environment().put("PATH", System.getenv("PATH"));
 			builder.environment().put("HOME", "/nonexistent-home");
@@ -131,7 +166,7 @@ class SshNodeShellTests {
 			assertThat(process.exitValue()).isZero();
 			String text = new String(output, StandardCharsets.UTF_8);
 			// the first line is the shell's pid
-			assertThat(text).containsPattern("^\\d+\n");
+			assertThat(text).containsPattern("^" + SshNodeShell.BEGIN + "\\d+\n");
 			Map<String, String> environment = new LinkedHashMap<>();
 			Arrays.stream(text.substring(text.indexOf('\n') + 1).split("\0")).forEach((entry) -> {
 				int equals = entry.indexOf('=');
