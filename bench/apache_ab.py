@@ -13,7 +13,9 @@ modules the uWSGI path needs), ``+onevhost`` (one virtual server); ``hand+log`` 
 access log to the hand-written one. ``@b`` / ``@c`` after a name sends it to a second /
 third uWSGI started with the extra arguments in UWSGI_B / UWSGI_C (UWSGI_B_MODULE /
 UWSGI_C_MODULE replace its WSGI module, e.g. ``pyapp_runtime.wsgi:application`` with
-PYTHONPATH=src/main/resources/python PYAPP_ENTRY=hello:application).
+PYTHONPATH=src/main/resources/python PYAPP_ENTRY=hello:application; UWSGI_B_WRAP /
+UWSGI_C_WRAP put a command in front of it, such as ``bench/in_cgroups.sh cpu,memory`` or
+a ``bwrap ... --`` line, to measure what PyApp's sandbox and cgroups cost the daemon).
 
 Every Apache and uWSGI runs in a session of its own; wrk -t2 -c32 pinned to the last
 CPU; ROUNDS rounds of 1 s warm-up + SECONDS per variant, the order rotated and reversed
@@ -143,6 +145,8 @@ def median(values):
 
 
 def main():
+    # a timeout's SIGTERM still runs the cleanup below (no daemon, server or group left)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     seconds, rounds, names = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
     shape = os.environ.get("SHAPE", "p2")
     d = tempfile.mkdtemp(prefix="apache-ab.", dir="/tmp")
@@ -165,6 +169,7 @@ def main():
                        "--enable-threads", "--chdir", d, "--module", module, "--socket", sock, "--chmod-socket=666",
                        "--disable-logging", "--listen", "1024"] + (["--threads", "8"] if shape == "t8" else [])
             command += os.environ.get("UWSGI_%s" % which.upper(), "").split()
+            command = os.environ.get("UWSGI_%s_WRAP" % which.upper(), "").split() + command
             uwsgi[which] = (sock, start(command, "%s/uwsgi-%s.log" % (d, which)))
         servers = {}
         for name in names:
@@ -219,7 +224,10 @@ def main():
         for p in procs:
             # uWSGI started by hand stops on SIGINT (SIGTERM reloads it); httpd on SIGTERM
             try:
-                os.kill(p.pid, signal.SIGINT if p.args[1] == "uwsgi" else signal.SIGTERM)
+                if "uwsgi" in p.args:
+                    os.killpg(p.pid, signal.SIGINT)
+                else:
+                    os.kill(p.pid, signal.SIGTERM)
             except OSError:
                 pass
         for p in procs:
