@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * An app's environment variables as {@code pyapp env} edits them: {@code NAME=value}
  * arguments checked by the server's own rule (letters, digits and {@code _}, not starting
- * with a digit, not {@code PYAPP_…}), merged into the variables {@code apps.get} shows,
- * since {@code apps.env.set} replaces them all.
+ * with a digit, not {@code PYAPP_…}), and compared with the variables {@code apps.get}
+ * shows to say what changes.
  */
 final class EnvVariables {
 
@@ -93,30 +93,6 @@ final class EnvVariables {
 			values.properties().forEach((entry) -> env.put(entry.getKey(), entry.getValue().asString()));
 		}
 		return env;
-	}
-
-	/**
-	 * The variables after an assignment.
-	 * @param current the variables now
-	 * @param assignments the new values
-	 * @return every variable, sorted by name
-	 */
-	static Map<String, String> merged(Map<String, String> current, Map<String, String> assignments) {
-		Map<String, String> merged = new TreeMap<>(current);
-		merged.putAll(assignments);
-		return merged;
-	}
-
-	/**
-	 * The variables without some.
-	 * @param current the variables now
-	 * @param names the names to remove
-	 * @return the others, sorted by name
-	 */
-	static Map<String, String> without(Map<String, String> current, List<String> names) {
-		Map<String, String> rest = new TreeMap<>(current);
-		names.forEach(rest::remove);
-		return rest;
 	}
 
 	/**
