@@ -36,6 +36,8 @@ import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.ProcessState;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.internal.AppParams;
+import dev.pyapp.server.rpc.internal.TokensRpc;
 import org.jspecify.annotations.Nullable;
 
 /**

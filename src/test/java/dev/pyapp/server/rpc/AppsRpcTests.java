@@ -55,6 +55,7 @@ import dev.pyapp.server.scm.GitRevision;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.internal.AppParams;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +15,7 @@ import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +10,7 @@ import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.venv.Provisioning;
 import dev.pyapp.server.venv.PythonInterpreter;
 import dev.pyapp.server.venv.VenvBuilder;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 

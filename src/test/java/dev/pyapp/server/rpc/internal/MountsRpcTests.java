@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,6 +11,7 @@ import dev.pyapp.server.mount.VirtualServer;
 import dev.pyapp.server.mount.WebServerKind;
 import dev.pyapp.server.mount.WebServerState;
 import dev.pyapp.server.mount.WebServerStatus;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -11,6 +11,8 @@ import dev.pyapp.server.hooks.CommandResult;
 import dev.pyapp.server.nodes.LaunchPlan;
 import dev.pyapp.server.runtime.AppCommands;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.util.List;
 
@@ -13,6 +13,8 @@ import dev.pyapp.server.mount.PendingChanges;
 import dev.pyapp.server.mount.VirtualServer;
 import dev.pyapp.server.mount.WebServerKind;
 import dev.pyapp.server.mount.WebServerStatus;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * and the web server configuration rendered from them.
  */
 @RpcEndpoint
-class MountsRpc {
+public class MountsRpc {
 
 	private final MountManager mounts;
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +11,8 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.metrics.MetricsHistory;
 import dev.pyapp.server.metrics.MetricsSeries;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.logs.LogSocketStats;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,11 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Instant;
 import java.util.List;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.scm.DeployKeys;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;

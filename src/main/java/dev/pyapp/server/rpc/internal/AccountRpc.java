@@ -1,8 +1,10 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.security.UserAccounts;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 
 /**
  * {@code account.*}: the calling user's own account.

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
@@ -9,6 +9,8 @@ import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.packaging.Pep440Version;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,9 +1,9 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 /**
  * {@code {name}}: the params of every method that names one app.
  *
  * @param name the app's name
  */
-record AppParams(String name) {
+public record AppParams(String name) {
 }

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.util.List;
 
@@ -8,6 +8,8 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.scm.DeployKeys;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**

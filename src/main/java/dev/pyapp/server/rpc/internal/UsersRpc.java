@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.util.List;
 
@@ -10,6 +10,8 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.security.UserAccounts;
 import dev.pyapp.server.security.UserAccounts.UserInfo;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Instant;
 import java.util.List;
@@ -11,6 +11,7 @@ import dev.pyapp.server.logs.LogStatistics;
 import dev.pyapp.server.logs.LogStats;
 import dev.pyapp.server.logs.LogTail;
 import dev.pyapp.server.logs.LogViewer;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.util.List;
 
@@ -13,6 +13,8 @@ import dev.pyapp.server.scm.HookDeliveries;
 import dev.pyapp.server.scm.HookInfo;
 import dev.pyapp.server.scm.HookProvider;
 import dev.pyapp.server.scm.PostCommitHooks;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;

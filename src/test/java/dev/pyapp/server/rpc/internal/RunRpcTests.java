@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -8,6 +8,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.hooks.CommandResult;
 import dev.pyapp.server.nodes.LaunchPlan;
 import dev.pyapp.server.runtime.AppCommands;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +10,7 @@ import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.security.UserAccounts;
 import dev.pyapp.server.security.UserAccounts.UserInfo;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

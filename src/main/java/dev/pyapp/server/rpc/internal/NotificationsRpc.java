@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +11,8 @@ import dev.pyapp.server.logs.NotificationDelivery;
 import dev.pyapp.server.logs.NotificationRule;
 import dev.pyapp.server.logs.NotificationRuleRequest;
 import dev.pyapp.server.logs.Notifier;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**

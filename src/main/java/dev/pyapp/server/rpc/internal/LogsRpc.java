@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +24,8 @@ import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.LogTail;
 import dev.pyapp.server.logs.LogViewer;
 import dev.pyapp.server.logs.LogStatistics;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -32,7 +34,7 @@ import org.springframework.boot.convert.DurationStyle;
  * {@code logs.*}: searches and live tails of the captured records (SPEC §9 "Logs").
  */
 @RpcEndpoint
-class LogsRpc {
+public class LogsRpc {
 
 	private static final int DEFAULT_LIMIT = 100;
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.util.List;
 
@@ -12,6 +12,8 @@ import dev.pyapp.server.security.ApiToken;
 import dev.pyapp.server.security.ApiTokens;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
@@ -23,7 +25,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * afterwards only its hash exists. Admins only (SPEC §10).
  */
 @RpcEndpoint
-class TokensRpc {
+public class TokensRpc {
 
 	private final ApiTokens tokens;
 
@@ -64,7 +66,7 @@ class TokensRpc {
 		return new TokenRevoked(TokenView.of(this.tokens.revoke(params.id())), true);
 	}
 
-	static String currentUser() {
+	public static String currentUser() {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication == null || !authentication.isAuthenticated()) {
 			throw new PyappException(ErrorKind.FORBIDDEN, "not authenticated");

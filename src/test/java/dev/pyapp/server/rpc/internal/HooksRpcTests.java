@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.time.Instant;
 import java.util.List;
@@ -11,6 +11,7 @@ import dev.pyapp.server.scm.HookDeliveries;
 import dev.pyapp.server.scm.HookInfo;
 import dev.pyapp.server.scm.HookProvider;
 import dev.pyapp.server.scm.PostCommitHooks;
+import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.rpc;
+package dev.pyapp.server.rpc.internal;
 
 import java.util.List;
 
@@ -11,6 +11,8 @@ import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.hooks.TaskStatus;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.rpc.RpcEndpoint;
+import dev.pyapp.server.rpc.RpcMethod;
 import org.jspecify.annotations.Nullable;
 
 /**
