@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyapp.server.cli.internal.EnvVariables;
+import dev.pyapp.server.cli.internal.JsonCodec;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

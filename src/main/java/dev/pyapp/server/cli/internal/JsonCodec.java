@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * nodes, decimals as double nodes, the last of duplicate names wins, nothing may follow
  * the value); {@link #pretty} writes like its default pretty printer. Thread-safe.
  */
-final class JsonCodec {
+public final class JsonCodec {
 
 	private static final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
@@ -51,7 +51,7 @@ final class JsonCodec {
 
 	private final JsonFactory factory = new JsonFactory();
 
-	ObjectNode objectNode() {
+	public ObjectNode objectNode() {
 		return nodes.objectNode();
 	}
 
@@ -65,7 +65,7 @@ final class JsonCodec {
 	 * @return the value, or a missing node when the text holds only whitespace
 	 * @throws JacksonException if the text is not JSON or something follows the value
 	 */
-	JsonNode read(String text) {
+	public JsonNode read(String text) {
 		try (JsonParser parser = this.factory.createParser(ObjectReadContext.empty(), text)) {
 			JsonToken token = parser.nextToken();
 			if (token == null) {
@@ -129,7 +129,7 @@ final class JsonCodec {
 	 * @param node the tree
 	 * @return its JSON text
 	 */
-	String write(JsonNode node) {
+	public String write(JsonNode node) {
 		return write(node, ObjectWriteContext.empty());
 	}
 
@@ -138,7 +138,7 @@ final class JsonCodec {
 	 * @param node the tree
 	 * @return its JSON text
 	 */
-	String pretty(JsonNode node) {
+	public String pretty(JsonNode node) {
 		return write(node, PRETTY);
 	}
 
@@ -194,7 +194,7 @@ final class JsonCodec {
 	 * @return the tree
 	 * @throws IllegalArgumentException for any other type
 	 */
-	JsonNode valueToTree(@Nullable Object value) {
+	public JsonNode valueToTree(@Nullable Object value) {
 		if (value == null) {
 			return nodes.nullNode();
 		}

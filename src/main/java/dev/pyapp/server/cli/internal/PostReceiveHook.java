@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import dev.pyapp.server.cli.CliException;
+
 /**
  * The {@code post-receive} hook {@code pyapp hooks install-git} writes into a git
  * repository on the server's host: a POSIX sh script that posts each pushed ref as the
@@ -16,10 +18,10 @@ import java.util.Set;
  * hook URL, signed with HMAC-SHA256 ({@code X-Pyapp-Signature: sha256=<hex>}). It holds
  * the hook's secret, so it is written with mode 0700 and the secret is never printed.
  */
-final class PostReceiveHook {
+public final class PostReceiveHook {
 
 	/** Marks a hook we wrote, which may be replaced without {@code --force}. */
-	static final String MARKER = "# pyapp post-receive hook";
+	public static final String MARKER = "# pyapp post-receive hook";
 
 	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -33,7 +35,7 @@ final class PostReceiveHook {
 	 * @return the hooks directory (it may not exist yet)
 	 * @throws CliException if the directory is not a git repository
 	 */
-	static Path hooksDirectory(Path repository) {
+	public static Path hooksDirectory(Path repository) {
 		if (Files.isRegularFile(repository.resolve("HEAD")) && Files.isDirectory(repository.resolve("objects"))) {
 			return repository.resolve("hooks");
 		}
@@ -49,7 +51,7 @@ final class PostReceiveHook {
 	 * @param hook the hook file
 	 * @return whether writing would replace someone else's hook
 	 */
-	static boolean isForeign(Path hook) {
+	public static boolean isForeign(Path hook) {
 		if (!Files.exists(hook)) {
 			return false;
 		}
@@ -67,7 +69,7 @@ final class PostReceiveHook {
 	 * @param url the absolute hook URL
 	 * @param secret the hook's secret
 	 */
-	static void write(Path hook, String url, String secret) {
+	public static void write(Path hook, String url, String secret) {
 		Path directory = hook.getParent();
 		try {
 			Files.createDirectories(directory);

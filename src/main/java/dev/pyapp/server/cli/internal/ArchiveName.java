@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * so that the install's progress can be polled by name. Only a hint: the server reads and
  * validates the archive itself.
  */
-final class ArchiveName {
+public final class ArchiveName {
 
 	private static final Pattern NAME = Pattern.compile("^name:[ \\t]*([\"']?)([a-z][a-z0-9-]{0,39})\\1[ \\t]*(#.*)?$",
 			Pattern.MULTILINE);
@@ -31,7 +31,7 @@ final class ArchiveName {
 	 * @param archive the archive
 	 * @return the name, or {@code null} if it cannot be read
 	 */
-	static @Nullable String read(Path archive) {
+	public static @Nullable String read(Path archive) {
 		try (ZipFile zip = new ZipFile(archive.toFile())) {
 			ZipEntry entry = zip.getEntry("metadata.yaml");
 			if (entry == null || entry.isDirectory()) {

@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
  * with a digit, not {@code PYAPP_…}), and compared with the variables {@code apps.get}
  * shows to say what changes.
  */
-final class EnvVariables {
+public final class EnvVariables {
 
 	private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
@@ -30,7 +30,7 @@ final class EnvVariables {
 	 * @return the values by name, in the order given
 	 * @throws IllegalArgumentException naming the first argument that is not one
 	 */
-	static Map<String, String> assignments(List<String> arguments) {
+	public static Map<String, String> assignments(List<String> arguments) {
 		Map<String, String> values = new LinkedHashMap<>();
 		for (String argument : arguments) {
 			int equals = argument.indexOf('=');
@@ -52,7 +52,7 @@ final class EnvVariables {
 	 * @return the names, each once, in the order given
 	 * @throws IllegalArgumentException naming the first argument that is not a name
 	 */
-	static List<String> names(List<String> arguments) {
+	public static List<String> names(List<String> arguments) {
 		List<String> names = new ArrayList<>();
 		for (String argument : arguments) {
 			if (argument.contains("=")) {
@@ -86,7 +86,7 @@ final class EnvVariables {
 	 * @param app the result
 	 * @return its {@code env}, sorted by name (empty when it has none)
 	 */
-	static Map<String, String> of(JsonNode app) {
+	public static Map<String, String> of(JsonNode app) {
 		Map<String, String> env = new TreeMap<>();
 		JsonNode values = app.path("env");
 		if (values.isObject()) {
@@ -101,7 +101,7 @@ final class EnvVariables {
 	 * @param assignments the new values
 	 * @return those names, in the order given
 	 */
-	static List<String> changed(Map<String, String> current, Map<String, String> assignments) {
+	public static List<String> changed(Map<String, String> current, Map<String, String> assignments) {
 		return assignments.keySet()
 			.stream()
 			.filter((name) -> !Objects.equals(current.get(name), assignments.get(name)))

@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.pyapp.server.cli.CliApiException;
+import dev.pyapp.server.cli.CliException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
  * bodies are streamed with a fixed length, which also means a POST is never silently sent
  * twice on a stale keep-alive connection.
  */
-final class RpcClient {
+public final class RpcClient {
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,13 +57,13 @@ final class RpcClient {
 
 	private final AtomicLong ids = new AtomicLong();
 
-	RpcClient(URI endpoint, String token, JsonCodec json) {
+	public RpcClient(URI endpoint, String token, JsonCodec json) {
 		this.endpoint = endpoint;
 		this.token = token;
 		this.json = json;
 	}
 
-	URI endpoint() {
+	public URI endpoint() {
 		return this.endpoint;
 	}
 
@@ -75,7 +77,7 @@ final class RpcClient {
 	 * @throws CliException if the server cannot be reached or answers nonsense
 	 * @throws InterruptedException if the calling thread is interrupted before the call
 	 */
-	JsonNode call(String method, @Nullable JsonNode params) throws InterruptedException {
+	public JsonNode call(String method, @Nullable JsonNode params) throws InterruptedException {
 		ObjectNode request = this.json.objectNode();
 		request.put("jsonrpc", "2.0");
 		request.put("id", this.ids.incrementAndGet());
@@ -109,7 +111,7 @@ final class RpcClient {
 	 * @throws CliException if the file cannot be read or the server cannot be reached
 	 * @throws InterruptedException if interrupted before the upload
 	 */
-	String upload(Path file) throws InterruptedException {
+	public String upload(Path file) throws InterruptedException {
 		URI uri = archivesUri();
 		long size;
 		try {

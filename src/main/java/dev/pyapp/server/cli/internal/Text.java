@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +12,9 @@ import tools.jackson.databind.JsonNode;
  * is shown whatever its shape (missing fields as {@code -}), and control characters are
  * replaced so that no value can move the cursor or recolour the terminal.
  */
-final class Text {
+public final class Text {
 
-	static final String NONE = "-";
+	public static final String NONE = "-";
 
 	private Text() {
 	}
@@ -24,7 +24,7 @@ final class Text {
 	 * @param value the value, possibly missing
 	 * @return its text; {@code -} for a missing, null or empty value
 	 */
-	static String cell(@Nullable JsonNode value) {
+	public static String cell(@Nullable JsonNode value) {
 		if (value == null || value.isNull() || value.isMissingNode()) {
 			return NONE;
 		}
@@ -49,7 +49,7 @@ final class Text {
 	 * @param names the names to try, in order
 	 * @return the first present, non-null value, or {@code null}
 	 */
-	static @Nullable JsonNode field(@Nullable JsonNode node, String... names) {
+	public static @Nullable JsonNode field(@Nullable JsonNode node, String... names) {
 		if (node == null || !node.isObject()) {
 			return null;
 		}
@@ -62,7 +62,7 @@ final class Text {
 		return null;
 	}
 
-	static String cell(@Nullable JsonNode node, String... names) {
+	public static String cell(@Nullable JsonNode node, String... names) {
 		return cell(field(node, names));
 	}
 
@@ -71,7 +71,7 @@ final class Text {
 	 * @param value the value
 	 * @return whether it is one
 	 */
-	static boolean isSecret(@Nullable JsonNode value) {
+	public static boolean isSecret(@Nullable JsonNode value) {
 		return value != null && value.isObject() && value.size() == 1 && value.path("set").isBoolean();
 	}
 
@@ -104,7 +104,7 @@ final class Text {
 	 * @param text the text
 	 * @return the cleaned text
 	 */
-	static String oneLine(String text) {
+	public static String oneLine(String text) {
 		return clean(text.replaceAll("\\s*\\R\\s*", " "));
 	}
 
@@ -114,7 +114,7 @@ final class Text {
 	 * @param text the text
 	 * @return the cleaned text
 	 */
-	static String printable(String text) {
+	public static String printable(String text) {
 		StringBuilder cleaned = new StringBuilder(text.length());
 		for (String line : text.split("\n", -1)) {
 			cleaned.append(clean(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)).append('\n');
@@ -130,7 +130,7 @@ final class Text {
 	 * @param text the text
 	 * @return the cleaned text
 	 */
-	static String clean(String text) {
+	public static String clean(String text) {
 		StringBuilder cleaned = null;
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);

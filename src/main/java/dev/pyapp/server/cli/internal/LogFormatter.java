@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,9 +14,9 @@ import tools.jackson.databind.JsonNode;
  * below. Levels are coloured (ANSI) only when asked to, i.e. on a terminal without
  * {@code NO_COLOR}.
  */
-final class LogFormatter {
+public final class LogFormatter {
 
-	static final List<String> LEVELS = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+	public static final List<String> LEVELS = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
 
 	private static final String RESET = "\u001b[0m";
 
@@ -25,11 +25,11 @@ final class LogFormatter {
 
 	private final boolean colour;
 
-	LogFormatter(boolean colour) {
+	public LogFormatter(boolean colour) {
 		this.colour = colour;
 	}
 
-	String format(JsonNode record) {
+	public String format(JsonNode record) {
 		String level = Text.cell(record, "level").toUpperCase(Locale.ROOT);
 		StringBuilder line = new StringBuilder();
 		line.append(time(Text.cell(record, "time"))).append(' ');
@@ -94,7 +94,7 @@ final class LogFormatter {
 	 * @param level the level's name
 	 * @return the rank, or -1 if unknown
 	 */
-	static int rank(String level) {
+	public static int rank(String level) {
 		return LEVELS.indexOf(level.toUpperCase(Locale.ROOT));
 	}
 

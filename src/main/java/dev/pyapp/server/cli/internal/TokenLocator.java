@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyapp.server.cli.CliException;
 import dev.pyapp.server.core.PyappHome;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * server writes on its host ({@code $PYAPP_HOME/api-token}; without {@code PYAPP_HOME},
  * {@code ./var/api-token} then {@code /srv/pyapp/api-token}).
  */
-final class TokenLocator {
+public final class TokenLocator {
 
 	static final String TOKEN_FILE = PyappHome.API_TOKEN_FILE;
 
@@ -34,7 +35,7 @@ final class TokenLocator {
 	 * @return the token
 	 * @throws CliException if there is none, or the token file cannot be read
 	 */
-	static String token(@Nullable String option, Map<String, String> env, Path workingDirectory) {
+	public static String token(@Nullable String option, Map<String, String> env, Path workingDirectory) {
 		if (option != null && !option.isBlank()) {
 			return option.trim();
 		}

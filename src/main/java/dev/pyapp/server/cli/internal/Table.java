@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -8,17 +8,17 @@ import java.util.List;
 /**
  * A plain text table: a header row and left-aligned columns two spaces apart.
  */
-final class Table {
+public final class Table {
 
 	private final List<String> headers;
 
 	private final List<List<String>> rows = new ArrayList<>();
 
-	Table(String... headers) {
+	public Table(String... headers) {
 		this.headers = List.of(headers);
 	}
 
-	Table row(String... cells) {
+	public Table row(String... cells) {
 		List<String> row = new ArrayList<>(Arrays.asList(cells));
 		while (row.size() < this.headers.size()) {
 			row.add(Text.NONE);
@@ -27,7 +27,7 @@ final class Table {
 		return this;
 	}
 
-	boolean isEmpty() {
+	public boolean isEmpty() {
 		return this.rows.isEmpty();
 	}
 
@@ -37,7 +37,7 @@ final class Table {
 	 * @param indent what to put before every line
 	 * @param empty the line printed instead of an empty table
 	 */
-	void print(PrintWriter out, String indent, String empty) {
+	public void print(PrintWriter out, String indent, String empty) {
 		if (this.rows.isEmpty()) {
 			out.println(indent + empty);
 			return;
@@ -49,7 +49,7 @@ final class Table {
 		this.rows.forEach((row) -> line(out, indent, row, widths));
 	}
 
-	void print(PrintWriter out, String empty) {
+	public void print(PrintWriter out, String empty) {
 		print(out, "", empty);
 	}
 

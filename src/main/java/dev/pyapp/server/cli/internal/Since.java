@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@code 1d}, {@code 1h30m}) or a time ({@code 2024-05-01T10:00:00Z}, with an offset, or
  * local: {@code 2024-05-01T10:00}, {@code 2024-05-01}).
  */
-final class Since {
+public final class Since {
 
 	private static final Pattern DURATION = Pattern.compile("(?:\\d+[smhdw])+");
 
@@ -33,7 +33,7 @@ final class Since {
 	 * @return the instant
 	 * @throws IllegalArgumentException if it is neither a duration nor a time
 	 */
-	static Instant parse(String value, Clock clock, ZoneId zone) {
+	public static Instant parse(String value, Clock clock, ZoneId zone) {
 		String text = value.trim();
 		if (DURATION.matcher(text).matches()) {
 			Duration back = Duration.ZERO;
@@ -76,7 +76,7 @@ final class Since {
 	 * @return the duration
 	 * @throws IllegalArgumentException if it is not one
 	 */
-	static Duration duration(String value) {
+	public static Duration duration(String value) {
 		String text = value.trim();
 		if (!DURATION.matcher(text).matches()) {
 			throw new IllegalArgumentException("not a duration: '" + value + "'");

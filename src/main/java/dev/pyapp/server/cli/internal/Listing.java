@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.PrintWriter;
 import java.util.Map;
@@ -10,12 +10,12 @@ import tools.jackson.databind.JsonNode;
  * Prints an object as aligned {@code key: value} lines; nested objects and lists of
  * objects are indented below their key. Whatever fields the server returns are shown.
  */
-final class Listing {
+public final class Listing {
 
 	private Listing() {
 	}
 
-	static void print(PrintWriter out, JsonNode object) {
+	public static void print(PrintWriter out, JsonNode object) {
 		print(out, object, "", Set.of());
 	}
 
@@ -26,7 +26,7 @@ final class Listing {
 	 * @param indent what to put before every line
 	 * @param skip fields the caller prints itself
 	 */
-	static void print(PrintWriter out, JsonNode object, String indent, Set<String> skip) {
+	public static void print(PrintWriter out, JsonNode object, String indent, Set<String> skip) {
 		if (!object.isObject()) {
 			out.println(indent + Text.cell(object));
 			return;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.pyapp.server.cli.CliException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -27,18 +28,18 @@ import tools.jackson.databind.node.ObjectNode;
  * file. The server coerces and validates the types; the CLI only sends numbers, booleans
  * and lists as JSON where the text parses as JSON, and anything else as a string.
  */
-final class ConfigValues {
+public final class ConfigValues {
 
 	private final JsonCodec json;
 
 	private final ObjectNode values;
 
-	ConfigValues(JsonCodec json) {
+	public ConfigValues(JsonCodec json) {
 		this.json = json;
 		this.values = json.objectNode();
 	}
 
-	ObjectNode values() {
+	public ObjectNode values() {
 		return this.values;
 	}
 
@@ -47,7 +48,7 @@ final class ConfigValues {
 	 * @param assignment the argument
 	 * @throws IllegalArgumentException if it is not of that form
 	 */
-	void assign(String assignment) {
+	public void assign(String assignment) {
 		int equals = assignment.indexOf('=');
 		String key = (equals >= 0) ? assignment.substring(0, equals).trim() : "";
 		int dot = key.indexOf('.');
@@ -63,7 +64,7 @@ final class ConfigValues {
 	 * @param file the file
 	 * @throws CliException if it cannot be read or is not a mapping of sections
 	 */
-	void read(Path file) {
+	public void read(Path file) {
 		String text;
 		try {
 			text = Files.readString(file, StandardCharsets.UTF_8);

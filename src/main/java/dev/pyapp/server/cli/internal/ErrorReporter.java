@@ -1,9 +1,11 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
+import dev.pyapp.server.cli.CliApiException;
+import dev.pyapp.server.cli.CliException;
 import dev.pyapp.server.core.PyappException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -16,9 +18,9 @@ import tools.jackson.databind.JsonNode;
  * deploy's cause and what still serves, and the failing step's {@code data.log},
  * indented. Exit code 1 (130 when interrupted).
  */
-final class ErrorReporter implements IExecutionExceptionHandler {
+public final class ErrorReporter implements IExecutionExceptionHandler {
 
-	static final int API_ERROR = 1;
+	public static final int API_ERROR = 1;
 
 	static final int INTERRUPTED = 130;
 

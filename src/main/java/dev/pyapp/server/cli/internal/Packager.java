@@ -1,4 +1,4 @@
-package dev.pyapp.server.cli;
+package dev.pyapp.server.cli.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import dev.pyapp.server.appconfig.ConfigSpecReader;
+import dev.pyapp.server.cli.CliException;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
@@ -38,14 +39,14 @@ import org.jspecify.annotations.Nullable;
  * so its messages are the server's). Only {@code pyapp package} loads this class and the
  * server's packaging code: the other commands start without them.
  */
-final class Packager {
+public final class Packager {
 
 	/** Left out of every archive; {@code .pyappignore} adds more. */
 	static final List<String> DEFAULT_IGNORES = List.of(".git", ".hg", ".svn", "__pycache__", "*.pyc", "*.pyo",
 			".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox", ".venv", "/venv", "/*.pyapp", ".DS_Store", ".idea",
 			".vscode", "/.pyappignore");
 
-	static final String IGNORE_FILE = ".pyappignore";
+	public static final String IGNORE_FILE = ".pyappignore";
 
 	/**
 	 * 1980-01-01, the earliest time a zip entry holds: the same files give the same
@@ -59,7 +60,7 @@ final class Packager {
 
 	private final Consumer<String> progress;
 
-	Packager(Path project, Consumer<String> progress) {
+	public Packager(Path project, Consumer<String> progress) {
 		this.project = project.toAbsolutePath().normalize();
 		this.progress = progress;
 	}
@@ -69,7 +70,7 @@ final class Packager {
 	 * @return the manifest
 	 * @throws CliException if it cannot be read
 	 */
-	AppManifest manifest() {
+	public AppManifest manifest() {
 		if (!Files.isRegularFile(this.project.resolve("metadata.yaml"))) {
 			throw new CliException(this.project + " has no metadata.yaml: give the project's directory (pyapp init "
 					+ "DIR --template wsgi|flask|django writes one)");
@@ -87,7 +88,7 @@ final class Packager {
 	 * @param python the interpreter whose pip runs
 	 * @throws CliException if pip fails
 	 */
-	void fetchWheels(String python) {
+	public void fetchWheels(String python) {
 		List<String> requirements = manifest().dependencies()
 			.stream()
 			.map(AppManifest.Dependency::requirement)
@@ -124,7 +125,7 @@ final class Packager {
 	 * @throws PyappException ({@code INVALID}) with every problem the server would
 	 * report; nothing is left at {@code output} then
 	 */
-	AppPackage write(Path output) {
+	public AppPackage write(Path output) {
 		List<String> files = files();
 		Path temp = output.resolveSibling(output.getFileName() + ".tmp");
 		try {
@@ -278,7 +279,7 @@ final class Packager {
 	 * @param bytes the size
 	 * @return the text
 	 */
-	static String size(long bytes) {
+	public static String size(long bytes) {
 		if (bytes < 1024) {
 			return bytes + " B";
 		}
@@ -288,7 +289,7 @@ final class Packager {
 		return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
 	}
 
-	static @Nullable String python(java.util.Map<String, String> env) {
+	public static @Nullable String python(java.util.Map<String, String> env) {
 		String python = env.get("PYAPP_PYTHON");
 		return (python != null && !python.isBlank()) ? python : "python3";
 	}
