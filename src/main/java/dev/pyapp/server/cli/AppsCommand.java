@@ -2,6 +2,9 @@ package dev.pyapp.server.cli;
 
 import java.util.Set;
 
+import dev.pyapp.server.cli.internal.Listing;
+import dev.pyapp.server.cli.internal.Table;
+import dev.pyapp.server.cli.internal.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;

@@ -3,6 +3,9 @@ package dev.pyapp.server.cli;
 import java.time.Instant;
 import java.time.ZoneId;
 
+import dev.pyapp.server.cli.internal.Since;
+import dev.pyapp.server.cli.internal.Table;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pyapp.server.cli.internal.EnvVariables;
+import dev.pyapp.server.cli.internal.JsonCodec;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,9 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code pyapp env NAME | env set NAME K=V... | env unset NAME K...}: the operator's
  * environment variables of an app ({@code apps.get}'s {@code env}, {@code apps.env.set}).
- * {@code apps.env.set} replaces every variable, so {@code set} and {@code unset} read the
- * variables first and send them all back changed: two operators changing the same app at
- * the same moment may lose one change (the server has no merge).
+ * {@code set} and {@code unset} send only the variables named, with {@code merge: true}
+ * ({@code unset: [names]}): the server changes them in the variables as stored when the
+ * call runs, so two operators changing other variables of one app at the same moment both
+ * keep their change. The variables are read first only to say what changes.
  */
 @Command(name = "env", description = EnvCommand.DESCRIPTION,
 		subcommands = { EnvCommand.Set.class, EnvCommand.Unset.class },
@@ -66,24 +70,26 @@ class EnvCommand extends ApiCommand {
 	}
 
 	/**
-	 * {@code set} and {@code unset}: read the variables, change them, send them all back.
+	 * {@code set} and {@code unset}: read the variables to say what changes, send the
+	 * change to merge.
 	 */
 	abstract static class Change extends ApiCommand {
 
 		/**
-		 * Sends the changed variables and says what the app does with them.
+		 * Sends the change and says what the app does with it.
 		 * @param app the app
 		 * @param current its {@code apps.get} before the change
-		 * @param env every variable it is to have
+		 * @param env the variables to set
+		 * @param unset the names to remove
 		 * @param noRestart whether a running app is left running with the old values
 		 * @param done what changed, in words
 		 * @return exit code 0
 		 */
-		int save(String app, JsonNode current, Map<String, String> env, boolean noRestart, String done)
-				throws InterruptedException {
+		int save(String app, JsonNode current, Map<String, String> env, List<String> unset, boolean noRestart,
+				String done) throws InterruptedException {
 			String before = current.path("process").path("state").asString("");
 			JsonNode result = call("apps.env.set", params("name", app, "env", object(cli().codec(), env), "restart",
-					noRestart ? Boolean.FALSE : null));
+					noRestart ? Boolean.FALSE : null, "merge", Boolean.TRUE, "unset", unset.isEmpty() ? null : unset));
 			return show(result, (saved) -> {
 				out().println(done + " on " + app);
 				if (saved.path("restart_needed").asBoolean(false)) {
@@ -131,8 +137,7 @@ class EnvCommand extends ApiCommand {
 				return show(current, (app) -> out().println("nothing changed: "
 						+ String.join(", ", assignments.keySet()) + " already set so on " + this.app));
 			}
-			return save(this.app, current, EnvVariables.merged(env, assignments), this.noRestart,
-					"set " + String.join(", ", changed));
+			return save(this.app, current, assignments, List.of(), this.noRestart, "set " + String.join(", ", changed));
 		}
 
 	}
@@ -168,8 +173,7 @@ class EnvCommand extends ApiCommand {
 			if (present.isEmpty()) {
 				return show(current, (app) -> out().println("nothing changed on " + this.app));
 			}
-			return save(this.app, current, EnvVariables.without(env, present), this.noRestart,
-					"unset " + String.join(", ", present));
+			return save(this.app, current, Map.of(), names, this.noRestart, "unset " + String.join(", ", present));
 		}
 
 	}

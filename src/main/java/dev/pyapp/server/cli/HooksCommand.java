@@ -2,6 +2,10 @@ package dev.pyapp.server.cli;
 
 import java.nio.file.Path;
 
+import dev.pyapp.server.cli.internal.Listing;
+import dev.pyapp.server.cli.internal.PostReceiveHook;
+import dev.pyapp.server.cli.internal.Table;
+import dev.pyapp.server.cli.internal.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

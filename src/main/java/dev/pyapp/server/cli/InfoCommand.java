@@ -1,5 +1,6 @@
 package dev.pyapp.server.cli;
 
+import dev.pyapp.server.cli.internal.Listing;
 import picocli.CommandLine.Command;
 
 /**

@@ -3,6 +3,9 @@ package dev.pyapp.server.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.pyapp.server.cli.internal.Listing;
+import dev.pyapp.server.cli.internal.Table;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,6 +3,7 @@ package dev.pyapp.server.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.pyapp.server.cli.internal.Packager;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.cli.internal.JsonCodec;
+import dev.pyapp.server.cli.internal.RpcClient;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 

@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import dev.pyapp.server.cli.internal.ErrorReporter;
+import dev.pyapp.server.cli.internal.JsonCodec;
+import dev.pyapp.server.cli.internal.RpcClient;
+import dev.pyapp.server.cli.internal.TokenLocator;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.pyapp.server.cli;
 
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

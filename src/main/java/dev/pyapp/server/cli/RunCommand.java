@@ -3,6 +3,9 @@ package dev.pyapp.server.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pyapp.server.cli.internal.ErrorReporter;
+import dev.pyapp.server.cli.internal.Since;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.pyapp.server.cli.internal.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.pyapp.server.cli;
 
+import dev.pyapp.server.cli.internal.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;

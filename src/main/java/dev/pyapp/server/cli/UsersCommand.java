@@ -1,5 +1,8 @@
 package dev.pyapp.server.cli;
 
+import dev.pyapp.server.cli.internal.Listing;
+import dev.pyapp.server.cli.internal.Table;
+import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

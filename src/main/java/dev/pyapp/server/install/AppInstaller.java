@@ -135,7 +135,10 @@ public class AppInstaller {
 				this.registry.save(new InstalledApp(app.value(), request.appSource(), null, Map.of(), now, now));
 			}
 			else if (!existing.get().source().equals(request.appSource())) {
-				this.registry.save(existing.get().withSource(request.appSource(), now));
+				// the app as stored now, not as read before extracting: keeps a
+				// concurrent
+				// apps.env.set
+				this.registry.update(app, (stored) -> stored.withSource(request.appSource(), now));
 			}
 			Release release = this.registry
 				.save(new Release(Release.id(app.value(), releaseId), app.value(), releaseId, manifest.version(),
@@ -169,7 +172,7 @@ public class AppInstaller {
 			this.registry.release(app, installed.currentRelease())
 				.ifPresent((old) -> this.registry.save(old.withState(ReleaseState.RETIRED, null)));
 		}
-		this.registry.save(installed.withCurrentRelease(releaseId, now));
+		this.registry.update(app, (stored) -> stored.withCurrentRelease(releaseId, now));
 		Release live = this.registry.save(release.withState(ReleaseState.LIVE, null));
 		this.events.publishEvent(new ReleaseActivated(app, releaseId, installed.currentRelease() != null));
 		return live;

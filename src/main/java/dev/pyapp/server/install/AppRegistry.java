@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
@@ -16,6 +17,7 @@ import dev.pyapp.server.install.internal.ReleaseRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
  * The installed apps and their releases (MongoDB), and the progress of the long work
@@ -101,6 +103,25 @@ public class AppRegistry {
 	 */
 	public InstalledApp get(AppId app) {
 		return find(app).orElseThrow(() -> PyappException.notFound("no app named '" + app + "' is installed"));
+	}
+
+	/**
+	 * Changes a stored app atomically: the function gets the app as stored and what it
+	 * returns is stored, with no other write of the registry in between, so two changes
+	 * made at once (two operators' {@code apps.env.set} with {@code merge}) both hold.
+	 * Keep the function quick: it runs under the registry's lock.
+	 * @param app the app
+	 * @param change what to make of it; returning its argument writes nothing
+	 * @return the app as stored afterwards
+	 * @throws PyappException ({@code NOT_FOUND}) if no such app is installed
+	 */
+	public InstalledApp update(AppId app, UnaryOperator<InstalledApp> change) {
+		synchronized (this.cacheLock) {
+			InstalledApp current = get(app);
+			InstalledApp changed = change.apply(current);
+			Assert.isTrue(changed.name().equals(current.name()), "'change' must keep the app's name");
+			return (changed == current) ? current : save(changed);
+		}
 	}
 
 	public InstalledApp save(InstalledApp app) {

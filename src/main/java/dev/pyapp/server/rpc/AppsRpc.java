@@ -1,11 +1,13 @@
 package dev.pyapp.server.rpc;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -34,6 +36,8 @@ import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.ProcessState;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.internal.AppParams;
+import dev.pyapp.server.rpc.internal.TokensRpc;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -271,18 +275,40 @@ class AppsRpc {
 	@RpcMethod(value = "apps.env.set", role = Role.DEPLOYER)
 	AppDetails.EnvSet setEnv(EnvParams params) {
 		AppId app = AppId.of(params.name());
-		InstalledApp installed = this.registry.get(app);
-		List<Problem> problems = params.env()
-			.keySet()
-			.stream()
-			.filter((name) -> !ENV_NAME.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("PYAPP_"))
-			.map((name) -> new Problem("env." + name,
-					"'" + name + "' is not an allowed variable name: letters, digits and _, not starting with PYAPP_"))
-			.toList();
+		this.registry.get(app);
+		List<Problem> problems = new ArrayList<>();
+		params.env().keySet().forEach((name) -> checkEnvName("env." + EnvValues.shown(name), name, problems));
+		List<String> unset = (params.unset() != null) ? params.unset() : List.of();
+		for (int i = 0; i < unset.size(); i++) {
+			String name = unset.get(i);
+			checkEnvName("unset[" + i + "]", name, problems);
+			if (params.env().containsKey(name)) {
+				problems.add(new Problem("unset[" + i + "]", "'" + name + "' is both set (env) and unset"));
+			}
+		}
+		if (!params.merging() && !unset.isEmpty()) {
+			problems.add(new Problem("unset", "unset needs merge: true (without it env replaces every variable)"));
+		}
 		if (!problems.isEmpty()) {
 			throw PyappException.invalid("invalid environment variables", problems);
 		}
-		this.registry.save(installed.withEnv(params.env(), java.time.Instant.now()));
+		Instant now = Instant.now();
+		AtomicBoolean unchanged = new AtomicBoolean();
+		// the variables as stored when the change is made, not as read above: two merges
+		// at
+		// once both hold (the registry runs one change at a time)
+		this.registry.update(app, (installed) -> {
+			Map<String, String> env = params.applyTo(installed.env());
+			if (params.merging() && env.equals(installed.env())) {
+				unchanged.set(true);
+				return installed;
+			}
+			return installed.withEnv(env, now);
+		});
+		if (unchanged.get()) {
+			// a merge that changed nothing: the app keeps running as it does
+			return new AppDetails.EnvSet(details(app), false);
+		}
 		boolean running = this.supervisor.status(app).state() == ProcessState.RUNNING;
 		boolean restart = !Boolean.FALSE.equals(params.restart());
 		if (running && restart) {
@@ -290,6 +316,17 @@ class AppsRpc {
 			this.supervisor.restart(app);
 		}
 		return new AppDetails.EnvSet(details(app), running && !restart);
+	}
+
+	private static void checkEnvName(String path, String name, List<Problem> problems) {
+		if (name.contains("=")) {
+			problems.add(new Problem(path, "'" + EnvValues.shown(name)
+					+ "' is not an allowed variable name: a name only, " + "not NAME=value (the value goes in env)"));
+		}
+		else if (!ENV_NAME.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("PYAPP_")) {
+			problems.add(new Problem(path,
+					"'" + name + "' is not an allowed variable name: letters, digits and _, not starting with PYAPP_"));
+		}
 	}
 
 	private AppSummary.Installed summary(AppId app, InstalledApp installed, @Nullable Release live, List<Mount> mounts,
@@ -399,11 +436,42 @@ class AppsRpc {
 
 	/**
 	 * @param name the app
-	 * @param env the operator's variables, replacing the earlier ones
+	 * @param env the operator's variables, replacing the earlier ones (with
+	 * {@code merge}: set, the others kept)
 	 * @param restart whether a running app restarts now to use them (the default);
 	 * {@code false} leaves that to the caller ({@code restart_needed} in the result)
+	 * @param merge {@code true}: {@code env} and {@code unset} change the variables as
+	 * stored when the call runs, atomically, instead of replacing them all (an additive
+	 * extension of SPEC §6; without it the call is as before)
+	 * @param unset with {@code merge}: the names to remove (absent ones are ignored)
 	 */
-	record EnvParams(String name, Map<String, String> env, @Nullable Boolean restart) {
+	record EnvParams(String name, Map<String, String> env, @Nullable Boolean restart, @Nullable Boolean merge,
+			@Nullable List<String> unset) {
+
+		EnvParams(String name, Map<String, String> env, @Nullable Boolean restart) {
+			this(name, env, restart, null, null);
+		}
+
+		boolean merging() {
+			return Boolean.TRUE.equals(this.merge);
+		}
+
+		/**
+		 * @param current the variables as stored
+		 * @return the variables this call leaves
+		 */
+		Map<String, String> applyTo(Map<String, String> current) {
+			if (!merging()) {
+				return this.env;
+			}
+			Map<String, String> merged = new HashMap<>(current);
+			merged.putAll(this.env);
+			if (this.unset != null) {
+				this.unset.forEach(merged::remove);
+			}
+			return merged;
+		}
+
 	}
 
 }

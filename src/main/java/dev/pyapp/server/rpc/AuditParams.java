@@ -1,6 +1,7 @@
 package dev.pyapp.server.rpc;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.pyapp.server.appconfig.AppConfigurator;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
  * The params of a call as the audit log keeps them: what only this adapter knows is a
  * secret is masked here (the values of {@code secret} fields in {@code config.set} and
  * {@code config.validate}; every value of {@code apps.env.set}, which often holds
- * credentials); the audit log then masks whatever is named like a secret.
+ * credentials, and whatever follows a {@code =} in its names and in its {@code unset});
+ * the audit log then masks whatever is named like a secret.
  */
 @Component
 class AuditParams {
@@ -46,7 +48,7 @@ class AuditParams {
 			if (copy.get("env") instanceof Map<?, ?> env) {
 				// the names say what changed; no value is kept
 				Map<String, Object> masked = new LinkedHashMap<>();
-				env.forEach((key, value) -> masked.put(String.valueOf(key), MASK));
+				env.forEach((key, value) -> masked.put(EnvValues.shown(String.valueOf(key)), MASK));
 				copy.put("env", masked);
 			}
 			else if (copy.get("env") != null) {
@@ -54,11 +56,28 @@ class AuditParams {
 				copy.put("env", MASK);
 			}
 		}
+		if ("apps.env.set".equals(method) && copy.containsKey("unset")) {
+			copy.put("unset", names(copy.get("unset")));
+		}
 		if (("config.set".equals(method) || "config.validate".equals(method))
 				&& copy.get("values") instanceof Map<?, ?> values && copy.get("name") instanceof String name) {
 			copy.put("values", maskSecrets(name, values));
 		}
 		return copy;
+	}
+
+	/**
+	 * The names of {@code apps.env.set}'s {@code unset}: a {@code NAME=value} given by
+	 * mistake keeps its name only, anything but a list of text nothing.
+	 */
+	private static @Nullable Object names(@Nullable Object unset) {
+		if (unset == null) {
+			return null;
+		}
+		if (!(unset instanceof List<?> names)) {
+			return MASK;
+		}
+		return names.stream().map((name) -> (name instanceof String text) ? EnvValues.shown(text) : MASK).toList();
 	}
 
 	private Map<String, Object> maskSecrets(String name, Map<?, ?> values) {

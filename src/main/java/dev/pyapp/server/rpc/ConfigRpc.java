@@ -13,6 +13,7 @@ import dev.pyapp.server.appconfig.ConfigSpec;
 import dev.pyapp.server.appconfig.Validation;
 import dev.pyapp.server.appconfig.ValidationResult;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.rpc.internal.AppParams;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -58,6 +58,18 @@ final class EnvValues {
 		return result;
 	}
 
+	/**
+	 * A variable's name as a refusal or the audit log shows it: what follows a {@code =}
+	 * (a {@code NAME=value} given where a name belongs) may be a secret, so it is left
+	 * out ({@code DATABASE_URL=…}).
+	 * @param name the name given
+	 * @return the name, or its part before {@code =}
+	 */
+	static String shown(String name) {
+		int equals = name.indexOf('=');
+		return (equals < 0) ? name : name.substring(0, equals) + "=…";
+	}
+
 	static Map<String, String> masked(Map<String, String> env) {
 		Map<String, String> masked = new LinkedHashMap<>();
 		env.keySet().stream().sorted().forEach((name) -> masked.put(name, MASK));

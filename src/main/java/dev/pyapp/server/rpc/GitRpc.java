@@ -4,6 +4,7 @@ import dev.pyapp.server.security.Role;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitUpdate;
+import dev.pyapp.server.rpc.internal.AppParams;
 
 /**
  * {@code apps.update}: fetches a git app's repository and upgrades it when its strategy

@@ -142,9 +142,9 @@ class CliInstallIT {
 	}
 
 	/**
-	 * env-ops: {@code pyapp env set|unset} merge into the app's variables and restart it;
-	 * the audit log has the names only; {@code remove --keep-data} keeps them for the
-	 * next install.
+	 * env-ops: {@code pyapp env set|unset} merge into the app's variables on the server
+	 * ({@code apps.env.set {merge: true}}) and restart it; the audit log has the names
+	 * only; {@code remove --keep-data} keeps them for the next install.
 	 */
 	private void setsTheEnvironmentAndKeepsItWithTheDataForAReinstall() throws IOException {
 		CliRun set = pyapp("env", "set", "guestbook", "GREETING=hello", "API_TOKEN=s3cret-value");
@@ -158,7 +158,9 @@ class CliInstallIT {
 				"import os; print(os.environ['GREETING'], os.environ.get('DEBUG'))");
 		assertThat(ran.out()).as(ran.err()).isEqualTo("hello None\n");
 		CliRun audit = pyapp("--json", "audit", "--method", "apps.env.set");
-		assertThat(audit.out()).contains("\"API_TOKEN\" : \"***\"").doesNotContain("s3cret-value");
+		assertThat(audit.out()).contains("\"API_TOKEN\" : \"***\"")
+			.contains("\"merge\" : true")
+			.doesNotContain("s3cret-value");
 
 		CliRun removed = pyapp("remove", "guestbook", "--keep-data");
 		assertThat(removed.out()).as(removed.err()).isEqualTo("removed guestbook (data kept)\n");

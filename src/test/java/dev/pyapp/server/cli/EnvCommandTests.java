@@ -2,17 +2,28 @@ package dev.pyapp.server.cli;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.cli.internal.EnvVariables;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@code env}, {@code env set}, {@code env unset}: the variables of {@code apps.get},
- * merged and sent back whole with {@code apps.env.set}.
+ * {@code env}, {@code env set}, {@code env unset}: the variables of {@code apps.get}, and
+ * only the change sent with {@code apps.env.set} to merge on the server.
  */
 class EnvCommandTests extends CliCommandTests {
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	private static final String BLOG = """
 			{"name": "blog", "state": "running", "process": {"state": "running", "pid": 42},
@@ -46,15 +57,15 @@ class EnvCommandTests extends CliCommandTests {
 	}
 
 	@Test
-	void setMergesIntoTheCurrentVariablesAndSaysTheAppRestarted() {
+	void setSendsOnlyTheAssignmentsToMergeAndSaysTheAppRestarted() {
 		this.server.result("apps.get", BLOG);
 		this.server.result("apps.env.set", "{\"name\": \"blog\", \"restart_needed\": false}");
 		CliRun run = pyapp("env", "set", "blog", "GREETING=hi there", "SENTRY_DSN=https://k@o.ingest/1", "EMPTY=",
 				"EQUALS=a=b");
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(this.server.params("apps.env.set").toString()).isEqualTo("{\"name\":\"blog\",\"env\":{"
-				+ "\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\",\"EMPTY\":\"\",\"EQUALS\":\"a=b\","
-				+ "\"GREETING\":\"hi there\",\"SENTRY_DSN\":\"https://k@o.ingest/1\"}}");
+				+ "\"GREETING\":\"hi there\",\"SENTRY_DSN\":\"https://k@o.ingest/1\",\"EMPTY\":\"\",\"EQUALS\":\"a=b\"},"
+				+ "\"merge\":true}");
 		assertThat(run.out()).isEqualTo("set GREETING, SENTRY_DSN, EMPTY, EQUALS on blog\nblog restarted to use them\n")
 			.doesNotContain("hi there");
 	}
@@ -111,7 +122,7 @@ class EnvCommandTests extends CliCommandTests {
 		CliRun run = pyapp("env", "unset", "blog", "GREETING", "MISSING");
 		assertThat(run.exitCode()).isZero();
 		assertThat(this.server.params("apps.env.set").toString())
-			.isEqualTo("{\"name\":\"blog\",\"env\":{\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\"}}");
+			.isEqualTo("{\"name\":\"blog\",\"env\":{},\"merge\":true,\"unset\":[\"GREETING\",\"MISSING\"]}");
 		assertThat(run.out()).isEqualTo("unset GREETING on blog\nblog restarted to use them\n");
 		assertThat(run.err()).isEqualTo("note: MISSING is not set on blog\n");
 		this.server.requests().clear();
@@ -128,6 +139,56 @@ class EnvCommandTests extends CliCommandTests {
 		assertThat(run.err()).contains("needs the role deployer");
 	}
 
+	@Test // two operators at once: the old client read every variable and sent them all
+			// back
+	void concurrentChangesOfOtherVariablesAllSurvive() throws Exception {
+		Map<String, String> stored = new TreeMap<>(Map.of("KEEP", "1"));
+		// all clients have read the variables before either writes
+		CyclicBarrier bothRead = new CyclicBarrier(3);
+		this.server.answer("apps.get", (params) -> {
+			String env;
+			synchronized (stored) {
+				env = this.mapper.writeValueAsString(stored);
+			}
+			try {
+				bothRead.await(10, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("the other clients did not read", ex);
+			}
+			return this.server
+				.rpcResult("{\"name\": \"blog\", \"process\": {\"state\": \"stopped\"}, \"env\": " + env + "}");
+		});
+		// as the server does: merge applies to the variables as stored, else they are
+		// replaced
+		this.server.answer("apps.env.set", (params) -> {
+			synchronized (stored) {
+				Map<String, String> env = this.mapper.convertValue(params.path("env"), new TypeReference<>() {
+				});
+				if (!params.path("merge").asBoolean(false)) {
+					stored.clear();
+				}
+				stored.putAll(env);
+				params.path("unset").forEach((name) -> stored.remove(name.asString()));
+			}
+			return this.server.rpcResult("{\"name\": \"blog\", \"restart_needed\": false}");
+		});
+		ExecutorService operators = Executors.newFixedThreadPool(3);
+		try {
+			List<Future<CliRun>> runs = List.of(operators.submit(() -> pyapp("env", "set", "blog", "ALICE=a")),
+					operators.submit(() -> pyapp("env", "set", "blog", "BOB=b")),
+					operators.submit(() -> pyapp("env", "unset", "blog", "KEEP")));
+			for (Future<CliRun> run : runs) {
+				assertThat(run.get(30, TimeUnit.SECONDS).exitCode()).isZero();
+			}
+		}
+		finally {
+			operators.shutdownNow();
+		}
+		assertThat(stored).containsExactly(Map.entry("ALICE", "a"), Map.entry("BOB", "b"));
+		assertThat(this.server.calls("apps.env.set")).hasSize(3);
+	}
+
 	@Test
 	void theHelpSaysWhatHappensToTheApp() {
 		CliRun run = pyapp("env", "--help");
@@ -140,7 +201,7 @@ class EnvCommandTests extends CliCommandTests {
 	}
 
 	@Test
-	void assignmentsNamesAndMerge() {
+	void assignmentsNamesAndChanges() {
 		assertThat(EnvVariables.assignments(List.of("A=1", "B==2", "A=3"))).containsExactly(Map.entry("B", "=2"),
 				Map.entry("A", "3"));
 		assertThat(EnvVariables.names(List.of("A", "_B", "A"))).containsExactly("A", "_B");
@@ -149,10 +210,7 @@ class EnvCommandTests extends CliCommandTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> EnvVariables.assignments(List.of(" A=1")))
 			.withMessageContaining("' A=1'");
 		Map<String, String> current = Map.of("A", "1", "B", "2");
-		assertThat(EnvVariables.merged(current, Map.of("B", "3", "C", "4"))).containsExactly(Map.entry("A", "1"),
-				Map.entry("B", "3"), Map.entry("C", "4"));
 		assertThat(EnvVariables.changed(current, Map.of("A", "1", "B", "9"))).containsExactly("B");
-		assertThat(EnvVariables.without(current, List.of("A", "Z"))).containsExactly(Map.entry("B", "2"));
 	}
 
 }

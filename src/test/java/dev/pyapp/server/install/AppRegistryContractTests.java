@@ -2,7 +2,14 @@ package dev.pyapp.server.install;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
@@ -112,6 +119,36 @@ abstract class AppRegistryContractTests {
 			assertThat(this.registry.installing(AppId.of("alpha"))).isEmpty();
 		}
 		assertThat(this.registry.installing()).isEmpty();
+	}
+
+	@Test // apps.env.set {merge}: changes made at once each apply to what the other
+			// stored
+	void updatesAppliedAtOnceAllHold() throws Exception {
+		this.registry.save(guestbook());
+		ExecutorService operators = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> updates = new ArrayList<>();
+			for (int i = 0; i < 40; i++) {
+				String name = "V" + i;
+				updates.add(operators.submit(() -> this.registry.update(AppId.of("guestbook"), (stored) -> {
+					Map<String, String> env = new HashMap<>(stored.env());
+					env.put(name, "x");
+					return stored.withEnv(env, T0);
+				})));
+			}
+			for (Future<?> update : updates) {
+				update.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			operators.shutdownNow();
+		}
+		assertThat(this.registry.get(AppId.of("guestbook")).env()).hasSize(41).containsEntry("GREETING", "hello");
+		InstalledApp before = this.registry.get(AppId.of("guestbook"));
+		assertThat(this.registry.update(AppId.of("guestbook"), (stored) -> stored)).isSameAs(before);
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.registry.update(AppId.of("nope"), (stored) -> stored))
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(ErrorKind.NOT_FOUND));
 	}
 
 	private static InstalledApp guestbook() {

@@ -29,6 +29,7 @@ import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.mount.Mount;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.mount.VirtualServer;
+import dev.pyapp.server.rpc.internal.AppParams;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

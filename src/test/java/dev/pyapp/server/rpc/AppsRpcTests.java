@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.appconfig.ConfigStatus;
@@ -53,6 +55,7 @@ import dev.pyapp.server.scm.GitRevision;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.internal.AppParams;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +74,8 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 /**
  * The JSON of every {@code apps.*} result and of {@code apps.update} (SPEC §6, §9, §10),
@@ -291,6 +296,61 @@ class AppsRpcTests {
 		pin("apps.limits.set", this.rpc.setLimits(new AppsRpc.LimitsParams("blog", Map.of("memory", "512M"))));
 		pin("apps.env.set restart false",
 				this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GREETING", "hi"), false)));
+	}
+
+	@Test // apps.env.set {merge, unset}: two operators changing other variables both keep
+			// theirs
+	void envSetWithMergeChangesOnlyTheNamedVariablesAsStored() {
+		blogRunningWithEverything();
+		AppId blog = AppId.of("blog");
+		AtomicReference<InstalledApp> stored = new AtomicReference<>(
+				new InstalledApp("blog", AppSource.archive(), "1.0.0-a", Map.of("A", "1", "B", "2"), T0, T0));
+		given(this.registry.get(blog)).willAnswer((invocation) -> stored.get());
+		given(this.registry.find(blog)).willAnswer((invocation) -> Optional.of(stored.get()));
+		given(this.registry.update(eq(blog), any())).willAnswer((invocation) -> {
+			UnaryOperator<InstalledApp> change = invocation.getArgument(1);
+			stored.set(change.apply(stored.get()));
+			return stored.get();
+		});
+		AppDetails.EnvSet set = this.rpc
+			.setEnv(new AppsRpc.EnvParams("blog", Map.of("C", "3"), false, true, List.of("A", "ABSENT")));
+		assertThat(stored.get().env()).containsOnly(Map.entry("B", "2"), Map.entry("C", "3"));
+		assertThat(set.restartNeeded()).isTrue();
+		// what is stored now is merged into, not what was read before
+		stored.set(stored.get().withEnv(Map.of("B", "2", "C", "3", "D", "4"), T0));
+		this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("E", "5"), null, true, null));
+		assertThat(stored.get().env()).containsOnlyKeys("B", "C", "D", "E");
+		verify(this.supervisor).restart(blog);
+		// a merge that changes nothing saves nothing and restarts nothing
+		InstalledApp before = stored.get();
+		assertThat(this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("E", "5"), null, true, List.of("Z")))
+			.restartNeeded()).isFalse();
+		assertThat(stored.get()).isSameAs(before);
+		verify(this.supervisor).restart(blog);
+		// without merge, env still replaces every variable
+		this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("ONLY", "x"), false));
+		assertThat(stored.get().env()).containsOnly(Map.entry("ONLY", "x"));
+	}
+
+	@Test // names are checked as in env; a refusal names the variable, never a value
+	void envSetRefusesBadUnsetNamesAndUnsetWithoutMerge() {
+		blogRunningWithEverything();
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		PyappException refused = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GOOD", "s3cret", "1BAD", "s3cret"), null,
+						true, List.of("PYAPP_HOME", "GOOD", "STRIPE_KEY=s3cret"))));
+		assertThat(refused.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())
+			.containsExactly(
+					"env.1BAD: '1BAD' is not an allowed variable name: letters, digits and _, not starting with PYAPP_",
+					"unset[0]: 'PYAPP_HOME' is not an allowed variable name: letters, digits and _, not starting with PYAPP_",
+					"unset[1]: 'GOOD' is both set (env) and unset",
+					"unset[2]: 'STRIPE_KEY=…' is not an allowed variable name: a name only, not NAME=value (the value goes in env)");
+		assertThat(refused.getProblems().toString()).doesNotContain("s3cret");
+		PyappException withoutMerge = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of(), null, null, List.of("A"))));
+		assertThat(withoutMerge.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())
+			.containsExactly("unset: unset needs merge: true (without it env replaces every variable)");
+		verify(this.registry, never()).update(any(), any());
 	}
 
 	@Test // env-ops: env values often hold credentials; the UI edits them for deployers

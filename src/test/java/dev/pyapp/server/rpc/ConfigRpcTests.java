@@ -11,6 +11,7 @@ import dev.pyapp.server.appconfig.Validation;
 import dev.pyapp.server.appconfig.ValidationResult;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.rpc.internal.AppParams;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;

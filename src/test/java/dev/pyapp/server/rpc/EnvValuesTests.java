@@ -1,5 +1,6 @@
 package dev.pyapp.server.rpc;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.pyapp.server.appconfig.AppConfigurator;
@@ -54,6 +55,15 @@ class EnvValuesTests {
 		// a wrong type is refused (-32602) but still recorded: without its text
 		assertThat(audit.of("apps.env.set", RpcJson.mapper.readTree("{\"name\": \"blog\", \"env\": \"K=sk_live_1\"}")))
 			.isEqualTo(Map.of("name", "blog", "env", "***"));
+		// merge and unset: names only, even when a value was given where a name belongs
+		assertThat(audit.of("apps.env.set", RpcJson.mapper.readTree("""
+				{"name": "blog", "env": {"A": "1", "K=sk_live_1": ""}, "merge": true,
+				 "unset": ["DEBUG", "STRIPE_KEY=sk_live_1", 5]}
+				"""))).isEqualTo(Map.of("name", "blog", "merge", true, "env", Map.of("A", "***", "K=…", "***"), "unset",
+				List.of("DEBUG", "STRIPE_KEY=…", "***")));
+		assertThat(audit.of("apps.env.set", RpcJson.mapper.readTree("""
+				{"name": "blog", "env": {}, "merge": true, "unset": "STRIPE_KEY=sk_live_1"}
+				"""))).isEqualTo(Map.of("name", "blog", "merge", true, "env", Map.of(), "unset", "***"));
 	}
 
 }

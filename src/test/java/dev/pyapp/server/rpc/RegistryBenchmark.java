@@ -34,6 +34,7 @@ import dev.pyapp.server.install.ReleaseState;
 import dev.pyapp.server.mount.Mount;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.mount.VirtualServer;
+import dev.pyapp.server.rpc.internal.AppParams;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -18,15 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * order, and which members are present or {@code null}), with the expected JSON. The
  * expected text uses single quotes so that it reads as JSON in Java source.
  */
-final class RpcJson {
+public final class RpcJson {
 
 	/** The dispatcher's mapper: the one Boot's Jackson auto-configuration builds. */
-	static final JsonMapper mapper = bootMapper();
+	public static final JsonMapper mapper = bootMapper();
 
 	private RpcJson() {
 	}
 
-	static void assertJson(@Nullable Object result, String expected) {
+	public static void assertJson(@Nullable Object result, String expected) {
 		String json = expected.replace('\'', '"');
 		// through text, as a client reads it (a long and an int of one value are equal)
 		JsonNode actual = mapper.readTree(mapper.writeValueAsString(result));

@@ -4,6 +4,8 @@ import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.internal.LogsRpc;
+import dev.pyapp.server.rpc.internal.MountsRpc;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;

@@ -1,0 +1,128 @@
+package dev.pyapp.server.cli.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+import dev.pyapp.server.cli.CliApiException;
+import dev.pyapp.server.cli.CliException;
+import dev.pyapp.server.core.PyappException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Prints a failed command's error as one readable line on stderr, never a stack trace:
+ * {@code error: <message>}, then each field error as {@code   path: message}, a failed
+ * deploy's cause and what still serves, and the failing step's {@code data.log},
+ * indented. Exit code 1 (130 when interrupted).
+ */
+public final class ErrorReporter implements IExecutionExceptionHandler {
+
+	public static final int API_ERROR = 1;
+
+	static final int INTERRUPTED = 130;
+
+	@Override
+	public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+		PrintWriter err = commandLine.getErr();
+		if (ex instanceof InterruptedException) {
+			err.println("error: interrupted");
+			err.flush();
+			return INTERRUPTED;
+		}
+		err.println("error: " + message(ex));
+		if (ex instanceof CliApiException api && api.data() != null) {
+			details(err, api.data());
+		}
+		if (ex instanceof PyappException local) {
+			// pyapp package: the server's own rules, run here
+			local.getProblems()
+				.forEach((problem) -> err.println("  " + Text.clean(problem.path() + ": " + problem.message())));
+		}
+		err.flush();
+		return API_ERROR;
+	}
+
+	private static String message(Exception ex) {
+		if (ex instanceof CliApiException api) {
+			return Text.clean(api.getMessage() + detail(api.data()));
+		}
+		if (ex instanceof CliException || ex instanceof PyappException) {
+			return Text.clean(String.valueOf(ex.getMessage()));
+		}
+		if (ex instanceof UncheckedIOException || ex instanceof IOException) {
+			Throwable cause = (ex instanceof UncheckedIOException) ? ex.getCause() : ex;
+			return Text.clean(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+		}
+		// a bug of ours: still one line, with enough to report it
+		return Text.clean("unexpected " + ex.getClass().getName() + ": " + ex.getMessage());
+	}
+
+	/**
+	 * What the standard errors add in {@code data}: the reason params were invalid, the
+	 * unknown method's name.
+	 */
+	private static String detail(JsonNode data) {
+		if (data == null) {
+			return "";
+		}
+		JsonNode detail = data.get("detail");
+		if (detail != null && detail.isString()) {
+			return ": " + detail.stringValue();
+		}
+		JsonNode method = data.get("method");
+		if (method != null && method.isString()) {
+			return ": " + method.stringValue();
+		}
+		return "";
+	}
+
+	/**
+	 * A failed install, upgrade or rollback: the root cause the server found in what the
+	 * release printed ({@code data.cause.summary}) and what still serves
+	 * ({@code data.live}), before the long log they would be buried in.
+	 */
+	private static void deploy(PrintWriter err, JsonNode data) {
+		JsonNode app = data.get("app");
+		if (app == null || !app.isString()) {
+			return;
+		}
+		JsonNode cause = data.get("cause");
+		JsonNode summary = (cause != null && cause.isObject()) ? cause.get("summary") : null;
+		if (summary != null && summary.isString() && !summary.stringValue().isBlank()) {
+			err.println("  cause: " + Text.clean(summary.stringValue()));
+		}
+		if (data.has("live")) {
+			JsonNode live = data.get("live");
+			if (live == null || !live.isObject()) {
+				err.println("  live: nothing (" + Text.clean(app.stringValue()) + " is not serving)");
+			}
+			else {
+				err.println("  live: " + Text.clean(app.stringValue() + " " + Text.cell(live.get("version"))
+						+ " (release " + Text.cell(live.get("release")) + ") still serves"));
+			}
+		}
+	}
+
+	private static void details(PrintWriter err, JsonNode data) {
+		JsonNode errors = data.get("errors");
+		if (errors != null && errors.isArray()) {
+			for (JsonNode error : errors) {
+				String path = Text.cell(error.get("path"));
+				String message = Text.cell(error.get("message"));
+				err.println("  " + (("-".equals(path) || path.isEmpty()) ? message : path + ": " + message));
+			}
+		}
+		deploy(err, data);
+		JsonNode log = data.get("log");
+		if (log != null && log.isString() && !log.stringValue().isBlank()) {
+			err.println("  log:");
+			for (String line : log.stringValue().strip().split("\\R")) {
+				err.println("    " + Text.clean(line));
+			}
+		}
+	}
+
+}
