@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.ProcessState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

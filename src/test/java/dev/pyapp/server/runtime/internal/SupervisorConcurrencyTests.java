@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.ProcessState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +25,11 @@ import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.RestartScheduler;
+import dev.pyapp.server.runtime.WireProtocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -122,7 +127,7 @@ final class SupervisorFixture implements AutoCloseable {
 		this.apps = new SupervisedApps(pyappHome, registry, contexts, mock(ScheduledTasks.class), records, properties,
 				this.restarts);
 		this.starts = new DaemonStarts(this.apps, contexts, this.launcher, servers, this.events::add);
-		this.stops = new DaemonStops(registry, this.apps, this.launcher, servers, this.events::add);
+		this.stops = new DaemonStops(registry, this.apps, this.launcher, this.events::add);
 		this.watcher = new CrashWatcher(this.apps, this.starts, this.launcher,
 				new DaemonCgroups(mock(HostIsolation.class)), contexts, this.events::add, properties);
 	}
