@@ -71,6 +71,11 @@ public class AppIsolation {
 	 * ({@code FAILED}) when {@code useradd} fails
 	 */
 	public void prepare(AppId app) {
+		String cgroup = cgroup(app);
+		if (cgroup != null) {
+			// an app installed again after its removal: its processes may start again
+			this.host.reopen(cgroup);
+		}
 		this.layout.prepare(app, this.accounts.ensure(app));
 	}
 
@@ -203,15 +208,17 @@ public class AppIsolation {
 	}
 
 	/**
-	 * After an app's files are deleted: kills what is left in its cgroups and deletes its
-	 * user (kept with its data).
+	 * After an app's files are deleted: kills what is left in its cgroups and removes
+	 * them for good, so that none of its processes (a task firing meanwhile) starts in
+	 * them again until {@link #prepare} of a new install; and deletes its user (kept with
+	 * its data).
 	 * @param app the app
 	 * @param keepData whether its data (and so its user) stays
 	 */
 	public void remove(AppId app, boolean keepData) {
 		String cgroup = cgroup(app);
 		if (cgroup != null) {
-			this.host.kill(cgroup);
+			this.host.retire(cgroup);
 		}
 		if (keepData) {
 			this.accounts.forget(app);

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * app process tree gets a leaf below {@code <root>/<parent>} (v2) or
  * {@code <root>/<controller>/<parent>} (v1) with its limits written into it; processes
  * join it themselves before they run anything (see {@link IsolatedCommand}).
+ * <p>
+ * A cgroup {@linkplain #retire retired} with its app is made no more, nor any below it,
+ * until it is {@linkplain #reopen reopened}: the check and the making of the directories
+ * are one step under this object's lock, so a process tree that starts while its app is
+ * removed (a task firing then) either comes first, and the removal kills it, or is
+ * refused. The last cgroup below a retired one to go takes it along.
  */
 final class Cgroups {
 
@@ -62,6 +69,9 @@ final class Cgroups {
 
 	/** v2: the parent cgroup; v1: the parent cgroup per controller. */
 	private final Map<String, Path> parents;
+
+	/** The cgroups removed with their apps; guarded by this object. */
+	private final Set<String> retired = new HashSet<>();
 
 	private Cgroups(Kind kind, @Nullable String reason, Map<String, Path> parents) {
 		this.kind = kind;
@@ -184,12 +194,23 @@ final class Cgroups {
 	 * @param cgroup its path below the parent
 	 * @param limits the limits
 	 * @return the {@code cgroup.procs} files a process writes its pid to
-	 * @throws NodeException if the cgroup cannot be made
+	 * @throws NodeException if the cgroup cannot be made, or it is (below) a
+	 * {@linkplain #retire retired} one
 	 */
 	List<Path> prepare(String cgroup, Isolation.Limits limits) {
 		if (this.kind == Kind.NONE) {
 			return List.of();
 		}
+		synchronized (this) {
+			String gone = retiredAt(cgroup, true);
+			if (gone != null) {
+				throw new NodeException("the cgroup " + gone + " was removed with its app: nothing starts in it", null);
+			}
+			return make(cgroup, limits);
+		}
+	}
+
+	private List<Path> make(String cgroup, Isolation.Limits limits) {
 		Set<Path> dirs = directories(cgroup);
 		try {
 			for (Path dir : dirs) {
@@ -311,6 +332,58 @@ final class Cgroups {
 	 * @return whether every directory is gone
 	 */
 	boolean remove(String cgroup) {
+		boolean all = removeTree(cgroup);
+		if (all && this.kind != Kind.NONE) {
+			synchronized (this) {
+				// the last one out below a retired cgroup takes it along (a process that
+				// joined its cgroup while the removal killed kept the retired one busy)
+				String gone = retiredAt(cgroup, false);
+				if (gone != null) {
+					removeTree(gone);
+				}
+			}
+		}
+		return all;
+	}
+
+	/**
+	 * Retires a cgroup for good (its app is removed): neither it nor any cgroup below it
+	 * is made again until {@link #reopen}. What already runs in it is the caller's to
+	 * kill.
+	 * @param cgroup the cgroup
+	 */
+	synchronized void retire(String cgroup) {
+		this.retired.add(cgroup);
+	}
+
+	/**
+	 * Lets a retired cgroup be made again (its app is installed again).
+	 * @param cgroup the cgroup
+	 */
+	synchronized void reopen(String cgroup) {
+		this.retired.remove(cgroup);
+	}
+
+	/**
+	 * The retired cgroup a cgroup is in, guarded by this object.
+	 * @param cgroup the cgroup
+	 * @param itself whether the cgroup itself counts, or only those above it
+	 * @return the retired cgroup, or {@code null}
+	 */
+	private @Nullable String retiredAt(String cgroup, boolean itself) {
+		if (itself && this.retired.contains(cgroup)) {
+			return cgroup;
+		}
+		for (int slash = cgroup.indexOf('/'); slash > 0; slash = cgroup.indexOf('/', slash + 1)) {
+			String above = cgroup.substring(0, slash);
+			if (this.retired.contains(above)) {
+				return above;
+			}
+		}
+		return null;
+	}
+
+	private boolean removeTree(String cgroup) {
 		boolean all = true;
 		for (Path dir : directories(cgroup)) {
 			List<Path> groups = tree(dir);

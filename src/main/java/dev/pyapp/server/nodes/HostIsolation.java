@@ -307,6 +307,27 @@ public class HostIsolation {
 	}
 
 	/**
+	 * Removes an app's cgroup for good, when the app is removed: from now on no process
+	 * tree starts in it or below it (a task that fires, a daemon restarted after a crash:
+	 * its start fails with a {@link NodeException}) until {@link #reopen}; then kills
+	 * what runs in it and removes it. A cgroup below it that stays busy a moment longer
+	 * takes it along when it goes.
+	 * @param cgroup the app's cgroup ({@link Isolation#cgroup()})
+	 */
+	public void retire(String cgroup) {
+		cgroups().retire(cgroup);
+		kill(cgroup);
+	}
+
+	/**
+	 * Lets processes start in a retired cgroup again (its app is installed again).
+	 * @param cgroup the app's cgroup
+	 */
+	public void reopen(String cgroup) {
+		cgroups().reopen(cgroup);
+	}
+
+	/**
 	 * Removes a cgroup and those below it, when no process is left in them.
 	 * @param cgroup the cgroup
 	 */

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.internal.RuntimeProperties;
 import dev.pyapp.server.venv.InterpreterConstraint;
 import dev.pyapp.server.venv.PythonInterpreter;
 import dev.pyapp.server.venv.VenvBuilder;

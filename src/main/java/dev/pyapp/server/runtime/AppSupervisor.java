@@ -4,6 +4,16 @@ import java.util.List;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.runtime.internal.CandidateSwitch;
+import dev.pyapp.server.runtime.internal.Daemon;
+import dev.pyapp.server.runtime.internal.DaemonAdoption;
+import dev.pyapp.server.runtime.internal.DaemonLauncher;
+import dev.pyapp.server.runtime.internal.DaemonRecord;
+import dev.pyapp.server.runtime.internal.DaemonStarts;
+import dev.pyapp.server.runtime.internal.DaemonStops;
+import dev.pyapp.server.runtime.internal.GracefulRestart;
+import dev.pyapp.server.runtime.internal.Supervised;
+import dev.pyapp.server.runtime.internal.SupervisedApps;
 
 import org.springframework.stereotype.Component;
 
@@ -225,6 +235,7 @@ public class AppSupervisor {
 	 */
 	public void forget(AppId app) {
 		this.stops.forget(app);
+		this.servers.forget(this.apps.paths(app).root());
 	}
 
 	/**

@@ -11,6 +11,8 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.runtime.internal.DaemonFiles;
+import dev.pyapp.server.runtime.internal.RuntimeProperties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.internal.CommandLineMatch;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;

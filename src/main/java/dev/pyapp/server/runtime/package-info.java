@@ -4,8 +4,20 @@
  * {@code AppStarted}, {@code AppStopped} and {@code AppCrashed}.
  *
  * <p>
- * {@code AppSupervisor} is the facade other modules call. Behind it: {@code DaemonStarts}
- * and {@code DaemonStops} (the live daemon), {@code CrashWatcher} (crashes, restarts with
+ * {@code AppSupervisor} is the facade other modules call. This package is the module's
+ * API: the facade, {@code AppContexts} and {@code AppCommands} (an app's process context
+ * and commands run in it), the app servers' SPI ({@code AppServer}, {@code AppServers},
+ * {@code DaemonSpec}, {@code PythonIdentity}, {@code WireProtocol}), the state and events
+ * ({@code AppStatus}, {@code ProcessState}, {@code AppStarted}, {@code AppStopped},
+ * {@code AppCrashed}, {@code AppOutOfMemory}, {@code AppSwitching}, {@code AppEndpoint}),
+ * {@code HealthMonitor}, {@code MountPaths} and the supervision mechanism
+ * ({@code Restarter}, {@code RestartPolicy}, {@code RestartScheduler}). Three more stay
+ * beside them because they call package-private members here: {@code SupervisorStartup}
+ * ({@code AppSupervisor.adopt}), {@code UwsgiPlugin} ({@code PythonIdentity.parse}) and
+ * {@code UwsgiServer} (which uses {@code UwsgiPlugin}).
+ * <p>
+ * Behind the facade, in {@code runtime.internal}: {@code DaemonStarts} and
+ * {@code DaemonStops} (the live daemon), {@code CrashWatcher} (crashes, restarts with
  * backoff, out-of-memory kills), {@code CandidateSwitch} and {@code GracefulRestart} (a
  * second daemon beside the live one: upgrade, rollback, restart without a failed
  * request), {@code DaemonAdoption} (daemons that outlived the server, strays of a crash)
@@ -65,4 +77,5 @@
 package dev.pyapp.server.runtime;
 
 import org.jspecify.annotations.NullMarked;
+
 import org.springframework.modulith.ApplicationModule;

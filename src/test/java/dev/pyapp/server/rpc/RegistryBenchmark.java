@@ -168,7 +168,7 @@ public final class RegistryBenchmark {
 		// the other passes over every app that run beside the calls (package-private
 		// in their modules, reached by reflection; none writes what the calls read)
 		background(context, parts, "dev.pyapp.server.logs.OutputFileTailer", "poll", "every tail-interval");
-		background(context, parts, "dev.pyapp.server.runtime.CrashWatcher", "watchAll", "every poll-interval");
+		background(context, parts, "dev.pyapp.server.runtime.internal.CrashWatcher", "watchAll", "every poll-interval");
 		parts.forEach((name, part) -> {
 			long[] nanos = new long[rounds];
 			for (int i = 0; i < rounds; i++) {

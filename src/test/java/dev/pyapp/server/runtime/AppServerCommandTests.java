@@ -5,9 +5,11 @@ import java.util.List;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.nodes.Signal;
-import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.AppManifest.BindKind;
 import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.internal.DaemonAddresses;
+import dev.pyapp.server.runtime.internal.GunicornServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

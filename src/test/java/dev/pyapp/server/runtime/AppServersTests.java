@@ -8,9 +8,11 @@ import java.util.List;
 
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.AppManifest.BindKind;
 import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.internal.GunicornServer;
+import dev.pyapp.server.runtime.internal.RuntimeProperties;
 import dev.pyapp.server.venv.InterpreterConstraint;
 import dev.pyapp.server.venv.PythonInterpreter;
 import org.junit.jupiter.api.BeforeAll;

@@ -13,6 +13,10 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.runtime.internal.Daemon;
+import dev.pyapp.server.runtime.internal.GunicornServer;
+import dev.pyapp.server.runtime.internal.HealthProbe;
+import dev.pyapp.server.runtime.internal.UwsgiPacket;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -10,6 +10,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import dev.pyapp.server.runtime.internal.HealthProbe;
+
 /**
  * A minimal client for tests: one GET per connection, over a unix socket (as the web
  * server talks to an app) or a TCP port, in the protocol the daemon speaks (HTTP/1.1 for

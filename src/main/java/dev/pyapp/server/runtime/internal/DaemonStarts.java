@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -7,6 +7,11 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +27,7 @@ import org.springframework.stereotype.Component;
  * not leaked. A second start while one is under way waits for it and launches nothing.
  */
 @Component
-class DaemonStarts {
+public class DaemonStarts {
 
 	private static final Logger logger = LoggerFactory.getLogger(DaemonStarts.class);
 
@@ -45,7 +50,7 @@ class DaemonStarts {
 		this.events = events;
 	}
 
-	AppStatus start(AppId app) {
+	public AppStatus start(AppId app) {
 		String release = this.apps.liveRelease(app);
 		Supervised s = this.apps.supervised(app);
 		CompletableFuture<AppStatus> pending;
@@ -159,7 +164,7 @@ class DaemonStarts {
 	 * The running daemon of a release: the candidate's or the live one.
 	 * @throws IllegalStateException if none runs
 	 */
-	Daemon daemon(AppId app, String release) {
+	public Daemon daemon(AppId app, String release) {
 		Supervised s = this.apps.supervised(app);
 		synchronized (s) {
 			if (s.candidate != null && s.candidate.release().equals(release)) {

@@ -1,16 +1,19 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSwitching;
+import dev.pyapp.server.runtime.Restarter;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The supervisor's mutable view of one app; guarded by its own monitor, which is held
  * only for short, non-blocking steps (never across a launch, a stop or a health wait).
  */
-final class Supervised {
+public final class Supervised {
 
 	final AppId app;
 
@@ -19,9 +22,9 @@ final class Supervised {
 
 	final DaemonLifecycle lifecycle;
 
-	volatile AppStatus status;
+	public volatile AppStatus status;
 
-	volatile @Nullable Daemon live;
+	public volatile @Nullable Daemon live;
 
 	volatile @Nullable Daemon candidate;
 
@@ -32,7 +35,7 @@ final class Supervised {
 	 */
 	volatile @Nullable Daemon switching;
 
-	volatile boolean wanted = true;
+	public volatile boolean wanted = true;
 
 	/** The status a start under way ends with, for a second start to wait on. */
 	@Nullable CompletableFuture<AppStatus> starting;

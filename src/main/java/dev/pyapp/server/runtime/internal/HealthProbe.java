@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.runtime.WireProtocol;
 
 /**
  * SPEC's health check: {@code GET <mount><path>} on a daemon's own socket or port with
@@ -29,7 +30,7 @@ import dev.pyapp.server.core.PyappException;
  * daemon speaks (an HTTP request for gunicorn, a uwsgi packet with the request's
  * variables for uWSGI); 2xx and 3xx are healthy.
  */
-final class HealthProbe {
+public final class HealthProbe {
 
 	/** No control characters and no blanks: nothing can end a header line early. */
 	private static final Pattern SAFE_HEADER = Pattern.compile("[\\x21-\\x7e]{1,2048}");
@@ -48,7 +49,7 @@ final class HealthProbe {
 	 * @throws PyappException ({@code FAILED}) with the status line and the start of the
 	 * body, or the connection error
 	 */
-	static void check(Daemon daemon, String mount, String path, String host, boolean https, Duration timeout) {
+	public static void check(Daemon daemon, String mount, String path, String host, boolean https, Duration timeout) {
 		String target = mount + (path.startsWith("/") ? path : "/" + path);
 		byte[] request = request(daemon.server().protocol(), mount, path.startsWith("/") ? path : "/" + path, host,
 				https);
@@ -86,7 +87,7 @@ final class HealthProbe {
 	 * @return the bytes to write
 	 * @throws IllegalArgumentException if the host or the target could end a header line
 	 */
-	static byte[] request(WireProtocol protocol, String mount, String path, String host, boolean https) {
+	public static byte[] request(WireProtocol protocol, String mount, String path, String host, boolean https) {
 		String target = mount + path;
 		if (!SAFE_HEADER.matcher(host).matches() || !SAFE_HEADER.matcher(target).matches()) {
 			throw new IllegalArgumentException("not a safe request line or Host header: " + target + ", " + host);
@@ -119,7 +120,7 @@ final class HealthProbe {
 		return UwsgiPacket.encode(vars);
 	}
 
-	static int status(String response) {
+	public static int status(String response) {
 		String line = firstLine(response);
 		String[] parts = line.split(" ");
 		try {

@@ -1,14 +1,15 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.pyapp.server.core.AppId;
-import dev.pyapp.server.runtime.DaemonLifecycle.State;
+import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.runtime.internal.DaemonLifecycle.State;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

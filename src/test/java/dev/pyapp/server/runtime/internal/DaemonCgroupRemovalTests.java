@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,8 @@ import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppServers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -15,6 +15,18 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppEndpoint;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSupervisor;
+import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.runtime.RestartPolicy;
+import dev.pyapp.server.runtime.RestartScheduler;
+import dev.pyapp.server.runtime.Restarter;
+import dev.pyapp.server.runtime.WireProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +38,7 @@ import org.springframework.stereotype.Component;
  * is first supervised, saved on every change of its status.
  */
 @Component
-class SupervisedApps {
+public class SupervisedApps {
 
 	private static final Logger logger = LoggerFactory.getLogger(SupervisedApps.class);
 
@@ -62,7 +74,7 @@ class SupervisedApps {
 	 * @param app the app
 	 * @return its state
 	 */
-	Supervised supervised(AppId app) {
+	public Supervised supervised(AppId app) {
 		return this.apps.computeIfAbsent(app.value(), (name) -> {
 			DaemonRecord record = this.records.findById(name).orElse(null);
 			boolean failed = record != null && record.failed();
@@ -78,7 +90,7 @@ class SupervisedApps {
 		});
 	}
 
-	Optional<Supervised> find(AppId app) {
+	public Optional<Supervised> find(AppId app) {
 		return Optional.ofNullable(this.apps.get(app.value()));
 	}
 
@@ -90,7 +102,7 @@ class SupervisedApps {
 		return List.copyOf(this.apps.values());
 	}
 
-	Optional<DaemonRecord> record(AppId app) {
+	public Optional<DaemonRecord> record(AppId app) {
 		return this.records.findById(app.value());
 	}
 
@@ -98,7 +110,7 @@ class SupervisedApps {
 		this.records.deleteById(app.value());
 	}
 
-	AppPaths paths(AppId app) {
+	public AppPaths paths(AppId app) {
 		return this.home.app(app);
 	}
 
@@ -169,7 +181,7 @@ class SupervisedApps {
 	 * @param servers the app servers, to know the live one's protocol
 	 * @return the endpoint
 	 */
-	AppEndpoint endpoint(AppId app, AppServers servers) {
+	public AppEndpoint endpoint(AppId app, AppServers servers) {
 		Supervised s = supervised(app);
 		Daemon switching = s.switching;
 		if (switching != null && switching.socket() != null) {

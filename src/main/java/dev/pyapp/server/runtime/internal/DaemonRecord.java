@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.time.Instant;
 
@@ -25,7 +25,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * written before app servers were recorded: gunicorn)
  */
 @Document("daemons")
-record DaemonRecord(@Id String app, boolean running, @Nullable String release, @Nullable Long pid,
+public record DaemonRecord(@Id String app, boolean running, @Nullable String release, @Nullable Long pid,
 		@Nullable Integer port, @Nullable Instant started, int restarts, @Nullable Integer lastExit,
 		@Nullable String reason, boolean failed, @Nullable String server) {
 }

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.time.Duration;
 
@@ -28,18 +28,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param uwsgi where uWSGI is
  */
 @ConfigurationProperties("pyapp.runtime")
-record RuntimeProperties(@DefaultValue("20000-20999") String portRange, @DefaultValue("60s") Duration startTimeout,
-		@DefaultValue("20s") Duration stopTimeout, @DefaultValue("1s") Duration drainDelay,
-		@DefaultValue("2s") Duration restartBackoff, @DefaultValue("1m") Duration restartBackoffMax,
-		@DefaultValue("5") int crashLimit, @DefaultValue("5m") Duration crashWindow,
-		@DefaultValue("500ms") Duration pollInterval, @DefaultValue("auto") String server, @DefaultValue Uwsgi uwsgi) {
+public record RuntimeProperties(@DefaultValue("20000-20999") String portRange,
+		@DefaultValue("60s") Duration startTimeout, @DefaultValue("20s") Duration stopTimeout,
+		@DefaultValue("1s") Duration drainDelay, @DefaultValue("2s") Duration restartBackoff,
+		@DefaultValue("1m") Duration restartBackoffMax, @DefaultValue("5") int crashLimit,
+		@DefaultValue("5m") Duration crashWindow, @DefaultValue("500ms") Duration pollInterval,
+		@DefaultValue("auto") String server, @DefaultValue Uwsgi uwsgi) {
 
 	/**
 	 * @param command the uWSGI program (Debian: {@code uwsgi} from {@code uwsgi-core})
 	 * @param plugin its Python plugin for {@code --plugin} (Debian:
 	 * {@code uwsgi-plugin-python3}'s {@code python3})
 	 */
-	record Uwsgi(@DefaultValue("uwsgi") String command, @DefaultValue("python3") String plugin) {
+	public record Uwsgi(@DefaultValue("uwsgi") String command, @DefaultValue("python3") String plugin) {
 	}
 
 	int firstPort() {

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -8,6 +8,8 @@ import java.util.List;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppStopped;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -19,7 +21,7 @@ import org.springframework.stereotype.Component;
  * drains; a start under way meanwhile is overtaken and its daemon stopped.
  */
 @Component
-class DaemonStops {
+public class DaemonStops {
 
 	private final AppRegistry registry;
 
@@ -27,20 +29,16 @@ class DaemonStops {
 
 	private final DaemonLauncher launcher;
 
-	private final AppServers servers;
-
 	private final ApplicationEventPublisher events;
 
-	DaemonStops(AppRegistry registry, SupervisedApps apps, DaemonLauncher launcher, AppServers servers,
-			ApplicationEventPublisher events) {
+	DaemonStops(AppRegistry registry, SupervisedApps apps, DaemonLauncher launcher, ApplicationEventPublisher events) {
 		this.registry = registry;
 		this.apps = apps;
 		this.launcher = launcher;
-		this.servers = servers;
 		this.events = events;
 	}
 
-	AppStatus stop(AppId app) {
+	public AppStatus stop(AppId app) {
 		Supervised s = this.apps.supervised(app);
 		Daemon live;
 		synchronized (s) {
@@ -69,7 +67,7 @@ class DaemonStops {
 		return s.status;
 	}
 
-	void forget(AppId app) {
+	public void forget(AppId app) {
 		stop(app);
 		this.apps.remove(app).ifPresent((s) -> {
 			for (Daemon daemon : new Daemon[] { s.candidate, s.retiring }) {
@@ -79,7 +77,6 @@ class DaemonStops {
 			}
 		});
 		this.apps.deleteRecord(app);
-		this.servers.forget(this.apps.paths(app).root());
 	}
 
 	/**
@@ -87,7 +84,7 @@ class DaemonStops {
 	 * wanted.
 	 * @return the names of the apps whose daemons were stopped
 	 */
-	List<String> stopDaemons() {
+	public List<String> stopDaemons() {
 		List<String> stopped = new ArrayList<>();
 		for (InstalledApp installed : this.registry.list()) {
 			AppId app = AppId.of(installed.name());

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +14,8 @@ import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,7 +30,7 @@ import org.springframework.stereotype.Component;
  * crash of the last run left behind, and starts the apps that should run but do not.
  */
 @Component
-class DaemonAdoption {
+public class DaemonAdoption {
 
 	private static final Logger logger = LoggerFactory.getLogger(DaemonAdoption.class);
 
@@ -64,7 +66,7 @@ class DaemonAdoption {
 		this.events = events;
 	}
 
-	void adopt(AppId app) {
+	public void adopt(AppId app) {
 		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
 		if (release == null) {
 			return;

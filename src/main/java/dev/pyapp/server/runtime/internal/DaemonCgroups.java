@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * for the next start.
  */
 @Component
-class DaemonCgroups {
+public class DaemonCgroups {
 
 	private static final Logger logger = LoggerFactory.getLogger(DaemonCgroups.class);
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,7 +13,7 @@ import dev.pyapp.server.core.AppPaths;
  * The files of an app's daemons the supervisor reads and writes: the app's directories
  * they write to, the end of their stderr since a start, and pid files.
  */
-final class DaemonFiles {
+public final class DaemonFiles {
 
 	private DaemonFiles() {
 	}
@@ -67,7 +67,7 @@ final class DaemonFiles {
 		}
 	}
 
-	static void deleteQuietly(Path file) {
+	public static void deleteQuietly(Path file) {
 		try {
 			Files.deleteIfExists(file);
 		}

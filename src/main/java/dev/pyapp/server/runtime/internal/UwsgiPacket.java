@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.Map;
  * modifier2 0) followed by each variable as a 16-bit little-endian length and its bytes,
  * name then value. uWSGI answers with a plain HTTP response and closes the connection.
  */
-final class UwsgiPacket {
+public final class UwsgiPacket {
 
 	/** The variables' size is 16 bits. */
 	static final int MAX_SIZE = 0xFFFF;
@@ -24,7 +24,7 @@ final class UwsgiPacket {
 	 * @return the packet
 	 * @throws IllegalArgumentException if it is larger than the protocol allows
 	 */
-	static byte[] encode(Map<String, String> vars) {
+	public static byte[] encode(Map<String, String> vars) {
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		for (Map.Entry<String, String> var : vars.entrySet()) {
 			string(body, var.getKey());
@@ -59,7 +59,7 @@ final class UwsgiPacket {
 	 * @param path the path as sent
 	 * @return the path as PATH_INFO carries it; malformed escapes stay as they are
 	 */
-	static String percentDecode(String path) {
+	public static String percentDecode(String path) {
 		if (path.indexOf('%') < 0) {
 			return path;
 		}

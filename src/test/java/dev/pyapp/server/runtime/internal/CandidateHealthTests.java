@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +17,9 @@ import java.time.Instant;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.MountPaths;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

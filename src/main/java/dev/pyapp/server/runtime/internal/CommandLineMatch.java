@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import dev.pyapp.server.runtime.AppServer;
+
 /**
  * Reads a live process's command line back, for {@link AppServer#recognises}.
  */
-final class CommandLineMatch {
+public final class CommandLineMatch {
 
 	private CommandLineMatch() {
 	}
@@ -23,7 +25,8 @@ final class CommandLineMatch {
 	 * {@code --pid=VALUE} both count
 	 * @return the option's value, if the program and the option are there
 	 */
-	static Optional<String> optionAfterProgram(List<String> commandLine, Predicate<String> program, String option) {
+	public static Optional<String> optionAfterProgram(List<String> commandLine, Predicate<String> program,
+			String option) {
 		int start = -1;
 		for (int i = 0; i < commandLine.size(); i++) {
 			if (program.test(commandLine.get(i))) {
@@ -53,7 +56,7 @@ final class CommandLineMatch {
 	 * @return whether it is absolute and its parent is the directory (after normalising
 	 * {@code ..})
 	 */
-	static boolean inDirectory(String file, Path directory) {
+	public static boolean inDirectory(String file, Path directory) {
 		try {
 			Path path = Path.of(file).normalize();
 			return path.isAbsolute() && directory.toAbsolutePath().normalize().equals(path.getParent());
@@ -68,7 +71,7 @@ final class CommandLineMatch {
 	 * @param arg an argument
 	 * @return the part after the last {@code /}
 	 */
-	static String baseName(String arg) {
+	public static String baseName(String arg) {
 		return arg.substring(arg.lastIndexOf('/') + 1);
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -34,6 +34,9 @@ import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.DaemonSpec;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -47,7 +50,7 @@ import org.springframework.stereotype.Component;
  * ({@link DaemonFiles}) are kept apart.
  */
 @Component
-class DaemonLauncher {
+public class DaemonLauncher {
 
 	private final PyappHome home;
 
@@ -189,14 +192,14 @@ class DaemonLauncher {
 		}
 	}
 
-	boolean alive(Daemon daemon) {
+	public boolean alive(Daemon daemon) {
 		if (daemon.exit() != null) {
 			return !daemon.exit().isDone();
 		}
 		return this.shell.process(daemon.pid()).isPresent();
 	}
 
-	void reload(Daemon daemon) {
+	public void reload(Daemon daemon) {
 		this.shell.signal(daemon.pid(), daemon.server().reloadSignal());
 	}
 

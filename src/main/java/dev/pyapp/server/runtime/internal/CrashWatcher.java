@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +10,15 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.AppOutOfMemory;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSupervisor;
+import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.runtime.RestartPolicy;
+import dev.pyapp.server.runtime.Restarter;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +45,7 @@ import org.springframework.stereotype.Component;
  * was looked at in one pass every interval.
  */
 @Component
-class CrashWatcher implements DisposableBean {
+public class CrashWatcher implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(CrashWatcher.class);
 

@@ -1,7 +1,10 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +18,7 @@ import org.springframework.stereotype.Component;
  * where the daemon's cgroup allows, else by such a restart.
  */
 @Component
-class GracefulRestart {
+public class GracefulRestart {
 
 	private static final Logger logger = LoggerFactory.getLogger(GracefulRestart.class);
 
@@ -47,7 +50,7 @@ class GracefulRestart {
 		this.events = events;
 	}
 
-	AppStatus restart(AppId app) {
+	public AppStatus restart(AppId app) {
 		String release = this.apps.liveRelease(app);
 		Supervised s = this.apps.supervised(app);
 		Daemon old;
@@ -86,7 +89,7 @@ class GracefulRestart {
 		return s.status;
 	}
 
-	AppStatus applyLimits(AppId app) {
+	public AppStatus applyLimits(AppId app) {
 		Supervised s = this.apps.supervised(app);
 		Daemon live = s.live;
 		if (live == null || !this.launcher.alive(live)) {

@@ -1,9 +1,10 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import dev.pyapp.server.runtime.AppServer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param oomKills the out-of-memory kills its cgroup had counted when it was last looked
  * at
  */
-record Daemon(String release, long pid, @Nullable Path socket, @Nullable Integer port, Path pidFile, Instant started,
-		@Nullable CompletableFuture<Integer> exit, long stderrOffset, AppServer server, @Nullable String cgroup,
-		long oomKills) {
+public record Daemon(String release, long pid, @Nullable Path socket, @Nullable Integer port, Path pidFile,
+		Instant started, @Nullable CompletableFuture<Integer> exit, long stderrOffset, AppServer server,
+		@Nullable String cgroup, long oomKills) {
 
 	Daemon withOomKills(long oomKills) {
 		return new Daemon(this.release, this.pid, this.socket, this.port, this.pidFile, this.started, this.exit,

@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.util.Optional;
 
@@ -6,6 +6,12 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.hooks.ProcessContext;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.AppSwitching;
+import dev.pyapp.server.runtime.MountPaths;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +28,7 @@ import org.springframework.stereotype.Component;
  * health check waits, or the web server follows a change of protocol.
  */
 @Component
-class CandidateSwitch {
+public class CandidateSwitch {
 
 	private static final Logger logger = LoggerFactory.getLogger(CandidateSwitch.class);
 
@@ -55,7 +61,7 @@ class CandidateSwitch {
 		this.properties = properties;
 	}
 
-	AppServers.Choice startCandidate(AppId app, String release) {
+	public AppServers.Choice startCandidate(AppId app, String release) {
 		Supervised s = this.apps.supervised(app);
 		Daemon previous;
 		synchronized (s) {
@@ -75,7 +81,7 @@ class CandidateSwitch {
 		return choice;
 	}
 
-	void checkHealth(AppId app, String release, Daemon daemon) {
+	public void checkHealth(AppId app, String release, Daemon daemon) {
 		AppManifest.Health health = this.contexts.manifest(app, release).health();
 		MountPaths.MountPoint mount = this.mounts.getIfAvailable(() -> (id) -> Optional.empty())
 			.mountPoint(app)
@@ -104,7 +110,7 @@ class CandidateSwitch {
 		return printed.isBlank() ? ex : PyappException.failed(String.valueOf(ex.getMessage()), printed);
 	}
 
-	AppStatus promote(AppId app, String release) {
+	public AppStatus promote(AppId app, String release) {
 		Supervised s = this.apps.supervised(app);
 		Daemon candidate;
 		synchronized (s) {
@@ -173,7 +179,7 @@ class CandidateSwitch {
 		}
 	}
 
-	void retire(AppId app) {
+	public void retire(AppId app) {
 		Supervised s = this.apps.supervised(app);
 		Daemon old;
 		synchronized (s) {
@@ -186,7 +192,7 @@ class CandidateSwitch {
 		}
 	}
 
-	boolean revert(AppId app) {
+	public boolean revert(AppId app) {
 		Supervised s = this.apps.supervised(app);
 		Daemon old;
 		synchronized (s) {
@@ -225,7 +231,7 @@ class CandidateSwitch {
 		return true;
 	}
 
-	void discard(AppId app, String release) {
+	public void discard(AppId app, String release) {
 		Supervised s = this.apps.supervised(app);
 		Daemon candidate;
 		synchronized (s) {

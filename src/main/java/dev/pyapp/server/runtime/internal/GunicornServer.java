@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.DaemonSpec;
+import dev.pyapp.server.runtime.PythonIdentity;
+import dev.pyapp.server.runtime.WireProtocol;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -20,7 +24,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(100)
-class GunicornServer implements AppServer {
+public class GunicornServer implements AppServer {
 
 	static final String NAME = "gunicorn";
 

@@ -1,29 +1,18 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pyapp.server.core.AppId;
-import dev.pyapp.server.core.PyappHome;
-import dev.pyapp.server.hooks.ProcessContext;
-import dev.pyapp.server.hooks.ScheduledTasks;
-import dev.pyapp.server.install.AppRegistry;
-import dev.pyapp.server.install.AppSource;
-import dev.pyapp.server.install.InstalledApp;
-import dev.pyapp.server.nodes.HostIsolation;
-import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.ProcessState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anySet;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.BDDMockito.willAnswer;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
 /**
@@ -54,19 +38,15 @@ class SupervisorConcurrencyTests {
 	@TempDir
 	Path home;
 
-	private final DaemonLauncher launcher = mock(DaemonLauncher.class);
+	private SupervisorFixture supervisor;
 
-	private final AppServer server = mock(AppServer.class);
+	private Map<String, AtomicInteger> launches;
 
-	private final Map<String, AtomicInteger> launches = new ConcurrentHashMap<>();
+	private Map<String, CountDownLatch> gates;
 
-	private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+	private Map<String, Daemon> lastDaemon;
 
-	private final Map<String, Daemon> lastDaemon = new ConcurrentHashMap<>();
-
-	private final List<Object> events = new CopyOnWriteArrayList<>();
-
-	private final AtomicLong pids = new AtomicLong(1000);
+	private List<Object> events;
 
 	private SupervisedApps apps;
 
@@ -74,70 +54,25 @@ class SupervisorConcurrencyTests {
 
 	private DaemonStops stops;
 
-	private CrashWatcher watcher;
-
-	private final RestartScheduler restarts = new RestartScheduler();
+	private DaemonLauncher launcher;
 
 	@BeforeEach
 	void supervisor() throws Exception {
-		PyappHome pyappHome = new PyappHome(this.home);
-		AppRegistry registry = mock(AppRegistry.class);
-		AppContexts contexts = mock(AppContexts.class);
-		AppServers servers = mock(AppServers.class);
-		DaemonRecordRepository records = mock(DaemonRecordRepository.class);
-		given(records.findById(any())).willReturn(Optional.empty());
-		given(this.server.name()).willReturn("gunicorn");
-		given(this.server.displayName()).willReturn("gunicorn");
-		given(this.server.protocol()).willReturn(WireProtocol.HTTP);
-		for (AppId app : List.of(FAST, SLOW)) {
-			Files.createDirectories(pyappHome.app(app).run());
-			given(registry.get(app)).willReturn(
-					new InstalledApp(app.value(), AppSource.archive(), "r1", Map.of(), Instant.now(), Instant.now()));
-			ProcessContext context = mock(ProcessContext.class);
-			given(context.app()).willReturn(app);
-			given(context.release()).willReturn("r1");
-			given(contexts.context(app, "r1")).willReturn(context);
-			given(contexts.manifest(app, "r1")).willReturn(mock(AppManifest.class));
-			this.launches.put(app.value(), new AtomicInteger());
-		}
-		given(servers.choose(any(), any())).willReturn(new AppServers.Choice(this.server, "test"));
-		willAnswer((invocation) -> {
-			AppId app = invocation.<ProcessContext>getArgument(0).app();
-			this.launches.get(app.value()).incrementAndGet();
-			CountDownLatch gate = this.gates.get(app.value());
-			if (gate != null) {
-				assertThat(gate.await(30, TimeUnit.SECONDS)).isTrue();
-			}
-			Daemon daemon = new Daemon("r1", this.pids.incrementAndGet(), null, 20000, this.home.resolve("x.pid"),
-					Instant.now(), new CompletableFuture<>(), 0, this.server, null, 0);
-			this.lastDaemon.put(app.value(), daemon);
-			return daemon;
-		}).given(this.launcher).launch(any(), any(), any(), anySet());
-		willAnswer((invocation) -> !invocation.<Daemon>getArgument(0).exit().isDone()).given(this.launcher)
-			.alive(any());
-		willAnswer((invocation) -> invocation.<Daemon>getArgument(0).exit().complete(0)).given(this.launcher)
-			.stop(any());
-		given(this.launcher.stderrTail(any(), any())).willReturn("");
-		RuntimeProperties properties = new RuntimeProperties("20000-20999", Duration.ofSeconds(60),
-				Duration.ofSeconds(20), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
-				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"));
-		SupervisedApps apps = this.apps = new SupervisedApps(pyappHome, registry, contexts, mock(ScheduledTasks.class),
-				records, properties, this.restarts);
-		this.starts = new DaemonStarts(apps, contexts, this.launcher, servers, this.events::add);
-		this.stops = new DaemonStops(registry, apps, this.launcher, servers, this.events::add);
-		this.watcher = new CrashWatcher(apps, this.starts, this.launcher, new DaemonCgroups(mock(HostIsolation.class)),
-				contexts, this.events::add, properties);
+		this.supervisor = new SupervisorFixture(this.home, List.of(FAST, SLOW),
+				SupervisorFixture.properties(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(20)));
+		this.launches = this.supervisor.launches;
+		this.gates = this.supervisor.gates;
+		this.lastDaemon = this.supervisor.daemons;
+		this.events = this.supervisor.events;
+		this.apps = this.supervisor.apps;
+		this.starts = this.supervisor.starts;
+		this.stops = this.supervisor.stops;
+		this.launcher = this.supervisor.launcher;
 	}
 
 	@AfterEach
 	void release() {
-		this.gates.values().forEach((gate) -> {
-			while (gate.getCount() > 0) {
-				gate.countDown();
-			}
-		});
-		this.watcher.destroy();
-		this.restarts.destroy();
+		this.supervisor.close();
 	}
 
 	@Test

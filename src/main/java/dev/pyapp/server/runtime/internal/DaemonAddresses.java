@@ -1,4 +1,4 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import dev.pyapp.server.core.PyappHome;
  * free port of {@code pyapp.runtime.port-range}, the listen queue it asks for, and
  * whether it accepts connections.
  */
-final class DaemonAddresses {
+public final class DaemonAddresses {
 
 	private final PyappHome home;
 
@@ -72,7 +72,7 @@ final class DaemonAddresses {
 	 * host's {@code net.core.somaxconn} is lower (uWSGI refuses to start otherwise).
 	 * @return the backlog
 	 */
-	static int listenBacklog() {
+	public static int listenBacklog() {
 		// read line by line: procfs files report a size of 0, and Files.readString of
 		// one returned a single byte ("4" of "4096")
 		try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {

@@ -1,9 +1,10 @@
-package dev.pyapp.server.runtime;
+package dev.pyapp.server.runtime.internal;
 
 import java.util.EnumSet;
 import java.util.Set;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.runtime.ProcessState;
 
 /**
  * The supervisor's state machine of one app's daemon (the transition table is in this
@@ -15,7 +16,7 @@ import dev.pyapp.server.core.AppId;
  * adopted. Not thread-safe: guarded by the app's lock, which is never held across a
  * launch or a health wait.
  */
-final class DaemonLifecycle {
+public final class DaemonLifecycle {
 
 	/** Where the supervisor is with an app's daemon. */
 	enum State {

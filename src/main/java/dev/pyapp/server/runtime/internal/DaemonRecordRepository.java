@@ -1,0 +1,7 @@
+package dev.pyapp.server.runtime.internal;
+
+import org.springframework.data.mongodb.repository.MongoRepository;
+
+public interface DaemonRecordRepository extends MongoRepository<DaemonRecord, String> {
+
+}
