@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.logs.LogRecord;
+
 /**
  * The newest stored records, in id order, so that a tail is answered without a query (the
  * embedded database scans a whole collection for every query). It also wakes the tails
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * text takes (estimated), whichever is reached first; older records are read from the
  * store.
  */
-final class RecentRecords {
+public final class RecentRecords {
 
 	/** What a record costs beyond its text: the record, its strings and boxes. */
 	static final int RECORD_OVERHEAD = 256;
@@ -33,13 +35,13 @@ final class RecentRecords {
 
 	private long newest;
 
-	RecentRecords(int capacity, long maxBytes) {
+	public RecentRecords(int capacity, long maxBytes) {
 		this.capacity = Math.max(1, capacity);
 		this.maxBytes = Math.max(1, maxBytes);
 		this.records = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
 
-	synchronized void stored(List<LogRecord> batch) {
+	public synchronized void stored(List<LogRecord> batch) {
 		for (LogRecord record : batch) {
 			if (this.floor == Long.MAX_VALUE) {
 				this.floor = record.id() - 1;
@@ -64,7 +66,7 @@ final class RecentRecords {
 	 * @param record the record
 	 * @return the estimate in bytes
 	 */
-	static long size(LogRecord record) {
+	public static long size(LogRecord record) {
 		long chars = length(record.app()) + length(record.release()) + length(record.logger())
 				+ length(record.message()) + length(record.exception()) + length(record.thread())
 				+ length(record.path()) + length(record.node());
@@ -76,11 +78,11 @@ final class RecentRecords {
 	}
 
 	/** The estimated memory the records held take now. */
-	synchronized long bytes() {
+	public synchronized long bytes() {
 		return this.bytes;
 	}
 
-	synchronized int size() {
+	public synchronized int size() {
 		return this.records.size();
 	}
 
@@ -92,7 +94,7 @@ final class RecentRecords {
 	 * @return the records oldest first, or {@code null} when older records than those
 	 * held here are asked for
 	 */
-	synchronized @Nullable List<LogRecord> after(@Nullable String app, long after, int limit) {
+	public synchronized @Nullable List<LogRecord> after(@Nullable String app, long after, int limit) {
 		if (after < this.floor) {
 			return null;
 		}
@@ -117,7 +119,7 @@ final class RecentRecords {
 	 * @param deadline {@link System#nanoTime()} to give up at
 	 * @return whether one was stored
 	 */
-	synchronized boolean await(long after, long deadline) throws InterruptedException {
+	public synchronized boolean await(long after, long deadline) throws InterruptedException {
 		while (this.newest <= after) {
 			long left = deadline - System.nanoTime();
 			if (left <= 0) {
@@ -128,7 +130,7 @@ final class RecentRecords {
 		return true;
 	}
 
-	synchronized long newest() {
+	public synchronized long newest() {
 		return this.newest;
 	}
 

@@ -1,10 +1,12 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.util.List;
 import java.util.Map;
 
 import org.bson.RawBsonDocument;
 import org.jspecify.annotations.Nullable;
+
+import dev.pyapp.server.logs.LogRecord;
 
 /**
  * A batch of records made ready for {@link LogStore#insert(EncodedBatch)} off the

@@ -1,9 +1,13 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.net.URI;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
+import dev.pyapp.server.logs.NotificationRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;

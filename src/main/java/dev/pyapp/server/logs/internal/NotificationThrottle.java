@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.pyapp.server.logs.LogRecord;
+import dev.pyapp.server.logs.NotificationRule;
+
 /**
  * The periods of throttled rules: the first match of a rule is sent at once and opens a
  * period of the rule's {@code throttle}; later matches within it are counted instead, and
@@ -16,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * state left, so the state is bounded by the number of rules. Times are
  * {@link System#nanoTime()} values passed in by the caller; there are no threads here.
  */
-final class NotificationThrottle {
+public final class NotificationThrottle {
 
 	/** The most app names a summary lists; further apps are counted. */
 	static final int MAX_APPS_NAMED = 10;
@@ -30,7 +33,7 @@ final class NotificationThrottle {
 	 * @param now the time
 	 * @return {@code true} to send it now
 	 */
-	boolean admit(NotificationRule rule, LogRecord record, long now) {
+	public boolean admit(NotificationRule rule, LogRecord record, long now) {
 		Duration throttle = rule.throttle();
 		if (throttle == null) {
 			return true;
@@ -58,7 +61,7 @@ final class NotificationThrottle {
 	 * @param now the time
 	 * @return the summaries to send
 	 */
-	List<Summary> due(long now) {
+	public List<Summary> due(long now) {
 		List<Summary> due = new ArrayList<>();
 		for (String id : this.windows.keySet()) {
 			this.windows.computeIfPresent(id, (key, window) -> {
@@ -80,7 +83,7 @@ final class NotificationThrottle {
 	 * Drops a removed rule's period with what it held back.
 	 * @param rule the rule's id
 	 */
-	void forget(String rule) {
+	public void forget(String rule) {
 		this.windows.remove(rule);
 	}
 
@@ -109,7 +112,7 @@ final class NotificationThrottle {
 	 * @param apps their apps, comma-separated
 	 * @param period the rule's throttle
 	 */
-	record Summary(NotificationRule rule, int count, String levels, String apps, Duration period) {
+	public record Summary(NotificationRule rule, int count, String levels, String apps, Duration period) {
 	}
 
 	/** One rule's period; changed only inside the map's per-key compute. */
@@ -144,7 +147,7 @@ final class NotificationThrottle {
 			}
 		}
 
-		Summary summary() {
+		public Summary summary() {
 			String levels = (this.levels.size() == 1) ? this.levels.iterator().next()
 					: this.rule.minLevel() + "-or-higher";
 			String apps = String.join(", ", this.apps) + (this.moreApps ? " and other apps" : "");

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.logs.NotificationDelivery;
+
 import org.springframework.util.Assert;
 
 /**
@@ -14,13 +16,13 @@ import org.springframework.util.Assert;
  * it holds {@code capacity} deliveries, the one changed longest ago is forgotten first. A
  * delivery's new state replaces its old one and counts as its latest change.
  */
-final class DeliveryLog {
+public final class DeliveryLog {
 
 	private final int capacity;
 
 	private final LinkedHashMap<String, NotificationDelivery> deliveries = new LinkedHashMap<>();
 
-	DeliveryLog(int capacity) {
+	public DeliveryLog(int capacity) {
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		this.capacity = capacity;
 	}
@@ -29,7 +31,7 @@ final class DeliveryLog {
 	 * Keeps a delivery's latest state.
 	 * @param delivery the delivery
 	 */
-	synchronized void remember(NotificationDelivery delivery) {
+	public synchronized void remember(NotificationDelivery delivery) {
 		this.deliveries.remove(delivery.id());
 		this.deliveries.put(delivery.id(), delivery);
 		while (this.deliveries.size() > this.capacity) {
@@ -42,7 +44,7 @@ final class DeliveryLog {
 	 * @param rule only this rule's, or {@code null} for all
 	 * @return the deliveries
 	 */
-	List<NotificationDelivery> latestFirst(@Nullable String rule) {
+	public List<NotificationDelivery> latestFirst(@Nullable String rule) {
 		List<NotificationDelivery> all;
 		synchronized (this) {
 			all = new ArrayList<>(this.deliveries.values());

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -14,12 +14,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.logs.LogRecord;
+
 /**
  * Records waiting for MongoDB once the memory buffer is full: JSON lines appended to a
  * file and read back in order. The file survives a restart of the server. Not thread
  * safe: the collector guards it.
  */
-final class SpillFile {
+public final class SpillFile {
 
 	private final Path file;
 
@@ -35,7 +37,7 @@ final class SpillFile {
 
 	private long pending;
 
-	SpillFile(Path file, long limit) {
+	public SpillFile(Path file, long limit) {
 		this.file = file;
 		this.limit = limit;
 		try {
@@ -52,11 +54,11 @@ final class SpillFile {
 	}
 
 	/** Whether records are waiting in the file. */
-	boolean active() {
+	public boolean active() {
 		return this.pending > 0;
 	}
 
-	long pending() {
+	public long pending() {
 		return this.pending;
 	}
 
@@ -65,7 +67,7 @@ final class SpillFile {
 	 * @param record the record
 	 * @return {@code false} if the file is full and the record was not written
 	 */
-	boolean append(LogRecord record) throws IOException {
+	public boolean append(LogRecord record) throws IOException {
 		String line = this.mapper.writeValueAsString(record) + "\n";
 		if (this.bytes + line.length() > this.limit) {
 			return false;
@@ -80,7 +82,7 @@ final class SpillFile {
 		return true;
 	}
 
-	void flush() throws IOException {
+	public void flush() throws IOException {
 		if (this.writer != null) {
 			this.writer.flush();
 		}
@@ -92,7 +94,7 @@ final class SpillFile {
 	 * @param max the most records to read
 	 * @return the records, oldest first
 	 */
-	List<LogRecord> read(int max) throws IOException {
+	public List<LogRecord> read(int max) throws IOException {
 		return read(max, Long.MAX_VALUE);
 	}
 
@@ -103,7 +105,7 @@ final class SpillFile {
 	 * record is read)
 	 * @return the records, oldest first
 	 */
-	List<LogRecord> read(int max, long maxChars) throws IOException {
+	public List<LogRecord> read(int max, long maxChars) throws IOException {
 		long chars = 0;
 		List<LogRecord> records = new ArrayList<>();
 		if (this.pending == 0) {

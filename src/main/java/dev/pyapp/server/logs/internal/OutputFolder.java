@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.logs.LogLevel;
+
 /**
  * Turns the lines an app process writes to stdout or stderr into records: a line of
  * gunicorn's own log ({@code [time] [pid] [LEVEL] message}) becomes one record at its
@@ -19,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * the indented lines that follow a line, is folded into the record it belongs to (its
  * {@code exception}), so one traceback is one record, not one per line.
  */
-final class OutputFolder {
+public final class OutputFolder {
 
 	static final String TRACEBACK = "Traceback (most recent call last):";
 
@@ -71,7 +73,7 @@ final class OutputFolder {
 	 * the end is left for the next call)
 	 * @return the groups, and how many of the lines they use
 	 */
-	static Folded fold(List<String> lines, boolean stderr, boolean complete) {
+	public static Folded fold(List<String> lines, boolean stderr, boolean complete) {
 		List<Group> groups = new ArrayList<>();
 		Builder current = null;
 		int used = 0;
@@ -110,7 +112,7 @@ final class OutputFolder {
 	 * @param groups the records found
 	 * @param used how many lines they use; the rest is an open traceback to read again
 	 */
-	record Folded(List<Group> groups, int used) {
+	public record Folded(List<Group> groups, int used) {
 	}
 
 	/**
@@ -123,8 +125,8 @@ final class OutputFolder {
 	 * @param pid the pid of a gunicorn line, or {@code null}
 	 * @param time the time of a gunicorn line, or {@code null}
 	 */
-	record Group(LogLevel level, String logger, String message, @Nullable String exception, @Nullable Integer pid,
-			@Nullable Instant time) {
+	public record Group(LogLevel level, String logger, String message, @Nullable String exception,
+			@Nullable Integer pid, @Nullable Instant time) {
 	}
 
 	private static final class Builder {
@@ -172,7 +174,7 @@ final class OutputFolder {
 			return false;
 		}
 
-		void add(String line) {
+		public void add(String line) {
 			this.rest.add(line);
 			this.end++;
 			if (line.equals(TRACEBACK)) {
@@ -190,13 +192,13 @@ final class OutputFolder {
 		}
 
 		/** Whether a traceback was begun and has not reached its summary line yet. */
-		boolean open() {
+		public boolean open() {
 			return this.inTraceback
 					|| (this.afterSummary && !this.rest.isEmpty() && (this.rest.get(this.rest.size() - 1).isBlank()
 							|| CHAINS.contains(this.rest.get(this.rest.size() - 1))));
 		}
 
-		Group build(boolean stderr) {
+		public Group build(boolean stderr) {
 			List<String> folded = new ArrayList<>(this.rest);
 			while (!folded.isEmpty() && folded.get(folded.size() - 1).isBlank()) {
 				folded.remove(folded.size() - 1);

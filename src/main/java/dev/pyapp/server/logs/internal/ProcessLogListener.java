@@ -1,8 +1,11 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 
 import dev.pyapp.server.hooks.AppProcessLogged;
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;

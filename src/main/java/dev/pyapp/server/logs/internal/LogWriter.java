@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pyapp.server.logs.LogRecord;
+
 /**
  * The collector's writing side, double-buffered: an encoder thread takes a batch from the
  * collector and encodes it ({@link LogStore#encode}) while the writer thread inserts the
@@ -20,14 +22,14 @@ import org.slf4j.LoggerFactory;
  * between them. A batch the database refuses is retried with backoff until it is stored;
  * on shutdown what could not be stored goes back to the collector's spill file.
  */
-final class LogWriter {
+public final class LogWriter {
 
 	private static final Logger logger = LoggerFactory.getLogger(LogWriter.class);
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
 	/** Where the batches come from, and go back to when they cannot be stored. */
-	interface Source {
+	public interface Source {
 
 		/**
 		 * Fills a batch; waits a little while running, returns it empty when there is
@@ -79,14 +81,14 @@ final class LogWriter {
 
 	private @Nullable Thread writer;
 
-	LogWriter(LogStore store, int batchSize, RecentRecords recent, Source source) {
+	public LogWriter(LogStore store, int batchSize, RecentRecords recent, Source source) {
 		this.store = store;
 		this.batchSize = batchSize;
 		this.recent = recent;
 		this.source = source;
 	}
 
-	void start() {
+	public void start() {
 		this.running = true;
 		this.encoderDone = false;
 		this.writerDone = false;
@@ -104,7 +106,7 @@ final class LogWriter {
 	 * Stores what is buffered (the source returns nothing once stopped), then ends both
 	 * threads; waits up to 10 seconds for each.
 	 */
-	void stop() {
+	public void stop() {
 		this.running = false;
 		synchronized (this.monitor) {
 			this.monitor.notifyAll();
@@ -127,11 +129,11 @@ final class LogWriter {
 		}
 	}
 
-	long stored() {
+	public long stored() {
 		return this.stored.get();
 	}
 
-	boolean storeAvailable() {
+	public boolean storeAvailable() {
 		return this.storeAvailable;
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +12,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.DeadlineText;
+import dev.pyapp.server.logs.LogPage;
+import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogRecord;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;

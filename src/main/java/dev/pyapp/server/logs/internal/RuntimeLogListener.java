@@ -1,9 +1,12 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.LimitValues;
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.runtime.AppCrashed;
 import dev.pyapp.server.runtime.AppOutOfMemory;
 import dev.pyapp.server.runtime.AppStopped;
@@ -20,18 +23,18 @@ import org.springframework.stereotype.Component;
  * runner.
  */
 @Component
-class RuntimeLogListener {
+public class RuntimeLogListener {
 
 	static final String LOGGER = "pyapp.runtime";
 
 	private final LogCollector collector;
 
-	RuntimeLogListener(LogCollector collector) {
+	public RuntimeLogListener(LogCollector collector) {
 		this.collector = collector;
 	}
 
 	@EventListener
-	void on(AppOutOfMemory event) {
+	public void on(AppOutOfMemory event) {
 		String limit = (event.limit() != null) ? " (memory limit " + LimitValues.format(event.limit()) + ")" : "";
 		String message = "out of memory: the kernel killed a process of the daemon (pid " + event.pid() + ")" + limit
 				+ (event.ended() ? "; the daemon ended and is restarted after the crash backoff"
@@ -40,7 +43,7 @@ class RuntimeLogListener {
 	}
 
 	@EventListener
-	void on(AppCrashed event) {
+	public void on(AppCrashed event) {
 		if (event.failed()) {
 			log(event.app(), event.release(), LogLevel.CRITICAL,
 					"the daemon crashed too often and is not restarted (state failed): " + event.reason());
@@ -52,7 +55,7 @@ class RuntimeLogListener {
 	}
 
 	@EventListener
-	void on(AppStopped event) {
+	public void on(AppStopped event) {
 		log(event.app(), event.release(), LogLevel.INFO, "the daemon was stopped on request");
 	}
 

@@ -1,8 +1,13 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogPage;
+import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogRecord;
 
 /**
  * Where log records are kept: one bounded collection per app in which the oldest records

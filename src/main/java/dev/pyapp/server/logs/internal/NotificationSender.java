@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,16 +13,18 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.logs.NotificationRule;
+
 import org.springframework.mail.MailException;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 
 /**
  * Sends one notification over its channel: a webhook POST with a JSON body or an e-mail
- * through Spring Mail. One call is one attempt; the {@link NotificationDispatcher}
+ * through Spring Mail. One call is one attempt; the {@code NotificationDispatcher}
  * retries.
  */
-class NotificationSender {
+public class NotificationSender {
 
 	/** Made on the first webhook call: a client starts its own selector thread. */
 	private @Nullable HttpClient http;
@@ -35,7 +37,7 @@ class NotificationSender {
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
-	NotificationSender(Duration timeout, @Nullable JavaMailSender mail, String mailFrom) {
+	public NotificationSender(Duration timeout, @Nullable JavaMailSender mail, String mailFrom) {
 		this.timeout = timeout;
 		this.mail = mail;
 		this.mailFrom = mailFrom;
@@ -48,7 +50,7 @@ class NotificationSender {
 	 * e-mail's text
 	 * @return {@code null} when sent, else why not
 	 */
-	@Nullable String send(NotificationRule rule, NotificationMessage message) {
+	public @Nullable String send(NotificationRule rule, NotificationMessage message) {
 		return switch (rule.channel()) {
 			case WEBHOOK -> post(rule.target(), message.body());
 			case EMAIL -> mail(rule.target(), message.subject(), message.body());
@@ -111,11 +113,11 @@ class NotificationSender {
 	 * Lets go of the webhook client (its selector thread ends with it); a later call
 	 * makes a new one.
 	 */
-	synchronized void release() {
+	public synchronized void release() {
 		this.http = null;
 	}
 
-	boolean mailConfigured() {
+	public boolean mailConfigured() {
 		return this.mail != null;
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  * @param socket the bounds of the apps' log sockets
  */
 @ConfigurationProperties("pyapp.logs")
-record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, DataSize> appCappedSize,
+public record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, DataSize> appCappedSize,
 		@DefaultValue("100000") int bufferRecords, @DefaultValue("64MB") DataSize bufferSize,
 		@DefaultValue("256MB") DataSize spillSize, @DefaultValue("1000") int batchSize,
 		@DefaultValue("20000") int recentRecords, @DefaultValue("32MB") DataSize recentSize,
@@ -36,7 +36,7 @@ record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, Dat
 		@DefaultValue("5s") Duration regexTimeout, @DefaultValue Notifications notifications,
 		@DefaultValue Socket socket) {
 
-	LogsProperties {
+	public LogsProperties {
 		appCappedSize = (appCappedSize != null) ? Map.copyOf(appCappedSize) : Map.of();
 	}
 
@@ -45,7 +45,7 @@ record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, Dat
 	 * @param app the app's name
 	 * @return the bound in bytes
 	 */
-	long capacity(String app) {
+	public long capacity(String app) {
 		return this.appCappedSize.getOrDefault(app, this.cappedSize).toBytes();
 	}
 
@@ -61,7 +61,7 @@ record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, Dat
 	 * @param maxPending the most notifications waiting to be sent at once (queued or
 	 * between retries); further ones are recorded as failed
 	 */
-	record Notifications(@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
+	public record Notifications(@DefaultValue("4") int attempts, @DefaultValue("1s") Duration backoff,
 			@DefaultValue("10s") Duration timeout, @DefaultValue("pyapp@localhost") String mailFrom,
 			@DefaultValue("500") int keepDeliveries, @DefaultValue("100") int maxRules,
 			@DefaultValue("1000") int maxPending) {
@@ -77,11 +77,11 @@ record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<String, Dat
 	 * @param lineTimeout how long a line may stay incomplete before it is dropped
 	 * @param readers the threads that read every log connection (non-blocking)
 	 */
-	record Socket(@DefaultValue("1MB") DataSize maxLine, @DefaultValue("32") int maxConnectionsPerApp,
+	public record Socket(@DefaultValue("1MB") DataSize maxLine, @DefaultValue("32") int maxConnectionsPerApp,
 			@DefaultValue("64MB") DataSize maxBuffered, @DefaultValue("30s") Duration lineTimeout,
 			@DefaultValue("2") int readers) {
 
-		static Socket defaults() {
+		public static Socket defaults() {
 			return new Socket(DataSize.ofMegabytes(1), 32, DataSize.ofMegabytes(64), Duration.ofSeconds(30), 2);
 		}
 

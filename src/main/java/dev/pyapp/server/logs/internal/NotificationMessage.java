@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.pyapp.server.logs.LogRecord;
+import dev.pyapp.server.logs.NotificationRule;
 
 /**
  * What one notification says: a one-line subject and the fields of the webhook's JSON
@@ -17,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param subject one line saying what it reports
  * @param body the fields, in the order they are sent ({@code null} values included)
  */
-record NotificationMessage(boolean summary, String subject, Map<String, @Nullable Object> body) {
+public record NotificationMessage(boolean summary, String subject, Map<String, @Nullable Object> body) {
 
 	/** The most characters of a record's message or exception a notification carries. */
 	static final int MAX_TEXT = 16_000;
@@ -31,7 +34,7 @@ record NotificationMessage(boolean summary, String subject, Map<String, @Nullabl
 	 * @param record the record
 	 * @return the message
 	 */
-	static NotificationMessage of(NotificationRule rule, LogRecord record) {
+	public static NotificationMessage of(NotificationRule rule, LogRecord record) {
 		String subject = record.level() + " in " + record.app() + ": " + firstLine(record.message());
 		Map<String, @Nullable Object> body = new LinkedHashMap<>();
 		body.put("rule", rule.id());
@@ -55,7 +58,7 @@ record NotificationMessage(boolean summary, String subject, Map<String, @Nullabl
 	 * @param summary what was held back
 	 * @return the message
 	 */
-	static NotificationMessage summary(NotificationThrottle.Summary summary) {
+	public static NotificationMessage summary(NotificationThrottle.Summary summary) {
 		String subject = summary.count() + " more " + summary.levels() + " records from " + summary.apps()
 				+ " in the last " + NotificationThrottle.human(summary.period());
 		Map<String, @Nullable Object> body = new LinkedHashMap<>();
@@ -75,7 +78,7 @@ record NotificationMessage(boolean summary, String subject, Map<String, @Nullabl
 	 * @param now the time to report
 	 * @return the message
 	 */
-	static NotificationMessage test(NotificationRule rule, Instant now) {
+	public static NotificationMessage test(NotificationRule rule, Instant now) {
 		String subject = "Test notification from PyApp Server (rule for "
 				+ ((rule.app() != null) ? rule.app() : "every app") + ")";
 		Map<String, @Nullable Object> body = new LinkedHashMap<>();

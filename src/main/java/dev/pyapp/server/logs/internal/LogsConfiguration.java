@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
@@ -16,7 +16,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
  * Chooses the {@link LogStore} by asking the database for a capped collection.
  */
 @Configuration(proxyBeanMethods = false)
-class LogsConfiguration {
+public class LogsConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(LogsConfiguration.class);
 
@@ -44,7 +44,7 @@ class LogsConfiguration {
 				&& environment.getProperty("pyapp.storage.embedded", Boolean.class, true);
 	}
 
-	static LogStore select(MongoDatabase database, LogsProperties properties) {
+	public static LogStore select(MongoDatabase database, LogsProperties properties) {
 		if (supportsCapped(database)) {
 			logger.info("Log records go to capped collections");
 			return new CappedLogStore(database, properties::capacity, properties.regexTimeout());

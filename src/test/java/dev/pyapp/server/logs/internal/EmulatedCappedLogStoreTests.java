@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -7,6 +7,9 @@ import com.mongodb.client.MongoDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import dev.pyapp.server.logs.EmbeddedMongo;
+import dev.pyapp.server.logs.LogFixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,10 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.mount.WebServerFailed;
 
 import org.springframework.context.event.EventListener;
@@ -13,18 +16,18 @@ import org.springframework.stereotype.Component;
  * unreachable until the next apply.
  */
 @Component
-class WebServerLogListener {
+public class WebServerLogListener {
 
 	static final String LOGGER = "pyapp.webserver";
 
 	private final LogCollector collector;
 
-	WebServerLogListener(LogCollector collector) {
+	public WebServerLogListener(LogCollector collector) {
 		this.collector = collector;
 	}
 
 	@EventListener
-	void on(WebServerFailed event) {
+	public void on(WebServerFailed event) {
 		this.collector.collect(new LogRecord(0, Instant.now(), null, null, LogLevel.CRITICAL, LOGGER,
 				"the managed " + event.kind() + " is not restarted any more: " + event.message(), null,
 				(int) ProcessHandle.current().pid(), Thread.currentThread().getName(), null));

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +15,8 @@ import com.mongodb.client.model.Indexes;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.pyapp.server.logs.LogRecord;
 
 /**
  * The store on a real MongoDB: each app's records live in a capped collection of the

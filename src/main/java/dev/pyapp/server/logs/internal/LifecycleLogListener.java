@@ -1,9 +1,12 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 
 import dev.pyapp.server.install.LifecycleChanged;
 import dev.pyapp.server.install.LifecycleState;
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -15,18 +18,18 @@ import org.springframework.stereotype.Component;
  * it. A removal is not recorded under the app that is gone.
  */
 @Component
-class LifecycleLogListener {
+public class LifecycleLogListener {
 
 	static final String LOGGER = "pyapp.lifecycle";
 
 	private final LogCollector collector;
 
-	LifecycleLogListener(LogCollector collector) {
+	public LifecycleLogListener(LogCollector collector) {
 		this.collector = collector;
 	}
 
 	@EventListener
-	void on(LifecycleChanged event) {
+	public void on(LifecycleChanged event) {
 		if (event.to() == LifecycleState.ABSENT) {
 			return;
 		}

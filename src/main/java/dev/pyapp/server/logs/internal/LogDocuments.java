@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.util.ArrayList;
 import java.util.Date;
@@ -11,11 +11,14 @@ import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogRecord;
 
 /**
  * How a {@link LogRecord} is kept in MongoDB, and the filters of a {@link LogQuery}.
  */
-final class LogDocuments {
+public final class LogDocuments {
 
 	/** The prefix of every per-app log collection. */
 	static final String PREFIX = "logs.";
@@ -26,7 +29,7 @@ final class LogDocuments {
 	private LogDocuments() {
 	}
 
-	static String collection(@Nullable String app) {
+	public static String collection(@Nullable String app) {
 		return (app != null && AppId.PATTERN.matcher(app).matches()) ? PREFIX + app : ORPHANS;
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.NotificationRule;
+import dev.pyapp.server.logs.NotificationRuleRequest;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.convert.DurationStyle;
@@ -34,15 +37,15 @@ import org.springframework.util.Assert;
  * exist, because every collected record is matched against each of them.
  */
 @Component
-class NotificationRules {
+public class NotificationRules {
 
-	static final String COLLECTION = "notification_rules";
+	public static final String COLLECTION = "notification_rules";
 
 	/** The longest pattern accepted, in characters. */
-	static final int MAX_PATTERN = 1000;
+	public static final int MAX_PATTERN = 1000;
 
 	/** The longest target (URL or e-mail address) accepted, in characters. */
-	static final int MAX_TARGET = 2048;
+	public static final int MAX_TARGET = 2048;
 
 	/** The longest throttle period accepted. */
 	static final Duration MAX_THROTTLE = Duration.ofDays(1);
@@ -59,11 +62,11 @@ class NotificationRules {
 	private volatile List<NotificationRule> rules;
 
 	@Autowired
-	NotificationRules(MongoDatabaseFactory databases, LogsProperties properties) {
+	public NotificationRules(MongoDatabaseFactory databases, LogsProperties properties) {
 		this(databases.getMongoDatabase().getCollection(COLLECTION), properties.notifications().maxRules());
 	}
 
-	NotificationRules(MongoCollection<Document> store, int maxRules) {
+	public NotificationRules(MongoCollection<Document> store, int maxRules) {
 		Assert.isTrue(maxRules > 0, "'maxRules' must be positive");
 		this.store = store;
 		this.maxRules = maxRules;
@@ -74,7 +77,7 @@ class NotificationRules {
 	 * The rules in the order they were added: the same list object until they change.
 	 * @return an immutable snapshot
 	 */
-	List<NotificationRule> rules() {
+	public List<NotificationRule> rules() {
 		return this.rules;
 	}
 
@@ -84,7 +87,7 @@ class NotificationRules {
 	 * @return the rule
 	 * @throws PyappException {@code NOT_FOUND} if there is no such rule
 	 */
-	NotificationRule find(String id) {
+	public NotificationRule find(String id) {
 		return this.rules.stream()
 			.filter((rule) -> rule.id().equals(id))
 			.findFirst()
@@ -98,7 +101,7 @@ class NotificationRules {
 	 * @throws PyappException {@code INVALID} listing every bad field; {@code CONFLICT}
 	 * when there are {@code max-rules} rules already
 	 */
-	synchronized NotificationRule add(NotificationRuleRequest request) {
+	public synchronized NotificationRule add(NotificationRuleRequest request) {
 		NotificationRule rule = validate(request);
 		if (this.rules.size() >= this.maxRules) {
 			throw PyappException.conflict("there are " + this.rules.size()
@@ -118,14 +121,14 @@ class NotificationRules {
 	 * @return the rule removed
 	 * @throws PyappException {@code NOT_FOUND} if there is no such rule
 	 */
-	synchronized NotificationRule remove(String id) {
+	public synchronized NotificationRule remove(String id) {
 		NotificationRule rule = find(id);
 		this.store.deleteOne(Filters.eq("_id", id));
 		this.rules = this.rules.stream().filter((candidate) -> !candidate.id().equals(id)).toList();
 		return rule;
 	}
 
-	static NotificationRule validate(NotificationRuleRequest request) {
+	public static NotificationRule validate(NotificationRuleRequest request) {
 		List<Problem> problems = new ArrayList<>();
 		String app = blankToNull(request.app());
 		if (app != null && !AppId.PATTERN.matcher(app).matches()) {

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +11,12 @@ import java.util.stream.LongStream;
 import com.mongodb.client.MongoDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.pyapp.server.logs.LogFixtures;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogPage;
+import dev.pyapp.server.logs.LogQuery;
+import dev.pyapp.server.logs.LogRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,11 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 
 import dev.pyapp.server.core.Redaction;
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.nodes.NodeRecovered;
 import dev.pyapp.server.nodes.NodeUnreachable;
 
@@ -16,25 +19,25 @@ import org.springframework.stereotype.Component;
  * no app (at their level, with their pattern) report them.
  */
 @Component
-class NodeLogListener {
+public class NodeLogListener {
 
 	static final String LOGGER = "pyapp.nodes";
 
 	private final LogCollector collector;
 
-	NodeLogListener(LogCollector collector) {
+	public NodeLogListener(LogCollector collector) {
 		this.collector = collector;
 	}
 
 	@EventListener
-	void on(NodeUnreachable event) {
+	public void on(NodeUnreachable event) {
 		// an SSH error may quote a URL with credentials in it
 		log(event.node(), LogLevel.ERROR,
 				"node '" + event.node() + "' is unreachable: " + Redaction.urls(event.error()));
 	}
 
 	@EventListener
-	void on(NodeRecovered event) {
+	public void on(NodeRecovered event) {
 		log(event.node(), LogLevel.INFO, "node '" + event.node() + "' is reachable again");
 	}
 

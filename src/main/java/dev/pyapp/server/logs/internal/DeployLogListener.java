@@ -1,8 +1,11 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Instant;
 
 import dev.pyapp.server.deploy.DeployProgressed;
+import dev.pyapp.server.logs.LogCollector;
+import dev.pyapp.server.logs.LogLevel;
+import dev.pyapp.server.logs.LogRecord;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -12,9 +15,9 @@ import org.springframework.stereotype.Component;
  * {@code pyapp.deploy} (SPEC §9 "Long work").
  */
 @Component
-class DeployLogListener {
+public class DeployLogListener {
 
-	static final String LOGGER = "pyapp.deploy";
+	public static final String LOGGER = "pyapp.deploy";
 
 	private final LogCollector collector;
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,13 +12,15 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
 
+import dev.pyapp.server.logs.LogRecord;
+
 /**
  * The store on a database without capped collections (the embedded mongo-java-server):
  * plain collections whose size this store keeps in a ledger, dropping the oldest records
  * once an app's bound is passed. Trimming takes the collection down to
  * {@value #TRIM_TO_PERCENT}% of its bound, so that one delete serves many batches.
  */
-class EmulatedCappedLogStore extends MongoLogStore {
+public class EmulatedCappedLogStore extends MongoLogStore {
 
 	static final int TRIM_TO_PERCENT = 90;
 
@@ -26,7 +28,7 @@ class EmulatedCappedLogStore extends MongoLogStore {
 
 	private final Map<String, Long> capacityByCollection = new ConcurrentHashMap<>();
 
-	EmulatedCappedLogStore(MongoDatabase database, Function<String, Long> capacities, Duration regexTimeout) {
+	public EmulatedCappedLogStore(MongoDatabase database, Function<String, Long> capacities, Duration regexTimeout) {
 		super(database, capacities, regexTimeout);
 	}
 
@@ -74,7 +76,7 @@ class EmulatedCappedLogStore extends MongoLogStore {
 	 * @param app the app
 	 * @return bytes, or {@code 0} if nothing was written since start
 	 */
-	long size(String app) {
+	public long size(String app) {
 		SizeLedger ledger = this.ledgers.get(LogDocuments.collection(app));
 		return (ledger != null) ? ledger.total() : 0;
 	}

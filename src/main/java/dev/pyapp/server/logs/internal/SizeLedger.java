@@ -1,4 +1,4 @@
-package dev.pyapp.server.logs;
+package dev.pyapp.server.logs.internal;
 
 /**
  * The ids and sizes of the records in one emulated capped collection, oldest first, so
