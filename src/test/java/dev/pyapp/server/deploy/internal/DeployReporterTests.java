@@ -1,9 +1,10 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.deploy.DeployProgressed;
 import dev.pyapp.server.install.InMemoryLifecycles;
 import org.junit.jupiter.api.Test;
 

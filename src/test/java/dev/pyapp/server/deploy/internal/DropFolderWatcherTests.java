@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * The drop folder with a fake installer: when a file is taken, what is never taken, and
  * where files end up.
  */
-class DropFolderWatcherTests {
+public class DropFolderWatcherTests {
 
 	@TempDir
 	Path dropbox;
@@ -181,7 +181,7 @@ class DropFolderWatcherTests {
 	}
 
 	/** A zip with metadata.yaml and src/, plus incompressible padding. */
-	static byte[] archive(String name, String version, int padding) throws IOException {
+	public static byte[] archive(String name, String version, int padding) throws IOException {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
 			zip.putNextEntry(new ZipEntry("metadata.yaml"));

@@ -1,9 +1,10 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
 import dev.pyapp.server.install.InstalledApp;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * next start ({@link InterruptedDeploys}). Callers hold the app's deploy lock.
  */
 @Component
-class DeployProcess {
+public class DeployProcess {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeployProcess.class);
 
@@ -63,7 +63,7 @@ class DeployProcess {
 	 * Deploys a prepared release: a first install, or an upgrade beside the live one.
 	 * @return the live release, or the prepared one when it waits for its settings
 	 */
-	Release deploy(PreparedRelease prepared, DeployReporter report) {
+	public Release deploy(PreparedRelease prepared, DeployReporter report) {
 		AppId app = prepared.app();
 		String releaseId = prepared.release().releaseId();
 		boolean upgrade = prepared.isUpgrade();
@@ -133,7 +133,7 @@ class DeployProcess {
 	 * first release waiting for them runs its post-install hook and starts.
 	 * @return whether anything continued
 	 */
-	boolean continueAfterConfiguration(AppId app, DeployReporterFactory reports) {
+	public boolean continueAfterConfiguration(AppId app, DeployReporterFactory reports) {
 		AppLifecycle lifecycle = lifecycle(app);
 		if (lifecycle.state() == LifecycleState.UPGRADE_AWAITING_CONFIGURATION) {
 			continueUpgrade(app, lifecycle.waiting(), reports);
@@ -192,7 +192,7 @@ class DeployProcess {
 	}
 
 	/** Returns to a kept release; no update hooks run. */
-	void rollback(AppId app, String releaseId, DeployReporter report) {
+	public void rollback(AppId app, String releaseId, DeployReporter report) {
 		this.lifecycles.apply(app, (lifecycle) -> lifecycle.rollingBack(releaseId));
 		try {
 			this.steps.goLive(app, releaseId, report, false);
@@ -208,7 +208,7 @@ class DeployProcess {
 	 * The app's lifecycle; an app stored without one (by a server older than the
 	 * lifecycle) is adopted as it is: deployed when it has a live release.
 	 */
-	AppLifecycle lifecycle(AppId app) {
+	public AppLifecycle lifecycle(AppId app) {
 		AppLifecycle lifecycle = this.lifecycles.get(app);
 		if (lifecycle.state() == LifecycleState.ABSENT && this.registry.find(app).isPresent()) {
 			lifecycle = InterruptedDeploys.adopted(app, null, false);
@@ -231,7 +231,7 @@ class DeployProcess {
 	}
 
 	/** Opens the reporter of a deploy continued by a change of the settings. */
-	interface DeployReporterFactory {
+	public interface DeployReporterFactory {
 
 		DeployReporter open(String phase, String release, String operation);
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.hooks.ScheduledTasks;
@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * the app's deploy lock.
  */
 @Component
-class AppRemoval {
+public class AppRemoval {
 
 	private final AppRegistry registry;
 
@@ -61,7 +61,7 @@ class AppRemoval {
 		this.events = events;
 	}
 
-	void remove(AppId app, boolean keepData, DeployProgress progress) {
+	public void remove(AppId app, boolean keepData, DeployProgress progress) {
 		this.registry.get(app);
 		// refused while a deploy of the app is unsettled; the records go with the app
 		this.process.lifecycle(app).removed();

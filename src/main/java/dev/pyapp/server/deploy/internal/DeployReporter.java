@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.deploy.DeployProgressed;
 import dev.pyapp.server.install.DeployProgress;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +19,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * current for {@code apps.get}, publishes a {@link DeployProgressed} per step and per
  * line of output, and names the failing step in the error.
  */
-final class DeployReporter {
+public final class DeployReporter {
 
 	private static final Pattern LOGGED = Pattern.compile("(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\\w.-]{1,200}: ");
 
@@ -35,7 +36,7 @@ final class DeployReporter {
 	/** Before the first step, what is reported belongs to the operation itself. */
 	private volatile String step;
 
-	DeployReporter(DeployProgress progress, ApplicationEventPublisher events, @Nullable String release,
+	public DeployReporter(DeployProgress progress, ApplicationEventPublisher events, @Nullable String release,
 			String operation) {
 		this.operation = operation;
 		this.step = operation;
@@ -103,11 +104,11 @@ final class DeployReporter {
 		return matcher.lookingAt() ? matcher.group(1) : "INFO";
 	}
 
-	void info(String message) {
+	public void info(String message) {
 		publish("INFO", message);
 	}
 
-	void warn(String message) {
+	public void warn(String message) {
 		publish("WARNING", message);
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.nio.file.Path;
 
@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * and start (SPEC §9 {@code needs-configuration}).
  */
 @Component
-class ConfigurationGate {
+public class ConfigurationGate {
 
 	private final AppConfigurator configurator;
 
@@ -28,7 +28,7 @@ class ConfigurationGate {
 	 * @param release the release's directory
 	 * @return the migration; incomplete when required settings lack values
 	 */
-	ConfigMigration prepare(AppId app, Path release) {
+	public ConfigMigration prepare(AppId app, Path release) {
 		return this.configurator.upgrade(app, release);
 	}
 
@@ -50,7 +50,7 @@ class ConfigurationGate {
 	 * @param app the app
 	 * @return whether its stored configuration is complete for its live release
 	 */
-	boolean complete(AppId app) {
+	public boolean complete(AppId app) {
 		return this.configurator.isComplete(app);
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.deploy.DeployProgressed;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppLifecycle;
 import dev.pyapp.server.install.AppLifecycles;

@@ -1,10 +1,11 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.time.Instant;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.deploy.DeployProgressed;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppLifecycle;
 import dev.pyapp.server.install.AppLifecycles;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * The reports of a deploy continued by a change of the settings: its phase is known only
  * once {@link DeployProcess} knows what continues; their progress is closed with it.
  */
-final class ContinuedReports implements DeployProcess.DeployReporterFactory, AutoCloseable {
+public final class ContinuedReports implements DeployProcess.DeployReporterFactory, AutoCloseable {
 
 	private final AppLifecycles lifecycles;
 
@@ -23,7 +23,7 @@ final class ContinuedReports implements DeployProcess.DeployReporterFactory, Aut
 
 	private final List<DeployProgress> opened = new ArrayList<>();
 
-	ContinuedReports(AppLifecycles lifecycles, ApplicationEventPublisher events, AppId app) {
+	public ContinuedReports(AppLifecycles lifecycles, ApplicationEventPublisher events, AppId app) {
 		this.lifecycles = lifecycles;
 		this.events = events;
 		this.app = app;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which kept release a rollback returns to, and whether it can.
  */
-final class RollbackTarget {
+public final class RollbackTarget {
 
 	private RollbackTarget() {
 	}
@@ -31,7 +31,8 @@ final class RollbackTarget {
 	 * @throws PyappException {@code NOT_FOUND} for an unknown release, {@code CONFLICT}
 	 * if it is live, never went live, is no longer on disk, or there is none
 	 */
-	static Release of(AppRegistry registry, PyappHome home, AppId app, Release current, @Nullable String releaseId) {
+	public static Release of(AppRegistry registry, PyappHome home, AppId app, Release current,
+			@Nullable String releaseId) {
 		Release target = (releaseId != null)
 				? registry.release(app, releaseId)
 					.orElseThrow(() -> PyappException.notFound("app '" + app + "' has no release '" + releaseId + "'"))

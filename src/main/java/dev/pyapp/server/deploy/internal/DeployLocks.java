@@ -1,4 +1,4 @@
-package dev.pyapp.server.deploy;
+package dev.pyapp.server.deploy.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * the order of the steps, while the app's lifecycle guards its state.
  */
 @Component
-class DeployLocks {
+public class DeployLocks {
 
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -25,7 +25,7 @@ class DeployLocks {
 	 * @return the app's lock, held by the caller
 	 * @throws PyappException ({@code CONFLICT}) if a deploy of the app runs
 	 */
-	ReentrantLock lock(AppId app) {
+	public ReentrantLock lock(AppId app) {
 		ReentrantLock lock = tryLock(app);
 		if (lock == null) {
 			throw PyappException.conflict("app '" + app + "' is being deployed already; try again when it is done");
@@ -37,7 +37,7 @@ class DeployLocks {
 	 * @param app the app
 	 * @return the app's lock, held by the caller, or {@code null} if a deploy of it runs
 	 */
-	@Nullable ReentrantLock tryLock(AppId app) {
+	public @Nullable ReentrantLock tryLock(AppId app) {
 		ReentrantLock lock = this.locks.computeIfAbsent(app.value(), (name) -> new ReentrantLock());
 		return lock.tryLock() ? lock : null;
 	}
