@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.pyapp.server.appconfig.BaseType;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * Typed access to one mapping of a spec or widget file that records every problem (with
  * its path) instead of stopping at the first.
  */
-final class Props {
+public final class Props {
 
 	private final Map<String, @Nullable Object> map;
 
@@ -21,42 +22,42 @@ final class Props {
 
 	private final List<Problem> problems;
 
-	Props(Map<String, @Nullable Object> map, String path, List<Problem> problems) {
+	public Props(Map<String, @Nullable Object> map, String path, List<Problem> problems) {
 		this.map = map;
 		this.path = path;
 		this.problems = problems;
 	}
 
-	String path() {
+	public String path() {
 		return this.path;
 	}
 
-	String path(String key) {
+	public String path(String key) {
 		return this.path.isEmpty() ? key : this.path + "." + key;
 	}
 
-	List<Problem> problems() {
+	public List<Problem> problems() {
 		return this.problems;
 	}
 
-	boolean has(String key) {
+	public boolean has(String key) {
 		return this.map.get(key) != null;
 	}
 
-	@Nullable Object raw(String key) {
+	public @Nullable Object raw(String key) {
 		return this.map.get(key);
 	}
 
-	Set<String> keys() {
+	public Set<String> keys() {
 		return this.map.keySet();
 	}
 
-	void problem(String key, String message) {
+	public void problem(String key, String message) {
 		this.problems.add(new Problem(path(key), message));
 	}
 
 	/** Reports every key that is not in {@code allowed}. */
-	void rejectUnknown(Set<String> allowed, String what) {
+	public void rejectUnknown(Set<String> allowed, String what) {
 		for (String key : this.map.keySet()) {
 			if (!allowed.contains(key)) {
 				problem(key, "unknown " + what + " '" + key + "' (expected one of: "
@@ -65,7 +66,7 @@ final class Props {
 		}
 	}
 
-	@Nullable String text(String key) {
+	public @Nullable String text(String key) {
 		Object value = this.map.get(key);
 		if (value == null) {
 			return null;
@@ -77,7 +78,7 @@ final class Props {
 		return null;
 	}
 
-	String requiredText(String key) {
+	public String requiredText(String key) {
 		String value = text(key);
 		if (value == null || value.isBlank()) {
 			if (!this.map.containsKey(key) || this.map.get(key) == null) {
@@ -91,7 +92,7 @@ final class Props {
 		return value;
 	}
 
-	boolean bool(String key, boolean fallback) {
+	public boolean bool(String key, boolean fallback) {
 		Object value = this.map.get(key);
 		if (value == null) {
 			return fallback;
@@ -106,7 +107,7 @@ final class Props {
 		return fallback;
 	}
 
-	@Nullable Integer count(String key) {
+	public @Nullable Integer count(String key) {
 		Object value = this.map.get(key);
 		if (value == null) {
 			return null;
@@ -126,7 +127,7 @@ final class Props {
 		}
 	}
 
-	List<String> names(String key) {
+	public List<String> names(String key) {
 		Object value = this.map.get(key);
 		if (value == null) {
 			return List.of();
@@ -147,7 +148,7 @@ final class Props {
 		return names;
 	}
 
-	@Nullable Props child(String key) {
+	public @Nullable Props child(String key) {
 		Object value = this.map.get(key);
 		if (value == null) {
 			return null;
@@ -160,7 +161,7 @@ final class Props {
 	}
 
 	@SuppressWarnings("unchecked")
-	static Map<String, @Nullable Object> stringKeys(Map<?, ?> map) {
+	public static Map<String, @Nullable Object> stringKeys(Map<?, ?> map) {
 		for (Object key : map.keySet()) {
 			if (!(key instanceof String)) {
 				java.util.LinkedHashMap<String, @Nullable Object> copy = new java.util.LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.util.List;
 import java.util.Locale;

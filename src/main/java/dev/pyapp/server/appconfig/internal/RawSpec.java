@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.util.List;
 import java.util.Map;
@@ -8,12 +8,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * A spec file parsed into plain mappings but not yet checked: the common ground of
  * {@code configuration.yaml} and {@code configuration.ini}, so that both are checked by
- * the same {@link SpecBuilder}. Paths are relative to the file.
+ * the same {@code SpecBuilder}. Paths are relative to the file.
  *
  * @param top the top-level keys ({@code format}, {@code output})
  * @param sections the sections in file order
  */
-record RawSpec(Map<String, @Nullable Object> top, List<Section> sections) {
+public record RawSpec(Map<String, @Nullable Object> top, List<Section> sections) {
 
 	/**
 	 * @param path where its keys are, such as {@code sections[0]} or {@code site}
@@ -21,7 +21,7 @@ record RawSpec(Map<String, @Nullable Object> top, List<Section> sections) {
 	 * @param props its keys ({@code name}, {@code label}, {@code help})
 	 * @param fields its fields in file order
 	 */
-	record Section(String path, String namePath, Map<String, @Nullable Object> props, List<Field> fields) {
+	public record Section(String path, String namePath, Map<String, @Nullable Object> props, List<Field> fields) {
 	}
 
 	/**
@@ -30,7 +30,7 @@ record RawSpec(Map<String, @Nullable Object> top, List<Section> sections) {
 	 * @param namePath where its name is, for duplicate names
 	 * @param props its keys ({@code name}, {@code widget}, {@code default}, options...)
 	 */
-	record Field(String path, String namePath, Map<String, @Nullable Object> props) {
+	public record Field(String path, String namePath, Map<String, @Nullable Object> props) {
 	}
 
 }

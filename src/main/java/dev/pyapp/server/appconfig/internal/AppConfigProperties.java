@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.time.Duration;
 
@@ -13,9 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * backtrack catastrophically)
  */
 @ConfigurationProperties("pyapp.appconfig")
-record AppConfigProperties(@DefaultValue("200ms") Duration patternTimeout) {
+public record AppConfigProperties(@DefaultValue("200ms") Duration patternTimeout) {
 
-	static AppConfigProperties defaults() {
+	public static AppConfigProperties defaults() {
 		return new AppConfigProperties(Duration.ofMillis(200));
 	}
 

@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@code widget(…)} or a single value. Fails with an {@link IllegalArgumentException}
  * whose message says what was expected where.
  */
-final class IniValueReader {
+public final class IniValueReader {
 
 	private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
 
@@ -22,7 +22,7 @@ final class IniValueReader {
 
 	private int position;
 
-	IniValueReader(String text) {
+	public IniValueReader(String text) {
 		this.text = text;
 	}
 
@@ -30,7 +30,7 @@ final class IniValueReader {
 	 * Reads {@code a, b, key=value)} up to the closing parenthesis; only a comment may
 	 * follow it.
 	 */
-	List<Argument> arguments() {
+	public List<Argument> arguments() {
 		List<Argument> arguments = new ArrayList<>();
 		skipSpace();
 		if (peek() == ')') {
@@ -66,7 +66,7 @@ final class IniValueReader {
 	}
 
 	/** Reads one value that makes up the whole text (a comment may follow). */
-	@Nullable Object single() {
+	public @Nullable Object single() {
 		Object value = value();
 		end();
 		return value;
@@ -78,7 +78,7 @@ final class IniValueReader {
 	 * @param word the word
 	 * @return its value
 	 */
-	static @Nullable Object bare(String word) {
+	public static @Nullable Object bare(String word) {
 		String lower = word.toLowerCase(Locale.ROOT);
 		switch (lower) {
 			case "true":
@@ -202,7 +202,7 @@ final class IniValueReader {
 	 * @param name the argument's name, or {@code null} for a positional one
 	 * @param value its value
 	 */
-	record Argument(@Nullable String name, @Nullable Object value) {
+	public record Argument(@Nullable String name, @Nullable Object value) {
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * returns {@code null} for a good value, or a message a person can act on. None of them
  * uses a pattern that can backtrack badly.
  */
-final class BuiltInValidators {
+public final class BuiltInValidators {
 
 	private static final Pattern EMAIL_LOCAL = Pattern
 		.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
@@ -54,7 +54,7 @@ final class BuiltInValidators {
 	private BuiltInValidators() {
 	}
 
-	static Set<String> names() {
+	public static Set<String> names() {
 		return validators.keySet();
 	}
 
@@ -64,7 +64,7 @@ final class BuiltInValidators {
 	 * @param value the text to check
 	 * @return {@code null} if the value is good, else what is wrong with it
 	 */
-	static @Nullable String check(String name, String value) {
+	public static @Nullable String check(String name, String value) {
 		return check(name, value, null);
 	}
 
@@ -76,7 +76,7 @@ final class BuiltInValidators {
 	 * {@code null} for http and https
 	 * @return {@code null} if the value is good, else what is wrong with it
 	 */
-	static @Nullable String check(String name, String value, @Nullable List<String> schemes) {
+	public static @Nullable String check(String name, String value, @Nullable List<String> schemes) {
 		BiFunction<String, @Nullable List<String>, @Nullable String> validator = validators.get(name);
 		if (validator == null) {
 			throw new IllegalArgumentException("no validator named '" + name + "'");
@@ -188,7 +188,7 @@ final class BuiltInValidators {
 		return null;
 	}
 
-	static @Nullable String regex(String value) {
+	public static @Nullable String regex(String value) {
 		try {
 			Pattern.compile(value);
 			return null;
@@ -204,7 +204,7 @@ final class BuiltInValidators {
 				: "not a valid duration: use a number and a unit (ms, s, m, h, d), such as 30s, 5m or 1h30m";
 	}
 
-	static @Nullable String size(String value) {
+	public static @Nullable String size(String value) {
 		return SIZE.matcher(value).matches() ? null
 				: "not a valid size: use a number and an optional unit (B, K, M, G, T), such as 512K or 10M";
 	}

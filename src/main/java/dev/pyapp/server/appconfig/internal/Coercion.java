@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.appconfig.BaseType;
+
 /**
  * Turns a submitted value (from JSON, YAML, an INI file or a command line, where
  * everything may arrive as text) into its base type: {@link String}, {@link Long},
  * {@link Double}, {@link Boolean} or a {@link List}.
  */
-final class Coercion {
+public final class Coercion {
 
 	private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,19}");
 
@@ -28,7 +30,7 @@ final class Coercion {
 	 * @return the coerced value
 	 * @throws Failure with a message for a person if the value does not fit the type
 	 */
-	static Object coerce(Object value, BaseType type) throws Failure {
+	public static Object coerce(Object value, BaseType type) throws Failure {
 		switch (type) {
 			case STRING:
 				if (value instanceof String || value instanceof Boolean || value instanceof Long
@@ -54,7 +56,7 @@ final class Coercion {
 	 * @return its entries, not yet coerced
 	 * @throws Failure if it is not a list
 	 */
-	static List<Object> entries(Object value) throws Failure {
+	public static List<Object> entries(Object value) throws Failure {
 		if (value instanceof List<?> list) {
 			return new ArrayList<>(list);
 		}
@@ -137,7 +139,7 @@ final class Coercion {
 	/**
 	 * A value that does not fit its type; the message is for the person who entered it.
 	 */
-	static final class Failure extends Exception {
+	public static final class Failure extends Exception {
 
 		Failure(String message) {
 			super(message, null, false, false);

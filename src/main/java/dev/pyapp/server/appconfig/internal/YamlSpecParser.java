@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,16 +13,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Parses {@code configuration.yaml} into a {@link RawSpec}: the structure (a mapping with
  * {@code sections}, each with {@code fields}) is checked here, the meaning in
- * {@link SpecBuilder}.
+ * {@code SpecBuilder}.
  */
-final class YamlSpecParser {
+public final class YamlSpecParser {
 
 	private static final Set<String> TOP_KEYS = Set.of("format", "output", "sections");
 
 	private YamlSpecParser() {
 	}
 
-	static @Nullable RawSpec parse(String fileName, String content, List<Problem> problems) {
+	public static @Nullable RawSpec parse(String fileName, String content, List<Problem> problems) {
 		Object document;
 		try {
 			document = SafeYaml.load(fileName, content);

@@ -1,4 +1,4 @@
-package dev.pyapp.server.appconfig;
+package dev.pyapp.server.appconfig.internal;
 
 import dev.pyapp.server.core.YamlLoader;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +12,7 @@ import org.yaml.snakeyaml.representer.Representer;
  * ({@code true}/{@code false} only; {@code no} and dates stay text), while output is
  * quoted for YAML 1.1 readers such as PyYAML.
  */
-final class SafeYaml {
+public final class SafeYaml {
 
 	private static final YamlLoader LOADER = new YamlLoader(YamlLoader.Limits.DEFAULTS, YamlLoader.Schema.YAML_1_2);
 
@@ -26,7 +26,7 @@ final class SafeYaml {
 	 * @return the document ({@code null} if empty)
 	 * @throws YamlLoader.InvalidYamlException if it is not valid YAML or breaks a bound
 	 */
-	static @Nullable Object load(String file, String content) {
+	public static @Nullable Object load(String file, String content) {
 		return LOADER.load(file, content);
 	}
 
@@ -35,7 +35,7 @@ final class SafeYaml {
 	 * @param data the data
 	 * @return the YAML text
 	 */
-	static String dump(Object data) {
+	public static String dump(Object data) {
 		DumperOptions options = new DumperOptions();
 		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
 		options.setIndent(2);
