@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import dev.pyapp.server.appconfig.internal.SafeYaml;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import dev.pyapp.server.appconfig.internal.AppConfigProperties;
+import dev.pyapp.server.appconfig.internal.RawSpec;
+import dev.pyapp.server.appconfig.internal.YamlSpecParser;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import org.jspecify.annotations.Nullable;

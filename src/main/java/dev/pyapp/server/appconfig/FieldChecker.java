@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.pyapp.server.appconfig.internal.BuiltInValidators;
+import dev.pyapp.server.appconfig.internal.Coercion;
 import dev.pyapp.server.core.DeadlineText;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;

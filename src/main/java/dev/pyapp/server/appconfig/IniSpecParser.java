@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.appconfig.internal.IniValueReader;
+import dev.pyapp.server.appconfig.internal.RawSpec;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
 

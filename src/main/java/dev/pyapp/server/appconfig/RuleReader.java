@@ -8,6 +8,10 @@ import java.util.regex.PatternSyntaxException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.appconfig.internal.BuiltInValidators;
+import dev.pyapp.server.appconfig.internal.Coercion;
+import dev.pyapp.server.appconfig.internal.Props;
+
 /**
  * Reads validation rules, from a widget file's {@code validation} block or from a field's
  * options, with the same names in both: {@code pattern}, {@code pattern_message},

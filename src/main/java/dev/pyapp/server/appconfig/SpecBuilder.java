@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.appconfig.internal.Props;
+import dev.pyapp.server.appconfig.internal.RawSpec;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
 

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import dev.pyapp.server.appconfig.internal.Props;
+import dev.pyapp.server.appconfig.internal.SafeYaml;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.core.YamlLoader;

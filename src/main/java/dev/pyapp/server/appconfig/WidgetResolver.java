@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.appconfig.internal.Props;
 import dev.pyapp.server.core.Problem;
 import org.jspecify.annotations.Nullable;
 

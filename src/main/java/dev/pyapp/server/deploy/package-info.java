@@ -15,6 +15,14 @@
  * failure ({@code interrupted()}), never left installing or upgrading. A first release
  * interrupted in its post-install hook waits for its settings again (a new
  * {@code config.set} runs the hook and starts it).
+ * <p>
+ * The API is this package: {@code AppDeployer} (install, upgrade, rollback, removal),
+ * {@code GitDeployer} (git sources and their updates), their requests and results and the
+ * {@code DeployProgressed} event. Beside them stay {@code GitUpdateTrigger}, which calls
+ * package-private members of {@code GitDeployer}, and the stored git state
+ * ({@code GitAppState}, collection {@code git_apps}, kept in place so its stored
+ * {@code _class} does not change). The process manager, its steps, the drop folder and
+ * the rest are in {@code deploy.internal}.
  */
 @NullMarked
 @ApplicationModule(displayName = "Deploy", allowedDependencies = { "core", "audit", "install", "packaging", "appconfig",

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.logs.internal.DeployLogListener;
 
 import org.springframework.stereotype.Component;
 

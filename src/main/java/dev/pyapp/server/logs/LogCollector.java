@@ -15,6 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.LogWriter;
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.RecentRecords;
+import dev.pyapp.server.logs.internal.SpillFile;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;

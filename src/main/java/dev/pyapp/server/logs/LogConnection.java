@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.logs.internal.LogsProperties;
 
 /**
  * One sender's connection to an app's log socket: the incomplete line it has sent so far

@@ -34,6 +34,7 @@ import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.logs.internal.LogsProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;

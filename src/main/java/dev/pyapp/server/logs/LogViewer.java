@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.RecentRecords;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.logs.internal.NotificationMessage;
+
 /**
  * One notification sent, being sent or given up.
  *

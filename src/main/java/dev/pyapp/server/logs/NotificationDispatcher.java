@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pyapp.server.logs.internal.DeliveryLog;
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.NotificationMessage;
+import dev.pyapp.server.logs.internal.NotificationSender;
+import dev.pyapp.server.logs.internal.NotificationThrottle;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;

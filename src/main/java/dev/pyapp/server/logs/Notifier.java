@@ -6,6 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.logs.internal.NotificationMessage;
+import dev.pyapp.server.logs.internal.NotificationRules;
 
 import org.springframework.stereotype.Component;
 

@@ -30,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.OutputFolder;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;

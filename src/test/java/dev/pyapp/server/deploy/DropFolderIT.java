@@ -14,12 +14,13 @@ import java.util.zip.ZipOutputStream;
 
 import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.deploy.internal.DropFolderWatcherTests;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import dev.pyapp.server.venv.VenvBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pyapp.server.logs.internal.DeliveryLog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

@@ -15,7 +15,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * An in-process mongo-java-server on 127.0.0.1 for tests, which can be stopped and
  * started again on the same port to play an outage.
  */
-final class EmbeddedMongo implements AutoCloseable {
+public final class EmbeddedMongo implements AutoCloseable {
 
 	private MongoServer server;
 
@@ -23,7 +23,7 @@ final class EmbeddedMongo implements AutoCloseable {
 
 	private final MongoClient client;
 
-	EmbeddedMongo() {
+	public EmbeddedMongo() {
 		this.server = new MongoServer(new MemoryBackend());
 		this.server.bind("127.0.0.1", 0);
 		InetSocketAddress address = this.server.getLocalAddress();
@@ -35,17 +35,17 @@ final class EmbeddedMongo implements AutoCloseable {
 			.build());
 	}
 
-	MongoDatabase database() {
+	public MongoDatabase database() {
 		return this.client.getDatabase("pyapp");
 	}
 
 	/** Stops the server; its data is gone. */
-	void stop() {
+	public void stop() {
 		this.server.shutdownNow();
 	}
 
 	/** Starts an empty server on the same port. */
-	void restart() {
+	public void restart() {
 		this.server = new MongoServer(new MemoryBackend());
 		this.server.bind("127.0.0.1", this.port);
 	}

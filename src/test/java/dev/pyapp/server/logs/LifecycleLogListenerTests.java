@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.LifecycleChanged;
 import dev.pyapp.server.install.LifecycleState;
+import dev.pyapp.server.logs.internal.LifecycleLogListener;
+import dev.pyapp.server.logs.internal.LogStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.pyapp.server.logs.internal.EmulatedCappedLogStore;
+import dev.pyapp.server.logs.internal.LogDocuments;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.RecentRecords;
+
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -6,35 +6,37 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pyapp.server.logs.internal.LogsProperties;
+
 import org.springframework.util.unit.DataSize;
 
 /**
  * Records and settings for the tests of this module.
  */
-final class LogFixtures {
+public final class LogFixtures {
 
 	private LogFixtures() {
 	}
 
-	static LogsProperties properties(DataSize cap, int bufferRecords, DataSize spill) {
+	public static LogsProperties properties(DataSize cap, int bufferRecords, DataSize spill) {
 		return new LogsProperties(cap, Map.of(), bufferRecords, DataSize.ofMegabytes(64), spill, 1000, 20000,
 				DataSize.ofMegabytes(32), Duration.ofSeconds(25), Duration.ofMillis(100), Duration.ofSeconds(2),
 				notifications(Duration.ofMillis(100)), LogsProperties.Socket.defaults());
 	}
 
-	static LogsProperties properties() {
+	public static LogsProperties properties() {
 		return properties(DataSize.ofMegabytes(64), 100_000, DataSize.ofMegabytes(64));
 	}
 
-	static LogsProperties.Notifications notifications(Duration backoff) {
+	public static LogsProperties.Notifications notifications(Duration backoff) {
 		return new LogsProperties.Notifications(3, backoff, Duration.ofSeconds(5), "pyapp@localhost", 500, 100, 1000);
 	}
 
-	static LogRecord record(long id, String app, LogLevel level, String logger, String message) {
+	public static LogRecord record(long id, String app, LogLevel level, String logger, String message) {
 		return record(id, app, level, logger, message, null);
 	}
 
-	static LogRecord record(long id, String app, LogLevel level, String logger, String message,
+	public static LogRecord record(long id, String app, LogLevel level, String logger, String message,
 			@Nullable String exception) {
 		return new LogRecord(id, Instant.ofEpochMilli(1_700_000_000_000L + id), app, "1.0-20240101T000000Z", level,
 				logger, message, exception, 4242, "MainThread", null);

@@ -15,6 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.LogsConfiguration;
+import dev.pyapp.server.logs.internal.LogsProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

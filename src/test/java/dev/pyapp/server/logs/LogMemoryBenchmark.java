@@ -29,6 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.LogsConfiguration;
+import dev.pyapp.server.logs.internal.LogsProperties;
 
 import static org.awaitility.Awaitility.await;
 

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.LogsConfiguration;
+import dev.pyapp.server.logs.internal.LogsProperties;
 
 import org.springframework.util.unit.DataSize;
 

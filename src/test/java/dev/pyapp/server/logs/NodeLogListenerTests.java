@@ -8,8 +8,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.pyapp.server.nodes.NodeRecovered;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.NodeLogListener;
+import dev.pyapp.server.logs.internal.WebServerLogListener;
 import dev.pyapp.server.mount.WebServerFailed;
+import dev.pyapp.server.nodes.NodeRecovered;
 import dev.pyapp.server.nodes.NodeUnreachable;
 
 import static org.assertj.core.api.Assertions.assertThat;

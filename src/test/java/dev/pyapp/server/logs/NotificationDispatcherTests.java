@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.NotificationMessage;
+import dev.pyapp.server.logs.internal.NotificationSender;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -201,7 +205,7 @@ class NotificationDispatcherTests {
 		}
 
 		@Override
-		@Nullable String send(NotificationRule rule, NotificationMessage message) {
+		public @Nullable String send(NotificationRule rule, NotificationMessage message) {
 			this.threads.add(Thread.currentThread());
 			if (this.blocked) {
 				this.waiting.incrementAndGet();

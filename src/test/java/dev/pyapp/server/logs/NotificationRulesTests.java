@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.logs.internal.NotificationRules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.logs.internal.EmulatedCappedLogStore;
+import dev.pyapp.server.logs.internal.LogsProperties;
+import dev.pyapp.server.logs.internal.NotificationRules;
+import dev.pyapp.server.logs.internal.NotificationSender;
+import dev.pyapp.server.logs.internal.RuntimeLogListener;
 import dev.pyapp.server.runtime.AppCrashed;
 import dev.pyapp.server.runtime.AppStopped;
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.logs.internal.LogStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

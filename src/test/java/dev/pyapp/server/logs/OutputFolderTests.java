@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.OutputFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

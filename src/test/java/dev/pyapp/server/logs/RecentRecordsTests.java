@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pyapp.server.logs.internal.RecentRecords;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

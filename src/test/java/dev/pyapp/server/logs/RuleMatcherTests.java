@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pyapp.server.logs.internal.NotificationRules;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

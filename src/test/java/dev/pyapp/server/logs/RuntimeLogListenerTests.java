@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.logs.internal.LogStore;
+import dev.pyapp.server.logs.internal.RuntimeLogListener;
 import dev.pyapp.server.runtime.AppCrashed;
 import dev.pyapp.server.runtime.AppOutOfMemory;
 import dev.pyapp.server.runtime.AppStopped;

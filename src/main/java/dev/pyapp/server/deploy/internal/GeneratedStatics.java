@@ -1,0 +1,101 @@
+package dev.pyapp.server.deploy.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.packaging.AppManifest;
+
+/**
+ * Static directories the hooks create (SPEC §10 {@code generated: true}, such as the
+ * target of Django's {@code collectstatic}): made empty in the release before the hooks
+ * run, so that the hooks may fill them without writing anywhere else of the release, and
+ * checked before the switch, so a release whose hooks did not create them never goes
+ * live.
+ */
+final class GeneratedStatics {
+
+	private GeneratedStatics() {
+	}
+
+	/**
+	 * Creates the release's generated static directories that do not exist yet.
+	 * @param manifest the release's manifest
+	 * @param release the release's directory
+	 * @return every generated static directory of the release
+	 */
+	static List<Path> prepare(AppManifest manifest, Path release) {
+		List<Path> directories = new java.util.ArrayList<>();
+		for (AppManifest.StaticEntry entry : generated(manifest)) {
+			Path directory = inside(release, entry);
+			try {
+				Files.createDirectories(directory);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot create the generated static directory " + directory, ex);
+			}
+			directories.add(directory);
+		}
+		return directories;
+	}
+
+	/**
+	 * Checks that the hooks filled every generated static directory.
+	 * @param manifest the release's manifest
+	 * @param release the release's directory
+	 * @throws PyappException ({@code FAILED}) naming the first entry that is missing or
+	 * empty
+	 */
+	static void check(AppManifest manifest, Path release) {
+		List<AppManifest.StaticEntry> statics = manifest.statics();
+		for (int i = 0; i < statics.size(); i++) {
+			AppManifest.StaticEntry entry = statics.get(i);
+			if (!entry.generated()) {
+				continue;
+			}
+			Path directory = inside(release, entry);
+			if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) || isEmpty(directory)) {
+				throw PyappException.failed("the generated static directory '" + entry.path() + "' (metadata.yaml: "
+						+ "static[" + i + "], served at " + entry.url() + ") is "
+						+ (Files.exists(directory, LinkOption.NOFOLLOW_LINKS) ? "empty" : "missing")
+						+ " after the hooks ran; a hook must create it (such as Django's collectstatic in "
+						+ "post-install and pre-update)", null);
+			}
+		}
+	}
+
+	/**
+	 * @param manifest a release's manifest
+	 * @return whether it has a static entry the hooks generate
+	 */
+	static boolean any(AppManifest manifest) {
+		return !generated(manifest).isEmpty();
+	}
+
+	private static List<AppManifest.StaticEntry> generated(AppManifest manifest) {
+		return manifest.statics().stream().filter(AppManifest.StaticEntry::generated).toList();
+	}
+
+	private static Path inside(Path release, AppManifest.StaticEntry entry) {
+		Path directory = release.resolve(entry.path()).normalize();
+		if (!directory.startsWith(release) || directory.equals(release)) {
+			throw new IllegalStateException("Static path [" + entry.path() + "] leaves release [" + release + "]");
+		}
+		return directory;
+	}
+
+	private static boolean isEmpty(Path directory) {
+		try (Stream<Path> entries = Files.list(directory)) {
+			return entries.findAny().isEmpty();
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
+}

@@ -1,0 +1,135 @@
+package dev.pyapp.server.deploy.internal;
+
+import java.time.Instant;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.deploy.DeployProgressed;
+import dev.pyapp.server.install.AppInstaller;
+import dev.pyapp.server.install.AppLifecycle;
+import dev.pyapp.server.install.AppLifecycles;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.LifecycleState;
+import dev.pyapp.server.install.Release;
+import dev.pyapp.server.install.ReleaseState;
+import dev.pyapp.server.isolation.AppIsolation;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * When the server starts, the deploys its last run left unfinished are settled. First the
+ * marker files of older servers become each app's lifecycle ({@link LegacyMarkers}). Then
+ * a release left half-deployed by a crash (still {@code prepared}, not live, and not an
+ * upgrade waiting for its configuration) is marked {@code failed} ("interrupted") and its
+ * files are deleted; an app whose first install was interrupted is removed, as a failed
+ * first install is (its user too); any other app whose deploy was interrupted settles
+ * where a failed deploy leaves it ({@link AppLifecycle#interrupted()}): never installing
+ * or upgrading. Each is logged under its app (logger {@code pyapp.deploy}). Its candidate
+ * daemon, if one still runs, is stopped when the runtime adopts the app.
+ */
+@Component
+class InterruptedDeploys {
+
+	static final String REASON = "interrupted: the server stopped while it was being deployed";
+
+	private static final Logger logger = LoggerFactory.getLogger(InterruptedDeploys.class);
+
+	private final AppRegistry registry;
+
+	private final AppInstaller installer;
+
+	private final AppLifecycles lifecycles;
+
+	private final PyappHome home;
+
+	private final ApplicationEventPublisher events;
+
+	private final AppIsolation isolation;
+
+	InterruptedDeploys(AppRegistry registry, AppInstaller installer, AppLifecycles lifecycles, PyappHome home,
+			ApplicationEventPublisher events, AppIsolation isolation) {
+		this.registry = registry;
+		this.installer = installer;
+		this.lifecycles = lifecycles;
+		this.home = home;
+		this.events = events;
+		this.isolation = isolation;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	@Order(0)
+	void onReady() {
+		LegacyMarkers markers = new LegacyMarkers(this.home, this.lifecycles);
+		for (InstalledApp installed : this.registry.list()) {
+			AppId app = AppId.of(installed.name());
+			try {
+				markers.migrate(app, installed);
+				clean(app, installed);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Cannot clean up the interrupted deploys of {}: {}", installed.name(), ex.getMessage());
+			}
+		}
+		for (AppLifecycle orphan : this.lifecycles.list()) {
+			if (this.registry.find(AppId.of(orphan.name())).isEmpty()) {
+				// its app was deleted by a run stopped in the middle of a removal
+				this.registry.delete(AppId.of(orphan.name()));
+			}
+		}
+	}
+
+	void clean(AppId app, InstalledApp installed) {
+		AppLifecycle lifecycle = this.lifecycles.get(app);
+		String waiting = lifecycle.waiting();
+		boolean interrupted = lifecycle.state().deploying();
+		for (Release release : this.registry.releases(app)) {
+			if (release.state() != ReleaseState.PREPARED || release.releaseId().equals(installed.currentRelease())
+					|| release.releaseId().equals(waiting)) {
+				continue;
+			}
+			interrupted = true;
+			this.installer.failed(app, release.releaseId(), REASON);
+			AtomicFiles.deleteTree(this.home.app(app).release(release.releaseId()));
+			logger.warn("Release {} of {} was {}", release.releaseId(), app, REASON);
+			this.events
+				.publishEvent(new DeployProgressed(app, release.releaseId(), "start", "ERROR", "release " + REASON));
+		}
+		if (interrupted && installed.currentRelease() == null) {
+			logger.warn("The first install of {} was interrupted; it is removed", app);
+			this.installer.remove(app, false);
+			// what is left in its cgroups is killed and its user deleted, as a failed
+			// first install does
+			this.isolation.remove(app, false);
+			return;
+		}
+		if (lifecycle.state().deploying()) {
+			LifecycleState settled = this.lifecycles.apply(app, AppLifecycle::interrupted).state();
+			logger.warn("The deploy of {} was interrupted; it is {} again{}", app, settled.value(),
+					(settled == LifecycleState.AWAITING_CONFIGURATION)
+							? " (set its configuration again to run its post-install hook and start it)" : "");
+		}
+	}
+
+	/**
+	 * The lifecycle of an app stored without one.
+	 * @param app the app
+	 * @param waiting a release waiting for its settings, if any
+	 * @param postInstallPending whether its first release waits for its settings
+	 * @return the lifecycle, settled
+	 */
+	static AppLifecycle adopted(AppId app, @Nullable String waiting, boolean postInstallPending) {
+		LifecycleState state = (waiting != null) ? LifecycleState.UPGRADE_AWAITING_CONFIGURATION
+				: postInstallPending ? LifecycleState.AWAITING_CONFIGURATION : LifecycleState.DEPLOYED;
+		return new AppLifecycle(app.value(), state, null, waiting, postInstallPending, Instant.now());
+	}
+
+}
