@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
@@ -99,11 +100,19 @@ class KeptEnvironment {
 			logger.warn("Cannot read the kept environment variables of {} ({}): {}", app, file, ex.getMessage());
 			return List.of();
 		}
-		InstalledApp installed = this.registry.find(app).orElse(null);
 		List<String> names = List.of();
-		if (installed != null && installed.env().isEmpty() && kept != null && !kept.isEmpty()) {
-			this.registry.save(installed.withEnv(kept, Instant.now()));
-			names = List.copyOf(new TreeMap<>(kept).keySet());
+		if (kept != null && !kept.isEmpty() && this.registry.find(app).isPresent()) {
+			// under the registry's lock: variables an operator sets meanwhile are not
+			// overwritten
+			Map<String, String> restored = kept;
+			AtomicBoolean given = new AtomicBoolean();
+			this.registry.update(app, (installed) -> {
+				given.set(installed.env().isEmpty());
+				return given.get() ? installed.withEnv(restored, Instant.now()) : installed;
+			});
+			if (given.get()) {
+				names = List.copyOf(new TreeMap<>(restored).keySet());
+			}
 		}
 		delete(file);
 		return names;

@@ -69,6 +69,8 @@ class DeployProcessTests {
 
 	private final AppRegistry registry = mock(AppRegistry.class);
 
+	private final List<InstalledApp> updates = new java.util.ArrayList<>();
+
 	private final ReleaseSteps steps = mock(ReleaseSteps.class);
 
 	private final ConfigurationGate configuration = mock(ConfigurationGate.class);
@@ -92,6 +94,13 @@ class DeployProcessTests {
 				this.supervisor, this.home, new KeptEnvironment(this.home, this.registry));
 		given(this.registry.find(APP)).willAnswer((call) -> Optional.of(installed()));
 		given(this.registry.get(APP)).willAnswer((call) -> installed());
+		given(this.registry.update(eq(APP), any())).willAnswer((call) -> {
+			java.util.function.UnaryOperator<InstalledApp> change = call.getArgument(1);
+			InstalledApp changed = change.apply(installed());
+			this.updates.add(changed);
+			this.env = changed.env();
+			return changed;
+		});
 		given(this.registry.currentRelease(APP))
 			.willAnswer((call) -> Optional.ofNullable(this.live).map((id) -> release(id, ReleaseState.LIVE)));
 		given(this.steps.configure(any(), any(), any())).willAnswer((call) -> migration());
@@ -123,11 +132,13 @@ class DeployProcessTests {
 
 		this.process.deploy(prepared("1.0-x", null), report());
 
-		order.verify(this.registry).save(any(InstalledApp.class));
+		// through the registry's update, so a variable set meanwhile is not overwritten
+		order.verify(this.registry).update(eq(APP), any());
 		order.verify(this.steps).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
-		org.mockito.ArgumentCaptor<InstalledApp> saved = org.mockito.ArgumentCaptor.forClass(InstalledApp.class);
-		verify(this.registry).save(saved.capture());
-		assertThat(saved.getValue().env()).containsExactly(Map.entry("DATABASE_URL", "postgresql://u:p@db/blog"));
+		verify(this.registry, never()).save(any(InstalledApp.class));
+		assertThat(this.updates).singleElement()
+			.satisfies((updated) -> assertThat(updated.env())
+				.containsExactly(Map.entry("DATABASE_URL", "postgresql://u:p@db/blog")));
 		assertThat(kept).doesNotExist();
 	}
 
@@ -141,6 +152,7 @@ class DeployProcessTests {
 		this.process.deploy(prepared("1.1-y", "1.0-x"), report());
 
 		verify(this.registry, never()).save(any(InstalledApp.class));
+		verify(this.registry, never()).update(any(), any());
 		assertThat(kept).exists();
 	}
 
@@ -246,11 +258,6 @@ class DeployProcessTests {
 		Path kept = this.home.app(APP).config().resolve(KeptEnvironment.FILE);
 		java.nio.file.Files.createDirectories(kept.getParent());
 		java.nio.file.Files.writeString(kept, "{\"API_KEY\": \"k1\"}");
-		willAnswer((call) -> {
-			InstalledApp saved = call.getArgument(0);
-			this.env = saved.env();
-			return saved;
-		}).given(this.registry).save(any(InstalledApp.class));
 		PreparedRelease prepared = prepared("1.0-x", null, true);
 		willThrow(PyappException.failed("unhealthy", null)).given(this.steps)
 			.goLive(eq(APP), eq("1.0-x"), any(), anyBoolean());
