@@ -38,6 +38,9 @@ final class WebServerReload {
 
 	private final ListenAddresses listens;
 
+	/** How long a reload waits at most for an Apache master's first generation. */
+	static final Duration FIRST_GENERATION = Duration.ofSeconds(5);
+
 	private final Duration timeout;
 
 	private final LongFunction<Set<Long>> workers;
@@ -69,6 +72,9 @@ final class WebServerReload {
 	 * one of its addresses
 	 */
 	void reload(long master) {
+		if (this.kind == WebServerKind.APACHE) {
+			awaitFirstGeneration(master);
+		}
 		Generation before = new Generation(workers(master), this.listens.pipes(master));
 		int starts = this.logs.starts();
 		ExecResult result = this.commands.reload(master);
@@ -89,6 +95,22 @@ final class WebServerReload {
 			waiting = reloaded(master, before, starts);
 		}
 		checkOwnership(master);
+	}
+
+	/**
+	 * Waits until an Apache master holds its generation's pipe. Right after a start it
+	 * may still read its configuration a second time, with neither pipe nor workers: a
+	 * reload then would tell the generations apart by pid alone, and take the workers the
+	 * master is about to start with the configuration it read for new ones. Bounded by
+	 * the start timeout and {@link #FIRST_GENERATION}: where {@code /proc} cannot show
+	 * the pipe, the reload goes on as before.
+	 */
+	private void awaitFirstGeneration(long master) {
+		long deadline = System.nanoTime() + Math.min(this.timeout.toNanos(), FIRST_GENERATION.toNanos());
+		while (this.listens.pipes(master).isEmpty() && System.nanoTime() < deadline
+				&& ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false)) {
+			pause(Duration.ofMillis(20));
+		}
 	}
 
 	/** What the reload still waits for, or {@code null} once it took effect. */

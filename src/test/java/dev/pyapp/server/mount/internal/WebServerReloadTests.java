@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
@@ -136,6 +137,35 @@ class WebServerReloadTests {
 		assertThat(reloading).as("done while a late worker of the old configuration accepts").isNotDone();
 		fds(late, "pipe:[" + OLD_PIPE + "]");
 		reloading.get(5, TimeUnit.SECONDS);
+	}
+
+	// a reload right after a start: the master may still read its configuration a
+	// second time, holding no pipe and no worker yet
+	@Test
+	void signalsOnlyOnceTheMasterRunsItsFirstGeneration() throws Exception {
+		long first = worker();
+		long started = worker();
+		fds(this.master);
+		AtomicBoolean signalled = new AtomicBoolean();
+		this.onSignal = () -> {
+			signalled.set(true);
+			fds(started, "socket:[" + LISTENING + "]", "pipe:[" + NEW_PIPE + "]");
+			fds(first, "pipe:[" + OLD_PIPE + "]");
+			this.workers = Set.of(first, started);
+			fds(this.master, "pipe:[" + NEW_PIPE + "]");
+		};
+
+		CompletableFuture<Void> reloading = CompletableFuture
+			.runAsync(() -> reload(Duration.ofSeconds(10)).reload(this.master));
+
+		pauseWhileNotDone(reloading, 300);
+		assertThat(signalled).as("signalled before the master holds a pipe").isFalse();
+		// the first generation runs, with the configuration the master read
+		fds(first, "socket:[" + LISTENING + "]", "pipe:[" + OLD_PIPE + "]");
+		this.workers = Set.of(first);
+		fds(this.master, "pipe:[" + OLD_PIPE + "]");
+		reloading.get(5, TimeUnit.SECONDS);
+		assertThat(signalled).isTrue();
 	}
 
 	@Test
