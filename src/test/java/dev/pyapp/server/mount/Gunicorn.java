@@ -2,6 +2,9 @@ package dev.pyapp.server.mount;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -81,7 +84,9 @@ final class Gunicorn implements EchoBackend {
 		builder.redirectErrorStream(true);
 		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling(name + "-gunicorn.log").toFile()));
 		Gunicorn gunicorn = new Gunicorn(builder.start(), socket);
-		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(socket) || !gunicorn.process.isAlive());
+		// the file comes with bind(), a moment before listen(): a connection in between
+		// is refused (a 503 from Apache right after a switch to this backend, in CI)
+		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(socket) || !gunicorn.process.isAlive());
 		if (!gunicorn.process.isAlive()) {
 			throw new IllegalStateException(
 					"gunicorn did not start: " + Files.readString(log.resolveSibling(name + "-gunicorn.log")));
@@ -113,6 +118,16 @@ final class Gunicorn implements EchoBackend {
 	static synchronized Path appDir() throws IOException, InterruptedException {
 		venv();
 		return appDir;
+	}
+
+	private static boolean accepts(Path socket) {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(socket));
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static void run(List<String> command) throws IOException, InterruptedException {
