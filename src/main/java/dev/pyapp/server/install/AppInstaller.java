@@ -135,9 +135,8 @@ public class AppInstaller {
 				this.registry.save(new InstalledApp(app.value(), request.appSource(), null, Map.of(), now, now));
 			}
 			else if (!existing.get().source().equals(request.appSource())) {
-				// the app as stored now, not as read before extracting: keeps a
-				// concurrent
-				// apps.env.set
+				// the app as stored now, not as read before extracting:
+				// keeps a concurrent apps.env.set
 				this.registry.update(app, (stored) -> stored.withSource(request.appSource(), now));
 			}
 			Release release = this.registry

@@ -277,10 +277,19 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
 		List<Problem> problems = new ArrayList<>();
-		params.env().keySet().forEach((name) -> checkEnvName("env." + EnvValues.shown(name), name, problems));
+		params.env().forEach((name, value) -> {
+			checkEnvName("env." + EnvValues.shown(name), name, problems);
+			if (value == null) {
+				problems.add(new Problem("env." + EnvValues.shown(name), "a value (a string), not null"));
+			}
+		});
 		List<String> unset = (params.unset() != null) ? params.unset() : List.of();
 		for (int i = 0; i < unset.size(); i++) {
 			String name = unset.get(i);
+			if (name == null) {
+				problems.add(new Problem("unset[" + i + "]", "a variable name, not null"));
+				continue;
+			}
 			checkEnvName("unset[" + i + "]", name, problems);
 			if (params.env().containsKey(name)) {
 				problems.add(new Problem("unset[" + i + "]", "'" + name + "' is both set (env) and unset"));
@@ -294,9 +303,8 @@ class AppsRpc {
 		}
 		Instant now = Instant.now();
 		AtomicBoolean unchanged = new AtomicBoolean();
-		// the variables as stored when the change is made, not as read above: two merges
-		// at
-		// once both hold (the registry runs one change at a time)
+		// the variables as stored when the change is made, not as read
+		// above: two merges at once both hold (one change at a time)
 		this.registry.update(app, (installed) -> {
 			Map<String, String> env = params.applyTo(installed.env());
 			if (params.merging() && env.equals(installed.env())) {

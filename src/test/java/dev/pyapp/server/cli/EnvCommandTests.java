@@ -139,8 +139,9 @@ class EnvCommandTests extends CliCommandTests {
 		assertThat(run.err()).contains("needs the role deployer");
 	}
 
-	@Test // two operators at once: the old client read every variable and sent them all
-			// back
+	// two operators at once: the old client read every variable and
+	// sent them all back
+	@Test
 	void concurrentChangesOfOtherVariablesAllSurvive() throws Exception {
 		Map<String, String> stored = new TreeMap<>(Map.of("KEEP", "1"));
 		// all clients have read the variables before either writes
@@ -159,8 +160,8 @@ class EnvCommandTests extends CliCommandTests {
 			return this.server
 				.rpcResult("{\"name\": \"blog\", \"process\": {\"state\": \"stopped\"}, \"env\": " + env + "}");
 		});
-		// as the server does: merge applies to the variables as stored, else they are
-		// replaced
+		// as the server does: merge applies to the variables as stored,
+		// else they are replaced
 		this.server.answer("apps.env.set", (params) -> {
 			synchronized (stored) {
 				Map<String, String> env = this.mapper.convertValue(params.path("env"), new TypeReference<>() {

@@ -121,8 +121,9 @@ abstract class AppRegistryContractTests {
 		assertThat(this.registry.installing()).isEmpty();
 	}
 
-	@Test // apps.env.set {merge}: changes made at once each apply to what the other
-			// stored
+	// apps.env.set {merge}: changes made at once each apply to what the
+	// other stored
+	@Test
 	void updatesAppliedAtOnceAllHold() throws Exception {
 		this.registry.save(guestbook());
 		ExecutorService operators = Executors.newFixedThreadPool(4);

@@ -298,8 +298,9 @@ class AppsRpcTests {
 				this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GREETING", "hi"), false)));
 	}
 
-	@Test // apps.env.set {merge, unset}: two operators changing other variables both keep
-			// theirs
+	// apps.env.set {merge, unset}: two operators changing other
+	// variables both keep theirs
+	@Test
 	void envSetWithMergeChangesOnlyTheNamedVariablesAsStored() {
 		blogRunningWithEverything();
 		AppId blog = AppId.of("blog");
@@ -338,14 +339,21 @@ class AppsRpcTests {
 		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
 		PyappException refused = catchThrowableOfType(PyappException.class,
 				() -> this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GOOD", "s3cret", "1BAD", "s3cret"), null,
-						true, List.of("PYAPP_HOME", "GOOD", "STRIPE_KEY=s3cret"))));
+						true, java.util.Arrays.asList("PYAPP_HOME", "GOOD", "STRIPE_KEY=s3cret", null))));
 		assertThat(refused.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())
 			.containsExactly(
 					"env.1BAD: '1BAD' is not an allowed variable name: letters, digits and _, not starting with PYAPP_",
 					"unset[0]: 'PYAPP_HOME' is not an allowed variable name: letters, digits and _, not starting with PYAPP_",
 					"unset[1]: 'GOOD' is both set (env) and unset",
-					"unset[2]: 'STRIPE_KEY=…' is not an allowed variable name: a name only, not NAME=value (the value goes in env)");
+					"unset[2]: 'STRIPE_KEY=…' is not an allowed variable name: a name only, not NAME=value (the value goes in env)",
+					"unset[3]: a variable name, not null");
 		assertThat(refused.getProblems().toString()).doesNotContain("s3cret");
+		java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+		nullValue.put("EMPTY", null);
+		PyappException nullRefused = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.setEnv(new AppsRpc.EnvParams("blog", nullValue, null)));
+		assertThat(nullRefused.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())
+			.containsExactly("env.EMPTY: a value (a string), not null");
 		PyappException withoutMerge = catchThrowableOfType(PyappException.class,
 				() -> this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of(), null, null, List.of("A"))));
 		assertThat(withoutMerge.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())

@@ -102,8 +102,8 @@ class KeptEnvironment {
 		}
 		List<String> names = List.of();
 		if (kept != null && !kept.isEmpty() && this.registry.find(app).isPresent()) {
-			// under the registry's lock: variables an operator sets meanwhile are not
-			// overwritten
+			// under the registry's lock: a variable an operator sets
+			// meanwhile stays
 			Map<String, String> restored = kept;
 			AtomicBoolean given = new AtomicBoolean();
 			this.registry.update(app, (installed) -> {

@@ -103,8 +103,8 @@ class NodeLogPuller implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			// unreachable, removed or reinstalled: the supervisor starts over when it is
-			// back
+			// unreachable, removed or reinstalled: the supervisor starts
+			// over when it is back
 			this.failed.put(node, Instant.now());
 			logger.debug("Stopped pulling the logs of node '{}': {}", node, ex.getMessage());
 		}
