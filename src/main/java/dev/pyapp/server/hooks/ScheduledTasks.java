@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.scheduling.support.CronTrigger;
@@ -35,6 +37,14 @@ public class ScheduledTasks implements DisposableBean {
 	private static final Logger logger = LoggerFactory.getLogger(ScheduledTasks.class);
 
 	private static final int MAX_OUTPUT = 64 * 1024;
+
+	private static final String RUNNING = "running";
+
+	/** The outcome of a run the server stopped during. */
+	static final String INTERRUPTED = "interrupted";
+
+	/** What such a run's output ends with. */
+	static final String INTERRUPTED_NOTE = "\n[interrupted: the server stopped before this run ended; its outcome is unknown]";
 
 	/** The logger of the record each run leaves under its app. */
 	static final String LOGGER = "pyapp.task";
@@ -180,26 +190,55 @@ public class ScheduledTasks implements DisposableBean {
 		}
 		try {
 			TaskRun run = this.runs.save(new TaskRun(null, app.value(), task.name(), context.release(), trigger,
-					Instant.now(), null, "running", null, ""));
-			ExecResult result = this.runner.exec(context, "task", task.call(), this.properties.taskTimeout(),
-					(line) -> {
-					});
-			String outcome = result.timedOut() ? "timed-out" : (result.exitCode() == 0) ? "succeeded" : "failed";
-			String output = result.output();
-			if (output.length() > MAX_OUTPUT) {
-				output = output.substring(output.length() - MAX_OUTPUT);
+					Instant.now(), null, RUNNING, null, ""));
+			ExecResult result;
+			try {
+				result = this.runner.exec(context, "task", task.call(), this.properties.taskTimeout(), (line) -> {
+				});
 			}
-			Instant finished = Instant.now();
-			TaskRun done = this.runs.save(new TaskRun(run.id(), run.app(), run.task(), run.release(), trigger,
-					run.started(), finished, outcome, result.exitCode(), output));
-			prune(app, task.name());
-			logger.info("Task {} of {} {}", task.name(), app, outcome);
-			logged(done);
-			return done;
+			catch (RuntimeException ex) {
+				// not started (a launch refused during the app's removal, a missing
+				// interpreter): the record says so rather than "running" for ever
+				end(run, "failed", null, "the task could not start: " + ex.getMessage());
+				throw ex;
+			}
+			String outcome = result.timedOut() ? "timed-out" : (result.exitCode() == 0) ? "succeeded" : "failed";
+			return end(run, outcome, result.exitCode(), result.output());
 		}
 		finally {
 			flag.set(false);
 		}
+	}
+
+	private TaskRun end(TaskRun run, String outcome, @Nullable Integer exitCode, String output) {
+		String kept = (output.length() > MAX_OUTPUT) ? output.substring(output.length() - MAX_OUTPUT) : output;
+		TaskRun done = this.runs.save(new TaskRun(run.id(), run.app(), run.task(), run.release(), run.trigger(),
+				run.started(), Instant.now(), outcome, exitCode, kept));
+		prune(AppId.of(run.app()), run.task());
+		logger.info("Task {} of {} {}", run.task(), run.app(), outcome);
+		logged(done);
+		return done;
+	}
+
+	/**
+	 * Ends the runs an earlier server process left as running (it stopped or crashed
+	 * during them): none watches them any more, so their outcome is unknown and they are
+	 * marked {@code interrupted} instead of showing as running for ever.
+	 * @return how many runs were ended
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	public int endInterruptedRuns() {
+		int ended = 0;
+		for (TaskRun run : this.runs.findByOutcome(RUNNING)) {
+			if (!isRunning(AppId.of(run.app()), run.task())) {
+				end(run, INTERRUPTED, null, run.output() + INTERRUPTED_NOTE);
+				ended++;
+			}
+		}
+		if (ended > 0) {
+			logger.info("Marked {} task runs that an earlier server process left running as interrupted", ended);
+		}
+		return ended;
 	}
 
 	/** SPEC §4: each run is logged under the app with its outcome. */

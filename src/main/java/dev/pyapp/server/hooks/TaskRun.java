@@ -19,7 +19,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param trigger {@code schedule} or {@code manual}
  * @param started when it started
  * @param finished when it ended, or {@code null} while it runs
- * @param outcome {@code running}, {@code succeeded}, {@code failed} or {@code timed-out}
+ * @param outcome {@code running}, {@code succeeded}, {@code failed} (also when it could
+ * not start), {@code timed-out} or {@code interrupted} (the server stopped during it)
  * @param exitCode the exit code, or {@code null} while it runs
  * @param output what it printed (the last 64 KiB)
  */

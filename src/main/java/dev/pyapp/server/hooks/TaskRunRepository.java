@@ -11,6 +11,8 @@ interface TaskRunRepository extends MongoRepository<TaskRun, String> {
 
 	Optional<TaskRun> findFirstByAppAndTaskOrderByStartedDesc(String app, String task);
 
+	List<TaskRun> findByOutcome(String outcome);
+
 	void deleteByApp(String app);
 
 }

@@ -76,6 +76,19 @@ public class AppIsolation {
 			// an app installed again after its removal: its processes may start again
 			this.host.reopen(cgroup);
 		}
+		own(app);
+	}
+
+	/**
+	 * Gives an app's directories (those made since {@link #prepare}) to its user before
+	 * one of its processes starts. Unlike {@code prepare} it leaves a cgroup retired with
+	 * the app {@linkplain #remove retired}, so a process whose start began before the
+	 * app's removal is refused rather than starting in a cgroup made again.
+	 * @param app the app
+	 * @throws PyappException ({@code CONFLICT}) when no user name is free for it,
+	 * ({@code FAILED}) when {@code useradd} fails
+	 */
+	public void own(AppId app) {
 		this.layout.prepare(app, this.accounts.ensure(app));
 	}
 

@@ -103,8 +103,9 @@ public class AppContexts {
 		env.put("PYTHONUNBUFFERED", "1");
 		env.put("TMPDIR", paths.tmp().toString());
 		env.put("HOME", directory(paths.home()).toString());
-		// the directories just made belong to the app's user
-		this.isolation.prepare(app);
+		// the directories just made belong to the app's user; a cgroup retired with the
+		// app (removed since its manifest was read) stays retired
+		this.isolation.own(app);
 		return new ProcessContext(app, releaseId, environment.python(), environment.workingDirectory(), env,
 				this.isolation.process(app, release, manifest));
 	}

@@ -23,8 +23,9 @@ import static org.mockito.Mockito.verify;
 
 /**
  * An app's removal retires its cgroup (no process of it, such as a task firing meanwhile,
- * starts in it again), and preparing a new install of it reopens it
- * ({@code AppCgroupRemovalTests} in {@code nodes} shows what retiring does).
+ * starts in it again), and preparing a new install of it reopens it, not a process
+ * prepared for its old release ({@code AppCgroupRemovalTests} in {@code nodes} shows what
+ * retiring does).
  */
 class AppIsolationCgroupTests {
 
@@ -57,6 +58,21 @@ class AppIsolationCgroupTests {
 		order.verify(this.host).reopen(cgroup);
 		order.verify(this.layout).prepare(eq(APP), any());
 		verify(this.host, never()).kill(cgroup);
+	}
+
+	@Test // a task whose start began before the removal (AppContexts.context) owns the
+			// app's directories but does not reopen its cgroup: its launch is refused
+	void preparingAProcessAfterTheRemovalLeavesTheCgroupRetired() {
+		given(this.host.cgroupsUnavailable()).willReturn(Optional.empty());
+		AppIsolation isolation = isolation();
+		String cgroup = isolation.cgroup(APP);
+
+		isolation.remove(APP, true);
+		isolation.own(APP);
+
+		verify(this.host).retire(cgroup);
+		verify(this.host, never()).reopen(anyString());
+		verify(this.layout).prepare(eq(APP), any());
 	}
 
 	@Test
