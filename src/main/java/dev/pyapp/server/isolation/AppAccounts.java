@@ -96,7 +96,17 @@ class AppAccounts {
 		for (String name : names) {
 			Optional<SystemAccounts.Entry> entry = this.accounts.find(name);
 			if (entry.isEmpty()) {
-				return adopt(record, this.accounts.create(name, appHome, COMMENT + app, null));
+				try {
+					return adopt(record, this.accounts.create(name, appHome, COMMENT + app, null));
+				}
+				catch (PyappException ex) {
+					// made meanwhile by another process (a second server on this host,
+					// an administrator): the next name unless it is this app's
+					entry = this.accounts.find(name);
+					if (entry.isEmpty()) {
+						throw ex;
+					}
+				}
 			}
 			if (entry.get().home().equals(appHome)) {
 				return adopt(record, entry.get());
