@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
 import dev.pyapp.server.mount.WebServerKind;
+import dev.pyapp.server.nodes.ListeningSockets;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -21,6 +21,7 @@ import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.runtime.RestartPolicy;
 import dev.pyapp.server.runtime.RestartScheduler;
 import dev.pyapp.server.runtime.Restarter;
+import dev.pyapp.server.nodes.ListeningSockets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

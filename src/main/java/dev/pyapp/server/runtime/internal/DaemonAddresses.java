@@ -14,10 +14,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.nodes.ListeningSockets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a daemon listens: its key (a release's daemon is {@code r-<hash>}, a second one
@@ -31,9 +34,16 @@ public final class DaemonAddresses {
 
 	private final RuntimeProperties properties;
 
+	private final ListeningSockets sockets;
+
 	DaemonAddresses(PyappHome home, RuntimeProperties properties) {
+		this(home, properties, new ListeningSockets());
+	}
+
+	DaemonAddresses(PyappHome home, RuntimeProperties properties, ListeningSockets sockets) {
 		this.home = home;
 		this.properties = properties;
+		this.sockets = sockets;
 	}
 
 	/** sun_path holds 108 bytes including the terminating NUL. */
@@ -123,6 +133,32 @@ public final class DaemonAddresses {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * What holds a port daemon's port when the daemon does not: a port is free when it is
+	 * chosen, and another process (another app, a second server on the host) can take it
+	 * before the daemon binds it. The daemon then cannot bind it, while the port accepts
+	 * and answers health checks for the other process; the daemon must not count as
+	 * started.
+	 * @param daemon the daemon (one with a port, its process or an ancestor of its
+	 * master)
+	 * @return the other holders, such as {@code pid 4242 (python3 squat.py)};
+	 * {@code null} if the daemon's own process tree holds it, the daemon has a socket
+	 * instead, nothing listens there yet or this host has no {@code /proc/net/tcp}
+	 */
+	@Nullable String otherHolder(Daemon daemon) {
+		if (daemon.port() == null || !this.sockets.available()) {
+			return null;
+		}
+		Set<Long> holders = this.sockets.visibleHolders("127.0.0.1:" + daemon.port());
+		if (holders == null) {
+			return "a process this server may not look into";
+		}
+		if (holders.isEmpty() || holders.stream().anyMatch((pid) -> ListeningSockets.descendsFrom(pid, daemon.pid()))) {
+			return null;
+		}
+		return holders.stream().sorted().map(this.sockets::describe).collect(Collectors.joining(", "));
 	}
 
 	/**

@@ -234,7 +234,15 @@ public class DaemonLauncher {
 						stderrTail(app, daemon));
 			}
 			if (DaemonAddresses.accepts(daemon)) {
-				return;
+				String other = this.addresses.otherHolder(daemon);
+				if (other == null) {
+					return;
+				}
+				stop(daemon);
+				throw PyappException.failed("port " + daemon.port() + " of " + app + " (" + daemon.release()
+						+ ") is held by " + other + ", not by its " + daemon.server().displayName()
+						+ ": another process took it after it was found free; start the app again to use another port",
+						stderrTail(app, daemon));
 			}
 			pause(Duration.ofMillis(100));
 		}

@@ -19,6 +19,7 @@ import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.runtime.RestartPolicy;
 import dev.pyapp.server.runtime.RestartScheduler;
 import dev.pyapp.server.runtime.Restarter;
+import dev.pyapp.server.nodes.ListeningSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -19,6 +19,7 @@ import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.mount.WebServerKind;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.ListeningSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

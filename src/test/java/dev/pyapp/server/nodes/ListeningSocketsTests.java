@@ -1,4 +1,4 @@
-package dev.pyapp.server.mount.internal;
+package dev.pyapp.server.nodes;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.pyapp.server.mount.internal;
+package dev.pyapp.server.nodes;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,17 +21,17 @@ import org.jspecify.annotations.Nullable;
  * answers on an address is its managed web server (and which generation of its workers),
  * not an orphan of an earlier run or an old worker still accepting.
  */
-final class ListeningSockets {
+public final class ListeningSockets {
 
 	private static final String LISTEN = "0A";
 
 	private final Path proc;
 
-	ListeningSockets() {
+	public ListeningSockets() {
 		this(Path.of("/proc"));
 	}
 
-	ListeningSockets(Path proc) {
+	public ListeningSockets(Path proc) {
 		this.proc = proc;
 	}
 
@@ -39,7 +39,7 @@ final class ListeningSockets {
 	 * Whether this host exposes what is needed ({@code /proc/net/tcp}).
 	 * @return {@code false} elsewhere: the checks that use it are skipped
 	 */
-	boolean available() {
+	public boolean available() {
 		return Files.isReadable(this.proc.resolve("net/tcp"));
 	}
 
@@ -49,7 +49,7 @@ final class ListeningSockets {
 	 * @return their pids; empty if no socket listens there, or only processes this server
 	 * may not look into hold one (see {@link #listening})
 	 */
-	Set<Long> holders(String listen) {
+	public Set<Long> holders(String listen) {
 		Set<String> inodes = inodes(listen);
 		return inodes.isEmpty() ? Set.of() : holders(inodes);
 	}
@@ -62,7 +62,7 @@ final class ListeningSockets {
 	 * may look into holds it (checked twice: a socket may appear between reading the
 	 * sockets and reading the processes)
 	 */
-	@Nullable Set<Long> visibleHolders(String listen) {
+	public @Nullable Set<Long> visibleHolders(String listen) {
 		for (int attempt = 0; attempt < 3; attempt++) {
 			Set<String> inodes = inodes(listen);
 			if (inodes.isEmpty()) {
@@ -103,7 +103,7 @@ final class ListeningSockets {
 	 * @param listen {@code HOST:PORT}
 	 * @return whether one does
 	 */
-	boolean listening(String listen) {
+	public boolean listening(String listen) {
 		return !inodes(listen).isEmpty();
 	}
 
@@ -112,7 +112,7 @@ final class ListeningSockets {
 	 * @param pid the process
 	 * @return the inodes of its sockets; empty if it is gone
 	 */
-	Set<String> sockets(long pid) {
+	public Set<String> sockets(long pid) {
 		return inodes(pid, "socket:[");
 	}
 
@@ -124,7 +124,7 @@ final class ListeningSockets {
 	 * @param pid the process
 	 * @return the inodes of its pipes; empty if it is gone
 	 */
-	Set<String> pipes(long pid) {
+	public Set<String> pipes(long pid) {
 		return inodes(pid, "pipe:[");
 	}
 
@@ -150,7 +150,7 @@ final class ListeningSockets {
 	 * @param listen {@code HOST:PORT}
 	 * @return the inodes
 	 */
-	Set<String> inodes(String listen) {
+	public Set<String> inodes(String listen) {
 		int colon = listen.lastIndexOf(':');
 		String host = listen.substring(0, colon).replace("[", "").replace("]", "");
 		int port = Integer.parseInt(listen.substring(colon + 1));
@@ -280,7 +280,7 @@ final class ListeningSockets {
 	 * @param root the root
 	 * @return whether {@code root} is the process or one of its ancestors
 	 */
-	static boolean descendsFrom(long pid, long root) {
+	public static boolean descendsFrom(long pid, long root) {
 		Optional<ProcessHandle> process = ProcessHandle.of(pid);
 		for (int depth = 0; depth < 64 && process.isPresent(); depth++) {
 			if (process.get().pid() == root) {
@@ -296,7 +296,7 @@ final class ListeningSockets {
 	 * @param pid the process
 	 * @return such as {@code pid 4242 (nginx: master process ...)}
 	 */
-	String describe(long pid) {
+	public String describe(long pid) {
 		try {
 			String line = new String(Files.readAllBytes(this.proc.resolve(Long.toString(pid)).resolve("cmdline")),
 					java.nio.charset.StandardCharsets.UTF_8)

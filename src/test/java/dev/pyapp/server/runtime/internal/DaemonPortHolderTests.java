@@ -1,0 +1,93 @@
+package dev.pyapp.server.runtime.internal;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.runtime.AppServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * A port daemon counts as started only when its own process tree holds its port: a port
+ * is free when it is chosen, and another process (another app, a second server on the
+ * host) can take it before the daemon binds it, then accept and answer health checks in
+ * the daemon's place. Read from this host's {@code /proc}, with real processes.
+ */
+class DaemonPortHolderTests {
+
+	@TempDir
+	Path home;
+
+	private DaemonAddresses addresses;
+
+	@BeforeEach
+	void addresses() {
+		this.addresses = new DaemonAddresses(new PyappHome(this.home),
+				new RuntimeProperties("20000-20999", Duration.ofSeconds(10), Duration.ofSeconds(1),
+						Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5, Duration.ofMinutes(5),
+						Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3")));
+	}
+
+	@Test
+	void aPortItsOwnProcessOrOneOfItsChildrenHoldsIsTheDaemons() throws Exception {
+		long self = ProcessHandle.current().pid();
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			assertThat(this.addresses.otherHolder(daemon(self, socket.getLocalPort()))).isNull();
+		}
+		Process child = new ProcessBuilder("python3", "-c",
+				"import socket, sys, time\n" + "s = socket.socket()\n" + "s.bind(('127.0.0.1', 0)); s.listen(1)\n"
+						+ "print(s.getsockname()[1], flush=True)\n" + "sys.stdin.read()\n")
+			.start();
+		try {
+			int port = Integer.parseInt(
+					new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine()
+						.strip());
+			// the daemon is this JVM (as bwrap is above the app server's master)
+			assertThat(this.addresses.otherHolder(daemon(self, port))).isNull();
+			// a daemon that is not an ancestor of what holds the port
+			Process other = new ProcessBuilder("sleep", "30").start();
+			try {
+				assertThat(this.addresses.otherHolder(daemon(other.pid(), port))).startsWith("pid " + child.pid())
+					.contains("python3");
+			}
+			finally {
+				other.destroy();
+				other.waitFor();
+			}
+		}
+		finally {
+			child.destroy();
+			child.waitFor();
+		}
+	}
+
+	@Test
+	void aPortNothingListensOnYetOrASocketDaemonHasNoOtherHolder() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			port = socket.getLocalPort();
+		}
+		assertThat(this.addresses.otherHolder(daemon(1, port))).isNull();
+		Daemon socketDaemon = new Daemon("1.0.0", 1, this.home.resolve("run/r-1.sock"), null,
+				this.home.resolve("run/r-1.pid"), Instant.now(), null, 0, mock(AppServer.class), null, 0);
+		assertThat(this.addresses.otherHolder(socketDaemon)).isNull();
+	}
+
+	private Daemon daemon(long pid, int port) {
+		return new Daemon("1.0.0", pid, null, port, this.home.resolve("run/r-1.pid"), Instant.now(), null, 0,
+				mock(AppServer.class), null, 0);
+	}
+
+}
