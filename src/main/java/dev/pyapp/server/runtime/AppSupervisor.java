@@ -121,11 +121,11 @@ public class AppSupervisor {
 	 */
 	public AppStatus reload(AppId app) {
 		Supervised s = this.apps.supervised(app);
-		Daemon live = s.live;
+		Daemon live = s.live();
 		if (live != null && this.launcher.alive(live)) {
 			this.launcher.reload(live);
 		}
-		return s.status;
+		return s.status();
 	}
 
 	/**
@@ -134,7 +134,7 @@ public class AppSupervisor {
 	 * @return its status ({@code stopped} if nothing is known)
 	 */
 	public AppStatus status(AppId app) {
-		return this.apps.find(app).map((s) -> s.status).orElseGet(() -> AppStatus.stopped(app));
+		return this.apps.find(app).map(Supervised::status).orElseGet(() -> AppStatus.stopped(app));
 	}
 
 	/**
@@ -144,7 +144,7 @@ public class AppSupervisor {
 	 */
 	public boolean wanted(AppId app) {
 		return this.apps.find(app)
-			.map((s) -> s.wanted)
+			.map(Supervised::wanted)
 			.orElseGet(() -> this.apps.record(app).map(DaemonRecord::running).orElse(true));
 	}
 

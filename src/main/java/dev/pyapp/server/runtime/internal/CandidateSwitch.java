@@ -136,12 +136,12 @@ public class CandidateSwitch {
 				// the candidate stays a candidate: the caller discards it
 				throw new IllegalStateException("App [" + app + "] is stopping; [" + release + "] is not promoted");
 			}
-			s.retiring = s.live;
+			s.retiring = s.live();
 			s.candidate = null;
 			started = switchTo(s, candidate);
 		}
 		this.events.publishEvent(started);
-		return s.status;
+		return s.status();
 	}
 
 	/**
@@ -149,7 +149,7 @@ public class CandidateSwitch {
 	 */
 	AppStarted switchTo(Supervised s, Daemon daemon) {
 		s.lifecycle.switched();
-		s.wanted = true;
+		s.wantRunning();
 		s.restarts.reset();
 		return this.apps.goLive(s, daemon);
 	}
@@ -162,7 +162,7 @@ public class CandidateSwitch {
 	 * under the app's lock: it reloads a web server.
 	 */
 	private void leadWebServerTo(Supervised s, Daemon next) {
-		Daemon live = s.live;
+		Daemon live = s.live();
 		if (next.socket() == null || live == null || live.server().protocol() == next.server().protocol()) {
 			return;
 		}
@@ -214,7 +214,7 @@ public class CandidateSwitch {
 				started = null;
 			}
 			else {
-				promoted = s.live;
+				promoted = s.live();
 				s.lifecycle.switched();
 				started = this.apps.goLive(s, old);
 			}

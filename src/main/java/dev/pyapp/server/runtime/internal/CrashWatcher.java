@@ -151,19 +151,17 @@ public class CrashWatcher implements DisposableBean {
 	 * kernel's count of its cgroup grew).
 	 */
 	private void watch(Supervised s, List<Object> raised) {
-		Daemon live = s.live;
+		Daemon live = s.live();
 		if (live == null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
 			return;
 		}
 		long kills = this.cgroups.oomKills(live);
 		boolean outOfMemory = kills > live.oomKills();
 		if (outOfMemory) {
-			live = live.withOomKills(kills);
-			s.live = live;
-			s.lastOutOfMemory = Instant.now();
+			live = s.killedForMemory(kills);
 		}
 		if (!this.launcher.alive(live)) {
-			s.live = null;
+			s.liveEnded();
 			this.cgroups.release(live);
 			// killed (SIGKILL) when, or shortly after, the kernel killed a process of its
 			// cgroup for memory: the kill and its end may fall into two checks
@@ -183,7 +181,7 @@ public class CrashWatcher implements DisposableBean {
 		}
 		else if (outOfMemory) {
 			// a worker was killed; its master starts a new one
-			s.status = s.status.because(OUT_OF_MEMORY);
+			s.because(OUT_OF_MEMORY);
 			this.apps.save(s);
 			raised.add(outOfMemory(s, live, false));
 		}
@@ -214,10 +212,9 @@ public class CrashWatcher implements DisposableBean {
 			@Nullable AppServer server) {
 		Duration delay = s.restarts.crashed(() -> restartAfterCrash(s, release, server), null);
 		s.lifecycle.crashed(delay == null);
-		s.status = s.status.crashed(exitCode, reason);
+		s.crashed(exitCode, reason);
 		if (delay == null) {
-			s.status = s.status
-				.failed(reason + " (crashed " + s.restarts.limit() + " times within " + s.restarts.window() + ")");
+			s.failed(reason + " (crashed " + s.restarts.limit() + " times within " + s.restarts.window() + ")");
 			this.apps.unscheduleTasks(s.app);
 			DaemonFiles.deleteQuietly(this.apps.paths(s.app).pidFile());
 			logger.error("{} crashed too often and is marked failed: {}", s.app, reason);
@@ -226,15 +223,16 @@ public class CrashWatcher implements DisposableBean {
 			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
 		}
 		this.apps.save(s);
-		return new AppCrashed(s.app, release, exitCode, s.status.restarts(), s.status.state() == ProcessState.FAILED,
-				s.status.reason());
+		AppStatus status = s.status();
+		return new AppCrashed(s.app, release, exitCode, status.restarts(), status.state() == ProcessState.FAILED,
+				status.reason());
 	}
 
 	private void restartAfterCrash(Supervised s, String release, @Nullable AppServer server) {
 		long attempt;
 		CompletableFuture<AppStatus> pending = new CompletableFuture<>();
 		synchronized (s) {
-			if (!s.wanted || s.lifecycle.state() != DaemonLifecycle.State.BACKOFF) {
+			if (!s.wanted() || s.lifecycle.state() != DaemonLifecycle.State.BACKOFF) {
 				// stopped, started or promoted meanwhile
 				return;
 			}

@@ -76,7 +76,7 @@ public class DaemonAdoption {
 		AppStarted adopted = null;
 		Daemon foreign = null;
 		synchronized (s) {
-			if (record == null || !s.wanted || s.lifecycle.state() != DaemonLifecycle.State.STOPPED) {
+			if (record == null || !s.wanted() || s.lifecycle.state() != DaemonLifecycle.State.STOPPED) {
 				// never started, stopped on purpose, failed (its status came from the
 				// record), or started by a deploy already: nothing to adopt or start
 				return;

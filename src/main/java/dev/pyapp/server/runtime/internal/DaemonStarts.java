@@ -56,12 +56,12 @@ public class DaemonStarts {
 		CompletableFuture<AppStatus> pending;
 		long attempt;
 		synchronized (s) {
-			s.wanted = true;
+			s.wantRunning();
 			switch (s.lifecycle.state()) {
 				case RUNNING -> {
 					// a live daemon that died is the crash watcher's: it restarts it
 					this.apps.save(s);
-					return s.status;
+					return s.status();
 				}
 				case STARTING -> pending = s.starting;
 				case STOPPING ->
@@ -71,7 +71,7 @@ public class DaemonStarts {
 			if (pending == null) {
 				s.restarts.reset();
 				attempt = s.lifecycle.begin();
-				s.status = s.status.starting(release);
+				s.startBegins(release);
 				s.starting = new CompletableFuture<>();
 				pending = s.starting;
 			}
@@ -92,7 +92,7 @@ public class DaemonStarts {
 			synchronized (s) {
 				if (s.lifecycle.isCurrent(attempt)) {
 					s.lifecycle.startFailed(attempt);
-					s.status = s.status.failed("start failed: " + ex.getMessage());
+					s.failed("start failed: " + ex.getMessage());
 					this.apps.save(s);
 				}
 			}
@@ -132,10 +132,10 @@ public class DaemonStarts {
 			logger.info("{}: stopping the daemon (pid {}) of a start that was overtaken by {}", s.app, daemon.pid(),
 					s.lifecycle.state());
 			this.launcher.stop(daemon);
-			return s.status;
+			return s.status();
 		}
 		this.events.publishEvent(started);
-		return s.status;
+		return s.status();
 	}
 
 	/** Starts a release's daemon on the app server chosen for it. */
@@ -170,8 +170,9 @@ public class DaemonStarts {
 			if (s.candidate != null && s.candidate.release().equals(release)) {
 				return s.candidate;
 			}
-			if (s.live != null && s.live.release().equals(release)) {
-				return s.live;
+			Daemon live = s.live();
+			if (live != null && live.release().equals(release)) {
+				return live;
 			}
 		}
 		throw new IllegalStateException("App [" + app + "] runs no daemon of release [" + release + "]");

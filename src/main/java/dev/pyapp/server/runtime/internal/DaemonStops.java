@@ -42,14 +42,14 @@ public class DaemonStops {
 		Supervised s = this.apps.supervised(app);
 		Daemon live;
 		synchronized (s) {
-			s.wanted = false;
+			s.wantStopped();
 			s.restarts.cancel();
 			if (s.lifecycle.state() == DaemonLifecycle.State.STOPPING) {
 				this.apps.save(s);
-				return s.status;
+				return s.status();
 			}
 			s.lifecycle.stopping();
-			live = s.live;
+			live = s.live();
 			this.apps.stoppedNow(s);
 		}
 		try {
@@ -64,7 +64,7 @@ public class DaemonStops {
 				s.lifecycle.stopped();
 			}
 		}
-		return s.status;
+		return s.status();
 	}
 
 	public void forget(AppId app) {
@@ -93,7 +93,7 @@ public class DaemonStops {
 			boolean stopping;
 			synchronized (s) {
 				s.restarts.cancel();
-				for (Daemon daemon : new Daemon[] { s.live, s.candidate, s.retiring }) {
+				for (Daemon daemon : new Daemon[] { s.live(), s.candidate, s.retiring }) {
 					if (daemon != null) {
 						daemons.add(daemon);
 					}

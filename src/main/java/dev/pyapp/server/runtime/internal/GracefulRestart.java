@@ -55,7 +55,7 @@ public class GracefulRestart {
 		Supervised s = this.apps.supervised(app);
 		Daemon old;
 		synchronized (s) {
-			old = s.live;
+			old = s.live();
 			if (s.retiring != null) {
 				throw PyappException.conflict("app '" + app + "' is switching releases; restart it when that is done");
 			}
@@ -75,7 +75,7 @@ public class GracefulRestart {
 		}
 		AppStarted started;
 		synchronized (s) {
-			if (s.live != old || s.retiring != null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
+			if (s.live() != old || s.retiring != null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
 				// stopped, crashed or upgraded meanwhile: this daemon is not wanted
 				this.launcher.stop(fresh);
 				throw PyappException.conflict("app '" + app + "' changed while it restarted; try again");
@@ -86,17 +86,17 @@ public class GracefulRestart {
 		this.events.publishEvent(started);
 		this.candidates.retire(app);
 		logger.info("Restarted {} gracefully (pid {} replaced pid {})", app, fresh.pid(), old.pid());
-		return s.status;
+		return s.status();
 	}
 
 	public AppStatus applyLimits(AppId app) {
 		Supervised s = this.apps.supervised(app);
-		Daemon live = s.live;
+		Daemon live = s.live();
 		if (live == null || !this.launcher.alive(live)) {
-			return s.status;
+			return s.status();
 		}
 		if (this.cgroups.updateLimits(live, this.contexts.context(app, live.release()).isolation())) {
-			return s.status;
+			return s.status();
 		}
 		return restart(app);
 	}

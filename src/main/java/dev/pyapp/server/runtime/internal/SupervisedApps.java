@@ -82,9 +82,7 @@ public class SupervisedApps {
 					this.properties.restartBackoffMax(), this.properties.crashLimit(), this.properties.crashWindow()),
 					this.restarts), failed ? DaemonLifecycle.State.FATAL : DaemonLifecycle.State.STOPPED);
 			if (record != null) {
-				s.wanted = record.running();
-				s.status = new AppStatus(app, failed ? ProcessState.FAILED : ProcessState.STOPPED, record.release(),
-						null, null, null, null, record.restarts(), record.lastExit(), record.reason(), record.server());
+				s.restore(record);
 			}
 			return s;
 		});
@@ -143,10 +141,7 @@ public class SupervisedApps {
 			AtomicFiles.switchLink(paths.socket(), daemon.socket().getFileName());
 		}
 		AtomicFiles.write(paths.pidFile(), daemon.pid() + "\n", PosixFilePermissions.fromString("rw-r--r--"));
-		s.live = daemon;
-		s.status = s.status.running(daemon.release(), daemon.pid(),
-				(daemon.socket() != null) ? daemon.socket().toString() : null, daemon.port(), daemon.started(),
-				daemon.server().name());
+		s.wentLive(daemon);
 		save(s);
 		try {
 			this.tasks.schedule(s.app, this.contexts.tasks(s.app, daemon.release()),
@@ -165,8 +160,7 @@ public class SupervisedApps {
 	 * @param s the app, under its lock
 	 */
 	void stoppedNow(Supervised s) {
-		s.live = null;
-		s.status = s.status.stoppedNow();
+		s.stoppedNow();
 		this.tasks.unschedule(s.app);
 		save(s);
 	}
@@ -187,7 +181,7 @@ public class SupervisedApps {
 		if (switching != null && switching.socket() != null) {
 			return new AppEndpoint(switching.socket(), null, switching.server().protocol());
 		}
-		AppStatus status = s.status;
+		AppStatus status = s.status();
 		WireProtocol protocol = (status.server() != null)
 				? servers.find(status.server()).map(AppServer::protocol).orElse(WireProtocol.HTTP) : WireProtocol.HTTP;
 		if (status.socket() == null && status.port() != null) {
@@ -200,7 +194,7 @@ public class SupervisedApps {
 	Set<Integer> portsInUse() {
 		Set<Integer> ports = new HashSet<>();
 		for (Supervised s : this.apps.values()) {
-			for (Daemon daemon : new Daemon[] { s.live, s.candidate, s.retiring }) {
+			for (Daemon daemon : new Daemon[] { s.live(), s.candidate, s.retiring }) {
 				if (daemon != null && daemon.port() != null) {
 					ports.add(daemon.port());
 				}
@@ -210,8 +204,8 @@ public class SupervisedApps {
 	}
 
 	void save(Supervised s) {
-		AppStatus status = s.status;
-		this.records.save(new DaemonRecord(s.app.value(), s.wanted, status.release(), status.pid(), status.port(),
+		AppStatus status = s.status();
+		this.records.save(new DaemonRecord(s.app.value(), s.wanted(), status.release(), status.pid(), status.port(),
 				status.started(), status.restarts(), status.lastExit(), status.reason(),
 				status.state() == ProcessState.FAILED, status.server()));
 	}

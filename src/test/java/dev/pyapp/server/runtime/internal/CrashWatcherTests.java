@@ -102,7 +102,7 @@ class CrashWatcherTests {
 		await().atMost(poll.plusSeconds(5)).until(() -> crashed().size() == APPS);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(took).isLessThan(poll.plusSeconds(5));
-		assertThat(this.supervisor.apps.all()).allSatisfy((s) -> assertThat(s.status.restarts()).isEqualTo(1));
+		assertThat(this.supervisor.apps.all()).allSatisfy((s) -> assertThat(s.status().restarts()).isEqualTo(1));
 	}
 
 	private Set<String> crashed() {

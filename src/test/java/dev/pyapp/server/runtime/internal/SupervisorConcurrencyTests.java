@@ -88,7 +88,7 @@ class SupervisorConcurrencyTests {
 
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			assertThat(this.launches.get(FAST.value())).hasValue(2);
-			AppStatus status = this.apps.supervised(FAST).status;
+			AppStatus status = this.apps.supervised(FAST).status();
 			assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
 			assertThat(status.restarts()).isEqualTo(1);
 			assertThat(status.pid()).isNotEqualTo(fast.pid());
@@ -106,7 +106,7 @@ class SupervisorConcurrencyTests {
 		CompletableFuture<AppStatus> first = CompletableFuture.supplyAsync(() -> this.starts.start(SLOW));
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.launches.get(SLOW.value()).get() == 1);
 		CompletableFuture<AppStatus> second = CompletableFuture.supplyAsync(() -> this.starts.start(SLOW));
-		assertThat(this.apps.supervised(SLOW).status.state()).isEqualTo(ProcessState.STARTING);
+		assertThat(this.apps.supervised(SLOW).status().state()).isEqualTo(ProcessState.STARTING);
 		gate.countDown();
 		assertThat(first.join().pid()).isNotNull();
 		assertThat(second.join().pid()).isEqualTo(first.join().pid());
@@ -138,12 +138,12 @@ class SupervisorConcurrencyTests {
 			this.lastDaemon.get(FAST.value()).exit().complete(1);
 			if (crash < 5) {
 				await().atMost(Duration.ofSeconds(30))
-					.until(() -> this.apps.supervised(FAST).status.state() == ProcessState.RUNNING
+					.until(() -> this.apps.supervised(FAST).status().state() == ProcessState.RUNNING
 							&& this.launches.get(FAST.value()).get() == launched + 1);
 			}
 		}
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.apps.supervised(FAST).status.state() == ProcessState.FAILED);
+			.until(() -> this.apps.supervised(FAST).status().state() == ProcessState.FAILED);
 		assertThat(this.apps.supervised(FAST).lifecycle.state()).isEqualTo(DaemonLifecycle.State.FATAL);
 		assertThat(this.events).filteredOn(AppCrashed.class::isInstance)
 			.hasSize(5)
@@ -168,7 +168,7 @@ class SupervisorConcurrencyTests {
 		assertThat(start.join().state()).isEqualTo(ProcessState.STOPPED);
 		Daemon launched = this.lastDaemon.get(SLOW.value());
 		verify(this.launcher).stop(launched);
-		assertThat(this.apps.supervised(SLOW).status.pid()).isNull();
+		assertThat(this.apps.supervised(SLOW).status().pid()).isNull();
 		assertThat(this.events).noneSatisfy((event) -> assertThat(event).isInstanceOf(AppStarted.class));
 	}
 
