@@ -204,7 +204,7 @@ public final class BuiltInValidators {
 				: "not a valid duration: use a number and a unit (ms, s, m, h, d), such as 30s, 5m or 1h30m";
 	}
 
-	public static @Nullable String size(String value) {
+	static @Nullable String size(String value) {
 		return SIZE.matcher(value).matches() ? null
 				: "not a valid size: use a number and an optional unit (B, K, M, G, T), such as 512K or 10M";
 	}

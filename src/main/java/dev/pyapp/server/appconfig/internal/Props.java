@@ -36,7 +36,7 @@ public final class Props {
 		return this.path.isEmpty() ? key : this.path + "." + key;
 	}
 
-	public List<Problem> problems() {
+	List<Problem> problems() {
 		return this.problems;
 	}
 

@@ -27,7 +27,7 @@ public final class Table {
 		return this;
 	}
 
-	public boolean isEmpty() {
+	boolean isEmpty() {
 		return this.rows.isEmpty();
 	}
 

@@ -28,7 +28,7 @@ public class ConfigurationGate {
 	 * @param release the release's directory
 	 * @return the migration; incomplete when required settings lack values
 	 */
-	public ConfigMigration prepare(AppId app, Path release) {
+	ConfigMigration prepare(AppId app, Path release) {
 		return this.configurator.upgrade(app, release);
 	}
 

@@ -76,7 +76,7 @@ public class EmulatedCappedLogStore extends MongoLogStore {
 	 * @param app the app
 	 * @return bytes, or {@code 0} if nothing was written since start
 	 */
-	public long size(String app) {
+	long size(String app) {
 		SizeLedger ledger = this.ledgers.get(LogDocuments.collection(app));
 		return (ledger != null) ? ledger.total() : 0;
 	}

@@ -147,7 +147,7 @@ public final class NotificationThrottle {
 			}
 		}
 
-		public Summary summary() {
+		Summary summary() {
 			String levels = (this.levels.size() == 1) ? this.levels.iterator().next()
 					: this.rule.minLevel() + "-or-higher";
 			String apps = String.join(", ", this.apps) + (this.moreApps ? " and other apps" : "");

@@ -174,7 +174,7 @@ public final class OutputFolder {
 			return false;
 		}
 
-		public void add(String line) {
+		void add(String line) {
 			this.rest.add(line);
 			this.end++;
 			if (line.equals(TRACEBACK)) {
@@ -192,13 +192,13 @@ public final class OutputFolder {
 		}
 
 		/** Whether a traceback was begun and has not reached its summary line yet. */
-		public boolean open() {
+		boolean open() {
 			return this.inTraceback
 					|| (this.afterSummary && !this.rest.isEmpty() && (this.rest.get(this.rest.size() - 1).isBlank()
 							|| CHAINS.contains(this.rest.get(this.rest.size() - 1))));
 		}
 
-		public Group build(boolean stderr) {
+		Group build(boolean stderr) {
 			List<String> folded = new ArrayList<>(this.rest);
 			while (!folded.isEmpty() && folded.get(folded.size() - 1).isBlank()) {
 				folded.remove(folded.size() - 1);

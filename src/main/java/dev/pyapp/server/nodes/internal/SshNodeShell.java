@@ -185,7 +185,7 @@ public final class SshNodeShell implements NodeShell {
 	 * @param mode the octal permissions, such as {@code 600}
 	 * @throws NodeException if it cannot be written
 	 */
-	public void upload(InputStream content, String path, String mode) {
+	void upload(InputStream content, String path, String mode) {
 		String temp = path + ".part";
 		String command = "umask 077 && cat > " + quote(temp) + " && chmod " + quote(mode) + " " + quote(temp)
 				+ " && mv -f " + quote(temp) + " " + quote(path);
@@ -200,7 +200,7 @@ public final class SshNodeShell implements NodeShell {
 	 * @param path the absolute path on the node
 	 * @return the content, or empty if the file does not exist
 	 */
-	public Optional<String> read(String path) {
+	Optional<String> read(String path) {
 		ExecResult result = run("test -f " + quote(path) + " && cat " + quote(path), null, Duration.ofSeconds(30), null,
 				false);
 		return result.succeeded() ? Optional.of(result.output()) : Optional.empty();

@@ -16,7 +16,7 @@ import org.springframework.util.Assert;
  * match. Unlike pip, {@link #contains} does not exclude pre-releases: an interpreter
  * {@code 3.13.0rc1} satisfies {@code >=3.9}.
  */
-public final class Pep440Specifier {
+final class Pep440Specifier {
 
 	private static final Pattern CLAUSE = Pattern.compile("^\\s*(~=|===|==|!=|<=|>=|<|>)\\s*(\\S+?)\\s*$");
 
@@ -35,7 +35,7 @@ public final class Pep440Specifier {
 	 * @return the specifier
 	 * @throws IllegalArgumentException saying which clause is not valid
 	 */
-	public static Pep440Specifier parse(String text) {
+	static Pep440Specifier parse(String text) {
 		Assert.notNull(text, "'text' must not be null");
 		if (text.isBlank()) {
 			throw new IllegalArgumentException("an empty specifier; expected clauses such as '>=3.9'");
@@ -52,7 +52,7 @@ public final class Pep440Specifier {
 	 * @param version the version
 	 * @return whether it matches
 	 */
-	public boolean contains(Pep440Version version) {
+	boolean contains(Pep440Version version) {
 		Assert.notNull(version, "'version' must not be null");
 		return this.clauses.stream().allMatch((clause) -> clause.matches(version));
 	}
@@ -63,7 +63,7 @@ public final class Pep440Specifier {
 	 * @return whether it matches
 	 * @throws IllegalArgumentException if {@code version} is not a PEP 440 version
 	 */
-	public boolean contains(String version) {
+	boolean contains(String version) {
 		return contains(Pep440Version.parse(version));
 	}
 
@@ -104,9 +104,8 @@ public final class Pep440Specifier {
 
 		boolean matches(Pep440Version candidate) {
 			if (this.version == null) {
-				// arbitrary equality (===) compares text; the candidate's normalised form
-				// is
-				// what we have
+				// arbitrary equality (===) compares text; the candidate's
+				// normalised form is what we have
 				return this.text.equalsIgnoreCase(candidate.toString());
 			}
 			return switch (this.operator) {

@@ -45,7 +45,7 @@ import org.springframework.stereotype.Component;
  * was looked at in one pass every interval.
  */
 @Component
-public class CrashWatcher implements DisposableBean {
+class CrashWatcher implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(CrashWatcher.class);
 

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * for the next start.
  */
 @Component
-public class DaemonCgroups {
+class DaemonCgroups {
 
 	private static final Logger logger = LoggerFactory.getLogger(DaemonCgroups.class);
 

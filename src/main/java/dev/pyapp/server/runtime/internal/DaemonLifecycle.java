@@ -16,7 +16,7 @@ import dev.pyapp.server.runtime.ProcessState;
  * adopted. Not thread-safe: guarded by the app's lock, which is never held across a
  * launch or a health wait.
  */
-public final class DaemonLifecycle {
+final class DaemonLifecycle {
 
 	/** Where the supervisor is with an app's daemon. */
 	enum State {

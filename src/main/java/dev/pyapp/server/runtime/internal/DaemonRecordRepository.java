@@ -2,6 +2,6 @@ package dev.pyapp.server.runtime.internal;
 
 import org.springframework.data.mongodb.repository.MongoRepository;
 
-public interface DaemonRecordRepository extends MongoRepository<DaemonRecord, String> {
+interface DaemonRecordRepository extends MongoRepository<DaemonRecord, String> {
 
 }

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * passed without one
  */
 @ConfigurationProperties("pyapp.security.login")
-public record LoginProperties(@DefaultValue("3") int freeFailures, @DefaultValue("1s") Duration firstDelay,
+record LoginProperties(@DefaultValue("3") int freeFailures, @DefaultValue("1s") Duration firstDelay,
 		@DefaultValue("30s") Duration maxDelay, @DefaultValue("15m") Duration window) {
 
 	/**

@@ -45,7 +45,7 @@ public class LoginThrottle {
 	private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
 	@Autowired
-	public LoginThrottle(LoginProperties properties) {
+	LoginThrottle(LoginProperties properties) {
 		this(properties, Clock.systemUTC());
 	}
 
