@@ -12,6 +12,7 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether the web server's workers, which run as the web server's user (never root), can
@@ -55,7 +56,14 @@ public final class WebUserAccess {
 		}
 	}
 
-	static String problem(Path folder, Isolation.Account user) {
+	/**
+	 * Why the web server's user cannot serve a folder.
+	 * @param folder the folder, absolute and normalised
+	 * @param user the web server's user
+	 * @return the first obstacle, or {@code null} if it can serve it or the folder is no
+	 * directory (the mount's validation reports that)
+	 */
+	static @Nullable String problem(Path folder, Isolation.Account user) {
 		if (!Files.isDirectory(folder)) {
 			return null;
 		}
