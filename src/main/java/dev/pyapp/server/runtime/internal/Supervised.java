@@ -67,7 +67,8 @@ public final class Supervised {
 	}
 
 	/**
-	 * The daemon {@code run/app.sock} leads to; may be read without the lock.
+	 * The live daemon, the one the web server reaches ({@code run/app.sock} or its port);
+	 * may be read without the lock.
 	 * @return the live daemon, or {@code null} when none runs
 	 */
 	public @Nullable Daemon live() {
