@@ -3,6 +3,7 @@
 import { rpc, describe } from './rpc.js';
 import { $, $$, el, say, cell, emptyRow, stateBadge, healthBadge, timeElement, relativeTime, urlLinks, copyButton,
 	confirmAction, deployLogHref, busy, showErrors, clearErrors } from './ui.js';
+import { envChange, isEmpty, describeChange } from './env.js';
 
 const name = $('#app-page').dataset.app;
 const message = $('#app-message');
@@ -148,8 +149,11 @@ function renderReleases(app) {
 	}) : [emptyRow(6, 'No releases.')]));
 }
 
+// unique ids for the rows' labels (the rows of one drawing are made before any is on the page)
+let envRowCount = 0;
+
 function envRow(key = '', value = '') {
-	const index = $$('.env-row').length;
+	const index = envRowCount++;
 	return el('div', { class: 'env-row' },
 		el('label', { for: 'env-key-' + index, class: 'sr-only', text: 'Name' }),
 		el('input', { id: 'env-key-' + index, class: 'env-key', type: 'text', value: key, placeholder: 'NAME',
@@ -161,10 +165,25 @@ function envRow(key = '', value = '') {
 			onclick: (event) => event.currentTarget.closest('.env-row').remove() }));
 }
 
+// the server's variables as last drawn into the form (JSON), and the variables the form
+// was filled with: a save sends only the change from these (env.js)
 let renderedEnv = null;
+let loadedEnv = {};
+
+function envRows() {
+	return $$('.env-row', $('#env-form')).map((row) => [$('.env-key', row).value.trim(), $('.env-value', row).value]);
+}
+
+// a row added, removed or edited and not saved yet
+function envEdited() {
+	const rows = envRows();
+	return rows.length !== Object.keys(loadedEnv).length || !isEmpty(envChange(loadedEnv, rows));
+}
 
 function renderEnv(app) {
 	const env = app.env || {};
+	loadedEnv = env;
+	renderedEnv = JSON.stringify(env);
 	$('#env-rows').replaceChildren(...Object.entries(env).map(([key, value]) => envRow(key, value)));
 	// a viewer's apps.get has every value as '***': the names only, read-only
 	const names = Object.keys(env).sort();
@@ -181,12 +200,11 @@ async function load() {
 		if (!$('#releases').contains(document.activeElement)) {
 			renderReleases(current);
 		}
-		// drawn again only when the server's variables changed, and never under the
-		// cursor: a row being added survives the 5-second refresh
-		const env = JSON.stringify(current.env || {});
-		if (env !== renderedEnv && (!document.activeElement || !document.activeElement.closest('#env-form'))) {
+		// drawn again only when the server's variables changed, never under the cursor
+		// and never over an unsaved edit: a row being added survives the 5-second refresh
+		if (JSON.stringify(current.env || {}) !== renderedEnv && !envEdited()
+			&& (!document.activeElement || !document.activeElement.closest('#env-form'))) {
 			renderEnv(current);
-			renderedEnv = env;
 		}
 	} catch (error) {
 		if (error.code === -32001) {
@@ -269,20 +287,29 @@ $('#env-form').addEventListener('submit', async (event) => {
 	const form = event.target;
 	clearErrors(form);
 	$('#env-saved').hidden = true;
-	const env = {};
-	for (const row of $$('.env-row', form)) {
-		const key = $('.env-key', row).value.trim();
-		if (key) {
-			env[key] = $('.env-value', row).value;
-		}
+	// only what this form changed, merged into the variables as the server holds them
+	// then: what another operator set meanwhile is kept
+	const change = envChange(loadedEnv, envRows());
+	if (isEmpty(change)) {
+		$('#env-saved-text').textContent = 'Nothing to save: no variable was added, changed or removed.';
+		$('#env-restart').hidden = true;
+		$('#env-saved').hidden = false;
+		return;
+	}
+	const params = { name, env: change.env, merge: true, restart: false };
+	if (change.unset.length) {
+		params.unset = change.unset;
 	}
 	try {
-		const result = await rpc('apps.env.set', { name, env, restart: false });
-		$('#env-saved-text').textContent = result.restart_needed
-			? 'Saved. ' + name + ' runs with the old environment until it restarts: restart it now?'
-			: 'Saved. ' + name + ' uses the new environment from its next start.';
+		const result = await rpc('apps.env.set', params);
+		$('#env-saved-text').textContent = 'Saved (' + describeChange(change) + '). ' + (result.restart_needed
+			? name + ' runs with the old environment until it restarts: restart it now?'
+			: name + ' uses the new environment from its next start.');
 		$('#env-restart').hidden = !result.restart_needed;
 		$('#env-saved').hidden = false;
+		// the variables as stored now, other operators' changes included: the next save
+		// compares with these
+		renderEnv(result);
 	} catch (error) {
 		showErrors(form, error, describe(error, 'The environment was not saved'));
 	}

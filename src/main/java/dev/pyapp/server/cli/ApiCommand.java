@@ -3,6 +3,8 @@ package dev.pyapp.server.cli;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.pyapp.server.cli.internal.RpcClient;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +20,13 @@ import tools.jackson.databind.node.ObjectNode;
  * writers of picocli (so that tests capture them) and the {@code --json} switch.
  */
 abstract class ApiCommand implements Callable<Integer> {
+
+	/**
+	 * How the server's JSON-RPC layer refuses a param its params record does not have
+	 * (Jackson's {@code UnrecognizedPropertyException}, in {@code data.detail} of
+	 * {@code -32602}; Jackson 2 said "field").
+	 */
+	private static final Pattern UNKNOWN_PARAM = Pattern.compile("^Unrecognized (?:property|field) \"([^\"]+)\"");
 
 	@Spec
 	CommandSpec spec;
@@ -102,6 +111,21 @@ abstract class ApiCommand implements Callable<Integer> {
 		}
 		JsonNode items = result.get(field);
 		return (items != null && items.isArray()) ? items : JsonNodeFactory.instance.arrayNode();
+	}
+
+	/**
+	 * The param a server refused as unknown: what a server older than this CLI answers
+	 * for a param added since.
+	 * @param ex the server's answer
+	 * @return the param's name, or {@code null} when the answer is another error
+	 */
+	static @Nullable String unknownParam(CliApiException ex) {
+		JsonNode data = ex.data();
+		if (ex.code() != -32602 || data == null || !"invalid-params".equals(data.path("type").asString(""))) {
+			return null;
+		}
+		Matcher matcher = UNKNOWN_PARAM.matcher(data.path("detail").asString(""));
+		return matcher.find() ? matcher.group(1) : null;
 	}
 
 	ParameterException usage(String message) {

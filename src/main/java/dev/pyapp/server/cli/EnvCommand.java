@@ -3,8 +3,10 @@ package dev.pyapp.server.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.pyapp.server.cli.internal.EnvVariables;
+import dev.pyapp.server.cli.internal.ErrorReporter;
 import dev.pyapp.server.cli.internal.JsonCodec;
 import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code set} and {@code unset} send only the variables named, with {@code merge: true}
  * ({@code unset: [names]}): the server changes them in the variables as stored when the
  * call runs, so two operators changing other variables of one app at the same moment both
- * keep their change. The variables are read first only to say what changes.
+ * keep their change. The variables are read first only to say what changes. A server
+ * older than the CLI refuses {@code merge} as an unknown param: the command says so and
+ * changes nothing, unless {@code --send-all} asks to send every variable back instead.
  */
 @Command(name = "env", description = EnvCommand.DESCRIPTION,
 		subcommands = { EnvCommand.Set.class, EnvCommand.Unset.class },
@@ -28,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 				"  pyapp env set blog DATABASE_URL=postgresql://u:p@db/blog DEBUG=0", "  pyapp env unset blog DEBUG",
 				"%nValues often hold secrets: the audit log keeps only the names, and a viewer sees '***'.",
 				"A running app restarts gracefully to use changed variables unless --no-restart is given.",
-				"'pyapp remove --keep-data' keeps them for a re-install." })
+				"'pyapp remove --keep-data' keeps them for a re-install.",
+				"A server older than this CLI cannot merge a change: see --send-all in 'pyapp env set --help'." })
 class EnvCommand extends ApiCommand {
 
 	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
@@ -71,9 +76,16 @@ class EnvCommand extends ApiCommand {
 
 	/**
 	 * {@code set} and {@code unset}: read the variables to say what changes, send the
-	 * change to merge.
+	 * change to merge (or, with {@code --send-all}, every variable back).
 	 */
 	abstract static class Change extends ApiCommand {
+
+		@Option(names = "--send-all", description = {
+				"for a server older than this CLI (its apps.env.set has no merge): send every "
+						+ "variable of the app back, as read just before with this change made here, replacing them all.",
+				"A change someone else makes to the app's variables between that read and the save is lost "
+						+ "(a variable set meanwhile disappears, one changed or removed gets its old value back)." })
+		boolean sendAll;
 
 		/**
 		 * Sends the change and says what the app does with it.
@@ -83,13 +95,36 @@ class EnvCommand extends ApiCommand {
 		 * @param unset the names to remove
 		 * @param noRestart whether a running app is left running with the old values
 		 * @param done what changed, in words
-		 * @return exit code 0
+		 * @return exit code 0, or 1 when the server is too old for the call
 		 */
 		int save(String app, JsonNode current, Map<String, String> env, List<String> unset, boolean noRestart,
 				String done) throws InterruptedException {
 			String before = current.path("process").path("state").asString("");
-			JsonNode result = call("apps.env.set", params("name", app, "env", object(cli().codec(), env), "restart",
-					noRestart ? Boolean.FALSE : null, "merge", Boolean.TRUE, "unset", unset.isEmpty() ? null : unset));
+			Boolean restart = noRestart ? Boolean.FALSE : null;
+			JsonNode result;
+			try {
+				if (this.sendAll) {
+					// read-modify-write, asked for: the variables as read, changed here
+					Map<String, String> all = new TreeMap<>(EnvVariables.of(current));
+					all.putAll(env);
+					unset.forEach(all::remove);
+					result = call("apps.env.set",
+							params("name", app, "env", object(cli().codec(), all), "restart", restart));
+					err().println("note: sent every variable of " + app
+							+ " back (--send-all): a change made to them by someone else since the read is lost");
+				}
+				else {
+					result = call("apps.env.set", params("name", app, "env", object(cli().codec(), env), "restart",
+							restart, "merge", Boolean.TRUE, "unset", unset.isEmpty() ? null : unset));
+				}
+			}
+			catch (CliApiException ex) {
+				String unknown = unknownParam(ex);
+				if (unknown == null) {
+					throw ex;
+				}
+				return olderServer(app, unknown);
+			}
 			return show(result, (saved) -> {
 				out().println(done + " on " + app);
 				if (saved.path("restart_needed").asBoolean(false)) {
@@ -103,6 +138,30 @@ class EnvCommand extends ApiCommand {
 							+ ": they apply from its next start");
 				}
 			});
+		}
+
+		/**
+		 * A server older than this CLI refused a param of {@code apps.env.set} it does
+		 * not know: nothing was saved. Says so and what to do, rather than falling back
+		 * to sending every variable, which would lose other operators' changes unasked.
+		 */
+		private int olderServer(String app, String param) {
+			String command = "pyapp env " + this.spec.name();
+			err().println("error: the server is older than this CLI: its apps.env.set does not take '" + param
+					+ "'; nothing was changed on " + app);
+			if ("restart".equals(param)) {
+				err().println("  upgrade the server, or run " + command
+						+ " again without --no-restart (a running app then restarts)");
+			}
+			else {
+				err().println("  " + command + " sends only the change with merge: true, so that changes other "
+						+ "operators make at the same time are kept; this server cannot merge");
+				err().println("  upgrade the server to this CLI's version, then run it again");
+				err().println("  or, knowing the risk, run it again with --send-all: every variable of " + app
+						+ " is read and sent back, and a change someone else makes to them in between is lost");
+			}
+			err().flush();
+			return ErrorReporter.API_ERROR;
 		}
 
 	}

@@ -139,6 +139,74 @@ class EnvCommandTests extends CliCommandTests {
 		assertThat(run.err()).contains("needs the role deployer");
 	}
 
+	// what our own RPC layer answers for a param its record does not have
+	// (RpcParamTypesTests.anUnknownParamIsInvalidParamsNamingIt), here from a server
+	// before merge
+	private static final String OLDER_SERVER = """
+			{"type": "invalid-params",
+			 "detail": "Unrecognized property \\"merge\\" (class dev.pyapp.server.rpc.AppsRpc$EnvParams), not marked as ignorable"}
+			""";
+
+	@Test
+	void anOlderServerWithoutMergeIsNamedAndNothingIsSentAgain() {
+		this.server.result("apps.get", BLOG);
+		this.server.error("apps.env.set", -32602, "Invalid params", OLDER_SERVER);
+		CliRun run = pyapp("env", "set", "blog", "A=1");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.out()).isEmpty();
+		assertThat(run.err())
+			.startsWith("error: the server is older than this CLI: its apps.env.set does not take "
+					+ "'merge'; nothing was changed on blog\n")
+			.contains("upgrade the server")
+			.contains("run it again with --send-all")
+			.contains("a change someone else makes to them in between is lost");
+		// no read-modify-write behind the operator's back: the one refused call only
+		assertThat(this.server.calls("apps.env.set")).hasSize(1);
+		this.server.requests().clear();
+		CliRun unset = pyapp("env", "unset", "blog", "GREETING");
+		assertThat(unset.exitCode()).isEqualTo(1);
+		assertThat(unset.err()).contains("pyapp env unset sends only the change");
+		assertThat(this.server.calls("apps.env.set")).hasSize(1);
+	}
+
+	@Test
+	void anOtherInvalidParamsAnswerIsShownAsItIs() {
+		this.server.result("apps.get", BLOG);
+		this.server.error("apps.env.set", -32602, "Invalid params",
+				"{\"type\": \"invalid-params\", \"detail\": \"'env.A' must be a string, got a number\"}");
+		CliRun run = pyapp("env", "set", "blog", "A=1");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).isEqualTo("error: Invalid params: 'env.A' must be a string, got a number\n");
+	}
+
+	@Test
+	void anOlderServerWithoutRestartFalseIsToldToo() {
+		this.server.result("apps.get", BLOG);
+		this.server.error("apps.env.set", -32602, "Invalid params",
+				"{\"type\": \"invalid-params\", \"detail\": \"Unrecognized property \\\"restart\\\" (class x)\"}");
+		CliRun run = pyapp("env", "set", "blog", "A=1", "--no-restart", "--send-all");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).contains("does not take 'restart'").contains("without --no-restart");
+	}
+
+	@Test
+	void sendAllSendsEveryVariableAsReadWithTheChangeAndNoMerge() {
+		this.server.result("apps.get", BLOG);
+		this.server.result("apps.env.set", "{\"name\": \"blog\", \"restart_needed\": false}");
+		CliRun run = pyapp("env", "set", "blog", "GREETING=hi", "--send-all");
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(this.server.params("apps.env.set").toString())
+			.isEqualTo("{\"name\":\"blog\",\"env\":{\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\","
+					+ "\"GREETING\":\"hi\"}}");
+		assertThat(run.out()).isEqualTo("set GREETING on blog\nblog restarted to use them\n");
+		assertThat(run.err()).contains("--send-all").contains("lost");
+		this.server.requests().clear();
+		CliRun unset = pyapp("env", "unset", "blog", "GREETING", "--send-all", "--no-restart");
+		assertThat(unset.exitCode()).as(unset.err()).isZero();
+		assertThat(this.server.params("apps.env.set").toString()).isEqualTo(
+				"{\"name\":\"blog\",\"env\":{\"DATABASE_URL\":\"postgresql://blog:s3cret@db/blog\"},\"restart\":false}");
+	}
+
 	// two operators at once: the old client read every variable and
 	// sent them all back
 	@Test
@@ -197,8 +265,13 @@ class EnvCommandTests extends CliCommandTests {
 			.contains("pyapp env set blog DATABASE_URL=")
 			.contains("set")
 			.contains("unset")
-			.contains("--keep-data");
-		assertThat(pyapp("env", "set", "--help").out()).contains("--no-restart").contains("K=V");
+			.contains("--keep-data")
+			.contains("older than this CLI");
+		assertThat(pyapp("env", "set", "--help").out()).contains("--no-restart")
+			.contains("K=V")
+			.contains("--send-all")
+			.contains("older than this CLI");
+		assertThat(pyapp("env", "unset", "--help").out()).contains("--send-all");
 	}
 
 	@Test

@@ -69,6 +69,23 @@ class RpcParamTypesTests {
 		assertThat(call(method, params).has("result")).as(method + " " + params).isTrue();
 	}
 
+	// the CLI tells an older server by this answer to a param it does not know yet
+	// (pyapp env set/unset's merge): the detail names the param
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			apps.get        | {"name": "blog", "merge": true}                         | merge
+			apps.env.set    | {"name": "blog", "env": {}, "merge": true, "since": 1}  | since
+			""")
+	void anUnknownParamIsInvalidParamsNamingIt(String method, String params, String unknown) {
+		JsonNode error = call(method, params).get("error");
+		assertThat(error.get("code").asInt()).isEqualTo(-32602);
+		assertThat(error.get("message").asString()).isEqualTo("Invalid params");
+		assertThat(error.get("data").get("type").asString()).isEqualTo("invalid-params");
+		assertThat(error.get("data").get("detail").asString())
+			.startsWith("Unrecognized property \"" + unknown + "\" (class ")
+			.endsWith("), not marked as ignorable");
+	}
+
 	private JsonNode call(String method, String params) {
 		return this.dispatcher
 			.dispatch("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}");

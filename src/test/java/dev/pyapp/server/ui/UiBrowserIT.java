@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -594,7 +596,7 @@ class UiBrowserIT {
 
 	@Test
 	@Order(20)
-	void changingTheEnvironmentAsksToRestartNow() throws Exception {
+	void changingTheEnvironmentSendsOnlyTheChangeAndAsksToRestartNow() throws Exception {
 		this.browser.open("/apps/guestbook");
 		this.browser.waitForText("#app-summary", "running", Duration.ofSeconds(15));
 		this.browser.visible("#env-add").click();
@@ -602,11 +604,72 @@ class UiBrowserIT {
 		this.browser.find("#env-rows .env-value").sendKeys("hello");
 		this.browser.find("#env-form button[type=submit]").click();
 		this.browser.waitForText("#env-saved", "restart it now?", Duration.ofSeconds(15));
+		assertThat(this.browser.text("#env-saved")).contains("Saved (set GREETING). guestbook runs with the old");
 		long pid = result(call("apps.get", "{\"name\":\"guestbook\"}")).path("process").path("pid").asLong();
 		this.browser.find("#env-restart").click();
 		this.browser.waitForText("#env-saved", "Restarted", Duration.ofSeconds(90));
 		assertThat(result(call("apps.get", "{\"name\":\"guestbook\"}")).path("process").path("pid").asLong())
 			.isNotEqualTo(pid);
+
+		// another operator sets a variable while this form is being edited: the save
+		// sends only what the form changed (merge), so it is kept; the form used to send
+		// every variable it had loaded, which dropped it
+		this.browser.find("#env-add").click();
+		this.browser.visible("#env-rows .env-row:last-child .env-key").sendKeys("LOCAL");
+		this.browser.find("#env-rows .env-row:last-child .env-value").sendKeys("form");
+		setEnv("{\"LATE\":\"api\"}", null);
+		this.browser.find("#env-form button[type=submit]").click();
+		this.browser.waitForText("#env-saved", "Saved (set LOCAL).", Duration.ofSeconds(15));
+		assertThat(env()).containsExactly(Map.entry("GREETING", "hello"), Map.entry("LATE", "api"),
+				Map.entry("LOCAL", "form"));
+		// the form shows the variables as saved, the other operator's too
+		assertThat(envKeys()).containsExactlyInAnyOrder("GREETING", "LATE", "LOCAL");
+
+		// removing a row removes that variable only; the form's older value of one the
+		// other operator changed meanwhile does not overwrite it
+		setEnv("{\"LATE\":\"newer\"}", null);
+		this.browser.click("#env-rows button[aria-label='Remove LOCAL']");
+		this.browser.find("#env-form button[type=submit]").click();
+		this.browser.waitForText("#env-saved", "Saved (removed LOCAL).", Duration.ofSeconds(15));
+		assertThat(env()).containsExactly(Map.entry("GREETING", "hello"), Map.entry("LATE", "newer"));
+
+		// nothing changed since the save: nothing is sent
+		int saves = envSaves();
+		this.browser.find("#env-form button[type=submit]").click();
+		this.browser.waitForText("#env-saved", "Nothing to save", Duration.ofSeconds(15));
+		assertThat(envSaves()).isEqualTo(saves);
+		assertThat(this.browser.find("#env-restart").isDisplayed()).isFalse();
+
+		// as the viewer step (order 30) expects: GREETING only
+		setEnv("{}", "[\"LATE\"]");
+		assertThat(env()).containsExactly(Map.entry("GREETING", "hello"));
+	}
+
+	/** What another operator does: apps.env.set with merge, without restarting. */
+	private void setEnv(String env, @Nullable String unset) throws Exception {
+		result(call("apps.env.set", "{\"name\":\"guestbook\",\"env\":" + env + ",\"merge\":true,\"restart\":false"
+				+ ((unset != null) ? ",\"unset\":" + unset : "") + "}"));
+	}
+
+	private Map<String, String> env() throws Exception {
+		Map<String, String> env = new TreeMap<>();
+		result(call("apps.get", "{\"name\":\"guestbook\"}")).path("env")
+			.properties()
+			.forEach((entry) -> env.put(entry.getKey(), entry.getValue().asString()));
+		return env;
+	}
+
+	/** The calls of apps.env.set so far, as the audit log holds them. */
+	private int envSaves() throws Exception {
+		return result(call("audit.query", "{\"method\":\"apps.env.set\",\"limit\":1000}")).path("records").size();
+	}
+
+	private List<String> envKeys() {
+		return this.browser.driver()
+			.findElements(By.cssSelector("#env-rows .env-key"))
+			.stream()
+			.map((input) -> input.getAttribute("value"))
+			.toList();
 	}
 
 	@Test
