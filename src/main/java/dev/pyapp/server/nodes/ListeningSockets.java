@@ -25,6 +25,9 @@ public final class ListeningSockets {
 
 	private static final String LISTEN = "0A";
 
+	/** How much of a command line {@link #describe} gives. */
+	static final int MAX_COMMAND = 160;
+
 	private final Path proc;
 
 	public ListeningSockets() {
@@ -292,7 +295,9 @@ public final class ListeningSockets {
 	}
 
 	/**
-	 * A description of a process for a message: its pid and command line.
+	 * A description of a process for a message: its pid and command line, on one line
+	 * (control characters as spaces) and at most {@value #MAX_COMMAND} characters of it:
+	 * the process may be an app's, whose command line is its own to choose.
 	 * @param pid the process
 	 * @return such as {@code pid 4242 (nginx: master process ...)}
 	 */
@@ -300,8 +305,11 @@ public final class ListeningSockets {
 		try {
 			String line = new String(Files.readAllBytes(this.proc.resolve(Long.toString(pid)).resolve("cmdline")),
 					java.nio.charset.StandardCharsets.UTF_8)
-				.replace('\0', ' ')
+				.replaceAll("[\\p{Cntrl}\\s]+", " ")
 				.strip();
+			if (line.length() > MAX_COMMAND) {
+				line = line.substring(0, MAX_COMMAND) + "...";
+			}
 			return "pid " + pid + (line.isEmpty() ? "" : " (" + line + ")");
 		}
 		catch (IOException ex) {

@@ -53,6 +53,21 @@ class ListeningSocketsTests {
 		assertThat(sockets.describe(4242)).isEqualTo("pid 4242 (nginx: master process)");
 	}
 
+	@Test // the holder may be an app's process, whose command line is its own to choose
+	void describesAProcessOnOneBoundedLine() throws IOException {
+		process(4242, "1001");
+		Files.write(this.proc.resolve("4242/cmdline"),
+				("python3\0-c\0import x\nprint('\033[2Jforged line')\0" + "y".repeat(500) + "\0").getBytes());
+
+		String described = new ListeningSockets(this.proc).describe(4242);
+
+		assertThat(described).startsWith("pid 4242 (python3 -c import x print(' [2Jforged line') yyy")
+			.endsWith("...)")
+			.doesNotContain("\n")
+			.doesNotContain("\033")
+			.hasSize("pid 4242 (".length() + ListeningSockets.MAX_COMMAND + "...)".length());
+	}
+
 	@Test // an Apache worker's generation is the pipe it shares with the master
 	void readsThePipesOfAProcessApartFromItsSockets() throws IOException {
 		process(4242, "1001");

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -144,8 +145,8 @@ public final class DaemonAddresses {
 	 * @param daemon the daemon (one with a port, its process or an ancestor of its
 	 * master)
 	 * @return the other holders, such as {@code pid 4242 (python3 squat.py)};
-	 * {@code null} if the daemon's own process tree holds it, the daemon has a socket
-	 * instead, nothing listens there yet or this host has no {@code /proc/net/tcp}
+	 * {@code null} if only the daemon's own process tree holds it, the daemon has a
+	 * socket instead, nothing listens there yet or this host has no {@code /proc/net/tcp}
 	 */
 	@Nullable String otherHolder(Daemon daemon) {
 		if (daemon.port() == null || !this.sockets.available()) {
@@ -155,10 +156,13 @@ public final class DaemonAddresses {
 		if (holders == null) {
 			return "a process this server may not look into";
 		}
-		if (holders.isEmpty() || holders.stream().anyMatch((pid) -> ListeningSockets.descendsFrom(pid, daemon.pid()))) {
-			return null;
-		}
-		return holders.stream().sorted().map(this.sockets::describe).collect(Collectors.joining(", "));
+		// every holder: a process sharing the port beside the daemon (SO_REUSEPORT)
+		// would take some of its connections
+		List<Long> others = holders.stream()
+			.filter((pid) -> !ListeningSockets.descendsFrom(pid, daemon.pid()))
+			.sorted()
+			.toList();
+		return others.isEmpty() ? null : others.stream().map(this.sockets::describe).collect(Collectors.joining(", "));
 	}
 
 	/**

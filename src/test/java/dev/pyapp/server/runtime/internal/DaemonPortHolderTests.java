@@ -73,6 +73,46 @@ class DaemonPortHolderTests {
 		}
 	}
 
+	@Test // a process sharing the port beside the daemon would take some of its
+			// connections
+	void aProcessSharingThePortWithTheDaemonIsNamed() throws Exception {
+		Process outsider = listener(0);
+		try {
+			int port = readPort(outsider);
+			Process daemon = listener(port);
+			try {
+				assertThat(readPort(daemon)).isEqualTo(port);
+				assertThat(this.addresses.otherHolder(daemon(daemon.pid(), port)))
+					.startsWith("pid " + outsider.pid() + " (")
+					.contains("python3 -c import socket, sys s = socket.socket() s.setsockopt(")
+					.doesNotContain("pid " + daemon.pid())
+					.doesNotContain("\n");
+			}
+			finally {
+				daemon.destroy();
+				daemon.waitFor();
+			}
+		}
+		finally {
+			outsider.destroy();
+			outsider.waitFor();
+		}
+	}
+
+	private static Process listener(int port) throws java.io.IOException {
+		return new ProcessBuilder("python3", "-c",
+				"import socket, sys\n" + "s = socket.socket()\n"
+						+ "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)\n" + "s.bind(('127.0.0.1', " + port
+						+ ")); s.listen(1)\n" + "print(s.getsockname()[1], flush=True)\n" + "sys.stdin.read()\n")
+			.start();
+	}
+
+	private static int readPort(Process process) throws java.io.IOException {
+		return Integer.parseInt(
+				new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine()
+					.strip());
+	}
+
 	@Test
 	void aPortNothingListensOnYetOrASocketDaemonHasNoOtherHolder() throws Exception {
 		int port;
