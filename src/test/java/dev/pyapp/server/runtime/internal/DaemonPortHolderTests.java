@@ -46,14 +46,9 @@ class DaemonPortHolderTests {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
 			assertThat(this.addresses.otherHolder(daemon(self, socket.getLocalPort()))).isNull();
 		}
-		Process child = new ProcessBuilder("python3", "-c",
-				"import socket, sys, time\n" + "s = socket.socket()\n" + "s.bind(('127.0.0.1', 0)); s.listen(1)\n"
-						+ "print(s.getsockname()[1], flush=True)\n" + "sys.stdin.read()\n")
-			.start();
+		Process child = listener(0);
 		try {
-			int port = Integer.parseInt(
-					new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine()
-						.strip());
+			int port = readPort(child);
 			// the daemon is this JVM (as bwrap is above the app server's master)
 			assertThat(this.addresses.otherHolder(daemon(self, port))).isNull();
 			// a daemon that is not an ancestor of what holds the port
