@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,12 +29,15 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.logs.internal.LogsProperties;
 import dev.pyapp.server.logs.internal.OutputFolder;
+import dev.pyapp.server.runtime.AppSupervisor;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -59,6 +64,18 @@ import org.springframework.stereotype.Component;
  * again only when {@code apps/} changed. A directory time less than
  * {@link #SETTLED_MILLIS} old is not trusted (its granularity could hide a second
  * change). The offsets are saved once a round when they changed.
+ * <p>
+ * The files are bounded by {@code pyapp.logs.output-max-size}: a file that large and read
+ * to its end is emptied (its daemon writes with {@code O_APPEND}, so it goes on at the
+ * new end; what it writes in the instant between the check and the truncation is lost),
+ * and when that much is left unread, because a process writes faster than a pass reads,
+ * the unread part is dropped and a WARNING record (logger {@code pyapp.logs}) says how
+ * many bytes. So an app cannot fill the disk through its output.
+ * <p>
+ * A record without a pid of its own gets the pid of the app's live daemon as the
+ * supervisor knows it; the app's {@code run/app.pid} is not read, since the app can
+ * replace it (with a FIFO, whose opening would block this thread and the log capture of
+ * every app).
  */
 @Component
 class OutputFileTailer implements SmartLifecycle {
@@ -88,6 +105,11 @@ class OutputFileTailer implements SmartLifecycle {
 
 	private final Duration interval;
 
+	private final long maxSize;
+
+	/** The pid of an app's live daemon, by the app's name. */
+	private final Function<String, @Nullable Integer> pids;
+
 	private final Path offsetsFile;
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
@@ -110,15 +132,32 @@ class OutputFileTailer implements SmartLifecycle {
 	private @Nullable ScheduledExecutorService executor;
 
 	@Autowired
-	OutputFileTailer(PyappHome home, LogCollector collector, LogsProperties properties) {
-		this(home, collector, properties.tailInterval());
+	OutputFileTailer(PyappHome home, LogCollector collector, LogsProperties properties,
+			ObjectProvider<AppSupervisor> supervisor) {
+		this(home, collector, properties.tailInterval(), properties.outputMaxSize().toBytes(),
+				(name) -> livePid(supervisor.getIfAvailable(), name));
 	}
 
 	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval) {
+		this(home, collector, interval, 64L * 1024 * 1024, (name) -> null);
+	}
+
+	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval, long maxSize,
+			Function<String, @Nullable Integer> pids) {
 		this.home = home;
 		this.collector = collector;
 		this.interval = interval;
+		this.maxSize = maxSize;
+		this.pids = pids;
 		this.offsetsFile = home.run().resolve("log-offsets.json");
+	}
+
+	private static @Nullable Integer livePid(@Nullable AppSupervisor supervisor, String name) {
+		if (supervisor == null || !AppId.valid(name)) {
+			return null;
+		}
+		Long pid = supervisor.status(AppId.of(name)).pid();
+		return (pid != null) ? Math.toIntExact(pid) : null;
 	}
 
 	@Override
@@ -300,8 +339,42 @@ class OutputFileTailer implements SmartLifecycle {
 		else {
 			this.waiting.remove(key);
 		}
-		this.positions.put(key, new Position(fileKey, offset + consumed));
+		long read = offset + consumed;
+		this.positions.put(key, new Position(fileKey, read));
+		if (attributes.size() >= this.maxSize) {
+			bound(app, output, fileKey, read);
+		}
 		return consumed > 0 || position == null || !position.fileKey().equals(fileKey);
+	}
+
+	/**
+	 * Empties an output file that reached {@code pyapp.logs.output-max-size}, if it was
+	 * read to its end or that much of it was left unread (then the unread part is dropped
+	 * and a WARNING record says so).
+	 */
+	private void bound(Path app, OutputFile output, String fileKey, long read) throws IOException {
+		long unread;
+		// logs/ is the server's (0700): the app cannot put a link or a FIFO in the
+		// file's place; its daemon only holds the file open
+		try (FileChannel channel = FileChannel.open(output.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+			unread = channel.size() - read;
+			if (unread > 0 && unread < this.maxSize) {
+				// read on first: an app writing in bursts loses nothing
+				return;
+			}
+			channel.truncate(0);
+		}
+		this.positions.put(output.key, new Position(fileKey, 0));
+		this.waiting.remove(output.key);
+		if (unread > 0) {
+			String name = app.getFileName().toString();
+			this.collector
+				.collect(List.of(new LogRecord(0, Instant.now(), name, release(app), LogLevel.WARNING, "pyapp.logs",
+						unread + " bytes of " + output.stream + " were dropped unread: the app wrote them faster than "
+								+ output.stream + ".log is read, and pyapp.logs.output-max-size (" + this.maxSize
+								+ " bytes) bounds what may wait",
+						null, this.pids.apply(name), null, null)));
+		}
 	}
 
 	/**
@@ -399,7 +472,7 @@ class OutputFileTailer implements SmartLifecycle {
 		OutputFolder.Folded folded = OutputFolder.fold(lines, stream.equals("stderr"), complete);
 		String name = app.getFileName().toString();
 		String release = release(app);
-		Integer pid = pid(app);
+		Integer pid = this.pids.apply(name);
 		Instant now = Instant.now();
 		List<LogRecord> records = new ArrayList<>();
 		for (OutputFolder.Group group : folded.groups()) {
@@ -425,15 +498,6 @@ class OutputFileTailer implements SmartLifecycle {
 			return Files.readSymbolicLink(new AppPaths(app).current()).getFileName().toString();
 		}
 		catch (IOException | UnsupportedOperationException ex) {
-			return null;
-		}
-	}
-
-	private static @Nullable Integer pid(Path app) {
-		try {
-			return Integer.valueOf(Files.readString(app.resolve("run").resolve("app.pid")).trim());
-		}
-		catch (IOException | NumberFormatException ex) {
 			return null;
 		}
 	}

@@ -20,8 +20,8 @@ public final class LogFixtures {
 
 	public static LogsProperties properties(DataSize cap, int bufferRecords, DataSize spill) {
 		return new LogsProperties(cap, Map.of(), bufferRecords, DataSize.ofMegabytes(64), spill, 1000, 20000,
-				DataSize.ofMegabytes(32), Duration.ofSeconds(25), Duration.ofMillis(100), Duration.ofSeconds(2),
-				notifications(Duration.ofMillis(100)), LogsProperties.Socket.defaults());
+				DataSize.ofMegabytes(32), Duration.ofSeconds(25), Duration.ofMillis(100), DataSize.ofMegabytes(64),
+				Duration.ofSeconds(2), notifications(Duration.ofMillis(100)), LogsProperties.Socket.defaults());
 	}
 
 	public static LogsProperties properties() {

@@ -23,6 +23,10 @@ import org.springframework.util.unit.DataSize;
  * @param tailTimeout how long {@code logs.tail} waits for a new record
  * @param tailInterval how often the {@code stdout.log}/{@code stderr.log} files of the
  * apps are read (each app once per interval, a tenth of the apps every tenth of it)
+ * @param outputMaxSize how large an app's {@code stdout.log} or {@code stderr.log} may
+ * grow: once it is this large and read to its end it is emptied (the daemon writes on at
+ * its new end), and once this much of it is left unread (a process writing faster than it
+ * is read) that much is dropped, and a WARNING record says how much
  * @param regexTimeout how long one regular expression search may run
  * @param notifications how notifications are delivered
  * @param socket the bounds of the apps' log sockets
@@ -33,8 +37,8 @@ public record LogsProperties(@DefaultValue("64MB") DataSize cappedSize, Map<Stri
 		@DefaultValue("256MB") DataSize spillSize, @DefaultValue("1000") int batchSize,
 		@DefaultValue("20000") int recentRecords, @DefaultValue("32MB") DataSize recentSize,
 		@DefaultValue("25s") Duration tailTimeout, @DefaultValue("250ms") Duration tailInterval,
-		@DefaultValue("5s") Duration regexTimeout, @DefaultValue Notifications notifications,
-		@DefaultValue Socket socket) {
+		@DefaultValue("64MB") DataSize outputMaxSize, @DefaultValue("5s") Duration regexTimeout,
+		@DefaultValue Notifications notifications, @DefaultValue Socket socket) {
 
 	public LogsProperties {
 		appCappedSize = (appCappedSize != null) ? Map.copyOf(appCappedSize) : Map.of();

@@ -19,7 +19,8 @@ public final class DaemonFiles {
 	}
 
 	/**
-	 * The last lines a daemon wrote to stderr since it started.
+	 * The last lines a daemon wrote to stderr since it started (all of the file if it was
+	 * emptied since).
 	 * @param paths the app's paths
 	 * @param daemon the daemon
 	 * @return up to 4 KiB of text
@@ -27,7 +28,10 @@ public final class DaemonFiles {
 	static String stderrTail(AppPaths paths, Daemon daemon) {
 		Path stderr = paths.stderrLog();
 		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
-			long from = Math.max(daemon.stderrOffset(), file.length() - 4096);
+			// a file shorter than where the daemon's output began was emptied since
+			// (pyapp.logs.output-max-size): all of it is the daemon's
+			long start = (daemon.stderrOffset() <= file.length()) ? daemon.stderrOffset() : 0;
+			long from = Math.max(start, file.length() - 4096);
 			byte[] buffer = new byte[(int) Math.max(0, file.length() - from)];
 			file.seek(from);
 			file.readFully(buffer);
