@@ -115,8 +115,8 @@ final class TestArchives {
 
 	static Path downloadSix(Path dir) throws IOException, InterruptedException {
 		Path wheels = dir.resolve("wheels-six");
-		run(List.of("python3", "-m", "pip", "download", "--isolated", "--no-deps", "--index-url", INDEX, "-d",
-				wheels.toString(), "six"), null);
+		run(List.of("python3", "-m", "pip", "download", "--isolated", "--disable-pip-version-check", "--no-deps",
+				"--index-url", INDEX, "-d", wheels.toString(), "six"), null);
 		return wheels;
 	}
 
