@@ -106,7 +106,7 @@ class MetricsIT {
 			assertThat(get("/guestbook/").statusCode()).isEqualTo(200);
 		}
 		assertThat(get("/guestbook/no-such-page").statusCode()).isEqualTo(404);
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 			List<Sample> samples = scrape();
 			assertThat(sample(samples, "pyapp_http_requests_total", "app", "guestbook", "status", "200"))
 				.isGreaterThanOrEqualTo(before + 5);
@@ -125,7 +125,7 @@ class MetricsIT {
 	void everySeriesIsThereForARunningAppAndTheJvmsToo() throws Exception {
 		// the usage comes from the sampler (every 2 s) and the log records are counted as
 		// they are ingested: both may still be on their way
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 			List<Sample> samples = scrape();
 			assertThat(sample(samples, "pyapp_app_up", "app", "guestbook")).isEqualTo(1);
 			assertThat(sample(samples, "pyapp_app_restarts_total", "app", "guestbook")).isGreaterThanOrEqualTo(0);
@@ -151,7 +151,7 @@ class MetricsIT {
 		double before = sample(scrape(), "pyapp_app_restarts_total", "app", "guestbook");
 		long pid = result("apps.get", Map.of("name", "guestbook")).path("process").path("pid").asLong();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 			List<Sample> samples = scrape();
 			assertThat(sample(samples, "pyapp_app_restarts_total", "app", "guestbook")).isEqualTo(before + 1);
 			assertThat(sample(samples, "pyapp_app_up", "app", "guestbook")).isEqualTo(1);
@@ -161,7 +161,7 @@ class MetricsIT {
 	@Test
 	@Order(4)
 	void appsMetricsAnswersFromSamplesAcrossAServerRestart() throws Exception {
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
 			JsonNode series = result("apps.metrics", Map.of("name", "guestbook", "since", "10m", "step", "2s"));
 			assertThat(series.path("times").size()).isGreaterThanOrEqualTo(3);
 			assertThat(nonNull(series.path("memory"))).isNotEmpty();
@@ -194,7 +194,7 @@ class MetricsIT {
 		ConfigurableApplicationContext started = new SpringApplicationBuilder(PyappServerApplication.class).run(
 				"--pyapp.home=" + this.home, "--pyapp.storage.persistent=true", "--server.port=0",
 				"--pyapp.python.provision=true", "--pyapp.metrics.sample-interval=2s",
-				"--pyapp.runtime.restart-backoff=1s");
+				"--pyapp.runtime.restart-backoff=100ms");
 		this.port = ((WebServerApplicationContext) started).getWebServer().getPort();
 		return started;
 	}

@@ -205,7 +205,7 @@ class NodesIT {
 	void installsAnAppOnTheNodeAndListsIt() throws Exception {
 		// a freshly started agent first provisions gunicorn into its server-packages
 		await().atMost(Duration.ofSeconds(90))
-			.pollInterval(Duration.ofMillis(500))
+			.pollInterval(Duration.ofMillis(100))
 			.until(() -> result(rpc("server.info", Map.of("node", "n1"))).path("gunicorn").path("state").asString(""),
 					(state) -> "ready".equals(state) || "failed".equals(state));
 		HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/archives"))
@@ -240,7 +240,7 @@ class NodesIT {
 		Path stdout = agentHome.resolve("apps/guestbook/logs/stdout.log");
 		Files.createDirectories(stdout.getParent());
 		Files.writeString(stdout, "hello from the node\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 			JsonNode records = result(rpc("logs.query", Map.of("app", "guestbook", "text", "hello from the node")))
 				.path("records");
 			assertThat(records).hasSize(1);

@@ -68,8 +68,12 @@ abstract class AbstractAppRuntimeIT {
 
 	private static final AppId DEPSAPP = AppId.of("depsapp");
 
-	/** Short, so that the test of the KILL after it does not wait long. */
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+	/**
+	 * Short, so that the test of the KILL after it does not wait long (it waits all of
+	 * it: the request it stops in sleeps for 10 minutes); the daemons of the other tests
+	 * end within a fraction of it, their requests take milliseconds.
+	 */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
 	private Path home;
 
@@ -89,9 +93,18 @@ abstract class AbstractAppRuntimeIT {
 	void startServer() throws Exception {
 		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
 		this.fixtures = Files.createTempDirectory("pyapp-fixtures");
-		this.six = TestArchives.downloadSix(this.fixtures);
+		// pip (a process of its own) downloads while the context starts
+		java.util.concurrent.FutureTask<Path> six = new java.util.concurrent.FutureTask<>(
+				() -> TestArchives.downloadSix(this.fixtures));
+		new Thread(six, "download-six").start();
 		this.context = startContext();
 		bean(dev.pyapp.server.venv.VenvBuilder.class).awaitProvisioning(Duration.ofMinutes(3));
+		try {
+			this.six = six.get(3, java.util.concurrent.TimeUnit.MINUTES);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
 	}
 
 	@AfterAll
@@ -606,7 +619,7 @@ abstract class AbstractAppRuntimeIT {
 		// arguments, not default properties: they must win over application.yml
 		return new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=" + TestArchives.INDEX,
-				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=200ms",
+				"--pyapp.hooks.cron-seconds=*/5", "--pyapp.runtime.restart-backoff=50ms",
 				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true",
 				"--pyapp.runtime.stop-timeout=" + STOP_TIMEOUT.toSeconds() + "s", "--pyapp.runtime.server=" + server());
 	}

@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import dev.pyapp.server.packaging.ExampleArchives;
+
 /**
  * Builds the {@code .pyapp} archives the runtime tests install: the example guestbook at
  * any version (examples/build.py) and {@code depsapp}, whose local dependency ships as a
@@ -25,7 +27,8 @@ final class TestArchives {
 
 	static Path guestbook(Path dir, String version) throws IOException, InterruptedException {
 		Path out = dir.resolve("gb-" + version);
-		run(List.of("python3", "examples/build.py", "--version", version, "--out", out.toString(), "guestbook"), null);
+		run(List.of(ExampleArchives.python3(), "examples/build.py", "--version", version, "--out", out.toString(),
+				"guestbook"), null);
 		try (Stream<Path> files = Files.list(out)) {
 			return files.filter((file) -> file.toString().endsWith(".pyapp")).findFirst().orElseThrow();
 		}
@@ -115,8 +118,8 @@ final class TestArchives {
 
 	static Path downloadSix(Path dir) throws IOException, InterruptedException {
 		Path wheels = dir.resolve("wheels-six");
-		run(List.of("python3", "-m", "pip", "download", "--isolated", "--no-deps", "--index-url", INDEX, "-d",
-				wheels.toString(), "six"), null);
+		run(List.of(ExampleArchives.python3(), "-m", "pip", "download", "--isolated", "--disable-pip-version-check",
+				"--no-deps", "--index-url", INDEX, "-d", wheels.toString(), "six"), null);
 		return wheels;
 	}
 

@@ -296,7 +296,6 @@ class UiBrowserIT {
 		assertThat(this.browser.text("#app-summary")).contains("1.0.0");
 		// the health check ran against the daemon (right after it started)
 		this.browser.waitFor(Duration.ofSeconds(60))
-			.pollingEvery(Duration.ofSeconds(1))
 			.until((driver) -> this.browser.text("#app-summary").contains("health check passed"));
 		assertThat(this.browser.text("#app-summary .health")).isEqualTo("up");
 		// only what can work: a running app offers Stop and Restart, not Start
@@ -471,7 +470,7 @@ class UiBrowserIT {
 		this.browser.waitFor(Duration.ofSeconds(120)).pollingEvery(Duration.ofSeconds(3)).until((driver) -> {
 			this.browser.open("/apps/guestbook");
 			try {
-				new WebDriverWait(driver, Duration.ofSeconds(10))
+				new WebDriverWait(driver, Duration.ofSeconds(10), BrowserSession.POLL)
 					.until((d) -> this.browser.find("[data-chart=memory]").getAttribute("data-points") != null);
 			}
 			catch (org.openqa.selenium.TimeoutException ex) {
