@@ -18,8 +18,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
@@ -44,6 +48,9 @@ public class NodeInstaller {
 
 	/** Small heap and quick start: an agent only runs the API and supervises. */
 	static final List<String> JAVA_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+	/** The pause before an agent that listens but did not answer is waited for again. */
+	private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
 	private static final Map<String, String> WEBSERVER_BINARIES = Map.of("nginx", "nginx", "apache", "apache2",
 			"lighttpd", "lighttpd");
@@ -134,24 +141,79 @@ public class NodeInstaller {
 		}
 
 		this.states.progress(name, "start", "waiting for the agent to answer");
-		long seconds = this.properties.agentStartTimeout().toSeconds();
-		run(shell, "start",
-				List.of("sh", "-c", AgentScripts.WAIT, "sh", home, String.valueOf(port), service,
-						String.valueOf(supervisor), String.valueOf(seconds)),
-				this.properties.agentStartTimeout().plusSeconds(30));
-		String token = shell.read(home + "/api-token")
-			.map(String::trim)
-			.filter((text) -> !text.isEmpty())
-			.orElseThrow(() -> PyappException.failed("the agent on node '" + name + "' wrote no API token", null));
-		NodeDocument.Agent agent = new NodeDocument.Agent(home, port, service, webserver, this.secrets.encrypt(token),
-				null, Instant.now());
-		NodeDocument installed = node.withAgent(agent, "installed");
-		JsonNode info = this.client.probe(installed, "server.info", null, Duration.ofSeconds(30));
-		String version = info.path("version").asString(null);
-		this.states.progress(name, "done", "the agent " + version + " runs in " + home);
-		return installed.withAgent(
-				new NodeDocument.Agent(home, port, service, webserver, agent.sealedToken(), version, agent.installed()),
-				"installed");
+		List<String> wait = List.of("sh", "-c", AgentScripts.WAIT, "sh", home, String.valueOf(port), service,
+				String.valueOf(supervisor), String.valueOf(this.properties.agentStartTimeout().toSeconds()));
+		try {
+			NodeDocument installed = firstAnswer(() -> {
+				run(shell, "start", wait, this.properties.agentStartTimeout().plusSeconds(30));
+				// read on every attempt: a token left by an agent installed before is
+				// replaced once the new one has started
+				String token = shell.read(home + "/api-token")
+					.map(String::trim)
+					.filter((text) -> !text.isEmpty())
+					.orElseThrow(
+							() -> PyappException.failed("the agent on node '" + name + "' wrote no API token", null));
+				NodeDocument.Agent agent = new NodeDocument.Agent(home, port, service, webserver,
+						this.secrets.encrypt(token), null, Instant.now());
+				NodeDocument asked = node.withAgent(agent, "installed");
+				JsonNode info = this.client.probe(asked, "server.info", null, Duration.ofSeconds(30));
+				return asked.withAgent(new NodeDocument.Agent(home, port, service, webserver, agent.sealedToken(),
+						info.path("version").asString(null), agent.installed()), "installed");
+			}, this.properties.agentStartTimeout(), RETRY_PAUSE, (problem) -> this.states.progress(name, "start",
+					"the agent listens but did not answer (" + problem + "); waiting for it again"));
+			NodeDocument.Agent agent = Objects.requireNonNull(installed.agent());
+			this.states.progress(name, "done", "the agent " + agent.version() + " runs in " + home);
+			return installed;
+		}
+		catch (RuntimeException ex) {
+			// an agent that never answered is not left running (and restarting) behind a
+			// failed install
+			try {
+				run(shell, "stop", List.of("sh", "-c", AgentScripts.STOP, "sh", home), Duration.ofMinutes(2));
+			}
+			catch (RuntimeException stop) {
+				ex.addSuppressed(stop);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * The first answer of a freshly started agent. Listening is not answering yet: the
+	 * agent may have ended and been started again by its supervisor, or the tunnel's
+	 * first connection may have been a stale one. So an attempt (wait until the agent
+	 * listens, then ask it something that changes nothing) that fails with {@code FAILED}
+	 * is made again after a pause, until the timeout; any other failure ends it at once.
+	 * @param attempt waits for the agent and asks it
+	 * @param timeout how long attempts are started
+	 * @param pause the pause after a failed attempt
+	 * @param retrying told the failure of each attempt made again
+	 * @return the first attempt's answer
+	 */
+	static <T> T firstAnswer(Supplier<T> attempt, Duration timeout, Duration pause, Consumer<String> retrying) {
+		Instant deadline = Instant.now().plus(timeout);
+		while (true) {
+			try {
+				return attempt.get();
+			}
+			catch (PyappException ex) {
+				if (ex.getKind() != ErrorKind.FAILED || Instant.now().plus(pause).isAfter(deadline)) {
+					throw ex;
+				}
+				retrying.accept(String.valueOf(ex.getMessage()));
+			}
+			pause(pause);
+		}
+	}
+
+	private static void pause(Duration pause) {
+		try {
+			Thread.sleep(pause.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw PyappException.failed("interrupted while waiting for the agent", null);
+		}
 	}
 
 	public void uninstall(NodeDocument node, SshNodeShell shell, boolean purge) {

@@ -1,12 +1,18 @@
 package dev.pyapp.server.nodes.internal;
 
 import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.pyapp.server.core.PyappException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class NodeInstallerTests {
 
@@ -46,6 +52,47 @@ class NodeInstallerTests {
 	void quotesWordsForThePosixShell() {
 		assertThat(SshNodeShell.quote("plain")).isEqualTo("'plain'");
 		assertThat(SshNodeShell.quote("it's $HOME")).isEqualTo("'it'\\''s $HOME'");
+	}
+
+	@Test
+	void anAgentThatListensButDoesNotAnswerYetIsWaitedForAndAskedAgain() {
+		AtomicInteger attempts = new AtomicInteger();
+		List<String> retried = new ArrayList<>();
+		String answer = NodeInstaller.firstAnswer(() -> {
+			if (attempts.incrementAndGet() < 3) {
+				throw PyappException.failed("node 'n1' is unreachable: the agent did not answer through the tunnel: "
+						+ "java.io.IOException: HTTP/1.1 header parser received no bytes", null);
+			}
+			return "3.0.0";
+		}, Duration.ofSeconds(30), Duration.ofMillis(10), retried::add);
+
+		assertThat(answer).isEqualTo("3.0.0");
+		assertThat(attempts).hasValue(3);
+		assertThat(retried).hasSize(2).allSatisfy((problem) -> assertThat(problem).contains("received no bytes"));
+	}
+
+	@Test
+	void aFailureThatIsNotTheAgentsAbsenceEndsTheWaitAtOnce() {
+		AtomicInteger attempts = new AtomicInteger();
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> NodeInstaller.firstAnswer(() -> {
+			attempts.incrementAndGet();
+			throw PyappException.notFound("no node named 'n1'");
+		}, Duration.ofSeconds(30), Duration.ofMillis(10), (problem) -> {
+		})).withMessage("no node named 'n1'");
+		assertThat(attempts).hasValue(1);
+	}
+
+	@Test
+	void anAgentThatNeverAnswersFailsOnceTheTimeoutIsOver() {
+		AtomicInteger attempts = new AtomicInteger();
+		long started = System.nanoTime();
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> NodeInstaller.firstAnswer(() -> {
+			attempts.incrementAndGet();
+			throw PyappException.failed("node 'n1' is unreachable: connection refused", null);
+		}, Duration.ofMillis(300), Duration.ofMillis(50), (problem) -> {
+		})).withMessageContaining("connection refused");
+		assertThat(attempts.get()).isBetween(2, 7);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 	}
 
 }
