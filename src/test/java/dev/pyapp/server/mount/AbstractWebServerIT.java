@@ -356,6 +356,41 @@ abstract class AbstractWebServerIT {
 		}
 	}
 
+	@Test // a new user's trial: an nginx brought back by pyapp.webserver.kind served the
+			// mounts it served when it last ran, removed since under another kind
+	@Order(12)
+	void aRestartedServerStartsItsWebServerWithTheAppliedStateNotAnOlderFile() throws Exception {
+		this.mounts
+			.addServer(new VirtualServer("former", List.of("former.test"), "127.0.0.1:" + this.port, null, false));
+		this.mounts.addMount(Mount.app("former", "/former", "echo"));
+		this.mounts.apply();
+		assertThat(echo("former.test", "/former/x", "").get("script_name").stringValue()).isEqualTo("/former");
+		Path live = this.home.webserver().resolve(kind().value() + ".conf");
+		String older = Files.readString(live);
+		this.mounts.removeMount("former", "/former");
+		this.mounts.removeServer("former");
+		this.mounts.apply();
+		String applied = Files.readString(live);
+		// another kind ran meanwhile: this one was stopped with the file it had then
+		this.mounts.stop();
+		Files.writeString(live, older);
+		MountManager restarted = restartedManager();
+		try {
+			restarted.started();
+			assertThat(restarted.status().state()).isEqualTo(WebServerState.RUNNING);
+			assertThat(Files.readString(live)).isEqualTo(applied);
+			// the fallback server answers it now, at its root, not the removed mount
+			assertThat(echo("former.test", "/former/x", "").get("script_name").stringValue()).isEmpty();
+			assertThat(echo("two.test", "/deep/prefix/x", "").get("path_info").stringValue()).isEqualTo("/x");
+		}
+		finally {
+			restarted.close();
+			// this manager takes its instance over again (by its addresses), to stop it
+			// at the end
+			this.mounts.apply();
+		}
+	}
+
 	private MountManager restartedManager() {
 		return new MountManager(this.states, this.targets, this.renderers, this.properties, this.home, this.shell,
 				this.host);
