@@ -113,6 +113,23 @@ class ManagedInstance {
 	}
 
 	/**
+	 * Prepares the files the configuration of a model reads beside its own: the copies of
+	 * its TLS files where the web server reads them after dropping root (lighttpd).
+	 * @param model what is about to be applied
+	 */
+	void prepare(RenderModel model) {
+		this.files.copyTls(model);
+	}
+
+	/**
+	 * Deletes what {@link #prepare} made for configurations no longer applied.
+	 * @param model what is applied now
+	 */
+	void applied(RenderModel model) {
+		this.files.removeStaleTls(model);
+	}
+
+	/**
 	 * Runs the web server's own configuration test.
 	 * @param config the configuration file to test
 	 * @return the outcome, with the web server's output
