@@ -91,6 +91,32 @@ class OutputFolderTests {
 			.containsExactly("stdout");
 	}
 
+	@Test // a Flask-Login trial: every uWSGI start and stop still wrote 2 or 3 WARNING
+			// records
+	void storesUwsgisPidFileItsHooksAndItsGracefulShutdownAsInfo() {
+		// as uWSGI 2.0.21 wrote them for a daemon of the server (its master-start hook
+		// makes TERM the graceful shutdown)
+		List<String> own = List.of("writing pidfile to /srv/pyapp/apps/shop/run/r-4462aaea.pid",
+				"running \"unix_signal:15 gracefully_kill_them_all\" (master-start)...",
+				"Sat Dec  5 04:49:44 2026 - graceful shutdown triggered...",
+				"Mon Dec 14 23:05:01 2026 - graceful shutdown triggered...");
+		List<String> lines = new ArrayList<>(own);
+		lines.add("Sat Dec  5 04:49:44 2026 - the app's own line");
+		lines.add("graceful shutdown triggered... and more");
+
+		List<OutputFolder.Group> groups = OutputFolder.fold(lines, true, true).groups();
+
+		assertThat(groups).extracting(OutputFolder.Group::message).isEqualTo(lines);
+		assertThat(groups.subList(0, own.size())).allSatisfy((group) -> {
+			assertThat(group.level()).isEqualTo(LogLevel.INFO);
+			assertThat(group.logger()).isEqualTo("uwsgi");
+		});
+		assertThat(groups.subList(own.size(), groups.size())).allSatisfy((group) -> {
+			assertThat(group.level()).isEqualTo(LogLevel.WARNING);
+			assertThat(group.logger()).isEqualTo("stderr");
+		});
+	}
+
 	@Test // GH-15: one traceback on stderr became ~80 WARNING records
 	void foldsAChainedTracebackIntoOneRecordNamedByItsLastLine() {
 		List<String> lines = new ArrayList<>(CHAINED);

@@ -356,6 +356,41 @@ abstract class AbstractWebServerIT {
 		}
 	}
 
+	@Test // a new user's trial: an nginx brought back by pyapp.webserver.kind served the
+			// mounts it served when it last ran, removed since under another kind
+	@Order(12)
+	void aRestartedServerStartsItsWebServerWithTheAppliedStateNotAnOlderFile() throws Exception {
+		this.mounts
+			.addServer(new VirtualServer("former", List.of("former.test"), "127.0.0.1:" + this.port, null, false));
+		this.mounts.addMount(Mount.app("former", "/former", "echo"));
+		this.mounts.apply();
+		assertThat(echo("former.test", "/former/x", "").get("script_name").stringValue()).isEqualTo("/former");
+		Path live = this.home.webserver().resolve(kind().value() + ".conf");
+		String older = Files.readString(live);
+		this.mounts.removeMount("former", "/former");
+		this.mounts.removeServer("former");
+		this.mounts.apply();
+		String applied = Files.readString(live);
+		// another kind ran meanwhile: this one was stopped with the file it had then
+		this.mounts.stop();
+		Files.writeString(live, older);
+		MountManager restarted = restartedManager();
+		try {
+			restarted.started();
+			assertThat(restarted.status().state()).isEqualTo(WebServerState.RUNNING);
+			assertThat(Files.readString(live)).isEqualTo(applied);
+			// the fallback server answers it now, at its root, not the removed mount
+			assertThat(echo("former.test", "/former/x", "").get("script_name").stringValue()).isEmpty();
+			assertThat(echo("two.test", "/deep/prefix/x", "").get("path_info").stringValue()).isEqualTo("/x");
+		}
+		finally {
+			restarted.close();
+			// this manager takes its instance over again (by its addresses), to stop it
+			// at the end
+			this.mounts.apply();
+		}
+	}
+
 	private MountManager restartedManager() {
 		return new MountManager(this.states, this.targets, this.renderers, this.properties, this.home, this.shell,
 				this.host);
@@ -369,10 +404,13 @@ abstract class AbstractWebServerIT {
 		Path key = tls.resolve("key.pem");
 		run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
 				"/CN=secure.test", "-keyout", key.toString(), "-out", cert.toString()));
-		// a web server started as root reads them as its own user (Apache) or before
-		// dropping privileges; the key stays unreadable to others in a real setup
+		// as in a real setup: the key is root's alone (nginx and Apache read it before
+		// they
+		// drop root; lighttpd, which reads it again after, at every graceful reload,
+		// ended
+		// then, found deploying a Flask-Login app: it reads a copy of its group's)
 		Files.setPosixFilePermissions(tls, PosixFilePermissions.fromString("rwxr-xr-x"));
-		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
 		int tlsPort = freePort();
 		this.mounts.addServer(new VirtualServer("secure", List.of("secure.test"), "127.0.0.1:" + tlsPort,
 				new VirtualServer.Tls(cert.toString(), key.toString()), false));
@@ -390,8 +428,17 @@ abstract class AbstractWebServerIT {
 			assertThat(root.get("url").stringValue())
 				.isEqualTo("https://secure.test:" + tlsPort + "/deep/prefix/x?q=1");
 			assertThat(root.get("x_forwarded_proto").stringValue()).isEqualTo("https");
+			// a graceful reload with the TLS server in place keeps the same instance
+			long pid = this.mounts.status().pid();
+			this.mounts.addMount(Mount.app("secure", "/other", "echo"));
+			assertThat(this.mounts.apply().pid()).isEqualTo(pid);
+			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> run(curl).startsWith("{"));
+			assertThat(this.mounts.status().pid()).isEqualTo(pid);
 		}
 		finally {
+			if (this.mounts.mounts().stream().anyMatch((mount) -> mount.path().equals("/other"))) {
+				this.mounts.removeMount("secure", "/other");
+			}
 			this.mounts.removeMount("secure", "/deep/prefix");
 			this.mounts.removeServer("secure");
 			this.mounts.apply();

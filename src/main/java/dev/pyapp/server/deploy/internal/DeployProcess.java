@@ -130,14 +130,19 @@ public class DeployProcess {
 
 	/**
 	 * Continues after the app's settings changed: a release waiting for them goes live, a
-	 * first release waiting for them runs its post-install hook and starts.
+	 * first release waiting for them runs its post-install hook and starts. Both, in this
+	 * order, when an upgrade came while the first install still waited: the app has never
+	 * run its post-install hook.
 	 * @return whether anything continued
 	 */
 	public boolean continueAfterConfiguration(AppId app, DeployReporterFactory reports) {
 		AppLifecycle lifecycle = lifecycle(app);
 		if (lifecycle.state() == LifecycleState.UPGRADE_AWAITING_CONFIGURATION) {
 			continueUpgrade(app, lifecycle.waiting(), reports);
-			return true;
+			lifecycle = lifecycle(app);
+			if (lifecycle.state() != LifecycleState.AWAITING_CONFIGURATION) {
+				return true;
+			}
 		}
 		Release live = this.registry.currentRelease(app).orElse(null);
 		if (lifecycle.state() != LifecycleState.AWAITING_CONFIGURATION || live == null) {

@@ -38,9 +38,11 @@ public final class OutputFolder {
 
 	/**
 	 * The lines uWSGI writes about itself when it starts, reloads and stops (Debian's
-	 * 2.0.21): its banner, the sockets and workers it sets up and ends. They are news,
-	 * not warnings; anything else uWSGI writes (an app that does not load, a worker that
-	 * dies) is not among them and stays a warning.
+	 * 2.0.21): its banner, the sockets, pid file and workers it sets up and ends, the
+	 * hooks it runs (the server's own master-start hook) and the graceful shutdown that
+	 * hook turns TERM into (with uWSGI's date before it). They are news, not warnings;
+	 * anything else uWSGI writes (an app that does not load, a worker that dies) is not
+	 * among them and stays a warning.
 	 */
 	private static final Pattern UWSGI = Pattern.compile("^(?:\\*\\*\\* Starting uWSGI .*"
 			+ "|compiled with version: .*|os: .*|nodename: .*|machine: .*|clock source: .*|pcre jit .*"
@@ -55,7 +57,9 @@ public final class OutputFolder {
 			+ "|spawned uWSGI (?:master|worker) .*|WSGI app \\d+ \\(mountpoint='.*'\\) ready in .*"
 			+ "|Gracefully killing worker \\d+ .*|\\.\\.\\.gracefully killing workers\\.\\.\\."
 			+ "|SIGINT/SIGTERM received\\.\\.\\.killing workers\\.\\.\\.|worker \\d+ buried after \\d+ seconds"
-			+ "|goodbye to uWSGI\\.|VACUUM: .*|uWSGI running as root, you can use --uid/--gid/--chroot options)$");
+			+ "|goodbye to uWSGI\\.|VACUUM: .*|uWSGI running as root, you can use --uid/--gid/--chroot options"
+			+ "|writing pidfile to .*|running \"[^\"]*\" \\([a-z-]+\\)\\.\\.\\."
+			+ "|(?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4} - )?graceful shutdown triggered\\.\\.\\.)$");
 
 	/** The last line of a traceback: the exception's (qualified) name and its message. */
 	private static final Pattern SUMMARY = Pattern.compile("^[A-Za-z_][\\w.]{0,200}(: .*)?$");

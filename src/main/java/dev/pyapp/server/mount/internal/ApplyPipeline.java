@@ -157,12 +157,23 @@ public class ApplyPipeline {
 
 	/**
 	 * Adopts the managed instance left running by an earlier server, or starts it, once
-	 * anything was ever applied. A failure is logged.
+	 * anything was ever applied; with the applied state: when the live file is not what
+	 * the applied state renders to now, the applied state is applied (tested, swapped in,
+	 * reloaded or started). That file may be what this kind served when it last ran,
+	 * before {@code pyapp.webserver.kind} named another kind whose applies changed the
+	 * servers and mounts (an nginx brought back from then served removed mounts and
+	 * listened on their ports). A failure is logged.
 	 */
 	public void adoptOrStart() {
 		if (this.properties.managed() && this.applier.everApplied()) {
 			try {
-				this.instance.adoptOrStart(List.copyOf(appliedModel().listens().keySet()));
+				RenderModel model = appliedModel();
+				boolean adopted = this.instance.adoptRunning(List.copyOf(model.listens().keySet()));
+				if (this.applier.differs(model)) {
+					this.applier.apply(model);
+					logger.info("Applied the {} configuration at the start: {}", this.properties.kind().value(),
+							adopted ? "the running one was not the applied state" : "nothing was running");
+				}
 			}
 			catch (PyappException ex) {
 				logger.error("Cannot start the managed {}: {}\n{}", this.properties.kind().value(), ex.getMessage(),

@@ -98,6 +98,7 @@ class ConfigApplier {
 		Path staging = this.settings.directory().resolve("staging").resolve(this.kind.value() + ".conf");
 		AtomicFiles.write(staging, this.renderer.main(model, this.settings), AtomicFiles.OWNER_ONLY);
 		try {
+			this.instance.prepare(model);
 			ExecResult test = this.instance.test(staging);
 			if (!test.succeeded()) {
 				throw PyappException.failed(
@@ -127,6 +128,7 @@ class ConfigApplier {
 				});
 			}
 			this.applied = Instant.now();
+			this.instance.applied(model);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot swap in " + liveFile(), ex);

@@ -84,7 +84,7 @@ public class LighttpdRenderer implements ConfigRenderer {
 		}
 		out.outdent().line(")");
 		out.blank();
-		sockets(out, model, settings);
+		sockets(out, model, settings, settings.root());
 		return out.toString();
 	}
 
@@ -101,11 +101,17 @@ public class LighttpdRenderer implements ConfigRenderer {
 		}
 		out.line("# Needs " + String.join(", ", needed.subList(0, needed.size() - 1)) + " and "
 				+ needed.get(needed.size() - 1) + " in server.modules.");
-		sockets(out, model, settings);
+		sockets(out, model, settings, false);
 		return out.toString();
 	}
 
-	private static void sockets(ConfigWriter out, RenderModel model, RenderSettings settings) {
+	/**
+	 * @param copies whether the TLS files are read from their copies: lighttpd started as
+	 * root drops to its user and reads its configuration again at every graceful reload,
+	 * as that user, which cannot read a key only root may read; it would end instead
+	 * (lighttpd's own documentation: a reload then needs a stop and a start)
+	 */
+	private static void sockets(ConfigWriter out, RenderModel model, RenderSettings settings, boolean copies) {
 		Map<String, List<RenderModel.Site>> byListen = new LinkedHashMap<>();
 		for (RenderModel.Site site : model.sites()) {
 			byListen.computeIfAbsent(site.server().listen(), (listen) -> new ArrayList<>()).add(site);
@@ -116,8 +122,7 @@ public class LighttpdRenderer implements ConfigRenderer {
 			VirtualServer first = listen.getValue().get(0).server();
 			if (first.tls() != null) {
 				out.line("ssl.engine = \"enable\"");
-				out.line("ssl.pemfile = " + quote(first.tls().cert()));
-				out.line("ssl.privkey = " + quote(first.tls().key()));
+				tlsFiles(out, first.tls(), settings, copies);
 			}
 			RenderModel.Site fallback = null;
 			boolean chained = false;
@@ -129,7 +134,7 @@ public class LighttpdRenderer implements ConfigRenderer {
 				out.line("# virtual server " + site.server().name());
 				out.line((chained ? "else " : "") + "$HTTP[\"host\"] =~ " + quote(hostRegex(site.server())) + " {")
 					.indent();
-				tls(out, site.server(), first);
+				tls(out, site.server(), first, settings, copies);
 				locations(out, site, settings, first.tls() != null);
 				out.outdent().line("}");
 				chained = true;
@@ -149,12 +154,17 @@ public class LighttpdRenderer implements ConfigRenderer {
 		}
 	}
 
-	private static void tls(ConfigWriter out, VirtualServer server, VirtualServer first) {
+	private static void tls(ConfigWriter out, VirtualServer server, VirtualServer first, RenderSettings settings,
+			boolean copies) {
 		// SNI: a server's own certificate when it is not the listen address's first one
 		if (server.tls() != null && !server.tls().equals(first.tls())) {
-			out.line("ssl.pemfile = " + quote(server.tls().cert()));
-			out.line("ssl.privkey = " + quote(server.tls().key()));
+			tlsFiles(out, server.tls(), settings, copies);
 		}
+	}
+
+	private static void tlsFiles(ConfigWriter out, VirtualServer.Tls tls, RenderSettings settings, boolean copies) {
+		out.line("ssl.pemfile = " + quote(copies ? RenderSettings.path(settings.tlsCopy(tls.cert())) : tls.cert()));
+		out.line("ssl.privkey = " + quote(copies ? RenderSettings.path(settings.tlsCopy(tls.key())) : tls.key()));
 	}
 
 	private static void locations(ConfigWriter out, RenderModel.Site site, RenderSettings settings, boolean tls) {

@@ -113,6 +113,23 @@ class ManagedInstance {
 	}
 
 	/**
+	 * Prepares the files the configuration of a model reads beside its own: the copies of
+	 * its TLS files where the web server reads them after dropping root (lighttpd).
+	 * @param model what is about to be applied
+	 */
+	void prepare(RenderModel model) {
+		this.files.copyTls(model);
+	}
+
+	/**
+	 * Deletes what {@link #prepare} made for configurations no longer applied.
+	 * @param model what is applied now
+	 */
+	void applied(RenderModel model) {
+		this.files.removeStaleTls(model);
+	}
+
+	/**
 	 * Runs the web server's own configuration test.
 	 * @param config the configuration file to test
 	 * @return the outcome, with the web server's output
@@ -150,10 +167,12 @@ class ManagedInstance {
 
 	/**
 	 * Takes over an instance a previous run of this server started (its pid file, or the
-	 * sockets of its listen addresses, name a live process with our configuration), or
-	 * starts one.
+	 * sockets of its listen addresses, name a live process with our configuration);
+	 * starts none (the applied state then is applied, which starts one).
+	 * @param listens the {@code HOST:PORT} addresses the applied configuration listens on
+	 * @return whether one was adopted
 	 */
-	synchronized void adoptOrStart(List<String> listens) {
+	synchronized boolean adoptRunning(List<String> listens) {
 		this.listens.set(listens);
 		this.restarter.reset();
 		Long adopted = this.logs.readPidFile()
@@ -161,9 +180,9 @@ class ManagedInstance {
 			.orElseGet(() -> this.listens.findOrphan(this.commands::isOurs));
 		if (adopted != null) {
 			adopt(adopted);
-			return;
+			return true;
 		}
-		start();
+		return false;
 	}
 
 	private void adopt(long master) {
@@ -227,8 +246,8 @@ class ManagedInstance {
 
 	/**
 	 * Counts a crash or a failed restart and has the next try scheduled, or gives up
-	 * (state failed, no more tries until {@link #startOrReload} or
-	 * {@link #adoptOrStart}). Under this instance's lock.
+	 * (state failed, no more tries until {@link #startOrReload}). Under this instance's
+	 * lock.
 	 */
 	private void crashed(String what) {
 		String givenUp = what + "; it failed " + this.restarter.limit() + " times within " + this.restarter.window()

@@ -1,7 +1,11 @@
 package dev.pyapp.server.mount.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 
 import dev.pyapp.server.mount.WebServerKind;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +51,29 @@ public record RenderSettings(Path directory, boolean root, @Nullable String user
 
 	Path tmp(WebServerKind kind) {
 		return this.directory.resolve("tmp").resolve(kind.value());
+	}
+
+	/** Where lighttpd's copies of the virtual servers' TLS files are kept. */
+	Path tlsCopies() {
+		return this.directory.resolve("tls");
+	}
+
+	/**
+	 * The copy lighttpd reads of a certificate or key (see
+	 * {@link WebServerFiles#copyTls}): named by its source path, so that one file has one
+	 * copy.
+	 * @param source the operator's file
+	 * @return its copy in {@link #tlsCopies()}
+	 */
+	Path tlsCopy(String source) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
+			String name = Path.of(source).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+			return tlsCopies().resolve(HexFormat.of().formatHex(digest, 0, 8) + "-" + name);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
 	}
 
 	/** A directory with nothing in it, for the document roots a server insists on. */

@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mockito.InOrder;
 
 import org.springframework.context.ApplicationEventPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.eq;
@@ -41,6 +43,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
@@ -206,6 +209,27 @@ class DeployProcessTests {
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
 		assertThat(this.live).isEqualTo("2.0-x");
 		verify(this.steps).hook(eq(APP), eq("2.0-x"), eq("pre-update"), any());
+	}
+
+	@Test // a Flask-Login trial: installed twice before its settings, the app ran without
+			// its
+			// post-install hook and stayed needs-configuration until the next config.set
+	void anUpgradeOfAFirstInstallThatStillWaitsForItsSettingsGoesLiveAndRunsPostInstall() {
+		this.configured = false;
+		this.process.deploy(prepared("1.0-x", null), report());
+		this.process.deploy(prepared("1.1-x", "1.0-x"), report());
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.UPGRADE_AWAITING_CONFIGURATION);
+
+		this.configured = true;
+		this.process.continueAfterConfiguration(APP, (phase, release, operation) -> report());
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
+		assertThat(this.live).isEqualTo("1.1-x");
+		InOrder order = inOrder(this.steps);
+		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("pre-update"), any());
+		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("post-install"), any());
+		verify(this.steps, never()).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
 	}
 
 	@Test
