@@ -137,11 +137,13 @@ class AppLayout {
 			}
 			changed += count(FileModes.set(own, user.uid(), user.gid(), 0700));
 		}
-		// writable directories and db/ the server made for a new release
+		// writable directories and db/ the server made for a new release: empty, and
+		// given to the app alone, not walked (data/ is the app's: a running daemon may
+		// have swapped one for a link to /etc by the time a walk opens it)
 		try (var children = Files.list(paths.data())) {
 			for (Path child : children.toList()) {
 				if (FileModes.owner(child) != user.uid()) {
-					changed += FileModes.owners(child, user.uid(), user.gid());
+					changed += count(FileModes.chown(child, user.uid(), user.gid()));
 				}
 			}
 		}
