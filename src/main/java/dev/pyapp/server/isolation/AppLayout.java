@@ -227,7 +227,40 @@ class AppLayout {
 				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
 			}
 		}
+		for (Path dir : staticDirs) {
+			changed += removeLinks(dir);
+		}
 		return changed;
+	}
+
+	/**
+	 * Deletes the symlinks of a static directory: the web server follows links, and one
+	 * that a build or a hook made (the app's user writes the tree then) would publish
+	 * whatever the web server's user can read on the host. The tree is the server's alone
+	 * while it is sealed.
+	 * @return how many were deleted
+	 */
+	private static int removeLinks(Path dir) {
+		List<Path> links = new java.util.ArrayList<>();
+		try (var entries = Files.walk(dir)) {
+			entries.filter(Files::isSymbolicLink).forEach(links::add);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
+		}
+		for (Path link : links) {
+			try {
+				Files.deleteIfExists(link);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot delete the symlink " + link, ex);
+			}
+		}
+		if (!links.isEmpty()) {
+			logger.warn("Deleted {} symlink(s) from the static directory {} (the web server would follow them), "
+					+ "such as {}", links.size(), dir, dir.relativize(links.get(0)));
+		}
+		return links.size();
 	}
 
 	/**

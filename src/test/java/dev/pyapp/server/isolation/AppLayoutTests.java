@@ -107,6 +107,28 @@ class AppLayoutTests {
 	}
 
 	@Test
+	void aStaticDirectoryKeepsNoSymlinkTheBuildOrTheHooksMade() throws IOException {
+		// the web server follows links: one to a host file would publish it
+		Path release = Files.createDirectories(this.home.app(APP).release("1.0-x"));
+		Path statics = Files.createDirectories(release.resolve("static/guestbook/css"));
+		Files.writeString(statics.resolve("site.css"), "body {}");
+		Path host = Files.writeString(this.dir.resolve("wp-config.php"), "DB_PASSWORD");
+		Files.createSymbolicLink(statics.resolve("leak.css"), host);
+		Files.createSymbolicLink(release.resolve("static/guestbook/etc"), this.dir);
+		Files.createSymbolicLink(release.resolve("static/guestbook/own.css"), statics.resolve("site.css"));
+		this.layout.forBuild(release, identity());
+
+		this.layout.seal(release, List.of("static/guestbook"), identity());
+
+		assertThat(statics.resolve("site.css")).isRegularFile();
+		assertThat(statics.resolve("leak.css")).doesNotExist();
+		assertThat(release.resolve("static/guestbook/etc")).doesNotExist();
+		assertThat(release.resolve("static/guestbook/own.css")).doesNotExist();
+		assertThat(host).exists();
+		assertThat(this.layout.seal(release, List.of("static/guestbook"), identity())).isZero();
+	}
+
+	@Test
 	void namesTheDirectoryAboveTheHomeThatClosesItToAppUsersWithoutASandbox() throws IOException {
 		// @TempDir is 0700: an app's user cannot pass it
 		HostIsolation host = mock(HostIsolation.class);
