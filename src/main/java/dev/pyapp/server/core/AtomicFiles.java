@@ -1,20 +1,35 @@
 package dev.pyapp.server.core;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * File operations that never leave a half-done state behind: writes through a temporary
@@ -36,9 +51,25 @@ public final class AtomicFiles {
 	 * @param permissions the permissions of the new file
 	 */
 	public static void write(Path file, String content, Set<PosixFilePermission> permissions) {
+		write(file, content, permissions, file.getParent());
+	}
+
+	/**
+	 * Writes a file atomically into a directory that an app may write to (such as its
+	 * {@code run/}): the new file is made in a directory of the server's own on the same
+	 * file system and renamed into place, so that no process of the app can swap it for a
+	 * symlink before its mode and content are set (a rename replaces a link, it never
+	 * follows it).
+	 * @param file the file
+	 * @param content its new content
+	 * @param permissions the permissions of the new file
+	 * @param staging where the new file is made: no one but the server may write there
+	 */
+	public static void write(Path file, String content, Set<PosixFilePermission> permissions, Path staging) {
 		try {
 			Files.createDirectories(file.getParent());
-			Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+			Files.createDirectories(staging);
+			Path temp = Files.createTempFile(staging, "." + file.getFileName(), ".tmp",
 					PosixFilePermissions.asFileAttribute(permissions));
 			try {
 				// the umask (077 under scripts/run.sh) narrows the mode given at
@@ -82,48 +113,206 @@ public final class AtomicFiles {
 	}
 
 	/**
-	 * Deletes a file or a directory tree. Symlinks are deleted, never followed.
+	 * Deletes a file or a directory tree. Symlinks are deleted, never followed, also when
+	 * a process of an app swaps a directory of the tree for a link while it is deleted:
+	 * every entry is deleted relative to a directory opened by this call, and a directory
+	 * is only entered when it is the one its parent lists (same device and inode). A tree
+	 * changed that way may fail to delete; nothing outside it is touched.
 	 * @param path what to delete; nothing happens if it does not exist
 	 */
 	public static void deleteTree(Path path) {
 		try {
-			if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+			BasicFileAttributes attributes;
+			try {
+				attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+			}
+			catch (NoSuchFileException ex) {
 				return;
 			}
-			if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-				Files.deleteIfExists(path);
-				return;
+			if (attributes.isDirectory()) {
+				try (SecureDirectoryStream<Path> dir = openDirectory(path, attributes.fileKey())) {
+					if (dir == null) {
+						walkAndDelete(path);
+						return;
+					}
+					deleteContents(dir);
+				}
 			}
-			Files.walkFileTree(path, new SimpleFileVisitor<>() {
-
-				@Override
-				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-					Files.deleteIfExists(file);
-					return FileVisitResult.CONTINUE;
-				}
-
-				@Override
-				public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
-					if (ex instanceof NoSuchFileException) {
-						return FileVisitResult.CONTINUE;
-					}
-					throw ex;
-				}
-
-				@Override
-				public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
-					if (ex != null && !(ex instanceof NoSuchFileException)) {
-						throw ex;
-					}
-					Files.deleteIfExists(dir);
-					return FileVisitResult.CONTINUE;
-				}
-
-			});
+			Files.deleteIfExists(path);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot delete " + path, ex);
 		}
+	}
+
+	/**
+	 * A regular file below a directory that an app may write to, opened without following
+	 * a symlink anywhere below that directory (each directory on the way is entered as in
+	 * {@link #deleteTree(Path)}).
+	 * @param root the directory (its own path is trusted)
+	 * @param relative the file's path below it
+	 * @return the open file, or null when there is no regular file there reached without
+	 * a symlink
+	 * @throws IOException if it cannot be read
+	 */
+	public static @Nullable RegularFile openBelow(Path root, String relative) throws IOException {
+		Path wanted = Path.of(relative).normalize();
+		if (wanted.isAbsolute() || wanted.getNameCount() == 0 || wanted.startsWith("..")
+				|| wanted.toString().isEmpty()) {
+			return null;
+		}
+		BasicFileAttributes top;
+		try {
+			top = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		if (!top.isDirectory()) {
+			return null;
+		}
+		SecureDirectoryStream<Path> dir = openDirectory(root, top.fileKey());
+		if (dir == null) {
+			throw new IOException("No secure directory streams on this platform");
+		}
+		Path at = root;
+		try {
+			for (int i = 0; i < wanted.getNameCount() - 1; i++) {
+				Path name = wanted.getName(i);
+				BasicFileAttributes step = attributes(dir, name);
+				SecureDirectoryStream<Path> next = (step != null && step.isDirectory())
+						? openDirectory(at.resolve(name), step.fileKey()) : null;
+				if (next == null) {
+					return null;
+				}
+				dir.close();
+				dir = next;
+				at = at.resolve(name);
+			}
+			Path name = wanted.getFileName();
+			BasicFileAttributes file = attributes(dir, name);
+			if (file == null || !file.isRegularFile()) {
+				return null;
+			}
+			Set<PosixFilePermission> permissions = dir
+				.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+				.readAttributes()
+				.permissions();
+			SeekableByteChannel channel = dir.newByteChannel(name,
+					Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+			return new RegularFile(Channels.newInputStream(channel), permissions);
+		}
+		finally {
+			dir.close();
+		}
+	}
+
+	/**
+	 * A regular file opened by {@link #openBelow(Path, String)}.
+	 *
+	 * @param content its content, to be closed by the caller
+	 * @param permissions its permissions when it was opened
+	 */
+	public record RegularFile(InputStream content, Set<PosixFilePermission> permissions) implements Closeable {
+
+		@Override
+		public void close() throws IOException {
+			this.content.close();
+		}
+
+	}
+
+	/**
+	 * Opens a directory and checks that it is the one expected (a path may lead elsewhere
+	 * once a process swapped a directory on the way for a symlink). {@code opendir} is
+	 * used rather than {@code openat(O_NOFOLLOW)}, which blocks on a FIFO put in its
+	 * place.
+	 * @return the directory, or null where there are no secure directory streams
+	 * @throws IOException if it is not the directory expected
+	 */
+	private static @Nullable SecureDirectoryStream<Path> openDirectory(Path path, @Nullable Object fileKey)
+			throws IOException {
+		DirectoryStream<Path> stream = Files.newDirectoryStream(path);
+		if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
+			stream.close();
+			return null;
+		}
+		Object opened = secure.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+		if (fileKey == null || !fileKey.equals(opened)) {
+			secure.close();
+			throw new FileSystemException(path.toString(), null, "changed while it was opened (a symlink?)");
+		}
+		return secure;
+	}
+
+	private static @Nullable BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name)
+			throws IOException {
+		try {
+			return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+				.readAttributes();
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+	}
+
+	private static void deleteContents(SecureDirectoryStream<Path> dir) throws IOException {
+		List<Path> entries = new ArrayList<>();
+		dir.forEach(entries::add);
+		for (Path entry : entries) {
+			Path name = entry.getFileName();
+			BasicFileAttributes attributes = attributes(dir, name);
+			if (attributes == null) {
+				continue;
+			}
+			try {
+				if (attributes.isDirectory()) {
+					try (SecureDirectoryStream<Path> child = openDirectory(entry, attributes.fileKey())) {
+						deleteContents(Objects.requireNonNull(child));
+					}
+					dir.deleteDirectory(name);
+				}
+				else {
+					dir.deleteFile(name);
+				}
+			}
+			catch (NoSuchFileException ex) {
+				// deleted meanwhile
+			}
+		}
+	}
+
+	/**
+	 * Where there are no secure directory streams (not Linux): a walk that does not
+	 * follow links.
+	 */
+	private static void walkAndDelete(Path path) throws IOException {
+		Files.walkFileTree(path, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+				Files.deleteIfExists(file);
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+				if (ex instanceof NoSuchFileException) {
+					return FileVisitResult.CONTINUE;
+				}
+				throw ex;
+			}
+
+			@Override
+			public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
+				if (ex != null && !(ex instanceof NoSuchFileException)) {
+					throw ex;
+				}
+				Files.deleteIfExists(dir);
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
 	}
 
 }

@@ -87,6 +87,32 @@ public final class FileModes {
 	}
 
 	/**
+	 * Gives one entry to an owner and group without following a symlink and without
+	 * opening it ({@code lchown}); its mode is kept, apart from set-id bits.
+	 * @param path the file, directory or link
+	 * @param uid the owner
+	 * @param gid the group
+	 * @return whether it changed
+	 */
+	public static boolean chown(Path path, int uid, int gid) {
+		try {
+			Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+			if ((int) attributes.get("uid") == uid && (int) attributes.get("gid") == gid) {
+				return false;
+			}
+			Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+			Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+			return true;
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot set the owner of " + path, ex);
+		}
+	}
+
+	/**
 	 * The permission bits of a file (not following a symlink).
 	 * @param path the file
 	 * @return its mode, such as {@code 0660}, or -1 when it does not exist

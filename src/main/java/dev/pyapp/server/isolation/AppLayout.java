@@ -137,11 +137,13 @@ class AppLayout {
 			}
 			changed += count(FileModes.set(own, user.uid(), user.gid(), 0700));
 		}
-		// writable directories and db/ the server made for a new release
+		// writable directories and db/ the server made for a new release: empty, and
+		// given to the app alone, not walked (data/ is the app's: a running daemon may
+		// have swapped one for a link to /etc by the time a walk opens it)
 		try (var children = Files.list(paths.data())) {
 			for (Path child : children.toList()) {
 				if (FileModes.owner(child) != user.uid()) {
-					changed += FileModes.owners(child, user.uid(), user.gid());
+					changed += count(FileModes.chown(child, user.uid(), user.gid()));
 				}
 			}
 		}
@@ -225,7 +227,40 @@ class AppLayout {
 				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
 			}
 		}
+		for (Path dir : staticDirs) {
+			changed += removeLinks(dir);
+		}
 		return changed;
+	}
+
+	/**
+	 * Deletes the symlinks of a static directory: the web server follows links, and one
+	 * that a build or a hook made (the app's user writes the tree then) would publish
+	 * whatever the web server's user can read on the host. The tree is the server's alone
+	 * while it is sealed.
+	 * @return how many were deleted
+	 */
+	private static int removeLinks(Path dir) {
+		List<Path> links = new java.util.ArrayList<>();
+		try (var entries = Files.walk(dir)) {
+			entries.filter(Files::isSymbolicLink).forEach(links::add);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
+		}
+		for (Path link : links) {
+			try {
+				Files.deleteIfExists(link);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot delete the symlink " + link, ex);
+			}
+		}
+		if (!links.isEmpty()) {
+			logger.warn("Deleted {} symlink(s) from the static directory {} (the web server would follow them), "
+					+ "such as {}", links.size(), dir, dir.relativize(links.get(0)));
+		}
+		return links.size();
 	}
 
 	/**

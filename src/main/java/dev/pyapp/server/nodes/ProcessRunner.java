@@ -1,14 +1,12 @@
 package dev.pyapp.server.nodes;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.pyapp.server.nodes.internal.BoundedLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,8 +152,7 @@ final class ProcessRunner {
 
 		@Override
 		public void run() {
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			try (BoundedLines reader = new BoundedLines(this.process.getInputStream())) {
 				String line;
 				while ((line = reader.readLine()) != null) {
 					synchronized (this.output) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -240,15 +241,23 @@ final class SharedPackages {
 		for (String file : all) {
 			Path source = staging.resolve(file).normalize();
 			Path target = this.directory.resolve(file).normalize();
-			if (!source.startsWith(staging) || !target.startsWith(this.directory)
-					|| !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+			if (!source.startsWith(staging) || !target.startsWith(this.directory)) {
 				continue;
 			}
-			createDirectories(target.getParent());
-			Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-			boolean executable = Files.isExecutable(source);
-			Files.setPosixFilePermissions(target,
-					PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+			// the staging directory is in the app's tmp/, its user wrote it: no link on
+			// the way to a file is followed (a link to /etc would copy host files out
+			// for every app to read)
+			try (AtomicFiles.RegularFile regular = AtomicFiles.openBelow(staging,
+					staging.relativize(source).toString())) {
+				if (regular == null) {
+					continue;
+				}
+				createDirectories(target.getParent());
+				Files.copy(regular.content(), target, StandardCopyOption.REPLACE_EXISTING);
+				boolean executable = regular.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+				Files.setPosixFilePermissions(target,
+						PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+			}
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
@@ -106,6 +107,28 @@ class AppLayoutTests {
 	}
 
 	@Test
+	void aStaticDirectoryKeepsNoSymlinkTheBuildOrTheHooksMade() throws IOException {
+		// the web server follows links: one to a host file would publish it
+		Path release = Files.createDirectories(this.home.app(APP).release("1.0-x"));
+		Path statics = Files.createDirectories(release.resolve("static/guestbook/css"));
+		Files.writeString(statics.resolve("site.css"), "body {}");
+		Path host = Files.writeString(this.dir.resolve("wp-config.php"), "DB_PASSWORD");
+		Files.createSymbolicLink(statics.resolve("leak.css"), host);
+		Files.createSymbolicLink(release.resolve("static/guestbook/etc"), this.dir);
+		Files.createSymbolicLink(release.resolve("static/guestbook/own.css"), statics.resolve("site.css"));
+		this.layout.forBuild(release, identity());
+
+		this.layout.seal(release, List.of("static/guestbook"), identity());
+
+		assertThat(statics.resolve("site.css")).isRegularFile();
+		assertThat(statics.resolve("leak.css")).doesNotExist();
+		assertThat(release.resolve("static/guestbook/etc")).doesNotExist();
+		assertThat(release.resolve("static/guestbook/own.css")).doesNotExist();
+		assertThat(host).exists();
+		assertThat(this.layout.seal(release, List.of("static/guestbook"), identity())).isZero();
+	}
+
+	@Test
 	void namesTheDirectoryAboveTheHomeThatClosesItToAppUsersWithoutASandbox() throws IOException {
 		// @TempDir is 0700: an app's user cannot pass it
 		HostIsolation host = mock(HostIsolation.class);
@@ -129,6 +152,24 @@ class AppLayoutTests {
 		given(oneUser.usersUnavailable()).willReturn(Optional.of("not root"));
 		given(oneUser.sandboxUnavailable()).willReturn(Optional.of("/usr/bin/bwrap is missing"));
 		assertThat(new AppLayout(this.home, oneUser).closedAncestor()).isEmpty();
+	}
+
+	@Test
+	void aDirectoryTheServerMadeInTheAppsDataIsGivenToItAloneNotWalked() throws Exception {
+		// an upgrade makes data/<writable> (root's, empty) while the old daemon runs: the
+		// daemon can swap it for a link to /etc between the check of the entry and the
+		// opening of the directory by a walk, which would then give /etc's files to the
+		// app; so what is inside such an entry is never walked into
+		AppPaths paths = this.home.app(APP);
+		this.layout.prepare(APP, identity());
+		Path made = Files.createDirectory(paths.data().resolve("uploads"));
+		Path inside = Files.writeString(made.resolve("passwd"), "root:x:0:0");
+
+		this.layout.prepare(APP, identity());
+
+		assertThat(FileModes.owner(made)).isEqualTo(USER.uid());
+		assertThat(Files.getAttribute(made, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(USER.gid());
+		assertThat(FileModes.owner(inside)).isZero();
 	}
 
 	private static AppIdentity identity() {

@@ -142,6 +142,31 @@ class SharedPackagesTests {
 			.toString(Files.getPosixFilePermissions(this.dir.resolve("sp/foo/__init__.py")))).isEqualTo("rw-r--r--");
 	}
 
+	@Test
+	void copiesNothingAStagingDirectoryLinksToOutsideIt() throws IOException {
+		// the staging directory is in the app's tmp/, written by the app's user: a
+		// directory there may be a link to a host directory the server can read
+		Path host = Files.createDirectories(this.dir.resolve("etc"));
+		Files.writeString(host.resolve("shadow"), "root:$6$secret");
+		Files.writeString(host.resolve("evil.py"), "host");
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		Path staging = staged("evil", "evil", "1.0", "evil/__init__.py", "etc/shadow", "evil/etc/shadow");
+		Files.delete(staging.resolve("evil/etc/shadow"));
+		Files.delete(staging.resolve("evil/etc"));
+		Files.createSymbolicLink(staging.resolve("evil/etc"), host);
+		Files.delete(staging.resolve("etc/shadow"));
+		Files.delete(staging.resolve("etc"));
+		Files.createSymbolicLink(staging.resolve("etc"), host);
+		Files.createSymbolicLink(staging.resolve("evil-1.0.dist-info/shadow"), host.resolve("shadow"));
+
+		shared.merge("alpha", staging);
+
+		assertThat(this.dir.resolve("sp/evil/__init__.py")).exists();
+		assertThat(this.dir.resolve("sp/etc")).doesNotExist();
+		assertThat(this.dir.resolve("sp/evil/etc")).doesNotExist();
+		assertThat(this.dir.resolve("sp/evil-1.0.dist-info/shadow")).doesNotExist();
+	}
+
 	private Path staged(String name, String project, String version, String... files) throws IOException {
 		Path staging = Files.createDirectories(this.dir.resolve("staging-" + name));
 		Path distInfo = Files.createDirectories(staging.resolve(project + "-" + version + ".dist-info"));

@@ -1,10 +1,8 @@
 package dev.pyapp.server.nodes.internal;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -275,7 +273,7 @@ public final class SshNodeShell implements NodeShell {
 	 */
 	static void read(InputStream out, StringBuilder output, java.util.function.@Nullable Consumer<String> lines,
 			long @Nullable [] pid) {
-		try (BufferedReader reader = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8))) {
+		try (BoundedLines reader = new BoundedLines(out)) {
 			String line;
 			boolean begun = false;
 			while ((line = reader.readLine()) != null) {

@@ -1,8 +1,13 @@
 package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +38,9 @@ import org.springframework.stereotype.Component;
 public class DaemonAdoption {
 
 	private static final Logger logger = LoggerFactory.getLogger(DaemonAdoption.class);
+
+	/** The longest pid file read: a pid and a newline, with room to spare. */
+	private static final int MAX_PID_FILE = 32;
 
 	private final AppRegistry registry;
 
@@ -212,9 +220,25 @@ public class DaemonAdoption {
 		}
 	}
 
+	/**
+	 * The pid in a pid file of the app's {@code run/}, which the app can write: a link is
+	 * not followed and no more than a pid's length is read (a huge file is not a way to
+	 * exhaust the server's memory).
+	 */
 	static @Nullable Long readPid(Path file) {
-		try {
-			return Files.isRegularFile(file) ? Long.parseLong(Files.readString(file).trim()) : null;
+		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+			return null;
+		}
+		try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
+				LinkOption.NOFOLLOW_LINKS)) {
+			ByteBuffer buffer = ByteBuffer.allocate(MAX_PID_FILE);
+			while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+				// up to a pid's length
+			}
+			if (channel.size() > MAX_PID_FILE) {
+				return null;
+			}
+			return Long.parseLong(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim());
 		}
 		catch (IOException | NumberFormatException ex) {
 			return null;

@@ -140,7 +140,9 @@ public class SupervisedApps {
 		if (daemon.socket() != null) {
 			AtomicFiles.switchLink(paths.socket(), daemon.socket().getFileName());
 		}
-		AtomicFiles.write(paths.pidFile(), daemon.pid() + "\n", PosixFilePermissions.fromString("rw-r--r--"));
+		// run/ is the app's: the file is made in logs/ (the server's) and renamed there
+		AtomicFiles.write(paths.pidFile(), daemon.pid() + "\n", PosixFilePermissions.fromString("rw-r--r--"),
+				paths.logs());
 		s.wentLive(daemon);
 		save(s);
 		try {
