@@ -79,9 +79,27 @@ public record AppPaths(Path root) {
 		return this.root.resolve("run");
 	}
 
-	/** The stable socket path the web server talks to. */
+	/**
+	 * {@code run/app.sock}: the link to the live daemon's socket in the app's own
+	 * {@code run/} (SPEC §3), for the app and its tools. The web server does not use it
+	 * (see {@link #webSocket()}).
+	 */
 	public Path socket() {
 		return run().resolve("app.sock");
+	}
+
+	/**
+	 * {@code web/}: the server's own directory of hard links to the sockets the app's
+	 * daemons made in {@code run/}. {@code run/} is the app's, which could put a link to
+	 * another app's socket there; what the web server connects to is only ever here.
+	 */
+	public Path web() {
+		return this.root.resolve("web");
+	}
+
+	/** The stable socket path the web server talks to: {@code web/app.sock}. */
+	public Path webSocket() {
+		return web().resolve("app.sock");
 	}
 
 	public Path pidFile() {

@@ -197,17 +197,22 @@ public class AppIsolation {
 	}
 
 	/**
-	 * Gives a daemon's socket to the web server's group, mode 0660 (app servers make
-	 * their sockets their own user's and group's).
+	 * Publishes a daemon's socket to the web server: a hard link of it in the app's
+	 * {@code web/}, checked to be a socket of the app's user, given to the web server's
+	 * group, mode 0660 (app servers make their sockets their own user's and group's).
 	 * @param app the app
 	 * @param socket the socket in the app's {@code run/}
+	 * @return its link in {@code web/}, the path the web server is to connect to
+	 * @throws IllegalStateException if the entry in {@code run/} is not a socket of the
+	 * app's user (the app replaced it)
 	 */
-	public void socketForWebServer(AppId app, Path socket) {
-		Path run = this.home.app(app).run();
+	public Path socketForWebServer(AppId app, Path socket) {
+		AppPaths paths = this.home.app(app);
+		Path run = paths.run();
 		if (!socket.toAbsolutePath().normalize().startsWith(run)) {
 			throw new IllegalArgumentException("socket " + socket + " is not in " + run);
 		}
-		this.layout.webSocket(socket, this.accounts.ensure(app));
+		return this.layout.webSocket(socket, paths.web(), this.accounts.ensure(app));
 	}
 
 	/**

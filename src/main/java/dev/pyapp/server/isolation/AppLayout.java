@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -41,6 +42,8 @@ import org.springframework.stereotype.Component;
  *   run/                        A:W      2750   sockets 0660 A:W
  *     logs.sock                 S:A      0660   the app's processes send their log records
  *   logs/                       S        0700   captured output
+ *   web/                        S:W      0750   hard links to the daemons' sockets in run/,
+ *                                               the only path the web server connects to
  * </pre> Directories on the way from a release to its static directories get {@code o+x}
  * (no listing, no reading) so that the web server can pass.
  */
@@ -48,6 +51,13 @@ import org.springframework.stereotype.Component;
 class AppLayout {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppLayout.class);
+
+	/** The file type bits of a mode, and the types among them that matter here. */
+	private static final int S_IFMT = 0170000;
+
+	private static final int S_IFSOCK = 0140000;
+
+	private static final int S_IFLNK = 0120000;
 
 	private final PyappHome home;
 
@@ -264,21 +274,59 @@ class AppLayout {
 	}
 
 	/**
-	 * Makes a socket the web server's group's to connect to, or the app's alone when
-	 * there is no such group; its mode (0660) comes from the app server's umask.
-	 * @param socket the socket
+	 * Publishes a daemon's socket to the web server: a hard link of it in the app's
+	 * {@code web/} (the server's), given to the web server's group (or the app's alone
+	 * when there is no such group). {@code run/} is the app's: it could put a link to
+	 * another app's socket where its daemon's was, and the web server, whose group
+	 * reaches every app's socket, would follow it. A hard link is made of the entry
+	 * itself (never of what a symlink points to) and is checked to be a socket of the
+	 * app's user before it replaces the one before; its mode (0660) comes from the app
+	 * server's umask.
+	 * @param socket the socket in the app's {@code run/}
+	 * @param web the app's {@code web/}
 	 * @param identity the app's user
+	 * @return the link in {@code web/}
+	 * @throws IllegalStateException if the entry is not a socket of the app's user
 	 */
-	void webSocket(Path socket, AppIdentity identity) {
-		// run/ is the app's: never follow what it may have put there, never open it
-		if (Files.isSymbolicLink(socket)) {
-			throw new IllegalStateException("the socket " + socket + " is a symlink");
+	Path webSocket(Path socket, Path web, AppIdentity identity) {
+		Isolation.Account server = this.host.serverAccount();
+		Optional<Integer> group = webGroup();
+		createDirectory(web);
+		FileModes.set(web, server.uid(), group.orElse(server.gid()), group.isPresent() ? 0750 : 0700);
+		Path link = web.resolve(socket.getFileName());
+		Path staged = web.resolve("." + socket.getFileName() + ".new");
+		try {
+			Files.deleteIfExists(staged);
+			// link(2): a symlink is linked as itself, never followed
+			Files.createLink(staged, socket);
+			int type = (int) Files.getAttribute(staged, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT;
+			int uid = (int) Files.getAttribute(staged, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+			if (type != S_IFSOCK || uid != identity.account().uid()) {
+				throw new IllegalStateException(
+						socket + " is not a socket of the app's user " + identity.account().name() + " ("
+								+ ((type == S_IFSOCK) ? "a socket of uid " + uid
+										: (type == S_IFLNK) ? "a symlink" : "not a socket")
+								+ "): the web server is not given it");
+			}
+			FileModes.group(staged, group.orElse(identity.account().gid()));
+			int mode = FileModes.mode(staged);
+			if ((mode & 0117) != 0) {
+				logger.warn("The socket {} has mode {} (0660 expected: the app server's umask)", socket,
+						Integer.toOctalString(mode));
+			}
+			Files.move(staged, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			return link;
 		}
-		FileModes.group(socket, webGroup().orElse(identity.account().gid()));
-		int mode = FileModes.mode(socket);
-		if ((mode & 0117) != 0) {
-			logger.warn("The socket {} has mode {} (0660 expected: the app server's umask)", socket,
-					Integer.toOctalString(mode));
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot give " + socket + " to the web server in " + web, ex);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(staged);
+			}
+			catch (IOException ex) {
+				logger.debug("Cannot delete {}: {}", staged, ex.toString());
+			}
 		}
 	}
 

@@ -49,6 +49,7 @@ import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -285,6 +286,34 @@ class HostileAppIT {
 
 	@Test
 	@Order(9)
+	void itsSocketInRunReplacedWithALinkToTheVictimsDoesNotTakeTheWebServerToTheVictim() throws Exception {
+		Path web = bean(AppSupervisor.class).endpoint(HOSTILE).socket();
+		assertThat(web).isEqualTo(this.home.resolve("apps/hostile/web/app.sock"));
+		// what the hostile app's user may do in its own run/: its daemon's socket
+		// replaced
+		// by a link to the victim's, which the web server's group reaches
+		Path run = this.home.resolve("apps/hostile/run");
+		Path socket = run.resolve(Files.readSymbolicLink(run.resolve("app.sock")));
+		Path moved = socket.resolveSibling("moved.sock");
+		Files.move(socket, moved);
+		Files.createSymbolicLink(socket, this.home.resolve("apps/victim/run/app.sock"));
+		try {
+			assertThat(get(socket, "/")).isEqualTo("victim ok");
+			// the web server's path still leads to the hostile app's own daemon
+			assertThat(get(web, "/")).isEqualTo("ok");
+			// and giving the socket to the web server again (at an adoption) refuses it
+			assertThatThrownBy(() -> bean(AppIsolation.class).socketForWebServer(HOSTILE, socket))
+				.hasMessageContaining("is not a socket of the app's user pyapp-hostile (a symlink)");
+			assertThat(get(web, "/")).isEqualTo("ok");
+		}
+		finally {
+			Files.delete(socket);
+			Files.move(moved, socket);
+		}
+	}
+
+	@Test
+	@Order(10)
 	void removingAnAppDeletesItsUserUnlessItsDataIsKept() throws Exception {
 		dev.pyapp.server.nodes.SystemAccounts accounts = new dev.pyapp.server.nodes.SystemAccounts();
 		int victimUid = accounts.find("pyapp-victim").orElseThrow().uid();

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ProcessInfo;
@@ -100,7 +101,7 @@ public class DaemonAdoption {
 							recognised.info().uid());
 					foreign = daemon;
 				}
-				else {
+				else if (published(app, daemon)) {
 					logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app, pid);
 					s.lifecycle.adopted();
 					adopted = this.apps.goLive(s, daemon);
@@ -141,6 +142,23 @@ public class DaemonAdoption {
 				pidFile, (info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server(),
 				cgroup, 0);
 		return daemon.withOomKills(this.cgroups.oomKills(daemon));
+	}
+
+	/**
+	 * Whether a daemon to adopt has its socket given to the web server again (its link in
+	 * {@code web/}, made anew: the app may have replaced its socket in {@code run/} while
+	 * the server was down, and a server before {@code web/} made none). A daemon whose
+	 * socket is no longer its own is stopped and started again.
+	 */
+	private boolean published(AppId app, Daemon daemon) {
+		try {
+			this.launcher.publish(app, daemon);
+			return true;
+		}
+		catch (PyappException ex) {
+			logger.warn("Not adopting the daemon of {}: {}", app, ex.getMessage());
+			return false;
+		}
 	}
 
 	/** The socket {@code run/app.sock} points at, else the release's own. */

@@ -135,11 +135,34 @@ public class DaemonLauncher {
 				process.exit(), offset, server, cgroup, 0);
 		awaitAccepting(context.app(), daemon);
 		if (socket != null) {
-			// gunicorn gives its socket to its own user and group: the web server's group
-			// must reach it, before anything is switched to it
-			this.isolation.socketForWebServer(context.app(), socket);
+			publish(context.app(), daemon);
 		}
 		return daemon;
+	}
+
+	/**
+	 * Gives a socket daemon's socket to the web server, before anything is switched to
+	 * it: its hard link in the app's {@code web/}, given to the web server's group (app
+	 * servers make their sockets their own user's and group's). A daemon whose socket in
+	 * {@code run/} is no longer a socket of the app's user (the app replaced it) is
+	 * stopped.
+	 * @param app the app
+	 * @param daemon the daemon, started or adopted
+	 * @throws PyappException ({@code FAILED}) if its socket cannot be given
+	 */
+	void publish(AppId app, Daemon daemon) {
+		Path socket = daemon.socket();
+		if (socket == null) {
+			return;
+		}
+		try {
+			this.isolation.socketForWebServer(app, socket);
+		}
+		catch (IllegalStateException | UncheckedIOException ex) {
+			stop(daemon);
+			throw PyappException
+				.failed("the daemon of " + app + " (" + daemon.release() + ") is stopped: " + ex.getMessage(), null);
+		}
 	}
 
 	/**
@@ -176,7 +199,17 @@ public class DaemonLauncher {
 		}
 		killOrphans(workers);
 		DaemonFiles.deleteQuietly(daemon.pidFile());
+		unpublish(daemon);
 		this.cgroups.release(daemon);
+	}
+
+	/** Deletes a stopped daemon's socket link in its app's {@code web/}. */
+	private void unpublish(Daemon daemon) {
+		Path socket = daemon.socket();
+		if (socket != null && socket.getParent() != null && socket.getParent().getParent() != null) {
+			// run/<key>.sock -> web/<key>.sock
+			DaemonFiles.deleteQuietly(new AppPaths(socket.getParent().getParent()).web().resolve(socket.getFileName()));
+		}
 	}
 
 	/**

@@ -128,9 +128,10 @@ public class SupervisedApps {
 	}
 
 	/**
-	 * Makes a daemon the live one, under the app's lock: {@code run/app.sock} switched to
-	 * its socket, {@code run/app.pid}, the status saved, the app's tasks scheduled. The
-	 * caller publishes the event it returns once it has let go of the lock.
+	 * Makes a daemon the live one, under the app's lock: {@code web/app.sock} (the web
+	 * server's) and {@code run/app.sock} switched to its socket, {@code run/app.pid}, the
+	 * status saved, the app's tasks scheduled. The caller publishes the event it returns
+	 * once it has let go of the lock.
 	 * @param s the app
 	 * @param daemon its new live daemon
 	 * @return the event to publish
@@ -138,6 +139,10 @@ public class SupervisedApps {
 	AppStarted goLive(Supervised s, Daemon daemon) {
 		AppPaths paths = this.home.app(s.app);
 		if (daemon.socket() != null) {
+			// the web server's link first: web/ is the server's, and its link to the
+			// daemon's socket was made at the start (or adoption); run/app.sock is the
+			// app's view of the same
+			AtomicFiles.switchLink(paths.webSocket(), daemon.socket().getFileName());
 			AtomicFiles.switchLink(paths.socket(), daemon.socket().getFileName());
 		}
 		// run/ is the app's: the file is made in logs/ (the server's) and renamed there
@@ -181,7 +186,8 @@ public class SupervisedApps {
 		Supervised s = supervised(app);
 		Daemon switching = s.switching;
 		if (switching != null && switching.socket() != null) {
-			return new AppEndpoint(switching.socket(), null, switching.server().protocol());
+			return new AppEndpoint(this.home.app(app).web().resolve(switching.socket().getFileName()), null,
+					switching.server().protocol());
 		}
 		AppStatus status = s.status();
 		WireProtocol protocol = (status.server() != null)
@@ -189,7 +195,7 @@ public class SupervisedApps {
 		if (status.socket() == null && status.port() != null) {
 			return new AppEndpoint(null, status.port(), protocol);
 		}
-		return new AppEndpoint(this.home.app(app).socket(), null, protocol);
+		return new AppEndpoint(this.home.app(app).webSocket(), null, protocol);
 	}
 
 	/** The ports of every daemon (live, candidate, retiring) of every app. */
