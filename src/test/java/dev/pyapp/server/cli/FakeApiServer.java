@@ -40,6 +40,9 @@ final class FakeApiServer implements AutoCloseable {
 
 	private volatile Answer upload = new Answer(201, "{\"archive\": \"a1b2c3\"}");
 
+	private volatile Answer hook = new Answer(202,
+			"{\"status\": \"accepted\", \"message\": \"push to refs/heads/main accepted\"}");
+
 	FakeApiServer() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		this.server.createContext("/", this::handle);
@@ -63,6 +66,11 @@ final class FakeApiServer implements AutoCloseable {
 
 	FakeApiServer answer(String method, Function<JsonNode, Answer> answer) {
 		this.methods.put(method, answer);
+		return this;
+	}
+
+	FakeApiServer hook(int status, String body) {
+		this.hook = new Answer(status, body);
 		return this;
 	}
 
@@ -116,7 +124,7 @@ final class FakeApiServer implements AutoCloseable {
 		if (path.startsWith("/hooks/")) {
 			// post-commit hooks are checked by their signature, which the tests verify
 			record(path, headers, body, null, null);
-			answer = new Answer(202, "{}");
+			answer = this.hook;
 		}
 		else if (!("Bearer " + TOKEN).equals(headers.get("authorization"))) {
 			record(path, headers, body, null, null);

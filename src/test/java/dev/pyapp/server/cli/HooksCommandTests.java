@@ -60,14 +60,10 @@ class HooksCommandTests extends CliCommandTests {
 
 		String before = "0".repeat(40);
 		String after = "1234567890abcdef1234567890abcdef12345678";
-		Process process = new ProcessBuilder("sh", hook.toString()).directory(repo.toFile())
-			.redirectErrorStream(true)
-			.start();
-		process.getOutputStream().write((before + " " + after + " refs/heads/main\n").getBytes(StandardCharsets.UTF_8));
-		process.getOutputStream().close();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as(output).isZero();
+		HookRun pushed = push(repo, before + " " + after + " refs/heads/main\n");
+		assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+		// the pusher sees what the server answered
+		assertThat(pushed.output()).isEqualTo("pyapp: PyApp Server: push to refs/heads/main accepted\n");
 
 		FakeApiServer.Request push = this.server.requests()
 			.stream()
@@ -83,6 +79,19 @@ class HooksCommandTests extends CliCommandTests {
 		mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
 		assertThat(push.header("X-Pyapp-Signature"))
 			.isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(push.body())));
+	}
+
+	@Test
+	void theHookTellsThePusherWhyTheServerRefusedAPushAndFails() throws Exception {
+		String hookUrl = this.server.url().replace("/rpc", "/hooks/h2");
+		this.server.result("hooks.create", "{\"id\": \"h2\", \"url\": \"" + hookUrl + "\", \"secret\": \"x\"}");
+		this.server.hook(401, "{\"status\": \"unauthorized\", \"message\": \"bad or missing signature\"}");
+		Path repo = bareRepository("refused.git");
+		assertThat(pyapp("hooks", "install-git", "refused.git", "wiki").exitCode()).isZero();
+		HookRun pushed = push(repo, "0".repeat(40) + " " + "1".repeat(40) + " refs/heads/main\n");
+		assertThat(pushed.exitCode()).isEqualTo(1);
+		assertThat(pushed.output())
+			.isEqualTo("pyapp: could not notify PyApp Server of refs/heads/main: HTTP 401: bad or missing signature\n");
 	}
 
 	@Test
@@ -106,6 +115,24 @@ class HooksCommandTests extends CliCommandTests {
 		assertThat(run.exitCode()).isEqualTo(1);
 		assertThat(run.err()).contains("is not a git repository");
 		assertThat(this.server.requests()).isEmpty();
+	}
+
+	/**
+	 * Runs the installed hook as git does after a push, with the pushed refs on stdin.
+	 */
+	private static HookRun push(Path repo, String refs) throws Exception {
+		Process process = new ProcessBuilder("sh", repo.resolve("hooks/post-receive").toString())
+			.directory(repo.toFile())
+			.redirectErrorStream(true)
+			.start();
+		process.getOutputStream().write(refs.getBytes(StandardCharsets.UTF_8));
+		process.getOutputStream().close();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		return new HookRun(process.exitValue(), output);
+	}
+
+	private record HookRun(int exitCode, String output) {
 	}
 
 	private Path bareRepository(String name) throws IOException {

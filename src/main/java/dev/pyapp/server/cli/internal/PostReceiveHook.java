@@ -121,12 +121,21 @@ public final class PostReceiveHook {
 					# where other local users could read it in the process list
 					signature=$(printf '%%s' "$payload" | PYAPP_HOOK_SECRET="$secret" python3 -c \
 						'import hashlib, hmac, os, sys; print(hmac.new(os.environ["PYAPP_HOOK_SECRET"].encode(), sys.stdin.buffer.read(), hashlib.sha256).hexdigest())')
-					if ! printf '%%s' "$payload" | curl -sS -f -o /dev/null -m 30 -X POST \\
+					# the server's answer, {"status", "message"}, then the HTTP code on a line of
+					# its own (000 when it could not be reached); git shows it to the pusher
+					answer=$(printf '%%s' "$payload" | curl -sS -m 30 -X POST -w '\\n%%{http_code}' \\
 						-H 'Content-Type: application/json' -H "X-Pyapp-Signature: sha256=$signature" \\
-						--data-binary @- "$url"; then
-						echo "pyapp: could not notify PyApp Server of $ref" >&2
+						--data-binary @- "$url") || true
+					code=$(printf '%%s\\n' "$answer" | tail -n 1)
+					message=$(printf '%%s\\n' "$answer" | sed -n 's/.*"message" *: *"\\([^"]*\\)".*/\\1/p' | head -n 1 \\
+						| tr -d '\\000-\\037' | cut -c 1-300)
+					case $code in
+					2??) echo "pyapp: PyApp Server: ${message:-$ref notified}" >&2 ;;
+					*)
+						echo "pyapp: could not notify PyApp Server of $ref: HTTP $code${message:+: $message}" >&2
 						status=1
-					fi
+						;;
+					esac
 				done
 				exit $status
 				"""
