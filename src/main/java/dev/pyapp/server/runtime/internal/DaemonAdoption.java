@@ -2,7 +2,7 @@ package dev.pyapp.server.runtime.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -240,25 +240,26 @@ public class DaemonAdoption {
 
 	/**
 	 * The pid in a pid file of the app's {@code run/}, which the app can write: a link is
-	 * not followed and no more than a pid's length is read (a huge file is not a way to
-	 * exhaust the server's memory).
+	 * not followed, no more than a pid's length is read (a huge file is not a way to
+	 * exhaust the server's memory), and nothing the app can put there blocks the reading
+	 * thread. The file is opened for reading and writing, which Linux never blocks on for
+	 * a FIFO (opening one only to read waits for a writer), and read by position, which a
+	 * FIFO refuses at once; nothing is written. A check of the file's type before opening
+	 * it would not do: the app can replace the file between the check and the open.
 	 */
 	static @Nullable Long readPid(Path file) {
-		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-			return null;
-		}
-		try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
 				LinkOption.NOFOLLOW_LINKS)) {
-			ByteBuffer buffer = ByteBuffer.allocate(MAX_PID_FILE);
-			while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-				// up to a pid's length
+			ByteBuffer buffer = ByteBuffer.allocate(MAX_PID_FILE + 1);
+			while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+				// up to a pid's length, and one byte more to see that it is longer
 			}
-			if (channel.size() > MAX_PID_FILE) {
+			if (buffer.position() > MAX_PID_FILE) {
 				return null;
 			}
 			return Long.parseLong(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim());
 		}
-		catch (IOException | NumberFormatException ex) {
+		catch (IOException | NumberFormatException | UnsupportedOperationException ex) {
 			return null;
 		}
 	}

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * An app's {@code run/} is the app's to write (its daemon's sockets and pid files): what
@@ -67,6 +68,43 @@ class RunDirectoryTests {
 			huge.setLength(3L << 30);
 		}
 		assertThat(DaemonAdoption.readPid(run.resolve("r-2.pid"))).isNull();
+	}
+
+	@Test
+	void aPidFileTheAppKeepsSwappingForAFifoNeverBlocksTheReader() throws Exception {
+		Path run = Files.createDirectories(this.home.resolve("run"));
+		Path pidFile = run.resolve("app.pid");
+		Files.writeString(pidFile, "4242\n");
+		// the app swaps its pid file for a FIFO and back as fast as it can: a check of
+		// the
+		// file's type before opening it can see the file and the open then meet the FIFO,
+		// and opening a FIFO to read waits for a writer (none comes), holding the thread
+		// that adopts or stops daemons for good
+		Process swapper = new ProcessBuilder("python3", "-c", """
+				import os, sys
+				run = sys.argv[1]
+				while True:
+				    with open(os.path.join(run, "f.tmp"), "w") as f:
+				        f.write("4242\\n")
+				    os.rename(os.path.join(run, "f.tmp"), os.path.join(run, "app.pid"))
+				    os.mkfifo(os.path.join(run, "p.tmp"))
+				    os.rename(os.path.join(run, "p.tmp"), os.path.join(run, "app.pid"))
+				""", run.toString()).redirectErrorStream(true).start();
+		try {
+			int[] seen = new int[2];
+			assertTimeoutPreemptively(Duration.ofSeconds(15), () -> {
+				long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+				while (System.nanoTime() < end || seen[0] == 0 || seen[1] == 0) {
+					Long pid = DaemonAdoption.readPid(pidFile);
+					assertThat(pid).isIn(4242L, null);
+					seen[(pid != null) ? 0 : 1]++;
+				}
+			});
+			assertThat(swapper.isAlive()).isTrue();
+		}
+		finally {
+			swapper.destroyForcibly().waitFor();
+		}
 	}
 
 }
