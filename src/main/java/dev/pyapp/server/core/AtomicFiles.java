@@ -4,15 +4,18 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
@@ -148,7 +151,8 @@ public final class AtomicFiles {
 	/**
 	 * A regular file below a directory that an app may write to, opened without following
 	 * a symlink anywhere below that directory (each directory on the way is entered as in
-	 * {@link #deleteTree(Path)}).
+	 * {@link #deleteTree(Path)}) and without blocking (see {@link #openPlainFile(Path)});
+	 * its content ends where the file ended when it was opened, whatever the app appends.
 	 * @param root the directory (its own path is trusted)
 	 * @param relative the file's path below it
 	 * @return the open file, or null when there is no regular file there reached without
@@ -198,13 +202,117 @@ public final class AtomicFiles {
 				.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
 				.readAttributes()
 				.permissions();
-			SeekableByteChannel channel = dir.newByteChannel(name,
-					Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-			return new RegularFile(Channels.newInputStream(channel), permissions);
+			SecureDirectoryStream<Path> parent = dir;
+			FileChannel channel = openPlain((options) -> parent.newByteChannel(name, options));
+			if (channel == null) {
+				return null;
+			}
+			return new RegularFile(new PositionalInput(channel, channel.size()), permissions);
 		}
 		finally {
 			dir.close();
 		}
+	}
+
+	/**
+	 * Opens a file that a less trusted user can replace at any moment (an app's pid file,
+	 * a file of its staging directory) so that nothing it puts there blocks the caller: a
+	 * symlink is not followed, and the file is opened for reading and writing, which
+	 * Linux never blocks on for a FIFO (opening one only to read waits for a writer, for
+	 * good if none comes). Nothing is written. A FIFO (or anything else that cannot seek)
+	 * is then refused, so no read waits for data either. A check of the type before the
+	 * open would not do: the file can be replaced between the two. Where the caller may
+	 * not write the file (a server that is not root, whose apps run as its own user and
+	 * could block it anyway), it is opened for reading only.
+	 * @param file the file
+	 * @return the open file, positioned at its start (read it by position), or null if it
+	 * is no plain file
+	 * @throws IOException if it cannot be opened for another reason
+	 */
+	public static @Nullable FileChannel openPlainFile(Path file) throws IOException {
+		return openPlain((options) -> Files.newByteChannel(file, options));
+	}
+
+	private static @Nullable FileChannel openPlain(Opener opener) throws IOException {
+		SeekableByteChannel opened;
+		try {
+			opened = opener.open(Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+		}
+		catch (AccessDeniedException ex) {
+			opened = opener.open(Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (FileSystemException ex) {
+			// a symlink (ELOOP), a directory (EISDIR), a socket (ENXIO)
+			return null;
+		}
+		if (!(opened instanceof FileChannel channel)) {
+			opened.close();
+			throw new IOException("Not a file channel: " + opened.getClass().getName());
+		}
+		try {
+			// lseek: a FIFO answers ESPIPE at once
+			channel.position();
+			return channel;
+		}
+		catch (IOException ex) {
+			channel.close();
+			return null;
+		}
+	}
+
+	@FunctionalInterface
+	private interface Opener {
+
+		SeekableByteChannel open(Set<OpenOption> options) throws IOException;
+
+	}
+
+	/** Reads a file by position (pread) up to a length fixed when it was opened. */
+	private static final class PositionalInput extends InputStream {
+
+		private final FileChannel channel;
+
+		private final long end;
+
+		private long position;
+
+		PositionalInput(FileChannel channel, long end) {
+			this.channel = channel;
+			this.end = end;
+		}
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			return (read(one, 0, 1) == 1) ? (one[0] & 0xff) : -1;
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			Objects.checkFromIndexSize(offset, length, bytes.length);
+			if (length == 0) {
+				return 0;
+			}
+			if (this.position >= this.end) {
+				return -1;
+			}
+			int wanted = (int) Math.min(length, this.end - this.position);
+			int read = this.channel.read(ByteBuffer.wrap(bytes, offset, wanted), this.position);
+			if (read <= 0) {
+				return -1;
+			}
+			this.position += read;
+			return read;
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.channel.close();
+		}
+
 	}
 
 	/**

@@ -38,6 +38,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SharedPackages {
 
+	/** The most of a dist-info's METADATA read for its name and version. */
+	private static final int MAX_METADATA = 4 << 20;
+
+	/** The most of a dist-info's RECORD read (large packages list ~20,000 files). */
+	private static final int MAX_RECORD = 16 << 20;
+
 	private static final String REGISTRY = ".pyapp-shared.json";
 
 	/**
@@ -359,12 +365,8 @@ final class SharedPackages {
 
 	private static Map<String, String> metadata(Path distInfo) {
 		Map<String, String> headers = new LinkedHashMap<>();
-		Path file = distInfo.resolve("METADATA");
-		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-			return headers;
-		}
 		try {
-			for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+			for (String line : lines(distInfo, "METADATA", MAX_METADATA)) {
 				if (line.isEmpty()) {
 					break;
 				}
@@ -387,12 +389,8 @@ final class SharedPackages {
 	 */
 	static Set<String> files(Path distInfo, Path root) {
 		Set<String> files = new TreeSet<>();
-		Path record = distInfo.resolve("RECORD");
-		if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
-			return files;
-		}
 		try {
-			for (String line : Files.readAllLines(record, StandardCharsets.UTF_8)) {
+			for (String line : lines(distInfo, "RECORD", MAX_RECORD)) {
 				String path = recordPath(line);
 				if (path.isEmpty() || path.startsWith("/")) {
 					continue;
@@ -408,9 +406,31 @@ final class SharedPackages {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + record, ex);
+			throw new UncheckedIOException("Cannot read " + distInfo.resolve("RECORD"), ex);
 		}
 		return files;
+	}
+
+	/**
+	 * The lines of a file of a dist-info directory, which may be in a staging directory
+	 * an app's user wrote: read without following a link (the dist-info directory itself
+	 * included), without blocking on a FIFO, and no further than {@code max} bytes.
+	 * @return the lines, none if there is no such regular file
+	 * @throws IOException if it cannot be read or is larger than {@code max}
+	 */
+	private static List<String> lines(Path distInfo, String name, int max) throws IOException {
+		Path root = distInfo.getParent();
+		try (AtomicFiles.RegularFile file = AtomicFiles.openBelow(root,
+				root.relativize(distInfo.resolve(name)).toString())) {
+			if (file == null) {
+				return List.of();
+			}
+			byte[] content = file.content().readNBytes(max + 1);
+			if (content.length > max) {
+				throw new IOException(distInfo.resolve(name) + " is larger than " + max + " bytes");
+			}
+			return new String(content, StandardCharsets.UTF_8).lines().toList();
+		}
 	}
 
 	/** The path of a RECORD line (CSV: a path with a comma is quoted). */

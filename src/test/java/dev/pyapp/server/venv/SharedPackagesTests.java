@@ -1,6 +1,7 @@
 package dev.pyapp.server.venv;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -165,6 +166,21 @@ class SharedPackagesTests {
 		assertThat(this.dir.resolve("sp/etc")).doesNotExist();
 		assertThat(this.dir.resolve("sp/evil/etc")).doesNotExist();
 		assertThat(this.dir.resolve("sp/evil-1.0.dist-info/shadow")).doesNotExist();
+	}
+
+	@Test
+	void aRecordLargerThanAnyRealOneIsRefusedNotReadWhole() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		Path staging = staged("huge", "huge", "1.0", "huge/__init__.py");
+		// a sparse RECORD of 3 GiB, written by the app's user: reading it whole is an
+		// OutOfMemoryError in the server
+		try (RandomAccessFile record = new RandomAccessFile(staging.resolve("huge-1.0.dist-info/RECORD").toFile(),
+				"rw")) {
+			record.setLength(3L << 30);
+		}
+		assertThatThrownBy(() -> shared.merge("alpha", staging)).hasMessageContaining("RECORD")
+			.hasStackTraceContaining("is larger than 16777216 bytes");
+		assertThat(this.dir.resolve("sp/huge")).doesNotExist();
 	}
 
 	private Path staged(String name, String project, String version, String... files) throws IOException {

@@ -5,9 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.stream.Stream;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.isolation.AppIsolation;
@@ -241,15 +240,14 @@ public class DaemonAdoption {
 	/**
 	 * The pid in a pid file of the app's {@code run/}, which the app can write: a link is
 	 * not followed, no more than a pid's length is read (a huge file is not a way to
-	 * exhaust the server's memory), and nothing the app can put there blocks the reading
-	 * thread. The file is opened for reading and writing, which Linux never blocks on for
-	 * a FIFO (opening one only to read waits for a writer), and read by position, which a
-	 * FIFO refuses at once; nothing is written. A check of the file's type before opening
-	 * it would not do: the app can replace the file between the check and the open.
+	 * exhaust the server's memory), and nothing the app can put there, even between a
+	 * check and the open, blocks the reading thread ({@link AtomicFiles#openPlainFile}).
 	 */
 	static @Nullable Long readPid(Path file) {
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-				LinkOption.NOFOLLOW_LINKS)) {
+		try (FileChannel channel = AtomicFiles.openPlainFile(file)) {
+			if (channel == null) {
+				return null;
+			}
 			ByteBuffer buffer = ByteBuffer.allocate(MAX_PID_FILE + 1);
 			while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
 				// up to a pid's length, and one byte more to see that it is longer
@@ -259,7 +257,7 @@ public class DaemonAdoption {
 			}
 			return Long.parseLong(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim());
 		}
-		catch (IOException | NumberFormatException | UnsupportedOperationException ex) {
+		catch (IOException | NumberFormatException ex) {
 			return null;
 		}
 	}
