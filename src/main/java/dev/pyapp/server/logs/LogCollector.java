@@ -237,9 +237,16 @@ public class LogCollector implements SmartLifecycle, LogWriter.Source {
 		synchronized (this) {
 			upTo = this.lastId;
 		}
-		this.store.remove(removed.app().value(), upTo);
 		this.recent.forget(removed.app().value(), upTo);
-		logger.info("Deleted the log records of {}, removed", removed.app());
+		try {
+			this.store.remove(removed.app().value(), upTo);
+			logger.info("Deleted the log records of {}, removed", removed.app());
+		}
+		catch (RuntimeException ex) {
+			// the app is removed already: failing its removal for its records would
+			// report a removal that happened as failed; they stay, and the log says so
+			logger.error("Cannot delete the log records of {}, removed: {}", removed.app(), ex.toString());
+		}
 	}
 
 	/**

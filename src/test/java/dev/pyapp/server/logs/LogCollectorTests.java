@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import com.mongodb.MongoException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,14 @@ import dev.pyapp.server.logs.internal.RecentRecords;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 /**
  * The collector between the senders and the store: buffering through an outage of
@@ -227,6 +234,16 @@ class LogCollectorTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> collector.stats().buffered() == 0 && stored("hello") == 1);
 		assertThat(collector.store().find(LogQuery.newest("hello", 100)).records()).extracting(LogRecord::message)
 			.containsExactly("new app");
+	}
+
+	@Test
+	void aRemovalWhoseRecordsCannotBeDeletedIsNotFailedByThem() {
+		LogStore store = mock(LogStore.class);
+		willThrow(new MongoException("unavailable")).given(store).remove(anyString(), anyLong());
+		LogCollector collector = new LogCollector(store, LogFixtures.properties(), this.dir.resolve("spill.jsonl"));
+
+		assertThatNoException().isThrownBy(() -> collector.on(new AppRemoved(AppId.of("hello"), false)));
+		verify(store).remove(anyString(), anyLong());
 	}
 
 	@Test
