@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.logs.internal.LogStore;
 import dev.pyapp.server.logs.internal.LogWriter;
 import dev.pyapp.server.logs.internal.LogsProperties;
@@ -23,6 +24,7 @@ import dev.pyapp.server.logs.internal.SpillFile;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -215,6 +217,35 @@ public class LogCollector implements SmartLifecycle, LogWriter.Source {
 		}
 		catch (IOException ex) {
 			logger.warn("Cannot write the log spill file: {}", ex.getMessage());
+		}
+	}
+
+	/**
+	 * Deletes the records of an app removed without {@code keep_data}, so that an app
+	 * installed later under the same name starts with an empty log. Records of the app
+	 * collected before this call and still on their way are not stored when they arrive.
+	 * With {@code keep_data} the records stay, like the app's data: they belong to the
+	 * app that a re-install over the kept data continues.
+	 * @param removed the removal
+	 */
+	@EventListener
+	void on(AppRemoved removed) {
+		if (removed.keepData()) {
+			return;
+		}
+		long upTo;
+		synchronized (this) {
+			upTo = this.lastId;
+		}
+		this.recent.forget(removed.app().value(), upTo);
+		try {
+			this.store.remove(removed.app().value(), upTo);
+			logger.info("Deleted the log records of {}, removed", removed.app());
+		}
+		catch (RuntimeException ex) {
+			// the app is removed already: failing its removal for its records would
+			// report a removal that happened as failed; they stay, and the log says so
+			logger.error("Cannot delete the log records of {}, removed: {}", removed.app(), ex.toString());
 		}
 	}
 

@@ -2,7 +2,9 @@ package dev.pyapp.server.mount;
 
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.install.ReleaseActivated;
+import dev.pyapp.server.runtime.AppCrashed;
 import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStopped;
 import dev.pyapp.server.runtime.AppSwitching;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -12,9 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * What the mounts do when other modules' apps change: a removed app's mounts are dropped,
  * and the applied configuration is applied again when what it renders to changed (a
- * release made live, a daemon started or switched): synchronously, in the publisher's
- * thread, under {@link MountManager}'s lock. At startup the managed web server is adopted
- * or started.
+ * release made live, a daemon started, switched or ended): synchronously, in the
+ * publisher's thread, under {@link MountManager}'s lock. At startup the managed web
+ * server is adopted or started.
  */
 @Component
 class MountReactions {
@@ -46,6 +48,22 @@ class MountReactions {
 	@EventListener
 	void on(AppStarted event) {
 		this.mounts.reapply("start of the daemon of " + event.app() + " (" + event.release() + ")");
+	}
+
+	/**
+	 * A daemon bound to a port that ended (crashed, failed or stopped) frees its port,
+	 * which any local process may bind: the web server must stop passing requests there
+	 * ({@code AppSupervisor.endpoint} no longer names it). A socket-bound app renders the
+	 * same, and nothing is reloaded.
+	 */
+	@EventListener
+	void on(AppCrashed event) {
+		this.mounts.reapply("crash of the daemon of " + event.app() + " (" + event.release() + ")");
+	}
+
+	@EventListener
+	void on(AppStopped event) {
+		this.mounts.reapply("stop of the daemon of " + event.app() + " (" + event.release() + ")");
 	}
 
 	/**

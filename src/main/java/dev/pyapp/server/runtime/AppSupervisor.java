@@ -191,9 +191,10 @@ public class AppSupervisor {
 
 	/**
 	 * Where the web server reaches the app and what it must speak there: the stable
-	 * {@code run/app.sock} (or the live daemon's port) and the live daemon's protocol;
-	 * while a switch to a daemon of another protocol is under way ({@link AppSwitching}),
-	 * that daemon's own socket.
+	 * {@code run/app.sock} (or the live daemon's port, only while it runs: a crashed or
+	 * stopped daemon's port is free for any local process to bind) and the live daemon's
+	 * protocol; while a switch to a daemon of another protocol is under way
+	 * ({@link AppSwitching}), that daemon's own socket.
 	 * @param app the app
 	 * @return the endpoint ({@code run/app.sock} over HTTP when nothing ran yet)
 	 */

@@ -97,6 +97,18 @@ class PyappCliTests extends CliCommandTests {
 	}
 
 	@Test
+	void aRefusalForAMissingRoleNamesTheMethodOnce() {
+		// what RpcAccess answers a viewer's token calling a deployer's method
+		this.server.error("apps.start", -32004,
+				"forbidden: apps.start needs the role deployer; token:ci-viewer has the role viewer",
+				"{\"type\": \"forbidden\", \"method\": \"apps.start\", \"required_role\": \"deployer\", \"role\": \"viewer\"}");
+		CliRun run = pyapp("start", "blog");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err())
+			.isEqualTo("error: forbidden: apps.start needs the role deployer; token:ci-viewer has the role viewer\n");
+	}
+
+	@Test
 	void usageErrorsExitTwo() {
 		assertThat(pyapp("apps", "show").exitCode()).isEqualTo(2);
 		assertThat(pyapp("no-such-command").exitCode()).isEqualTo(2);

@@ -23,6 +23,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppLogSockets;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.deploy.DeployProgressed;
+import dev.pyapp.server.install.AppRemoved;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -228,6 +229,23 @@ class LogCaptureIT {
 			.untilAsserted(() -> assertThat(messages(Map.of("app", "deployed", "logger", "pyapp.deploy")))
 				.containsExactly("[health] health check failed", "[venv] Installing bottle"));
 		assertThat(query(Map.of("app", "deployed", "level", "ERROR")).get(0).get("release").isNull()).isTrue();
+	}
+
+	@Test
+	void aRemovedAppsRecordsDoNotShowUnderANewAppOfTheSameName() throws Exception {
+		this.events.publishEvent(new DeployProgressed(AppId.of("reused"), null, "venv", "INFO", "first app"));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(messages(Map.of("app", "reused"))).containsExactly("[venv] first app"));
+
+		// apps.remove without keep_data, then a new install of the same name
+		this.events.publishEvent(new AppRemoved(AppId.of("reused"), false));
+		this.events.publishEvent(new DeployProgressed(AppId.of("reused"), null, "venv", "INFO", "second app"));
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(messages(Map.of("app", "reused"))).containsExactly("[venv] second app"));
+		assertThat(call("logs.tail", Map.of("app", "reused")).get("records")
+			.valueStream()
+			.map((record) -> record.get("message").stringValue())).containsExactly("[venv] second app");
 	}
 
 	@Test

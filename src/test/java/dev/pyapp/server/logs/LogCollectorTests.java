@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import com.mongodb.MongoException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.logs.internal.EmulatedCappedLogStore;
 import dev.pyapp.server.logs.internal.LogDocuments;
 import dev.pyapp.server.logs.internal.LogStore;
@@ -22,7 +25,14 @@ import dev.pyapp.server.logs.internal.RecentRecords;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 /**
  * The collector between the senders and the store: buffering through an outage of
@@ -178,6 +188,73 @@ class LogCollectorTests {
 		assertThat(stats.spilled()).isPositive();
 		// beyond the spill file's bound (64 MB here) records are dropped and counted
 		assertThat(stats.buffered() + stats.spilled() + stats.dropped()).isEqualTo(400);
+	}
+
+	@Test
+	void aRemovedAppsRecordsDoNotShowUnderANewAppOfTheSameName() {
+		LogCollector collector = start(1000, DataSize.ofMegabytes(1));
+		LogViewer viewer = new LogViewer(collector, Duration.ofSeconds(25));
+		collector.collect(records("hello", 3));
+		collector.collect(records("other", 2));
+		await().atMost(Duration.ofSeconds(10)).until(() -> stored("hello") == 3 && stored("other") == 2);
+		// the oldest record held in memory: tails after it are answered from there
+		long first = viewer.tail(null, null).records().get(0).id() - 1;
+
+		collector.on(new AppRemoved(AppId.of("hello"), false));
+		collector.collect(List
+			.of(new LogRecord(0, Instant.now(), "hello", null, LogLevel.INFO, "test", "new app", null, 1, null, null)));
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> stored("hello") == 1);
+		assertThat(viewer.query(LogQuery.newest("hello", 100)).records()).extracting(LogRecord::message)
+			.containsExactly("new app");
+		assertThat(viewer.tail("hello", null).records()).extracting(LogRecord::message).containsExactly("new app");
+		assertThat(viewer.tail("hello", 0L, Duration.ZERO).records()).extracting(LogRecord::message)
+			.containsExactly("new app");
+		assertThat(viewer.tail(null, first, Duration.ZERO).records()).extracting(LogRecord::app, LogRecord::message)
+			.containsExactly(tuple("other", "record 0"), tuple("other", "record 1"), tuple("hello", "new app"));
+		assertThat(viewer.tail(null, 0L, Duration.ZERO).records()).extracting(LogRecord::app, LogRecord::message)
+			.containsExactly(tuple("other", "record 0"), tuple("other", "record 1"), tuple("hello", "new app"));
+		assertThat(stored("other")).isEqualTo(2);
+	}
+
+	@Test
+	void recordsOfARemovedAppStillOnTheirWayAreNotStored() {
+		LogsProperties properties = LogFixtures.properties();
+		LogStore store = new EmulatedCappedLogStore(this.mongo.database(), properties::capacity, Duration.ofSeconds(1));
+		// not started: the records wait in the buffer while the app is removed
+		LogCollector collector = new LogCollector(store, properties, this.dir.resolve("spill.jsonl"));
+		this.collector = collector;
+		collector.collect(records("hello", 5));
+		collector.on(new AppRemoved(AppId.of("hello"), false));
+		collector.collect(List
+			.of(new LogRecord(0, Instant.now(), "hello", null, LogLevel.INFO, "test", "new app", null, 1, null, null)));
+
+		collector.start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> collector.stats().buffered() == 0 && stored("hello") == 1);
+		assertThat(collector.store().find(LogQuery.newest("hello", 100)).records()).extracting(LogRecord::message)
+			.containsExactly("new app");
+	}
+
+	@Test
+	void aRemovalWhoseRecordsCannotBeDeletedIsNotFailedByThem() {
+		LogStore store = mock(LogStore.class);
+		willThrow(new MongoException("unavailable")).given(store).remove(anyString(), anyLong());
+		LogCollector collector = new LogCollector(store, LogFixtures.properties(), this.dir.resolve("spill.jsonl"));
+
+		assertThatNoException().isThrownBy(() -> collector.on(new AppRemoved(AppId.of("hello"), false)));
+		verify(store).remove(anyString(), anyLong());
+	}
+
+	@Test
+	void aRemovalThatKeepsTheDataKeepsTheRecords() {
+		LogCollector collector = start(1000, DataSize.ofMegabytes(1));
+		collector.collect(records("hello", 3));
+		await().atMost(Duration.ofSeconds(10)).until(() -> stored("hello") == 3);
+
+		collector.on(new AppRemoved(AppId.of("hello"), true));
+
+		assertThat(collector.store().find(LogQuery.newest("hello", 100)).records()).hasSize(3);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import dev.pyapp.server.cli.CliApiException;
 import dev.pyapp.server.cli.CliException;
 import dev.pyapp.server.core.PyappException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -47,7 +48,7 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 
 	private static String message(Exception ex) {
 		if (ex instanceof CliApiException api) {
-			return Text.clean(api.getMessage() + detail(api.data()));
+			return Text.clean(api.getMessage() + detail(api.getMessage(), api.data()));
 		}
 		if (ex instanceof CliException || ex instanceof PyappException) {
 			return Text.clean(String.valueOf(ex.getMessage()));
@@ -62,21 +63,22 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 
 	/**
 	 * What the standard errors add in {@code data}: the reason params were invalid, the
-	 * unknown method's name.
+	 * unknown method's name. Nothing the message already says: a refusal for a missing
+	 * role names its method in the message and again in {@code data.method}.
 	 */
-	private static String detail(JsonNode data) {
+	private static String detail(@Nullable String message, @Nullable JsonNode data) {
 		if (data == null) {
 			return "";
 		}
 		JsonNode detail = data.get("detail");
-		if (detail != null && detail.isString()) {
-			return ": " + detail.stringValue();
+		if (detail == null || !detail.isString()) {
+			detail = data.get("method");
 		}
-		JsonNode method = data.get("method");
-		if (method != null && method.isString()) {
-			return ": " + method.stringValue();
+		if (detail == null || !detail.isString() || detail.stringValue().isEmpty()
+				|| (message != null && message.contains(detail.stringValue()))) {
+			return "";
 		}
-		return "";
+		return ": " + detail.stringValue();
 	}
 
 	/**

@@ -91,4 +91,10 @@ class CappedLogStore extends MongoLogStore {
 		// the database keeps the bound
 	}
 
+	@Override
+	void dropped(String name) {
+		// created again, capped, by the next write
+		this.prepared.remove(name);
+	}
+
 }

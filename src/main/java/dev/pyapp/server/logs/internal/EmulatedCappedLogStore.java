@@ -71,6 +71,12 @@ public class EmulatedCappedLogStore extends MongoLogStore {
 		collection(name).deleteMany(Filters.lte("_id", cutoff));
 	}
 
+	@Override
+	void dropped(String name) {
+		this.ledgers.remove(name);
+		this.capacityByCollection.remove(name);
+	}
+
 	/**
 	 * The estimated size of an app's records, for tests of the bound.
 	 * @param app the app

@@ -47,6 +47,17 @@ public interface LogStore {
 	}
 
 	/**
+	 * Deletes an app's records for good ({@code apps.remove} without {@code keep_data}),
+	 * so that an app installed later under the same name starts with an empty log. A
+	 * record of the app with an id up to {@code upTo} that is still on its way (buffered,
+	 * spilled, in a batch being written) is not stored when it arrives, also after a
+	 * restart; the app's later records are.
+	 * @param app the app
+	 * @param upTo the highest id given to a record before the removal
+	 */
+	void remove(String app, long upTo);
+
+	/**
 	 * Searches, newest first. A {@link LogQuery#regex()} is matched in this process with
 	 * a time bound: when it runs out the page holds what was found so far and
 	 * {@link LogPage#next()} points past what was searched.

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -24,19 +25,37 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.Assert;
+
 /**
  * What both stores share: one collection per app named {@code logs.<app>}, documents
- * keyed by the record id, merged reads across apps and the time-bounded regex search.
+ * keyed by the record id, merged reads across apps, the time-bounded regex search and the
+ * removal of an app's records.
+ * <p>
+ * A removal drops the app's collection (a capped collection allows no deletes, but can be
+ * dropped) and keeps the highest id it covers in {@value #REMOVALS}, so that a record of
+ * the removed app still on its way is not written into the collection of an app installed
+ * later under the same name. Writing a collection and dropping it are serialized per
+ * collection.
  */
 abstract class MongoLogStore implements LogStore {
 
+	/** The collection of removals: {@code {_id: <collection>, upTo: <id>}}. */
+	static final String REMOVALS = "log_removals";
+
 	private final MongoDatabase database;
+
+	private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+	// by collection: the highest id of a removed app's records; loaded on first use
+	private volatile @Nullable Map<String, Long> removals;
 
 	private final Function<String, Long> capacities;
 
@@ -61,6 +80,12 @@ abstract class MongoLogStore implements LogStore {
 	 * @param written the records written (not those that were already stored)
 	 */
 	abstract void written(String name, List<LogRecord> written);
+
+	/**
+	 * Called after a collection was dropped, to forget what is known of it.
+	 * @param name the collection
+	 */
+	abstract void dropped(String name);
 
 	MongoCollection<Document> collection(String name) {
 		return this.database.getCollection(name);
@@ -108,10 +133,71 @@ abstract class MongoLogStore implements LogStore {
 		if (documents == null) {
 			documents = encode(batch.records()).documents();
 		}
+		Map<String, Long> removals = removals();
 		documents.forEach((name, part) -> {
-			prepare(name, capacity(part.app()));
-			written(name, insertNew(collection(name).withDocumentClass(RawBsonDocument.class), part));
+			synchronized (lock(name)) {
+				EncodedBatch.Collection kept = withoutRemoved(part, removals.get(name));
+				if (!kept.records().isEmpty()) {
+					prepare(name, capacity(kept.app()));
+					written(name, insertNew(collection(name).withDocumentClass(RawBsonDocument.class), kept));
+				}
+			}
 		});
+	}
+
+	private static EncodedBatch.Collection withoutRemoved(EncodedBatch.Collection part, @Nullable Long upTo) {
+		if (upTo == null || part.records().get(0).id() > upTo) {
+			return part;
+		}
+		List<LogRecord> records = new ArrayList<>();
+		List<RawBsonDocument> documents = new ArrayList<>();
+		for (int i = 0; i < part.records().size(); i++) {
+			if (part.records().get(i).id() > upTo) {
+				records.add(part.records().get(i));
+				documents.add(part.documents().get(i));
+			}
+		}
+		return new EncodedBatch.Collection(part.app(), records, documents);
+	}
+
+	@Override
+	public void remove(String app, long upTo) {
+		String name = LogDocuments.collection(app);
+		Assert.isTrue(!name.equals(LogDocuments.ORPHANS), () -> "'app' must be an app name: " + app);
+		Map<String, Long> removals = removals();
+		synchronized (lock(name)) {
+			long highest = removals.merge(name, upTo, Math::max);
+			this.database.getCollection(REMOVALS)
+				.replaceOne(Filters.eq("_id", name), new Document("_id", name).append("upTo", highest),
+						new ReplaceOptions().upsert(true));
+			// only when it exists: dropping a missing collection is an error the
+			// embedded server logs
+			if (this.database.listCollectionNames().filter(Filters.eq("name", name)).first() != null) {
+				collection(name).drop();
+			}
+			dropped(name);
+		}
+	}
+
+	private Object lock(String name) {
+		return this.locks.computeIfAbsent(name, (key) -> new Object());
+	}
+
+	private Map<String, Long> removals() {
+		Map<String, Long> loaded = this.removals;
+		if (loaded == null) {
+			synchronized (this.locks) {
+				loaded = this.removals;
+				if (loaded == null) {
+					loaded = new ConcurrentHashMap<>();
+					for (Document doc : this.database.getCollection(REMOVALS).find()) {
+						loaded.put(doc.getString("_id"), ((Number) doc.get("upTo")).longValue());
+					}
+					this.removals = loaded;
+				}
+			}
+		}
+		return loaded;
 	}
 
 	private static List<LogRecord> insertNew(MongoCollection<RawBsonDocument> collection,
@@ -194,7 +280,8 @@ abstract class MongoLogStore implements LogStore {
 
 	@Override
 	public long newestId() {
-		long newest = 0;
+		// ids stay above those of removed records, which a late write must not pass
+		long newest = removals().values().stream().mapToLong(Long::longValue).max().orElse(0);
 		for (String name : collections(null)) {
 			Document doc = collection(name).find().sort(Sorts.descending("_id")).limit(1).first();
 			if (doc != null) {

@@ -3,8 +3,10 @@ package dev.pyapp.server.logs.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,9 @@ public final class RecentRecords {
 
 	private long newest;
 
+	// by app: the highest id of a removed app's records, which are not held again
+	private final Map<String, Long> removed = new HashMap<>();
+
 	public RecentRecords(int capacity, long maxBytes) {
 		this.capacity = Math.max(1, capacity);
 		this.maxBytes = Math.max(1, maxBytes);
@@ -43,6 +48,11 @@ public final class RecentRecords {
 
 	public synchronized void stored(List<LogRecord> batch) {
 		for (LogRecord record : batch) {
+			if (record.app() != null && record.id() <= this.removed.getOrDefault(record.app(), Long.MIN_VALUE)) {
+				// a batch written as the app was removed; the store did not keep it
+				// either
+				continue;
+			}
 			if (this.floor == Long.MAX_VALUE) {
 				this.floor = record.id() - 1;
 			}
@@ -58,6 +68,24 @@ public final class RecentRecords {
 			this.newest = Math.max(this.newest, record.id());
 		}
 		notifyAll();
+	}
+
+	/**
+	 * Forgets a removed app's records, and those of its records with an id up to
+	 * {@code upTo} that are stored later.
+	 * @param app the app
+	 * @param upTo the highest id given to a record before the removal
+	 */
+	public synchronized void forget(String app, long upTo) {
+		this.removed.merge(app, upTo, Math::max);
+		Iterator<LogRecord> iterator = this.records.iterator();
+		while (iterator.hasNext()) {
+			LogRecord record = iterator.next();
+			if (app.equals(record.app()) && record.id() <= upTo) {
+				iterator.remove();
+				this.bytes -= size(record);
+			}
+		}
 	}
 
 	/**

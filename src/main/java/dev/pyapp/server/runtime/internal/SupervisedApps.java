@@ -192,7 +192,10 @@ public class SupervisedApps {
 		AppStatus status = s.status();
 		WireProtocol protocol = (status.server() != null)
 				? servers.find(status.server()).map(AppServer::protocol).orElse(WireProtocol.HTTP) : WireProtocol.HTTP;
-		if (status.socket() == null && status.port() != null) {
+		// only while its daemon holds it: a port a crashed or stopped daemon freed can be
+		// bound by any local process, which the web server would then pass the app's
+		// requests to; the web socket path, where nothing listens then, answers 502
+		if (status.socket() == null && status.port() != null && status.pid() != null) {
 			return new AppEndpoint(null, status.port(), protocol);
 		}
 		return new AppEndpoint(this.home.app(app).webSocket(), null, protocol);

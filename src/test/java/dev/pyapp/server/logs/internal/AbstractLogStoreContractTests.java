@@ -167,6 +167,44 @@ abstract class AbstractLogStoreContractTests {
 		assertThat(page.next()).isNotNull();
 	}
 
+	@Test
+	void removingAnAppDeletesItsRecordsAndRefusesTheOlderOnesThatArriveLater() {
+		this.store.insert(List.of(LogFixtures.record(1, "alpha", LogLevel.INFO, "a", "old one"),
+				LogFixtures.record(2, "beta", LogLevel.INFO, "b", "beta"),
+				LogFixtures.record(3, "alpha", LogLevel.INFO, "a", "old two")));
+
+		this.store.remove("alpha", 4);
+		this.store.insert(List.of(LogFixtures.record(4, "alpha", LogLevel.INFO, "a", "late"),
+				LogFixtures.record(5, "alpha", LogLevel.INFO, "a", "new")));
+
+		assertThat(messages(query())).containsExactly("new");
+		assertThat(this.store.after("alpha", 0, 100)).extracting(LogRecord::message).containsExactly("new");
+		assertThat(this.store.find(LogQuery.newest(null, 10)).records()).extracting(LogRecord::message)
+			.containsExactly("new", "beta");
+	}
+
+	@Test
+	void aRemovalOutlivesARestart() {
+		this.store.insert(List.of(LogFixtures.record(1, "alpha", LogLevel.INFO, "a", "old")));
+		this.store.remove("alpha", 7);
+
+		LogStore restarted = createStore(database(), (app) -> 64L * 1024 * 1024, Duration.ofMillis(500));
+		restarted.insert(List.of(LogFixtures.record(6, "alpha", LogLevel.INFO, "a", "spilled before the removal"),
+				LogFixtures.record(8, "alpha", LogLevel.INFO, "a", "new")));
+
+		assertThat(restarted.find(LogQuery.newest("alpha", 10)).records()).extracting(LogRecord::message)
+			.containsExactly("new");
+		assertThat(createStore(database(), (app) -> 1024L, Duration.ofMillis(500)).newestId()).isEqualTo(8);
+	}
+
+	@Test
+	void anAppNeverStoredCanBeRemoved() {
+		this.store.remove("ghost", 3);
+
+		assertThat(this.store.find(LogQuery.newest("ghost", 10)).records()).isEmpty();
+		assertThat(this.store.newestId()).isEqualTo(3);
+	}
+
 	private List<String> messages(QueryBuilder query) {
 		return this.store.find(query.build()).records().stream().map(LogRecord::message).toList();
 	}
