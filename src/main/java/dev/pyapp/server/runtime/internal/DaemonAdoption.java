@@ -76,36 +76,45 @@ public class DaemonAdoption {
 
 	public void adopt(AppId app) {
 		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
+		Supervised s = this.apps.supervised(app);
 		if (release == null) {
+			s.adoptionEnded();
 			return;
 		}
-		Supervised s = this.apps.supervised(app);
 		DaemonRecord record = this.apps.record(app).orElse(null);
 		AppStarted adopted = null;
 		Daemon foreign = null;
-		synchronized (s) {
-			if (record == null || !s.wanted() || s.lifecycle.state() != DaemonLifecycle.State.STOPPED) {
-				// never started, stopped on purpose, failed (its status came from the
-				// record), or started by a deploy already: nothing to adopt or start
-				return;
-			}
-			Long pid = readPid(this.apps.paths(app).pidFile());
-			DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
-			if (recognised != null) {
-				Daemon daemon = daemonOf(app, pid, recognised, record, release);
-				if (!this.isolation.runsAsApp(app, recognised.info())) {
-					// started before the app had a user of its own: it goes into its
-					// sandbox now, once
-					logger.info("Restarting the daemon of {} (pid {}, uid {}) as the app's own user", app, pid,
-							recognised.info().uid());
-					foreign = daemon;
+		try {
+			synchronized (s) {
+				if (record == null || !s.wanted() || s.lifecycle.state() != DaemonLifecycle.State.STOPPED) {
+					// never started, stopped on purpose, failed (its status came from the
+					// record), or started by a deploy already: nothing to adopt or start
+					return;
 				}
-				else if (published(app, daemon)) {
-					logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app, pid);
-					s.lifecycle.adopted();
-					adopted = this.apps.goLive(s, daemon);
+				Long pid = readPid(this.apps.paths(app).pidFile());
+				DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
+				if (recognised != null) {
+					Daemon daemon = daemonOf(app, pid, recognised, record, release);
+					if (!this.isolation.runsAsApp(app, recognised.info())) {
+						// started before the app had a user of its own: it goes into its
+						// sandbox now, once
+						logger.info("Restarting the daemon of {} (pid {}, uid {}) as the app's own user", app, pid,
+								recognised.info().uid());
+						foreign = daemon;
+					}
+					else if (published(app, daemon)) {
+						logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app,
+								pid);
+						s.lifecycle.adopted();
+						adopted = this.apps.goLive(s, daemon);
+					}
 				}
 			}
+		}
+		finally {
+			// adopted (its port is in its status now), not found (its port is free), or
+			// nothing to adopt
+			s.adoptionEnded();
 		}
 		if (foreign != null) {
 			this.launcher.stop(foreign);

@@ -45,6 +45,8 @@ public final class Supervised {
 
 	private volatile boolean wanted = true;
 
+	private volatile @Nullable Integer recordedPort;
+
 	/** The status a start under way ends with, for a second start to wait on. */
 	@Nullable CompletableFuture<AppStatus> starting;
 
@@ -85,12 +87,32 @@ public final class Supervised {
 	}
 
 	/**
+	 * The port of a daemon bound to one that ran when the server last stopped, until
+	 * adoption has looked for it ({@link #adoptionEnded()}): the web server keeps
+	 * reaching it there meanwhile, as it did while the server was down; may be read
+	 * without the lock.
+	 * @return the port, or {@code null}
+	 */
+	public @Nullable Integer recordedPort() {
+		return this.recordedPort;
+	}
+
+	/**
+	 * Adoption has looked for the daemon that ran before the server's restart: it is live
+	 * again (its port is in {@link #status()}) or gone (its port is free).
+	 */
+	void adoptionEnded() {
+		this.recordedPort = null;
+	}
+
+	/**
 	 * Takes over what was recorded about the app before a restart of the server; called
 	 * once, before the state is shared.
 	 * @param record the app's record
 	 */
 	void restore(DaemonRecord record) {
 		this.wanted = record.running();
+		this.recordedPort = (record.running() && !record.failed()) ? record.port() : null;
 		this.status = new AppStatus(this.app, record.failed() ? ProcessState.FAILED : ProcessState.STOPPED,
 				record.release(), null, null, null, null, record.restarts(), record.lastExit(), record.reason(),
 				record.server());

@@ -195,8 +195,12 @@ public class SupervisedApps {
 		// only while its daemon holds it: a port a crashed or stopped daemon freed can be
 		// bound by any local process, which the web server would then pass the app's
 		// requests to; the web socket path, where nothing listens then, answers 502
-		if (status.socket() == null && status.port() != null && status.pid() != null) {
-			return new AppEndpoint(null, status.port(), protocol);
+		// after a restart of the server, the port its daemon had until adoption has
+		// looked
+		// for that daemon: the web server reached it there all along
+		Integer port = (status.pid() != null) ? status.port() : s.recordedPort();
+		if (status.socket() == null && port != null) {
+			return new AppEndpoint(null, port, protocol);
 		}
 		return new AppEndpoint(this.home.app(app).webSocket(), null, protocol);
 	}

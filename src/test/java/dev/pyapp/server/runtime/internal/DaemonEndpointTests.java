@@ -2,7 +2,9 @@ package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,11 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.hooks.ScheduledTasks;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppCrashed;
 import dev.pyapp.server.runtime.AppEndpoint;
 import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.RestartScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -71,6 +78,44 @@ class DaemonEndpointTests {
 
 		assertThat(endpoint().port()).isNull();
 		assertThat(endpoint().socket()).isEqualTo(new PyappHome(this.home).app(APP).webSocket());
+	}
+
+	@Test
+	void isThePortItsDaemonHadBeforeARestartOfTheServerUntilAdoptionLookedForIt() {
+		SupervisedApps restarted = restartedWith(
+				new DaemonRecord(APP.value(), true, "r1", 4242L, 20007, Instant.now(), 0, null, null, false, "uwsgi"));
+		// the web server reached the daemon there while the server was down; pointing it
+		// elsewhere before adoption is a 502 for every request until the daemon is
+		// adopted
+		assertThat(restarted.endpoint(APP, mock(AppServers.class)).port()).isEqualTo(20007);
+
+		restarted.supervised(APP).adoptionEnded();
+		// adopted, its port is in its status again; not found, the port is free
+		assertThat(restarted.endpoint(APP, mock(AppServers.class)).port()).isNull();
+		assertThat(restarted.endpoint(APP, mock(AppServers.class)).socket())
+			.isEqualTo(new PyappHome(this.home).app(APP).webSocket());
+	}
+
+	@Test
+	void isNotThePortOfADaemonThatHadFailedOrBeenStoppedBeforeARestart() {
+		assertThat(restartedWith(
+				new DaemonRecord(APP.value(), true, "r1", null, 20007, null, 5, 1, "crashed", true, "uwsgi"))
+			.endpoint(APP, mock(AppServers.class))
+			.port()).isNull();
+		assertThat(
+				restartedWith(new DaemonRecord(APP.value(), false, "r1", null, 20007, null, 0, 0, null, false, "uwsgi"))
+					.endpoint(APP, mock(AppServers.class))
+					.port())
+			.isNull();
+	}
+
+	private SupervisedApps restartedWith(DaemonRecord record) {
+		DaemonRecordRepository records = mock(DaemonRecordRepository.class);
+		given(records.findById(APP.value())).willReturn(Optional.of(record));
+		return new SupervisedApps(new PyappHome(this.home), mock(AppRegistry.class), mock(AppContexts.class),
+				mock(ScheduledTasks.class), records,
+				SupervisorFixture.properties(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1)),
+				new RestartScheduler());
 	}
 
 }
