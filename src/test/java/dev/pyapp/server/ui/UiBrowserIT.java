@@ -1282,7 +1282,7 @@ class UiBrowserIT {
 	}
 
 	private static Path createHome() {
-		return TestHomes.create(Path.of("/tmp"), "pa");
+		return dev.pyapp.server.venv.ServerPackagesTemplate.copyInto(TestHomes.create(Path.of("/tmp"), "pa"));
 	}
 
 }
