@@ -266,7 +266,7 @@ class CliInstallIT {
 	}
 
 	private static Path createHome() {
-		return TestHomes.create(Path.of("/tmp"), "pa");
+		return dev.pyapp.server.venv.ServerPackagesTemplate.copyInto(TestHomes.create(Path.of("/tmp"), "pa"));
 	}
 
 }

@@ -51,7 +51,7 @@ final class ProjectSite {
 
 	static Path newHome() {
 		// short: app sockets live below it
-		return TestHomes.create(Path.of("/tmp"), "pa");
+		return dev.pyapp.server.venv.ServerPackagesTemplate.copyInto(TestHomes.create(Path.of("/tmp"), "pa"));
 	}
 
 	void apiPort(int port) {

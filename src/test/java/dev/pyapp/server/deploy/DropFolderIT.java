@@ -15,6 +15,7 @@ import java.util.zip.ZipOutputStream;
 import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.deploy.internal.DropFolderWatcherTests;
+import dev.pyapp.server.venv.ServerPackagesTemplate;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +79,9 @@ class DropFolderIT {
 
 	@BeforeEach
 	void setUp() {
-		// gunicorn goes into server-packages once, at start
+		// gunicorn goes into server-packages once, at start, with pip: the one in-JVM
+		// server of the ITs whose home starts without it (the others copy
+		// ServerPackagesTemplate's in)
 		this.venvs.awaitProvisioning(Duration.ofMinutes(3));
 		this.rpc = new RpcTestClient(this.port, home, this.json);
 		client = this.rpc;
@@ -101,6 +104,19 @@ class DropFolderIT {
 		}
 		dev.pyapp.server.isolation.TestAccounts.deleteUnder(home);
 		deleteTree(home);
+	}
+
+	/**
+	 * The other ITs' servers start with {@link ServerPackagesTemplate}'s gunicorn in
+	 * their server-packages instead of provisioning it: it must be what this server's own
+	 * provisioning made.
+	 */
+	@Test
+	void provisionedTheServerPackagesTheOtherITsStartWith() {
+		assertThat(ServerPackagesTemplate.contents(home.resolve("server-packages")))
+			.isEqualTo(ServerPackagesTemplate.contents(ServerPackagesTemplate.template()))
+			.anyMatch((line) -> line.startsWith(".pyapp-shared.json gunicorn {\"version\":"))
+			.anyMatch((line) -> line.startsWith("gunicorn/__init__.py rw-r--r-- "));
 	}
 
 	@Test

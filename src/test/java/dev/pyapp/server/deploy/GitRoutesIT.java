@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GitRoutesIT {
 
-	private static final Path home = DropFolderIT.createHome("pyapp-git");
+	private static final Path home = dev.pyapp.server.venv.ServerPackagesTemplate
+		.copyInto(DropFolderIT.createHome("pyapp-git"));
 
 	@LocalServerPort
 	private int port;
@@ -68,7 +69,8 @@ class GitRoutesIT {
 
 	@BeforeEach
 	void setUp() throws Exception {
-		// gunicorn goes into server-packages once, at start
+		// gunicorn is in server-packages already (ServerPackagesTemplate): the server
+		// finds it at start and runs no pip
 		this.venvs.awaitProvisioning(Duration.ofMinutes(3));
 		this.rpc = new RpcTestClient(this.port, home, this.json);
 		this.repos = Files.createTempDirectory(Path.of("/tmp"), "pg");

@@ -104,7 +104,8 @@ class HostileAppIT {
 
 	@BeforeAll
 	void installAVictimAndAnAttacker() throws Exception {
-		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+		this.home = dev.pyapp.server.venv.ServerPackagesTemplate
+			.copyInto(Files.createTempDirectory(Path.of("/tmp"), "pa"));
 		this.fixtures = Files.createTempDirectory("pyapp-hostile");
 		this.context = new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=true", "--server.port=0", "--pyapp.python.index=file:///opt/pypi/simple",

@@ -73,7 +73,8 @@ class LimitsIT {
 
 	@BeforeAll
 	void installTheApp() throws Exception {
-		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+		this.home = dev.pyapp.server.venv.ServerPackagesTemplate
+			.copyInto(Files.createTempDirectory(Path.of("/tmp"), "pa"));
 		this.fixtures = Files.createTempDirectory("pyapp-limits");
 		this.context = new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=false", "--server.port=0", "--pyapp.python.index=file:///opt/pypi/simple",

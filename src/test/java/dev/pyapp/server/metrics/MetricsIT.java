@@ -68,7 +68,8 @@ class MetricsIT {
 
 	@BeforeAll
 	void start() throws Exception {
-		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+		this.home = dev.pyapp.server.venv.ServerPackagesTemplate
+			.copyInto(Files.createTempDirectory(Path.of("/tmp"), "pa"));
 		this.webPort = freePort();
 		this.context = startContext();
 		this.context.getBean(VenvBuilder.class).awaitProvisioning(Duration.ofMinutes(3));

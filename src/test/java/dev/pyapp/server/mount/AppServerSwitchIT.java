@@ -64,7 +64,8 @@ class AppServerSwitchIT {
 
 	@BeforeAll
 	void start() throws Exception {
-		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+		this.home = dev.pyapp.server.venv.ServerPackagesTemplate
+			.copyInto(Files.createTempDirectory(Path.of("/tmp"), "pa"));
 		Files.setPosixFilePermissions(this.home, PosixFilePermissions.fromString("rwxr-xr-x"));
 		this.fixtures = Files.createTempDirectory("pyapp-switch");
 		this.context = new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,

@@ -91,7 +91,8 @@ abstract class AbstractAppRuntimeIT {
 
 	@BeforeAll
 	void startServer() throws Exception {
-		this.home = Files.createTempDirectory(Path.of("/tmp"), "pa");
+		this.home = dev.pyapp.server.venv.ServerPackagesTemplate
+			.copyInto(Files.createTempDirectory(Path.of("/tmp"), "pa"));
 		this.fixtures = Files.createTempDirectory("pyapp-fixtures");
 		// pip (a process of its own) downloads while the context starts
 		java.util.concurrent.FutureTask<Path> six = new java.util.concurrent.FutureTask<>(

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.deque.html.axecore.args.AxeRunOptions;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
@@ -78,7 +79,14 @@ final class BrowserSession implements AutoCloseable {
 		// legacy mode runs axe.run in the page itself; the default opens a blank tab for
 		// each scan to merge the results of cross-origin frames, which these pages do
 		// not have (same rules, same results, about a second less per scan)
-		Results results = new AxeBuilder().setLegacyMode(true).analyze(this.driver);
+		// all rules still run; only the violations come back with every node: the passes,
+		// the incomplete and the inapplicable rules (not read here) with one node each,
+		// instead of every node of the page (axe-core's resultTypes: 0.65 s a scan
+		// instead of 0.72 s, with the same violations on every page, measured on a
+		// loaded 2-core machine)
+		AxeRunOptions options = new AxeRunOptions();
+		options.setResultTypes(List.of("violations"));
+		Results results = new AxeBuilder().setLegacyMode(true).withOptions(options).analyze(this.driver);
 		List<String> problems = new ArrayList<>();
 		for (Rule rule : results.getViolations()) {
 			if ("serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact())) {

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -997,7 +998,11 @@ class UiBrowserIT {
 	void aViewerSeesNoButtonThatChangesAnything() throws Exception {
 		JsonNode created = result(call("users.create", "{\"username\":\"uiviewer\",\"role\":\"viewer\"}"));
 		String password = created.path("password").asString();
-		BrowserSession viewer = new BrowserSession(this.port);
+		// the same browser without the admin's cookies (it keeps no other state of the
+		// server's: no storage), then with them again: no second Chromium to start
+		BrowserSession viewer = this.browser;
+		Set<Cookie> admin = viewer.driver().manage().getCookies();
+		viewer.driver().manage().deleteAllCookies();
 		try {
 			viewer.open("/login");
 			viewer.visible("#username").sendKeys("uiviewer");
@@ -1027,8 +1032,11 @@ class UiBrowserIT {
 			assertThat(String.valueOf(refused)).contains("needs the role deployer");
 		}
 		finally {
-			viewer.close();
+			viewer.driver().manage().deleteAllCookies();
+			admin.forEach(viewer.driver().manage()::addCookie);
 		}
+		this.browser.open("/apps");
+		assertThat(this.browser.text(".logout .user")).isEqualTo("admin");
 	}
 
 	@Test
@@ -1282,7 +1290,7 @@ class UiBrowserIT {
 	}
 
 	private static Path createHome() {
-		return TestHomes.create(Path.of("/tmp"), "pa");
+		return dev.pyapp.server.venv.ServerPackagesTemplate.copyInto(TestHomes.create(Path.of("/tmp"), "pa"));
 	}
 
 }
