@@ -35,7 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ServerPackagesTemplate {
 
-	private static final Path TEMPLATE = Path.of("target", "server-packages-template").toAbsolutePath();
+	// one per test JVM: test JVMs running side by side (forkCount) must not make or
+	// delete each other's
+	private static final Path TEMPLATE = Path.of("target", "server-packages-template-" + ProcessHandle.current().pid())
+		.toAbsolutePath();
 
 	private static final String REGISTRY = ".pyapp-shared.json";
 
@@ -166,6 +169,7 @@ public final class ServerPackagesTemplate {
 			if (shared.installed().get("gunicorn") == null) {
 				throw new IllegalStateException("no gunicorn in " + TEMPLATE + " after pip:\n" + output);
 			}
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> AtomicFiles.deleteTree(TEMPLATE)));
 			return TEMPLATE;
 		}
 		catch (InterruptedException ex) {

@@ -167,13 +167,20 @@ public final class DaemonAddresses {
 
 	/**
 	 * A port of {@code pyapp.runtime.port-range} that no daemon holds and that is free
-	 * now.
+	 * now. The search starts at a place of the range that depends on {@code PYAPP_HOME}
+	 * and goes round: two servers on one host with the same range do not both try its
+	 * first ports, where one would take a port the other found free before its daemon
+	 * bound it.
 	 * @param inUse ports other daemons of this server hold
 	 * @return the port
 	 * @throws PyappException ({@code FAILED}) if none is free
 	 */
 	int freePort(Set<Integer> inUse) {
-		for (int port = this.properties.firstPort(); port <= this.properties.lastPort(); port++) {
+		int first = this.properties.firstPort();
+		int size = this.properties.lastPort() - first + 1;
+		int start = Math.floorMod(this.home.root().toAbsolutePath().normalize().toString().hashCode(), size);
+		for (int i = 0; i < size; i++) {
+			int port = first + (start + i) % size;
 			if (inUse.contains(port)) {
 				continue;
 			}

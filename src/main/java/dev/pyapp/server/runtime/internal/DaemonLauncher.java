@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ import dev.pyapp.server.runtime.AppServer;
 import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.DaemonSpec;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -51,6 +54,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class DaemonLauncher {
+
+	/** How many ports a start of a port-bound daemon tries when one is taken under it. */
+	static final int PORT_ATTEMPTS = 3;
+
+	private static final Logger logger = LoggerFactory.getLogger(DaemonLauncher.class);
 
 	private final PyappHome home;
 
@@ -105,15 +113,32 @@ public class DaemonLauncher {
 	Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, Set<Integer> portsInUse, String key) {
 		AppPaths paths = this.home.app(context.app());
 		DaemonFiles.createDirectories(paths);
+		if (manifest.daemon().bind() != AppManifest.BindKind.PORT) {
+			return launch(context, manifest, server, key, this.addresses.socket(context.app(), key), null);
+		}
+		// a port found free can be taken by another process (another server's daemon,
+		// say)
+		// before the daemon binds it: the daemon is stopped and started on another port
+		Set<Integer> avoid = new HashSet<>(portsInUse);
+		for (int attempt = 1;; attempt++) {
+			int port = this.addresses.freePort(avoid);
+			try {
+				return launch(context, manifest, server, key, null, port);
+			}
+			catch (PortTaken ex) {
+				if (attempt == PORT_ATTEMPTS) {
+					throw PyappException.failed(ex.getMessage() + " (" + PORT_ATTEMPTS + " ports tried)", ex.stderr);
+				}
+				logger.warn("{}: starting it on another port", ex.getMessage());
+				avoid.add(port);
+			}
+		}
+	}
+
+	private Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, String key,
+			@Nullable Path socket, @Nullable Integer port) {
+		AppPaths paths = this.home.app(context.app());
 		Path pidFile = paths.run().resolve(key + ".pid");
-		Path socket = null;
-		Integer port = null;
-		if (manifest.daemon().bind() == AppManifest.BindKind.PORT) {
-			port = this.addresses.freePort(portsInUse);
-		}
-		else {
-			socket = this.addresses.socket(context.app(), key);
-		}
 		List<String> command = server.command(new DaemonSpec(context.app(), context.release(), context.python(),
 				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), DaemonAddresses.listenBacklog()));
 		Path stderr = paths.stderrLog();
@@ -272,10 +297,9 @@ public class DaemonLauncher {
 					return;
 				}
 				stop(daemon);
-				throw PyappException.failed("port " + daemon.port() + " of " + app + " (" + daemon.release()
-						+ ") is held by " + other + ", not by its " + daemon.server().displayName()
-						+ ": another process took it after it was found free; start the app again to use another port",
-						stderrTail(app, daemon));
+				throw new PortTaken("port " + daemon.port() + " of " + app + " (" + daemon.release() + ") is held by "
+						+ other + ", not by its " + daemon.server().displayName()
+						+ ": another process took it after it was found free", stderrTail(app, daemon));
 			}
 			pause(Duration.ofMillis(100));
 		}
@@ -324,6 +348,18 @@ public class DaemonLauncher {
 			Thread.currentThread().interrupt();
 			throw PyappException.failed("interrupted", null);
 		}
+	}
+
+	/** A port found free was taken by another process before the daemon bound it. */
+	private static final class PortTaken extends RuntimeException {
+
+		private final String stderr;
+
+		PortTaken(String message, String stderr) {
+			super(message, null, false, false);
+			this.stderr = stderr;
+		}
+
 	}
 
 }
