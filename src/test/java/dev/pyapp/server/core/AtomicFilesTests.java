@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The server deletes trees an app can write to (its {@code tmp/}, {@code data/},
@@ -85,43 +83,15 @@ class AtomicFilesTests {
 	@Test
 	void openBelowNeverBlocksOnAFileTheAppKeepsSwappingForAFifo() throws Exception {
 		Path staging = Files.createDirectories(this.root.resolve("staging/pkg"));
-		Files.writeString(staging.resolve("mod.py"), "x = 1\n");
-		// a process of the app swaps the file for a FIFO and back: the type check before
-		// the open can see the file and the open meet the FIFO, which blocks a reader
-		// until a writer comes (none does)
-		Process swapper = new ProcessBuilder("python3", "-c", """
-				import os, sys
-				d = sys.argv[1]
-				while True:
-				    with open(os.path.join(d, "f.tmp"), "w") as f:
-				        f.write("x = 1\\n")
-				    os.rename(os.path.join(d, "f.tmp"), os.path.join(d, "mod.py"))
-				    os.mkfifo(os.path.join(d, "p.tmp"))
-				    os.rename(os.path.join(d, "p.tmp"), os.path.join(d, "mod.py"))
-				""", staging.toString()).redirectErrorStream(true).start();
-		try {
-			int[] seen = new int[2];
-			assertTimeoutPreemptively(Duration.ofSeconds(15), () -> {
-				long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-				while (System.nanoTime() < end || seen[0] == 0 || seen[1] == 0) {
-					try (AtomicFiles.RegularFile file = AtomicFiles.openBelow(this.root.resolve("staging"),
-							"pkg/mod.py")) {
-						if (file == null) {
-							seen[1]++;
-						}
-						else {
-							assertThat(new String(file.content().readAllBytes(), StandardCharsets.UTF_8))
-								.isIn("x = 1\n", "");
-							seen[0]++;
-						}
-					}
+		FifoSwaps.race(staging.resolve("mod.py"), "x = 1\n", () -> {
+			try (AtomicFiles.RegularFile file = AtomicFiles.openBelow(this.root.resolve("staging"), "pkg/mod.py")) {
+				if (file == null) {
+					return false;
 				}
-			});
-			assertThat(swapper.isAlive()).isTrue();
-		}
-		finally {
-			swapper.destroyForcibly().waitFor();
-		}
+				assertThat(file.content().readAllBytes()).asString(StandardCharsets.UTF_8).isIn("x = 1\n", "");
+				return true;
+			}
+		});
 	}
 
 	@Test

@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.FifoSwaps;
 import dev.pyapp.server.core.PyappHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * An app's {@code run/} is the app's to write (its daemon's sockets and pid files): what
@@ -72,39 +72,13 @@ class RunDirectoryTests {
 
 	@Test
 	void aPidFileTheAppKeepsSwappingForAFifoNeverBlocksTheReader() throws Exception {
-		Path run = Files.createDirectories(this.home.resolve("run"));
-		Path pidFile = run.resolve("app.pid");
-		Files.writeString(pidFile, "4242\n");
-		// the app swaps its pid file for a FIFO and back as fast as it can: a check of
-		// the
-		// file's type before opening it can see the file and the open then meet the FIFO,
-		// and opening a FIFO to read waits for a writer (none comes), holding the thread
-		// that adopts or stops daemons for good
-		Process swapper = new ProcessBuilder("python3", "-c", """
-				import os, sys
-				run = sys.argv[1]
-				while True:
-				    with open(os.path.join(run, "f.tmp"), "w") as f:
-				        f.write("4242\\n")
-				    os.rename(os.path.join(run, "f.tmp"), os.path.join(run, "app.pid"))
-				    os.mkfifo(os.path.join(run, "p.tmp"))
-				    os.rename(os.path.join(run, "p.tmp"), os.path.join(run, "app.pid"))
-				""", run.toString()).redirectErrorStream(true).start();
-		try {
-			int[] seen = new int[2];
-			assertTimeoutPreemptively(Duration.ofSeconds(15), () -> {
-				long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-				while (System.nanoTime() < end || seen[0] == 0 || seen[1] == 0) {
-					Long pid = DaemonAdoption.readPid(pidFile);
-					assertThat(pid).isIn(4242L, null);
-					seen[(pid != null) ? 0 : 1]++;
-				}
-			});
-			assertThat(swapper.isAlive()).isTrue();
-		}
-		finally {
-			swapper.destroyForcibly().waitFor();
-		}
+		Path pidFile = Files.createDirectories(this.home.resolve("run")).resolve("app.pid");
+		// the thread that adopts or stops daemons reads it, holding the app's monitor
+		FifoSwaps.race(pidFile, "4242\n", () -> {
+			Long pid = DaemonAdoption.readPid(pidFile);
+			assertThat(pid).isIn(4242L, null);
+			return pid != null;
+		});
 	}
 
 }
