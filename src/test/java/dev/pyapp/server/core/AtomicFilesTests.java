@@ -99,8 +99,7 @@ class AtomicFilesTests {
 		Path staging = Files.createDirectories(this.root.resolve("staging"));
 		Files.writeString(staging.resolve("grows.txt"), "12345");
 		try (AtomicFiles.RegularFile file = AtomicFiles.openBelow(staging, "grows.txt")) {
-			// a process of the app appending while the server copies would make the copy
-			// endless
+			// a process of the app appending while the server copies it: an endless copy
 			Files.writeString(staging.resolve("grows.txt"), "67890", StandardOpenOption.APPEND);
 			assertThat(file.content().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("12345");
 		}

@@ -147,8 +147,7 @@ public final class ServerPackagesTemplate {
 		Files.createDirectories(TEMPLATE.getParent());
 		Path staging = Files.createTempDirectory(TEMPLATE.getParent(), "server-packages-staging");
 		try {
-			// as PipRunner runs it for ServerPackages.provision with pyapp.python.index
-			// set
+			// as PipRunner runs it for ServerPackages.provision (pyapp.python.index set)
 			ProcessBuilder builder = new ProcessBuilder(
 					List.of("python3", "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
 							"--progress-bar", "off", "--target", staging.toString(), "gunicorn"))

@@ -49,8 +49,7 @@ public final class RecentRecords {
 	public synchronized void stored(List<LogRecord> batch) {
 		for (LogRecord record : batch) {
 			if (record.app() != null && record.id() <= this.removed.getOrDefault(record.app(), Long.MIN_VALUE)) {
-				// a batch written as the app was removed; the store did not keep it
-				// either
+				// a batch written as the app was removed: the store left it out too
 				continue;
 			}
 			if (this.floor == Long.MAX_VALUE) {

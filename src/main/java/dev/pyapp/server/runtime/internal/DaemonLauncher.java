@@ -116,9 +116,9 @@ public class DaemonLauncher {
 		if (manifest.daemon().bind() != AppManifest.BindKind.PORT) {
 			return launch(context, manifest, server, key, this.addresses.socket(context.app(), key), null);
 		}
-		// a port found free can be taken by another process (another server's daemon,
-		// say)
-		// before the daemon binds it: the daemon is stopped and started on another port
+		// a port found free can be taken by another process (say, another server's
+		// daemon) before the daemon binds it: the daemon is stopped and started on
+		// another port
 		Set<Integer> avoid = new HashSet<>(portsInUse);
 		for (int attempt = 1;; attempt++) {
 			int port = this.addresses.freePort(avoid);

@@ -192,12 +192,11 @@ public class SupervisedApps {
 		AppStatus status = s.status();
 		WireProtocol protocol = (status.server() != null)
 				? servers.find(status.server()).map(AppServer::protocol).orElse(WireProtocol.HTTP) : WireProtocol.HTTP;
-		// only while its daemon holds it: a port a crashed or stopped daemon freed can be
-		// bound by any local process, which the web server would then pass the app's
-		// requests to; the web socket path, where nothing listens then, answers 502
-		// after a restart of the server, the port its daemon had until adoption has
-		// looked
-		// for that daemon: the web server reached it there all along
+		// the port only while its daemon holds it: a port a crashed or stopped daemon
+		// freed can be bound by any local process, which the web server would then pass
+		// the app's requests to; the web socket path, where nothing listens then, answers
+		// 502. After a restart of the server, the port its daemon had, until adoption has
+		// looked for that daemon: the web server reached it there all along.
 		Integer port = (status.pid() != null) ? status.port() : s.recordedPort();
 		if (status.socket() == null && port != null) {
 			return new AppEndpoint(null, port, protocol);

@@ -84,9 +84,8 @@ class DaemonEndpointTests {
 	void isThePortItsDaemonHadBeforeARestartOfTheServerUntilAdoptionLookedForIt() {
 		SupervisedApps restarted = restartedWith(
 				new DaemonRecord(APP.value(), true, "r1", 4242L, 20007, Instant.now(), 0, null, null, false, "uwsgi"));
-		// the web server reached the daemon there while the server was down; pointing it
-		// elsewhere before adoption is a 502 for every request until the daemon is
-		// adopted
+		// the web server reached the daemon there while the server was down; elsewhere,
+		// each request is a 502 until the daemon is adopted
 		assertThat(restarted.endpoint(APP, mock(AppServers.class)).port()).isEqualTo(20007);
 
 		restarted.supervised(APP).adoptionEnded();
