@@ -3,6 +3,7 @@ package dev.pyapp.server.mount;
 import dev.pyapp.server.install.AppRemoved;
 import dev.pyapp.server.install.ReleaseActivated;
 import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.AppNotAdopted;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.runtime.AppStopped;
 import dev.pyapp.server.runtime.AppSwitching;
@@ -14,9 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * What the mounts do when other modules' apps change: a removed app's mounts are dropped,
  * and the applied configuration is applied again when what it renders to changed (a
- * release made live, a daemon started, switched or ended): synchronously, in the
- * publisher's thread, under {@link MountManager}'s lock. At startup the managed web
- * server is adopted or started.
+ * release made live, a daemon started, switched or ended, a daemon not found after the
+ * server's restart): synchronously, in the publisher's thread, under
+ * {@link MountManager}'s lock. At startup the managed web server is adopted or started.
  */
 @Component
 class MountReactions {
@@ -64,6 +65,17 @@ class MountReactions {
 	@EventListener
 	void on(AppStopped event) {
 		this.mounts.reapply("stop of the daemon of " + event.app() + " (" + event.release() + ")");
+	}
+
+	/**
+	 * After a restart of the server, the web server reached a daemon bound to a port at
+	 * the port it had, until adoption looked for it: not found, that port is free, and
+	 * the start that follows may fail (no {@link AppStarted} then) or wait for a venv.
+	 */
+	@EventListener
+	void on(AppNotAdopted event) {
+		this.mounts.reapply("loss of the daemon that " + event.app() + " ran on port " + event.port()
+				+ " before the server's restart");
 	}
 
 	/**

@@ -9,12 +9,13 @@
  * and commands run in it), the app servers' SPI ({@code AppServer}, {@code AppServers},
  * {@code DaemonSpec}, {@code PythonIdentity}, {@code WireProtocol}), the state and events
  * ({@code AppStatus}, {@code ProcessState}, {@code AppStarted}, {@code AppStopped},
- * {@code AppCrashed}, {@code AppOutOfMemory}, {@code AppSwitching}, {@code AppEndpoint}),
- * {@code HealthMonitor}, {@code MountPaths} and the supervision mechanism
- * ({@code Restarter}, {@code RestartPolicy}, {@code RestartScheduler}). Three more stay
- * beside them because they call package-private members here: {@code SupervisorStartup}
- * ({@code AppSupervisor.adopt}), {@code UwsgiPlugin} ({@code PythonIdentity.parse}) and
- * {@code UwsgiServer} (which uses {@code UwsgiPlugin}).
+ * {@code AppCrashed}, {@code AppOutOfMemory}, {@code AppSwitching},
+ * {@code AppNotAdopted}, {@code AppEndpoint}), {@code HealthMonitor}, {@code MountPaths}
+ * and the supervision mechanism ({@code Restarter}, {@code RestartPolicy},
+ * {@code RestartScheduler}). Three more stay beside them because they call
+ * package-private members here: {@code SupervisorStartup} ({@code AppSupervisor.adopt}),
+ * {@code UwsgiPlugin} ({@code PythonIdentity.parse}) and {@code UwsgiServer} (which uses
+ * {@code UwsgiPlugin}).
  * <p>
  * Behind the facade, in {@code runtime.internal}: {@code DaemonStarts} and
  * {@code DaemonStops} (the live daemon), {@code CrashWatcher} (crashes, restarts with

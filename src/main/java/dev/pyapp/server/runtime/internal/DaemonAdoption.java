@@ -20,6 +20,7 @@ import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppNotAdopted;
 import dev.pyapp.server.runtime.AppStarted;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
@@ -78,20 +79,21 @@ public class DaemonAdoption {
 		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
 		Supervised s = this.apps.supervised(app);
 		if (release == null) {
-			s.adoptionEnded();
+			portFreed(app, s.adoptionEnded());
 			return;
 		}
 		DaemonRecord record = this.apps.record(app).orElse(null);
 		AppStarted adopted = null;
 		Daemon foreign = null;
+		boolean toStart;
+		Integer recordedPort;
 		try {
 			synchronized (s) {
-				if (record == null || !s.wanted() || s.lifecycle.state() != DaemonLifecycle.State.STOPPED) {
-					// never started, stopped on purpose, failed (its status came from the
-					// record), or started by a deploy already: nothing to adopt or start
-					return;
-				}
-				Long pid = readPid(this.apps.paths(app).pidFile());
+				// nothing to adopt or start if the app never started, was stopped on
+				// purpose, failed (its status came from the record) or a deploy started
+				// it
+				toStart = record != null && s.wanted() && s.lifecycle.state() == DaemonLifecycle.State.STOPPED;
+				Long pid = toStart ? readPid(this.apps.paths(app).pidFile()) : null;
 				DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
 				if (recognised != null) {
 					Daemon daemon = daemonOf(app, pid, recognised, record, release);
@@ -114,7 +116,7 @@ public class DaemonAdoption {
 		finally {
 			// adopted (its port is in its status now), not found (its port is free), or
 			// nothing to adopt
-			s.adoptionEnded();
+			recordedPort = s.adoptionEnded();
 		}
 		if (foreign != null) {
 			this.launcher.stop(foreign);
@@ -124,6 +126,10 @@ public class DaemonAdoption {
 			stopStrays(app, adopted.pid());
 			return;
 		}
+		portFreed(app, recordedPort);
+		if (!toStart) {
+			return;
+		}
 		stopStrays(app, null);
 		try {
 			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
@@ -131,6 +137,20 @@ public class DaemonAdoption {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	/**
+	 * The web server reached the app at the port its daemon had before the server's
+	 * restart, and no daemon was adopted there: it must stop doing so now, not only once
+	 * a start succeeds (which may wait for a venv and may fail), since any local process
+	 * may bind that port.
+	 * @param app the app
+	 * @param recordedPort the port adoption stopped naming, or {@code null}
+	 */
+	private void portFreed(AppId app, @Nullable Integer recordedPort) {
+		if (recordedPort != null) {
+			this.events.publishEvent(new AppNotAdopted(app, recordedPort));
 		}
 	}
 

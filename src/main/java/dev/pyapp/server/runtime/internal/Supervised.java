@@ -100,9 +100,12 @@ public final class Supervised {
 	/**
 	 * Adoption has looked for the daemon that ran before the server's restart: it is live
 	 * again (its port is in {@link #status()}) or gone (its port is free).
+	 * @return the recorded port it no longer names, or {@code null}
 	 */
-	void adoptionEnded() {
+	@Nullable Integer adoptionEnded() {
+		Integer port = this.recordedPort;
 		this.recordedPort = null;
+		return port;
 	}
 
 	/**
