@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code apps list|show}, {@code install}, {@code update}, {@code rollback},
+ * {@code apps list|show|NAME}, {@code install}, {@code update}, {@code rollback},
  * {@code remove} and {@code start|stop|restart}.
  */
 class AppsCommandsTests extends CliCommandTests {
@@ -62,6 +62,44 @@ class AppsCommandsTests extends CliCommandTests {
 					+ "  1.4.0-20240501T100000Z  1.4.0    live   2024-05-01T10:00:00Z  -\n")
 			.contains("tasks:\n  NAME   SCHEDULE      CALL                   NEXT  LAST RUN\n"
 					+ "  purge  */30 * * * *  guestbook.tasks:purge  -     ok\n");
+	}
+
+	@Test
+	void appsWithANameShowsThatAppAsAppsShowDoes() {
+		this.server.result("apps.get", """
+				{"name": "guestbook", "version": "1.4.0", "state": "running",
+				 "releases": [{"id": "1.4.0-20240501T100000Z", "version": "1.4.0", "state": "live"}]}
+				""");
+		CliRun shown = pyapp("apps", "show", "guestbook");
+		CliRun run = pyapp("apps", "guestbook");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.err()).isEmpty();
+		assertThat(run.out()).isEqualTo(shown.out()).contains("name:    guestbook").contains("1.4.0-20240501T100000Z");
+		assertThat(this.server.calls("apps.get")).hasSize(2)
+			.allSatisfy((request) -> assertThat(request.params().toString()).isEqualTo("{\"name\":\"guestbook\"}"));
+		assertThat(pyapp("apps", "guestbook", "--json").out().trim()).startsWith("{").contains("\"releases\"");
+	}
+
+	@Test
+	void appsAloneOrWithTwoNamesIsAUsageErrorThatSaysWhatToGive() {
+		CliRun alone = pyapp("apps");
+		assertThat(alone.exitCode()).isEqualTo(2);
+		assertThat(alone.err()).contains("pyapp apps list")
+			.contains("pyapp apps show NAME")
+			.contains("Usage: pyapp apps");
+		assertThat(pyapp("apps", "guestbook", "wiki").exitCode()).isEqualTo(2);
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void appsHelpShowsTheSubcommandsAndTheShortForm() {
+		CliRun run = pyapp("apps", "--help");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).contains("Usage: pyapp apps")
+			.contains("[NAME]")
+			.contains("list")
+			.contains("show")
+			.contains("pyapp apps blog");
 	}
 
 	@Test
