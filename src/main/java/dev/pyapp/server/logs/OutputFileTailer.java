@@ -35,6 +35,9 @@ import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.logs.internal.LogsProperties;
 import dev.pyapp.server.logs.internal.OutputFolder;
+import dev.pyapp.server.logs.internal.OutputTrimmer;
+import dev.pyapp.server.nodes.LocalNodeShell;
+import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.runtime.AppSupervisor;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,11 +69,13 @@ import org.springframework.stereotype.Component;
  * change). The offsets are saved once a round when they changed.
  * <p>
  * The files are bounded by {@code pyapp.logs.output-max-size}: a file that large and read
- * to its end is emptied (its daemon writes with {@code O_APPEND}, so it goes on at the
- * new end; what it writes in the instant between the check and the truncation is lost),
- * and when that much is left unread, because a process writes faster than a pass reads,
- * the unread part is dropped and a WARNING record (logger {@code pyapp.logs}) says how
- * many bytes. So an app cannot fill the disk through its output.
+ * to its end has what was read taken off its start ({@link OutputTrimmer}: its daemon
+ * writes with {@code O_APPEND} and goes on at the new end, and what it writes meanwhile
+ * stays), and when that much is left unread, because a process writes faster than a pass
+ * reads, the unread part is dropped and a WARNING record (logger {@code pyapp.logs}) says
+ * how many bytes. So an app cannot fill the disk through its output. On a file system
+ * that cannot take a file's start (tmpfs, btrfs) the file is emptied instead, and what
+ * the daemon writes in the instant between the size check and the truncation is lost.
  * <p>
  * A record without a pid of its own gets the pid of the app's live daemon as the
  * supervisor knows it; the app's {@code run/app.pid} is not read, since the app can
@@ -110,6 +115,8 @@ class OutputFileTailer implements SmartLifecycle {
 	/** The pid of an app's live daemon, by the app's name. */
 	private final Function<String, @Nullable Integer> pids;
 
+	private final OutputTrimmer trimmer;
+
 	private final Path offsetsFile;
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
@@ -133,9 +140,9 @@ class OutputFileTailer implements SmartLifecycle {
 
 	@Autowired
 	OutputFileTailer(PyappHome home, LogCollector collector, LogsProperties properties,
-			ObjectProvider<AppSupervisor> supervisor) {
+			ObjectProvider<AppSupervisor> supervisor, NodeShell shell) {
 		this(home, collector, properties.tailInterval(), properties.outputMaxSize().toBytes(),
-				(name) -> livePid(supervisor.getIfAvailable(), name));
+				(name) -> livePid(supervisor.getIfAvailable(), name), new OutputTrimmer(shell));
 	}
 
 	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval) {
@@ -144,11 +151,17 @@ class OutputFileTailer implements SmartLifecycle {
 
 	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval, long maxSize,
 			Function<String, @Nullable Integer> pids) {
+		this(home, collector, interval, maxSize, pids, new OutputTrimmer(LocalNodeShell.unisolated()));
+	}
+
+	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval, long maxSize,
+			Function<String, @Nullable Integer> pids, OutputTrimmer trimmer) {
 		this.home = home;
 		this.collector = collector;
 		this.interval = interval;
 		this.maxSize = maxSize;
 		this.pids = pids;
+		this.trimmer = trimmer;
 		this.offsetsFile = home.run().resolve("log-offsets.json");
 	}
 
@@ -348,29 +361,45 @@ class OutputFileTailer implements SmartLifecycle {
 	}
 
 	/**
-	 * Empties an output file that reached {@code pyapp.logs.output-max-size}, if it was
-	 * read to its end or that much of it was left unread (then the unread part is dropped
-	 * and a WARNING record says so).
+	 * Takes the start off an output file that reached {@code pyapp.logs.output-max-size},
+	 * up to what was read, or up to its end if that much of it was left unread (then the
+	 * unread part is dropped and a WARNING record says how much): whole blocks, with
+	 * {@link OutputTrimmer}, so that what the daemon appends meanwhile stays (less than a
+	 * block of what was read stays too). Where the file system cannot, the file is
+	 * emptied, and what the daemon writes between the size read here and the truncation
+	 * is lost.
 	 */
 	private void bound(Path app, OutputFile output, String fileKey, long read) throws IOException {
 		long unread;
+		long removed;
 		// logs/ is the server's (0700): the app cannot put a link or a FIFO in the
 		// file's place; its daemon only holds the file open
 		try (FileChannel channel = FileChannel.open(output.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-			unread = channel.size() - read;
+			long size = channel.size();
+			unread = size - read;
 			if (unread > 0 && unread < this.maxSize) {
 				// read on first: an app writing in bursts loses nothing
 				return;
 			}
-			channel.truncate(0);
+			removed = this.trimmer.removeStart(output.path, (unread > 0) ? size : read, size);
+			if (removed < 0) {
+				channel.truncate(0);
+				removed = read + unread;
+			}
 		}
-		this.positions.put(output.key, new Position(fileKey, 0));
+		if (removed == 0) {
+			return;
+		}
+		long dropped = Math.max(0, removed - read);
+		// after a drop, the next pass may begin inside a line: it is stored as a line
+		this.positions.put(output.key, new Position(fileKey, Math.max(0, read - removed)));
 		this.waiting.remove(output.key);
-		if (unread > 0) {
+		this.unsaved = true;
+		if (dropped > 0) {
 			String name = app.getFileName().toString();
 			this.collector
 				.collect(List.of(new LogRecord(0, Instant.now(), name, release(app), LogLevel.WARNING, "pyapp.logs",
-						unread + " bytes of " + output.stream + " were dropped unread: the app wrote them faster than "
+						dropped + " bytes of " + output.stream + " were dropped unread: the app wrote them faster than "
 								+ output.stream + ".log is read, and pyapp.logs.output-max-size (" + this.maxSize
 								+ " bytes) bounds what may wait",
 						null, this.pids.apply(name), null, null)));

@@ -28,8 +28,9 @@ public final class DaemonFiles {
 	static String stderrTail(AppPaths paths, Daemon daemon) {
 		Path stderr = paths.stderrLog();
 		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
-			// a file shorter than where the daemon's output began was emptied since
-			// (pyapp.logs.output-max-size): all of it is the daemon's
+			// a file shorter than where the daemon's output began was emptied or had
+			// its start taken since (pyapp.logs.output-max-size): all of it is the
+			// daemon's; one as long shows less of the daemon's own, never another's
 			long start = (daemon.stderrOffset() <= file.length()) ? daemon.stderrOffset() : 0;
 			long from = Math.max(start, file.length() - 4096);
 			byte[] buffer = new byte[(int) Math.max(0, file.length() - from)];
