@@ -20,7 +20,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 2
 fi
 ./mvnw -q -B -ntp test-compile
-./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
 	dev.pyapp.server.isolation.IsolationBench "$rounds" "$seconds" "$connections" "$out" \
 	"${PYAPP_BENCH_INDEX:-file:///opt/pypi/simple}"

@@ -27,7 +27,7 @@ command -v taskset >/dev/null || echo "taskset is missing: wrk runs unpinned" >&
 ./mvnw -q -B -ntp -DskipTests -DskipITs test-compile
 cp=$(mktemp)
 trap 'rm -f "$cp"' EXIT
-./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >/dev/null
+./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test
 out=bench/results/peers.json
 if [ -n "${PEERS_WEB:-}${PEERS_SHAPE:-}" ]; then
 	out=target/peers-reduced.json

@@ -19,10 +19,10 @@ apps=${1:-500}
 calls=${2:-1000}
 out=${3:-bench/results/registry.json}
 label=${4:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src/main || echo '+changes')}
-./mvnw -q -B -ntp -o -DskipTests -DskipITs -Dspring-javaformat.skip=true test-compile
+./mvnw -q -B -ntp -DskipTests -DskipITs -Dspring-javaformat.skip=true test-compile
 cp=$(mktemp)
 trap 'rm -f "$cp"' EXIT
-./mvnw -q -B -ntp -o dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >/dev/null
+./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test
 jvm=()
 if [ "${BENCH_JVM:-server}" != default ]; then
 	# shellcheck source=../scripts/server-java.sh

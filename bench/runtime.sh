@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 ./mvnw -q -B -ntp -DskipTests -DskipITs test-compile
 cp=$(mktemp)
 trap 'rm -f "$cp"' EXIT
-./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >/dev/null
+./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test
 exec java -cp "target/test-classes:target/classes:$(cat "$cp")" dev.pyapp.server.runtime.RuntimeBench "$@"
