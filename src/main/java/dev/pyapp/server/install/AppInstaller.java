@@ -99,13 +99,19 @@ public class AppInstaller {
 		}
 	}
 
+	/** "a git source", "an archive source": a source kind in words. */
+	private static String sourceKind(AppSource source) {
+		String kind = source.kind();
+		return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " source";
+	}
+
 	private PreparedRelease prepare(InstallRequest request, AppPackage pkg, AppId app,
 			@Nullable DeployProgress announced) {
 		AppManifest manifest = pkg.manifest();
 		Optional<InstalledApp> existing = this.registry.find(app);
 		if (existing.isPresent() && !existing.get().source().kind().equals(request.appSource().kind())) {
-			throw PyappException.conflict("an app named '" + app + "' is already installed from a "
-					+ existing.get().source().kind() + " source; this is a " + request.appSource().kind() + " source");
+			throw PyappException.conflict("an app named '" + app + "' is already installed from "
+					+ sourceKind(existing.get().source()) + "; this is " + sourceKind(request.appSource()));
 		}
 		Release previous = existing.flatMap((installed) -> this.registry.currentRelease(app)).orElse(null);
 		String phase = (previous != null) ? "upgrading" : "installing";

@@ -2,7 +2,9 @@ package dev.pyapp.server.rpc;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.mount.Mount;
@@ -29,10 +31,31 @@ sealed interface AppSummary permits AppSummary.Installed, AppSummary.Installing 
 	 * @param health whether to trust it now
 	 * @param urls where it is served now (applied)
 	 * @param lastError its newest error not acknowledged, or {@code null}
+	 * @param progress in {@code apps.list}, the deploy under way (SPEC §10: an app is
+	 * listed with its state and progress); absent when none, and always in
+	 * {@code apps.get}, which shows it itself
 	 */
 	record Installed(String name, @Nullable String version, String state, List<MountPoint> mounts, AppSource source,
-			Health health, List<String> urls,
-			@JsonProperty("last_error") @Nullable LastError lastError) implements AppSummary {
+			Health health, List<String> urls, @JsonProperty("last_error") @Nullable LastError lastError,
+			@JsonInclude(JsonInclude.Include.NON_NULL) AppDetails.@Nullable ProgressView progress)
+			implements
+				AppSummary {
+
+		Installed(String name, @Nullable String version, String state, List<MountPoint> mounts, AppSource source,
+				Health health, List<String> urls, @Nullable LastError lastError) {
+			this(name, version, state, mounts, source, health, urls, lastError, null);
+		}
+
+		/**
+		 * The same entry with the deploy under way.
+		 * @param progress the deploy's step, or {@code null} when none
+		 * @return the entry
+		 */
+		Installed withProgress(AppDetails.@Nullable ProgressView progress) {
+			return new Installed(this.name, this.version, this.state, this.mounts, this.source, this.health, this.urls,
+					this.lastError, progress);
+		}
+
 	}
 
 	/**
@@ -43,12 +66,22 @@ sealed interface AppSummary permits AppSummary.Installed, AppSummary.Installing 
 	 * @param state {@code installing}
 	 * @param mounts none yet
 	 * @param source where it comes from, once known
+	 * @param progress in {@code apps.list}, the step under way; absent in
+	 * {@code apps.get}, which shows it itself
 	 */
 	record Installing(String name, @Nullable String version, String state, List<MountPoint> mounts,
-			@Nullable AppSource source) implements AppSummary {
+			@Nullable AppSource source,
+			@JsonInclude(JsonInclude.Include.NON_NULL) AppDetails.@Nullable ProgressView progress)
+			implements
+				AppSummary {
 
 		Installing(String name, @Nullable String version, @Nullable AppSource source) {
-			this(name, version, "installing", List.of(), source);
+			this(name, version, "installing", List.of(), source, null);
+		}
+
+		Installing(String name, AppRegistry.Progress progress) {
+			this(name, progress.version(), "installing", List.of(), progress.source(),
+					AppDetails.ProgressView.of(progress));
 		}
 
 	}

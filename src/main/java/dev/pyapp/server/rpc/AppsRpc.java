@@ -112,15 +112,15 @@ class AppsRpc {
 		List<AppSummary> apps = new ArrayList<>();
 		for (InstalledApp installed : listing.apps()) {
 			AppId app = AppId.of(installed.name());
+			AppRegistry.Progress progress = this.registry.progress(app);
 			apps.add(summary(app, installed, listing.liveRelease(installed).orElse(null),
 					mounts.getOrDefault(app.value(), List.of()), urls.getOrDefault(app.value(), List.of()), webServer,
-					once(() -> this.configStates.of(app))));
+					once(() -> this.configStates.of(app)))
+				.withProgress((progress != null) ? AppDetails.ProgressView.of(progress) : null));
 		}
 		// first installs still being checked or extracted are listed from their first
-		// moment
-		listing.installing()
-			.forEach((name, progress) -> apps
-				.add(new AppSummary.Installing(name, progress.version(), progress.source())));
+		// moment, with their progress (SPEC §10)
+		listing.installing().forEach((name, progress) -> apps.add(new AppSummary.Installing(name, progress)));
 		apps.sort(Comparator.comparing(AppSummary::name));
 		return apps;
 	}

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -252,11 +253,14 @@ class JsonRpcDispatcher {
 			}
 		}
 		if (!missing.isEmpty()) {
-			throw RpcError.invalidParams("missing required param(s): " + String.join(", ", missing));
+			throw RpcError.invalidParams("missing required param(s): " + String.join(", ", missing),
+					missing.stream().map((name) -> new ProblemView(name, "required")).toList());
 		}
-		List<String> mistyped = ParamTypes.problems(handler.paramsType(), named);
+		List<ProblemView> mistyped = ParamTypes.errors(handler.paramsType(), named);
 		if (!mistyped.isEmpty()) {
-			throw RpcError.invalidParams(String.join("; ", mistyped));
+			throw RpcError.invalidParams(String.join("; ",
+					mistyped.stream().map((problem) -> "'" + problem.path() + "' " + problem.message()).toList()),
+					mistyped);
 		}
 		try {
 			return this.mapper.readerFor(handler.paramsType())
@@ -264,13 +268,36 @@ class JsonRpcDispatcher {
 				.with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 				.readValue(named);
 		}
+		catch (UnrecognizedPropertyException ex) {
+			throw RpcError.invalidParams(ex.getOriginalMessage(),
+					List.of(new ProblemView(path(ex), "unknown param; expected one of " + String.join(", ",
+							ex.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()))));
+		}
 		catch (JacksonException ex) {
-			throw RpcError.invalidParams(ex.getOriginalMessage());
+			throw RpcError.invalidParams(ex.getOriginalMessage(),
+					ex.getPath().isEmpty() ? null : List.of(new ProblemView(path(ex), ex.getOriginalMessage())));
 		}
 		catch (IllegalArgumentException ex) {
 			// a record's compact constructor rejected a value
 			throw RpcError.invalidParams(String.valueOf(ex.getMessage()));
 		}
+	}
+
+	/**
+	 * A param's path as {@code data.errors} writes it: {@code env.PORT},
+	 * {@code hostnames[1]}.
+	 */
+	private static String path(JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append((path.length() > 0) ? "." : "").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return (path.length() > 0) ? path.toString() : "params";
 	}
 
 	private static String jsonName(RecordComponent component) {

@@ -35,26 +35,36 @@ final class ParamTypes {
 	 * record's order; empty when all fit
 	 */
 	static List<String> problems(Class<?> type, JsonNode params) {
-		List<String> problems = new ArrayList<>();
+		return errors(type, params).stream().map((problem) -> "'" + problem.path() + "' " + problem.message()).toList();
+	}
+
+	/**
+	 * @param type the params record
+	 * @param params the params by name
+	 * @return one {@code {path, message: "must be …, got …"}} per param of the wrong
+	 * type, in the record's order; empty when all fit
+	 */
+	static List<ProblemView> errors(Class<?> type, JsonNode params) {
+		List<ProblemView> problems = new ArrayList<>();
 		check(type, params, "", problems);
 		return problems;
 	}
 
-	private static void check(Class<?> record, JsonNode params, String prefix, List<String> problems) {
+	private static void check(Class<?> record, JsonNode params, String prefix, List<ProblemView> problems) {
 		for (RecordComponent component : record.getRecordComponents()) {
 			String name = jsonName(component);
 			check(component.getGenericType(), params.get(name), prefix + name, problems);
 		}
 	}
 
-	private static void check(Type type, @Nullable JsonNode value, String path, List<String> problems) {
+	private static void check(Type type, @Nullable JsonNode value, String path, List<ProblemView> problems) {
 		if (value == null || value.isNull()) {
 			return;
 		}
 		Class<?> raw = raw(type);
 		String expected = expected(raw);
 		if (expected != null && !fits(raw, value)) {
-			problems.add("'" + path + "' must be " + expected + ", got " + kind(value));
+			problems.add(new ProblemView(path, "must be " + expected + ", got " + kind(value)));
 			return;
 		}
 		if (raw.isRecord()) {

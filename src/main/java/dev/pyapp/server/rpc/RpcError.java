@@ -33,7 +33,19 @@ class RpcError extends RuntimeException {
 	}
 
 	static RpcError invalidParams(String detail) {
-		return new RpcError(INVALID_PARAMS, "Invalid params", new Detail("invalid-params", detail));
+		return invalidParams(detail, null);
+	}
+
+	/**
+	 * Invalid params with the params at fault, in the {@code {path, message}} form of
+	 * {@code -32002}'s {@code data.errors} (SPEC §6), so that a client reads both alike.
+	 * @param detail what went wrong, in one line
+	 * @param errors every param at fault, or {@code null} when none can be named
+	 * @return the error
+	 */
+	static RpcError invalidParams(String detail, @Nullable List<ProblemView> errors) {
+		return new RpcError(INVALID_PARAMS, "Invalid params",
+				new Detail("invalid-params", detail, (errors == null || errors.isEmpty()) ? null : errors));
 	}
 
 	int code() {
@@ -61,8 +73,15 @@ class RpcError extends RuntimeException {
 	 *
 	 * @param type {@code invalid-params} or {@code internal}
 	 * @param detail what went wrong
+	 * @param errors for invalid params, each param at fault; absent when none is named
 	 */
-	record Detail(String type, @Nullable String detail) {
+	record Detail(String type, @Nullable String detail,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<ProblemView> errors) {
+
+		Detail(String type, @Nullable String detail) {
+			this(type, detail, null);
+		}
+
 	}
 
 	/**

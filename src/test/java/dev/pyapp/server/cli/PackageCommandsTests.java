@@ -118,6 +118,27 @@ class PackageCommandsTests {
 		}
 	}
 
+	@Test // SPEC §10: a name the rules refuse is reported as the server reports it
+	void refusesABadNameWithTheServersMessageAndEveryOtherProblem() throws IOException {
+		pyapp("init", "site", "--template", "wsgi");
+		Path project = this.directory.resolve("site");
+		Files.writeString(project.resolve("metadata.yaml"),
+				Files.readString(project.resolve("metadata.yaml"))
+					.replace("name: site", "name: My_Site")
+					.replace("version: 0.1.0", "version: one"));
+
+		CliRun packaged = pyapp("package", "site");
+
+		assertThat(packaged.exitCode()).isEqualTo(1);
+		assertThat(packaged.err().lines().toList())
+			.anySatisfy((line) -> assertThat(line).startsWith("  metadata.yaml: name: expected a lowercase letter")
+				.contains("found 'My_Site'"))
+			.contains("  metadata.yaml: version: expected a PEP 440 version such as '1.4.0'; found 'one'");
+		try (var files = Files.list(this.directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString()).toList()).containsExactly("site");
+		}
+	}
+
 	@Test
 	void initRefusesAnUnknownTemplateABadNameAndADirectoryInUse() throws IOException {
 		assertThat(pyapp("init", "x", "--template", "rails").exitCode()).isEqualTo(2);

@@ -97,6 +97,16 @@ class PyappCliTests extends CliCommandTests {
 	}
 
 	@Test
+	void invalidParamsAreOneLineThoughTheServerNamesEachParamInErrors() {
+		this.server.error("apps.get", -32602, "Invalid params",
+				"{\"type\": \"invalid-params\", \"detail\": \"'name' must be a string, got a number\", "
+						+ "\"errors\": [{\"path\": \"name\", \"message\": \"must be a string, got a number\"}]}");
+		CliRun run = pyapp("rpc", "apps.get", "{\"name\": 5}");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).isEqualTo("error: Invalid params: 'name' must be a string, got a number\n");
+	}
+
+	@Test
 	void aRefusalForAMissingRoleNamesTheMethodOnce() {
 		// what RpcAccess answers a viewer's token calling a deployer's method
 		this.server.error("apps.start", -32004,

@@ -83,7 +83,8 @@ class AppInstallerTests {
 			.isInstanceOfSatisfying(PyappException.class, (ex) -> {
 				assertThat(ex.getKind()).isEqualTo(ErrorKind.CONFLICT);
 				assertThat(ex.getKind().code()).isEqualTo(-32003);
-				assertThat(ex.getMessage()).contains("git source");
+				assertThat(ex.getMessage())
+					.isEqualTo("an app named 'blog' is already installed from a git source; this is an archive source");
 			});
 		assertThat(home().resolve("apps/blog")).doesNotExist();
 		assertThat(registry.installing()).isEmpty();

@@ -52,7 +52,8 @@ class RpcErrorDataTests {
 
 	@Test
 	void invalidParams() {
-		assertJson(data("t.needs", "{}"), "{'type':'invalid-params','detail':'missing required param(s): value'}");
+		assertJson(data("t.needs", "{}"), "{'type':'invalid-params','detail':'missing required param(s): value',"
+				+ "'errors':[{'path':'value','message':'required'}]}");
 	}
 
 	@Test

@@ -51,6 +51,12 @@ class RpcParamTypesTests {
 		assertThat(error.get("message").asString()).isEqualTo("Invalid params");
 		assertThat(error.get("data").get("type").asString()).isEqualTo("invalid-params");
 		assertThat(error.get("data").get("detail").asString()).isEqualTo(detail);
+		// and each param at fault as -32002's data.errors has them (SPEC §6)
+		assertThat(error.get("data")
+			.get("errors")
+			.valueStream()
+			.map((problem) -> "'" + problem.get("path").asString() + "' " + problem.get("message").asString())
+			.toList()).containsExactly(detail.split("; "));
 	}
 
 	@ParameterizedTest(name = "{0} {1}")
@@ -84,6 +90,10 @@ class RpcParamTypesTests {
 		assertThat(error.get("data").get("detail").asString())
 			.startsWith("Unrecognized property \"" + unknown + "\" (class ")
 			.endsWith("), not marked as ignorable");
+		assertThat(error.get("data").get("errors").get(0).get("path").asString()).isEqualTo(unknown);
+		assertThat(error.get("data").get("errors").get(0).get("message").asString())
+			.startsWith("unknown param; expected one of ")
+			.contains("name");
 	}
 
 	private JsonNode call(String method, String params) {

@@ -110,7 +110,9 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 
 	private static void details(PrintWriter err, JsonNode data) {
 		JsonNode errors = data.get("errors");
-		if (errors != null && errors.isArray()) {
+		// invalid params: their detail, on the first line, already names each one
+		boolean named = "invalid-params".equals(data.path("type").asString("")) && data.path("detail").isString();
+		if (errors != null && errors.isArray() && !named) {
 			for (JsonNode error : errors) {
 				String path = Text.cell(error.get("path"));
 				String message = Text.cell(error.get("message"));

@@ -33,6 +33,8 @@ import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.packaging.PackageReader;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.FileSystemUtils;
+
 /**
  * Builds a {@code .pyapp} archive from a project directory and checks it with the
  * server's own rules ({@link PackageReader}, the code the server refuses archives with,
@@ -75,9 +77,28 @@ public final class Packager {
 			throw new CliException(this.project + " has no metadata.yaml: give the project's directory (pyapp init "
 					+ "DIR --template wsgi|flask|django writes one)");
 		}
-		return reader().peek(this.project)
-			.orElseThrow(() -> new CliException(
-					"cannot read the name and version in " + this.project.resolve("metadata.yaml")));
+		return reader().peek(this.project).orElseGet(this::checkedManifest);
+	}
+
+	/**
+	 * The manifest of a project whose name {@code peek} cannot read (a name the rules
+	 * refuse, a YAML error): the whole check, in a scratch directory, says what is wrong
+	 * in the server's words, as for any other problem.
+	 */
+	private AppManifest checkedManifest() {
+		Path scratch = null;
+		try {
+			scratch = Files.createTempDirectory("pyapp-package-");
+			return write(scratch.resolve("check.pyapp")).manifest();
+		}
+		catch (IOException ex) {
+			throw new CliException("cannot read the name and version in " + this.project.resolve("metadata.yaml"), ex);
+		}
+		finally {
+			if (scratch != null) {
+				FileSystemUtils.deleteRecursively(scratch.toFile());
+			}
+		}
 	}
 
 	/**

@@ -58,7 +58,7 @@ class TasksRpc {
 		AppId app = AppId.of(params.name());
 		String release = liveRelease(app);
 		if (params.task() == null) {
-			throw PyappException.invalid("no task named",
+			throw PyappException.invalid("tasks.run needs the task to run",
 					List.of(new dev.pyapp.server.core.Problem("task", "name the task to run")));
 		}
 		TaskDefinition task = this.contexts.tasks(app, release)
