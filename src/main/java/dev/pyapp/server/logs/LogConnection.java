@@ -1,8 +1,11 @@
 package dev.pyapp.server.logs;
 
+import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Arrays;
 
+import jdk.net.ExtendedSocketOptions;
 import org.jspecify.annotations.Nullable;
 
 import dev.pyapp.server.core.AppId;
@@ -47,6 +50,15 @@ final class LogConnection {
 
 	private long lastCutReport;
 
+	/** The pid the sender reported last, and the pid the server sees for it. */
+	private int reportedPid = -1;
+
+	private int pid;
+
+	private @Nullable UserPrincipal peer;
+
+	private boolean peerRead;
+
 	private boolean reportedCut;
 
 	LogConnection(LogSocketServer.Listener listener, SocketChannel channel, LogSocketServer server) {
@@ -63,6 +75,39 @@ final class LogConnection {
 
 	AppId app() {
 		return this.listener.app();
+	}
+
+	LogSocketServer.Listener listener() {
+		return this.listener;
+	}
+
+	/**
+	 * The user the connecting process runs as ({@code SO_PEERCRED}), or {@code null} if
+	 * the platform does not tell.
+	 */
+	@Nullable UserPrincipal peer() {
+		if (!this.peerRead) {
+			this.peerRead = true;
+			try {
+				this.peer = this.channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+			}
+			catch (IOException | UnsupportedOperationException ex) {
+				this.peer = null;
+			}
+		}
+		return this.peer;
+	}
+
+	/**
+	 * The pid the server saw for a reported pid, if this connection reported it last.
+	 */
+	@Nullable Integer knownPid(int reported) {
+		return (reported == this.reportedPid) ? this.pid : null;
+	}
+
+	void rememberPid(int reported, int pid) {
+		this.reportedPid = reported;
+		this.pid = pid;
 	}
 
 	@Nullable String release() {

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
@@ -79,6 +80,9 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 
 	static final int MAX_EXCEPTION = 256 * 1024;
 
+	/** The most pid lookups ({@link SenderPids}) an app's connections cost per second. */
+	static final int PID_LOOKUPS_PER_SECOND = 20;
+
 	private final LogCollector collector;
 
 	private final LogsProperties.Socket limits;
@@ -98,6 +102,8 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 	private final Map<AppId, Listener> listeners = new ConcurrentHashMap<>();
 
 	private final Counters counters = new Counters();
+
+	private SenderPids senderPids = SenderPids.host();
 
 	private LogSocketLoop @Nullable [] loops;
 
@@ -179,7 +185,7 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 			}
 			Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			channel.configureBlocking(false);
-			Listener listener = new Listener(app, target, channel, new AtomicInteger());
+			Listener listener = new Listener(app, target, channel, new AtomicInteger(), new PidLookups());
 			loops[0].register(listener);
 			logger.debug("Listening for the log records of {} on {}", app, target);
 			return listener;
@@ -329,6 +335,7 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 		// the connection, never the sender, says whose records these are
 		batch.app = connection.app().value();
 		batch.release = connection.release();
+		batch.pid = senderPid(connection, batch.pid);
 		RequestMetrics metrics = batch.requestMetrics(batch.app);
 		if (metrics != null) {
 			this.collector.requestMetrics(metrics);
@@ -343,6 +350,34 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 		if (!records.isEmpty()) {
 			this.collector.collect(records);
 		}
+	}
+
+	/**
+	 * The pid a connection's sender reported, as the server sees it ({@link SenderPids}):
+	 * looked up once per connection and pid, at most {@link #PID_LOOKUPS_PER_SECOND}
+	 * times a second per app (an app that opens connection after connection costs the
+	 * server no more); otherwise, or when no single process matches, the reported one.
+	 */
+	private @Nullable Integer senderPid(LogConnection connection, @Nullable Integer reported) {
+		if (reported == null) {
+			return null;
+		}
+		Integer known = connection.knownPid(reported);
+		if (known != null) {
+			return known;
+		}
+		Integer resolved = null;
+		UserPrincipal peer = connection.peer();
+		if (peer != null && connection.listener().pidLookups().allow(System.nanoTime())) {
+			resolved = this.senderPids.resolve(peer, reported);
+		}
+		Integer pid = (resolved != null) ? resolved : reported;
+		connection.rememberPid(reported, pid);
+		return pid;
+	}
+
+	void senderPids(SenderPids senderPids) {
+		this.senderPids = senderPids;
 	}
 
 	private boolean isKnown(AppId app, String release) {
@@ -384,10 +419,31 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 	/**
 	 * One app's socket.
 	 */
-	record Listener(AppId app, Path path, ServerSocketChannel channel, AtomicInteger connections) {
+	record Listener(AppId app, Path path, ServerSocketChannel channel, AtomicInteger connections,
+			PidLookups pidLookups) {
 
 		SocketChannel accept() throws IOException {
 			return this.channel.accept();
+		}
+
+	}
+
+	/**
+	 * How many pid lookups an app's connections made in the current second.
+	 */
+	static final class PidLookups {
+
+		private long second = Long.MIN_VALUE;
+
+		private int count;
+
+		synchronized boolean allow(long nanos) {
+			long now = nanos / 1_000_000_000L;
+			if (now != this.second) {
+				this.second = now;
+				this.count = 0;
+			}
+			return ++this.count <= PID_LOOKUPS_PER_SECOND;
 		}
 
 	}

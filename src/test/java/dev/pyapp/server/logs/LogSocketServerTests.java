@@ -105,8 +105,13 @@ class LogSocketServerTests {
 	}
 
 	private static String batch(String app, String release, String logger, int level, String message) {
-		return "{\"app\":\"" + app + "\",\"release\":\"" + release + "\",\"pid\":7,\"dropped\":0,\"records\":[[1.7e9,"
-				+ level + ",\"" + logger + "\",\"" + message + "\",null,\"MainThread\",null]]}\n";
+		return batch(app, release, 7, logger, level, message);
+	}
+
+	private static String batch(String app, String release, int pid, String logger, int level, String message) {
+		return "{\"app\":\"" + app + "\",\"release\":\"" + release + "\",\"pid\":" + pid
+				+ ",\"dropped\":0,\"records\":[[1.7e9," + level + ",\"" + logger + "\",\"" + message
+				+ "\",null,\"MainThread\",null]]}\n";
 	}
 
 	private List<LogRecord> withMessage(String message) {
@@ -132,6 +137,26 @@ class LogSocketServerTests {
 		// the release is the connection's: a later batch cannot change it
 		assertThat(withMessage("second").get(0).release()).isEqualTo(RELEASE);
 		assertThat(this.collected).noneMatch((record) -> "victim".equals(record.app()));
+	}
+
+	@Test
+	void aPidFromInsideASandboxIsStoredAsTheServerSeesIt() throws IOException {
+		LogSocketServer server = start(LogsProperties.Socket.defaults());
+		// the sender's process as the server's /proc shows it: 4242 here, 7 in its
+		// sandbox's PID namespace
+		Path proc = this.dir.resolve("proc");
+		Files.createDirectories(proc.resolve("4242"));
+		Files.writeString(proc.resolve("4242/status"), "Name:\tpython3\nNSpid:\t4242\t7\n");
+		server.senderPids(new SenderPids(proc));
+		SocketChannel channel = connect(server.listen(AppId.of("attacker")));
+
+		send(channel, batch("attacker", RELEASE, 7, "app", 20, "inside"));
+		// a pid no process of the sender's user has is kept as reported
+		send(channel, batch("attacker", RELEASE, 11, "app", 20, "unknown"));
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> withMessage("unknown").size() == 1);
+		assertThat(withMessage("inside").get(0).pid()).isEqualTo(4242);
+		assertThat(withMessage("unknown").get(0).pid()).isEqualTo(11);
 	}
 
 	@Test // GH-13 (3)

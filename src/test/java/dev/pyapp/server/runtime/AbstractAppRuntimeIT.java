@@ -221,7 +221,12 @@ abstract class AbstractAppRuntimeIT {
 				assertThat(record.message()).isEqualTo(marker);
 				assertThat(record.path()).isEqualTo("/log");
 				assertThat(record.release()).isEqualTo(registry().get(GUESTBOOK).currentRelease());
-				assertThat(record.pid()).isNotNull().isNotEqualTo(supervisor().status(GUESTBOOK).pid().intValue());
+				long master = supervisor().status(GUESTBOOK).pid();
+				assertThat(record.pid()).isNotNull().isNotEqualTo((int) master);
+				// the worker's pid as the host sees it (ps, kill), not the one in its
+				// sandbox's PID namespace
+				assertThat(ProcessHandle.of(master).orElseThrow().descendants().map(ProcessHandle::pid))
+					.contains(record.pid().longValue());
 			});
 			assertThat(records).anySatisfy((record) -> {
 				assertThat(record.logger()).isEqualTo("stdout");
