@@ -3,7 +3,8 @@ package dev.pyapp.server.cli;
 /**
  * A failure the CLI reports as one readable line on stderr, with exit code 1: the
  * server's answer (see {@link CliApiException}), an unreachable server, a missing token,
- * an unreadable file.
+ * a file that cannot be parsed. A file named on the command line that cannot be read is a
+ * {@link CliUsageException} (exit code 2).
  */
 public class CliException extends RuntimeException {
 

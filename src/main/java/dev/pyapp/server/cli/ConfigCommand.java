@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.pyapp.server.cli.internal.ConfigValues;
 import dev.pyapp.server.cli.internal.ErrorReporter;
+import dev.pyapp.server.cli.internal.LocalFiles;
 import dev.pyapp.server.cli.internal.Table;
 import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +83,7 @@ class ConfigCommand extends GroupCommand {
 			}
 			ConfigValues values = new ConfigValues(cli().codec());
 			if (this.file != null) {
-				values.read(cli().workingDirectory().resolve(this.file));
+				values.read(LocalFiles.readableFile(cli().workingDirectory().resolve(this.file)));
 			}
 			for (String assignment : this.assignments) {
 				try {
@@ -110,7 +111,7 @@ class ConfigCommand extends GroupCommand {
 		@Override
 		public Integer call() throws Exception {
 			ConfigValues values = new ConfigValues(cli().codec());
-			values.read(cli().workingDirectory().resolve(this.file));
+			values.read(LocalFiles.readableFile(cli().workingDirectory().resolve(this.file)));
 			JsonNode result = call("config.validate", params("name", this.name, "values", values.values()));
 			boolean valid = result.path("valid").asBoolean(false);
 			show(result, (validation) -> {

@@ -59,7 +59,7 @@ class InitCommand extends ApiCommand {
 					+ "'-' (at most 40); give one with --name");
 		}
 		if (Files.exists(target) && !isEmptyDirectory(target)) {
-			throw new CliException(target + " exists and is not empty; pyapp init writes a new project");
+			throw new CliUsageException(target + " exists and is not empty; pyapp init writes a new project");
 		}
 		String pkg = app.replace('-', '_');
 		List<String> files = resourceLines("init/" + this.template + "/FILES");

@@ -1,10 +1,10 @@
 package dev.pyapp.server.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.pyapp.server.cli.internal.ArchiveName;
+import dev.pyapp.server.cli.internal.LocalFiles;
 import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -65,12 +65,7 @@ class InstallCommand extends ApiCommand {
 	}
 
 	private int installArchive(Path archive) throws InterruptedException {
-		if (!Files.isRegularFile(archive)) {
-			throw new CliException("cannot read " + archive + ": no such file");
-		}
-		if (!Files.isReadable(archive)) {
-			throw new CliException("cannot read " + archive + ": permission denied");
-		}
+		LocalFiles.readableFile(archive);
 		String name = ArchiveName.read(archive);
 		String id = client().upload(archive);
 		JsonNode app;

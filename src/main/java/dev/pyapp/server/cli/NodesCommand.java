@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.pyapp.server.cli.internal.Listing;
+import dev.pyapp.server.cli.internal.LocalFiles;
 import dev.pyapp.server.cli.internal.Table;
 import dev.pyapp.server.cli.internal.Text;
 import org.jspecify.annotations.Nullable;
@@ -68,7 +69,9 @@ class NodesCommand extends GroupCommand {
 
 		@Override
 		public Integer call() throws Exception {
-			String privateKey = (this.privateKeyFile != null) ? Files.readString(this.privateKeyFile) : null;
+			String privateKey = (this.privateKeyFile != null)
+					? Files.readString(LocalFiles.readableFile(cli().workingDirectory().resolve(this.privateKeyFile)))
+					: null;
 			return show(
 					call("nodes.add", params("name", this.name, "host", this.host, "port", this.port, "user", this.user,
 							"host_key", this.hostKey, "accept_host_key", this.acceptHostKey ? Boolean.TRUE : null,

@@ -1,8 +1,8 @@
 package dev.pyapp.server.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.pyapp.server.cli.internal.LocalFiles;
 import dev.pyapp.server.cli.internal.Packager;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -42,9 +42,7 @@ class PackageCommand extends ApiCommand {
 		// the packaging code writes no log worth a warning about its absence
 		System.setProperty("slf4j.internal.verbosity", "ERROR");
 		Path project = cli().workingDirectory().resolve((this.directory != null) ? this.directory : Path.of(""));
-		if (!Files.isDirectory(project)) {
-			throw new CliException("no directory at " + project);
-		}
+		LocalFiles.readableDirectory(project);
 		Packager packager = new Packager(project, (line) -> {
 			err().println(line);
 			err().flush();

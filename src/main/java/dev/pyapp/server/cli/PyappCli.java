@@ -76,7 +76,9 @@ public class PyappCli implements Callable<Integer> {
 			description = "the API token (default: $PYAPP_TOKEN, else $PYAPP_HOME/api-token on the server's host)")
 	@Nullable String token;
 
-	@Option(names = "--json", scope = ScopeType.INHERIT, description = "print the raw result JSON (for scripts)")
+	@Option(names = "--json", scope = ScopeType.INHERIT,
+			description = "print the raw result JSON (for scripts); an error the server answered is printed "
+					+ "as {\"error\": {code, message, data}} (usage errors print nothing on stdout)")
 	boolean json;
 
 	@Spec
@@ -126,7 +128,7 @@ public class PyappCli implements Callable<Integer> {
 	public static CommandLine commandLine(PyappCli cli) {
 		CommandLine commandLine = new CommandLine(cli);
 		COMMANDS.forEach((summary) -> commandLine.addSubcommand(command(summary.name())));
-		commandLine.setExecutionExceptionHandler(new ErrorReporter());
+		commandLine.setExecutionExceptionHandler(new ErrorReporter(cli::json));
 		return commandLine;
 	}
 
@@ -150,7 +152,7 @@ public class PyappCli implements Callable<Integer> {
 				commandLine.addSubcommand(summary.spec());
 			}
 		}
-		commandLine.setExecutionExceptionHandler(new ErrorReporter());
+		commandLine.setExecutionExceptionHandler(new ErrorReporter(cli::json));
 		return commandLine;
 	}
 

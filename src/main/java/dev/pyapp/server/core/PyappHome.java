@@ -74,8 +74,9 @@ public class PyappHome {
 		return new AppPaths(resolve("apps", app.value()));
 	}
 
+	/** The drop folder's default place: the server's own, {@code 0700}. */
 	public Path dropbox() {
-		return directory("dropbox");
+		return ServerFileModes.privateDirectory(resolve("dropbox"));
 	}
 
 	public Path serverPackages() {
@@ -88,12 +89,12 @@ public class PyappHome {
 
 	/** Wheels the operator provides for offline provisioning (gunicorn). */
 	public Path wheels() {
-		return directory("wheels");
+		return ServerFileModes.privateDirectory(resolve("wheels"));
 	}
 
 	/** Site widgets that extend the standard widget library. */
 	public Path widgets() {
-		return directory("widgets");
+		return ServerFileModes.privateDirectory(resolve("widgets"));
 	}
 
 	/**
@@ -114,7 +115,7 @@ public class PyappHome {
 	 * {@link AppPaths#logSocket()} (a private directory, so no one can connect early).
 	 */
 	public Path logSocketStaging() {
-		return run().resolve("log-sockets");
+		return ServerFileModes.privateDirectory(run().resolve("log-sockets"));
 	}
 
 	public Path apiTokenFile() {

@@ -20,14 +20,16 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps the server's own files under {@code PYAPP_HOME} private (SPEC §10 "Files"): its
  * directories {@code 0700} ({@code db/}, {@code run/}, {@code tmp/} with the uploads,
- * {@code webserver/}, {@code git/}) and its files {@code 0600} (the database files and
- * keys in {@code db/}, {@code api-token}, {@code initial-admin-password},
- * {@code node-secret.key}, tokens of git sources, files in {@code run/} and uploads). New
- * ones are created that way; those an earlier version or another umask left wider are
- * narrowed once at start, in one log line. It never follows a symbolic link and never
- * touches {@code apps/} (each app's files have the modes its user needs): those, and the
- * modes of {@code PYAPP_HOME} itself, {@code apps/} and {@code server-packages/}, are set
- * and migrated by the {@code isolation} module's {@code AppLayout}.
+ * {@code webserver/}, {@code git/}, {@code dropbox/} with its {@code .work/},
+ * {@code .done/} and {@code .failed/}, {@code wheels/}, {@code widgets/}) and its files
+ * {@code 0600} (the database files and keys in {@code db/}, {@code api-token},
+ * {@code initial-admin-password}, {@code node-secret.key}, tokens of git sources, files
+ * in {@code run/} and uploads). New ones are created that way; those an earlier version
+ * or another umask left wider are narrowed once at start, in one log line. It never
+ * follows a symbolic link and never touches {@code apps/} (each app's files have the
+ * modes its user needs): those, and the modes of {@code PYAPP_HOME} itself, {@code apps/}
+ * and {@code server-packages/}, are set and migrated by the {@code isolation} module's
+ * {@code AppLayout}.
  */
 @Component
 public class ServerFileModes implements SmartInitializingSingleton {
@@ -53,7 +55,7 @@ public class ServerFileModes implements SmartInitializingSingleton {
 
 	/** The server's own directories, relative to {@code PYAPP_HOME}. */
 	static final List<String> DIRECTORIES = List.of("db", "db/apps", "run", "run/log-sockets", "tmp", "tmp/uploads",
-			"webserver", "git");
+			"webserver", "git", "dropbox", "dropbox/.work", "dropbox/.done", "dropbox/.failed", "wheels", "widgets");
 
 	/** The server's own files, relative to {@code PYAPP_HOME}. */
 	static final List<String> FILES = List.of("api-token", "initial-admin-password", "node-secret.key");

@@ -15,6 +15,7 @@ import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.LaunchPlan;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.SystemPath;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -155,7 +156,7 @@ public class CommandRunner {
 		if (program.contains("/")) {
 			return command;
 		}
-		String path = context.environment().getOrDefault("PATH", "/usr/bin:/bin");
+		String path = context.environment().getOrDefault("PATH", SystemPath.STANDARD);
 		for (String directory : path.split(":")) {
 			if (directory.isEmpty()) {
 				continue;

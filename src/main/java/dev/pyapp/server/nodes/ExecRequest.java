@@ -18,7 +18,8 @@ import org.springframework.util.Assert;
  * @param workingDirectory the working directory, or {@code null} for the server's
  * @param environment variables to set
  * @param inheritEnvironment whether the server's own environment is passed on (false:
- * only {@code PATH}, {@code HOME}, {@code LANG} and {@code environment})
+ * only {@code HOME} and the locale, with {@link SystemPath#STANDARD} as {@code PATH}
+ * unless {@code environment} sets one; on a remote node, its own {@code PATH})
  * @param timeout how long {@link NodeShell#exec} waits before killing the command
  * @param stdout where {@link NodeShell#start} writes standard output (appended), or
  * {@code null} to discard it

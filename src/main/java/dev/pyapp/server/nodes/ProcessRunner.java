@@ -22,8 +22,7 @@ final class ProcessRunner {
 
 	static final int MAX_OUTPUT = 1024 * 1024;
 
-	private static final List<String> MINIMAL_ENVIRONMENT = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER",
-			"LOGNAME");
+	private static final List<String> MINIMAL_ENVIRONMENT = List.of("HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME");
 
 	private ProcessRunner() {
 	}
@@ -104,8 +103,9 @@ final class ProcessRunner {
 
 	/**
 	 * The whole environment of a request's process: the server's own only if the request
-	 * inherits it (else {@code PATH}, {@code HOME} and the locale), the app user's
-	 * {@code HOME}, {@code USER} and {@code LOGNAME}, then the request's variables.
+	 * inherits it (else {@code HOME}, the locale and {@link SystemPath#STANDARD} as
+	 * {@code PATH}, not the server's), the app user's {@code HOME}, {@code USER} and
+	 * {@code LOGNAME}, then the request's variables.
 	 * @param request the request
 	 * @return the environment
 	 */
@@ -113,6 +113,7 @@ final class ProcessRunner {
 		Map<String, String> environment = new java.util.LinkedHashMap<>(System.getenv());
 		if (!request.inheritEnvironment()) {
 			environment.keySet().removeIf((name) -> !MINIMAL_ENVIRONMENT.contains(name));
+			environment.put("PATH", SystemPath.STANDARD);
 		}
 		Isolation.Account account = request.isolation().account();
 		if (account != null) {

@@ -22,6 +22,7 @@ import dev.pyapp.server.hooks.TaskDefinition;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.nodes.SystemPath;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.venv.PythonEnvironment;
@@ -97,8 +98,8 @@ public class AppContexts {
 			env.putAll(installed.env());
 		}
 		env.putAll(pyappVariables(app, releaseId, manifest, paths, release));
-		env.put("PATH",
-				environment.venv().resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+		// never the server's own PATH
+		env.put("PATH", SystemPath.withVenv(environment.venv()));
 		env.put("VIRTUAL_ENV", environment.venv().toString());
 		env.put("PYTHONUNBUFFERED", "1");
 		env.put("TMPDIR", paths.tmp().toString());

@@ -20,6 +20,7 @@ import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.SystemPath;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -103,6 +104,9 @@ class PipRunner {
 		Map<String, String> environment = new LinkedHashMap<>();
 		environment.put("PYTHONDONTWRITEBYTECODE", "1");
 		environment.put("PIP_NO_WARN_SCRIPT_LOCATION", "1");
+		// what a build backend starts (a compiler, the venv's python) is found on the
+		// PATH every app process has, never on the server's own
+		environment.put("PATH", pathOf(python));
 		boolean isolated = isolation.isolates();
 		boolean inherit = !isolated;
 		if (usesIndexUrl(arguments)) {
@@ -143,6 +147,22 @@ class PipRunner {
 			.withTimeout(this.properties.pipTimeout())
 			.withLines(redacted)
 			.isolated(isolation));
+	}
+
+	/**
+	 * The {@code PATH} pip runs with: the venv's {@code bin/} first when it installs into
+	 * a venv, then the system's ({@link SystemPath}).
+	 * @param python the interpreter that pip installs into
+	 * @return the path
+	 */
+	static String pathOf(Path python) {
+		Path bin = python.getParent();
+		Path venv = (bin != null) ? bin.getParent() : null;
+		if (venv != null && "bin".equals(String.valueOf(bin.getFileName()))
+				&& Files.isRegularFile(venv.resolve("pyvenv.cfg"))) {
+			return SystemPath.withVenv(venv);
+		}
+		return SystemPath.STANDARD;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -21,6 +22,7 @@ import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.SystemPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +89,7 @@ public class VenvBuilder {
 		Isolation isolation = request.isolation().apply(interpreter.executable());
 		ExecResult created = this.shell
 			.exec(ExecRequest.of(interpreter.executable().toString(), "-m", "venv", "--without-pip", venv.toString())
+				.withEnvironment(Map.of("PATH", SystemPath.STANDARD), false)
 				.withTimeout(Duration.ofMinutes(2))
 				.withLines(output)
 				.isolated(isolation));

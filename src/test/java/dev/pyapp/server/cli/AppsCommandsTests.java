@@ -295,9 +295,9 @@ class AppsCommandsTests extends CliCommandTests {
 	}
 
 	@Test
-	void installOfAMissingFileSaysSo() {
+	void installOfAMissingFileSaysSoAsAUsageError() {
 		CliRun run = pyapp("install", "nope.pyapp");
-		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.exitCode()).isEqualTo(2);
 		assertThat(run.err()).startsWith("error: cannot read ").endsWith("nope.pyapp: no such file\n");
 		assertThat(this.server.requests()).isEmpty();
 	}

@@ -99,8 +99,9 @@ class ConfigCommandTests extends CliCommandTests {
 		assertThat(run.exitCode()).isEqualTo(1);
 		assertThat(run.err()).contains("list.yaml: expected a mapping of sections to fields");
 		run = pyapp("config", "validate", "guestbook", "missing.yaml");
-		assertThat(run.exitCode()).isEqualTo(1);
-		assertThat(run.err()).startsWith("error: cannot read ").contains("missing.yaml");
+		// a file named on the command line that is not there: a usage error (SPEC §7)
+		assertThat(run.exitCode()).isEqualTo(2);
+		assertThat(run.err()).startsWith("error: cannot read ").endsWith("missing.yaml: no such file\n");
 		Files.writeString(this.directory.resolve("bad.ini"), "title = x\n");
 		run = pyapp("config", "validate", "guestbook", "bad.ini");
 		assertThat(run.err()).contains("bad.ini, line 1: expected a [section] first");

@@ -112,7 +112,8 @@ class HooksCommandTests extends CliCommandTests {
 	@Test
 	void installGitRefusesADirectoryThatIsNoRepository() {
 		CliRun run = pyapp("hooks", "install-git", ".", "wiki");
-		assertThat(run.exitCode()).isEqualTo(1);
+		// a directory named on the command line that is not what it must be: usage
+		assertThat(run.exitCode()).isEqualTo(2);
 		assertThat(run.err()).contains("is not a git repository");
 		assertThat(this.server.requests()).isEmpty();
 	}

@@ -139,6 +139,23 @@ class PackageCommandsTests {
 		}
 	}
 
+	@Test // SPEC §7: a directory named on the command line that is wrong is a usage error
+	void packageOfAMissingDirectoryOrOneWithoutMetadataIsAUsageError() throws IOException {
+		CliRun missing = pyapp("package", "nope");
+		assertThat(missing.exitCode()).isEqualTo(2);
+		assertThat(missing.err())
+			.isEqualTo("error: cannot read " + this.directory.resolve("nope") + ": no such directory\n");
+		Files.writeString(this.directory.resolve("file.txt"), "x");
+		CliRun file = pyapp("package", "file.txt");
+		assertThat(file.exitCode()).isEqualTo(2);
+		assertThat(file.err()).endsWith("file.txt: it is a file, not a directory\n");
+		Files.createDirectories(this.directory.resolve("empty"));
+		CliRun empty = pyapp("package", "empty");
+		assertThat(empty.exitCode()).isEqualTo(2);
+		assertThat(empty.err()).startsWith("error: " + this.directory.resolve("empty") + " has no metadata.yaml");
+		assertThat(this.directory.resolve("empty")).isEmptyDirectory();
+	}
+
 	@Test
 	void initRefusesAnUnknownTemplateABadNameAndADirectoryInUse() throws IOException {
 		assertThat(pyapp("init", "x", "--template", "rails").exitCode()).isEqualTo(2);
@@ -146,7 +163,7 @@ class PackageCommandsTests {
 		Files.createDirectories(this.directory.resolve("used"));
 		Files.writeString(this.directory.resolve("used/file"), "x");
 		CliRun inUse = pyapp("init", "used", "--template", "wsgi");
-		assertThat(inUse.exitCode()).isEqualTo(1);
+		assertThat(inUse.exitCode()).isEqualTo(2);
 		assertThat(inUse.err()).contains("exists and is not empty");
 		assertThat(InitCommand.nameOf(Path.of("/tmp/My Site_2"))).isEqualTo("my-site-2");
 		assertThat(List.of(pyapp("init", "named", "--template", "wsgi", "--name", "blog").out()))

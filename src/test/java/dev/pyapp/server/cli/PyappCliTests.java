@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.pyapp.server.cli.internal.JsonCodec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,6 +131,74 @@ class PyappCliTests extends CliCommandTests {
 		CliRun run = pyapp("apps", "show");
 		assertThat(run.err()).contains("Missing required parameter").contains("Usage: pyapp apps show");
 		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test // SPEC §7: 1 is for API errors; a file named on the command line is usage
+	void aLocalFileThatCannotBeReadIsAUsageErrorNamingIt() throws IOException {
+		Files.createDirectories(this.directory.resolve("dir"));
+		String missing = this.directory.resolve("missing") + ": no such file\n";
+		String[][] commands = { { "install", "missing" }, { "config", "validate", "guestbook", "missing" },
+				{ "config", "set", "guestbook", "-f", "missing" },
+				{ "nodes", "add", "web2", "--host", "10.0.0.2", "--private-key-file", "missing" } };
+		for (String[] command : commands) {
+			CliRun run = pyapp(command);
+			assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(2);
+			assertThat(run.err()).as(String.join(" ", command)).isEqualTo("error: cannot read " + missing);
+			assertThat(run.out()).isEmpty();
+		}
+		CliRun directory = pyapp("install", "dir");
+		assertThat(directory.exitCode()).isEqualTo(2);
+		assertThat(directory.err())
+			.isEqualTo("error: cannot read " + this.directory.resolve("dir") + ": it is a directory, not a file\n");
+		CliRun notARepository = pyapp("hooks", "install-git", "dir", "wiki");
+		assertThat(notARepository.exitCode()).isEqualTo(2);
+		assertThat(notARepository.err()).startsWith("error: " + this.directory.resolve("dir") + " is not a git");
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void theKeyOfANodeIsReadRelativeToTheWorkingDirectory() throws IOException {
+		this.server.result("nodes.add", "{}");
+		Files.writeString(this.directory.resolve("id_ed25519"), "KEY\n");
+		CliRun run = pyapp("nodes", "add", "web2", "--host", "10.0.0.2", "--private-key-file", "id_ed25519");
+		assertThat(run.exitCode()).isZero();
+		assertThat(this.server.params("nodes.add").get("private_key").asString()).isEqualTo("KEY\n");
+	}
+
+	@Test // SPEC §7: --json is for scripts, and so is the error they must handle
+	void jsonPrintsTheServersErrorObjectOnStdoutAndTheMessageOnStderr() {
+		this.server.error("apps.get", -32001, "no app named 'nope' is installed",
+				"{\"type\": \"not-found\", \"app\": \"nope\"}");
+		CliRun run = pyapp("--json", "apps", "show", "nope");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).isEqualTo("error: no app named 'nope' is installed\n");
+		JsonNode error = new JsonCodec().read(run.out());
+		assertThat(error.size()).isOne();
+		assertThat(error.get("error").get("code").asInt()).isEqualTo(-32001);
+		assertThat(error.get("error").get("message").asString()).isEqualTo("no app named 'nope' is installed");
+		assertThat(error.get("error").get("data").toString()).isEqualTo("{\"type\":\"not-found\",\"app\":\"nope\"}");
+		assertThat(error.get("error").has("http_status")).isFalse();
+		// without --json, stdout stays empty
+		assertThat(pyapp("apps", "show", "nope").out()).isEmpty();
+	}
+
+	@Test
+	void jsonPrintsARefusalOfTheHttpLayerWithItsStatus() {
+		CliRun run = CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", "wrong"), this.directory, "apps",
+				"list", "--json");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: invalid API token (HTTP 401");
+		JsonNode error = new JsonCodec().read(run.out()).get("error");
+		assertThat(error.get("code").asInt()).isZero();
+		assertThat(error.get("http_status").asInt()).isEqualTo(401);
+		assertThat(error.get("data").toString()).isEqualTo("{\"error\":\"invalid API token\"}");
+	}
+
+	@Test
+	void jsonLeavesStdoutEmptyForAUsageError() {
+		CliRun run = pyapp("--json", "install", "missing");
+		assertThat(run.exitCode()).isEqualTo(2);
+		assertThat(run.out()).isEmpty();
 	}
 
 	@Test

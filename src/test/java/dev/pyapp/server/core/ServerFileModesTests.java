@@ -76,6 +76,27 @@ class ServerFileModesTests {
 		assertThat(modes.tighten()).isEmpty();
 	}
 
+	@Test // SPEC §10: umask 077 even when the server was started by hand with 022
+	void theHomeCreatesTheServersOwnDirectoriesForItsUserOnly() throws IOException {
+		PyappHome home = new PyappHome(this.root);
+		for (Path dir : new Path[] { home.dropbox(), home.wheels(), home.widgets(), home.logSocketStaging() }) {
+			assertThat(mode(dir)).as(dir.toString()).isEqualTo("rwx------");
+		}
+	}
+
+	@Test
+	void narrowsTheDropFolderWheelsAndWidgetsOfAnEarlierStart() throws IOException {
+		Path[] wide = { create("dropbox/.work", "rwxr-xr-x", true), create("dropbox/.done", "rwxr-xr-x", true),
+				create("dropbox/.failed", "rwxr-xr-x", true), create("wheels", "rwxr-xr-x", true),
+				create("widgets", "rwxr-xr-x", true) };
+		Files.setPosixFilePermissions(this.root.resolve("dropbox"), PosixFilePermissions.fromString("rwxr-xr-x"));
+		new ServerFileModes(new PyappHome(this.root)).tighten();
+		assertThat(mode(this.root.resolve("dropbox"))).isEqualTo("rwx------");
+		for (Path dir : wide) {
+			assertThat(mode(dir)).as(dir.toString()).isEqualTo("rwx------");
+		}
+	}
+
 	@Test
 	void neverFollowsALinkOutOfTheHome(@TempDir Path elsewhere) throws IOException {
 		Path outside = Files.writeString(elsewhere.resolve("target"), "x");

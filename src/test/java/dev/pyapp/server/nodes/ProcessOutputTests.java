@@ -3,6 +3,7 @@ package dev.pyapp.server.nodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.pyapp.server.nodes.internal.BoundedLines;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * string in the server's memory.
  */
 class ProcessOutputTests {
+
+	@Test // an app's process never sees the server's PATH (~/.cargo/bin, pyenv's shims)
+	void aRequestThatDoesNotInheritGetsTheSystemPathUnlessItSetsOne() {
+		ExecRequest bare = ExecRequest.of("true").withEnvironment(Map.of("A", "1"), false);
+		assertThat(ProcessRunner.environment(bare)).containsEntry("PATH", SystemPath.STANDARD)
+			.containsEntry("A", "1")
+			.doesNotContainKey("JAVA_HOME");
+		ExecRequest own = ExecRequest.of("true").withEnvironment(Map.of("PATH", "/venv/bin:/usr/bin"), false);
+		assertThat(ProcessRunner.environment(own)).containsEntry("PATH", "/venv/bin:/usr/bin");
+		// the server's own commands keep its environment
+		assertThat(ProcessRunner.environment(ExecRequest.of("true"))).containsEntry("PATH", System.getenv("PATH"));
+	}
 
 	@Test
 	void aLineWithoutEndComesInBoundedPieces() {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.nodes.SystemPath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -84,6 +85,24 @@ class PipRunnerTests {
 		assertThat(request.getValue().inheritEnvironment()).isFalse();
 		assertThat(output).isNotEmpty().noneMatch((line) -> line.contains("s3cr3t"));
 		assertThat(output).anyMatch((line) -> line.contains("https://***@mirror.example/simple"));
+	}
+
+	@Test // what a build backend starts is found on the app's PATH, not the server's
+	void pipRunsWithTheVenvsBinThenTheSystemPath(@TempDir Path release) throws IOException {
+		Path venv = Files.createDirectories(release.resolve("venv/bin")).getParent();
+		Files.writeString(venv.resolve("pyvenv.cfg"), "home = /usr/bin\n");
+		List<ExecRequest> runs = new ArrayList<>();
+		PipRunner runner = new PipRunner(shell(runs, HOST_CONFIG), properties("pip"),
+				Map.of("PATH", "/root/.cargo/bin:/usr/bin"));
+
+		runner.install(venv.resolve("bin/python"), INTERPRETER, List.of("flask"), (line) -> {
+		});
+		runner.install(Path.of("/srv/target/python"), INTERPRETER, List.of("flask"), (line) -> {
+		});
+
+		assertThat(runs.stream().filter((run) -> run.command().contains("install")).toList())
+			.extracting((run) -> run.environment().get("PATH"))
+			.containsExactly(venv.resolve("bin") + ":" + SystemPath.STANDARD, SystemPath.STANDARD);
 	}
 
 	@Test // trial: pip's 5 retries to an unreachable pypi.org cost about a minute a build

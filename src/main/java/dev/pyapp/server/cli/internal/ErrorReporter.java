@@ -3,27 +3,57 @@ package dev.pyapp.server.cli.internal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
 
 import dev.pyapp.server.cli.CliApiException;
 import dev.pyapp.server.cli.CliException;
+import dev.pyapp.server.cli.CliUsageException;
 import dev.pyapp.server.core.PyappException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Prints a failed command's error as one readable line on stderr, never a stack trace:
  * {@code error: <message>}, then each field error as {@code   path: message}, a failed
  * deploy's cause and what still serves, and the failing step's {@code data.log},
- * indented. Exit code 1 (130 when interrupted).
+ * indented. Exit code 1 (130 when interrupted); 2 for a usage error found while the
+ * command ran ({@link CliUsageException}: a file named on the command line that cannot be
+ * read).
+ * <p>
+ * With {@code --json}, an error the server answered is also printed on stdout, as the
+ * JSON-RPC error object it sent ({@code {"error": {"code", "message", "data"}}}), so that
+ * a script reads the same stream whether the call succeeded or not. Other failures (usage
+ * errors, an unreachable server, a missing token) print nothing on stdout.
  */
 public final class ErrorReporter implements IExecutionExceptionHandler {
 
 	public static final int API_ERROR = 1;
 
+	public static final int USAGE_ERROR = 2;
+
 	static final int INTERRUPTED = 130;
+
+	private final BooleanSupplier json;
+
+	/**
+	 * Creates a reporter that prints nothing on stdout.
+	 */
+	public ErrorReporter() {
+		this(() -> false);
+	}
+
+	/**
+	 * Creates a reporter.
+	 * @param json whether {@code --json} was given (read once the command failed)
+	 */
+	public ErrorReporter(BooleanSupplier json) {
+		this.json = json;
+	}
 
 	@Override
 	public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
@@ -33,7 +63,16 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 			err.flush();
 			return INTERRUPTED;
 		}
+		if (ex instanceof CliApiException api && this.json.getAsBoolean()) {
+			PrintWriter out = commandLine.getOut();
+			out.println(new JsonCodec().pretty(errorObject(api)));
+			out.flush();
+		}
 		err.println("error: " + message(ex));
+		if (ex instanceof CliUsageException) {
+			err.flush();
+			return USAGE_ERROR;
+		}
 		if (ex instanceof CliApiException api && api.data() != null) {
 			details(err, api.data());
 		}
@@ -44,6 +83,26 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 		}
 		err.flush();
 		return API_ERROR;
+	}
+
+	/**
+	 * The error as the server sent it: {@code code}, {@code message} and {@code data}
+	 * unchanged; for a refusal of the HTTP layer (no JSON-RPC error), code {@code 0}, the
+	 * message and {@code http_status}, with the body it sent as {@code data}.
+	 */
+	private static ObjectNode errorObject(CliApiException api) {
+		ObjectNode error = JsonNodeFactory.instance.objectNode();
+		error.put("code", api.code());
+		error.put("message", api.getMessage());
+		if (api.code() == 0) {
+			error.put("http_status", api.httpStatus());
+		}
+		if (api.data() != null) {
+			error.set("data", api.data());
+		}
+		ObjectNode root = JsonNodeFactory.instance.objectNode();
+		root.set("error", error);
+		return root;
 	}
 
 	private static String message(Exception ex) {

@@ -23,6 +23,7 @@ import java.util.zip.ZipOutputStream;
 
 import dev.pyapp.server.appconfig.ConfigSpecReader;
 import dev.pyapp.server.cli.CliException;
+import dev.pyapp.server.cli.CliUsageException;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
@@ -74,8 +75,9 @@ public final class Packager {
 	 */
 	public AppManifest manifest() {
 		if (!Files.isRegularFile(this.project.resolve("metadata.yaml"))) {
-			throw new CliException(this.project + " has no metadata.yaml: give the project's directory (pyapp init "
-					+ "DIR --template wsgi|flask|django writes one)");
+			throw new CliUsageException(
+					this.project + " has no metadata.yaml: give the project's directory (pyapp init "
+							+ "DIR --template wsgi|flask|django writes one)");
 		}
 		return reader().peek(this.project).orElseGet(this::checkedManifest);
 	}

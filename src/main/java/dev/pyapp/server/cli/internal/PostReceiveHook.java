@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 import dev.pyapp.server.cli.CliException;
+import dev.pyapp.server.cli.CliUsageException;
 
 /**
  * The {@code post-receive} hook {@code pyapp hooks install-git} writes into a git
@@ -33,7 +34,7 @@ public final class PostReceiveHook {
 	 * {@code .git/hooks/} of a work tree.
 	 * @param repository the repository directory
 	 * @return the hooks directory (it may not exist yet)
-	 * @throws CliException if the directory is not a git repository
+	 * @throws CliUsageException if the directory is not a git repository
 	 */
 	public static Path hooksDirectory(Path repository) {
 		if (Files.isRegularFile(repository.resolve("HEAD")) && Files.isDirectory(repository.resolve("objects"))) {
@@ -43,7 +44,7 @@ public final class PostReceiveHook {
 		if (Files.isRegularFile(dotGit.resolve("HEAD")) && Files.isDirectory(dotGit.resolve("objects"))) {
 			return dotGit.resolve("hooks");
 		}
-		throw new CliException(repository + " is not a git repository (no HEAD and objects/ in it or in .git/)");
+		throw new CliUsageException(repository + " is not a git repository (no HEAD and objects/ in it or in .git/)");
 	}
 
 	/**

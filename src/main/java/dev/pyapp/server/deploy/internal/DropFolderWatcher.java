@@ -31,6 +31,7 @@ import java.util.zip.ZipFile;
 import dev.pyapp.server.audit.AuditEntry;
 import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.core.ServerFileModes;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,8 @@ class DropFolderWatcher implements SmartLifecycle {
 			return;
 		}
 		try {
-			Files.createDirectories(this.work);
+			// the server's own, whatever the umask it was started with
+			ServerFileModes.privateDirectory(this.work);
 			this.resultFiles.createDirectories();
 			recoverInterrupted();
 			WatchService service = FileSystems.getDefault().newWatchService();

@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.ServerFileModes;
 
 /**
  * {@code dropbox/.done/} and {@code dropbox/.failed/}: where a dropped file goes when it
@@ -32,9 +32,9 @@ final class DropResultFiles {
 		this.failed = failed;
 	}
 
-	void createDirectories() throws IOException {
-		Files.createDirectories(this.done);
-		Files.createDirectories(this.failed);
+	void createDirectories() {
+		ServerFileModes.privateDirectory(this.done);
+		ServerFileModes.privateDirectory(this.failed);
 	}
 
 	Path finish(Path working, String name, boolean succeeded) {
@@ -50,7 +50,7 @@ final class DropResultFiles {
 
 	void writeResult(Path movedTo, DropResult result) {
 		AtomicFiles.write(movedTo.resolveSibling(movedTo.getFileName() + ".result.txt"), result.text(),
-				PosixFilePermissions.fromString("rw-r-----"));
+				AtomicFiles.OWNER_ONLY);
 	}
 
 	private static Path unique(Path dir, String name) {

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
 
 /**
  * The files of an app's daemons the supervisor reads and writes: the app's directories
@@ -44,13 +47,24 @@ public final class DaemonFiles {
 	}
 
 	/**
-	 * Creates the directories a daemon writes to.
+	 * Creates the directories a daemon writes to, and its output files in {@code logs/}
+	 * as the server's own ({@code 0600}, whatever the umask the server was started with:
+	 * the daemon's output is appended to them, which would create them with it).
 	 * @param paths the app's paths
 	 */
 	static void createDirectories(AppPaths paths) {
 		try {
 			for (Path dir : new Path[] { paths.run(), paths.logs(), paths.tmp(), paths.data(), paths.config() }) {
 				Files.createDirectories(dir);
+			}
+			for (Path log : new Path[] { paths.stdoutLog(), paths.stderrLog() }) {
+				try {
+					Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
+				}
+				catch (FileAlreadyExistsException ex) {
+					// kept as it is: the output of earlier daemons, or a link we never
+					// follow
+				}
 			}
 		}
 		catch (IOException ex) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +91,16 @@ public class DropFolderWatcherTests {
 		await().during(Duration.ofMillis(300)).until(() -> this.handler.installs.size() == 1);
 	}
 
+	@Test // SPEC §10: the server's own, whatever the umask it was started with
+	void createsItsFoldersForTheServerOnly() throws IOException {
+		this.watcher.start();
+		for (String name : new String[] { ".work", ".done", ".failed" }) {
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.dropbox.resolve(name))))
+				.as(name)
+				.isEqualTo("rwx------");
+		}
+	}
+
 	@Test
 	void refusedFileLandsInFailedWithEveryReason() throws Exception {
 		this.watcher.start();
@@ -99,6 +110,9 @@ public class DropFolderWatcherTests {
 		await().atMost(Duration.ofSeconds(2))
 			.until(() -> Files.exists(this.dropbox.resolve(".failed/bad.pyapp.result.txt")));
 		String result = Files.readString(this.dropbox.resolve(".failed/bad.pyapp.result.txt"));
+		assertThat(PosixFilePermissions
+			.toString(Files.getPosixFilePermissions(this.dropbox.resolve(".failed/bad.pyapp.result.txt"))))
+			.isEqualTo("rw-------");
 		assertThat(result).contains("result: failed")
 			.contains("metadata.yaml: version: '1.0' is not allowed here")
 			.contains("src: the archive has no src/ folder");
