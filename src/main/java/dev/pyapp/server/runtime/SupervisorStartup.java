@@ -81,6 +81,7 @@ class SupervisorStartup implements SmartLifecycle {
 			return;
 		}
 		this.running = true;
+		long began = System.nanoTime();
 		List<InstalledApp> installed = this.registry.list();
 		ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(LOOKERS, installed.size())),
 				daemonThreads("pyapp-adopt-look"));
@@ -103,13 +104,15 @@ class SupervisorStartup implements SmartLifecycle {
 		}
 		// the pool's threads end once the looks are done
 		lookers.shutdown();
-		awaitLooks(looks);
+		awaitLooks(looks, began);
 	}
 
-	private void awaitLooks(Map<String, CompletableFuture<Runnable>> looks) {
+	private void awaitLooks(Map<String, CompletableFuture<Runnable>> looks, long began) {
 		try {
 			CompletableFuture.allOf(looks.values().toArray(CompletableFuture[]::new))
 				.get(this.lookWait.toMillis(), TimeUnit.MILLISECONDS);
+			logger.info("Looked for the daemons of {} apps in {} ms", looks.size(),
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
 		}
 		catch (TimeoutException ex) {
 			List<String> pending = new ArrayList<>();
