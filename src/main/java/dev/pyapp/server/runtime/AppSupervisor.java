@@ -253,11 +253,15 @@ public class AppSupervisor {
 	 * Takes over the daemon of an app after a restart of this server: the pid in
 	 * {@code run/app.pid} is adopted if it really is one of this app's daemons (an app
 	 * server's command line with its pid file in the app's {@code run/}); otherwise the
-	 * app is started if it should run.
+	 * app is started if it should run. Only what waits for nothing is done here (the
+	 * daemon found, verified and live again, or known gone), so that the server answers
+	 * no call before its apps show what runs.
 	 * @param app the app
+	 * @return the rest, which may wait or take long (the events, the strays of the last
+	 * run stopped, a start), to run once the server is up
 	 */
-	void adopt(AppId app) {
-		this.adoption.adopt(app);
+	Runnable adopt(AppId app) {
+		return this.adoption.adoptNow(app);
 	}
 
 }

@@ -75,12 +75,31 @@ public class DaemonAdoption {
 		this.events = events;
 	}
 
+	/**
+	 * Adopts the app's daemon, or starts the app, at once: {@link #adoptNow} and what it
+	 * leaves to do.
+	 * @param app the app
+	 */
 	public void adopt(AppId app) {
+		adoptNow(app).run();
+	}
+
+	/**
+	 * The part of an adoption that waits for nothing, for the server to do before it
+	 * answers calls: the daemon {@code run/app.pid} names, verified to be one of the
+	 * app's, is live again (the app {@code running}, with its pid), or is known to be
+	 * gone (the app stays {@code stopped} until its start). What may wait or take long is
+	 * left to do: the events, a daemon of another user stopped, the strays of the last
+	 * run stopped, the venvs awaited and the app started.
+	 * @param app the app
+	 * @return the rest of the adoption, to run once the server is up
+	 */
+	public Runnable adoptNow(AppId app) {
 		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
 		Supervised s = this.apps.supervised(app);
 		if (release == null) {
-			portFreed(app, s.adoptionEnded());
-			return;
+			Integer freed = s.adoptionEnded();
+			return () -> portFreed(app, freed);
 		}
 		DaemonRecord record = this.apps.record(app).orElse(null);
 		AppStarted adopted = null;
@@ -118,6 +137,15 @@ public class DaemonAdoption {
 			// nothing to adopt
 			recordedPort = s.adoptionEnded();
 		}
+		Daemon stopFirst = foreign;
+		AppStarted started = adopted;
+		Integer freed = recordedPort;
+		boolean start = toStart;
+		return () -> adoptionRest(app, stopFirst, started, freed, start);
+	}
+
+	private void adoptionRest(AppId app, @Nullable Daemon foreign, @Nullable AppStarted adopted,
+			@Nullable Integer recordedPort, boolean toStart) {
 		if (foreign != null) {
 			this.launcher.stop(foreign);
 		}

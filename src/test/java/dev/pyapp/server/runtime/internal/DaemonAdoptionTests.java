@@ -1,0 +1,177 @@
+package dev.pyapp.server.runtime.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.hooks.ScheduledTasks;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.AppSource;
+import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.isolation.AppIsolation;
+import dev.pyapp.server.nodes.HostIsolation;
+import dev.pyapp.server.nodes.Isolation;
+import dev.pyapp.server.nodes.ProcessInfo;
+import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppNotAdopted;
+import dev.pyapp.server.runtime.AppServer;
+import dev.pyapp.server.runtime.AppServers;
+import dev.pyapp.server.runtime.AppStarted;
+import dev.pyapp.server.runtime.AppStatus;
+import dev.pyapp.server.runtime.ProcessState;
+import dev.pyapp.server.runtime.RestartScheduler;
+import dev.pyapp.server.venv.VenvBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anySet;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+
+/**
+ * Adoption after a restart of the server: what it does at once, before the server answers
+ * calls ({@link DaemonAdoption#adoptNow}), and what it leaves for once the server is up.
+ * An app whose daemon outlived the server shows {@code running}, with its pid, from the
+ * first answer.
+ */
+class DaemonAdoptionTests {
+
+	private static final AppId APP = AppId.of("adopted");
+
+	private static final long PID = 4242;
+
+	@TempDir
+	Path home;
+
+	private final AppRegistry registry = mock(AppRegistry.class);
+
+	private final AppContexts contexts = mock(AppContexts.class);
+
+	private final AppServers servers = mock(AppServers.class);
+
+	private final DaemonLauncher launcher = mock(DaemonLauncher.class);
+
+	private final AppIsolation isolation = mock(AppIsolation.class);
+
+	private final AppServer server = mock(AppServer.class);
+
+	private final List<Object> events = new CopyOnWriteArrayList<>();
+
+	private SupervisedApps apps;
+
+	private DaemonAdoption adoption;
+
+	@BeforeEach
+	void restartedServer() throws Exception {
+		AppPaths paths = new PyappHome(this.home).app(APP);
+		Files.createDirectories(paths.run());
+		Files.createDirectories(paths.logs());
+		DaemonRecordRepository records = mock(DaemonRecordRepository.class);
+		given(records.findById(APP.value())).willReturn(Optional.of(new DaemonRecord(APP.value(), true, "r1", PID,
+				20007, Instant.now(), 0, null, null, false, "gunicorn")));
+		InstalledApp installed = new InstalledApp(APP.value(), AppSource.archive(), "r1", Map.of(), Instant.now(),
+				Instant.now());
+		given(this.registry.find(APP)).willReturn(Optional.of(installed));
+		given(this.registry.get(APP)).willReturn(installed);
+		ProcessContext context = mock(ProcessContext.class);
+		given(context.isolation()).willReturn(Isolation.none());
+		given(this.contexts.context(eq(APP), any())).willReturn(context);
+		AppManifest manifest = mock(AppManifest.class);
+		given(manifest.daemon()).willReturn(
+				new AppManifest.Daemon(AppManifest.DaemonMethod.THREADING, 1, 1, AppManifest.BindKind.PORT, null));
+		given(this.contexts.manifest(eq(APP), any())).willReturn(manifest);
+		given(this.servers.choose(any(), any())).willReturn(new AppServers.Choice(this.server, "test"));
+		given(this.server.displayName()).willReturn("gunicorn");
+		// a start after the restart fails: no venv
+		given(this.launcher.launch(any(), any(), any(), anySet())).willThrow(PyappException.conflict("no venv"));
+		this.apps = new SupervisedApps(new PyappHome(this.home), this.registry, this.contexts,
+				mock(ScheduledTasks.class), records,
+				SupervisorFixture.properties(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1)),
+				new RestartScheduler());
+		this.adoption = new DaemonAdoption(this.registry, this.apps,
+				new DaemonStarts(this.apps, this.contexts, this.launcher, this.servers, this.events::add),
+				this.contexts, this.launcher, new DaemonCgroups(mock(HostIsolation.class)), this.isolation,
+				mock(VenvBuilder.class), this.events::add);
+	}
+
+	@Test
+	void aDaemonThatOutlivedTheServerRunsAgainBeforeTheRestOfItsAdoption() throws Exception {
+		daemonStillRuns();
+
+		Runnable rest = this.adoption.adoptNow(APP);
+
+		AppStatus status = this.apps.supervised(APP).status();
+		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(status.pid()).isEqualTo(PID);
+		assertThat(status.port()).isEqualTo(20007);
+		assertThat(this.apps.endpoint(APP, this.servers).port()).isEqualTo(20007);
+		// the event (the mounts, the health check) waits until the server is up
+		assertThat(this.events).isEmpty();
+
+		rest.run();
+
+		assertThat(this.events).containsExactly(new AppStarted(APP, "r1", PID, null, 20007));
+		assertThat(this.apps.supervised(APP).status().pid()).isEqualTo(PID);
+		then(this.launcher).should(never()).launch(any(), any(), any(), anySet());
+	}
+
+	@Test
+	void anAppWhoseDaemonIsGoneIsStoppedUntilTheRestOfItsAdoptionStartsIt() {
+		// no pid file: the daemon ended while the server was down
+		Runnable rest = this.adoption.adoptNow(APP);
+
+		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.STOPPED);
+		assertThat(this.apps.supervised(APP).status().pid()).isNull();
+		// its port is free: the web server no longer reaches it there
+		assertThat(this.apps.endpoint(APP, this.servers).port()).isNull();
+		then(this.launcher).should(never()).launch(any(), any(), any(), anySet());
+		assertThat(this.events).isEmpty();
+
+		rest.run();
+
+		assertThat(this.events).containsExactly(new AppNotAdopted(APP, 20007));
+		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.FAILED);
+	}
+
+	@Test
+	void aDaemonOfAnotherUserIsNotAdoptedButStartedAgainAsTheAppsOwn() throws Exception {
+		daemonStillRuns();
+		given(this.isolation.runsAsApp(eq(APP), any())).willReturn(false);
+
+		Runnable rest = this.adoption.adoptNow(APP);
+
+		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.STOPPED);
+		then(this.launcher).should(never()).stop(any());
+
+		rest.run();
+
+		then(this.launcher).should().stop(any());
+		then(this.launcher).should().launch(any(), any(), any(), anySet());
+	}
+
+	private void daemonStillRuns() throws Exception {
+		Files.writeString(new PyappHome(this.home).app(APP).pidFile(), PID + "\n");
+		given(this.launcher.verify(APP, PID)).willReturn(new DaemonLauncher.Recognised(
+				new ProcessInfo(PID, List.of("gunicorn", "app:application"), Instant.now(), 1000), this.server));
+		given(this.isolation.runsAsApp(eq(APP), any())).willReturn(true);
+	}
+
+}
