@@ -121,9 +121,7 @@ class InterruptedDeploys {
 			// what is left in its cgroups (its hook, its candidate daemon) is killed; its
 			// user stays with the record until the app is removed or installed again
 			this.isolation.remove(app, true);
-			logger.warn(
-					"The first install of {} was interrupted; it is failed until it is installed again or" + " removed",
-					app);
+			logger.warn("The first install of {} was interrupted; it stays failed until removed or installed", app);
 			return;
 		}
 		if (lifecycle.state().deploying()) {
