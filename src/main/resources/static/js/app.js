@@ -89,10 +89,12 @@ function renderSummary(app) {
 	}
 	// only the actions that can work in this state
 	const state = app.state;
+	// an app whose first install was interrupted has no release to start
+	const startable = app.release != null;
 	const show = {
-		'apps.start': ['stopped', 'failed'].includes(state),
+		'apps.start': startable && ['stopped', 'failed'].includes(state),
 		'apps.stop': ['running', 'starting'].includes(state),
-		'apps.restart': ['running', 'starting', 'failed'].includes(state),
+		'apps.restart': startable && ['running', 'starting', 'failed'].includes(state),
 		'apps.update': app.source && app.source.kind === 'git' && !['installing', 'upgrading'].includes(state),
 	};
 	for (const button of $$('#app-actions [data-action]')) {

@@ -103,7 +103,8 @@ function actions(app) {
 			'aria-label': 'Restart ' + app.name, text: 'Restart', onclick: (e) => act(app, 'apps.restart', 'Restart', e.currentTarget) }));
 		buttons.push(el('button', { type: 'button', class: 'small secondary-danger', 'data-needs': 'deployer', dataset: { role: 'stop' },
 			'aria-label': 'Stop ' + app.name, text: 'Stop', onclick: (e) => act(app, 'apps.stop', 'Stop', e.currentTarget) }));
-	} else if (['stopped', 'failed'].includes(app.state)) {
+	} else if (['stopped', 'failed'].includes(app.state) && app.version != null) {
+		// (an app without a version has no live release: its first install was interrupted)
 		buttons.push(el('button', { type: 'button', class: 'small', 'data-needs': 'deployer', dataset: { role: 'start' },
 			'aria-label': 'Start ' + app.name, text: 'Start', onclick: (e) => act(app, 'apps.start', 'Start', e.currentTarget) }));
 	} else if (app.state === 'needs-configuration') {

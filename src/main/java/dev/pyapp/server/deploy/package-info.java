@@ -11,9 +11,12 @@
  * {@code post-update}, {@code stop-old}. A failed step settles the lifecycle where it was
  * ({@code failed()}); a deploy cut short by a stop of the server is settled at the next
  * start by {@code InterruptedDeploys}: its prepared release is marked failed
- * ("interrupted"), a first install never live is removed, and the app settles as after a
- * failure ({@code interrupted()}), never left installing or upgrading. A first release
- * interrupted in its post-install hook waits for its settings again (a new
+ * ("interrupted: …") and its files deleted; an app whose first install never went live
+ * stays, {@code failed} ({@code interruptedFirstInstall()}), until it is removed or
+ * installed again (a first install that fails while its caller waits is removed, its
+ * error returned; an interrupted one has no caller to tell); any other app settles as
+ * after a failure ({@code interrupted()}), never left installing or upgrading. A first
+ * release interrupted in its post-install hook waits for its settings again (a new
  * {@code config.set} runs the hook and starts it).
  * <p>
  * The API is this package: {@code AppDeployer} (install, upgrade, rollback, removal),

@@ -70,7 +70,8 @@ public class AppInstaller {
 	 * @param request what to install
 	 * @return the prepared release
 	 * @throws PyappException {@code INVALID} for an invalid package, {@code CONFLICT} if
-	 * an app of another source kind has the name
+	 * an app of another source kind has the name (unless its first install was
+	 * interrupted: it is installed again over it)
 	 */
 	public PreparedRelease prepare(InstallRequest request) {
 		// from the first moment: apps.list and apps.get show the app installing (or
@@ -109,7 +110,10 @@ public class AppInstaller {
 			@Nullable DeployProgress announced) {
 		AppManifest manifest = pkg.manifest();
 		Optional<InstalledApp> existing = this.registry.find(app);
-		if (existing.isPresent() && !existing.get().source().kind().equals(request.appSource().kind())) {
+		// an app whose first install was interrupted has nothing of its source kind to
+		// keep: it is installed again over it from any source
+		if (existing.isPresent() && !existing.get().source().kind().equals(request.appSource().kind())
+				&& !this.registry.firstInstallFailed(app)) {
 			throw PyappException.conflict("an app named '" + app + "' is already installed from "
 					+ sourceKind(existing.get().source()) + "; this is " + sourceKind(request.appSource()));
 		}

@@ -15,6 +15,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
 import static dev.pyapp.server.install.LifecycleState.ABSENT;
 import static dev.pyapp.server.install.LifecycleState.AWAITING_CONFIGURATION;
 import static dev.pyapp.server.install.LifecycleState.DEPLOYED;
+import static dev.pyapp.server.install.LifecycleState.FAILED;
 import static dev.pyapp.server.install.LifecycleState.INSTALLING;
 import static dev.pyapp.server.install.LifecycleState.UPGRADE_AWAITING_CONFIGURATION;
 import static dev.pyapp.server.install.LifecycleState.UPGRADING;
@@ -54,12 +55,13 @@ public record AppLifecycle(@Id String name, LifecycleState state, @Nullable Stri
 	}
 
 	/**
-	 * A first release begins to deploy.
+	 * A first release begins to deploy: of a new app, or of one whose first install was
+	 * interrupted ({@link LifecycleState#FAILED}), installed again over it.
 	 * @param release the release
 	 * @return {@link LifecycleState#INSTALLING}
 	 */
 	public Transition installing(String release) {
-		require("installing", ABSENT);
+		require("installing", ABSENT, FAILED);
 		return to(INSTALLING, release, null, false, release);
 	}
 
@@ -159,11 +161,24 @@ public record AppLifecycle(@Id String name, LifecycleState state, @Nullable Stri
 	}
 
 	/**
+	 * The server stopped while the first release was deployed, before it ever went live:
+	 * the app stays, failed, with nothing to run, until it is installed again or removed.
+	 * The caller knows that no release is live (the registry's); a first release that
+	 * went live and was interrupted in its post-install hook settles with
+	 * {@link #interrupted()}.
+	 * @return {@link LifecycleState#FAILED}
+	 */
+	public Transition interruptedFirstInstall() {
+		require("failed", INSTALLING);
+		return to(FAILED, null, null, false, this.deploying);
+	}
+
+	/**
 	 * The app is removed.
 	 * @return {@link LifecycleState#ABSENT}
 	 */
 	public Transition removed() {
-		require("absent", DEPLOYED, AWAITING_CONFIGURATION, UPGRADE_AWAITING_CONFIGURATION);
+		require("absent", DEPLOYED, AWAITING_CONFIGURATION, UPGRADE_AWAITING_CONFIGURATION, FAILED);
 		return to(ABSENT, null, null, false, null);
 	}
 

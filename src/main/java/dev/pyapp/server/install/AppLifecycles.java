@@ -100,6 +100,7 @@ public class AppLifecycles {
 	/**
 	 * SPEC §9's state of a stored app: {@code installing} or {@code upgrading} while a
 	 * deploy runs (from its first moment, before anything of it is stored), then
+	 * {@code failed} when its first install was interrupted, then
 	 * {@code needs-configuration} while a release waits for settings, then the process's
 	 * state.
 	 * @param app the app
@@ -128,6 +129,10 @@ public class AppLifecycles {
 		}
 		if (lifecycle.state().deploying()) {
 			return lifecycle.state() == LifecycleState.INSTALLING ? "installing" : "upgrading";
+		}
+		if (lifecycle.state() == LifecycleState.FAILED) {
+			// its first install was interrupted: nothing is live to configure or run
+			return "failed";
 		}
 		if (lifecycle.postInstallPending() || configIncomplete.getAsBoolean()) {
 			return "needs-configuration";

@@ -260,6 +260,16 @@ public class AppRegistry {
 	}
 
 	/**
+	 * Whether the app's first install was interrupted by a stop of the server
+	 * ({@link LifecycleState#FAILED}): it is stored, nothing of it is live.
+	 * @param app the app
+	 * @return whether it was
+	 */
+	public boolean firstInstallFailed(AppId app) {
+		return this.lifecycles.get(app).state() == LifecycleState.FAILED;
+	}
+
+	/**
 	 * @param app the app
 	 * @return the progress of the long work running for it, or {@code null}
 	 */

@@ -26,7 +26,14 @@ public enum LifecycleState {
 	UPGRADE_AWAITING_CONFIGURATION,
 
 	/** A live release is in place; whether it runs is the supervisor's. */
-	DEPLOYED;
+	DEPLOYED,
+
+	/**
+	 * Its first install was interrupted by a stop of the server: no release is live,
+	 * nothing runs, and only the record of what happened is kept (its failed release, its
+	 * user, its logs) until it is installed again or removed.
+	 */
+	FAILED;
 
 	/**
 	 * @return whether a deploy is under way (or was, when the server stopped)

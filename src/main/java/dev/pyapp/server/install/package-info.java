@@ -17,7 +17,7 @@
  * </tr>
  * <tr>
  * <td>{@code installing(release)}</td>
- * <td>absent</td>
+ * <td>absent, failed (installed again over it)</td>
  * <td>installing</td>
  * </tr>
  * <tr>
@@ -62,16 +62,21 @@
  * awaiting-configuration if post-install is pending, else deployed</td>
  * </tr>
  * <tr>
+ * <td>{@code interruptedFirstInstall()}</td>
+ * <td>installing (no release ever live)</td>
+ * <td>failed (the record stays until removed or installed again)</td>
+ * </tr>
+ * <tr>
  * <td>{@code removed()}</td>
- * <td>deployed, awaiting-configuration, upgrade-awaiting-configuration</td>
+ * <td>deployed, awaiting-configuration, upgrade-awaiting-configuration, failed</td>
  * <td>absent</td>
  * </tr>
  * </table>
  * SPEC §9's state ({@code AppLifecycles.state}): {@code installing} or {@code upgrading}
  * while a deploy runs (from its first moment) or its lifecycle says so; else
- * {@code needs-configuration} while post-install is pending or required settings lack
- * values; else the process's state ({@code starting}, {@code running}, {@code stopped},
- * {@code failed}).
+ * {@code failed} when its first install was interrupted; else {@code needs-configuration}
+ * while post-install is pending or required settings lack values; else the process's
+ * state ({@code starting}, {@code running}, {@code stopped}, {@code failed}).
  */
 @NullMarked
 @ApplicationModule(displayName = "Install", allowedDependencies = { "core", "packaging" })

@@ -166,6 +166,11 @@ class AppOverview {
 			value = "starting";
 			message = status.reason();
 		}
+		else if ("failed".equals(state)) {
+			// its first install was interrupted: nothing is live to run
+			value = "down";
+			message = "its first install was interrupted; install it again or remove it";
+		}
 		else {
 			value = "stopped";
 			message = "needs-configuration".equals(state) ? "waits for its configuration" : "not running";

@@ -234,11 +234,20 @@ class AppsRpc {
 	AppDetails.ProcessView start(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
+		requireRelease(app);
 		if (this.deployer.awaitsFirstConfiguration(app)) {
 			throw PyappException.conflict(
 					"app '" + app + "' cannot start before its required settings have values: configure it first");
 		}
 		return AppDetails.ProcessView.of(this.supervisor.start(app));
+	}
+
+	/** An app whose first install was interrupted has nothing to start. */
+	private void requireRelease(AppId app) {
+		if (this.registry.firstInstallFailed(app)) {
+			throw PyappException.conflict("app '" + app
+					+ "' has no release to start; install it again (its first install was" + " interrupted)");
+		}
 	}
 
 	@RpcMethod(value = "apps.stop", role = Role.DEPLOYER)
@@ -252,6 +261,7 @@ class AppsRpc {
 	AppDetails.ProcessView restart(AppParams params) {
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
+		requireRelease(app);
 		if (this.deployer.awaitsFirstConfiguration(app)) {
 			throw PyappException.conflict(
 					"app '" + app + "' cannot start before its required settings have values: configure it first");

@@ -90,6 +90,29 @@ class AppInstallerTests {
 		assertThat(registry.installing()).isEmpty();
 	}
 
+	@Test // an app whose first install was interrupted is installed again from any source
+	void preparesAFirstInstallOverAnAppOfAnotherSourceKindWhoseFirstInstallWasInterrupted() {
+		AppSource git = new AppSource(AppSource.GIT, "https://example.org/blog.git", "always-latest", null, null);
+		Instant then = Instant.parse("2026-01-01T00:00:00Z");
+		given(this.apps.findAll()).willReturn(List.of(new InstalledApp("blog", git, null, Map.of(), then, then)));
+		given(this.apps.save(any())).willAnswer((call) -> call.getArgument(0));
+		given(this.releases.save(any())).willAnswer((call) -> call.getArgument(0));
+		AppLifecycles lifecycles = new AppLifecycles(mock(LifecycleRepository.class),
+				mock(ApplicationEventPublisher.class));
+		lifecycles.adopt(new AppLifecycle("blog", LifecycleState.FAILED, null, null, false, then));
+		AppRegistry registry = new AppRegistry(this.apps, this.releases, lifecycles);
+		AppManifest manifest = manifest("blog", "2.0");
+		given(manifest.resources()).willReturn(mock(AppManifest.Resources.class));
+		Path archive = archive(manifest);
+		given(this.reader.read(archive)).willReturn(new AppPackage(archive, manifest, null, "sha256:0", 2, 2));
+
+		PreparedRelease prepared = installer(registry).prepare(InstallRequest.archive(archive, "blog.pyapp"));
+
+		assertThat(prepared.isUpgrade()).isFalse();
+		assertThat(registry.get(AppId.of("blog")).source()).isEqualTo(AppSource.archive());
+		prepared.progress().close();
+	}
+
 	@Test // a failed first install after remove --keep-data deleted the data it kept
 	void aFirstInstallOverKeptDataThatFailsLeavesTheKeptDataAndConfiguration() throws Exception {
 		given(this.apps.findById(any())).willReturn(Optional.empty());

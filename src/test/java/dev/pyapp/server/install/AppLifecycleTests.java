@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static dev.pyapp.server.install.LifecycleState.ABSENT;
 import static dev.pyapp.server.install.LifecycleState.AWAITING_CONFIGURATION;
 import static dev.pyapp.server.install.LifecycleState.DEPLOYED;
+import static dev.pyapp.server.install.LifecycleState.FAILED;
 import static dev.pyapp.server.install.LifecycleState.INSTALLING;
 import static dev.pyapp.server.install.LifecycleState.UPGRADE_AWAITING_CONFIGURATION;
 import static dev.pyapp.server.install.LifecycleState.UPGRADING;
@@ -36,7 +37,7 @@ class AppLifecycleTests {
 
 	/** The transition table: name, transition, the states it is allowed from. */
 	static Stream<Arguments> table() {
-		return Stream.of(row("installing", (l) -> l.installing("2.0-x"), EnumSet.of(ABSENT)),
+		return Stream.of(row("installing", (l) -> l.installing("2.0-x"), EnumSet.of(ABSENT, FAILED)),
 				row("upgrading", (l) -> l.upgrading("2.0-x"), SETTLED),
 				row("rollingBack", (l) -> l.rollingBack("1.0-x"), SETTLED),
 				row("awaitingConfiguration", AppLifecycle::awaitingConfiguration, EnumSet.of(INSTALLING)),
@@ -47,7 +48,8 @@ class AppLifecycleTests {
 				row("deployed", AppLifecycle::deployed, EnumSet.of(INSTALLING, UPGRADING)),
 				row("failed", AppLifecycle::failed, EnumSet.of(INSTALLING, UPGRADING)),
 				row("interrupted", AppLifecycle::interrupted, EnumSet.of(INSTALLING, UPGRADING)),
-				row("removed", AppLifecycle::removed, SETTLED));
+				row("interruptedFirstInstall", AppLifecycle::interruptedFirstInstall, EnumSet.of(INSTALLING)),
+				row("removed", AppLifecycle::removed, with(SETTLED, FAILED)));
 	}
 
 	static Stream<Arguments> refusals() {
@@ -152,6 +154,25 @@ class AppLifecycleTests {
 	}
 
 	@Test
+	void aFirstInstallInterruptedStaysFailedUntilInstalledAgainOrRemoved() {
+		AppLifecycle.Transition interrupted = in(INSTALLING).interruptedFirstInstall();
+		assertThat(interrupted.state()).isEqualTo(FAILED);
+		assertThat(interrupted.lifecycle().deploying()).isNull();
+		assertThat(interrupted.lifecycle().postInstallPending()).isFalse();
+		assertThat(interrupted.events()).singleElement()
+			.isEqualTo(new LifecycleChanged(APP, INSTALLING, FAILED, "1.0-x"));
+		assertThat(FAILED.value()).isEqualTo("failed");
+		assertThat(FAILED.deploying()).isFalse();
+		// installed again over it, as a first install
+		AppLifecycle again = in(FAILED).installing("1.1-x").lifecycle();
+		assertThat(again.state()).isEqualTo(INSTALLING);
+		assertThat(again.deploying()).isEqualTo("1.1-x");
+		assertThat(in(FAILED).removed().state()).isEqualTo(ABSENT);
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> in(FAILED).upgrading("2.0-x"))
+			.withMessage("app 'blog' is failed; it cannot go to upgrading from there");
+	}
+
+	@Test
 	void aRemovedAppIsAbsent() {
 		assertThat(in(DEPLOYED).removed().state()).isEqualTo(ABSENT);
 	}
@@ -170,7 +191,14 @@ class AppLifecycleTests {
 			case DEPLOYED -> in(INSTALLING).deployed().lifecycle();
 			case UPGRADING -> in(DEPLOYED).upgrading("2.0-x").lifecycle();
 			case UPGRADE_AWAITING_CONFIGURATION -> in(UPGRADING).upgradeAwaitingConfiguration().lifecycle();
+			case FAILED -> in(INSTALLING).interruptedFirstInstall().lifecycle();
 		};
+	}
+
+	private static Set<LifecycleState> with(Set<LifecycleState> states, LifecycleState more) {
+		EnumSet<LifecycleState> all = EnumSet.copyOf(states);
+		all.add(more);
+		return all;
 	}
 
 	private static Arguments row(String name, Function<AppLifecycle, AppLifecycle.Transition> transition,

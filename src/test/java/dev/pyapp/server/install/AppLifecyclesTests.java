@@ -67,6 +67,19 @@ class AppLifecyclesTests {
 	}
 
 	@Test
+	void anAppWhoseFirstInstallWasInterruptedIsFailedUntilItIsInstalledAgain() {
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
+		this.lifecycles.apply(APP, AppLifecycle::interruptedFirstInstall);
+		// whatever its settings and its (absent) process
+		assertThat(state(true)).isEqualTo("failed");
+		assertThat(this.stored.restarted().get(APP).state()).isEqualTo(LifecycleState.FAILED);
+		try (DeployProgress progress = this.lifecycles.begin(APP, "installing", "1.1", AppSource.archive(),
+				"checking blog 1.1")) {
+			assertThat(state(false)).isEqualTo("installing");
+		}
+	}
+
+	@Test
 	void showsADeployFromItsFirstMomentAndForgetsItWhenItsProgressIsClosed() {
 		try (DeployProgress progress = this.lifecycles.begin(APP, "upgrading", "2.0", AppSource.archive(),
 				"checking blog 2.0")) {

@@ -62,6 +62,19 @@ class LifecycleLogListenerTests {
 	}
 
 	@Test
+	void recordsAnInterruptedFirstInstallAsAnError() {
+		this.listener.on(new LifecycleChanged(new AppId("guestbook"), LifecycleState.INSTALLING, LifecycleState.FAILED,
+				"1.0-x"));
+
+		assertThat(this.records).singleElement().satisfies((record) -> {
+			assertThat(record.level()).isEqualTo(LogLevel.ERROR);
+			assertThat(record.release()).isEqualTo("1.0-x");
+			assertThat(record.message()).isEqualTo("installing -> failed: its first install was interrupted by a stop"
+					+ " of the server; install it again or remove it");
+		});
+	}
+
+	@Test
 	void recordsNothingForARemovalWhoseRecordsGoWithTheApp() {
 		this.listener
 			.on(new LifecycleChanged(new AppId("guestbook"), LifecycleState.DEPLOYED, LifecycleState.ABSENT, null));

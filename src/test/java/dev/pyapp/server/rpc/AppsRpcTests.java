@@ -171,6 +171,26 @@ class AppsRpcTests {
 	}
 
 	@Test
+	void getShowsAnAppWhoseFirstInstallWasInterruptedAsFailed() {
+		interruptedLost();
+		pin("apps.get lost (first install interrupted)", this.rpc.get(new AppParams("lost")));
+	}
+
+	@Test
+	void startOfAnAppWhoseFirstInstallWasInterruptedIsAConflict() {
+		interruptedLost();
+		for (Runnable call : List.<Runnable>of(() -> this.rpc.start(new AppParams("lost")),
+				() -> this.rpc.restart(new AppParams("lost")))) {
+			PyappException ex = catchThrowableOfType(PyappException.class, call::run);
+			assertThat(ex.getKind().code()).isEqualTo(-32003);
+			assertThat(ex.getMessage())
+				.isEqualTo("app 'lost' has no release to start; install it again (its first install was interrupted)");
+		}
+		verify(this.supervisor, never()).start(any());
+		verify(this.supervisor, never()).restart(any());
+	}
+
+	@Test
 	void getShowsAFirstInstall() {
 		given(this.registry.installing(AppId.of("fresh"))).willReturn(Optional.of(new AppRegistry.Progress("installing",
 				"checking", "checking the package", "0.1.0", AppSource.archive())));
@@ -420,6 +440,25 @@ class AppsRpcTests {
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
+	}
+
+	/** An app whose first install the server's last run left unfinished. */
+	private void interruptedLost() {
+		AppId lost = AppId.of("lost");
+		given(this.registry.find(lost)).willReturn(Optional.of(app("lost", null)));
+		given(this.registry.get(lost)).willReturn(app("lost", null));
+		given(this.registry.firstInstallFailed(lost)).willReturn(true);
+		given(this.registry.releases(lost)).willReturn(List.of(release("lost", "1.0.0-a", T0, ReleaseState.FAILED,
+				"interrupted: the server stopped while it was being deployed")));
+		AppLifecycle failed = AppLifecycle.absent(lost)
+			.installing("1.0.0-a")
+			.lifecycle()
+			.interruptedFirstInstall()
+			.lifecycle();
+		org.mockito.BDDMockito.willAnswer(
+				(invocation) -> AppLifecycles.state(null, failed, invocation.getArgument(1), invocation.getArgument(2)))
+			.given(this.deployer)
+			.state(eq(lost), any(), any());
 	}
 
 	private void blogRunningWithEverything() {

@@ -25,6 +25,7 @@ import dev.pyapp.server.hooks.ScheduledTasks;
 import dev.pyapp.server.hooks.TaskRun;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstallRequest;
+import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.isolation.IsolationStatus;
@@ -554,6 +555,82 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(registry().find(GUESTBOOK)).isEmpty();
 	}
 
+	@Test
+	@Order(17)
+	void anInterruptedFirstInstallStaysFailedUntilItIsRemovedOrInstalledAgain() throws Exception {
+		AppId app = AppId.of("confapp");
+		String release = interruptFirstInstall(app);
+		this.context.close();
+		this.context = startContext();
+
+		JsonNode got = rpc("apps.get", Map.of("name", "confapp"));
+		assertThat(got.get("state").asString()).isEqualTo("failed");
+		assertThat(got.get("release").isNull()).isTrue();
+		assertThat(got.get("process").get("pid").isNull()).isTrue();
+		assertThat(got.get("releases")).singleElement().satisfies((r) -> {
+			assertThat(r.get("id").asString()).isEqualTo(release);
+			assertThat(r.get("state").asString()).isEqualTo("failed");
+			assertThat(r.get("message").asString()).startsWith("interrupted: ");
+		});
+		assertThat(got.get("last_deploy").get("message").asString()).startsWith("interrupted: ");
+		assertThat(got.get("health").get("message").asString()).contains("first install was interrupted");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					rpc("apps.get", Map.of("name", "confapp")).get("last_error").get("message").asString())
+				.contains("interrupted"));
+		assertThat(rpc("apps.list", Map.of())).anySatisfy((listed) -> {
+			assertThat(listed.get("name").asString()).isEqualTo("confapp");
+			assertThat(listed.get("state").asString()).isEqualTo("failed");
+		});
+		// the half-done release is gone; the record of it stays
+		assertThat(this.home.resolve("apps/confapp/releases/" + release)).doesNotExist();
+		JsonNode start = rpcResponse("apps.start", Map.of("name", "confapp")).get("error");
+		assertThat(start.get("code").asInt()).isEqualTo(-32003);
+		assertThat(start.get("message").asString()).contains("no release to start; install it again");
+		String user = got.get("isolation").get("user").asString();
+		boolean ownUser = got.get("isolation").get("own_user").asBoolean();
+
+		// removed as any app: its files, its records and its user go
+		rpc("apps.remove", Map.of("name", "confapp"));
+		assertThat(rpcResponse("apps.get", Map.of("name", "confapp")).get("error").get("code").asInt())
+			.isEqualTo(-32001);
+		assertThat(this.home.resolve("apps/confapp")).doesNotExist();
+		if (ownUser) {
+			assertThat(new ProcessBuilder("getent", "passwd", user).start().waitFor()).isNotZero();
+		}
+
+		// installed again over it: a first install, not a conflict
+		interruptFirstInstall(app);
+		this.context.close();
+		this.context = startContext();
+		assertThat(rpc("apps.get", Map.of("name", "confapp")).get("state").asString()).isEqualTo("failed");
+		Release again = deployer()
+			.install(InstallRequest.archive(TestArchives.confApp(this.fixtures), "confapp.pyapp"));
+		JsonNode installed = rpc("apps.get", Map.of("name", "confapp"));
+		assertThat(installed.get("state").asString()).isEqualTo("needs-configuration");
+		assertThat(installed.get("release").asString()).isEqualTo(again.releaseId());
+		bean(AppConfigurator.class).set(app, Map.of("site", Map.of("title", "Again")));
+		assertThat(supervisor().status(app).state()).isEqualTo(ProcessState.RUNNING);
+		deployer().remove(app, false);
+		assertThat(this.home.resolve("apps/confapp")).doesNotExist();
+	}
+
+	/**
+	 * What a kill -9 of the server in the post-install hook of a first install leaves:
+	 * the app and its release stored, the release prepared with its venv, the lifecycle
+	 * installing, the app's user made.
+	 */
+	private String interruptFirstInstall(AppId app) throws Exception {
+		PreparedRelease prepared = bean(dev.pyapp.server.install.AppInstaller.class)
+			.prepare(InstallRequest.archive(TestArchives.confApp(this.fixtures), "confapp.pyapp"));
+		prepared.progress().close();
+		String release = prepared.release().releaseId();
+		bean(dev.pyapp.server.install.AppLifecycles.class).apply(app, (lifecycle) -> lifecycle.installing(release));
+		bean(AppIsolation.class).prepare(app);
+		Files.createDirectories(prepared.directory().resolve("venv/bin"));
+		return release;
+	}
+
 	/**
 	 * The daemon cgroups ({@code r-*}) below an app's cgroup are the live daemon's alone:
 	 * a daemon that was replaced, rolled back, crashed, failed its health check or was
@@ -635,6 +712,13 @@ abstract class AbstractAppRuntimeIT {
 
 	/** Calls the JSON-RPC API as the CLI does, with the local API token. */
 	private JsonNode rpc(String method, Map<String, ?> params) throws Exception {
+		JsonNode response = rpcResponse(method, params);
+		assertThat(response.has("error")).as("%s failed: %s", method, response).isFalse();
+		return response.get("result");
+	}
+
+	/** The whole JSON-RPC response, its error included. */
+	private JsonNode rpcResponse(String method, Map<String, ?> params) throws Exception {
 		JsonMapper json = JsonMapper.builder().build();
 		String port = this.context.getEnvironment().getProperty("local.server.port");
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rpc"))
@@ -643,10 +727,7 @@ abstract class AbstractAppRuntimeIT {
 			.POST(HttpRequest.BodyPublishers.ofString(
 					json.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))))
 			.build();
-		JsonNode response = json
-			.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
-		assertThat(response.has("error")).as("%s failed: %s", method, response).isFalse();
-		return response.get("result");
+		return json.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
 	}
 
 	private String workerPid(Path socket) throws IOException {

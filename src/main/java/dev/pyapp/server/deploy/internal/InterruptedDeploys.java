@@ -29,12 +29,18 @@ import org.springframework.stereotype.Component;
  * When the server starts, the deploys its last run left unfinished are settled. First the
  * marker files of older servers become each app's lifecycle ({@link LegacyMarkers}). Then
  * a release left half-deployed by a crash (still {@code prepared}, not live, and not an
- * upgrade waiting for its configuration) is marked {@code failed} ("interrupted") and its
- * files are deleted; an app whose first install was interrupted is removed, as a failed
- * first install is (its user too); any other app whose deploy was interrupted settles
- * where a failed deploy leaves it ({@link AppLifecycle#interrupted()}): never installing
- * or upgrading. Each is logged under its app (logger {@code pyapp.deploy}). Its candidate
- * daemon, if one still runs, is stopped when the runtime adopts the app.
+ * upgrade waiting for its configuration) is marked {@code failed} ("interrupted: …") and
+ * its files (its unpacked package and venv) are deleted. An app whose first install was
+ * interrupted stays, {@code failed} ({@link AppLifecycle#interruptedFirstInstall()}):
+ * listed with its failed release, its user, its data and its logs, with nothing live or
+ * running, until it is installed again or removed. Unlike a failed first install, which
+ * is removed and whose error goes back to its caller, an interrupted one has no caller
+ * left to tell, so the record stays to say what happened. Any other app whose deploy was
+ * interrupted settles where a failed deploy leaves it
+ * ({@link AppLifecycle#interrupted()}): never installing or upgrading. Each is logged
+ * under its app (logger {@code pyapp.deploy}). What still runs of it (its candidate
+ * daemon, its hook) is stopped: for a first install here, else when the runtime adopts
+ * the app.
  */
 @Component
 class InterruptedDeploys {
@@ -104,11 +110,18 @@ class InterruptedDeploys {
 				.publishEvent(new DeployProgressed(app, release.releaseId(), "start", "ERROR", "release " + REASON));
 		}
 		if (interrupted && installed.currentRelease() == null) {
-			logger.warn("The first install of {} was interrupted; it is removed", app);
-			this.installer.remove(app, false);
-			// what is left in its cgroups is killed and its user deleted, as a failed
-			// first install does
-			this.isolation.remove(app, false);
+			if (lifecycle.state() == LifecycleState.INSTALLING) {
+				this.lifecycles.apply(app, AppLifecycle::interruptedFirstInstall);
+			}
+			else {
+				// no lifecycle yet (a server older than it): the record says it failed
+				this.lifecycles
+					.adopt(new AppLifecycle(app.value(), LifecycleState.FAILED, null, null, false, Instant.now()));
+			}
+			// what is left in its cgroups (its hook, its candidate daemon) is killed; its
+			// user stays with the record until the app is removed or installed again
+			this.isolation.remove(app, true);
+			logger.warn("The first install of {} was interrupted; it stays failed until removed or installed", app);
 			return;
 		}
 		if (lifecycle.state().deploying()) {

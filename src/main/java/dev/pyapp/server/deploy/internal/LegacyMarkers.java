@@ -43,9 +43,8 @@ final class LegacyMarkers {
 		Path upgrade = this.home.app(app).config().resolve(UPGRADE_PENDING);
 		if (this.lifecycles.get(app).state() == LifecycleState.ABSENT) {
 			String waiting = read(upgrade);
-			// an app without a live release is left to the rule older servers followed:
-			// it
-			// is removed if a release of it was left prepared (InterruptedDeploys)
+			// an app without a live release but a release left prepared is marked
+			// failed next (InterruptedDeploys)
 			AppLifecycle lifecycle = InterruptedDeploys.adopted(app, waiting, Files.exists(postInstall));
 			this.lifecycles.adopt(lifecycle);
 			logger.info("The lifecycle of {} is {}", app, lifecycle.state().value());

@@ -37,10 +37,14 @@ public class LifecycleLogListener {
 			case AWAITING_CONFIGURATION -> ": the release waits for its required settings before it starts";
 			case UPGRADE_AWAITING_CONFIGURATION ->
 				": the new release waits for its required settings; the live release keeps running";
+			case FAILED ->
+				": its first install was interrupted by a stop of the server; install it again or" + " remove it";
 			default -> "";
 		};
-		this.collector.collect(new LogRecord(0, Instant.now(), event.app().value(), event.release(), LogLevel.INFO,
-				LOGGER, message, null, (int) ProcessHandle.current().pid(), Thread.currentThread().getName(), null));
+		// an interrupted first install is an error the app's page shows (last_error)
+		LogLevel level = (event.to() == LifecycleState.FAILED) ? LogLevel.ERROR : LogLevel.INFO;
+		this.collector.collect(new LogRecord(0, Instant.now(), event.app().value(), event.release(), level, LOGGER,
+				message, null, (int) ProcessHandle.current().pid(), Thread.currentThread().getName(), null));
 	}
 
 }

@@ -53,6 +53,11 @@ class ArchivesRpc {
 			action = "install";
 			message = "installs " + name + " " + version + " as a new app";
 		}
+		else if (this.registry.firstInstallFailed(AppId.of(name))) {
+			// from any source: nothing of it is live
+			action = "install";
+			message = "installs " + name + " " + version + " again (its first install was interrupted)";
+		}
 		else if (app.source().isGit()) {
 			action = "conflict";
 			message = "an app named " + name + " is installed from git; an archive cannot replace it";

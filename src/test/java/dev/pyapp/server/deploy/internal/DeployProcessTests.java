@@ -328,7 +328,7 @@ class DeployProcessTests {
 
 	@ParameterizedTest(name = "a first install crashed at {0}")
 	@ValueSource(strings = { "environment", "config", "post-install", "static", "go-live", "prune" })
-	void aFirstInstallCrashedAtAnyStepIsRemovedAtTheNextStartOrStaysLive(String step) {
+	void aFirstInstallCrashedAtAnyStepIsFailedAtTheNextStartOrStaysLive(String step) {
 		crashAt(step);
 		assertThatThrownBy(() -> this.process.deploy(prepared("1.0-x", null), report())).isInstanceOf(Crash.class);
 		// pruning old releases comes after the deploy settled
@@ -339,11 +339,30 @@ class DeployProcessTests {
 
 		if (this.live == null) {
 			verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
-			verify(this.installer).remove(APP, false);
+			// the record stays until it is removed or installed again
+			verify(this.installer, never()).remove(any(), anyBoolean());
+			assertThat(restarted.get(APP).state()).isEqualTo(LifecycleState.FAILED);
 		}
 		else {
 			assertThat(restarted.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
 		}
+	}
+
+	@Test
+	void anAppWhoseFirstInstallWasInterruptedIsInstalledAgainAsAFirstInstall() {
+		crashAt("post-install");
+		assertThatThrownBy(() -> this.process.deploy(prepared("1.0-x", null), report())).isInstanceOf(Crash.class);
+		AppLifecycles restarted = restart();
+		assertThat(restarted.get(APP).state()).isEqualTo(LifecycleState.FAILED);
+		willAnswer((call) -> null).given(this.steps).hook(eq(APP), any(), eq("post-install"), any());
+		DeployProcess again = new DeployProcess(this.installer, this.registry, restarted, this.steps,
+				this.configuration, this.supervisor, this.home, new KeptEnvironment(this.home, this.registry));
+
+		again.deploy(prepared("1.1-x", null), report());
+
+		assertThat(restarted.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		assertThat(this.live).isEqualTo("1.1-x");
+		verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("post-install"), any());
 	}
 
 	@ParameterizedTest(name = "an upgrade crashed at {0}")

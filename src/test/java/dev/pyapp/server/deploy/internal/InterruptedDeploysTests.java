@@ -17,6 +17,7 @@ import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.InMemoryLifecycles;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.LifecycleChanged;
 import dev.pyapp.server.install.LifecycleState;
 import dev.pyapp.server.install.Release;
 import dev.pyapp.server.install.ReleaseState;
@@ -88,15 +89,52 @@ class InterruptedDeploysTests {
 	}
 
 	@Test
-	void removesAnAppWhoseFirstInstallWasInterrupted() {
+	void keepsAnAppWhoseFirstInstallWasInterruptedAsFailedAndDeletesOnlyItsReleaseFiles() throws Exception {
+		PyappHome home = new PyappHome(this.dir);
+		Path release = Files.createDirectories(home.app(APP).release("1.0-x").resolve("venv"));
+		Path data = Files.createDirectories(home.app(APP).data());
 		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
 		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
 
-		deploys(new PyappHome(this.dir)).clean(APP, app(null));
+		deploys(home).clean(APP, app(null));
 
 		verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
-		verify(this.installer).remove(APP, false);
-		verify(this.isolation).remove(APP, false);
+		assertThat(InterruptedDeploys.REASON).startsWith("interrupted: ");
+		assertThat(release.getParent()).doesNotExist();
+		assertThat(data).isDirectory();
+		verify(this.installer, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
+		// what still runs of it is killed; its user stays with the record
+		verify(this.isolation).remove(APP, true);
+		verify(this.isolation, never()).remove(APP, false);
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.FAILED);
+		verify(this.events)
+			.publishEvent(new LifecycleChanged(APP, LifecycleState.INSTALLING, LifecycleState.FAILED, "1.0-x"));
+	}
+
+	@Test
+	void anAppWhoseFirstInstallWasInterruptedStaysFailedAtTheNextStarts() {
+		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.FAILED)));
+		this.lifecycles.adopt(new AppLifecycle(APP.value(), LifecycleState.FAILED, null, null, false, NOW));
+
+		deploys(new PyappHome(this.dir)).clean(APP, app(null));
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.FAILED);
+		verify(this.installer, never()).failed(any(), any(), any());
+		verify(this.installer, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
+		verify(this.isolation, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
+	}
+
+	@Test
+	void anOlderServersInterruptedFirstInstallIsFailedToo() {
+		given(this.registry.list()).willReturn(List.of(app(null)));
+		given(this.registry.find(APP)).willReturn(Optional.of(app(null)));
+		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
+
+		deploys(new PyappHome(this.dir)).onReady();
+
+		verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.FAILED);
+		verify(this.installer, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
 	}
 
 	@Test

@@ -70,4 +70,16 @@ class ArchivesRpcTests {
 						+ "'live':{'release':'r1','version':'1.1.0','checksum':'sha256:old'}}");
 	}
 
+	@Test
+	void archivesInspectOfAGitAppWhoseFirstInstallWasInterruptedIsAnInstallNotAConflict() {
+		AppSource git = new AppSource(AppSource.GIT, "https://example.org/blog.git", "always-latest", null, null);
+		given(this.registry.find(AppId.of("blog")))
+			.willReturn(Optional.of(new InstalledApp("blog", git, null, Map.of(), CREATED, CREATED)));
+		given(this.registry.firstInstallFailed(AppId.of("blog"))).willReturn(true);
+		assertJson(this.rpc.inspect(new ArchivesRpc.ArchiveParams("a1")),
+				"{'archive':'a1','name':'blog','version':'1.2.0','summary':'A blog','checksum':'sha256:new',"
+						+ "'action':'install','message':'installs blog 1.2.0 again (its first install was"
+						+ " interrupted)','live':null}");
+	}
+
 }
