@@ -6,6 +6,8 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.logs.NotificationDelivery;
 import dev.pyapp.server.logs.NotificationRule;
@@ -30,8 +32,11 @@ class NotificationsRpc {
 
 	private final Notifier notifier;
 
-	NotificationsRpc(Notifier notifier) {
+	private final AppRegistry registry;
+
+	NotificationsRpc(Notifier notifier, AppRegistry registry) {
 		this.notifier = notifier;
+		this.registry = registry;
 	}
 
 	@RpcMethod(value = "notifications.rules.list", role = Role.VIEWER, readOnly = true)
@@ -45,8 +50,21 @@ class NotificationsRpc {
 						.findFirst()
 						.map(DeliveryResult::of)
 						.orElse(null),
-					this.notifier.warning(rule)))
+					warning(rule)))
 			.toList();
+	}
+
+	/**
+	 * What keeps a rule from delivering: the notifier's reason (an e-mail rule without an
+	 * SMTP server), else an app that is not installed (a rule may be made before its app
+	 * is installed, or outlive it).
+	 */
+	private @Nullable String warning(NotificationRule rule) {
+		String warning = this.notifier.warning(rule);
+		if (warning != null || rule.app() == null || this.registry.find(AppId.of(rule.app())).isPresent()) {
+			return warning;
+		}
+		return "no app named '" + rule.app() + "' is installed: this rule matches no record until one is";
 	}
 
 	/**
@@ -57,7 +75,7 @@ class NotificationsRpc {
 	AddedRule add(RuleParams params) {
 		NotificationRule rule = this.notifier.add(new NotificationRuleRequest(params.app(), params.minLevel(),
 				params.pattern(), params.channel(), params.target(), params.throttle()));
-		String warning = this.notifier.warning(rule);
+		String warning = warning(rule);
 		return AddedRule.of(rule, (warning != null) ? List.of(warning) : List.of());
 	}
 

@@ -3,11 +3,16 @@ package dev.pyapp.server.rpc.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.logs.LogLevel;
 import dev.pyapp.server.logs.NotificationDelivery;
 import dev.pyapp.server.logs.NotificationRule;
@@ -34,7 +39,14 @@ class NotificationsRpcTests {
 
 	private final Notifier notifier = mock(Notifier.class);
 
-	private final NotificationsRpc rpc = new NotificationsRpc(this.notifier);
+	private final AppRegistry registry = mock(AppRegistry.class);
+
+	private final NotificationsRpc rpc = new NotificationsRpc(this.notifier, this.registry);
+
+	@BeforeEach
+	void installGuestbook() {
+		given(this.registry.find(AppId.of("guestbook"))).willReturn(Optional.of(mock(InstalledApp.class)));
+	}
 
 	private static final NotificationRule RULE = new NotificationRule("r1", "guestbook", LogLevel.ERROR, "database",
 			NotificationRule.Channel.WEBHOOK, "https://bob:hunter2@hooks.example.org/x?token=t0k",
@@ -66,6 +78,19 @@ class NotificationsRpcTests {
 		assertJson(this.rpc.list(), "[{" + RULE_FIELDS + ",'last_delivery':" + SENT_JSON + ",'warning':null},"
 				+ "{'id':'r2','app':null,'min_level':'WARNING','pattern':null,'channel':'email',"
 				+ "'target':'ops@example.org','throttle':null,'last_delivery':null,'warning':'" + NO_SMTP + "'}]");
+	}
+
+	@Test
+	void aRuleForAnAppThatIsNotInstalledIsAddedWithAWarning() {
+		given(this.notifier.add(any(NotificationRuleRequest.class))).willReturn(RULE);
+		given(this.registry.find(AppId.of("guestbook"))).willReturn(Optional.empty());
+		given(this.notifier.rules()).willReturn(List.of(RULE));
+
+		String warning = "no app named 'guestbook' is installed: this rule matches no record until one is";
+		assertThat(this.rpc
+			.add(new NotificationsRpc.RuleParams("guestbook", "ERROR", "database", "webhook", RULE.target(), "5m"))
+			.warnings()).containsExactly(warning);
+		assertThat(this.rpc.list()).singleElement().extracting(NotificationsRpc.ListedRule::warning).isEqualTo(warning);
 	}
 
 	@Test
