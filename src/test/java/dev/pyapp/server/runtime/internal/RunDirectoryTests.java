@@ -11,6 +11,7 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.FifoSwaps;
@@ -40,10 +41,19 @@ class RunDirectoryTests {
 		try (SupervisorFixture supervisor = new SupervisorFixture(this.home, List.of(APP),
 				SupervisorFixture.properties(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(20)));
 				WatchService watcher = FileSystems.getDefault().newWatchService()) {
-			WatchKey key = run.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+			run.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
 			supervisor.starts.start(APP);
-			for (WatchEvent<?> event : key.pollEvents()) {
-				created.add(String.valueOf(event.context()));
+			// the JDK's watcher delivers inotify events from a thread of its own: they
+			// come in order, but after start returns
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!created.contains("app.pid") && System.nanoTime() < deadline) {
+				WatchKey signalled = watcher.poll(100, TimeUnit.MILLISECONDS);
+				if (signalled != null) {
+					for (WatchEvent<?> event : signalled.pollEvents()) {
+						created.add(String.valueOf(event.context()));
+					}
+					signalled.reset();
+				}
 			}
 		}
 		// a temporary file made in run/ could be a link to /etc/shadow by the time its
