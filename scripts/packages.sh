@@ -14,9 +14,9 @@
 set -euo pipefail
 
 purpose=${1:-run}
-packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux bubblewrap uwsgi-core uwsgi-plugin-python3)
+packages=(openjdk-17-jdk-headless python3 python3-venv python3-pip-whl python3-setuptools-whl python3-wheel-whl nginx-light git util-linux iproute2 bubblewrap uwsgi-core uwsgi-plugin-python3)
 if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
-	packages+=(apache2 libapache2-mod-proxy-uwsgi lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver nodejs procps iproute2 python3-prometheus-client)
+	packages+=(apache2 libapache2-mod-proxy-uwsgi lighttpd lighttpd-mod-openssl openssh-server openssh-client chromium chromium-driver nodejs procps python3-prometheus-client)
 fi
 if [ "$purpose" = bench ]; then
 	packages+=(wrk)

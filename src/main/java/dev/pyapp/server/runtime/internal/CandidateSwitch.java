@@ -187,7 +187,7 @@ public class CandidateSwitch {
 			s.retiring = null;
 		}
 		if (old != null) {
-			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.drain(old);
 			this.launcher.stop(old);
 		}
 	}
@@ -225,7 +225,7 @@ public class CandidateSwitch {
 		}
 		this.events.publishEvent(started);
 		if (promoted != null) {
-			DaemonLauncher.pause(this.properties.drainDelay());
+			this.launcher.drain(promoted);
 			this.launcher.stop(promoted);
 		}
 		return true;

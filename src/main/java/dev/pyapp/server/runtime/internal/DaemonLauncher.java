@@ -228,6 +228,21 @@ public class DaemonLauncher {
 		this.cgroups.release(daemon);
 	}
 
+	/**
+	 * Waits until a replaced daemon has taken what reached it before the switch: the
+	 * drain delay, then until no connection waits in its listen queue (at most
+	 * {@code pyapp.runtime.stop-timeout}), so that {@link #stop} resets none.
+	 * @param daemon the replaced daemon
+	 */
+	void drain(Daemon daemon) {
+		pause(this.properties.drainDelay());
+		int waiting = ListenQueue.awaitEmpty(this.shell, daemon, this.properties.stopTimeout(), () -> alive(daemon));
+		if (waiting > 0) {
+			logger.warn("{} connections still wait for the replaced daemon {} (pid {}) after {}: its stop resets them",
+					waiting, daemon.release(), daemon.pid(), this.properties.stopTimeout());
+		}
+	}
+
 	/** Deletes a stopped daemon's socket link in its app's {@code web/}. */
 	private void unpublish(Daemon daemon) {
 		Path socket = daemon.socket();

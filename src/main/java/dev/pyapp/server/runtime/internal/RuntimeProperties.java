@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stopTimeout how long to wait after SIGTERM (gunicorn drains its requests) before
  * SIGKILL
  * @param drainDelay how long a replaced daemon keeps running after the switch, so that
- * connections made just before it are served
+ * connections made just before it are served; then it is stopped once none waits in its
+ * listen queue (read with iproute2's {@code ss}), at most {@code stop-timeout} later
  * @param restartBackoff the delay before the first restart after a crash; it doubles with
  * each further crash
  * @param restartBackoffMax the longest delay between restarts
