@@ -125,7 +125,7 @@ class CliInstallIT {
 		assertThat(ran.out().lines().toList()).containsExactly(releaseDir.resolve("src").toString(),
 				"sqlite:///" + home.resolve("apps/guestbook/data/db/main.sqlite3"),
 				releaseDir.resolve("venv/bin/python").toString());
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(pyapp("logs", "guestbook", "--grep", "exited with code 3").out())
 				.contains("WARNING  guestbook pyapp.run: python -c import os"));
 

@@ -125,7 +125,7 @@ class LogCaptureIT {
 				""", Map.of());
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
 
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(query(Map.of("app", "guestbook"))).hasSize(7));
 		List<JsonNode> records = query(Map.of("app", "guestbook"));
 		assertThat(records).extracting((record) -> record.get("message").stringValue())
@@ -183,7 +183,7 @@ class LogCaptureIT {
 		assertThat(result.exitCode()).isEqualTo(1);
 		assertThat(result.stderr()).contains("RuntimeError: task blew up");
 
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(messages(Map.of("app", "tasker"))).contains("purged 3 sessions",
 					"Uncaught exception"));
 		JsonNode uncaught = query(Map.of("app", "tasker", "level", "CRITICAL")).get(0);
@@ -225,7 +225,7 @@ class LogCaptureIT {
 		this.events
 			.publishEvent(new DeployProgressed(AppId.of("deployed"), null, "health", "ERROR", "health check failed"));
 
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(messages(Map.of("app", "deployed", "logger", "pyapp.deploy")))
 				.containsExactly("[health] health check failed", "[venv] Installing bottle"));
 		assertThat(query(Map.of("app", "deployed", "level", "ERROR")).get(0).get("release").isNull()).isTrue();
@@ -234,14 +234,14 @@ class LogCaptureIT {
 	@Test
 	void aRemovedAppsRecordsDoNotShowUnderANewAppOfTheSameName() throws Exception {
 		this.events.publishEvent(new DeployProgressed(AppId.of("reused"), null, "venv", "INFO", "first app"));
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(messages(Map.of("app", "reused"))).containsExactly("[venv] first app"));
 
 		// apps.remove without keep_data, then a new install of the same name
 		this.events.publishEvent(new AppRemoved(AppId.of("reused"), false));
 		this.events.publishEvent(new DeployProgressed(AppId.of("reused"), null, "venv", "INFO", "second app"));
 
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(messages(Map.of("app", "reused"))).containsExactly("[venv] second app"));
 		assertThat(call("logs.tail", Map.of("app", "reused")).get("records")
 			.valueStream()

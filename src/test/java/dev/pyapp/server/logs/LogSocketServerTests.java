@@ -284,6 +284,11 @@ class LogSocketServerTests {
 				limits(DataSize.ofMegabytes(1), 32, DataSize.ofMegabytes(64), Duration.ofSeconds(1)));
 		SocketChannel channel = connect(server.listen(AppId.of("attacker")));
 		send(channel, "{\"records\":[[1,20,\"a\",\"slow");
+		// held first: nothing is buffered before the server has read it, so waiting
+		// for zero alone can pass at once, and the rest then completes the line in time
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(10))
+			.untilAsserted(() -> assertThat(server.stats().bufferedBytes()).isPositive());
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.stats().bufferedBytes()).isZero());
 		send(channel, "loris\"]]}\n" + batch("attacker", RELEASE, "app", 20, "next"));
 		await().atMost(Duration.ofSeconds(30)).until(() -> withMessage("next").size() == 1);

@@ -120,7 +120,8 @@ final class Gunicorn implements EchoBackend {
 		return appDir;
 	}
 
-	private static boolean accepts(Path socket) {
+	/** Whether something listens on the socket: a connection is accepted (queued). */
+	static boolean accepts(Path socket) {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			channel.connect(UnixDomainSocketAddress.of(socket));
 			return true;

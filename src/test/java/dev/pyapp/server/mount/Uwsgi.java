@@ -2,6 +2,7 @@ package dev.pyapp.server.mount;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -80,15 +81,27 @@ final class Uwsgi implements EchoBackend {
 		env.put("PYAPP_ENTRY", "echoapp:" + app);
 		builder.redirectErrorStream(true);
 		Path output = log.resolveSibling(name + "-uwsgi.log");
+		// a backend started again under its name appends to the log of the one before
+		long before = Files.exists(output) ? Files.size(output) : 0;
 		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
 		Uwsgi uwsgi = new Uwsgi(builder.start(), socket);
+		// its own app line, and a socket that accepts: the file comes with bind(), a
+		// moment before listen(), and the earlier run's line was in the log already, so
+		// a request switched to it in between was refused (lighttpd then answered 503
+		// to every request for a second or two, in CI)
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> (Files.exists(socket) && Files.readString(output).contains("WSGI app 0"))
+			.until(() -> (since(output, before).contains("WSGI app 0") && Gunicorn.accepts(socket))
 					|| !uwsgi.process.isAlive());
 		if (!uwsgi.process.isAlive()) {
 			throw new IllegalStateException("uWSGI did not start: " + Files.readString(output));
 		}
 		return uwsgi;
+	}
+
+	private static String since(Path file, long offset) throws IOException {
+		byte[] bytes = Files.readAllBytes(file);
+		return new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
+				StandardCharsets.UTF_8);
 	}
 
 	@Override

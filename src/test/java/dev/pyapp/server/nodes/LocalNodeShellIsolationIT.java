@@ -96,7 +96,7 @@ class LocalNodeShellIsolationIT {
 
 		// setpriv (and the sandbox) exec into the command under the same pid: poll until
 		// that exec happened
-		ProcessInfo info = await().atMost(Duration.ofSeconds(10))
+		ProcessInfo info = await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.shell.process(process.pid()).orElseThrow(),
 					(seen) -> seen.commandLine().equals(List.of("/bin/sleep", "300")));
 		assertThat(info.uid()).isEqualTo(65534);

@@ -261,14 +261,14 @@ abstract class AbstractAppRuntimeIT {
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(this.home.resolve("apps/guestbook/data/tasks.log")).exists());
 		ScheduledTasks tasks = bean(ScheduledTasks.class);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(tasks.runs(GUESTBOOK, "purge-sessions")).isNotEmpty()
 				.allSatisfy((run) -> assertThat(run.outcome()).isIn("succeeded", "running")));
 		AppContexts contexts = bean(AppContexts.class);
 		String release = registry().get(GUESTBOOK).currentRelease();
 		Path log = this.home.resolve("apps/guestbook/data/tasks.log");
 		tasks.unschedule(GUESTBOOK);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.until(() -> tasks.list(GUESTBOOK, contexts.tasks(GUESTBOOK, release))
 				.stream()
 				.noneMatch((task) -> task.running()));
@@ -291,7 +291,7 @@ abstract class AbstractAppRuntimeIT {
 		// outcome under the app
 		assertThat(run.output()).contains("INFO guestbook.tasks: purge-sessions removed 0 stale session(s)");
 		LogViewer logs = bean(LogViewer.class);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(
 					logs.query(new LogQuery("guestbook", null, null, null, "pyapp.task", null, null, 100, null))
 						.records())
@@ -319,7 +319,7 @@ abstract class AbstractAppRuntimeIT {
 		// GH-15: the output of a post-install that waited for the configuration is logged
 		// too, what it logged at its level
 		LogViewer logs = bean(LogViewer.class);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(
 					logs.query(new LogQuery("confapp", null, null, null, "pyapp.deploy", null, null, 100, null))
 						.records())
@@ -341,7 +341,7 @@ abstract class AbstractAppRuntimeIT {
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
 			AppStatus status = supervisor().status(GUESTBOOK);
 			assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
 			assertThat(status.pid()).isNotEqualTo(pid);
@@ -466,7 +466,7 @@ abstract class AbstractAppRuntimeIT {
 
 		// still supervised: a crash after the adoption is restarted too
 		ProcessHandle.of(depsPid).orElseThrow().destroyForcibly();
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(supervisor().status(DEPSAPP).pid()).isNotNull().isNotEqualTo(depsPid));
 	}
 
@@ -532,7 +532,7 @@ abstract class AbstractAppRuntimeIT {
 		// TERM first: the request in progress had the stop timeout to finish
 		assertThat(took).isGreaterThanOrEqualTo(STOP_TIMEOUT.minusMillis(500));
 		assertThat(master.isAlive()).isFalse();
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(workers).noneMatch(ProcessHandle::isAlive));
 		request.join(10_000);
 		awaitDaemonCgroups(DEPSAPP, null);
@@ -574,7 +574,7 @@ abstract class AbstractAppRuntimeIT {
 		});
 		assertThat(got.get("last_deploy").get("message").asString()).startsWith("interrupted: ");
 		assertThat(got.get("health").get("message").asString()).contains("first install was interrupted");
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(
 					rpc("apps.get", Map.of("name", "confapp")).get("last_error").get("message").asString())
 				.contains("interrupted"));
