@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
  * {@code apps.get} shows it {@code running} from the first answer (SPEC §4). It runs for
  * every app, {@code pyapp.runtime.adoption.lookers} (4) at a time, in the phase just
  * before the web server starts; the start waits for it
- * {@code pyapp.runtime.adoption.wait} (10 s) at most, then goes on, and an app still
+ * {@code pyapp.runtime.adoption.max-wait} (10 s) at most, then goes on, and an app still
  * being looked at shows {@code stopped} until it is done. The rest (the events, the
  * strays of the last run stopped, the venvs awaited, the apps started) runs once the
  * server is up, one app after the other, in the background, as each app's first part
@@ -98,7 +98,7 @@ class SupervisorStartup implements SmartLifecycle {
 	SupervisorStartup(AppRegistry registry, AppSupervisor supervisor, RuntimeProperties.Adoption adoption) {
 		this.registry = registry;
 		this.supervisor = supervisor;
-		this.lookWait = adoption.wait();
+		this.lookWait = adoption.maxWait();
 		this.lookers = adoption.lookers();
 	}
 

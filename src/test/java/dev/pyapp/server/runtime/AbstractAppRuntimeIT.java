@@ -179,11 +179,11 @@ abstract class AbstractAppRuntimeIT {
 		// SPEC §10: what the app writes (its hook, its daemon) has the app's own umask,
 		// 0027 (0077 as the server's user), not the server's (022 here, from the shell)
 		assertThat(HttpProbe.get(protocol(), socket, "/").status()).isEqualTo(200);
-		boolean own = "root".equals(System.getProperty("user.name"));
+		boolean ownUser = "root".equals(System.getProperty("user.name"));
 		Path data = this.home.resolve("apps/guestbook/data");
-		assertThat(mode(data.resolve("hooks.log"))).isEqualTo(own ? "rw-r-----" : "rw-------");
-		assertThat(mode(data.resolve("db/main.sqlite3"))).isEqualTo(own ? "rw-r-----" : "rw-------");
-		if (own) {
+		assertThat(mode(data.resolve("hooks.log"))).isEqualTo(ownUser ? "rw-r-----" : "rw-------");
+		assertThat(mode(data.resolve("db/main.sqlite3"))).isEqualTo(ownUser ? "rw-r-----" : "rw-------");
+		if (ownUser) {
 			// made by the server, given to the app with the mode its umask makes
 			assertThat(mode(data.resolve("db"))).isEqualTo("rwxr-x---");
 		}

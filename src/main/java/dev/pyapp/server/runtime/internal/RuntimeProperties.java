@@ -46,16 +46,16 @@ public record RuntimeProperties(@DefaultValue("20000-20999") String portRange,
 	}
 
 	/**
-	 * @param wait the longest the server's start waits for the apps' daemons to be looked
-	 * for before the web server starts; an app still being looked at shows
+	 * @param maxWait the longest the server's start waits for the apps' daemons to be
+	 * looked for before the web server starts; an app still being looked at shows
 	 * {@code stopped} until it is done
 	 * @param lookers how many apps are looked at at once, so that one slow app holds up
 	 * none of the others
 	 */
-	public record Adoption(@DefaultValue("10s") Duration wait, @DefaultValue("4") int lookers) {
+	public record Adoption(@DefaultValue("10s") Duration maxWait, @DefaultValue("4") int lookers) {
 
 		public Adoption {
-			Assert.isTrue(!wait.isNegative(), "'wait' must not be negative");
+			Assert.isTrue(!maxWait.isNegative(), "'maxWait' must not be negative");
 			Assert.isTrue(lookers > 0, "'lookers' must be positive");
 		}
 
