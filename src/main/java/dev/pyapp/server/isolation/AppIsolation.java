@@ -43,7 +43,7 @@ public class AppIsolation {
 	 * writes: its socket's mode is the app server's own ({@code 0660}), and its static
 	 * files are the server's, with their modes, once sealed.
 	 */
-	public static final int APP_UMASK = 0027;
+	public static final int APP_UMASK = AppPaths.APP_UMASK;
 
 	/**
 	 * The umask of the processes of an app that runs as the server's own user (the server

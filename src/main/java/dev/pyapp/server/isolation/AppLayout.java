@@ -155,7 +155,7 @@ class AppLayout {
 			for (Path child : children.toList()) {
 				if (FileModes.owner(child) != user.uid()) {
 					changed += count(Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
-							? FileModes.set(child, user.uid(), user.gid(), 0777 & ~AppIsolation.APP_UMASK)
+							? FileModes.set(child, user.uid(), user.gid(), AppPaths.APP_DIRECTORY_MODE)
 							: FileModes.chown(child, user.uid(), user.gid()));
 				}
 			}
