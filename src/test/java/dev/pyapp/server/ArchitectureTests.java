@@ -1,10 +1,24 @@
 package dev.pyapp.server;
 
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -48,6 +62,38 @@ class ArchitectureTests {
 			.orShould()
 			.callMethod(String.class, "toUpperCase");
 		rule.check(classes);
+	}
+
+	/**
+	 * The supervisor watches for crashes only once the server is up and every other
+	 * reaction to that ran (the clean-ups of what the last run left, the web server's
+	 * start): {@code SupervisorStartup} is the one listener of
+	 * {@link ApplicationReadyEvent} ordered last, every other names an earlier order.
+	 */
+	@Test
+	void crashesAreWatchedAfterEveryOtherReactionToTheServerBeingUp() {
+		Map<String, Integer> orders = new TreeMap<>();
+		for (JavaClass type : classes) {
+			for (JavaMethod method : type.getMethods()) {
+				if (!method.isAnnotatedWith(EventListener.class)) {
+					continue;
+				}
+				Method reflected = method.reflect();
+				EventListener listener = reflected.getAnnotation(EventListener.class);
+				boolean onReady = List.of(listener.value()).contains(ApplicationReadyEvent.class)
+						|| List.of(listener.classes()).contains(ApplicationReadyEvent.class)
+						|| List.of(reflected.getParameterTypes()).contains(ApplicationReadyEvent.class);
+				if (onReady) {
+					Order order = reflected.getAnnotation(Order.class);
+					orders.put(type.getSimpleName() + "." + method.getName(), (order != null) ? order.value() : null);
+				}
+			}
+		}
+		assertThat(orders).containsEntry("SupervisorStartup.onReady", Ordered.LOWEST_PRECEDENCE);
+		orders.remove("SupervisorStartup.onReady");
+		assertThat(orders).isNotEmpty()
+			.allSatisfy((listener,
+					order) -> assertThat(order).as(listener).isNotNull().isLessThan(Ordered.LOWEST_PRECEDENCE));
 	}
 
 	@Test

@@ -22,6 +22,18 @@ public record AppPaths(Path root) {
 	 */
 	public static final String DATABASES = "db";
 
+	/**
+	 * The umask of every process of an app with a user of its own, whatever the server's:
+	 * what it writes is its user's, readable by its group, never by others.
+	 */
+	public static final int APP_UMASK = 0027;
+
+	/**
+	 * The mode of the directories the server makes in an app's {@link #data()} for it
+	 * ({@code db/}, the writable directories): what the app's umask gives its own.
+	 */
+	public static final int APP_DIRECTORY_MODE = 0777 & ~APP_UMASK;
+
 	/** The captured standard output of an app's daemon, in {@link #logs()}. */
 	public static final String STDOUT_LOG = "stdout.log";
 

@@ -25,6 +25,36 @@ public final class FileModes {
 	}
 
 	/**
+	 * Creates a directory and its missing parents with a mode, whatever the server's
+	 * umask: set on each directory made here, never on one that existed.
+	 * @param dir the directory
+	 * @param mode the mode, such as {@code 0750}
+	 */
+	public static void createDirectories(Path dir, int mode) {
+		java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+		for (Path step = dir.toAbsolutePath().normalize(); step != null
+				&& !Files.isDirectory(step, LinkOption.NOFOLLOW_LINKS); step = step.getParent()) {
+			missing.push(step);
+		}
+		try {
+			for (Path step : missing) {
+				try {
+					Files.createDirectory(step);
+				}
+				catch (java.nio.file.FileAlreadyExistsException ex) {
+					// made meanwhile (by another thread of the server): its mode is its
+					// own
+					continue;
+				}
+				Files.setAttribute(step, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create " + dir, ex);
+		}
+	}
+
+	/**
 	 * Sets the owner, group and mode of one file or directory; a symlink is left alone.
 	 * @param path the file
 	 * @param uid the owner

@@ -20,6 +20,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.scheduling.support.CronTrigger;
@@ -227,6 +229,8 @@ public class ScheduledTasks implements DisposableBean {
 	 * @return how many runs were ended
 	 */
 	@EventListener(ApplicationReadyEvent.class)
+	// before the crash watch begins, which is the last (SupervisorStartup)
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	public int endInterruptedRuns() {
 		int ended = 0;
 		for (TaskRun run : this.runs.findByOutcome(RUNNING)) {

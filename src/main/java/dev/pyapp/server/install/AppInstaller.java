@@ -16,6 +16,7 @@ import java.util.Optional;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.internal.ReleaseProperties;
@@ -285,11 +286,13 @@ public class AppInstaller {
 					paths.logs() }) {
 				Files.createDirectories(dir);
 			}
+			// the app's own once it runs, with the mode its umask gives what it makes,
+			// whatever the server's
 			for (String writable : manifest.resources().writable()) {
-				Files.createDirectories(paths.data().resolve(writable));
+				FileModes.createDirectories(paths.data().resolve(writable), AppPaths.APP_DIRECTORY_MODE);
 			}
 			if (!manifest.resources().databases().isEmpty()) {
-				Files.createDirectories(paths.databases());
+				FileModes.createDirectories(paths.databases(), AppPaths.APP_DIRECTORY_MODE);
 			}
 		}
 		catch (IOException ex) {

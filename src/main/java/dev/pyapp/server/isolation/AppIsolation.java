@@ -35,6 +35,23 @@ public class AppIsolation {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppIsolation.class);
 
+	/**
+	 * The umask of every process of an app with a user of its own (its daemon, hooks,
+	 * tasks, {@code apps.run}, its environment's build), whatever the server's: what it
+	 * writes is its user's, readable by its group (its own, and the web server's in the
+	 * setgid {@code run/}), never by others. The web server reads nothing else the app
+	 * writes: its socket's mode is the app server's own ({@code 0660}), and its static
+	 * files are the server's, with their modes, once sealed.
+	 */
+	public static final int APP_UMASK = AppPaths.APP_UMASK;
+
+	/**
+	 * The umask of the processes of an app that runs as the server's own user (the server
+	 * is not root): its files are the server's, private as those the server makes (SPEC
+	 * §10), since the server's group may be shared with other local users.
+	 */
+	public static final int SERVER_USER_UMASK = 0077;
+
 	private final PyappHome home;
 
 	private final HostIsolation host;
@@ -109,7 +126,8 @@ public class AppIsolation {
 		prefix(realPath(interpreter).getParent()).ifPresent(readOnly::add);
 		Isolation.Sandbox sandbox = sandbox(readOnly, List.of(release, paths.tmp(), paths.home()), paths);
 		return new Isolation(identity.own() ? identity.account() : null, sandbox,
-				AppLimits.toLimits(this.limits.resolve(app, AppManifest.Limits.NONE, identity.own())), cgroup(app));
+				AppLimits.toLimits(this.limits.resolve(app, AppManifest.Limits.NONE, identity.own())), cgroup(app),
+				umask(identity));
 	}
 
 	/**
@@ -176,7 +194,11 @@ public class AppIsolation {
 		Isolation.Sandbox sandbox = sandbox(readOnly, readWrite, paths);
 		return new Isolation(identity.own() ? identity.account() : null, sandbox,
 				AppLimits.toLimits(this.limits.resolve(app, manifest.resources().limits(), identity.own())),
-				cgroup(app));
+				cgroup(app), umask(identity));
+	}
+
+	private static int umask(AppIdentity identity) {
+		return identity.own() ? APP_UMASK : SERVER_USER_UMASK;
 	}
 
 	private Isolation.@Nullable Sandbox sandbox(List<Path> readOnly, List<Path> readWrite, AppPaths paths) {

@@ -149,11 +149,14 @@ class AppLayout {
 		}
 		// writable directories and db/ the server made for a new release: empty, and
 		// given to the app alone, not walked (data/ is the app's: a running daemon may
-		// have swapped one for a link to /etc by the time a walk opens it)
+		// have swapped one for a link to /etc by the time a walk opens it), with the mode
+		// the app's own umask gives what it makes (the server's umask made them)
 		try (var children = Files.list(paths.data())) {
 			for (Path child : children.toList()) {
 				if (FileModes.owner(child) != user.uid()) {
-					changed += count(FileModes.chown(child, user.uid(), user.gid()));
+					changed += count(Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
+							? FileModes.set(child, user.uid(), user.gid(), AppPaths.APP_DIRECTORY_MODE)
+							: FileModes.chown(child, user.uid(), user.gid()));
 				}
 			}
 		}

@@ -24,9 +24,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * When the server starts, before its daemons are adopted: says once how apps are kept
- * apart on this host, deletes the users of apps whose server home is gone, and migrates
- * every installed app to the layout of SPEC §10 (its user, the owners and modes of its
+ * When the server starts, once the web server runs (after the first part of the adoption
+ * of the daemons, which makes sure itself of each app's user and directories it needs,
+ * and before the rest of it and the watch for crashes): says once how apps are kept apart
+ * on this host, deletes the users of apps whose server home is gone, and migrates every
+ * installed app to the layout of SPEC §10 (its user, the owners and modes of its
  * directories and releases), saying once per app what it changed.
  */
 @Component

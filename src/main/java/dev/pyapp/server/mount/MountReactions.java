@@ -10,6 +10,8 @@ import dev.pyapp.server.runtime.AppSwitching;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -89,6 +91,8 @@ class MountReactions {
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
+	// before the crash watch begins, which is the last (SupervisorStartup)
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	void started() {
 		this.mounts.started();
 	}

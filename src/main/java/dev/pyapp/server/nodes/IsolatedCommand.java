@@ -5,6 +5,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,25 +15,28 @@ import org.jspecify.annotations.Nullable;
  * starts stays the outermost process:
  *
  * <ol>
- * <li>{@code sh -c JOIN} writes its own pid into the cgroup's {@code cgroup.procs} files,
- * so the process is limited before it can fork;</li>
+ * <li>{@code sh -c JOIN} sets the umask ({@link Isolation#umask()}: the JVM cannot, and
+ * {@code exec}, {@code prlimit}, {@code bwrap} and {@code setpriv} keep it) and writes
+ * its own pid into the cgroup's {@code cgroup.procs} files, so the process is limited
+ * before it can fork;</li>
  * <li>{@code prlimit} sets the rlimits (open files always; memory and processes where no
  * cgroup controller limits them);</li>
  * <li>{@code bwrap} builds the sandbox (started by root it needs no user namespace);</li>
  * <li>{@code setpriv} inside the sandbox drops to the app's user: no capabilities, no
  * supplementary groups, {@code no_new_privs}.</li>
  * </ol>
- * Nothing here passes through a shell: the cgroup step's script is a constant and every
- * path is one of its arguments.
+ * Nothing here passes through a shell: the first step's script is a constant, and the
+ * umask and every path are its arguments.
  */
 final class IsolatedCommand {
 
 	/**
-	 * Joins every cgroup named before {@code --}, then runs what follows. Its own pid is
+	 * Sets the umask its first argument names ({@code -}: keeps its own), joins every
+	 * cgroup named after it before {@code --}, then runs what follows. Its own pid is
 	 * {@code $$}, which {@code exec} hands to the command.
 	 */
-	static final String JOIN = "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; shift; done; shift; "
-			+ "exec \"$@\"";
+	static final String JOIN = "[ \"$1\" = - ] || umask \"$1\" || exit 125; shift; "
+			+ "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; shift; done; shift; exec \"$@\"";
 
 	private final IsolationProperties properties;
 
@@ -57,8 +61,9 @@ final class IsolatedCommand {
 	List<String> command(ExecRequest request, List<Path> cgroupProcs, boolean dieWithParent) {
 		Isolation isolation = request.isolation();
 		List<String> command = new ArrayList<>();
-		if (!cgroupProcs.isEmpty()) {
-			command.addAll(List.of("/bin/sh", "-c", JOIN, "pyapp-cgroup"));
+		if (!cgroupProcs.isEmpty() || isolation.umask() != null) {
+			command.addAll(List.of("/bin/sh", "-c", JOIN, "pyapp-cgroup",
+					(isolation.umask() != null) ? umask(isolation.umask()) : "-"));
 			cgroupProcs.forEach((file) -> command.add(file.toString()));
 			command.add("--");
 		}
@@ -81,6 +86,15 @@ final class IsolatedCommand {
 		}
 		command.addAll(request.command());
 		return command;
+	}
+
+	/**
+	 * A umask as {@code umask} takes it.
+	 * @param umask the mask
+	 * @return four octal digits, such as {@code 0027}
+	 */
+	static String umask(int umask) {
+		return String.format(Locale.ROOT, "%04o", umask);
 	}
 
 	/**

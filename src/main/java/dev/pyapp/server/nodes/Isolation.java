@@ -26,8 +26,12 @@ import org.springframework.util.Assert;
  * @param cgroup its cgroup below the server's cgroup parent, such as
  * {@code guestbook.1a2b3c4d/r-5e6f7a8b} ({@code null}: none); names of lowercase letters,
  * digits, {@code .}, {@code _} and {@code -} separated by {@code /}
+ * @param umask the file mode creation mask the process starts with, {@code 0} to
+ * {@code 0777} ({@code null}: the server's own, inherited); the JVM cannot set one, so
+ * that the files an app writes do not depend on how the server was started
  */
-public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Limits limits, @Nullable String cgroup) {
+public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Limits limits, @Nullable String cgroup,
+		@Nullable Integer umask) {
 
 	private static final Pattern CGROUP = Pattern
 		.compile("^[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63}){0,3}$");
@@ -36,6 +40,18 @@ public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Li
 		Assert.notNull(limits, "'limits' must not be null");
 		Assert.isTrue(cgroup == null || (CGROUP.matcher(cgroup).matches() && !cgroup.contains("..")),
 				() -> "'cgroup' is not a cgroup path: " + cgroup);
+		Assert.isTrue(umask == null || (umask >= 0 && umask <= 0777), () -> "'umask' is not a mode: " + umask);
+	}
+
+	/**
+	 * An isolation that keeps the server's umask.
+	 * @param account the user, or {@code null} for the server's own
+	 * @param sandbox the sandbox, or {@code null} for none
+	 * @param limits the resource limits
+	 * @param cgroup the cgroup, or {@code null} for none
+	 */
+	public Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Limits limits, @Nullable String cgroup) {
+		this(account, sandbox, limits, cgroup, null);
 	}
 
 	/**
@@ -52,7 +68,16 @@ public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Li
 	 * @return the isolation
 	 */
 	public Isolation withCgroup(@Nullable String cgroup) {
-		return new Isolation(this.account, this.sandbox, this.limits, cgroup);
+		return new Isolation(this.account, this.sandbox, this.limits, cgroup, this.umask);
+	}
+
+	/**
+	 * The same isolation with a umask of its own.
+	 * @param umask the mask, {@code 0} to {@code 0777}
+	 * @return the isolation
+	 */
+	public Isolation withUmask(int umask) {
+		return new Isolation(this.account, this.sandbox, this.limits, this.cgroup, umask);
 	}
 
 	/**
@@ -60,7 +85,8 @@ public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Li
 	 * @return false for {@link #none()}
 	 */
 	public boolean isolates() {
-		return this.account != null || this.sandbox != null || this.cgroup != null || !this.limits.isEmpty();
+		return this.account != null || this.sandbox != null || this.cgroup != null || !this.limits.isEmpty()
+				|| this.umask != null;
 	}
 
 	/**

@@ -15,6 +15,7 @@ import dev.pyapp.server.core.AppDatabases;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppLogSockets;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
@@ -148,7 +149,7 @@ public class AppContexts {
 		}
 		for (AppManifest.Database database : manifest.resources().databases()) {
 			String url = (database.kind() == AppManifest.DatabaseKind.SQLITE)
-					? "sqlite:///" + directory(paths.databases()).resolve(database.name() + ".sqlite3")
+					? "sqlite:///" + databases(paths).resolve(database.name() + ".sqlite3")
 					: mongoUrl(app, database.name());
 			env.put("PYAPP_DATABASE_" + variablePart(database.name()) + "_URL", url);
 		}
@@ -173,6 +174,12 @@ public class AppContexts {
 
 	private static String variablePart(String name) {
 		return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+	}
+
+	/** {@code data/db/}, made as {@code AppInstaller} makes it when it is missing. */
+	private static Path databases(AppPaths paths) {
+		FileModes.createDirectories(paths.databases(), AppPaths.APP_DIRECTORY_MODE);
+		return paths.databases();
 	}
 
 	private static Path directory(Path dir) {

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -68,6 +70,8 @@ public class AppServers {
 	 * must not wait for it.
 	 */
 	@EventListener(ApplicationReadyEvent.class)
+	// before the crash watch begins, which is the last (SupervisorStartup)
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	void warmUp() {
 		knownInterpreters();
 		Thread thread = new Thread(() -> this.servers.forEach(AppServer::supportedPython), "pyapp-app-servers");

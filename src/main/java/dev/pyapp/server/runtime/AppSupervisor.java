@@ -5,6 +5,7 @@ import java.util.List;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.runtime.internal.CandidateSwitch;
+import dev.pyapp.server.runtime.internal.CrashWatcher;
 import dev.pyapp.server.runtime.internal.Daemon;
 import dev.pyapp.server.runtime.internal.DaemonAdoption;
 import dev.pyapp.server.runtime.internal.DaemonLauncher;
@@ -51,8 +52,12 @@ public class AppSupervisor {
 
 	private final AppServers servers;
 
+	private final CrashWatcher crashes;
+
 	AppSupervisor(SupervisedApps apps, DaemonStarts starts, DaemonStops stops, GracefulRestart restarts,
-			CandidateSwitch candidates, DaemonAdoption adoption, DaemonLauncher launcher, AppServers servers) {
+			CandidateSwitch candidates, DaemonAdoption adoption, DaemonLauncher launcher, AppServers servers,
+			CrashWatcher crashes) {
+		this.crashes = crashes;
 		this.apps = apps;
 		this.starts = starts;
 		this.stops = stops;
@@ -262,6 +267,16 @@ public class AppSupervisor {
 	 */
 	Runnable adopt(AppId app) {
 		return this.adoption.adoptNow(app);
+	}
+
+	/**
+	 * The server is up and has cleaned up what its last run left (interrupted deploys and
+	 * task runs): from now on the live daemons are watched, and one that ended (even
+	 * before, an adopted daemon that crashed while the server started) is a crash,
+	 * restarted after the backoff. Before this, no crash is acted on.
+	 */
+	void watchCrashes() {
+		this.crashes.begin();
 	}
 
 }

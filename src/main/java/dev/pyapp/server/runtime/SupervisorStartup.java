@@ -19,14 +19,18 @@ import java.util.concurrent.TimeoutException;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.runtime.internal.RuntimeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,22 +40,35 @@ import org.springframework.stereotype.Component;
  * An app's adoption has two parts ({@link AppSupervisor#adopt}). The first waits for
  * nothing: the daemon its pid file names is verified and live again, so that
  * {@code apps.get} shows it {@code running} from the first answer (SPEC §4). It runs for
- * every app, a few at a time, in the phase just before the web server starts; the start
- * waits for it {@link #LOOK_WAIT} at most, then goes on, and an app still being looked at
- * shows {@code stopped} until it is done. The rest (the events, the strays of the last
- * run stopped, the venvs awaited, the apps started) runs once the server is up, one app
- * after the other, in the background, as each app's first part ends.
+ * every app, {@code pyapp.runtime.adoption.lookers} (4) at a time, in the phase just
+ * before the web server starts; the start waits for it
+ * {@code pyapp.runtime.adoption.max-wait} (10 s) at most, then goes on, and an app still
+ * being looked at shows {@code stopped} until it is done. The rest (the events, the
+ * strays of the last run stopped, the venvs awaited, the apps started) runs once the
+ * server is up, one app after the other, in the background, as each app's first part
+ * ends.
+ * <p>
+ * Once the server is up, and only then, crashes are watched
+ * ({@link AppSupervisor#watchCrashes}): {@link #onReady} runs after the start-up
+ * clean-ups that other modules do on {@link ApplicationReadyEvent} (the deploys and task
+ * runs the last run left interrupted, the managed web server's start): it is ordered
+ * last, every other listener of that event names an earlier order
+ * ({@code ArchitectureTests} checks it). A daemon adopted here that crashes before then
+ * stays the live one and its crash is handled then, as any crash: counted, restarted
+ * after the backoff (SPEC §9).
+ * <p>
+ * The first part runs before {@code IsolationStartup} ({@link ApplicationStartedEvent},
+ * which follows the web server's start) and needs nothing of it: it launches nothing, and
+ * what it reads or touches of an app's isolation it makes sure of itself, as every use
+ * does (the app's user, made if missing, and its directories, by {@code AppIsolation};
+ * its cgroup path is only named; the web server's link to its socket, with its
+ * directory). A daemon running as another user than the app's is not adopted but stopped
+ * and started again, in the rest.
  */
 @Component
 class SupervisorStartup implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(SupervisorStartup.class);
-
-	/** The longest the server's start waits for the first part of the adoptions. */
-	static final Duration LOOK_WAIT = Duration.ofSeconds(10);
-
-	/** How many apps are looked at at once: one slow app holds up none of the others. */
-	private static final int LOOKERS = 4;
 
 	private final AppRegistry registry;
 
@@ -59,20 +76,30 @@ class SupervisorStartup implements SmartLifecycle {
 
 	private final Duration lookWait;
 
+	private final int lookers;
+
 	/** Completed once the server is up: the rest of each adoption waits for it. */
 	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 	private volatile boolean running;
 
 	@Autowired
-	SupervisorStartup(AppRegistry registry, AppSupervisor supervisor) {
-		this(registry, supervisor, LOOK_WAIT);
+	SupervisorStartup(AppRegistry registry, AppSupervisor supervisor, RuntimeProperties properties) {
+		this(registry, supervisor, properties.adoption());
 	}
 
-	SupervisorStartup(AppRegistry registry, AppSupervisor supervisor, Duration lookWait) {
+	/**
+	 * A start-up.
+	 * @param registry the installed apps
+	 * @param supervisor their supervisor
+	 * @param adoption {@code pyapp.runtime.adoption}: how long the start waits for the
+	 * looks, how many run at once
+	 */
+	SupervisorStartup(AppRegistry registry, AppSupervisor supervisor, RuntimeProperties.Adoption adoption) {
 		this.registry = registry;
 		this.supervisor = supervisor;
-		this.lookWait = lookWait;
+		this.lookWait = adoption.maxWait();
+		this.lookers = adoption.lookers();
 	}
 
 	@Override
@@ -83,7 +110,7 @@ class SupervisorStartup implements SmartLifecycle {
 		this.running = true;
 		long began = System.nanoTime();
 		List<InstalledApp> installed = this.registry.list();
-		ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(LOOKERS, installed.size())),
+		ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(this.lookers, installed.size())),
 				daemonThreads("pyapp-adopt-look"));
 		// one thread for the rests, as the adoptions ran before: starts one at a time
 		ThreadPoolExecutor rests = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
@@ -132,8 +159,15 @@ class SupervisorStartup implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * The server is up and its start-up clean-ups ran (they order before this, the latest
+	 * of the {@link ApplicationReadyEvent} listeners): crashes are watched, and the rests
+	 * of the adoptions run.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
+	@Order(Ordered.LOWEST_PRECEDENCE)
 	void onReady() {
+		this.supervisor.watchCrashes();
 		this.ready.complete(null);
 	}
 

@@ -33,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
@@ -84,6 +86,8 @@ class ServerPackages {
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
+	// before the crash watch begins, which is the last (SupervisorStartup)
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	void onReady() {
 		if (this.properties.provision()) {
 			ensureStarted();

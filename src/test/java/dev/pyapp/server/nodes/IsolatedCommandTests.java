@@ -30,15 +30,56 @@ class IsolatedCommandTests {
 		List<String> command = builder.command(request(isolation), List.of(Path.of("/cg/memory/x/cgroup.procs")),
 				false);
 
-		assertThat(command.subList(0, 7)).containsExactly("/bin/sh", "-c", IsolatedCommand.JOIN, "pyapp-cgroup",
+		assertThat(command.subList(0, 8)).containsExactly("/bin/sh", "-c", IsolatedCommand.JOIN, "pyapp-cgroup", "-",
 				"/cg/memory/x/cgroup.procs", "--", "/usr/bin/prlimit");
 		// memory is limited by the cgroup: only the open files are an rlimit
-		assertThat(command.subList(7, 10)).containsExactly("--nofile=1024:1024", "--", "/usr/bin/bwrap");
+		assertThat(command.subList(8, 11)).containsExactly("--nofile=1024:1024", "--", "/usr/bin/bwrap");
 		int setpriv = command.indexOf("/usr/bin/setpriv");
 		assertThat(command.subList(setpriv, command.size())).containsExactly("/usr/bin/setpriv", "--reuid=990",
 				"--regid=990", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
 				"python", "-m", "gunicorn");
 		assertThat(command).doesNotContain("--die-with-parent");
+	}
+
+	@Test
+	void setsTheUmaskFirstWhateverElseIsApplied() {
+		IsolatedCommand builder = new IsolatedCommand(properties(), v1(), true);
+		Isolation isolation = new Isolation(APP, sandbox(), new Isolation.Limits(null, null, 1024, null),
+				"guestbook.1a2b3c4d/r-1", 0027);
+
+		List<String> command = builder.command(request(isolation), List.of(Path.of("/cg/memory/x/cgroup.procs")),
+				false);
+
+		assertThat(command.subList(0, 8)).containsExactly("/bin/sh", "-c", IsolatedCommand.JOIN, "pyapp-cgroup", "0027",
+				"/cg/memory/x/cgroup.procs", "--", "/usr/bin/prlimit");
+		assertThat(command).endsWith("--no-new-privs", "--", "python", "-m", "gunicorn");
+	}
+
+	@Test
+	void setsTheUmaskOfAProcessThatIsOtherwiseNotIsolated() {
+		// the server is not root and has no sandbox: the app runs as the server's user
+		IsolatedCommand builder = new IsolatedCommand(properties(), Cgroups.none("test"), false);
+		Isolation isolation = Isolation.none().withUmask(0077);
+
+		assertThat(isolation.isolates()).isTrue();
+		assertThat(builder.command(request(isolation), List.of(), true)).containsExactly("/bin/sh", "-c",
+				IsolatedCommand.JOIN, "pyapp-cgroup", "0077", "--", "python", "-m", "gunicorn");
+	}
+
+	@Test // the files an app writes do not depend on the server's umask
+	void theUmaskStepRunsTheCommandWithThatUmaskAndNothingElse() throws Exception {
+		IsolatedCommand builder = new IsolatedCommand(properties(), Cgroups.none("test"), false);
+		Isolation isolation = Isolation.none().withUmask(0027);
+		List<String> command = builder.command(
+				ExecRequest.of("/bin/sh", "-c", "umask; echo \"$@\"", "app", "a b", "$HOME;x").isolated(isolation),
+				List.of(), true);
+
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+
+		assertThat(process.waitFor()).isZero();
+		// the arguments pass as they are: nothing is evaluated by a shell
+		assertThat(output).isEqualTo("0027\na b $HOME;x\n");
 	}
 
 	@Test

@@ -176,6 +176,22 @@ abstract class AbstractAppRuntimeIT {
 		}
 		// gunicorn 26's control socket is off: nothing in the app user's home
 		assertThat(this.home.resolve("apps/guestbook/home/.gunicorn")).doesNotExist();
+		// SPEC §10: what the app writes (its hook, its daemon) has the app's own umask,
+		// 0027 (0077 as the server's user), not the server's (022 here, from the shell)
+		assertThat(HttpProbe.get(protocol(), socket, "/").status()).isEqualTo(200);
+		boolean ownUser = "root".equals(System.getProperty("user.name"));
+		Path data = this.home.resolve("apps/guestbook/data");
+		assertThat(mode(data.resolve("hooks.log"))).isEqualTo(ownUser ? "rw-r-----" : "rw-------");
+		assertThat(mode(data.resolve("db/main.sqlite3"))).isEqualTo(ownUser ? "rw-r-----" : "rw-------");
+		if (ownUser) {
+			// made by the server, given to the app with the mode its umask makes
+			assertThat(mode(data.resolve("db"))).isEqualTo("rwxr-x---");
+		}
+	}
+
+	private static String mode(Path path) throws IOException {
+		return java.nio.file.attribute.PosixFilePermissions
+			.toString(Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.runtime.internal.RuntimeProperties;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -26,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
 import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 
 /**
  * The adoptions at the server's start: every app's daemon is looked for (and, running, is
@@ -59,7 +62,8 @@ class SupervisorStartupTests {
 		lookingIsQuick();
 		List<String> seenByTheWebServer = new CopyOnWriteArrayList<>();
 		try (GenericApplicationContext context = new GenericApplicationContext()) {
-			context.registerBean(SupervisorStartup.class, () -> new SupervisorStartup(this.registry, this.supervisor));
+			context.registerBean(SupervisorStartup.class,
+					() -> new SupervisorStartup(this.registry, this.supervisor, adoption(Duration.ofSeconds(10))));
 			context.registerBean("webServer", SmartLifecycle.class,
 					() -> new WebServer(() -> seenByTheWebServer.addAll(this.looked)));
 			context.refresh();
@@ -72,7 +76,8 @@ class SupervisorStartupTests {
 	void theRestOfEachAdoptionRunsOnceTheServerIsUpInTheBackground() {
 		installed("blog", "shop");
 		lookingIsQuick();
-		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor);
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				adoption(Duration.ofSeconds(10)));
 
 		startup.start();
 		assertThat(this.looked).containsExactlyInAnyOrder("blog", "shop");
@@ -82,6 +87,20 @@ class SupervisorStartupTests {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("blog", "shop"));
 		assertThat(Set.copyOf(this.rests.values())).containsExactly("pyapp-adopt");
+	}
+
+	@Test
+	void crashesAreWatchedOnlyOnceTheServerIsUp() {
+		installed("blog");
+		lookingIsQuick();
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				adoption(Duration.ofSeconds(10)));
+
+		startup.start();
+		then(this.supervisor).should(never()).watchCrashes();
+
+		startup.onReady();
+		then(this.supervisor).should().watchCrashes();
 	}
 
 	@Test
@@ -97,7 +116,7 @@ class SupervisorStartupTests {
 		// box could end the wait before blog's or shop's look had run); far shorter
 		// than the stuck look's 30 s
 		Duration bound = Duration.ofSeconds(2);
-		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor, bound);
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor, adoption(bound));
 
 		long began = System.nanoTime();
 		startup.start();
@@ -120,12 +139,17 @@ class SupervisorStartupTests {
 		willAnswer((invocation) -> {
 			throw new IllegalStateException("no record");
 		}).given(this.supervisor).adopt(AppId.of("broken"));
-		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor);
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				adoption(Duration.ofSeconds(10)));
 
 		startup.start();
 		startup.onReady();
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("blog"));
+	}
+
+	private static RuntimeProperties.Adoption adoption(Duration wait) {
+		return new RuntimeProperties.Adoption(wait, 4);
 	}
 
 	private void installed(String... names) {

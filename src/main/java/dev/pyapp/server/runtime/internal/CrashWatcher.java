@@ -43,9 +43,15 @@ import org.springframework.stereotype.Component;
  * Every app is still looked at once a round: a crash is noticed within one poll interval
  * plus the time of a round's ticks (about 500 ms by default), as before, when every app
  * was looked at in one pass every interval.
+ * <p>
+ * Nothing is looked at before {@link #begin}, which the server's start calls once it is
+ * up and has cleaned up what its last run left (interrupted deploys and task runs): a
+ * daemon adopted before the web server started that ended meanwhile is still the live one
+ * then, and its crash is noticed and handled as any other (the backoff, the restart),
+ * only not before that clean-up.
  */
 @Component
-class CrashWatcher implements DisposableBean {
+public class CrashWatcher implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(CrashWatcher.class);
 
@@ -81,6 +87,8 @@ class CrashWatcher implements DisposableBean {
 	// the next part to look at, on the scheduler's thread only
 	private int slice;
 
+	private volatile boolean watching;
+
 	CrashWatcher(SupervisedApps apps, DaemonStarts starts, DaemonLauncher launcher, DaemonCgroups cgroups,
 			AppContexts contexts, ApplicationEventPublisher events, RuntimeProperties properties) {
 		this.apps = apps;
@@ -92,6 +100,14 @@ class CrashWatcher implements DisposableBean {
 		this.properties = properties;
 		long tick = Math.max(1, properties.pollInterval().toMillis() / SLICES);
 		this.scheduler.scheduleWithFixedDelay(this::watchNext, tick, tick, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * From now on the live daemons are looked at: the server is up and has cleaned up
+	 * what its last run left. Idempotent.
+	 */
+	public void begin() {
+		this.watching = true;
 	}
 
 	private void watchNext() {
@@ -120,6 +136,11 @@ class CrashWatcher implements DisposableBean {
 	 * to it ({@link #part})
 	 */
 	void watch(int part) {
+		if (!this.watching) {
+			// a crash before the server's start-up clean-up waits for it: the daemon
+			// stays the live one until then, so its end is noticed at the first look
+			return;
+		}
 		for (Supervised s : this.apps.all()) {
 			if (part(s.app) != part) {
 				continue;

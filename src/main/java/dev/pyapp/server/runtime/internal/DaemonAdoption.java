@@ -150,7 +150,9 @@ public class DaemonAdoption {
 			this.launcher.stop(foreign);
 		}
 		if (adopted != null) {
-			this.events.publishEvent(adopted);
+			if (stillLive(app, adopted.pid())) {
+				this.events.publishEvent(adopted);
+			}
 			stopStrays(app, adopted.pid());
 			return;
 		}
@@ -165,6 +167,20 @@ public class DaemonAdoption {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Whether the adopted daemon is still the app's live one. It may have crashed since
+	 * the server's start (the crash watcher, once it began, reported it and a restart
+	 * follows), or been stopped or replaced by a call: its {@link AppStarted} would then
+	 * come after theirs and name a daemon that no longer runs.
+	 */
+	private boolean stillLive(AppId app, long pid) {
+		Supervised s = this.apps.supervised(app);
+		synchronized (s) {
+			Daemon live = s.live();
+			return live != null && live.pid() == pid && s.lifecycle.state() == DaemonLifecycle.State.RUNNING;
 		}
 	}
 

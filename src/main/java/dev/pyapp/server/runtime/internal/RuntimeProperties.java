@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.Assert;
 
 /**
  * How app daemons run and are supervised (SPEC §4, §9).
@@ -27,6 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code auto} (uWSGI where its Python plugin runs the release's environment, else
  * gunicorn), {@code gunicorn} or {@code uwsgi}
  * @param uwsgi where uWSGI is
+ * @param adoption how the server's start looks for the daemons that outlived its last run
  */
 @ConfigurationProperties("pyapp.runtime")
 public record RuntimeProperties(@DefaultValue("20000-20999") String portRange,
@@ -34,7 +36,7 @@ public record RuntimeProperties(@DefaultValue("20000-20999") String portRange,
 		@DefaultValue("1s") Duration drainDelay, @DefaultValue("2s") Duration restartBackoff,
 		@DefaultValue("1m") Duration restartBackoffMax, @DefaultValue("5") int crashLimit,
 		@DefaultValue("5m") Duration crashWindow, @DefaultValue("500ms") Duration pollInterval,
-		@DefaultValue("auto") String server, @DefaultValue Uwsgi uwsgi) {
+		@DefaultValue("auto") String server, @DefaultValue Uwsgi uwsgi, @DefaultValue Adoption adoption) {
 
 	/**
 	 * @param command the uWSGI program (Debian: {@code uwsgi} from {@code uwsgi-core})
@@ -42,6 +44,22 @@ public record RuntimeProperties(@DefaultValue("20000-20999") String portRange,
 	 * {@code uwsgi-plugin-python3}'s {@code python3})
 	 */
 	public record Uwsgi(@DefaultValue("uwsgi") String command, @DefaultValue("python3") String plugin) {
+	}
+
+	/**
+	 * @param maxWait the longest the server's start waits for the apps' daemons to be
+	 * looked for before the web server starts; an app still being looked at shows
+	 * {@code stopped} until it is done
+	 * @param lookers how many apps are looked at at once, so that one slow app holds up
+	 * none of the others
+	 */
+	public record Adoption(@DefaultValue("10s") Duration maxWait, @DefaultValue("4") int lookers) {
+
+		public Adoption {
+			Assert.isTrue(!maxWait.isNegative(), "'maxWait' must not be negative");
+			Assert.isTrue(lookers > 0, "'lookers' must be positive");
+		}
+
 	}
 
 	int firstPort() {

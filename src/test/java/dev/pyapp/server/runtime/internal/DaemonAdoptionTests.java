@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppCrashed;
 import dev.pyapp.server.runtime.AppNotAdopted;
 import dev.pyapp.server.runtime.AppServer;
 import dev.pyapp.server.runtime.AppServers;
@@ -79,6 +81,8 @@ class DaemonAdoptionTests {
 
 	private DaemonAdoption adoption;
 
+	private CrashWatcher watcher;
+
 	@BeforeEach
 	void restartedServer() throws Exception {
 		AppPaths paths = new PyappHome(this.home).app(APP);
@@ -110,6 +114,17 @@ class DaemonAdoptionTests {
 				new DaemonStarts(this.apps, this.contexts, this.launcher, this.servers, this.events::add),
 				this.contexts, this.launcher, new DaemonCgroups(mock(HostIsolation.class)), this.isolation,
 				mock(VenvBuilder.class), this.events::add);
+		// looks only when a test says (poll interval: an hour)
+		this.watcher = new CrashWatcher(this.apps,
+				new DaemonStarts(this.apps, this.contexts, this.launcher, this.servers, this.events::add),
+				this.launcher, new DaemonCgroups(mock(HostIsolation.class)), this.contexts, this.events::add,
+				SupervisorFixture.properties(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1)));
+		given(this.launcher.stderrTail(any(), any())).willReturn("");
+	}
+
+	@AfterEach
+	void stopWatching() {
+		this.watcher.destroy();
 	}
 
 	@Test
@@ -131,6 +146,51 @@ class DaemonAdoptionTests {
 		assertThat(this.events).containsExactly(new AppStarted(APP, "r1", PID, null, 20007));
 		assertThat(this.apps.supervised(APP).status().pid()).isEqualTo(PID);
 		then(this.launcher).should(never()).launch(any(), any(), any(), anySet());
+	}
+
+	@Test
+	void aCrashBeforeTheServerIsUpIsHandledOnceItIsUpAsAnyCrash() throws Exception {
+		daemonStillRuns();
+		Runnable rest = this.adoption.adoptNow(APP);
+		// the adopted daemon ends while the server starts
+		given(this.launcher.alive(any())).willReturn(false);
+
+		// a look before the server is up and has cleaned up what its last run left
+		this.watcher.watchAll();
+
+		assertThat(this.events).isEmpty();
+		assertThat(this.apps.supervised(APP).restarts.isScheduled()).isFalse();
+		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.RUNNING);
+
+		// the server is up
+		this.watcher.begin();
+		rest.run();
+		this.watcher.watchAll();
+
+		assertThat(this.events).hasSize(2);
+		assertThat(this.events.get(0)).isEqualTo(new AppStarted(APP, "r1", PID, null, 20007));
+		assertThat(this.events.get(1)).isInstanceOfSatisfying(AppCrashed.class, (crashed) -> {
+			assertThat(crashed.app()).isEqualTo(APP);
+			assertThat(crashed.failed()).isFalse();
+		});
+		// restarted after the backoff, as any crash
+		assertThat(this.apps.supervised(APP).restarts.isScheduled()).isTrue();
+		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.STARTING);
+	}
+
+	@Test
+	void anAdoptedDaemonThatCrashedBeforeTheRestOfItsAdoptionIsNotAnnouncedAsStarted() throws Exception {
+		daemonStillRuns();
+		Runnable rest = this.adoption.adoptNow(APP);
+		given(this.launcher.alive(any())).willReturn(false);
+		this.watcher.begin();
+		this.watcher.watchAll();
+		assertThat(this.events).singleElement().isInstanceOf(AppCrashed.class);
+
+		// the rest of the adoption runs after the crash was handled
+		rest.run();
+
+		assertThat(this.events).singleElement().isInstanceOf(AppCrashed.class);
 	}
 
 	@Test

@@ -61,7 +61,8 @@ class DaemonCgroupRemovalTests {
 	void launcher() {
 		RuntimeProperties properties = new RuntimeProperties("20000-20999", Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
-				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"));
+				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
 		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
 				new DaemonCgroups(this.host), mock(AppIsolation.class));
 		given(this.server.displayName()).willReturn("gunicorn");

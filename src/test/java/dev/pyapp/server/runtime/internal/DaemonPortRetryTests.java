@@ -83,7 +83,8 @@ class DaemonPortRetryTests {
 	void launcher() {
 		RuntimeProperties properties = new RuntimeProperties("20000-20999", Duration.ofSeconds(10),
 				Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
-				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"));
+				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
 		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
 				new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class));
 		given(this.server.displayName()).willReturn("gunicorn");

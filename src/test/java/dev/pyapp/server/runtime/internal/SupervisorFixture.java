@@ -130,6 +130,8 @@ final class SupervisorFixture implements AutoCloseable {
 		this.stops = new DaemonStops(registry, this.apps, this.launcher, this.events::add);
 		this.watcher = new CrashWatcher(this.apps, this.starts, this.launcher,
 				new DaemonCgroups(mock(HostIsolation.class)), contexts, this.events::add, properties);
+		// as once the server is up
+		this.watcher.begin();
 	}
 
 	/**
@@ -143,7 +145,8 @@ final class SupervisorFixture implements AutoCloseable {
 	static RuntimeProperties properties(Duration restartBackoff, Duration restartBackoffMax, Duration pollInterval) {
 		return new RuntimeProperties("20000-20999", Duration.ofSeconds(60), Duration.ofSeconds(20),
 				Duration.ofMillis(10), restartBackoff, restartBackoffMax, 5, Duration.ofMinutes(5), pollInterval,
-				"auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"));
+				"auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
 	}
 
 	@Override
