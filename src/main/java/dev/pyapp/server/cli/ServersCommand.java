@@ -46,7 +46,9 @@ class ServersCommand extends GroupCommand {
 		@Parameters(paramLabel = "NAME", description = "the server's name")
 		String name = "";
 
-		@Option(names = "--hostname", paramLabel = "H", arity = "1..*", required = true,
+		// one value per --hostname: with more, the NAME after the options was taken as a
+		// host name ("servers add --listen=... --hostname=a.test main")
+		@Option(names = "--hostname", paramLabel = "H", arity = "1", required = true,
 				description = "a host name it answers to (repeatable)")
 		List<String> hostnames = new ArrayList<>();
 

@@ -30,6 +30,10 @@ class AdminCommandsTests extends CliCommandTests {
 		pyapp("servers", "add", "plain", "--hostname", "c.example", "--listen", "127.0.0.1:80");
 		assertThat(this.server.params("servers.add").toString())
 			.isEqualTo("{\"name\":\"plain\",\"hostnames\":[\"c.example\"],\"listen\":\"127.0.0.1:80\"}");
+		// the name after the options, as a new user writes it
+		pyapp("servers", "add", "--listen=127.0.0.1:81", "--hostname=d.example", "late");
+		assertThat(this.server.params("servers.add").toString())
+			.isEqualTo("{\"name\":\"late\",\"hostnames\":[\"d.example\"],\"listen\":\"127.0.0.1:81\"}");
 		assertThat(pyapp("servers", "add", "x", "--hostname", "h", "--listen", "1:2", "--tls-cert", "c").exitCode())
 			.isEqualTo(2);
 		assertThat(pyapp("servers", "add", "x", "--hostname", "h").exitCode()).isEqualTo(2);
