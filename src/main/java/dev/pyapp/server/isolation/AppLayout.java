@@ -249,14 +249,26 @@ class AppLayout {
 	/**
 	 * Deletes the symlinks of a static directory: the web server follows links, and one
 	 * that a build or a hook made (the app's user writes the tree then) would publish
-	 * whatever the web server's user can read on the host. The tree is the server's alone
-	 * while it is sealed.
+	 * whatever the web server's user can read on the host. FIFOs and sockets go too: a
+	 * web server that opens a FIFO to serve it may wait for a writer for good. The tree
+	 * is the server's alone while it is sealed.
 	 * @return how many were deleted
 	 */
+	private static boolean special(Path path) {
+		try {
+			return Files
+				.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+				.isOther();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	private static int removeLinks(Path dir) {
 		List<Path> links = new java.util.ArrayList<>();
 		try (var entries = Files.walk(dir)) {
-			entries.filter(Files::isSymbolicLink).forEach(links::add);
+			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(links::add);
 		}
 		catch (IOException | UncheckedIOException ex) {
 			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
@@ -270,8 +282,10 @@ class AppLayout {
 			}
 		}
 		if (!links.isEmpty()) {
-			logger.warn("Deleted {} symlink(s) from the static directory {} (the web server would follow them), "
-					+ "such as {}", links.size(), dir, dir.relativize(links.get(0)));
+			logger.warn(
+					"Deleted {} symlink(s) or special file(s) from the static directory {} (the web server "
+							+ "would follow or open them), " + "such as {}",
+					links.size(), dir, dir.relativize(links.get(0)));
 		}
 		return links.size();
 	}
