@@ -160,22 +160,15 @@ public class AppIsolation {
 	 */
 	public void seal(AppId app, Path release) {
 		List<AppManifest.StaticEntry> entries = this.reader.readManifest(release).statics();
-		List<String> statics = entries.stream().map(AppManifest.StaticEntry::path).toList();
 		AppIdentity identity = this.accounts.ensure(app);
 		Path sealed = release.toAbsolutePath().normalize();
 		this.openGenerated.removeIf((dir) -> dir.startsWith(sealed));
-		this.layout.seal(release, statics, identity);
 		// a generated static directory is read by its app too (Django's
 		// ManifestStaticFilesStorage reads staticfiles.json on every start): the app's
 		// user owns it read-only, the web server reads it through its group
-		Isolation.Account user = identity.account();
-		int group = this.layout.webGroup().orElse(user.gid());
-		for (AppManifest.StaticEntry entry : entries) {
-			Path dir = release.resolve(entry.path()).normalize();
-			if (entry.generated() && dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir)) {
-				dev.pyapp.server.core.FileModes.tree(dir, user.uid(), group, 0550, 0440);
-			}
-		}
+		this.layout.seal(release, entries.stream().map(AppManifest.StaticEntry::path).toList(),
+				entries.stream().filter(AppManifest.StaticEntry::generated).map(AppManifest.StaticEntry::path).toList(),
+				identity);
 	}
 
 	/**

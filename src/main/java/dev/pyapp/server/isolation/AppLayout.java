@@ -211,16 +211,30 @@ class AppLayout {
 	 * @return how many entries changed
 	 */
 	int seal(Path release, List<String> statics, AppIdentity identity) {
+		return seal(release, statics, List.of(), identity);
+	}
+
+	/**
+	 * Makes a built release read-only to its app, as
+	 * {@link #seal(Path, List, AppIdentity)} does; its generated static directories
+	 * (filled by its hooks) become the app's user's to read and the web server's group's
+	 * (0550 / 0440), since the app reads what its hooks made there (Django's
+	 * {@code staticfiles.json}), every time it is sealed again (at each start of the
+	 * server) too.
+	 * @param release the release's directory
+	 * @param statics its static directories (relative paths from its manifest)
+	 * @param generated those of them its hooks generate
+	 * @param identity the app's user
+	 * @return how many entries changed
+	 */
+	int seal(Path release, List<String> statics, List<String> generated, AppIdentity identity) {
 		Isolation.Account server = this.host.serverAccount();
 		int gid = identity.account().gid();
 		Optional<Integer> web = webGroup();
-		java.util.Set<Path> staticDirs = new java.util.LinkedHashSet<>();
-		for (String relative : statics) {
-			Path dir = release.resolve(relative).normalize();
-			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-				staticDirs.add(dir);
-			}
-		}
+		java.util.Set<Path> staticDirs = directories(release, statics);
+		java.util.Set<Path> generatedDirs = directories(release, generated);
+		generatedDirs.retainAll(staticDirs);
+		java.util.Set<Path> apart = new java.util.LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
 		// first closed to everyone but the server: no process of the app's user can
 		// change the tree (a directory swapped for a symlink) while it is walked
 		if (FileModes.owner(release) != server.uid()) {
@@ -233,17 +247,32 @@ class AppLayout {
 				passable.put(step, 0751);
 			}
 		}
-		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, web.isPresent() ? staticDirs : Set.of(),
-				passable);
+		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, apart, passable);
 		if (web.isPresent()) {
 			for (Path dir : staticDirs) {
-				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
+				if (!generatedDirs.contains(dir)) {
+					changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
+				}
 			}
+		}
+		for (Path dir : generatedDirs) {
+			changed += FileModes.tree(dir, identity.account().uid(), web.orElse(gid), 0550, 0440);
 		}
 		for (Path dir : staticDirs) {
 			changed += removeLinks(dir);
 		}
 		return changed;
+	}
+
+	private static java.util.Set<Path> directories(Path release, List<String> relatives) {
+		java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+		for (String relative : relatives) {
+			Path dir = release.resolve(relative).normalize();
+			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+				dirs.add(dir);
+			}
+		}
+		return dirs;
 	}
 
 	/**
