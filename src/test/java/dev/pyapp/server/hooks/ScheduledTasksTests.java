@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -185,6 +186,10 @@ class ScheduledTasksTests {
 					() -> context(victim));
 
 			assertThat(victimRan.await(10, TimeUnit.SECONDS)).as("the victim's task ran").isTrue();
+			// the hog's first run started (maybe after the victim's), and its schedule,
+			// firing every second, starts no second one beside it
+			await().atMost(Duration.ofSeconds(10)).until(() -> hogMost.get() >= 1);
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> hogMost.get() <= 1);
 			assertThat(hogMost.get()).as("runs of the hog at once").isEqualTo(1);
 		}
 		finally {
