@@ -4,8 +4,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -29,7 +35,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs apps' recurring tasks on their cron schedules in the app's environment, one run at
- * a time per task, and keeps each run's outcome and output in MongoDB. Each run leaves a
+ * a time per task and one scheduled run at a time per app (the others of the app wait
+ * their turn), and keeps each run's outcome and output in MongoDB. Each run leaves a
  * record under its app (logger {@code pyapp.task}) with its outcome, and the end of its
  * output when it failed.
  */
@@ -68,6 +75,34 @@ public class ScheduledTasks implements DisposableBean {
 
 	private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
+	/**
+	 * Scheduled runs waiting for their app's turn or running ({@code app/task}): a task
+	 * is queued once, whatever its schedule fires meanwhile.
+	 */
+	private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+	/** Per app, the scheduled runs waiting for its earlier ones to end. */
+	private final Map<AppId, AppQueue> queues = new ConcurrentHashMap<>();
+
+	/**
+	 * Where scheduled runs run, apart from the scheduler's threads, which only queue
+	 * them: an app whose tasks take their whole timeout holds one of these threads, never
+	 * the schedule of another app, and never more than one run of its own at a time (each
+	 * run has the app's limits, so concurrent runs would multiply them).
+	 */
+	private final ExecutorService workers = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable work) {
+			Thread thread = new Thread(work, "pyapp-task-run-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+
+	});
+
 	ScheduledTasks(HookRunner runner, TaskRunRepository runs, HooksProperties properties,
 			ApplicationEventPublisher events) {
 		this.runner = runner;
@@ -96,8 +131,7 @@ public class ScheduledTasks implements DisposableBean {
 		for (int i = 0; i < tasks.size(); i++) {
 			TaskDefinition task = tasks.get(i);
 			CronTrigger trigger = triggers.get(i);
-			ScheduledFuture<?> future = this.scheduler.schedule(() -> runQuietly(app, task, context, "schedule"),
-					trigger);
+			ScheduledFuture<?> future = this.scheduler.schedule(() -> enqueue(app, task, context), trigger);
 			this.scheduled.put(key(app, task.name()), new Scheduled(task, trigger, future, context));
 		}
 	}
@@ -171,7 +205,62 @@ public class ScheduledTasks implements DisposableBean {
 	 */
 	public void forget(AppId app) {
 		unschedule(app);
+		AppQueue queue = this.queues.remove(app);
+		if (queue != null) {
+			queue.runs().clear();
+		}
+		this.queued.removeIf((key) -> key.startsWith(app.value() + "/"));
 		this.runs.deleteByApp(app.value());
+	}
+
+	/**
+	 * Queues a scheduled run behind the app's earlier ones; the app's queue is worked off
+	 * by one thread of {@link #workers} at a time.
+	 */
+	private void enqueue(AppId app, TaskDefinition task, Supplier<ProcessContext> context) {
+		String key = key(app, task.name());
+		if (!this.queued.add(key)) {
+			logger.info("Task {} of {} is still running or waiting for an earlier task of the app; this run is "
+					+ "skipped", task.name(), app);
+			return;
+		}
+		AppQueue queue = this.queues.computeIfAbsent(app, (id) -> new AppQueue());
+		queue.runs().add(() -> {
+			try {
+				runQuietly(app, task, context, "schedule");
+			}
+			finally {
+				this.queued.remove(key);
+			}
+		});
+		drain(queue);
+	}
+
+	private void drain(AppQueue queue) {
+		if (!queue.draining().compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.workers.execute(() -> {
+				try {
+					Runnable run;
+					while ((run = queue.runs().poll()) != null) {
+						run.run();
+					}
+				}
+				finally {
+					queue.draining().set(false);
+				}
+				// a run queued after the last poll but before the flag was cleared
+				if (!queue.runs().isEmpty()) {
+					drain(queue);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// the server is stopping: the queued runs do not run
+			queue.draining().set(false);
+		}
 	}
 
 	private void runQuietly(AppId app, TaskDefinition task, Supplier<ProcessContext> context, String trigger) {
@@ -299,6 +388,15 @@ public class ScheduledTasks implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdown();
+		this.workers.shutdownNow();
+	}
+
+	private record AppQueue(Queue<Runnable> runs, AtomicBoolean draining) {
+
+		AppQueue() {
+			this(new ConcurrentLinkedQueue<>(), new AtomicBoolean());
+		}
+
 	}
 
 	private record Scheduled(TaskDefinition task, CronTrigger trigger, ScheduledFuture<?> future,

@@ -1,15 +1,19 @@
 package dev.pyapp.server.isolation;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.HostIsolation;
@@ -17,6 +21,8 @@ import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.packaging.PackageReader;
+import dev.pyapp.server.venv.PythonInterpreter;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +58,11 @@ public class AppIsolation {
 	 */
 	public static final int SERVER_USER_UMASK = 0077;
 
+	/**
+	 * The most of a venv's {@code pyvenv.cfg} read (one python -m venv writes is tiny).
+	 */
+	private static final int MAX_VENV_CONFIG = 64 * 1024;
+
 	private final PyappHome home;
 
 	private final HostIsolation host;
@@ -66,10 +77,21 @@ public class AppIsolation {
 
 	private final AppIsolationRecords records;
 
+	private final VenvBuilder venvs;
+
 	private final String instance;
 
+	/**
+	 * The generated static directories open to their app's hooks: from
+	 * {@link #openGenerated} to the {@link #seal} of their release. Only these are
+	 * writable in its sandbox; a sealed one is the app's user's (it reads it), so a
+	 * writable view would let it put links there again, which the web server follows.
+	 */
+	private final Set<Path> openGenerated = ConcurrentHashMap.newKeySet();
+
 	AppIsolation(PyappHome home, HostIsolation host, AppAccounts accounts, AppLayout layout, AppLimits limits,
-			PackageReader reader, AppIsolationRecords records) {
+			PackageReader reader, AppIsolationRecords records, VenvBuilder venvs) {
+		this.venvs = venvs;
 		this.home = home;
 		this.host = host;
 		this.accounts = accounts;
@@ -138,20 +160,15 @@ public class AppIsolation {
 	 */
 	public void seal(AppId app, Path release) {
 		List<AppManifest.StaticEntry> entries = this.reader.readManifest(release).statics();
-		List<String> statics = entries.stream().map(AppManifest.StaticEntry::path).toList();
 		AppIdentity identity = this.accounts.ensure(app);
-		this.layout.seal(release, statics, identity);
+		Path sealed = release.toAbsolutePath().normalize();
+		this.openGenerated.removeIf((dir) -> dir.startsWith(sealed));
 		// a generated static directory is read by its app too (Django's
 		// ManifestStaticFilesStorage reads staticfiles.json on every start): the app's
 		// user owns it read-only, the web server reads it through its group
-		Isolation.Account user = identity.account();
-		int group = this.layout.webGroup().orElse(user.gid());
-		for (AppManifest.StaticEntry entry : entries) {
-			Path dir = release.resolve(entry.path()).normalize();
-			if (entry.generated() && dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir)) {
-				dev.pyapp.server.core.FileModes.tree(dir, user.uid(), group, 0550, 0440);
-			}
-		}
+		this.layout.seal(release, entries.stream().map(AppManifest.StaticEntry::path).toList(),
+				entries.stream().filter(AppManifest.StaticEntry::generated).map(AppManifest.StaticEntry::path).toList(),
+				identity);
 	}
 
 	/**
@@ -165,6 +182,7 @@ public class AppIsolation {
 		Isolation.Account user = this.accounts.ensure(app).account();
 		for (Path directory : directories) {
 			dev.pyapp.server.core.FileModes.tree(directory, user.uid(), user.gid(), 0700, 0600);
+			this.openGenerated.add(directory.toAbsolutePath().normalize());
 		}
 	}
 
@@ -181,15 +199,18 @@ public class AppIsolation {
 		AppIdentity identity = this.accounts.ensure(app);
 		AppPaths paths = this.home.app(app);
 		List<Path> readOnly = new ArrayList<>(List.of(this.home.serverPackages(), release, paths.config()));
-		venvHome(release).flatMap(this::prefix).ifPresent(readOnly::add);
+		venvHome(release).flatMap((bin) -> knownInterpreterBin(release, bin))
+			.flatMap(this::prefix)
+			.ifPresent(readOnly::add);
 		List<Path> readWrite = new ArrayList<>(List.of(paths.data(), paths.tmp(), paths.home(), paths.run()));
-		// the generated static directories: writable while the hooks fill them (after
-		// that the server's, so no longer writable to the app whatever the sandbox binds)
+		// the generated static directories: writable only while the hooks of their deploy
+		// fill them (once sealed they are read-only like the rest of the release)
 		manifest.statics()
 			.stream()
 			.filter(AppManifest.StaticEntry::generated)
 			.map((entry) -> release.resolve(entry.path()).normalize())
 			.filter((dir) -> dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir))
+			.filter((dir) -> this.openGenerated.contains(dir.toAbsolutePath().normalize()))
 			.forEach(readWrite::add);
 		Isolation.Sandbox sandbox = sandbox(readOnly, readWrite, paths);
 		return new Isolation(identity.own() ? identity.account() : null, sandbox,
@@ -313,20 +334,55 @@ public class AppIsolation {
 		return Optional.of(prefix);
 	}
 
-	/** {@code home} of a venv's {@code pyvenv.cfg}: the interpreter's bin directory. */
+	/**
+	 * {@code home} of a venv's {@code pyvenv.cfg}: the interpreter's bin directory. The
+	 * app's user wrote the release while pip built it (a {@code setup.py} runs then), so
+	 * the file is read without following a link or waiting on a FIFO, within a bound, and
+	 * what it names is only trusted once {@link #knownInterpreterBin} finds it.
+	 */
 	private static Optional<Path> venvHome(Path release) {
-		Path config = AppPaths.venv(release).resolve("pyvenv.cfg");
-		try {
-			for (String line : Files.readAllLines(config)) {
+		try (AtomicFiles.RegularFile config = AtomicFiles.openBelow(release, "venv/pyvenv.cfg")) {
+			if (config == null) {
+				return Optional.empty();
+			}
+			String text = new String(config.content().readNBytes(MAX_VENV_CONFIG), StandardCharsets.UTF_8);
+			for (String line : text.split("\\R")) {
 				int equals = line.indexOf('=');
 				if (equals > 0 && line.substring(0, equals).trim().equals("home")) {
 					return Optional.of(Path.of(line.substring(equals + 1).trim()));
 				}
 			}
 		}
-		catch (IOException ex) {
-			// no environment yet
+		catch (IOException | java.nio.file.InvalidPathException ex) {
+			// no environment yet, or none the server made: nothing more is shown
 		}
+		return Optional.empty();
+	}
+
+	/**
+	 * The bin directory a venv names, if it is the one of an interpreter the server found
+	 * on the host: a sandbox shows that interpreter's installation, never a directory the
+	 * app chose by rewriting its {@code pyvenv.cfg} ({@code home = /run/x} would show the
+	 * host's {@code /run}, {@code /x} the whole host).
+	 */
+	private Optional<Path> knownInterpreterBin(Path release, Path bin) {
+		Path real = realPath(bin);
+		List<PythonInterpreter> interpreters;
+		try {
+			interpreters = this.venvs.interpreters();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cannot list the host's Python interpreters: {}", ex.getMessage());
+			return Optional.empty();
+		}
+		for (PythonInterpreter interpreter : interpreters) {
+			Path known = realPath(interpreter.executable()).getParent();
+			if (known != null && (known.equals(real) || realPath(interpreter.executable().getParent()).equals(real))) {
+				return Optional.of(real);
+			}
+		}
+		logger.warn("The environment of {} names the interpreter directory {}, which is not one of the host's "
+				+ "interpreters: it is not shown in the sandbox", release, bin);
 		return Optional.empty();
 	}
 

@@ -211,16 +211,30 @@ class AppLayout {
 	 * @return how many entries changed
 	 */
 	int seal(Path release, List<String> statics, AppIdentity identity) {
+		return seal(release, statics, List.of(), identity);
+	}
+
+	/**
+	 * Makes a built release read-only to its app, as
+	 * {@link #seal(Path, List, AppIdentity)} does; its generated static directories
+	 * (filled by its hooks) become the app's user's to read and the web server's group's
+	 * (0550 / 0440), since the app reads what its hooks made there (Django's
+	 * {@code staticfiles.json}), every time it is sealed again (at each start of the
+	 * server) too.
+	 * @param release the release's directory
+	 * @param statics its static directories (relative paths from its manifest)
+	 * @param generated those of them its hooks generate
+	 * @param identity the app's user
+	 * @return how many entries changed
+	 */
+	int seal(Path release, List<String> statics, List<String> generated, AppIdentity identity) {
 		Isolation.Account server = this.host.serverAccount();
 		int gid = identity.account().gid();
 		Optional<Integer> web = webGroup();
-		java.util.Set<Path> staticDirs = new java.util.LinkedHashSet<>();
-		for (String relative : statics) {
-			Path dir = release.resolve(relative).normalize();
-			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-				staticDirs.add(dir);
-			}
-		}
+		java.util.Set<Path> staticDirs = directories(release, statics);
+		java.util.Set<Path> generatedDirs = directories(release, generated);
+		generatedDirs.retainAll(staticDirs);
+		java.util.Set<Path> apart = new java.util.LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
 		// first closed to everyone but the server: no process of the app's user can
 		// change the tree (a directory swapped for a symlink) while it is walked
 		if (FileModes.owner(release) != server.uid()) {
@@ -233,12 +247,16 @@ class AppLayout {
 				passable.put(step, 0751);
 			}
 		}
-		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, web.isPresent() ? staticDirs : Set.of(),
-				passable);
+		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, apart, passable);
 		if (web.isPresent()) {
 			for (Path dir : staticDirs) {
-				changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
+				if (!generatedDirs.contains(dir)) {
+					changed += FileModes.tree(dir, server.uid(), web.get(), 0750, 0640);
+				}
 			}
+		}
+		for (Path dir : generatedDirs) {
+			changed += FileModes.tree(dir, identity.account().uid(), web.orElse(gid), 0550, 0440);
 		}
 		for (Path dir : staticDirs) {
 			changed += removeLinks(dir);
@@ -246,17 +264,40 @@ class AppLayout {
 		return changed;
 	}
 
+	private static java.util.Set<Path> directories(Path release, List<String> relatives) {
+		java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+		for (String relative : relatives) {
+			Path dir = release.resolve(relative).normalize();
+			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+				dirs.add(dir);
+			}
+		}
+		return dirs;
+	}
+
 	/**
 	 * Deletes the symlinks of a static directory: the web server follows links, and one
 	 * that a build or a hook made (the app's user writes the tree then) would publish
-	 * whatever the web server's user can read on the host. The tree is the server's alone
-	 * while it is sealed.
+	 * whatever the web server's user can read on the host. FIFOs and sockets go too: a
+	 * web server that opens a FIFO to serve it may wait for a writer for good. The tree
+	 * is the server's alone while it is sealed.
 	 * @return how many were deleted
 	 */
+	private static boolean special(Path path) {
+		try {
+			return Files
+				.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+				.isOther();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	private static int removeLinks(Path dir) {
 		List<Path> links = new java.util.ArrayList<>();
 		try (var entries = Files.walk(dir)) {
-			entries.filter(Files::isSymbolicLink).forEach(links::add);
+			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(links::add);
 		}
 		catch (IOException | UncheckedIOException ex) {
 			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
@@ -270,8 +311,10 @@ class AppLayout {
 			}
 		}
 		if (!links.isEmpty()) {
-			logger.warn("Deleted {} symlink(s) from the static directory {} (the web server would follow them), "
-					+ "such as {}", links.size(), dir, dir.relativize(links.get(0)));
+			logger.warn(
+					"Deleted {} symlink(s) or special file(s) from the static directory {} (the web server "
+							+ "would follow or open them), " + "such as {}",
+					links.size(), dir, dir.relativize(links.get(0)));
 		}
 		return links.size();
 	}

@@ -86,20 +86,22 @@ class IsolationStartup {
 		AppIdentity identity = this.accounts.ensure(app);
 		int changed = this.layout.prepare(app, identity);
 		for (Path release : releases(app)) {
-			List<String> statics;
+			List<AppManifest.StaticEntry> statics;
 			try {
-				statics = this.reader.readManifest(release)
-					.statics()
-					.stream()
-					.map(AppManifest.StaticEntry::path)
-					.toList();
+				statics = this.reader.readManifest(release).statics();
 			}
 			catch (PyappException ex) {
 				// a release without a readable manifest (a failed extraction) serves
 				// nothing
 				statics = List.of();
 			}
-			changed += this.layout.seal(release, statics, identity);
+			// generated static directories stay the app's to read (its hooks made them)
+			changed += this.layout.seal(release, statics.stream().map(AppManifest.StaticEntry::path).toList(),
+					statics.stream()
+						.filter(AppManifest.StaticEntry::generated)
+						.map(AppManifest.StaticEntry::path)
+						.toList(),
+					identity);
 		}
 		if (changed > 0) {
 			logger.info("Migrated app {} to user {} (uid {}): {} owners and modes changed", app,

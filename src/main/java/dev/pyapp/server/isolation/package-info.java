@@ -5,7 +5,7 @@
  * the migration of existing installs when the server starts.
  */
 @NullMarked
-@ApplicationModule(displayName = "Isolation", allowedDependencies = { "core", "nodes", "install", "packaging" })
+@ApplicationModule(displayName = "Isolation", allowedDependencies = { "core", "nodes", "install", "packaging", "venv" })
 package dev.pyapp.server.isolation;
 
 import org.jspecify.annotations.NullMarked;

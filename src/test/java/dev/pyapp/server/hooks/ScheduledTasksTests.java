@@ -8,6 +8,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,7 @@ import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -141,6 +145,62 @@ class ScheduledTasksTests {
 		assertThat(this.logged).singleElement()
 			.satisfies((record) -> assertThat(record.message()).startsWith("task cleanup (schedule) interrupted in"));
 		assertThat(this.tasks.endInterruptedRuns()).isZero();
+	}
+
+	@Test // one app's tasks that never end held all four scheduler threads: no other
+			// app's task ran, and the app ran four processes, each with its limits
+	void anAppsEndlessTasksRunOneAtATimeAndNeverHoldAnotherAppsSchedule() throws Exception {
+		ScheduledTasks everySecond = new ScheduledTasks(this.runner, this.repository,
+				new HooksProperties(Duration.ofMinutes(10), Duration.ofHours(1), "*", 20, Duration.ofMinutes(10),
+						Duration.ofHours(1), DataSize.ofMegabytes(1)),
+				(event) -> {
+				});
+		AppId hog = AppId.of("hog");
+		AppId victim = AppId.of("victim");
+		CountDownLatch end = new CountDownLatch(1);
+		CountDownLatch victimRan = new CountDownLatch(1);
+		AtomicInteger hogRunning = new AtomicInteger();
+		AtomicInteger hogMost = new AtomicInteger();
+		given(this.runner.exec(any(), eq("task"), anyString(), any(), any())).willAnswer((invocation) -> {
+			ProcessContext context = invocation.getArgument(0);
+			if (context.app().equals(victim)) {
+				victimRan.countDown();
+				return new ExecResult(0, "", false);
+			}
+			hogMost.accumulateAndGet(hogRunning.incrementAndGet(), Math::max);
+			try {
+				end.await();
+			}
+			finally {
+				hogRunning.decrementAndGet();
+			}
+			return new ExecResult(0, "", false);
+		});
+		try {
+			List<TaskDefinition> hogTasks = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				hogTasks.add(new TaskDefinition("t" + i, "* * * * *", "hog:task"));
+			}
+			everySecond.schedule(hog, hogTasks, () -> context(hog));
+			everySecond.schedule(victim, List.of(new TaskDefinition("report", "* * * * *", "victim:report")),
+					() -> context(victim));
+
+			assertThat(victimRan.await(10, TimeUnit.SECONDS)).as("the victim's task ran").isTrue();
+			// the hog's first run started (maybe after the victim's), and its schedule,
+			// firing every second, starts no second one beside it
+			await().atMost(Duration.ofSeconds(10)).until(() -> hogMost.get() >= 1);
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> hogMost.get() <= 1);
+			assertThat(hogMost.get()).as("runs of the hog at once").isEqualTo(1);
+		}
+		finally {
+			end.countDown();
+			everySecond.destroy();
+		}
+	}
+
+	private static ProcessContext context(AppId app) {
+		return new ProcessContext(app, "r1", Path.of("/venv/bin/python"),
+				Path.of("/srv/pyapp/apps/" + app + "/releases/r1/src"), Map.of(), Isolation.none());
 	}
 
 }

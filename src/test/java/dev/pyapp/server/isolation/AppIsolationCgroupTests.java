@@ -40,7 +40,8 @@ class AppIsolationCgroupTests {
 
 	private AppIsolation isolation() {
 		return new AppIsolation(new PyappHome(this.home), this.host, mock(AppAccounts.class), this.layout,
-				mock(AppLimits.class), mock(PackageReader.class), mock(AppIsolationRecords.class));
+				mock(AppLimits.class), mock(PackageReader.class), mock(AppIsolationRecords.class),
+				mock(dev.pyapp.server.venv.VenvBuilder.class));
 	}
 
 	@Test

@@ -66,7 +66,8 @@ class AppIsolationUmaskTests {
 		given(this.host.cgroupsUnavailable()).willReturn(Optional.of("not root"));
 		given(this.limits.resolve(eq(APP), any(), anyBoolean())).willReturn(List.of());
 		return new AppIsolation(new PyappHome(this.home), this.host, this.accounts, mock(AppLayout.class), this.limits,
-				mock(PackageReader.class), mock(AppIsolationRecords.class));
+				mock(PackageReader.class), mock(AppIsolationRecords.class),
+				mock(dev.pyapp.server.venv.VenvBuilder.class));
 	}
 
 	private Path release() {

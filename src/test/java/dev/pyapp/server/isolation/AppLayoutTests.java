@@ -128,6 +128,22 @@ class AppLayoutTests {
 		assertThat(this.layout.seal(release, List.of("static/guestbook"), identity())).isZero();
 	}
 
+	@Test // a hook's mkfifo in a generated static directory: a web server that opens it
+			// to serve it may wait for a writer for good
+	void aStaticDirectoryKeepsNoFifoTheBuildOrTheHooksMade() throws Exception {
+		Path release = Files.createDirectories(this.home.app(APP).release("1.0-x"));
+		Path statics = Files.createDirectories(release.resolve("static/guestbook"));
+		Files.writeString(statics.resolve("site.css"), "body {}");
+		Path fifo = statics.resolve("hang.css");
+		assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+		this.layout.forBuild(release, identity());
+
+		this.layout.seal(release, List.of("static/guestbook"), identity());
+
+		assertThat(statics.resolve("site.css")).isRegularFile();
+		assertThat(fifo).doesNotExist();
+	}
+
 	@Test
 	void namesTheDirectoryAboveTheHomeThatClosesItToAppUsersWithoutASandbox() throws IOException {
 		// @TempDir is 0700: an app's user cannot pass it

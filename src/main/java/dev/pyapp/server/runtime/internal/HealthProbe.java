@@ -9,6 +9,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -142,6 +145,9 @@ public final class HealthProbe {
 		try (SocketChannel channel = (daemon.socket() != null) ? SocketChannel.open(StandardProtocolFamily.UNIX)
 				: SocketChannel.open()) {
 			channel.connect(address);
+			if (daemon.socket() != null) {
+				requireDaemonsUser(channel, daemon);
+			}
 			ByteBuffer bytes = ByteBuffer.wrap(request);
 			while (bytes.hasRemaining()) {
 				channel.write(bytes);
@@ -157,6 +163,28 @@ public final class HealthProbe {
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The daemon's socket is in its app's {@code run/}, which the app may change at any
+	 * moment: a link there to another socket of the host (another app's, or one only root
+	 * may reach) would have the server, as root, send that socket the request and report
+	 * its answer. So the process that accepted the connection must run as the daemon's
+	 * master does ({@code SO_PEERCRED}) before a byte is sent.
+	 */
+	static void requireDaemonsUser(SocketChannel channel, Daemon daemon) throws IOException {
+		UserPrincipal peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+		UserPrincipal owner;
+		try {
+			owner = Files.getOwner(Path.of("/proc", Long.toString(daemon.pid())));
+		}
+		catch (IOException ex) {
+			throw new IOException("the daemon (pid " + daemon.pid() + ") is gone", ex);
+		}
+		if (!peer.getName().equals(owner.getName())) {
+			throw new IOException("the socket " + daemon.socket() + " is answered by a process of " + peer.getName()
+					+ ", not of the daemon's user " + owner.getName() + "; nothing was sent to it");
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.pyapp.server.runtime.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,8 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -124,6 +128,49 @@ class CandidateHealthTests {
 			});
 	}
 
+	@Test // an app replaced its socket in run/ with a link to a socket only root could
+			// reach: the server, as root, sent it the check's request and showed its
+			// answer
+	void aSocketAnsweredByAnotherUserThanTheDaemonsIsSentNothing() throws Exception {
+		assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root");
+		Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep",
+				"60")
+			.start();
+		// setpriv drops to nobody a moment after it starts
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Files.getOwner(Path.of("/proc", Long.toString(nobody.pid()))).getName().equals("nobody"));
+		Path socket = this.dir.resolve("r.sock");
+		ByteArrayOutputStream received = new ByteArrayOutputStream();
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			Thread listener = new Thread(() -> readAll(server, received));
+			listener.start();
+			Daemon daemon = daemon(socket, null, nobody.pid());
+			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
+			assertThatThrownBy(() -> this.candidates.checkHealth(APP, "1.1.0-x", daemon)).isInstanceOfSatisfying(
+					PyappException.class,
+					(ex) -> assertThat(ex.getMessage()).contains("not of the daemon's user nobody"));
+			listener.join(5000);
+			assertThat(received.size()).as("bytes the foreign socket received").isZero();
+		}
+		finally {
+			nobody.destroyForcibly().waitFor();
+		}
+	}
+
+	private static void readAll(ServerSocketChannel server, ByteArrayOutputStream received) {
+		try (SocketChannel channel = server.accept()) {
+			ByteBuffer buffer = ByteBuffer.allocate(4096);
+			if (channel.read(buffer) > 0) {
+				received.write(buffer.array(), 0, buffer.position());
+				channel.write(ByteBuffer.wrap("HTTP/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+			}
+		}
+		catch (IOException ex) {
+			// the test fails on the probe's side
+		}
+	}
+
 	/** A worker that accepts the request and dies before reading it all: a reset. */
 	private static void dieWithTheRequestUnread(ServerSocketChannel server) {
 		try (SocketChannel channel = server.accept()) {
@@ -135,7 +182,11 @@ class CandidateHealthTests {
 	}
 
 	private static Daemon daemon(Path socket, Integer port) {
-		return new Daemon("1.1.0-x", 1, socket, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0,
+		return daemon(socket, port, ProcessHandle.current().pid());
+	}
+
+	private static Daemon daemon(Path socket, Integer port, long pid) {
+		return new Daemon("1.1.0-x", pid, socket, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0,
 				new GunicornServer(), null, 0);
 	}
 
