@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -28,6 +28,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.scheduling.support.CronTrigger;
@@ -90,18 +91,7 @@ public class ScheduledTasks implements DisposableBean {
 	 * the schedule of another app, and never more than one run of its own at a time (each
 	 * run has the app's limits, so concurrent runs would multiply them).
 	 */
-	private final ExecutorService workers = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-
-		private final AtomicInteger count = new AtomicInteger();
-
-		@Override
-		public Thread newThread(Runnable work) {
-			Thread thread = new Thread(work, "pyapp-task-run-" + this.count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		}
-
-	});
+	private final ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("pyapp-task-run-"));
 
 	ScheduledTasks(HookRunner runner, TaskRunRepository runs, HooksProperties properties,
 			ApplicationEventPublisher events) {
@@ -257,7 +247,7 @@ public class ScheduledTasks implements DisposableBean {
 				}
 			});
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// the server is stopping: the queued runs do not run
 			queue.draining().set(false);
 		}
@@ -389,6 +379,12 @@ public class ScheduledTasks implements DisposableBean {
 	public void destroy() {
 		this.scheduler.shutdown();
 		this.workers.shutdownNow();
+	}
+
+	private static CustomizableThreadFactory daemonThreads(String prefix) {
+		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+		threads.setDaemon(true);
+		return threads;
 	}
 
 	private record AppQueue(Queue<Runnable> runs, AtomicBoolean draining) {

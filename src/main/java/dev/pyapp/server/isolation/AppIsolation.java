@@ -3,6 +3,7 @@ package dev.pyapp.server.isolation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.HostIsolation;
@@ -181,7 +183,7 @@ public class AppIsolation {
 	public void openGenerated(AppId app, List<Path> directories) {
 		Isolation.Account user = this.accounts.ensure(app).account();
 		for (Path directory : directories) {
-			dev.pyapp.server.core.FileModes.tree(directory, user.uid(), user.gid(), 0700, 0600);
+			FileModes.tree(directory, user.uid(), user.gid(), 0700, 0600);
 			this.openGenerated.add(directory.toAbsolutePath().normalize());
 		}
 	}
@@ -353,7 +355,7 @@ public class AppIsolation {
 				}
 			}
 		}
-		catch (IOException | java.nio.file.InvalidPathException ex) {
+		catch (IOException | InvalidPathException ex) {
 			// no environment yet, or none the server made: nothing more is shown
 		}
 		return Optional.empty();
