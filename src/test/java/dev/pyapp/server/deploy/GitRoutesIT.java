@@ -83,6 +83,7 @@ class GitRoutesIT {
 			await().atMost(Duration.ofSeconds(120))
 				.untilAsserted(() -> this.rpc.result("apps.remove", Map.of("name", app.get("name").stringValue())));
 		}
+		DropFolderIT.deleteTree(this.repos);
 	}
 
 	@AfterAll
