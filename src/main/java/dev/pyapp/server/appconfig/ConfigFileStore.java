@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.pyapp.server.appconfig.internal.SafeYaml;
@@ -33,7 +34,7 @@ final class ConfigFileStore {
 	private static final String PREVIOUS = ".previous";
 
 	/** rw-r-----: the group is the app's (the directory's set-group-id bit). */
-	private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> APP_READABLE = java.nio.file.attribute.PosixFilePermissions
+	private static final Set<java.nio.file.attribute.PosixFilePermission> APP_READABLE = java.nio.file.attribute.PosixFilePermissions
 		.fromString("rw-r-----");
 
 	private static final String PENDING = ".pending-release";

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -141,7 +142,7 @@ public record ConfigSpec(int format, String output, List<Section> sections) {
 			view.put("secret", this.secret);
 			view.put("default", this.secret ? null : this.defaultValue);
 			view.put("has_default", this.defaultValue != null);
-			view.put("options", new java.util.TreeMap<>(this.options));
+			view.put("options", new TreeMap<>(this.options));
 			view.put("validation", this.validation.describe());
 			view.put("template", this.template);
 			return view;

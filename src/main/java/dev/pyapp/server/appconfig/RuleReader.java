@@ -2,6 +2,7 @@ package dev.pyapp.server.appconfig;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.PatternSyntaxException;
@@ -131,7 +132,7 @@ final class RuleReader {
 		}
 		List<String> schemes = new ArrayList<>();
 		for (int i = 0; i < list.size(); i++) {
-			String scheme = String.valueOf(list.get(i)).toLowerCase(java.util.Locale.ROOT);
+			String scheme = String.valueOf(list.get(i)).toLowerCase(Locale.ROOT);
 			if (!SCHEME.matcher(scheme).matches()) {
 				props.problem("schemes[" + i + "]",
 						"'" + list.get(i) + "' is not a URL scheme: a letter, then letters, digits, '+', '-' or '.'");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.appconfig.internal.Props;
@@ -182,7 +183,7 @@ final class WidgetResolver {
 		for (String name : names) {
 			if (!OPTION_NAMES.contains(name)) {
 				props.problem(key, "unknown option '" + name + "' (expected some of: "
-						+ String.join(", ", new java.util.TreeSet<>(OPTION_NAMES)) + ")");
+						+ String.join(", ", new TreeSet<>(OPTION_NAMES)) + ")");
 			}
 		}
 		return names;

@@ -1,5 +1,6 @@
 package dev.pyapp.server.core;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,7 @@ public record AppId(String value) {
 
 	public AppId {
 		if (!valid(value)) {
-			throw PyappException.invalid("invalid app name", java.util.List.of(new Problem("name", problem(value))));
+			throw PyappException.invalid("invalid app name", List.of(new Problem("name", problem(value))));
 		}
 	}
 

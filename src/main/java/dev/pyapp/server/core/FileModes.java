@@ -2,6 +2,7 @@ package dev.pyapp.server.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,7 +34,7 @@ public final class FileModes {
 	 * @param mode the mode, such as {@code 0750}
 	 */
 	public static void createDirectories(Path dir, int mode) {
-		java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+		Deque<Path> missing = new ArrayDeque<>();
 		for (Path step = dir.toAbsolutePath().normalize(); step != null
 				&& !Files.isDirectory(step, LinkOption.NOFOLLOW_LINKS); step = step.getParent()) {
 			missing.push(step);
@@ -41,7 +44,7 @@ public final class FileModes {
 				try {
 					Files.createDirectory(step);
 				}
-				catch (java.nio.file.FileAlreadyExistsException ex) {
+				catch (FileAlreadyExistsException ex) {
 					// made meanwhile (by another thread of the server): its mode is its
 					// own
 					continue;

@@ -1,6 +1,7 @@
 package dev.pyapp.server.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -135,7 +137,7 @@ public class ServerFileModes implements SmartInitializingSingleton {
 	/** The owner's rwx, and of the other bits only those both present and allowed. */
 	private static Set<PosixFilePermission> allowed(Set<PosixFilePermission> current,
 			Set<PosixFilePermission> allowed) {
-		Set<PosixFilePermission> result = java.util.EnumSet.copyOf(PRIVATE_DIRECTORY);
+		Set<PosixFilePermission> result = EnumSet.copyOf(PRIVATE_DIRECTORY);
 		for (PosixFilePermission permission : current) {
 			if (allowed.contains(permission)) {
 				result.add(permission);
@@ -161,7 +163,7 @@ public class ServerFileModes implements SmartInitializingSingleton {
 			return dir;
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException("Cannot create " + dir, ex);
+			throw new UncheckedIOException("Cannot create " + dir, ex);
 		}
 	}
 
@@ -179,7 +181,7 @@ public class ServerFileModes implements SmartInitializingSingleton {
 			return dir;
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException("Cannot create " + dir, ex);
+			throw new UncheckedIOException("Cannot create " + dir, ex);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.pyapp.server.hooks;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -65,7 +66,7 @@ public class HookRunner {
 	static String tail(String output) {
 		String[] lines = output.stripTrailing().split("\n", -1);
 		int from = Math.max(0, lines.length - LOG_LINES);
-		String tail = String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
+		String tail = String.join("\n", Arrays.asList(lines).subList(from, lines.length));
 		if (tail.length() > LOG_CHARS) {
 			tail = tail.substring(tail.length() - LOG_CHARS);
 			from = -1;

@@ -3,6 +3,7 @@ package dev.pyapp.server.hooks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -329,8 +330,7 @@ public class ScheduledTasks implements DisposableBean {
 		long millis = java.time.Duration
 			.between(run.started(), (run.finished() != null) ? run.finished() : run.started())
 			.toMillis();
-		String took = (millis < 1000) ? millis + " ms"
-				: String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+		String took = (millis < 1000) ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
 		boolean succeeded = "succeeded".equals(run.outcome());
 		String message = "task " + run.task() + " (" + run.trigger() + ") " + run.outcome() + " in " + took
 				+ ((run.exitCode() != null && run.exitCode() >= 0) ? " (exit code " + run.exitCode() + ")" : "");

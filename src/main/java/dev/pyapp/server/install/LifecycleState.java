@@ -1,5 +1,7 @@
 package dev.pyapp.server.install;
 
+import java.util.Locale;
+
 /**
  * Where an app is in its deploy lifecycle ({@link AppLifecycle}). Whether a deployed app
  * runs is the supervisor's ({@code runtime}); SPEC §9's state combines both
@@ -46,7 +48,7 @@ public enum LifecycleState {
 	 * @return the name a person reads ({@code upgrade-awaiting-configuration})
 	 */
 	public String value() {
-		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,7 +160,7 @@ class AppAccounts {
 		if (this.host.usersUnavailable().isPresent()) {
 			return List.of();
 		}
-		List<String> deleted = new java.util.ArrayList<>();
+		List<String> deleted = new ArrayList<>();
 		for (SystemAccounts.Entry entry : this.accounts.list()) {
 			if (!entry.comment().startsWith(COMMENT) || !entry.name().startsWith("pyapp")) {
 				continue;

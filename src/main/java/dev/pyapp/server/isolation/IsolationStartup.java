@@ -1,10 +1,12 @@
 package dev.pyapp.server.isolation;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.pyapp.server.core.AppId;
@@ -71,7 +73,7 @@ class IsolationStartup {
 			try {
 				migrate(app);
 			}
-			catch (PyappException | java.io.UncheckedIOException ex) {
+			catch (PyappException | UncheckedIOException ex) {
 				logger.error("Cannot migrate the files of app {} to its own user: {}", app, ex.getMessage());
 			}
 		}
@@ -118,12 +120,12 @@ class IsolationStartup {
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(releases,
 				(entry) -> Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
 						&& !entry.getFileName().toString().startsWith("."))) {
-			List<Path> result = new java.util.ArrayList<>();
+			List<Path> result = new ArrayList<>();
 			entries.forEach(result::add);
 			return result;
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException("Cannot list " + releases, ex);
+			throw new UncheckedIOException("Cannot list " + releases, ex);
 		}
 	}
 

@@ -7,10 +7,11 @@ import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,7 @@ class LogSocketServer implements SmartLifecycle, AppLogSockets {
 		try {
 			return Files.isDirectory(home.app(app).release(release));
 		}
-		catch (PyappException | java.nio.file.InvalidPathException ex) {
+		catch (PyappException | InvalidPathException ex) {
 			return false;
 		}
 	}

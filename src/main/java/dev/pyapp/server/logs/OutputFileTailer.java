@@ -1,5 +1,6 @@
 package dev.pyapp.server.logs;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -556,7 +557,7 @@ class OutputFileTailer implements SmartLifecycle {
 
 		private final Path dir;
 
-		private final java.io.File logs;
+		private final File logs;
 
 		private final int part;
 

@@ -1,8 +1,10 @@
 package dev.pyapp.server.metrics;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,9 +36,9 @@ record MetricsSample(@Id @Nullable String id, String app, Instant time, String r
 		Map<String, Long> statuses, List<Long> buckets, double durationSum, Map<String, Long> logs) {
 
 	static MetricsSample of(AppMetricsSnapshot snapshot, Instant time, String run) {
-		Map<String, Long> statuses = new java.util.TreeMap<>();
+		Map<String, Long> statuses = new TreeMap<>();
 		snapshot.statuses().forEach((status, count) -> statuses.put(String.valueOf(status), count));
-		List<Long> buckets = new java.util.ArrayList<>(snapshot.buckets().length);
+		List<Long> buckets = new ArrayList<>(snapshot.buckets().length);
 		for (long count : snapshot.buckets()) {
 			buckets.add(count);
 		}

@@ -1,5 +1,7 @@
 package dev.pyapp.server.mount;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -22,8 +24,7 @@ public record VirtualServer(String name, List<String> hostnames, String listen, 
 
 	public VirtualServer {
 		// nulls inside are kept: MountValidator reports them with their paths
-		hostnames = (hostnames != null) ? java.util.Collections.unmodifiableList(new java.util.ArrayList<>(hostnames))
-				: List.of();
+		hostnames = (hostnames != null) ? Collections.unmodifiableList(new ArrayList<>(hostnames)) : List.of();
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -76,7 +77,7 @@ final class Cgroups {
 	private Cgroups(Kind kind, @Nullable String reason, Map<String, Path> parents) {
 		this.kind = kind;
 		this.reason = reason;
-		this.parents = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parents));
+		this.parents = Collections.unmodifiableMap(new LinkedHashMap<>(parents));
 	}
 
 	static Cgroups none(String reason) {

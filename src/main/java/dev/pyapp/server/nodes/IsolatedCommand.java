@@ -1,11 +1,14 @@
 package dev.pyapp.server.nodes;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
@@ -179,8 +182,8 @@ final class IsolatedCommand {
 	 * mount itself, not one a read-only system directory shows (unless a mask hides it).
 	 */
 	private static List<Path> ancestors(List<Path> mounts, List<Path> system, List<Path> masks) {
-		java.util.TreeSet<Path> dirs = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Path::getNameCount)
-			.thenComparing(java.util.Comparator.naturalOrder()));
+		TreeSet<Path> dirs = new TreeSet<>(
+				Comparator.comparingInt(Path::getNameCount).thenComparing(Comparator.naturalOrder()));
 		for (Path mount : mounts) {
 			for (Path dir = mount.getParent(); dir != null && dir.getNameCount() > 0; dir = dir.getParent()) {
 				Path candidate = dir;
@@ -199,7 +202,7 @@ final class IsolatedCommand {
 		try {
 			return Files.readSymbolicLink(link).toString();
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			throw new NodeException("cannot read the symlink " + link + ": " + ex.getMessage(), ex);
 		}
 	}

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -226,7 +227,7 @@ public final class ListeningSockets {
 		if (wanted == null) {
 			return any;
 		}
-		return any || java.util.Arrays.equals(unmap(wanted), normal);
+		return any || Arrays.equals(unmap(wanted), normal);
 	}
 
 	private static byte[] unmap(byte[] address) {
@@ -237,7 +238,7 @@ public final class ListeningSockets {
 			}
 			mapped &= address[10] == (byte) 0xff && address[11] == (byte) 0xff;
 			if (mapped) {
-				return java.util.Arrays.copyOfRange(address, 12, 16);
+				return Arrays.copyOfRange(address, 12, 16);
 			}
 		}
 		return address;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.jcraft.jsch.Session;
 import dev.pyapp.server.core.AppId;
@@ -246,7 +247,7 @@ public class NodeRegistry {
 			// every apps.list
 			return Map.of();
 		}
-		Map<String, JsonNode> apps = new java.util.TreeMap<>();
+		Map<String, JsonNode> apps = new TreeMap<>();
 		for (NodeDocument node : this.mongo.findAll(NodeDocument.class)) {
 			JsonNode list = this.states.apps(node.name());
 			if (list != null) {

@@ -2,6 +2,7 @@ package dev.pyapp.server.nodes;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +111,7 @@ final class ProcessRunner {
 	 * @return the environment
 	 */
 	static Map<String, String> environment(ExecRequest request) {
-		Map<String, String> environment = new java.util.LinkedHashMap<>(System.getenv());
+		Map<String, String> environment = new LinkedHashMap<>(System.getenv());
 		if (!request.inheritEnvironment()) {
 			environment.keySet().removeIf((name) -> !MINIMAL_ENVIRONMENT.contains(name));
 			environment.put("PATH", SystemPath.STANDARD);

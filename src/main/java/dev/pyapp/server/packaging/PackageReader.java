@@ -1,6 +1,7 @@
 package dev.pyapp.server.packaging;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,10 +13,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import dev.pyapp.server.appconfig.ConfigSpec;
@@ -170,7 +173,7 @@ public class PackageReader {
 				try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(source.toFile())) {
 					java.util.zip.ZipEntry entry = zip.getEntry(ArchiveLayout.METADATA);
 					if (entry != null && !entry.isDirectory()) {
-						try (java.io.InputStream in = zip.getInputStream(entry)) {
+						try (InputStream in = zip.getInputStream(entry)) {
 							bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
 						}
 					}
@@ -265,7 +268,7 @@ public class PackageReader {
 		String specFile = layout.configSpec();
 		if (specFile != null && !ArchiveLayout.CONFIG_SPECS.stream().allMatch(layout::isFile)) {
 			String text = decode(specFile, content.apply(specFile), problems);
-			Map<String, @Nullable String> widgets = new java.util.TreeMap<>();
+			Map<String, @Nullable String> widgets = new TreeMap<>();
 			for (String widget : layout.widgets()) {
 				byte[] bytes = content.apply(widget);
 				widgets.put(widget, (bytes != null && bytes.length <= ConfigSpecReader.MAX_WIDGET_FILE)
@@ -382,7 +385,7 @@ public class PackageReader {
 		}
 
 		byte @Nullable [] content() {
-			return this.overflowed ? null : java.util.Arrays.copyOf(this.bytes, this.length);
+			return this.overflowed ? null : Arrays.copyOf(this.bytes, this.length);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -264,7 +265,7 @@ public final class Pep440Version implements Comparable<Pep440Version> {
 		while (end > 1 && this.release[end - 1] == 0) {
 			end--;
 		}
-		return java.util.Objects.hash(this.epoch, Arrays.hashCode(Arrays.copyOf(this.release, end)), this.preLabel,
+		return Objects.hash(this.epoch, Arrays.hashCode(Arrays.copyOf(this.release, end)), this.preLabel,
 				(this.preLabel != null) ? this.preNumber : 0, this.post, this.dev, this.local);
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.pyapp.server.audit.AuditEntry;
@@ -141,7 +142,7 @@ class ArchiveUploadController {
 
 	private static boolean isMultipart(HttpServletRequest request) {
 		String contentType = request.getContentType();
-		return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+		return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/");
 	}
 
 	private static InputStream content(HttpServletRequest request) throws IOException, ServletException {

@@ -1,5 +1,6 @@
 package dev.pyapp.server.security;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -109,7 +110,7 @@ class SecurityConfiguration {
 	}
 
 	private static void sessionExpired(jakarta.servlet.http.HttpServletRequest request,
-			jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+			jakarta.servlet.http.HttpServletResponse response) throws IOException {
 		if ("GET".equals(request.getMethod()) && !request.getRequestURI().startsWith("/login")) {
 			new org.springframework.security.web.savedrequest.HttpSessionRequestCache().saveRequest(request, response);
 		}

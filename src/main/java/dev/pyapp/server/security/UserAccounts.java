@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
@@ -73,7 +75,7 @@ public class UserAccounts implements UserDetailsService {
 	 * @param username the user
 	 * @return the role, or empty when there is no such user
 	 */
-	public java.util.Optional<Role> role(String username) {
+	public Optional<Role> role(String username) {
 		return this.repository.findById(username).map(UserAccount::effectiveRole);
 	}
 
@@ -84,7 +86,7 @@ public class UserAccounts implements UserDetailsService {
 	public List<UserInfo> list() {
 		return this.repository.findAll()
 			.stream()
-			.sorted(java.util.Comparator.comparing(UserAccount::username))
+			.sorted(Comparator.comparing(UserAccount::username))
 			.map(UserAccounts::info)
 			.toList();
 	}

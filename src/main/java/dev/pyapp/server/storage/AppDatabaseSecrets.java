@@ -3,6 +3,7 @@ package dev.pyapp.server.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ final class AppDatabaseSecrets {
 				Path temp = Files.createTempFile(file.getParent(), ".app-databases", ".tmp",
 						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 				Files.writeString(temp, HexFormat.of().formatHex(key) + "\n");
-				Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
 			}
 			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 			return new AppDatabaseSecrets(HexFormat.of().parseHex(Files.readString(file).trim()));

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -233,7 +234,7 @@ class PipRunner {
 	 * server's environment over the host's pip.conf files.
 	 */
 	private Map<String, String> configuration(PythonInterpreter interpreter) {
-		Map<String, String> configured = new java.util.TreeMap<>(hostSettings(interpreter));
+		Map<String, String> configured = new TreeMap<>(hostSettings(interpreter));
 		this.environment.forEach((name, value) -> {
 			if (name.startsWith("PIP_")) {
 				configured.put(name, value);
@@ -270,7 +271,7 @@ class PipRunner {
 	 * this server runs.
 	 */
 	static Map<String, String> settings(String output) {
-		Map<String, String> settings = new java.util.TreeMap<>();
+		Map<String, String> settings = new TreeMap<>();
 		for (String line : output.split("\n")) {
 			Matcher matcher = SETTING.matcher(line.strip());
 			if (matcher.matches()) {

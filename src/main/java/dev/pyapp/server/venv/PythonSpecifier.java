@@ -1,6 +1,7 @@
 package dev.pyapp.server.venv;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,7 +108,7 @@ final class PythonSpecifier {
 				case ">":
 					return order > 0;
 				case "~=":
-					int[] prefix = java.util.Arrays.copyOf(this.version, Math.max(1, this.version.length - 1));
+					int[] prefix = Arrays.copyOf(this.version, Math.max(1, this.version.length - 1));
 					return order >= 0 && prefixMatches(candidate, prefix);
 				default:
 					return false;

@@ -194,7 +194,7 @@ public class VenvBuilder {
 	 * The distributions in {@code server-packages/}: normalised name to version.
 	 * @return the distributions
 	 */
-	public java.util.Map<String, String> sharedPackages() {
+	public Map<String, String> sharedPackages() {
 		return this.serverPackages.installed();
 	}
 

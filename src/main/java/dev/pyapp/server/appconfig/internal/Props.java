@@ -1,6 +1,7 @@
 package dev.pyapp.server.appconfig.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -164,7 +165,7 @@ public final class Props {
 	public static Map<String, @Nullable Object> stringKeys(Map<?, ?> map) {
 		for (Object key : map.keySet()) {
 			if (!(key instanceof String)) {
-				java.util.LinkedHashMap<String, @Nullable Object> copy = new java.util.LinkedHashMap<>();
+				LinkedHashMap<String, @Nullable Object> copy = new LinkedHashMap<>();
 				map.forEach((k, v) -> copy.put(String.valueOf(k), v));
 				return copy;
 			}

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -307,12 +309,12 @@ public final class Packager {
 			return bytes + " B";
 		}
 		if (bytes < 1024 * 1024) {
-			return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+			return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
 		}
-		return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+		return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
 	}
 
-	public static @Nullable String python(java.util.Map<String, String> env) {
+	public static @Nullable String python(Map<String, String> env) {
 		String python = env.get("PYAPP_PYTHON");
 		return (python != null && !python.isBlank()) ? python : "python3";
 	}

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -296,7 +297,7 @@ class DropFolderWatcher implements SmartLifecycle {
 		if (this.audit == null) {
 			return;
 		}
-		Map<String, Object> params = new java.util.LinkedHashMap<>();
+		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("file", result.file());
 		params.put("sha256", result.checksum());
 		params.put("result", result.outcome().value);

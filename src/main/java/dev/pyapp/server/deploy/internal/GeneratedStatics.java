@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,7 +31,7 @@ final class GeneratedStatics {
 	 * @return every generated static directory of the release
 	 */
 	static List<Path> prepare(AppManifest manifest, Path release) {
-		List<Path> directories = new java.util.ArrayList<>();
+		List<Path> directories = new ArrayList<>();
 		for (AppManifest.StaticEntry entry : generated(manifest)) {
 			Path directory = inside(release, entry);
 			try {

@@ -1,5 +1,6 @@
 package dev.pyapp.server.mount.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -68,8 +69,8 @@ public record RenderModel(List<Site> sites, List<Backend> backends) {
 
 	private static List<Location> locations(Mount mount, MountTargets targets, Map<String, Backend> backends) {
 		if (mount.folder() != null) {
-			return List.of(new Location(mount.path(), null,
-					MountValidator.safeFile("folder", java.nio.file.Path.of(mount.folder())), List.of()));
+			return List.of(new Location(mount.path(), null, MountValidator.safeFile("folder", Path.of(mount.folder())),
+					List.of()));
 		}
 		AppId app = AppId.of(mount.app());
 		Optional<MountTarget> target = targets.target(app);

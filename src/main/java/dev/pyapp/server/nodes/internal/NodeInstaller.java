@@ -1,8 +1,10 @@
 package dev.pyapp.server.nodes.internal;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -342,7 +344,7 @@ public class NodeInstaller {
 		Path jar = this.properties.agentJar();
 		if (jar == null) {
 			String classPath = System.getProperty("java.class.path", "");
-			if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+			if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
 				jar = Path.of(classPath);
 			}
 		}
@@ -359,7 +361,7 @@ public class NodeInstaller {
 			return cached;
 		}
 		try (InputStream in = new DigestInputStream(Files.newInputStream(jar), MessageDigest.getInstance("SHA-256"))) {
-			in.transferTo(java.io.OutputStream.nullOutputStream());
+			in.transferTo(OutputStream.nullOutputStream());
 			String digest = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
 			this.jarDigest = digest;
 			return digest;

@@ -1,6 +1,7 @@
 package dev.pyapp.server.rpc.internal;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ class RunRpc {
 
 	/** An interactive shell whose prompt names the app. */
 	private static List<String> defaultShell() {
-		if (Files.isExecutable(java.nio.file.Path.of("/bin/bash"))) {
+		if (Files.isExecutable(Path.of("/bin/bash"))) {
 			return List.of("/bin/bash", "--norc", "-i");
 		}
 		return List.of("/bin/sh", "-i");
