@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -204,14 +205,25 @@ class ServerPackages {
 		}
 		List<String> missing = new ArrayList<>();
 		List<String> satisfied = new ArrayList<>();
+		Set<String> used = this.shared.usedBy(app);
 		for (JsonNode line : check(interpreter, requirements)) {
-			if (line.path("satisfied").asBoolean(false)) {
-				satisfied.add(line.path("name").asString());
-				output.accept("shared " + line.path("requirement").asString() + ": satisfied by "
-						+ line.path("installed").asString());
+			String requirement = line.path("requirement").asString();
+			String name = line.path("name").asString();
+			String installed = line.path("installed").asString();
+			if (!line.path("satisfied").asBoolean(false)) {
+				missing.add(requirement);
+			}
+			else if (used.contains(name)) {
+				satisfied.add(name);
+				output.accept("shared " + requirement + ": satisfied by " + installed);
 			}
 			else {
-				missing.add(line.path("requirement").asString());
+				// another app's copy: this one gets it only when its own deps/ and index
+				// give the same files at that version (SharedPackages.merge compares
+				// them)
+				missing.addAll(List.of(requirement, name + "==" + installed));
+				output.accept("shared " + requirement + ": " + name + " " + installed
+						+ " is installed for other apps, comparing it with this app's");
 			}
 		}
 		if (!missing.isEmpty()) {
