@@ -17,13 +17,15 @@ def _normalize(name):
 
 def _pins(name, extras, installed, requires, requirement_type):
     """The installed distributions ``name`` (with ``extras``) needs, itself included."""
-    pins = {}
-    pending = [(name, set(extras))]
+    pins = set()
+    seen = set()
+    pending = [(name, frozenset(extras))]
     while pending:
         current, wanted = pending.pop()
-        if current in pins:
+        if (current, wanted) in seen:
             continue
-        pins[current] = "%s==%s" % (current, installed[current])
+        seen.add((current, wanted))
+        pins.add("%s==%s" % (current, installed[current]))
         for text in requires.get(current) or []:
             needed = requirement_type(text)
             if needed.marker is not None and not any(
@@ -32,8 +34,8 @@ def _pins(name, extras, installed, requires, requirement_type):
             other = _normalize(needed.name)
             version = installed.get(other)
             if version is not None and needed.specifier.contains(version, prereleases=True):
-                pending.append((other, set(needed.extras)))
-    return sorted(pins.values())
+                pending.append((other, frozenset(needed.extras)))
+    return sorted(pins)
 
 
 def main(argv):

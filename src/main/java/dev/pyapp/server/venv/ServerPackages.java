@@ -225,8 +225,9 @@ class ServerPackages {
 				// not (yet) all this app's: it shares the installed copies only when its
 				// own deps/ and index give the same files at the installed versions
 				// (SharedPackages.merge compares them)
-				missing.add(requirement);
+				// (the requirement last: a failure names the last argument)
 				missing.addAll(pins);
+				missing.add(requirement);
 				output.accept("shared " + requirement + ": " + installed
 						+ " is installed, not yet for this app: comparing it with the app's own");
 			}
