@@ -56,14 +56,16 @@ final class DistributionFiles {
 	}
 
 	/**
-	 * The files the server copies of a distribution: those its RECORD lists
-	 * ({@link SharedPackages#files}) and whatever else is in its dist-info directory.
+	 * The files the server copies of a distribution: those its RECORD lists and whatever
+	 * else is in its dist-info directory.
 	 * @param root the directory pip installed into
 	 * @param distInfo the distribution's dist-info directory in it
+	 * @param listed the files its RECORD lists ({@link SharedPackages#files}), as read
+	 * once: a staging directory's may change after the checks
 	 * @return its files
 	 */
-	static DistributionFiles of(Path root, Path distInfo) {
-		Set<String> files = new TreeSet<>(SharedPackages.files(distInfo, root));
+	static DistributionFiles of(Path root, Path distInfo, Set<String> listed) {
+		Set<String> files = new TreeSet<>(listed);
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(distInfo)) {
 			for (Path entry : entries) {
 				files.add(root.relativize(entry).toString());

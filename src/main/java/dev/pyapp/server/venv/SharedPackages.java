@@ -155,7 +155,7 @@ final class SharedPackages {
 					// itself)
 					AtomicFiles.deleteTree(current.get(name));
 				}
-				copyIn(owner, staging, staged.get(name));
+				copyIn(owner, staging, DistributionFiles.of(staging, staged.get(name), dist.getValue()));
 			}
 		}
 		catch (IOException ex) {
@@ -178,11 +178,15 @@ final class SharedPackages {
 		staged.forEach((name, distInfo) -> {
 			String version = metadata(distInfo).get("Version");
 			if (version != null && version.equals(installed.get(name))) {
-				differences.put(name, DistributionFiles.of(staging, distInfo)
-					.differences(DistributionFiles.of(this.directory, current.get(name))));
+				differences.put(name,
+						distribution(staging, distInfo).differences(distribution(this.directory, current.get(name))));
 			}
 		});
 		return differences;
+	}
+
+	private static DistributionFiles distribution(Path root, Path distInfo) {
+		return DistributionFiles.of(root, distInfo, files(distInfo, root));
 	}
 
 	/** The first few files that differ, for a message. */
@@ -284,8 +288,8 @@ final class SharedPackages {
 	 * bytecode only when the server itself installed it (see
 	 * {@link DistributionFiles#compiled}).
 	 */
-	private void copyIn(String owner, Path staging, Path distInfo) throws IOException {
-		for (String file : DistributionFiles.of(staging, distInfo).files()) {
+	private void copyIn(String owner, Path staging, DistributionFiles distribution) throws IOException {
+		for (String file : distribution.files()) {
 			if (DistributionFiles.compiled(file) && !owner.equals(ServerPackages.SERVER)) {
 				continue;
 			}
