@@ -70,7 +70,7 @@ class SharedPackagesTests {
 
 		assertThatThrownBy(() -> shared.merge("beta", staged("three", "foo", "1.0", "foo/__init__.py")))
 			.hasMessageContaining(
-					"'beta' brings foo 1.0 with other files than the foo 1.0 installed for alpha " + "(foo/extra.py)");
+					"'beta' brings foo 1.0 with other files than the foo 1.0 installed for alpha (foo/extra.py)");
 		assertThatThrownBy(() -> shared.merge("beta", unlisted))
 			.hasMessageContaining("installed for alpha (*.dist-info/entry_points.txt)");
 		assertThat(this.dir.resolve("sp/foo/extra.py")).exists();
