@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -187,15 +188,19 @@ class ServerPackages {
 	}
 
 	/**
-	 * Installs shared requirements for an app, unless already satisfied: pip runs as the
-	 * app's user into a staging directory in the app's {@code tmp/}; the server checks
-	 * and copies the result in.
+	 * Installs shared requirements for an app, unless already satisfied for it: pip runs
+	 * as the app's user into a staging directory in the app's {@code tmp/}; the server
+	 * checks and copies the result in. A requirement that distributions installed for
+	 * other apps satisfy is staged too, pinned to their versions, and shared only when
+	 * the files are the same ({@link SharedPackages#merge}).
 	 * @param app the app's name
 	 * @param interpreter the interpreter of the app's environment
 	 * @param requirements PEP 508 requirements
 	 * @param deps the archive's {@code deps/}, or {@code null}
 	 * @param output receives pip's output
 	 * @param isolation the app's user and sandbox
+	 * @throws PyappException ({@code CONFLICT}, {@code INVALID}) as
+	 * {@link SharedPackages#merge} does; ({@code FAILED}) when pip fails
 	 */
 	void installShared(String app, PythonInterpreter interpreter, List<String> requirements, @Nullable Path deps,
 			Consumer<String> output, Isolation isolation) {
@@ -204,14 +209,27 @@ class ServerPackages {
 		}
 		List<String> missing = new ArrayList<>();
 		List<String> satisfied = new ArrayList<>();
+		Set<String> used = this.shared.usedBy(app);
 		for (JsonNode line : check(interpreter, requirements)) {
-			if (line.path("satisfied").asBoolean(false)) {
+			String requirement = line.path("requirement").asString();
+			String installed = line.path("name").asString() + " " + line.path("installed").asString();
+			List<String> pins = line.path("pins").valueStream().map(JsonNode::asString).toList();
+			if (!line.path("satisfied").asBoolean(false)) {
+				missing.add(requirement);
+			}
+			else if (pins.stream().allMatch((pin) -> used.contains(pin.substring(0, pin.indexOf("=="))))) {
 				satisfied.add(line.path("name").asString());
-				output.accept("shared " + line.path("requirement").asString() + ": satisfied by "
-						+ line.path("installed").asString());
+				output.accept("shared " + requirement + ": satisfied by " + installed);
 			}
 			else {
-				missing.add(line.path("requirement").asString());
+				// not (yet) all this app's: it shares the installed copies only when its
+				// own deps/ and index give the same files at the installed versions
+				// (SharedPackages.merge compares them)
+				// (the requirement last: a failure names the last argument)
+				missing.addAll(pins);
+				missing.add(requirement);
+				output.accept("shared " + requirement + ": " + installed
+						+ " is installed, not yet for this app: comparing it with the app's own");
 			}
 		}
 		if (!missing.isEmpty()) {

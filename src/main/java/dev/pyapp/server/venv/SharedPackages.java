@@ -74,45 +74,64 @@ final class SharedPackages {
 
 	/**
 	 * Copies what a staging {@code pip install --target} produced into the shared
-	 * directory, after checking every distribution against the installed ones. An upgrade
-	 * removes only the files the old version's RECORD lists and no other distribution
-	 * lists.
+	 * directory, after checking every distribution against the installed ones. A
+	 * distribution installed at the same version with the same files is shared, not
+	 * copied. An upgrade (or other files at the same version, when only the owner uses
+	 * the installed copy) removes only the files the old copy's RECORD lists and no other
+	 * distribution lists.
 	 * @param owner the app (or {@code pyapp-server}) that needs them
 	 * @param staging the staging directory
 	 * @throws PyappException ({@code CONFLICT}) naming the apps and versions when a
-	 * distribution another app uses would change version; ({@code INVALID}) naming both
-	 * when a distribution ships files under another installed distribution's or the
-	 * server's own top-level names; nothing changes then
+	 * distribution another app uses would change version or, at the same version, its
+	 * files (see {@link DistributionFiles}); ({@code INVALID}) naming both when a
+	 * distribution ships files under another installed distribution's or the server's own
+	 * top-level names; nothing changes then
 	 */
 	synchronized void merge(String owner, Path staging) {
 		Map<String, String> installed = installed();
 		Map<String, Usage> usage = usage();
 		Map<String, Path> staged = distInfos(staging);
+		Map<String, Path> current = distInfos(this.directory);
+		Map<String, List<String>> differences = differences(staging, staged, current, installed);
+		// the same code at the same version: the owner shares the installed copy
+		Set<String> same = new TreeSet<>();
+		differences.forEach((name, files) -> {
+			if (files.isEmpty()) {
+				same.add(name);
+			}
+		});
 		List<String> conflicts = new ArrayList<>();
 		for (Map.Entry<String, Path> dist : staged.entrySet()) {
 			String name = dist.getKey();
 			String version = metadata(dist.getValue()).get("Version");
-			String current = installed.get(name);
-			if (current != null && !current.equals(version)) {
-				Set<String> others = new TreeSet<>(usage.getOrDefault(name, new Usage(current, List.of())).apps());
-				others.remove(owner);
-				if (!others.isEmpty()) {
-					conflicts.add("'" + owner + "' needs " + name + " " + version + " but " + name + " " + current
-							+ " is installed for " + String.join(", ", others));
-				}
+			String installedVersion = installed.get(name);
+			List<String> differing = differences.get(name);
+			if (installedVersion == null || same.contains(name)) {
+				continue;
 			}
+			Set<String> others = new TreeSet<>(usage.getOrDefault(name, new Usage(installedVersion, List.of())).apps());
+			others.remove(owner);
+			if (others.isEmpty()) {
+				// only the owner uses the installed copy: it is replaced
+				continue;
+			}
+			conflicts.add((differing == null)
+					? "'" + owner + "' needs " + name + " " + version + " but " + name + " " + installedVersion
+							+ " is installed for " + String.join(", ", others)
+					: "'" + owner + "' brings " + name + " " + version + " with other files than the " + name + " "
+							+ installedVersion + " installed for " + String.join(", ", others) + " ("
+							+ summary(differing) + ")");
 		}
 		if (!conflicts.isEmpty()) {
 			throw PyappException.conflict("shared dependency conflict in server-packages: "
 					+ String.join("; ", conflicts) + " (install it with scope: local instead)");
 		}
-		Map<String, Path> current = distInfos(this.directory);
 		Map<String, Set<String>> currentFiles = new TreeMap<>();
 		current.forEach((name, distInfo) -> currentFiles.put(name, files(distInfo, this.directory)));
 		Map<String, Set<String>> stagedFiles = new LinkedHashMap<>();
 		for (Map.Entry<String, Path> dist : staged.entrySet()) {
 			String version = metadata(dist.getValue()).get("Version");
-			if (version != null && version.equals(installed.get(dist.getKey()))) {
+			if (same.contains(dist.getKey())) {
 				continue;
 			}
 			if (!Files.isRegularFile(dist.getValue().resolve("RECORD"), LinkOption.NOFOLLOW_LINKS)) {
@@ -136,7 +155,7 @@ final class SharedPackages {
 					// itself)
 					AtomicFiles.deleteTree(current.get(name));
 				}
-				copyIn(staging, dist.getValue(), staged.get(name));
+				copyIn(owner, staging, DistributionFiles.of(staging, staged.get(name), dist.getValue()));
 			}
 		}
 		catch (IOException ex) {
@@ -147,6 +166,34 @@ final class SharedPackages {
 			use(usage, name, now.get(name), owner);
 		}
 		save(usage);
+	}
+
+	/**
+	 * For each staged distribution installed at the same version: the files in which the
+	 * two differ, none when they are the same code (and the staged one is shared).
+	 */
+	private Map<String, List<String>> differences(Path staging, Map<String, Path> staged, Map<String, Path> current,
+			Map<String, String> installed) {
+		Map<String, List<String>> differences = new TreeMap<>();
+		staged.forEach((name, distInfo) -> {
+			String version = metadata(distInfo).get("Version");
+			if (version != null && version.equals(installed.get(name))) {
+				differences.put(name,
+						distribution(staging, distInfo).differences(distribution(this.directory, current.get(name))));
+			}
+		});
+		return differences;
+	}
+
+	private static DistributionFiles distribution(Path root, Path distInfo) {
+		return DistributionFiles.of(root, distInfo, files(distInfo, root));
+	}
+
+	/** The first few files that differ, for a message. */
+	private static String summary(List<String> differences) {
+		int shown = Math.min(3, differences.size());
+		return String.join(", ", differences.subList(0, shown))
+				+ ((differences.size() > shown) ? " and " + (differences.size() - shown) + " more" : "");
 	}
 
 	/**
@@ -236,15 +283,16 @@ final class SharedPackages {
 		}
 	}
 
-	/** Copies the listed regular files and the dist-info in, with the server's modes. */
-	private void copyIn(Path staging, Set<String> files, Path distInfo) throws IOException {
-		Set<String> all = new TreeSet<>(files);
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(distInfo)) {
-			for (Path entry : entries) {
-				all.add(staging.relativize(entry).toString());
+	/**
+	 * Copies the listed regular files and the dist-info in, with the server's modes;
+	 * bytecode only when the server itself installed it (see
+	 * {@link DistributionFiles#compiled}).
+	 */
+	private void copyIn(String owner, Path staging, DistributionFiles distribution) throws IOException {
+		for (String file : distribution.files()) {
+			if (DistributionFiles.compiled(file) && !owner.equals(ServerPackages.SERVER)) {
+				continue;
 			}
-		}
-		for (String file : all) {
 			Path source = staging.resolve(file).normalize();
 			Path target = this.directory.resolve(file).normalize();
 			if (!source.startsWith(staging) || !target.startsWith(this.directory)) {
@@ -288,6 +336,23 @@ final class SharedPackages {
 			use(usage, name, installed.get(name), owner);
 		}
 		save(usage);
+	}
+
+	/**
+	 * The installed distributions an app uses at their installed version: it installed
+	 * them, or {@link #merge} found the files it brought the same.
+	 * @param owner the app
+	 * @return the normalised names
+	 */
+	synchronized Set<String> usedBy(String owner) {
+		Map<String, String> installed = installed();
+		Set<String> names = new TreeSet<>();
+		usage().forEach((name, entry) -> {
+			if (entry.apps().contains(owner) && entry.version().equals(installed.get(name))) {
+				names.add(name);
+			}
+		});
+		return names;
 	}
 
 	/**

@@ -43,6 +43,96 @@ class SharedPackagesTests {
 	}
 
 	@Test
+	void refusesTheSameVersionWithOtherCode() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "markupsafe", "2.1.3"));
+		String registry = Files.readString(this.dir.resolve("sp/.pyapp-shared.json"));
+		Path doctored = staged("two", "markupsafe", "2.1.3");
+		Files.writeString(doctored.resolve("markupsafe/__init__.py"), "import os; os.system('id')\n");
+
+		assertThatThrownBy(() -> shared.merge("beta", doctored))
+			.isInstanceOfSatisfying(PyappException.class,
+					(ex) -> assertThat(ex.getKind()).isEqualTo(ErrorKind.CONFLICT))
+			.hasMessage("shared dependency conflict in server-packages: 'beta' brings markupsafe 2.1.3 with other "
+					+ "files than the markupsafe 2.1.3 installed for alpha (markupsafe/__init__.py) (install it with "
+					+ "scope: local instead)");
+		assertThat(this.dir.resolve("sp/markupsafe/__init__.py")).content().isEqualTo("VERSION = '2.1.3'\n");
+		assertThat(this.dir.resolve("sp/.pyapp-shared.json")).content().isEqualTo(registry);
+	}
+
+	@Test
+	void refusesTheSameVersionWithAFileMoreOrLess() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "foo", "1.0", "foo/__init__.py", "foo/extra.py"));
+		// a dist-info file that no RECORD lists is copied in too: it counts
+		Path unlisted = staged("two", "foo", "1.0", "foo/__init__.py", "foo/extra.py");
+		Files.writeString(unlisted.resolve("foo-1.0.dist-info/entry_points.txt"), "[console_scripts]\n");
+
+		assertThatThrownBy(() -> shared.merge("beta", staged("three", "foo", "1.0", "foo/__init__.py")))
+			.hasMessageContaining(
+					"'beta' brings foo 1.0 with other files than the foo 1.0 installed for alpha (foo/extra.py)");
+		assertThatThrownBy(() -> shared.merge("beta", unlisted))
+			.hasMessageContaining("installed for alpha (*.dist-info/entry_points.txt)");
+		assertThat(this.dir.resolve("sp/foo/extra.py")).exists();
+		assertThat(this.dir.resolve("sp/foo-1.0.dist-info/entry_points.txt")).doesNotExist();
+	}
+
+	@Test
+	void sharesTheSameVersionWithTheSameCode() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "markupsafe", "2.1.3"));
+
+		shared.merge("beta", staged("two", "markupsafe", "2.1.3"));
+
+		assertThat(this.dir.resolve("sp/.pyapp-shared.json")).content()
+			.isEqualTo("{\"markupsafe\":{\"version\":\"2.1.3\",\"apps\":[\"alpha\",\"beta\"]}}");
+	}
+
+	@Test
+	void sharesTheSameVersionWhenOnlyWhatPipWritesPerInstallDiffers() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge(ServerPackages.SERVER,
+				pipInstalled("one", "MarkupSafe", "# compiled for alpha", "/usr/bin/python3"));
+		Path other = pipInstalled("two", "markupsafe", "# compiled for beta", "/opt/python/bin/python3.11");
+		Path distInfo = other.resolve("markupsafe-2.1.3.dist-info");
+		Files.writeString(distInfo.resolve("REQUESTED"), "");
+		Files.writeString(distInfo.resolve("direct_url.json"), "{\"url\": \"file:///srv/deps\"}");
+		Files.writeString(distInfo.resolve("INSTALLER"), "uv\n");
+		Files.writeString(distInfo.resolve("RECORD"), Files.readString(distInfo.resolve("RECORD"))
+				+ "markupsafe-2.1.3.dist-info/REQUESTED,,\nmarkupsafe-2.1.3.dist-info/direct_url.json,,\n");
+
+		shared.merge("beta", other);
+
+		assertThat(this.dir.resolve("sp/.pyapp-shared.json")).content()
+			.isEqualTo("{\"markupsafe\":{\"version\":\"2.1.3\",\"apps\":[\"beta\",\"pyapp-server\"]}}");
+		assertThat(this.dir.resolve("sp/markupsafe/__pycache__/__init__.cpython-311.pyc")).content()
+			.isEqualTo("# compiled for alpha");
+		assertThat(this.dir.resolve("sp/MarkupSafe-2.1.3.dist-info/INSTALLER")).content().isEqualTo("pip\n");
+	}
+
+	@Test
+	void copiesNoBytecodeAnAppsPipCompiled() throws IOException {
+		// an unchecked hash-based .pyc (PEP 552) runs instead of its source, unseen
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+
+		shared.merge("alpha", pipInstalled("one", "markupsafe", "# not the source's code", "/usr/bin/python3"));
+
+		assertThat(this.dir.resolve("sp/markupsafe/__init__.py")).exists();
+		assertThat(this.dir.resolve("sp/markupsafe/__pycache__")).doesNotExist();
+	}
+
+	@Test
+	void letsAnAppReplaceTheSameVersionOnlyItUsesWithOtherCode() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "foo", "1.0", "foo/__init__.py", "foo/old.py"));
+
+		shared.merge("alpha", staged("two", "foo", "1.0", "foo/__init__.py", "foo/new.py"));
+
+		assertThat(this.dir.resolve("sp/foo/old.py")).doesNotExist();
+		assertThat(this.dir.resolve("sp/foo/new.py")).exists();
+	}
+
+	@Test
 	void letsAnAppReplaceAVersionOnlyItUses() throws IOException {
 		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
 		shared.merge("alpha", staged("one", "markupsafe", "2.1.5"));
@@ -181,6 +271,29 @@ class SharedPackagesTests {
 		assertThatThrownBy(() -> shared.merge("alpha", staging)).hasMessageContaining("RECORD")
 			.hasStackTraceContaining("is larger than 16777216 bytes");
 		assertThat(this.dir.resolve("sp/huge")).doesNotExist();
+	}
+
+	/**
+	 * markupsafe 2.1.3 as {@code pip install --target} leaves it: bytecode in
+	 * {@code __pycache__/} listed without a hash, INSTALLER, a console script in
+	 * {@code bin/} naming pip's interpreter.
+	 */
+	private Path pipInstalled(String name, String project, String bytecode, String interpreter) throws IOException {
+		Path staging = Files.createDirectories(this.dir.resolve("staging-" + name));
+		Path distInfo = Files.createDirectories(staging.resolve(project + "-2.1.3.dist-info"));
+		Files.writeString(distInfo.resolve("METADATA"), "Metadata-Version: 2.1\nName: MarkupSafe\nVersion: 2.1.3\n\n");
+		Files.writeString(distInfo.resolve("INSTALLER"), "pip\n");
+		Files.createDirectories(staging.resolve("markupsafe/__pycache__"));
+		Files.writeString(staging.resolve("markupsafe/__init__.py"), "VERSION = '2.1.3'\n");
+		Files.writeString(staging.resolve("markupsafe/__pycache__/__init__.cpython-311.pyc"), bytecode);
+		Files.createDirectories(staging.resolve("bin"));
+		Files.writeString(staging.resolve("bin/markup"), "#!" + interpreter + "\nimport markupsafe\n");
+		Files.writeString(distInfo.resolve("RECORD"),
+				String.join("\n", distInfo.getFileName() + "/INSTALLER,sha256=x,4",
+						distInfo.getFileName() + "/METADATA,sha256=y,50", distInfo.getFileName() + "/RECORD,,",
+						"../../bin/markup,sha256=z,40", "bin/markup,sha256=z,40", "markupsafe/__init__.py,sha256=w,18",
+						"markupsafe/__pycache__/__init__.cpython-311.pyc,,", ""));
+		return staging;
 	}
 
 	private Path staged(String name, String project, String version, String... files) throws IOException {
