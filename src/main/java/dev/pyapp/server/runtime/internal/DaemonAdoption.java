@@ -209,7 +209,11 @@ public class DaemonAdoption {
 		// other key of its release
 		Path pidFile = pidFileOf(app, info, running);
 		String key = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
-		String cgroup = DaemonCgroups.cgroup(this.contexts.context(app, running).isolation(), key);
+		// the app's user and directories as this server has them (a server before it may
+		// have made fewer); not its process context, whose sandbox waits for the search
+		// for the host's interpreters, which a daemon that already runs does not need
+		this.isolation.own(app);
+		String cgroup = DaemonCgroups.cgroup(this.isolation.cgroup(app), key);
 		Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running), port ? record.port() : null,
 				pidFile, (info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server(),
 				cgroup, 0);

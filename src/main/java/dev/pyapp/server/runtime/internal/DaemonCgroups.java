@@ -34,7 +34,17 @@ class DaemonCgroups {
 	 * @return the cgroup, or {@code null} when the host has none
 	 */
 	static @Nullable String cgroup(Isolation isolation, String key) {
-		return (isolation.cgroup() != null) ? isolation.cgroup() + "/" + key : null;
+		return cgroup(isolation.cgroup(), key);
+	}
+
+	/**
+	 * The cgroup of a daemon below its app's.
+	 * @param appCgroup the app's cgroup, or {@code null} when the host has none
+	 * @param key the daemon's key
+	 * @return the cgroup, or {@code null} when the host has none
+	 */
+	static @Nullable String cgroup(@Nullable String appCgroup, String key) {
+		return (appCgroup != null) ? appCgroup + "/" + key : null;
 	}
 
 	/**

@@ -149,6 +149,27 @@ class DaemonAdoptionTests {
 	}
 
 	@Test
+	void aDaemonThatOutlivedTheServerIsTakenOverWithoutItsProcessContext() throws Exception {
+		daemonStillRuns();
+		given(this.isolation.cgroup(APP)).willReturn("demo.t1");
+		// building a process context waits for the search for the host's interpreters
+		// (its sandbox shows the venv's one), which took over 10 s on a host with pyenv
+		given(this.contexts.context(eq(APP), any()))
+			.willThrow(new IllegalStateException("still looking for the host's interpreters"));
+
+		this.adoption.adoptNow(APP).run();
+
+		Daemon live = this.apps.supervised(APP).live();
+		assertThat(live).isNotNull();
+		assertThat(live.pid()).isEqualTo(PID);
+		// one level below the app's, named by the daemon's key (its pid file's name)
+		assertThat(live.cgroup())
+			.isEqualTo("demo.t1/" + live.pidFile().getFileName().toString().replaceFirst("\\.pid$", ""));
+		assertThat(this.events).containsExactly(new AppStarted(APP, "r1", PID, null, 20007));
+		then(this.isolation).should().own(APP);
+	}
+
+	@Test
 	void aCrashBeforeTheServerIsUpIsHandledOnceItIsUpAsAnyCrash() throws Exception {
 		daemonStillRuns();
 		Runnable rest = this.adoption.adoptNow(APP);
