@@ -59,11 +59,7 @@ class AotStartIT {
 		Path log = this.home.resolve("server.log");
 		List<String> command = new ArrayList<>(
 				List.of(javaCommand(), "-XX:TieredStopAtLevel=1", "-Dspring.aot.enabled=true", "-jar", JAR.toString(),
-						"--server.port=" + port, "--pyapp.webserver.managed=false", "--pyapp.python.provision=false",
-						// server.info lists the interpreters: Debian's only, not every
-						// pyenv
-						// shim on PATH, each probed (about 6 s of CPU)
-						"--pyapp.python.interpreters=/usr/bin/python3"));
+						"--server.port=" + port, "--pyapp.webserver.managed=false", "--pyapp.python.provision=false"));
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().put("PYAPP_HOME", this.home.resolve("home").toString());
