@@ -71,7 +71,10 @@ class AppServerSwitchIT {
 		this.context = new SpringApplicationBuilder(PyappServerApplication.class).run("--pyapp.home=" + this.home,
 				"--pyapp.storage.persistent=false", "--server.port=0", "--pyapp.python.index=" + INDEX,
 				"--pyapp.runtime.drain-delay=500ms", "--pyapp.python.provision=true", "--pyapp.runtime.server=auto",
-				"--pyapp.webserver.kind=nginx");
+				"--pyapp.webserver.kind=nginx",
+				// every interpreter on PATH, as by default (the test JVMs' environment
+				// names Debian's only, pom.xml): the auto choice meets pyenv's too
+				"--pyapp.python.interpreters=");
 		this.context.getBean(dev.pyapp.server.venv.VenvBuilder.class).awaitProvisioning(Duration.ofMinutes(3));
 		this.port = AbstractWebServerIT.freePort();
 	}

@@ -58,8 +58,9 @@ public final class TestSshd implements AutoCloseable {
 
 	/**
 	 * The "remote" host is this machine: its sessions get the environment a login here
-	 * has (PATH with its Python installations, pip's local index settings), as the
-	 * operator of a real node would have set it up.
+	 * has (PATH with its Python installations, pip's local index settings, the
+	 * interpreters the test JVMs' servers use), as the operator of a real node would have
+	 * set it up.
 	 * <p>
 	 * {@code SHLVL=1} keeps the user's {@code ~/.bashrc} out of the sessions: sshd runs
 	 * every command as {@code $SHELL -c COMMAND} with the login shell of the user (root's
@@ -75,7 +76,8 @@ public final class TestSshd implements AutoCloseable {
 				System.getenv()
 					.entrySet()
 					.stream()
-					.filter((variable) -> variable.getKey().equals("PATH") || variable.getKey().startsWith("PIP_"))
+					.filter((variable) -> variable.getKey().equals("PATH") || variable.getKey().startsWith("PIP_")
+							|| variable.getKey().equals("PYAPP_PYTHON_INTERPRETERS"))
 					.filter((variable) -> !variable.getValue().contains("\"") && !variable.getValue().contains(" "))
 					.map((variable) -> variable.getKey() + "=" + variable.getValue())
 					.sorted()
