@@ -231,14 +231,29 @@ class AppLayout {
 		Isolation.Account server = this.host.serverAccount();
 		int gid = identity.account().gid();
 		Optional<Integer> web = webGroup();
-		java.util.Set<Path> staticDirs = directories(release, statics);
-		java.util.Set<Path> generatedDirs = directories(release, generated);
-		generatedDirs.retainAll(staticDirs);
-		java.util.Set<Path> apart = new java.util.LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
 		// first closed to everyone but the server: no process of the app's user can
 		// change the tree (a directory swapped for a symlink) while it is walked
 		if (FileModes.owner(release) != server.uid()) {
 			FileModes.set(release, server.uid(), server.gid(), 0700);
+		}
+		for (String relative : generated) {
+			// a generated directory still open to the hooks that filled it (the release
+			// is the server's by then) is closed likewise; set() leaves a link alone
+			Path dir = release.resolve(relative).normalize();
+			if (FileModes.directoryWithoutLinks(release, dir) && (FileModes.mode(dir) & 0200) != 0
+					&& FileModes.owner(dir) != server.uid()) {
+				FileModes.set(dir, server.uid(), server.gid(), 0700);
+			}
+		}
+		java.util.Set<Path> staticDirs = directories(release, statics);
+		java.util.Set<Path> generatedDirs = directories(release, generated);
+		generatedDirs.retainAll(staticDirs);
+		java.util.Set<Path> apart = new java.util.LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
+		// before anything is given to the web server or the app: the copies get the
+		// owners and modes of the tree below
+		int changed = 0;
+		for (Path dir : staticDirs) {
+			changed += replaceLinks(release, dir);
 		}
 		// the way from the release to its static directories: passable by the web server
 		java.util.Map<Path, Integer> passable = new java.util.HashMap<>();
@@ -247,7 +262,7 @@ class AppLayout {
 				passable.put(step, 0751);
 			}
 		}
-		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, apart, passable);
+		changed += FileModes.tree(release, server.uid(), gid, 0750, 0640, apart, passable);
 		if (web.isPresent()) {
 			for (Path dir : staticDirs) {
 				if (!generatedDirs.contains(dir)) {
@@ -258,31 +273,103 @@ class AppLayout {
 		for (Path dir : generatedDirs) {
 			changed += FileModes.tree(dir, identity.account().uid(), web.orElse(gid), 0550, 0440);
 		}
-		for (Path dir : staticDirs) {
-			changed += removeLinks(dir);
-		}
 		return changed;
 	}
 
+	/**
+	 * The static directories of a release that exist and are reached without a symlink.
+	 * One reached through a link the build made ({@code assets -> /etc} for
+	 * {@code assets/ssl}) is left out: its tree is not the release's, and would be given
+	 * to the web server's group (or to the app, when generated).
+	 */
 	private static java.util.Set<Path> directories(Path release, List<String> relatives) {
 		java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
 		for (String relative : relatives) {
 			Path dir = release.resolve(relative).normalize();
-			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+			if (!dir.startsWith(release) || dir.equals(release)) {
+				continue;
+			}
+			if (FileModes.directoryWithoutLinks(release, dir)) {
 				dirs.add(dir);
+			}
+			else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+				logger.warn("The static directory {} of {} is reached through a symlink or is not a directory: "
+						+ "it is not given to the web server", relative, release);
 			}
 		}
 		return dirs;
 	}
 
 	/**
-	 * Deletes the symlinks of a static directory: the web server follows links, and one
-	 * that a build or a hook made (the app's user writes the tree then) would publish
-	 * whatever the web server's user can read on the host. FIFOs and sockets go too: a
-	 * web server that opens a FIFO to serve it may wait for a writer for good. The tree
-	 * is the server's alone while it is sealed.
-	 * @return how many were deleted
+	 * Replaces the symlinks of a static directory, since the web server would follow
+	 * them: one that a build or a hook made (the app's user writes the tree then) would
+	 * publish whatever the web server's user can read on the host. A link to a regular
+	 * file of the release itself or of the shared packages (Django's
+	 * {@code collectstatic --link} links to the files of the app's packages) becomes a
+	 * copy of that file, which the app could have made itself; any other link is deleted.
+	 * FIFOs and sockets are deleted too: a web server that opens a FIFO to serve it may
+	 * wait for a writer for good. The tree is the server's alone while it is sealed.
+	 * @return how many entries were replaced or deleted
 	 */
+	private int replaceLinks(Path release, Path dir) {
+		List<Path> found = new java.util.ArrayList<>();
+		try (var entries = Files.walk(dir)) {
+			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(found::add);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
+		}
+		List<Path> deleted = new java.util.ArrayList<>();
+		int copied = 0;
+		for (Path entry : found) {
+			Optional<Path> source = Files.isSymbolicLink(entry) ? linkedFile(release, entry) : Optional.empty();
+			try {
+				if (source.isPresent()) {
+					Path staged = entry.resolveSibling("." + entry.getFileName() + ".pyapp-copy");
+					Files.copy(source.get(), staged, StandardCopyOption.REPLACE_EXISTING);
+					Files.move(staged, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+					copied++;
+				}
+				else {
+					Files.deleteIfExists(entry);
+					deleted.add(entry);
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot replace the symlink " + entry, ex);
+			}
+		}
+		if (copied > 0) {
+			logger.info("Replaced {} symlink(s) of the static directory {} with copies of the files of the release "
+					+ "they led to (the web server follows no link there)", copied, dir);
+		}
+		if (!deleted.isEmpty()) {
+			logger.warn(
+					"Deleted {} symlink(s) or special file(s) from the static directory {}, such as {}: "
+							+ "a link is served only as a copy of a file of the release or of the shared packages",
+					deleted.size(), dir, dir.relativize(deleted.get(0)));
+		}
+		return copied + deleted.size();
+	}
+
+	/**
+	 * The regular file a link of a static directory leads to, when it is one of the
+	 * release's or of the shared packages'.
+	 */
+	private Optional<Path> linkedFile(Path release, Path link) {
+		try {
+			Path target = link.toRealPath();
+			boolean inside = target.startsWith(release.toRealPath()) || (Files.isDirectory(this.home.serverPackages())
+					&& target.startsWith(this.home.serverPackages().toRealPath()));
+			return (inside && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) ? Optional.of(target)
+					: Optional.empty();
+		}
+		catch (IOException ex) {
+			// a dangling link (or a loop): nothing to copy
+			return Optional.empty();
+		}
+	}
+
 	private static boolean special(Path path) {
 		try {
 			return Files
@@ -292,31 +379,6 @@ class AppLayout {
 		catch (IOException ex) {
 			return false;
 		}
-	}
-
-	private static int removeLinks(Path dir) {
-		List<Path> links = new java.util.ArrayList<>();
-		try (var entries = Files.walk(dir)) {
-			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(links::add);
-		}
-		catch (IOException | UncheckedIOException ex) {
-			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
-		}
-		for (Path link : links) {
-			try {
-				Files.deleteIfExists(link);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot delete the symlink " + link, ex);
-			}
-		}
-		if (!links.isEmpty()) {
-			logger.warn(
-					"Deleted {} symlink(s) or special file(s) from the static directory {} (the web server "
-							+ "would follow or open them), " + "such as {}",
-					links.size(), dir, dir.relativize(links.get(0)));
-		}
-		return links.size();
 	}
 
 	/**
