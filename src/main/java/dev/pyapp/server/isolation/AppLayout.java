@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.HostIsolation;
@@ -322,12 +323,9 @@ class AppLayout {
 		List<Path> deleted = new java.util.ArrayList<>();
 		int copied = 0;
 		for (Path entry : found) {
-			Optional<Path> source = Files.isSymbolicLink(entry) ? linkedFile(release, entry) : Optional.empty();
+			Optional<LinkedFile> source = Files.isSymbolicLink(entry) ? linkedFile(release, entry) : Optional.empty();
 			try {
-				if (source.isPresent()) {
-					Path staged = entry.resolveSibling("." + entry.getFileName() + ".pyapp-copy");
-					Files.copy(source.get(), staged, StandardCopyOption.REPLACE_EXISTING);
-					Files.move(staged, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				if (source.isPresent() && copy(source.get(), entry)) {
 					copied++;
 				}
 				else {
@@ -353,21 +351,46 @@ class AppLayout {
 	}
 
 	/**
-	 * The regular file a link of a static directory leads to, when it is one of the
-	 * release's or of the shared packages'.
+	 * The file a link of a static directory leads to, when it is below the release or the
+	 * shared packages.
 	 */
-	private Optional<Path> linkedFile(Path release, Path link) {
+	private Optional<LinkedFile> linkedFile(Path release, Path link) {
 		try {
 			Path target = link.toRealPath();
-			boolean inside = target.startsWith(release.toRealPath()) || (Files.isDirectory(this.home.serverPackages())
-					&& target.startsWith(this.home.serverPackages().toRealPath()));
-			return (inside && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) ? Optional.of(target)
-					: Optional.empty();
+			for (Path root : List.of(release, this.home.serverPackages())) {
+				Path top = Files.isDirectory(root) ? root.toRealPath() : null;
+				if (top != null && target.startsWith(top) && !target.equals(top)) {
+					return Optional.of(new LinkedFile(top, top.relativize(target).toString()));
+				}
+			}
+			return Optional.empty();
 		}
 		catch (IOException ex) {
 			// a dangling link (or a loop): nothing to copy
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * Copies the file a link leads to over the link, opened below its root without
+	 * following a link (a generated directory the app's user owns may change between the
+	 * look and the copy, which runs as root).
+	 * @return whether it was copied (false when no regular file is reached that way)
+	 */
+	private static boolean copy(LinkedFile source, Path link) throws IOException {
+		try (AtomicFiles.RegularFile file = AtomicFiles.openBelow(source.root(), source.relative())) {
+			if (file == null) {
+				return false;
+			}
+			Path staged = link.resolveSibling("." + link.getFileName() + ".pyapp-copy");
+			Files.copy(file.content(), staged, StandardCopyOption.REPLACE_EXISTING);
+			Files.move(staged, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			return true;
+		}
+	}
+
+	/** A file below a directory the server trusts, both by their real paths. */
+	private record LinkedFile(Path root, String relative) {
 	}
 
 	private static boolean special(Path path) {

@@ -138,7 +138,12 @@ class AppLayoutTests {
 		Path shared = Files.createDirectories(this.home.serverPackages().resolve("django/static"));
 		Files.writeString(shared.resolve("shared.css"), "p {}");
 		Path generated = Files.createDirectories(release.resolve("staticfiles/admin/css"));
-		Files.createSymbolicLink(generated.resolve("base.css"), admin.resolve("base.css"));
+		// a venv's lib64 -> lib on the way
+		Files.createSymbolicLink(release.resolve("venv/lib64"), Path.of("lib"));
+		Files.createSymbolicLink(generated.resolve("base.css"),
+				release.resolve("venv/lib64")
+					.resolve(release.resolve("venv/lib").relativize(admin))
+					.resolve("base.css"));
 		Files.createSymbolicLink(generated.resolve("shared.css"), shared.resolve("shared.css"));
 		Path secret = Files.writeString(Files.createDirectories(this.home.app(APP).config()).resolve("config.yaml"),
 				"secret: x\n");
