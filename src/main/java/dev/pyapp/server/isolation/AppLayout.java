@@ -6,9 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -246,10 +251,10 @@ class AppLayout {
 				FileModes.set(dir, server.uid(), server.gid(), 0700);
 			}
 		}
-		java.util.Set<Path> staticDirs = directories(release, statics);
-		java.util.Set<Path> generatedDirs = directories(release, generated);
+		Set<Path> staticDirs = directories(release, statics);
+		Set<Path> generatedDirs = directories(release, generated);
 		generatedDirs.retainAll(staticDirs);
-		java.util.Set<Path> apart = new java.util.LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
+		Set<Path> apart = new LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
 		// before anything is given to the web server or the app: the copies get the
 		// owners and modes of the tree below
 		int changed = 0;
@@ -257,7 +262,7 @@ class AppLayout {
 			changed += replaceLinks(release, dir);
 		}
 		// the way from the release to its static directories: passable by the web server
-		java.util.Map<Path, Integer> passable = new java.util.HashMap<>();
+		Map<Path, Integer> passable = new HashMap<>();
 		for (Path dir : staticDirs) {
 			for (Path step = dir.getParent(); step != null && step.startsWith(release); step = step.getParent()) {
 				passable.put(step, 0751);
@@ -283,8 +288,8 @@ class AppLayout {
 	 * {@code assets/ssl}) is left out: its tree is not the release's, and would be given
 	 * to the web server's group (or to the app, when generated).
 	 */
-	private static java.util.Set<Path> directories(Path release, List<String> relatives) {
-		java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+	private static Set<Path> directories(Path release, List<String> relatives) {
+		Set<Path> dirs = new LinkedHashSet<>();
 		for (String relative : relatives) {
 			Path dir = release.resolve(relative).normalize();
 			if (!dir.startsWith(release) || dir.equals(release)) {
@@ -313,14 +318,14 @@ class AppLayout {
 	 * @return how many entries were replaced or deleted
 	 */
 	private int replaceLinks(Path release, Path dir) {
-		List<Path> found = new java.util.ArrayList<>();
+		List<Path> found = new ArrayList<>();
 		try (var entries = Files.walk(dir)) {
 			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(found::add);
 		}
 		catch (IOException | UncheckedIOException ex) {
 			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
 		}
-		List<Path> deleted = new java.util.ArrayList<>();
+		List<Path> deleted = new ArrayList<>();
 		int copied = 0;
 		for (Path entry : found) {
 			Optional<LinkedFile> source = Files.isSymbolicLink(entry) ? linkedFile(release, entry) : Optional.empty();
@@ -395,9 +400,7 @@ class AppLayout {
 
 	private static boolean special(Path path) {
 		try {
-			return Files
-				.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-				.isOther();
+			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
 		}
 		catch (IOException ex) {
 			return false;
