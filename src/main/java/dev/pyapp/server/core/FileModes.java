@@ -315,4 +315,36 @@ public final class FileModes {
 		}
 	}
 
+	/**
+	 * Whether a directory below another is reached from it without a symlink: none of the
+	 * components after {@code root}, its own last one included, is a link. A link the
+	 * app's user made on the way (a build may write its release) would make the server
+	 * change the owners of whatever it leads to, or the web server serve it. Only
+	 * meaningful while nobody else can change the tree (a sealed release).
+	 * @param root the directory trusted as it is
+	 * @param dir a directory below it
+	 * @return whether it is a directory strictly below {@code root} reached without a
+	 * link
+	 */
+	public static boolean directoryWithoutLinks(Path root, Path dir) {
+		Path top = root.toAbsolutePath().normalize();
+		Path wanted = dir.toAbsolutePath().normalize();
+		if (!wanted.startsWith(top) || wanted.equals(top)) {
+			return false;
+		}
+		Path step = top;
+		try {
+			for (Path name : top.relativize(wanted)) {
+				step = step.resolve(name);
+				if (!Files.readAttributes(step, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 }

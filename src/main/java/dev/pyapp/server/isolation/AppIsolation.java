@@ -183,6 +183,12 @@ public class AppIsolation {
 	public void openGenerated(AppId app, List<Path> directories) {
 		Isolation.Account user = this.accounts.ensure(app).account();
 		for (Path directory : directories) {
+			Path release = this.home.app(app).releases();
+			if (!FileModes.directoryWithoutLinks(release, directory)) {
+				// the way to it is not the release's own: never given to the app
+				throw new IllegalStateException("Generated static directory [" + directory
+						+ "] is not a directory reached without a symlink below [" + release + "]");
+			}
 			FileModes.tree(directory, user.uid(), user.gid(), 0700, 0600);
 			this.openGenerated.add(directory.toAbsolutePath().normalize());
 		}

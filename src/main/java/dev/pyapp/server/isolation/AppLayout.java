@@ -6,15 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.HostIsolation;
@@ -231,23 +237,38 @@ class AppLayout {
 		Isolation.Account server = this.host.serverAccount();
 		int gid = identity.account().gid();
 		Optional<Integer> web = webGroup();
-		java.util.Set<Path> staticDirs = directories(release, statics);
-		java.util.Set<Path> generatedDirs = directories(release, generated);
-		generatedDirs.retainAll(staticDirs);
-		java.util.Set<Path> apart = new java.util.LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
 		// first closed to everyone but the server: no process of the app's user can
 		// change the tree (a directory swapped for a symlink) while it is walked
 		if (FileModes.owner(release) != server.uid()) {
 			FileModes.set(release, server.uid(), server.gid(), 0700);
 		}
+		for (String relative : generated) {
+			// a generated directory still open to the hooks that filled it (the release
+			// is the server's by then) is closed likewise; set() leaves a link alone
+			Path dir = release.resolve(relative).normalize();
+			if (FileModes.directoryWithoutLinks(release, dir) && (FileModes.mode(dir) & 0200) != 0
+					&& FileModes.owner(dir) != server.uid()) {
+				FileModes.set(dir, server.uid(), server.gid(), 0700);
+			}
+		}
+		Set<Path> staticDirs = directories(release, statics);
+		Set<Path> generatedDirs = directories(release, generated);
+		generatedDirs.retainAll(staticDirs);
+		Set<Path> apart = new LinkedHashSet<>(web.isPresent() ? staticDirs : generatedDirs);
+		// before anything is given to the web server or the app: the copies get the
+		// owners and modes of the tree below
+		int changed = 0;
+		for (Path dir : staticDirs) {
+			changed += replaceLinks(release, dir);
+		}
 		// the way from the release to its static directories: passable by the web server
-		java.util.Map<Path, Integer> passable = new java.util.HashMap<>();
+		Map<Path, Integer> passable = new HashMap<>();
 		for (Path dir : staticDirs) {
 			for (Path step = dir.getParent(); step != null && step.startsWith(release); step = step.getParent()) {
 				passable.put(step, 0751);
 			}
 		}
-		int changed = FileModes.tree(release, server.uid(), gid, 0750, 0640, apart, passable);
+		changed += FileModes.tree(release, server.uid(), gid, 0750, 0640, apart, passable);
 		if (web.isPresent()) {
 			for (Path dir : staticDirs) {
 				if (!generatedDirs.contains(dir)) {
@@ -258,65 +279,132 @@ class AppLayout {
 		for (Path dir : generatedDirs) {
 			changed += FileModes.tree(dir, identity.account().uid(), web.orElse(gid), 0550, 0440);
 		}
-		for (Path dir : staticDirs) {
-			changed += removeLinks(dir);
-		}
 		return changed;
 	}
 
-	private static java.util.Set<Path> directories(Path release, List<String> relatives) {
-		java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+	/**
+	 * The static directories of a release that exist and are reached without a symlink.
+	 * One reached through a link the build made ({@code assets -> /etc} for
+	 * {@code assets/ssl}) is left out: its tree is not the release's, and would be given
+	 * to the web server's group (or to the app, when generated).
+	 */
+	private static Set<Path> directories(Path release, List<String> relatives) {
+		Set<Path> dirs = new LinkedHashSet<>();
 		for (String relative : relatives) {
 			Path dir = release.resolve(relative).normalize();
-			if (dir.startsWith(release) && !dir.equals(release) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+			if (!dir.startsWith(release) || dir.equals(release)) {
+				continue;
+			}
+			if (FileModes.directoryWithoutLinks(release, dir)) {
 				dirs.add(dir);
+			}
+			else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+				logger.warn("The static directory {} of {} is reached through a symlink or is not a directory: "
+						+ "it is not given to the web server", relative, release);
 			}
 		}
 		return dirs;
 	}
 
 	/**
-	 * Deletes the symlinks of a static directory: the web server follows links, and one
-	 * that a build or a hook made (the app's user writes the tree then) would publish
-	 * whatever the web server's user can read on the host. FIFOs and sockets go too: a
-	 * web server that opens a FIFO to serve it may wait for a writer for good. The tree
-	 * is the server's alone while it is sealed.
-	 * @return how many were deleted
+	 * Replaces the symlinks of a static directory, since the web server would follow
+	 * them: one that a build or a hook made (the app's user writes the tree then) would
+	 * publish whatever the web server's user can read on the host. A link to a regular
+	 * file of the release itself or of the shared packages (Django's
+	 * {@code collectstatic --link} links to the files of the app's packages) becomes a
+	 * copy of that file, which the app could have made itself; any other link is deleted.
+	 * FIFOs and sockets are deleted too: a web server that opens a FIFO to serve it may
+	 * wait for a writer for good. The tree is the server's alone while it is sealed.
+	 * @return how many entries were replaced or deleted
 	 */
-	private static boolean special(Path path) {
-		try {
-			return Files
-				.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-				.isOther();
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	private static int removeLinks(Path dir) {
-		List<Path> links = new java.util.ArrayList<>();
+	private int replaceLinks(Path release, Path dir) {
+		List<Path> found = new ArrayList<>();
 		try (var entries = Files.walk(dir)) {
-			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(links::add);
+			entries.filter((entry) -> Files.isSymbolicLink(entry) || special(entry)).forEach(found::add);
 		}
 		catch (IOException | UncheckedIOException ex) {
 			throw new IllegalStateException("Cannot look for symlinks in the static directory " + dir, ex);
 		}
-		for (Path link : links) {
+		List<Path> deleted = new ArrayList<>();
+		int copied = 0;
+		for (Path entry : found) {
+			Optional<LinkedFile> source = Files.isSymbolicLink(entry) ? linkedFile(release, entry) : Optional.empty();
 			try {
-				Files.deleteIfExists(link);
+				if (source.isPresent() && copy(source.get(), entry)) {
+					copied++;
+				}
+				else {
+					Files.deleteIfExists(entry);
+					deleted.add(entry);
+				}
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot delete the symlink " + link, ex);
+				throw new UncheckedIOException("Cannot replace the symlink " + entry, ex);
 			}
 		}
-		if (!links.isEmpty()) {
-			logger.warn(
-					"Deleted {} symlink(s) or special file(s) from the static directory {} (the web server "
-							+ "would follow or open them), " + "such as {}",
-					links.size(), dir, dir.relativize(links.get(0)));
+		if (copied > 0) {
+			logger.info("Replaced {} symlink(s) of the static directory {} with copies of the files of the release "
+					+ "they led to (the web server follows no link there)", copied, dir);
 		}
-		return links.size();
+		if (!deleted.isEmpty()) {
+			logger.warn(
+					"Deleted {} symlink(s) or special file(s) from the static directory {}, such as {}: "
+							+ "a link is served only as a copy of a file of the release or of the shared packages",
+					deleted.size(), dir, dir.relativize(deleted.get(0)));
+		}
+		return copied + deleted.size();
+	}
+
+	/**
+	 * The file a link of a static directory leads to, when it is below the release or the
+	 * shared packages.
+	 */
+	private Optional<LinkedFile> linkedFile(Path release, Path link) {
+		try {
+			Path target = link.toRealPath();
+			for (Path root : List.of(release, this.home.serverPackages())) {
+				Path top = Files.isDirectory(root) ? root.toRealPath() : null;
+				if (top != null && target.startsWith(top) && !target.equals(top)) {
+					return Optional.of(new LinkedFile(top, top.relativize(target).toString()));
+				}
+			}
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			// a dangling link (or a loop): nothing to copy
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Copies the file a link leads to over the link, opened below its root without
+	 * following a link (a generated directory the app's user owns may change between the
+	 * look and the copy, which runs as root).
+	 * @return whether it was copied (false when no regular file is reached that way)
+	 */
+	private static boolean copy(LinkedFile source, Path link) throws IOException {
+		try (AtomicFiles.RegularFile file = AtomicFiles.openBelow(source.root(), source.relative())) {
+			if (file == null) {
+				return false;
+			}
+			Path staged = link.resolveSibling("." + link.getFileName() + ".pyapp-copy");
+			Files.copy(file.content(), staged, StandardCopyOption.REPLACE_EXISTING);
+			Files.move(staged, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			return true;
+		}
+	}
+
+	/** A file below a directory the server trusts, both by their real paths. */
+	private record LinkedFile(Path root, String relative) {
+	}
+
+	private static boolean special(Path path) {
+		try {
+			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -123,9 +123,59 @@ class AppLayoutTests {
 		assertThat(statics.resolve("site.css")).isRegularFile();
 		assertThat(statics.resolve("leak.css")).doesNotExist();
 		assertThat(release.resolve("static/guestbook/etc")).doesNotExist();
-		assertThat(release.resolve("static/guestbook/own.css")).doesNotExist();
+		// a link to a file of the release itself is served as a copy of it
+		assertThat(release.resolve("static/guestbook/own.css")).isRegularFile().hasContent("body {}");
+		assertMode(release.resolve("static/guestbook/own.css"), 0, WEB, "rw-r-----");
 		assertThat(host).exists();
 		assertThat(this.layout.seal(release, List.of("static/guestbook"), identity())).isZero();
+	}
+
+	@Test // Django's collectstatic --link: links to the files of the app's packages
+	void aGeneratedStaticDirectoryServesCopiesOfTheReleaseFilesItsLinksLedTo() throws IOException {
+		Path release = Files.createDirectories(this.home.app(APP).release("1.0-x"));
+		Path admin = Files.createDirectories(release.resolve("venv/lib/django/contrib/admin/static/admin/css"));
+		Files.writeString(admin.resolve("base.css"), "html {}");
+		Path shared = Files.createDirectories(this.home.serverPackages().resolve("django/static"));
+		Files.writeString(shared.resolve("shared.css"), "p {}");
+		Path generated = Files.createDirectories(release.resolve("staticfiles/admin/css"));
+		// a venv's lib64 -> lib on the way
+		Files.createSymbolicLink(release.resolve("venv/lib64"), Path.of("lib"));
+		Files.createSymbolicLink(generated.resolve("base.css"),
+				release.resolve("venv/lib64")
+					.resolve(release.resolve("venv/lib").relativize(admin))
+					.resolve("base.css"));
+		Files.createSymbolicLink(generated.resolve("shared.css"), shared.resolve("shared.css"));
+		Path secret = Files.writeString(Files.createDirectories(this.home.app(APP).config()).resolve("config.yaml"),
+				"secret: x\n");
+		Files.createSymbolicLink(generated.resolve("config.css"), secret);
+		this.layout.forBuild(release, identity());
+
+		this.layout.seal(release, List.of("staticfiles"), List.of("staticfiles"), identity());
+
+		assertThat(generated.resolve("base.css")).isRegularFile().hasContent("html {}");
+		assertMode(generated.resolve("base.css"), USER.uid(), WEB, "r--r-----");
+		assertThat(generated.resolve("shared.css")).isRegularFile().hasContent("p {}");
+		// a file of the app's but not of its release: not served
+		assertThat(generated.resolve("config.css")).doesNotExist();
+		assertThat(admin.resolve("base.css")).hasContent("html {}");
+		assertThat(this.layout.seal(release, List.of("staticfiles"), List.of("staticfiles"), identity())).isZero();
+	}
+
+	@Test // a build made assets -> /etc: sealing static entry assets/ssl changed /etc/ssl
+	void aStaticDirectoryReachedThroughALinkIsNeitherChangedNorGivenAway() throws IOException {
+		Path release = Files.createDirectories(this.home.app(APP).release("1.0-x"));
+		Path outside = Files.createDirectories(this.dir.resolve("etc/ssl/private"));
+		Path key = Files.writeString(outside.resolve("host.key"), "KEY");
+		Files.setPosixFilePermissions(outside, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+		Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		Files.createSymbolicLink(release.resolve("assets"), this.dir.resolve("etc"));
+		this.layout.forBuild(release, identity());
+
+		this.layout.seal(release, List.of("assets/ssl"), List.of("assets/ssl"), identity());
+
+		assertMode(outside, 0, 0, "rwx------");
+		assertMode(key, 0, 0, "rw-------");
+		assertThat(Files.isSymbolicLink(release.resolve("assets"))).isTrue();
 	}
 
 	@Test // a hook's mkfifo in a generated static directory: a web server that opens it

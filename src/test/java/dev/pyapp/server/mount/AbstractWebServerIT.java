@@ -234,6 +234,36 @@ abstract class AbstractWebServerIT {
 		assertThat(Files.readAllLines(requestLog())).containsExactly("/after");
 	}
 
+	/**
+	 * A symlink in an app's static directory (one its user put in a generated directory
+	 * it owns, without a sandbox) to a file the web server's user may read elsewhere is
+	 * not followed, nor one to a directory; the directory's own files still are served.
+	 */
+	@Test
+	@Order(4)
+	void servesNoSymlinkPlantedInAStaticDirectory() throws Exception {
+		Path outside = Files.createDirectories(this.home.root().resolve("outside"));
+		Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Path secret = Files.writeString(outside.resolve("secret.css"), "another app's secret\n");
+		Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+		Path statics = this.home.app(AppId.of("echo")).root().resolve("current/static");
+		Path fileLink = Files.createSymbolicLink(statics.resolve("css/leak.css"), secret);
+		Path dirLink = Files.createSymbolicLink(statics.resolve("elsewhere"), outside);
+		try {
+			for (String path : new String[] { "/static/css/leak.css", "/static/elsewhere/secret.css" }) {
+				HttpLoad.Response response = get("one.test", path, "");
+				assertThat(response.status()).as(path).isIn(403, 404);
+				assertThat(response.body()).as(path).doesNotContain("secret");
+			}
+			assertThat(get("two.test", "/deep/prefix/static/css/leak.css", "").status()).isIn(403, 404);
+			assertThat(get("one.test", "/static/css/site.css", "").status()).isEqualTo(200);
+		}
+		finally {
+			Files.delete(fileLink);
+			Files.delete(dirLink);
+		}
+	}
+
 	@Test
 	@Order(5)
 	void refusesABrokenConfigurationAndKeepsServing() throws Exception {

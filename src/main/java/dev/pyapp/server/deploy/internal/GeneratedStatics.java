@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.packaging.AppManifest;
 
@@ -34,15 +35,36 @@ final class GeneratedStatics {
 		List<Path> directories = new ArrayList<>();
 		for (AppManifest.StaticEntry entry : generated(manifest)) {
 			Path directory = inside(release, entry);
+			create(release, directory, entry);
+			directories.add(directory);
+		}
+		return directories;
+	}
+
+	/**
+	 * Creates a directory below the release one step at a time, never through a symlink:
+	 * the build (the app's user) may have put one on the way ({@code assets -> /etc} for
+	 * {@code assets/ssl}), and the directory is then given to the app's user.
+	 */
+	private static void create(Path release, Path directory, AppManifest.StaticEntry entry) {
+		Path step = release;
+		for (Path name : release.relativize(directory)) {
+			step = step.resolve(name);
 			try {
-				Files.createDirectories(directory);
+				if (!Files.exists(step, LinkOption.NOFOLLOW_LINKS)) {
+					Files.createDirectory(step);
+				}
+				else if (!Files.isDirectory(step, LinkOption.NOFOLLOW_LINKS)) {
+					throw PyappException
+						.failed("the generated static directory '" + entry.path() + "' (metadata.yaml, served at "
+								+ entry.url() + ") is reached through " + release.relativize(step)
+								+ ", which is a symlink or a file, not a directory of the release", null);
+				}
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot create the generated static directory " + directory, ex);
 			}
-			directories.add(directory);
 		}
-		return directories;
 	}
 
 	/**
@@ -60,10 +82,12 @@ final class GeneratedStatics {
 				continue;
 			}
 			Path directory = inside(release, entry);
-			if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) || isEmpty(directory)) {
+			boolean own = FileModes.directoryWithoutLinks(release, directory);
+			if (!own || isEmpty(directory)) {
+				String what = own ? "empty" : Files.exists(directory, LinkOption.NOFOLLOW_LINKS)
+						? "not a directory of the release (a symlink on its way)" : "missing";
 				throw PyappException.failed("the generated static directory '" + entry.path() + "' (metadata.yaml: "
-						+ "static[" + i + "], served at " + entry.url() + ") is "
-						+ (Files.exists(directory, LinkOption.NOFOLLOW_LINKS) ? "empty" : "missing")
+						+ "static[" + i + "], served at " + entry.url() + ") is " + what
 						+ " after the hooks ran; a hook must create it (such as Django's collectstatic in "
 						+ "post-install and pre-update)", null);
 			}

@@ -71,6 +71,8 @@ public class ApacheRenderer implements ConfigRenderer {
 					+ String.join(" .", java.util.Arrays.copyOfRange(type, 1, type.length)));
 		}
 		out.line("<Directory />").indent();
+		// for the way to a served directory only (PYAPP_HOME below a link): each one's
+		// own <Directory> decides about the links below it
 		out.line("Options FollowSymLinks");
 		out.line("AllowOverride None");
 		out.line("Require all denied");
@@ -199,7 +201,11 @@ public class ApacheRenderer implements ConfigRenderer {
 	private static void files(ConfigWriter out, RenderModel.Location location, RenderSettings settings) {
 		out.line("Alias \"" + location.prefix() + "\" \"" + location.directory() + (location.root() ? "/" : "") + "\"");
 		out.line("<Directory \"" + location.directory() + "\">").indent();
-		out.line("Options FollowSymLinks");
+		// no symlink below the directory is followed (one an app made would publish
+		// whatever the web server's user may read); an operator's folder keeps those
+		// whose
+		// owner owns what they lead to
+		out.line("Options " + (location.folder() ? "SymLinksIfOwnerMatch" : "None"));
 		out.line("Require all granted");
 		out.line("ExpiresActive On");
 		out.line("ExpiresDefault \"access plus " + settings.staticMaxAge().toSeconds() + " seconds\"");

@@ -194,6 +194,14 @@ public class LighttpdRenderer implements ConfigRenderer {
 						+ quote(location.directory() + (location.root() ? "/" : "")) + " )");
 				out.line(
 						"expire.url = ( \"\" => \"access plus " + settings.staticMaxAge().toSeconds() + " seconds\" )");
+				if (!location.folder()) {
+					// no symlink is followed (one an app made would publish whatever the
+					// web server's user may read): lighttpd checks every component up to
+					// /, so an app's static directory is rendered by its real path; it
+					// has
+					// no owner check, so an operator's folder keeps following them
+					out.line("server.follow-symlink = \"disable\"");
+				}
 				for (String denied : location.denied()) {
 					out.line("$HTTP[\"url\"] =~ " + quote(denied) + " {").indent();
 					out.line("url.access-deny = ( \"\" )");

@@ -215,6 +215,11 @@ public class NginxRenderer implements ConfigRenderer {
 		}
 		out.line("location " + prefix + " {").indent();
 		out.line("alias " + location.directory() + "/;");
+		// no symlink below the directory leads elsewhere (one an app made would publish
+		// whatever the web server's user may read); the way to the directory itself (an
+		// app's current link, a link an operator chose) is not checked
+		out.line("disable_symlinks " + (location.folder() ? "if_not_owner" : "on") + " from=" + location.directory()
+				+ ";");
 		out.line("index index.html;");
 		// one Cache-Control header: `expires` would add a second one
 		out.line("add_header Cache-Control \"public, max-age=" + settings.staticMaxAge().toSeconds() + "\";");

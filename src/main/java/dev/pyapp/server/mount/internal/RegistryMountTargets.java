@@ -1,6 +1,6 @@
 package dev.pyapp.server.mount.internal;
 
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
@@ -24,8 +25,11 @@ import org.springframework.stereotype.Component;
  * The default {@link MountTargets}: an installed app is reached where the runtime says
  * ({@link AppSupervisor#endpoint}): its stable socket ({@code apps/<name>/run/app.sock},
  * which the runtime points at the live release's socket), or its live daemon's port when
- * it binds a port, in its daemon's protocol; its static entries are directories below
- * {@code apps/<name>/current/}.
+ * it binds a port, in its daemon's protocol; its static entries are directories of its
+ * live release by their real path, not through {@code apps/<name>/current} (lighttpd
+ * refuses a symlink anywhere on the way to a static file), rendered again whenever
+ * another release goes live. An entry reached through a symlink inside the release (one
+ * its build made) is not served.
  */
 @Component
 class RegistryMountTargets implements MountTargets {
@@ -78,12 +82,21 @@ class RegistryMountTargets implements MountTargets {
 					ex.getMessage());
 			return List.of();
 		}
+		Path real;
+		try {
+			real = release.toRealPath();
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot find release {} of {}: {}", installed.currentRelease(), app, ex.toString());
+			return List.of();
+		}
 		List<MountTarget.StaticDirectory> statics = new ArrayList<>();
 		for (AppManifest.StaticEntry entry : manifest.statics()) {
-			Path directory = paths.current().resolve(entry.path()).normalize();
-			if (!directory.startsWith(paths.current()) || !Files.isDirectory(release.resolve(entry.path()))) {
-				logger.warn("Static entry {} of {} is not a directory of the release; it is not served", entry.path(),
-						app);
+			Path directory = real.resolve(entry.path()).normalize();
+			if (!FileModes.directoryWithoutLinks(real, directory)) {
+				logger
+					.warn("Static entry {} of {} is not a directory of the release (or is reached through a symlink); "
+							+ "it is not served", entry.path(), app);
 				continue;
 			}
 			statics.add(new MountTarget.StaticDirectory(entry.url(), directory, entry.exclude()));

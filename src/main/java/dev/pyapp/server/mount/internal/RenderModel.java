@@ -70,7 +70,7 @@ public record RenderModel(List<Site> sites, List<Backend> backends) {
 	private static List<Location> locations(Mount mount, MountTargets targets, Map<String, Backend> backends) {
 		if (mount.folder() != null) {
 			return List.of(new Location(mount.path(), null, MountValidator.safeFile("folder", Path.of(mount.folder())),
-					List.of()));
+					List.of(), true));
 		}
 		AppId app = AppId.of(mount.app());
 		Optional<MountTarget> target = targets.target(app);
@@ -81,7 +81,7 @@ public record RenderModel(List<Site> sites, List<Backend> backends) {
 		}
 		Backend backend = backends.computeIfAbsent(app.value(), (name) -> Backend.of(name, target.get()));
 		List<Location> locations = new ArrayList<>();
-		locations.add(new Location(mount.path(), backend, null, List.of()));
+		locations.add(new Location(mount.path(), backend, null, List.of(), false));
 		for (MountTarget.StaticDirectory statics : target.get().statics()) {
 			String url = MountValidator.normalizePath(statics.url());
 			if (!MountValidator.isSafeUrlPath(url)) {
@@ -90,7 +90,7 @@ public record RenderModel(List<Site> sites, List<Backend> backends) {
 			}
 			String prefix = mount.path().equals("/") ? url : mount.path() + url;
 			locations.add(new Location(prefix, null, MountValidator.safeFile("static", statics.directory()),
-					MountValidator.excludeRegexes(prefix, statics.exclude())));
+					MountValidator.excludeRegexes(prefix, statics.exclude()), false));
 		}
 		return locations;
 	}
@@ -153,8 +153,12 @@ public record RenderModel(List<Site> sites, List<Backend> backends) {
 	 * @param directory the directory served, or {@code null}
 	 * @param denied regular expressions of request paths below a directory that must not
 	 * be served (answered 404, or 403 where the web server can only deny)
+	 * @param folder whether the directory is an operator's folder (a folder mount), not
+	 * an app's static directory: symlinks below it are followed where their owner owns
+	 * what they lead to (nginx, Apache), where those below an app's are never followed
 	 */
-	record Location(String prefix, @Nullable Backend backend, @Nullable String directory, List<String> denied) {
+	record Location(String prefix, @Nullable Backend backend, @Nullable String directory, List<String> denied,
+			boolean folder) {
 
 		boolean root() {
 			return this.prefix.equals("/");

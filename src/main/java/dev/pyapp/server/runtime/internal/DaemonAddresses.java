@@ -9,6 +9,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,6 +48,11 @@ public final class DaemonAddresses {
 		this.properties = properties;
 		this.sockets = sockets;
 	}
+
+	/** The file type bits of a mode, and the type of a socket. */
+	private static final int S_IFMT = 0170000;
+
+	private static final int S_IFSOCK = 0140000;
 
 	/** sun_path holds 108 bytes including the terminating NUL. */
 	static final int MAX_SOCKET_PATH = 107;
@@ -113,18 +120,28 @@ public final class DaemonAddresses {
 	}
 
 	/**
-	 * Whether a daemon accepts a connection on its socket or port now.
+	 * Whether a daemon accepts a connection on its socket or port now. The socket is in
+	 * its app's {@code run/}, which the app may change: a symlink or anything else than a
+	 * socket at its name is not connected to (the server, as root, would reach whatever
+	 * socket of the host it leads to), and the process that accepts must run as the
+	 * daemon does ({@link HealthProbe#requireDaemonsUser}).
 	 * @param daemon the daemon
 	 * @return whether it does
 	 */
 	static boolean accepts(Daemon daemon) {
 		try {
 			if (daemon.socket() != null) {
-				if (!Files.exists(daemon.socket())) {
+				if (!isSocket(daemon.socket())) {
 					return false;
 				}
 				try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-					return channel.connect(UnixDomainSocketAddress.of(daemon.socket()));
+					if (!channel.connect(UnixDomainSocketAddress.of(daemon.socket()))) {
+						return false;
+					}
+					// a link put there after the look above: nothing is sent, and the
+					// connection does not count
+					HealthProbe.requireDaemonsUser(channel, daemon);
+					return true;
 				}
 			}
 			try (SocketChannel channel = SocketChannel.open()) {
@@ -132,6 +149,16 @@ public final class DaemonAddresses {
 			}
 		}
 		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** Whether the entry itself (not what a symlink leads to) is a socket. */
+	private static boolean isSocket(Path path) throws IOException {
+		try {
+			return ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT) == S_IFSOCK;
+		}
+		catch (NoSuchFileException ex) {
 			return false;
 		}
 	}

@@ -51,4 +51,23 @@ class GeneratedStaticsTests {
 			.hasMessageContaining("'static' (metadata.yaml: static[0], served at /static) is missing after the hooks");
 	}
 
+	@Test // the build made assets -> /etc: the server made assets/ssl there as root,
+			// then gave that tree to the app's user for its hooks
+	void refusesAGeneratedDirectoryReachedThroughASymlink(@TempDir Path outside) throws Exception {
+		given(this.manifest.statics())
+			.willReturn(List.of(new AppManifest.StaticEntry("/static", "assets/ssl/static", true, List.of())));
+		Files.createSymbolicLink(this.release.resolve("assets"), outside);
+
+		assertThatThrownBy(() -> GeneratedStatics.prepare(this.manifest, this.release))
+			.isInstanceOf(PyappException.class)
+			.hasMessageContaining("'assets/ssl/static'")
+			.hasMessageContaining("reached through assets, which is a symlink");
+		assertThat(outside).isEmptyDirectory();
+
+		Files.createDirectories(outside.resolve("ssl/static"));
+		Files.writeString(outside.resolve("ssl/static/site.css"), "body {}");
+		assertThatThrownBy(() -> GeneratedStatics.check(this.manifest, this.release))
+			.isInstanceOf(PyappException.class);
+	}
+
 }
