@@ -89,9 +89,8 @@ public final class TestHomes {
 		Path target = key(path);
 		for (Path home : List.copyOf(homes)) {
 			if (target.startsWith(home) && homes.remove(home)) {
-				// what the server left running (a managed web server, daemons) is named
-				// by
-				// the pid files under its home, which are about to go
+				// what the server left running (a managed web server, daemons) is
+				// named by the pid files under its home, which are about to go
 				stopProcesses(home);
 				if (!target.equals(home)) {
 					// the cgroups of a server whose home is below it

@@ -130,8 +130,8 @@ public class AppConfigurator {
 			if (!result.valid()) {
 				throw PyappException.invalid("invalid configuration for app " + app, result.errors());
 			}
-			// while an upgrade is pending, the live release may read a file of the other
-			// format
+			// while an upgrade is pending, the live release may read a file of the
+			// other format
 			ConfigFileStore.write(config, spec, result.values(), false);
 			written(app);
 			logger.info("Saved the configuration of app {} ({})", app, spec.configFileName());

@@ -93,8 +93,8 @@ final class ConfigValues {
 				else {
 					FieldChecker.Outcome outcome = (value != null)
 							? this.checker.check(field, value, section.name() + "." + field.name()) : null;
-					// a stored value the spec rejects is still shown as it is, to be
-					// fixed
+					// a stored value the spec rejects is still shown as it is, to
+					// be fixed
 					sectionView.put(field.name(),
 							(outcome != null && outcome.value() != null) ? outcome.value() : value);
 				}

@@ -147,8 +147,8 @@ public class WidgetLibrary {
 				own.put(name, resolved.get(name));
 			}
 		}
-		// the server's own widgets with problems are the site's business, not the
-		// package's
+		// the server's own widgets with problems are the site's business, not
+		// the package's
 		found.stream()
 			.filter((problem) -> files.keySet().stream().anyMatch((file) -> problem.path().startsWith(file))
 					|| problem.path().equals("widgets"))

@@ -96,8 +96,8 @@ class InstallCommand extends ApiCommand {
 		JsonNode waiting = waitingUpgrade(app);
 		if (waiting != null) {
 			// the app is not "installed" at the new version: the old release still
-			// serves,
-			// and the new one goes live once its new required settings have values
+			// serves, and the new one goes live once its new required settings
+			// have values
 			out().println("prepared " + name + " " + Text.cell(waiting, "version") + ": it waits for its new required "
 					+ "settings; " + Text.cell(app, "version") + " still serves");
 			out().println("it goes live once they are filled in: pyapp config show " + name + ", then pyapp config set "

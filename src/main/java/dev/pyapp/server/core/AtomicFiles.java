@@ -76,8 +76,7 @@ public final class AtomicFiles {
 					PosixFilePermissions.asFileAttribute(permissions));
 			try {
 				// the umask (077 under scripts/run.sh) narrows the mode given at
-				// creation:
-				// set it exactly, before any content is in the file
+				// creation: set it exactly, before any content is in the file
 				Files.setPosixFilePermissions(temp, permissions);
 				Files.writeString(temp, content, StandardCharsets.UTF_8);
 				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

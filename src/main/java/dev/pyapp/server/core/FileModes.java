@@ -45,8 +45,8 @@ public final class FileModes {
 					Files.createDirectory(step);
 				}
 				catch (FileAlreadyExistsException ex) {
-					// made meanwhile (by another thread of the server): its mode is its
-					// own
+					// made meanwhile (by another thread of the server): its mode is
+					// its own
 					continue;
 				}
 				Files.setAttribute(step, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);

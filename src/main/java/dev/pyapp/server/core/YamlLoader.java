@@ -283,8 +283,8 @@ public final class YamlLoader {
 
 		PlainConstructor(LoaderOptions options) {
 			super(options);
-			// Yaml copies these from the options into its constructor; this one is used
-			// alone
+			// Yaml copies these from the options into its constructor; this one is
+			// used alone
 			setAllowDuplicateKeys(options.isAllowDuplicateKeys());
 			setWarnOnDuplicateKeys(false);
 		}

@@ -67,8 +67,8 @@ public class CommandRunner {
 	public CommandResult run(ProcessContext context, List<String> command, @Nullable Duration timeout) {
 		Duration limit = timeout(timeout);
 		List<String> argv = resolve(context, check(command));
-		// the log keeps what a person could read over the operator's shoulder: no
-		// passwords
+		// the log keeps what a person could read over the operator's shoulder:
+		// no passwords
 		String shown = String.join(" ", Redaction.arguments(command));
 		log(context, "INFO", "running " + shown + " in " + context.release(), null);
 		Output output = new Output(this.properties.commandMaxOutput().toBytes(),

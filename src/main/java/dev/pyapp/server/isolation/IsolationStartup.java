@@ -93,8 +93,8 @@ class IsolationStartup {
 				statics = this.reader.readManifest(release).statics();
 			}
 			catch (PyappException ex) {
-				// a release without a readable manifest (a failed extraction) serves
-				// nothing
+				// a release without a readable manifest (a failed extraction)
+				// serves nothing
 				statics = List.of();
 			}
 			// generated static directories stay the app's to read (its hooks made them)

@@ -241,8 +241,8 @@ class OutputFileTailer implements SmartLifecycle {
 	 */
 	synchronized void poll(int part) throws IOException {
 		try {
-			// not home.apps(), which creates it: a pass over nothing must leave nothing
-			// behind
+			// not home.apps(), which creates it: a pass over nothing must leave
+			// nothing behind
 			if (!list(this.home.resolve("apps"), part)) {
 				return;
 			}
@@ -300,8 +300,8 @@ class OutputFileTailer implements SmartLifecycle {
 					logsTime = app.logs.lastModified();
 				}
 				if (logsTime == file.missingSince && (logsTime == 0 || logsTime < settled)) {
-					// not there when its directory last changed (or there is no
-					// directory)
+					// not there when its directory last changed (or there is
+					// no directory)
 					continue;
 				}
 			}

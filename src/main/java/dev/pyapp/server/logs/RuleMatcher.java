@@ -101,10 +101,9 @@ class RuleMatcher {
 			return false;
 		}
 		catch (StackOverflowError ex) {
-			// a repeated group on a very long message recurses deeply in java.util.regex:
-			// as
-			// with a timeout, the rule does not match (the stack unwound, nothing is
-			// lost)
+			// a repeated group on a very long message recurses deeply in
+			// java.util.regex: as with a timeout, the rule does not match (the
+			// stack unwound, nothing is lost)
 			return false;
 		}
 	}

@@ -75,8 +75,8 @@ class MetricsSampler implements SmartLifecycle {
 			sample();
 		}
 		catch (RuntimeException ex) {
-			// a periodic task that throws is never run again: log and try at the next
-			// tick
+			// a periodic task that throws is never run again: log and try at the
+			// next tick
 			logger.warn("Cannot sample the apps' metrics: {}", ex.toString());
 		}
 	}

@@ -107,8 +107,8 @@ class ProcfsUsageSource implements AppUsageSource {
 			return null;
 		}
 		String[] fields = line.substring(close + 2).trim().split(" ");
-		// fields[0] is field 3 (state): ppid is 4, utime 14, stime 15, cutime 16, cstime
-		// 17
+		// fields[0] is field 3 (state): ppid is 4, utime 14, stime 15, cutime 16,
+		// cstime 17
 		if (fields.length < 15) {
 			return null;
 		}

@@ -105,8 +105,8 @@ class ArchiveUploadController {
 	private ResponseEntity<UploadResponse> store(HttpServletRequest request) throws IOException, ServletException {
 		String id;
 		try (InputStream content = content(request)) {
-			// X-Upload-Id (or ?upload=): the client's id to ask for progress while it
-			// runs
+			// X-Upload-Id (or ?upload=): the client's id to ask for progress while
+			// it runs
 			String uploadId = (request.getHeader("X-Upload-Id") != null) ? request.getHeader("X-Upload-Id")
 					: request.getParameter("upload");
 			long length = isMultipart(request) ? -1 : request.getContentLengthLong();

@@ -156,8 +156,8 @@ public class AppContexts {
 		return env;
 	}
 
-	// the server listens on the app's own socket and takes the app of every record from
-	// it
+	// the server listens on the app's own socket and takes the app of every record
+	// from it
 	private Path logSocket(AppId app, AppPaths paths) {
 		AppLogSockets sockets = this.logSockets.getIfAvailable();
 		return (sockets != null) ? sockets.listen(app) : paths.logSocket();

@@ -51,8 +51,8 @@ class SecurityConfiguration {
 	SecurityFilterChain apiChain(HttpSecurity http, ApiTokens tokens) throws Exception {
 		http.securityMatcher("/rpc", "/api/**", "/metrics", "/actuator/**")
 			.addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
-			// health answers anyone (without details); the Prometheus scrape needs a
-			// token
+			// health answers anyone (without details); the Prometheus scrape needs
+			// a token
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers("/actuator/health").permitAll().anyRequest().authenticated())
 			// a bearer token is not sent by a browser on its own, so it needs no CSRF

@@ -84,8 +84,8 @@ final class LocalMongoServer {
 
 				@Override
 				protected void initChannel(SocketChannel client) {
-					// runs before the channel is active, so before anything is read from
-					// it
+					// runs before the channel is active, so before anything is read
+					// from it
 					if (!LocalMongoServer.this.admission.test(client)) {
 						logger.warn("{}: refused a connection from {}", LocalMongoServer.this.name,
 								client.remoteAddress());

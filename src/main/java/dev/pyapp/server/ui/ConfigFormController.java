@@ -29,9 +29,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 @Controller
 class ConfigFormController {
 
-	// what the browser sends back is input: only a fragment of a widgets/ template is
-	// ever
-	// rendered, and nothing else reaches Thymeleaf's preprocessing
+	// what the browser sends back is input: only a fragment of a widgets/ template
+	// is ever rendered, and nothing else reaches Thymeleaf's preprocessing
 	private static final Pattern TEMPLATE = Pattern
 		.compile("^(widgets/[a-z][a-z0-9_-]{0,39})(?:\\s*::\\s*([a-zA-Z][a-zA-Z0-9_-]{0,39}))?$");
 

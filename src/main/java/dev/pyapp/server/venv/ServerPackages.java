@@ -302,8 +302,8 @@ class ServerPackages {
 		Path target = directory().resolve("pyapp_runtime");
 		try {
 			Files.createDirectories(target);
-			// every app reads the shim, whatever umask the server runs with (077 by
-			// scripts/run.sh)
+			// every app reads the shim, whatever umask the server runs with (077
+			// by scripts/run.sh)
 			for (Path dir : List.of(directory(), target)) {
 				Files.setPosixFilePermissions(dir,
 						java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));

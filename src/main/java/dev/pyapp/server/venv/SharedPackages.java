@@ -151,8 +151,8 @@ final class SharedPackages {
 				Set<String> old = currentFiles.get(name);
 				if (old != null) {
 					removeOwnFiles(owner, name, old, currentFiles);
-					// its dist-info is its own, listed or not (RECORD rarely lists
-					// itself)
+					// its dist-info is its own, listed or not (RECORD rarely
+					// lists itself)
 					AtomicFiles.deleteTree(current.get(name));
 				}
 				copyIn(owner, staging, DistributionFiles.of(staging, staged.get(name), dist.getValue()));

@@ -70,8 +70,8 @@ public class VenvBuilder {
 	public PythonEnvironment build(VenvRequest request) {
 		PythonInterpreter interpreter = this.interpreters.select(request.python(), request.interpreter());
 		// the environment's .pth points at server-packages, and the first hook runs
-		// pyapp_runtime from there: it must be provisioned before anything of the app
-		// runs
+		// pyapp_runtime from there: it must be provisioned before anything of the
+		// app runs
 		awaitProvisioning(Duration.ofMinutes(10));
 		Path release = request.release();
 		Path venv = AppPaths.venv(release);

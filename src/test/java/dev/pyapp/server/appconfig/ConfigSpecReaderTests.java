@@ -153,8 +153,8 @@ class ConfigSpecReaderTests {
 				.append((char) (c - 1))
 				.append("]\n");
 		}
-		// 52 aliases: past the one bound every YAML file shares
-		// (YamlLoader.Limits.DEFAULTS)
+		// 52 aliases: past the one bound every YAML file
+		// shares (YamlLoader.Limits.DEFAULTS)
 		bomb.append("zz: [*z, *z]\n");
 		assertThat(problems(bomb.toString())).singleElement()
 			.satisfies((problem) -> assertThat(problem.message()).contains("aliases"));

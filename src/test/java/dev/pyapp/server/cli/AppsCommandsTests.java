@@ -123,9 +123,9 @@ class AppsCommandsTests extends CliCommandTests {
 
 	@Test
 	void installSaysAnUpgradeWaitsForItsSettingsWhileTheOldReleaseServes() throws IOException {
-		// found in a trial: "installed flasknotes 1.0.0 (needs-configuration)" and "it
-		// starts
-		// once ..." after installing 1.1.0, while 1.0.0 was running and 1.1.0 waited
+		// found in a trial: "installed flasknotes 1.0.0 (needs-configuration)" and
+		// "it starts once ..." after installing 1.1.0, while 1.0.0 was running and
+		// 1.1.0 waited
 		archive("guestbook");
 		this.server.result("apps.install", """
 				{"name": "guestbook", "version": "1.3.0", "state": "needs-configuration",
@@ -347,8 +347,8 @@ class AppsCommandsTests extends CliCommandTests {
 
 	@Test
 	void rollbackShowsItsNoteOnceWhenTheProgressShowedIt() {
-		// found in a trial: the note was printed under the progress and again after the
-		// summary
+		// found in a trial: the note was printed under the progress and again after
+		// the summary
 		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"10\"}");
 		this.server.result("logs.query", """
 				{"records": [

@@ -94,8 +94,8 @@ class DjangoProjectIT {
 		ProjectSite.Response page = site.get("/library/");
 		assertThat(page.status()).as(page.body()).isEqualTo(200);
 		assertThat(page.body()).contains("<h1>library</h1>");
-		// relative STATIC_URL: below the mount; the hashed name from collectstatic's
-		// manifest
+		// relative STATIC_URL: below the mount; the hashed name from
+		// collectstatic's manifest
 		String css = page.body()
 			.replaceAll("(?s).*href=\"(/library/static/admin/css/base\\.[0-9a-f]+\\.css)\".*", "$1");
 		assertThat(css).startsWith("/library/static/admin/css/base.");

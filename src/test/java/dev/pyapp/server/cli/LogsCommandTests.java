@@ -143,8 +143,8 @@ class LogsCommandTests {
 		follower.start();
 		try {
 			await().atMost(Duration.ofSeconds(10)).until(() -> tails.get() >= 2);
-			// GH-15: the same format as the query's records, whatever precision the tail
-			// has
+			// GH-15: the same format as the query's records, whatever precision the
+			// tail has
 			assertThat(out.toString()).contains("2024-05-01T12:00:02.123Z ERROR    guestbook x: loud")
 				.contains("2024-05-01T11:59:00.000Z ERROR")
 				.doesNotContain("quiet");

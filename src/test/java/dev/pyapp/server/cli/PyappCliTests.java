@@ -292,8 +292,8 @@ class PyappCliTests extends CliCommandTests {
 			Class<?> command = PyappCli.command(summary.name());
 			assertThat(command).as(summary.name()).isNotNull();
 			assertThat(command.getAnnotation(Command.class).name()).isEqualTo(summary.name());
-			// the list of commands shows the first line; the command's own help all of
-			// them
+			// the list of commands shows the first line; the command's own help all
+			// of them
 			assertThat(command.getAnnotation(Command.class).description()).startsWith(summary.description());
 		}
 		assertThat(PyappCli.command("nope")).isNull();

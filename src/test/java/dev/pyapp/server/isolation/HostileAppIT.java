@@ -291,8 +291,7 @@ class HostileAppIT {
 		Path web = bean(AppSupervisor.class).endpoint(HOSTILE).socket();
 		assertThat(web).isEqualTo(this.home.resolve("apps/hostile/web/app.sock"));
 		// what the hostile app's user may do in its own run/: its daemon's socket
-		// replaced
-		// by a link to the victim's, which the web server's group reaches
+		// replaced by a link to the victim's, which the web server's group reaches
 		Path run = this.home.resolve("apps/hostile/run");
 		Path socket = run.resolve(Files.readSymbolicLink(run.resolve("app.sock")));
 		Path moved = socket.resolveSibling("moved.sock");

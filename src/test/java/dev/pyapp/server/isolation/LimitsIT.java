@@ -188,8 +188,8 @@ class LimitsIT {
 			assertThat(status.pid()).isNotNull().isNotEqualTo(pid);
 			assertThat(status.restarts()).isEqualTo(restarts + 1);
 			assertThat(status.reason()).isEqualTo("out of memory");
-			// logged with the crash, stored as the log records are: maybe after the
-			// restart
+			// logged with the crash, stored as the log records are: maybe after
+			// the restart
 			assertThat(records("pyapp.runtime")).anyMatch((message) -> message.contains("the daemon ended"));
 		});
 	}

@@ -95,8 +95,8 @@ class LogCollectorTests {
 		assertThat(Files.exists(this.dir.resolve("spill.jsonl"))).isTrue();
 
 		this.mongo.restart();
-		// the restarted server is empty: exactly the records collected during the outage
-		// arrive
+		// the restarted server is empty: exactly the records collected during the
+		// outage arrive
 		await().atMost(Duration.ofSeconds(30)).until(() -> stored("alpha") == 3000);
 		LogStats stats = collector.stats();
 		assertThat(stats.dropped()).isZero();

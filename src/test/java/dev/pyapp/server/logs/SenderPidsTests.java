@@ -87,8 +87,8 @@ class SenderPidsTests {
 			String reported = out.readLine();
 			assertThat(reported).isEqualTo(Integer.toString(inside));
 			long here = unshare.descendants()
-				// the child, not the script that started it (whose text names the
-				// child's)
+				// the child, not the script that started it (whose text names
+				// the child's)
 				.filter((process) -> process.info().commandLine().orElse("").contains("time; print"))
 				.filter((process) -> !process.info().commandLine().orElse("").contains("subprocess"))
 				.findFirst()

@@ -189,9 +189,8 @@ abstract class AbstractWebServerIT {
 		for (String[] request : new String[][] { { "two.test", "/deep/prefix/x" }, { "one.test", "/x" } }) {
 			JsonNode echo = echo(request[0], request[1], "X-Forwarded-Host: evil.test\r\nX-Forwarded-Port: 1\r\n");
 			if (kind() == WebServerKind.LIGHTTPD && appServer().equals("uwsgi")) {
-				// lighttpd's uwsgi path cannot set them (README, deviations): a client's
-				// own
-				// never reach the app, and HTTP_HOST has the port
+				// lighttpd's uwsgi path cannot set them (README, deviations): a
+				// client's own never reach the app, and HTTP_HOST has the port
 				assertThat(echo.get("x_forwarded_host").isNull()).as(request[0]).isTrue();
 				continue;
 			}
@@ -322,8 +321,8 @@ abstract class AbstractWebServerIT {
 					new VirtualServer("gen" + i, List.of("gen" + i + ".test"), "127.0.0.1:" + this.port, null, false));
 			this.mounts.addMount(Mount.app("gen" + i, "/gen" + i, "echo"));
 			this.mounts.apply();
-			// the previous configuration sends this host to the default server's root
-			// mount
+			// the previous configuration sends this host to the default server's
+			// root mount
 			for (int request = 0; request < 5; request++) {
 				assertThat(echo("gen" + i + ".test", "/gen" + i + "/x", "").get("script_name").stringValue())
 					.as("request %d after apply %d", request, i)
@@ -434,11 +433,10 @@ abstract class AbstractWebServerIT {
 		Path key = tls.resolve("key.pem");
 		run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
 				"/CN=secure.test", "-keyout", key.toString(), "-out", cert.toString()));
-		// as in a real setup: the key is root's alone (nginx and Apache read it before
-		// they
-		// drop root; lighttpd, which reads it again after, at every graceful reload,
-		// ended
-		// then, found deploying a Flask-Login app: it reads a copy of its group's)
+		// as in a real setup: the key is root's alone (nginx and Apache read it
+		// before they drop root; lighttpd, which reads it again after, at every
+		// graceful reload, ended then, found deploying a Flask-Login app: it reads
+		// a copy of its group's)
 		Files.setPosixFilePermissions(tls, PosixFilePermissions.fromString("rwxr-xr-x"));
 		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
 		int tlsPort = freePort();

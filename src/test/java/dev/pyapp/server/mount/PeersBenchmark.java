@@ -256,8 +256,8 @@ public final class PeersBenchmark {
 			}
 			awaitAnswers(cases.values());
 			if (System.getenv("PEERS_HOLD") != null) {
-				// for looking at the stacks by hand: wrk -H 'Host: <host>'
-				// http://127.0.0.1:<port>/
+				// for looking at the stacks by hand: wrk -H 'Host:
+				// <host>' http://127.0.0.1:<port>/
 				cases.values().forEach((c) -> System.out.println("HOLD " + c));
 				Thread.sleep(Duration.ofSeconds(Long.parseLong(System.getenv("PEERS_HOLD"))).toMillis());
 			}

@@ -49,8 +49,8 @@ class LocalNodeShellIsolationIT {
 		this.home = Files.createTempDirectory(Path.of("/var/tmp"), "iso");
 		Files.setPosixFilePermissions(this.home, PosixFilePermissions.fromString("rwx--x--x"));
 		this.data = Files.createDirectories(this.home.resolve("apps/a/data"));
-		// passable whatever the umask (077 under scripts/run.sh), as the server's layout
-		// is
+		// passable whatever the umask (077 under scripts/run.sh), as the server's
+		// layout is
 		for (Path dir : List.of(this.home.resolve("apps"), this.home.resolve("apps/a"))) {
 			Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
 		}

@@ -235,8 +235,8 @@ class NodesIT {
 	@Test
 	@Order(7)
 	void shipsTheNodesAppLogsToTheManager() throws Exception {
-		// what the app's daemon prints goes to this file on the node; the agent captures
-		// it
+		// what the app's daemon prints goes to this file on the node; the agent
+		// captures it
 		Path stdout = agentHome.resolve("apps/guestbook/logs/stdout.log");
 		Files.createDirectories(stdout.getParent());
 		Files.writeString(stdout, "hello from the node\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -99,11 +99,10 @@ public final class RegistryBenchmark {
 			breakdown(context, names, Math.max(20, calls / 10));
 			Map<String, Figures> figures = new LinkedHashMap<>();
 			figures.put("apps.list", measure(warmup, calls, () -> rpc.send("apps.list", null)));
-			// a server that has run a while has shown each app once: the first apps.get
-			// of
-			// an app since the start reads its releases, newest error and isolation
-			// record
-			// from the store (once each), which is not what this measures
+			// a server that has run a while has shown each app once: the first
+			// apps.get of an app since the start reads its releases, newest error
+			// and isolation record from the store (once each), which is not what
+			// this measures
 			for (String name : names) {
 				rpc.call("apps.get", Map.of("name", name));
 			}

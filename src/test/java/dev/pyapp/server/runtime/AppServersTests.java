@@ -70,8 +70,8 @@ class AppServersTests {
 		assertThat(newer.server().name()).isEqualTo("gunicorn");
 		assertThat(newer.reason()).isEqualTo("auto: uWSGI's python3 plugin embeds Python 3.11.2 "
 				+ "(cpython-311-x86_64-linux-gnu), not the environment's Python 3.13.0 (cpython-313-x86_64-linux-gnu)");
-		// same minor version and ABI tag, another build: its stdlib's C modules may not
-		// load
+		// same minor version and ABI tag, another build: its stdlib's C modules may
+		// not load
 		assertThat(servers.choose(manifest(null), PY311_OTHER_BUILD).server().name()).isEqualTo("gunicorn");
 	}
 
@@ -116,8 +116,8 @@ class AppServersTests {
 
 	@Test
 	void anEnvironmentWhoseInterpreterIsNoLinkToTheHostsRunsOnGunicornOnly(@TempDir Path dir) throws IOException {
-		// an app's build may have replaced its venv's python: the server runs no such
-		// file
+		// an app's build may have replaced its venv's python: the server runs no
+		// such file
 		Path replaced = Files.writeString(Files.createDirectories(dir.resolve("venv/bin")).resolve("python"), "");
 		AppServers servers = servers("auto", FakeShell.host("3.11.2"));
 

@@ -114,9 +114,8 @@ public final class GitFixture implements AutoCloseable {
 				this.work.tag().setName(name).setAnnotated(true).setMessage(name).setTagger(AUTHOR).call();
 			}
 			else {
-				// JGit's TagCommand refuses a lightweight tag with a tagger, which it
-				// sets
-				// itself from the configuration
+				// JGit's TagCommand refuses a lightweight tag with a tagger, which
+				// it sets itself from the configuration
 				RefUpdate update = this.work.getRepository().updateRef("refs/tags/" + name);
 				update.setNewObjectId(this.work.getRepository().resolve("HEAD"));
 				update.forceUpdate();

@@ -97,8 +97,8 @@ class RolesAndAuditIntegrationTests {
 		assertThat(reply(bearer(ci, "users.create", "{\"username\":\"mallory\",\"role\":\"admin\"}")).path("error")
 			.path("code")
 			.asInt()).isEqualTo(-32004);
-		// the UI session of a deployer works for deployer methods, and its page says its
-		// role
+		// the UI session of a deployer works for deployer methods, and its page
+		// says its role
 		JsonNode removed = reply(carol.rpc(body("servers.remove", "{\"name\":\"ci\"}"), carol.csrfToken()));
 		assertThat(removed.has("error")).as(removed.toString()).isFalse();
 		assertThat(carol.get("/apps").body()).contains("data-role=\"deployer\"");

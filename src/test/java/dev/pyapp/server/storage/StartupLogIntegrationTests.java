@@ -29,8 +29,8 @@ class StartupLogIntegrationTests {
 			.run("--pyapp.home=" + home)) {
 			assertThat(context.isRunning()).isTrue();
 		}
-		// (other tests' contexts may still log in this JVM: only this start's own errors
-		// count)
+		// (other tests' contexts may still log in this JVM: only this start's own
+		// errors count)
 		assertThat(output.getAll()).doesNotContain("MongoWireProtocolHandler")
 			.doesNotContain("capped-probe")
 			.doesNotContain("Creating capped collections is not yet implemented");

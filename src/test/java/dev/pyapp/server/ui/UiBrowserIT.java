@@ -127,8 +127,8 @@ class UiBrowserIT {
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("pyapp.home", home::toString);
 		registry.add("pyapp.storage.persistent", () -> "false");
-		// the example app really runs: gunicorn and the runtime shim go into
-		// server-packages
+		// the example app really runs: gunicorn and the runtime shim go
+		// into server-packages
 		registry.add("pyapp.python.provision", () -> "true");
 		// samples every 2 s, so that the charts have points within the test
 		registry.add("pyapp.metrics.sample-interval", () -> "2s");
@@ -222,8 +222,8 @@ class UiBrowserIT {
 		assertThat(bearer(token, "server.info", null).statusCode()).isEqualTo(200);
 		this.browser.visible("#tokens button.revoke");
 		shot("tokens");
-		// one click does nothing yet: the dialog names the consequence, and Cancel keeps
-		// it
+		// one click does nothing yet: the dialog names the consequence, and Cancel
+		// keeps it
 		this.browser.find("#tokens button.revoke").click();
 		assertThat(this.browser.confirm(false)).contains("Revoke the token browser test").contains("401");
 		assertThat(bearer(token, "server.info", null).statusCode()).isEqualTo(200);
@@ -268,8 +268,8 @@ class UiBrowserIT {
 	@Order(10)
 	void installsTheExampleByUploadWithProgress() throws Exception {
 		assertThat(GUESTBOOK).as("examples/dist/guestbook.pyapp (python3 examples/build.py)").isRegularFile();
-		// as the runtime's own tests do: gunicorn is provisioned in the background at
-		// start
+		// as the runtime's own tests do: gunicorn is provisioned in the background
+		// at start
 		this.venv.awaitProvisioning(Duration.ofMinutes(3));
 		this.browser.open("/apps/install");
 		this.browser.visible("#archive-file").sendKeys(GUESTBOOK.toAbsolutePath().toString());
@@ -419,9 +419,8 @@ class UiBrowserIT {
 	void dashboardAndAppPageShowHealthAndTheLiveUrl() throws Exception {
 		String url = "http://localhost:" + this.webPort + "/guestbook/";
 		this.browser.open("/apps");
-		// the dashboard redraws a row's cells when what they show changed: read them
-		// again
-		// when they were redrawn between finding and reading
+		// the dashboard redraws a row's cells when what they show changed: read
+		// them again when they were redrawn between finding and reading
 		this.browser.visible("tr[data-app=guestbook] .c-url a", Duration.ofSeconds(15));
 		assertThat(this.browser.attribute("tr[data-app=guestbook] .c-url a", "href")).isEqualTo(url);
 		this.browser.waitFor(Duration.ofSeconds(60))
@@ -536,8 +535,8 @@ class UiBrowserIT {
 		finally {
 			Files.deleteIfExists(broken);
 		}
-		// the app page says the same, and its releases offer no rollback to the failed
-		// one
+		// the app page says the same, and its releases offer no rollback to the
+		// failed one
 		this.browser.open("/apps/guestbook");
 		WebElement failure = this.browser.visible("#deploy-failure");
 		assertThat(failure.getText()).contains("The deploy of 1.1.0 failed")
@@ -843,8 +842,8 @@ class UiBrowserIT {
 			awaitRefreshes(2);
 			assertThat(this.browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("app-search");
 			assertThat(search.getAttribute("value")).isEqualTo("shop-1");
-			// a row's own link keeps its focus too: the row is updated in place, not
-			// rebuilt
+			// a row's own link keeps its focus too: the row is updated in place,
+			// not rebuilt
 			WebElement logs = this.browser.find("tr[data-app=shop-10] [data-role=logs]");
 			this.browser.driver().executeScript("arguments[0].dataset.marker = 'kept'; arguments[0].focus()", logs);
 			awaitRefreshes(2);
@@ -899,10 +898,10 @@ class UiBrowserIT {
 			this.browser.open("/apps/guestbook");
 		}
 		this.browser.visible("#app-summary");
-		// as after a restart of the server: the browser's session is unknown to it (the
-		// cookie is replaced in one step: a refresh sent between a delete and an add
-		// would
-		// carry no session at all, and the login page would not say "expired")
+		// as after a restart of the server: the browser's session is unknown to it
+		// (the cookie is replaced in one step: a refresh sent between a delete and
+		// an add would carry no session at all, and the login page would not say
+		// "expired")
 		this.browser.driver()
 			.manage()
 			.addCookie(new org.openqa.selenium.Cookie("JSESSIONID", "0123456789ABCDEF0123456789ABCDEF", "/"));
@@ -961,8 +960,8 @@ class UiBrowserIT {
 			this.browser.visible("#nodes tr[data-node=uinode]", Duration.ofSeconds(60));
 			assertThat(this.browser.text("#nodes tr[data-node=uinode]")).contains(sshd.hostKeyFingerprint())
 				.contains("added");
-			// the agent in a home and on a port of this test's own (the "node" is this
-			// host)
+			// the agent in a home and on a port of this test's own (the "node" is
+			// this host)
 			this.browser.find("#install-options summary").click();
 			this.browser.type("#install-home", dir.resolve("agent").toString());
 			this.browser.type("#install-port", String.valueOf(freePort()));
@@ -1016,8 +1015,8 @@ class UiBrowserIT {
 				viewer.open("/apps/guestbook");
 				viewer.visible("#app-summary");
 				assertThat(viewer.find("[data-action='apps.restart']").isDisplayed()).isFalse();
-				// env-ops: the variables' names, not their values (GREETING=hello, order
-				// 20)
+				// env-ops: the variables' names, not their values (GREETING=hello,
+				// order 20)
 				viewer.waitForText("#env-names", "GREETING (values are shown to deployers and admins only)",
 						Duration.ofSeconds(15));
 				assertThat(viewer.find("#env-form").isDisplayed()).isFalse();

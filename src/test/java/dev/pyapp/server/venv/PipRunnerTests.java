@@ -159,8 +159,8 @@ class PipRunnerTests {
 
 		runner.install(VENV_PYTHON, INTERPRETER, List.of("flask"), output::add);
 
-		// no pip configuration of the host applies to the server's own index
-		// (PIP_CONFIG_FILE)
+		// no pip configuration of the host applies to the server's own
+		// index (PIP_CONFIG_FILE)
 		assertThat(install(runs).command()).containsSubsequence("--retries", "0", "--timeout", "5", "flask");
 		assertThat(output)
 			.contains("$ pip install --retries 0 --timeout 5 flask (index https://mirror.example/simple)");

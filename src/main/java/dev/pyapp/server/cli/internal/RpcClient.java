@@ -205,8 +205,8 @@ public final class RpcClient {
 			}
 			connection.setDoOutput(true);
 			if (length > STREAMING_THRESHOLD) {
-				// an archive is streamed from disk; the price is that a 401 loses its
-				// body
+				// an archive is streamed from disk; the price is that a 401 loses
+				// its body
 				connection.setFixedLengthStreamingMode(length);
 			}
 			connect(connection, uri);
@@ -214,9 +214,8 @@ public final class RpcClient {
 				body.writeTo(out);
 			}
 			catch (IOException ex) {
-				// a server that refuses early (too large, no token) may close before it
-				// has
-				// read the whole body: its answer says why
+				// a server that refuses early (too large, no token) may close
+				// before it has read the whole body: its answer says why
 				if (status(connection) < 0) {
 					throw ex;
 				}

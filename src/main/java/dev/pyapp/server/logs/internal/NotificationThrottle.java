@@ -39,8 +39,8 @@ public final class NotificationThrottle {
 			return true;
 		}
 		boolean[] send = new boolean[1];
-		// per-key atomic, so that due() never forgets a window a match is being counted
-		// in
+		// per-key atomic, so that due() never forgets a window a match is being
+		// counted in
 		this.windows.compute(rule.id(), (id, existing) -> {
 			Window window = (existing != null) ? existing : new Window(rule, now + throttle.toNanos());
 			if (existing != null && (now - window.end < 0 || window.suppressed > 0)) {

@@ -202,9 +202,8 @@ public class ApacheRenderer implements ConfigRenderer {
 		out.line("Alias \"" + location.prefix() + "\" \"" + location.directory() + (location.root() ? "/" : "") + "\"");
 		out.line("<Directory \"" + location.directory() + "\">").indent();
 		// no symlink below the directory is followed (one an app made would publish
-		// whatever the web server's user may read); an operator's folder keeps those
-		// whose
-		// owner owns what they lead to
+		// whatever the web server's user may read); an operator's folder keeps
+		// those whose owner owns what they lead to
 		out.line("Options " + (location.folder() ? "SymLinksIfOwnerMatch" : "None"));
 		out.line("Require all granted");
 		out.line("ExpiresActive On");

@@ -195,11 +195,11 @@ public class LighttpdRenderer implements ConfigRenderer {
 				out.line(
 						"expire.url = ( \"\" => \"access plus " + settings.staticMaxAge().toSeconds() + " seconds\" )");
 				if (!location.folder()) {
-					// no symlink is followed (one an app made would publish whatever the
-					// web server's user may read): lighttpd checks every component up to
-					// /, so an app's static directory is rendered by its real path; it
-					// has
-					// no owner check, so an operator's folder keeps following them
+					// no symlink is followed (one an app made would publish whatever
+					// the web server's user may read); lighttpd checks every component
+					// up to /, so an app's static directory is rendered by its real
+					// path, and it has no owner check, so an operator's folder keeps
+					// following them
 					out.line("server.follow-symlink = \"disable\"");
 				}
 				for (String denied : location.denied()) {

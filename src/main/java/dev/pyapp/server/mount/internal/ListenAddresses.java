@@ -90,8 +90,8 @@ final class ListenAddresses {
 		for (String listen : this.listens) {
 			Set<Long> holders = this.sockets.holders(listen);
 			for (Long holder : holders) {
-				// the master, not one of its workers (Apache's carry the same command
-				// line)
+				// the master, not one of its workers (Apache's carry the same
+				// command line)
 				boolean root = ProcessHandle.of(holder)
 					.flatMap(ProcessHandle::parent)
 					.map((parent) -> !holders.contains(parent.pid()))

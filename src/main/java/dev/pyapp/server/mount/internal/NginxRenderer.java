@@ -98,8 +98,8 @@ public class NginxRenderer implements ConfigRenderer {
 				out.line("keepalive " + settings.keepalive() + ";");
 				out.line("keepalive_requests 10000;");
 				// shorter than gunicorn's keep-alive (2 s): nginx closes an idle
-				// connection
-				// before the app does, so a request is never sent on a closing connection
+				// connection before the app does, so a request is never sent on a
+				// closing connection
 				out.line("keepalive_timeout 1s;");
 			}
 			out.outdent().line("}");

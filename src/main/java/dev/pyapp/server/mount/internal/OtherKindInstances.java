@@ -74,8 +74,8 @@ final class OtherKindInstances {
 			}
 		}
 		catch (InterruptedException ex) {
-			// the caller is being stopped: the old instance is killed, and the interrupt
-			// kept
+			// the caller is being stopped: the old instance is killed, and the
+			// interrupt kept
 			Thread.currentThread().interrupt();
 			this.shell.signal(pid, Signal.KILL);
 		}

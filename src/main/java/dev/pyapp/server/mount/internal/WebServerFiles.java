@@ -74,8 +74,8 @@ final class WebServerFiles {
 				FileModes.set(dir, FileModes.owner(dir), (gid >= 0) ? gid : FileModes.owner(dir), 0710);
 				Path temp = Files.createTempFile(dir, ".copy", ".tmp");
 				try {
-					// the copy is made 0600 (the server's umask), then opened to the
-					// group
+					// the copy is made 0600 (the server's umask), then opened to
+					// the group
 					Files.copy(Path.of(source), temp, StandardCopyOption.REPLACE_EXISTING);
 					FileModes.set(temp, FileModes.owner(dir), (gid >= 0) ? gid : FileModes.owner(dir),
 							(gid >= 0) ? 0640 : 0600);

@@ -84,8 +84,8 @@ final class WebServerReload {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		String waiting = reloaded(master, before, starts);
 		while (waiting != null) {
-			// another process on a new listen address: the new configuration cannot bind
-			// it
+			// another process on a new listen address: the new configuration cannot
+			// bind it
 			checkOwnership(master);
 			if (System.nanoTime() > deadline) {
 				throw PyappException.failed("the new " + this.kind.value() + " configuration does not answer: "

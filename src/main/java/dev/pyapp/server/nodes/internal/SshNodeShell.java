@@ -237,8 +237,8 @@ public final class SshNodeShell implements NodeShell {
 				kill(session, channel, pid);
 				reader.join(TimeUnit.SECONDS.toMillis(5));
 			}
-			// the exit status arrives with the channel's close, just after the output
-			// ends
+			// the exit status arrives with the channel's close, just after the
+			// output ends
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 			while (finished && !channel.isClosed() && System.nanoTime() < deadline) {
 				Thread.sleep(5);
@@ -304,8 +304,8 @@ public final class SshNodeShell implements NodeShell {
 			}
 		}
 		catch (IOException ex) {
-			// the channel was closed (killed or the connection lost): what was read is
-			// kept
+			// the channel was closed (killed or the connection lost): what was read
+			// is kept
 		}
 	}
 

@@ -108,9 +108,9 @@ public class DaemonAdoption {
 		Integer recordedPort;
 		try {
 			synchronized (s) {
-				// nothing to adopt or start if the app never started, was stopped on
-				// purpose, failed (its status came from the record) or a deploy started
-				// it
+				// nothing to adopt or start if the app never started, was stopped
+				// on purpose, failed (its status came from the record) or a deploy
+				// started it
 				toStart = record != null && s.wanted() && s.lifecycle.state() == DaemonLifecycle.State.STOPPED;
 				Long pid = toStart ? readPid(this.apps.paths(app).pidFile()) : null;
 				DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;

@@ -62,8 +62,8 @@ public final class DaemonFiles {
 					Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
 				}
 				catch (FileAlreadyExistsException ex) {
-					// kept as it is: the output of earlier daemons, or a link we never
-					// follow
+					// kept as it is: the output of earlier daemons, or a link we
+					// never follow
 				}
 			}
 		}

@@ -79,8 +79,8 @@ final class ListenQueue {
 		Integer waiting = null;
 		for (String line : output.split("\n")) {
 			String[] fields = line.trim().split("\\s+");
-			// u_str LISTEN 2 2048 /path inode * 0 | LISTEN 0 1024 127.0.0.1:8000
-			// 0.0.0.0:*
+			// u_str LISTEN 2 2048 /path inode * 0 | LISTEN 0 1024
+			// 127.0.0.1:8000 0.0.0.0:*
 			int state = (fields.length > 1 && fields[1].equals("LISTEN")) ? 1 : 0;
 			if (fields.length < state + 4 || !fields[state].equals("LISTEN")) {
 				continue;

@@ -212,8 +212,8 @@ class DeployProcessTests {
 	}
 
 	@Test // a Flask-Login trial: installed twice before its settings, the app ran without
-			// its
-			// post-install hook and stayed needs-configuration until the next config.set
+			// its post-install hook and stayed needs-configuration until the
+			// next config.set
 	void anUpgradeOfAFirstInstallThatStillWaitsForItsSettingsGoesLiveAndRunsPostInstall() {
 		this.configured = false;
 		this.process.deploy(prepared("1.0-x", null), report());

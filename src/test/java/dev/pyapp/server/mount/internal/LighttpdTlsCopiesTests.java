@@ -43,9 +43,8 @@ class LighttpdTlsCopiesTests {
 
 		assertThat(main).contains("ssl.pemfile = \"" + cert + "\"", "ssl.privkey = \"" + key + "\"")
 			.doesNotContain("/etc/ssl/");
-		// the system lighttpd's include file, and a lighttpd that keeps its user, read
-		// the
-		// operator's files
+		// the system lighttpd's include file, and a lighttpd that keeps its user,
+		// read the operator's files
 		assertThat(new LighttpdRenderer().sites(RendererGoldenTests.model(), root))
 			.contains("ssl.privkey = \"/etc/ssl/private/secure.key\"");
 		assertThat(new LighttpdRenderer().main(RendererGoldenTests.model(), settings(this.dir, false)))

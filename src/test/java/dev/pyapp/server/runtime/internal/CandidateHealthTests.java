@@ -129,8 +129,8 @@ class CandidateHealthTests {
 	}
 
 	@Test // an app replaced its socket in run/ with a link to a socket only root could
-			// reach: the server, as root, sent it the check's request and showed its
-			// answer
+			// reach: the server, as root, sent it the check's request and showed
+			// its answer
 	void aSocketAnsweredByAnotherUserThanTheDaemonsIsSentNothing() throws Exception {
 		assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root");
 		Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep",
