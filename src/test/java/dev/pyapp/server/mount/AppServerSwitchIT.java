@@ -113,29 +113,40 @@ class AppServerSwitchIT {
 		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> version().equals("1.0.0"));
 
 		HttpLoad load = new HttpLoad(HttpLoad.tcp(this.port), "switch.test", "/sw/version", 4);
+		// the static locations name the live release: each switch reloads nginx
+		HttpLoad statics = new HttpLoad(HttpLoad.tcp(this.port), "switch.test", "/sw/static/version.txt", 2);
 		load.start();
+		statics.start();
 		try {
 			awaitProgress(load);
+			awaitProgress(statics);
 			deployer().install(InstallRequest.archive(archive("switch", "2.0.0", "uwsgi", null), "v2.pyapp"));
 			AppStatus upgraded = supervisor().status(APP);
 			assertThat(upgraded.server()).isEqualTo("uwsgi");
 			assertThat(version()).isEqualTo("2.0.0");
 			assertThat(mounts.render(null)).contains("uwsgi_pass pyapp_switch;").doesNotContain("r-");
+			await().atMost(Duration.ofSeconds(20)).until(() -> get("/sw/static/version.txt").equals("2.0.0"));
 			awaitProgress(load);
+			awaitProgress(statics);
 
 			deployer().rollback(APP, null);
 			assertThat(supervisor().status(APP).server()).isEqualTo("gunicorn");
 			assertThat(version()).isEqualTo("1.0.0");
 			assertThat(mounts.render(null)).contains("proxy_pass http://pyapp_switch;");
+			await().atMost(Duration.ofSeconds(20)).until(() -> get("/sw/static/version.txt").equals("1.0.0"));
 			awaitProgress(load);
+			awaitProgress(statics);
 		}
 		finally {
 			load.stop();
+			statics.stop();
 		}
-		System.out.printf("gunicorn -> uWSGI -> gunicorn through nginx: %d requests, %d failed%n", load.ok.get(),
-				load.failed.get());
+		System.out.printf("gunicorn -> uWSGI -> gunicorn through nginx: %d requests, %d failed; static file: %d, %d"
+				+ " failed%n", load.ok.get(), load.failed.get(), statics.ok.get(), statics.failed.get());
 		assertThat(load.errors).isEmpty();
 		assertThat(load.failed.get()).isZero();
+		assertThat(statics.errors).isEmpty();
+		assertThat(statics.failed.get()).isZero();
 	}
 
 	@Test
@@ -171,8 +182,13 @@ class AppServerSwitchIT {
 	}
 
 	private String version() throws IOException {
+		return get("/sw/version");
+	}
+
+	private String get(String path) throws IOException {
 		try (HttpLoad.Connection connection = new HttpLoad.Connection(HttpLoad.tcp(this.port))) {
-			return connection.send("GET /sw/version HTTP/1.1\r\nHost: switch.test\r\nConnection: close\r\n\r\n").body();
+			return connection.send("GET " + path + " HTTP/1.1\r\nHost: switch.test\r\nConnection: close\r\n\r\n")
+				.body();
 		}
 	}
 
@@ -187,7 +203,9 @@ class AppServerSwitchIT {
 			metadata.append("daemon:\n  server: ").append(server).append('\n');
 		}
 		metadata.append("health:\n  path: /version\n");
+		metadata.append("static:\n  - url: /static\n    path: static\n");
 		entries.put("metadata.yaml", metadata.toString().getBytes());
+		entries.put("static/version.txt", version.getBytes());
 		entries.put("src/app.py",
 				String
 					.join("\n", "import os", "", "VERSION = os.environ['PYAPP_VERSION'].encode()", "", "",
