@@ -27,8 +27,8 @@ import dev.pyapp.server.appconfig.WidgetLibrary;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Sha256;
 import dev.pyapp.server.packaging.internal.ArchiveLayout;
-import dev.pyapp.server.packaging.internal.Checksums;
 import dev.pyapp.server.packaging.internal.ManifestCache;
 import dev.pyapp.server.packaging.internal.ManifestParser;
 import dev.pyapp.server.packaging.internal.PackageProblems;
@@ -126,8 +126,8 @@ public class PackageReader {
 		}
 		Validated validated = validate(walked.layout(), problems,
 				(path) -> smallFiles.containsKey(path) ? smallFiles.get(path).content() : null);
-		return new AppPackage(archive, validated.manifest(), validated.spec(), Checksums.file(archive),
-				walked.entries(), walked.size());
+		return new AppPackage(archive, validated.manifest(), validated.spec(), Sha256.of(archive), walked.entries(),
+				walked.size());
 	}
 
 	/**

@@ -1,14 +1,10 @@
 package dev.pyapp.server.venv;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.Sha256;
 
 /**
  * The files of one distribution as the server copies them into {@code server-packages/}
@@ -123,7 +120,7 @@ final class DistributionFiles {
 			}
 			try (AtomicFiles.RegularFile regular = AtomicFiles.openBelow(this.root, file)) {
 				if (regular != null) {
-					digests.put(key, sha256(regular.content()));
+					digests.put(key, Sha256.of(regular.content()));
 				}
 			}
 			catch (IOException ex) {
@@ -131,21 +128,6 @@ final class DistributionFiles {
 			}
 		}
 		return digests;
-	}
-
-	private static String sha256(InputStream content) throws IOException {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("Every Java platform has SHA-256", ex);
-		}
-		byte[] buffer = new byte[64 << 10];
-		for (int read = content.read(buffer); read >= 0; read = content.read(buffer)) {
-			digest.update(buffer, 0, read);
-		}
-		return HexFormat.of().formatHex(digest.digest());
 	}
 
 }

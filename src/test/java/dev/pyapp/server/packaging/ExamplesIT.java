@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.pyapp.server.packaging.internal.Checksums;
+import dev.pyapp.server.core.Sha256;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -166,8 +166,8 @@ class ExamplesIT {
 
 		AppPackage pkg = Packages.reader().read(first);
 		assertThat(pkg.manifest().version()).isEqualTo("1.1.0");
-		assertThat(pkg.checksum()).isEqualTo(Checksums.file(second));
-		assertThat(pkg.checksum()).isNotEqualTo(Checksums.file(ExampleArchives.guestbook()));
+		assertThat(pkg.checksum()).isEqualTo(Sha256.of(second));
+		assertThat(pkg.checksum()).isNotEqualTo(Sha256.of(ExampleArchives.guestbook()));
 	}
 
 }

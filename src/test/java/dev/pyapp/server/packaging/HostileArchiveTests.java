@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -12,7 +11,7 @@ import java.util.stream.Stream;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.packaging.internal.Checksums;
+import dev.pyapp.server.core.Sha256;
 import dev.pyapp.server.packaging.internal.PackagingProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,7 +192,7 @@ class HostileArchiveTests {
 		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.reader.read(archive))
 			.satisfies((ex) -> assertRefused(ex, hostile));
 		AppPackage forged = new AppPackage(archive, Packages.reader().readManifest(release(MINIMAL)), null,
-				Checksums.file(archive), 1, 1);
+				Sha256.of(archive), 1, 1);
 		assertThatExceptionOfType(PyappException.class)
 			.isThrownBy(() -> this.reader.extract(forged, this.releases.resolve("0.1.0-20260101T000000Z")))
 			.satisfies((ex) -> assertRefused(ex, hostile));

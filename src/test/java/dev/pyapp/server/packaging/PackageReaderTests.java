@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Sha256;
 import dev.pyapp.server.packaging.AppManifest.BindKind;
 import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
 import dev.pyapp.server.packaging.AppManifest.Database;
@@ -20,7 +21,6 @@ import dev.pyapp.server.packaging.AppManifest.Scope;
 import dev.pyapp.server.packaging.AppManifest.StaticEntry;
 import dev.pyapp.server.packaging.AppManifest.Task;
 import dev.pyapp.server.packaging.AppManifest.UpdateStrategy;
-import dev.pyapp.server.packaging.internal.Checksums;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,7 +184,7 @@ class PackageReaderTests {
 		AppPackage pkg = this.reader.read(file);
 
 		assertThat(pkg.source()).isEqualTo(file);
-		assertThat(pkg.checksum()).hasSize(64).isEqualTo(Checksums.file(file));
+		assertThat(pkg.checksum()).hasSize(64).isEqualTo(Sha256.of(file));
 		assertThat(pkg.entries()).isEqualTo(4);
 		assertThat(pkg.uncompressedSize()).isEqualTo(Packages.MINIMAL.length()
 				+ "def application(environ, start_response):\n    pass\n".length() + "body {}\n".length());

@@ -1,21 +1,13 @@
 package dev.pyapp.server.deploy.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +40,7 @@ final class DropProcessor {
 		List<String> errors = new ArrayList<>();
 		String log = null;
 		try {
-			checksum = sha256(working);
+			checksum = Sha256.of(working);
 			String live = this.handler.liveReleaseWithChecksum(checksum);
 			if (live != null) {
 				outcome = DropResult.Outcome.UNCHANGED;
@@ -88,19 +80,6 @@ final class DropProcessor {
 		logger.info("Drop folder: {} {} ({}; picked up {} ms after it was complete)", name, outcome.value, summary,
 				result.latency().toMillis());
 		return result;
-	}
-
-	private static String sha256(Path file) {
-		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-			in.transferTo(OutputStream.nullOutputStream());
-			return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + file, ex);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

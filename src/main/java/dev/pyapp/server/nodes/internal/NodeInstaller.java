@@ -4,19 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +23,7 @@ import java.util.function.Supplier;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Sha256;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.NodeClient;
@@ -360,18 +356,9 @@ public class NodeInstaller {
 		if (cached != null) {
 			return cached;
 		}
-		try (InputStream in = new DigestInputStream(Files.newInputStream(jar), MessageDigest.getInstance("SHA-256"))) {
-			in.transferTo(OutputStream.nullOutputStream());
-			String digest = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-			this.jarDigest = digest;
-			return digest;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + jar, ex);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		String digest = Sha256.of(jar);
+		this.jarDigest = digest;
+		return digest;
 	}
 
 	private String run(SshNodeShell shell, String step, List<String> command, Duration timeout) {

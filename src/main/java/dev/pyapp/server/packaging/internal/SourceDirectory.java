@@ -19,6 +19,7 @@ import java.util.List;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.core.Sha256;
 
 /**
  * A source directory with the archive layout (a git checkout), walked under the same
@@ -125,7 +126,7 @@ public final class SourceDirectory {
 	 * size as 8 bytes and its content.
 	 */
 	public static String checksum(Path root, List<String> files) {
-		MessageDigest digest = Checksums.newSha256();
+		MessageDigest digest = Sha256.newDigest();
 		byte[] buffer = new byte[64 * 1024];
 		for (String path : files) {
 			Path file = root.resolve(path);
