@@ -24,6 +24,11 @@ public final class FileModes {
 
 	private static final int PERMISSIONS = 07777;
 
+	/** The file type bits of a mode, and the type of a unix socket. */
+	private static final int S_IFMT = 0170000;
+
+	private static final int S_IFSOCK = 0140000;
+
 	private FileModes() {
 	}
 
@@ -156,6 +161,21 @@ public final class FileModes {
 		}
 		catch (IOException ex) {
 			return -1;
+		}
+	}
+
+	/**
+	 * Whether an entry itself (a symlink is not followed) is a unix socket.
+	 * @param path the entry
+	 * @return whether it is one; {@code false} when it does not exist
+	 * @throws IOException when its attributes cannot be read
+	 */
+	public static boolean isSocket(Path path) throws IOException {
+		try {
+			return ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT) == S_IFSOCK;
+		}
+		catch (NoSuchFileException ex) {
+			return false;
 		}
 	}
 

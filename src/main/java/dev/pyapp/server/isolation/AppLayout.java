@@ -58,13 +58,6 @@ class AppLayout {
 
 	private static final Logger logger = LoggerFactory.getLogger(AppLayout.class);
 
-	/** The file type bits of a mode, and the types among them that matter here. */
-	private static final int S_IFMT = 0170000;
-
-	private static final int S_IFSOCK = 0140000;
-
-	private static final int S_IFLNK = 0120000;
-
 	private final PyappHome home;
 
 	private final HostIsolation host;
@@ -433,13 +426,13 @@ class AppLayout {
 			Files.deleteIfExists(staged);
 			// link(2): a symlink is linked as itself, never followed
 			Files.createLink(staged, socket);
-			int type = (int) Files.getAttribute(staged, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT;
+			boolean isSocket = FileModes.isSocket(staged);
 			int uid = (int) Files.getAttribute(staged, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-			if (type != S_IFSOCK || uid != identity.account().uid()) {
+			if (!isSocket || uid != identity.account().uid()) {
 				throw new IllegalStateException(
 						socket + " is not a socket of the app's user " + identity.account().name() + " ("
-								+ ((type == S_IFSOCK) ? "a socket of uid " + uid
-										: (type == S_IFLNK) ? "a symlink" : "not a socket")
+								+ (isSocket ? "a socket of uid " + uid
+										: Files.isSymbolicLink(staged) ? "a symlink" : "not a socket")
 								+ "): the web server is not given it");
 			}
 			FileModes.group(staged, group.orElse(identity.account().gid()));

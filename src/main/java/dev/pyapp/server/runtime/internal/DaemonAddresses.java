@@ -9,8 +9,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.FileModes;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.nodes.ListeningSockets;
@@ -48,11 +47,6 @@ public final class DaemonAddresses {
 		this.properties = properties;
 		this.sockets = sockets;
 	}
-
-	/** The file type bits of a mode, and the type of a socket. */
-	private static final int S_IFMT = 0170000;
-
-	private static final int S_IFSOCK = 0140000;
 
 	/** sun_path holds 108 bytes including the terminating NUL. */
 	static final int MAX_SOCKET_PATH = 107;
@@ -131,7 +125,7 @@ public final class DaemonAddresses {
 	static boolean accepts(Daemon daemon) {
 		try {
 			if (daemon.socket() != null) {
-				if (!isSocket(daemon.socket())) {
+				if (!FileModes.isSocket(daemon.socket())) {
 					return false;
 				}
 				try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -149,16 +143,6 @@ public final class DaemonAddresses {
 			}
 		}
 		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	/** Whether the entry itself (not what a symlink leads to) is a socket. */
-	private static boolean isSocket(Path path) throws IOException {
-		try {
-			return ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT) == S_IFSOCK;
-		}
-		catch (NoSuchFileException ex) {
 			return false;
 		}
 	}
