@@ -233,20 +233,23 @@ class AppsRpc {
 	@RpcMethod(value = "apps.start", role = Role.DEPLOYER)
 	AppDetails.ProcessView start(AppParams params) {
 		AppId app = AppId.of(params.name());
-		this.registry.get(app);
-		requireRelease(app);
-		if (this.deployer.awaitsFirstConfiguration(app)) {
-			throw PyappException.conflict(
-					"app '" + app + "' cannot start before its required settings have values: configure it first");
-		}
+		requireStartable(app);
 		return AppDetails.ProcessView.of(this.supervisor.start(app));
 	}
 
-	/** An app whose first install was interrupted has nothing to start. */
-	private void requireRelease(AppId app) {
+	/**
+	 * An app can start once it has a release (its first install was not interrupted) and
+	 * its required settings have values.
+	 */
+	private void requireStartable(AppId app) {
+		this.registry.get(app);
 		if (this.registry.firstInstallFailed(app)) {
-			throw PyappException.conflict("app '" + app
-					+ "' has no release to start; install it again (its first install was" + " interrupted)");
+			throw PyappException.conflict(
+					"app '" + app + "' has no release to start; install it again (its first install was interrupted)");
+		}
+		if (this.deployer.awaitsFirstConfiguration(app)) {
+			throw PyappException.conflict(
+					"app '" + app + "' cannot start before its required settings have values: configure it first");
 		}
 	}
 
@@ -260,12 +263,7 @@ class AppsRpc {
 	@RpcMethod(value = "apps.restart", role = Role.DEPLOYER)
 	AppDetails.ProcessView restart(AppParams params) {
 		AppId app = AppId.of(params.name());
-		this.registry.get(app);
-		requireRelease(app);
-		if (this.deployer.awaitsFirstConfiguration(app)) {
-			throw PyappException.conflict(
-					"app '" + app + "' cannot start before its required settings have values: configure it first");
-		}
+		requireStartable(app);
 		return AppDetails.ProcessView.of(this.supervisor.restart(app));
 	}
 
