@@ -37,7 +37,7 @@ public final class ForbiddenFolders {
 		String reason = reason(real);
 		if (reason != null) {
 			String shown = real.toString().equals(folder) ? "'" + folder + "'" : "'" + folder + "' (" + real + ")";
-			throw PyappException.invalid("forbidden folder",
+			throw PyappException.invalid("forbidden folder " + shown + ": " + reason,
 					List.of(new Problem(field, shown + " may not be served: " + reason)));
 		}
 	}
