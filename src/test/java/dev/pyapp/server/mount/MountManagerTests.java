@@ -252,6 +252,9 @@ class MountManagerTests {
 						assertThat(problem.path()).isEqualTo("folder");
 						// "/" too says why: it was "not an absolute path" before
 						assertThat(problem.message()).contains("'" + folder + "'").contains("may not be served");
+						if (folder.equals("/")) {
+							assertThat(problem.message()).endsWith("it is the root directory");
+						}
 					});
 				});
 		}

@@ -43,14 +43,14 @@ public final class ForbiddenFolders {
 	}
 
 	private @Nullable String reason(Path real) {
+		if (real.getNameCount() == 0) {
+			return "it is the root directory";
+		}
 		if (real.startsWith(this.home)) {
 			return "it is inside PYAPP_HOME (" + this.home + ")";
 		}
 		if (this.home.startsWith(real)) {
 			return "it holds PYAPP_HOME (" + this.home + ")";
-		}
-		if (real.getNameCount() == 0) {
-			return "it is the root directory";
 		}
 		for (Path system : SYSTEM) {
 			if (real.startsWith(system)) {
