@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
@@ -119,8 +118,8 @@ class AppOverview {
 		if (!(ex instanceof PyappException pyapp) || pyapp.getKind() != ErrorKind.FAILED || deploy == null) {
 			return ex;
 		}
-		FailureData data = new FailureData(pyapp.getKind().type(), pyapp.getLog(), deploy.app().value(),
-				deploy.release(),
+		FailureData data = new FailureData(pyapp.getKind().type(), (pyapp.getLog() != null) ? pyapp.getLog() : "",
+				deploy.app().value(), deploy.release(),
 				cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppDetails.Cause::of).orElse(null),
 				this.registry.find(deploy.app()).flatMap((installed) -> {
 					String live = installed.currentRelease();
@@ -182,14 +181,14 @@ class AppOverview {
 	 * The {@code data} of a failed deploy's error (SPEC §6 {@code failed}).
 	 *
 	 * @param type {@code failed}
-	 * @param log what the failing step printed; absent when nothing
+	 * @param log what the failing step printed; {@code ""} when nothing
 	 * @param app the app deployed
 	 * @param release the release that failed
 	 * @param cause what it printed that explains the failure, or {@code null}
 	 * @param live the release still serving, or {@code null}
 	 */
-	record FailureData(String type, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String log, String app,
-			String release, AppDetails.@Nullable Cause cause, @Nullable LiveRelease live) {
+	record FailureData(String type, String log, String app, String release, AppDetails.@Nullable Cause cause,
+			@Nullable LiveRelease live) {
 	}
 
 	/**

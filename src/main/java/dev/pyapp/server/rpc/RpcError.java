@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +50,17 @@ class RpcError extends RuntimeException {
 				new Detail("invalid-params", detail, (errors == null || errors.isEmpty()) ? null : errors));
 	}
 
+	/**
+	 * The {@code data.log} of an error: what the failing step printed, {@code ""} for a
+	 * {@code failed} one that printed nothing (SPEC §6: a client reads {@code data.log}
+	 * of every -32005), {@code null} (absent) for the other kinds.
+	 * @param ex the error
+	 * @return its log
+	 */
+	static @Nullable String log(PyappException ex) {
+		return (ex.getKind() == ErrorKind.FAILED && ex.getLog() == null) ? "" : ex.getLog();
+	}
+
 	int code() {
 		return this.code;
 	}
@@ -58,11 +71,12 @@ class RpcError extends RuntimeException {
 
 	/**
 	 * The {@code data} of an application error (SPEC §6): {@code errors} only for
-	 * {@code invalid}, {@code log} only when the failing step printed something.
+	 * {@code invalid}, {@code log} only for {@code failed} (always, {@code ""} when the
+	 * failing step printed nothing).
 	 *
 	 * @param type the error's stable type, such as {@code not-found}
 	 * @param errors every problem, by path; absent when there are none
-	 * @param log what the failing step printed; absent when nothing
+	 * @param log what the failing step printed; absent when not {@code failed}
 	 */
 	record ErrorData(String type, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<ProblemView> errors,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String log) {

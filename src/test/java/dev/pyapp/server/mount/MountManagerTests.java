@@ -246,11 +246,15 @@ class MountManagerTests {
 			assertThatThrownBy(() -> this.manager.addMount(Mount.folder("main", "/static", folder))).as(folder)
 				.isInstanceOfSatisfying(PyappException.class, (ex) -> {
 					assertThat(ex.getKind()).isEqualTo(ErrorKind.INVALID);
+					// the error's message names the folder too, not only data.errors
+					assertThat(ex.getMessage()).startsWith("forbidden folder '" + folder + "'");
 					assertThat(ex.getProblems()).singleElement().satisfies((problem) -> {
 						assertThat(problem.path()).isEqualTo("folder");
-						// "/" already fails the allow-list of paths
-						assertThat(problem.message()).contains("'" + folder + "'")
-							.contains(folder.equals("/") ? "is not an absolute path" : "may not be served");
+						// "/" too says why: it was "not an absolute path" before
+						assertThat(problem.message()).contains("'" + folder + "'").contains("may not be served");
+						if (folder.equals("/")) {
+							assertThat(problem.message()).endsWith("it is the root directory");
+						}
 					});
 				});
 		}

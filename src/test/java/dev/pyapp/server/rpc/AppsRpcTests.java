@@ -267,6 +267,20 @@ class AppsRpcTests {
 		pin("apps.install failed: error data", error.data());
 	}
 
+	@Test // SPEC §6: a client reads data.log of every -32005
+	void failedDeployThatPrintedNothingAnswersWithAnEmptyLog() {
+		blogRunningWithEverything();
+		willThrow(new DeployWatch.Failed(PyappException.failed("the health check timed out", null),
+				new DeployWatch.Deploy(AppId.of("blog"), "1.1.0-b")))
+			.given(this.watch)
+			.watch(any());
+		given(this.archives.path("a1")).willReturn(Path.of("/tmp/a1"));
+		RpcError error = catchThrowableOfType(RpcError.class,
+				() -> this.rpc.install(new AppsRpc.InstallParams("a1", null)));
+		assertThat(RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(error.data())).get("log").asString())
+			.isEmpty();
+	}
+
 	@Test
 	void removeRollbackAcknowledge() {
 		blogRunningWithEverything();

@@ -40,6 +40,11 @@ class RpcErrorDataTests {
 		assertJson(data("t.failed", "{}"), "{'type':'failed','log':'pip said no'}");
 	}
 
+	@Test // a client reads data.log of every -32005, also when the step printed nothing
+	void failedWithoutOutputHasAnEmptyLog() {
+		assertJson(data("t.failedSilently", "{}"), "{'type':'failed','log':''}");
+	}
+
 	@Test
 	void internalNamesTheException() {
 		assertJson(data("t.internal", "{}"), "{'type':'internal','detail':'IllegalStateException: boom'}");
@@ -93,6 +98,11 @@ class RpcErrorDataTests {
 		@RpcMethod(value = "t.failed", role = Role.VIEWER, readOnly = true)
 		String failed() {
 			throw PyappException.failed("the build failed", "pip said no");
+		}
+
+		@RpcMethod(value = "t.failedSilently", role = Role.VIEWER, readOnly = true)
+		String failedSilently() {
+			throw PyappException.failed("the health check timed out", null);
 		}
 
 		@RpcMethod(value = "t.internal", role = Role.VIEWER, readOnly = true)

@@ -4,6 +4,7 @@ import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.Role;
+import dev.pyapp.server.rpc.internal.AuditRpc;
 import dev.pyapp.server.rpc.internal.LogsRpc;
 import dev.pyapp.server.rpc.internal.MountsRpc;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,8 @@ class RpcParamTypesTests {
 					logs.query      | {"limit": 10, "app": null}
 					servers.add     | {"name": "main", "hostnames": ["a.test"], "tls": {"cert": "c", "key": "k"}, "default": true}
 					nodes.add       | {"name": "n1", "host": "h", "port": 22}
+					audit.query     | {"limit": 1, "before": 1796490409529000}
+					audit.query     | {"limit": 1, "before": "1796490409529000"}
 					""")
 	void paramsOfTheRightTypeReachTheMethod(String method, String params) {
 		assertThat(call(method, params).has("result")).as(method + " " + params).isTrue();
@@ -110,6 +113,8 @@ class RpcParamTypesTests {
 		registry.register(mock(LogsRpc.class), LogsRpc.class);
 		registry.register(mock(MountsRpc.class), MountsRpc.class);
 		registry.register(mock(NodesRpc.class), NodesRpc.class);
+		// audit.query's next is a number: a client passes it back as before as it came
+		registry.register(mock(AuditRpc.class), AuditRpc.class);
 		return new JsonRpcDispatcher(registry, RpcJson.mapper, mock(NodesRpc.class), this.callers, mock(AuditLog.class),
 				mock(AuditParams.class), new ListingText(RpcJson.mapper));
 	}

@@ -37,20 +37,20 @@ public final class ForbiddenFolders {
 		String reason = reason(real);
 		if (reason != null) {
 			String shown = real.toString().equals(folder) ? "'" + folder + "'" : "'" + folder + "' (" + real + ")";
-			throw PyappException.invalid("forbidden folder",
+			throw PyappException.invalid("forbidden folder " + shown + ": " + reason,
 					List.of(new Problem(field, shown + " may not be served: " + reason)));
 		}
 	}
 
 	private @Nullable String reason(Path real) {
+		if (real.getNameCount() == 0) {
+			return "it is the root directory";
+		}
 		if (real.startsWith(this.home)) {
 			return "it is inside PYAPP_HOME (" + this.home + ")";
 		}
 		if (this.home.startsWith(real)) {
 			return "it holds PYAPP_HOME (" + this.home + ")";
-		}
-		if (real.getNameCount() == 0) {
-			return "it is the root directory";
 		}
 		for (Path system : SYSTEM) {
 			if (real.startsWith(system)) {

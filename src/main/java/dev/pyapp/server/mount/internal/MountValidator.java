@@ -71,7 +71,8 @@ final class MountValidator {
 		else if (mount.app() != null && !AppId.PATTERN.matcher(mount.app()).matches()) {
 			problems.add(new Problem("app", AppId.problem(printable(mount.app()))));
 		}
-		if (mount.folder() != null) {
+		// "/" is refused by ForbiddenFolders, which says why (the root directory)
+		if (mount.folder() != null && !mount.folder().equals("/")) {
 			file(problems, "folder", mount.folder(), true);
 		}
 		throwIfAny("invalid mount", problems);

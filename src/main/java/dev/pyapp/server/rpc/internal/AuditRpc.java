@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {@code logs.query}.
  */
 @RpcEndpoint
-class AuditRpc {
+public class AuditRpc {
 
 	private static final int DEFAULT_LIMIT = 100;
 
@@ -38,20 +38,37 @@ class AuditRpc {
 		if (limit < 1 || limit > AuditQuery.MAX_LIMIT) {
 			problems.add(new Problem("limit", "must be between 1 and " + AuditQuery.MAX_LIMIT));
 		}
-		Long before = null;
-		if (params.before() != null && !params.before().isBlank()) {
-			try {
-				before = Long.parseLong(params.before().trim());
-			}
-			catch (NumberFormatException ex) {
-				problems.add(new Problem("before", "expected the 'next' of a previous page"));
-			}
-		}
+		Long before = before(params.before(), problems);
 		if (!problems.isEmpty()) {
 			throw PyappException.invalid("invalid audit query", problems);
 		}
 		return this.audit.query(new AuditQuery(since, until, blankToNull(params.principal()),
 				blankToNull(params.method()), limit, before));
+	}
+
+	/**
+	 * The cursor as a page's {@code next} gave it (a number), or as text: a client passes
+	 * {@code next} back as it came.
+	 */
+	private static @Nullable Long before(@Nullable Object before, List<Problem> problems) {
+		if (before instanceof Number number && (number instanceof Long || number instanceof Integer)) {
+			return number.longValue();
+		}
+		if (before instanceof String text) {
+			if (text.isBlank()) {
+				return null;
+			}
+			try {
+				return Long.parseLong(text.trim());
+			}
+			catch (NumberFormatException ex) {
+				// reported below
+			}
+		}
+		if (before != null) {
+			problems.add(new Problem("before", "expected the 'next' of a previous page"));
+		}
+		return null;
 	}
 
 	private static @Nullable String blankToNull(@Nullable String text) {
@@ -65,10 +82,10 @@ class AuditRpc {
 	 * {@code webhook:github}) or the user a token acted as
 	 * @param method a method, or a prefix ending with {@code *} ({@code apps.*})
 	 * @param limit the most records (default 100, at most 1000)
-	 * @param before the {@code next} of the previous page
+	 * @param before the {@code next} of the previous page (a number, or the same as text)
 	 */
 	record QueryParams(@Nullable String since, @Nullable String until, @Nullable String principal,
-			@Nullable String method, @Nullable Integer limit, @Nullable String before) {
+			@Nullable String method, @Nullable Integer limit, @Nullable Object before) {
 	}
 
 }
