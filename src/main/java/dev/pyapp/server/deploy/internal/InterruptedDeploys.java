@@ -1,6 +1,8 @@
 package dev.pyapp.server.deploy.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
@@ -20,7 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -40,10 +44,12 @@ import org.springframework.stereotype.Component;
  * ({@link AppLifecycle#interrupted()}): never installing or upgrading. Each is logged
  * under its app (logger {@code pyapp.deploy}). What still runs of it (its candidate
  * daemon, its hook) is stopped: for a first install here, else when the runtime adopts
- * the app.
+ * the app. The records are settled in the lifecycle phase before the web server starts,
+ * so that no call sees an interrupted deploy as still running (SPEC §10); the files are
+ * deleted, the records under the app written and what runs stopped once the server is up.
  */
 @Component
-class InterruptedDeploys {
+class InterruptedDeploys implements SmartLifecycle {
 
 	static final String REASON = "interrupted: the server stopped while it was being deployed";
 
@@ -61,6 +67,11 @@ class InterruptedDeploys {
 
 	private final AppIsolation isolation;
 
+	/** What the settling at the start left to clear once the server is up. */
+	private volatile @Nullable List<Leftover> leftovers;
+
+	private volatile boolean running;
+
 	InterruptedDeploys(AppRegistry registry, AppInstaller installer, AppLifecycles lifecycles, PyappHome home,
 			ApplicationEventPublisher events, AppIsolation isolation) {
 		this.registry = registry;
@@ -71,15 +82,62 @@ class InterruptedDeploys {
 		this.isolation = isolation;
 	}
 
+	/**
+	 * Settles every app's state before the web server takes its first call, so that
+	 * {@code apps.get} never shows an interrupted deploy as still running; the files and
+	 * processes it left go once the server is up ({@link #onReady}).
+	 */
+	@Override
+	public void start() {
+		this.running = true;
+		settleAll();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// before the first look at the daemons (SupervisorStartup) and the web server
+		return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 2;
+	}
+
+	/**
+	 * Deletes the files of the releases settled at the start, says so under each app, and
+	 * stops what still runs of an interrupted first install.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
 	@Order(0)
 	void onReady() {
+		if (this.leftovers == null) {
+			settleAll();
+		}
+		for (Leftover leftover : this.leftovers) {
+			try {
+				leftover.clear();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Cannot clean up the interrupted deploys of {}: {}", leftover.app, ex.getMessage());
+			}
+		}
+		this.leftovers = List.of();
+	}
+
+	private void settleAll() {
+		List<Leftover> found = new ArrayList<>();
 		LegacyMarkers markers = new LegacyMarkers(this.home, this.lifecycles);
 		for (InstalledApp installed : this.registry.list()) {
 			AppId app = AppId.of(installed.name());
 			try {
 				markers.migrate(app, installed);
-				clean(app, installed);
+				found.add(settle(app, installed));
 			}
 			catch (RuntimeException ex) {
 				logger.error("Cannot clean up the interrupted deploys of {}: {}", installed.name(), ex.getMessage());
@@ -91,12 +149,27 @@ class InterruptedDeploys {
 				this.registry.delete(AppId.of(orphan.name()));
 			}
 		}
+		this.leftovers = found;
 	}
 
+	/**
+	 * Settles one app's interrupted deploy and clears what it left at once.
+	 * @param app the app
+	 * @param installed its record
+	 */
 	void clean(AppId app, InstalledApp installed) {
+		settle(app, installed).clear();
+	}
+
+	/**
+	 * Marks an app's interrupted releases failed and its lifecycle settled: records only.
+	 * @return what is left to clear of it
+	 */
+	private Leftover settle(AppId app, InstalledApp installed) {
 		AppLifecycle lifecycle = this.lifecycles.get(app);
 		String waiting = lifecycle.waiting();
 		boolean interrupted = lifecycle.state().deploying();
+		List<String> failed = new ArrayList<>();
 		for (Release release : this.registry.releases(app)) {
 			if (release.state() != ReleaseState.PREPARED || release.releaseId().equals(installed.currentRelease())
 					|| release.releaseId().equals(waiting)) {
@@ -104,10 +177,8 @@ class InterruptedDeploys {
 			}
 			interrupted = true;
 			this.installer.failed(app, release.releaseId(), REASON);
-			AtomicFiles.deleteTree(this.home.app(app).release(release.releaseId()));
+			failed.add(release.releaseId());
 			logger.warn("Release {} of {} was {}", release.releaseId(), app, REASON);
-			this.events
-				.publishEvent(new DeployProgressed(app, release.releaseId(), "start", "ERROR", "release " + REASON));
 		}
 		if (interrupted && installed.currentRelease() == null) {
 			if (lifecycle.state() == LifecycleState.INSTALLING) {
@@ -118,11 +189,8 @@ class InterruptedDeploys {
 				this.lifecycles
 					.adopt(new AppLifecycle(app.value(), LifecycleState.FAILED, null, null, false, Instant.now()));
 			}
-			// what is left in its cgroups (its hook, its candidate daemon) is killed; its
-			// user stays with the record until the app is removed or installed again
-			this.isolation.remove(app, true);
 			logger.warn("The first install of {} was interrupted; it stays failed until removed or installed", app);
-			return;
+			return new Leftover(app, failed, true);
 		}
 		if (lifecycle.state().deploying()) {
 			LifecycleState settled = this.lifecycles.apply(app, AppLifecycle::interrupted).state();
@@ -130,6 +198,37 @@ class InterruptedDeploys {
 					(settled == LifecycleState.AWAITING_CONFIGURATION)
 							? " (set its configuration again to run its post-install hook and start it)" : "");
 		}
+		return new Leftover(app, failed, false);
+	}
+
+	/** What an interrupted deploy left of an app once its records are settled. */
+	private final class Leftover {
+
+		private final AppId app;
+
+		private final List<String> releases;
+
+		private final boolean firstInstall;
+
+		Leftover(AppId app, List<String> releases, boolean firstInstall) {
+			this.app = app;
+			this.releases = releases;
+			this.firstInstall = firstInstall;
+		}
+
+		void clear() {
+			for (String release : this.releases) {
+				AtomicFiles.deleteTree(InterruptedDeploys.this.home.app(this.app).release(release));
+				InterruptedDeploys.this.events
+					.publishEvent(new DeployProgressed(this.app, release, "start", "ERROR", "release " + REASON));
+			}
+			if (this.firstInstall) {
+				// what is left in its cgroups (its hook, its candidate daemon) is killed;
+				// its user stays with the record until the app is removed or installed
+				InterruptedDeploys.this.isolation.remove(this.app, true);
+			}
+		}
+
 	}
 
 	/**

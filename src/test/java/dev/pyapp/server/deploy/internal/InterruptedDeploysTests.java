@@ -24,6 +24,7 @@ import dev.pyapp.server.install.ReleaseState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +110,34 @@ class InterruptedDeploysTests {
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.FAILED);
 		verify(this.events)
 			.publishEvent(new LifecycleChanged(APP, LifecycleState.INSTALLING, LifecycleState.FAILED, "1.0-x"));
+	}
+
+	@Test // SPEC §10: apps.get shows it failed from the first answer after a restart
+	void anInterruptedFirstInstallIsFailedBeforeTheWebServerStartsAndItsFilesGoOnceTheServerIsUp() throws Exception {
+		PyappHome home = new PyappHome(this.dir);
+		Path release = Files.createDirectories(home.app(APP).release("1.0-x").resolve("venv"));
+		given(this.registry.list()).willReturn(List.of(app(null)));
+		given(this.registry.find(APP)).willReturn(Optional.of(app(null)));
+		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
+		InterruptedDeploys deploys = deploys(home);
+
+		deploys.start();
+
+		assertThat(deploys.getPhase()).isLessThan(WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.FAILED);
+		verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
+		assertThat(release).isDirectory();
+		verify(this.isolation, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
+
+		deploys.onReady();
+
+		assertThat(release.getParent()).doesNotExist();
+		verify(this.isolation).remove(APP, true);
+		verify(this.events)
+			.publishEvent(new DeployProgressed(APP, "1.0-x", "start", "ERROR", "release " + InterruptedDeploys.REASON));
+		// settled once: the ready part does not mark it again
+		verify(this.installer).failed(APP, "1.0-x", InterruptedDeploys.REASON);
 	}
 
 	@Test
