@@ -101,7 +101,17 @@ public class AppIsolation {
 		this.limits = limits;
 		this.reader = reader;
 		this.records = records;
-		this.instance = AccountNames.hex(home.root().toString()).substring(0, 8);
+		this.instance = instance(home);
+	}
+
+	/**
+	 * What tells this server's cgroups from those of a server with another home on the
+	 * same host: the end of the name of each of its apps' cgroups.
+	 * @param home the server's home
+	 * @return 8 hex digits of a hash of its path
+	 */
+	static String instance(PyappHome home) {
+		return AccountNames.hex(home.root().toString()).substring(0, 8);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -29,9 +30,10 @@ import org.springframework.stereotype.Component;
  * When the server starts, once the web server runs (after the first part of the adoption
  * of the daemons, which makes sure itself of each app's user and directories it needs,
  * and before the rest of it and the watch for crashes): says once how apps are kept apart
- * on this host, deletes the users of apps whose server home is gone, and migrates every
- * installed app to the layout of SPEC §10 (its user, the owners and modes of its
- * directories and releases), saying once per app what it changed.
+ * on this host, deletes the users of apps whose server home is gone, removes the empty
+ * cgroups of tasks that ran when this server stopped, and migrates every installed app to
+ * the layout of SPEC §10 (its user, the owners and modes of its directories and
+ * releases), saying once per app what it changed.
  */
 @Component
 class IsolationStartup {
@@ -67,6 +69,7 @@ class IsolationStartup {
 				this.host.usersUnavailable().isEmpty() ? "one per app" : "the server's own",
 				this.host.sandboxUnavailable().isEmpty() ? "bubblewrap" : "none", this.host.cgroupLayout());
 		this.accounts.sweepOrphans();
+		removeLeftOverRuns();
 		this.layout.homeLayout();
 		for (InstalledApp installed : this.registry.list()) {
 			AppId app = AppId.of(installed.name());
@@ -77,6 +80,21 @@ class IsolationStartup {
 				logger.error("Cannot migrate the files of app {} to its own user: {}", app, ex.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * Removes the empty cgroups of tasks, hooks and {@code apps.run} of this server's
+	 * apps that a stop of the server while they ran left behind (their processes ended
+	 * with it, their cgroups did not).
+	 * @return the cgroups removed
+	 */
+	Set<String> removeLeftOverRuns() {
+		Set<String> removed = this.host.removeLeftOverRuns("." + AppIsolation.instance(this.home));
+		if (!removed.isEmpty()) {
+			logger.info("Removed {} empty cgroups of tasks that ran when the server stopped", removed.size());
+			logger.debug("Removed the cgroups {}", removed);
+		}
+		return removed;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,6 +41,12 @@ final class Cgroups {
 	static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
 
 	static final long CPU_PERIOD = 100_000;
+
+	/**
+	 * How the cgroup of a process tree run to its end (a task, a hook, {@code apps.run})
+	 * begins: {@code <app's cgroup>/x-<8 hex digits>} ({@link LocalNodeShell#exec}).
+	 */
+	static final String RUN_PREFIX = "x-";
 
 	/** Which cgroup interface is in use. */
 	enum Kind {
@@ -73,6 +81,12 @@ final class Cgroups {
 
 	/** The cgroups removed with their apps; guarded by this object. */
 	private final Set<String> retired = new HashSet<>();
+
+	/**
+	 * The cgroups this object made and has not removed (a process may not have joined one
+	 * yet: it is empty, but not left over); guarded by this object.
+	 */
+	private final Set<String> made = new HashSet<>();
 
 	private Cgroups(Kind kind, @Nullable String reason, Map<String, Path> parents) {
 		this.kind = kind;
@@ -212,6 +226,7 @@ final class Cgroups {
 	}
 
 	private List<Path> make(String cgroup, Isolation.Limits limits) {
+		this.made.add(cgroup);
 		Set<Path> dirs = directories(cgroup);
 		try {
 			for (Path dir : dirs) {
@@ -336,6 +351,7 @@ final class Cgroups {
 		boolean all = removeTree(cgroup);
 		if (all && this.kind != Kind.NONE) {
 			synchronized (this) {
+				this.made.removeIf((made) -> made.equals(cgroup) || made.startsWith(cgroup + "/"));
 				// the last one out below a retired cgroup takes it along (a process that
 				// joined its cgroup while the removal killed kept the retired one busy)
 				String gone = retiredAt(cgroup, false);
@@ -345,6 +361,77 @@ final class Cgroups {
 			}
 		}
 		return all;
+	}
+
+	/**
+	 * Removes the empty cgroups of process trees run to their end ({@link #RUN_PREFIX})
+	 * below the apps' cgroups whose names end in {@code suffix}, which a server that
+	 * stopped while they ran left behind. A cgroup with a process or a cgroup below it
+	 * stays, as does one this object made (its process may be about to join it).
+	 * @param suffix how the names of the apps' cgroups end, such as {@code .1a2b3c4d}
+	 * (the server's home: those of another home are not touched)
+	 * @return the cgroups removed, below the parent ({@code guestbook.1a2b3c4d/x-…})
+	 */
+	synchronized Set<String> removeLeftOverRuns(String suffix) {
+		Set<String> runs = new TreeSet<>();
+		for (Path parent : new LinkedHashSet<>(this.parents.values())) {
+			for (Path app : subdirectories(parent, suffix)) {
+				for (Path run : subdirectories(app, "")) {
+					if (run.getFileName().toString().startsWith(RUN_PREFIX)) {
+						runs.add(parent.relativize(run).toString());
+					}
+				}
+			}
+		}
+		Set<String> removed = new TreeSet<>();
+		for (String cgroup : runs) {
+			// a process tree joins the cgroup in every hierarchy (v1): busy in one is
+			// busy
+			if (this.made.contains(cgroup) || !directories(cgroup).stream().allMatch(Cgroups::empty)) {
+				continue;
+			}
+			if (removeTree(cgroup)) {
+				removed.add(cgroup);
+			}
+		}
+		return removed;
+	}
+
+	/** Whether a cgroup (if there is one) has neither a process nor a cgroup below it. */
+	private static boolean empty(Path cgroup) {
+		if (!Files.isDirectory(cgroup, LinkOption.NOFOLLOW_LINKS)) {
+			return true;
+		}
+		if (!subdirectories(cgroup, "").isEmpty()) {
+			return false;
+		}
+		Path procs = cgroup.resolve("cgroup.procs");
+		if (!Files.exists(procs)) {
+			return true;
+		}
+		try {
+			return Files.readAllLines(procs, StandardCharsets.US_ASCII).stream().allMatch(String::isBlank);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * The directories in a directory whose names end in {@code suffix}, links not
+	 * followed.
+	 */
+	private static List<Path> subdirectories(Path dir, String suffix) {
+		List<Path> result = new ArrayList<>();
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+				(entry) -> entry.getFileName().toString().endsWith(suffix)
+						&& Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))) {
+			entries.forEach(result::add);
+		}
+		catch (IOException ex) {
+			// no such directory (any more)
+		}
+		return result;
 	}
 
 	/**

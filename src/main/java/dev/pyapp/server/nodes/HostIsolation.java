@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
  * What this host can do to keep apps apart, found out once and said once in the log:
@@ -317,6 +318,20 @@ public class HostIsolation {
 	public void retire(String cgroup) {
 		cgroups().retire(cgroup);
 		kill(cgroup);
+	}
+
+	/**
+	 * Removes the empty cgroups that tasks, hooks and {@code apps.run} left behind when
+	 * the server stopped while they ran ({@code <app's cgroup>/x-…}); never one with a
+	 * process in it, nor one of another server's apps, nor one this server made since it
+	 * started.
+	 * @param suffix how the names of this server's apps' cgroups end, such as
+	 * {@code .1a2b3c4d}
+	 * @return the cgroups removed, below the parent cgroup
+	 */
+	public Set<String> removeLeftOverRuns(String suffix) {
+		Assert.hasText(suffix, "'suffix' must have text");
+		return cgroups().removeLeftOverRuns(suffix);
 	}
 
 	/**

@@ -73,7 +73,7 @@ public class LocalNodeShell implements NodeShell {
 		}
 		// a cgroup of its own, so that its limits and its end are its own
 		String cgroup = (isolation.cgroup() != null)
-				? isolation.cgroup() + "/x-" + UUID.randomUUID().toString().substring(0, 8) : null;
+				? isolation.cgroup() + "/" + Cgroups.RUN_PREFIX + UUID.randomUUID().toString().substring(0, 8) : null;
 		ExecRequest run = request.isolated(isolation.withCgroup(cgroup));
 		List<Path> procs = (cgroup != null) ? this.host.cgroups().prepare(cgroup, isolation.limits()) : List.of();
 		try {

@@ -22,7 +22,8 @@ import dev.pyapp.server.core.Sha256;
  * pip writes differently for each install of the same wheel:
  * <ul>
  * <li>bytecode in {@code __pycache__/}: pip compiles it as the app's user, so the server
- * never copies an app's in ({@link #compiled}); Python compiles the sources itself;</li>
+ * never copies it in ({@link #compiled}) but compiles the sources it copied itself
+ * ({@link SharedBytecode}), for each interpreter that uses them;</li>
  * <li>the dist-info's {@code INSTALLER}, {@code RECORD} (it lists that bytecode and
  * {@code REQUESTED}), {@code REQUESTED} (only when asked for by name) and
  * {@code direct_url.json} (only when installed from a path or URL).</li>

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,8 @@ class ServerPackages {
 
 	private final SharedPackages shared;
 
+	private final SharedBytecode bytecode;
+
 	private final CompletableFuture<Provisioning> ready = new CompletableFuture<>();
 
 	private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
@@ -80,6 +83,7 @@ class ServerPackages {
 		this.interpreters = interpreters;
 		this.properties = properties;
 		this.shared = new SharedPackages(home.serverPackages());
+		this.bytecode = new SharedBytecode(shell, home.serverPackages(), home::tmp);
 	}
 
 	Path directory() {
@@ -192,7 +196,9 @@ class ServerPackages {
 	 * as the app's user into a staging directory in the app's {@code tmp/}; the server
 	 * checks and copies the result in. A requirement that distributions installed for
 	 * other apps satisfy is staged too, pinned to their versions, and shared only when
-	 * the files are the same ({@link SharedPackages#merge}).
+	 * the files are the same ({@link SharedPackages#merge}). The server then compiles the
+	 * sources of the distributions the app uses with its interpreter
+	 * ({@link SharedBytecode}; a failure there is only logged).
 	 * @param app the app's name
 	 * @param interpreter the interpreter of the app's environment
 	 * @param requirements PEP 508 requirements
@@ -209,6 +215,7 @@ class ServerPackages {
 		}
 		List<String> missing = new ArrayList<>();
 		List<String> satisfied = new ArrayList<>();
+		Set<String> compiled = new TreeSet<>();
 		Set<String> used = this.shared.usedBy(app);
 		for (JsonNode line : check(interpreter, requirements)) {
 			String requirement = line.path("requirement").asString();
@@ -219,6 +226,7 @@ class ServerPackages {
 			}
 			else if (pins.stream().allMatch((pin) -> used.contains(pin.substring(0, pin.indexOf("=="))))) {
 				satisfied.add(line.path("name").asString());
+				pins.forEach((pin) -> compiled.add(pin.substring(0, pin.indexOf("=="))));
 				output.accept("shared " + requirement + ": satisfied by " + installed);
 			}
 			else {
@@ -241,6 +249,9 @@ class ServerPackages {
 			installStaged(app, interpreter, arguments, output, tmp, isolation);
 		}
 		this.shared.use(app, satisfied);
+		// already installed, maybe for another interpreter (or before the server
+		// compiled shared sources): what is up to date is skipped
+		this.shared.compile(compiled, (sources) -> this.bytecode.compile(interpreter, sources));
 	}
 
 	void forget(String app) {
@@ -267,7 +278,7 @@ class ServerPackages {
 				throw PyappException.failed("pip could not install " + arguments.get(arguments.size() - 1)
 						+ " into server-packages" + (result.timedOut() ? " (timed out)" : ""), log.toString());
 			}
-			this.shared.merge(owner, staging);
+			this.shared.merge(owner, staging, (sources) -> this.bytecode.compile(interpreter, sources));
 		}
 		finally {
 			AtomicFiles.deleteTree(staging);

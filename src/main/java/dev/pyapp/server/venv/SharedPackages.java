@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.core.Problem;
@@ -34,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Every file is copied in by the server with its own modes (directories 0755, files 0644,
  * scripts 0755): the staging directory may belong to an app's user, and nothing of it but
- * the listed regular files gets in.
+ * the listed regular files gets in. Bytecode is never copied in: the server compiles the
+ * sources it copied ({@link SharedBytecode}), and deletes the bytecode of every source it
+ * replaces or removes, so that no bytecode outlives its source.
  */
 final class SharedPackages {
 
@@ -45,6 +50,8 @@ final class SharedPackages {
 	private static final int MAX_RECORD = 16 << 20;
 
 	private static final String REGISTRY = ".pyapp-shared.json";
+
+	private static final String PYCACHE = "__pycache__";
 
 	/**
 	 * Top-level names of the server's own packages: gunicorn, the uWSGI support and the
@@ -87,7 +94,22 @@ final class SharedPackages {
 	 * distribution ships files under another installed distribution's or the server's own
 	 * top-level names; nothing changes then
 	 */
-	synchronized void merge(String owner, Path staging) {
+	void merge(String owner, Path staging) {
+		merge(owner, staging, (sources) -> {
+		});
+	}
+
+	/**
+	 * Copies what a staging {@code pip install --target} produced into the shared
+	 * directory as {@link #merge(String, Path)} does, then has the sources of the
+	 * distributions the owner now uses compiled: those copied in, and those it shares at
+	 * the same code.
+	 * @param owner the app (or {@code pyapp-server}) that needs them
+	 * @param staging the staging directory
+	 * @param compiler compiles sources, given relative to the directory; called while no
+	 * other change to the directory can happen, and must not throw
+	 */
+	synchronized void merge(String owner, Path staging, Consumer<Set<String>> compiler) {
 		Map<String, String> installed = installed();
 		Map<String, Usage> usage = usage();
 		Map<String, Path> staged = distInfos(staging);
@@ -155,7 +177,7 @@ final class SharedPackages {
 					// lists itself)
 					AtomicFiles.deleteTree(current.get(name));
 				}
-				copyIn(owner, staging, DistributionFiles.of(staging, staged.get(name), dist.getValue()));
+				copyIn(staging, DistributionFiles.of(staging, staged.get(name), dist.getValue()));
 			}
 		}
 		catch (IOException ex) {
@@ -166,6 +188,44 @@ final class SharedPackages {
 			use(usage, name, now.get(name), owner);
 		}
 		save(usage);
+		Set<String> sources = new TreeSet<>();
+		stagedFiles.values().forEach((files) -> sources.addAll(sources(files)));
+		same.forEach((name) -> sources.addAll(sources(currentFiles.get(name))));
+		if (!sources.isEmpty()) {
+			compiler.accept(sources);
+		}
+	}
+
+	/**
+	 * Has the sources of installed distributions compiled (an app that uses them already
+	 * may now use them with another interpreter).
+	 * @param names normalised names; those not installed are left out
+	 * @param compiler compiles sources, given relative to the directory; called while no
+	 * other change to the directory can happen, and must not throw
+	 */
+	synchronized void compile(Collection<String> names, Consumer<Set<String>> compiler) {
+		Map<String, Path> current = distInfos(this.directory);
+		Set<String> sources = new TreeSet<>();
+		for (String name : names) {
+			Path distInfo = current.get(name);
+			if (distInfo != null) {
+				sources.addAll(sources(files(distInfo, this.directory)));
+			}
+		}
+		if (!sources.isEmpty()) {
+			compiler.accept(sources);
+		}
+	}
+
+	/** The Python sources among a distribution's files. */
+	private static Set<String> sources(Set<String> files) {
+		Set<String> sources = new TreeSet<>();
+		for (String file : files) {
+			if (file.endsWith(".py") && !file.split("/", 2)[0].endsWith(".dist-info")) {
+				sources.add(file);
+			}
+		}
+		return sources;
 	}
 
 	/**
@@ -243,8 +303,8 @@ final class SharedPackages {
 	}
 
 	/**
-	 * Deletes an old version's files that no other distribution lists, then empty
-	 * directories.
+	 * Deletes an old version's files that no other distribution lists, with the bytecode
+	 * of its sources, then empty directories.
 	 */
 	private void removeOwnFiles(String owner, String name, Set<String> files, Map<String, Set<String>> installed)
 			throws IOException {
@@ -266,6 +326,9 @@ final class SharedPackages {
 			if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
 				Files.deleteIfExists(path);
 			}
+			if (file.endsWith(".py") && deleteBytecode(path)) {
+				parents.add(path.resolveSibling(PYCACHE));
+			}
 			for (Path parent = path.getParent(); parent != null && !parent.equals(this.directory)
 					&& parent.startsWith(this.directory); parent = parent.getParent()) {
 				parents.add(parent);
@@ -284,13 +347,13 @@ final class SharedPackages {
 	}
 
 	/**
-	 * Copies the listed regular files and the dist-info in, with the server's modes;
-	 * bytecode only when the server itself installed it (see
-	 * {@link DistributionFiles#compiled}).
+	 * Copies the listed regular files and the dist-info in, with the server's modes; no
+	 * bytecode (see {@link DistributionFiles#compiled}): pip compiled it as the app's
+	 * user, and for sources with another mtime than the copies get.
 	 */
-	private void copyIn(String owner, Path staging, DistributionFiles distribution) throws IOException {
+	private void copyIn(Path staging, DistributionFiles distribution) throws IOException {
 		for (String file : distribution.files()) {
-			if (DistributionFiles.compiled(file) && !owner.equals(ServerPackages.SERVER)) {
+			if (DistributionFiles.compiled(file)) {
 				continue;
 			}
 			Path source = staging.resolve(file).normalize();
@@ -307,12 +370,40 @@ final class SharedPackages {
 					continue;
 				}
 				createDirectories(target.getParent());
+				if (file.endsWith(".py")) {
+					// another source's bytecode would be taken for this one's if its
+					// mtime and size were the same
+					deleteBytecode(target);
+				}
 				Files.copy(regular.content(), target, StandardCopyOption.REPLACE_EXISTING);
 				boolean executable = regular.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
 				Files.setPosixFilePermissions(target,
 						PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
 			}
 		}
+	}
+
+	/**
+	 * Deletes the bytecode of a source for every interpreter
+	 * ({@code __pycache__/<name>.<tag>[.opt-N].pyc}).
+	 * @param source the source
+	 * @return whether there is a {@code __pycache__} directory beside it
+	 */
+	private static boolean deleteBytecode(Path source) throws IOException {
+		Path cache = source.resolveSibling(PYCACHE);
+		if (!Files.isDirectory(cache, LinkOption.NOFOLLOW_LINKS)) {
+			return false;
+		}
+		String module = source.getFileName().toString();
+		Pattern compiled = Pattern
+			.compile(Pattern.quote(module.substring(0, module.length() - 3)) + "\\.[^.]+(\\.opt-[0-9]+)?\\.pyc");
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(cache,
+				(entry) -> compiled.matcher(entry.getFileName().toString()).matches())) {
+			for (Path entry : entries) {
+				Files.deleteIfExists(entry);
+			}
+		}
+		return true;
 	}
 
 	private void createDirectories(Path dir) throws IOException {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
@@ -105,8 +108,9 @@ class SharedPackagesTests {
 
 		assertThat(this.dir.resolve("sp/.pyapp-shared.json")).content()
 			.isEqualTo("{\"markupsafe\":{\"version\":\"2.1.3\",\"apps\":[\"beta\",\"pyapp-server\"]}}");
-		assertThat(this.dir.resolve("sp/markupsafe/__pycache__/__init__.cpython-311.pyc")).content()
-			.isEqualTo("# compiled for alpha");
+		// the server compiles what it copied: pip's bytecode is for the staged
+		// sources' mtimes, not the copies'
+		assertThat(this.dir.resolve("sp/markupsafe/__pycache__")).doesNotExist();
 		assertThat(this.dir.resolve("sp/MarkupSafe-2.1.3.dist-info/INSTALLER")).content().isEqualTo("pip\n");
 	}
 
@@ -119,6 +123,63 @@ class SharedPackagesTests {
 
 		assertThat(this.dir.resolve("sp/markupsafe/__init__.py")).exists();
 		assertThat(this.dir.resolve("sp/markupsafe/__pycache__")).doesNotExist();
+	}
+
+	@Test
+	void hasTheSourcesItCopiedInCompiled() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		List<Set<String>> compiled = new ArrayList<>();
+
+		shared.merge("alpha", staged("one", "foo", "1.0", "foo/__init__.py", "foo/data.txt", "foo/sub/mod.py"),
+				compiled::add);
+		shared.merge("alpha", staged("two", "bar", "1.0", "bar.py"), compiled::add);
+
+		assertThat(compiled).containsExactly(Set.of("foo/__init__.py", "foo/sub/mod.py"), Set.of("bar.py"));
+	}
+
+	@Test
+	void hasTheSourcesOfACopyItSharesCompiledToo() throws IOException {
+		// the other app's interpreter may be another Python version: bytecode is per
+		// version (__init__.cpython-312.pyc)
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "markupsafe", "2.1.3"));
+		List<Set<String>> compiled = new ArrayList<>();
+
+		shared.merge("beta", staged("two", "markupsafe", "2.1.3"), compiled::add);
+		shared.compile(List.of("markupsafe", "unknown"), compiled::add);
+
+		assertThat(compiled).containsExactly(Set.of("markupsafe/__init__.py"), Set.of("markupsafe/__init__.py"));
+	}
+
+	@Test
+	void leavesNoBytecodeOfASourceItReplacesOrRemoves() throws IOException {
+		// timestamp-based bytecode (mtime and size of its source) would be taken for a
+		// new source with the same of both
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge("alpha", staged("one", "foo", "1.0", "foo/__init__.py", "foo/old.py", "foo/old_more.py"));
+		Path cache = Files.createDirectories(this.dir.resolve("sp/foo/__pycache__"));
+		for (String name : List.of("__init__.cpython-311.pyc", "__init__.cpython-312.opt-1.pyc", "old.cpython-311.pyc",
+				"old.pypy310.pyc", "old_more.cpython-311.pyc")) {
+			Files.writeString(cache.resolve(name), "compiled before");
+		}
+
+		shared.merge("alpha", staged("two", "foo", "2.0", "foo/__init__.py", "foo/old_more.py"));
+
+		assertThat(this.dir.resolve("sp/foo/old.py")).doesNotExist();
+		assertThat(this.dir.resolve("sp/foo/old_more.py")).exists();
+		assertThat(cache).doesNotExist();
+
+		// a source no RECORD lists, replaced by one a distribution brings
+		Files.writeString(this.dir.resolve("sp/foo/unlisted.py"), "# left behind\n");
+		Files.createDirectories(cache);
+		Files.writeString(cache.resolve("unlisted.cpython-311.pyc"), "compiled before");
+		Files.writeString(cache.resolve("unrelated.cpython-311.pyc"), "no source");
+
+		shared.merge("alpha", staged("three", "foo", "3.0", "foo/__init__.py", "foo/unlisted.py"));
+
+		assertThat(this.dir.resolve("sp/foo/unlisted.py")).content().isEqualTo("# foo 3.0\n");
+		assertThat(cache).isDirectoryContaining((path) -> path.endsWith("unrelated.cpython-311.pyc"))
+			.isDirectoryNotContaining((path) -> path.endsWith("unlisted.cpython-311.pyc"));
 	}
 
 	@Test
