@@ -36,10 +36,13 @@ command -v wrk > /dev/null || { echo "bench/server.sh needs wrk (apt-get install
 if [ ! -f target/pyapp-server.jar ] || [ ! -f target/pyapp-cli.jar ]; then
 	./mvnw -B -q -ntp -DskipTests package
 fi
+source scripts/server-java.sh
+# the archives a build left out (scripts/test.sh leaves out the server's), trained as
+# scripts/run.sh trains them
+cds_refresh target
 for file in target/pyapp-cli.jsa target/server/pyapp-server.jsa; do
 	[ -f "$file" ] || { echo "$file is missing: build with ./mvnw package (without -Dpyapp.cds.skip)" >&2; exit 1; }
 done
-source scripts/server-java.sh
 
 work=$(mktemp -d /tmp/pyapp-bench-XXXX)
 pid=
