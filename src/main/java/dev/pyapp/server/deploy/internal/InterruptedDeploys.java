@@ -222,9 +222,12 @@ class InterruptedDeploys implements SmartLifecycle {
 				InterruptedDeploys.this.events
 					.publishEvent(new DeployProgressed(this.app, release, "start", "ERROR", "release " + REASON));
 			}
-			if (this.firstInstall) {
-				// what is left in its cgroups (its hook, its candidate daemon) is killed;
-				// its user stays with the record until the app is removed or installed
+			// what is left in its cgroups (its hook, its candidate daemon) is killed,
+			// unless
+			// a new install of it began since the records were settled; its user stays
+			// with the record until the app is removed or installed
+			if (this.firstInstall
+					&& InterruptedDeploys.this.lifecycles.get(this.app).state() == LifecycleState.FAILED) {
 				InterruptedDeploys.this.isolation.remove(this.app, true);
 			}
 		}

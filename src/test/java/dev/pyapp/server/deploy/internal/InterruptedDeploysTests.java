@@ -141,6 +141,26 @@ class InterruptedDeploysTests {
 	}
 
 	@Test
+	void aNewInstallThatBeganBeforeTheServerWasUpKeepsItsProcesses() throws Exception {
+		PyappHome home = new PyappHome(this.dir);
+		Files.createDirectories(home.app(APP).release("1.0-x"));
+		given(this.registry.list()).willReturn(List.of(app(null)));
+		given(this.registry.find(APP)).willReturn(Optional.of(app(null)));
+		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
+		InterruptedDeploys deploys = deploys(home);
+		deploys.start();
+		// a drop-folder or API install of it, between the web server's start and ready
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-y"));
+
+		deploys.onReady();
+
+		assertThat(home.app(APP).release("1.0-x")).doesNotExist();
+		verify(this.isolation, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.INSTALLING);
+	}
+
+	@Test
 	void anAppWhoseFirstInstallWasInterruptedStaysFailedAtTheNextStarts() {
 		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.FAILED)));
 		this.lifecycles.adopt(new AppLifecycle(APP.value(), LifecycleState.FAILED, null, null, false, NOW));
