@@ -62,12 +62,17 @@ public record Validation(List<PatternRule> patterns, @Nullable Number min, @Null
 
 	/**
 	 * The JSON view used by {@code config.spec}: only the rules that are set, with
-	 * snake_case keys.
+	 * snake_case keys. {@code pattern} (and {@code pattern_message}) is the innermost
+	 * pattern, the field's own when it sets one, under the key a spec writes it with
+	 * (SPEC §2); {@code patterns} lists every pattern that applies.
 	 * @return the view
 	 */
 	public Map<String, Object> describe() {
 		Map<String, Object> view = new LinkedHashMap<>();
 		if (!this.patterns.isEmpty()) {
+			PatternRule innermost = this.patterns.get(this.patterns.size() - 1);
+			view.put("pattern", innermost.regex());
+			putIfSet(view, "pattern_message", innermost.message());
 			view.put("patterns", this.patterns.stream().map(PatternRule::describe).toList());
 		}
 		putIfSet(view, "min", this.min);

@@ -56,7 +56,9 @@ public class ArchiveStore {
 	private final UploadTracker.Registry progress = new UploadTracker.Registry();
 
 	ArchiveStore(PyappHome home, InstallProperties properties) {
-		this.uploads = home.uploads();
+		// made at the start, not by the first upload: a refused upload leaves nothing
+		// under PYAPP_HOME that was not there before it (SPEC §9)
+		this.uploads = ServerFileModes.privateDirectory(home.uploads());
 		this.limit = properties.uploadLimit().toBytes();
 		this.expiry = properties.uploadExpiry();
 	}

@@ -128,7 +128,10 @@ class ConfigRpc {
 	/**
 	 * A field's validation: only the rules that are set are present.
 	 *
-	 * @param patterns regular expressions the whole value must match
+	 * @param pattern the innermost pattern (the field's own when it sets one), under the
+	 * key a spec writes it with (SPEC §2)
+	 * @param patternMessage what to tell the person when {@code pattern} does not match
+	 * @param patterns every regular expression the whole value must match
 	 * @param min the smallest allowed number
 	 * @param max the largest allowed number
 	 * @param minLength the fewest characters
@@ -140,7 +143,8 @@ class ConfigRpc {
 	 * @param schemes the URL schemes a {@code url} or {@code origin_pattern} accepts
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record ValidationView(@Nullable List<PatternView> patterns, @Nullable Number min, @Nullable Number max,
+	record ValidationView(@Nullable String pattern, @JsonProperty("pattern_message") @Nullable String patternMessage,
+			@Nullable List<PatternView> patterns, @Nullable Number min, @Nullable Number max,
 			@JsonProperty("min_length") @Nullable Integer minLength,
 			@JsonProperty("max_length") @Nullable Integer maxLength,
 			@JsonProperty("min_items") @Nullable Integer minItems,
@@ -148,7 +152,10 @@ class ConfigRpc {
 			@Nullable String validator, @Nullable List<String> schemes) {
 
 		static ValidationView of(Validation validation) {
-			return new ValidationView(
+			List<Validation.PatternRule> rules = validation.patterns();
+			Validation.PatternRule innermost = rules.isEmpty() ? null : rules.get(rules.size() - 1);
+			return new ValidationView((innermost != null) ? innermost.regex() : null,
+					(innermost != null) ? innermost.message() : null,
 					validation.patterns().isEmpty() ? null
 							: validation.patterns().stream().map(PatternView::of).toList(),
 					validation.min(), validation.max(), validation.minLength(), validation.maxLength(),

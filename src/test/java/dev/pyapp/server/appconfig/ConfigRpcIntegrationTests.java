@@ -87,6 +87,7 @@ class ConfigRpcIntegrationTests {
 		assertThat(title.get("default").stringValue()).isEqualTo("My guestbook");
 		assertThat(title.get("required").asBoolean()).isTrue();
 		assertThat(title.get("validation").get("patterns").get(0).get("pattern").stringValue()).isEqualTo("^.{1,80}$");
+		assertThat(title.get("validation").get("pattern").stringValue()).isEqualTo("^.{1,80}$");
 		assertThat(title.get("template").stringValue()).isEqualTo("widgets/text :: widget");
 		JsonNode entries = fields.get(1);
 		assertThat(entries.get("type").stringValue()).isEqualTo("integer");

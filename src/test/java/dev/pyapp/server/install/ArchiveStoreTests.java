@@ -1,9 +1,13 @@
 package dev.pyapp.server.install;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
@@ -27,6 +31,20 @@ class ArchiveStoreTests {
 	@BeforeEach
 	void setUp() {
 		this.store = new ArchiveStore(new PyappHome(this.home), new InstallProperties(DataSize.ofMegabytes(1)));
+	}
+
+	@Test
+	void aRefusedUploadLeavesNothingUnderTheHomeThatWasNotThereBefore() throws Exception {
+		List<Path> before = tree();
+		byte[] notZip = "not a zip".getBytes(StandardCharsets.UTF_8);
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.store.store(new ByteArrayInputStream(notZip)));
+
+		assertThat(tree()).isEqualTo(before);
+		assertThat(this.home.resolve("tmp/uploads")).isDirectory();
+		assertThat(Files.getPosixFilePermissions(this.home.resolve("tmp/uploads")))
+			.isEqualTo(PosixFilePermissions.fromString("rwx------"));
 	}
 
 	@Test
@@ -102,6 +120,12 @@ class ArchiveStoreTests {
 
 		assertThatExceptionOfType(dev.pyapp.server.core.PyappException.class).isThrownBy(() -> this.store.path(old));
 		assertThat(this.store.path(fresh)).exists();
+	}
+
+	private List<Path> tree() throws Exception {
+		try (Stream<Path> paths = Files.walk(this.home)) {
+			return paths.sorted().toList();
+		}
 	}
 
 }

@@ -49,7 +49,7 @@ class ConfigRpcTests {
 				+ "'name':'site','label':'Site','help':'About the site','fields':["
 				+ "{'name':'title','widget':'text','type':'string','label':'Title','help':null,'required':true,"
 				+ "'secret':false,'default':'My blog','has_default':true,'options':{'placeholder':'a title','rows':1},"
-				+ "'validation':{'patterns':[{'pattern':'[a-z]+'}],'min_length':1,'max_length':50},"
+				+ "'validation':{'pattern':'[a-z]+','patterns':[{'pattern':'[a-z]+'}],'min_length':1,'max_length':50},"
 				+ "'template':'fragments/widgets/text'},"
 				+ "{'name':'key','widget':'password','type':'string','label':'Key','help':'secret','required':false,"
 				+ "'secret':true,'default':null,'has_default':true,'options':{},'validation':{},"

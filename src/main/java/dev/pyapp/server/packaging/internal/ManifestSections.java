@@ -280,7 +280,10 @@ final class ManifestSections {
 			return null;
 		}
 		catch (IllegalArgumentException ex) {
-			return "'" + schedule + "' is not a valid cron expression: " + ex.getMessage();
+			// Spring's message ends with the six-field form it parsed ("0 61 * * * *"),
+			// which is not what the app wrote
+			String detail = String.valueOf(ex.getMessage()).replaceFirst(" in cron expression \".*\"$", "");
+			return "'" + schedule + "' is not a valid cron expression: " + detail;
 		}
 	}
 

@@ -253,6 +253,16 @@ class ManifestValidationTests {
 	}
 
 	@Test
+	void explainsAScheduleOutOfRangeWithoutTheSixFieldFormTheAppNeverWrote() {
+		List<Problem> problems = parse(with("tasks:\n  - {name: t, schedule: '61 * * * *', call: a:b}\n"));
+
+		assertThat(problems).singleElement()
+			.satisfies((problem) -> assertThat(problem.message()).contains("MinuteOfHour")
+				.contains("61")
+				.doesNotContain("0 61 * * * *"));
+	}
+
+	@Test
 	void reportsEveryProblemOfADocumentAtOnce() {
 		List<Problem> problems = parse("""
 				format: 1
