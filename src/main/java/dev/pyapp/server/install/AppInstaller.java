@@ -261,7 +261,9 @@ public class AppInstaller {
 
 	private static void deleteFiles(AppPaths paths, boolean keepData) {
 		if (keepData) {
-			for (Path part : new Path[] { paths.current(), paths.releases(), paths.run(), paths.tmp(), paths.logs() }) {
+			// web/ too: its link to the socket would be left dangling
+			for (Path part : new Path[] { paths.current(), paths.releases(), paths.run(), paths.web(), paths.tmp(),
+					paths.logs() }) {
 				AtomicFiles.deleteTree(part);
 			}
 		}

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.AppPaths;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -111,6 +112,25 @@ class AppInstallerTests {
 		assertThat(prepared.isUpgrade()).isFalse();
 		assertThat(registry.get(AppId.of("blog")).source()).isEqualTo(AppSource.archive());
 		prepared.progress().close();
+	}
+
+	@Test // SPEC §6: remove --keep-data keeps data/ and config/ only
+	void removingWithKeptDataLeavesOnlyTheDataAndTheConfiguration() throws Exception {
+		AppPaths paths = new PyappHome(home()).app(AppId.of("blog"));
+		Files.createDirectories(paths.data());
+		Files.writeString(paths.data().resolve("blog.sqlite3"), "rows");
+		Files.createDirectories(paths.config());
+		Files.createDirectories(paths.releases().resolve("1.0-x"));
+		Files.createDirectories(paths.run());
+		Files.createDirectories(paths.web());
+		Files.createSymbolicLink(paths.webSocket(), paths.run().resolve("gone.sock"));
+
+		installer(registry()).remove(AppId.of("blog"), true);
+
+		try (var left = Files.list(paths.root())) {
+			assertThat(left.map((entry) -> entry.getFileName().toString())).containsExactlyInAnyOrder("data", "config");
+		}
+		assertThat(paths.data().resolve("blog.sqlite3")).hasContent("rows");
 	}
 
 	@Test // a failed first install after remove --keep-data deleted the data it kept
