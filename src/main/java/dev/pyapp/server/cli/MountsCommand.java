@@ -84,13 +84,16 @@ class MountsCommand extends GroupCommand {
 		String path = "";
 
 		@Parameters(index = "2", arity = "0..1", paramLabel = "APP",
-				description = "the app mounted there (optional: a path holds one mount)")
+				description = "the app mounted there (optional: when given, only its mount is removed)")
 		@Nullable String app;
 
 		@Override
 		public Integer call() throws Exception {
-			return show(call("mounts.remove", params("server", this.server, "path", this.path)), (result) -> out()
-				.println("removed the mount " + this.server + this.path + " (" + ServersCommand.STAGED + ")"));
+			// the server checks that APP is the app mounted there (a typo removes
+			// nothing)
+			return show(call("mounts.remove", params("server", this.server, "path", this.path, "app", this.app)),
+					(result) -> out()
+						.println("removed the mount " + this.server + this.path + " (" + ServersCommand.STAGED + ")"));
 		}
 
 	}

@@ -266,18 +266,21 @@ public class PyappCli implements Callable<Integer> {
 
 	URI endpoint() {
 		String value = (this.url != null) ? this.url : this.env.getOrDefault("PYAPP_URL", DEFAULT_URL);
+		// name where the value came from: a stale PYAPP_URL is not fixed by looking at
+		// --url
+		String source = (this.url != null) ? "--url" : "PYAPP_URL";
 		try {
 			URI uri = new URI(value.trim());
 			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
 				throw new ParameterException(this.spec.commandLine(),
-						"--url must be an http(s) URL such as " + DEFAULT_URL + ", not '" + value + "'");
+						source + " must be an http(s) URL such as " + DEFAULT_URL + ", not '" + value + "'");
 			}
 			// the server's address alone (http://host:8800) means its API endpoint
 			String path = uri.getRawPath();
 			return (path == null || path.isEmpty() || path.equals("/")) ? uri.resolve("/rpc") : uri;
 		}
 		catch (URISyntaxException ex) {
-			throw new ParameterException(this.spec.commandLine(), "--url is not a URL: " + ex.getMessage());
+			throw new ParameterException(this.spec.commandLine(), source + " is not a URL: " + ex.getMessage());
 		}
 	}
 

@@ -42,6 +42,28 @@ public record AppStatus(AppId app, ProcessState state, @Nullable String release,
 				this.restarts, this.lastExit, this.reason, this.server);
 	}
 
+	/**
+	 * A start on request (or the first start) begins: the reason of an earlier crash or
+	 * failure no longer explains the state; the restarts and the last exit code stay.
+	 * @param release the release to start
+	 * @return the status
+	 */
+	public AppStatus startingAnew(@Nullable String release) {
+		return new AppStatus(this.app, ProcessState.STARTING, release, null, this.socket, this.port, null,
+				this.restarts, this.lastExit, null, this.server);
+	}
+
+	/**
+	 * The daemon crashed once too often: it is not restarted, so the restarts stay.
+	 * @param exitCode the exit code of the crash, or {@code null}
+	 * @param reason why it failed
+	 * @return the status
+	 */
+	public AppStatus gaveUp(@Nullable Integer exitCode, String reason) {
+		return new AppStatus(this.app, ProcessState.FAILED, this.release, null, this.socket, this.port, null,
+				this.restarts, exitCode, reason, this.server);
+	}
+
 	public AppStatus crashed(@Nullable Integer exitCode, String reason) {
 		return new AppStatus(this.app, ProcessState.STARTING, this.release, null, this.socket, this.port, null,
 				this.restarts + 1, exitCode, reason, this.server);

@@ -53,9 +53,10 @@ class AdminCommandsTests extends CliCommandTests {
 		pyapp("mounts", "remove", "main", "/guestbook");
 		assertThat(this.server.params("mounts.remove").toString())
 			.isEqualTo("{\"server\":\"main\",\"path\":\"/guestbook\"}");
+		// the app, when given, is checked by the server: a wrong one removes nothing
 		pyapp("mounts", "remove", "main", "/guestbook", "guestbook");
 		assertThat(this.server.params("mounts.remove").toString())
-			.isEqualTo("{\"server\":\"main\",\"path\":\"/guestbook\"}");
+			.isEqualTo("{\"server\":\"main\",\"path\":\"/guestbook\",\"app\":\"guestbook\"}");
 		pyapp("mounts", "add", "main", "/files", "--folder", "public");
 		assertThat(this.server.params("mounts.add").toString()).isEqualTo(
 				"{\"server\":\"main\",\"path\":\"/files\",\"folder\":\"" + this.directory.resolve("public") + "\"}");

@@ -47,6 +47,24 @@ class PyappCliTests extends CliCommandTests {
 			.allSatisfy((request) -> assertThat(request.path()).isEqualTo("/rpc"));
 	}
 
+	@Test // the run audit: a bad PYAPP_URL was reported as a bad --url
+	void aBadUrlIsAUsageErrorNamingWhereItCameFrom() {
+		for (String url : new String[] { "ftp://host/rpc", "::bad" }) {
+			CliRun fromEnv = CliRun.run(Map.of("PYAPP_URL", url, "PYAPP_TOKEN", FakeApiServer.TOKEN), this.directory,
+					"info");
+			assertThat(fromEnv.exitCode()).as(url).isEqualTo(2);
+			assertThat(fromEnv.err().lines().findFirst()).as(url)
+				.hasValueSatisfying(
+						(line) -> assertThat(line).startsWith("PYAPP_URL ").contains(url).doesNotContain("--url"));
+			CliRun fromOption = CliRun.run(Map.of("PYAPP_URL", this.server.url(), "PYAPP_TOKEN", FakeApiServer.TOKEN),
+					this.directory, "--url", url, "info");
+			assertThat(fromOption.exitCode()).as(url).isEqualTo(2);
+			assertThat(fromOption.err().lines().findFirst()).as(url)
+				.hasValueSatisfying((line) -> assertThat(line).startsWith("--url ").contains(url));
+		}
+		assertThat(this.server.calls("server.info")).isEmpty();
+	}
+
 	@Test
 	void jsonPrintsTheRawResultWhereverTheOptionIsGiven() {
 		this.server.result("apps.list", "[{\"name\": \"guestbook\", \"extra\": {\"a\": 1}}]");

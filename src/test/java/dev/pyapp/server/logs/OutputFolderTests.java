@@ -117,6 +117,33 @@ class OutputFolderTests {
 		});
 	}
 
+	@Test // the run audit: every graceful reload (a config.set) wrote 6 WARNING records
+	void storesUwsgisGracefulReloadLinesAsInfo() {
+		// as uWSGI 2.0.21 wrote them at a SIGHUP, between burying the workers and its
+		// banner
+		List<String> own = List.of("binary reloading uWSGI...",
+				"closing all non-uwsgi socket fds > 2 (max_fd = 4096)...",
+				"found fd 3 mapped to socket 0 (/srv/pyapp/apps/shop/run/r-1bdd9cfc.sock)",
+				"running /usr/bin/uwsgi-core",
+				"uwsgi socket 0 inherited UNIX address /srv/pyapp/apps/shop/run/r-1bdd9cfc.sock fd 3",
+				"gracefully (RE)spawned uWSGI master process (pid: 2)");
+		List<String> lines = new ArrayList<>(own);
+		lines.add("running /srv/app/migrate.sh");
+		lines.add("found fd 3 somewhere");
+
+		List<OutputFolder.Group> groups = OutputFolder.fold(lines, true, true).groups();
+
+		assertThat(groups).extracting(OutputFolder.Group::message).isEqualTo(lines);
+		assertThat(groups.subList(0, own.size())).allSatisfy((group) -> {
+			assertThat(group.level()).isEqualTo(LogLevel.INFO);
+			assertThat(group.logger()).isEqualTo("uwsgi");
+		});
+		assertThat(groups.subList(own.size(), groups.size())).allSatisfy((group) -> {
+			assertThat(group.level()).isEqualTo(LogLevel.WARNING);
+			assertThat(group.logger()).isEqualTo("stderr");
+		});
+	}
+
 	@Test // GH-15: one traceback on stderr became ~80 WARNING records
 	void foldsAChainedTracebackIntoOneRecordNamedByItsLastLine() {
 		List<String> lines = new ArrayList<>(CHAINED);

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -139,6 +140,19 @@ class MountManagerTests {
 				"localhost:99999", new VirtualServer.Tls("relative.pem", "/nonexistent/key.pem"), false)))
 			.isInstanceOfSatisfying(PyappException.class, (ex) -> assertThat(ex.getProblems()).extracting(Problem::path)
 				.containsExactly("name", "hostnames[0]", "listen", "tls.cert", "tls.key"));
+	}
+
+	@Test // the run audit: a mount of nothing was told "not both"
+	void saysWhatAMountOfNeitherAnAppNorAFolderLacks() {
+		this.manager.addServer(server("main", "example.test", "127.0.0.1:8080"));
+		assertThatThrownBy(() -> this.manager.addMount(new Mount("main", "/x", null, null))).isInstanceOfSatisfying(
+				PyappException.class, (ex) -> assertThat(ex.getProblems()).extracting(Problem::path, Problem::message)
+					.containsExactly(tuple("app", "choose the app to mount, or give a static folder")));
+		assertThatThrownBy(
+				() -> this.manager.addMount(new Mount("main", "/x", "blog", this.dir.resolve("files").toString())))
+			.isInstanceOfSatisfying(PyappException.class,
+					(ex) -> assertThat(ex.getProblems()).extracting(Problem::message)
+						.containsExactly("give either an app or a static folder, not both"));
 	}
 
 	@Test

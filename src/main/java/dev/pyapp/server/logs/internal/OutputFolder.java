@@ -59,6 +59,9 @@ public final class OutputFolder {
 			+ "|SIGINT/SIGTERM received\\.\\.\\.killing workers\\.\\.\\.|worker \\d+ buried after \\d+ seconds"
 			+ "|goodbye to uWSGI\\.|VACUUM: .*|uWSGI running as root, you can use --uid/--gid/--chroot options"
 			+ "|writing pidfile to .*|running \"[^\"]*\" \\([a-z-]+\\)\\.\\.\\."
+			+ "|binary reloading uWSGI\\.\\.\\.|closing all non-uwsgi socket fds > \\d+ \\(max_fd = \\d+\\)\\.\\.\\."
+			+ "|found fd \\d+ mapped to socket \\d+ \\(.*\\)|running /\\S*/uwsgi(?:-core)?"
+			+ "|uwsgi socket \\d+ inherited .*|gracefully \\(RE\\)spawned uWSGI master process \\(pid: \\d+\\)"
 			+ "|(?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4} - )?graceful shutdown triggered\\.\\.\\.)$");
 
 	/** The last line of a traceback: the exception's (qualified) name and its message. */

@@ -62,7 +62,10 @@ final class MountValidator {
 		List<Problem> problems = new ArrayList<>();
 		name(problems, "server", mount.server());
 		path(problems, "path", mount.path());
-		if ((mount.app() == null) == (mount.folder() == null)) {
+		if (mount.app() == null && mount.folder() == null) {
+			problems.add(new Problem("app", "choose the app to mount, or give a static folder"));
+		}
+		else if (mount.app() != null && mount.folder() != null) {
 			problems.add(new Problem("app", "give either an app or a static folder, not both"));
 		}
 		if (mount.app() != null && mount.app().isEmpty()) {

@@ -233,14 +233,16 @@ public class CrashWatcher implements DisposableBean {
 			@Nullable AppServer server) {
 		Duration delay = s.restarts.crashed(() -> restartAfterCrash(s, release, server), null);
 		s.lifecycle.crashed(delay == null);
-		s.crashed(exitCode, reason);
 		if (delay == null) {
-			s.failed(reason + " (crashed " + s.restarts.limit() + " times within " + s.restarts.window() + ")");
+			// counted as a crash, not as a restart: none follows
+			s.gaveUp(exitCode,
+					reason + " (crashed " + s.restarts.limit() + " times within " + s.restarts.window() + ")");
 			this.apps.unscheduleTasks(s.app);
 			DaemonFiles.deleteQuietly(this.apps.paths(s.app).pidFile());
 			logger.error("{} crashed too often and is marked failed: {}", s.app, reason);
 		}
 		else {
+			s.crashed(exitCode, reason);
 			logger.warn("{} crashed ({}); restarting in {}", s.app, reason, delay);
 		}
 		this.apps.save(s);

@@ -136,7 +136,7 @@ public final class Supervised {
 	 * @param release the release
 	 */
 	void startBegins(String release) {
-		this.status = this.status.starting(release);
+		this.status = this.status.startingAnew(release);
 	}
 
 	/**
@@ -201,6 +201,15 @@ public final class Supervised {
 	 */
 	void failed(String reason) {
 		this.status = this.status.failed(reason);
+	}
+
+	/**
+	 * Under the lock: the last crash is one too many; nothing restarts it but a start.
+	 * @param exitCode the daemon's exit code, or {@code null} if unknown
+	 * @param reason why
+	 */
+	void gaveUp(@Nullable Integer exitCode, String reason) {
+		this.status = this.status.gaveUp(exitCode, reason);
 	}
 
 }

@@ -154,9 +154,18 @@ class SupervisorConcurrencyTests {
 				.last()
 				.satisfies((event) -> assertThat(((AppCrashed) event).failed()).isTrue()));
 		assertThat(this.launches.get(FAST.value())).hasValue(5);
+		// the run audit: 4 restarts were shown as 5, and a start on request kept showing
+		// why the app had failed ("fast: running (pid 42): ... crashed 5 times ...")
+		AppStatus failed = this.apps.supervised(FAST).status();
+		assertThat(failed.restarts()).isEqualTo(4);
+		assertThat(failed.lastExit()).isEqualTo(1);
+		assertThat(failed.reason()).contains("crashed 5 times");
 
-		assertThat(this.starts.start(FAST).state()).isEqualTo(ProcessState.RUNNING);
+		AppStatus started = this.starts.start(FAST);
+		assertThat(started.state()).isEqualTo(ProcessState.RUNNING);
 		assertThat(this.launches.get(FAST.value())).hasValue(6);
+		assertThat(started.reason()).isNull();
+		assertThat(started.restarts()).isEqualTo(4);
 	}
 
 	@Test
