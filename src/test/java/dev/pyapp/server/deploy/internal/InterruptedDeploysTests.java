@@ -115,11 +115,7 @@ class InterruptedDeploysTests {
 	@Test // SPEC §10: apps.get shows it failed from the first answer after a restart
 	void anInterruptedFirstInstallIsFailedBeforeTheWebServerStartsAndItsFilesGoOnceTheServerIsUp() throws Exception {
 		PyappHome home = new PyappHome(this.dir);
-		Path release = Files.createDirectories(home.app(APP).release("1.0-x").resolve("venv"));
-		given(this.registry.list()).willReturn(List.of(app(null)));
-		given(this.registry.find(APP)).willReturn(Optional.of(app(null)));
-		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
-		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
+		Path release = interruptedFirstInstall(home);
 		InterruptedDeploys deploys = deploys(home);
 
 		deploys.start();
@@ -143,11 +139,7 @@ class InterruptedDeploysTests {
 	@Test
 	void aNewInstallThatBeganBeforeTheServerWasUpKeepsItsProcesses() throws Exception {
 		PyappHome home = new PyappHome(this.dir);
-		Files.createDirectories(home.app(APP).release("1.0-x"));
-		given(this.registry.list()).willReturn(List.of(app(null)));
-		given(this.registry.find(APP)).willReturn(Optional.of(app(null)));
-		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
-		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
+		Path release = interruptedFirstInstall(home);
 		InterruptedDeploys deploys = deploys(home);
 		deploys.start();
 		// a drop-folder or API install of it, between the web server's start and ready
@@ -155,7 +147,7 @@ class InterruptedDeploysTests {
 
 		deploys.onReady();
 
-		assertThat(home.app(APP).release("1.0-x")).doesNotExist();
+		assertThat(release.getParent()).doesNotExist();
 		verify(this.isolation, never()).remove(any(), org.mockito.ArgumentMatchers.anyBoolean());
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.INSTALLING);
 	}
@@ -240,6 +232,20 @@ class InterruptedDeploysTests {
 		deploys(new PyappHome(this.dir)).onReady();
 
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+	}
+
+	/**
+	 * The only app, stored, its first install of 1.0-x interrupted by a stop of the
+	 * server.
+	 * @return the release's {@code venv/}
+	 */
+	private Path interruptedFirstInstall(PyappHome home) throws Exception {
+		Path venv = Files.createDirectories(home.app(APP).release("1.0-x").resolve("venv"));
+		given(this.registry.list()).willReturn(List.of(app(null)));
+		given(this.registry.find(APP)).willReturn(Optional.of(app(null)));
+		given(this.registry.releases(APP)).willReturn(List.of(release("1.0-x", ReleaseState.PREPARED)));
+		this.lifecycles.apply(APP, (lifecycle) -> lifecycle.installing("1.0-x"));
+		return venv;
 	}
 
 	private InterruptedDeploys deploys(PyappHome home) {
