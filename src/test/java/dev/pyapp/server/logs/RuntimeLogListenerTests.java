@@ -1,6 +1,7 @@
 package dev.pyapp.server.logs;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -12,6 +13,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.logs.internal.LogStore;
 import dev.pyapp.server.logs.internal.RuntimeLogListener;
 import dev.pyapp.server.runtime.AppCrashed;
+import dev.pyapp.server.runtime.AppKilled;
 import dev.pyapp.server.runtime.AppOutOfMemory;
 import dev.pyapp.server.runtime.AppStopped;
 
@@ -73,6 +75,19 @@ class RuntimeLogListenerTests {
 			assertThat(record.level()).isEqualTo(LogLevel.INFO);
 			assertThat(record.logger()).isEqualTo("pyapp.runtime");
 			assertThat(record.message()).isEqualTo("the daemon was stopped on request");
+		});
+	}
+
+	@Test
+	void recordsADaemonKilledAtItsStopAsAWarningThatRequestsWereCutOff() {
+		this.listener.on(new AppKilled(new AppId("guestbook"), "3", 4242, "TERM", Duration.ofSeconds(20)));
+
+		assertThat(this.records).singleElement().satisfies((record) -> {
+			assertThat(record.release()).isEqualTo("3");
+			assertThat(record.level()).isEqualTo(LogLevel.WARNING);
+			assertThat(record.logger()).isEqualTo("pyapp.runtime");
+			assertThat(record.message()).isEqualTo("the daemon (pid 4242) did not stop within 20 s of SIGTERM and was "
+					+ "killed (SIGKILL): requests still in progress were cut off");
 		});
 	}
 

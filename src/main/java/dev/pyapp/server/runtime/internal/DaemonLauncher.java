@@ -35,6 +35,7 @@ import dev.pyapp.server.nodes.ProcessInfo;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.runtime.AppKilled;
 import dev.pyapp.server.runtime.AppServer;
 import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.DaemonSpec;
@@ -42,6 +43,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -74,8 +76,10 @@ public class DaemonLauncher {
 
 	private final DaemonAddresses addresses;
 
+	private final ApplicationEventPublisher events;
+
 	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, AppServers servers,
-			DaemonCgroups cgroups, AppIsolation isolation) {
+			DaemonCgroups cgroups, AppIsolation isolation, ApplicationEventPublisher events) {
 		this.home = home;
 		this.shell = shell;
 		this.properties = properties;
@@ -83,6 +87,7 @@ public class DaemonLauncher {
 		this.cgroups = cgroups;
 		this.isolation = isolation;
 		this.addresses = new DaemonAddresses(home, properties);
+		this.events = events;
 	}
 
 	/**
@@ -194,7 +199,8 @@ public class DaemonLauncher {
 	 * Stops a daemon, master and workers: its server's graceful stop signal (the requests
 	 * in progress finish), then SIGKILL after {@code pyapp.runtime.stop-timeout}; a
 	 * worker that outlives its master (gunicorn's, busy in a request when the master was
-	 * killed) is killed too.
+	 * killed) is killed too. A kill is told as {@link AppKilled} (the app's log says that
+	 * requests were cut off).
 	 * @param daemon the daemon
 	 */
 	void stop(Daemon daemon) {
@@ -210,12 +216,17 @@ public class DaemonLauncher {
 		List<ProcessHandle> workers = ProcessHandle.of(daemon.pid())
 			.map((master) -> master.descendants().toList())
 			.orElse(List.of());
-		this.shell.signal(daemon.pid(), daemon.server().stopSignal());
+		Signal signal = daemon.server().stopSignal();
+		this.shell.signal(daemon.pid(), signal);
 		long deadline = System.nanoTime() + this.properties.stopTimeout().toNanos();
 		while (alive(daemon) && System.nanoTime() < deadline) {
 			pause(Duration.ofMillis(50));
 		}
 		if (alive(daemon)) {
+			logger.warn("the daemon {} (pid {}) did not stop within {} of SIG{}: killed", daemon.release(),
+					daemon.pid(), this.properties.stopTimeout(), signal);
+			this.events.publishEvent(new AppKilled(appOf(daemon), daemon.release(), daemon.pid(), signal.name(),
+					this.properties.stopTimeout()));
 			this.shell.signal(daemon.pid(), Signal.KILL);
 			long killed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 			while (alive(daemon) && System.nanoTime() < killed) {
@@ -241,6 +252,11 @@ public class DaemonLauncher {
 			logger.warn("{} connections still wait for the replaced daemon {} (pid {}) after {}: its stop resets them",
 					waiting, daemon.release(), daemon.pid(), this.properties.stopTimeout());
 		}
+	}
+
+	/** The app a daemon belongs to: its pid file is {@code apps/<app>/run/<key>.pid}. */
+	private static AppId appOf(Daemon daemon) {
+		return AppId.of(daemon.pidFile().getParent().getParent().getFileName().toString());
 	}
 
 	/** Deletes a stopped daemon's socket link in its app's {@code web/}. */

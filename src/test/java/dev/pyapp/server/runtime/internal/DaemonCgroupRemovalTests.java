@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.context.ApplicationEventPublisher;
+
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -64,7 +66,7 @@ class DaemonCgroupRemovalTests {
 				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
 				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
 		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
-				new DaemonCgroups(this.host), mock(AppIsolation.class));
+				new DaemonCgroups(this.host), mock(AppIsolation.class), mock(ApplicationEventPublisher.class));
 		given(this.server.displayName()).willReturn("gunicorn");
 		given(this.server.command(any())).willReturn(List.of("gunicorn"));
 	}

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.context.ApplicationEventPublisher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
@@ -86,7 +88,8 @@ class DaemonPortRetryTests {
 				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
 				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
 		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
-				new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class));
+				new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class),
+				mock(ApplicationEventPublisher.class));
 		given(this.server.displayName()).willReturn("gunicorn");
 		willAnswer((invocation) -> List.of("python3", "-c", LISTENER,
 				String.valueOf(invocation.<DaemonSpec>getArgument(0).port())))
