@@ -56,6 +56,11 @@ class LogsCommand extends ApiCommand {
 		JsonNode result = call("logs.query", params("app", this.name, "level", filter.level, "text", this.grep, "regex",
 				this.regex, "since", (filter.since != null) ? filter.since.toString() : null, "limit", this.limit));
 		JsonNode records = list(result, "records");
+		if (this.name != null && records.isEmpty()) {
+			// nothing to show: a mistyped name must not look like a quiet app (an app
+			// that is gone keeps its records, so only a name with neither is refused)
+			call("apps.get", params("name", this.name));
+		}
 		LogFormatter formatter = new LogFormatter(cli().colour());
 		if (json() && !this.follow) {
 			printJson(result);

@@ -86,6 +86,30 @@ class LogsCommandTests {
 	}
 
 	@Test
+	void anAppWithNoRecordsThatIsNotInstalledIsAnError() {
+		this.server.result("logs.query", "{\"records\": []}");
+		this.server.error("apps.get", -32001, "no app named 'guestbok' is installed", null);
+		CliRun run = pyapp("logs", "guestbok");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.out()).isEmpty();
+		assertThat(run.err()).isEqualTo("error: no app named 'guestbok' is installed\n");
+		assertThat(pyapp("logs", "guestbok", "--json").exitCode()).isEqualTo(1);
+	}
+
+	@Test
+	void anInstalledAppWithNoRecordsPrintsNothing() {
+		this.server.result("logs.query", "{\"records\": []}");
+		this.server.result("apps.get", "{\"name\": \"guestbook\"}");
+		CliRun run = pyapp("logs", "guestbook");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out()).isEmpty();
+		// records of the app (or of an app that is gone) need no look at the app
+		this.server.result("logs.query", RECORDS);
+		assertThat(pyapp("logs", "guestbook").exitCode()).isZero();
+		assertThat(this.server.calls("apps.get")).hasSize(1);
+	}
+
+	@Test
 	void jsonPrintsTheQueryResult() {
 		this.server.result("logs.query", RECORDS);
 		CliRun run = pyapp("logs", "--json");
