@@ -10,16 +10,13 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
-import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppServer;
-import dev.pyapp.server.runtime.AppServers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,12 +58,8 @@ class DaemonCgroupRemovalTests {
 
 	@BeforeEach
 	void launcher() {
-		RuntimeProperties properties = new RuntimeProperties("20000-20999", Duration.ofSeconds(10),
-				Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
-				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
-		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
-				new DaemonCgroups(this.host), mock(AppIsolation.class), mock(ApplicationEventPublisher.class));
+		this.launcher = LauncherFixtures.launcher(this.dir, this.shell, this.host,
+				mock(ApplicationEventPublisher.class), Duration.ofSeconds(1));
 		given(this.server.displayName()).willReturn("gunicorn");
 		given(this.server.command(any())).willReturn(List.of("gunicorn"));
 	}

@@ -7,13 +7,11 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappHome;
-import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.Signal;
 import dev.pyapp.server.runtime.AppKilled;
 import dev.pyapp.server.runtime.AppServer;
-import dev.pyapp.server.runtime.AppServers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,12 +49,8 @@ class DaemonKillTests {
 
 	@BeforeEach
 	void launcher() {
-		RuntimeProperties properties = new RuntimeProperties("20000-20999", Duration.ofSeconds(10),
-				Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
-				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
-		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
-				new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class), this.events);
+		this.launcher = LauncherFixtures.launcher(this.dir, this.shell, mock(HostIsolation.class), this.events,
+				Duration.ofMillis(200));
 		given(this.server.stopSignal()).willReturn(Signal.QUIT);
 	}
 

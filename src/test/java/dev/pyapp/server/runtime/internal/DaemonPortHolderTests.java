@@ -35,10 +35,7 @@ class DaemonPortHolderTests {
 	@BeforeEach
 	void addresses() {
 		this.addresses = new DaemonAddresses(new PyappHome(this.home),
-				new RuntimeProperties("20000-20999", Duration.ofSeconds(10), Duration.ofSeconds(1),
-						Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5, Duration.ofMinutes(5),
-						Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-						new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4)));
+				LauncherFixtures.properties(Duration.ofSeconds(1)));
 	}
 
 	@Test

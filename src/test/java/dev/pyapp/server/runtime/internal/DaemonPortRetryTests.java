@@ -14,9 +14,7 @@ import java.util.Set;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
-import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.hooks.ProcessContext;
-import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.Isolation;
@@ -24,7 +22,6 @@ import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.RunningProcess;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppServer;
-import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.DaemonSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,13 +80,8 @@ class DaemonPortRetryTests {
 
 	@BeforeEach
 	void launcher() {
-		RuntimeProperties properties = new RuntimeProperties("20000-20999", Duration.ofSeconds(10),
-				Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), 5,
-				Duration.ofMinutes(5), Duration.ofMillis(20), "auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
-		this.launcher = new DaemonLauncher(new PyappHome(this.dir), this.shell, properties, mock(AppServers.class),
-				new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class),
-				mock(ApplicationEventPublisher.class));
+		this.launcher = LauncherFixtures.launcher(this.dir, this.shell, mock(HostIsolation.class),
+				mock(ApplicationEventPublisher.class), Duration.ofSeconds(2));
 		given(this.server.displayName()).willReturn("gunicorn");
 		willAnswer((invocation) -> List.of("python3", "-c", LISTENER,
 				String.valueOf(invocation.<DaemonSpec>getArgument(0).port())))
