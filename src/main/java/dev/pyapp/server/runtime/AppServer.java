@@ -37,6 +37,16 @@ public interface AppServer {
 	Optional<String> unsupported(PythonIdentity python);
 
 	/**
+	 * Why this server cannot run a release's environment on this host although its Python
+	 * is one it runs: something it needs is missing.
+	 * @param python the environment's interpreter ({@code venv/bin/python})
+	 * @return the reason, or empty if it can
+	 */
+	default Optional<String> unavailable(Path python) {
+		return Optional.empty();
+	}
+
+	/**
 	 * Which environments it runs, in words for the operator.
 	 * @return such as {@code any Python} or {@code only Python 3.11.2 (…)}
 	 */

@@ -149,7 +149,7 @@ public class AppServers {
 		if (!AUTO.equals(wanted)) {
 			AppServer server = find(wanted).orElseThrow(() -> PyappException
 				.failed("the app server '" + wanted + "' (" + source + ") is not one of " + names(), null));
-			Optional<String> unsupported = server.unsupported(identity);
+			Optional<String> unsupported = server.unsupported(identity).or(() -> server.unavailable(python));
 			if (unsupported.isPresent()) {
 				throw PyappException.failed(
 						server.displayName() + " (" + source + ") cannot run this release: " + unsupported.get(), null);
@@ -158,7 +158,7 @@ public class AppServers {
 		}
 		StringBuilder passed = new StringBuilder();
 		for (AppServer server : this.servers) {
-			Optional<String> unsupported = server.unsupported(identity);
+			Optional<String> unsupported = server.unsupported(identity).or(() -> server.unavailable(python));
 			if (unsupported.isEmpty()) {
 				return new Choice(server, "auto: "
 						+ (passed.isEmpty() ? server.displayName() + " runs " + identity : passed.toString().strip()));

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
@@ -45,11 +47,18 @@ import org.springframework.stereotype.Component;
  * {@code PYAPP_HOME/server-packages/}: provisions gunicorn and the {@code pyapp_runtime}
  * shim once the server is up (in the background, so startup never waits for pip), and
  * installs apps' shared dependencies without silently replacing another app's version.
+ * Every app needs the shim; only an app run on gunicorn needs gunicorn, so a host whose
+ * pip reaches no index serves apps on uWSGI. A failed provisioning is tried again by the
+ * next build or start that waits for it once {@link #RETRY_AFTER} has passed (say, after
+ * the operator fixed pip's configuration), not only at the next start of the server.
  */
 @Component
 class ServerPackages {
 
 	static final String SERVER = "pyapp-server";
+
+	/** How long a failed provisioning stands before a build or a start tries it again. */
+	static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerPackages.class);
 
@@ -69,14 +78,25 @@ class ServerPackages {
 
 	private final SharedBytecode bytecode;
 
-	private final CompletableFuture<Provisioning> ready = new CompletableFuture<>();
+	/** The running or last attempt; {@code null} before the first. */
+	private @Nullable CompletableFuture<Provisioning> attempt;
 
-	private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+	/** When the last attempt failed. */
+	private @Nullable Instant failed;
 
 	private volatile Provisioning status = new Provisioning("pending", null, null, null);
 
+	private final Duration retryAfter;
+
+	@Autowired
 	ServerPackages(PyappHome home, NodeShell shell, PipRunner pip, InterpreterFinder interpreters,
 			PythonProperties properties) {
+		this(home, shell, pip, interpreters, properties, RETRY_AFTER);
+	}
+
+	ServerPackages(PyappHome home, NodeShell shell, PipRunner pip, InterpreterFinder interpreters,
+			PythonProperties properties, Duration retryAfter) {
+		this.retryAfter = retryAfter;
 		this.home = home;
 		this.shell = shell;
 		this.pip = pip;
@@ -95,17 +115,28 @@ class ServerPackages {
 	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	void onReady() {
 		if (this.properties.provision()) {
-			ensureStarted();
+			attempt();
 		}
 	}
 
-	private void ensureStarted() {
-		if (this.started.compareAndSet(false, true)) {
-			this.status = new Provisioning("provisioning", null, null, null);
-			Thread thread = new Thread(this::provision, "pyapp-provision");
-			thread.setDaemon(true);
-			thread.start();
+	/**
+	 * The running attempt, or the last one unless it failed more than
+	 * {@link #RETRY_AFTER} ago: then a new one.
+	 */
+	private synchronized CompletableFuture<Provisioning> attempt() {
+		CompletableFuture<Provisioning> current = this.attempt;
+		if (current != null && (!current.isDone() || this.failed == null
+				|| this.failed.plus(this.retryAfter).isAfter(Instant.now()))) {
+			return current;
 		}
+		CompletableFuture<Provisioning> next = new CompletableFuture<>();
+		this.attempt = next;
+		this.failed = null;
+		this.status = new Provisioning("provisioning", null, null, null);
+		Thread thread = new Thread(() -> next.complete(provisioned()), "pyapp-provision");
+		thread.setDaemon(true);
+		thread.start();
+		return next;
 	}
 
 	Provisioning status() {
@@ -113,16 +144,18 @@ class ServerPackages {
 	}
 
 	/**
-	 * Waits until provisioning has ended.
+	 * Waits until provisioning has ended (tried again first if it failed more than
+	 * {@link #RETRY_AFTER} ago). gunicorn may still be missing: an app that runs on it is
+	 * refused when its daemon is started.
 	 * @param timeout how long to wait
 	 * @return the outcome
-	 * @throws PyappException ({@code FAILED}) if gunicorn is not available
+	 * @throws PyappException ({@code FAILED}) if the {@code pyapp_runtime} shim, which
+	 * every app runs, is not installed
 	 */
 	Provisioning awaitReady(Duration timeout) {
-		ensureStarted();
 		Provisioning result;
 		try {
-			result = this.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			result = attempt().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			throw PyappException.failed("gunicorn is still being installed into server-packages; try again", null);
@@ -134,20 +167,30 @@ class ServerPackages {
 		catch (ExecutionException ex) {
 			throw PyappException.failed("provisioning server-packages failed: " + ex.getCause(), null);
 		}
-		if (!result.ready()) {
-			throw PyappException.failed("gunicorn is not available in server-packages: " + result.message(),
+		if (!Files.isRegularFile(directory().resolve("pyapp_runtime").resolve("wsgi.py"))) {
+			throw PyappException.failed("the runtime shim pyapp_runtime is not in server-packages: " + result.message(),
 					result.log());
 		}
 		return result;
 	}
 
 	/**
-	 * Installs the shim and, unless present, gunicorn. Runs once per server start.
+	 * Installs the shim and, unless present, gunicorn.
 	 */
 	void provision() {
-		StringBuilder log = new StringBuilder();
+		provisioned();
+	}
+
+	private Provisioning provisioned() {
 		try {
 			installShim();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot install the runtime shim into {}: {}", directory(), ex.getMessage());
+			return complete(new Provisioning("failed", null, "cannot install pyapp_runtime: " + ex.getMessage(), null));
+		}
+		StringBuilder log = new StringBuilder();
+		try {
 			String version = gunicornVersion();
 			if (version == null) {
 				PythonInterpreter interpreter = this.interpreters.select(null);
@@ -168,12 +211,13 @@ class ServerPackages {
 				version = gunicornVersion();
 			}
 			logger.info("server-packages ready: gunicorn {}", version);
-			complete(new Provisioning("ready", version, null, null));
+			return complete(new Provisioning("ready", version, null, null));
 		}
 		catch (RuntimeException ex) {
-			logger.error("Cannot provision gunicorn into {}: {}", directory(), ex.getMessage());
+			logger.error("Cannot provision gunicorn into {} (apps run on uWSGI only; tried again by the next "
+					+ "install or start after {}): {}", directory(), this.retryAfter, ex.getMessage());
 			String detail = (ex instanceof PyappException pe && pe.getLog() != null) ? pe.getLog() : log.toString();
-			complete(new Provisioning("failed", null, ex.getMessage() + " (put a gunicorn wheel into "
+			return complete(new Provisioning("failed", null, ex.getMessage() + " (put a gunicorn wheel into "
 					+ this.home.wheels() + " or set pyapp.python.index)", detail));
 		}
 	}
@@ -342,9 +386,10 @@ class ServerPackages {
 		}
 	}
 
-	private void complete(Provisioning outcome) {
+	private synchronized Provisioning complete(Provisioning outcome) {
 		this.status = outcome;
-		this.ready.complete(outcome);
+		this.failed = outcome.ready() ? null : Instant.now();
+		return outcome;
 	}
 
 	private static boolean hasWheel(Path dir, String prefix) {

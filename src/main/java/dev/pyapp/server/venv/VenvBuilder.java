@@ -23,6 +23,7 @@ import dev.pyapp.server.nodes.ExecResult;
 import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.nodes.NodeShell;
 import dev.pyapp.server.nodes.SystemPath;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,12 +175,24 @@ public class VenvBuilder {
 	}
 
 	/**
-	 * Waits for the provisioning of {@code server-packages/} that runs at startup.
+	 * Waits for the provisioning of {@code server-packages/} that runs at startup (tried
+	 * again if it failed a while ago). gunicorn may be missing after it: an app that runs
+	 * on gunicorn is refused when its daemon starts ({@link #gunicorn()}).
 	 * @param timeout how long to wait at most
-	 * @throws PyappException ({@code FAILED}) if gunicorn is not available
+	 * @return the outcome
+	 * @throws PyappException ({@code FAILED}) if the {@code pyapp_runtime} shim is not
+	 * available
 	 */
-	public void awaitProvisioning(Duration timeout) {
-		this.serverPackages.awaitReady(timeout);
+	public Provisioning awaitProvisioning(Duration timeout) {
+		return this.serverPackages.awaitReady(timeout);
+	}
+
+	/**
+	 * The gunicorn in {@code server-packages/}.
+	 * @return its version, or {@code null} if it is not there
+	 */
+	public @Nullable String gunicorn() {
+		return this.serverPackages.gunicornVersion();
 	}
 
 	/**

@@ -10,9 +10,11 @@ import dev.pyapp.server.packaging.AppManifest.DaemonMethod;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.internal.DaemonAddresses;
 import dev.pyapp.server.runtime.internal.GunicornServer;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * How each app server maps the {@code daemon} settings to its command line.
@@ -26,7 +28,7 @@ class AppServerCommandTests {
 	private final UwsgiServer uwsgi = new UwsgiServer(
 			new UwsgiPlugin(FakeShell.host("3.11.2"), AppServersTests.properties("auto")));
 
-	private final GunicornServer gunicorn = new GunicornServer();
+	private final GunicornServer gunicorn = new GunicornServer(mock(VenvBuilder.class));
 
 	@Test
 	void uwsgiRunsThreadsInAMasterWithItsWorkersOnTheReleasesSocket() {

@@ -14,14 +14,20 @@ import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.internal.GunicornServer;
 import dev.pyapp.server.runtime.internal.RuntimeProperties;
 import dev.pyapp.server.venv.InterpreterConstraint;
+import dev.pyapp.server.venv.Provisioning;
 import dev.pyapp.server.venv.PythonInterpreter;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 class AppServersTests {
 
@@ -104,6 +110,41 @@ class AppServersTests {
 	}
 
 	@Test
+	void withoutGunicornAutoRunsOnUwsgiWhatItCanAndRefusesTheRestSayingWhy() {
+		VenvBuilder venvs = mock(VenvBuilder.class);
+		given(venvs.provisioning()).willReturn(new Provisioning("failed", null,
+				"pip could not install gunicorn (put a gunicorn wheel into /srv/pyapp/wheels or set pyapp.python.index)",
+				null));
+		AppServers servers = servers("auto", FakeShell.host("3.11.2"), venvs);
+
+		assertThat(servers.choose(manifest(null), PY311).server().name()).isEqualTo("uwsgi");
+		assertThatThrownBy(() -> servers.choose(manifest(null), PY313))
+			.isInstanceOfSatisfying(PyappException.class, (ex) -> assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED))
+			.hasMessageEndingWith("gunicorn is not installed: neither server-packages/ nor the app's environment "
+					+ "has it (pip could not install gunicorn (put a gunicorn wheel into /srv/pyapp/wheels or set "
+					+ "pyapp.python.index))");
+		assertThatThrownBy(() -> servers.choose(manifest("gunicorn"), PY311))
+			.hasMessageStartingWith("gunicorn (daemon.server) cannot run this release: gunicorn is not installed");
+	}
+
+	@Test
+	void anEnvironmentWithGunicornOfItsOwnRunsOnItWithoutServerPackages() throws IOException {
+		VenvBuilder venvs = mock(VenvBuilder.class);
+		given(venvs.provisioning()).willReturn(new Provisioning("failed", null, "no index", null));
+		Path venv = PY313.getParent().getParent();
+		Path gunicorn = Files.createDirectories(venv.resolve("lib/python3.13/site-packages/gunicorn"));
+		try {
+			Files.writeString(gunicorn.resolve("__init__.py"), "");
+
+			assertThat(servers("auto", FakeShell.host("3.11.2"), venvs).choose(manifest(null), PY313).server().name())
+				.isEqualTo("gunicorn");
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(venv.resolve("lib"));
+		}
+	}
+
+	@Test
 	void neverRunsTheEnvironmentsOwnInterpreter() {
 		FakeShell shell = FakeShell.host("3.11.2");
 		AppServers servers = servers("auto", shell);
@@ -172,12 +213,18 @@ class AppServersTests {
 	}
 
 	static AppServers servers(String preferred, FakeShell shell) {
+		VenvBuilder venvs = mock(VenvBuilder.class);
+		given(venvs.gunicorn()).willReturn("23.0.0");
+		return servers(preferred, shell, venvs);
+	}
+
+	static AppServers servers(String preferred, FakeShell shell, VenvBuilder venvs) {
 		RuntimeProperties properties = properties(preferred);
 		List<PythonInterpreter> interpreters = java.util.stream.Stream.of("3.11.2", "3.11.7", "3.13.0")
 			.map((version) -> new PythonInterpreter(host.resolve("python" + version), version, null, "cpython",
 					FakeShell.abi(version)))
 			.toList();
-		return new AppServers(List.of(new UwsgiServer(new UwsgiPlugin(shell, properties)), new GunicornServer()),
+		return new AppServers(List.of(new UwsgiServer(new UwsgiPlugin(shell, properties)), new GunicornServer(venvs)),
 				properties, () -> interpreters);
 	}
 

@@ -17,11 +17,13 @@ import dev.pyapp.server.runtime.internal.Daemon;
 import dev.pyapp.server.runtime.internal.GunicornServer;
 import dev.pyapp.server.runtime.internal.HealthProbe;
 import dev.pyapp.server.runtime.internal.UwsgiPacket;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
 
 class HealthProbeTests {
 
@@ -102,7 +104,7 @@ class HealthProbeTests {
 	}
 
 	private static Daemon daemon(int port) {
-		return daemon(port, new GunicornServer());
+		return daemon(port, new GunicornServer(mock(VenvBuilder.class)));
 	}
 
 	private static Daemon daemon(int port, AppServer server) {

@@ -1,5 +1,8 @@
 package dev.pyapp.server.runtime.internal;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +13,7 @@ import dev.pyapp.server.runtime.AppServer;
 import dev.pyapp.server.runtime.DaemonSpec;
 import dev.pyapp.server.runtime.PythonIdentity;
 import dev.pyapp.server.runtime.WireProtocol;
+import dev.pyapp.server.venv.VenvBuilder;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -20,13 +24,20 @@ import org.springframework.stereotype.Component;
  * {@code pyapp_runtime.gunicorn_conf}: threading is gthread workers, processes are sync
  * workers. It speaks HTTP; TERM stops it gracefully (workers finish their requests within
  * the graceful timeout) and HUP replaces its workers. Last in order: it runs every
- * environment, so {@code auto} falls back to it.
+ * environment, so {@code auto} falls back to it, where it is there (not when pip could
+ * not install it into {@code server-packages/} and the environment has none of its own).
  */
 @Component
 @Order(100)
 public class GunicornServer implements AppServer {
 
 	static final String NAME = "gunicorn";
+
+	private final VenvBuilder venvs;
+
+	public GunicornServer(VenvBuilder venvs) {
+		this.venvs = venvs;
+	}
 
 	@Override
 	public String name() {
@@ -42,6 +53,31 @@ public class GunicornServer implements AppServer {
 	public Optional<String> unsupported(PythonIdentity python) {
 		// it runs in the environment's own interpreter
 		return Optional.empty();
+	}
+
+	@Override
+	public Optional<String> unavailable(Path python) {
+		if (this.venvs.gunicorn() != null || ownGunicorn(python.getParent().getParent())) {
+			return Optional.empty();
+		}
+		String why = this.venvs.provisioning().message();
+		return Optional.of("gunicorn is not installed: neither server-packages/ nor the app's environment has it"
+				+ ((why != null) ? " (" + why + ")" : ""));
+	}
+
+	/** Whether a venv has gunicorn of its own ({@code lib/python3.X/site-packages}). */
+	private static boolean ownGunicorn(Path venv) {
+		try (DirectoryStream<Path> pythons = Files.newDirectoryStream(venv.resolve("lib"), "python*")) {
+			for (Path lib : pythons) {
+				if (Files.isRegularFile(lib.resolve("site-packages").resolve(NAME).resolve("__init__.py"))) {
+					return true;
+				}
+			}
+			return false;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	@Override

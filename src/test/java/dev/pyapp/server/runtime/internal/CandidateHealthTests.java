@@ -22,6 +22,7 @@ import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.MountPaths;
+import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,7 +188,7 @@ class CandidateHealthTests {
 
 	private static Daemon daemon(Path socket, Integer port, long pid) {
 		return new Daemon("1.1.0-x", pid, socket, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0,
-				new GunicornServer(), null, 0);
+				new GunicornServer(mock(VenvBuilder.class)), null, 0);
 	}
 
 }
