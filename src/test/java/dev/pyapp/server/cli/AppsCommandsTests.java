@@ -322,6 +322,19 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(this.server.requests()).isEmpty();
 	}
 
+	@Test // audit-ops: it said "updated guestbook: now 1.3.0" when nothing was deployed
+	void updateSaysWhenTheAppIsAlreadyCurrent() {
+		this.server.result("apps.update", """
+				{"name": "guestbook", "version": "1.3.0", "state": "running", "updated": false,
+				 "message": "already current", "commit": "b171824a24360a4293b704dbdde967a46676c342",
+				 "ref": "refs/tags/v1.3.0"}
+				""").result("apps.get", "{\"name\": \"guestbook\"}");
+		CliRun run = pyapp("update", "guestbook");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out())
+			.endsWith("guestbook is already current at v1.3.0 b171824a2436: 1.3.0 (running), nothing deployed\n");
+	}
+
 	@Test
 	void updateRollbackAndRemoveSendTheirParams() {
 		String app = "{\"name\": \"guestbook\", \"version\": \"1.3.0\", \"state\": \"running\"}";
