@@ -39,6 +39,21 @@ class AppsCommandsTests extends CliCommandTests {
 				"bare       -        -                    -               -");
 	}
 
+	@Test // audit-ops: a node's app was listed like one of this server's
+	void appsListShowsTheNodeOfEachAppWhenAnyRunsOnANode() {
+		this.server.result("apps.list", """
+				[{"name": "guestbook", "version": "1.4.0", "state": "running", "mounts": [],
+				  "source": {"kind": "archive", "url": null}},
+				 {"name": "wiki", "version": "0.1.0", "state": "running", "mounts": [],
+				  "source": {"kind": "archive", "url": null}, "node": "web2"}]
+				""");
+		CliRun run = pyapp("apps", "list");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList()).containsExactly("NAME       VERSION  STATE    MOUNTS  SOURCE   NODE",
+				"guestbook  1.4.0    running  -       archive  local",
+				"wiki       0.1.0    running  -       archive  web2");
+	}
+
 	@Test
 	void appsShowListsFieldsReleasesAndTasks() {
 		this.server.result("apps.get", """
