@@ -1,6 +1,8 @@
 package dev.pyapp.server.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import dev.pyapp.server.cli.internal.Listing;
@@ -43,9 +45,25 @@ class AppsCommand extends ApiCommand {
 		@Override
 		public Integer call() throws Exception {
 			return show(call("apps.list", null), (apps) -> {
-				Table table = new Table("NAME", "VERSION", "STATE", "MOUNTS", "SOURCE");
-				list(apps, "apps").forEach((app) -> table.row(Text.cell(app, "name"), Text.cell(app, "version"),
-						Text.cell(app, "state"), Text.cell(app, "mounts"), Text.cell(app, "source")));
+				// the apps of nodes come after this server's, each with its node: without
+				// the column they looked like this server's own
+				boolean nodes = false;
+				for (JsonNode app : list(apps, "apps")) {
+					nodes |= app.path("node").isString();
+				}
+				List<String> headers = new ArrayList<>(List.of("NAME", "VERSION", "STATE", "MOUNTS", "SOURCE"));
+				if (nodes) {
+					headers.add("NODE");
+				}
+				Table table = new Table(headers.toArray(String[]::new));
+				for (JsonNode app : list(apps, "apps")) {
+					List<String> cells = new ArrayList<>(List.of(Text.cell(app, "name"), Text.cell(app, "version"),
+							Text.cell(app, "state"), Text.cell(app, "mounts"), Text.cell(app, "source")));
+					if (nodes) {
+						cells.add(app.path("node").asString("local"));
+					}
+					table.row(cells.toArray(String[]::new));
+				}
 				table.print(out(), "no apps installed");
 			});
 		}

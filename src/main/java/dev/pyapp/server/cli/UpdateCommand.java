@@ -24,8 +24,23 @@ class UpdateCommand extends ApiCommand {
 				this.name)) {
 			app = call("apps.update", params("name", this.name));
 		}
-		return show(app, (result) -> out().println("updated " + Text.cell(result, "name") + ": now "
-				+ Text.cell(result, "version") + " (" + Text.cell(result, "state") + ")"));
+		return show(app, (result) -> out().println(summary(result)));
+	}
+
+	/**
+	 * What became of the update: {@code updated: false} means the strategy selected the
+	 * revision that is live already, and nothing was deployed.
+	 */
+	private static String summary(JsonNode result) {
+		String state = Text.cell(result, "version") + " (" + Text.cell(result, "state") + ")";
+		if (!result.path("updated").isBoolean() || result.get("updated").booleanValue()) {
+			return "updated " + Text.cell(result, "name") + ": now " + state;
+		}
+		String ref = result.path("ref").asString("").replaceFirst("^refs/(heads|tags)/", "");
+		String commit = result.path("commit").asString("");
+		String revision = ref.isEmpty() ? ""
+				: " at " + ref + (commit.isEmpty() ? "" : " " + commit.substring(0, Math.min(12, commit.length())));
+		return Text.cell(result, "name") + " is already current" + revision + ": " + state + ", nothing deployed";
 	}
 
 }

@@ -290,6 +290,11 @@ class AppsRpc {
 			if (value == null) {
 				problems.add(new Problem("env." + EnvValues.shown(name), "a value (a string), not null"));
 			}
+			else if (value.indexOf('\0') >= 0) {
+				// no process can be given it: every start and task would fail
+				problems.add(new Problem("env." + EnvValues.shown(name),
+						"the value contains a NUL character (\\u0000), which no environment variable can hold"));
+			}
 		});
 		List<String> unset = (params.unset() != null) ? params.unset() : List.of();
 		for (int i = 0; i < unset.size(); i++) {

@@ -39,6 +39,21 @@ class AppsCommandsTests extends CliCommandTests {
 				"bare       -        -                    -               -");
 	}
 
+	@Test // audit-ops: a node's app was listed like one of this server's
+	void appsListShowsTheNodeOfEachAppWhenAnyRunsOnANode() {
+		this.server.result("apps.list", """
+				[{"name": "guestbook", "version": "1.4.0", "state": "running", "mounts": [],
+				  "source": {"kind": "archive", "url": null}},
+				 {"name": "wiki", "version": "0.1.0", "state": "running", "mounts": [],
+				  "source": {"kind": "archive", "url": null}, "node": "web2"}]
+				""");
+		CliRun run = pyapp("apps", "list");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList()).containsExactly("NAME       VERSION  STATE    MOUNTS  SOURCE   NODE",
+				"guestbook  1.4.0    running  -       archive  local",
+				"wiki       0.1.0    running  -       archive  web2");
+	}
+
 	@Test
 	void appsShowListsFieldsReleasesAndTasks() {
 		this.server.result("apps.get", """
@@ -320,6 +335,19 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(pyapp("install", "x.pyapp", "--git", "https://x").exitCode()).isEqualTo(2);
 		assertThat(pyapp("install", "x.pyapp", "--branch", "main").exitCode()).isEqualTo(2);
 		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test // audit-ops: it said "updated guestbook: now 1.3.0" when nothing was deployed
+	void updateSaysWhenTheAppIsAlreadyCurrent() {
+		this.server.result("apps.update", """
+				{"name": "guestbook", "version": "1.3.0", "state": "running", "updated": false,
+				 "message": "already current", "commit": "b171824a24360a4293b704dbdde967a46676c342",
+				 "ref": "refs/tags/v1.3.0"}
+				""").result("apps.get", "{\"name\": \"guestbook\"}");
+		CliRun run = pyapp("update", "guestbook");
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out())
+			.endsWith("guestbook is already current at v1.3.0 b171824a2436: 1.3.0 (running), nothing deployed\n");
 	}
 
 	@Test

@@ -94,6 +94,27 @@ class NotificationRulesTests {
 			});
 	}
 
+	@Test // audit-ops: "expected webhook or email" did not say what was given, or that it
+			// was missing
+	void namesTheValueGivenOrThatItIsMissing() {
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> NotificationRules.validate(
+					new NotificationRuleRequest(null, "LOUD", null, "sms", "https://hooks.example.org/x", "soon")))
+			.satisfies((ex) -> assertThat(ex.getProblems())
+				.extracting((problem) -> problem.path() + ": " + problem.message())
+				.containsExactly(
+						"min_level: 'LOUD' is not a level: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+						"channel: 'sms' is not a channel: expected webhook or email",
+						"throttle: 'soon' is not a duration: expected a duration such as 30s, 5m or 1h"));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> NotificationRules
+				.validate(new NotificationRuleRequest(null, null, null, " ", "https://hooks.example.org/x", null)))
+			.satisfies((ex) -> assertThat(ex.getProblems())
+				.extracting((problem) -> problem.path() + ": " + problem.message())
+				.containsExactly("min_level: required: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+						"channel: required: expected webhook or email"));
+	}
+
 	@Test
 	void refusesAThrottleTooLargeForADurationAsInvalid() {
 		assertThatExceptionOfType(PyappException.class)

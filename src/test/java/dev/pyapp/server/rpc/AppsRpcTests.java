@@ -395,6 +395,20 @@ class AppsRpcTests {
 		verify(this.registry, never()).update(any(), any());
 	}
 
+	@Test // audit-ops: it was saved, then every start and task failed with -32603
+	void envSetRefusesAValueWithANulCharacter() {
+		blogRunningWithEverything();
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		PyappException refused = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("TOKEN", "s3c\0ret"), null)));
+		assertThat(refused.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())
+			.containsExactly("env.TOKEN: the value contains a NUL character (\\u0000), which no environment variable"
+					+ " can hold");
+		assertThat(refused.getProblems().toString()).doesNotContain("s3c");
+		verify(this.registry, never()).update(any(), any());
+		verify(this.supervisor, never()).restart(any());
+	}
+
 	@Test // env-ops: env values often hold credentials; the UI edits them for deployers
 	void getShowsEnvValuesToDeployersAndOnlyTheNamesToViewers() {
 		blogRunningWithEverything();

@@ -136,7 +136,8 @@ public class NotificationRules {
 		}
 		LogLevel level = LogLevel.parse(request.minLevel());
 		if (level == null) {
-			problems.add(new Problem("min_level", "expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL"));
+			problems.add(new Problem("min_level",
+					given(request.minLevel(), "a level") + "expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL"));
 		}
 		String pattern = blankToNull(request.pattern());
 		if (pattern != null) {
@@ -148,7 +149,7 @@ public class NotificationRules {
 			channel = NotificationRule.Channel.valueOf(channelName.toUpperCase(Locale.ROOT));
 		}
 		else {
-			problems.add(new Problem("channel", "expected webhook or email"));
+			problems.add(new Problem("channel", given(channelName, "a channel") + "expected webhook or email"));
 		}
 		String target = blankToNull(request.target());
 		if (target == null) {
@@ -177,13 +178,27 @@ public class NotificationRules {
 			}
 			catch (IllegalArgumentException | ArithmeticException ex) {
 				// ArithmeticException: a number of hours too large for a Duration
-				problems.add(new Problem("throttle", "expected a duration such as 30s, 5m or 1h"));
+				problems.add(new Problem("throttle",
+						given(throttleText, "a duration") + "expected a duration such as 30s, 5m or 1h"));
 			}
 		}
 		if (!problems.isEmpty()) {
 			throw PyappException.invalid("invalid notification rule", problems);
 		}
 		return new NotificationRule(UUID.randomUUID().toString(), app, level, pattern, channel, target, throttle);
+	}
+
+	/**
+	 * The start of a message about a bad value: what was given (never the target, which
+	 * may hold a token), or that it is missing.
+	 */
+	private static String given(@Nullable String value, String what) {
+		String text = blankToNull(value);
+		if (text == null) {
+			return "required: ";
+		}
+		String shown = (text.length() > 40) ? text.substring(0, 40) + "…" : text;
+		return "'" + shown + "' is not " + what + ": ";
 	}
 
 	private static List<Problem> patternProblems(String pattern) {

@@ -1,7 +1,6 @@
 package dev.pyapp.server.nodes.internal;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -337,18 +336,7 @@ public class NodeInstaller {
 	}
 
 	private Path jar() {
-		Path jar = this.properties.agentJar();
-		if (jar == null) {
-			String classPath = System.getProperty("java.class.path", "");
-			if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
-				jar = Path.of(classPath);
-			}
-		}
-		if (jar == null || !Files.isRegularFile(jar)) {
-			throw PyappException.failed("no server jar to install on the node: this server does not run from"
-					+ " its jar; set pyapp.nodes.agent-jar", null);
-		}
-		return jar;
+		return ServerJar.forAgent(this.properties.agentJar(), System.getProperty("java.class.path", ""));
 	}
 
 	private String digest(Path jar) {

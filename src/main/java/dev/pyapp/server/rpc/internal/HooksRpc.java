@@ -41,13 +41,14 @@ class HooksRpc {
 	@RpcMethod(value = "hooks.create", role = Role.DEPLOYER)
 	HookCreated create(CreateParams params) {
 		AppId app = AppId.of(params.name());
-		this.registry.get(app);
-		String providerName = (params.provider() != null) ? params.provider() : HookProvider.GENERIC.value();
-		HookProvider provider = HookProvider.of(providerName);
-		if (provider == null) {
-			throw PyappException.invalid("unknown provider", List.of(new Problem("provider",
-					"'" + providerName + "' is not a provider: expected github, gitlab, gitea or generic")));
+		if (!this.registry.get(app).source().isGit()) {
+			// a push could never update it: the hook would accept deliveries and do
+			// nothing
+			throw PyappException.conflict("the app '" + app
+					+ "' is installed from an archive, not from git: a post-commit hook cannot update it");
 		}
+		HookProvider provider = provider(
+				(params.provider() != null) ? params.provider() : HookProvider.GENERIC.value());
 		CreatedHook hook = this.hooks.create(app, provider, requestBaseUrl());
 		return new HookCreated(hook.id(), hook.url(), hook.secret(), app.value(), provider.value(),
 				signature(provider.value()), loopback(hook.url()));
@@ -83,12 +84,23 @@ class HooksRpc {
 		}
 		AppId app = AppId.of(params.name());
 		this.registry.get(app);
+		// a misspelt provider matched no hook and removed nothing, silently
+		String provider = (params.provider() != null) ? provider(params.provider()).value() : null;
 		List<HookInfo> matching = this.hooks.list(app)
 			.stream()
-			.filter((hook) -> params.provider() == null || params.provider().equals(hook.provider()))
+			.filter((hook) -> provider == null || provider.equals(hook.provider()))
 			.toList();
 		matching.forEach((hook) -> this.hooks.remove(hook.id()));
 		return new HooksRemoved(app.value(), matching.size());
+	}
+
+	private static HookProvider provider(String name) {
+		HookProvider provider = HookProvider.of(name);
+		if (provider == null) {
+			throw PyappException.invalid("unknown provider", List.of(new Problem("provider",
+					"'" + name + "' is not a provider: expected github, gitlab, gitea or generic")));
+		}
+		return provider;
 	}
 
 	/**

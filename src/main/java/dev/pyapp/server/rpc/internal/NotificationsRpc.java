@@ -7,6 +7,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.security.Role;
 import dev.pyapp.server.logs.NotificationDelivery;
@@ -39,11 +41,20 @@ class NotificationsRpc {
 		this.registry = registry;
 	}
 
+	/**
+	 * The rules, or with {@code app} only the rules made for that app (SPEC §6 names
+	 * {@code app?} for the whole {@code notifications.rules.*} row).
+	 */
 	@RpcMethod(value = "notifications.rules.list", role = Role.VIEWER, readOnly = true)
-	List<ListedRule> list() {
+	List<ListedRule> list(ListParams params) {
+		if (params.app() != null && !AppId.PATTERN.matcher(params.app()).matches()) {
+			throw PyappException.invalid("invalid app name",
+					List.of(new Problem("app", "'" + params.app() + "' is not a valid app name")));
+		}
 		List<NotificationDelivery> deliveries = this.notifier.deliveries(null);
 		return this.notifier.rules()
 			.stream()
+			.filter((rule) -> params.app() == null || params.app().equals(rule.app()))
 			.map((rule) -> ListedRule.of(rule,
 					deliveries.stream()
 						.filter((delivery) -> delivery.rule().equals(rule.id()))
@@ -127,6 +138,12 @@ class NotificationsRpc {
 	 */
 	record RuleParams(@Nullable String app, @JsonProperty("min_level") @Nullable String minLevel,
 			@Nullable String pattern, @Nullable String channel, @Nullable String target, @Nullable String throttle) {
+	}
+
+	/**
+	 * @param app only the rules made for this app
+	 */
+	record ListParams(@Nullable String app) {
 	}
 
 	/**

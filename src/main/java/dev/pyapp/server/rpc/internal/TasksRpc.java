@@ -38,8 +38,15 @@ class TasksRpc {
 		AppId app = AppId.of(params.name());
 		String release = liveRelease(app);
 		List<TaskStatus> all = this.tasks.list(app, this.contexts.tasks(app, release));
-		return (params.task() != null) ? all.stream().filter((task) -> task.name().equals(params.task())).toList()
-				: all;
+		if (params.task() == null) {
+			return all;
+		}
+		// a misspelt task is not found, as for tasks.run, rather than an empty list
+		List<TaskStatus> one = all.stream().filter((task) -> task.name().equals(params.task())).toList();
+		if (one.isEmpty()) {
+			throw noSuchTask(app, params.task());
+		}
+		return one;
 	}
 
 	/**
@@ -65,8 +72,12 @@ class TasksRpc {
 			.stream()
 			.filter((candidate) -> candidate.name().equals(params.task()))
 			.findFirst()
-			.orElseThrow(() -> PyappException.notFound("app '" + app + "' has no task '" + params.task() + "'"));
+			.orElseThrow(() -> noSuchTask(app, params.task()));
 		return this.tasks.run(app, task, this.contexts.context(app, release));
+	}
+
+	private static PyappException noSuchTask(AppId app, String task) {
+		return PyappException.notFound("app '" + app + "' has no task '" + task + "'");
 	}
 
 	private String liveRelease(AppId app) {

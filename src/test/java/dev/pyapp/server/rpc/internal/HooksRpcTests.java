@@ -2,9 +2,14 @@ package dev.pyapp.server.rpc.internal;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.install.AppSource;
+import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.scm.CreatedHook;
 import dev.pyapp.server.scm.HookDeliveries;
@@ -12,11 +17,17 @@ import dev.pyapp.server.scm.HookInfo;
 import dev.pyapp.server.scm.HookProvider;
 import dev.pyapp.server.scm.PostCommitHooks;
 import dev.pyapp.server.rpc.RpcJson;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 /**
  * The JSON of {@code hooks.*} results (SPEC §9 "Post-commit hooks").
@@ -27,7 +38,15 @@ class HooksRpcTests {
 
 	private final HookDeliveries deliveries = mock(HookDeliveries.class);
 
-	private final HooksRpc rpc = new HooksRpc(this.hooks, mock(AppRegistry.class), this.deliveries);
+	private final AppRegistry registry = mock(AppRegistry.class);
+
+	private final HooksRpc rpc = new HooksRpc(this.hooks, this.registry, this.deliveries);
+
+	@BeforeEach
+	void blogIsAGitApp() {
+		given(this.registry.get(AppId.of("blog"))).willReturn(
+				app("blog", new AppSource(AppSource.GIT, "https://git.example/blog.git", "always-latest", null, null)));
+	}
 
 	@Test
 	void hooksCreateReturnsTheSecretOnce() {
@@ -69,6 +88,32 @@ class HooksRpcTests {
 		given(this.hooks.remove("h1")).willReturn(hook("h1"));
 		given(this.hooks.remove("h2")).willReturn(hook("h2"));
 		assertJson(this.rpc.remove(new HooksRpc.RemoveParams(null, "blog", null)), "{'name':'blog','removed':2}");
+	}
+
+	@Test // audit-ops: the hook was made, and every push to it was accepted and ignored
+	void hooksCreateForAnArchiveAppIsAConflict() {
+		given(this.registry.get(AppId.of("shop"))).willReturn(app("shop", AppSource.archive()));
+		PyappException refused = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.create(new HooksRpc.CreateParams("shop", "github")));
+		assertThat(refused.getKind()).isEqualTo(ErrorKind.CONFLICT);
+		assertThat(refused.getMessage()).isEqualTo(
+				"the app 'shop' is installed from an archive, not from git: a post-commit hook cannot update it");
+		verify(this.hooks, never()).create(any(), any(), any());
+	}
+
+	@Test // audit-ops: a misspelt provider removed nothing and answered removed: 0
+	void hooksRemoveByAppRefusesAnUnknownProvider() {
+		PyappException refused = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.remove(new HooksRpc.RemoveParams(null, "blog", "bitbucket")));
+		assertThat(refused.getKind()).isEqualTo(ErrorKind.INVALID);
+		assertThat(refused.getProblems()).extracting((problem) -> problem.path() + ": " + problem.message())
+			.containsExactly("provider: 'bitbucket' is not a provider: expected github, gitlab, gitea or generic");
+		verify(this.hooks, never()).remove(any());
+	}
+
+	private static InstalledApp app(String name, AppSource source) {
+		Instant created = Instant.parse("2026-01-01T00:00:00Z");
+		return new InstalledApp(name, source, "1.0.0-20260101T000000Z", Map.of(), created, created);
 	}
 
 	private static HookInfo hook(String id) {

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.Problem;
+import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.logs.LogLevel;
@@ -24,6 +26,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -36,6 +39,8 @@ import static org.mockito.Mockito.mock;
 class NotificationsRpcTests {
 
 	private static final JsonMapper mapper = bootMapper();
+
+	private static final NotificationsRpc.ListParams ALL = new NotificationsRpc.ListParams(null);
 
 	private final Notifier notifier = mock(Notifier.class);
 
@@ -75,9 +80,24 @@ class NotificationsRpcTests {
 		given(this.notifier.deliveries(null)).willReturn(List.of(SENT));
 		given(this.notifier.warning(MAIL)).willReturn(NO_SMTP);
 
-		assertJson(this.rpc.list(), "[{" + RULE_FIELDS + ",'last_delivery':" + SENT_JSON + ",'warning':null},"
+		assertJson(this.rpc.list(ALL), "[{" + RULE_FIELDS + ",'last_delivery':" + SENT_JSON + ",'warning':null},"
 				+ "{'id':'r2','app':null,'min_level':'WARNING','pattern':null,'channel':'email',"
 				+ "'target':'ops@example.org','throttle':null,'last_delivery':null,'warning':'" + NO_SMTP + "'}]");
+	}
+
+	@Test // audit-ops: {app} was ignored, every rule was listed
+	void listsOnlyTheRulesOfTheAppAsked() {
+		given(this.notifier.rules()).willReturn(List.of(RULE, MAIL));
+		given(this.notifier.deliveries(null)).willReturn(List.of());
+
+		assertThat(this.rpc.list(new NotificationsRpc.ListParams("guestbook")))
+			.extracting(NotificationsRpc.ListedRule::id)
+			.containsExactly("r1");
+		assertThat(this.rpc.list(new NotificationsRpc.ListParams("blog"))).isEmpty();
+		assertThat(this.rpc.list(ALL)).extracting(NotificationsRpc.ListedRule::id).containsExactly("r1", "r2");
+		assertThatThrownBy(() -> this.rpc.list(new NotificationsRpc.ListParams("Bad App")))
+			.isInstanceOfSatisfying(PyappException.class, (ex) -> assertThat(ex.getProblems())
+				.containsExactly(new Problem("app", "'Bad App' is not a valid app name")));
 	}
 
 	@Test
@@ -90,7 +110,9 @@ class NotificationsRpcTests {
 		assertThat(this.rpc
 			.add(new NotificationsRpc.RuleParams("guestbook", "ERROR", "database", "webhook", RULE.target(), "5m"))
 			.warnings()).containsExactly(warning);
-		assertThat(this.rpc.list()).singleElement().extracting(NotificationsRpc.ListedRule::warning).isEqualTo(warning);
+		assertThat(this.rpc.list(ALL)).singleElement()
+			.extracting(NotificationsRpc.ListedRule::warning)
+			.isEqualTo(warning);
 	}
 
 	@Test
@@ -127,7 +149,7 @@ class NotificationsRpcTests {
 				"ops@example.org", Duration.ofSeconds(90));
 		given(this.notifier.rules()).willReturn(List.of(hourly, odd));
 
-		assertThat(this.rpc.list()).extracting(NotificationsRpc.ListedRule::throttle).containsExactly("2h", "90s");
+		assertThat(this.rpc.list(ALL)).extracting(NotificationsRpc.ListedRule::throttle).containsExactly("2h", "90s");
 	}
 
 	private static void assertJson(Object result, String expected) {
