@@ -26,8 +26,10 @@ import org.springframework.util.FileSystemUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 class AppServersTests {
 
@@ -112,7 +114,7 @@ class AppServersTests {
 	@Test
 	void withoutGunicornAutoRunsOnUwsgiWhatItCanAndRefusesTheRestSayingWhy() {
 		VenvBuilder venvs = mock(VenvBuilder.class);
-		given(venvs.provisioning()).willReturn(new Provisioning("failed", null,
+		given(venvs.awaitProvisioning(any())).willReturn(new Provisioning("failed", null,
 				"pip could not install gunicorn (put a gunicorn wheel into /srv/pyapp/wheels or set pyapp.python.index)",
 				null));
 		AppServers servers = servers("auto", FakeShell.host("3.11.2"), venvs);
@@ -128,9 +130,21 @@ class AppServersTests {
 	}
 
 	@Test
+	void aStartThatNeedsGunicornHasPipTriedAgainAndRunsOnItOnceItIsThere() {
+		VenvBuilder venvs = mock(VenvBuilder.class);
+		// the failure was old: waiting for provisioning ran pip again, which got it
+		given(venvs.gunicorn()).willReturn(null, "23.0.0");
+		given(venvs.awaitProvisioning(any())).willReturn(new Provisioning("ready", "23.0.0", null, null));
+
+		assertThat(servers("auto", FakeShell.host("3.11.2"), venvs).choose(manifest("gunicorn"), PY311).server().name())
+			.isEqualTo("gunicorn");
+		verify(venvs).awaitProvisioning(any());
+	}
+
+	@Test
 	void anEnvironmentWithGunicornOfItsOwnRunsOnItWithoutServerPackages() throws IOException {
 		VenvBuilder venvs = mock(VenvBuilder.class);
-		given(venvs.provisioning()).willReturn(new Provisioning("failed", null, "no index", null));
+		given(venvs.awaitProvisioning(any())).willReturn(new Provisioning("failed", null, "no index", null));
 		Path venv = PY313.getParent().getParent();
 		Path gunicorn = Files.createDirectories(venv.resolve("lib/python3.13/site-packages/gunicorn"));
 		try {

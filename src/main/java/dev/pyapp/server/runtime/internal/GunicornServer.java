@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,9 @@ public class GunicornServer implements AppServer {
 
 	static final String NAME = "gunicorn";
 
+	/** The longest a start waits for pip to install gunicorn into server-packages. */
+	private static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(10);
+
 	private final VenvBuilder venvs;
 
 	public GunicornServer(VenvBuilder venvs) {
@@ -60,7 +64,12 @@ public class GunicornServer implements AppServer {
 		if (this.venvs.gunicorn() != null || ownGunicorn(python.getParent().getParent())) {
 			return Optional.empty();
 		}
-		String why = this.venvs.provisioning().message();
+		// pip is tried again if its failure is old enough (the operator may have fixed
+		// its configuration since)
+		String why = this.venvs.awaitProvisioning(PROVISIONING_TIMEOUT).message();
+		if (this.venvs.gunicorn() != null) {
+			return Optional.empty();
+		}
 		return Optional.of("gunicorn is not installed: neither server-packages/ nor the app's environment has it"
 				+ ((why != null) ? " (" + why + ")" : ""));
 	}
