@@ -120,9 +120,10 @@ export class FakeElement {
 		}
 	}
 
+	// as in a browser, a null or undefined becomes the text "null" or "undefined"
 	replaceChildren(...nodes) {
 		this.textContent = '';
-		this.append(...nodes.filter((node) => node !== null && node !== undefined));
+		this.append(...nodes);
 	}
 
 	addEventListener(type, listener) {
