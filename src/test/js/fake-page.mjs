@@ -120,9 +120,10 @@ export class FakeElement {
 		}
 	}
 
+	// as in a browser, a null or undefined becomes the text "null" or "undefined"
 	replaceChildren(...nodes) {
 		this.textContent = '';
-		this.append(...nodes.filter((node) => node !== null && node !== undefined));
+		this.append(...nodes);
 	}
 
 	addEventListener(type, listener) {
@@ -135,6 +136,16 @@ export class FakeElement {
 	}
 
 	focus() {
+	}
+
+	/** A descendant by `#id`; any other selector finds nothing. */
+	querySelector(selector) {
+		const id = /^#([\w-]+)$/.exec(selector);
+		return id ? this.find(id[1]) : null;
+	}
+
+	querySelectorAll() {
+		return [];
 	}
 
 	/** This element or a descendant with the id. */
@@ -250,6 +261,16 @@ export function installPage(handlers) {
 		}
 	};
 	globalThis.fetch = async (url, options) => {
+		if (url !== '/rpc') {
+			// a page's own POST, such as the configuration form's fields: answered as text
+			const handler = handlers['POST ' + url];
+			if (!handler) {
+				throw new Error('no handler for POST ' + url);
+			}
+			page.calls.push('POST ' + url);
+			const text = handler(JSON.parse(options.body));
+			return { ok: true, status: 200, text: async () => text };
+		}
 		const request = JSON.parse(options.body);
 		page.calls.push(request.method);
 		const handler = handlers[request.method];

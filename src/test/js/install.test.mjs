@@ -119,3 +119,41 @@ test('progress is read one read at a time and shown until the install is done', 
 	assert.equal(step.textContent, 'Installed guestbook 1.1.0 — state: running');
 	assert.ok(page.byId('install-result').find('install-done'));
 });
+
+test('an archive that conflicts with a git app is refused in a sentence, nothing more', async () => {
+	const page = await loadInstallPage({
+		'archives.inspect': () => ({ action: 'conflict', name: 'gitdemo', live: { release: '1.0.0-1', version: '1.0.0' },
+			message: 'an app named gitdemo is installed from git; an archive cannot replace it' }),
+	});
+	const input = page.byId('archive-file');
+	input.files = [{ name: 'gitdemo-1.0.0.pyapp' }];
+	input.dispatch('change');
+	const errors = page.byId('upload-errors');
+	await until(() => !errors.hidden, 'the refusal on the page');
+
+	// the browser showed "… cannot replace it" and then "null" under it
+	assert.equal(errors.textContent, 'an app named gitdemo is installed from git; an archive cannot replace it');
+	assert.deepEqual(page.calls.filter((method) => method === 'apps.install'), []);
+});
+
+test('the next install after a failed one is not titled "Install failed"', async () => {
+	const page = await loadInstallPage({
+		'archives.inspect': () => ({ action: 'install', name: 'guestbook', live: null, message: 'installs guestbook 1.1.0' }),
+		'apps.list': () => [],
+		'apps.install': (params, signal) => new Held('apps.install', params, signal),
+	});
+	const input = page.byId('archive-file');
+	input.files = [{ name: 'guestbook-1.1.0.pyapp' }];
+	input.dispatch('change');
+	await until(() => held(page, 'apps.install').length === 1, 'the first install call');
+	held(page, 'apps.install')[0].error(failedAtHealth);
+	const title = page.byId('install-title');
+	await until(() => title.textContent === 'Install failed', 'the failure on the page');
+
+	input.dispatch('change');
+	await until(() => held(page, 'apps.install').length === 2, 'the second install call');
+	assert.equal(title.textContent, 'Installing');
+	assert.equal(page.byId('install-step').textContent, 'Starting…');
+	held(page, 'apps.install')[1].result({ name: 'guestbook', version: '1.1.0', state: 'running' });
+	await until(() => title.textContent === 'Installed', 'the outcome on the page');
+});

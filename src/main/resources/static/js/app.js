@@ -4,6 +4,7 @@ import { rpc, describe } from './rpc.js';
 import { $, $$, el, say, cell, emptyRow, stateBadge, healthBadge, timeElement, relativeTime, urlLinks, copyButton,
 	confirmAction, deployLogHref, busy, showErrors, clearErrors } from './ui.js';
 import { envChange, isEmpty, describeChange } from './env.js';
+import { watchDeploy } from './deploy-watch.js';
 
 const name = $('#app-page').dataset.app;
 const message = $('#app-message');
@@ -219,6 +220,24 @@ async function load() {
 	}
 }
 
+/**
+ * Long work (Update now, Roll back) with its step and deploy log shown as it happens
+ * (SPEC §8); the card keeps the log and the outcome afterwards.
+ */
+async function withProgress(title, work) {
+	$('#deploy-progress').hidden = false;
+	$('#deploy-progress-title').textContent = title;
+	const step = $('#deploy-step');
+	try {
+		const result = await watchDeploy(name, work, { step, log: $('#deploy-log') });
+		say(step, 'Done.', 'ok');
+		return result;
+	} catch (error) {
+		say(step, describe(error, 'Failed'), 'error');
+		throw error;
+	}
+}
+
 async function rollback(button, release) {
 	const live = liveRelease(current);
 	const confirmed = await confirmAction({ title: 'Roll back ' + name + ' to ' + release.version + '?',
@@ -234,7 +253,8 @@ async function rollback(button, release) {
 	await busy(button, async () => {
 		say(message, 'Rolling back to ' + release.id + '…');
 		try {
-			current = await rpc('apps.rollback', { name, release: release.id });
+			current = await withProgress('Rolling back ' + name + ' to ' + release.version,
+				() => rpc('apps.rollback', { name, release: release.id }));
 			say(message, 'Rolled back: ' + name + ' now runs ' + (current.version || release.version) + '.', 'ok');
 		} catch (error) {
 			say(message, describe(error, 'The rollback failed') + (error.data?.cause ? '\nCause: ' + error.data.cause.summary : ''), 'error');
@@ -256,7 +276,9 @@ for (const button of $$('[data-action]')) {
 		await busy(button, async () => {
 			say(message, verb + ' ' + name + '…');
 			try {
-				const result = await rpc(method, { name });
+				// an update is an upgrade: its progress and log as it happens
+				const result = method === 'apps.update'
+					? await withProgress('Updating ' + name, () => rpc(method, { name })) : await rpc(method, { name });
 				if (method === 'apps.update') {
 					say(message, result.updated ? 'Updated: ' + name + ' now runs ' + result.version + ' (' + String(result.commit).slice(0, 12) + ').'
 						: name + ' is already at the newest revision its strategy selects (' + String(result.commit || '').slice(0, 12) + ').', 'ok');

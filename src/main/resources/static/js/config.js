@@ -9,6 +9,9 @@ const form = $('#config-form');
 const fields = $('#config-fields');
 const message = $('#config-message');
 
+/** JSON-RPC error code of work that failed (SPEC §6), here after the values were saved. */
+const FAILED = -32005;
+
 async function renderFields(spec, values) {
 	const response = await fetch('/apps/' + encodeURIComponent(name) + '/config/fields', {
 		method: 'POST',
@@ -116,6 +119,15 @@ form.addEventListener('submit', (event) => {
 			await reload();
 			say(message, 'Saved. The app restarts with the new configuration; the form shows the values the server keeps.', 'ok');
 		} catch (error) {
+			if (error instanceof RpcError && error.code === FAILED) {
+				// config.set saved the values; what failed is starting or reloading the app
+				// with them (its post-install hook, its health check)
+				await reload().catch(() => {});
+				const text = 'Saved, but ' + name + ' did not start with the new configuration: ' + error.message;
+				showErrors(form, error, text);
+				say(message, text, 'error');
+				return;
+			}
 			showErrors(form, error, describe(error, 'The configuration was not saved'));
 			say(message, error.errors && error.errors.length ? 'Some fields need attention.'
 				: describe(error, 'The configuration was not saved'), 'error');

@@ -54,7 +54,8 @@ function upload(file) {
 function showUploadErrors(error) {
 	const lines = (error.errors || []).map((problem) => el('li', { text: (problem.path ? problem.path + ': ' : '')
 		+ problem.message }));
-	uploadErrors.replaceChildren(el('p', { text: error.message }), lines.length ? el('ul', {}, lines) : null);
+	// replaceChildren, unlike el(), would show a null as the text "null"
+	uploadErrors.replaceChildren(el('p', { text: error.message }), ...(lines.length ? [el('ul', {}, lines)] : []));
 	uploadErrors.classList.remove('info');
 	uploadErrors.classList.add('error');
 	uploadErrors.hidden = false;
@@ -72,6 +73,8 @@ function appendLog(text) {
  */
 async function follow(work) {
 	panel.hidden = false;
+	// the title of an earlier install ("Install failed") goes with it
+	$('#install-title').textContent = 'Installing';
 	log.textContent = '';
 	log.hidden = true;
 	result.replaceChildren();

@@ -36,7 +36,21 @@ function facts(list) {
 	$('#interpreters').replaceChildren(...(pythons.length ? pythons.map((python) => el('tr', {},
 		cell('Version', python.version), cell('Path', el('code', { text: python.path }))))
 		: [emptyRow(2, 'No Python 3 interpreter was found: apps cannot be installed.')]));
-	const gunicorn = info.gunicorn;
-	$('#gunicorn').textContent = gunicorn ? 'App server packages: ' + (typeof gunicorn === 'object'
-		? Object.entries(gunicorn).map(([key, value]) => key + ' ' + value).join(', ') : String(gunicorn)) : '';
+	$('#gunicorn').textContent = serverPackages(info.gunicorn);
 })();
+
+/**
+ * The app server packages (gunicorn and the runtime shim) in a sentence, such as "ready
+ * (gunicorn 26.2.0)"; what is not known is left out (the page said "message null, log null").
+ */
+function serverPackages(packages) {
+	if (!packages) {
+		return '';
+	}
+	if (typeof packages !== 'object') {
+		return 'App server packages: ' + String(packages);
+	}
+	return 'App server packages: ' + (packages.state || 'unknown')
+		+ (packages.gunicorn ? ' (gunicorn ' + packages.gunicorn + ')' : '')
+		+ (packages.message ? ': ' + packages.message : '');
+}

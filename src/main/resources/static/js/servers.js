@@ -102,7 +102,8 @@ async function load() {
 			cell('Path', el('code', { text: mount.path })),
 			cell('App', mount.app || (mount.folder ? 'folder ' + mount.folder : '—')),
 			cell('Actions', removeButton('Remove the mount ' + mount.server + mount.path, 'Remove the mount ' + mount.path + ' of ' + mount.server + '?',
-				'Once applied, ' + mount.path + ' no longer reaches ' + (mount.app || mount.folder) + ' (the app keeps running).',
+				'Once applied, ' + mount.path + ' no longer reaches ' + (mount.app ? mount.app + ' (the app keeps running).'
+					: 'the folder ' + mount.folder + ' (its files stay).'),
 				() => rpc('mounts.remove', { server: mount.server, path: mount.path })))))
 			: [emptyRow(4, 'No mount yet.')]));
 	}
@@ -154,8 +155,10 @@ $('#mount-form').addEventListener('submit', async (event) => {
 	if (!values.server) {
 		missing.push({ path: 'server', message: 'choose a virtual server (add one above first if there is none)' });
 	}
-	if (!values.app) {
-		missing.push({ path: 'app', message: 'choose the app to mount' });
+	if (!values.app && !values.folder) {
+		missing.push({ path: 'app', message: 'choose the app to mount, or give a static folder' });
+	} else if (values.app && values.folder) {
+		missing.push({ path: 'folder', message: 'give either an app or a static folder, not both' });
 	}
 	if (!values.path) {
 		missing.push({ path: 'path', message: 'give the path, for example /' + (values.app || 'guestbook') });
@@ -164,10 +167,14 @@ $('#mount-form').addEventListener('submit', async (event) => {
 		showErrors(form, { errors: missing });
 		return;
 	}
+	// an app, or a folder for the built-in static app (README: mounts.add accepts folder)
+	const target = values.app ? { app: values.app } : { folder: values.folder };
 	try {
-		await rpc('mounts.add', { server: values.server, path: values.path, app: values.app });
-		say(message, values.app + ' mounted at ' + values.server + ' ' + values.path + ' (staged). Apply to make it live.', 'ok');
+		await rpc('mounts.add', { server: values.server, path: values.path, ...target });
+		say(message, (values.app || 'the folder ' + values.folder) + ' mounted at ' + values.server + ' ' + values.path
+			+ ' (staged). Apply to make it live.', 'ok');
 		$('#mount-path').value = '';
+		$('#mount-folder').value = '';
 		form.closest('details').open = false;
 		await load();
 	} catch (error) {

@@ -201,7 +201,7 @@ public class AppInstaller {
 		AtomicFiles.deleteTree(this.home.requireInside(prepared.directory()));
 		if (prepared.previous() == null
 				&& this.registry.find(prepared.app()).map((app) -> app.currentRelease() == null).orElse(false)) {
-			remove(prepared.app(), prepared.overKeptData());
+			remove(prepared.app(), prepared.overKeptData(), true);
 			return true;
 		}
 		this.registry.save(prepared.release().withState(ReleaseState.FAILED, reason));
@@ -254,9 +254,13 @@ public class AppInstaller {
 	 * @param keepData whether {@code data/} and {@code config/} are kept
 	 */
 	public void remove(AppId app, boolean keepData) {
+		remove(app, keepData, false);
+	}
+
+	private void remove(AppId app, boolean keepData, boolean failedInstall) {
 		deleteFiles(this.home.app(app), keepData);
 		this.registry.delete(app);
-		this.events.publishEvent(new AppRemoved(app, keepData));
+		this.events.publishEvent(new AppRemoved(app, keepData, failedInstall));
 	}
 
 	private static void deleteFiles(AppPaths paths, boolean keepData) {

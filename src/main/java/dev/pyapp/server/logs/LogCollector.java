@@ -230,7 +230,10 @@ public class LogCollector implements SmartLifecycle, LogWriter.Source {
 	 */
 	@EventListener
 	void on(AppRemoved removed) {
-		if (removed.keepData()) {
+		// a failed first install keeps what it printed: the install's answer and its
+		// "All logs of this deploy" link read them (they were gone before the cause was
+		// read)
+		if (removed.keepData() || removed.failedInstall()) {
 			return;
 		}
 		long upTo;

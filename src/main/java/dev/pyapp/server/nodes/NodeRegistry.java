@@ -299,11 +299,13 @@ public class NodeRegistry {
 		}
 	}
 
-	private static void validate(NodeAddRequest request) {
+	static void validate(NodeAddRequest request) {
 		List<Problem> problems = new ArrayList<>();
 		if (!AppId.PATTERN.matcher(request.name()).matches() || LOCAL.equals(request.name())) {
-			problems.add(new Problem("name", "'" + request.name()
-					+ "' is not a valid node name: expected ^[a-z][a-z0-9-]{0,39}$, other than 'local'"));
+			problems.add(new Problem("name",
+					"'" + request.name()
+							+ "' is not a valid node name: use 1 to 40 lower-case letters, digits and hyphens, starting"
+							+ " with a letter (not 'local')"));
 		}
 		if (!request.host().matches("^[A-Za-z0-9._:\\[\\]-]{1,253}$") || request.host().startsWith("-")) {
 			problems.add(new Problem("host", "'" + request.host() + "' is not a host name or address"));
@@ -315,8 +317,9 @@ public class NodeRegistry {
 			problems.add(new Problem("user", "'" + request.user() + "' is not a user name"));
 		}
 		if ((request.privateKey() == null) == (request.keyPath() == null)) {
-			problems.add(new Problem("private_key",
-					"give exactly one of private_key (the key's text) and key_path (a key file on the server)"));
+			problems.add(new Problem("private_key", (request.privateKey() == null)
+					? "give the private key: a key file on this server (key_path) or the key's text (private_key)"
+					: "give the private key once: a key file (key_path) or the key's text (private_key), not both"));
 		}
 		if (request.hostKey() != null && PinnedHostKey.normalize(request.hostKey()) == null) {
 			problems.add(new Problem("host_key",

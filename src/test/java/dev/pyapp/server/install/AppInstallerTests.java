@@ -33,6 +33,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 /**
  * A first install is visible from its first moment.
@@ -47,6 +48,8 @@ class AppInstallerTests {
 	private final PackageReader reader = mock(PackageReader.class);
 
 	private final ReleaseRepository releases = mock(ReleaseRepository.class);
+
+	private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
 
 	@Test // GH-15: a first install was invisible to apps.list until its package was read
 	void listsAFirstInstallWhileItsPackageIsReadAndForgetsItWhenTheReadFails() {
@@ -180,6 +183,8 @@ class AppInstallerTests {
 
 		assertThat(prepared.overKeptData()).isTrue();
 		assertThat(installer.abandon(prepared, "unhealthy")).isTrue();
+		// what the install printed stays readable (LogCollector keeps it)
+		verify(this.events).publishEvent(new AppRemoved(AppId.of("blog"), true, true));
 		assertThat(database).hasContent("rows");
 		assertThat(home().resolve("apps/blog/releases")).doesNotExist();
 	}
@@ -192,8 +197,7 @@ class AppInstallerTests {
 
 	/** An installer with {@link #reader}, keeping 5 releases under {@link #home()}. */
 	private AppInstaller installer(AppRegistry registry) {
-		return new AppInstaller(new PyappHome(home()), this.reader, registry, mock(ApplicationEventPublisher.class),
-				new ReleaseProperties(5));
+		return new AppInstaller(new PyappHome(home()), this.reader, registry, this.events, new ReleaseProperties(5));
 	}
 
 	private Path home() {

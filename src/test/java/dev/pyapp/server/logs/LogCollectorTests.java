@@ -259,4 +259,15 @@ class LogCollectorTests {
 		assertThat(collector.store().find(LogQuery.newest("hello", 100)).records()).hasSize(3);
 	}
 
+	@Test // the UI audit: "All logs of this deploy" of a failed first install showed none
+	void aFirstInstallThatFailedKeepsWhatItPrinted() {
+		LogCollector collector = start(1000, DataSize.ofMegabytes(1));
+		collector.collect(records("hello", 3));
+		await().atMost(Duration.ofSeconds(10)).until(() -> stored("hello") == 3);
+
+		collector.on(new AppRemoved(AppId.of("hello"), false, true));
+
+		assertThat(collector.store().find(LogQuery.newest("hello", 100)).records()).hasSize(3);
+	}
+
 }

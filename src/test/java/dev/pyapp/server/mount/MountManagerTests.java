@@ -142,6 +142,17 @@ class MountManagerTests {
 				.containsExactly("name", "hostnames[0]", "listen", "tls.cert", "tls.key"));
 	}
 
+	@Test // the UI audit: a server with a certificate and no key was told
+			// "'' is not an absolute path of letters, digits and . _ + @ - segments"
+	void asksForTheKeyFileOfACertificate() {
+		assertThatThrownBy(() -> this.manager.addServer(new VirtualServer("main", List.of("example.test"),
+				"127.0.0.1:8443", new VirtualServer.Tls("/nonexistent/cert.pem", ""), false)))
+			.isInstanceOfSatisfying(PyappException.class,
+					(ex) -> assertThat(ex.getProblems()).extracting(Problem::path, Problem::message)
+						.containsExactly(tuple("tls.cert", "'/nonexistent/cert.pem' is not an existing file"),
+								tuple("tls.key", "give the private key file too (an absolute path): TLS needs both")));
+	}
+
 	@Test // the run audit: a mount of nothing was told "not both"
 	void saysWhatAMountOfNeitherAnAppNorAFolderLacks() {
 		this.manager.addServer(server("main", "example.test", "127.0.0.1:8080"));

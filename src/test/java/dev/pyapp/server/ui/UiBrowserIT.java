@@ -373,7 +373,7 @@ class UiBrowserIT {
 			.isEqualTo("Choose an app");
 		this.browser.find("#mount-form button[type=submit]").click();
 		WebElement appError = this.browser.visible("[data-error-for=app]");
-		assertThat(appError.getText()).isEqualTo("choose the app to mount");
+		assertThat(appError.getText()).isEqualTo("choose the app to mount, or give a static folder");
 		assertThat(this.browser.text("#mount-form")).doesNotContain("^[a-z]").doesNotContain("mounts.add");
 		new Select(this.browser.find("#mount-app")).selectByValue("guestbook");
 		assertThat(this.browser.find("#mount-path").getAttribute("value")).isEqualTo("/guestbook");

@@ -102,6 +102,15 @@ public class DeployProcess {
 				this.steps.statics(app, releaseId, prepared.directory(), report);
 				this.steps.goLive(app, releaseId, report, upgrade);
 				this.lifecycles.apply(app, AppLifecycle::deployed);
+				if (upgrade && lifecycle(app).state() == LifecycleState.AWAITING_CONFIGURATION) {
+					// the first release's post-install failed after its settings came, so
+					// the app has never run it: this release runs it, as a continued
+					// install would (else it ran in state needs-configuration)
+					this.lifecycles.apply(app, (known) -> known.continuingInstall(releaseId));
+					this.steps.hook(app, releaseId, "post-install", report);
+					this.lifecycles.apply(app, AppLifecycle::postInstalled);
+					this.lifecycles.apply(app, AppLifecycle::deployed);
+				}
 			}
 			this.installer.prune(app);
 			report.info("release " + releaseId + " of " + app + " is live");

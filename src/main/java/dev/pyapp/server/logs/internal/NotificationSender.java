@@ -1,13 +1,18 @@
 package dev.pyapp.server.logs.internal;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -79,12 +84,43 @@ public class NotificationSender {
 			return (response.statusCode() / 100 == 2) ? null : "HTTP " + response.statusCode();
 		}
 		catch (IOException ex) {
-			return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			return unreachable(uri, ex, this.timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return "interrupted";
 		}
+	}
+
+	/**
+	 * Why a webhook could not be sent, for a person: the address and what happened (the
+	 * JDK's {@code ConnectException} has no message of its own, so the page said
+	 * "ConnectException: null").
+	 */
+	static String unreachable(URI uri, IOException ex, Duration timeout) {
+		String address = uri.getHost() + ":"
+				+ ((uri.getPort() != -1) ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80));
+		if (ex instanceof HttpConnectTimeoutException) {
+			return "cannot connect to " + address + ": no answer within " + timeout.toSeconds() + " s";
+		}
+		if (ex instanceof HttpTimeoutException) {
+			return address + " did not answer within " + timeout.toSeconds() + " s";
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UnknownHostException) {
+				return "cannot connect to " + address + ": unknown host " + uri.getHost();
+			}
+		}
+		String reason = null;
+		for (Throwable cause = ex; cause != null && reason == null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			reason = (message != null && !message.isBlank()) ? message : null;
+		}
+		if (ex instanceof ConnectException) {
+			return "cannot connect to " + address + ": "
+					+ ((reason != null) ? reason.toLowerCase(Locale.ROOT) : "connection refused");
+		}
+		return "sending to " + address + " failed: " + ((reason != null) ? reason : ex.getClass().getSimpleName());
 	}
 
 	static URI withoutUserInfo(URI uri) {

@@ -52,8 +52,8 @@ final class MountValidator {
 		}
 		listen(problems, "listen", server.listen());
 		if (server.tls() != null) {
-			file(problems, "tls.cert", server.tls().cert(), false);
-			file(problems, "tls.key", server.tls().key(), false);
+			tlsFile(problems, "tls.cert", server.tls().cert(), "certificate");
+			tlsFile(problems, "tls.key", server.tls().key(), "private key");
 		}
 		throwIfAny("invalid virtual server", problems);
 	}
@@ -199,6 +199,16 @@ final class MountValidator {
 			problems.add(new Problem(field, "'" + printable(value)
 					+ "' is not a path prefix: expected / or /segment/... with letters, digits and . _ ~ - in each segment"));
 		}
+	}
+
+	// TLS needs both files: one left empty is asked for, not called "'' is not an
+	// absolute path"
+	private static void tlsFile(List<Problem> problems, String field, @Nullable String value, String what) {
+		if (value == null || value.isBlank()) {
+			problems.add(new Problem(field, "give the " + what + " file too (an absolute path): TLS needs both"));
+			return;
+		}
+		file(problems, field, value, false);
 	}
 
 	private static void file(List<Problem> problems, String field, @Nullable String value, boolean directory) {

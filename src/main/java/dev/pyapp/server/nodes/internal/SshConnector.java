@@ -1,10 +1,14 @@
 package dev.pyapp.server.nodes.internal;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
@@ -92,7 +96,28 @@ public final class SshConnector {
 					+ "; compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the node, then pass it"
 					+ " as host_key (or accept it once with accept_host_key: true)");
 		}
-		return new PyappException(ErrorKind.FAILED, "cannot connect to " + where + ": " + ex.getMessage(), ex);
+		return new PyappException(ErrorKind.FAILED, "cannot connect to " + where + ": " + reason(ex), ex);
+	}
+
+	/**
+	 * What went wrong, in words: JSch's message of a network failure is the JDK
+	 * exception's {@code toString()} ("java.net.ConnectException: Connection refused").
+	 */
+	static String reason(JSchException ex) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof UnknownHostException) {
+			return "unknown host " + cause.getMessage();
+		}
+		if (cause instanceof SocketTimeoutException) {
+			return "no answer in time";
+		}
+		if (cause instanceof ConnectException) {
+			return (cause.getMessage() != null) ? cause.getMessage().toLowerCase(Locale.ROOT) : "connection refused";
+		}
+		if (cause != null && cause.getMessage() != null) {
+			return cause.getMessage();
+		}
+		return String.valueOf(ex.getMessage());
 	}
 
 	/**

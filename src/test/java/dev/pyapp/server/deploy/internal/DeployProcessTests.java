@@ -232,6 +232,29 @@ class DeployProcessTests {
 		verify(this.steps, never()).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
 	}
 
+	@Test // the UI audit: the first post-install failed after config.set, the next
+			// upgrade
+			// went live without it and the app ran in state needs-configuration
+	void anUpgradeOfAnAppWhosePostInstallFailedRunsItOnceLive() {
+		this.configured = false;
+		this.process.deploy(prepared("1.0-x", null), report());
+		this.configured = true;
+		willThrow(PyappException.failed("hook failed", null)).given(this.steps)
+			.hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
+		assertThatThrownBy(() -> this.process.continueAfterConfiguration(APP, (p, r, o) -> report()))
+			.isInstanceOf(PyappException.class);
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.AWAITING_CONFIGURATION);
+
+		this.process.deploy(prepared("1.1-x", "1.0-x"), report());
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
+		assertThat(this.live).isEqualTo("1.1-x");
+		InOrder order = inOrder(this.steps);
+		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("pre-update"), any());
+		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("post-install"), any());
+	}
+
 	@Test
 	void aNewerUploadSupersedesAnUpgradeWaitingForItsSettings() {
 		deployed("1.0-x");

@@ -1,6 +1,11 @@
 package dev.pyapp.server.logs.internal;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -60,6 +65,33 @@ class NotificationMessageTests {
 
 		assertThat(message.subject()).isEqualTo("Test notification from PyApp Server (rule for guestbook)");
 		assertThat(message.body()).containsEntry("kind", "test");
+	}
+
+	@Test
+	void aWebhookThatCannotBeReachedIsExplainedWithItsAddress() throws Exception {
+		int closed;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closed = socket.getLocalPort();
+		}
+		NotificationSender sender = new NotificationSender(Duration.ofSeconds(5), null, "pyapp@localhost");
+		NotificationRule rule = new NotificationRule("r", null, LogLevel.ERROR, null, NotificationRule.Channel.WEBHOOK,
+				"http://127.0.0.1:" + closed + "/hook", null);
+
+		String why = sender.send(rule, NotificationMessage.test(rule, Instant.now()));
+
+		// it said "ConnectException: null"
+		assertThat(why).isEqualTo("cannot connect to 127.0.0.1:" + closed + ": connection refused");
+		sender.release();
+	}
+
+	@Test
+	void anUnknownWebhookHostIsNamed() {
+		IOException unknown = new IOException(new UnknownHostException("hooks.invalid"));
+
+		String why = NotificationSender.unreachable(URI.create("https://hooks.invalid/x"), unknown,
+				Duration.ofSeconds(5));
+
+		assertThat(why).isEqualTo("cannot connect to hooks.invalid:443: unknown host hooks.invalid");
 	}
 
 	@Test
