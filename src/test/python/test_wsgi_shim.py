@@ -307,6 +307,25 @@ class WsgiShimTests(unittest.TestCase):
         self.assertEqual(Server().serve(wsgi.application, environ()), b"hello")
         self.assertEqual(taken(), ({"200": 1}, 1) if metrics.ENABLED else ({}, 0))
 
+    def test_an_app_that_exits_while_it_is_loaded_fails_to_load(self):
+        # a worker that just ended would be started again by its master, endlessly
+        for name, body in (("pyapp_shim_test_exits", "import sys\nsys.exit('SECRET not set')\n"),
+                           ("pyapp_shim_test_factory_exits",
+                            "import sys\ndef create():\n    sys.exit(0)\n")):
+            sys.modules.pop(name, None)
+            finder = _SourceFinder(name, body)
+            sys.meta_path.insert(0, finder)
+            try:
+                kind, attribute = ("factory", "create") if "factory" in name else ("wsgi", "application")
+                with self.assertRaises(RuntimeError) as raised:
+                    wsgi.load_entry(name + ":" + attribute, kind)
+            finally:
+                sys.meta_path.remove(finder)
+                sys.modules.pop(name, None)
+            expected = "SECRET not set" if kind == "wsgi" else "0"
+            self.assertEqual(str(raised.exception),
+                             "the app exited while it was loaded (SystemExit: %s)" % expected)
+
     def test_threads_see_their_own_request_path(self):
         barrier = threading.Barrier(8)
         seen = {}
@@ -333,6 +352,26 @@ class WsgiShimTests(unittest.TestCase):
             self.assertEqual(context.request_path.get(), "/outer")
         finally:
             context.request_path.reset(token)
+
+
+class _SourceFinder:
+    """Imports one module from source text (no file on disk)."""
+
+    def __init__(self, name, source):
+        self.name = name
+        self.source = source
+
+    def find_spec(self, name, path=None, target=None):
+        import importlib.util
+        if name != self.name:
+            return None
+        return importlib.util.spec_from_loader(name, self)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(compile(self.source, "<%s>" % self.name, "exec"), module.__dict__)
 
 
 if __name__ == "__main__":

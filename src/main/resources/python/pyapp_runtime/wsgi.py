@@ -43,14 +43,22 @@ def _install_log_handler():
 
 
 def load_entry(target, kind="wsgi"):
+    """The app's WSGI callable. An app that exits while it is loaded (``sys.exit("SECRET
+    not set")`` at import) fails to load like one that raises: a worker that simply
+    ended would be started again and again by its master (gunicorn's and uWSGI's), the
+    app shown running and no crash counted; a load error ends the master (gunicorn
+    halts, uWSGI's ``--need-app``), which the server counts as a crash."""
     module_name, _, attribute = target.partition(":")
     if not module_name or not attribute:
         raise ValueError("entry %r is not module:attribute" % target)
-    obj = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        obj = getattr(obj, part)
-    if kind == "factory":
-        obj = obj()
+    try:
+        obj = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            obj = getattr(obj, part)
+        if kind == "factory":
+            obj = obj()
+    except SystemExit as ex:
+        raise RuntimeError("the app exited while it was loaded (SystemExit: %s)" % (ex.code,)) from None
     if not callable(obj):
         raise TypeError("entry %r is not a WSGI callable" % target)
     return obj
