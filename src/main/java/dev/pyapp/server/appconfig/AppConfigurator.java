@@ -181,7 +181,19 @@ public class AppConfigurator {
 	 * @return {@code true} if that release can run with the stored configuration
 	 */
 	public boolean isComplete(AppId app, Path releaseDirectory) {
-		return migration(app, releaseDirectory).complete();
+		return preview(app, releaseDirectory).complete();
+	}
+
+	/**
+	 * The stored values migrated to a release's spec, as {@link #upgrade} would, without
+	 * writing anything.
+	 * @param app the app
+	 * @param releaseDirectory the release
+	 * @return the migration report ({@link ConfigMigration#missing()}: its required
+	 * settings left without a value)
+	 */
+	public ConfigMigration preview(AppId app, Path releaseDirectory) {
+		return migration(app, releaseDirectory);
 	}
 
 	/**

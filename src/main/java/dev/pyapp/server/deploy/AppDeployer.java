@@ -113,12 +113,15 @@ public class AppDeployer {
 
 	/**
 	 * Returns to a kept release (its environment is kept with it); no update hooks run.
+	 * An app that has never run its post-install hook runs it once the release is live.
 	 * @param app the app
 	 * @param releaseId the release, or {@code null} for the one live before the current
 	 * @return the release live before, the one live now, and what that means for the data
 	 * @throws dev.pyapp.server.core.PyappException {@code NOT_FOUND} for an unknown app
-	 * or release, {@code CONFLICT} if there is nothing to return to, {@code FAILED} when
-	 * the release does not start or is unhealthy (the live release stays)
+	 * or release, {@code CONFLICT} if there is nothing to return to (or, while
+	 * post-install is pending, the release's required settings lack values),
+	 * {@code FAILED} when the release does not start or is unhealthy (the live release
+	 * stays)
 	 */
 	public RollbackResult rollback(AppId app, @Nullable String releaseId) {
 		ReentrantLock lock = this.locks.lock(app);

@@ -65,7 +65,10 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 			}
 		}
 		String url = string(params, "url", problems);
-		problems.addAll(GitSources.checkUrl(url, "git.url"));
+		if (url != null || params.get("url") == null) {
+			// a value of the wrong type is reported once, by string()
+			problems.addAll(GitSources.checkUrl(url, "git.url"));
+		}
 		String strategyName = string(params, "strategy", problems);
 		GitStrategy strategy = GitStrategy.of(strategyName);
 		if (strategyName != null && strategy == null) {
@@ -73,7 +76,7 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 					"'" + strategyName + "' is not a strategy: expected always-latest, one-branch or latest-tag"));
 		}
 		String branch = string(params, "branch", problems);
-		if (strategy == GitStrategy.ONE_BRANCH && branch == null) {
+		if (strategy == GitStrategy.ONE_BRANCH && params.get("branch") == null) {
 			problems.add(new Problem("git.branch", "one-branch needs a branch"));
 		}
 		String tagPattern = string(params, "tag_pattern", problems);
@@ -107,11 +110,11 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 		}
 		SshAccess ssh = null;
 		if (url != null && GitSources.isSsh(url)) {
-			if (deployKey == null) {
+			if (params.get("deploy_key") == null) {
 				problems.add(new Problem("git.deploy_key", "an SSH URL needs a deploy key: the name of the app the "
 						+ "repository holds, whose key (pyapp deploy-keys create NAME) the repository accepts"));
 			}
-			else if (!deployKey.matches("^[a-z][a-z0-9-]{0,39}$")) {
+			else if (deployKey != null && !deployKey.matches("^[a-z][a-z0-9-]{0,39}$")) {
 				problems.add(new Problem("git.deploy_key", "'" + deployKey + "' is not an app name"));
 			}
 			if (hostKey != null && !HOST_KEY.matcher(hostKey).matches()) {
@@ -144,11 +147,26 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 		if (value == null) {
 			return null;
 		}
-		if (!(value instanceof String text) || text.isBlank()) {
+		if (!(value instanceof String text)) {
+			problems.add(new Problem("git." + key, "expected a string, not " + jsonType(value)));
+			return null;
+		}
+		if (text.isBlank()) {
 			problems.add(new Problem("git." + key, "expected a non-empty string"));
 			return null;
 		}
 		return text;
+	}
+
+	private static String jsonType(Object value) {
+		if (value instanceof Number) {
+			return "a number";
+		}
+		if (value instanceof Boolean) {
+			return "true or false";
+		}
+		return (value instanceof Map) ? "an object"
+				: (value instanceof List) ? "a list" : "a " + value.getClass().getSimpleName();
 	}
 
 }

@@ -71,7 +71,7 @@ public class CommandRunner {
 		// no passwords
 		String shown = String.join(" ", Redaction.arguments(command));
 		log(context, "INFO", "running " + shown + " in " + context.release(), null);
-		Output output = new Output(this.properties.commandMaxOutput().toBytes(),
+		ProcessOutput output = new ProcessOutput(this.properties.commandMaxOutput().toBytes(),
 				(line) -> log(context, "INFO", line, null));
 		long started = System.nanoTime();
 		ExecResult result;
@@ -180,61 +180,6 @@ public class CommandRunner {
 	private static String took(long nanos) {
 		long millis = nanos / 1_000_000;
 		return (millis < 1000) ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-	}
-
-	/**
-	 * The output: its end kept up to the bound for the result, its start logged up to the
-	 * bound.
-	 */
-	private static final class Output {
-
-		private final long limit;
-
-		private final java.util.function.Consumer<String> logged;
-
-		private final StringBuilder text = new StringBuilder();
-
-		private long loggedBytes;
-
-		private long unlogged;
-
-		private boolean truncated;
-
-		Output(long limit, java.util.function.Consumer<String> logged) {
-			this.limit = limit;
-			this.logged = logged;
-		}
-
-		synchronized void line(String line) {
-			long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1;
-			if (this.loggedBytes + bytes <= this.limit) {
-				this.loggedBytes += bytes;
-				this.logged.accept(line);
-			}
-			else {
-				this.unlogged += bytes;
-			}
-			this.text.append(line).append('\n');
-			if (this.text.length() > this.limit) {
-				int cut = this.text.length() - (int) this.limit;
-				int newline = this.text.indexOf("\n", cut);
-				this.text.delete(0, (newline >= 0) ? newline + 1 : cut);
-				this.truncated = true;
-			}
-		}
-
-		synchronized String text() {
-			return this.text.toString();
-		}
-
-		synchronized boolean truncated() {
-			return this.truncated;
-		}
-
-		synchronized long unlogged() {
-			return this.unlogged;
-		}
-
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.pyapp.server.hooks;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
@@ -22,6 +24,9 @@ import org.springframework.stereotype.Component;
 public class HookRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(HookRunner.class);
+
+	/** How {@code pyapp_runtime.run} prints what a hook or task logs. */
+	private static final Pattern LOGGED = Pattern.compile("(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\\w.-]{1,200}: ");
 
 	static final int LOG_LINES = 200;
 
@@ -55,6 +60,18 @@ public class HookRunner {
 			throw PyappException.failed("the " + hook + " hook " + call + " " + why, tail(result.output()));
 		}
 		return result.output();
+	}
+
+	/**
+	 * The level of a line a hook or task printed: what it logged through {@code logging}
+	 * comes as {@code LEVEL logger: message} ({@code pyapp_runtime.run}); anything else
+	 * is INFO.
+	 * @param line the line
+	 * @return a Python level name
+	 */
+	public static String level(String line) {
+		Matcher matcher = LOGGED.matcher(line);
+		return matcher.lookingAt() ? matcher.group(1) : "INFO";
 	}
 
 	/**

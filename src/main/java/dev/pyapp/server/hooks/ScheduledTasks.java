@@ -38,9 +38,10 @@ import org.springframework.stereotype.Component;
 /**
  * Runs apps' recurring tasks on their cron schedules in the app's environment, one run at
  * a time per task and one scheduled run at a time per app (the others of the app wait
- * their turn), and keeps each run's outcome and output in MongoDB. Each run leaves a
- * record under its app (logger {@code pyapp.task}) with its outcome, and the end of its
- * output when it failed.
+ * their turn), and keeps each run's outcome and output in MongoDB. Each line a run prints
+ * (its first 64 KiB) is a record under its app (logger {@code pyapp.task}, at the level
+ * it logged it with, as a hook's output), and each run leaves one with its outcome, and
+ * the end of its output when it failed.
  */
 @Component
 public class ScheduledTasks implements DisposableBean {
@@ -275,8 +276,14 @@ public class ScheduledTasks implements DisposableBean {
 					Instant.now(), null, RUNNING, null, ""));
 			ExecResult result;
 			try {
-				result = this.runner.exec(context, "task", task.call(), this.properties.taskTimeout(), (line) -> {
-				});
+				// each line it prints is a record under the app, as a hook's is
+				ProcessOutput printed = new ProcessOutput(MAX_OUTPUT, (line) -> this.events.publishEvent(
+						new AppProcessLogged(app, context.release(), LOGGER, HookRunner.level(line), line, null)));
+				result = this.runner.exec(context, "task", task.call(), this.properties.taskTimeout(), printed::line);
+				if (printed.unlogged() > 0) {
+					this.events.publishEvent(new AppProcessLogged(app, context.release(), LOGGER, "INFO",
+							"(" + printed.unlogged() + " more bytes of output not logged)", null));
+				}
 			}
 			catch (RuntimeException ex) {
 				// not started (a launch refused during the app's removal, a missing

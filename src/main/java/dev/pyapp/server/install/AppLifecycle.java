@@ -126,12 +126,13 @@ public record AppLifecycle(@Id String name, LifecycleState state, @Nullable Stri
 	}
 
 	/**
-	 * The first release ran its {@code post-install} hook.
+	 * The app ran its {@code post-install} hook: in its first release, or, when that one
+	 * never did, in the release an upgrade or a rollback took live.
 	 * @return the same state, no longer pending post-install
 	 */
 	public Transition postInstalled() {
-		require("installing", INSTALLING);
-		return to(INSTALLING, this.deploying, this.waiting, false, this.deploying);
+		require("installing", INSTALLING, UPGRADING);
+		return to(this.state, this.deploying, this.waiting, false, this.deploying);
 	}
 
 	/**

@@ -52,8 +52,8 @@
  * </tr>
  * <tr>
  * <td>{@code postInstalled()}</td>
- * <td>installing</td>
- * <td>installing (post-install done)</td>
+ * <td>installing, upgrading (a release going live before post-install ever ran)</td>
+ * <td>the same (post-install done)</td>
  * </tr>
  * <tr>
  * <td>{@code deployed()}, {@code failed()}, {@code interrupted()}</td>

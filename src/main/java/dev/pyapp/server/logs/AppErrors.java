@@ -20,11 +20,11 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The last error of each app (its newest record at level ERROR or above) and the
- * operator's acknowledgement of it: an acknowledged error is no longer shown as the last
- * error, until a newer one arrives. The newest error is kept in memory as records are
- * collected (one store query per app after a start); acknowledgements are kept in MongoDB
- * ({@code error_acknowledgements}).
+ * The last error of each app (its newest record at level ERROR or above since its current
+ * installation began) and the operator's acknowledgement of it: an acknowledged error is
+ * no longer shown as the last error, until a newer one arrives. The newest error is kept
+ * in memory as records are collected (one store query per app after a start);
+ * acknowledgements are kept in MongoDB ({@code error_acknowledgements}).
  */
 @Component
 public class AppErrors {
@@ -62,17 +62,23 @@ public class AppErrors {
 	}
 
 	/**
-	 * The app's newest error that has not been acknowledged.
+	 * The newest error of the app's current installation that has not been acknowledged.
+	 * Records of an earlier installation under the same name (a first install that failed
+	 * and was forgotten, an app removed with {@code keep_data}) stay in its log, but are
+	 * not its last error.
 	 * @param app the app
+	 * @param installed when its current installation began
+	 * ({@code InstalledApp.created()}): only records made since count
 	 * @return the record, if there is one
 	 */
-	public Optional<LogRecord> lastError(AppId app) {
+	public Optional<LogRecord> lastError(AppId app, Instant installed) {
 		Optional<LogRecord> error = this.newest.computeIfAbsent(app.value(), this::fromStore);
 		Acknowledgement ack = this.acknowledged.get(app.value());
 		if (error.isPresent() && ack != null && error.get().id() <= ack.before()) {
 			return NONE;
 		}
-		return error;
+		// the newest error: when it is older than the installation, none is newer
+		return error.filter((record) -> !record.time().isBefore(installed));
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.pyapp.server.rpc;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -65,16 +66,18 @@ class AppOverview {
 	 * @param state its state as listed
 	 * @param mounts where it is mounted
 	 * @param source where its releases come from
+	 * @param installed when its current installation began (errors of an earlier one
+	 * under the same name are not its {@code last_error})
 	 * @param urls the URLs at which it is served now ({@link MountManager#urls})
 	 * @param webServer the web server's status, asked only for a running app with URLs
 	 * (one listing asks it once)
 	 * @return the summary
 	 */
 	AppSummary.Installed summary(AppId app, @Nullable String version, String state, List<AppSummary.MountPoint> mounts,
-			AppSource source, List<String> urls, Supplier<WebServerStatus> webServer) {
+			AppSource source, Instant installed, List<String> urls, Supplier<WebServerStatus> webServer) {
 		return new AppSummary.Installed(app.value(), version, state, mounts, source,
 				health(app, state, !urls.isEmpty(), webServer), urls,
-				this.errors.lastError(app).map(AppSummary.LastError::of).orElse(null));
+				this.errors.lastError(app, installed).map(AppSummary.LastError::of).orElse(null));
 	}
 
 	/**

@@ -354,7 +354,7 @@ class AppsRpc {
 			List<String> urls, Supplier<WebServerStatus> webServer, Supplier<ConfigStates.State> configuration) {
 		return this.overview.summary(app, (live != null) ? live.version() : null, state(app, configuration),
 				mounts.isEmpty() ? List.of() : mounts.stream().map(AppSummary.MountPoint::of).toList(),
-				installed.source(), urls, webServer);
+				installed.source(), installed.created(), urls, webServer);
 	}
 
 	private String state(AppId app, Supplier<ConfigStates.State> configuration) {

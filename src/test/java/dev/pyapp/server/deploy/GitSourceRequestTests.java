@@ -1,11 +1,17 @@
 package dev.pyapp.server.deploy;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -38,6 +44,36 @@ class GitSourceRequestTests {
 				.fromParams(Map.of("url", "https://git.example.org/team/blog.git", "deploy_key", "blog")))
 			.satisfies(
 					(ex) -> assertThat(ex.getProblems()).extracting(Problem::path).containsExactly("git.deploy_key"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("wrongTypes")
+	// the rpc audit: {"git": {"url": 5}} had git.url twice in data.errors
+	void reportsAValueOfTheWrongTypeOnceUnderItsPath(String path, Map<String, Object> params) {
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> GitSourceRequest.fromParams(params))
+			.satisfies((ex) -> assertThat(ex.getProblems()).singleElement().satisfies((problem) -> {
+				assertThat(problem.path()).isEqualTo(path);
+				assertThat(problem.message()).startsWith("expected a string, not ");
+			}));
+	}
+
+	static Stream<Arguments> wrongTypes() {
+		String https = "https://git.example.org/team/blog.git";
+		return Stream.of(Arguments.of("git.url", Map.of("url", 5)), Arguments.of("git.url", Map.of("url", List.of())),
+				Arguments.of("git.strategy", Map.of("url", https, "strategy", 5)),
+				Arguments.of("git.branch", Map.of("url", https, "strategy", "one-branch", "branch", 5)),
+				Arguments.of("git.tag_pattern", Map.of("url", https, "strategy", "latest-tag", "tag_pattern", true)),
+				Arguments.of("git.deploy_key",
+						Map.of("url", "ssh://git@git.example.org/team/blog.git", "deploy_key", Map.of())));
+	}
+
+	@Test
+	void aMissingUrlOrBranchIsRequired() {
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> GitSourceRequest.fromParams(Map.of("strategy", "one-branch")))
+			.satisfies((ex) -> assertThat(ex.getProblems()).extracting(Problem::path, Problem::message)
+				.containsExactlyInAnyOrder(Assertions.tuple("git.url", "a repository URL is required"),
+						Assertions.tuple("git.branch", "one-branch needs a branch")));
 	}
 
 }

@@ -24,6 +24,7 @@ import dev.pyapp.server.nodes.Isolation;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
@@ -101,6 +102,48 @@ class ScheduledTasksTests {
 		assertThat(run.exitCode()).isEqualTo(2);
 		assertThat(run.finished()).isNotNull();
 		assertThat(this.stored.values()).singleElement().isEqualTo(run);
+	}
+
+	@Test // the deploy audit: a task's printed lines were only in its run's output, a
+			// hook's are records of the app (README: logs.query {release})
+	void eachLineARunPrintsIsARecordOfTheAppAtTheLevelItWasLoggedWith() {
+		given(this.runner.exec(eq(this.context), eq("task"), eq(TASK.call()), any(), any()))
+			.willAnswer((invocation) -> {
+				java.util.function.Consumer<String> output = invocation.getArgument(4);
+				output.accept("purging 3 sessions");
+				output.accept("WARNING blog.tasks: 1 session was locked");
+				return new ExecResult(0, "purging 3 sessions\nWARNING blog.tasks: 1 session was locked\n", false);
+			});
+
+		this.tasks.run(APP, TASK, this.context);
+
+		assertThat(this.logged)
+			.extracting(AppProcessLogged::app, AppProcessLogged::release, AppProcessLogged::logger,
+					AppProcessLogged::level, AppProcessLogged::message)
+			.startsWith(tuple(APP, "r1", "pyapp.task", "INFO", "purging 3 sessions"),
+					tuple(APP, "r1", "pyapp.task", "WARNING", "WARNING blog.tasks: 1 session was locked"));
+		assertThat(this.logged).hasSize(3)
+			.last()
+			.satisfies((record) -> assertThat(record.message()).startsWith("task cleanup (manual) succeeded in"));
+	}
+
+	@Test
+	void theRecordsOfARunsOutputAreBounded() {
+		String line = "x".repeat(1023);
+		given(this.runner.exec(eq(this.context), eq("task"), eq(TASK.call()), any(), any()))
+			.willAnswer((invocation) -> {
+				java.util.function.Consumer<String> output = invocation.getArgument(4);
+				for (int i = 0; i < 100; i++) {
+					output.accept(line);
+				}
+				return new ExecResult(0, "", false);
+			});
+
+		this.tasks.run(APP, TASK, this.context);
+
+		// 64 KiB of lines of 1 KiB with their newlines, then a note and the outcome
+		assertThat(this.logged).hasSize(64 + 2);
+		assertThat(this.logged.get(64).message()).isEqualTo("(" + 36 * 1024 + " more bytes of output not logged)");
 	}
 
 	@Test

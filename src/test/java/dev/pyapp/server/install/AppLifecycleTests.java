@@ -44,7 +44,7 @@ class AppLifecycleTests {
 				row("upgradeAwaitingConfiguration", AppLifecycle::upgradeAwaitingConfiguration, EnumSet.of(UPGRADING)),
 				row("continuingInstall", (l) -> l.continuingInstall("1.0-x"), EnumSet.of(AWAITING_CONFIGURATION)),
 				row("continuingUpgrade", AppLifecycle::continuingUpgrade, EnumSet.of(UPGRADE_AWAITING_CONFIGURATION)),
-				row("postInstalled", AppLifecycle::postInstalled, EnumSet.of(INSTALLING)),
+				row("postInstalled", AppLifecycle::postInstalled, EnumSet.of(INSTALLING, UPGRADING)),
 				row("deployed", AppLifecycle::deployed, EnumSet.of(INSTALLING, UPGRADING)),
 				row("failed", AppLifecycle::failed, EnumSet.of(INSTALLING, UPGRADING)),
 				row("interrupted", AppLifecycle::interrupted, EnumSet.of(INSTALLING, UPGRADING)),

@@ -503,7 +503,7 @@ class AppsRpcTests {
 		given(this.supervisor.status(blog)).willReturn(running("blog"));
 		given(this.health.report(blog))
 			.willReturn(Optional.of(new HealthMonitor.HealthReport(true, T0.plusSeconds(30), "1.0.0-a", null, 12)));
-		given(this.errors.lastError(blog))
+		given(this.errors.lastError(blog, T0))
 			.willReturn(Optional.of(new LogRecord(41, T0.plusSeconds(60), "blog", "1.0.0-a", LogLevel.ERROR,
 					"app.views", "  boom: " + "x".repeat(400) + "\nTraceback\n", null, 17, "MainThread", null, null)));
 		given(this.errors.acknowledgement(blog))

@@ -1,6 +1,7 @@
 package dev.pyapp.server.deploy.internal;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.pyapp.server.appconfig.AppConfigurator;
 import dev.pyapp.server.appconfig.ConfigMigration;
@@ -52,6 +53,16 @@ public class ConfigurationGate {
 	 */
 	public boolean complete(AppId app) {
 		return this.configurator.isComplete(app);
+	}
+
+	/**
+	 * @param app the app
+	 * @param release a kept release's directory
+	 * @return the required settings of its spec that the stored configuration leaves
+	 * without a value
+	 */
+	List<String> missing(AppId app, Path release) {
+		return this.configurator.preview(app, release).missing();
 	}
 
 	void cancel(AppId app) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.core.PyappHome;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppLifecycle;
@@ -100,17 +101,7 @@ public class DeployProcess {
 			else {
 				this.steps.hook(app, releaseId, upgrade ? "pre-update" : "post-install", report);
 				this.steps.statics(app, releaseId, prepared.directory(), report);
-				this.steps.goLive(app, releaseId, report, upgrade);
-				this.lifecycles.apply(app, AppLifecycle::deployed);
-				if (upgrade && lifecycle(app).state() == LifecycleState.AWAITING_CONFIGURATION) {
-					// the first release's post-install failed after its settings came, so
-					// the app has never run it: this release runs it, as a continued
-					// install would (else it ran in state needs-configuration)
-					this.lifecycles.apply(app, (known) -> known.continuingInstall(releaseId));
-					this.steps.hook(app, releaseId, "post-install", report);
-					this.lifecycles.apply(app, AppLifecycle::postInstalled);
-					this.lifecycles.apply(app, AppLifecycle::deployed);
-				}
+				goLive(app, releaseId, report, upgrade);
 			}
 			this.installer.prune(app);
 			report.info("release " + releaseId + " of " + app + " is live");
@@ -205,17 +196,47 @@ public class DeployProcess {
 		}
 	}
 
-	/** Returns to a kept release; no update hooks run. */
+	/**
+	 * Returns to a kept release; no update hooks run. An app that has never run its
+	 * post-install hook runs it once the release is live, as an upgrade does; it is
+	 * refused ({@code CONFLICT}) when the release's required settings lack values, which
+	 * that hook and the release's start need.
+	 */
 	public void rollback(AppId app, String releaseId, DeployReporter report) {
-		this.lifecycles.apply(app, (lifecycle) -> lifecycle.rollingBack(releaseId));
+		AppLifecycle lifecycle = lifecycle(app);
+		// refuses an unsettled app before anything is asked of its configuration
+		lifecycle.rollingBack(releaseId);
+		if (lifecycle.postInstallPending()) {
+			List<String> missing = this.configuration.missing(app, this.home.app(app).release(releaseId));
+			if (!missing.isEmpty()) {
+				throw PyappException.conflict("app '" + app + "' has not run its post-install hook yet and release '"
+						+ releaseId + "' lacks values for its required settings (" + String.join(", ", missing)
+						+ "): it cannot be rolled back to before they have values");
+			}
+		}
+		this.lifecycles.apply(app, (known) -> known.rollingBack(releaseId));
 		try {
-			this.steps.goLive(app, releaseId, report, false);
-			this.lifecycles.apply(app, AppLifecycle::deployed);
+			goLive(app, releaseId, report, false);
 		}
 		catch (RuntimeException ex) {
 			settle(app);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Takes a release live and settles the deploy. An app that has never run its
+	 * post-install hook (its first release's failed after its settings came, or never got
+	 * them) runs it once, in the release that went live, as a continued install would:
+	 * else the app ran in state needs-configuration, without it.
+	 */
+	private void goLive(AppId app, String releaseId, DeployReporter report, boolean updateHooks) {
+		this.steps.goLive(app, releaseId, report, updateHooks);
+		if (this.lifecycles.get(app).postInstallPending()) {
+			this.steps.hook(app, releaseId, "post-install", report);
+			this.lifecycles.apply(app, AppLifecycle::postInstalled);
+		}
+		this.lifecycles.apply(app, AppLifecycle::deployed);
 	}
 
 	/**

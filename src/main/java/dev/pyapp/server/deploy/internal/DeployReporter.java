@@ -1,14 +1,13 @@
 package dev.pyapp.server.deploy.internal;
 
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.ErrorKind;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.DeployProgressed;
+import dev.pyapp.server.hooks.HookRunner;
 import dev.pyapp.server.install.DeployProgress;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +19,6 @@ import org.springframework.context.ApplicationEventPublisher;
  * line of output, and names the failing step in the error.
  */
 public final class DeployReporter {
-
-	private static final Pattern LOGGED = Pattern.compile("(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\\w.-]{1,200}: ");
 
 	private final DeployProgress progress;
 
@@ -95,13 +92,9 @@ public final class DeployReporter {
 		return (line) -> publish(level(line), line);
 	}
 
-	/**
-	 * The level of a line a hook printed: what it logged through {@code logging} comes as
-	 * {@code LEVEL logger: message} ({@code pyapp_runtime.run}); anything else is INFO.
-	 */
+	/** The level of a line a hook printed ({@link HookRunner#level}). */
 	static String level(String line) {
-		Matcher matcher = LOGGED.matcher(line);
-		return matcher.lookingAt() ? matcher.group(1) : "INFO";
+		return HookRunner.level(line);
 	}
 
 	public void info(String message) {

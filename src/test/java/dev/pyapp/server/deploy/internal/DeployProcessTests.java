@@ -42,6 +42,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
@@ -338,6 +339,96 @@ class DeployProcessTests {
 			.goLive(eq(APP), eq("2.0-x"), any(), anyBoolean());
 		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.process.rollback(APP, "2.0-x", report()));
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+	}
+
+	@Test // the deploy audit: a rollback of an app whose post-install failed started the
+			// release without it, and the app ran in state needs-configuration
+	void aRollbackOfAnAppWhosePostInstallFailedRunsItOnceLive() {
+		postInstallFailedTwice();
+
+		this.process.rollback(APP, "1.0-x", report());
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
+		assertThat(this.live).isEqualTo("1.0-x");
+		InOrder order = inOrder(this.steps);
+		order.verify(this.steps).goLive(eq(APP), eq("1.0-x"), any(), eq(false));
+		order.verify(this.steps).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
+	}
+
+	@Test
+	void aRollbackWhileANewerReleaseWaitsForItsSettingsRunsThePendingPostInstallOnce() {
+		postInstallFailedTwice();
+		this.configured = false;
+		this.process.deploy(prepared("1.2-x", "1.1-x"), report());
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.UPGRADE_AWAITING_CONFIGURATION);
+
+		this.process.rollback(APP, "1.0-x", report());
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.UPGRADE_AWAITING_CONFIGURATION);
+		assertThat(this.lifecycles.get(APP).waiting()).isEqualTo("1.2-x");
+		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
+		verify(this.steps).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
+		this.configured = true;
+		this.process.continueAfterConfiguration(APP, (phase, release, operation) -> report());
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		assertThat(this.live).isEqualTo("1.2-x");
+		verify(this.steps, never()).hook(eq(APP), eq("1.2-x"), eq("post-install"), any());
+	}
+
+	@Test
+	void refusesToRollBackAnAppThatHasNotRunPostInstallToAReleaseLackingSettings() {
+		postInstallFailedTwice();
+		given(this.configuration.missing(APP, this.home.app(APP).release("1.0-x"))).willReturn(List.of("site.title"));
+
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> this.process.rollback(APP, "1.0-x", report()))
+			.satisfies((ex) -> assertThat(ex.getKind()).isEqualTo(dev.pyapp.server.core.ErrorKind.CONFLICT))
+			.withMessage("app 'blog' has not run its post-install hook yet and release '1.0-x' lacks values for "
+					+ "its required settings (site.title): it cannot be rolled back to before they have values");
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.AWAITING_CONFIGURATION);
+		assertThat(this.live).isEqualTo("1.1-x");
+		verify(this.steps, never()).goLive(eq(APP), eq("1.0-x"), any(), anyBoolean());
+	}
+
+	@Test
+	void aRollbackWhosePendingPostInstallFailsKeepsTheReleaseLiveAndWaitsAgain() {
+		postInstallFailedTwice();
+
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.process.rollback(APP, "1.0-x", failingPostInstall()));
+
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.AWAITING_CONFIGURATION);
+		assertThat(this.lifecycles.get(APP).postInstallPending()).isTrue();
+		assertThat(this.live).isEqualTo("1.0-x");
+	}
+
+	/**
+	 * The first release's post-install failed after its settings came; an upgrade went
+	 * live and its post-install failed too: 1.1-x is live, 1.0-x kept, post-install
+	 * pending. Hooks succeed afterwards; the steps so far are forgotten.
+	 */
+	private void postInstallFailedTwice() {
+		this.configured = false;
+		this.process.deploy(prepared("1.0-x", null), report());
+		this.configured = true;
+		willThrow(PyappException.failed("hook failed", null)).given(this.steps)
+			.hook(eq(APP), any(), eq("post-install"), any());
+		assertThatThrownBy(() -> this.process.continueAfterConfiguration(APP, (p, r, o) -> report()))
+			.isInstanceOf(PyappException.class);
+		assertThatThrownBy(() -> this.process.deploy(prepared("1.1-x", "1.0-x"), report()))
+			.isInstanceOf(PyappException.class);
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.AWAITING_CONFIGURATION);
+		assertThat(this.live).isEqualTo("1.1-x");
+		willAnswer((call) -> null).given(this.steps).hook(eq(APP), any(), eq("post-install"), any());
+		clearInvocations(this.steps);
+	}
+
+	private DeployReporter failingPostInstall() {
+		DeployReporter report = report();
+		willThrow(PyappException.failed("hook failed", null)).given(this.steps)
+			.hook(eq(APP), any(), eq("post-install"), eq(report));
+		return report;
 	}
 
 	@Test
