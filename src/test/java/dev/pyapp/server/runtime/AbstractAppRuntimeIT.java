@@ -385,6 +385,10 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(after).isNotEqualTo(before);
 		assertSandboxed(after);
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
+		String second = registry().get(GUESTBOOK).currentRelease();
+		// SPEC §10: the new daemon's start-up lines, written beside the live daemon
+		// before the switch, are filed under its own release
+		awaitServerLine("Starting", second);
 
 		try (Client client = new Client(protocol(), socket)) {
 			Release back = deployer().rollback(GUESTBOOK, null).live();
@@ -398,6 +402,20 @@ abstract class AbstractAppRuntimeIT {
 		assertSandboxed(supervisor().status(GUESTBOOK).pid());
 		// the replaced daemons' cgroups went with them
 		awaitDaemonCgroupsOfLiveDaemonOnly(GUESTBOOK);
+		// and what the replaced daemon wrote as it stopped, after the switch back, is
+		// filed under its release, not the live one
+		awaitServerLine(server().equals("uwsgi") ? "goodbye to uWSGI" : "Shutting down: Master", second);
+	}
+
+	/** Waits for a line of the app server's own in the records of a release. */
+	private void awaitServerLine(String text, String release) {
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(
+					logs.query(new LogQuery("guestbook", null, null, null, server(), text, null, 10, null, release))
+						.records())
+				.as("%s lines of %s", text, release)
+				.isNotEmpty());
 	}
 
 	@Test // GH-15: apps.restart stopped and started: 122 of 603 requests got 502
