@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -201,6 +202,31 @@ class OutputFileTailerTests {
 					tuple("*** Starting uWSGI 2.0.28 (64bit) on [Sat Dec  5 20:00:00 2026] ***", NEW, "uwsgi"),
 					tuple("goodbye to uWSGI.", OLD, "uwsgi"));
 		assertThat(Files.readString(this.dir.resolve("run/log-offsets.json"))).contains("gb/" + OLD + ".stderr.log");
+	}
+
+	@Test // an adopted daemon writes on to its release's files after a server restart
+	void aRestartedServerGoesOnReadingEachReleasesFilesWhereItStopped() throws IOException {
+		AppPaths paths = app("gb", OLD, NEW);
+		link(paths, OLD);
+		write("gb", NEW + ".stdout.log", "before the restart\n");
+		// a round saves the offsets
+		this.tailer.poll();
+		write("gb", NEW + ".stdout.log", "after the restart\n");
+		LogCollector collector = new LogCollector(mock(LogStore.class), LogFixtures.properties(),
+				this.dir.resolve("spill2.jsonl"));
+		List<LogRecord> restarted = new ArrayList<>();
+		collector.addListener(restarted::add);
+		OutputFileTailer tailer = new OutputFileTailer(new PyappHome(this.dir), collector, Duration.ofMillis(100));
+		tailer.start();
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(restarted).extracting(LogRecord::message, LogRecord::release)
+					.containsExactly(tuple("after the restart", NEW)));
+		}
+		finally {
+			tailer.stop();
+		}
+		assertThat(this.records).extracting(LogRecord::message).containsExactly("before the restart");
 	}
 
 	@Test
