@@ -34,10 +34,14 @@ public record AppPaths(Path root) {
 	 */
 	public static final int APP_DIRECTORY_MODE = 0777 & ~APP_UMASK;
 
-	/** The captured standard output of an app's daemon, in {@link #logs()}. */
+	/**
+	 * The captured standard output of an app's daemons, in {@link #logs()}: one file per
+	 * release, {@code <release>.stdout.log} ({@link #stdoutLog(String)}); a file of this
+	 * name alone is what the daemons of a server before that wrote (of any release).
+	 */
 	public static final String STDOUT_LOG = "stdout.log";
 
-	/** The captured standard error of an app's daemon, in {@link #logs()}. */
+	/** The captured standard error of an app's daemons, as {@link #STDOUT_LOG}. */
 	public static final String STDERR_LOG = "stderr.log";
 
 	/**
@@ -140,14 +144,37 @@ public record AppPaths(Path root) {
 		return this.root.resolve("logs");
 	}
 
-	/** The daemon's captured standard output, {@code logs/stdout.log}. */
+	/**
+	 * {@code logs/stdout.log}: the standard output of the daemons a server before the
+	 * per-release files started (any release), still read while such a daemon runs.
+	 */
 	public Path stdoutLog() {
 		return logs().resolve(STDOUT_LOG);
 	}
 
-	/** The daemon's captured standard error, {@code logs/stderr.log}. */
+	/** {@code logs/stderr.log}: as {@link #stdoutLog()}, their standard error. */
 	public Path stderrLog() {
 		return logs().resolve(STDERR_LOG);
+	}
+
+	/**
+	 * The captured standard output of a release's daemons,
+	 * {@code logs/<release>.stdout.log}: the file says which release wrote each line.
+	 * @param releaseId the release
+	 * @return the file
+	 */
+	public Path stdoutLog(String releaseId) {
+		return logs().resolve(release(releaseId).getFileName() + "." + STDOUT_LOG);
+	}
+
+	/**
+	 * The captured standard error of a release's daemons,
+	 * {@code logs/<release>.stderr.log}.
+	 * @param releaseId the release
+	 * @return the file
+	 */
+	public Path stderrLog(String releaseId) {
+		return logs().resolve(release(releaseId).getFileName() + "." + STDERR_LOG);
 	}
 
 	/**

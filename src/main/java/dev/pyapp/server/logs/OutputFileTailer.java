@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -39,6 +41,7 @@ import dev.pyapp.server.logs.internal.OutputFolder;
 import dev.pyapp.server.logs.internal.OutputTrimmer;
 import dev.pyapp.server.nodes.LocalNodeShell;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,25 +50,29 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads what the apps' gunicorn processes write to {@code apps/<name>/logs/stdout.log}
- * (INFO records, logger {@code stdout}) and {@code stderr.log} (WARNING, logger
- * {@code stderr}; gunicorn's own lines at their level with logger {@code gunicorn}), a
- * traceback folded into one record ({@link OutputFolder}). The offset read so far is kept
- * per file in {@code PYAPP_HOME/run/log-offsets.json}, so nothing is read twice across
- * restarts; a file that shrank was truncated and is read from its start, and a file
- * replaced by a new one (rotation) has the rest of the old one read from {@code <name>.1}
- * first.
+ * Reads what the apps' daemons write to {@code apps/<name>/logs/<release>.stdout.log}
+ * (INFO records, logger {@code stdout}) and {@code <release>.stderr.log} (WARNING, logger
+ * {@code stderr}; gunicorn's and uWSGI's own lines at their level with logger
+ * {@code gunicorn} or {@code uwsgi}), a traceback folded into one record
+ * ({@link OutputFolder}). Each release's daemons have files of their own, so every record
+ * has the release of the daemon that wrote it (SPEC §10), also while a candidate starts
+ * beside the live daemon or a replaced one stops after the switch; {@code stdout.log} and
+ * {@code stderr.log}, written by the daemons a server before those files started (still
+ * running, adopted), are filed under the live release. The files of a release that was
+ * removed are deleted once read to their end. The offset read so far is kept per file in
+ * {@code PYAPP_HOME/run/log-offsets.json}, so nothing is read twice across restarts; a
+ * file that shrank was truncated and is read from its start, and a file replaced by a new
+ * one (rotation) has the rest of the old one read from {@code <name>.1} first.
  * <p>
  * The apps are looked at a part at a time: a round of {@code pyapp.logs.tail-interval} is
  * cut into {@link #SLICES} ticks, each looking at the apps whose names hash to it, so
  * that a pass over hundreds of apps does not take a core in one piece beside the calls of
  * that moment. Every app is still looked at once a round: what a process writes is read
  * within one interval plus the time of a round's ticks (about 250 ms by default), an open
- * traceback within {@link #FOLD_WAIT} more. A look costs one {@code stat} per output file
- * that exists; an app with a missing output file costs one {@code stat} of its
- * {@code logs/} directory, and the file is looked for again only when that directory
- * changed (creating or renaming a file in it changes its time). The list of apps is read
- * again only when {@code apps/} changed. A directory time less than
+ * traceback within {@link #FOLD_WAIT} more. A look costs one {@code stat} of the app's
+ * {@code logs/} directory and one per output file; the directory is listed again only
+ * when it changed (creating, renaming or deleting a file in it changes its time). The
+ * list of apps is read again only when {@code apps/} changed. A directory time less than
  * {@link #SETTLED_MILLIS} old is not trusted (its granularity could hide a second
  * change). The offsets are saved once a round when they changed.
  * <p>
@@ -88,8 +95,6 @@ class OutputFileTailer implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(OutputFileTailer.class);
 
-	private static final String[] STREAMS = { "stdout", "stderr" };
-
 	/** The most read of one file in one pass. */
 	private static final int CHUNK = 4 * 1024 * 1024;
 
@@ -105,6 +110,9 @@ class OutputFileTailer implements SmartLifecycle {
 	/** How old a directory's time must be before an unchanged one is trusted. */
 	static final long SETTLED_MILLIS = 2000;
 
+	/** How often an idle release's output file is looked at for a removed release. */
+	static final Duration REMOVED_CHECK = Duration.ofSeconds(30);
+
 	private final PyappHome home;
 
 	private final LogCollector collector;
@@ -113,8 +121,11 @@ class OutputFileTailer implements SmartLifecycle {
 
 	private final long maxSize;
 
-	/** The pid of an app's live daemon, by the app's name. */
-	private final Function<String, @Nullable Integer> pids;
+	/**
+	 * The pid of an app's live daemon, by the app's name and the release that wrote a
+	 * line ({@code null} when not known): none when the live daemon runs another release.
+	 */
+	private final BiFunction<String, @Nullable String, @Nullable Integer> pids;
 
 	private final OutputTrimmer trimmer;
 
@@ -132,6 +143,9 @@ class OutputFileTailer implements SmartLifecycle {
 	/** The time of {@code apps/} when it was listed last, {@code -1} before. */
 	private long appsListed = -1;
 
+	/** How often an idle release's output file is looked at for a removed release. */
+	Duration removedCheck = REMOVED_CHECK;
+
 	/** Whether an offset changed since they were saved. */
 	private boolean unsaved;
 
@@ -143,7 +157,7 @@ class OutputFileTailer implements SmartLifecycle {
 	OutputFileTailer(PyappHome home, LogCollector collector, LogsProperties properties,
 			ObjectProvider<AppSupervisor> supervisor, NodeShell shell) {
 		this(home, collector, properties.tailInterval(), properties.outputMaxSize().toBytes(),
-				(name) -> livePid(supervisor.getIfAvailable(), name), new OutputTrimmer(shell));
+				(name, release) -> livePid(supervisor.getIfAvailable(), name, release), new OutputTrimmer(shell));
 	}
 
 	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval) {
@@ -152,11 +166,17 @@ class OutputFileTailer implements SmartLifecycle {
 
 	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval, long maxSize,
 			Function<String, @Nullable Integer> pids) {
-		this(home, collector, interval, maxSize, pids, new OutputTrimmer(LocalNodeShell.unisolated()));
+		this(home, collector, interval, maxSize, (name, release) -> pids.apply(name),
+				new OutputTrimmer(LocalNodeShell.unisolated()));
 	}
 
 	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval, long maxSize,
 			Function<String, @Nullable Integer> pids, OutputTrimmer trimmer) {
+		this(home, collector, interval, maxSize, (name, release) -> pids.apply(name), trimmer);
+	}
+
+	OutputFileTailer(PyappHome home, LogCollector collector, Duration interval, long maxSize,
+			BiFunction<String, @Nullable String, @Nullable Integer> pids, OutputTrimmer trimmer) {
 		this.home = home;
 		this.collector = collector;
 		this.interval = interval;
@@ -166,12 +186,18 @@ class OutputFileTailer implements SmartLifecycle {
 		this.offsetsFile = home.run().resolve("log-offsets.json");
 	}
 
-	private static @Nullable Integer livePid(@Nullable AppSupervisor supervisor, String name) {
+	private static @Nullable Integer livePid(@Nullable AppSupervisor supervisor, String name,
+			@Nullable String release) {
 		if (supervisor == null || !AppId.valid(name)) {
 			return null;
 		}
-		Long pid = supervisor.status(AppId.of(name)).pid();
-		return (pid != null) ? Math.toIntExact(pid) : null;
+		AppStatus status = supervisor.status(AppId.of(name));
+		Long pid = status.pid();
+		if (pid == null || (release != null && !release.equals(status.release()))) {
+			// a candidate's or a replaced daemon's line: not the live daemon's pid
+			return null;
+		}
+		return Math.toIntExact(pid);
 	}
 
 	@Override
@@ -292,30 +318,50 @@ class OutputFileTailer implements SmartLifecycle {
 
 	/** Reads what is new in an app's output files. */
 	private void look(AppFiles app, long settled) throws IOException {
-		long logsTime = -1;
-		for (int i = 0; i < STREAMS.length; i++) {
-			OutputFile file = app.files[i];
-			if (!file.present) {
-				if (logsTime == -1) {
-					logsTime = app.logs.lastModified();
-				}
-				if (logsTime == file.missingSince && (logsTime == 0 || logsTime < settled)) {
-					// not there when its directory last changed (or there is
-					// no directory)
-					continue;
-				}
-			}
+		long logsTime = app.logs.lastModified();
+		if (logsTime != app.listed || (logsTime != 0 && logsTime >= settled)) {
+			// files are made and deleted only in logs/, which changes its time
+			app.list(logsTime);
+		}
+		for (OutputFile file : List.copyOf(app.files.values())) {
 			BasicFileAttributes attributes = file.attributes();
 			if (attributes == null || !attributes.isRegularFile()) {
-				file.present = false;
-				// the directory's time taken before the look (a file made since changed
-				// it again), or -1 to look again next round
-				file.missingSince = logsTime;
+				// gone: dropped from the list when logs/ is listed again
 				continue;
 			}
-			file.present = true;
-			this.unsaved |= read(app.dir, file, attributes);
+			boolean read = read(app.dir, file, attributes);
+			this.unsaved |= read;
+			if (!read && file.release != null) {
+				deleteIfRemoved(app, file);
+			}
 		}
+	}
+
+	/**
+	 * Deletes the output files of a release that was removed once they are read to their
+	 * end (no daemon of a removed release runs, and none is started again), looking
+	 * whether it was at most every {@link #REMOVED_CHECK} (one {@code stat}).
+	 */
+	private void deleteIfRemoved(AppFiles app, OutputFile file) {
+		long now = System.nanoTime();
+		if (file.checked != 0 && now - file.checked < this.removedCheck.toNanos()) {
+			return;
+		}
+		file.checked = now;
+		if (this.waiting.containsKey(file.key) || Files.exists(app.dir.resolve("releases").resolve(file.release))) {
+			return;
+		}
+		try {
+			Files.deleteIfExists(file.path);
+			Files.deleteIfExists(file.path.resolveSibling(file.path.getFileName() + ".1"));
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot delete {} of a removed release: {}", file.path, ex.toString());
+			return;
+		}
+		app.files.remove(file.path.getFileName().toString());
+		this.positions.remove(file.key);
+		this.unsaved = true;
 	}
 
 	private void saveIfChanged() {
@@ -343,9 +389,9 @@ class OutputFileTailer implements SmartLifecycle {
 			}
 		}
 		else if (position != null) {
-			readRotated(app, stream, file, position);
+			readRotated(app, output, file, position);
 		}
-		long consumed = consume(app, stream, file, offset, attributes.size(), false, waitedEnough(key, offset));
+		long consumed = consume(app, output, file, offset, attributes.size(), false, waitedEnough(key, offset));
 		if (consumed == 0) {
 			// an open traceback waits for its last line (see waitedEnough)
 			this.waiting.putIfAbsent(key, new Waiting(offset, System.nanoTime()));
@@ -398,12 +444,12 @@ class OutputFileTailer implements SmartLifecycle {
 		this.unsaved = true;
 		if (dropped > 0) {
 			String name = app.getFileName().toString();
-			this.collector
-				.collect(List.of(new LogRecord(0, Instant.now(), name, release(app), LogLevel.WARNING, "pyapp.logs",
+			this.collector.collect(List
+				.of(new LogRecord(0, Instant.now(), name, release(app, output), LogLevel.WARNING, "pyapp.logs",
 						dropped + " bytes of " + output.stream + " were dropped unread: the app wrote them faster than "
 								+ output.stream + ".log is read, and pyapp.logs.output-max-size (" + this.maxSize
 								+ " bytes) bounds what may wait",
-						null, this.pids.apply(name), null, null)));
+						null, this.pids.apply(name, output.release), null, null)));
 		}
 	}
 
@@ -421,14 +467,14 @@ class OutputFileTailer implements SmartLifecycle {
 	}
 
 	/** The rest of a file that was renamed to {@code <name>.1} since the last pass. */
-	private void readRotated(Path app, String stream, Path file, Position position) throws IOException {
+	private void readRotated(Path app, OutputFile output, Path file, Position position) throws IOException {
 		Path rotated = file.resolveSibling(file.getFileName() + ".1");
 		try {
 			BasicFileAttributes attributes = Files.readAttributes(rotated, BasicFileAttributes.class);
 			if (String.valueOf(attributes.fileKey()).equals(position.fileKey())) {
 				long offset = position.offset();
 				while (offset < attributes.size()) {
-					long consumed = consume(app, stream, rotated, offset, attributes.size(), true, true);
+					long consumed = consume(app, output, rotated, offset, attributes.size(), true, true);
 					if (consumed == 0) {
 						break;
 					}
@@ -449,7 +495,7 @@ class OutputFileTailer implements SmartLifecycle {
 	 * than left for the next pass
 	 * @return the number of bytes consumed
 	 */
-	private long consume(Path app, String stream, Path file, long offset, long size, boolean complete,
+	private long consume(Path app, OutputFile output, Path file, long offset, long size, boolean complete,
 			boolean flushOpen) throws IOException {
 		int length = (int) Math.min(CHUNK, size - offset);
 		if (length <= 0) {
@@ -477,14 +523,15 @@ class OutputFileTailer implements SmartLifecycle {
 			}
 			usable = read;
 		}
-		return collect(app, stream, bytes, usable, complete || flushOpen);
+		return collect(app, output, bytes, usable, complete || flushOpen);
 	}
 
 	/**
 	 * Folds whole lines into records and collects them.
 	 * @return the bytes used: an open traceback at the end is left for the next pass
 	 */
-	private int collect(Path app, String stream, byte[] bytes, int length, boolean complete) {
+	private int collect(Path app, OutputFile output, byte[] bytes, int length, boolean complete) {
+		String stream = output.stream;
 		List<String> lines = new ArrayList<>();
 		List<Integer> ends = new ArrayList<>();
 		int start = 0;
@@ -501,8 +548,8 @@ class OutputFileTailer implements SmartLifecycle {
 		}
 		OutputFolder.Folded folded = OutputFolder.fold(lines, stream.equals("stderr"), complete);
 		String name = app.getFileName().toString();
-		String release = release(app);
-		Integer pid = this.pids.apply(name);
+		String release = release(app, output);
+		Integer pid = this.pids.apply(name, output.release);
 		Instant now = Instant.now();
 		List<LogRecord> records = new ArrayList<>();
 		for (OutputFolder.Group group : folded.groups()) {
@@ -523,7 +570,15 @@ class OutputFileTailer implements SmartLifecycle {
 		return (folded.used() == 0) ? 0 : ends.get(folded.used() - 1);
 	}
 
-	private static @Nullable String release(Path app) {
+	/**
+	 * The release whose daemons wrote a file: the one its name says, or for
+	 * {@code stdout.log} and {@code stderr.log} (written by the daemons a server before
+	 * the per-release files started, of any release) the live one.
+	 */
+	private static @Nullable String release(Path app, OutputFile output) {
+		if (output.release != null) {
+			return output.release;
+		}
 		try {
 			return Files.readSymbolicLink(new AppPaths(app).current()).getFileName().toString();
 		}
@@ -555,25 +610,74 @@ class OutputFileTailer implements SmartLifecycle {
 	/** One app's directory and output files, made once per app. */
 	private static final class AppFiles {
 
+		private static final String STDOUT_SUFFIX = "." + AppPaths.STDOUT_LOG;
+
+		private static final String STDERR_SUFFIX = "." + AppPaths.STDERR_LOG;
+
 		private final Path dir;
+
+		private final String name;
 
 		private final File logs;
 
 		private final int part;
 
-		private final OutputFile[] files = new OutputFile[STREAMS.length];
+		/** The output files in {@code logs/} by name, as listed last. */
+		private final Map<String, OutputFile> files = new LinkedHashMap<>();
+
+		/** The time of {@code logs/} when it was listed last, {@code -1} before. */
+		private long listed = -1;
 
 		AppFiles(Path dir) {
 			this.dir = dir;
-			String name = dir.getFileName().toString();
-			AppPaths paths = new AppPaths(dir);
-			this.logs = paths.logs().toFile();
-			this.part = Math.floorMod(name.hashCode(), SLICES);
-			for (int i = 0; i < STREAMS.length; i++) {
-				String stream = STREAMS[i];
-				this.files[i] = new OutputFile(name + "/" + stream, stream,
-						stream.equals("stderr") ? paths.stderrLog() : paths.stdoutLog());
+			this.name = dir.getFileName().toString();
+			this.logs = new AppPaths(dir).logs().toFile();
+			this.part = Math.floorMod(this.name.hashCode(), SLICES);
+		}
+
+		/**
+		 * Lists the output files in {@code logs/}: {@code <release>.stdout.log} and
+		 * {@code <release>.stderr.log} of each release's daemons, and the
+		 * {@code stdout.log} and {@code stderr.log} of daemons a server before those
+		 * started.
+		 */
+		void list(long time) throws IOException {
+			Map<String, OutputFile> listed = new LinkedHashMap<>();
+			if (time != 0) {
+				try (DirectoryStream<Path> files = Files.newDirectoryStream(this.logs.toPath())) {
+					for (Path file : files) {
+						String fileName = file.getFileName().toString();
+						OutputFile known = this.files.get(fileName);
+						OutputFile output = (known != null) ? known : outputFile(file, fileName);
+						if (output != null) {
+							listed.put(fileName, output);
+						}
+					}
+				}
+				catch (NoSuchFileException | NotDirectoryException ex) {
+					// gone since its time was taken: nothing to read
+				}
 			}
+			this.files.clear();
+			this.files.putAll(listed);
+			this.listed = time;
+		}
+
+		private @Nullable OutputFile outputFile(Path file, String fileName) {
+			if (fileName.equals(AppPaths.STDOUT_LOG) || fileName.equals(AppPaths.STDERR_LOG)) {
+				String stream = fileName.equals(AppPaths.STDERR_LOG) ? "stderr" : "stdout";
+				// the key offsets were saved under before the per-release files
+				return new OutputFile(this.name + "/" + stream, stream, file, null);
+			}
+			for (String suffix : new String[] { STDOUT_SUFFIX, STDERR_SUFFIX }) {
+				if (fileName.endsWith(suffix) && fileName.length() > suffix.length()) {
+					String release = fileName.substring(0, fileName.length() - suffix.length());
+					String stream = suffix.equals(STDERR_SUFFIX) ? "stderr" : "stdout";
+					return new OutputFile(this.name + "/" + fileName, stream, file, release);
+				}
+			}
+			// a rotated file (read with its live one), or another log
+			return null;
 		}
 
 	}
@@ -587,37 +691,33 @@ class OutputFileTailer implements SmartLifecycle {
 
 		private final Path path;
 
-		/** Whether it was there at the last look. */
-		private boolean present;
-
 		/**
-		 * The time of the {@code logs/} directory when the file was found missing, or
-		 * {@code -1} if it was not taken.
+		 * The release whose daemons write it, or {@code null} for the file of daemons of
+		 * any release (a server before the per-release files).
 		 */
-		private long missingSince = -1;
+		private final @Nullable String release;
+
+		/** When it was last looked at for a removed release ({@link System#nanoTime}). */
+		private long checked;
 
 		private @Nullable Object lastKey;
 
 		private String lastKeyText = "";
 
-		OutputFile(String key, String stream, Path path) {
+		OutputFile(String key, String stream, Path path, @Nullable String release) {
 			this.key = key;
 			this.stream = stream;
 			this.path = path;
+			this.release = release;
 		}
 
 		/** Its attributes, or {@code null} if it does not exist. */
 		@Nullable BasicFileAttributes attributes() throws IOException {
-			if (!this.present && !Files.isRegularFile(this.path)) {
-				// without the exception a missing file's attributes would cost
-				return null;
-			}
 			try {
 				return Files.readAttributes(this.path, BasicFileAttributes.class);
 			}
 			catch (NoSuchFileException ex) {
-				// seldom: a present file is looked at directly, a missing one only when
-				// its directory changed
+				// seldom: a file is looked at only while logs/ lists it
 				return null;
 			}
 		}

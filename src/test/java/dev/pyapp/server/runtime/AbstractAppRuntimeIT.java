@@ -374,6 +374,7 @@ abstract class AbstractAppRuntimeIT {
 		Path archive = guestbookArchive("1.1.0");
 		long before = supervisor().status(GUESTBOOK).pid();
 		assertSandboxed(before);
+		List<LogRecord> stopped = stopLines();
 		try (Client client = new Client(protocol(), socket)) {
 			deployer().install(InstallRequest.archive(archive, "guestbook-1.1.0.pyapp"));
 			assertThat(HttpProbe.get(protocol(), socket, "/version").body()).isEqualTo("1.1.0");
@@ -385,7 +386,14 @@ abstract class AbstractAppRuntimeIT {
 		assertThat(after).isNotEqualTo(before);
 		assertSandboxed(after);
 		assertThat(hooksLog()).containsExactly("post-install 1.0.0", "pre-update 1.1.0", "post-update 1.1.0");
+		String second = registry().get(GUESTBOOK).currentRelease();
+		// SPEC §10: the new daemon's start-up lines, written beside the live daemon
+		// before the switch, are filed under its own release
+		awaitServerLine("Starting", second);
+		// and the replaced daemon's last lines, written after the switch, under its own
+		awaitStopLines(stopped, first);
 
+		stopped = stopLines();
 		try (Client client = new Client(protocol(), socket)) {
 			Release back = deployer().rollback(GUESTBOOK, null).live();
 			assertThat(back.releaseId()).isEqualTo(first);
@@ -398,6 +406,37 @@ abstract class AbstractAppRuntimeIT {
 		assertSandboxed(supervisor().status(GUESTBOOK).pid());
 		// the replaced daemons' cgroups went with them
 		awaitDaemonCgroupsOfLiveDaemonOnly(GUESTBOOK);
+		awaitStopLines(stopped, second);
+	}
+
+	/**
+	 * Waits for the last line of a replaced daemon (its server's), and expects every such
+	 * line but those known before under a release.
+	 */
+	private void awaitStopLines(List<LogRecord> known, String release) {
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(stopLines()).filteredOn((record) -> !known.contains(record))
+				.isNotEmpty()
+				.allSatisfy((record) -> assertThat(record.release()).as(record.message()).isEqualTo(release)));
+	}
+
+	/** The app server's lines that say a daemon stopped. */
+	private List<LogRecord> stopLines() {
+		String text = server().equals("uwsgi") ? "goodbye to uWSGI" : "Shutting down: Master";
+		return bean(LogViewer.class)
+			.query(new LogQuery("guestbook", null, null, null, server(), text, null, 100, null, null))
+			.records();
+	}
+
+	/** Waits for a line of the app server's own in the records of a release. */
+	private void awaitServerLine(String text, String release) {
+		LogViewer logs = bean(LogViewer.class);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(
+					logs.query(new LogQuery("guestbook", null, null, null, server(), text, null, 10, null, release))
+						.records())
+				.as("%s lines of %s", text, release)
+				.isNotEmpty());
 	}
 
 	@Test // GH-15: apps.restart stopped and started: 122 of 603 requests got 502

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param started when it started
  * @param exit completes with the exit code (only for processes this server started; an
  * adopted one is watched through its pid)
- * @param stderrOffset where its stderr began in {@code logs/stderr.log}
+ * @param stderrOffset where its stderr began in {@code logs/<release>.stderr.log}
  * @param server the app server it is
  * @param cgroup its cgroup, or {@code null} when the host has none
  * @param oomKills the out-of-memory kills its cgroup had counted when it was last looked

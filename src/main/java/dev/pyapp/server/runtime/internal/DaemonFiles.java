@@ -23,13 +23,17 @@ public final class DaemonFiles {
 
 	/**
 	 * The last lines a daemon wrote to stderr since it started (all of the file if it was
-	 * emptied since).
+	 * emptied since): from its release's {@code logs/<release>.stderr.log}, or from
+	 * {@code logs/stderr.log} for a daemon a server before those files started.
 	 * @param paths the app's paths
 	 * @param daemon the daemon
 	 * @return up to 4 KiB of text
 	 */
 	static String stderrTail(AppPaths paths, Daemon daemon) {
-		Path stderr = paths.stderrLog();
+		Path stderr = stderrLog(paths, daemon.release());
+		if (!Files.exists(stderr)) {
+			stderr = paths.stderrLog();
+		}
 		try (RandomAccessFile file = new RandomAccessFile(stderr.toFile(), "r")) {
 			// a file shorter than where the daemon's output began was emptied or had
 			// its start taken since (pyapp.logs.output-max-size): all of it is the
@@ -47,17 +51,19 @@ public final class DaemonFiles {
 	}
 
 	/**
-	 * Creates the directories a daemon writes to, and its output files in {@code logs/}
-	 * as the server's own ({@code 0600}, whatever the umask the server was started with:
-	 * the daemon's output is appended to them, which would create them with it).
+	 * Creates the directories a daemon writes to, and its release's output files in
+	 * {@code logs/} as the server's own ({@code 0600}, whatever the umask the server was
+	 * started with: the daemon's output is appended to them, which would create them with
+	 * it).
 	 * @param paths the app's paths
+	 * @param release the daemon's release
 	 */
-	static void createDirectories(AppPaths paths) {
+	static void createDirectories(AppPaths paths, String release) {
 		try {
 			for (Path dir : new Path[] { paths.run(), paths.logs(), paths.tmp(), paths.data(), paths.config() }) {
 				Files.createDirectories(dir);
 			}
-			for (Path log : new Path[] { paths.stdoutLog(), paths.stderrLog() }) {
+			for (Path log : new Path[] { stdoutLog(paths, release), stderrLog(paths, release) }) {
 				try {
 					Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY));
 				}
@@ -70,6 +76,28 @@ public final class DaemonFiles {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the directories of " + paths.root(), ex);
 		}
+	}
+
+	/**
+	 * Where a release's daemons write their standard output: a file per release, so that
+	 * every line is filed under the release of the daemon that wrote it (a candidate
+	 * starts beside the live daemon, a replaced one stops after the switch).
+	 * @param paths the app's paths
+	 * @param release the release
+	 * @return {@code logs/<release>.stdout.log}
+	 */
+	static Path stdoutLog(AppPaths paths, String release) {
+		return paths.stdoutLog(release);
+	}
+
+	/**
+	 * Where a release's daemons write their standard error.
+	 * @param paths the app's paths
+	 * @param release the release
+	 * @return {@code logs/<release>.stderr.log}
+	 */
+	static Path stderrLog(AppPaths paths, String release) {
+		return paths.stderrLog(release);
 	}
 
 	/**

@@ -117,7 +117,7 @@ public class DaemonLauncher {
 	 */
 	Daemon launch(ProcessContext context, AppManifest manifest, AppServer server, Set<Integer> portsInUse, String key) {
 		AppPaths paths = this.home.app(context.app());
-		DaemonFiles.createDirectories(paths);
+		DaemonFiles.createDirectories(paths, context.release());
 		if (manifest.daemon().bind() != AppManifest.BindKind.PORT) {
 			return launch(context, manifest, server, key, this.addresses.socket(context.app(), key), null);
 		}
@@ -146,7 +146,7 @@ public class DaemonLauncher {
 		Path pidFile = paths.run().resolve(key + ".pid");
 		List<String> command = server.command(new DaemonSpec(context.app(), context.release(), context.python(),
 				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), DaemonAddresses.listenBacklog()));
-		Path stderr = paths.stderrLog();
+		Path stderr = DaemonFiles.stderrLog(paths, context.release());
 		long offset = DaemonFiles.size(stderr);
 		Map<String, String> env = new LinkedHashMap<>(context.environment());
 		env.put("PYAPP_ENTRY", manifest.entry().target());
@@ -159,7 +159,7 @@ public class DaemonLauncher {
 		}
 		ExecRequest request = context.request(command);
 		RunningProcess process = this.shell.start(request.withEnvironment(env, request.inheritEnvironment())
-			.withOutput(paths.stdoutLog(), stderr)
+			.withOutput(DaemonFiles.stdoutLog(paths, context.release()), stderr)
 			.isolated(isolation.withCgroup(cgroup)));
 		Daemon daemon = new Daemon(context.release(), process.pid(), socket, port, pidFile, Instant.now(),
 				process.exit(), offset, server, cgroup, 0);
