@@ -21,12 +21,13 @@ import org.springframework.util.unit.DataSize;
  * @param recentSize how much memory those records may take at most (estimated from their
  * text); older ones are then read from MongoDB
  * @param tailTimeout how long {@code logs.tail} waits for a new record
- * @param tailInterval how often the {@code stdout.log}/{@code stderr.log} files of the
- * apps are read (each app once per interval, a tenth of the apps every tenth of it)
- * @param outputMaxSize how large an app's {@code stdout.log} or {@code stderr.log} may
- * grow: once it is this large and read to its end it is emptied (the daemon writes on at
- * its new end), and once this much of it is left unread (a process writing faster than it
- * is read) that much is dropped, and a WARNING record says how much
+ * @param tailInterval how often the output files of the apps' daemons
+ * ({@code logs/<release>.stdout.log} and {@code .stderr.log}) are read (each app once per
+ * interval, a tenth of the apps every tenth of it)
+ * @param outputMaxSize how large one of those output files may grow: once it is this
+ * large and read to its end it is emptied (the daemon writes on at its new end), and once
+ * this much of it is left unread (a process writing faster than it is read) that much is
+ * dropped, and a WARNING record says how much
  * @param regexTimeout how long one regular expression search may run
  * @param notifications how notifications are delivered
  * @param socket the bounds of the apps' log sockets
