@@ -24,24 +24,48 @@ export async function watchDeploy(name, work, { step, log }) {
 		log.append(line + '\n');
 		log.scrollTop = log.scrollHeight;
 	};
+	return followWork(work, {
+		app: name,
+		what: 'deploy',
+		append,
+		currentStep: async (signal) => {
+			const app = await rpc('apps.get', { name }, { signal });
+			return app.progress ? app.state + ' — ' + app.progress.step + ': ' + app.progress.message : null;
+		},
+		showStep: (line) => say(step, line),
+	});
+}
+
+/**
+ * Runs `work` while it shows the `pyapp.deploy` records that arrive (of `app`, or of
+ * every app with the app's name in front) and the step `currentStep` reads, one read at a
+ * time (a slow server gets no pile of reads). No step read after the work's answer is
+ * shown: its outcome is the last word; the tail goes on 1.5 s for the last records.
+ * @param {function(): Promise<any>} work the call
+ * @param {{app: ?string, what: string, append: function(string), currentStep:
+ *     function(AbortSignal): Promise<?string>, showStep: function(string)}} view
+ * @returns {Promise<any>} what `work` returns; rejects as it does
+ */
+export async function followWork(work, { app, what, append, currentStep, showStep }) {
 	const stop = new AbortController();
 	let cursor = null;
 	let tailing = true;
 	try {
-		cursor = (await rpc('logs.tail', { app: name })).cursor ?? null;
+		cursor = (await rpc('logs.tail', app ? { app } : {})).cursor ?? null;
 	} catch (error) {
 		tailing = false;
-		append('(the deploy log is not available: ' + describe(error) + ')');
+		append('(the ' + what + ' log is not available: ' + describe(error) + ')');
 	}
 	const tail = (async () => {
 		while (tailing && !stop.signal.aborted) {
 			try {
-				const reply = await rpc('logs.tail', cursor ? { app: name, after: cursor } : { app: name },
-					{ signal: stop.signal });
+				const after = cursor ? { after: cursor } : {};
+				const reply = await rpc('logs.tail', app ? { app, ...after } : after, { signal: stop.signal });
 				cursor = reply.cursor ?? cursor;
 				for (const record of reply.records || []) {
 					if (record.logger === 'pyapp.deploy') {
-						append(record.level + ' ' + record.message);
+						append((!app && record.app ? '[' + record.app + '] ' : '') + record.level + ' '
+							+ record.message);
 					}
 				}
 			} catch (error) {
@@ -56,9 +80,9 @@ export async function watchDeploy(name, work, { step, log }) {
 	(async () => {
 		while (await pause(PROGRESS_INTERVAL, done.signal)) {
 			try {
-				const app = await rpc('apps.get', { name }, { signal: done.signal });
-				if (app.progress && !done.signal.aborted) {
-					say(step, app.state + ' — ' + app.progress.step + ': ' + app.progress.message);
+				const line = await currentStep(done.signal);
+				if (line && !done.signal.aborted) {
+					showStep(line);
 				}
 			} catch (error) {
 				// progress is a nicety: the call itself reports the outcome
@@ -69,7 +93,7 @@ export async function watchDeploy(name, work, { step, log }) {
 		return await work();
 	} finally {
 		done.abort();
-		// let the last records of the deploy arrive before the tail stops
+		// let the last records of the work arrive before the tail stops
 		setTimeout(() => stop.abort(), 1500);
 		tail.catch(() => {});
 	}

@@ -2,6 +2,7 @@
 // with the install's progress and its `pyapp.deploy` log shown as it happens.
 import { rpc, csrfHeaders, describe } from './rpc.js';
 import { $, el, say, showErrors, clearErrors, formValues, deployLogHref } from './ui.js';
+import { followWork } from './deploy-watch.js';
 
 const dropzone = $('#dropzone');
 const fileInput = $('#archive-file');
@@ -10,9 +11,6 @@ const panel = $('#install-progress');
 const stepLine = $('#install-step');
 const log = $('#install-log');
 const result = $('#install-result');
-
-/** How long after one progress read the next starts. */
-const PROGRESS_INTERVAL = 700;
 
 function upload(file) {
 	return new Promise((resolve, reject) => {
@@ -79,58 +77,8 @@ async function follow(work) {
 	log.hidden = true;
 	result.replaceChildren();
 	say(stepLine, 'Starting…');
-	const stop = new AbortController();
-	let cursor = null;
-	let tailing = true;
-	try {
-		const start = await rpc('logs.tail', {});
-		cursor = start.cursor ?? null;
-	} catch (error) {
-		tailing = false;
-		appendLog('(the install log is not available: ' + describe(error) + ')');
-	}
-	const tail = (async () => {
-		while (tailing && !stop.signal.aborted) {
-			try {
-				const reply = await rpc('logs.tail', cursor ? { after: cursor } : {}, { signal: stop.signal });
-				cursor = reply.cursor ?? cursor;
-				for (const record of reply.records || []) {
-					if (record.logger === 'pyapp.deploy') {
-						appendLog((record.app ? '[' + record.app + '] ' : '') + record.level + ' ' + record.message);
-					}
-				}
-			} catch (error) {
-				if (error.name !== 'AbortError') {
-					appendLog('(log tail stopped: ' + describe(error) + ')');
-				}
-				return;
-			}
-		}
-	})();
-	// the step the install is at, one read at a time (a slow server gets no pile of
-	// reads); none is shown once the install call has answered: its outcome is the last
-	// word, also when a read under way answers after it
-	const done = new AbortController();
-	(async () => {
-		while (await pause(PROGRESS_INTERVAL, done.signal)) {
-			try {
-				const line = await currentStep(done.signal);
-				if (line && !done.signal.aborted) {
-					say(stepLine, line);
-				}
-			} catch (error) {
-				// progress is a nicety: the install call itself reports the outcome
-			}
-		}
-	})();
-	try {
-		return await work();
-	} finally {
-		done.abort();
-		// let the last records of the install arrive before the tail stops
-		setTimeout(() => stop.abort(), 1500);
-		tail.catch(() => {});
-	}
+	return followWork(work, { app: null, what: 'install', append: appendLog, currentStep,
+		showStep: (line) => say(stepLine, line) });
 }
 
 /** The step of the app being installed (state installing or upgrading), or null. */
@@ -146,20 +94,6 @@ async function currentStep(signal) {
 	return line;
 }
 
-/** Waits, unless the signal ends the wait; resolves to whether it waited the whole time. */
-function pause(millis, signal) {
-	return new Promise((resolve) => {
-		if (signal.aborted) {
-			resolve(false);
-			return;
-		}
-		const timer = setTimeout(() => resolve(true), millis);
-		signal.addEventListener('abort', () => {
-			clearTimeout(timer);
-			resolve(false);
-		}, { once: true });
-	});
-}
 
 function showInstalled(app) {
 	$('#install-title').textContent = 'Installed';
