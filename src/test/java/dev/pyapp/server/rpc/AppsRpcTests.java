@@ -257,28 +257,24 @@ class AppsRpcTests {
 		blogRunningWithEverything();
 		given(this.registry.currentRelease(AppId.of("blog")))
 			.willReturn(Optional.of(release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null)));
-		willThrow(new DeployWatch.Failed(PyappException.failed("the health check failed", "Traceback ..."),
-				new DeployWatch.Deploy(AppId.of("blog"), "1.1.0-b")))
-			.given(this.watch)
-			.watch(any());
-		given(this.archives.path("a1")).willReturn(Path.of("/tmp/a1"));
-		RpcError error = catchThrowableOfType(RpcError.class,
-				() -> this.rpc.install(new AppsRpc.InstallParams("a1", null)));
+		RpcError error = installFailing(PyappException.failed("the health check failed", "Traceback ..."));
 		pin("apps.install failed: error data", error.data());
 	}
 
 	@Test // SPEC §6: a client reads data.log of every -32005
 	void failedDeployThatPrintedNothingAnswersWithAnEmptyLog() {
 		blogRunningWithEverything();
-		willThrow(new DeployWatch.Failed(PyappException.failed("the health check timed out", null),
-				new DeployWatch.Deploy(AppId.of("blog"), "1.1.0-b")))
-			.given(this.watch)
-			.watch(any());
-		given(this.archives.path("a1")).willReturn(Path.of("/tmp/a1"));
-		RpcError error = catchThrowableOfType(RpcError.class,
-				() -> this.rpc.install(new AppsRpc.InstallParams("a1", null)));
+		RpcError error = installFailing(PyappException.failed("the health check timed out", null));
 		assertThat(RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(error.data())).get("log").asString())
 			.isEmpty();
+	}
+
+	/** {@code apps.install} of archive a1 whose deploy of blog 1.1.0-b fails so. */
+	private RpcError installFailing(PyappException cause) {
+		willThrow(new DeployWatch.Failed(cause, new DeployWatch.Deploy(AppId.of("blog"), "1.1.0-b"))).given(this.watch)
+			.watch(any());
+		given(this.archives.path("a1")).willReturn(Path.of("/tmp/a1"));
+		return catchThrowableOfType(RpcError.class, () -> this.rpc.install(new AppsRpc.InstallParams("a1", null)));
 	}
 
 	@Test

@@ -217,12 +217,7 @@ class DeployProcessTests {
 		this.configured = true;
 		this.process.continueAfterConfiguration(APP, (phase, release, operation) -> report());
 
-		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
-		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
-		assertThat(this.live).isEqualTo("1.1-x");
-		InOrder order = inOrder(this.steps);
-		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("pre-update"), any());
-		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("post-install"), any());
+		assertDeployedAfterPreUpdateAndPostInstall("1.1-x");
 		verify(this.steps, never()).hook(eq(APP), eq("1.0-x"), eq("post-install"), any());
 	}
 
@@ -235,12 +230,7 @@ class DeployProcessTests {
 
 		this.process.deploy(prepared("1.1-x", "1.0-x"), report());
 
-		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
-		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
-		assertThat(this.live).isEqualTo("1.1-x");
-		InOrder order = inOrder(this.steps);
-		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("pre-update"), any());
-		order.verify(this.steps).hook(eq(APP), eq("1.1-x"), eq("post-install"), any());
+		assertDeployedAfterPreUpdateAndPostInstall("1.1-x");
 	}
 
 	@Test
@@ -417,6 +407,19 @@ class DeployProcessTests {
 			.hook(eq(APP), everyRelease ? any() : eq("1.0-x"), eq("post-install"), any());
 		assertThatThrownBy(() -> this.process.continueAfterConfiguration(APP, (p, r, o) -> report()))
 			.isInstanceOf(PyappException.class);
+	}
+
+	/**
+	 * The release is live and the app deployed, its pre-update hook run before its
+	 * post-install, which is no longer pending.
+	 */
+	private void assertDeployedAfterPreUpdateAndPostInstall(String release) {
+		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
+		assertThat(this.lifecycles.get(APP).postInstallPending()).isFalse();
+		assertThat(this.live).isEqualTo(release);
+		InOrder order = inOrder(this.steps);
+		order.verify(this.steps).hook(eq(APP), eq(release), eq("pre-update"), any());
+		order.verify(this.steps).hook(eq(APP), eq(release), eq("post-install"), any());
 	}
 
 	private DeployReporter failingPostInstall() {
