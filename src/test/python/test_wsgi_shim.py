@@ -9,6 +9,7 @@ import contextvars
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import types
 import unittest
@@ -25,6 +26,7 @@ _entry.application = _hello
 sys.modules[_entry.__name__] = _entry
 os.environ["PYAPP_ENTRY"] = _entry.__name__ + ":application"
 os.environ.pop("PYAPP_LOG_SOCKET", None)
+os.environ.pop("PYAPP_TMP_PATH", None)
 
 from pyapp_runtime import context, metrics, wsgi  # noqa: E402
 
@@ -325,6 +327,40 @@ class WsgiShimTests(unittest.TestCase):
             expected = "SECRET not set" if kind == "wsgi" else "0"
             self.assertEqual(str(raised.exception),
                              "the app exited while it was loaded (SystemExit: %s)" % expected)
+
+    def test_a_process_that_ends_while_it_loads_the_app_fails_the_load_the_third_time_in_a_row(self):
+        # os._exit at import cannot be caught: the shim counts the workers that ended
+        # while they loaded, so that the master stops instead of starting them forever
+        with tempfile.TemporaryDirectory() as tmp:
+            app_dir = os.path.join(tmp, "app")
+            os.mkdir(app_dir)
+
+            def app(body):
+                with open(os.path.join(app_dir, "pyapp_shim_test_dies.py"), "w") as out:
+                    out.write(body)
+
+            def load():
+                shim = os.path.dirname(os.path.dirname(os.path.abspath(wsgi.__file__)))
+                env = dict(os.environ, PYTHONPATH=os.pathsep.join((shim, app_dir)), PYAPP_TMP_PATH=tmp,
+                           PYAPP_ENTRY="pyapp_shim_test_dies:application", PYTHONDONTWRITEBYTECODE="1")
+                return subprocess.run([sys.executable, "-c", "import pyapp_runtime.wsgi"], env=env,
+                                      capture_output=True, text=True, timeout=60)
+
+            dies = "import os\nos._exit(7)\n"
+            app(dies)
+            self.assertEqual([load().returncode for _ in range(3)], [7, 7, 7])
+            failed = load()
+            self.assertEqual(failed.returncode, 1, failed.stderr)
+            self.assertIn("RuntimeError: the app's process ended while it was loaded, 3 times in a row",
+                          failed.stderr)
+            # counted afresh after the failure (the next master), and after a load that worked
+            self.assertEqual([load().returncode for _ in range(2)], [7, 7])
+            app("def application(environ, start_response):\n    return []\n")
+            loaded = load()
+            self.assertEqual(loaded.returncode, 0, loaded.stderr)
+            self.assertEqual(os.listdir(os.path.join(tmp, ".pyapp-loading")), [])
+            app(dies)
+            self.assertEqual([load().returncode for _ in range(3)], [7, 7, 7])
 
     def test_threads_see_their_own_request_path(self):
         barrier = threading.Barrier(8)

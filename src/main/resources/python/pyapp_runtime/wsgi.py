@@ -42,23 +42,101 @@ def _install_log_handler():
         print("pyapp_runtime: log handler not installed: %s" % ex, file=sys.stderr)
 
 
-def load_entry(target, kind="wsgi"):
+# how many processes in a row may end while they load the app (``os._exit``, a signal,
+# out of memory: nothing the process itself can catch) before a load counts as failed
+LOAD_DEATHS = 3
+
+
+class _LoadWatch:
+    """Counts the processes that ended while they loaded the app, which their master
+    would otherwise start again and again: each load leaves a marker named after its
+    pid in ``tmp/.pyapp-loading/`` (the app's own directory) and removes it once the
+    app is loaded or failed to load; a marker whose process is gone is a process that
+    ended while it loaded. Markers of a process still alive are left alone (another
+    worker loading beside this one, or a pid the next sandbox happens to reuse)."""
+
+    def __init__(self, directory):
+        self._directory = directory
+        self._marker = None
+
+    @classmethod
+    def of_environment(cls):
+        tmp = os.environ.get("PYAPP_TMP_PATH")
+        return cls(os.path.join(tmp, ".pyapp-loading")) if tmp else None
+
+    def begin(self):
+        """Marks this load; raises when LOAD_DEATHS earlier loads ended with their
+        process (the markers are then cleared, so that the next master starts counting
+        afresh)."""
+        try:
+            os.makedirs(self._directory, mode=0o700, exist_ok=True)
+            ended = self._ended()
+            if len(ended) >= LOAD_DEATHS:
+                self._remove(ended)
+                raise RuntimeError(
+                    "the app's process ended while it was loaded, %d times in a row (os._exit, "
+                    "a signal or out of memory?): its master would start it again forever"
+                    % len(ended))
+            self._marker = os.path.join(self._directory, str(os.getpid()))
+            with open(self._marker, "w"):
+                pass
+        except OSError:
+            self._marker = None  # no place to count in: the app loads unwatched
+
+    def end(self, loaded):
+        """This load is over: loaded (earlier deaths no longer count) or failed."""
+        if self._marker is None:
+            return
+        self._remove([self._marker] + (self._ended() if loaded else []))
+
+    def _ended(self):
+        ended = []
+        for name in os.listdir(self._directory):
+            if not name.isdigit():
+                continue
+            try:
+                os.kill(int(name), 0)
+            except ProcessLookupError:
+                ended.append(os.path.join(self._directory, name))
+            except OSError:
+                pass  # alive (another user's pid is not one of ours, but alive)
+        return ended
+
+    @staticmethod
+    def _remove(paths):
+        for path in paths:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def load_entry(target, kind="wsgi", watch=None):
     """The app's WSGI callable. An app that exits while it is loaded (``sys.exit("SECRET
     not set")`` at import) fails to load like one that raises: a worker that simply
     ended would be started again and again by its master (gunicorn's and uWSGI's), the
     app shown running and no crash counted; a load error ends the master (gunicorn
-    halts, uWSGI's ``--need-app``), which the server counts as a crash."""
+    halts, uWSGI's ``--need-app``), which the server counts as a crash. A process that
+    ends while it loads (``os._exit``, a signal) cannot be caught; ``watch`` (a
+    ``_LoadWatch``) makes the LOAD_DEATHS-th such end in a row a load error."""
     module_name, _, attribute = target.partition(":")
     if not module_name or not attribute:
         raise ValueError("entry %r is not module:attribute" % target)
+    if watch is not None:
+        watch.begin()
+    loaded = False
     try:
         obj = importlib.import_module(module_name)
         for part in attribute.split("."):
             obj = getattr(obj, part)
         if kind == "factory":
             obj = obj()
+        loaded = True
     except SystemExit as ex:
         raise RuntimeError("the app exited while it was loaded (SystemExit: %s)" % (ex.code,)) from None
+    finally:
+        if watch is not None:
+            watch.end(loaded)
     if not callable(obj):
         raise TypeError("entry %r is not a WSGI callable" % target)
     return obj
@@ -186,4 +264,5 @@ def wrap(app, measure=None):
 
 _restore_stdout()
 _install_log_handler()
-application = wrap(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi")))
+application = wrap(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi"),
+                              _LoadWatch.of_environment()))
