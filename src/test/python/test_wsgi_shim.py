@@ -362,6 +362,26 @@ class WsgiShimTests(unittest.TestCase):
             app(dies)
             self.assertEqual([load().returncode for _ in range(3)], [7, 7, 7])
 
+    def test_an_asgi_app_is_refused_when_it_is_loaded(self):
+        # FastAPI/Starlette and Django's ASGIHandler: an async __call__; or an async def
+        body = ("class App:\n    async def __call__(self, scope, receive, send):\n        pass\n"
+                "app = App()\n"
+                "async def application(scope, receive, send):\n    pass\n"
+                "class Wsgi:\n    def __call__(self, environ, start_response):\n        return []\n"
+                "wsgi = Wsgi()\n")
+        name = "pyapp_shim_test_asgi"
+        finder = _SourceFinder(name, body)
+        sys.meta_path.insert(0, finder)
+        try:
+            for attribute in ("app", "application"):
+                with self.assertRaises(TypeError) as raised:
+                    wsgi.load_entry(name + ":" + attribute)
+                self.assertIn("is an ASGI app", str(raised.exception))
+            self.assertTrue(callable(wsgi.load_entry(name + ":wsgi")))
+        finally:
+            sys.meta_path.remove(finder)
+            sys.modules.pop(name, None)
+
     def test_threads_see_their_own_request_path(self):
         barrier = threading.Barrier(8)
         seen = {}

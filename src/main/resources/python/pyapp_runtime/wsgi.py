@@ -8,6 +8,7 @@ Importing it installs the log handler in the process that serves (idempotent: un
 gunicorn its ``post_fork`` hook did already; uWSGI loads this module in each worker).
 """
 import importlib
+import inspect
 import io
 import os
 import sys
@@ -139,7 +140,18 @@ def load_entry(target, kind="wsgi", watch=None):
             watch.end(loaded)
     if not callable(obj):
         raise TypeError("entry %r is not a WSGI callable" % target)
+    if _is_asgi(obj):
+        raise TypeError("entry %r is an ASGI app (it is called with await): PyApp Server serves WSGI apps; "
+                        "serve it through an ASGI-to-WSGI adapter such as a2wsgi's ASGIMiddleware, or use "
+                        "the project's WSGI entry (Django: wsgi.py, not asgi.py)" % target)
     return obj
+
+
+def _is_asgi(obj):
+    """Whether an entry is an ASGI app (FastAPI, Starlette, Quart, Django's ASGIHandler,
+    an ``async def``): a WSGI server would answer every request with a TypeError."""
+    call = obj if inspect.isfunction(obj) or inspect.ismethod(obj) else getattr(type(obj), "__call__", None)
+    return inspect.iscoroutinefunction(call)
 
 
 def apply_mount_prefix(environ, prefix):
