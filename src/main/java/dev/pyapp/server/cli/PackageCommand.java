@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import dev.pyapp.server.cli.internal.LocalFiles;
 import dev.pyapp.server.cli.internal.Packager;
+import dev.pyapp.server.packaging.RequirementsFiles;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,10 @@ class PackageCommand extends ApiCommand {
 			.resolve((this.output != null) ? this.output
 					: Path.of(manifest.name() + "-" + manifest.version() + ".pyapp"));
 		var pkg = packager.write(target);
+		for (RequirementsFiles.Undeclared undeclared : RequirementsFiles.undeclared(project, pkg.manifest())) {
+			err().println("warning: " + undeclared.message());
+		}
+		err().flush();
 		if (json()) {
 			ObjectNode result = cli().codec().objectNode();
 			result.put("file", target.normalize().toString());

@@ -97,6 +97,23 @@ class PackageCommandsTests {
 		}
 	}
 
+	@Test // a requirements.txt nothing installs: said, the archive still made
+	void warnsOfARequirementsFileThatNamesWhatMetadataDoesNotDeclare() throws IOException {
+		pyapp("init", "site", "--template", "flask");
+		Path project = this.directory.resolve("site");
+		Files.writeString(project.resolve("requirements.txt"),
+				"# pinned\nFlask==3.0.3\nsqlalchemy>=2  # the ORM\n-r more.txt\nfastapi\n\nuvicorn[standard]\n");
+
+		CliRun packaged = pyapp("package", "site", "-o", "site.pyapp");
+
+		assertThat(packaged.exitCode()).isEqualTo(0);
+		assertThat(this.directory.resolve("site.pyapp")).isRegularFile();
+		assertThat(packaged.err()).isEqualTo("warning: requirements.txt is not read (an app's dependencies are what "
+				+ "metadata.yaml declares): declare fastapi, uvicorn[standard] under dependencies: in metadata.yaml\n");
+		Files.writeString(project.resolve("requirements.txt"), "flask\n");
+		assertThat(pyapp("package", "site", "-o", "site.pyapp").err()).isEmpty();
+	}
+
 	@Test // GH-15: the server's rules and messages, offline
 	void refusesAProjectWithEveryProblemTheServerWouldReportAndWritesNothing() throws IOException {
 		pyapp("init", "site", "--template", "wsgi");

@@ -11,6 +11,7 @@ import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.RequirementsFiles;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.AppSupervisor;
@@ -66,6 +67,9 @@ class ReleaseSteps {
 		AppId app = prepared.app();
 		AppManifest manifest = prepared.pkg().manifest();
 		this.isolation.prepare(app);
+		for (RequirementsFiles.Undeclared undeclared : RequirementsFiles.undeclared(prepared.directory(), manifest)) {
+			report.warn(undeclared.message());
+		}
 		report.step("venv", "building the Python environment", () -> {
 			this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(), requirements(manifest),
 					report.output(), this.servers.interpreterConstraint(manifest),

@@ -1,5 +1,7 @@
 package dev.pyapp.server.deploy.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +12,21 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.hooks.HookRunner;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.DeployProgress;
 import dev.pyapp.server.install.InstalledApp;
+import dev.pyapp.server.install.PreparedRelease;
+import dev.pyapp.server.install.Release;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
+import dev.pyapp.server.packaging.AppManifest.Scope;
+import dev.pyapp.server.packaging.AppPackage;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppServer;
 import dev.pyapp.server.runtime.AppServers;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -106,6 +114,20 @@ class ReleaseStepsTests {
 		manifest(new AppManifest.StaticEntry("/static", "static", true, List.of()));
 		this.steps.statics(APP, "0.1.0-a", release, this.report);
 		verify(this.report).step(eq("static"), eq("checking the generated static files"), any(Runnable.class));
+	}
+
+	@Test // trial: a FastAPI project's requirements.txt, which nothing installs
+	void warnsOfARequirementsFileNamingWhatMetadataDoesNotDeclare(@TempDir Path release) throws IOException {
+		Files.writeString(release.resolve("requirements.txt"), "fastapi\nuvicorn\n");
+		AppManifest manifest = mock(AppManifest.class);
+		given(manifest.dependencies()).willReturn(List.of(new AppManifest.Dependency("uvicorn", Scope.LOCAL)));
+		AppPackage pkg = mock(AppPackage.class);
+		given(pkg.manifest()).willReturn(manifest);
+		this.steps.environment(
+				new PreparedRelease(APP, mock(Release.class), release, pkg, null, mock(DeployProgress.class), false),
+				this.report);
+		verify(this.report).warn("requirements.txt is not read (an app's dependencies are what metadata.yaml "
+				+ "declares): declare fastapi under dependencies: in metadata.yaml");
 	}
 
 	@SuppressWarnings("unchecked")
