@@ -1,6 +1,10 @@
 package dev.pyapp.server.runtime.internal;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -31,6 +35,9 @@ import org.springframework.stereotype.Component;
 public class CandidateSwitch {
 
 	private static final Logger logger = LoggerFactory.getLogger(CandidateSwitch.class);
+
+	/** How long a failed health check waits for a daemon that is ending to exit. */
+	private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
 
 	private final SupervisedApps apps;
 
@@ -106,8 +113,37 @@ public class CandidateSwitch {
 		if (ex.getLog() != null && !ex.getLog().isBlank()) {
 			return ex;
 		}
+		String message = String.valueOf(ex.getMessage());
+		Integer code = exitCode(daemon);
+		if (code != null) {
+			// the cause is the daemon's end, not the connection
+			message = daemon.server().displayName() + " exited with code " + code + " before it answered: " + message;
+		}
 		String printed = this.launcher.stderrTail(app, daemon);
-		return printed.isBlank() ? ex : PyappException.failed(String.valueOf(ex.getMessage()), printed);
+		if (printed.isBlank() && code == null) {
+			return ex;
+		}
+		return PyappException.failed(message, printed.isBlank() ? null : printed);
+	}
+
+	/**
+	 * The exit code of a daemon that ended, waiting {@link #EXIT_WAIT} for one that is
+	 * ending (uWSGI takes about a second from "no app loaded" to its exit).
+	 */
+	private static @Nullable Integer exitCode(Daemon daemon) {
+		if (daemon.exit() == null) {
+			return null;
+		}
+		try {
+			return daemon.exit().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return null;
+		}
 	}
 
 	public AppStatus promote(AppId app, String release) {

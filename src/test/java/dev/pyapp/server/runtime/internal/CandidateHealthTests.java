@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -87,6 +89,31 @@ class CandidateHealthTests {
 					assertThat(ex.getMessage()).startsWith("health check GET /health failed: ");
 					assertThat(ex.getLog()).contains("ModuleNotFoundError: No module named 'guestbook_reports'")
 						.contains("Traceback");
+				});
+			worker.join(5000);
+		}
+	}
+
+	@Test // trial: a FastAPI app given as the entry; the first line said only "Connection
+			// reset", as if the network had failed
+	void aDaemonThatEndedIsSaidToHaveExitedBeforeItAnswered() throws Exception {
+		Path socket = this.dir.resolve("r.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			Thread worker = new Thread(() -> dieWithTheRequestUnread(server));
+			worker.start();
+			// uWSGI ends about a second after its worker failed to load the app
+			CompletableFuture<Integer> exit = new CompletableFuture<>();
+			CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(() -> exit.complete(22));
+			Daemon daemon = new Daemon("1.1.0-x", ProcessHandle.current().pid(), socket, null,
+					Path.of("/nonexistent.pid"), Instant.now(), exit, 0, new GunicornServer(mock(VenvBuilder.class)),
+					null, 0);
+			given(this.launcher.stderrTail(APP, daemon)).willReturn(TRACEBACK);
+			assertThatThrownBy(() -> this.candidates.checkHealth(APP, "1.1.0-x", daemon))
+				.isInstanceOfSatisfying(PyappException.class, (ex) -> {
+					assertThat(ex.getMessage()).startsWith(
+							"gunicorn exited with code 22 before it answered: health check GET /health failed: ");
+					assertThat(ex.getLog()).contains("ModuleNotFoundError");
 				});
 			worker.join(5000);
 		}
