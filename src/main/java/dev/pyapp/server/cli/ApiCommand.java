@@ -124,6 +124,12 @@ abstract class ApiCommand implements Callable<Integer> {
 		if (ex.code() != -32602 || data == null || !"invalid-params".equals(data.path("type").asString(""))) {
 			return null;
 		}
+		for (JsonNode error : data.path("errors")) {
+			if (error.path("message").asString("").startsWith("unknown param") && error.path("path").isString()) {
+				return error.path("path").asString();
+			}
+		}
+		// a server from before data.errors named unknown params only in Jackson's words
 		Matcher matcher = UNKNOWN_PARAM.matcher(data.path("detail").asString(""));
 		return matcher.find() ? matcher.group(1) : null;
 	}

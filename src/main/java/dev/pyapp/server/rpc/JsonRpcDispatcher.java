@@ -269,9 +269,11 @@ class JsonRpcDispatcher {
 				.readValue(named);
 		}
 		catch (UnrecognizedPropertyException ex) {
-			throw RpcError.invalidParams(ex.getOriginalMessage(),
-					List.of(new ProblemView(path(ex), "unknown param; expected one of " + String.join(", ",
-							ex.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()))));
+			// the caller's words, not Jackson's (which name the Java class of the params)
+			String expected = String.join(", ",
+					ex.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
+			throw RpcError.invalidParams("unknown param '" + path(ex) + "': expected one of " + expected,
+					List.of(new ProblemView(path(ex), "unknown param; expected one of " + expected)));
 		}
 		catch (JacksonException ex) {
 			throw RpcError.invalidParams(ex.getOriginalMessage(),

@@ -189,6 +189,19 @@ class EnvCommandTests extends CliCommandTests {
 		assertThat(run.err()).contains("does not take 'restart'").contains("without --no-restart");
 	}
 
+	@Test // the RPC layer names an unknown param in its own words now, not Jackson's
+	void anUnknownParamInTheServersOwnWordsIsFoundInItsErrors() {
+		this.server.result("apps.get", BLOG);
+		this.server.error("apps.env.set", -32602, "Invalid params", """
+				{"type": "invalid-params", "detail": "unknown param 'merge': expected one of env, name",
+				 "errors": [{"path": "merge", "message": "unknown param; expected one of env, name"}]}
+				""");
+		CliRun run = pyapp("env", "set", "blog", "A=1");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err()).startsWith("error: the server is older than this CLI: its apps.env.set does not take "
+				+ "'merge'; nothing was changed on blog\n");
+	}
+
 	@Test
 	void sendAllSendsEveryVariableAsReadWithTheChangeAndNoMerge() {
 		this.server.result("apps.get", BLOG);
