@@ -52,7 +52,8 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 	/**
 	 * Reads the {@code git} params of {@code apps.install}: {@code url},
 	 * {@code strategy}, {@code branch}, {@code tag_pattern}, {@code prereleases},
-	 * {@code token}, {@code username}, {@code poll_interval} ({@code 30s}, {@code 5m}).
+	 * {@code token}, {@code username}, {@code poll_interval} ({@code 30s}, {@code 5m}; a
+	 * bare number is seconds).
 	 * @param params the params
 	 * @return the request
 	 * @throws PyappException ({@code INVALID}) listing every problem
@@ -93,7 +94,10 @@ public record GitSourceRequest(String url, @Nullable GitStrategy strategy, @Null
 		String pollText = (params.get("poll_interval") != null) ? String.valueOf(params.get("poll_interval")) : null;
 		if (pollText != null) {
 			try {
-				poll = DurationStyle.detectAndParse(pollText);
+				// a bare number is seconds (Spring's default unit, milliseconds, turned
+				// "poll_interval": 300 into 300 ms, refused as under 10s)
+				poll = pollText.strip().matches("\\d{1,9}") ? Duration.ofSeconds(Long.parseLong(pollText.strip()))
+						: DurationStyle.detectAndParse(pollText);
 				if (poll.compareTo(MIN_POLL) < 0) {
 					problems.add(new Problem("git.poll_interval", "the poll interval must be at least 10s"));
 				}

@@ -1,5 +1,6 @@
 package dev.pyapp.server.deploy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -65,6 +66,21 @@ class GitSourceRequestTests {
 				Arguments.of("git.tag_pattern", Map.of("url", https, "strategy", "latest-tag", "tag_pattern", true)),
 				Arguments.of("git.deploy_key",
 						Map.of("url", "ssh://git@git.example.org/team/blog.git", "deploy_key", Map.of())));
+	}
+
+	@Test // "poll_interval": 300 was 300 ms, refused as "must be at least 10s"
+	void aPollIntervalIsADurationOrANumberOfSeconds() {
+		String https = "https://git.example.org/team/blog.git";
+		assertThat(GitSourceRequest.fromParams(Map.of("url", https, "poll_interval", 300)).pollInterval())
+			.isEqualTo(Duration.ofMinutes(5));
+		assertThat(GitSourceRequest.fromParams(Map.of("url", https, "poll_interval", "90")).pollInterval())
+			.isEqualTo(Duration.ofSeconds(90));
+		assertThat(GitSourceRequest.fromParams(Map.of("url", https, "poll_interval", "2m")).pollInterval())
+			.isEqualTo(Duration.ofMinutes(2));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> GitSourceRequest.fromParams(Map.of("url", https, "poll_interval", 5)))
+			.satisfies((ex) -> assertThat(ex.getProblems()).extracting(Problem::path, Problem::message)
+				.containsExactly(Assertions.tuple("git.poll_interval", "the poll interval must be at least 10s")));
 	}
 
 	@Test
