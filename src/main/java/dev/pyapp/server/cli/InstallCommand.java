@@ -40,6 +40,14 @@ class InstallCommand extends ApiCommand {
 	@Option(names = "--tag-pattern", paramLabel = "P", description = "the tag glob for latest-tag, such as 'v*'")
 	@Nullable String tagPattern;
 
+	@Option(names = "--prereleases", description = "latest-tag: also tags of pre-releases (2.0.0rc1, .dev)")
+	boolean prereleases;
+
+	@Option(names = "--poll-interval", paramLabel = "D",
+			description = "also look for a new revision this often (5m, 30s, or seconds; at least 10s), besides "
+					+ "post-commit hooks")
+	@Nullable String pollInterval;
+
 	@Option(names = "--deploy-key", paramLabel = "NAME",
 			description = "over SSH: the app whose deploy key the repository accepts (pyapp deploy-keys create)")
 	@Nullable String deployKey;
@@ -57,9 +65,10 @@ class InstallCommand extends ApiCommand {
 			throw usage("give either FILE.pyapp or --git URL");
 		}
 		if (this.git == null && (this.strategy != null || this.branch != null || this.tagPattern != null
-				|| this.deployKey != null || this.hostKey != null || this.acceptHostKey)) {
-			throw usage("--strategy, --branch, --tag-pattern, --deploy-key, --host-key and --accept-host-key go "
-					+ "with --git");
+				|| this.prereleases || this.pollInterval != null || this.deployKey != null || this.hostKey != null
+				|| this.acceptHostKey)) {
+			throw usage("--strategy, --branch, --tag-pattern, --prereleases, --poll-interval, --deploy-key, "
+					+ "--host-key and --accept-host-key go with --git");
 		}
 		return (this.file != null) ? installArchive(cli().workingDirectory().resolve(this.file)) : installGit(this.git);
 	}
@@ -77,7 +86,8 @@ class InstallCommand extends ApiCommand {
 
 	private int installGit(String url) throws InterruptedException {
 		ObjectNode source = params("url", url, "strategy", this.strategy, "branch", this.branch, "tag_pattern",
-				this.tagPattern, "deploy_key", this.deployKey, "host_key", this.hostKey, "accept_host_key",
+				this.tagPattern, "prereleases", this.prereleases ? Boolean.TRUE : null, "poll_interval",
+				this.pollInterval, "deploy_key", this.deployKey, "host_key", this.hostKey, "accept_host_key",
 				this.acceptHostKey ? Boolean.TRUE : null);
 		JsonNode app;
 		try (ProgressPoller poller = ProgressPoller.forGit(client(), cli().codec(), progressOut(), url)) {

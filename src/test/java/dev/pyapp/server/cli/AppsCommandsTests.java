@@ -329,11 +329,24 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(run.out()).contains("installed wiki 2.0 (running)");
 	}
 
+	@Test // the API's prereleases and poll_interval had no option
+	void installFromGitSendsPreReleasesAndThePollInterval() {
+		this.server.result("apps.list", "[]");
+		this.server.result("apps.install", "{\"name\": \"wiki\", \"version\": \"2.0rc1\", \"state\": \"running\"}");
+		CliRun run = pyapp("install", "--git", "https://git.example/wiki.git", "--strategy", "latest-tag",
+				"--prereleases", "--poll-interval", "5m");
+		assertThat(run.exitCode()).as(run.err()).isZero();
+		assertThat(this.server.params("apps.install").toString())
+			.isEqualTo("{\"git\":{\"url\":\"https://git.example/wiki.git\",\"strategy\":\"latest-tag\","
+					+ "\"prereleases\":true,\"poll_interval\":\"5m\"}}");
+	}
+
 	@Test
 	void installNeedsExactlyOneSource() {
 		assertThat(pyapp("install").exitCode()).isEqualTo(2);
 		assertThat(pyapp("install", "x.pyapp", "--git", "https://x").exitCode()).isEqualTo(2);
 		assertThat(pyapp("install", "x.pyapp", "--branch", "main").exitCode()).isEqualTo(2);
+		assertThat(pyapp("install", "x.pyapp", "--poll-interval", "5m").exitCode()).isEqualTo(2);
 		assertThat(this.server.requests()).isEmpty();
 	}
 
