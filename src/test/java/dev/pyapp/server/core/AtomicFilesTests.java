@@ -33,17 +33,23 @@ class AtomicFilesTests {
 		AtomicBoolean done = new AtomicBoolean();
 		AtomicReference<Path> target = new AtomicReference<>(app.resolve("none"));
 		// the app's process: swaps the directory x of the tree being deleted for a link
-		// to etc/, for ever
+		// to etc/, for ever. A link not used waits for the next try: a new link on every
+		// try left about 90,000 in app/ (19 s instead of 5 s, for fewer swaps)
 		Thread swapper = new Thread(() -> {
 			int n = 0;
+			Path link = null;
 			while (!done.get()) {
 				Path x = target.get().resolve("x");
-				Path link = app.resolve("link-" + n);
 				try {
-					Files.createSymbolicLink(link, outside);
+					if (link == null) {
+						Path created = app.resolve("link-" + n);
+						Files.createSymbolicLink(created, outside);
+						link = created;
+					}
 					if (Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS)) {
 						Files.move(x, app.resolve("aside-" + n), StandardCopyOption.ATOMIC_MOVE);
 						Files.move(link, x, StandardCopyOption.ATOMIC_MOVE);
+						link = null;
 					}
 				}
 				catch (IOException | UncheckedIOException ex) {

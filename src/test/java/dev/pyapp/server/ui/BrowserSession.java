@@ -29,11 +29,13 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * A headless Debian Chromium driven through the system's chromedriver: nothing is
- * downloaded. Screenshots go to {@code docs/screenshots/}.
+ * downloaded. Screenshots, when asked for, go to {@code docs/screenshots/}.
  */
 final class BrowserSession implements AutoCloseable {
 
 	static final Path SCREENSHOTS = Path.of("docs", "screenshots");
+
+	private static final boolean SCREENSHOTS_WANTED = Boolean.getBoolean("pyapp.screenshots");
 
 	/**
 	 * How often the waits check their condition: Selenium's default, 500 ms, cost about a
@@ -186,8 +188,15 @@ final class BrowserSession implements AutoCloseable {
 		input.sendKeys(text);
 	}
 
-	/** Saves a screenshot of the viewport as {@code docs/screenshots/<name>.png}. */
+	/**
+	 * Saves a screenshot of the viewport as {@code docs/screenshots/<name>.png} when the
+	 * run asks for them ({@code -Dpyapp.screenshots=true}): 42 captures, each a full
+	 * frame drawn and encoded by the browser, then written over the committed files.
+	 */
 	void screenshot(String name) throws IOException {
+		if (!SCREENSHOTS_WANTED) {
+			return;
+		}
 		Files.createDirectories(SCREENSHOTS);
 		Files.write(SCREENSHOTS.resolve(name + ".png"), this.driver.getScreenshotAs(OutputType.BYTES));
 	}

@@ -75,7 +75,8 @@ import static org.awaitility.Awaitility.await;
  * kept across refreshes, styled 404s, the server page, an expired session that returns to
  * its page, the audit log, nodes, a viewer, an axe-core scan of every page at 1280 and
  * 390 px, log out. Nothing is skipped: a broken upload, runtime or web server fails the
- * test. Screenshots go to {@code docs/screenshots/}.
+ * test. Screenshots go to {@code docs/screenshots/} when asked for
+ * ({@code -Dpyapp.screenshots=true}).
  */
 @Tag("browser")
 // before @SpringBootTest, so that it runs after Spring has closed the (dirtied) context
