@@ -35,8 +35,9 @@ import org.springframework.stereotype.Component;
  * Keeps each app apart from the host and from the other apps (SPEC §10): its own system
  * user, the owners and modes of its files, and for each of its processes the
  * {@link Isolation} that {@code nodes} applies — a bubblewrap sandbox that shows the
- * host's system directories, the release and {@code server-packages/} read-only and only
- * the app's own directories writable, and its resource limits. Calls are synchronous.
+ * host's system directories, the release and of {@code server-packages/} the server's
+ * packages and the app's shared ones read-only, and only the app's own directories
+ * writable, and its resource limits. Calls are synchronous.
  */
 @Component
 public class AppIsolation {
@@ -156,7 +157,7 @@ public class AppIsolation {
 		AppIdentity identity = this.accounts.ensure(app);
 		this.layout.forBuild(release, identity);
 		AppPaths paths = this.home.app(app);
-		List<Path> readOnly = new ArrayList<>(List.of(this.home.serverPackages()));
+		List<Path> readOnly = new ArrayList<>(this.venvs.serverPackagesFor(app));
 		prefix(realPath(interpreter).getParent()).ifPresent(readOnly::add);
 		Isolation.Sandbox sandbox = sandbox(readOnly, List.of(release, paths.tmp(), paths.home()), paths);
 		return new Isolation(identity.own() ? identity.account() : null, sandbox,
@@ -216,7 +217,8 @@ public class AppIsolation {
 	public Isolation process(AppId app, Path release, AppManifest manifest) {
 		AppIdentity identity = this.accounts.ensure(app);
 		AppPaths paths = this.home.app(app);
-		List<Path> readOnly = new ArrayList<>(List.of(this.home.serverPackages(), release, paths.config()));
+		List<Path> readOnly = new ArrayList<>(this.venvs.serverPackagesFor(app));
+		readOnly.addAll(List.of(release, paths.config()));
 		venvHome(release).flatMap((bin) -> knownInterpreterBin(release, bin))
 			.flatMap(this::prefix)
 			.ifPresent(readOnly::add);
@@ -244,7 +246,9 @@ public class AppIsolation {
 		if (this.host.sandboxUnavailable().isPresent()) {
 			return null;
 		}
-		return new Isolation.Sandbox(readOnly, readWrite, paths.tmp(), List.of(this.home.root()));
+		// server-packages/ shows only what the app may import, and Python lists it
+		return new Isolation.Sandbox(readOnly, readWrite, paths.tmp(), List.of(this.home.root()),
+				List.of(this.home.serverPackages()));
 	}
 
 	/**

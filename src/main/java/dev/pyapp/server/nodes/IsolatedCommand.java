@@ -154,9 +154,9 @@ final class IsolatedCommand {
 			args.addAll(List.of("--bind", sandbox.tmp().toString(), "/tmp"));
 		}
 		// the directories leading to the mounts: passable, not listable (bwrap would make
-		// them 0700, closed to the app's user)
+		// them 0700, closed to the app's user), unless listed
 		for (Path dir : ancestors(mounts, system, masks)) {
-			args.addAll(List.of("--perms", "0711", "--dir", dir.toString()));
+			args.addAll(List.of("--perms", sandbox.listed().contains(dir) ? "0755" : "0711", "--dir", dir.toString()));
 		}
 		for (Path path : sandbox.readOnly()) {
 			if (Files.exists(path)) {

@@ -117,13 +117,17 @@ public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Li
 	 * mounted path lies below {@code /tmp})
 	 * @param masked directories hidden behind an empty tmpfs when a system directory
 	 * would show them (the server's home)
+	 * @param listed directories that hold mounted paths and that the process may list
+	 * (Python lists a directory on {@code sys.path} to import from it); the other
+	 * directories leading to the mounts are passable only
 	 */
-	public record Sandbox(List<Path> readOnly, List<Path> readWrite, Path tmp, List<Path> masked) {
+	public record Sandbox(List<Path> readOnly, List<Path> readWrite, Path tmp, List<Path> masked, List<Path> listed) {
 
 		public Sandbox {
 			readOnly = List.copyOf(readOnly);
 			readWrite = List.copyOf(readWrite);
 			masked = List.copyOf(masked);
+			listed = List.copyOf(listed);
 			for (Path path : readOnly) {
 				Assert.isTrue(path.isAbsolute(), () -> "sandbox paths must be absolute: " + path);
 			}
@@ -131,6 +135,10 @@ public record Isolation(@Nullable Account account, @Nullable Sandbox sandbox, Li
 				Assert.isTrue(path.isAbsolute(), () -> "sandbox paths must be absolute: " + path);
 			}
 			Assert.isTrue(tmp.isAbsolute(), "'tmp' must be absolute");
+		}
+
+		public Sandbox(List<Path> readOnly, List<Path> readWrite, Path tmp, List<Path> masked) {
+			this(readOnly, readWrite, tmp, masked, List.of());
 		}
 
 	}

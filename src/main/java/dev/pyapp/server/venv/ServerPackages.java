@@ -298,6 +298,10 @@ class ServerPackages {
 		this.shared.compile(compiled, (sources) -> this.bytecode.compile(interpreter, sources));
 	}
 
+	Set<String> visibleTo(String app) {
+		return this.shared.visibleTo(app);
+	}
+
 	void forget(String app) {
 		this.shared.forget(app);
 	}

@@ -447,6 +447,36 @@ final class SharedPackages {
 	}
 
 	/**
+	 * The entries of the shared directory an app's processes are shown: the server's own
+	 * packages, the bytecode cache, and the top-level names and dist-info directories of
+	 * the distributions the app uses. A module that a shared dependency of another app
+	 * added is not on its path: code that imports a module only when it is there
+	 * (gunicorn's {@code setproctitle}, {@code try: import simplejson}) never runs
+	 * another app's code as this app's user. A source the app may not see leaves its
+	 * bytecode in {@code __pycache__}, which Python never imports without the source.
+	 * @param owner the app
+	 * @return the names, relative to the directory
+	 */
+	synchronized Set<String> visibleTo(String owner) {
+		Map<String, Usage> usage = usage();
+		Set<String> names = new TreeSet<>(SERVER_OWN);
+		names.add(PYCACHE);
+		distInfos(this.directory).forEach((name, distInfo) -> {
+			Usage entry = usage.get(name);
+			if (entry == null || !entry.version().equals(metadata(distInfo).get("Version"))
+					|| !(entry.apps().contains(owner) || entry.apps().contains(ServerPackages.SERVER))) {
+				return;
+			}
+			names.add(distInfo.getFileName().toString());
+			for (String file : files(distInfo, this.directory)) {
+				int slash = file.indexOf('/');
+				names.add((slash < 0) ? file : file.substring(0, slash));
+			}
+		});
+		return names;
+	}
+
+	/**
 	 * Forgets an app's use of shared distributions (they stay installed).
 	 * @param owner the app
 	 */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -201,6 +202,22 @@ public class VenvBuilder {
 	 */
 	public void forget(AppId app) {
 		this.serverPackages.forget(app.value());
+	}
+
+	/**
+	 * What of {@code server-packages/} an app's sandbox shows (SPEC §10: an app never
+	 * runs another app's code): the server's own packages and the shared distributions
+	 * the app uses, not those other apps added.
+	 * @param app the app
+	 * @return the paths of the entries to mount, each in {@code server-packages/}
+	 */
+	public List<Path> serverPackagesFor(AppId app) {
+		Path directory = this.serverPackages.directory();
+		return this.serverPackages.visibleTo(app.value())
+			.stream()
+			.map(directory::resolve)
+			.filter((entry) -> Files.exists(entry, LinkOption.NOFOLLOW_LINKS))
+			.toList();
 	}
 
 	/**

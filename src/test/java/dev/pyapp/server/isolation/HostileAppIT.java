@@ -58,8 +58,9 @@ import static org.awaitility.Awaitility.await;
  * entry point), {@code hostile} tries to read the API token, the admin password, the
  * server's database file, {@code victim}'s config file, data, code and daemon
  * environment, to signal {@code victim}'s master, to write outside its own directories,
- * to talk to the server's MongoDB and to write log records as {@code victim}. Every
- * attempt must fail.
+ * to talk to the server's MongoDB and to write log records as {@code victim}, and its
+ * shared dependency puts a module into {@code server-packages/} that another app's code
+ * would import if it could. Every attempt must fail.
  * <p>
  * The server runs as root here (CI is root): each app has its own user and a bubblewrap
  * sandbox. Run as another user the server gives its apps no users of their own (they run
@@ -312,8 +313,31 @@ class HostileAppIT {
 		}
 	}
 
+	/**
+	 * The hostile app's shared dependency put a {@code setproctitle} module into
+	 * {@code server-packages/}: gunicorn imports it in every daemon when it is there, as
+	 * code importing a module only if present does. Only the hostile app sees it.
+	 */
 	@Test
 	@Order(10)
+	void itsSharedPackageRunsInNoOtherApp() {
+		assertThat(this.home.resolve("server-packages/setproctitle.py")).isRegularFile();
+		AppCommands commands = bean(AppCommands.class);
+		List<String> importIt = List.of("python", "-c", "import setproctitle; print(setproctitle.__file__)");
+
+		dev.pyapp.server.hooks.CommandResult victim = commands.run(VICTIM, importIt, Duration.ofMinutes(1)).result();
+		dev.pyapp.server.hooks.CommandResult hostile = commands.run(HOSTILE, importIt, Duration.ofMinutes(1)).result();
+
+		assertThat(victim.exitCode()).as(victim.output()).isNotZero();
+		assertThat(victim.output()).contains("No module named 'setproctitle'");
+		assertThat(this.home.resolve("apps/victim/data/pwned-by-shared-package")).doesNotExist();
+		// the app that asked for it imports it
+		assertThat(hostile.exitCode()).as(hostile.output()).isZero();
+		assertThat(hostile.output()).contains("server-packages/setproctitle.py");
+	}
+
+	@Test
+	@Order(11)
 	void removingAnAppDeletesItsUserUnlessItsDataIsKept() throws Exception {
 		dev.pyapp.server.nodes.SystemAccounts accounts = new dev.pyapp.server.nodes.SystemAccounts();
 		int victimUid = accounts.find("pyapp-victim").orElseThrow().uid();

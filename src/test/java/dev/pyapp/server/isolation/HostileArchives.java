@@ -44,10 +44,55 @@ final class HostileArchives {
 		entries.put("metadata.yaml",
 				text("format: 1", "name: hostile", "version: 1.0.0", "entry:", "  wsgi: hostile:application", "hooks:",
 						"  post-install: hostile:post_install", "tasks:", "  - name: attack",
-						"    schedule: \"0 0 1 1 *\"", "    call: hostile:attack_task"));
+						"    schedule: \"0 0 1 1 *\"", "    call: hostile:attack_task", "dependencies:",
+						"  - requirement: \"hostile-shared==1.0\"", "    scope: shared"));
 		entries.put("src/hostile.py", resource("hostile.py"));
+		entries.put("deps/hostile_shared-1.0-py3-none-any.whl", sharedWheel());
 		entries.put("src/targets.json", targets.getBytes(StandardCharsets.UTF_8));
 		return zip(dir.resolve("hostile.pyapp"), entries);
+	}
+
+	/**
+	 * The hostile app's shared dependency: a wheel of {@code hostile-shared} that puts a
+	 * top-level {@code setproctitle} module into {@code server-packages/}.
+	 */
+	private static byte[] sharedWheel() throws IOException {
+		String distInfo = "hostile_shared-1.0.dist-info/";
+		Map<String, byte[]> files = new TreeMap<>();
+		files.put("setproctitle.py", resource("setproctitle.py"));
+		files.put(distInfo + "METADATA", text("Metadata-Version: 2.1", "Name: hostile-shared", "Version: 1.0"));
+		files.put(distInfo + "WHEEL",
+				text("Wheel-Version: 1.0", "Generator: HostileArchives", "Root-Is-Purelib: true", "Tag: py3-none-any"));
+		StringBuilder record = new StringBuilder();
+		for (Map.Entry<String, byte[]> file : files.entrySet()) {
+			record.append(file.getKey())
+				.append(",sha256=")
+				.append(sha256(file.getValue()))
+				.append(',')
+				.append(file.getValue().length)
+				.append('\n');
+		}
+		record.append(distInfo).append("RECORD,,\n");
+		files.put(distInfo + "RECORD", record.toString().getBytes(StandardCharsets.UTF_8));
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+			for (Map.Entry<String, byte[]> file : files.entrySet()) {
+				zip.putNextEntry(new ZipEntry(file.getKey()));
+				zip.write(file.getValue());
+				zip.closeEntry();
+			}
+		}
+		return bytes.toByteArray();
+	}
+
+	private static String sha256(byte[] content) {
+		try {
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(content);
+			return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

@@ -141,6 +141,20 @@ class IsolatedCommandTests {
 	}
 
 	@Test
+	void makesAListedDirectoryOfMountsListable() throws Exception {
+		IsolatedCommand builder = new IsolatedCommand(properties(List.of()), Cgroups.none("test"), true);
+		Path packages = Files.createDirectories(this.dir.resolve("server-packages"));
+		Path gunicorn = Files.createDirectories(packages.resolve("gunicorn"));
+		Isolation.Sandbox sandbox = new Isolation.Sandbox(List.of(gunicorn), List.of(),
+				Path.of("/srv/pyapp/apps/a/tmp"), List.of(), List.of(packages));
+
+		// Python lists a directory on sys.path to import from it
+		assertThat(String.join(" ", builder.bwrap(sandbox, null, true)))
+			.contains("--perms 0711 --dir " + packages.getParent() + " --perms 0755 --dir " + packages + " ")
+			.contains("--ro-bind " + gunicorn + " " + gunicorn);
+	}
+
+	@Test
 	void usesAPrivateTmpfsWhenTheAppsDirectoriesAreBelowTmp() {
 		IsolatedCommand builder = new IsolatedCommand(properties(List.of()), Cgroups.none("test"), true);
 		Path home = Path.of("/tmp/pa123");

@@ -278,6 +278,22 @@ class SharedPackagesTests {
 	}
 
 	@Test
+	void showsAnAppTheServersPackagesAndItsOwnSharedOnesOnly() throws IOException {
+		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
+		shared.merge(ServerPackages.SERVER, staged("server", "gunicorn", "26.2.0"));
+		shared.merge("alpha", staged("one", "markupsafe", "2.1.5"));
+		// a top-level module that code imports when it is there (gunicorn does)
+		shared.merge("beta", staged("two", "hostile-shared", "1.0", "setproctitle.py"));
+
+		assertThat(shared.visibleTo("alpha"))
+			.contains("gunicorn", "gunicorn-26.2.0.dist-info", "pyapp_runtime", "__pycache__", "markupsafe",
+					"markupsafe-2.1.5.dist-info")
+			.doesNotContain("setproctitle.py", "hostile-shared-1.0.dist-info");
+		assertThat(shared.visibleTo("beta")).contains("gunicorn", "setproctitle.py", "hostile-shared-1.0.dist-info")
+			.doesNotContain("markupsafe");
+	}
+
+	@Test
 	void copiesOnlyListedRegularFilesWithTheServersModes() throws IOException {
 		SharedPackages shared = new SharedPackages(Files.createDirectories(this.dir.resolve("sp")));
 		Path staging = staged("one", "foo", "1.0", "foo/__init__.py", "foo/link.py", "../outside.py");
