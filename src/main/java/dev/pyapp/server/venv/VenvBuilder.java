@@ -141,6 +141,10 @@ public class VenvBuilder {
 				output.accept(String.valueOf(ex.getMessage()));
 				throw ex;
 			}
+			// the sandbox shows the app its shared distributions only: the ones just
+			// installed too, for the install of src/ (its own requirements may be among
+			// them)
+			isolation = request.isolation().apply(interpreter.executable());
 		}
 		if (Files.isRegularFile(src.resolve("pyproject.toml")) || Files.isRegularFile(src.resolve("setup.py"))) {
 			List<String> arguments = new ArrayList<>(PipRunner.findLinks(deps));
