@@ -41,6 +41,11 @@ public class DeployDiagnosis {
 	private static final Pattern EXCEPTION_LINE = Pattern.compile(
 			"^\\s*(?:[A-Za-z_][A-Za-z0-9_]*\\.)*[A-Za-z_][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt)(?::.*)?$");
 
+	// what a worker that is stopped while it loads the app prints: uWSGI stops on SIGINT,
+	// gunicorn's worker exits from its signal handler (which the shim reports as an exit)
+	private static final Pattern STOPPED_LINE = Pattern.compile(
+			"^\\s*(?:KeyboardInterrupt|SystemExit)\\b|the app exited while it was loaded \\(SystemExit: (?:0|None)\\)");
+
 	private static final int MAX_REMEMBERED = 1000;
 
 	private final LogCollector collector;
@@ -123,18 +128,11 @@ public class DeployDiagnosis {
 		if (lines.isEmpty()) {
 			return Optional.empty();
 		}
-		String summary = null;
-		for (int i = lines.size() - 1; i >= 0 && summary == null; i--) {
-			if (EXCEPTION_LINE.matcher(lines.get(i)).matches()) {
-				summary = lines.get(i).strip();
-			}
-		}
-		if (summary == null) {
-			summary = lines.get(lines.size() - 1).strip();
-		}
-		// the last traceback whole when it is not too long, else the end of the output
+		int cause = causeLine(lines);
+		String summary = lines.get((cause >= 0) ? cause : lines.size() - 1).strip();
+		// the cause's traceback whole when it is not too long, else the end of the output
 		int from = Math.max(0, lines.size() - EXCERPT_LINES);
-		for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - TRACEBACK_LINES); i--) {
+		for (int i = (cause >= 0) ? cause : lines.size() - 1; i >= Math.max(0, lines.size() - TRACEBACK_LINES); i--) {
 			if (lines.get(i).contains("Traceback (most recent call last)")) {
 				from = Math.min(from, i);
 				break;
@@ -142,6 +140,28 @@ public class DeployDiagnosis {
 		}
 		List<String> excerpt = lines.subList(from, lines.size());
 		return Optional.of(new Cause(summary, String.join("\n", excerpt), oldestFirst.size()));
+	}
+
+	/**
+	 * The line of the root cause: the last exception line, unless it is what stopping the
+	 * daemon raised in a worker still loading the app (a {@code KeyboardInterrupt}, a
+	 * {@code SystemExit}, the shim's "exited while it was loaded") and an earlier
+	 * exception line is the failure that had it stopped; -1 when there is none.
+	 */
+	private static int causeLine(List<String> lines) {
+		int last = -1;
+		for (int i = lines.size() - 1; i >= 0; i--) {
+			if (!EXCEPTION_LINE.matcher(lines.get(i)).matches()) {
+				continue;
+			}
+			if (!STOPPED_LINE.matcher(lines.get(i)).find()) {
+				return i;
+			}
+			if (last < 0) {
+				last = i;
+			}
+		}
+		return last;
 	}
 
 	private static String key(String app, String release) {

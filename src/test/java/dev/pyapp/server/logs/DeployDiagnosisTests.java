@@ -33,6 +33,27 @@ class DeployDiagnosisTests {
 		assertThat(cause.records()).isEqualTo(7);
 	}
 
+	@Test // UiBrowserIT, once: "Cause: KeyboardInterrupt:", from a respawned worker that
+			// was loading the app when the failed candidate was stopped
+	void whatStoppingAWorkerThatWasLoadingRaisedIsNotTheCause() {
+		List<LogRecord> records = new ArrayList<>(List.of(stderr("Traceback (most recent call last):"),
+				stderr("    import guestbook_reports"),
+				stderr("ModuleNotFoundError: No module named 'guestbook_reports'"),
+				stderr("Traceback (most recent call last):"), stderr("  File \"<frozen importlib._bootstrap>\""),
+				stderr("KeyboardInterrupt"), stderr("SIGINT/SIGTERM received...killing workers...")));
+		DeployDiagnosis.Cause cause = DeployDiagnosis.cause(records).orElseThrow();
+		assertThat(cause.summary()).isEqualTo("ModuleNotFoundError: No module named 'guestbook_reports'");
+		assertThat(cause.excerpt()).startsWith("Traceback (most recent call last):\n    import guestbook_reports")
+			.endsWith("killing workers...");
+		// gunicorn's worker exits from its signal handler, which the shim reports
+		records.set(5, stderr("RuntimeError: the app exited while it was loaded (SystemExit: 0)"));
+		assertThat(DeployDiagnosis.cause(records).orElseThrow().summary())
+			.isEqualTo("ModuleNotFoundError: No module named 'guestbook_reports'");
+		// the only exception: it is the cause (an app that exits at import)
+		assertThat(DeployDiagnosis.cause(records.subList(3, 7)).orElseThrow().summary())
+			.isEqualTo("RuntimeError: the app exited while it was loaded (SystemExit: 0)");
+	}
+
 	@Test
 	void aFoldedTracebackCountsAndTheExcerptKeepsTheEnd() {
 		List<LogRecord> records = new ArrayList<>();
