@@ -76,11 +76,7 @@ class CandidateHealthTests {
 	@Test // without a sandbox, uWSGI's worker died with the request unread: "Connection
 			// reset"
 	void aResetConnectionCarriesWhatTheDaemonPrinted() throws Exception {
-		Path socket = this.dir.resolve("r.sock");
-		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-			server.bind(UnixDomainSocketAddress.of(socket));
-			Thread worker = new Thread(() -> dieWithTheRequestUnread(server));
-			worker.start();
+		onAResettingSocket((socket) -> {
 			Daemon daemon = daemon(socket, null);
 			given(this.launcher.stderrTail(APP, daemon))
 				.willReturn("*** Operational MODE: preforking ***\n" + TRACEBACK);
@@ -90,24 +86,17 @@ class CandidateHealthTests {
 					assertThat(ex.getLog()).contains("ModuleNotFoundError: No module named 'guestbook_reports'")
 						.contains("Traceback");
 				});
-			worker.join(5000);
-		}
+		});
 	}
 
 	@Test // trial: a FastAPI app given as the entry; the first line said only "Connection
 			// reset", as if the network had failed
 	void aDaemonThatEndedIsSaidToHaveExitedBeforeItAnswered() throws Exception {
-		Path socket = this.dir.resolve("r.sock");
-		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-			server.bind(UnixDomainSocketAddress.of(socket));
-			Thread worker = new Thread(() -> dieWithTheRequestUnread(server));
-			worker.start();
+		onAResettingSocket((socket) -> {
 			// uWSGI ends about a second after its worker failed to load the app
 			CompletableFuture<Integer> exit = new CompletableFuture<>();
 			CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(() -> exit.complete(22));
-			Daemon daemon = new Daemon("1.1.0-x", ProcessHandle.current().pid(), socket, null,
-					Path.of("/nonexistent.pid"), Instant.now(), exit, 0, new GunicornServer(mock(VenvBuilder.class)),
-					null, 0);
+			Daemon daemon = daemon(socket, null, ProcessHandle.current().pid(), exit);
 			given(this.launcher.stderrTail(APP, daemon)).willReturn(TRACEBACK);
 			assertThatThrownBy(() -> this.candidates.checkHealth(APP, "1.1.0-x", daemon))
 				.isInstanceOfSatisfying(PyappException.class, (ex) -> {
@@ -115,8 +104,7 @@ class CandidateHealthTests {
 							"gunicorn exited with code 22 before it answered: health check GET /health failed: ");
 					assertThat(ex.getLog()).contains("ModuleNotFoundError");
 				});
-			worker.join(5000);
-		}
+		});
 	}
 
 	@Test
@@ -199,6 +187,25 @@ class CandidateHealthTests {
 		}
 	}
 
+	/** Runs a check against a socket whose worker resets the connection. */
+	private void onAResettingSocket(SocketCheck check) throws Exception {
+		Path socket = this.dir.resolve("r.sock");
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
+			Thread worker = new Thread(() -> dieWithTheRequestUnread(server));
+			worker.start();
+			check.run(socket);
+			worker.join(5000);
+		}
+	}
+
+	@FunctionalInterface
+	private interface SocketCheck {
+
+		void run(Path socket) throws Exception;
+
+	}
+
 	/** A worker that accepts the request and dies before reading it all: a reset. */
 	private static void dieWithTheRequestUnread(ServerSocketChannel server) {
 		try (SocketChannel channel = server.accept()) {
@@ -214,7 +221,11 @@ class CandidateHealthTests {
 	}
 
 	private static Daemon daemon(Path socket, Integer port, long pid) {
-		return new Daemon("1.1.0-x", pid, socket, port, Path.of("/nonexistent.pid"), Instant.now(), null, 0,
+		return daemon(socket, port, pid, null);
+	}
+
+	private static Daemon daemon(Path socket, Integer port, long pid, CompletableFuture<Integer> exit) {
+		return new Daemon("1.1.0-x", pid, socket, port, Path.of("/nonexistent.pid"), Instant.now(), exit, 0,
 				new GunicornServer(mock(VenvBuilder.class)), null, 0);
 	}
 
