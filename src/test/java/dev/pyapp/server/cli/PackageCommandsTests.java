@@ -114,6 +114,24 @@ class PackageCommandsTests {
 		assertThat(pyapp("package", "site", "-o", "site.pyapp").err()).isEmpty();
 	}
 
+	@Test // a Flask project with app.py beside metadata.yaml: "src/: missing" and no more
+	void aProjectWithoutSrcIsToldWhichOfItsModulesToMoveThere() throws IOException {
+		Path project = Files.createDirectories(this.directory.resolve("flat"));
+		Files.writeString(project.resolve("metadata.yaml"),
+				"format: 1\nname: flat\nversion: 0.1.0\nentry:\n  wsgi: app:app\n");
+		Files.writeString(project.resolve("app.py"), "app = None\n");
+		Files.createDirectories(project.resolve("views"));
+		Files.writeString(project.resolve("views/__init__.py"), "");
+
+		CliRun packaged = pyapp("package", "flat");
+
+		assertThat(packaged.exitCode()).isEqualTo(1);
+		assertThat(packaged.err()).contains("src/: missing; every package needs a src/ directory at its root with "
+				+ "the application's source (move app.py, views/ into src/: the entry in metadata.yaml names modules "
+				+ "as they are found there)");
+		assertThat(this.directory.resolve("flat-0.1.0.pyapp")).doesNotExist();
+	}
+
 	@Test // GH-15: the server's rules and messages, offline
 	void refusesAProjectWithEveryProblemTheServerWouldReportAndWritesNothing() throws IOException {
 		pyapp("init", "site", "--template", "wsgi");

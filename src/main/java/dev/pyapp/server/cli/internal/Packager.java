@@ -164,7 +164,13 @@ public final class Packager {
 					zip.closeEntry();
 				}
 			}
-			AppPackage pkg = reader().read(temp);
+			AppPackage pkg;
+			try {
+				pkg = reader().read(temp);
+			}
+			catch (PyappException ex) {
+				throw withSourceHint(ex, files);
+			}
 			Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			return pkg;
 		}
@@ -179,6 +185,30 @@ public final class Packager {
 				// a leftover .tmp beside the output is overwritten by the next run
 			}
 		}
+	}
+
+	/**
+	 * The server's refusal of a project without {@code src/}, with where its code is when
+	 * it is beside {@code metadata.yaml} (a Flask project's {@code app.py}): what to
+	 * move.
+	 */
+	private static PyappException withSourceHint(PyappException ex, List<String> files) {
+		List<String> modules = files.stream()
+			.filter((file) -> file.endsWith(".py") && (file.indexOf('/') < 0 || file.matches("[^/]+/__init__\\.py")))
+			.map((file) -> file.endsWith("/__init__.py") ? file.substring(0, file.indexOf('/')) + "/" : file)
+			.limit(5)
+			.toList();
+		if (modules.isEmpty() || files.stream().anyMatch((file) -> file.startsWith("src/"))) {
+			return ex;
+		}
+		List<Problem> problems = ex.getProblems()
+			.stream()
+			.map((problem) -> "src/".equals(problem.path())
+					? new Problem(problem.path(), problem.message() + " (move " + String.join(", ", modules)
+							+ " into src/: the entry in metadata.yaml names " + "modules as they are found there)")
+					: problem)
+			.toList();
+		return PyappException.invalid(String.valueOf(ex.getMessage()), problems);
 	}
 
 	/**
