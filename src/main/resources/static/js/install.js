@@ -232,6 +232,12 @@ $('#git-form').addEventListener('submit', async (event) => {
 	if (values.strategy === 'latest-tag' && values.tag_pattern) {
 		git.tag_pattern = values.tag_pattern;
 	}
+	if (values.strategy === 'latest-tag' && values.prereleases) {
+		git.prereleases = true;
+	}
+	if (values.poll_interval) {
+		git.poll_interval = values.poll_interval;
+	}
 	try {
 		showInstalled(await follow(() => rpc('apps.install', { git })));
 	} catch (error) {

@@ -749,7 +749,12 @@ class UiBrowserIT {
 			String page = this.browser.text("main");
 			assertThat(page.split("no git repository was found", -1)).hasSize(2);
 			assertThat(page).doesNotContain("Invalid remote");
+			// a poll interval the server refuses, beside its field; then one it takes
 			this.browser.type("#git-url", git.url());
+			this.browser.type("#git-poll-interval", "5");
+			this.browser.find("#git-form button[type=submit]").click();
+			this.browser.waitForText("#git-poll-error", "at least 10s", LONG_WORK);
+			this.browser.type("#git-poll-interval", "1m");
 			this.browser.find("#git-form button[type=submit]").click();
 			this.browser.waitFor(LONG_WORK)
 				.until((driver) -> !driver.findElements(By.cssSelector("#install-done, #install-step.error"))
