@@ -94,6 +94,16 @@ public interface AppServer {
 	}
 
 	/**
+	 * Whether {@link #reloadSignal()} replaces the workers without a failed request; when
+	 * not, a reload is a graceful restart (a new daemon beside the old one, the switch,
+	 * the drain).
+	 * @return whether a reload may signal the running daemon
+	 */
+	default boolean reloadsInPlace() {
+		return true;
+	}
+
+	/**
 	 * The server's name in messages.
 	 * @return such as {@code uWSGI}
 	 */

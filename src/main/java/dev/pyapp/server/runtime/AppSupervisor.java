@@ -119,15 +119,22 @@ public class AppSupervisor {
 	}
 
 	/**
-	 * Reloads the daemon gracefully (its server's reload signal: the workers are replaced
-	 * and read the configuration again). A stopped app stays stopped.
+	 * Reloads the daemon gracefully: its server's reload signal (the workers are replaced
+	 * and read the configuration again), or, for a server whose signal can drop a request
+	 * ({@link AppServer#reloadsInPlace()}: uWSGI), a graceful {@link #restart}. A stopped
+	 * app stays stopped.
 	 * @param app the app
 	 * @return the status
+	 * @throws PyappException ({@code FAILED}) when a restart's new daemon does not start
+	 * or is unhealthy (the running one stays)
 	 */
 	public AppStatus reload(AppId app) {
 		Supervised s = this.apps.supervised(app);
 		Daemon live = s.live();
 		if (live != null && this.launcher.alive(live)) {
+			if (!live.server().reloadsInPlace()) {
+				return restart(app);
+			}
 			this.launcher.reload(live);
 		}
 		return s.status();

@@ -26,8 +26,11 @@ import org.springframework.stereotype.Component;
  * ({@code --no-orphans}). SIGTERM would make uWSGI 2.0 reload brutally: a master-start
  * hook makes it the graceful shutdown ({@code gracefully_kill_them_all}), so TERM lets
  * the requests in progress finish, as gunicorn's does; {@code --die-on-term} covers the
- * moment before the hook runs. SIGHUP is uWSGI's graceful reload. No per-request log
- * (gunicorn writes none either); uWSGI's own messages go to stderr, which is captured.
+ * moment before the hook runs. SIGHUP, uWSGI's graceful reload, is not used: it signals
+ * every worker at once, and a worker that has just accepted a connection can end without
+ * answering it (unbit/uwsgi#1375; seen as "Connection reset" under load), so a reload is
+ * a graceful restart ({@link #reloadsInPlace()}). No per-request log (gunicorn writes
+ * none either); uWSGI's own messages go to stderr, which is captured.
  */
 @Component
 @Order(10)
@@ -100,6 +103,11 @@ class UwsgiServer implements AppServer {
 				"--listen", Integer.toString(spec.listenBacklog()), "--reload-mercy", "20", "--worker-reload-mercy",
 				"20"));
 		return command;
+	}
+
+	@Override
+	public boolean reloadsInPlace() {
+		return false;
 	}
 
 	@Override

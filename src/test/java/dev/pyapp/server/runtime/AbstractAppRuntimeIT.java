@@ -262,15 +262,20 @@ abstract class AbstractAppRuntimeIT {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		long master = supervisor().status(GUESTBOOK).pid();
 		String worker = workerPid(socket);
+		// the same master with new workers, or for uWSGI a new daemon beside (its HUP can
+		// drop a request; the new sandbox's worker may have the same pid inside it)
+		boolean inPlace = bean(AppServers.class).find(server()).orElseThrow().reloadsInPlace();
 		try (Client client = new Client(protocol(), socket)) {
 			supervisor().reload(GUESTBOOK);
-			await().atMost(Duration.ofSeconds(30))
-				.pollInterval(Duration.ofMillis(200))
-				.untilAsserted(() -> assertThat(workerPid(socket)).isNotEqualTo(worker));
+			if (inPlace) {
+				await().atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(200))
+					.untilAsserted(() -> assertThat(workerPid(socket)).isNotEqualTo(worker));
+			}
 			client.awaitMore();
 			assertThat(client.failures()).describedAs(client.lastError()).isZero();
 		}
-		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(master);
+		assertThat(supervisor().status(GUESTBOOK).pid() == master).isEqualTo(inPlace);
 		assertThat(supervisor().status(GUESTBOOK).state()).isEqualTo(ProcessState.RUNNING);
 	}
 
@@ -468,19 +473,31 @@ abstract class AbstractAppRuntimeIT {
 		long master = supervisor().status(GUESTBOOK).pid();
 		List<Long> workers = ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid).toList();
 		assertThat(workers).isNotEmpty();
+		boolean inPlace = bean(AppServers.class).find(server()).orElseThrow().reloadsInPlace();
 		try (Client client = new Client(protocol(), socket)) {
 			supervisor().reload(GUESTBOOK);
-			// HUP reaches the master inside its PID namespace: it replaces every worker
-			await().atMost(Duration.ofSeconds(60))
-				.untilAsserted(
-						() -> assertThat(ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid))
-							.isNotEmpty()
-							.doesNotContainAnyElementsOf(workers));
+			if (inPlace) {
+				// HUP reaches the master inside its PID namespace: it replaces every
+				// worker
+				await().atMost(Duration.ofSeconds(60))
+					.untilAsserted(
+							() -> assertThat(ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid))
+								.isNotEmpty()
+								.doesNotContainAnyElementsOf(workers));
+			}
 			client.awaitMore();
 			assertThat(client.failures()).describedAs(client.lastError()).isZero();
 		}
-		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(master);
-		assertSandboxed(master);
+		// uWSGI's HUP can drop a just-accepted request: it is restarted beside instead
+		long now = supervisor().status(GUESTBOOK).pid();
+		if (inPlace) {
+			assertThat(now).isEqualTo(master);
+		}
+		else {
+			assertThat(now).isNotEqualTo(master);
+			assertThat(ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		}
+		assertSandboxed(now);
 	}
 
 	@Test
