@@ -105,15 +105,21 @@ final class ListenAddresses {
 	}
 
 	/**
-	 * An address held by a process that is neither the master nor one of its workers,
-	 * such as an orphaned instance of an earlier run.
+	 * An address held by a process that is neither the master nor one of its workers: a
+	 * stranger, or an instance of our configuration outside the master's tree (an
+	 * orphaned instance of an earlier run, or a worker whose master ended). A stranger is
+	 * named first: when a new address is taken, Apache's master ends on the reload while
+	 * its workers still finish on the old addresses, and the process in the way is the
+	 * stranger, not those workers.
 	 * @param master the managed instance's master process
+	 * @param ours whether a process runs our configuration
 	 * @return what holds which address, for people, or {@code null} if none
 	 */
-	@Nullable String foreignHolder(long master) {
+	@Nullable String foreignHolder(long master, LongPredicate ours) {
 		if (!this.sockets.available()) {
 			return null;
 		}
+		String ofOurs = null;
 		for (String listen : this.listens) {
 			Set<Long> holders = this.sockets.visibleHolders(listen);
 			if (holders == null) {
@@ -124,12 +130,16 @@ final class ListenAddresses {
 				// a worker started since the sockets were read is ours too; a process
 				// gone since answers nobody
 				if (!ListeningSockets.descendsFrom(holder, master) && ProcessHandle.of(holder).isPresent()) {
-					return listen + " is held by " + this.sockets.describe(holder) + ", not by the managed "
+					String held = listen + " is held by " + this.sockets.describe(holder) + ", not by the managed "
 							+ this.kind.value() + " (pid " + master + "); stop that process";
+					if (!ours.test(holder)) {
+						return held;
+					}
+					ofOurs = (ofOurs != null) ? ofOurs : held;
 				}
 			}
 		}
-		return null;
+		return ofOurs;
 	}
 
 	/**

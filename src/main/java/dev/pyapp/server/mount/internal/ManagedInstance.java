@@ -210,7 +210,7 @@ class ManagedInstance {
 		while (true) {
 			// another process on one of our addresses: ours would fail to bind it, and
 			// that process would answer in its place
-			String foreign = this.listens.foreignHolder(process.pid());
+			String foreign = this.listens.foreignHolder(process.pid(), this.commands::isOurs);
 			if (foreign != null || process.exit().isDone() || System.nanoTime() > deadline) {
 				String log = this.logs.outputAndErrorTail();
 				// not a stop on request: a restart after a crash tries again later

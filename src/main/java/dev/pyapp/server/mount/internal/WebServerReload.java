@@ -179,7 +179,7 @@ final class WebServerReload {
 	 * @throws PyappException ({@code FAILED}) naming the address and the process
 	 */
 	private void checkOwnership(long master) {
-		String foreign = this.listens.foreignHolder(master);
+		String foreign = this.listens.foreignHolder(master, this.commands::isOurs);
 		if (foreign != null) {
 			throw PyappException.failed(foreign, null);
 		}

@@ -186,6 +186,32 @@ class WebServerReloadTests {
 			});
 	}
 
+	// a CI run: a new address was taken by another process, Apache's master ended on the
+	// reload, and its workers, still finishing on the old address, were named instead
+	@Test
+	void namesTheStrangerOnANewAddressBeforeWorkersOfOurConfigurationWhoseMasterEnded() throws Exception {
+		long master = worker();
+		long orphaned = worker();
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			Files.writeString(this.proc.resolve("net/tcp"), String.format(Locale.ROOT, """
+					  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+					   0: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 %s 1 0
+					   1: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9002 1 0
+					""", this.port.getLocalPort(), LISTENING, taken.getLocalPort()));
+			this.listens.set(List.of("127.0.0.1:" + this.port.getLocalPort(), "127.0.0.1:" + taken.getLocalPort()));
+			fds(orphaned, "socket:[" + LISTENING + "]");
+			// this JVM holds the new address
+			fds(this.master, "socket:[9002]");
+
+			assertThat(this.listens.foreignHolder(master, (pid) -> pid == orphaned))
+				.startsWith("127.0.0.1:" + taken.getLocalPort() + " is held by pid " + this.master);
+			// without the new address, the workers whose master ended are in the way
+			this.listens.set(List.of("127.0.0.1:" + this.port.getLocalPort()));
+			assertThat(this.listens.foreignHolder(master, (pid) -> pid == orphaned))
+				.startsWith("127.0.0.1:" + this.port.getLocalPort() + " is held by pid " + orphaned);
+		}
+	}
+
 	/** A live process of ours that stands for a worker. */
 	private long worker() throws IOException {
 		Process sleep = new ProcessBuilder("sleep", "600").start();
