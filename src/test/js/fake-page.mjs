@@ -20,12 +20,26 @@ let loads = 0;
  * @param {string} name such as `install.js`
  */
 export async function loadScript(name) {
+	copyScripts();
+	return import(pathToFileURL(join(scripts, name)).href + '?load=' + ++loads);
+}
+
+/**
+ * Replaces a module of the copy, such as one that imports from a webjar Node cannot load.
+ * @param {string} name such as `charts.js`
+ * @param {string} text the module's code
+ */
+export function stubScript(name, text) {
+	copyScripts();
+	writeFileSync(join(scripts, name), text);
+}
+
+function copyScripts() {
 	if (!scripts) {
 		scripts = mkdtempSync(join(tmpdir(), 'pyapp-ui-scripts-'));
 		cpSync(STATIC_JS, scripts, { recursive: true });
 		writeFileSync(join(scripts, 'package.json'), '{ "type": "module" }\n');
 	}
-	return import(pathToFileURL(join(scripts, name)).href + '?load=' + ++loads);
 }
 
 /** Removes the copy of the modules (call it in an `after` hook). */
@@ -148,6 +162,11 @@ export class FakeElement {
 		return [];
 	}
 
+	/** Whether a node is this element or one of its descendants. */
+	contains(node) {
+		return node === this || this.children.some((child) => child.contains(node));
+	}
+
 	/** This element or a descendant with the id. */
 	find(id) {
 		if (this.id === id) {
@@ -225,6 +244,12 @@ export function installPage(handlers) {
 		},
 		createElement(tag) {
 			return new FakeElement(tag);
+		},
+		createTextNode(text) {
+			return new FakeText(String(text));
+		},
+		getElementById(id) {
+			return elements.get(id) ?? null;
 		},
 	};
 	globalThis.window = { location: { assign() {}, reload() {} } };

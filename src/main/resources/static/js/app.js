@@ -27,7 +27,14 @@ function sourceFacts(app) {
 	const strategy = source.strategy === 'one-branch' ? 'one branch: ' + (source.branch || 'main')
 		: source.strategy === 'latest-tag' ? 'latest tag matching ' + (source.tag_pattern || '*')
 			: 'always the latest commit of the default branch';
-	const facts = [...fact('Source', el('code', { text: source.url || '' })), ...fact('Follows', strategy)];
+	const git = app.git || {};
+	const facts = [...fact('Source', el('code', { text: source.url || '' })),
+		...fact('Follows', strategy + (source.strategy === 'latest-tag' && git.prereleases ? ', pre-releases included' : ''))];
+	facts.push(...fact('Checked', git.poll_interval ? 'every ' + git.poll_interval : 'on a post-commit hook or Update',
+		git.last_checked ? ['; last ', timeElement(git.last_checked), ' (', relativeTime(git.last_checked), ')'] : []));
+	if (git.last_event) {
+		facts.push(...fact('Last event', git.last_event));
+	}
 	facts.push(...fact('Live commit', live && live.commit ? el('code', { class: 'commit', title: live.commit,
 		text: live.commit.slice(0, 12) }) : '—'));
 	if (app.update_available) {

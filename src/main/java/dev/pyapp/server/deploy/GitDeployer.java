@@ -223,6 +223,15 @@ public class GitDeployer {
 	}
 
 	/**
+	 * How a git app follows its repository, for {@code apps.get}.
+	 * @param app the app
+	 * @return empty for an app not installed from git
+	 */
+	public Optional<GitFollowing> following(AppId app) {
+		return this.states.findById(app.value()).map(GitFollowing::of);
+	}
+
+	/**
 	 * The git source of an installed app.
 	 * @param app the app
 	 * @return its source

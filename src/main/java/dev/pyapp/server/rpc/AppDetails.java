@@ -1,5 +1,6 @@
 package dev.pyapp.server.rpc;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyapp.server.appconfig.ConfigStatus;
 import dev.pyapp.server.deploy.AvailableUpdate;
+import dev.pyapp.server.deploy.GitFollowing;
 import dev.pyapp.server.hooks.TaskStatus;
 import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.install.Release;
@@ -43,6 +45,7 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 	 * or when the spec cannot be read
 	 * @param progress the deploy under way; absent when none
 	 * @param updateAvailable a git revision recorded but not deployed, or {@code null}
+	 * @param git how a git app follows its repository; absent for an archive's app
 	 * @param lastDeploy the newest release, with the cause when it failed, or
 	 * {@code null}
 	 * @param errorsAcknowledged the last acknowledgement of its errors, or {@code null}
@@ -51,6 +54,7 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 			List<ReleaseView> releases, ProcessView process, IsolationView isolation, List<TaskStatus> tasks,
 			@Nullable ConfigView config, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable ProgressView progress,
 			@JsonProperty("update_available") @Nullable UpdateView updateAvailable,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable GitView git,
 			@JsonProperty("last_deploy") @Nullable DeployView lastDeploy,
 			@JsonProperty("errors_acknowledged") @Nullable Acknowledged errorsAcknowledged) implements AppDetails {
 
@@ -61,7 +65,7 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 		 */
 		Installed withEnv(Map<String, String> env) {
 			return new Installed(this.summary, this.release, env, this.releases, this.process, this.isolation,
-					this.tasks, this.config, this.progress, this.updateAvailable, this.lastDeploy,
+					this.tasks, this.config, this.progress, this.updateAvailable, this.git, this.lastDeploy,
 					this.errorsAcknowledged);
 		}
 
@@ -237,6 +241,38 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 
 		static ProgressView of(AppRegistry.Progress progress) {
 			return new ProgressView(progress.step(), progress.message());
+		}
+
+	}
+
+	/**
+	 * {@code git}: how a git app follows its repository beside its {@code source}.
+	 *
+	 * @param prereleases whether latest-tag may pick pre-releases
+	 * @param pollInterval how often the server fetches the repository ({@code 30s},
+	 * {@code 5m}, {@code 1h}), or {@code null} when only a hook or {@code apps.update}
+	 * looks
+	 * @param lastChecked when it was last fetched, or {@code null}
+	 * @param lastEvent what the last install, push or poll led to, or {@code null}
+	 */
+	record GitView(boolean prereleases, @JsonProperty("poll_interval") @Nullable String pollInterval,
+			@JsonProperty("last_checked") @Nullable String lastChecked,
+			@JsonProperty("last_event") @Nullable String lastEvent) {
+
+		static GitView of(GitFollowing following) {
+			Duration poll = following.pollInterval();
+			return new GitView(following.prereleases(), (poll != null) ? interval(poll) : null,
+					(following.lastChecked() != null) ? following.lastChecked().toString() : null,
+					following.lastEvent());
+		}
+
+		/** In the unit {@code poll_interval} is given in: the largest that divides it. */
+		private static String interval(Duration poll) {
+			long seconds = poll.toSeconds();
+			if (seconds % 3600 == 0) {
+				return (seconds / 3600) + "h";
+			}
+			return (seconds % 60 == 0) ? (seconds / 60) + "m" : seconds + "s";
 		}
 
 	}

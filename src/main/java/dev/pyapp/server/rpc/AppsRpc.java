@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -17,6 +18,7 @@ import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.deploy.GitDeployer;
+import dev.pyapp.server.deploy.GitFollowing;
 import dev.pyapp.server.deploy.GitSourceRequest;
 import dev.pyapp.server.deploy.RollbackResult;
 import dev.pyapp.server.hooks.ScheduledTasks;
@@ -157,14 +159,18 @@ class AppsRpc {
 		AppSummary.Installed summary = summary(app, installed, live, this.mounts.mounts(app), this.mounts.urls(app),
 				once(this.mounts::status), configuration);
 		AppRegistry.Progress progress = this.registry.progress(app);
+		Optional<GitFollowing> following = this.git.following(app);
 		return new AppDetails.Installed(summary, installed.currentRelease(), installed.env(),
 				releases.stream().map(AppDetails.ReleaseView::of).toList(),
 				AppDetails.ProcessView.of(this.supervisor.status(app)), isolation(app, installed),
 				tasks(app, installed), configuration.get().config().map(AppDetails.ConfigView::of).orElse(null),
 				(progress != null) ? AppDetails.ProgressView.of(progress) : null,
 				// git route: a revision recorded but not deployed (updates.auto: false)
-				this.git.availableUpdate(app).map(AppDetails.UpdateView::of).orElse(null),
-				this.overview.lastDeploy(app, releases), this.overview.errorsAcknowledged(app));
+				following.flatMap((git) -> Optional.ofNullable(git.available()))
+					.map(AppDetails.UpdateView::of)
+					.orElse(null),
+				following.map(AppDetails.GitView::of).orElse(null), this.overview.lastDeploy(app, releases),
+				this.overview.errorsAcknowledged(app));
 	}
 
 	@RpcMethod(value = "apps.install", role = Role.DEPLOYER)

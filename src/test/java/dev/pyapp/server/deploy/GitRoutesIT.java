@@ -229,6 +229,10 @@ class GitRoutesIT {
 		try (GitFixture origin = new GitFixture(this.repos)) {
 			origin.commit(GitFixture.app("polled", "1.0"), "first");
 			this.rpc.result("apps.install", Map.of("git", Map.of("url", origin.url(), "poll_interval", "10s")));
+			JsonNode git = this.rpc.result("apps.get", Map.of("name", "polled")).get("git");
+			assertThat(git.get("poll_interval").stringValue()).isEqualTo("10s");
+			assertThat(git.get("prereleases").booleanValue()).isFalse();
+			assertThat(git.get("last_event").stringValue()).startsWith("installed 1.0 from ");
 
 			origin.commit(GitFixture.app("polled", "1.1"), "second");
 

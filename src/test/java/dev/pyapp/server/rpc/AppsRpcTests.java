@@ -22,6 +22,7 @@ import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.install.AppLifecycle;
 import dev.pyapp.server.install.AppLifecycles;
 import dev.pyapp.server.deploy.AvailableUpdate;
+import dev.pyapp.server.deploy.GitFollowing;
 import dev.pyapp.server.deploy.GitDeployer;
 import dev.pyapp.server.deploy.GitUpdate;
 import dev.pyapp.server.deploy.RollbackResult;
@@ -504,8 +505,9 @@ class AppsRpcTests {
 					"app.views", "  boom: " + "x".repeat(400) + "\nTraceback\n", null, 17, "MainThread", null, null)));
 		given(this.errors.acknowledgement(blog))
 			.willReturn(Optional.of(new AppErrors.Acknowledgement(3, T0.plusSeconds(10), "alice")));
-		given(this.git.availableUpdate(blog))
-			.willReturn(Optional.of(new AvailableUpdate("fedcba9876543210", "v1.2.0", T0.plusSeconds(7200))));
+		given(this.git.following(blog)).willReturn(Optional.of(new GitFollowing(true, Duration.ofMinutes(5),
+				T0.plusSeconds(7200), "update available: v1.2.0 at fedcba98",
+				new AvailableUpdate("fedcba9876543210", "v1.2.0", T0.plusSeconds(7200)))));
 		given(this.diagnosis.cause(eq(blog), anyString(), any(Duration.class)))
 			.willReturn(Optional.of(new DeployDiagnosis.Cause("ImportError: no module named x", "line 1\nline 2", 2)));
 		given(this.configStates.of(blog)).willReturn(new ConfigStates.State(false,
