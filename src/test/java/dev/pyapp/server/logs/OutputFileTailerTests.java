@@ -279,6 +279,44 @@ class OutputFileTailerTests {
 			.contains("gb/" + NEW + ".stdout.log");
 	}
 
+	@Test
+	void aFileThatShrankWasTruncatedAndIsReadFromItsStart() throws IOException {
+		write("gb", "stdout.log", "one\ntwo\n");
+		this.tailer.poll();
+		Files.writeString(this.dir.resolve("apps/gb/logs/stdout.log"), "three\n");
+		this.tailer.poll();
+
+		assertThat(this.records).extracting(LogRecord::message).containsExactly("one", "two", "three");
+	}
+
+	@Test
+	void aRotatedFileHasTheRestOfTheOldOneReadFromItsDotOneFileFirst() throws IOException {
+		write("gb", "stdout.log", "one\n");
+		this.tailer.poll();
+		write("gb", "stdout.log", "two\n");
+		Path logs = this.dir.resolve("apps/gb/logs");
+		Files.move(logs.resolve("stdout.log"), logs.resolve("stdout.log.1"));
+		write("gb", "stdout.log", "three\n");
+		this.tailer.poll();
+
+		assertThat(this.records).extracting(LogRecord::message).containsExactly("one", "two", "three");
+	}
+
+	@Test
+	void anUnfinishedLineWaitsUnlessItIsLongerThanALineMayBe() throws IOException {
+		write("gb", "stdout.log", "x".repeat(1000));
+		this.tailer.poll();
+		assertThat(this.records).isEmpty();
+
+		write("gb", "stdout.log", "x".repeat(70 * 1024));
+		this.tailer.poll();
+
+		// stored as it is (then cut to the longest message a record keeps)
+		assertThat(this.records).singleElement()
+			.satisfies((record) -> assertThat(record.message())
+				.isEqualTo("x".repeat(LogSocketServer.MAX_MESSAGE) + " [truncated]"));
+	}
+
 	private AppPaths app(String name, String... releases) throws IOException {
 		AppPaths paths = new AppPaths(this.dir.resolve("apps").resolve(name));
 		for (String release : releases) {
