@@ -143,6 +143,7 @@ class CandidateHealthTests {
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Thread thread = answerAfter(server, Duration.ofMillis(1500));
 			Daemon daemon = daemon(null, server.getLocalPort());
+			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
 			candidates.checkStarted(APP, "1.1.0-x", daemon);
 			thread.join(5000);
 		}
