@@ -46,11 +46,13 @@ final class ProgressPoller implements AutoCloseable {
 	private static final Pattern DONE = Pattern.compile("[\\w-]+ done in \\d+ ms");
 
 	/**
-	 * What pip starts on while the venv step runs (a requirement it fetches, then the
+	 * What pip starts on while the venv step runs (a requirement it fetches from an
+	 * index, a local file it takes, from {@code deps/} or a {@code file:} index, then the
 	 * install of them all): a build of big wheels takes minutes, which the step's one
 	 * line left silent. Its other lines stay in {@code pyapp logs}.
 	 */
-	private static final Pattern PIP_PROGRESS = Pattern.compile("Collecting |Installing collected packages: ");
+	private static final Pattern PIP_PROGRESS = Pattern
+		.compile("Collecting |Processing |Installing collected packages: ");
 
 	private final RpcClient client;
 

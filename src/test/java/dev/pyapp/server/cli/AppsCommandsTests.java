@@ -227,7 +227,8 @@ class AppsCommandsTests extends CliCommandTests {
 	}
 
 	@Test // trial-dash-pandas: the venv step of a Dash app over pandas showed one line,
-			// then nothing for a minute (minutes from PyPI)
+			// then nothing for a minute (minutes from PyPI); from a file: index pip
+			// says "Processing" where it says "Collecting" from PyPI
 	void installShowsTheRequirementsPipFetchesUnderTheVenvStep() throws IOException {
 		archive("dashboard");
 		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"20\"}");
@@ -254,6 +255,7 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(run.exitCode()).isZero();
 		assertThat(run.out().lines().toList()).containsExactly("venv: building the Python environment",
 				"  Collecting dash>=2.16", "  Collecting pandas>=2.1",
+				"  Processing /opt/pypi/files/pandas-3.0.6-cp311.whl",
 				"  Installing collected packages: numpy, pandas, dash", "installed dashboard 0.1.0 (running)");
 	}
 
