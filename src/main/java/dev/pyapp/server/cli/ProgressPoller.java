@@ -24,11 +24,12 @@ import tools.jackson.databind.JsonNode;
  * runs. A second thread reads the deploy's records (logger {@code pyapp.deploy}, found
  * with {@code logs.query} after the cursor {@code logs.tail} gave before the work
  * started) and prints, in the order they happened, each step as {@code step: message} and
- * below it, indented, what the hooks printed and any warning. Every step is shown,
- * however short. Without a log store it falls back to polling {@code apps.get {name}} for
- * the current {@code progress}, which can miss short steps. When only a git URL is known,
- * the app is found in {@code apps.list} by its source URL. Errors while polling are
- * ignored: the app may not exist yet, and the main call reports real failures.
+ * below it, indented, what the hooks printed, the requirements pip fetches and any
+ * warning. Every step is shown, however short. Without a log store it falls back to
+ * polling {@code apps.get {name}} for the current {@code progress}, which can miss short
+ * steps. When only a git URL is known, the app is found in {@code apps.list} by its
+ * source URL. Errors while polling are ignored: the app may not exist yet, and the main
+ * call reports real failures.
  */
 final class ProgressPoller implements AutoCloseable {
 
@@ -43,6 +44,15 @@ final class ProgressPoller implements AutoCloseable {
 	private static final Pattern HOOK_STEP = Pattern.compile("post-install|pre-update|post-update|pre-delete");
 
 	private static final Pattern DONE = Pattern.compile("[\\w-]+ done in \\d+ ms");
+
+	/**
+	 * What pip starts on while the venv step runs (a requirement it fetches from an
+	 * index, a local file it takes, from {@code deps/} or a {@code file:} index, then the
+	 * install of them all): a build of big wheels takes minutes, which the step's one
+	 * line left silent. Its other lines stay in {@code pyapp logs}.
+	 */
+	private static final Pattern PIP_PROGRESS = Pattern
+		.compile("Collecting |Processing |Installing collected packages: ");
 
 	private final RpcClient client;
 
@@ -212,7 +222,8 @@ final class ProgressPoller implements AutoCloseable {
 			return;
 		}
 		boolean hook = HOOK_STEP.matcher(step).matches();
-		if ((hook && !DONE.matcher(message).matches() && !message.startsWith(step + " failed: "))
+		boolean pip = "venv".equals(step) && PIP_PROGRESS.matcher(message).lookingAt();
+		if ((hook && !DONE.matcher(message).matches() && !message.startsWith(step + " failed: ")) || pip
 				|| "WARNING".equals(level)) {
 			this.out.println("  " + message);
 		}

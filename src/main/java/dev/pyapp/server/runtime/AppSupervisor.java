@@ -189,6 +189,19 @@ public class AppSupervisor {
 	}
 
 	/**
+	 * Runs the health check of a candidate {@link #startCandidate} just started, as
+	 * {@link #checkHealth} does, waiting for its first answer as long as a start may take
+	 * ({@code pyapp.runtime.start-timeout} from the daemon's start, at least
+	 * {@code health.timeout}): the daemon accepts before its workers have loaded the app.
+	 * @param app the app
+	 * @param release the candidate's release
+	 * @throws PyappException ({@code FAILED}) with the response when it is not 2xx/3xx
+	 */
+	public void checkCandidateHealth(AppId app, String release) {
+		this.candidates.checkStarted(app, release, this.starts.daemon(app, release));
+	}
+
+	/**
 	 * Makes a running candidate the live daemon: {@code run/app.sock} is switched to its
 	 * socket in one rename, so new connections reach it at once. The daemon that was live
 	 * keeps running until {@link #retire} (or {@link #revert}).

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -304,6 +305,11 @@ class PipRunner {
 
 	boolean offline() {
 		return this.properties.offline();
+	}
+
+	/** How long one pip run may take ({@code pyapp.python.pip-timeout}). */
+	Duration timeout() {
+		return this.properties.pipTimeout();
 	}
 
 	/**

@@ -236,19 +236,26 @@ public class VenvBuilder {
 			Consumer<String> output, StringBuilder text, Isolation isolation) {
 		ExecResult result = this.pip.install(python, interpreter, arguments, output, isolation);
 		if (!result.succeeded()) {
-			throw PyappException.failed(failure(failure, result.timedOut(), text.toString()), text.toString());
+			throw PyappException.failed(
+					failure(failure, result.timedOut() ? this.pip.timeout() : null, text.toString()), text.toString());
 		}
 	}
 
 	/**
 	 * What a failed pip run says in one line: the step's failure and pip's last
 	 * {@code ERROR:} line, which names the requirement ("No matching distribution found
-	 * for dash-no-such-package>=1").
+	 * for dash-no-such-package>=1"); a run that was stopped, its time bound and the
+	 * setting that gives it (big wheels such as pandas' on a slow index take long).
+	 * @param failure what failed
+	 * @param timedOutAfter the time bound the run reached, or {@code null}
+	 * @param output what pip printed
 	 */
-	static String failure(String failure, boolean timedOut, String output) {
+	static String failure(String failure, @Nullable Duration timedOutAfter, String output) {
 		// (the whole output stays the error's log; the message keeps one bounded line)
-		if (timedOut) {
-			return failure + " (pip timed out)";
+		if (timedOutAfter != null) {
+			long seconds = timedOutAfter.toSeconds();
+			return failure + ": pip did not finish within "
+					+ ((seconds % 60 == 0) ? seconds / 60 + " min" : seconds + " s") + " (pyapp.python.pip-timeout)";
 		}
 		String error = null;
 		for (String line : output.split("\\R")) {

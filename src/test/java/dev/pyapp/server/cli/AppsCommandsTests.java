@@ -226,6 +226,39 @@ class AppsCommandsTests extends CliCommandTests {
 			.isEqualTo("{\"app\":\"guestbook\",\"logger\":\"pyapp.deploy\",\"limit\":500}");
 	}
 
+	@Test // trial-dash-pandas: the venv step of a Dash app over pandas showed one line,
+			// then nothing for a minute (minutes from PyPI); from a file: index pip
+			// says "Processing" where it says "Collecting" from PyPI
+	void installShowsTheRequirementsPipFetchesUnderTheVenvStep() throws IOException {
+		archive("dashboard");
+		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"20\"}");
+		this.server.result("apps.get", "{\"name\": \"dashboard\", \"state\": \"running\"}");
+		this.server.result("logs.query",
+				"""
+						{"records": [
+						  {"id": "29", "level": "INFO", "message": "[venv] venv done in 36000 ms"},
+						  {"id": "28", "level": "INFO", "message": "[venv] Successfully installed dash-4.4.1 numpy-2.4.6 pandas-3.0.6"},
+						  {"id": "27", "level": "INFO", "message": "[venv] Installing collected packages: numpy, pandas, dash"},
+						  {"id": "26", "level": "INFO", "message": "[venv] Processing /opt/pypi/files/pandas-3.0.6-cp311.whl"},
+						  {"id": "25", "level": "INFO", "message": "[venv] Collecting pandas>=2.1"},
+						  {"id": "24", "level": "INFO", "message": "[venv]   Downloading dash-4.4.1-py3-none-any.whl (8.0 MB)"},
+						  {"id": "23", "level": "INFO", "message": "[venv] Collecting dash>=2.16"},
+						  {"id": "22", "level": "INFO", "message": "[venv] $ pip install dash>=2.16 pandas>=2.1"},
+						  {"id": "21", "level": "INFO", "message": "[venv] building the Python environment"}
+						]}
+						""");
+		this.server.answer("apps.install", (params) -> this.server
+			.rpcResult("{\"name\": \"dashboard\", \"version\": \"0.1.0\", \"state\": \"running\"}"));
+
+		CliRun run = pyapp("install", "dashboard-1.4.0.pyapp");
+
+		assertThat(run.exitCode()).isZero();
+		assertThat(run.out().lines().toList()).containsExactly("venv: building the Python environment",
+				"  Collecting dash>=2.16", "  Collecting pandas>=2.1",
+				"  Processing /opt/pypi/files/pandas-3.0.6-cp311.whl",
+				"  Installing collected packages: numpy, pandas, dash", "installed dashboard 0.1.0 (running)");
+	}
+
 	@Test // CI: a health check shorter than a poll was not shown
 	void installShowsEveryStepInOrderHoweverShort() throws IOException {
 		archive("guestbook");

@@ -3,6 +3,7 @@ package dev.pyapp.server.venv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,17 +70,24 @@ class VenvBuilderTests {
 				ERROR: Could not find a version that satisfies the requirement dash-no-such-package>=1 (from versions: none)
 				ERROR: No matching distribution found for dash-no-such-package>=1
 				""";
-		assertThat(VenvBuilder.failure("installing dependencies failed", false, output))
+		assertThat(VenvBuilder.failure("installing dependencies failed", null, output))
 			.isEqualTo("installing dependencies failed: No matching distribution found for dash-no-such-package>=1");
-		assertThat(VenvBuilder.failure("installing dependencies failed", false, "Collecting x\nKilled\n"))
+		assertThat(VenvBuilder.failure("installing dependencies failed", null, "Collecting x\nKilled\n"))
 			.isEqualTo("installing dependencies failed");
-		assertThat(VenvBuilder.failure("installing dependencies failed", true, output))
-			.isEqualTo("installing dependencies failed (pip timed out)");
+	}
+
+	@Test // trial-dash-pandas: a build stopped at its time bound said "(pip timed out)",
+			// neither after how long nor which setting gives more
+	void aPipRunStoppedAtItsTimeBoundNamesTheBoundAndItsSetting() {
+		assertThat(VenvBuilder.failure("installing dependencies failed", Duration.ofMinutes(10), "Collecting pandas\n"))
+			.isEqualTo("installing dependencies failed: pip did not finish within 10 min (pyapp.python.pip-timeout)");
+		assertThat(VenvBuilder.failure("installing dependencies failed", Duration.ofSeconds(90), ""))
+			.isEqualTo("installing dependencies failed: pip did not finish within 90 s (pyapp.python.pip-timeout)");
 	}
 
 	@Test
 	void quotesALongPipErrorLineCutAtTheBound() {
-		String message = VenvBuilder.failure("failed", false, "ERROR: " + "x".repeat(5000) + "\n");
+		String message = VenvBuilder.failure("failed", null, "ERROR: " + "x".repeat(5000) + "\n");
 
 		assertThat(message).hasSize("failed: ".length() + VenvBuilder.MAX_CAUSE + 1).endsWith("x…");
 	}

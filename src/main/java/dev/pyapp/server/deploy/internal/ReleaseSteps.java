@@ -156,7 +156,7 @@ class ReleaseSteps {
 		report.info("app server: " + server.server().displayName() + " (" + server.reason() + ")");
 		try {
 			report.step("health", "checking the health of " + releaseId,
-					() -> this.supervisor.checkHealth(app, releaseId));
+					() -> this.supervisor.checkCandidateHealth(app, releaseId));
 		}
 		catch (RuntimeException ex) {
 			this.supervisor.discard(app, releaseId);

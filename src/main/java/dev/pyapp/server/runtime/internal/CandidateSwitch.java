@@ -1,6 +1,7 @@
 package dev.pyapp.server.runtime.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,36 @@ public class CandidateSwitch {
 		return choice;
 	}
 
+	/**
+	 * Checks a running daemon's health, allowing it {@code health.timeout} to answer.
+	 * @param app the app
+	 * @param release the daemon's release
+	 * @param daemon the daemon
+	 * @throws PyappException ({@code FAILED}) with the answer, or what the daemon printed
+	 */
 	public void checkHealth(AppId app, String release, Daemon daemon) {
+		check(app, release, daemon, this.contexts.manifest(app, release).health().timeout());
+	}
+
+	/**
+	 * Checks the health of a daemon just started (an install's, an upgrade's or a
+	 * graceful restart's). It accepts connections before its workers have loaded the app
+	 * (gunicorn's master and uWSGI's with lazy apps bind first), so its first answer
+	 * waits for the app's imports, many seconds for pandas or Dash on a busy host: it may
+	 * come until {@code pyapp.runtime.start-timeout} after the daemon's start, and never
+	 * has less than {@code health.timeout}.
+	 * @param app the app
+	 * @param release the daemon's release
+	 * @param daemon the daemon
+	 * @throws PyappException ({@code FAILED}) with the answer, or what the daemon printed
+	 */
+	public void checkStarted(AppId app, String release, Daemon daemon) {
+		Duration health = this.contexts.manifest(app, release).health().timeout();
+		Duration left = this.properties.startTimeout().minus(Duration.between(daemon.started(), Instant.now()));
+		check(app, release, daemon, (left.compareTo(health) > 0) ? left : health);
+	}
+
+	private void check(AppId app, String release, Daemon daemon, Duration timeout) {
 		AppManifest.Health health = this.contexts.manifest(app, release).health();
 		MountPaths.MountPoint mount = this.mounts.getIfAvailable(() -> (id) -> Optional.empty())
 			.mountPoint(app)
@@ -96,7 +126,7 @@ public class CandidateSwitch {
 		String path = mount.path().endsWith("/") ? mount.path().substring(0, mount.path().length() - 1) : mount.path();
 		String host = (health.host() != null) ? health.host() : (mount.host() != null) ? mount.host() : "localhost";
 		try {
-			HealthProbe.check(daemon, path, health.path(), host, mount.tls(), health.timeout());
+			HealthProbe.check(daemon, path, health.path(), host, mount.tls(), timeout);
 		}
 		catch (PyappException ex) {
 			throw withOutput(app, daemon, ex);

@@ -67,7 +67,7 @@ public class GracefulRestart {
 		Daemon fresh = this.launcher.launch(this.contexts.context(app, release), this.contexts.manifest(app, release),
 				old.server(), this.apps.portsInUse(), DaemonAddresses.alternateKey(old));
 		try {
-			this.candidates.checkHealth(app, release, fresh);
+			this.candidates.checkStarted(app, release, fresh);
 		}
 		catch (RuntimeException ex) {
 			this.launcher.stop(fresh);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +64,7 @@ public final class HealthProbe {
 		}
 		catch (TimeoutException ex) {
 			response.cancel(true);
-			throw PyappException.failed("health check GET " + target + " timed out after " + timeout, null);
+			throw PyappException.failed("health check GET " + target + " timed out after " + seconds(timeout), null);
 		}
 		catch (ExecutionException ex) {
 			throw PyappException.failed("health check GET " + target + " failed: " + ex.getCause().getMessage(), null);
@@ -121,6 +122,14 @@ public final class HealthProbe {
 			vars.put("HTTP_X_FORWARDED_PROTO", "https");
 		}
 		return UwsgiPacket.encode(vars);
+	}
+
+	/**
+	 * {@code 10 s}, {@code 59.2 s}: not {@code PT59.2S}, which is a message for a person.
+	 */
+	static String seconds(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
 	}
 
 	public static int status(String response) {

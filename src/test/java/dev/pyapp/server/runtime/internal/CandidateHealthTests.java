@@ -133,6 +133,66 @@ class CandidateHealthTests {
 		}
 	}
 
+	@Test // trial: a Dash app over pandas under gunicorn, 3 workers importing it on a
+			// busy
+			// host; the upgrade failed: "health check GET /dash/health timed out after
+			// PT10S", 13 s after the daemon started, while the workers still loaded the
+			// app
+	void aDaemonJustStartedMayAnswerAsLateAsAStartMayTake() throws Exception {
+		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread thread = answerAfter(server, Duration.ofMillis(1500));
+			Daemon daemon = daemon(null, server.getLocalPort());
+			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
+			candidates.checkStarted(APP, "1.1.0-x", daemon);
+			thread.join(5000);
+		}
+	}
+
+	@Test
+	void aDaemonStartedLongAgoHasTheHealthTimeoutSaidInSeconds() throws Exception {
+		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread thread = answerAfter(server, Duration.ofMillis(1500));
+			Daemon daemon = daemon(null, server.getLocalPort());
+			Daemon old = new Daemon(daemon.release(), daemon.pid(), null, daemon.port(), daemon.pidFile(),
+					Instant.now().minus(Duration.ofMinutes(5)), null, 0, daemon.server(), null, 0);
+			given(this.launcher.stderrTail(APP, old)).willReturn("");
+			assertThatThrownBy(() -> candidates.checkStarted(APP, "1.1.0-x", old))
+				.hasMessage("health check GET /health timed out after 0.3 s");
+			thread.join(5000);
+		}
+	}
+
+	/** A switch with the given health timeout and a start timeout of 10 s. */
+	private CandidateSwitch candidates(Duration healthTimeout) {
+		AppContexts contexts = mock(AppContexts.class);
+		AppManifest manifest = mock(AppManifest.class);
+		given(manifest.health()).willReturn(new AppManifest.Health("/health", healthTimeout, null));
+		given(contexts.manifest(APP, "1.1.0-x")).willReturn(manifest);
+		return new CandidateSwitch(mock(SupervisedApps.class), mock(DaemonStarts.class), contexts, this.launcher,
+				mock(AppServers.class), (event) -> {
+				}, new StaticListableBeanFactory().getBeanProvider(MountPaths.class),
+				LauncherFixtures.properties(Duration.ofSeconds(20)));
+	}
+
+	/** A daemon whose workers are still loading the app: it answers 200, but late. */
+	private static Thread answerAfter(ServerSocket server, Duration delay) {
+		Thread thread = new Thread(() -> {
+			try (Socket socket = server.accept()) {
+				socket.getInputStream().read(new byte[1024]);
+				Thread.sleep(delay.toMillis());
+				socket.getOutputStream()
+					.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+			}
+			catch (IOException | InterruptedException ex) {
+				// the test fails on the probe's side
+			}
+		});
+		thread.start();
+		return thread;
+	}
+
 	@Test
 	void aDaemonThatPrintedNothingKeepsTheConnectionError() {
 		Daemon daemon = daemon(this.dir.resolve("nobody-listens.sock"), null);
