@@ -1,10 +1,17 @@
 package dev.pyapp.server.runtime.internal;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeoutException;
 
 import dev.pyapp.server.core.AppId;
@@ -39,6 +46,15 @@ public class CandidateSwitch {
 
 	/** How long a failed health check waits for a daemon that is ending to exit. */
 	private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
+
+	/**
+	 * Where the {@code pyapp_runtime} shim marks each load of the app, below the app's
+	 * {@code tmp/} ({@code _LoadWatch}).
+	 */
+	static final String LOADING = ".pyapp-loading";
+
+	/** How much earlier than the daemon's start a mark's time may be. */
+	private static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
 
 	private final SupervisedApps apps;
 
@@ -104,21 +120,53 @@ public class CandidateSwitch {
 	 * Checks the health of a daemon just started (an install's, an upgrade's or a
 	 * graceful restart's). It accepts connections before its workers have loaded the app
 	 * (gunicorn's master and uWSGI's with lazy apps bind first), so its first answer
-	 * waits for the app's imports, many seconds for pandas or Dash on a busy host: it may
-	 * come until {@code pyapp.runtime.start-timeout} after the daemon's start, and never
-	 * has less than {@code health.timeout}.
+	 * waits for the app's imports, many seconds for pandas or Dash on a busy host. While
+	 * a worker still loads the app (the {@code pyapp_runtime} shim marks each load in the
+	 * app's {@code tmp/.pyapp-loading/}), the answer may come until
+	 * {@code pyapp.runtime.start-timeout} after the daemon's start; an app that is loaded
+	 * has {@code health.timeout} to answer, as always.
 	 * @param app the app
 	 * @param release the daemon's release
 	 * @param daemon the daemon
 	 * @throws PyappException ({@code FAILED}) with the answer, or what the daemon printed
 	 */
 	public void checkStarted(AppId app, String release, Daemon daemon) {
-		Duration health = this.contexts.manifest(app, release).health().timeout();
-		Duration left = this.properties.startTimeout().minus(Duration.between(daemon.started(), Instant.now()));
-		check(app, release, daemon, (left.compareTo(health) > 0) ? left : health);
+		String tmp = this.contexts.context(app, release).environment().get("PYAPP_TMP_PATH");
+		Path marks = (tmp != null) ? Path.of(tmp, LOADING) : null;
+		Instant started = daemon.started();
+		check(app, release, daemon, this.contexts.manifest(app, release).health().timeout(),
+				() -> marks != null && loadingSince(marks, started), started.plus(this.properties.startTimeout()));
+	}
+
+	/**
+	 * Whether a load began since a time and has not ended: a mark of the shim's newer
+	 * than it (a worker of the live daemon reloading at the same moment counts too, which
+	 * only lets the check wait longer).
+	 */
+	static boolean loadingSince(Path marks, Instant since) {
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(marks)) {
+			for (Path mark : entries) {
+				BasicFileAttributes attributes = Files.readAttributes(mark, BasicFileAttributes.class,
+						LinkOption.NOFOLLOW_LINKS);
+				// a file's time is the kernel's coarse clock, a few ms behind
+				if (attributes.isRegularFile()
+						&& !attributes.lastModifiedTime().toInstant().isBefore(since.minus(CLOCK_SLACK))) {
+					return true;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// no marks (never loaded, or a daemon of another node): the health timeout
+		}
+		return false;
 	}
 
 	private void check(AppId app, String release, Daemon daemon, Duration timeout) {
+		check(app, release, daemon, timeout, () -> false, Instant.MIN);
+	}
+
+	private void check(AppId app, String release, Daemon daemon, Duration timeout, BooleanSupplier loading,
+			Instant limit) {
 		AppManifest.Health health = this.contexts.manifest(app, release).health();
 		MountPaths.MountPoint mount = this.mounts.getIfAvailable(() -> (id) -> Optional.empty())
 			.mountPoint(app)
@@ -126,7 +174,7 @@ public class CandidateSwitch {
 		String path = mount.path().endsWith("/") ? mount.path().substring(0, mount.path().length() - 1) : mount.path();
 		String host = (health.host() != null) ? health.host() : (mount.host() != null) ? mount.host() : "localhost";
 		try {
-			HealthProbe.check(daemon, path, health.path(), host, mount.tls(), timeout);
+			HealthProbe.check(daemon, path, health.path(), host, mount.tls(), timeout, loading, limit);
 		}
 		catch (PyappException ex) {
 			throw withOutput(app, daemon, ex);

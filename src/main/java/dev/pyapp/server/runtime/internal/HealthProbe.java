@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import dev.pyapp.server.core.PyappException;
@@ -54,17 +56,55 @@ public final class HealthProbe {
 	 * body, or the connection error
 	 */
 	public static void check(Daemon daemon, String mount, String path, String host, boolean https, Duration timeout) {
+		check(daemon, mount, path, host, https, timeout, () -> false, Instant.MIN);
+	}
+
+	/**
+	 * Checks a daemon whose workers may still load the app: while they do, the answer may
+	 * come later than the timeout, until a limit; once they are done, the app has the
+	 * timeout to answer.
+	 * @param daemon the daemon
+	 * @param mount the mount path ({@code ""} for the root)
+	 * @param path the health path below the mount
+	 * @param host the {@code Host} header's value (a host name validated by the caller)
+	 * @param https whether to send {@code X-Forwarded-Proto: https}
+	 * @param timeout how long the app may take to answer once loaded
+	 * @param loading whether a worker still loads the app
+	 * @param limit when the wait ends even while a worker loads
+	 * @throws PyappException ({@code FAILED}) with the status line and the start of the
+	 * body, or the connection error
+	 */
+	public static void check(Daemon daemon, String mount, String path, String host, boolean https, Duration timeout,
+			BooleanSupplier loading, Instant limit) {
 		String target = mount + (path.startsWith("/") ? path : "/" + path);
 		byte[] request = request(daemon.server().protocol(), mount, path.startsWith("/") ? path : "/" + path, host,
 				https);
+		Instant start = Instant.now();
 		CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> exchange(daemon, request));
 		String text;
+		Instant deadline = start.plus(timeout);
 		try {
-			text = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			while (true) {
+				try {
+					text = response.get(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
+							TimeUnit.MILLISECONDS);
+					break;
+				}
+				catch (TimeoutException ex) {
+					Instant now = Instant.now();
+					if (!now.isBefore(limit) || !loading.getAsBoolean()) {
+						throw ex;
+					}
+					// a worker still loads the app: it has the timeout again from now
+					deadline = now.plus(timeout).isBefore(limit) ? now.plus(timeout) : limit;
+				}
+			}
 		}
 		catch (TimeoutException ex) {
 			response.cancel(true);
-			throw PyappException.failed("health check GET " + target + " timed out after " + seconds(timeout), null);
+			throw PyappException.failed(
+					"health check GET " + target + " timed out after " + seconds(Duration.between(start, deadline)),
+					null);
 		}
 		catch (ExecutionException ex) {
 			throw PyappException.failed("health check GET " + target + " failed: " + ex.getCause().getMessage(), null);

@@ -13,13 +13,17 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.hooks.ProcessContext;
+import dev.pyapp.server.nodes.Isolation;
 import dev.pyapp.server.packaging.AppManifest;
 import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppServers;
@@ -134,15 +138,20 @@ class CandidateHealthTests {
 	}
 
 	@Test // trial: a Dash app over pandas under gunicorn, 3 workers importing it on a
-			// busy
-			// host; the upgrade failed: "health check GET /dash/health timed out after
-			// PT10S", 13 s after the daemon started, while the workers still loaded the
-			// app
-	void aDaemonJustStartedMayAnswerAsLateAsAStartMayTake() throws Exception {
+			// busy host; the upgrade failed: "health check GET /dash/health timed out
+			// after PT10S", 13 s after the daemon started, while the workers still loaded
+			// the app
+	void aDaemonJustStartedMayAnswerLateWhileAWorkerLoadsTheApp() throws Exception {
 		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			Thread thread = answerAfter(server, Duration.ofMillis(1500));
 			Daemon daemon = daemon(null, server.getLocalPort());
+			Path mark = Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("7");
+			Files.createFile(mark);
+			Thread thread = answerAfter(server, Duration.ofMillis(1500), () -> {
+				// the worker has loaded the app, and answers soon after
+				Files.delete(mark);
+				Thread.sleep(100);
+			});
 			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
 			candidates.checkStarted(APP, "1.1.0-x", daemon);
 			thread.join(5000);
@@ -150,16 +159,40 @@ class CandidateHealthTests {
 	}
 
 	@Test
-	void aDaemonStartedLongAgoHasTheHealthTimeoutSaidInSeconds() throws Exception {
+	void aLoadedAppHasTheHealthTimeoutSaidInSecondsAlsoRightAfterItsStart() throws Exception {
 		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			Thread thread = answerAfter(server, Duration.ofMillis(1500));
 			Daemon daemon = daemon(null, server.getLocalPort());
-			Daemon old = new Daemon(daemon.release(), daemon.pid(), null, daemon.port(), daemon.pidFile(),
-					Instant.now().minus(Duration.ofMinutes(5)), null, 0, daemon.server(), null, 0);
-			given(this.launcher.stderrTail(APP, old)).willReturn("");
-			assertThatThrownBy(() -> candidates.checkStarted(APP, "1.1.0-x", old))
+			// a mark of a load before the daemon started is no load of its workers
+			Path mark = Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("7");
+			Files.createFile(mark);
+			Files.setLastModifiedTime(mark, FileTime.from(daemon.started().minusSeconds(60)));
+			Thread thread = answerAfter(server, Duration.ofMillis(1500), () -> {
+			});
+			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
+			assertThatThrownBy(() -> candidates.checkStarted(APP, "1.1.0-x", daemon))
 				.hasMessage("health check GET /health timed out after 0.3 s");
+			thread.join(5000);
+		}
+	}
+
+	@Test
+	void aWorkerThatLoadsLongerThanAStartMayTakeFailsTheCheckAtTheStartTimeout() throws Exception {
+		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Daemon started = daemon(null, server.getLocalPort());
+			// started 19.5 s ago: 0.5 s of the start timeout (20 s) left
+			Daemon daemon = new Daemon(started.release(), started.pid(), null, started.port(), started.pidFile(),
+					Instant.now().minusMillis(19_500), null, 0, started.server(), null, 0);
+			Files.createFile(
+					Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("7"));
+			Thread thread = answerAfter(server, Duration.ofMillis(3000), () -> {
+			});
+			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
+			long before = System.nanoTime();
+			assertThatThrownBy(() -> candidates.checkStarted(APP, "1.1.0-x", daemon))
+				.hasMessageStartingWith("health check GET /health timed out after 0.");
+			assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(2500));
 			thread.join(5000);
 		}
 	}
@@ -170,27 +203,41 @@ class CandidateHealthTests {
 		AppManifest manifest = mock(AppManifest.class);
 		given(manifest.health()).willReturn(new AppManifest.Health("/health", healthTimeout, null));
 		given(contexts.manifest(APP, "1.1.0-x")).willReturn(manifest);
+		given(contexts.context(APP, "1.1.0-x"))
+			.willReturn(new ProcessContext(APP, "1.1.0-x", this.dir.resolve("venv/bin/python"), this.dir.resolve("src"),
+					Map.of("PYAPP_TMP_PATH", this.dir.resolve("tmp").toString()),
+					new Isolation(null, null, Isolation.Limits.NONE, "guestbook.1a2b3c4d")));
 		return new CandidateSwitch(mock(SupervisedApps.class), mock(DaemonStarts.class), contexts, this.launcher,
 				mock(AppServers.class), (event) -> {
 				}, new StaticListableBeanFactory().getBeanProvider(MountPaths.class),
 				LauncherFixtures.properties(Duration.ofSeconds(20)));
 	}
 
-	/** A daemon whose workers are still loading the app: it answers 200, but late. */
-	private static Thread answerAfter(ServerSocket server, Duration delay) {
+	/**
+	 * A daemon whose workers are still loading the app: it answers 200, but late.
+	 * @param loaded what happens once the app is loaded, before the answer
+	 */
+	private static Thread answerAfter(ServerSocket server, Duration delay, Step loaded) {
 		Thread thread = new Thread(() -> {
 			try (Socket socket = server.accept()) {
 				socket.getInputStream().read(new byte[1024]);
 				Thread.sleep(delay.toMillis());
+				loaded.run();
 				socket.getOutputStream()
 					.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
 			}
-			catch (IOException | InterruptedException ex) {
+			catch (Exception ex) {
 				// the test fails on the probe's side
 			}
 		});
 		thread.start();
 		return thread;
+	}
+
+	private interface Step {
+
+		void run() throws Exception;
+
 	}
 
 	@Test
