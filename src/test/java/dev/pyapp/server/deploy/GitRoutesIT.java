@@ -13,6 +13,8 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.pyapp.server.TestHomes;
+import dev.pyapp.server.core.AtomicFiles;
 import dev.pyapp.server.scm.GitFixture;
 import dev.pyapp.server.venv.VenvBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -42,8 +44,10 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GitRoutesIT {
 
+	// not DropFolderIT's helpers: their class's initializer makes a home of its own,
+	// with a drop folder no context deletes (one /tmp/pyapp-drop* left per run)
 	private static final Path home = dev.pyapp.server.venv.ServerPackagesTemplate
-		.copyInto(DropFolderIT.createHome("pyapp-git"));
+		.copyInto(TestHomes.create(Path.of("/tmp"), "pyapp-git"));
 
 	@LocalServerPort
 	private int port;
@@ -83,13 +87,13 @@ class GitRoutesIT {
 			await().atMost(Duration.ofSeconds(120))
 				.untilAsserted(() -> this.rpc.result("apps.remove", Map.of("name", app.get("name").stringValue())));
 		}
-		DropFolderIT.deleteTree(this.repos);
+		deleteTree(this.repos);
 	}
 
 	@AfterAll
 	static void deleteHome() throws Exception {
 		dev.pyapp.server.isolation.TestAccounts.deleteUnder(home);
-		DropFolderIT.deleteTree(home);
+		deleteTree(home);
 	}
 
 	@Test
@@ -292,6 +296,13 @@ class GitRoutesIT {
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
 		return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static void deleteTree(Path path) {
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+			AtomicFiles.deleteTree(path);
+			assertThat(path).doesNotExist();
+		});
 	}
 
 }

@@ -22,7 +22,7 @@ interface EchoBackend {
 	 * @param name the backend's name in its answers
 	 * @param log the file every request path is appended to
 	 * @param app the WSGI callable in {@code echoapp}
-	 * @return the running server, once it accepts connections
+	 * @return the running server, once its app is ready to answer
 	 */
 	static EchoBackend start(String server, Path socket, String name, Path log, String app)
 			throws IOException, InterruptedException {

@@ -71,7 +71,7 @@ final class Gunicorn implements EchoBackend {
 	 * @param name the backend's name in its answers
 	 * @param log the file every request path is appended to
 	 * @param app the WSGI callable in {@code echoapp}
-	 * @return the running server, once it accepts connections
+	 * @return the running server, once its app answers
 	 */
 	static Gunicorn start(Path socket, String name, Path log, String app) throws IOException, InterruptedException {
 		Path bin = venv().resolve("bin/gunicorn");
@@ -85,8 +85,11 @@ final class Gunicorn implements EchoBackend {
 		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling(name + "-gunicorn.log").toFile()));
 		Gunicorn gunicorn = new Gunicorn(builder.start(), socket);
 		// the file comes with bind(), a moment before listen(): a connection in between
-		// is refused (a 503 from Apache right after a switch to this backend, in CI)
-		await().atMost(Duration.ofSeconds(30)).until(() -> accepts(socket) || !gunicorn.process.isAlive());
+		// is refused (a 503 from Apache right after a switch to this backend, in CI).
+		// Once it listens, a connection is queued while the worker still loads the app
+		// (up to 0.6 s more on a loaded host): started is when the app answers, as a
+		// uWSGI backend is started once its worker printed the app line
+		await().atMost(Duration.ofSeconds(30)).until(() -> answers(socket) || !gunicorn.process.isAlive());
 		if (!gunicorn.process.isAlive()) {
 			throw new IllegalStateException(
 					"gunicorn did not start: " + Files.readString(log.resolveSibling(name + "-gunicorn.log")));
@@ -125,6 +128,17 @@ final class Gunicorn implements EchoBackend {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			channel.connect(UnixDomainSocketAddress.of(socket));
 			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** Whether the app answers a request of its own through the socket. */
+	private static boolean answers(Path socket) {
+		try (HttpLoad.Connection connection = new HttpLoad.Connection(HttpLoad.unix(socket))) {
+			return connection.send("GET /started HTTP/1.1\r\nHost: backend\r\nConnection: close\r\n\r\n")
+				.status() == 200;
 		}
 		catch (IOException ex) {
 			return false;
