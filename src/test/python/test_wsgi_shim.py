@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import types
 import unittest
 
@@ -361,6 +362,34 @@ class WsgiShimTests(unittest.TestCase):
             self.assertEqual(os.listdir(os.path.join(tmp, ".pyapp-loading")), [])
             app(dies)
             self.assertEqual([load().returncode for _ in range(3)], [7, 7, 7])
+
+    def test_loads_in_two_sandboxes_with_the_same_pid_keep_their_own_marks(self):
+        # an upgrade: the live daemon and the candidate beside it each load as pid 3 of
+        # their own PID namespace; the live one's load ending removed the candidate's
+        # mark, and the server, seeing no load under way, failed its health check early
+        with tempfile.TemporaryDirectory() as tmp:
+            marks = os.path.join(tmp, ".pyapp-loading")
+            live, candidate = wsgi._LoadWatch(marks), wsgi._LoadWatch(marks)
+            live._namespace, candidate._namespace = "4026532001", "4026532002"
+            live.begin()
+            candidate.begin()
+            live.end(True)
+            self.assertEqual(os.listdir(marks), ["4026532002-%d" % os.getpid()])
+            candidate.end(True)
+            self.assertEqual(os.listdir(marks), [])
+
+    def test_marks_of_another_namespace_are_removed_once_stale(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            marks = os.path.join(tmp, ".pyapp-loading")
+            os.mkdir(marks)
+            for name in ("1-3", "2-3"):
+                open(os.path.join(marks, name), "w").close()
+            old = time.time() - wsgi._LoadWatch.STALE_MARK - 60
+            os.utime(os.path.join(marks, "1-3"), (old, old))
+            watch = wsgi._LoadWatch(marks)
+            watch.begin()
+            watch.end(True)
+            self.assertEqual(os.listdir(marks), ["2-3"])
 
     def test_an_asgi_app_is_refused_when_it_is_loaded(self):
         # FastAPI/Starlette and Django's ASGIHandler: an async __call__; or an async def

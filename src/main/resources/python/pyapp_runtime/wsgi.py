@@ -51,19 +51,36 @@ LOAD_DEATHS = 3
 class _LoadWatch:
     """Counts the processes that ended while they loaded the app, which their master
     would otherwise start again and again: each load leaves a marker named after its
-    pid in ``tmp/.pyapp-loading/`` (the app's own directory) and removes it once the
-    app is loaded or failed to load; a marker whose process is gone is a process that
-    ended while it loaded. Markers of a process still alive are left alone (another
-    worker loading beside this one, or a pid the next sandbox happens to reuse)."""
+    PID namespace and pid in ``tmp/.pyapp-loading/`` (the app's own directory) and
+    removes it once the app is loaded or failed to load; a marker of this namespace
+    whose process is gone is a process that ended while it loaded. Markers of a process
+    still alive are left alone (another worker loading beside this one). Each sandbox
+    has a PID namespace of its own, so the live daemon and a candidate starting beside
+    it (an upgrade) may both load as pid 3: the namespace in the name keeps their
+    markers apart, and a marker of another namespace counts for nobody here (it is
+    removed once older than STALE_MARK seconds: its sandbox ended long ago). The
+    server reads a marker newer than a daemon's start as a load under way, and lets the
+    daemon's first health check wait for it."""
+
+    STALE_MARK = 600
 
     def __init__(self, directory):
         self._directory = directory
         self._marker = None
+        self._namespace = self._pid_namespace()
 
     @classmethod
     def of_environment(cls):
         tmp = os.environ.get("PYAPP_TMP_PATH")
         return cls(os.path.join(tmp, ".pyapp-loading")) if tmp else None
+
+    @staticmethod
+    def _pid_namespace():
+        try:
+            link = os.readlink("/proc/self/ns/pid")  # pid:[4026532280]
+            return "".join(c for c in link if c.isdigit()) or "0"
+        except OSError:
+            return "0"
 
     def begin(self):
         """Marks this load; raises when LOAD_DEATHS earlier loads ended with their
@@ -78,7 +95,7 @@ class _LoadWatch:
                     "the app's process ended while it was loaded, %d times in a row (os._exit, "
                     "a signal or out of memory?): its master would start it again forever"
                     % len(ended))
-            self._marker = os.path.join(self._directory, str(os.getpid()))
+            self._marker = os.path.join(self._directory, "%s-%d" % (self._namespace, os.getpid()))
             with open(self._marker, "w"):
                 pass
         except OSError:
@@ -92,15 +109,24 @@ class _LoadWatch:
 
     def _ended(self):
         ended = []
+        stale = []
         for name in os.listdir(self._directory):
-            if not name.isdigit():
+            path = os.path.join(self._directory, name)
+            namespace, _, pid = name.rpartition("-")
+            if namespace != self._namespace or not pid.isdigit():
+                try:
+                    if time.time() - os.lstat(path).st_mtime > self.STALE_MARK:
+                        stale.append(path)
+                except OSError:
+                    pass
                 continue
             try:
-                os.kill(int(name), 0)
+                os.kill(int(pid), 0)
             except ProcessLookupError:
-                ended.append(os.path.join(self._directory, name))
+                ended.append(path)
             except OSError:
                 pass  # alive (another user's pid is not one of ours, but alive)
+        self._remove(stale)
         return ended
 
     @staticmethod
