@@ -145,8 +145,7 @@ class CandidateHealthTests {
 		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Daemon daemon = daemon(null, server.getLocalPort());
-			Path mark = Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("7");
-			Files.createFile(mark);
+			Path mark = loadMark();
 			Thread thread = answerAfter(server, Duration.ofMillis(1500), () -> {
 				// the worker has loaded the app, and answers soon after
 				Files.delete(mark);
@@ -164,8 +163,7 @@ class CandidateHealthTests {
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Daemon daemon = daemon(null, server.getLocalPort());
 			// a mark of a load before the daemon started is no load of its workers
-			Path mark = Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("7");
-			Files.createFile(mark);
+			Path mark = loadMark();
 			Files.setLastModifiedTime(mark, FileTime.from(daemon.started().minusSeconds(60)));
 			Thread thread = answerAfter(server, Duration.ofMillis(1500), () -> {
 			});
@@ -181,11 +179,10 @@ class CandidateHealthTests {
 		CandidateSwitch candidates = candidates(Duration.ofMillis(300));
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Daemon started = daemon(null, server.getLocalPort());
-			// started 19.5 s ago: 0.5 s of the start timeout (20 s) left
+			// started 9.5 s ago: 0.5 s of the start timeout (10 s) left
 			Daemon daemon = new Daemon(started.release(), started.pid(), null, started.port(), started.pidFile(),
-					Instant.now().minusMillis(19_500), null, 0, started.server(), null, 0);
-			Files.createFile(
-					Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("7"));
+					Instant.now().minusMillis(9_500), null, 0, started.server(), null, 0);
+			loadMark();
 			Thread thread = answerAfter(server, Duration.ofMillis(3000), () -> {
 			});
 			given(this.launcher.stderrTail(APP, daemon)).willReturn("");
@@ -197,7 +194,16 @@ class CandidateHealthTests {
 		}
 	}
 
-	/** A switch with the given health timeout and a start timeout of 10 s. */
+	/** The shim's mark of a load under way, in the app's {@code tmp/}. */
+	private Path loadMark() throws IOException {
+		return Files.createFile(
+				Files.createDirectories(this.dir.resolve("tmp").resolve(CandidateSwitch.LOADING)).resolve("1-7"));
+	}
+
+	/**
+	 * A switch with the given health timeout, a start timeout of 10 s and a stop timeout
+	 * of 20 s.
+	 */
 	private CandidateSwitch candidates(Duration healthTimeout) {
 		AppContexts contexts = mock(AppContexts.class);
 		AppManifest manifest = mock(AppManifest.class);
