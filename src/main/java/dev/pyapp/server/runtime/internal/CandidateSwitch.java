@@ -93,7 +93,7 @@ public class CandidateSwitch {
 			s.candidate = null;
 		}
 		if (previous != null) {
-			this.launcher.stop(previous);
+			this.launcher.discard(previous);
 		}
 		ProcessContext context = this.contexts.context(app, release);
 		AppManifest manifest = this.contexts.manifest(app, release);
@@ -355,7 +355,7 @@ public class CandidateSwitch {
 			}
 			s.candidate = null;
 		}
-		this.launcher.stop(candidate);
+		this.launcher.discard(candidate);
 	}
 
 }

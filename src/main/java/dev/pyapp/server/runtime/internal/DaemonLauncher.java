@@ -62,6 +62,9 @@ public class DaemonLauncher {
 
 	private static final Logger logger = LoggerFactory.getLogger(DaemonLauncher.class);
 
+	/** How long a daemon that never went live has to end on its stop signal. */
+	static final Duration DISCARD_GRACE = Duration.ofSeconds(2);
+
 	private final PyappHome home;
 
 	private final NodeShell shell;
@@ -189,7 +192,7 @@ public class DaemonLauncher {
 			this.isolation.socketForWebServer(app, socket);
 		}
 		catch (IllegalStateException | UncheckedIOException ex) {
-			stop(daemon);
+			discard(daemon);
 			throw PyappException
 				.failed("the daemon of " + app + " (" + daemon.release() + ") is stopped: " + ex.getMessage(), null);
 		}
@@ -204,6 +207,24 @@ public class DaemonLauncher {
 	 * @param daemon the daemon
 	 */
 	void stop(Daemon daemon) {
+		stop(daemon, this.properties.stopTimeout(), true);
+	}
+
+	/**
+	 * Stops a daemon that never went live, which no request but its health check reached:
+	 * a candidate that failed its check or was replaced, a start that failed or was
+	 * overtaken. Its server's stop signal, then SIGKILL after at most
+	 * {@link #DISCARD_GRACE} (uWSGI's master does not act on the signal while it still
+	 * loads the app), and no {@link AppKilled}: nothing was cut off, and an ERROR record
+	 * saying so would be taken for the cause of the failed deploy.
+	 * @param daemon the daemon
+	 */
+	void discard(Daemon daemon) {
+		Duration stopTimeout = this.properties.stopTimeout();
+		stop(daemon, (stopTimeout.compareTo(DISCARD_GRACE) < 0) ? stopTimeout : DISCARD_GRACE, false);
+	}
+
+	private void stop(Daemon daemon, Duration grace, boolean served) {
 		if (!alive(daemon)) {
 			// ended by itself (a candidate or retiring daemon that crashed): its cgroup
 			// goes once empty; what may still run in it is never killed here, since a
@@ -218,15 +239,21 @@ public class DaemonLauncher {
 			.orElse(List.of());
 		Signal signal = daemon.server().stopSignal();
 		this.shell.signal(daemon.pid(), signal);
-		long deadline = System.nanoTime() + this.properties.stopTimeout().toNanos();
+		long deadline = System.nanoTime() + grace.toNanos();
 		while (alive(daemon) && System.nanoTime() < deadline) {
 			pause(Duration.ofMillis(50));
 		}
 		if (alive(daemon)) {
-			logger.warn("the daemon {} (pid {}) did not stop within {} of SIG{}: killed", daemon.release(),
-					daemon.pid(), this.properties.stopTimeout(), signal);
-			this.events.publishEvent(new AppKilled(appOf(daemon), daemon.release(), daemon.pid(), signal.name(),
-					this.properties.stopTimeout()));
+			if (served) {
+				logger.warn("the daemon {} (pid {}) did not stop within {} of SIG{}: killed", daemon.release(),
+						daemon.pid(), grace, signal);
+				this.events
+					.publishEvent(new AppKilled(appOf(daemon), daemon.release(), daemon.pid(), signal.name(), grace));
+			}
+			else {
+				logger.info("the daemon {} (pid {}), never live, did not stop within {} of SIG{}: killed",
+						daemon.release(), daemon.pid(), grace, signal);
+			}
 			this.shell.signal(daemon.pid(), Signal.KILL);
 			long killed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 			while (alive(daemon) && System.nanoTime() < killed) {
@@ -327,14 +354,14 @@ public class DaemonLauncher {
 				if (other == null) {
 					return;
 				}
-				stop(daemon);
+				discard(daemon);
 				throw new PortTaken("port " + daemon.port() + " of " + app + " (" + daemon.release() + ") is held by "
 						+ other + ", not by its " + daemon.server().displayName()
 						+ ": another process took it after it was found free", stderrTail(app, daemon));
 			}
 			pause(Duration.ofMillis(100));
 		}
-		stop(daemon);
+		discard(daemon);
 		throw PyappException.failed(
 				daemon.server().displayName() + " of " + app + " (" + daemon.release()
 						+ ") did not accept connections within " + this.properties.startTimeout(),

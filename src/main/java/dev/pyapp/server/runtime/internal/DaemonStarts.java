@@ -131,7 +131,7 @@ public class DaemonStarts {
 		if (started == null) {
 			logger.info("{}: stopping the daemon (pid {}) of a start that was overtaken by {}", s.app, daemon.pid(),
 					s.lifecycle.state());
-			this.launcher.stop(daemon);
+			this.launcher.discard(daemon);
 			return s.status();
 		}
 		this.events.publishEvent(started);

@@ -70,14 +70,14 @@ public class GracefulRestart {
 			this.candidates.checkStarted(app, release, fresh);
 		}
 		catch (RuntimeException ex) {
-			this.launcher.stop(fresh);
+			this.launcher.discard(fresh);
 			throw ex;
 		}
 		AppStarted started;
 		synchronized (s) {
 			if (s.live() != old || s.retiring != null || s.lifecycle.state() != DaemonLifecycle.State.RUNNING) {
 				// stopped, crashed or upgraded meanwhile: this daemon is not wanted
-				this.launcher.stop(fresh);
+				this.launcher.discard(fresh);
 				throw PyappException.conflict("app '" + app + "' changed while it restarted; try again");
 			}
 			s.retiring = old;

@@ -83,6 +83,7 @@ public final class HealthProbe {
 		CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> exchange(daemon, request));
 		String text;
 		Instant deadline = start.plus(timeout);
+		boolean wasLoading = false;
 		try {
 			while (true) {
 				try {
@@ -92,10 +93,14 @@ public final class HealthProbe {
 				}
 				catch (TimeoutException ex) {
 					Instant now = Instant.now();
-					if (!now.isBefore(limit) || !loading.getAsBoolean()) {
+					boolean stillLoading = loading.getAsBoolean();
+					if (!now.isBefore(limit) || !(stillLoading || wasLoading)) {
 						throw ex;
 					}
-					// a worker still loads the app: it has the timeout again from now
+					// a worker still loads the app, or ended its load since the last
+					// look:
+					// it has the timeout again from now
+					wasLoading = stillLoading;
 					deadline = now.plus(timeout).isBefore(limit) ? now.plus(timeout) : limit;
 				}
 			}

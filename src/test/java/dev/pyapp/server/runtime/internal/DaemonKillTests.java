@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
@@ -74,6 +75,25 @@ class DaemonKillTests {
 		this.launcher.stop(daemon(exit));
 
 		verify(this.shell, never()).signal(eq(4242L), eq(Signal.KILL));
+		verify(this.events, never()).publishEvent(any(Object.class));
+	}
+
+	@Test // trial: a failed upgrade's cause read "the daemon did not stop within 20 s of
+			// SIGTERM and was killed: requests still in progress were cut off", the
+			// candidate's stop while uWSGI's master still loaded the app
+	void aDaemonThatNeverWentLiveIsKilledSoonAndSilently() {
+		DaemonLauncher launcher = LauncherFixtures.launcher(this.dir, this.shell, mock(HostIsolation.class),
+				this.events, Duration.ofSeconds(20));
+		CompletableFuture<Integer> exit = new CompletableFuture<>();
+		willAnswer((call) -> exit.complete(137)).given(this.shell).signal(4242, Signal.KILL);
+		long before = System.nanoTime();
+
+		launcher.discard(daemon(exit));
+
+		assertThat(Duration.ofNanos(System.nanoTime() - before)).isBetween(DaemonLauncher.DISCARD_GRACE,
+				DaemonLauncher.DISCARD_GRACE.plusSeconds(3));
+		verify(this.shell).signal(4242, Signal.QUIT);
+		verify(this.shell).signal(4242, Signal.KILL);
 		verify(this.events, never()).publishEvent(any(Object.class));
 	}
 
