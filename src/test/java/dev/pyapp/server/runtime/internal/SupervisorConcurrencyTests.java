@@ -180,7 +180,7 @@ class SupervisorConcurrencyTests {
 
 		assertThat(start.join().state()).isEqualTo(ProcessState.STOPPED);
 		Daemon launched = this.lastDaemon.get(SLOW.value());
-		verify(this.launcher).stop(launched);
+		verify(this.launcher).discard(launched);
 		assertThat(this.apps.supervised(SLOW).status().pid()).isNull();
 		assertThat(this.events).noneSatisfy((event) -> assertThat(event).isInstanceOf(AppStarted.class));
 	}
