@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.AppPaths;
+import dev.pyapp.server.core.DurationText;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.ExecRequest;
 import dev.pyapp.server.nodes.ExecResult;
@@ -253,9 +254,8 @@ public class VenvBuilder {
 	static String failure(String failure, @Nullable Duration timedOutAfter, String output) {
 		// (the whole output stays the error's log; the message keeps one bounded line)
 		if (timedOutAfter != null) {
-			long seconds = timedOutAfter.toSeconds();
-			return failure + ": pip did not finish within "
-					+ ((seconds % 60 == 0) ? seconds / 60 + " min" : seconds + " s") + " (pyapp.python.pip-timeout)";
+			return failure + ": pip did not finish within " + DurationText.of(timedOutAfter)
+					+ " (pyapp.python.pip-timeout)";
 		}
 		String error = null;
 		for (String line : output.split("\\R")) {

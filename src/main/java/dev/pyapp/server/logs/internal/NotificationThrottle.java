@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.pyapp.server.core.DurationText;
 import dev.pyapp.server.logs.LogRecord;
 import dev.pyapp.server.logs.NotificationRule;
 
@@ -93,14 +94,7 @@ public final class NotificationThrottle {
 	}
 
 	static String human(Duration duration) {
-		long seconds = duration.toSeconds();
-		if (seconds % 3600 == 0) {
-			return (seconds / 3600) + " h";
-		}
-		if (seconds % 60 == 0) {
-			return (seconds / 60) + " min";
-		}
-		return seconds + " s";
+		return DurationText.of(duration);
 	}
 
 	/**

@@ -15,7 +15,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
+import dev.pyapp.server.core.DurationText;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.runtime.WireProtocol;
 
@@ -107,9 +107,8 @@ public final class HealthProbe {
 		}
 		catch (TimeoutException ex) {
 			response.cancel(true);
-			throw PyappException.failed(
-					"health check GET " + target + " timed out after " + seconds(Duration.between(start, deadline)),
-					null);
+			throw PyappException.failed("health check GET " + target + " timed out after "
+					+ DurationText.of(Duration.between(start, deadline)), null);
 		}
 		catch (ExecutionException ex) {
 			throw PyappException.failed("health check GET " + target + " failed: " + ex.getCause().getMessage(), null);
@@ -167,14 +166,6 @@ public final class HealthProbe {
 			vars.put("HTTP_X_FORWARDED_PROTO", "https");
 		}
 		return UwsgiPacket.encode(vars);
-	}
-
-	/**
-	 * {@code 10 s}, {@code 59.2 s}: not {@code PT59.2S}, which is a message for a person.
-	 */
-	static String seconds(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
 	}
 
 	public static int status(String response) {
