@@ -53,6 +53,11 @@ public class CandidateSwitch {
 	 */
 	static final String LOADING = ".pyapp-loading";
 
+	/**
+	 * How many entries of the marks' directory are looked at (one per loading worker).
+	 */
+	static final int MAX_MARKS = 256;
+
 	/** How much earlier than the daemon's start a mark's time may be. */
 	private static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
 
@@ -144,8 +149,16 @@ public class CandidateSwitch {
 	 * only lets the check wait longer).
 	 */
 	static boolean loadingSince(Path marks, Instant since) {
+		// the app's own directory: never followed out of it, and read only so far
+		if (!Files.isDirectory(marks, LinkOption.NOFOLLOW_LINKS)) {
+			return false;
+		}
+		int looked = 0;
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(marks)) {
 			for (Path mark : entries) {
+				if (++looked > MAX_MARKS) {
+					return false;
+				}
 				BasicFileAttributes attributes = Files.readAttributes(mark, BasicFileAttributes.class,
 						LinkOption.NOFOLLOW_LINKS);
 				// a file's time is the kernel's coarse clock, a few ms behind

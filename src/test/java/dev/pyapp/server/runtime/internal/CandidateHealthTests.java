@@ -194,6 +194,20 @@ class CandidateHealthTests {
 		}
 	}
 
+	@Test // the marks' directory is the app's to replace
+	void aLinkInPlaceOfTheMarksDirectoryIsNotFollowed() throws IOException {
+		Instant started = Instant.now().minusSeconds(1);
+		Path elsewhere = Files.createDirectories(this.dir.resolve("elsewhere"));
+		Files.createFile(elsewhere.resolve("1-7"));
+		Path tmp = Files.createDirectories(this.dir.resolve("tmp"));
+		Files.createSymbolicLink(tmp.resolve(CandidateSwitch.LOADING), elsewhere);
+
+		assertThat(CandidateSwitch.loadingSince(tmp.resolve(CandidateSwitch.LOADING), started)).isFalse();
+		Files.delete(tmp.resolve(CandidateSwitch.LOADING));
+		loadMark();
+		assertThat(CandidateSwitch.loadingSince(tmp.resolve(CandidateSwitch.LOADING), started)).isTrue();
+	}
+
 	/** The shim's mark of a load under way, in the app's {@code tmp/}. */
 	private Path loadMark() throws IOException {
 		return Files.createFile(
