@@ -277,7 +277,28 @@ public class AppIsolation {
 		if (!socket.toAbsolutePath().normalize().startsWith(run)) {
 			throw new IllegalArgumentException("socket " + socket + " is not in " + run);
 		}
-		return this.layout.webSocket(socket, paths.web(), this.accounts.ensure(app));
+		AppIdentity identity = this.accounts.ensure(app);
+		return this.layout.webSocket(socket, paths.web(), identity, identity.account().uid());
+	}
+
+	/**
+	 * Publishes the socket of a daemon a server before app users started as its own user
+	 * ({@link #runsAsApp} is false), so that it serves on until a daemon of the app's
+	 * user replaces it: as {@link #socketForWebServer}, but the socket must be the server
+	 * user's. The app's user cannot make one: a socket is only linked by its owner, and a
+	 * daemon of the server's user is one only such a server started.
+	 * @param app the app
+	 * @param socket the socket in the app's {@code run/}
+	 * @return its link in {@code web/}
+	 * @throws IllegalStateException if the entry in {@code run/} is not a socket of the
+	 * server's user
+	 */
+	public Path serverSocketForWebServer(AppId app, Path socket) {
+		AppPaths paths = this.home.app(app);
+		if (!socket.toAbsolutePath().normalize().startsWith(paths.run())) {
+			throw new IllegalArgumentException("socket " + socket + " is not in " + paths.run());
+		}
+		return this.layout.webSocket(socket, paths.web(), this.accounts.ensure(app), this.host.serverAccount().uid());
 	}
 
 	/**

@@ -412,10 +412,12 @@ class AppLayout {
 	 * @param socket the socket in the app's {@code run/}
 	 * @param web the app's {@code web/}
 	 * @param identity the app's user
+	 * @param owner the uid the socket must have: the app's, or the server's for a daemon
+	 * a server before app users started
 	 * @return the link in {@code web/}
-	 * @throws IllegalStateException if the entry is not a socket of the app's user
+	 * @throws IllegalStateException if the entry is not a socket of that user
 	 */
-	Path webSocket(Path socket, Path web, AppIdentity identity) {
+	Path webSocket(Path socket, Path web, AppIdentity identity, int owner) {
 		Isolation.Account server = this.host.serverAccount();
 		Optional<Integer> group = webGroup();
 		createDirectory(web);
@@ -428,16 +430,20 @@ class AppLayout {
 			Files.createLink(staged, socket);
 			boolean isSocket = FileModes.isSocket(staged);
 			int uid = (int) Files.getAttribute(staged, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-			if (!isSocket || uid != identity.account().uid()) {
-				throw new IllegalStateException(
-						socket + " is not a socket of the app's user " + identity.account().name() + " ("
-								+ (isSocket ? "a socket of uid " + uid
-										: Files.isSymbolicLink(staged) ? "a symlink" : "not a socket")
-								+ "): the web server is not given it");
+			if (!isSocket || uid != owner) {
+				throw new IllegalStateException(socket + " is not a socket of the "
+						+ ((owner == identity.account().uid()) ? "app's user " + identity.account().name()
+								: "server's user")
+						+ " ("
+						+ (isSocket ? "a socket of uid " + uid
+								: Files.isSymbolicLink(staged) ? "a symlink" : "not a socket")
+						+ "): the web server is not given it");
 			}
 			FileModes.group(staged, group.orElse(identity.account().gid()));
 			int mode = FileModes.mode(staged);
-			if ((mode & 0117) != 0) {
+			// a server before app users made its daemons' sockets 0777 (a socket's mode
+			// cannot be changed without opening it); run/ and web/ keep others out
+			if (owner == identity.account().uid() && (mode & 0117) != 0) {
 				logger.warn("The socket {} has mode {} (0660 expected: the app server's umask)", socket,
 						Integer.toOctalString(mode));
 			}

@@ -85,7 +85,7 @@ class WebSocketLinksTests {
 	void theDaemonsSocketIsGivenToTheWebServerAsAHardLinkInWeb() throws IOException {
 		Path socket = listen(this.paths.run().resolve("r-a.sock"), USER.uid());
 
-		Path link = this.layout.webSocket(socket, this.paths.web(), identity());
+		Path link = this.layout.webSocket(socket, this.paths.web(), identity(), USER.uid());
 
 		assertThat(link).isEqualTo(this.paths.web().resolve("r-a.sock"));
 		assertThat(key(link)).isEqualTo(key(socket));
@@ -104,14 +104,15 @@ class WebSocketLinksTests {
 	@Test
 	void aSymlinkTheAppPutInPlaceOfItsSocketIsNotGivenAndReplacesNothing() throws IOException {
 		Path socket = listen(this.paths.run().resolve("r-a.sock"), USER.uid());
-		Path link = this.layout.webSocket(socket, this.paths.web(), identity());
+		Path link = this.layout.webSocket(socket, this.paths.web(), identity(), USER.uid());
 		Object daemons = key(link);
 		// the app replaces its socket with a link to another app's
 		Path other = listen(this.dir.resolve("other.sock"), OTHER);
 		Files.delete(socket);
 		Files.createSymbolicLink(socket, other);
 
-		assertThatIllegalStateException().isThrownBy(() -> this.layout.webSocket(socket, this.paths.web(), identity()))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.layout.webSocket(socket, this.paths.web(), identity(), USER.uid()))
 			.withMessageContaining("is not a socket of the app's user pyapp-guestbook (a symlink)");
 
 		assertThat(key(link)).isEqualTo(daemons);
@@ -122,10 +123,25 @@ class WebSocketLinksTests {
 	void aSocketOfAnotherUserIsNotGiven() throws IOException {
 		Path socket = listen(this.paths.run().resolve("r-b.sock"), OTHER);
 
-		assertThatIllegalStateException().isThrownBy(() -> this.layout.webSocket(socket, this.paths.web(), identity()))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.layout.webSocket(socket, this.paths.web(), identity(), USER.uid()))
 			.withMessageContaining("(a socket of uid " + OTHER + ")");
 
 		assertThat(this.paths.web().resolve("r-b.sock")).doesNotExist();
+	}
+
+	@Test
+	void aSocketOfTheServersUserIsGivenOnlyWhenAskedForOne() throws IOException {
+		// the daemon of a server before app users, which ran it as its own user (root)
+		Path socket = listen(this.paths.run().resolve("r-d.sock"), 0);
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.layout.webSocket(socket, this.paths.web(), identity(), USER.uid()))
+			.withMessageContaining("(a socket of uid 0)");
+		Path link = this.layout.webSocket(socket, this.paths.web(), identity(), 0);
+
+		assertThat(key(link)).isEqualTo(key(socket));
+		assertThat(Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(WEB);
 	}
 
 	@Test
@@ -133,7 +149,8 @@ class WebSocketLinksTests {
 		Path file = Files.writeString(this.paths.run().resolve("r-c.sock"), "not a socket");
 		FileModes.chown(file, USER.uid(), USER.gid());
 
-		assertThatIllegalStateException().isThrownBy(() -> this.layout.webSocket(file, this.paths.web(), identity()))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.layout.webSocket(file, this.paths.web(), identity(), USER.uid()))
 			.withMessageContaining("(not a socket)");
 	}
 

@@ -32,8 +32,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Takes over the daemons that outlived a restart of this server (by the pid files in an
- * app's {@code run/}, each verified to be one of the app's daemons), stops the strays a
- * crash of the last run left behind, and starts the apps that should run but do not.
+ * app's {@code run/}, each verified to be one of the app's daemons), replaces those a
+ * server before app users ran as its own user by daemons of the app's user (gracefully),
+ * stops the strays a crash of the last run left behind, and starts the apps that should
+ * run but do not.
  */
 @Component
 public class DaemonAdoption {
@@ -61,12 +63,18 @@ public class DaemonAdoption {
 
 	private final ApplicationEventPublisher events;
 
+	private final GracefulRestart restarts;
+
+	private final DaemonStops stops;
+
 	DaemonAdoption(AppRegistry registry, SupervisedApps apps, DaemonStarts starts, AppContexts contexts,
 			DaemonLauncher launcher, DaemonCgroups cgroups, AppIsolation isolation, VenvBuilder venvs,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, GracefulRestart restarts, DaemonStops stops) {
 		this.registry = registry;
 		this.apps = apps;
 		this.starts = starts;
+		this.restarts = restarts;
+		this.stops = stops;
 		this.contexts = contexts;
 		this.launcher = launcher;
 		this.cgroups = cgroups;
@@ -89,8 +97,8 @@ public class DaemonAdoption {
 	 * answers calls: the daemon {@code run/app.pid} names, verified to be one of the
 	 * app's, is live again (the app {@code running}, with its pid), or is known to be
 	 * gone (the app stays {@code stopped} until its start). What may wait or take long is
-	 * left to do: the events, a daemon of another user stopped, the strays of the last
-	 * run stopped, the venvs awaited and the app started.
+	 * left to do: the events, a daemon of the server's user replaced, the strays of the
+	 * last run stopped, the venvs awaited and the app started.
 	 * @param app the app
 	 * @return the rest of the adoption, to run once the server is up
 	 */
@@ -116,18 +124,17 @@ public class DaemonAdoption {
 				DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
 				if (recognised != null) {
 					Daemon daemon = daemonOf(app, pid, recognised, record, release);
-					if (!this.isolation.runsAsApp(app, recognised.info())) {
-						// started before the app had a user of its own: it goes into its
-						// sandbox now, once
-						logger.info("Restarting the daemon of {} (pid {}, uid {}) as the app's own user", app, pid,
-								recognised.info().uid());
-						foreign = daemon;
-					}
-					else if (published(app, daemon)) {
-						logger.info("Adopted the {} daemon of {} (pid {})", recognised.server().displayName(), app,
-								pid);
+					// started before the app had a user of its own (by the server, as its
+					// own user): it serves on until a daemon of the app's user, in its
+					// sandbox, replaces it once the server is up
+					boolean replace = !this.isolation.runsAsApp(app, recognised.info());
+					if (published(app, daemon, replace)) {
+						logger.info("Adopted the {} daemon of {} (pid {}{})", recognised.server().displayName(), app,
+								pid, replace ? ", uid " + recognised.info().uid()
+										+ ": to be replaced by one of the app's own user" : "");
 						s.lifecycle.adopted();
 						adopted = this.apps.goLive(s, daemon);
+						foreign = replace ? daemon : null;
 					}
 				}
 			}
@@ -137,23 +144,23 @@ public class DaemonAdoption {
 			// nothing to adopt
 			recordedPort = s.adoptionEnded();
 		}
-		Daemon stopFirst = foreign;
+		Daemon toReplace = foreign;
 		AppStarted started = adopted;
 		Integer freed = recordedPort;
 		boolean start = toStart;
-		return () -> adoptionRest(app, stopFirst, started, freed, start);
+		return () -> adoptionRest(app, toReplace, started, freed, start);
 	}
 
 	private void adoptionRest(AppId app, @Nullable Daemon foreign, @Nullable AppStarted adopted,
 			@Nullable Integer recordedPort, boolean toStart) {
-		if (foreign != null) {
-			this.launcher.stop(foreign);
-		}
 		if (adopted != null) {
 			if (stillLive(app, adopted.pid())) {
 				this.events.publishEvent(adopted);
 			}
 			stopStrays(app, adopted.pid());
+			if (foreign != null) {
+				replace(app, foreign);
+			}
 			return;
 		}
 		portFreed(app, recordedPort);
@@ -163,6 +170,31 @@ public class DaemonAdoption {
 		stopStrays(app, null);
 		try {
 			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
+			this.starts.start(app);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Replaces an adopted daemon of the server's user by one of the app's user without a
+	 * failed request (a graceful restart); if that fails, stops it all the same, so that
+	 * no app code runs as the server's user, and starts the app.
+	 */
+	private void replace(AppId app, Daemon foreign) {
+		try {
+			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
+			this.restarts.restart(app);
+			logger.info("The daemon of {} runs as the app's own user now", app);
+			return;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot replace the daemon of {} (pid {}) by one of the app's own user: {}; stopping it", app,
+					foreign.pid(), ex.getMessage());
+		}
+		try {
+			this.stops.stop(app);
 			this.starts.start(app);
 		}
 		catch (RuntimeException ex) {
@@ -226,9 +258,9 @@ public class DaemonAdoption {
 	 * the server was down, and a server before {@code web/} made none). A daemon whose
 	 * socket is no longer its own is stopped and started again.
 	 */
-	private boolean published(AppId app, Daemon daemon) {
+	private boolean published(AppId app, Daemon daemon, boolean serverUsers) {
 		try {
-			this.launcher.publish(app, daemon);
+			this.launcher.publish(app, daemon, serverUsers);
 			return true;
 		}
 		catch (PyappException ex) {

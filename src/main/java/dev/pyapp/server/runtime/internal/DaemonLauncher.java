@@ -184,12 +184,30 @@ public class DaemonLauncher {
 	 * @throws PyappException ({@code FAILED}) if its socket cannot be given
 	 */
 	void publish(AppId app, Daemon daemon) {
+		publish(app, daemon, false);
+	}
+
+	/**
+	 * As {@link #publish(AppId, Daemon)}, for a daemon to adopt that may run as the
+	 * server's own user.
+	 * @param app the app
+	 * @param daemon the daemon
+	 * @param serverUsers whether it runs as the server's user (a server before app users
+	 * started it), so that its socket is that user's
+	 * @throws PyappException ({@code FAILED}) if its socket cannot be given
+	 */
+	void publish(AppId app, Daemon daemon, boolean serverUsers) {
 		Path socket = daemon.socket();
 		if (socket == null) {
 			return;
 		}
 		try {
-			this.isolation.socketForWebServer(app, socket);
+			if (serverUsers) {
+				this.isolation.serverSocketForWebServer(app, socket);
+			}
+			else {
+				this.isolation.socketForWebServer(app, socket);
+			}
 		}
 		catch (IllegalStateException | UncheckedIOException ex) {
 			discard(daemon);

@@ -75,6 +75,10 @@ class DaemonAdoptionTests {
 
 	private final AppServer server = mock(AppServer.class);
 
+	private final GracefulRestart restarts = mock(GracefulRestart.class);
+
+	private DaemonStops stops;
+
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
 	private SupervisedApps apps;
@@ -110,10 +114,11 @@ class DaemonAdoptionTests {
 				mock(ScheduledTasks.class), records,
 				SupervisorFixture.properties(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1)),
 				new RestartScheduler());
+		this.stops = new DaemonStops(this.registry, this.apps, this.launcher, this.events::add);
 		this.adoption = new DaemonAdoption(this.registry, this.apps,
 				new DaemonStarts(this.apps, this.contexts, this.launcher, this.servers, this.events::add),
 				this.contexts, this.launcher, new DaemonCgroups(mock(HostIsolation.class)), this.isolation,
-				mock(VenvBuilder.class), this.events::add);
+				mock(VenvBuilder.class), this.events::add, this.restarts, this.stops);
 		// looks only when a test says (poll interval: an hour)
 		this.watcher = new CrashWatcher(this.apps,
 				new DaemonStarts(this.apps, this.contexts, this.launcher, this.servers, this.events::add),
@@ -233,17 +238,35 @@ class DaemonAdoptionTests {
 	}
 
 	@Test
-	void aDaemonOfAnotherUserIsNotAdoptedButStartedAgainAsTheAppsOwn() throws Exception {
+	void aDaemonOfTheServersUserServesOnUntilOneOfTheAppsUserReplacesIt() throws Exception {
+		// started by a server before app users, as its own user
 		daemonStillRuns();
 		given(this.isolation.runsAsApp(eq(APP), any())).willReturn(false);
 
 		Runnable rest = this.adoption.adoptNow(APP);
 
-		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.STOPPED);
-		then(this.launcher).should(never()).stop(any());
+		AppStatus status = this.apps.supervised(APP).status();
+		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);
+		assertThat(status.pid()).isEqualTo(PID);
+		then(this.launcher).should().publish(eq(APP), any(), eq(true));
 
 		rest.run();
 
+		assertThat(this.events).containsExactly(new AppStarted(APP, "r1", PID, null, 20007));
+		// a new daemon beside it, then the switch (GracefulRestart): no failed request
+		then(this.restarts).should().restart(APP);
+		then(this.launcher).should(never()).stop(any());
+	}
+
+	@Test
+	void aDaemonOfTheServersUserThatCannotBeReplacedGracefullyIsStoppedAllTheSame() throws Exception {
+		daemonStillRuns();
+		given(this.isolation.runsAsApp(eq(APP), any())).willReturn(false);
+		given(this.restarts.restart(APP)).willThrow(PyappException.failed("unhealthy", null));
+
+		this.adoption.adoptNow(APP).run();
+
+		// no app code keeps running as the server's user; then the app starts
 		then(this.launcher).should().stop(any());
 		then(this.launcher).should().launch(any(), any(), any(), anySet());
 	}

@@ -129,7 +129,7 @@ class DaemonEndpointTests {
 		DaemonAdoption adoption = new DaemonAdoption(this.registry, restarted,
 				new DaemonStarts(restarted, this.contexts, launcher, this.servers, events::add), this.contexts,
 				launcher, new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class),
-				mock(VenvBuilder.class), events::add);
+				mock(VenvBuilder.class), events::add, mock(GracefulRestart.class), mock(DaemonStops.class));
 
 		adoption.adopt(APP);
 
