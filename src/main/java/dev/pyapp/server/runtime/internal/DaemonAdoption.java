@@ -179,8 +179,9 @@ public class DaemonAdoption {
 
 	/**
 	 * Replaces an adopted daemon of the server's user by one of the app's user without a
-	 * failed request (a graceful restart); if that fails, stops it all the same, so that
-	 * no app code runs as the server's user, and starts the app.
+	 * failed request (a graceful restart); if that fails while it is still the live one,
+	 * stops it all the same, so that no app code runs as the server's user, and starts
+	 * the app.
 	 */
 	private void replace(AppId app, Daemon foreign) {
 		try {
@@ -190,6 +191,12 @@ public class DaemonAdoption {
 			return;
 		}
 		catch (RuntimeException ex) {
+			if (!stillLive(app, foreign.pid())) {
+				// a call stopped or replaced it meanwhile (an upgrade, a stop): that call
+				// decided what runs now
+				logger.info("The daemon of {} (pid {}) was replaced or stopped meanwhile", app, foreign.pid());
+				return;
+			}
 			logger.error("Cannot replace the daemon of {} (pid {}) by one of the app's own user: {}; stopping it", app,
 					foreign.pid(), ex.getMessage());
 		}

@@ -271,6 +271,22 @@ class DaemonAdoptionTests {
 		then(this.launcher).should().launch(any(), any(), any(), anySet());
 	}
 
+	@Test
+	void aDaemonOfTheServersUserStoppedByACallDuringItsReplacementIsNotStartedAgain() throws Exception {
+		daemonStillRuns();
+		given(this.isolation.runsAsApp(eq(APP), any())).willReturn(false);
+		given(this.restarts.restart(APP)).willAnswer((invocation) -> {
+			// the operator stops the app while the new daemon starts
+			this.stops.stop(APP);
+			throw PyappException.conflict("app 'adopted' changed while it restarted; try again");
+		});
+
+		this.adoption.adoptNow(APP).run();
+
+		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.STOPPED);
+		then(this.launcher).should(never()).launch(any(), any(), any(), anySet());
+	}
+
 	private void daemonStillRuns() throws Exception {
 		Files.writeString(new PyappHome(this.home).app(APP).pidFile(), PID + "\n");
 		given(this.launcher.verify(APP, PID)).willReturn(new DaemonLauncher.Recognised(
