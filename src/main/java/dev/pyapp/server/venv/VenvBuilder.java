@@ -201,7 +201,7 @@ public class VenvBuilder {
 
 	/**
 	 * Starts the environment from a copy of the live release's when the app's
-	 * dependencies did not change (SPEC §3 upgrade), saying in the build's output what
+	 * dependencies did not change, saying in the build's output what
 	 * was reused, or why not; pip then confirms the copy ("Requirement already
 	 * satisfied") and installs {@code src/} as for a new environment. The copy is made
 	 * before the release is handed to the app's user ({@link EnvironmentCopy}).
@@ -221,7 +221,7 @@ public class VenvBuilder {
 			int rewritten = EnvironmentCopy.copy(live, request.release(), EnvironmentCopy.serverUid(), REUSE_TIMEOUT);
 			output.accept("copied the environment of release " + live.getFileName() + " in "
 					+ DurationText.of(Duration.ofNanos(System.nanoTime() - started)) + " (" + rewritten
-					+ " files renamed to this release)");
+					+ " files rewritten to name this release)");
 			return true;
 		}
 		catch (EnvironmentCopy.Refused ex) {
