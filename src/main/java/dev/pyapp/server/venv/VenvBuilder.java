@@ -201,10 +201,10 @@ public class VenvBuilder {
 
 	/**
 	 * Starts the environment from a copy of the live release's when the app's
-	 * dependencies did not change, saying in the build's output what
-	 * was reused, or why not; pip then confirms the copy ("Requirement already
-	 * satisfied") and installs {@code src/} as for a new environment. The copy is made
-	 * before the release is handed to the app's user ({@link EnvironmentCopy}).
+	 * dependencies did not change, saying in the build's output what was reused, or why
+	 * not; pip then confirms the copy ("Requirement already satisfied") and installs
+	 * {@code src/} as for a new environment. The copy is made before the release is
+	 * handed to the app's user ({@link EnvironmentCopy}).
 	 * @return whether the release's {@code venv/} is now such a copy
 	 */
 	private boolean reuse(VenvRequest request, EnvironmentFingerprint fingerprint, Consumer<String> output) {
