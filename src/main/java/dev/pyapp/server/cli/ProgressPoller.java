@@ -49,10 +49,12 @@ final class ProgressPoller implements AutoCloseable {
 	 * What pip starts on while the venv step runs (a requirement it fetches from an
 	 * index, a local file it takes, from {@code deps/} or a {@code file:} index, then the
 	 * install of them all): a build of big wheels takes minutes, which the step's one
-	 * line left silent. Its other lines stay in {@code pyapp logs}.
+	 * line left silent; and whether an upgrade reuses the live release's environment, or
+	 * why not. Its other lines stay in {@code pyapp logs}.
 	 */
 	private static final Pattern PIP_PROGRESS = Pattern
-		.compile("Collecting |Processing |Installing collected packages: ");
+		.compile("Collecting |Processing |Installing collected packages: "
+				+ "|reusing the environment of |copied the environment of |building the environment from nothing: ");
 
 	private final RpcClient client;
 

@@ -23,11 +23,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pipNetworkTimeout pip's {@code --timeout} (per connection) when the operator set
  * none ({@code timeout} or {@code default-timeout} in pip.conf, {@code PIP_TIMEOUT},
  * {@code PIP_DEFAULT_TIMEOUT}); pip's own default is 15 s
+ * @param reuseEnvironment whether an upgrade whose dependencies did not change starts
+ * from a copy of the live release's environment (pip then only confirms it) rather than
+ * from nothing
  */
 @ConfigurationProperties("pyapp.python")
 record PythonProperties(@DefaultValue List<Path> interpreters, @DefaultValue("pip") String index,
 		@DefaultValue("10m") Duration pipTimeout, @DefaultValue("true") boolean provision,
-		@DefaultValue("2") int pipRetries, @DefaultValue("10s") Duration pipNetworkTimeout) {
+		@DefaultValue("2") int pipRetries, @DefaultValue("10s") Duration pipNetworkTimeout,
+		@DefaultValue("true") boolean reuseEnvironment) {
 
 	boolean offline() {
 		return "none".equals(this.index);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -29,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,6 +45,12 @@ public class VenvBuilder {
 
 	private static final Logger logger = LoggerFactory.getLogger(VenvBuilder.class);
 
+	/** How long copying the live release's environment may take. */
+	static final Duration REUSE_TIMEOUT = Duration.ofMinutes(2);
+
+	/** How a build log line starts that says why an upgrade's environment is new. */
+	static final String FROM_NOTHING = "building the environment from nothing: ";
+
 	/** The longest pip error line a failure's message quotes (the log has it all). */
 	static final int MAX_CAUSE = 300;
 
@@ -54,11 +62,30 @@ public class VenvBuilder {
 
 	private final ServerPackages serverPackages;
 
+	/** {@code pyapp.python.index}, part of an environment's fingerprint. */
+	private final String index;
+
+	private final boolean reuseEnvironment;
+
+	@Autowired
+	VenvBuilder(NodeShell shell, InterpreterFinder interpreters, PipRunner pip, ServerPackages serverPackages,
+			PythonProperties properties) {
+		this.shell = shell;
+		this.interpreters = interpreters;
+		this.pip = pip;
+		this.serverPackages = serverPackages;
+		this.index = properties.index();
+		this.reuseEnvironment = properties.reuseEnvironment();
+	}
+
+	/** A builder that always starts from nothing. */
 	VenvBuilder(NodeShell shell, InterpreterFinder interpreters, PipRunner pip, ServerPackages serverPackages) {
 		this.shell = shell;
 		this.interpreters = interpreters;
 		this.pip = pip;
 		this.serverPackages = serverPackages;
+		this.index = "pip";
+		this.reuseEnvironment = false;
 	}
 
 	/**
@@ -88,16 +115,24 @@ public class VenvBuilder {
 			request.output().accept(line);
 		};
 		output.accept("Python " + interpreter.version() + " (" + interpreter.executable() + ")");
+		// read before any code of the app runs in the release; kept with it for the next
+		// upgrade (only a live release, whose build succeeded, is ever compared with)
+		EnvironmentFingerprint fingerprint = EnvironmentFingerprint.of(interpreter, this.index, request.requirements(),
+				release, serverPackagesVersion());
+		boolean reused = reuse(request, fingerprint, output);
+		fingerprint.write(release);
 		// everything of the build runs as the app's user in its sandbox
 		Isolation isolation = request.isolation().apply(interpreter.executable());
-		ExecResult created = this.shell
-			.exec(ExecRequest.of(interpreter.executable().toString(), "-m", "venv", "--without-pip", venv.toString())
-				.withEnvironment(Map.of("PATH", SystemPath.STANDARD), false)
-				.withTimeout(Duration.ofMinutes(2))
-				.withLines(output)
-				.isolated(isolation));
-		if (!created.succeeded()) {
-			throw PyappException.failed("python -m venv failed", text.toString());
+		if (!reused) {
+			ExecResult created = this.shell.exec(
+					ExecRequest.of(interpreter.executable().toString(), "-m", "venv", "--without-pip", venv.toString())
+						.withEnvironment(Map.of("PATH", SystemPath.STANDARD), false)
+						.withTimeout(Duration.ofMinutes(2))
+						.withLines(output)
+						.isolated(isolation));
+			if (!created.succeeded()) {
+				throw PyappException.failed("python -m venv failed", text.toString());
+			}
 		}
 		Path python = venv.resolve("bin").resolve("python");
 		Path sitePackages = sitePackages(venv);
@@ -162,6 +197,93 @@ public class VenvBuilder {
 		}
 		logger.info("Built the environment of {} in {}", request.app(), venv);
 		return new PythonEnvironment(interpreter, venv, python, src, log);
+	}
+
+	/**
+	 * Starts the environment from a copy of the live release's when the app's
+	 * dependencies did not change, saying in the build's output what was reused, or why
+	 * not; pip then confirms the copy ("Requirement already satisfied") and installs
+	 * {@code src/} as for a new environment. The copy is made before the release is
+	 * handed to the app's user ({@link EnvironmentCopy}).
+	 * @return whether the release's {@code venv/} is now such a copy
+	 */
+	private boolean reuse(VenvRequest request, EnvironmentFingerprint fingerprint, Consumer<String> output) {
+		Decision decision = decide(this.reuseEnvironment, request.live(), fingerprint);
+		if (decision.message() != null) {
+			output.accept(decision.message());
+		}
+		Path live = request.live();
+		if (!decision.reuse() || live == null) {
+			return false;
+		}
+		long started = System.nanoTime();
+		try {
+			int rewritten = EnvironmentCopy.copy(live, request.release(), EnvironmentCopy.serverUid(), REUSE_TIMEOUT);
+			output.accept("copied the environment of release " + live.getFileName() + " in "
+					+ DurationText.of(Duration.ofNanos(System.nanoTime() - started)) + " (" + rewritten
+					+ " files rewritten to name this release)");
+			return true;
+		}
+		catch (EnvironmentCopy.Refused ex) {
+			output.accept(FROM_NOTHING + "the environment of release " + live.getFileName() + " cannot be reused: "
+					+ ex.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * The server's own distributions in {@code server-packages/} (gunicorn and what it
+	 * needs), which pip saw when it resolved the environment: an app's shared ones are in
+	 * its requirements.
+	 */
+	private List<String> serverPackagesVersion() {
+		List<String> entries = new ArrayList<>();
+		entries.add("gunicorn " + this.serverPackages.gunicornVersion());
+		this.serverPackages.visibleTo(ServerPackages.SERVER)
+			.stream()
+			.filter((name) -> name.endsWith(".dist-info"))
+			.sorted()
+			.forEach(entries::add);
+		return entries;
+	}
+
+	/**
+	 * Whether a build may start from the live release's environment.
+	 * @param enabled {@code pyapp.python.reuse-environment}
+	 * @param live the live release's directory, or {@code null}
+	 * @param fingerprint the new release's
+	 * @return the decision and the line that says it ({@code null} for a first install)
+	 */
+	static Decision decide(boolean enabled, @Nullable Path live, EnvironmentFingerprint fingerprint) {
+		if (live == null) {
+			return new Decision(false, null);
+		}
+		String release = "release " + live.getFileName();
+		if (!enabled) {
+			return new Decision(false, FROM_NOTHING + "pyapp.python.reuse-environment is false");
+		}
+		if (!Files.isRegularFile(AppPaths.venv(live).resolve("pyvenv.cfg"), LinkOption.NOFOLLOW_LINKS)) {
+			return new Decision(false, FROM_NOTHING + release + " has no environment");
+		}
+		Optional<EnvironmentFingerprint> earlier = EnvironmentFingerprint.read(live);
+		if (earlier.isEmpty()) {
+			return new Decision(false,
+					FROM_NOTHING + release + " keeps no fingerprint of its environment (an older server built it)");
+		}
+		String difference = fingerprint.difference(earlier.get());
+		if (difference != null) {
+			return new Decision(false, FROM_NOTHING + difference + " since " + release);
+		}
+		return new Decision(true, "reusing the environment of " + release + ": dependencies unchanged");
+	}
+
+	/**
+	 * Whether a build starts from the live release's environment.
+	 *
+	 * @param reuse whether it does
+	 * @param message what the build log says about it, or {@code null}
+	 */
+	record Decision(boolean reuse, @Nullable String message) {
 	}
 
 	/**

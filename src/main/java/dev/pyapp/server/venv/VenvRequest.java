@@ -23,9 +23,13 @@ import org.springframework.util.Assert;
  * @param isolation how the build's processes ({@code python -m venv}, pip) are kept
  * apart, given the host interpreter the environment is made from: the app's user and
  * sandbox
+ * @param live the directory of the app's live release, whose environment the build may
+ * start from when the dependencies are the same ({@code pyapp.python.reuse-environment}),
+ * or {@code null} (a first install)
  */
 public record VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
-		Consumer<String> output, @Nullable InterpreterConstraint interpreter, Function<Path, Isolation> isolation) {
+		Consumer<String> output, @Nullable InterpreterConstraint interpreter, Function<Path, Isolation> isolation,
+		@Nullable Path live) {
 
 	public VenvRequest {
 		Assert.notNull(app, "'app' must not be null");
@@ -35,11 +39,19 @@ public record VenvRequest(AppId app, Path release, @Nullable String python, List
 	}
 
 	/**
-	 * A build run as the server's own user, with no sandbox.
+	 * A build that starts from nothing.
+	 */
+	public VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
+			Consumer<String> output, @Nullable InterpreterConstraint interpreter, Function<Path, Isolation> isolation) {
+		this(app, release, python, requirements, output, interpreter, isolation, null);
+	}
+
+	/**
+	 * A build run as the server's own user, with no sandbox, from nothing.
 	 */
 	public VenvRequest(AppId app, Path release, @Nullable String python, List<Requirement> requirements,
 			Consumer<String> output) {
-		this(app, release, python, requirements, output, null, (interpreter) -> Isolation.none());
+		this(app, release, python, requirements, output, null, (interpreter) -> Isolation.none(), null);
 	}
 
 	/**

@@ -259,6 +259,32 @@ class AppsCommandsTests extends CliCommandTests {
 				"  Installing collected packages: numpy, pandas, dash", "installed dashboard 0.1.0 (running)");
 	}
 
+	@Test
+	void anUpgradeShowsWhetherItReusedTheLiveEnvironment() throws IOException {
+		archive("dashboard");
+		this.server.result("logs.tail", "{\"records\": [], \"cursor\": \"20\"}");
+		this.server.result("apps.get", "{\"name\": \"dashboard\", \"state\": \"running\"}");
+		this.server.result("logs.query",
+				"""
+						{"records": [
+						  {"id": "25", "level": "INFO", "message": "[venv] Requirement already satisfied: pandas>=2.1 in /srv/venv"},
+						  {"id": "24", "level": "INFO", "message": "[venv] copied the environment of release 0.1.0-20261206T031824Z in 1.4 s (14 files rewritten to name this release)"},
+						  {"id": "23", "level": "INFO", "message": "[venv] reusing the environment of release 0.1.0-20261206T031824Z: dependencies unchanged"},
+						  {"id": "22", "level": "INFO", "message": "[venv] Python 3.11.2 (/usr/bin/python3)"},
+						  {"id": "21", "level": "INFO", "message": "[venv] building the Python environment"}
+						]}
+						""");
+		this.server.answer("apps.install", (params) -> this.server
+			.rpcResult("{\"name\": \"dashboard\", \"version\": \"0.1.1\", \"state\": \"running\"}"));
+
+		CliRun run = pyapp("install", "dashboard-1.4.0.pyapp");
+
+		assertThat(run.out().lines().toList()).containsExactly("venv: building the Python environment",
+				"  reusing the environment of release 0.1.0-20261206T031824Z: dependencies unchanged",
+				"  copied the environment of release 0.1.0-20261206T031824Z in 1.4 s (14 files rewritten to name this release)",
+				"installed dashboard 0.1.1 (running)");
+	}
+
 	@Test // CI: a health check shorter than a poll was not shown
 	void installShowsEveryStepInOrderHoweverShort() throws IOException {
 		archive("guestbook");

@@ -711,6 +711,38 @@ abstract class AbstractAppRuntimeIT {
 	 * a daemon that was replaced, rolled back, crashed, failed its health check or was
 	 * stopped leaves none (its end is asynchronous after a switch: the drain delay).
 	 */
+	@Test
+	@Order(18)
+	void anUpgradeWithTheSameDependenciesStartsFromTheLiveEnvironment() throws Exception {
+		AppId app = AppId.of("cliapp");
+		Path releases = this.home.resolve("apps/cliapp/releases");
+		Release first = deployer().install(InstallRequest.archive(TestArchives.cliApp(this.fixtures, "1.0.0"), "c"));
+		Path old = releases.resolve(first.releaseId());
+
+		Release second = deployer().install(InstallRequest.archive(TestArchives.cliApp(this.fixtures, "1.0.1"), "c"));
+
+		Path next = releases.resolve(second.releaseId());
+		assertThat(Files.readString(next.resolve("build.log")))
+			.contains("reusing the environment of release " + first.releaseId() + ": dependencies unchanged")
+			.doesNotContain("Processing " + next.resolve("deps"));
+		Integer port = supervisor().status(app).port();
+		assertThat(HttpProbe.get(protocol(), port, "/").body()).isEqualTo("1.0.1");
+		// the console script of the copy runs in the new environment, in the sandbox that
+		// shows the new release only
+		assertThat(HttpProbe.get(protocol(), port, "/cli").body()).isEqualTo(next.resolve("venv").toString());
+		assertThat(Files.readAllLines(next.resolve("venv/bin/hello-cli")).get(0))
+			.startsWith("#!" + next.resolve("venv/bin/python"));
+		assertThat(Files.readString(next.resolve("venv/pyvenv.cfg"))).doesNotContain(old.toString());
+		// the old release is as it was, and runs again after a rollback
+		assertThat(Files.readAllLines(old.resolve("venv/bin/hello-cli")).get(0))
+			.startsWith("#!" + old.resolve("venv/bin/python"));
+		assertThat(deployer().rollback(app, null).live().releaseId()).isEqualTo(first.releaseId());
+		port = supervisor().status(app).port();
+		assertThat(HttpProbe.get(protocol(), port, "/").body()).isEqualTo("1.0.0");
+		assertThat(HttpProbe.get(protocol(), port, "/cli").body()).isEqualTo(old.resolve("venv").toString());
+		deployer().remove(app, false);
+	}
+
 	private void awaitDaemonCgroupsOfLiveDaemonOnly(AppId app) {
 		AppStatus status = supervisor().status(app);
 		assertThat(status.state()).isEqualTo(ProcessState.RUNNING);

@@ -63,7 +63,7 @@ class InterpreterFinderTests {
 
 	private InterpreterFinder finder(String... interpreters) {
 		PythonProperties properties = new PythonProperties(List.of(interpreters).stream().map(Path::of).toList(),
-				"none", Duration.ofMinutes(1), false, 2, Duration.ofSeconds(10));
+				"none", Duration.ofMinutes(1), false, 2, Duration.ofSeconds(10), true);
 		return new InterpreterFinder(new ProbeShell(), properties,
 				org.mockito.Mockito.mock(dev.pyapp.server.nodes.HostIsolation.class));
 	}

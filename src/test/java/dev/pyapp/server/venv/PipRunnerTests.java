@@ -153,7 +153,7 @@ class PipRunnerTests {
 	void appliesTheServersBoundsToItsOwnIndexUrl() {
 		List<ExecRequest> runs = new ArrayList<>();
 		PipRunner runner = new PipRunner(shell(runs, HOST_CONFIG), new PythonProperties(List.of(),
-				"https://mirror.example/simple", Duration.ofMinutes(10), false, 0, Duration.ofSeconds(5)),
+				"https://mirror.example/simple", Duration.ofMinutes(10), false, 0, Duration.ofSeconds(5), true),
 				Map.of("PIP_RETRIES", "9"));
 		List<String> output = new ArrayList<>();
 
@@ -175,7 +175,7 @@ class PipRunnerTests {
 			+ "global.find-links='/opt/wheels'\n";
 
 	private static PythonProperties properties(String index) {
-		return new PythonProperties(List.of(), index, Duration.ofMinutes(10), false, 2, Duration.ofSeconds(10));
+		return new PythonProperties(List.of(), index, Duration.ofMinutes(10), false, 2, Duration.ofSeconds(10), true);
 	}
 
 	/** A shell whose {@code pip config list} prints the given settings. */

@@ -78,7 +78,7 @@ class ServerPackagesIT {
 		this.home = ServerPackagesTemplate.copyInto(Files.createDirectories(this.dir.resolve("home")));
 		NodeShell shell = LocalNodeShell.unisolated();
 		this.properties = new PythonProperties(List.of(), INDEX, Duration.ofMinutes(3), false, 0,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), true);
 		this.packages = serverPackages(shell);
 		this.packages.provision();
 		assertThat(this.packages.status().ready()).as(this.packages.status().message()).isTrue();

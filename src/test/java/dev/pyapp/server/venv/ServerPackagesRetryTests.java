@@ -38,7 +38,7 @@ class ServerPackagesRetryTests {
 	@BeforeEach
 	void packages() {
 		PythonProperties properties = new PythonProperties(List.of(), "none", Duration.ofMinutes(1), true, 0,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), true);
 		NodeShell shell = mock(NodeShell.class);
 		this.packages = new ServerPackages(new PyappHome(this.home), shell,
 				new PipRunner(shell, properties, java.util.Map.of()), this.interpreters, properties,

@@ -8,6 +8,7 @@ import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.hooks.HookRunner;
 import dev.pyapp.server.install.AppInstaller;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.install.PreparedRelease;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.packaging.AppManifest;
@@ -70,10 +71,13 @@ class ReleaseSteps {
 		for (RequirementsFiles.Undeclared undeclared : RequirementsFiles.undeclared(prepared.directory(), manifest)) {
 			report.warn(undeclared.message());
 		}
+		// an upgrade may start from the live release's environment (VenvBuilder decides)
+		String liveRelease = this.registry.find(app).map(InstalledApp::currentRelease).orElse(null);
+		Path live = (liveRelease != null) ? prepared.directory().resolveSibling(liveRelease) : null;
 		report.step("venv", "building the Python environment", () -> {
 			this.venvs.build(new VenvRequest(app, prepared.directory(), manifest.python(), requirements(manifest),
 					report.output(), this.servers.interpreterConstraint(manifest),
-					(interpreter) -> this.isolation.build(app, prepared.directory(), interpreter)));
+					(interpreter) -> this.isolation.build(app, prepared.directory(), interpreter), live));
 			this.isolation.seal(app, prepared.directory());
 		});
 		this.isolation.openGenerated(app, GeneratedStatics.prepare(manifest, prepared.directory()));
