@@ -50,7 +50,10 @@ final class AgentScripts {
 			#!/bin/sh
 			# PyApp agent supervisor, written by the PyApp manager (nodes.install).
 			# Runs the agent and restarts it when it exits, until this script gets TERM.
+			# Its files are its user's alone, whatever the umask of the SSH session.
+			umask 077
 			cd "$(dirname "$0")" || exit 1
+			chmod 700 logs; chmod 600 logs/agent.log 2>/dev/null
 			java=${1:-java}
 			shift
 			echo $$ > agent.pid
@@ -155,6 +158,7 @@ final class AgentScripts {
 				StandardError=append:%s/logs/agent.log
 				Restart=always
 				RestartSec=5
+				UMask=0077
 				KillMode=process
 
 				[Install]
