@@ -36,10 +36,16 @@ final class AgentScripts {
 			apt-get update -q && apt-get install -y -q --no-install-recommends "$@"
 			""";
 
-	/** Args: port. Prints a free TCP port of 127.0.0.1 (the given one if not 0). */
+	/**
+	 * Args: port. Prints a free TCP port of 127.0.0.1 (the given one if not 0). A port in
+	 * TIME_WAIT is free: the agent (Tomcat) binds it with SO_REUSEADDR, and the port of
+	 * an agent just stopped for a reinstall is in TIME_WAIT after the tunnel's last
+	 * calls.
+	 */
 	static final String FREE_PORT = """
 			python3 -c 'import socket, sys
-			s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); print(s.getsockname()[1])' "$1"
+			s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+			s.bind(("127.0.0.1", int(sys.argv[1]))); print(s.getsockname()[1])' "$1"
 			""";
 
 	/**

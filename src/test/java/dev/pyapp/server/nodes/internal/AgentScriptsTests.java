@@ -1,5 +1,9 @@
 package dev.pyapp.server.nodes.internal;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +50,47 @@ class AgentScriptsTests {
 				supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
 				supervisor.destroyForcibly();
 			}
+		}
+	}
+
+	@Test
+	void theFreePortOfAnAgentJustStoppedIsItsOldOneThoughInTimeWait() throws Exception {
+		// found in the node trial: reinstalling an agent failed at step 'port' with
+		// "Address already in use", its old port being in TIME_WAIT after the tunnel's
+		// calls
+		int port;
+		try (ServerSocket server = new ServerSocket()) {
+			server.setReuseAddress(true);
+			server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			port = server.getLocalPort();
+			try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+					Socket accepted = server.accept()) {
+				// the agent's side closes first, as a server does: its port goes to
+				// TIME_WAIT
+				accepted.close();
+				client.getInputStream().read();
+			}
+		}
+		Process free = new ProcessBuilder("sh", "-c", AgentScripts.FREE_PORT, "sh", String.valueOf(port))
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(free.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(free.waitFor(20, TimeUnit.SECONDS)).isTrue();
+		assertThat(output.trim()).isEqualTo(String.valueOf(port));
+	}
+
+	@Test
+	void aPortAnotherProgramListensOnIsNotFree() throws Exception {
+		try (ServerSocket server = new ServerSocket()) {
+			server.setReuseAddress(true);
+			server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			Process free = new ProcessBuilder("sh", "-c", AgentScripts.FREE_PORT, "sh",
+					String.valueOf(server.getLocalPort()))
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(free.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(free.waitFor()).isNotZero();
+			assertThat(output).contains("Address already in use");
 		}
 	}
 
