@@ -85,7 +85,8 @@ async function act(app, method, verb, button) {
 	button.disabled = true;
 	say(status, verb + ' ' + app.name + '…');
 	try {
-		await rpc(method, { name: app.name });
+		// an app on a node is acted on there: the call names the node
+		await rpc(method, app.node ? { name: app.name, node: app.node } : { name: app.name });
 		say(status, app.name + ': ' + verb.toLowerCase() + ' done.', 'ok');
 	} catch (error) {
 		say(status, describe(error, app.name + ' could not ' + verb.toLowerCase()), 'error');
@@ -107,7 +108,7 @@ function actions(app) {
 		// (an app without a version has no live release: its first install was interrupted)
 		buttons.push(el('button', { type: 'button', class: 'small', 'data-needs': 'deployer', dataset: { role: 'start' },
 			'aria-label': 'Start ' + app.name, text: 'Start', onclick: (e) => act(app, 'apps.start', 'Start', e.currentTarget) }));
-	} else if (app.state === 'needs-configuration') {
+	} else if (app.state === 'needs-configuration' && !app.node) {
 		buttons.push(el('a', { class: 'button small', href: '/apps/' + encodeURIComponent(app.name) + '/config',
 			dataset: { role: 'configure' }, 'aria-label': 'Configure ' + app.name, text: 'Configure' }));
 	}
@@ -128,7 +129,10 @@ function newRow(app) {
 
 function fill(row, app) {
 	const [name, state, health, version, url, spark, error, act] = row.children;
-	update(name, app.name, () => el('a', { href: '/apps/' + encodeURIComponent(app.name), text: app.name }));
+	// the app pages are this server's apps' only: an app on a node is named with its node
+	update(name, [app.name, app.node, app.node_reachable], () => app.node
+		? el('span', { text: app.name + ' (node ' + app.node + (app.node_reachable === false ? ', unreachable' : '') + ')' })
+		: el('a', { href: '/apps/' + encodeURIComponent(app.name), text: app.name }));
 	update(state, app.state, () => stateBadge(app.state));
 	update(health, [app.health?.status, app.health?.message], () => healthBadge(app.health));
 	update(version, app.version || '', () => app.version || '—');

@@ -88,13 +88,16 @@ async function install(name) {
 
 async function remove(name) {
 	if (!await confirmAction({ title: 'Remove the node ' + name + '?',
-		message: 'Its agent is stopped and this server forgets it; its apps stay on the host, unmanaged.',
+		message: 'Its apps are stopped and its agent is uninstalled, then this server forgets it. The apps\' files '
+			+ 'and data, and the web server the agent ran, stay on the host.',
 		confirm: 'Remove ' + name })) {
 		return;
 	}
 	try {
-		await rpc('nodes.remove', { name });
-		say(message, 'Node ' + name + ' removed.', 'ok');
+		const removed = await rpc('nodes.remove', { name });
+		// a node that could not be reached is forgotten all the same: say what it left
+		say(message, 'Node ' + name + ' removed.' + (removed?.warning ? ' Warning: ' + removed.warning : ''),
+			removed?.warning ? 'error' : 'ok');
 	} catch (error) {
 		say(message, describe(error, 'The node was not removed'), 'error');
 	}

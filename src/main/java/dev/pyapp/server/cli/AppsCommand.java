@@ -60,7 +60,9 @@ class AppsCommand extends ApiCommand {
 					List<String> cells = new ArrayList<>(List.of(Text.cell(app, "name"), Text.cell(app, "version"),
 							Text.cell(app, "state"), Text.cell(app, "mounts"), Text.cell(app, "source")));
 					if (nodes) {
-						cells.add(app.path("node").asString("local"));
+						// what a node that does not answer reported last may be stale
+						cells.add(app.path("node").asString("local")
+								+ (app.path("node_reachable").asBoolean(true) ? "" : " (unreachable)"));
 					}
 					table.row(cells.toArray(String[]::new));
 				}

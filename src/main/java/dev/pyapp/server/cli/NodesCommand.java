@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code pyapp nodes list|add|install|remove}: remote app servers over SSH.
@@ -30,9 +31,25 @@ class NodesCommand extends GroupCommand {
 			return show(call("nodes.list", null), (nodes) -> {
 				Table table = new Table("NAME", "HOST", "PORT", "USER", "STATE");
 				list(nodes, "nodes").forEach((node) -> table.row(Text.cell(node, "name"), Text.cell(node, "host"),
-						Text.cell(node, "port"), Text.cell(node, "user"), Text.cell(node, "state", "status")));
+						Text.cell(node, "port"), Text.cell(node, "user"), state(node)));
 				table.print(out(), "no nodes");
+				// the state alone ("installed") says nothing of a node that does not
+				// answer
+				list(nodes, "nodes").forEach((node) -> {
+					if (unreachable(node) && node.path("last_error").isString()) {
+						out().println(Text.cell(node, "name") + ": " + node.path("last_error").asString());
+					}
+				});
 			});
+		}
+
+		private static String state(JsonNode node) {
+			String state = Text.cell(node, "state", "status");
+			return unreachable(node) ? state + ", unreachable" : state;
+		}
+
+		private static boolean unreachable(JsonNode node) {
+			return node.path("reachable").isBoolean() && !node.path("reachable").asBoolean();
 		}
 
 	}
@@ -72,11 +89,24 @@ class NodesCommand extends GroupCommand {
 			String privateKey = (this.privateKeyFile != null)
 					? Files.readString(LocalFiles.readableFile(cli().workingDirectory().resolve(this.privateKeyFile)))
 					: null;
-			return show(
-					call("nodes.add", params("name", this.name, "host", this.host, "port", this.port, "user", this.user,
-							"host_key", this.hostKey, "accept_host_key", this.acceptHostKey ? Boolean.TRUE : null,
-							"private_key", privateKey, "key_path", this.keyPath)),
-					(node) -> out().println("added node " + this.name));
+			return show(call("nodes.add",
+					params("name", this.name, "host", this.host, "port", this.port, "user", this.user, "host_key",
+							this.hostKey, "accept_host_key", this.acceptHostKey ? Boolean.TRUE : null, "private_key",
+							privateKey, "key_path", this.keyPath)),
+					(node) -> {
+						out().println("added node " + this.name);
+						// pinned on first use: only the operator can check it, on the
+						// node
+						if (node.path("host_key").isString()) {
+							out()
+								.println(
+										"host key " + node.path("host_key").asString()
+												+ ((this.acceptHostKey && this.hostKey == null)
+														? " pinned as presented: compare it with ssh-keygen -lf"
+																+ " /etc/ssh/ssh_host_ed25519_key.pub on the node"
+														: ""));
+						}
+					});
 		}
 
 	}
@@ -93,15 +123,30 @@ class NodesCommand extends GroupCommand {
 		@Option(names = "--webserver", paramLabel = "KIND", description = "nginx, apache or lighttpd")
 		@Nullable String webserver;
 
+		@Option(names = "--home", paramLabel = "DIR",
+				description = "the agent's home on the node (default: /srv/pyapp-agent as root, else ~/.pyapp-agent)")
+		@Nullable String home;
+
+		@Option(names = "--agent-port", paramLabel = "PORT",
+				description = "the agent's port on the node's 127.0.0.1 (default: a free one)")
+		@Nullable Integer agentPort;
+
 		@Override
 		public Integer call() throws Exception {
-			return show(call("nodes.install", params("name", this.name, "allow_packages",
-					this.allowPackages ? Boolean.TRUE : null, "webserver", this.webserver)), (node) -> {
-						out().println("installed node " + this.name);
-						if (node.isObject()) {
-							Listing.print(out(), node);
-						}
-					});
+			JsonNode installed;
+			// the install takes a minute (a 60 MB upload, the agent's start): say each
+			// step
+			try (NodeProgress progress = json() ? null : new NodeProgress(client(), this.name, out())) {
+				installed = call("nodes.install",
+						params("name", this.name, "allow_packages", this.allowPackages ? Boolean.TRUE : null,
+								"webserver", this.webserver, "home", this.home, "agent_port", this.agentPort));
+			}
+			return show(installed, (node) -> {
+				out().println("installed node " + this.name);
+				if (node.isObject()) {
+					Listing.print(out(), node);
+				}
+			});
 		}
 
 	}
@@ -119,7 +164,12 @@ class NodesCommand extends GroupCommand {
 		@Override
 		public Integer call() throws Exception {
 			return show(call("nodes.remove", params("name", this.name, "purge", this.purge ? Boolean.TRUE : null)),
-					(node) -> out().println("removed node " + this.name));
+					(removed) -> {
+						out().println("removed node " + this.name);
+						if (removed.path("warning").isString()) {
+							err().println("warning: " + removed.path("warning").asString());
+						}
+					});
 		}
 
 	}

@@ -66,7 +66,7 @@ public class PyappCli implements Callable<Integer> {
 			new Summary("rpc", RpcCommand.DESCRIPTION));
 
 	/** Global options that take a value, as they may stand before the command. */
-	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token");
+	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token", "--node");
 
 	@Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
 			description = "the API endpoint (default: $PYAPP_URL, else%n  " + DEFAULT_URL + ")")
@@ -75,6 +75,11 @@ public class PyappCli implements Callable<Integer> {
 	@Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
 			description = "the API token (default: $PYAPP_TOKEN, else $PYAPP_HOME/api-token on the server's host)")
 	@Nullable String token;
+
+	@Option(names = "--node", scope = ScopeType.INHERIT, paramLabel = "NODE",
+			description = "run the command on this node (pyapp nodes list) instead of the server itself: "
+					+ "every call names it, as {\"node\": NODE}")
+	@Nullable String node;
 
 	@Option(names = "--json", scope = ScopeType.INHERIT,
 			description = "print the raw result JSON (for scripts); an error the server answered is printed "
@@ -217,6 +222,13 @@ public class PyappCli implements Callable<Integer> {
 		return this.json;
 	}
 
+	/**
+	 * The node {@code --node} names, or {@code null} for the server itself.
+	 */
+	@Nullable String node() {
+		return this.node;
+	}
+
 	/** Created on first use: {@code --help} needs no JSON. */
 	synchronized JsonCodec codec() {
 		if (this.codec == null) {
@@ -259,7 +271,7 @@ public class PyappCli implements Callable<Integer> {
 		if (this.client == null) {
 			URI endpoint = endpoint();
 			this.client = new RpcClient(endpoint, TokenLocator.token(this.token, this.env, this.workingDirectory),
-					codec());
+					codec(), this.node);
 		}
 		return this.client;
 	}

@@ -48,6 +48,10 @@ class ShellCommand extends ApiCommand {
 
 	@Override
 	public Integer call() throws Exception {
+		if (cli().node() != null) {
+			throw usage("pyapp shell runs on the server's host only; on node " + cli().node()
+					+ ", use pyapp run --node " + cli().node() + " " + this.name + " -- ARGV");
+		}
 		URI endpoint = client().endpoint();
 		if (!LOCAL_HOSTS.contains(String.valueOf(endpoint.getHost()))) {
 			throw new CliException("pyapp shell works on the server's host only (the API is at " + endpoint

@@ -243,7 +243,11 @@ public class NodeClient {
 	}
 
 	private static PyappException unreachable(String node, @Nullable String error) {
-		return PyappException.failed("node '" + node + "' is unreachable: " + error, error);
+		String said = "node '" + node + "' is unreachable: ";
+		// the health check records the message of its probe's failure, which says it
+		// already
+		String reason = (error != null && error.startsWith(said)) ? error.substring(said.length()) : error;
+		return PyappException.failed(said + reason, reason);
 	}
 
 }

@@ -3,7 +3,9 @@ package dev.pyapp.server.rpc;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pyapp.server.security.Role;
@@ -68,8 +70,22 @@ class NodesRpc implements NodeLogSink {
 
 	@RpcMethod(value = "nodes.remove", role = Role.ADMIN)
 	NodeRemoved remove(RemoveParams params) {
+		NodeStatus node = this.nodes.get(params.name());
 		boolean uninstalled = this.nodes.remove(params.name(), Boolean.TRUE.equals(params.purge()));
-		return new NodeRemoved(params.name(), true, uninstalled);
+		return new NodeRemoved(params.name(), true, uninstalled,
+				(node.agentHome() != null && !uninstalled) ? left(node) : null);
+	}
+
+	/**
+	 * What a removal leaves on a node whose agent could not be reached: the node is
+	 * forgotten all the same (it may be gone for good), but nothing on it was stopped.
+	 */
+	private static String left(NodeStatus node) {
+		return "the agent in " + node.agentHome() + " on " + node.user() + "@" + node.host() + ":" + node.port()
+				+ " could not be reached to stop it ("
+				+ ((node.lastError() != null) ? node.lastError() : "see the server's log")
+				+ "): it, its apps and its web server keep running there; stop them on the host, "
+				+ "or add the node again and remove it while it answers";
 	}
 
 	/**
@@ -133,7 +149,8 @@ class NodesRpc implements NodeLogSink {
 
 	/**
 	 * {@code apps.list} of this server, followed by the apps every node reported last,
-	 * each with its {@code node}.
+	 * each with its {@code node} and {@code node_reachable}: what a node that no longer
+	 * answers reported last is not its apps' state now.
 	 * @param local this server's list
 	 * @return the whole list
 	 */
@@ -142,11 +159,14 @@ class NodesRpc implements NodeLogSink {
 			return local;
 		}
 		List<Object> all = new ArrayList<>(list);
+		Map<String, @Nullable Boolean> reachable = new HashMap<>();
+		this.nodes.list().forEach((node) -> reachable.put(node.name(), node.reachable()));
 		this.nodes.apps().forEach((node, apps) -> {
 			for (JsonNode app : apps) {
 				if (app.isObject()) {
 					ObjectNode entry = ((ObjectNode) app).deepCopy();
 					entry.put("node", node);
+					entry.put("node_reachable", reachable.get(node));
 					all.add(entry);
 				}
 			}
@@ -236,8 +256,10 @@ class NodesRpc implements NodeLogSink {
 	 * @param name the removed node
 	 * @param removed always {@code true}
 	 * @param uninstalled whether the agent was uninstalled from the node
+	 * @param warning what is left running on the node when its agent could not be
+	 * reached, or {@code null}
 	 */
-	record NodeRemoved(String name, boolean removed, boolean uninstalled) {
+	record NodeRemoved(String name, boolean removed, boolean uninstalled, @Nullable String warning) {
 	}
 
 	/**

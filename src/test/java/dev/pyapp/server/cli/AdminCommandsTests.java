@@ -2,11 +2,13 @@ package dev.pyapp.server.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code servers}, {@code mounts}, {@code webserver}, {@code tasks} and {@code nodes}.
@@ -119,6 +121,81 @@ class AdminCommandsTests extends CliCommandTests {
 		pyapp("nodes", "remove", "web2");
 		assertThat(this.server.params("nodes.remove").toString()).isEqualTo("{\"name\":\"web2\"}");
 		assertThat(pyapp("nodes", "add", "web3", "--port", "x").exitCode()).isEqualTo(2);
+	}
+
+	@Test
+	void nodesListSaysWhichNodeDoesNotAnswerAndWhy() {
+		// found in a trial: a node whose sshd was stopped was listed as "installed"
+		this.server.result("nodes.list",
+				"""
+						[{"name": "web2", "host": "10.0.0.2", "port": 22, "user": "root", "state": "installed",
+						  "reachable": false, "last_error": "node 'web2' is unreachable: cannot connect to root@10.0.0.2:22: connection refused"},
+						 {"name": "web3", "host": "10.0.0.3", "port": 22, "user": "root", "state": "installed",
+						  "reachable": true, "last_error": null}]""");
+		assertThat(pyapp("nodes", "list").out().lines().toList()).containsExactly("NAME  HOST      PORT  USER  STATE",
+				"web2  10.0.0.2  22    root  installed, unreachable", "web3  10.0.0.3  22    root  installed",
+				"web2: node 'web2' is unreachable: cannot connect to root@10.0.0.2:22: connection refused");
+	}
+
+	@Test
+	void nodesAddShowsTheHostKeyItPinnedOnFirstUse() {
+		// found in a trial: --accept-host-key says to check the key, but did not show it
+		this.server.result("nodes.add", "{\"name\": \"web2\", \"host_key\": \"SHA256:8x1Kviac7ltERO\"}");
+		assertThat(pyapp("nodes", "add", "web2", "--host", "10.0.0.2", "--accept-host-key").out().lines().toList())
+			.containsExactly("added node web2", "host key SHA256:8x1Kviac7ltERO pinned as presented: compare it with "
+					+ "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node");
+		assertThat(pyapp("nodes", "add", "web2", "--host", "10.0.0.2", "--host-key", "SHA256:8x1Kviac7ltERO").out()
+			.lines()
+			.toList()).containsExactly("added node web2", "host key SHA256:8x1Kviac7ltERO");
+	}
+
+	@Test
+	void nodesRemoveWarnsOfWhatItLeftRunningOnTheNode() {
+		// found in a trial: "removed node n1" while the agent and its apps ran on
+		this.server.result("nodes.remove", "{\"name\": \"web2\", \"removed\": true, \"uninstalled\": false, "
+				+ "\"warning\": \"the agent in /srv/pyapp-agent on root@10.0.0.2:22 could not be reached\"}");
+		CliRun removed = pyapp("nodes", "remove", "web2");
+		assertThat(removed.exitCode()).isZero();
+		assertThat(removed.out()).isEqualTo("removed node web2\n");
+		assertThat(removed.err())
+			.isEqualTo("warning: the agent in /srv/pyapp-agent on root@10.0.0.2:22 could not be reached\n");
+	}
+
+	@Test
+	void nodesInstallTakesTheAgentsHomeAndPortAndShowsItsSteps() {
+		this.server.result("nodes.list", "[{\"name\": \"web2\", \"progress\": {\"step\": \"upload\", "
+				+ "\"message\": \"uploading the server jar to /opt/agent\"}}]");
+		this.server.answer("nodes.install", (params) -> {
+			// the install answers once it is over: its steps show meanwhile
+			await().atMost(Duration.ofSeconds(10)).until(() -> !this.server.calls("nodes.list").isEmpty());
+			return this.server.rpcResult("{\"name\": \"web2\", \"state\": \"installed\"}");
+		});
+		CliRun installed = pyapp("nodes", "install", "web2", "--home", "/opt/agent", "--agent-port", "9100");
+		assertThat(installed.exitCode()).isZero();
+		assertThat(installed.out()).startsWith("upload: uploading the server jar to /opt/agent\ninstalled node web2\n");
+		assertThat(this.server.params("nodes.install").toString())
+			.isEqualTo("{\"name\":\"web2\",\"home\":\"/opt/agent\",\"agent_port\":9100}");
+	}
+
+	@Test
+	void nodeOptionSendsEveryCallToTheNodeButThoseManagingNodes() {
+		// found in a trial: an app on a node was out of reach of every command but rpc
+		String app = "{\"name\": \"fsq\", \"version\": \"1.0.0\", \"state\": \"running\"}";
+		this.server.result("apps.rollback", app).result("apps.get", app).result("mounts.add", "{}");
+		assertThat(pyapp("--node", "web2", "rollback", "fsq").exitCode()).isZero();
+		assertThat(this.server.params("apps.rollback").toString()).isEqualTo("{\"name\":\"fsq\",\"node\":\"web2\"}");
+		assertThat(pyapp("mounts", "add", "main", "/fsq", "fsq", "--node", "web2").exitCode()).isZero();
+		assertThat(this.server.params("mounts.add").toString())
+			.isEqualTo("{\"server\":\"main\",\"path\":\"/fsq\",\"app\":\"fsq\",\"node\":\"web2\"}");
+		this.server.result("webserver.apply", "{}");
+		pyapp("webserver", "apply", "--node", "web2");
+		assertThat(this.server.params("webserver.apply").toString()).isEqualTo("{\"node\":\"web2\"}");
+		this.server.result("nodes.list", "[]");
+		pyapp("nodes", "list", "--node", "web2");
+		assertThat(this.server.params("nodes.list")).isNull();
+		CliRun shell = pyapp("shell", "fsq", "--node", "web2");
+		assertThat(shell.exitCode()).isEqualTo(2);
+		assertThat(shell.err()).contains("pyapp run --node web2 fsq -- ARGV");
 	}
 
 	@Test

@@ -55,6 +55,18 @@ class AppsCommandsTests extends CliCommandTests {
 	}
 
 	@Test
+	void appsListSaysWhichNodeDoesNotAnswer() {
+		// found in a trial: with the node's sshd stopped, its app was listed "running"
+		this.server.result("apps.list", """
+				[{"name": "wiki", "version": "0.1.0", "state": "running", "mounts": [],
+				  "source": {"kind": "archive", "url": null}, "node": "web2", "node_reachable": false}]
+				""");
+		assertThat(pyapp("apps", "list").out().lines().toList()).containsExactly(
+				"NAME  VERSION  STATE    MOUNTS  SOURCE   NODE",
+				"wiki  0.1.0    running  -       archive  web2 (unreachable)");
+	}
+
+	@Test
 	void appsShowListsFieldsReleasesAndTasks() {
 		this.server.result("apps.get", """
 				{"name": "guestbook", "version": "1.4.0", "state": "running", "env": {"MODE": "prod"},

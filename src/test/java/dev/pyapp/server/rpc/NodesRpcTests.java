@@ -2,6 +2,7 @@ package dev.pyapp.server.rpc;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import dev.pyapp.server.install.ArchiveStore;
 import dev.pyapp.server.logs.LogCollector;
@@ -9,6 +10,7 @@ import dev.pyapp.server.nodes.NodeClient;
 import dev.pyapp.server.nodes.NodeRegistry;
 import dev.pyapp.server.nodes.NodeStatus;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;
 import static org.mockito.ArgumentMatchers.any;
@@ -47,9 +49,42 @@ class NodesRpcTests {
 
 	@Test
 	void nodesRemoveSaysWhetherTheAgentWasUninstalled() {
+		given(this.nodes.get("n1")).willReturn(installed());
 		given(this.nodes.remove("n1", true)).willReturn(true);
 		assertJson(this.rpc.remove(new NodesRpc.RemoveParams("n1", true)),
-				"{'name':'n1','removed':true,'uninstalled':true}");
+				"{'name':'n1','removed':true,'uninstalled':true,'warning':null}");
+	}
+
+	@Test
+	void nodesRemoveWarnsOfAnAgentItCouldNotReach() {
+		NodeStatus unreachable = new NodeStatus("n1", "10.0.0.1", 2222, "root", "SHA256:abc", "private_key",
+				"installed", false, "host key mismatch", null, null, "/var/lib/pyapp", 8765, "process", "1.2.3");
+		given(this.nodes.get("n1")).willReturn(unreachable);
+		given(this.nodes.remove("n1", false)).willReturn(false);
+		assertJson(this.rpc.remove(new NodesRpc.RemoveParams("n1", null)),
+				"{'name':'n1','removed':true,'uninstalled':false,'warning':'the agent in /var/lib/pyapp on "
+						+ "root@10.0.0.1:2222 could not be reached to stop it (host key mismatch): it, its apps and "
+						+ "its web server keep running there; stop them on the host, or add the node again and "
+						+ "remove it while it answers'}");
+	}
+
+	@Test
+	void nodesRemoveOfANodeWithoutAgentWarnsOfNothing() {
+		given(this.nodes.get("n2")).willReturn(added());
+		assertJson(this.rpc.remove(new NodesRpc.RemoveParams("n2", null)),
+				"{'name':'n2','removed':true,'uninstalled':false,'warning':null}");
+	}
+
+	@Test
+	void appsOfANodeThatDoesNotAnswerSaySo() {
+		// found in a trial: with the node's sshd stopped, its app was listed "running"
+		NodeStatus down = new NodeStatus("n1", "10.0.0.1", 2222, "root", "SHA256:abc", "private_key", "installed",
+				false, "connection refused", null, null, "/var/lib/pyapp", 8765, "process", "1.2.3");
+		given(this.nodes.list()).willReturn(List.of(down, added()));
+		given(this.nodes.apps()).willReturn(
+				Map.of("n1", JsonMapper.builder().build().readTree("[{\"name\": \"fsq\", \"state\": \"running\"}]")));
+		assertJson(this.rpc.withNodeApps(List.of()),
+				"[{'name':'fsq','state':'running','node':'n1','node_reachable':false}]");
 	}
 
 	private static final String INSTALLED = "{'name':'n1','host':'10.0.0.1','port':2222,'user':'root',"

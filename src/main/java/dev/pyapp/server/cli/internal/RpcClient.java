@@ -57,10 +57,26 @@ public final class RpcClient {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	private final @Nullable String node;
+
 	public RpcClient(URI endpoint, String token, JsonCodec json) {
+		this(endpoint, token, json, null);
+	}
+
+	/**
+	 * A client whose calls all run on a node: the server forwards a call whose params
+	 * name a {@code node} to that node's agent. {@code nodes.*} manage the nodes
+	 * themselves and are never sent with it.
+	 * @param endpoint the server's API endpoint
+	 * @param token the API token
+	 * @param json the codec
+	 * @param node the node every call names, or {@code null} for the server itself
+	 */
+	public RpcClient(URI endpoint, String token, JsonCodec json, @Nullable String node) {
 		this.endpoint = endpoint;
 		this.token = token;
 		this.json = json;
+		this.node = node;
 	}
 
 	public URI endpoint() {
@@ -82,8 +98,9 @@ public final class RpcClient {
 		request.put("jsonrpc", "2.0");
 		request.put("id", this.ids.incrementAndGet());
 		request.put("method", method);
-		if (params != null) {
-			request.set("params", params);
+		JsonNode sent = onNode(method, params);
+		if (sent != null) {
+			request.set("params", sent);
 		}
 		byte[] bytes = this.json.write(request).getBytes(StandardCharsets.UTF_8);
 		Response response = send(this.endpoint, "application/json", bytes.length, (out) -> out.write(bytes));
@@ -101,6 +118,15 @@ public final class RpcClient {
 		}
 		JsonNode result = body.get("result");
 		return (result != null) ? result : NullNode.getInstance();
+	}
+
+	private @Nullable JsonNode onNode(String method, @Nullable JsonNode params) {
+		if (this.node == null || method.startsWith("nodes.") || (params != null && !params.isObject())) {
+			return params;
+		}
+		ObjectNode copy = (params != null) ? ((ObjectNode) params).deepCopy() : this.json.objectNode();
+		copy.put("node", this.node);
+		return copy;
 	}
 
 	/**

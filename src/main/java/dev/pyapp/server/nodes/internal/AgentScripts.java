@@ -36,10 +36,16 @@ final class AgentScripts {
 			apt-get update -q && apt-get install -y -q --no-install-recommends "$@"
 			""";
 
-	/** Args: port. Prints a free TCP port of 127.0.0.1 (the given one if not 0). */
+	/**
+	 * Args: port. Prints a free TCP port of 127.0.0.1 (the given one if not 0). A port in
+	 * TIME_WAIT is free: the agent (Tomcat) binds it with SO_REUSEADDR, and the port of
+	 * an agent just stopped for a reinstall is in TIME_WAIT after the tunnel's last
+	 * calls.
+	 */
 	static final String FREE_PORT = """
 			python3 -c 'import socket, sys
-			s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); print(s.getsockname()[1])' "$1"
+			s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+			s.bind(("127.0.0.1", int(sys.argv[1]))); print(s.getsockname()[1])' "$1"
 			""";
 
 	/**
@@ -50,7 +56,10 @@ final class AgentScripts {
 			#!/bin/sh
 			# PyApp agent supervisor, written by the PyApp manager (nodes.install).
 			# Runs the agent and restarts it when it exits, until this script gets TERM.
+			# Its files are its user's alone, whatever the umask of the SSH session.
+			umask 077
 			cd "$(dirname "$0")" || exit 1
+			chmod 700 logs; chmod 600 logs/agent.log 2>/dev/null
 			java=${1:-java}
 			shift
 			echo $$ > agent.pid
@@ -155,6 +164,7 @@ final class AgentScripts {
 				StandardError=append:%s/logs/agent.log
 				Restart=always
 				RestartSec=5
+				UMask=0077
 				KillMode=process
 
 				[Install]

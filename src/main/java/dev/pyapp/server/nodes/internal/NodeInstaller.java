@@ -108,7 +108,7 @@ public class NodeInstaller {
 		this.states.progress(name, "upload", "stopping a running agent and uploading the server jar to " + home);
 		run(shell, "stop", List.of("sh", "-c", AgentScripts.STOP, "sh", home), Duration.ofMinutes(2));
 		run(shell, "upload", List.of("mkdir", "-p", home + "/logs"), Duration.ofSeconds(30));
-		run(shell, "upload", List.of("chmod", "700", home), Duration.ofSeconds(30));
+		run(shell, "upload", List.of("chmod", "700", home, home + "/logs"), Duration.ofSeconds(30));
 		uploadJar(shell, jar, home, facts.containsKey("sha256sum"));
 		Integer wanted = (request.agentPort() != null) ? request.agentPort()
 				: (previous != null) ? Integer.valueOf(previous.port()) : null;
