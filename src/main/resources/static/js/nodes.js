@@ -88,8 +88,8 @@ async function install(name) {
 
 async function remove(name) {
 	if (!await confirmAction({ title: 'Remove the node ' + name + '?',
-		message: 'Its apps are stopped and its agent is uninstalled, then this server forgets it. The apps\' files '
-			+ 'and data, and the web server the agent ran, stay on the host.',
+		message: 'Its apps, its web server and its agent are stopped and the agent is uninstalled, then this server '
+			+ 'forgets it. The apps\' files and data stay on the host.',
 		confirm: 'Remove ' + name })) {
 		return;
 	}

@@ -157,9 +157,9 @@ public class NodeRegistry {
 
 	/**
 	 * Removes a node: stops its apps (with {@code purge}: removes them, their users and
-	 * cgroups too) and its agent and uninstalls the agent (keeping the apps' data unless
-	 * {@code purge}), then forgets the node. An unreachable node is forgotten all the
-	 * same; what runs there is then left as it is.
+	 * cgroups too), its managed web server and its agent and uninstalls the agent
+	 * (keeping the apps' data unless {@code purge}), then forgets the node. An
+	 * unreachable node is forgotten all the same; what runs there is then left as it is.
 	 * @param name the node
 	 * @param purge whether the agent's whole home (the apps and their data) is deleted
 	 * @return whether the agent was uninstalled
@@ -171,6 +171,7 @@ public class NodeRegistry {
 		boolean uninstalled = false;
 		if (node.agent() != null) {
 			endApps(node, purge);
+			stopWebServer(node);
 			try {
 				this.installer.uninstall(node, shellFor(name), purge);
 				uninstalled = true;
@@ -187,11 +188,22 @@ public class NodeRegistry {
 	}
 
 	/**
-	 * Stops every app on the node through its agent, before the agent goes: the app
-	 * daemons outlive an agent that stops (so that a restarted agent adopts them), and
-	 * nothing would stop them afterwards. An agent that cannot be asked leaves them as
-	 * they are.
+	 * Before the agent goes, after its apps: its managed web server outlives an agent
+	 * that stops (a restarted agent adopts it), and nothing would stop it afterwards.
+	 * {@code server.stop {all: true}} stops it and the agent; the agent's supervisor,
+	 * stopped next, does not start the agent again.
 	 */
+	private void stopWebServer(NodeDocument node) {
+		try {
+			this.client.probe(node, "server.stop", JsonNodeFactory.instance.objectNode().put("all", true),
+					APP_END_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node '{}': cannot stop its web server before removing the agent: {}", node.name(),
+					ex.getMessage());
+		}
+	}
+
 	/**
 	 * Before the agent goes: its apps are stopped (their daemons outlive the agent), or,
 	 * with {@code purge}, removed by the agent as {@code apps.remove} does (pre-delete
