@@ -234,12 +234,20 @@ public class NodeClient {
 	}
 
 	private PyappException lost(String node, IOException ex) {
-		String error = "the agent did not answer through the tunnel: " + ex;
 		// a broken session is opened again next time; a live one stays, since only the
 		// agent may be down (being restarted or stopped)
-		this.connections.closeIfBroken(node);
+		boolean broken = this.connections.closeIfBroken(node);
+		String error = (broken ? "the SSH connection to the node broke"
+				: "the agent did not answer through the " + "SSH tunnel (it may be stopped or restarting)") + ": "
+				+ reason(ex);
 		this.states.unreachable(node, error);
 		return unreachable(node, error);
+	}
+
+	/** What went wrong, without the exception's class name when it says something. */
+	private static String reason(IOException ex) {
+		String message = ex.getMessage();
+		return (message == null || message.isBlank()) ? ex.getClass().getSimpleName() : message;
 	}
 
 	private static PyappException unreachable(String node, @Nullable String error) {

@@ -1,10 +1,13 @@
 package dev.pyapp.server.nodes;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.nodes.internal.NodeConnections;
+import dev.pyapp.server.nodes.internal.NodeDocument;
 import dev.pyapp.server.nodes.internal.NodeSecrets;
 import dev.pyapp.server.nodes.internal.NodeStates;
 import dev.pyapp.server.nodes.internal.NodesProperties;
@@ -25,9 +28,15 @@ class NodeClientTests {
 
 	private final NodeStates states = mock(NodeStates.class);
 
-	private final NodeClient client = new NodeClient(mock(MongoOperations.class), mock(NodeConnections.class),
-			this.states, mock(NodeSecrets.class), new NodesProperties(false, null, Duration.ofSeconds(15),
-					Duration.ofSeconds(10), Duration.ofMinutes(15), Duration.ofMinutes(3), false),
+	private final MongoOperations mongo = mock(MongoOperations.class);
+
+	private final NodeConnections connections = mock(NodeConnections.class);
+
+	private final NodeSecrets secrets = mock(NodeSecrets.class);
+
+	private final NodeClient client = new NodeClient(this.mongo, this.connections, this.states, this.secrets,
+			new NodesProperties(false, null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMinutes(15),
+					Duration.ofMinutes(3), false),
 			JsonMapper.builder().build());
 
 	@Test
@@ -47,6 +56,36 @@ class NodeClientTests {
 			.willReturn(new NodeStates.Health(false, "the agent did not answer through the tunnel", Instant.now()));
 		PyappException ex = catchThrowableOfType(PyappException.class, () -> this.client.call("n1", "apps.get", null));
 		assertThat(ex.getMessage()).isEqualTo("node 'n1' is unreachable: the agent did not answer through the tunnel");
+	}
+
+	@Test
+	void saysWhetherTheSshConnectionBrokeOrOnlyTheAgentDidNotAnswer() throws Exception {
+		NodeDocument node = new NodeDocument("n1", "127.0.0.1", 22, "root", "ssh-ed25519 AAAA", null, null, "installed",
+				new NodeDocument.Agent("/srv/pyapp", 9876, "supervisor", "nginx", "sealed", "1", Instant.now()), null,
+				Instant.now());
+		given(this.mongo.findById("n1", NodeDocument.class)).willReturn(node);
+		given(this.secrets.decrypt("sealed")).willReturn("token");
+		int port;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = free.getLocalPort();
+		}
+		// the tunnel's local end, with nothing behind it
+		given(this.connections.tunnel(node)).willReturn(port);
+
+		given(this.connections.closeIfBroken("n1")).willReturn(false);
+		PyappException agentDown = catchThrowableOfType(PyappException.class,
+				() -> this.client.call("n1", "apps.list", null));
+		assertThat(agentDown.getMessage())
+			.startsWith(
+					"node 'n1' is unreachable: the agent did not answer through the SSH tunnel (it may be stopped or "
+							+ "restarting): ")
+			.doesNotContain("java.");
+
+		given(this.connections.closeIfBroken("n1")).willReturn(true);
+		PyappException broken = catchThrowableOfType(PyappException.class,
+				() -> this.client.call("n1", "apps.list", null));
+		assertThat(broken.getMessage()).startsWith("node 'n1' is unreachable: the SSH connection to the node broke: ")
+			.doesNotContain("java.");
 	}
 
 }

@@ -95,12 +95,18 @@ public class NodeConnections implements DisposableBean {
 	/**
 	 * Closes a node's session if it no longer works, so that the next use connects anew.
 	 * @param name the node
+	 * @return whether it was broken (or there was none)
 	 */
-	public void closeIfBroken(String name) {
+	public boolean closeIfBroken(String name) {
 		Connection connection = this.connections.get(name);
-		if (connection != null && !connection.session.isConnected()) {
-			close(name);
+		if (connection == null) {
+			return true;
 		}
+		if (!connection.session.isConnected()) {
+			close(name);
+			return true;
+		}
+		return false;
 	}
 
 	private Connection connection(NodeDocument node) {

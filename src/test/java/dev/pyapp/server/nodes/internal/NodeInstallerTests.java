@@ -60,8 +60,8 @@ class NodeInstallerTests {
 		List<String> retried = new ArrayList<>();
 		String answer = NodeInstaller.firstAnswer(() -> {
 			if (attempts.incrementAndGet() < 3) {
-				throw PyappException.failed("node 'n1' is unreachable: the agent did not answer through the tunnel: "
-						+ "java.io.IOException: HTTP/1.1 header parser received no bytes", null);
+				throw PyappException.failed("node 'n1' is unreachable: the agent did not answer through the SSH tunnel "
+						+ "(it may be stopped or restarting): HTTP/1.1 header parser received no bytes", null);
 			}
 			return "3.0.0";
 		}, Duration.ofSeconds(30), Duration.ofMillis(10), retried::add);
