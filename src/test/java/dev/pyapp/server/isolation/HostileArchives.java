@@ -11,6 +11,8 @@ import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import dev.pyapp.server.venv.TestWheels;
+
 /**
  * The archives of the isolation tests: {@code victim}, an app with secrets in its config
  * file, its data and its environment; {@code hostile}, whose daemon, hook, task and
@@ -57,42 +59,7 @@ final class HostileArchives {
 	 * top-level {@code setproctitle} module into {@code server-packages/}.
 	 */
 	private static byte[] sharedWheel() throws IOException {
-		String distInfo = "hostile_shared-1.0.dist-info/";
-		Map<String, byte[]> files = new TreeMap<>();
-		files.put("setproctitle.py", resource("setproctitle.py"));
-		files.put(distInfo + "METADATA", text("Metadata-Version: 2.1", "Name: hostile-shared", "Version: 1.0"));
-		files.put(distInfo + "WHEEL",
-				text("Wheel-Version: 1.0", "Generator: HostileArchives", "Root-Is-Purelib: true", "Tag: py3-none-any"));
-		StringBuilder record = new StringBuilder();
-		for (Map.Entry<String, byte[]> file : files.entrySet()) {
-			record.append(file.getKey())
-				.append(",sha256=")
-				.append(sha256(file.getValue()))
-				.append(',')
-				.append(file.getValue().length)
-				.append('\n');
-		}
-		record.append(distInfo).append("RECORD,,\n");
-		files.put(distInfo + "RECORD", record.toString().getBytes(StandardCharsets.UTF_8));
-		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-			for (Map.Entry<String, byte[]> file : files.entrySet()) {
-				zip.putNextEntry(new ZipEntry(file.getKey()));
-				zip.write(file.getValue());
-				zip.closeEntry();
-			}
-		}
-		return bytes.toByteArray();
-	}
-
-	private static String sha256(byte[] content) {
-		try {
-			byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(content);
-			return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestWheels.wheel("hostile_shared", "1.0", Map.of("setproctitle.py", resource("setproctitle.py")));
 	}
 
 	/**

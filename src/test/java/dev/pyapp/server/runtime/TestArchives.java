@@ -1,14 +1,10 @@
 package dev.pyapp.server.runtime;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import dev.pyapp.server.packaging.ExampleArchives;
+import dev.pyapp.server.venv.TestWheels;
 
 /**
  * Builds the {@code .pyapp} archives the runtime tests install: the example guestbook at
@@ -139,56 +136,14 @@ final class TestArchives {
 		return zip(dir.resolve("cliapp-" + version + ".pyapp"), entries);
 	}
 
-	/** 1980-01-01, the earliest time a zip entry holds. */
-	private static final long WHEEL_TIME = 315532800000L;
-
 	/** A wheel with one module and a console script that prints {@code sys.prefix}. */
 	private static byte[] helloCliWheel() throws IOException {
 		Map<String, byte[]> files = new TreeMap<>();
 		files.put("hello_cli.py",
 				"import sys\n\n\ndef main():\n    print(sys.prefix)\n".getBytes(StandardCharsets.UTF_8));
-		String info = "hello_cli-1.0.dist-info/";
-		files.put(info + "METADATA",
-				"Metadata-Version: 2.1\nName: hello-cli\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8));
-		files.put(info + "WHEEL",
-				"Wheel-Version: 1.0\nGenerator: pyapp-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-					.getBytes(StandardCharsets.UTF_8));
-		files.put(info + "entry_points.txt",
+		files.put("hello_cli-1.0.dist-info/entry_points.txt",
 				"[console_scripts]\nhello-cli = hello_cli:main\n".getBytes(StandardCharsets.UTF_8));
-		StringBuilder record = new StringBuilder();
-		for (Map.Entry<String, byte[]> file : files.entrySet()) {
-			record.append(file.getKey())
-				.append(",sha256=")
-				.append(sha256(file.getValue()))
-				.append(',')
-				.append(file.getValue().length)
-				.append('\n');
-		}
-		record.append(info).append("RECORD,,\n");
-		files.put(info + "RECORD", record.toString().getBytes(StandardCharsets.UTF_8));
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		try (ZipOutputStream zip = new ZipOutputStream(out)) {
-			for (Map.Entry<String, byte[]> file : files.entrySet()) {
-				// the same bytes at every call: an upgrade's deps/ is then unchanged
-				ZipEntry entry = new ZipEntry(file.getKey());
-				entry.setTime(WHEEL_TIME);
-				zip.putNextEntry(entry);
-				zip.write(file.getValue());
-				zip.closeEntry();
-			}
-		}
-		return out.toByteArray();
-	}
-
-	private static String sha256(byte[] content) {
-		try {
-			return Base64.getUrlEncoder()
-				.withoutPadding()
-				.encodeToString(MessageDigest.getInstance("SHA-256").digest(content));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestWheels.wheel("hello_cli", "1.0", files);
 	}
 
 	private static Path zip(Path archive, Map<String, byte[]> entries) throws IOException {

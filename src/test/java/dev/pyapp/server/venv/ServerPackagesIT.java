@@ -8,12 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -271,7 +268,7 @@ class ServerPackagesIT {
 				.apply((original != null)
 						? new String(wheel.getInputStream(original).readAllBytes(), StandardCharsets.UTF_8) : "")
 				.getBytes(StandardCharsets.UTF_8);
-			String line = name + ",sha256=" + recordHash(changed) + "," + changed.length;
+			String line = name + ",sha256=" + TestWheels.recordHash(changed) + "," + changed.length;
 			if (original == null) {
 				zip.putNextEntry(new ZipEntry(name));
 				zip.write(changed);
@@ -295,17 +292,6 @@ class ServerPackagesIT {
 			}
 		}
 		return deps;
-	}
-
-	private static String recordHash(byte[] content) {
-		try {
-			return Base64.getUrlEncoder()
-				.withoutPadding()
-				.encodeToString(MessageDigest.getInstance("SHA-256").digest(content));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
