@@ -98,6 +98,7 @@ export class FakeElement {
 		this.scrollTop = 0;
 		this.scrollHeight = 0;
 		this.onclick = null;
+		this.parentNode = null;
 	}
 
 	get textContent() {
@@ -130,8 +131,49 @@ export class FakeElement {
 
 	append(...nodes) {
 		for (const node of nodes) {
-			this.children.push(node instanceof FakeElement ? node : new FakeText(String(node)));
+			this.children.push(this.adopt(node));
 		}
+	}
+
+	/** Puts nodes first, as Element.prepend. */
+	prepend(...nodes) {
+		this.children.unshift(...nodes.map((node) => this.adopt(node)));
+	}
+
+	/** Puts a node right after this one in its parent, as Element.after. */
+	after(node) {
+		const parent = this.parentNode;
+		const adopted = parent.adopt(node);
+		parent.children.splice(parent.children.indexOf(this) + 1, 0, adopted);
+	}
+
+	/** Takes this element out of its parent. */
+	remove() {
+		if (this.parentNode) {
+			this.parentNode.children.splice(this.parentNode.children.indexOf(this), 1);
+			this.parentNode = null;
+		}
+	}
+
+	/** A node made this element's child: taken from where it was, text wrapped. */
+	adopt(node) {
+		const child = node instanceof FakeElement ? node : new FakeText(String(node));
+		child.remove();
+		child.parentNode = this;
+		return child;
+	}
+
+	get lastChild() {
+		return this.children[this.children.length - 1] ?? null;
+	}
+
+	get firstElementChild() {
+		return this.children.find((child) => !(child instanceof FakeText)) ?? null;
+	}
+
+	get nextElementSibling() {
+		const siblings = this.parentNode ? this.parentNode.children : [];
+		return siblings.slice(siblings.indexOf(this) + 1).find((child) => !(child instanceof FakeText)) ?? null;
 	}
 
 	// as in a browser, a null or undefined becomes the text "null" or "undefined"
@@ -158,8 +200,24 @@ export class FakeElement {
 		return id ? this.find(id[1]) : null;
 	}
 
-	querySelectorAll() {
-		return [];
+	/** The descendants a `tag[data-name]` selector finds; any other selector finds nothing. */
+	querySelectorAll(selector) {
+		const match = /^(\w+)\[data-([\w-]+)\]$/.exec(selector);
+		if (!match) {
+			return [];
+		}
+		const key = match[2].replace(/-(\w)/g, (all, letter) => letter.toUpperCase());
+		const found = [];
+		const visit = (element) => {
+			for (const child of element.children) {
+				if (child.tagName === match[1].toUpperCase() && key in child.dataset) {
+					found.push(child);
+				}
+				visit(child);
+			}
+		};
+		visit(this);
+		return found;
 	}
 
 	/** Whether a node is this element or one of its descendants. */
@@ -251,8 +309,16 @@ export function installPage(handlers) {
 		getElementById(id) {
 			return elements.get(id) ?? null;
 		},
+		body: new FakeElement('body'),
+		activeElement: null,
+		// no element is in this page's tree: focus is never moved back
+		contains() {
+			return false;
+		},
 	};
-	globalThis.window = { location: { assign() {}, reload() {} } };
+	globalThis.window = { location: { assign() {}, reload() {}, search: '', pathname: '/' } };
+	globalThis.location = globalThis.window.location;
+	globalThis.history = { replaceState() {} };
 	globalThis.FormData = class {
 		append() {
 		}
@@ -297,6 +363,18 @@ export function installPage(handlers) {
 			return { ok: true, status: 200, text: async () => text };
 		}
 		const request = JSON.parse(options.body);
+		if (Array.isArray(request)) {
+			// a batch: each call answered at once, in order
+			const replies = request.map((call) => {
+				page.calls.push(call.method);
+				const handler = handlers[call.method];
+				if (!handler) {
+					throw new Error('no handler for ' + call.method);
+				}
+				return { jsonrpc: '2.0', id: call.id, result: handler(call.params || {}, options.signal) };
+			});
+			return { ok: true, status: 200, json: async () => replies };
+		}
 		page.calls.push(request.method);
 		const handler = handlers[request.method];
 		if (!handler) {
