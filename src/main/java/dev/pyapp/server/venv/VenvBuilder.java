@@ -70,22 +70,22 @@ public class VenvBuilder {
 	@Autowired
 	VenvBuilder(NodeShell shell, InterpreterFinder interpreters, PipRunner pip, ServerPackages serverPackages,
 			PythonProperties properties) {
-		this.shell = shell;
-		this.interpreters = interpreters;
-		this.pip = pip;
-		this.serverPackages = serverPackages;
-		this.index = properties.index();
-		this.reuseEnvironment = properties.reuseEnvironment();
+		this(shell, interpreters, pip, serverPackages, properties.index(), properties.reuseEnvironment());
 	}
 
 	/** A builder that always starts from nothing. */
 	VenvBuilder(NodeShell shell, InterpreterFinder interpreters, PipRunner pip, ServerPackages serverPackages) {
+		this(shell, interpreters, pip, serverPackages, "pip", false);
+	}
+
+	private VenvBuilder(NodeShell shell, InterpreterFinder interpreters, PipRunner pip, ServerPackages serverPackages,
+			String index, boolean reuseEnvironment) {
 		this.shell = shell;
 		this.interpreters = interpreters;
 		this.pip = pip;
 		this.serverPackages = serverPackages;
-		this.index = "pip";
-		this.reuseEnvironment = false;
+		this.index = index;
+		this.reuseEnvironment = reuseEnvironment;
 	}
 
 	/**
