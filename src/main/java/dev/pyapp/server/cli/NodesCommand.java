@@ -14,14 +14,14 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code pyapp nodes list|add|install|remove}: remote app servers over SSH.
+ * {@code pyapp nodes list|add|install|rekey|remove}: remote app servers over SSH.
  */
 @Command(name = "nodes", description = NodesCommand.DESCRIPTION, subcommands = { NodesCommand.ListNodes.class,
-		NodesCommand.Add.class, NodesCommand.Install.class, NodesCommand.Remove.class })
+		NodesCommand.Add.class, NodesCommand.Install.class, NodesCommand.Rekey.class, NodesCommand.Remove.class })
 class NodesCommand extends GroupCommand {
 
 	/** The description in the list of commands ({@link PyappCli#COMMANDS}). */
-	static final String DESCRIPTION = "List, add, provision or remove remote app servers (SSH).";
+	static final String DESCRIPTION = "List, add, provision, re-key or remove remote app servers (SSH).";
 
 	@Command(name = "list", description = "List the nodes.")
 	static class ListNodes extends ApiCommand {
@@ -147,6 +147,33 @@ class NodesCommand extends GroupCommand {
 					Listing.print(out(), node);
 				}
 			});
+		}
+
+	}
+
+	@Command(name = "rekey",
+			description = "Pin a node's new host key after its host's key changed; nothing on the node is touched.")
+	static class Rekey extends ApiCommand {
+
+		@Parameters(paramLabel = "NAME", description = "the node")
+		String name = "";
+
+		@Option(names = "--host-key", paramLabel = "KEY",
+				description = "the new host key, such as 'ssh-ed25519 AAAA...' or 'SHA256:...'")
+		@Nullable String hostKey;
+
+		@Option(names = "--accept-host-key", description = "pin the key the host presents now (check it out of band)")
+		boolean acceptHostKey;
+
+		@Override
+		public Integer call() throws Exception {
+			return show(
+					call("nodes.rekey",
+							params("name", this.name, "host_key", this.hostKey, "accept_host_key", this.acceptHostKey
+									? Boolean.TRUE : null)),
+					(node) -> out().println("node " + this.name + ": host key " + node.path("host_key").asString()
+							+ " pinned" + ((this.hostKey == null) ? " as presented: compare it with ssh-keygen -lf"
+									+ " /etc/ssh/ssh_host_ed25519_key.pub on the node" : "")));
 		}
 
 	}

@@ -22,6 +22,7 @@ import dev.pyapp.server.nodes.internal.NodesProperties;
 import dev.pyapp.server.nodes.internal.PinnedHostKey;
 import dev.pyapp.server.nodes.internal.SshConnector;
 import dev.pyapp.server.nodes.internal.SshNodeShell;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +47,9 @@ public class NodeRegistry {
 	/** An app's stop: its grace period (TERM, then KILL) and some room. */
 	/** Stopping an app, or removing it (its pre-delete hook included). */
 	private static final Duration APP_END_TIMEOUT = Duration.ofMinutes(2);
+
+	private static final String HOST_KEY_FORMAT = "expected a SHA256:… fingerprint (ssh-keygen -lf <host key>.pub) or a"
+			+ " public key line";
 
 	private final MongoOperations mongo;
 
@@ -123,6 +127,78 @@ public class NodeRegistry {
 		this.states.reachable(node.name());
 		logger.info("Added node '{}' ({}), host key {}", node.name(), target, fingerprint);
 		return status(node);
+	}
+
+	/**
+	 * Pins a node's new host key, after its host's key changed (a reinstalled host, new
+	 * host keys): connects once with the new pin (or accepting the key presented now) and
+	 * the node's stored credentials, then replaces the pin; the node's session is opened
+	 * anew with it. Nothing on the node is touched: its agent, apps and web server keep
+	 * running and are reached again.
+	 * @param name the node
+	 * @param hostKey the new host key's {@code SHA256:} fingerprint (or public key line),
+	 * or {@code null} with {@code accept}
+	 * @param accept pin the key the host presents now
+	 * @return the node, with its new pin
+	 * @throws PyappException {@code INVALID} unless exactly one of the two is given,
+	 * {@code CONFLICT} while the node is installed or removed, {@code FORBIDDEN} for a
+	 * host key that does not match the one given, {@code FAILED} if the host cannot be
+	 * reached or refuses the node's private key
+	 */
+	public NodeStatus rekey(String name, @Nullable String hostKey, boolean accept) {
+		refuseOnAgent();
+		String pin = rekeyPin(hostKey, accept);
+		NodeDocument node = document(name);
+		if ("installing".equals(node.state()) || "removing".equals(node.state())) {
+			throw PyappException.conflict(
+					"node '" + name + "' is being " + ("installing".equals(node.state()) ? "installed" : "removed")
+							+ ": re-pin its host key once that is done");
+		}
+		PinnedHostKey check = (pin != null) ? PinnedHostKey.of(pin) : PinnedHostKey.firstContact(true);
+		Session session = this.connections.connect(node, check);
+		session.disconnect();
+		String fingerprint = (pin != null) ? pin : check.presented();
+		if (fingerprint == null) {
+			throw PyappException.failed("node '" + name + "' presented no host key", null);
+		}
+		if (fingerprint.equals(node.hostKey())) {
+			return status(node);
+		}
+		NodeDocument rekeyed = document(name).withHostKey(fingerprint);
+		this.mongo.save(rekeyed);
+		// the session of the old pin (if it still stands) goes; the next use connects
+		// with the new one
+		this.connections.close(name);
+		logger.info("Node '{}': host key {} pinned, replacing {}", name, fingerprint, node.hostKey());
+		// the host just answered with the new key: calls need not wait for the next
+		// health check (which records it again if the agent does not answer)
+		this.states.reachable(name);
+		if (rekeyed.agent() != null) {
+			refreshApps(name);
+		}
+		return status(rekeyed);
+	}
+
+	/**
+	 * The pin a re-key asks for.
+	 * @return the fingerprint, or {@code null} to accept the key presented
+	 */
+	static @Nullable String rekeyPin(@Nullable String hostKey, boolean accept) {
+		if ((hostKey != null) == accept) {
+			throw PyappException.invalid("invalid host key", List.of(new Problem("host_key", accept
+					? "give the new host key (host_key) or accept the one presented (accept_host_key), not both"
+					: "give the new host key: its SHA256:… fingerprint (ssh-keygen -lf"
+							+ " /etc/ssh/ssh_host_ed25519_key.pub on the node), or accept the one the host presents"
+							+ " now (accept_host_key)")));
+		}
+		if (hostKey == null) {
+			return null;
+		}
+		String pin = PinnedHostKey.normalize(hostKey);
+		if (pin == null) {
+			throw PyappException.invalid("invalid host key", List.of(new Problem("host_key", HOST_KEY_FORMAT)));
+		}
+		return pin;
 	}
 
 	/**
@@ -334,8 +410,7 @@ public class NodeRegistry {
 					: "give the private key once: a key file (key_path) or the key's text (private_key), not both"));
 		}
 		if (request.hostKey() != null && PinnedHostKey.normalize(request.hostKey()) == null) {
-			problems.add(new Problem("host_key",
-					"expected a SHA256:… fingerprint (ssh-keygen -lf <host key>.pub) or a public key line"));
+			problems.add(new Problem("host_key", HOST_KEY_FORMAT));
 		}
 		if (!problems.isEmpty()) {
 			throw PyappException.invalid("invalid node", problems);

@@ -68,6 +68,12 @@ class NodesRpc implements NodeLogSink {
 				Boolean.TRUE.equals(params.allowPackages()), params.webserver(), params.home(), params.agentPort())));
 	}
 
+	@RpcMethod(value = "nodes.rekey", role = Role.ADMIN)
+	NodeView rekey(RekeyParams params) {
+		return NodeView
+			.of(this.nodes.rekey(params.name(), params.hostKey(), Boolean.TRUE.equals(params.acceptHostKey())));
+	}
+
 	@RpcMethod(value = "nodes.remove", role = Role.ADMIN)
 	NodeRemoved remove(RemoveParams params) {
 		NodeStatus node = this.nodes.get(params.name());
@@ -296,6 +302,15 @@ class NodesRpc implements NodeLogSink {
 	record InstallParams(String name, @JsonProperty("allow_packages") @Nullable Boolean allowPackages,
 			@Nullable String webserver, @Nullable String home,
 			@JsonProperty("agent_port") @Nullable Integer agentPort) {
+	}
+
+	/**
+	 * @param name the node
+	 * @param hostKey its new host key's {@code SHA256:} fingerprint or public key line
+	 * @param acceptHostKey pin the key the host presents now instead
+	 */
+	record RekeyParams(String name, @JsonProperty("host_key") @Nullable String hostKey,
+			@JsonProperty("accept_host_key") @Nullable Boolean acceptHostKey) {
 	}
 
 	/**

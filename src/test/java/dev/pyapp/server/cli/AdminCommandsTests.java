@@ -150,6 +150,19 @@ class AdminCommandsTests extends CliCommandTests {
 	}
 
 	@Test
+	void nodesRekeySendsTheNewKeyOrTheAcceptanceAndShowsThePin() {
+		this.server.result("nodes.rekey", "{\"name\": \"web2\", \"host_key\": \"SHA256:8x1Kviac7ltERO\"}");
+		assertThat(pyapp("nodes", "rekey", "web2", "--host-key", "SHA256:8x1Kviac7ltERO").out())
+			.isEqualTo("node web2: host key SHA256:8x1Kviac7ltERO pinned\n");
+		assertThat(this.server.params("nodes.rekey").toString())
+			.isEqualTo("{\"name\":\"web2\",\"host_key\":\"SHA256:8x1Kviac7ltERO\"}");
+		assertThat(pyapp("nodes", "rekey", "web2", "--accept-host-key").out())
+			.contains("pinned as presented: compare it with ssh-keygen -lf");
+		assertThat(this.server.params("nodes.rekey").toString())
+			.isEqualTo("{\"name\":\"web2\",\"accept_host_key\":true}");
+	}
+
+	@Test
 	void nodesRemoveWarnsOfWhatItLeftRunningOnTheNode() {
 		// found in a trial: "removed node n1" while the agent and its apps ran on
 		this.server.result("nodes.remove", "{\"name\": \"web2\", \"removed\": true, \"uninstalled\": false, "

@@ -279,6 +279,41 @@ class NodesIT {
 
 	@Test
 	@Order(9)
+	void pinsTheNewHostKeyOfANodeWhoseKeyChanged() throws Exception {
+		long agentPid = Long.parseLong(Files.readString(agentHome.resolve("agent-java.pid")).trim());
+		sshd.switchHostKey();
+		// the manager refuses the new key by itself, and says how to pin it
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			JsonNode node = result(rpc("nodes.list", null)).path(0);
+			assertThat(node.path("reachable").asBoolean(true)).isFalse();
+			assertThat(node.path("last_error").asString()).contains("host key mismatch")
+				.contains(sshd.otherFingerprint())
+				.contains("nodes rekey");
+		});
+		// a malformed key, and the old key the host no longer presents, pin nothing
+		JsonNode wrong = rpc("nodes.rekey", Map.of("name", "n1", "host_key", sshd.hostKeyFingerprint() + "x"));
+		assertThat(wrong.path("error").path("code").asInt()).isEqualTo(-32002);
+		JsonNode stale = rpc("nodes.rekey", Map.of("name", "n1", "host_key", sshd.hostKeyFingerprint()));
+		assertThat(stale.path("error").path("code").asInt()).isEqualTo(-32004);
+		assertThat(result(rpc("nodes.list", null)).path(0).path("host_key").asString())
+			.isEqualTo(sshd.hostKeyFingerprint());
+
+		JsonNode rekeyed = result(rpc("nodes.rekey", Map.of("name", "n1", "host_key", sshd.otherFingerprint())));
+
+		assertThat(rekeyed.path("host_key").asString()).isEqualTo(sshd.otherFingerprint());
+		assertThat(result(rpc("server.info", Map.of("node", "n1"))).path("home").asString())
+			.isEqualTo(agentHome.toString());
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(result(rpc("nodes.list", null)).path(0).path("reachable").asBoolean()).isTrue());
+		// nothing on the node was touched: the same agent, the app still there
+		assertThat(ProcessHandle.of(agentPid).map(ProcessHandle::isAlive)).contains(true);
+		assertThat(result(rpc("apps.list", Map.of("node", "n1"))))
+			.anySatisfy((entry) -> assertThat(entry.path("name").asString()).isEqualTo("guestbook"));
+	}
+
+	@Test
+	@Order(10)
 	void removesTheNodeAndUninstallsTheAgent() throws Exception {
 		long supervisor = Long.parseLong(Files.readString(agentHome.resolve("agent.pid")).trim());
 		long agent = Long.parseLong(Files.readString(agentHome.resolve("agent-java.pid")).trim());

@@ -108,6 +108,18 @@ public final class TestSshd implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(10)).until(() -> !listening());
 	}
 
+	/**
+	 * Restarts the server presenting the other host key ({@link #otherFingerprint()}), as
+	 * a reinstalled host would; every connection it served ends.
+	 */
+	void switchHostKey() throws Exception {
+		stop();
+		Path config = this.dir.resolve("sshd_config");
+		Files.writeString(config, Files.readString(config)
+			.replace("HostKey " + this.dir.resolve("host_ed25519"), "HostKey " + this.dir.resolve("other_ed25519")));
+		start();
+	}
+
 	public int port() {
 		return this.port;
 	}

@@ -77,8 +77,8 @@ class RpcRoleTableTests {
 			Map.entry("users.remove", Role.ADMIN), Map.entry("tokens.list", Role.ADMIN),
 			Map.entry("tokens.create", Role.ADMIN), Map.entry("tokens.revoke", Role.ADMIN),
 			Map.entry("nodes.list", Role.ADMIN), Map.entry("nodes.add", Role.ADMIN),
-			Map.entry("nodes.install", Role.ADMIN), Map.entry("nodes.remove", Role.ADMIN),
-			Map.entry("audit.query", Role.ADMIN),
+			Map.entry("nodes.install", Role.ADMIN), Map.entry("nodes.rekey", Role.ADMIN),
+			Map.entry("nodes.remove", Role.ADMIN), Map.entry("audit.query", Role.ADMIN),
 			// the app's whole environment, a terminal on the server's host; the
 			// server's end
 			Map.entry("apps.shell", Role.ADMIN), Map.entry("server.stop", Role.ADMIN)));

@@ -82,6 +82,17 @@ public class NodeConnections implements DisposableBean {
 	}
 
 	/**
+	 * Connects to a stored node with another pin than its own (to re-pin its host key),
+	 * with its stored credentials; the node's own session is not touched.
+	 * @param node the node
+	 * @param hostKey the pin to check the host key against
+	 * @return the session; the caller disconnects it
+	 */
+	public Session connect(NodeDocument node, PinnedHostKey hostKey) {
+		return connect(target(node), hostKey);
+	}
+
+	/**
 	 * Closes a node's session and its tunnel.
 	 * @param name the node
 	 */

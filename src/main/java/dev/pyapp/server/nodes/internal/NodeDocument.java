@@ -33,6 +33,16 @@ public record NodeDocument(@Id String name, String host, int port, String user, 
 				state, this.agent, this.logCursor, this.created);
 	}
 
+	/**
+	 * The node with another pinned host key (re-pinned by the operator).
+	 * @param hostKey the new {@code SHA256:} fingerprint
+	 * @return the node
+	 */
+	public NodeDocument withHostKey(String hostKey) {
+		return new NodeDocument(this.name, this.host, this.port, this.user, hostKey, this.sealedKey, this.keyPath,
+				this.state, this.agent, this.logCursor, this.created);
+	}
+
 	NodeDocument withAgent(@Nullable Agent agent, String state) {
 		return new NodeDocument(this.name, this.host, this.port, this.user, this.hostKey, this.sealedKey, this.keyPath,
 				state, agent, this.logCursor, this.created);

@@ -89,7 +89,9 @@ public final class SshConnector {
 		if (presented != null && hostKey.pinned() != null && !presented.equals(hostKey.pinned())) {
 			return new PyappException(ErrorKind.FORBIDDEN, "host key mismatch: " + where + " presented " + presented
 					+ ", but the pinned host key is " + hostKey.pinned()
-					+ "; refusing to connect (if the host was really reinstalled, remove the node and add it again)");
+					+ "; refusing to connect (if the host's key really changed, check the new one on the host with"
+					+ " `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` and pin it with nodes.rekey:"
+					+ " `pyapp nodes rekey NODE --host-key " + presented + "`)");
 		}
 		if (presented != null && hostKey.pinned() == null && String.valueOf(ex.getMessage()).contains("reject")) {
 			return new PyappException(ErrorKind.FORBIDDEN, "unknown host key: " + where + " presented " + presented
