@@ -1,6 +1,7 @@
 // Nodes: nodes.list (state, agent, apps), nodes.add in two steps (the host key the
 // host presents is shown for confirmation, then pinned), nodes.install with its
-// progress (nodes.list's progress while the call runs), nodes.remove.
+// progress (nodes.list's progress while the call runs), nodes.rekey for a node whose host
+// now presents another key (shown with the pinned one for confirmation), nodes.remove.
 import { rpc, describe } from './rpc.js';
 import { $, el, say, cell, emptyRow, busy, showErrors, clearErrors, formValues, stateBadge, confirmAction } from './ui.js';
 
@@ -27,6 +28,7 @@ async function load() {
 			cell('Actions',
 				el('button', { type: 'button', class: 'install', text: node.agent ? 'Upgrade agent' : 'Install agent',
 					onclick: (event) => busy(event.currentTarget, () => install(node.name)) }),
+				rekeyButton(node),
 				el('button', { type: 'button', class: 'remove danger', text: 'Remove',
 					'aria-label': 'Remove the node ' + node.name,
 					onclick: (event) => busy(event.currentTarget, () => remove(node.name)) }))))
@@ -34,6 +36,33 @@ async function load() {
 	} catch (error) {
 		$('#nodes').replaceChildren(emptyRow(7, describe(error, 'Nodes')));
 	}
+}
+
+// a node refused for presenting another host key than the pinned one: the key it
+// presents now, from the health check's error
+function rekeyButton(node) {
+	const presented = node.reachable === false && /host key mismatch/.test(node.last_error || '')
+		? FINGERPRINT.exec(node.last_error) : null;
+	return presented ? el('button', { type: 'button', class: 'rekey', text: 'Pin the new host key',
+		'aria-label': 'Pin the new host key of the node ' + node.name,
+		onclick: (event) => busy(event.currentTarget, () => rekey(node, presented[1])) }) : null;
+}
+
+async function rekey(node, presented) {
+	if (!await confirmAction({ title: 'Pin the new host key of ' + node.name + '?',
+		message: node.host + ' now presents the host key ' + presented + ' instead of the pinned '
+			+ node.host_key + '. Pin it only if the host\'s key really changed: compare it with '
+			+ 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host. Nothing on the node changes.',
+		confirm: 'Pin ' + presented })) {
+		return;
+	}
+	try {
+		await rpc('nodes.rekey', { name: node.name, host_key: presented });
+		say(message, 'Node ' + node.name + ': the host key ' + presented + ' is pinned.', 'ok');
+	} catch (error) {
+		say(message, describe(error, 'The host key was not pinned'), 'error');
+	}
+	await load();
 }
 
 async function install(name) {
