@@ -1,5 +1,7 @@
 package dev.pyapp.server.nodes;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,6 +107,7 @@ public class NodeRegistry {
 	 */
 	public NodeStatus add(NodeAddRequest request) {
 		refuseOnAgent();
+		request = withDefaultKey(request, Path.of(System.getProperty("user.home")));
 		validate(request);
 		if (this.mongo.findById(request.name(), NodeDocument.class) != null) {
 			throw PyappException.conflict("a node named '" + request.name() + "' exists already");
@@ -387,6 +390,31 @@ public class NodeRegistry {
 		}
 	}
 
+	/**
+	 * The request as it is when it names a private key, else with the key of this
+	 * server's own user as its {@code key_path}: the first of {@code ~/.ssh/id_ed25519},
+	 * {@code id_ecdsa} and {@code id_rsa} that is a readable file, the keys {@code ssh}
+	 * tries. SPEC §6 names no key among the params of {@code nodes.add} ({@code name,
+	 * host, port, user, host_key}), so a node added with only those logs in as
+	 * {@code ssh user@host} from this server's user would.
+	 * @param request the node to add
+	 * @param home the home directory of the server's user
+	 * @return the request to validate and connect with
+	 */
+	static NodeAddRequest withDefaultKey(NodeAddRequest request, Path home) {
+		if (request.privateKey() != null || request.keyPath() != null) {
+			return request;
+		}
+		for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+			Path key = home.resolve(".ssh").resolve(name);
+			if (Files.isRegularFile(key) && Files.isReadable(key)) {
+				return new NodeAddRequest(request.name(), request.host(), request.port(), request.user(),
+						request.hostKey(), request.acceptHostKey(), null, key.toString());
+			}
+		}
+		return request;
+	}
+
 	static void validate(NodeAddRequest request) {
 		List<Problem> problems = new ArrayList<>();
 		if (!AppId.PATTERN.matcher(request.name()).matches() || LOCAL.equals(request.name())) {
@@ -406,7 +434,8 @@ public class NodeRegistry {
 		}
 		if ((request.privateKey() == null) == (request.keyPath() == null)) {
 			problems.add(new Problem("private_key", (request.privateKey() == null)
-					? "give the private key: a key file on this server (key_path) or the key's text (private_key)"
+					? "give the private key: a key file on this server (key_path) or the key's text (private_key);"
+							+ " this server's user has no ~/.ssh/id_ed25519, id_ecdsa or id_rsa to use instead"
 					: "give the private key once: a key file (key_path) or the key's text (private_key), not both"));
 		}
 		if (request.hostKey() != null && PinnedHostKey.normalize(request.hostKey()) == null) {

@@ -175,14 +175,21 @@ class AppsRpc {
 
 	@RpcMethod(value = "apps.install", role = Role.DEPLOYER)
 	AppDetails install(InstallParams params) {
-		if (params.git() != null && params.archive() == null) {
+		if (params.git() != null && params.archive() != null) {
+			// one source per install: taking the archive would silently drop the git
+			// source the caller asked to follow; the upload goes, as at any refusal
+			this.archives.delete(params.archive());
+			throw PyappException.invalid("two sources to install",
+					List.of(new Problem("git", "give either an archive id or a git source, not both")));
+		}
+		if (params.git() != null) {
 			// git route: clone, select the revision per strategy, install (GitDeployer)
 			Release live = deploy(() -> this.git.install(GitSourceRequest.fromParams(params.git())));
 			return get(new AppParams(live.app()));
 		}
 		if (params.archive() == null) {
-			throw PyappException.invalid("nothing to install",
-					List.of(new Problem("archive", "give an archive id from POST /api/archives")));
+			throw PyappException.invalid("nothing to install", List.of(new Problem("archive",
+					"give an archive id from POST /api/archives, or a git source as git: {url, ...}")));
 		}
 		try {
 			Release live = deploy(() -> this.deployer

@@ -147,7 +147,18 @@ class ArchiveUploadController {
 
 	private static InputStream content(HttpServletRequest request) throws IOException, ServletException {
 		if (isMultipart(request)) {
-			Part part = request.getPart("file");
+			Part part;
+			try {
+				part = request.getPart("file");
+			}
+			catch (IllegalStateException ex) {
+				// Tomcat's refusal of a part over spring.servlet.multipart.max-file-size
+				// (multipart is resolved lazily so that it ends here): a 400 naming the
+				// limit like a raw upload's, not a bare 413
+				throw PyappException.invalid("archive too large",
+						List.of(new dev.pyapp.server.core.Problem("file", (ex.getCause() != null)
+								? String.valueOf(ex.getCause().getMessage()) : String.valueOf(ex.getMessage()))));
+			}
 			if (part == null) {
 				throw PyappException.invalid("no file",
 						List.of(new dev.pyapp.server.core.Problem("file", "the multipart upload has no 'file' part")));

@@ -1,6 +1,10 @@
 package dev.pyapp.server.nodes;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
@@ -15,6 +19,8 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class NodeAddValidationTests {
 
+	private static final String HOST_KEY = "SHA256:" + "A".repeat(43);
+
 	@Test
 	void aBadNameAndAMissingKeyAreExplainedInWords() {
 		PyappException ex = catchThrowableOfType(PyappException.class, () -> NodeRegistry
@@ -26,7 +32,26 @@ class NodeAddValidationTests {
 							"'Bad' is not a valid node name: use 1 to 40 lower-case letters, digits and hyphens,"
 									+ " starting with a letter (not 'local')"),
 					tuple("private_key", "give the private key: a key file on this server (key_path) or the key's text"
-							+ " (private_key)"));
+							+ " (private_key); this server's user has no ~/.ssh/id_ed25519, id_ecdsa or id_rsa to use"
+							+ " instead"));
+	}
+
+	@Test // SPEC §6: nodes.add {name, host, port, user, host_key} names no key
+	void aNodeWithoutAKeyUsesTheServerUsersOwnKeyAsSshWould(@TempDir Path home) throws Exception {
+		NodeAddRequest bare = new NodeAddRequest("web2", "node1.example.org", 22, "root", HOST_KEY, false, null, null);
+		assertThat(NodeRegistry.withDefaultKey(bare, home)).isEqualTo(bare);
+
+		Files.createDirectories(home.resolve(".ssh"));
+		Files.writeString(home.resolve(".ssh/id_rsa"), "key");
+		assertThat(NodeRegistry.withDefaultKey(bare, home).keyPath()).isEqualTo(home.resolve(".ssh/id_rsa").toString());
+		Files.writeString(home.resolve(".ssh/id_ed25519"), "key");
+		assertThat(NodeRegistry.withDefaultKey(bare, home).keyPath())
+			.isEqualTo(home.resolve(".ssh/id_ed25519").toString());
+		NodeRegistry.validate(NodeRegistry.withDefaultKey(bare, home));
+
+		NodeAddRequest named = new NodeAddRequest("web2", "node1.example.org", 22, "root", HOST_KEY, false, null,
+				"/etc/pyapp/node.key");
+		assertThat(NodeRegistry.withDefaultKey(named, home)).isEqualTo(named);
 	}
 
 }

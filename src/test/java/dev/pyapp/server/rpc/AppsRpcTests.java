@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import dev.pyapp.server.appconfig.ConfigStatus;
 import dev.pyapp.server.audit.AuditLog;
 import dev.pyapp.server.core.AppId;
+import dev.pyapp.server.core.ErrorKind;
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.core.PyappException;
 import dev.pyapp.server.deploy.AppDeployer;
 import dev.pyapp.server.install.AppLifecycle;
@@ -77,6 +79,7 @@ import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * The JSON of every {@code apps.*} result and of {@code apps.update} (SPEC §6, §9, §10),
@@ -251,6 +254,17 @@ class AppsRpcTests {
 		given(this.git.install(any())).willReturn(release("shop", "1.0.0-a", T0, ReleaseState.LIVE, null));
 		pin("apps.install shop {git}",
 				this.rpc.install(new AppsRpc.InstallParams(null, Map.of("url", "https://git.test/shop.git"))));
+	}
+
+	@Test // SPEC §6: {archive} or {git}; both is not one of them, and neither source is
+			// installed
+	void installWithAnArchiveAndAGitSourceIsRefused() {
+		PyappException refused = catchThrowableOfType(PyappException.class,
+				() -> this.rpc.install(new AppsRpc.InstallParams("a1", Map.of("url", "https://git.test/shop.git"))));
+		assertThat(refused.getKind()).isEqualTo(ErrorKind.INVALID);
+		assertThat(refused.getProblems()).extracting(Problem::path).containsExactly("git");
+		verifyNoInteractions(this.deployer, this.git);
+		verify(this.archives).delete("a1");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.pyapp.server.rpc;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import dev.pyapp.server.packaging.PackageReader;
 import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.Role;
+import jakarta.servlet.http.Part;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.ResponseEntity;
@@ -71,6 +73,27 @@ class ArchiveUploadControllerTests {
 		assertThat(response.getStatusCode().value()).isEqualTo(403);
 		assertJson(response.getBody(),
 				"{'message':'forbidden: uploading an archive needs the role deployer','errors':[]}");
+	}
+
+	@Test // SPEC §9: a refusal at once is HTTP 400 with {errors}, for a multipart upload
+			// too
+	void multipartUploadOverThePartLimitIsRefusedWithTheLimit() throws Exception {
+		given(this.callers.current()).willReturn(new Caller("token:ci", null, Role.DEPLOYER));
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/archives") {
+
+			@Override
+			public Part getPart(String name) {
+				// what Tomcat throws for a part over max-file-size
+				throw new IllegalStateException(
+						new IOException("The field file exceeds its maximum permitted size of 536870912 bytes."));
+			}
+
+		};
+		request.setContentType("multipart/form-data; boundary=x");
+		ResponseEntity<?> response = this.controller.upload(request);
+		assertThat(response.getStatusCode().value()).isEqualTo(400);
+		assertJson(response.getBody(), "{'message':'archive too large','errors':[{'path':'file',"
+				+ "'message':'The field file exceeds its maximum permitted size of 536870912 bytes.'}]}");
 	}
 
 	private static MockHttpServletRequest request() {
