@@ -316,6 +316,15 @@ public class CandidateSwitch {
 		if (old != null) {
 			this.launcher.drain(old);
 			this.launcher.stop(old);
+			synchronized (s) {
+				Daemon live = s.live();
+				if (live != null && live.release().equals(old.release())) {
+					// a restart within a release: the old daemon wrote to the live one's
+					// stderr file until now ("Shutting down: Master"), and a crash of the
+					// live one must not be explained by those lines
+					s.liveStderrFrom(this.launcher.stderrEnd(app, old.release()));
+				}
+			}
 		}
 	}
 

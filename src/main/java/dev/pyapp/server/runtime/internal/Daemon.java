@@ -33,6 +33,17 @@ public record Daemon(String release, long pid, @Nullable Path socket, @Nullable 
 				this.stderrOffset, this.server, this.cgroup, oomKills);
 	}
 
+	/**
+	 * The daemon, its own stderr beginning further on: a daemon of the same release wrote
+	 * to the same file until then.
+	 * @param offset where its own lines begin
+	 * @return the daemon
+	 */
+	Daemon withStderrOffset(long offset) {
+		return new Daemon(this.release, this.pid, this.socket, this.port, this.pidFile, this.started, this.exit,
+				Math.max(offset, this.stderrOffset), this.server, this.cgroup, this.oomKills);
+	}
+
 	@Nullable Integer exitCode() {
 		return (this.exit != null && this.exit.isDone()) ? this.exit.getNow(null) : null;
 	}

@@ -397,6 +397,16 @@ public class DaemonLauncher {
 	}
 
 	/**
+	 * How long a release's stderr file is now: where what its daemons write next begins.
+	 * @param app the app
+	 * @param release the release
+	 * @return its size in bytes, 0 if there is none
+	 */
+	long stderrEnd(AppId app, String release) {
+		return DaemonFiles.size(DaemonFiles.stderrLog(this.home.app(app), release));
+	}
+
+	/**
 	 * The socket of a release's daemon.
 	 * @param app the app
 	 * @param release the release

@@ -157,6 +157,18 @@ public final class Supervised {
 	}
 
 	/**
+	 * Under the lock: the live daemon's own stderr begins further on (a replaced daemon
+	 * of its release wrote to the same file until it stopped).
+	 * @param offset where the live daemon's own lines begin
+	 */
+	void liveStderrFrom(long offset) {
+		Daemon daemon = this.live;
+		if (daemon != null) {
+			this.live = daemon.withStderrOffset(offset);
+		}
+	}
+
+	/**
 	 * Under the lock: the kernel killed a process of the live daemon for memory.
 	 * @param kills the count of such kills its cgroup has now
 	 * @return the live daemon, which remembers that count
