@@ -52,13 +52,14 @@ import org.springframework.stereotype.Component;
  * server's user replaced) runs once the server is up, in the background, as each app's
  * first part ends, {@code pyapp.runtime.adoption.starters} (4) apps at a time: after a
  * reboot every app starts again, and one after the other the last would serve only after
- * all the others' starts (each a sandbox, an interpreter that imports the app, a health
- * check). Each app's rest runs on one thread, its steps in order, under the locks of any
- * start ({@code DaemonStarts}: an app's own lock marks and commits its start, none is
- * held while a daemon launches), so that a slow or failing app holds up only its own
- * slot. Once every app's adoption has ended, one line says how long the whole start-up
- * took and which apps could not be adopted or started (each also has a line of its own
- * saying why).
+ * all the others' starts (each a sandbox and an app server that must accept, up to
+ * {@code pyapp.runtime.start-timeout} for one that does not; a replaced daemon of the
+ * server's user also its health check). Each app's rest runs on one thread, its steps in
+ * order, under the locks of any start ({@code DaemonStarts}: an app's own lock marks and
+ * commits its start, none is held while a daemon launches), so that a slow or failing app
+ * holds up only its own slot. Once every app's adoption has ended, one line says how long
+ * the whole start-up took and which apps could not be adopted or started (each also has a
+ * line of its own saying why).
  * <p>
  * Once the server is up, and only then, crashes are watched
  * ({@link AppSupervisor#watchCrashes}): {@link #onReady} runs after the start-up
