@@ -283,7 +283,7 @@ public class AppSupervisor {
 	 * no call before its apps show what runs.
 	 * @param app the app
 	 * @return the rest, which may wait or take long (the events, the strays of the last
-	 * run stopped, a start), to run once the server is up
+	 * run stopped, a start), to run once the server is up; it throws what a start threw
 	 */
 	Runnable adopt(AppId app) {
 		return this.adoption.adoptNow(app);

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
@@ -44,9 +48,18 @@ import org.springframework.stereotype.Component;
  * before the web server starts; the start waits for it
  * {@code pyapp.runtime.adoption.max-wait} (10 s) at most, then goes on, and an app still
  * being looked at shows {@code stopped} until it is done. The rest (the events, the
- * strays of the last run stopped, the venvs awaited, the apps started) runs once the
- * server is up, one app after the other, in the background, as each app's first part
- * ends.
+ * strays of the last run stopped, the venvs awaited, the app started or its daemon of the
+ * server's user replaced) runs once the server is up, in the background, as each app's
+ * first part ends, {@code pyapp.runtime.adoption.starters} (4) apps at a time: after a
+ * reboot every app starts again, and one after the other the last would serve only after
+ * all the others' starts (each a sandbox and an app server that must accept, up to
+ * {@code pyapp.runtime.start-timeout} for one that does not; a replaced daemon of the
+ * server's user also its health check). Each app's rest runs on one thread, its steps in
+ * order, under the locks of any start ({@code DaemonStarts}: an app's own lock marks and
+ * commits its start, none is held while a daemon launches), so that a slow or failing app
+ * holds up only its own slot. Once every app's adoption has ended, one line says how long
+ * the whole start-up took and which apps could not be adopted or started (each also has a
+ * line of its own saying why).
  * <p>
  * Once the server is up, and only then, crashes are watched
  * ({@link AppSupervisor#watchCrashes}): {@link #onReady} runs after the start-up
@@ -78,6 +91,8 @@ class SupervisorStartup implements SmartLifecycle {
 
 	private final int lookers;
 
+	private final int starters;
+
 	/** Completed once the server is up: the rest of each adoption waits for it. */
 	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -93,13 +108,14 @@ class SupervisorStartup implements SmartLifecycle {
 	 * @param registry the installed apps
 	 * @param supervisor their supervisor
 	 * @param adoption {@code pyapp.runtime.adoption}: how long the start waits for the
-	 * looks, how many run at once
+	 * looks, how many looks and how many rests run at once
 	 */
 	SupervisorStartup(AppRegistry registry, AppSupervisor supervisor, RuntimeProperties.Adoption adoption) {
 		this.registry = registry;
 		this.supervisor = supervisor;
 		this.lookWait = adoption.maxWait();
 		this.lookers = adoption.lookers();
+		this.starters = adoption.starters();
 	}
 
 	@Override
@@ -112,26 +128,62 @@ class SupervisorStartup implements SmartLifecycle {
 		List<InstalledApp> installed = this.registry.list();
 		ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(this.lookers, installed.size())),
 				daemonThreads("pyapp-adopt-look"));
-		// one thread for the rests, as the adoptions ran before: starts one at a time
-		ThreadPoolExecutor rests = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
-				daemonThreads("pyapp-adopt"));
+		// the rests, a few at once: each app's on one thread, in its order
+		int starters = Math.max(1, Math.min(this.starters, installed.size()));
+		ThreadPoolExecutor rests = new ThreadPoolExecutor(starters, starters, 1, TimeUnit.MINUTES,
+				new LinkedBlockingQueue<>(), daemonThreads("pyapp-adopt-"));
 		rests.allowCoreThreadTimeOut(true);
 		Map<String, CompletableFuture<Runnable>> looks = new LinkedHashMap<>();
+		Set<String> failed = ConcurrentHashMap.newKeySet();
+		List<CompletableFuture<Void>> adoptions = new ArrayList<>();
 		for (InstalledApp app : installed) {
 			CompletableFuture<Runnable> look = CompletableFuture
 				.supplyAsync(() -> this.supervisor.adopt(AppId.of(app.name())), lookers);
 			looks.put(app.name(), look);
-			look.thenCombine(this.ready, (rest, up) -> rest)
-				.thenAcceptAsync(Runnable::run, rests)
-				.exceptionally((ex) -> {
-					Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-					logger.error("Cannot adopt {}: {}", app.name(), cause.getMessage());
-					return null;
-				});
+			CompletableFuture<Runnable> looked = look.exceptionally((ex) -> {
+				logger.error("Cannot adopt {}: {}", app.name(), messageOf(ex));
+				failed.add(app.name());
+				return null;
+			});
+			adoptions.add(looked.thenCombine(this.ready, (rest, up) -> rest).thenAcceptAsync((rest) -> {
+				if (rest == null) {
+					return;
+				}
+				try {
+					rest.run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Cannot start {} after the server's restart: {}", app.name(), ex.getMessage());
+					failed.add(app.name());
+				}
+			}, rests));
 		}
 		// the pool's threads end once the looks are done
 		lookers.shutdown();
+		CompletableFuture.allOf(adoptions.toArray(CompletableFuture[]::new))
+			.whenComplete((done, ex) -> startedUp(installed.size(), failed, began));
 		awaitLooks(looks, began);
+	}
+
+	/** One line once every app's adoption has ended: how long it took, what failed. */
+	private static void startedUp(int apps, Set<String> failed, long began) {
+		if (apps == 0) {
+			return;
+		}
+		long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+		if (failed.isEmpty()) {
+			logger.info("The daemons of {} apps are adopted or started as they should run, {} ms after the start", apps,
+					took);
+		}
+		else {
+			logger.warn("The daemons of {} of {} apps are adopted or started as they should run, {} ms after the"
+					+ " start; failed: {}", apps - failed.size(), apps, took, new TreeSet<>(failed));
+		}
+	}
+
+	private static String messageOf(Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return cause.getMessage();
 	}
 
 	private void awaitLooks(Map<String, CompletableFuture<Runnable>> looks, long began) {
@@ -188,9 +240,14 @@ class SupervisorStartup implements SmartLifecycle {
 		return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
 	}
 
+	/**
+	 * Daemon threads of that name, or, for a name that ends in {@code -}, of that name
+	 * and a number (so that a log line tells the rests that run at once apart).
+	 */
 	private static ThreadFactory daemonThreads(String name) {
+		AtomicInteger count = new AtomicInteger();
 		return (runnable) -> {
-			Thread thread = new Thread(runnable, name);
+			Thread thread = new Thread(runnable, name.endsWith("-") ? name + count.incrementAndGet() : name);
 			thread.setDaemon(true);
 			return thread;
 		};

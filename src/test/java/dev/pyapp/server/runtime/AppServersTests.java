@@ -246,7 +246,7 @@ class AppServersTests {
 		return new RuntimeProperties("20000-20999", Duration.ofSeconds(60), Duration.ofSeconds(20),
 				Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(1), 5, Duration.ofMinutes(5),
 				Duration.ofMillis(500), server, new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4, 4));
 	}
 
 	static AppManifest manifest(String server) {

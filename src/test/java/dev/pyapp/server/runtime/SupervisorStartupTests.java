@@ -8,10 +8,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.install.AppRegistry;
@@ -19,6 +22,8 @@ import dev.pyapp.server.install.AppSource;
 import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.runtime.internal.RuntimeProperties;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.support.GenericApplicationContext;
@@ -35,8 +40,11 @@ import static org.mockito.Mockito.never;
 /**
  * The adoptions at the server's start: every app's daemon is looked for (and, running, is
  * live again) before the web server starts, so that no call is answered with a running
- * app shown as stopped; the rest of each adoption runs once the server is up.
+ * app shown as stopped; the rest of each adoption (a start, after a reboot) runs once the
+ * server is up, a few apps at once, each in its order, one slow or failing app holding up
+ * none of the others.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SupervisorStartupTests {
 
 	private final AppRegistry registry = mock(AppRegistry.class);
@@ -86,7 +94,161 @@ class SupervisorStartupTests {
 		startup.onReady();
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("blog", "shop"));
-		assertThat(Set.copyOf(this.rests.values())).containsExactly("pyapp-adopt");
+		assertThat(Set.copyOf(this.rests.values()))
+			.allSatisfy((thread) -> assertThat(thread).matches("pyapp-adopt-\\d"));
+	}
+
+	@Test
+	void theRestsRunAFewAtOnceNeverMoreThanTheBound() throws Exception {
+		installed("a", "b", "c", "d", "e");
+		lookingIsQuick();
+		AtomicInteger inFlight = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		CountDownLatch gate = new CountDownLatch(1);
+		willAnswer((invocation) -> {
+			String app = invocation.<AppId>getArgument(0).value();
+			this.looked.add(app);
+			return (Runnable) () -> {
+				most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+				try {
+					gate.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				inFlight.decrementAndGet();
+				this.rests.put(app, Thread.currentThread().getName());
+			};
+		}).given(this.supervisor).adopt(any());
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4, 2));
+
+		startup.start();
+		startup.onReady();
+		// two start at once (one at a time before), and a third waits for a free slot
+		await().atMost(Duration.ofSeconds(10)).until(() -> inFlight.get() == 2);
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> inFlight.get() == 2);
+		gate.countDown();
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("a", "b", "c", "d", "e"));
+		assertThat(most).hasValue(2);
+		assertThat(Set.copyOf(this.rests.values())).hasSize(2);
+	}
+
+	@Test
+	void anAppSlowToStartHoldsUpNoneOfTheOthers() {
+		installed("slow", "blog");
+		CountDownLatch slowStarting = new CountDownLatch(1);
+		willAnswer((invocation) -> {
+			this.looked.add("slow");
+			return (Runnable) () -> {
+				slowStarting.countDown();
+				try {
+					this.slow.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				this.rests.put("slow", Thread.currentThread().getName());
+			};
+		}).given(this.supervisor).adopt(AppId.of("slow"));
+		// blog is looked at only once slow's start is under way, so that its rest comes
+		// after slow's whatever the order the pool takes them in
+		willAnswer((invocation) -> {
+			slowStarting.await(30, TimeUnit.SECONDS);
+			this.looked.add("blog");
+			return rest("blog");
+		}).given(this.supervisor).adopt(AppId.of("blog"));
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				new RuntimeProperties.Adoption(Duration.ofMillis(200), 4, 4));
+
+		startup.start();
+		startup.onReady();
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("blog"));
+		this.slow.countDown();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("slow", "blog"));
+	}
+
+	@Test
+	void eachAppsStepsRunInTheirOrderWhileTheAppsInterleave() {
+		List<String> apps = List.of("a", "b", "c");
+		installed(apps.toArray(String[]::new));
+		List<String> steps = new CopyOnWriteArrayList<>();
+		// every app's rest reaches its second step only once all three have taken their
+		// first: they run at once
+		CyclicBarrier together = new CyclicBarrier(apps.size());
+		willAnswer((invocation) -> {
+			String app = invocation.<AppId>getArgument(0).value();
+			steps.add(app + " looked at");
+			return (Runnable) () -> {
+				steps.add(app + " strays stopped");
+				try {
+					together.await(10, TimeUnit.SECONDS);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+				steps.add(app + " started");
+				this.rests.put(app, Thread.currentThread().getName());
+			};
+		}).given(this.supervisor).adopt(any());
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4, 3));
+
+		startup.start();
+		startup.onReady();
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.rests).containsOnlyKeys(apps));
+		for (String app : apps) {
+			assertThat(steps.stream().filter((step) -> step.startsWith(app + " "))).containsExactly(app + " looked at",
+					app + " strays stopped", app + " started");
+		}
+		// the first steps of all came before the second step of any
+		assertThat(steps.subList(steps.size() - apps.size(), steps.size()))
+			.allMatch((step) -> step.endsWith(" started"));
+	}
+
+	@Test
+	void aFailedStartIsLoggedAndTheStartUpSaysHowLongItTookAndWhatFailed(CapturedOutput output) {
+		installed("broken", "blog", "shop");
+		lookingIsQuick();
+		willAnswer((invocation) -> {
+			this.looked.add("broken");
+			return (Runnable) () -> {
+				throw new IllegalStateException("gunicorn exited while starting");
+			};
+		}).given(this.supervisor).adopt(AppId.of("broken"));
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				adoption(Duration.ofSeconds(10)));
+
+		startup.start();
+		startup.onReady();
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output).contains("The daemons of 2 of 3 apps are adopted or started"));
+		assertThat(this.rests).containsOnlyKeys("blog", "shop");
+		assertThat(output).contains("Cannot start broken after the server's restart: gunicorn exited while starting")
+			.containsPattern("2 of 3 apps are adopted or started as they should run, \\d+ ms after the start;"
+					+ " failed: \\[broken\\]");
+	}
+
+	@Test
+	void theStartUpSaysHowLongItTookOnceEveryAppIsUp(CapturedOutput output) {
+		installed("blog", "shop");
+		lookingIsQuick();
+		SupervisorStartup startup = new SupervisorStartup(this.registry, this.supervisor,
+				adoption(Duration.ofSeconds(10)));
+
+		startup.start();
+		startup.onReady();
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output)
+				.containsPattern("The daemons of 2 apps are adopted or started as they should run, \\d+ ms after"));
+		assertThat(this.rests).containsOnlyKeys("blog", "shop");
 	}
 
 	@Test
@@ -133,7 +295,7 @@ class SupervisorStartupTests {
 	}
 
 	@Test
-	void anAppThatCannotBeAdoptedSparesTheOthers() {
+	void anAppThatCannotBeAdoptedSparesTheOthers(CapturedOutput output) {
 		installed("broken", "blog");
 		lookingIsQuick();
 		willAnswer((invocation) -> {
@@ -146,10 +308,12 @@ class SupervisorStartupTests {
 		startup.onReady();
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.rests).containsOnlyKeys("blog"));
+		assertThat(output).contains("Cannot adopt broken: no record");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output).contains("failed: [broken]"));
 	}
 
 	private static RuntimeProperties.Adoption adoption(Duration wait) {
-		return new RuntimeProperties.Adoption(wait, 4);
+		return new RuntimeProperties.Adoption(wait, 4, 4);
 	}
 
 	private void installed(String... names) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,9 @@ public final class DaemonAddresses {
 	private final RuntimeProperties properties;
 
 	private final ListeningSockets sockets;
+
+	/** The ports {@link #claimPort} gave to starts under way. */
+	private final Set<Integer> claimed = new HashSet<>();
 
 	DaemonAddresses(PyappHome home, RuntimeProperties properties) {
 		this(home, properties, new ListeningSockets());
@@ -177,34 +181,50 @@ public final class DaemonAddresses {
 	}
 
 	/**
-	 * A port of {@code pyapp.runtime.port-range} that no daemon holds and that is free
-	 * now. The search starts at a place of the range that depends on {@code PYAPP_HOME}
-	 * and goes round: two servers on one host with the same range do not both try its
-	 * first ports, where one would take a port the other found free before its daemon
-	 * bound it.
+	 * A port of {@code pyapp.runtime.port-range} that no daemon holds, that no other
+	 * start of this server claimed and that is free now, claimed until
+	 * {@link #releasePort}. The search starts at a place of the range that depends on
+	 * {@code PYAPP_HOME} and goes round: two servers on one host with the same range do
+	 * not both try its first ports, where one would take a port the other found free
+	 * before its daemon bound it. Within one server the claim does that: starts run at
+	 * once (the apps started after a reboot, a few at a time), and a port found free
+	 * stays free until the daemon given it binds it, so that without the claim every
+	 * start under way would be given the same port, and all but one would have to try
+	 * again.
 	 * @param inUse ports other daemons of this server hold
 	 * @return the port
 	 * @throws PyappException ({@code FAILED}) if none is free
 	 */
-	int freePort(Set<Integer> inUse) {
+	synchronized int claimPort(Set<Integer> inUse) {
 		int first = this.properties.firstPort();
 		int size = this.properties.lastPort() - first + 1;
 		int start = Math.floorMod(this.home.root().toAbsolutePath().normalize().toString().hashCode(), size);
 		for (int i = 0; i < size; i++) {
 			int port = first + (start + i) % size;
-			if (inUse.contains(port)) {
+			if (inUse.contains(port) || this.claimed.contains(port)) {
 				continue;
 			}
 			try (ServerSocket probe = new ServerSocket()) {
 				probe.setReuseAddress(true);
 				probe.bind(new InetSocketAddress("127.0.0.1", port));
-				return port;
 			}
 			catch (IOException ex) {
 				// taken by another process: try the next
+				continue;
 			}
+			this.claimed.add(port);
+			return port;
 		}
 		throw PyappException.failed("no free port in pyapp.runtime.port-range " + this.properties.portRange(), null);
+	}
+
+	/**
+	 * Ends the claim of a port {@link #claimPort} gave, once its daemon listens on it (a
+	 * search finds it bound then) or did not start.
+	 * @param port the port
+	 */
+	synchronized void releasePort(int port) {
+		this.claimed.remove(port);
 	}
 
 }

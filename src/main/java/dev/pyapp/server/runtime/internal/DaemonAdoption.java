@@ -87,6 +87,7 @@ public class DaemonAdoption {
 	 * Adopts the app's daemon, or starts the app, at once: {@link #adoptNow} and what it
 	 * leaves to do.
 	 * @param app the app
+	 * @throws RuntimeException as the rest of {@link #adoptNow} does
 	 */
 	public void adopt(AppId app) {
 		adoptNow(app).run();
@@ -100,7 +101,9 @@ public class DaemonAdoption {
 	 * left to do: the events, a daemon of the server's user replaced, the strays of the
 	 * last run stopped, the venvs awaited and the app started.
 	 * @param app the app
-	 * @return the rest of the adoption, to run once the server is up
+	 * @return the rest of the adoption, to run once the server is up; it throws what the
+	 * start of an app that should run threw, for its caller to log with the others (the
+	 * rests of several apps run at once, each in its own order)
 	 */
 	public Runnable adoptNow(AppId app) {
 		String release = this.registry.find(app).map((installed) -> installed.currentRelease()).orElse(null);
@@ -168,13 +171,8 @@ public class DaemonAdoption {
 			return;
 		}
 		stopStrays(app, null);
-		try {
-			this.venvs.awaitProvisioning(Duration.ofMinutes(10));
-			this.starts.start(app);
-		}
-		catch (RuntimeException ex) {
-			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
-		}
+		this.venvs.awaitProvisioning(Duration.ofMinutes(10));
+		this.starts.start(app);
 	}
 
 	/**
@@ -182,6 +180,7 @@ public class DaemonAdoption {
 	 * failed request (a graceful restart); if that fails while it is still the live one,
 	 * stops it all the same, so that no app code runs as the server's user, and starts
 	 * the app.
+	 * @throws RuntimeException what that start threw
 	 */
 	private void replace(AppId app, Daemon foreign) {
 		try {
@@ -200,13 +199,8 @@ public class DaemonAdoption {
 			logger.error("Cannot replace the daemon of {} (pid {}) by one of the app's own user: {}; stopping it", app,
 					foreign.pid(), ex.getMessage());
 		}
-		try {
-			this.stops.stop(app);
-			this.starts.start(app);
-		}
-		catch (RuntimeException ex) {
-			logger.error("Cannot start {} after the server's restart: {}", app, ex.getMessage());
-		}
+		this.stops.stop(app);
+		this.starts.start(app);
 	}
 
 	/**

@@ -126,10 +126,11 @@ public class DaemonLauncher {
 		}
 		// a port found free can be taken by another process (say, another server's
 		// daemon) before the daemon binds it: the daemon is stopped and started on
-		// another port
+		// another port. Other starts of this server do not take it: it is claimed until
+		// the daemon listens
 		Set<Integer> avoid = new HashSet<>(portsInUse);
 		for (int attempt = 1;; attempt++) {
-			int port = this.addresses.freePort(avoid);
+			int port = this.addresses.claimPort(avoid);
 			try {
 				return launch(context, manifest, server, key, null, port);
 			}
@@ -139,6 +140,10 @@ public class DaemonLauncher {
 				}
 				logger.warn("{}: starting it on another port", ex.getMessage());
 				avoid.add(port);
+			}
+			finally {
+				// its daemon listens there now, or did not start
+				this.addresses.releasePort(port);
 			}
 		}
 	}

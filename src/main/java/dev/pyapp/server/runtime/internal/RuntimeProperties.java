@@ -52,12 +52,20 @@ public record RuntimeProperties(@DefaultValue("20000-20999") String portRange,
 	 * {@code stopped} until it is done
 	 * @param lookers how many apps are looked at at once, so that one slow app holds up
 	 * none of the others
+	 * @param starters how many apps go through the rest of their adoption (the strays
+	 * stopped, the venvs awaited, a start, the replacement of a daemon of the server's
+	 * user) at the same time once the server is up: after a reboot every app starts, and
+	 * one at a time the last would serve only after all the others' starts; a slow or
+	 * failing start holds up one of them, not the others. Each start runs its app's
+	 * interpreter and imports, so many more than a small host's cores only share them
 	 */
-	public record Adoption(@DefaultValue("10s") Duration maxWait, @DefaultValue("4") int lookers) {
+	public record Adoption(@DefaultValue("10s") Duration maxWait, @DefaultValue("4") int lookers,
+			@DefaultValue("4") int starters) {
 
 		public Adoption {
 			Assert.isTrue(!maxWait.isNegative(), "'maxWait' must not be negative");
 			Assert.isTrue(lookers > 0, "'lookers' must be positive");
+			Assert.isTrue(starters > 0, "'starters' must be positive");
 		}
 
 	}

@@ -40,6 +40,7 @@ import dev.pyapp.server.runtime.RestartScheduler;
 import dev.pyapp.server.venv.VenvBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anySet;
 import static org.mockito.ArgumentMatchers.eq;
@@ -231,7 +232,9 @@ class DaemonAdoptionTests {
 		then(this.launcher).should(never()).launch(any(), any(), any(), anySet());
 		assertThat(this.events).isEmpty();
 
-		rest.run();
+		// the start fails (the launcher says so): the rest throws it, for the start-up to
+		// log with the others
+		assertThatExceptionOfType(PyappException.class).isThrownBy(rest::run).withMessageContaining("no venv");
 
 		assertThat(this.events).containsExactly(new AppNotAdopted(APP, 20007));
 		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.FAILED);
@@ -263,8 +266,10 @@ class DaemonAdoptionTests {
 		daemonStillRuns();
 		given(this.isolation.runsAsApp(eq(APP), any())).willReturn(false);
 		given(this.restarts.restart(APP)).willThrow(PyappException.failed("unhealthy", null));
+		Runnable rest = this.adoption.adoptNow(APP);
 
-		this.adoption.adoptNow(APP).run();
+		// the start after the stop fails here (the launcher says so): the rest throws it
+		assertThatExceptionOfType(PyappException.class).isThrownBy(rest::run).withMessageContaining("no venv");
 
 		// no app code keeps running as the server's user; then the app starts
 		then(this.launcher).should().stop(any());

@@ -35,6 +35,7 @@ import dev.pyapp.server.runtime.RestartScheduler;
 import dev.pyapp.server.venv.VenvBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anySet;
 import static org.mockito.ArgumentMatchers.eq;
@@ -131,7 +132,7 @@ class DaemonEndpointTests {
 				launcher, new DaemonCgroups(mock(HostIsolation.class)), mock(AppIsolation.class),
 				mock(VenvBuilder.class), events::add, mock(GracefulRestart.class), mock(DaemonStops.class));
 
-		adoption.adopt(APP);
+		assertThatExceptionOfType(PyappException.class).isThrownBy(() -> adoption.adopt(APP));
 
 		assertThat(restarted.supervised(APP).status().state()).isEqualTo(ProcessState.FAILED);
 		assertThat(restarted.endpoint(APP, this.servers).port()).isNull();

@@ -6,11 +6,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
@@ -32,6 +37,7 @@ import org.springframework.context.ApplicationEventPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
@@ -44,7 +50,9 @@ import static org.mockito.Mockito.mock;
  * host where two servers share a port range) can bind it before the daemon does: the
  * start then tries another port instead of failing, a few times. Real processes on this
  * host's loopback: the daemon and the process that takes its port both listen with
- * {@code SO_REUSEPORT}, so that both hold it, as when a squatter bound it first.
+ * {@code SO_REUSEPORT}, so that both hold it, as when a squatter bound it first. Starts
+ * of this server under way at once (the apps started after a reboot) are not given the
+ * same port.
  */
 class DaemonPortRetryTests {
 
@@ -69,7 +77,7 @@ class DaemonPortRetryTests {
 
 	private final AppServer server = mock(AppServer.class);
 
-	private final List<Process> processes = new ArrayList<>();
+	private final List<Process> processes = new CopyOnWriteArrayList<>();
 
 	/** Ports a process took before the daemon bound them. */
 	private final Set<Integer> taken = new HashSet<>();
@@ -133,6 +141,46 @@ class DaemonPortRetryTests {
 			.withMessageContaining("another process took it after it was found free")
 			.withMessageContaining("(" + DaemonLauncher.PORT_ATTEMPTS + " ports tried)");
 		assertThat(this.taken).hasSize(DaemonLauncher.PORT_ATTEMPTS);
+	}
+
+	@Test
+	void startsUnderWayAtOnceAreGivenPortsOfTheirOwn() throws Exception {
+		// the first daemon binds its port only once the second start has been given one:
+		// a port found free is still free then
+		List<Integer> given = new CopyOnWriteArrayList<>();
+		CountDownLatch secondGiven = new CountDownLatch(1);
+		willAnswer((invocation) -> {
+			List<String> command = invocation.<ExecRequest>getArgument(0).command();
+			int port = Integer.parseInt(command.get(command.size() - 1));
+			given.add(port);
+			if (given.size() == 1) {
+				secondGiven.await(10, TimeUnit.SECONDS);
+			}
+			else {
+				secondGiven.countDown();
+			}
+			Process daemon = listen(port);
+			return new RunningProcess(daemon.pid(), daemon.onExit().thenApply(Process::exitValue));
+		}).given(this.shell).start(any());
+		ExecutorService two = Executors.newFixedThreadPool(2);
+		try {
+			Future<Daemon> first = two
+				.submit(() -> this.launcher.launch(context(), manifest(), this.server, Set.of(), "r-5e6f7a8b"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> given.size() == 1);
+			Future<Daemon> second = two
+				.submit(() -> this.launcher.launch(context(), manifest(), this.server, Set.of(), "r-1a2b3c4d"));
+
+			Daemon one = first.get(30, TimeUnit.SECONDS);
+			Daemon other = second.get(30, TimeUnit.SECONDS);
+			assertThat(one.port()).isNotNull().isNotEqualTo(other.port());
+			// neither had to stop its daemon and try another port
+			assertThat(given).hasSize(2);
+			assertThat(DaemonAddresses.accepts(one)).isTrue();
+			assertThat(DaemonAddresses.accepts(other)).isTrue();
+		}
+		finally {
+			two.shutdownNow();
+		}
 	}
 
 	private ProcessContext context() {

@@ -31,7 +31,7 @@ final class LauncherFixtures {
 		return new RuntimeProperties("20000-20999", Duration.ofSeconds(10), stopTimeout, Duration.ofMillis(10),
 				Duration.ofMillis(50), Duration.ofSeconds(1), 5, Duration.ofMinutes(5), Duration.ofMillis(20), "auto",
 				new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4, 4));
 	}
 
 	static DaemonLauncher launcher(Path home, NodeShell shell, HostIsolation host, ApplicationEventPublisher events,

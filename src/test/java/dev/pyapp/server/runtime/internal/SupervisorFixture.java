@@ -146,7 +146,7 @@ final class SupervisorFixture implements AutoCloseable {
 		return new RuntimeProperties("20000-20999", Duration.ofSeconds(60), Duration.ofSeconds(20),
 				Duration.ofMillis(10), restartBackoff, restartBackoffMax, 5, Duration.ofMinutes(5), pollInterval,
 				"auto", new RuntimeProperties.Uwsgi("uwsgi", "python3"),
-				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4));
+				new RuntimeProperties.Adoption(Duration.ofSeconds(10), 4, 4));
 	}
 
 	@Override
