@@ -247,9 +247,12 @@ public class DaemonAdoption {
 		// for the host's interpreters, which a daemon that already runs does not need
 		this.isolation.own(app);
 		String cgroup = DaemonCgroups.cgroup(this.isolation.cgroup(app), key);
+		// its stderr from here on: what the file holds already may be another daemon's of
+		// the release, one it replaced before the server stopped, and a crash of this one
+		// is explained with what it writes from now on
 		Daemon daemon = new Daemon(running, pid, port ? null : liveSocket(app, running), port ? record.port() : null,
-				pidFile, (info.started() != null) ? info.started() : Instant.now(), null, 0, recognised.server(),
-				cgroup, 0);
+				pidFile, (info.started() != null) ? info.started() : Instant.now(), null,
+				this.launcher.stderrEnd(app, running), recognised.server(), cgroup, 0);
 		return daemon.withOomKills(this.cgroups.oomKills(daemon));
 	}
 

@@ -155,6 +155,17 @@ class DaemonAdoptionTests {
 	}
 
 	@Test
+	void anAdoptedDaemonsStderrBeginsWhereTheFileEndsWhenItIsAdopted() throws Exception {
+		daemonStillRuns();
+		// what the release's file holds may be a replaced daemon's last lines
+		given(this.launcher.stderrEnd(APP, "r1")).willReturn(8192L);
+
+		this.adoption.adoptNow(APP);
+
+		assertThat(this.apps.supervised(APP).live().stderrOffset()).isEqualTo(8192L);
+	}
+
+	@Test
 	void aDaemonThatOutlivedTheServerIsTakenOverWithoutItsProcessContext() throws Exception {
 		daemonStillRuns();
 		given(this.isolation.cgroup(APP)).willReturn("demo.t1");
