@@ -164,7 +164,8 @@ public class LogsRpc {
 			return Instant.now().minus(ago);
 		}
 		catch (IllegalArgumentException ex) {
-			problems.add(new Problem(name, "expected an ISO-8601 time such as 2024-05-01T12:00:00Z"));
+			problems.add(new Problem(name, "expected an ISO-8601 time such as 2024-05-01T12:00:00Z, a date such as"
+					+ " 2024-05-01, or a duration before now such as 30m, 2h or 1d"));
 			return null;
 		}
 	}

@@ -1,8 +1,10 @@
 package dev.pyapp.server.rpc.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
+import dev.pyapp.server.core.Problem;
 import dev.pyapp.server.logs.LogLevel;
 import dev.pyapp.server.logs.LogPage;
 import dev.pyapp.server.logs.LogRecord;
@@ -15,6 +17,8 @@ import dev.pyapp.server.rpc.RpcJson;
 import org.junit.jupiter.api.Test;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -55,6 +59,21 @@ class LogsRpcTests {
 		assertJson(
 				this.rpc.query(new LogsRpc.QueryParams("blog", "INFO", null, null, null, null, null, 10, null, null)),
 				"{'records':[],'next':null}");
+	}
+
+	@Test // spec sweep: the message named ISO-8601 times only, though dates and durations
+			// work
+	void aTimeThatIsNoneOfTheAcceptedFormsNamesEachForm() {
+		List<Problem> problems = new ArrayList<>();
+		assertThat(LogsRpc.time("since", "2h", problems)).isBefore(Instant.now().minusSeconds(7100));
+		assertThat(LogsRpc.time("since", "2024-05-01", problems)).isEqualTo(Instant.parse("2024-05-01T00:00:00Z"));
+		assertThat(problems).isEmpty();
+
+		assertThat(LogsRpc.time("since", "yesterday", problems)).isNull();
+
+		assertThat(problems).extracting(Problem::path, Problem::message)
+			.containsExactly(tuple("since", "expected an ISO-8601 time such as 2024-05-01T12:00:00Z, a date such as"
+					+ " 2024-05-01, or a duration before now such as 30m, 2h or 1d"));
 	}
 
 	@Test
