@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import threading
+import traceback
 import types
 import unittest
 from unittest import mock
@@ -168,16 +169,50 @@ class CaptureTests(unittest.TestCase):
                 serve(self.app(lambda out, err: print("kept", file=out)), "/d")
         self.assertEqual(self.real_out.getvalue(), "kept\n")
 
-    def test_a_long_partial_line_is_shipped_at_the_bound_and_a_long_line_is_cut(self):
+    def test_a_long_partial_line_is_shipped_at_the_bound_and_a_long_line_in_pieces(self):
         def body(out, err):
             for _ in range(capture.MAX_PARTIAL // 1024):
                 out.write("x" * 1024)
-            out.write("y" * (logship.MAX_MESSAGE + 10) + "\n")
+            out.write("y" * (capture.MAX_PARTIAL + 10) + "\n")
         serve(self.app(body), "/long")
-        messages = [line[2] for line in self.lines()]
-        self.assertEqual(messages[0], "x" * capture.MAX_PARTIAL)
-        self.assertEqual(messages[1], "y" * logship.MAX_MESSAGE + logship.TRUNCATED)
-        self.assertEqual(len(messages), 2)
+        self.assertEqual([line[2] for line in self.lines()],
+                         ["x" * capture.MAX_PARTIAL, "y" * capture.MAX_PARTIAL, "y" * 10])
+        self.assertLessEqual(capture.MAX_PARTIAL, logship.MAX_MESSAGE)
+
+    def test_blank_lines_are_no_records(self):
+        serve(self.app(lambda out, err: print("\nfirst\n\n  \nsecond\n", file=out)), "/blank")
+        self.assertEqual([line[2] for line in self.lines()], ["first", "second"])
+
+    def test_a_printed_traceback_is_one_record_with_its_chained_ones(self):
+        def body(out, err):
+            print("before", file=err)
+            try:
+                try:
+                    raise KeyError("inner")
+                except KeyError:
+                    raise ValueError("outer")
+            except ValueError:
+                traceback.print_exc(file=err)
+            print("after", file=err)
+            traceback.print_stack(file=err, limit=1)  # not a traceback: indented lines
+
+        serve(self.app(body), "/tb")
+        records = [(r[3], r[4]) for r in self.shipper.records]
+        self.assertEqual([message for message, _ in records][:3], ["before", "ValueError: outer", "after"])
+        exception = records[1][1]
+        self.assertTrue(exception.startswith("Traceback (most recent call last):\n"), exception)
+        self.assertIn("KeyError: 'inner'", exception)
+        self.assertIn("During handling of the above exception, another exception occurred:", exception)
+        self.assertTrue(exception.endswith("\nValueError: outer"), exception)
+        self.assertEqual({r[6] for r in self.shipper.records}, {"/tb"})
+
+    def test_a_traceback_left_open_is_shipped_when_the_request_ends(self):
+        def body(out, err):
+            err.write("Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n")
+        serve(self.app(body), "/open")
+        self.assertEqual([(r[3], r[4]) for r in self.shipper.records],
+                         [('  File "x.py", line 1, in <module>',
+                           'Traceback (most recent call last):\n  File "x.py", line 1, in <module>')])
 
     def test_everything_else_is_the_real_streams(self):
         real = open(os.devnull, "w")

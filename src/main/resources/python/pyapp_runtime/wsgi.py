@@ -22,7 +22,8 @@ from . import metrics
 
 _now = time.perf_counter
 _set_path = context.request_path.set
-# partial lines printed by requests being served (empty unless one printed without "\n")
+# what requests being served printed and is not shipped yet (empty unless one printed a
+# partial line or a traceback)
 _pending = capture.PENDING
 
 
@@ -251,8 +252,8 @@ def wrap(app, measure=None):
     set_path = _set_path
     reset_path = context.request_path.reset
     now = _now
-    # what a request left of a printed line is shipped when it ends; a request that
-    # printed nothing pays only this dict's truth test
+    # what a request left of a printed line or traceback is shipped when it ends; a
+    # request that printed nothing pays only this dict's truth test
     pending = _pending
     end_request = capture.end_request
 
