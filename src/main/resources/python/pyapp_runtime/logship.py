@@ -8,7 +8,9 @@ never blocks and never raises into the app: it formats the record (message,
 exception with traceback, request path) and appends it to a bounded in-process
 queue; a background thread sends the queue in batches over the unix socket named
 by ``PYAPP_LOG_SOCKET``. When the queue is full a record is dropped and counted,
-and the count travels with the next batch.
+and the count travels with the next batch. ``pyapp_runtime.capture`` queues the
+lines an app prints inside a request on the same shipper (``offer``: refused while
+the socket cannot be reached or the queue is full, so the line goes to the stream).
 
 Framing: one JSON object per line (SOCK_STREAM)::
 
@@ -41,7 +43,7 @@ import threading
 import time
 import traceback
 
-__all__ = ["install", "flush", "ShipHandler"]
+__all__ = ["install", "flush", "available_shipper", "ShipHandler"]
 
 QUEUE_SIZE = int(os.environ.get("PYAPP_LOG_QUEUE", "100000"))
 BATCH_SIZE = 1000
@@ -94,6 +96,9 @@ class _Shipper:
         self.start_lock = threading.Lock()
         self.pending = None
         self.metrics_sent = time.monotonic()
+        # whether the last send failed (the socket is gone or refuses): until one
+        # succeeds, offer() refuses, and pyapp_runtime.capture writes to the real stream
+        self.failing = False
 
     def put(self, item):
         if len(self.queue) >= QUEUE_SIZE:
@@ -107,6 +112,14 @@ class _Shipper:
             # the sender sleeps until a record arrives (then gathers a batch for up to
             # IDLE_WAIT) or a full batch is waiting
             self.wake.set()
+
+    def offer(self, item):
+        """Queues a record unless the sender cannot reach the socket or the queue is
+        full; returns whether it was queued (the caller keeps the record otherwise)."""
+        if self.failing or len(self.queue) >= QUEUE_SIZE:
+            return False
+        self.put(item)
+        return True
 
     def ensure_started(self):
         if self.thread is None:
@@ -196,13 +209,19 @@ class _Shipper:
         try:
             if self.sock is None:
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.settimeout(10)
-                sock.connect(self.address)
+                try:
+                    sock.settimeout(10)
+                    sock.connect(self.address)
+                except OSError:
+                    sock.close()
+                    raise
                 self.sock = sock
             self.sock.sendall(data)
+            self.failing = False
             return True
         except OSError:
             self._close()
+            self.failing = True
             return False
 
     def _close(self):
@@ -357,6 +376,16 @@ def install(role="worker", level=None):
         _previous_excepthook = sys.excepthook
         sys.excepthook = _excepthook
         return handler
+
+
+def available_shipper():
+    """The shipper of this process when it is installed and its last send did not fail,
+    else None (``pyapp_runtime.capture`` then leaves printed lines on the real stream)."""
+    handler = _handler
+    if handler is None:
+        return None
+    shipper = handler.shipper
+    return None if shipper.failing else shipper
 
 
 def flush(timeout=5.0):

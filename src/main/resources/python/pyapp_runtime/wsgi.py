@@ -5,7 +5,9 @@ so that each request's status and duration are counted (``pyapp_runtime.metrics`
 its response body is finished. Pure WSGI: the same under gunicorn and uWSGI.
 
 Importing it installs the log handler in the process that serves (idempotent: under
-gunicorn its ``post_fork`` hook did already; uWSGI loads this module in each worker).
+gunicorn its ``post_fork`` hook did already; uWSGI loads this module in each worker),
+and then ``pyapp_runtime.capture``, so that a line the app prints inside a request is a
+record with the request's path.
 """
 import importlib
 import inspect
@@ -14,11 +16,15 @@ import os
 import sys
 import time
 
+from . import capture
 from . import context
 from . import metrics
 
 _now = time.perf_counter
 _set_path = context.request_path.set
+# what requests being served printed and is not shipped yet (empty unless one printed a
+# partial line or a traceback)
+_pending = capture.PENDING
 
 
 def _restore_stdout():
@@ -221,6 +227,8 @@ class _Body:
             # set, not reset: a token is bound to the context that made it, and the
             # server's close() needs no particular one
             _set_path(None)
+            if _pending:
+                capture.end_request()
             if self._status is not None:
                 metrics.count_status(self._status())
                 metrics.add_duration(_now() - self._started)
@@ -244,6 +252,10 @@ def wrap(app, measure=None):
     set_path = _set_path
     reset_path = context.request_path.reset
     now = _now
+    # what a request left of a printed line or traceback is shipped when it ends; a
+    # request that printed nothing pays only this dict's truth test
+    pending = _pending
+    end_request = capture.end_request
 
     if not measure:
         def application(environ, start_response):
@@ -256,10 +268,14 @@ def wrap(app, measure=None):
                 result = app(environ, start_response)
             except BaseException:
                 reset_path(token)
+                if pending:
+                    end_request()
                 raise
             if type(result) is list:
                 # a body the app produced whole: nothing of the app runs after this
                 reset_path(token)
+                if pending:
+                    end_request()
                 return result
             return _Body(result)
         return application
@@ -284,6 +300,8 @@ def wrap(app, measure=None):
             result = app(environ, capture)
         except BaseException:
             reset_path(token)
+            if pending:
+                end_request()
             metrics.count_status(status)
             metrics.add_duration(now() - started)
             raise
@@ -292,6 +310,8 @@ def wrap(app, measure=None):
             # request is counted now, and the server iterates the list itself, with no
             # Python-level wrapper on its fast path
             reset_path(token)
+            if pending:
+                end_request()
             metrics.count_status(status)
             metrics.add_duration(now() - started)
             return result
@@ -300,7 +320,15 @@ def wrap(app, measure=None):
     return application
 
 
+def _capture_output():
+    try:
+        capture.install()
+    except Exception as ex:  # printed lines then stay on the real streams, as before
+        print("pyapp_runtime: printed lines not captured: %s" % ex, file=sys.stderr)
+
+
 _restore_stdout()
 _install_log_handler()
+_capture_output()
 application = wrap(load_entry(os.environ["PYAPP_ENTRY"], os.environ.get("PYAPP_ENTRY_KIND", "wsgi"),
                               _LoadWatch.of_environment()))

@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class Uwsgi implements EchoBackend {
 
-	private static final List<String> SHIM = List.of("__init__.py", "context.py", "logship.py", "metrics.py",
-			"wsgi.py");
+	private static final List<String> SHIM = List.of("__init__.py", "capture.py", "context.py", "logship.py",
+			"metrics.py", "wsgi.py");
 
 	private final Process process;
 

@@ -253,6 +253,17 @@ abstract class AbstractAppRuntimeIT {
 				assertThat(record.level()).isEqualTo(LogLevel.INFO);
 				assertThat(record.message()).isEqualTo(marker + "-printed");
 			});
+			// SPEC §9: a line printed inside a request carries the request's path too
+			// (shipped by the shim, not read from the stdout file), and is stored once
+			List<LogRecord> printed = logs
+				.query(new LogQuery("guestbook", null, null, null, "stdout", marker + "-printed", null, 10, null))
+				.records();
+			assertThat(printed).singleElement().satisfies((record) -> {
+				assertThat(record.level()).isEqualTo(LogLevel.INFO);
+				assertThat(record.path()).isEqualTo("/print");
+				assertThat(record.release()).isEqualTo(registry().get(GUESTBOOK).currentRelease());
+				assertThat(record.pid()).isNotNull();
+			});
 		});
 	}
 
