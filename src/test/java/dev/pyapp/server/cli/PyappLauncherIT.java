@@ -141,7 +141,7 @@ class PyappLauncherIT {
 			.redirectErrorStream(true);
 		builder.environment().keySet().removeIf((name) -> name.startsWith("PYAPP_"));
 		builder.environment().putAll(env);
-		Process process = builder.start();
+		Process process = start(builder);
 		try {
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(process.waitFor(Duration.ofMinutes(1).toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -149,6 +149,27 @@ class PyappLauncherIT {
 		}
 		finally {
 			process.destroyForcibly();
+		}
+	}
+
+	/**
+	 * Starts a launcher copied just before: the exec can fail with ETXTBSY ("Text file
+	 * busy") while a process another thread of this JVM forks meanwhile still holds the
+	 * copy's descriptor open for writing (until its own exec closes it), as happened once
+	 * in CI; it is started again until that passes, 10 s at most.
+	 */
+	private static Process start(ProcessBuilder builder) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (true) {
+			try {
+				return builder.start();
+			}
+			catch (IOException ex) {
+				if (!String.valueOf(ex.getMessage()).contains("error=26") || System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(50);
+			}
 		}
 	}
 
