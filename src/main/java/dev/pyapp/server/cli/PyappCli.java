@@ -53,7 +53,7 @@ public class PyappCli implements Callable<Integer> {
 			new Summary("update", UpdateCommand.DESCRIPTION), new Summary("rollback", RollbackCommand.DESCRIPTION),
 			new Summary("remove", RemoveCommand.DESCRIPTION), new Summary("start", ProcessCommand.Start.DESCRIPTION),
 			new Summary("stop", ProcessCommand.Stop.DESCRIPTION),
-			new Summary("restart", ProcessCommand.Restart.DESCRIPTION),
+			new Summary("restart", ProcessCommand.Restart.DESCRIPTION), new Summary("scale", ScaleCommand.DESCRIPTION),
 			new Summary("config", ConfigCommand.DESCRIPTION), new Summary("env", EnvCommand.DESCRIPTION),
 			new Summary("servers", ServersCommand.DESCRIPTION), new Summary("mounts", MountsCommand.DESCRIPTION),
 			new Summary("webserver", WebserverCommand.DESCRIPTION), new Summary("logs", LogsCommand.DESCRIPTION),
@@ -178,6 +178,7 @@ public class PyappCli implements Callable<Integer> {
 			case "start" -> ProcessCommand.Start.class;
 			case "stop" -> ProcessCommand.Stop.class;
 			case "restart" -> ProcessCommand.Restart.class;
+			case "scale" -> ScaleCommand.class;
 			case "config" -> ConfigCommand.class;
 			case "env" -> EnvCommand.class;
 			case "servers" -> ServersCommand.class;

@@ -160,8 +160,31 @@ public record AppManifest(int format, String name, String version, @Nullable Str
 
 		public static final Daemon DEFAULT = new Daemon(DaemonMethod.THREADING, 1, 8, BindKind.SOCKET, null);
 
+		/**
+		 * The most worker processes {@code daemon.workers} (or an operator's scale) may
+		 * ask for.
+		 */
+		public static final int MAX_WORKERS = 64;
+
+		/**
+		 * The most threads per worker {@code daemon.threads} (or an operator's scale) may
+		 * ask for.
+		 */
+		public static final int MAX_THREADS = 256;
+
 		public Daemon(DaemonMethod method, int workers, int threads, BindKind bind) {
 			this(method, workers, threads, bind, null);
+		}
+
+		/**
+		 * The same daemon with other worker and thread counts (an operator's
+		 * {@code apps.scale}).
+		 * @param workers worker processes
+		 * @param threads threads per worker
+		 * @return the scaled daemon
+		 */
+		public Daemon scaled(int workers, int threads) {
+			return new Daemon(this.method, workers, threads, this.bind, this.server);
 		}
 
 	}

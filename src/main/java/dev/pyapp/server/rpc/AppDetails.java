@@ -19,6 +19,7 @@ import dev.pyapp.server.isolation.IsolationStatus;
 import dev.pyapp.server.isolation.LimitStatus;
 import dev.pyapp.server.logs.AppErrors;
 import dev.pyapp.server.logs.DeployDiagnosis;
+import dev.pyapp.server.runtime.AppScale;
 import dev.pyapp.server.runtime.AppStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +40,8 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 	 * viewer ({@link EnvValues})
 	 * @param releases every release, oldest first as stored
 	 * @param process its daemon
+	 * @param scale the workers and threads its live release's daemon runs with, or
+	 * {@code null} without a live release on disk
 	 * @param isolation who it runs as and within which limits
 	 * @param tasks its recurring tasks (of the live release)
 	 * @param config its configuration status, or {@code null} before a release is on disk
@@ -51,8 +54,9 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 	 * @param errorsAcknowledged the last acknowledgement of its errors, or {@code null}
 	 */
 	record Installed(@JsonUnwrapped AppSummary.Installed summary, @Nullable String release, Map<String, String> env,
-			List<ReleaseView> releases, ProcessView process, IsolationView isolation, List<TaskStatus> tasks,
-			@Nullable ConfigView config, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable ProgressView progress,
+			List<ReleaseView> releases, ProcessView process, @Nullable ScaleView scale, IsolationView isolation,
+			List<TaskStatus> tasks, @Nullable ConfigView config,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable ProgressView progress,
 			@JsonProperty("update_available") @Nullable UpdateView updateAvailable,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable GitView git,
 			@JsonProperty("last_deploy") @Nullable DeployView lastDeploy,
@@ -64,9 +68,9 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 		 * @return the copy
 		 */
 		Installed withEnv(Map<String, String> env) {
-			return new Installed(this.summary, this.release, env, this.releases, this.process, this.isolation,
-					this.tasks, this.config, this.progress, this.updateAvailable, this.git, this.lastDeploy,
-					this.errorsAcknowledged);
+			return new Installed(this.summary, this.release, env, this.releases, this.process, this.scale,
+					this.isolation, this.tasks, this.config, this.progress, this.updateAvailable, this.git,
+					this.lastDeploy, this.errorsAcknowledged);
 		}
 
 	}
@@ -173,6 +177,32 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 					status.uptimeSeconds(), status.restarts(), status.lastExit(), status.reason());
 		}
 
+	}
+
+	/**
+	 * The workers and threads a daemon runs with ({@code apps.get}'s {@code scale}, and
+	 * with the daemon's state the answer of {@code apps.scale}).
+	 *
+	 * @param workers worker processes
+	 * @param threads threads per worker
+	 * @param source {@code app} (its {@code metadata.yaml}) or {@code operator}
+	 * ({@code apps.scale})
+	 */
+	record ScaleView(int workers, int threads, String source) {
+
+		static ScaleView of(AppScale scale) {
+			return new ScaleView(scale.workers(), scale.threads(), scale.source());
+		}
+
+	}
+
+	/**
+	 * The answer of {@code apps.scale}.
+	 *
+	 * @param scale what the daemon runs with now (or from its next start)
+	 * @param process the daemon
+	 */
+	record Scaled(ScaleView scale, ProcessView process) {
 	}
 
 	/**

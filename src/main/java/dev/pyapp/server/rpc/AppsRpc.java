@@ -35,6 +35,8 @@ import dev.pyapp.server.mount.Mount;
 import dev.pyapp.server.mount.MountManager;
 import dev.pyapp.server.mount.WebServerStatus;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppScale;
+import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.ProcessState;
 import dev.pyapp.server.security.Role;
@@ -162,8 +164,9 @@ class AppsRpc {
 		Optional<GitFollowing> following = this.git.following(app);
 		return new AppDetails.Installed(summary, installed.currentRelease(), installed.env(),
 				releases.stream().map(AppDetails.ReleaseView::of).toList(),
-				AppDetails.ProcessView.of(this.supervisor.status(app)), isolation(app, installed),
-				tasks(app, installed), configuration.get().config().map(AppDetails.ConfigView::of).orElse(null),
+				AppDetails.ProcessView.of(this.supervisor.status(app)), scale(app, installed),
+				isolation(app, installed), tasks(app, installed),
+				configuration.get().config().map(AppDetails.ConfigView::of).orElse(null),
 				(progress != null) ? AppDetails.ProgressView.of(progress) : null,
 				// git route: a revision recorded but not deployed (updates.auto: false)
 				following.flatMap((git) -> Optional.ofNullable(git.available()))
@@ -278,6 +281,57 @@ class AppsRpc {
 		AppId app = AppId.of(params.name());
 		requireStartable(app);
 		return AppDetails.ProcessView.of(this.supervisor.restart(app));
+	}
+
+	/**
+	 * Scales the app's daemon: workers and threads per worker in place of what its
+	 * releases ask for, until reset; a running daemon is restarted gracefully to take
+	 * them. Refused when the app's processes limit cannot hold them.
+	 */
+	@RpcMethod(value = "apps.scale", role = Role.DEPLOYER)
+	AppDetails.Scaled scale(ScaleParams params) {
+		AppId app = AppId.of(params.name());
+		InstalledApp installed = this.registry.get(app);
+		requireStartable(app);
+		String release = installed.currentRelease();
+		if (release != null && (params.workers() != null || params.threads() != null)) {
+			requireTasksWithinLimit(app, installed, release, params);
+		}
+		AppStatus status = this.supervisor.scale(app, params.workers(), params.threads(),
+				Boolean.TRUE.equals(params.reset()));
+		return new AppDetails.Scaled(
+				AppDetails.ScaleView.of(this.supervisor.scale(app,
+						status.release() != null ? status.release() : this.registry.get(app).currentRelease())),
+				AppDetails.ProcessView.of(status));
+	}
+
+	/**
+	 * Refuses a scale whose daemon could not start within the app's processes limit
+	 * (which counts threads too): the master, and each worker's threads with its own and
+	 * the log shipper's.
+	 */
+	private void requireTasksWithinLimit(AppId app, InstalledApp installed, String release, ScaleParams params) {
+		AppDetails.IsolationView isolation = isolation(app, installed);
+		AppDetails.LimitView limit = isolation.limits().get("processes");
+		if (limit == null || limit.value() == null) {
+			return;
+		}
+		AppScale now = this.supervisor.scale(app, release);
+		int workers = (params.workers() != null) ? params.workers() : now.workers();
+		int threads = (params.threads() != null && now.threading()) ? params.threads() : now.threads();
+		if (workers < 1 || threads < 1) {
+			// out of bounds: the supervisor names it
+			return;
+		}
+		long tasks = 1 + (long) workers * (threads + 2);
+		if (tasks > limit.value().longValue()) {
+			String path = (params.workers() != null) ? "workers" : "threads";
+			throw PyappException
+				.invalid("invalid scale of app '" + app + "'",
+						List.of(new Problem(path, workers + " workers of " + threads + " threads need about " + tasks
+								+ " processes and threads; the app's processes limit is " + limit.value()
+								+ " (isolation.limits.processes; an admin raises its cap with apps.limits.set)")));
+		}
 	}
 
 	@RpcMethod(value = "apps.limits.set", role = Role.ADMIN)
@@ -407,6 +461,19 @@ class AppsRpc {
 		}
 	}
 
+	private AppDetails.@Nullable ScaleView scale(AppId app, InstalledApp installed) {
+		if (installed.currentRelease() == null) {
+			return null;
+		}
+		try {
+			return AppDetails.ScaleView.of(this.supervisor.scale(app, installed.currentRelease()));
+		}
+		catch (PyappException ex) {
+			// the release is gone from disk: what it asks for is unknown
+			return null;
+		}
+	}
+
 	private AppDetails.IsolationView isolation(AppId app, InstalledApp installed) {
 		AppManifest manifest = null;
 		if (installed.currentRelease() != null) {
@@ -466,6 +533,15 @@ class AppsRpc {
 	 * {@code open_files}, {@code cpu}); {@code null} values return to the default
 	 */
 	record LimitsParams(String name, @Nullable Map<String, Object> limits) {
+	}
+
+	/**
+	 * @param name the app
+	 * @param workers worker processes, or {@code null} to keep
+	 * @param threads threads per worker, or {@code null} to keep
+	 * @param reset {@code true}: the counts return to what the release asks for first
+	 */
+	record ScaleParams(String name, @Nullable Integer workers, @Nullable Integer threads, @Nullable Boolean reset) {
 	}
 
 	/**

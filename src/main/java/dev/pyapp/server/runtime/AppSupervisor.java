@@ -1,20 +1,24 @@
 package dev.pyapp.server.runtime;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.pyapp.server.core.AppId;
 import dev.pyapp.server.core.PyappException;
+import dev.pyapp.server.install.InstalledApp;
 import dev.pyapp.server.runtime.internal.CandidateSwitch;
 import dev.pyapp.server.runtime.internal.CrashWatcher;
 import dev.pyapp.server.runtime.internal.Daemon;
 import dev.pyapp.server.runtime.internal.DaemonAdoption;
 import dev.pyapp.server.runtime.internal.DaemonLauncher;
 import dev.pyapp.server.runtime.internal.DaemonRecord;
+import dev.pyapp.server.runtime.internal.DaemonScales;
 import dev.pyapp.server.runtime.internal.DaemonStarts;
 import dev.pyapp.server.runtime.internal.DaemonStops;
 import dev.pyapp.server.runtime.internal.GracefulRestart;
 import dev.pyapp.server.runtime.internal.Supervised;
 import dev.pyapp.server.runtime.internal.SupervisedApps;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -54,10 +58,13 @@ public class AppSupervisor {
 
 	private final CrashWatcher crashes;
 
+	private final DaemonScales scales;
+
 	AppSupervisor(SupervisedApps apps, DaemonStarts starts, DaemonStops stops, GracefulRestart restarts,
 			CandidateSwitch candidates, DaemonAdoption adoption, DaemonLauncher launcher, AppServers servers,
-			CrashWatcher crashes) {
+			CrashWatcher crashes, DaemonScales scales) {
 		this.crashes = crashes;
+		this.scales = scales;
 		this.apps = apps;
 		this.starts = starts;
 		this.stops = stops;
@@ -105,6 +112,46 @@ public class AppSupervisor {
 	 */
 	public AppStatus restart(AppId app) {
 		return this.restarts.restart(app);
+	}
+
+	/**
+	 * Scales the app's daemon ({@code apps.scale}): the given worker and thread counts
+	 * replace what its releases ask for, from now on and in every later release, until
+	 * reset. A running daemon is restarted gracefully to take them (no request is
+	 * refused); if that fails, the earlier scale is put back and the running daemon
+	 * stays. A daemon that does not run takes them when it starts.
+	 * @param app the app
+	 * @param workers worker processes, or {@code null} to keep
+	 * @param threads threads per worker, or {@code null} to keep
+	 * @param reset whether the counts return to the release's own first
+	 * @return the status
+	 * @throws PyappException {@code INVALID} naming each bad count, {@code CONFLICT}
+	 * without a live release or while it switches releases, {@code FAILED} when the
+	 * restarted daemon does not start or is unhealthy
+	 */
+	public AppStatus scale(AppId app, @Nullable Integer workers, @Nullable Integer threads, boolean reset) {
+		String release = this.apps.liveRelease(app);
+		Optional<InstalledApp.Scale> before = this.scales.change(app, release, workers, threads, reset);
+		if (status(app).state() != ProcessState.RUNNING) {
+			return status(app);
+		}
+		try {
+			return this.restarts.restart(app);
+		}
+		catch (RuntimeException ex) {
+			this.scales.restore(app, before);
+			throw ex;
+		}
+	}
+
+	/**
+	 * How many workers and threads a release's daemon runs with.
+	 * @param app the app
+	 * @param release the release
+	 * @return the counts, and which are the operator's
+	 */
+	public AppScale scale(AppId app, String release) {
+		return this.scales.of(app, release);
 	}
 
 	/**

@@ -491,6 +491,28 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(this.server.params("apps.stop").toString()).isEqualTo("{\"name\":\"guestbook\"}");
 	}
 
+	@Test
+	void scaleShowsTheScaleOrSendsTheNewCounts() {
+		this.server.result("apps.get",
+				"{\"name\": \"blog\", \"scale\": {\"workers\": 1, \"threads\": 8, \"source\": \"app\"}}");
+		this.server.result("apps.scale", "{\"scale\": {\"workers\": 4, \"threads\": 2, \"source\": \"operator\"}, "
+				+ "\"process\": {\"state\": \"running\", \"pid\": 77}}");
+		assertThat(pyapp("scale", "blog").out())
+			.isEqualTo("blog: 1 workers x 8 threads (as the app's metadata.yaml asks)\n");
+		assertThat(pyapp("scale", "blog", "--workers", "4", "--threads", "2").out())
+			.isEqualTo("blog: 4 workers x 2 threads (scaled by the operator)\nblog: running (pid 77)\n");
+		assertThat(this.server.params("apps.scale").toString())
+			.isEqualTo("{\"name\":\"blog\",\"workers\":4,\"threads\":2}");
+		pyapp("scale", "blog", "--reset");
+		assertThat(this.server.params("apps.scale").toString()).isEqualTo("{\"name\":\"blog\",\"reset\":true}");
+		assertThat(pyapp("scale", "blog", "--workers", "many").exitCode()).isEqualTo(2);
+		this.server.error("apps.scale", -32002, "invalid scale of app 'blog'",
+				"{\"type\": \"invalid\", \"errors\": [{\"path\": \"threads\", \"message\": \"must be between 1 and 256; found 0\"}]}");
+		CliRun refused = pyapp("scale", "blog", "--threads", "0");
+		assertThat(refused.exitCode()).isEqualTo(1);
+		assertThat(refused.err()).contains("threads: must be between 1 and 256; found 0");
+	}
+
 	private Path archive(String name) throws IOException {
 		Path archive = this.directory.resolve(name + "-1.4.0.pyapp");
 		try (OutputStream file = Files.newOutputStream(archive); ZipOutputStream zip = new ZipOutputStream(file)) {

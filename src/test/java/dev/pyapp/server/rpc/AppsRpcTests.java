@@ -50,6 +50,7 @@ import dev.pyapp.server.mount.WebServerKind;
 import dev.pyapp.server.mount.WebServerState;
 import dev.pyapp.server.mount.WebServerStatus;
 import dev.pyapp.server.runtime.AppContexts;
+import dev.pyapp.server.runtime.AppScale;
 import dev.pyapp.server.runtime.AppStatus;
 import dev.pyapp.server.runtime.AppSupervisor;
 import dev.pyapp.server.runtime.HealthMonitor;
@@ -70,6 +71,7 @@ import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -144,6 +146,7 @@ class AppsRpcTests {
 			.willAnswer((invocation) -> AppStatus.stopped(invocation.getArgument(0, AppId.class)));
 		given(this.configStates.of(any())).willReturn(new ConfigStates.State(false, null, null));
 		given(this.isolation.status(any(), any())).willReturn(isolationStatus());
+		given(this.supervisor.scale(any(), any(String.class))).willReturn(new AppScale(1, 8, false, false, true));
 	}
 
 	@AfterEach
@@ -341,6 +344,31 @@ class AppsRpcTests {
 		pin("apps.limits.set", this.rpc.setLimits(new AppsRpc.LimitsParams("blog", Map.of("memory", "512M"))));
 		pin("apps.env.set restart false",
 				this.rpc.setEnv(new AppsRpc.EnvParams("blog", Map.of("GREETING", "hi"), false)));
+	}
+
+	@Test
+	void scaleAnswersWithTheScaleAndRefusesCountsTheProcessesLimitCannotHold() {
+		blogRunningWithEverything();
+		AppId blog = AppId.of("blog");
+		given(this.registry.get(blog)).willReturn(app("blog", "1.0.0-a"));
+		given(this.supervisor.scale(blog, 2, null, false)).willReturn(running("blog"));
+		given(this.supervisor.scale(blog, "1.0.0-a")).willReturn(new AppScale(2, 8, true, false, true));
+
+		AppDetails.Scaled scaled = this.rpc.scale(new AppsRpc.ScaleParams("blog", 2, null, null));
+
+		assertThat(RpcJson.mapper.writeValueAsString(scaled.scale()))
+			.isEqualTo("{\"workers\":2,\"threads\":8,\"source\":\"operator\"}");
+		assertThat(scaled.process().state()).isEqualTo("running");
+		// the processes limit (64, threads included) cannot hold 8 workers of 8 threads
+		given(this.supervisor.scale(blog, "1.0.0-a")).willReturn(new AppScale(1, 8, false, false, true));
+		assertThatExceptionOfType(PyappException.class)
+			.isThrownBy(() -> this.rpc.scale(new AppsRpc.ScaleParams("blog", 8, null, null)))
+			.satisfies((ex) -> assertThat(ex.getProblems()).singleElement().satisfies((problem) -> {
+				assertThat(problem.path()).isEqualTo("workers");
+				assertThat(problem.message()).contains("need about 81 processes and threads")
+					.contains("processes limit is 64");
+			}));
+		verify(this.supervisor, never()).scale(blog, 8, null, false);
 	}
 
 	// apps.env.set {merge, unset}: two operators changing other

@@ -479,6 +479,46 @@ abstract class AbstractAppRuntimeIT {
 
 	@Test
 	@Order(11)
+	void scalesTheDaemonWithoutAFailedRequestUntilReset() throws Exception {
+		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
+		long before = supervisor().status(GUESTBOOK).pid();
+		try (Client client = new Client(protocol(), socket)) {
+			JsonNode scaled = rpc("apps.scale", Map.of("name", "guestbook", "workers", 2, "threads", 2));
+			assertThat(scaled.path("scale").path("workers").asInt()).isEqualTo(2);
+			assertThat(scaled.path("scale").path("threads").asInt()).isEqualTo(2);
+			assertThat(scaled.path("scale").path("source").asString()).isEqualTo("operator");
+			assertThat(scaled.path("process").path("state").asString()).isEqualTo("running");
+			client.awaitMore();
+			assertThat(client.failures()).describedAs(client.lastError()).isZero();
+		}
+		// a new master with two workers, each with two threads
+		ProcessHandle master = ProcessHandle.of(supervisor().status(GUESTBOOK).pid()).orElseThrow();
+		assertThat(master.pid()).isNotEqualTo(before);
+		List<ProcessHandle> workers = await().atMost(Duration.ofSeconds(30))
+			.until(() -> master.children().toList(), (found) -> found.size() == 2);
+		assertThat(workers).hasSize(2);
+		assertThat(master.info().arguments().map(List::of).orElseThrow()).containsSubsequence("--threads", "2");
+		assertThat(rpc("apps.get", Map.of("name", "guestbook")).path("scale").path("source").asString())
+			.isEqualTo("operator");
+		// checked before anything changes: the daemon runs on as it is
+		JsonNode refused = rpcResponse("apps.scale", Map.of("name", "guestbook", "threads", 0));
+		assertThat(refused.path("error").path("code").asInt()).isEqualTo(-32002);
+		assertThat(refused.path("error").path("data").path("errors").get(0).path("path").asString())
+			.isEqualTo("threads");
+		assertThat(supervisor().status(GUESTBOOK).pid()).isEqualTo(master.pid());
+
+		JsonNode reset = rpc("apps.scale", Map.of("name", "guestbook", "reset", true));
+		assertThat(reset.path("scale").path("workers").asInt()).isEqualTo(1);
+		assertThat(reset.path("scale").path("threads").asInt()).isEqualTo(4);
+		assertThat(reset.path("scale").path("source").asString()).isEqualTo("app");
+		ProcessHandle again = ProcessHandle.of(supervisor().status(GUESTBOOK).pid()).orElseThrow();
+		await().atMost(Duration.ofSeconds(30)).until(() -> again.children().count() == 1);
+		assertThat(HttpProbe.get(protocol(), socket, "/health").status()).isEqualTo(200);
+		awaitDaemonCgroupsOfLiveDaemonOnly(GUESTBOOK);
+	}
+
+	@Test
+	@Order(12)
 	void reloadsGracefullyInsideTheSandboxWithoutAFailedRequest() throws Exception {
 		Path socket = this.home.resolve("apps/guestbook/run/app.sock");
 		long master = supervisor().status(GUESTBOOK).pid();
@@ -512,7 +552,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(13)
+	@Order(14)
 	void aFailingHealthCheckLeavesTheOldReleaseLive() throws Exception {
 		String live = registry().get(DEPSAPP).currentRelease();
 		Path broken = TestArchives.depsApp(this.fixtures, "1.1.0", 500, this.six);
@@ -530,7 +570,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(14)
+	@Order(15)
 	void aRestartedServerAdoptsTheRunningDaemons() throws Exception {
 		long guestbookPid = supervisor().status(GUESTBOOK).pid();
 		long depsPid = supervisor().status(DEPSAPP).pid();
@@ -557,7 +597,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(12)
+	@Order(13)
 	void marksAnAppFailedAfterFiveCrashesAndStartsItAgainOnRequest() throws Exception {
 		// a start forgets earlier crashes
 		supervisor().restart(DEPSAPP);
@@ -584,7 +624,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(15)
+	@Order(16)
 	void stopsMasterAndWorkersWithTermThenKillWhenARequestOutlastsTheStopTimeout() throws Exception {
 		// the adoption test may have just restarted the app: wait until it runs and its
 		// master has forked its workers
@@ -626,7 +666,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(16)
+	@Order(17)
 	void stopsAndRemovesAnAppAfterItsPreDeleteHook() throws Exception {
 		AppStatus stopped = supervisor().stop(GUESTBOOK);
 		assertThat(stopped.state()).isEqualTo(ProcessState.STOPPED);
@@ -642,7 +682,7 @@ abstract class AbstractAppRuntimeIT {
 	}
 
 	@Test
-	@Order(17)
+	@Order(18)
 	void anInterruptedFirstInstallStaysFailedUntilItIsRemovedOrInstalledAgain() throws Exception {
 		AppId app = AppId.of("confapp");
 		String release = interruptFirstInstall(app);
@@ -723,7 +763,7 @@ abstract class AbstractAppRuntimeIT {
 	 * stopped leaves none (its end is asynchronous after a switch: the drain delay).
 	 */
 	@Test
-	@Order(18)
+	@Order(19)
 	void anUpgradeWithTheSameDependenciesStartsFromTheLiveEnvironment() throws Exception {
 		AppId app = AppId.of("cliapp");
 		Path releases = this.home.resolve("apps/cliapp/releases");

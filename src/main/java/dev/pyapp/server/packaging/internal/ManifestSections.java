@@ -32,9 +32,9 @@ import org.springframework.scheduling.support.CronExpression;
  */
 final class ManifestSections {
 
-	static final int MAX_WORKERS = 64;
+	static final int MAX_WORKERS = AppManifest.Daemon.MAX_WORKERS;
 
-	static final int MAX_THREADS = 256;
+	static final int MAX_THREADS = AppManifest.Daemon.MAX_THREADS;
 
 	private static final Pattern DURATION = Pattern.compile("^([0-9]{1,7})(ms|s|m|h)$");
 

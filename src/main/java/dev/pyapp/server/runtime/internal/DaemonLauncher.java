@@ -67,6 +67,8 @@ public class DaemonLauncher {
 
 	private final PyappHome home;
 
+	private final DaemonScales scales;
+
 	private final NodeShell shell;
 
 	private final RuntimeProperties properties;
@@ -82,8 +84,9 @@ public class DaemonLauncher {
 	private final ApplicationEventPublisher events;
 
 	DaemonLauncher(PyappHome home, NodeShell shell, RuntimeProperties properties, AppServers servers,
-			DaemonCgroups cgroups, AppIsolation isolation, ApplicationEventPublisher events) {
+			DaemonCgroups cgroups, AppIsolation isolation, DaemonScales scales, ApplicationEventPublisher events) {
 		this.home = home;
+		this.scales = scales;
 		this.shell = shell;
 		this.properties = properties;
 		this.servers = servers;
@@ -153,7 +156,8 @@ public class DaemonLauncher {
 		AppPaths paths = this.home.app(context.app());
 		Path pidFile = paths.run().resolve(key + ".pid");
 		List<String> command = server.command(new DaemonSpec(context.app(), context.release(), context.python(),
-				context.workingDirectory(), socket, port, pidFile, manifest.daemon(), DaemonAddresses.listenBacklog()));
+				context.workingDirectory(), socket, port, pidFile,
+				this.scales.applied(context.app(), manifest.daemon()), DaemonAddresses.listenBacklog()));
 		Path stderr = DaemonFiles.stderrLog(paths, context.release());
 		long offset = DaemonFiles.size(stderr);
 		Map<String, String> env = new LinkedHashMap<>(context.environment());

@@ -119,7 +119,7 @@ public class SupervisedApps {
 	 * @throws PyappException {@code NOT_FOUND} for an unknown app, {@code CONFLICT} if it
 	 * has no live release
 	 */
-	String liveRelease(AppId app) {
+	public String liveRelease(AppId app) {
 		String release = this.registry.get(app).currentRelease();
 		if (release == null) {
 			throw PyappException.conflict("app '" + app + "' has no live release yet");

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.pyapp.server.core.PyappHome;
+import dev.pyapp.server.install.AppRegistry;
 import dev.pyapp.server.isolation.AppIsolation;
 import dev.pyapp.server.nodes.HostIsolation;
 import dev.pyapp.server.nodes.NodeShell;
+import dev.pyapp.server.runtime.AppContexts;
 import dev.pyapp.server.runtime.AppServers;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -37,7 +39,8 @@ final class LauncherFixtures {
 	static DaemonLauncher launcher(Path home, NodeShell shell, HostIsolation host, ApplicationEventPublisher events,
 			Duration stopTimeout) {
 		return new DaemonLauncher(new PyappHome(home), shell, properties(stopTimeout), mock(AppServers.class),
-				new DaemonCgroups(host), mock(AppIsolation.class), events);
+				new DaemonCgroups(host), mock(AppIsolation.class),
+				new DaemonScales(mock(AppRegistry.class), mock(AppContexts.class)), events);
 	}
 
 }
