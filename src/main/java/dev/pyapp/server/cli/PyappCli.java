@@ -54,16 +54,16 @@ public class PyappCli implements Callable<Integer> {
 			new Summary("remove", RemoveCommand.DESCRIPTION), new Summary("start", ProcessCommand.Start.DESCRIPTION),
 			new Summary("stop", ProcessCommand.Stop.DESCRIPTION),
 			new Summary("restart", ProcessCommand.Restart.DESCRIPTION), new Summary("scale", ScaleCommand.DESCRIPTION),
-			new Summary("config", ConfigCommand.DESCRIPTION), new Summary("env", EnvCommand.DESCRIPTION),
-			new Summary("servers", ServersCommand.DESCRIPTION), new Summary("mounts", MountsCommand.DESCRIPTION),
-			new Summary("webserver", WebserverCommand.DESCRIPTION), new Summary("logs", LogsCommand.DESCRIPTION),
-			new Summary("tasks", TasksCommand.DESCRIPTION), new Summary("hooks", HooksCommand.DESCRIPTION),
-			new Summary("run", RunCommand.DESCRIPTION), new Summary("shell", ShellCommand.DESCRIPTION),
-			new Summary("package", PackageCommand.DESCRIPTION), new Summary("init", InitCommand.DESCRIPTION),
-			new Summary("nodes", NodesCommand.DESCRIPTION), new Summary("deploy-keys", DeployKeysCommand.DESCRIPTION),
-			new Summary("audit", AuditCommand.DESCRIPTION), new Summary("users", UsersCommand.DESCRIPTION),
-			new Summary("tokens", TokensCommand.DESCRIPTION), new Summary("server", ServerCommand.DESCRIPTION),
-			new Summary("rpc", RpcCommand.DESCRIPTION));
+			new Summary("limits", LimitsCommand.DESCRIPTION), new Summary("config", ConfigCommand.DESCRIPTION),
+			new Summary("env", EnvCommand.DESCRIPTION), new Summary("servers", ServersCommand.DESCRIPTION),
+			new Summary("mounts", MountsCommand.DESCRIPTION), new Summary("webserver", WebserverCommand.DESCRIPTION),
+			new Summary("logs", LogsCommand.DESCRIPTION), new Summary("tasks", TasksCommand.DESCRIPTION),
+			new Summary("hooks", HooksCommand.DESCRIPTION), new Summary("run", RunCommand.DESCRIPTION),
+			new Summary("shell", ShellCommand.DESCRIPTION), new Summary("package", PackageCommand.DESCRIPTION),
+			new Summary("init", InitCommand.DESCRIPTION), new Summary("nodes", NodesCommand.DESCRIPTION),
+			new Summary("deploy-keys", DeployKeysCommand.DESCRIPTION), new Summary("audit", AuditCommand.DESCRIPTION),
+			new Summary("users", UsersCommand.DESCRIPTION), new Summary("tokens", TokensCommand.DESCRIPTION),
+			new Summary("server", ServerCommand.DESCRIPTION), new Summary("rpc", RpcCommand.DESCRIPTION));
 
 	/** Global options that take a value, as they may stand before the command. */
 	private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--token", "--node");
@@ -179,6 +179,7 @@ public class PyappCli implements Callable<Integer> {
 			case "stop" -> ProcessCommand.Stop.class;
 			case "restart" -> ProcessCommand.Restart.class;
 			case "scale" -> ScaleCommand.class;
+			case "limits" -> LimitsCommand.class;
 			case "config" -> ConfigCommand.class;
 			case "env" -> EnvCommand.class;
 			case "servers" -> ServersCommand.class;

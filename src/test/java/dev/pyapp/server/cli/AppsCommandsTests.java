@@ -513,6 +513,24 @@ class AppsCommandsTests extends CliCommandTests {
 		assertThat(refused.err()).contains("threads: must be between 1 and 256; found 0");
 	}
 
+	@Test
+	void limitsShowsTheAppsLimitsOrSendsTheOperatorsCaps() {
+		String limits = "{\"memory\": {\"value\": 536870912, \"requested\": null, \"cap\": 536870912, "
+				+ "\"source\": \"default\", \"enforced_by\": \"cgroup v1 (memory.limit_in_bytes)\"}}";
+		this.server.result("apps.get", "{\"name\": \"blog\", \"isolation\": {\"limits\": " + limits + "}}");
+		this.server.result("apps.limits.set", "{\"limits\": " + limits + "}");
+		assertThat(pyapp("limits", "blog").out().lines().toList()).containsExactly(
+				"LIMIT   VALUE      REQUESTED  CAP        SOURCE   ENFORCED BY",
+				"memory  536870912  -          536870912  default  cgroup v1 (memory.limit_in_bytes)");
+		assertThat(pyapp("limits", "blog", "memory=1GB", "processes=128", "cpu=1.5", "open_files=default").exitCode())
+			.isZero();
+		assertThat(this.server.params("apps.limits.set").toString()).isEqualTo("{\"name\":\"blog\",\"limits\":"
+				+ "{\"memory\":\"1GB\",\"processes\":128,\"cpu\":1.5,\"open_files\":null}}");
+		CliRun wrong = pyapp("limits", "blog", "disk=1GB");
+		assertThat(wrong.exitCode()).isEqualTo(2);
+		assertThat(wrong.err()).contains("expected LIMIT=VALUE with LIMIT one of memory, processes, open_files, cpu");
+	}
+
 	private Path archive(String name) throws IOException {
 		Path archive = this.directory.resolve(name + "-1.4.0.pyapp");
 		try (OutputStream file = Files.newOutputStream(archive); ZipOutputStream zip = new ZipOutputStream(file)) {
