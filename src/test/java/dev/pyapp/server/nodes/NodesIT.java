@@ -260,7 +260,8 @@ class NodesIT {
 		assertThat(page.body()).contains("data-app=\"guestbook\"")
 			.contains("data-node=\"n1\"")
 			.contains("<h1>guestbook on node n1</h1>")
-			.contains("href=\"/apps/guestbook/config?node=n1\"");
+			.contains("href=\"/apps/guestbook/config?node=n1\"")
+			.contains("<code>pyapp install FILE.pyapp --node n1</code>");
 		HttpResponse<String> config = ui.get("/apps/guestbook/config?node=n1");
 		assertThat(config.statusCode()).isEqualTo(200);
 		assertThat(config.body()).contains("data-node=\"n1\"").contains("href=\"/apps/guestbook?node=n1\"");
