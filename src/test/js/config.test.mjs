@@ -53,3 +53,41 @@ test('a save refused before anything is written is reported as not saved', async
 
 	assert.equal(message.textContent, 'The configuration was not saved: an upgrade of guestbook is running');
 });
+
+test("a node's app's form is rendered from the node's spec and values, and saved on the node", async () => {
+	const params = [];
+	const record = (method, answer) => (sent, signal) => {
+		params.push([method, sent]);
+		return answer(sent, signal);
+	};
+	const nodeSpec = { ...spec, sections: [{ name: 'site', fields: [{ name: 'title', type: 'string' }] }] };
+	const rendered = [];
+	const page = current = installPage({
+		'config.spec': record('config.spec', () => nodeSpec),
+		'config.get': record('config.get', () => ({ values: { site: { title: 'on web2' } }, complete: true })),
+		'config.validate': record('config.validate', () => ({ valid: true, errors: [] })),
+		'config.set': record('config.set', () => ({ saved: true })),
+		'POST /apps/guestbook/config/fields': (body) => {
+			rendered.push(body);
+			return '<fieldset></fieldset>';
+		},
+	});
+	page.byId('config-page').dataset.app = 'guestbook';
+	page.byId('config-page').dataset.node = 'web2';
+	page.byId('config-form').append(page.byId('config-fields'));
+	await loadScript('config.js');
+	await until(() => rendered.length === 1, 'the form');
+
+	assert.deepEqual(rendered[0], { spec: nodeSpec, values: { values: { site: { title: 'on web2' } }, complete: true } });
+	page.byId('config-validate').dispatch('click', { currentTarget: page.byId('config-validate') });
+	await until(() => page.calls.includes('config.validate'), 'the check');
+	page.byId('config-form').dispatch('submit');
+	await until(() => rendered.length === 2, 'the form drawn again after the save');
+
+	assert.deepEqual(params.map(([method]) => method).sort(),
+		['config.get', 'config.get', 'config.set', 'config.spec', 'config.spec', 'config.validate']);
+	for (const [method, sent] of params) {
+		assert.equal(sent.node, 'web2', method + ' names the node');
+		assert.equal(sent.name, 'guestbook', method + ' names the app');
+	}
+});

@@ -5,10 +5,18 @@ import { $, $$, el, say, cell, emptyRow, stateBadge, healthBadge, timeElement, r
 	confirmAction, deployLogHref, busy, showErrors, clearErrors } from './ui.js';
 import { envChange, isEmpty, describeChange } from './env.js';
 import { watchDeploy } from './deploy-watch.js';
+import { appTarget } from './app-target.js';
 
-const name = $('#app-page').dataset.app;
+// an app of this server, or of a node: then every call names the node (app-target.js)
+const target = appTarget($('#app-page'));
+const { name, node } = target;
 const message = $('#app-message');
 let current = null;
+
+/** One call of this page: to the app's node when it is on one. */
+function call(method, params, options) {
+	return rpc(method, target.params(params), options);
+}
 
 function fact(term, ...value) {
 	return [el('dt', { text: term }), el('dd', {}, ...value)];
@@ -55,7 +63,7 @@ function lastErrorFact(app) {
 	el('button', { type: 'button', class: 'small', id: 'acknowledge', 'data-needs': 'deployer', text: 'Acknowledge',
 		onclick: (event) => busy(event.currentTarget, async () => {
 			try {
-				await rpc('apps.errors.acknowledge', { name });
+				await call('apps.errors.acknowledge', { name });
 				say(message, 'Errors of ' + name + ' acknowledged: a new one shows again.', 'ok');
 			} catch (error) {
 				say(message, describe(error, 'Not acknowledged'), 'error');
@@ -204,7 +212,7 @@ function renderEnv(app) {
 
 async function load() {
 	try {
-		current = await rpc('apps.get', { name });
+		current = await call('apps.get', { name });
 		renderFailure(current);
 		renderSummary(current);
 		if (!$('#releases').contains(document.activeElement)) {
@@ -218,12 +226,16 @@ async function load() {
 		}
 	} catch (error) {
 		if (error.code === -32001) {
-			say(message, name + ' is no longer installed. ', 'error');
+			// on a node: the node says what it does not have (the app, or the node is gone)
+			say(message, node ? 'Cannot load ' + target.label + ': ' + error.message + '. '
+				: name + ' is no longer installed. ', 'error');
 			message.append(el('a', { href: '/apps', text: 'Back to the apps' }));
 			clearInterval(poller);
 			return;
 		}
-		say(message, describe(error, 'Cannot load ' + name + ' (showing what was known before)'), 'error');
+		// a node that does not answer: the reason, and the page keeps asking (it recovers)
+		say(message, describe(error, 'Cannot load ' + target.label
+			+ (current ? ' (showing what was known before)' : '')), 'error');
 	}
 }
 
@@ -236,7 +248,7 @@ async function withProgress(title, work) {
 	$('#deploy-progress-title').textContent = title;
 	const step = $('#deploy-step');
 	try {
-		const result = await watchDeploy(name, work, { step, log: $('#deploy-log') });
+		const result = await watchDeploy(name, work, { step, log: $('#deploy-log'), node });
 		say(step, 'Done.', 'ok');
 		return result;
 	} catch (error) {
@@ -261,7 +273,7 @@ async function rollback(button, release) {
 		say(message, 'Rolling back to ' + release.id + '…');
 		try {
 			current = await withProgress('Rolling back ' + name + ' to ' + release.version,
-				() => rpc('apps.rollback', { name, release: release.id }));
+				() => call('apps.rollback', { name, release: release.id }));
 			say(message, 'Rolled back: ' + name + ' now runs ' + (current.version || release.version) + '.', 'ok');
 		} catch (error) {
 			say(message, describe(error, 'The rollback failed') + (error.data?.cause ? '\nCause: ' + error.data.cause.summary : ''), 'error');
@@ -285,7 +297,7 @@ for (const button of $$('[data-action]')) {
 			try {
 				// an update is an upgrade: its progress and log as it happens
 				const result = method === 'apps.update'
-					? await withProgress('Updating ' + name, () => rpc(method, { name })) : await rpc(method, { name });
+					? await withProgress('Updating ' + name, () => call(method, { name })) : await call(method, { name });
 				if (method === 'apps.update') {
 					say(message, result.updated ? 'Updated: ' + name + ' now runs ' + result.version + ' (' + String(result.commit).slice(0, 12) + ').'
 						: name + ' is already at the newest revision its strategy selects (' + String(result.commit || '').slice(0, 12) + ').', 'ok');
@@ -332,7 +344,7 @@ $('#env-form').addEventListener('submit', async (event) => {
 		params.unset = change.unset;
 	}
 	try {
-		const result = await rpc('apps.env.set', params);
+		const result = await call('apps.env.set', params);
 		$('#env-saved-text').textContent = 'Saved (' + describeChange(change) + '). ' + (result.restart_needed
 			? name + ' runs with the old environment until it restarts: restart it now?'
 			: name + ' uses the new environment from its next start.');
@@ -348,7 +360,7 @@ $('#env-form').addEventListener('submit', async (event) => {
 
 $('#env-restart').addEventListener('click', (event) => busy(event.currentTarget, async () => {
 	try {
-		await rpc('apps.restart', { name });
+		await call('apps.restart', { name });
 		$('#env-saved-text').textContent = 'Restarted: ' + name + ' runs with the new environment.';
 		$('#env-restart').hidden = true;
 	} catch (error) {
@@ -361,7 +373,7 @@ async function showHistory(task) {
 	const box = $('#task-history');
 	$('#task-history-title').textContent = 'Runs of ' + task.name + ' (newest first)';
 	try {
-		const runs = await rpc('tasks.runs', { name, task: task.name, limit: 20 });
+		const runs = await call('tasks.runs', { name, task: task.name, limit: 20 });
 		$('#task-runs').replaceChildren(...(runs.length ? runs.map((run) => {
 			const code = run.exit_code ?? run.exitCode;
 			return el('li', { class: 'run' },
@@ -377,7 +389,7 @@ async function showHistory(task) {
 
 async function loadTasks() {
 	try {
-		const tasks = await rpc('tasks.list', { name });
+		const tasks = await call('tasks.list', { name });
 		$('#tasks').replaceChildren(...(tasks.length ? tasks.map((task) => {
 			const last = task.last_run || task.lastRun || null;
 			return el('tr', { dataset: { task: task.name } },
@@ -390,7 +402,7 @@ async function loadTasks() {
 					el('button', { type: 'button', class: 'small', text: 'Run now', 'data-needs': 'deployer', 'aria-label': 'Run ' + task.name + ' now',
 						onclick: (event) => busy(event.currentTarget, async () => {
 							try {
-								const run = await rpc('tasks.run', { name, task: task.name });
+								const run = await call('tasks.run', { name, task: task.name });
 								say($('#tasks-message'), task.name + ': ' + run.outcome + '.', run.outcome === 'succeeded' ? 'ok' : 'error');
 							} catch (error) {
 								say($('#tasks-message'), describe(error, task.name + ' did not run'), 'error');
@@ -422,7 +434,7 @@ function hookItem(hook) {
 					}
 					await busy(button, async () => {
 						try {
-							await rpc('hooks.remove', { id: hook.id });
+							await call('hooks.remove', { id: hook.id });
 							await loadHooks();
 						} catch (error) {
 							say($('#hooks-message'), describe(error, 'The hook was not removed'), 'error');
@@ -440,7 +452,7 @@ function hookItem(hook) {
 
 async function loadHooks() {
 	try {
-		const hooks = await rpc('hooks.list', { name });
+		const hooks = await call('hooks.list', { name });
 		$('#hooks').replaceChildren(...(hooks.length ? hooks.map(hookItem) : [el('li', { text: 'No post-commit hook.' })]));
 	} catch (error) {
 		$('#hooks').replaceChildren(el('li', { text: describe(error, 'Hooks') }));
@@ -452,7 +464,7 @@ $('#hook-form').addEventListener('submit', async (event) => {
 	const form = event.target;
 	clearErrors(form);
 	try {
-		const hook = await rpc('hooks.create', { name, provider: $('#hook-provider').value });
+		const hook = await call('hooks.create', { name, provider: $('#hook-provider').value });
 		const box = $('#hook-created');
 		box.replaceChildren(
 			el('p', { text: 'Configure this in your git host. The secret is shown only now.' }),
@@ -476,7 +488,7 @@ $('#remove-form').addEventListener('submit', async (event) => {
 		return;
 	}
 	try {
-		await rpc('apps.remove', { name, keep_data: $('#remove-keep-data').checked });
+		await call('apps.remove', { name, keep_data: $('#remove-keep-data').checked });
 		window.location.assign('/apps');
 	} catch (error) {
 		showErrors(form, error, describe(error, 'The app was not removed'));
@@ -495,7 +507,7 @@ import('./charts.js').then(({ drawAppCharts }) => {
 	const note = document.querySelector('#metrics-message');
 	async function loadMetrics() {
 		try {
-			drawAppCharts(card, await rpc('apps.metrics', { name, since: range.value }));
+			drawAppCharts(card, await call('apps.metrics', { name, since: range.value }));
 			note.hidden = true;
 		} catch (error) {
 			note.textContent = describe(error, 'Metrics');

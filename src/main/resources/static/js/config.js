@@ -3,8 +3,12 @@
 // with config.set. Errors appear beside their fields.
 import { rpc, csrfHeaders, describe, RpcError } from './rpc.js';
 import { $, $$, say, showErrors, clearErrors, busy } from './ui.js';
+import { appTarget } from './app-target.js';
 
-const name = $('#config-page').dataset.app;
+// an app of this server, or of a node: then every call names the node (app-target.js),
+// and the form is rendered from the node's spec and values
+const target = appTarget($('#config-page'));
+const name = target.name;
 const form = $('#config-form');
 const fields = $('#config-fields');
 const message = $('#config-message');
@@ -89,7 +93,7 @@ function collect() {
 
 async function validate() {
 	clearErrors(form);
-	const reply = await rpc('config.validate', { name, values: collect() });
+	const reply = await rpc('config.validate', target.params({ name, values: collect() }));
 	if (reply.valid) {
 		say(message, 'Every field is valid.', 'ok');
 		return true;
@@ -113,7 +117,7 @@ form.addEventListener('submit', (event) => {
 		clearErrors(form);
 		say(message, 'Saving…');
 		try {
-			await rpc('config.set', { name, values: collect() });
+			await rpc('config.set', target.params({ name, values: collect() }));
 			// the form shows what the server holds now: defaults it stored for cleared
 			// fields, secrets as set or not
 			await reload();
@@ -136,7 +140,8 @@ form.addEventListener('submit', (event) => {
 });
 
 async function reload() {
-	const [spec, values] = await Promise.all([rpc('config.spec', { name }), rpc('config.get', { name })]);
+	const [spec, values] = await Promise.all([rpc('config.spec', target.params({ name })),
+		rpc('config.get', target.params({ name }))]);
 	await renderFields(spec, values);
 }
 
@@ -147,7 +152,7 @@ form.addEventListener('change', async (event) => {
 		return;
 	}
 	try {
-		const reply = await rpc('config.validate', { name, values: collect() });
+		const reply = await rpc('config.validate', target.params({ name, values: collect() }));
 		const slot = $('.field-error', field);
 		const own = (reply.errors || []).filter((problem) => String(problem.path).replace(/\[\d+\]$/, '')
 			=== field.dataset.path);

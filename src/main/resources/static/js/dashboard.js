@@ -4,6 +4,7 @@
 import { rpc, batch, describe } from './rpc.js';
 import { $, $$, el, say, cell, stateBadge, healthBadge, urlLinks, relativeTime, confirmAction } from './ui.js';
 import { sparkline } from './charts.js';
+import { appHref } from './app-target.js';
 
 // the sparklines change once a minute at most: fetched every 12th refresh
 const SPARKLINE_EVERY = 12;
@@ -108,8 +109,8 @@ function actions(app) {
 		// (an app without a version has no live release: its first install was interrupted)
 		buttons.push(el('button', { type: 'button', class: 'small', 'data-needs': 'deployer', dataset: { role: 'start' },
 			'aria-label': 'Start ' + app.name, text: 'Start', onclick: (e) => act(app, 'apps.start', 'Start', e.currentTarget) }));
-	} else if (app.state === 'needs-configuration' && !app.node) {
-		buttons.push(el('a', { class: 'button small', href: '/apps/' + encodeURIComponent(app.name) + '/config',
+	} else if (app.state === 'needs-configuration') {
+		buttons.push(el('a', { class: 'button small', href: appHref(app.name, app.node, '/config'),
 			dataset: { role: 'configure' }, 'aria-label': 'Configure ' + app.name, text: 'Configure' }));
 	}
 	buttons.push(el('a', { class: 'button small', href: '/logs?app=' + encodeURIComponent(app.name), dataset: { role: 'logs' },
@@ -117,8 +118,13 @@ function actions(app) {
 	return el('span', { class: 'row-actions' }, ...buttons);
 }
 
+// a row is one app of one server: a node's app may have the name of one of this server's
+function rowKey(app) {
+	return app.node ? app.name + '@' + app.node : app.name;
+}
+
 function newRow(app) {
-	const row = el('tr', { dataset: { app: app.name } });
+	const row = el('tr', { dataset: app.node ? { app: app.name, node: app.node } : { app: app.name } });
 	for (const [label, name] of [['App', 'app'], ['State', 'state'], ['Health', 'health'], ['Version', 'version'],
 		['URL', 'url'], ['Requests/s (1 h)', 'spark'], ['Last error', 'error'], ['Actions', 'actions']]) {
 		row.append(cell(label, null));
@@ -129,15 +135,17 @@ function newRow(app) {
 
 function fill(row, app) {
 	const [name, state, health, version, url, spark, error, act] = row.children;
-	// the app pages are this server's apps' only: an app on a node is named with its node
-	update(name, [app.name, app.node, app.node_reachable], () => app.node
-		? el('span', { text: app.name + ' (node ' + app.node + (app.node_reachable === false ? ', unreachable' : '') + ')' })
-		: el('a', { href: '/apps/' + encodeURIComponent(app.name), text: app.name }));
+	// an app on a node is named with its node, and its page is the node's (/apps/NAME?node=N)
+	update(name, [app.name, app.node, app.node_reachable], () => (app.node
+		? el('span', {}, el('a', { href: appHref(app.name, app.node), text: app.name }),
+			' (node ' + app.node + (app.node_reachable === false ? ', unreachable' : '') + ')')
+		: el('a', { href: appHref(app.name, null), text: app.name })));
 	update(state, app.state, () => stateBadge(app.state));
 	update(health, [app.health?.status, app.health?.message], () => healthBadge(app.health));
 	update(version, app.version || '', () => app.version || '—');
 	update(url, app.urls || [], () => urlLinks(app.urls));
-	const line = sparklines.get(app.name);
+	// the sparklines are this server's apps' only
+	const line = app.node ? null : sparklines.get(app.name);
 	update(spark, line ? line.dataset.points + ':' + (line.dataset.stamp || '') : '-', () => line || '—');
 	update(error, app.last_error ? [app.last_error.id, relativeTime(app.last_error.time)] : null,
 		() => app.last_error ? el('span', { class: 'last-error', title: app.last_error.time }, lastErrorText(app)) : '—');
@@ -145,12 +153,12 @@ function fill(row, app) {
 }
 
 function render() {
-	const rows = new Map($$('tr[data-app]', body).map((row) => [row.dataset.app, row]));
-	const names = new Set(apps.map((app) => app.name));
-	for (const [name, row] of rows) {
-		if (!names.has(name)) {
+	const rows = new Map($$('tr[data-app]', body).map((row) => [rowKey({ name: row.dataset.app, node: row.dataset.node }), row]));
+	const keys = new Set(apps.map(rowKey));
+	for (const [key, row] of rows) {
+		if (!keys.has(key)) {
 			row.remove();
-			rows.delete(name);
+			rows.delete(key);
 		}
 	}
 	const ordered = [...apps].sort(compare);
@@ -158,10 +166,10 @@ function render() {
 	let previous = null;
 	const focused = document.activeElement;
 	for (const app of ordered) {
-		let row = rows.get(app.name);
+		let row = rows.get(rowKey(app));
 		if (!row) {
 			row = newRow(app);
-			rows.set(app.name, row);
+			rows.set(rowKey(app), row);
 		}
 		fill(row, app);
 		row.hidden = !matches(app);

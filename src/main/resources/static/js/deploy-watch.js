@@ -12,10 +12,12 @@ const PROGRESS_INTERVAL = 700;
  * Runs `work` and shows its progress while it runs.
  * @param {string} name the app
  * @param {function(): Promise<any>} work the call, such as `() => rpc('apps.update', {name})`
- * @param {{step: Element, log: Element}} view where the step and the log lines go
+ * @param {{step: Element, log: Element, node: ?string}} view where the step and the log
+ *     lines go, and the app's node (null for this server's app): the log records of a
+ *     node's app are pulled into this server, its progress is read from the node
  * @returns {Promise<any>} what `work` returns; rejects as it does
  */
-export async function watchDeploy(name, work, { step, log }) {
+export async function watchDeploy(name, work, { step, log, node = null }) {
 	log.textContent = '';
 	log.hidden = true;
 	say(step, 'Starting…');
@@ -29,7 +31,7 @@ export async function watchDeploy(name, work, { step, log }) {
 		what: 'deploy',
 		append,
 		currentStep: async (signal) => {
-			const app = await rpc('apps.get', { name }, { signal });
+			const app = await rpc('apps.get', node ? { name, node } : { name }, { signal });
 			return app.progress ? app.state + ' — ' + app.progress.step + ': ' + app.progress.message : null;
 		},
 		showStep: (line) => say(step, line),

@@ -8,6 +8,8 @@ import dev.pyapp.server.security.Caller;
 import dev.pyapp.server.security.Callers;
 import dev.pyapp.server.security.UserAccounts;
 import dev.pyapp.server.install.AppRegistry;
+import dev.pyapp.server.nodes.NodeClient;
+import dev.pyapp.server.nodes.NodeRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
@@ -32,10 +35,13 @@ class PageController {
 
 	private final AppRegistry registry;
 
-	PageController(Callers callers, UserAccounts users, AppRegistry registry) {
+	private final NodeClient nodes;
+
+	PageController(Callers callers, UserAccounts users, AppRegistry registry, NodeClient nodes) {
 		this.callers = callers;
 		this.users = users;
 		this.registry = registry;
+		this.nodes = nodes;
 	}
 
 	/**
@@ -82,16 +88,51 @@ class PageController {
 		return page(model, "install", "Install an app", "apps/install");
 	}
 
+	/**
+	 * An app's page; with {@code ?node=NAME} the page of an app on that node, whose every
+	 * call names the node ({@code data-node}). Whether the node has the app is known only
+	 * by asking it: the page asks, and says so when it does not (or does not answer).
+	 */
 	@GetMapping("/apps/{name}")
-	String app(@PathVariable String name, Model model) {
-		model.addAttribute("app", installed(name).value());
-		return page(model, "apps", name, "apps/appDetails");
+	String app(@PathVariable String name, @RequestParam(required = false) @Nullable String node, Model model) {
+		String on = appAndNode(name, node, model);
+		return page(model, "apps", (on != null) ? name + " on node " + on : name, "apps/appDetails");
 	}
 
 	@GetMapping("/apps/{name}/config")
-	String config(@PathVariable String name, Model model) {
-		model.addAttribute("app", installed(name).value());
-		return page(model, "apps", "Configure " + name, "config/configForm");
+	String config(@PathVariable String name, @RequestParam(required = false) @Nullable String node, Model model) {
+		String on = appAndNode(name, node, model);
+		return page(model, "apps", "Configure " + name + ((on != null) ? " on node " + on : ""), "config/configForm");
+	}
+
+	/**
+	 * Puts the app and its node ({@code null} for this server's) into the model.
+	 * @return the node, or {@code null} for an app of this server
+	 */
+	private @Nullable String appAndNode(String name, @Nullable String node, Model model) {
+		String on = node(node);
+		model.addAttribute("app", (on != null) ? named(name).value() : installed(name).value());
+		if (on != null) {
+			model.addAttribute("node", on);
+		}
+		return on;
+	}
+
+	/**
+	 * The node a page is for: {@code null} (or {@code local}, as the API takes it) for
+	 * this server, else the name of a registered node.
+	 */
+	private @Nullable String node(@Nullable String node) {
+		if (node == null || NodeRegistry.LOCAL.equals(node)) {
+			return null;
+		}
+		if (!AppId.PATTERN.matcher(node).matches()) {
+			throw new UnknownNode("No node can be named '" + node + "'.");
+		}
+		if (!this.nodes.isNode(node)) {
+			throw new UnknownNode("No node named '" + node + "' is registered: the Nodes page lists the nodes.");
+		}
+		return node;
 	}
 
 	@GetMapping("/server")
@@ -151,11 +192,26 @@ class PageController {
 		return page(model, "apps", "No such app", "notFound");
 	}
 
-	private AppId installed(String name) {
+	/**
+	 * A page that names a node that is not one: a 404 that says so (the name is text on
+	 * the page, never markup).
+	 */
+	@ExceptionHandler(UnknownNode.class)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
+	String unknownNode(UnknownNode ex, Model model) {
+		model.addAttribute("message", ex.getMessage());
+		return page(model, "apps", "No such node", "notFound");
+	}
+
+	private static AppId named(String name) {
 		if (!AppId.PATTERN.matcher(name).matches()) {
 			throw PyappException.notFound("No app can be named '" + name + "'.");
 		}
-		AppId app = AppId.of(name);
+		return AppId.of(name);
+	}
+
+	private AppId installed(String name) {
+		AppId app = named(name);
 		if (this.registry.find(app).isEmpty()) {
 			throw PyappException.notFound("No app named '" + name + "' is installed.");
 		}
@@ -166,6 +222,15 @@ class PageController {
 		model.addAttribute("section", section);
 		model.addAttribute("title", title);
 		return view;
+	}
+
+	/** A {@code node} parameter that names no registered node. */
+	static final class UnknownNode extends RuntimeException {
+
+		UnknownNode(String message) {
+			super(message);
+		}
+
 	}
 
 }

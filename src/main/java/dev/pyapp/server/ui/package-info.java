@@ -3,7 +3,7 @@
  * {@code frontend-templates/}. Every action is a JSON-RPC call from the browser.
  */
 @NullMarked
-@ApplicationModule(displayName = "Web UI", allowedDependencies = { "core", "security", "install" })
+@ApplicationModule(displayName = "Web UI", allowedDependencies = { "core", "security", "install", "nodes" })
 package dev.pyapp.server.ui;
 
 import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package dev.pyapp.server.nodes;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
 
 import dev.pyapp.server.TestHomes;
 import dev.pyapp.server.core.AtomicFiles;
+import dev.pyapp.server.security.WebSession;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -251,6 +253,47 @@ class NodesIT {
 
 	@Test
 	@Order(8)
+	void showsTheNodesAppOnItsOwnPage() throws Exception {
+		WebSession ui = ui();
+		HttpResponse<String> page = ui.get("/apps/guestbook?node=n1");
+		assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+		assertThat(page.body()).contains("data-app=\"guestbook\"")
+			.contains("data-node=\"n1\"")
+			.contains("<h1>guestbook on node n1</h1>")
+			.contains("href=\"/apps/guestbook/config?node=n1\"")
+			.contains("<code>pyapp install FILE.pyapp --node n1</code>");
+		HttpResponse<String> config = ui.get("/apps/guestbook/config?node=n1");
+		assertThat(config.statusCode()).isEqualTo(200);
+		assertThat(config.body()).contains("data-node=\"n1\"").contains("href=\"/apps/guestbook?node=n1\"");
+		// this server has no guestbook: its page without the node stays a 404
+		assertThat(ui.get("/apps/guestbook").statusCode()).isEqualTo(404);
+		// a name that is no node: a 404 that says so, the name as text only
+		HttpResponse<String> unknown = ui.get("/apps/guestbook?node=nowhere");
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.body()).contains("No such node").contains("No node named &#39;nowhere&#39; is registered");
+		HttpResponse<String> hostile = ui
+			.get("/apps/guestbook/config?node=" + URLEncoder.encode("<b>x</b>", StandardCharsets.UTF_8));
+		assertThat(hostile.statusCode()).isEqualTo(404);
+		assertThat(hostile.body()).contains("No node can be named &#39;&lt;b&gt;x&lt;/b&gt;&#39;")
+			.doesNotContain("<b>x</b>");
+
+		// what the page calls, through the same session: the node's app
+		String csrf = ui.csrfToken();
+		assertThat(uiCall(ui, csrf, "apps.get").path("name").asString()).isEqualTo("guestbook");
+		assertThat(uiCall(ui, csrf, "tasks.list").isArray()).isTrue();
+		assertThat(uiCall(ui, csrf, "hooks.list").isArray()).isTrue();
+		assertThat(uiCall(ui, csrf, "apps.metrics").isObject()).isTrue();
+		// the form is the node's: rendered from the spec and values the node gave
+		JsonNode spec = uiCall(ui, csrf, "config.spec");
+		JsonNode values = uiCall(ui, csrf, "config.get");
+		HttpResponse<String> fields = ui.postJson("/apps/guestbook/config/fields",
+				this.mapper.writeValueAsString(Map.of("spec", spec, "values", values)), csrf);
+		assertThat(fields.statusCode()).isEqualTo(200);
+		assertThat(fields.body()).contains("data-path=\"site.title\"").contains("data-path=\"site.theme\"");
+	}
+
+	@Test
+	@Order(9)
 	void marksAnUnreachableNodeAndRecovers() throws Exception {
 		long agentPid = Long.parseLong(Files.readString(agentHome.resolve("agent-java.pid")).trim());
 		sshd.stop();
@@ -264,6 +307,15 @@ class NodesIT {
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
 		assertThat(failed.path("error").path("code").asInt()).isEqualTo(-32005);
 		assertThat(failed.path("error").path("message").asString()).contains("unreachable");
+		// the app's page still loads, and what it calls says why the node does not answer
+		WebSession ui = ui();
+		assertThat(ui.get("/apps/guestbook?node=n1").statusCode()).isEqualTo(200);
+		JsonNode pageCall = this.mapper.readTree(ui.rpc(
+				"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"apps.get\",\"params\":{\"name\":\"guestbook\",\"node\":\"n1\"}}",
+				ui.csrfToken())
+			.body());
+		assertThat(pageCall.path("error").path("code").asInt()).isEqualTo(-32005);
+		assertThat(pageCall.path("error").path("message").asString()).contains("unreachable");
 		// the node's apps are still listed, and its agent keeps running there
 		assertThat(result(rpc("apps.list", null)))
 			.anySatisfy((entry) -> assertThat(entry.path("node").asString()).isEqualTo("n1"));
@@ -278,7 +330,7 @@ class NodesIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(10)
 	void pinsTheNewHostKeyOfANodeWhoseKeyChanged() throws Exception {
 		long agentPid = Long.parseLong(Files.readString(agentHome.resolve("agent-java.pid")).trim());
 		sshd.switchHostKey();
@@ -313,7 +365,7 @@ class NodesIT {
 	}
 
 	@Test
-	@Order(10)
+	@Order(11)
 	void removesTheNodeAndUninstallsTheAgent() throws Exception {
 		long supervisor = Long.parseLong(Files.readString(agentHome.resolve("agent.pid")).trim());
 		long agent = Long.parseLong(Files.readString(agentHome.resolve("agent-java.pid")).trim());
@@ -355,6 +407,21 @@ class NodesIT {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** A session of the UI, logged in as the admin the first start created. */
+	private WebSession ui() throws IOException, InterruptedException {
+		WebSession session = new WebSession(this.port);
+		String password = Files.readString(home.resolve("initial-admin-password")).trim();
+		assertThat(session.login("admin", password).statusCode()).isEqualTo(302);
+		return session;
+	}
+
+	/** A call of the app page of the node's guestbook, as its script makes it. */
+	private JsonNode uiCall(WebSession ui, String csrf, String method) throws IOException, InterruptedException {
+		String body = this.mapper.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params",
+				Map.of("name", "guestbook", "node", "n1")));
+		return result(this.mapper.readTree(ui.rpc(body, csrf).body()));
 	}
 
 	private static JsonNode result(JsonNode response) {

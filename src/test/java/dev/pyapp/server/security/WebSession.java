@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A browser-like HTTP client for tests: keeps cookies, never follows redirects, reads the
- * CSRF token from the pages it loads.
+ * CSRF token from the pages it loads. Public for the tests of other modules that load a
+ * page of the UI or call what a page calls (NodesIT).
  */
-class WebSession {
+public class WebSession {
 
 	private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -34,7 +35,7 @@ class WebSession {
 
 	private final HttpClient http;
 
-	WebSession(int port) {
+	public WebSession(int port) {
 		this.base = "http://127.0.0.1:" + port;
 		this.http = HttpClient.newBuilder()
 			.cookieHandler(this.cookies)
@@ -54,7 +55,7 @@ class WebSession {
 		return request;
 	}
 
-	HttpResponse<String> get(String path) throws IOException, InterruptedException {
+	public HttpResponse<String> get(String path) throws IOException, InterruptedException {
 		return send(request(path).GET().build());
 	}
 
@@ -62,7 +63,7 @@ class WebSession {
 	 * Logs in through the form, as a browser does.
 	 * @return the response to the form's POST (a redirect)
 	 */
-	HttpResponse<String> login(String username, String password) throws IOException, InterruptedException {
+	public HttpResponse<String> login(String username, String password) throws IOException, InterruptedException {
 		String page = get("/login").body();
 		Matcher matcher = HIDDEN_CSRF.matcher(page);
 		if (!matcher.find()) {
@@ -83,7 +84,7 @@ class WebSession {
 	}
 
 	/** The CSRF token of a page of the UI, from its {@code <meta name="_csrf">}. */
-	String csrfToken() throws IOException, InterruptedException {
+	public String csrfToken() throws IOException, InterruptedException {
 		Matcher matcher = META_CSRF.matcher(get("/apps").body());
 		if (!matcher.find()) {
 			throw new IllegalStateException("the page has no CSRF meta tag");
@@ -92,8 +93,14 @@ class WebSession {
 	}
 
 	/** POST /rpc with the session's cookie, and the CSRF header if a token is given. */
-	HttpResponse<String> rpc(String body, @Nullable String csrf) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + "/rpc"))
+	public HttpResponse<String> rpc(String body, @Nullable String csrf) throws IOException, InterruptedException {
+		return postJson("/rpc", body, csrf);
+	}
+
+	/** A JSON POST with the session's cookie, and the CSRF header if a token is given. */
+	public HttpResponse<String> postJson(String path, String body, @Nullable String csrf)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body));
 		if (csrf != null) {

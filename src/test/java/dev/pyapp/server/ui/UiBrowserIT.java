@@ -987,6 +987,17 @@ class UiBrowserIT {
 				.contains("ok");
 			this.browser.waitForText("#nodes tr[data-node=uinode]", "installed", Duration.ofSeconds(30));
 			shot("nodes");
+			// the page of an app on the node: its calls go to the node's agent, which has
+			// no
+			// guestbook (this server's guestbook would have answered a call without the
+			// node)
+			this.browser.open("/apps/guestbook?node=uinode");
+			assertThat(this.browser.text("h1")).isEqualTo("guestbook on node uinode");
+			assertThat(this.browser.text("#app-node")).contains("on node uinode");
+			this.browser.waitForText("#app-message", "Cannot load guestbook on node uinode: ", Duration.ofSeconds(30));
+			assertThat(this.browser.text("#app-message")).contains("guestbook").contains("Back to the apps");
+			this.browser.open("/nodes");
+			this.browser.visible("#nodes tr[data-node=uinode]");
 			this.browser.click("#nodes tr[data-node=uinode] button.remove");
 			assertThat(this.browser.confirm(true)).contains("Remove the node uinode?");
 			this.browser.waitForText("#nodes-message", "removed", LONG_WORK);
@@ -994,6 +1005,13 @@ class UiBrowserIT {
 				.until((driver) -> driver.findElements(By.cssSelector("#nodes tr[data-node=uinode]")).isEmpty());
 		}
 		finally {
+			// the agent, when a failure came before the node's removal stopped it
+			for (String pid : List.of("agent.pid", "agent-java.pid")) {
+				Path file = dir.resolve("agent").resolve(pid);
+				if (Files.exists(file)) {
+					ProcessHandle.of(Long.parseLong(Files.readString(file).trim())).ifPresent(ProcessHandle::destroy);
+				}
+			}
 			org.springframework.util.FileSystemUtils.deleteRecursively(dir);
 		}
 	}
