@@ -210,11 +210,65 @@ function renderEnv(app) {
 		: 'No environment variables.';
 }
 
+// the scale as last drawn: the form is filled again only when it changes
+let renderedScale = null;
+
+/** apps.get's scale: what the daemon runs with, and the form that changes it (apps.scale). */
+function renderScale(app) {
+	const scale = app.scale;
+	$('#scale-card').hidden = !scale;
+	if (!scale || JSON.stringify(scale) === renderedScale) {
+		return;
+	}
+	renderedScale = JSON.stringify(scale);
+	const threading = scale.method !== 'processes';
+	$('#scale-now').textContent = scale.workers + (scale.workers === 1 ? ' worker process' : ' worker processes')
+		+ (threading ? ' × ' + scale.threads + (scale.threads === 1 ? ' thread' : ' threads') : ' (one thread each)')
+		+ (scale.source === 'operator' ? ', scaled by an operator (the app asks for other counts)'
+			: ', as the app\'s metadata.yaml asks');
+	$('#scale-threads-field').hidden = !threading;
+	$('#scale-reset').hidden = scale.source !== 'operator';
+	if (!$('#scale-form').contains(document.activeElement)) {
+		$('#scale-workers').value = scale.workers;
+		$('#scale-threads').value = scale.threads;
+	}
+}
+
+/** Sends apps.scale and says what runs now; a running daemon restarts gracefully first. */
+async function scaleTo(params, form) {
+	clearErrors(form);
+	try {
+		const result = await call('apps.scale', { name, ...params });
+		const scale = result.scale;
+		say($('#scale-message'), 'Now ' + scale.workers + ' × ' + scale.threads + ' ('
+			+ (result.process && result.process.state === 'running' ? 'restarted gracefully' : 'from its next start')
+			+ ').', 'ok');
+		renderedScale = null;
+		await load();
+	} catch (error) {
+		showErrors(form, error, describe(error, 'Not scaled'));
+	}
+}
+
+$('#scale-form').addEventListener('submit', (event) => {
+	event.preventDefault();
+	const form = event.target;
+	const params = { workers: Number($('#scale-workers').value) };
+	if (!$('#scale-threads-field').hidden) {
+		params.threads = Number($('#scale-threads').value);
+	}
+	return busy(form.querySelector('button[type=submit]'), () => scaleTo(params, form));
+});
+
+$('#scale-reset').addEventListener('click', (event) =>
+	busy(event.currentTarget, () => scaleTo({ reset: true }, $('#scale-form'))));
+
 async function load() {
 	try {
 		current = await call('apps.get', { name });
 		renderFailure(current);
 		renderSummary(current);
+		renderScale(current);
 		if (!$('#releases').contains(document.activeElement)) {
 			renderReleases(current);
 		}

@@ -187,11 +187,14 @@ sealed interface AppDetails permits AppDetails.Installed, AppDetails.Installing 
 	 * @param threads threads per worker
 	 * @param source {@code app} (its {@code metadata.yaml}) or {@code operator}
 	 * ({@code apps.scale})
+	 * @param method the release's {@code daemon.method}: {@code threading}, or
+	 * {@code processes} (one thread per worker; its threads cannot be scaled)
 	 */
-	record ScaleView(int workers, int threads, String source) {
+	record ScaleView(int workers, int threads, String source, String method) {
 
 		static ScaleView of(AppScale scale) {
-			return new ScaleView(scale.workers(), scale.threads(), scale.source());
+			return new ScaleView(scale.workers(), scale.threads(), scale.source(),
+					scale.threading() ? "threading" : "processes");
 		}
 
 	}

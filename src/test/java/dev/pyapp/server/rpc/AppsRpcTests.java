@@ -357,7 +357,7 @@ class AppsRpcTests {
 		AppDetails.Scaled scaled = this.rpc.scale(new AppsRpc.ScaleParams("blog", 2, null, null));
 
 		assertThat(RpcJson.mapper.writeValueAsString(scaled.scale()))
-			.isEqualTo("{\"workers\":2,\"threads\":8,\"source\":\"operator\"}");
+			.isEqualTo("{\"workers\":2,\"threads\":8,\"source\":\"operator\",\"method\":\"threading\"}");
 		assertThat(scaled.process().state()).isEqualTo("running");
 		// the processes limit (64, threads included) cannot hold 8 workers of 8 threads
 		given(this.supervisor.scale(blog, "1.0.0-a")).willReturn(new AppScale(1, 8, false, false, true));
