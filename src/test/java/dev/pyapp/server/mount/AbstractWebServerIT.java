@@ -273,6 +273,14 @@ abstract class AbstractWebServerIT {
 		Path key = Files.writeString(tls.resolve("key.pem"), "not yet\n");
 		this.mounts.addServer(new VirtualServer("secure", List.of("secure.test"), "127.0.0.1:" + freePort(),
 				new VirtualServer.Tls(cert.toString(), key.toString()), false));
+		// files that are there but no certificate and key: httpd's own test passes them,
+		// and its reload ended the running server
+		assertThatThrownBy(this.mounts::apply).isInstanceOfSatisfying(PyappException.class, (ex) -> {
+			assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED);
+			assertThat(ex.getLog()).contains("cert.pem");
+		});
+		assertThat(Files.readString(live)).isEqualTo(before);
+		assertThat(echo("two.test", "/deep/prefix/still", "").get("path_info").stringValue()).isEqualTo("/still");
 		Files.delete(cert);
 		assertThatThrownBy(this.mounts::apply).isInstanceOfSatisfying(PyappException.class, (ex) -> {
 			assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED);
