@@ -173,6 +173,9 @@ abstract class AbstractWebServerIT {
 		assertForwardedHost(spoofed, "two.test");
 		assertThat(deep.get("app_url").stringValue()).isEqualTo("http://two.test:" + this.port + "/deep/prefix");
 		assertThat(echo("two.test", "/deep/prefix", "").get("path_info").stringValue()).isEmpty();
+		// an encoded slash reaches the app decoded, as nginx passes it (httpd: 404 by
+		// default)
+		assertThat(echo("two.test", "/deep/prefix/a%2Fb", "").get("path_info").stringValue()).isEqualTo("/a/b");
 		// an unknown host name goes to the default server
 		assertThat(echo("other.test", "/x", "").get("script_name").stringValue()).isEmpty();
 		// the prefix is not matched as a string prefix
@@ -192,6 +195,8 @@ abstract class AbstractWebServerIT {
 				// lighttpd's uwsgi path cannot set them (README, deviations): a
 				// client's own never reach the app, and HTTP_HOST has the port
 				assertThat(echo.get("x_forwarded_host").isNull()).as(request[0]).isTrue();
+				assertThat(echo.get("x_forwarded_port").stringValue()).as(request[0])
+					.isEqualTo(String.valueOf(this.port));
 				continue;
 			}
 			assertThat(echo.get("x_forwarded_host").stringValue()).as(request[0])
