@@ -117,6 +117,20 @@ class WsgiShimTests(unittest.TestCase):
         self.assertEqual(seen, [("/mount", "/page", False, "/mount/page"), ("/mount", "", False, "/mount"),
                                 ("", "/mountain", False, "/mountain")])
 
+    def test_a_missing_path_info_is_empty_as_other_web_servers_send_it(self):
+        seen = []
+
+        def app(env, start_response):
+            seen.append((env["SCRIPT_NAME"], env["PATH_INFO"]))
+            start_response("200 OK", [])
+            return []
+
+        for measure in (False, True):
+            env = environ(script_name="/mount")
+            del env["PATH_INFO"]
+            Server().serve(wsgi.wrap(app, measure=measure), env)
+        self.assertEqual(seen, [("/mount", ""), ("/mount", "")])
+
     def test_an_app_that_raises_before_start_response_counts_as_500(self):
         def app(env, start_response):
             raise KeyError("boom")

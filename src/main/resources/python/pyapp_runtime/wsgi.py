@@ -263,6 +263,8 @@ def wrap(app, measure=None):
                 prefix = environ.pop("PYAPP_SCRIPT_NAME")
                 if prefix:
                     apply_mount_prefix(environ, prefix)
+            if "PATH_INFO" not in environ:
+                environ["PATH_INFO"] = ""
             token = set_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
             try:
                 result = app(environ, start_response)
@@ -285,6 +287,11 @@ def wrap(app, measure=None):
             prefix = environ.pop("PYAPP_SCRIPT_NAME")
             if prefix:
                 apply_mount_prefix(environ, prefix)
+        if "PATH_INFO" not in environ:
+            # lighttpd sends none to a uWSGI app for its mount path itself (/prefix):
+            # the app sees "" there, as from nginx and Apache, where Werkzeug would take
+            # a missing one for "/" (a page at /prefix whose relative links then miss)
+            environ["PATH_INFO"] = ""
         token = set_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
         # an app that raises before start_response answered 500 as far as anyone knows;
         # the line is kept as given (parsed by the sender thread, off the request path)

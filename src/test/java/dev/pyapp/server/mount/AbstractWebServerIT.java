@@ -173,6 +173,9 @@ abstract class AbstractWebServerIT {
 		assertForwardedHost(spoofed, "two.test");
 		assertThat(deep.get("app_url").stringValue()).isEqualTo("http://two.test:" + this.port + "/deep/prefix");
 		assertThat(echo("two.test", "/deep/prefix", "").get("path_info").stringValue()).isEmpty();
+		// an encoded slash reaches the app decoded, as nginx passes it (httpd: 404 by
+		// default)
+		assertThat(echo("two.test", "/deep/prefix/a%2Fb", "").get("path_info").stringValue()).isEqualTo("/a/b");
 		// an unknown host name goes to the default server
 		assertThat(echo("other.test", "/x", "").get("script_name").stringValue()).isEmpty();
 		// the prefix is not matched as a string prefix
@@ -192,6 +195,8 @@ abstract class AbstractWebServerIT {
 				// lighttpd's uwsgi path cannot set them (README, deviations): a
 				// client's own never reach the app, and HTTP_HOST has the port
 				assertThat(echo.get("x_forwarded_host").isNull()).as(request[0]).isTrue();
+				assertThat(echo.get("x_forwarded_port").stringValue()).as(request[0])
+					.isEqualTo(String.valueOf(this.port));
 				continue;
 			}
 			assertThat(echo.get("x_forwarded_host").stringValue()).as(request[0])
@@ -273,6 +278,14 @@ abstract class AbstractWebServerIT {
 		Path key = Files.writeString(tls.resolve("key.pem"), "not yet\n");
 		this.mounts.addServer(new VirtualServer("secure", List.of("secure.test"), "127.0.0.1:" + freePort(),
 				new VirtualServer.Tls(cert.toString(), key.toString()), false));
+		// files that are there but no certificate and key: httpd's own test passes them,
+		// and its reload ended the running server
+		assertThatThrownBy(this.mounts::apply).isInstanceOfSatisfying(PyappException.class, (ex) -> {
+			assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED);
+			assertThat(ex.getLog()).contains("cert.pem");
+		});
+		assertThat(Files.readString(live)).isEqualTo(before);
+		assertThat(echo("two.test", "/deep/prefix/still", "").get("path_info").stringValue()).isEqualTo("/still");
 		Files.delete(cert);
 		assertThatThrownBy(this.mounts::apply).isInstanceOfSatisfying(PyappException.class, (ex) -> {
 			assertThat(ex.getKind()).isEqualTo(ErrorKind.FAILED);

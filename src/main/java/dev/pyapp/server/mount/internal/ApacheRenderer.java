@@ -138,6 +138,12 @@ public class ApacheRenderer implements ConfigRenderer {
 				out.line("SSLCertificateFile \"" + server.tls().cert() + "\"");
 				out.line("SSLCertificateKeyFile \"" + server.tls().key() + "\"");
 			}
+			// an encoded slash (%2F) in a path reaches the app decoded, as nginx and
+			// lighttpd
+			// pass it (httpd's default answers 404 without asking the app); httpd
+			// normalises the decoded path again, so it leads no static path out of its
+			// directory. Virtual hosts do not inherit this from the main server
+			out.line("AllowEncodedSlashes On");
 			out.line("ProxyPreserveHost On");
 			// ProxyAddHeaders appends the client's Host header (port included) to
 			// X-Forwarded-Host: drop a client's own first, so the app sees one value

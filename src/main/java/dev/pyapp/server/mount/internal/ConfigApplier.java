@@ -105,6 +105,17 @@ class ConfigApplier {
 						"the " + this.kind.value() + " configuration test failed; the running configuration is kept",
 						test.output());
 			}
+			if (this.kind == WebServerKind.APACHE) {
+				// httpd's test does not load the certificates: one it cannot load would
+				// end the running server at the reload
+				List<String> tls = TlsPairCheck
+					.problems(model.sites().stream().map(RenderModel.Site::server).distinct().toList());
+				if (!tls.isEmpty()) {
+					throw PyappException.failed(
+							"the apache configuration test failed; the running configuration is kept",
+							String.join("\n", tls) + "\n");
+				}
+			}
 			Path live = liveFile();
 			Path previous = live.resolveSibling(live.getFileName() + ".previous");
 			boolean hadLive = Files.exists(live);

@@ -173,8 +173,17 @@ public class LighttpdRenderer implements ConfigRenderer {
 		for (RenderModel.Location location : site.locations()) {
 			String regex = location.root() ? "^/" : "^" + escape(location.prefix()) + "(/|$)";
 			out.line((chained ? "else " : "") + "$HTTP[\"url\"] =~ " + quote(regex) + " {").indent();
+			if (location.backend() != null) {
+				// the app's response goes to the client as it comes (lighttpd's default,
+				// 0,
+				// holds all of it until the app is done: a streamed response arrived in
+				// one
+				// piece at its end), buffered only while the client reads slower than the
+				// app writes, so a slow client does not hold the app's worker
+				out.line("server.stream-response-body = 1");
+			}
 			if (location.backend() != null && location.backend().uwsgi()) {
-				uwsgi(out, location, location.backend(), tls);
+				uwsgi(out, location, location.backend(), tls, port);
 			}
 			else if (location.backend() != null) {
 				RenderModel.Backend backend = location.backend();
@@ -213,8 +222,8 @@ public class LighttpdRenderer implements ConfigRenderer {
 		}
 	}
 
-	private static void uwsgi(ConfigWriter out, RenderModel.Location location, RenderModel.Backend backend,
-			boolean tls) {
+	private static void uwsgi(ConfigWriter out, RenderModel.Location location, RenderModel.Backend backend, boolean tls,
+			int port) {
 		String host = (backend.socket() != null) ? "\"socket\" => " + quote(backend.socket())
 				: "\"host\" => \"127.0.0.1\", \"port\" => " + backend.port();
 		out.line("scgi.protocol = \"uwsgi\"");
@@ -223,8 +232,10 @@ public class LighttpdRenderer implements ConfigRenderer {
 				+ ", \"check-local\" => \"disable\"" + RETRY
 				+ (location.root() ? ", \"fix-root-scriptname\" => \"enable\"" : "") + " ) ) )");
 		// uWSGI sees the client as REMOTE_ADDR; no client-made forwarding header reaches
-		// the app (lighttpd cannot append the address here; an empty value removes one)
+		// the app (lighttpd cannot append the address here; an empty value removes one).
+		// The scheme and the port are the virtual server's, as on the HTTP path
 		out.line("setenv.set-request-header = ( \"X-Forwarded-Proto\" => " + quote(tls ? "https" : "http")
+				+ ", \"X-Forwarded-Port\" => " + quote(String.valueOf(port))
 				+ ", \"X-Forwarded-For\" => \"\", \"X-Forwarded-Host\" => \"\" )");
 	}
 
