@@ -98,6 +98,14 @@ abstract class AbstractWebServerIT {
 	/** The app server behind the web server: {@code gunicorn} or {@code uwsgi}. */
 	abstract String appServer();
 
+	/**
+	 * Whether the web server answers 413 to a body over the bound before the app sees it.
+	 * @return {@code true} but for Apache httpd in front of an HTTP app server
+	 */
+	boolean refusesLargeBodiesToTheApp() {
+		return true;
+	}
+
 	static void register(DynamicPropertyRegistry registry, WebServerKind kind, String appServer) {
 		// deleted when the context cache closes the context (TestHomes); a context made
 		// again for the same kind gets a new one
@@ -178,8 +186,22 @@ abstract class AbstractWebServerIT {
 		assertThat(echo("two.test", "/deep/prefix/a%2Fb", "").get("path_info").stringValue()).isEqualTo("/a/b");
 		// an unknown host name goes to the default server
 		assertThat(echo("other.test", "/x", "").get("script_name").stringValue()).isEmpty();
-		// the prefix is not matched as a string prefix
-		assertThat(get("two.test", "/deep/prefixfoo", "").status()).isIn(403, 404);
+		// the prefix is not matched as a string prefix: a path no mount serves is 404 on
+		// every web server (Apache and lighttpd said 403: the empty document root was
+		// closed to their workers)
+		assertThat(get("two.test", "/deep/prefixfoo", "").status()).isEqualTo(404);
+		// a body over the bound (100 MiB) is refused by the web server itself, the same
+		// bound on each (Apache and lighttpd had none); its start is sent, as a client
+		// does. Not by httpd's mod_proxy_http, which passes a body on whatever
+		// LimitRequestBody says (2.4.71): the app would wait for the rest (README)
+		if (refusesLargeBodiesToTheApp()) {
+			try (HttpLoad.Connection connection = new HttpLoad.Connection(HttpLoad.tcp(this.port))) {
+				assertThat(connection
+					.send("POST /deep/prefix/upload HTTP/1.1\r\nHost: two.test:" + this.port + "\r\nContent-Length: "
+							+ (100L * 1024 * 1024 + 1) + "\r\nConnection: close\r\n\r\n" + "x".repeat(64 * 1024))
+					.status()).isEqualTo(413);
+			}
+		}
 	}
 
 	/**

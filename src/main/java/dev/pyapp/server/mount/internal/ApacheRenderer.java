@@ -64,6 +64,7 @@ public class ApacheRenderer implements ConfigRenderer {
 		out.line("KeepAlive On");
 		out.line("MaxKeepAliveRequests 10000");
 		out.line("KeepAliveTimeout 65");
+		out.line("LimitRequestBody " + RenderSettings.MAX_REQUEST_BODY_MIB * 1024L * 1024L);
 		out.line("DocumentRoot \"" + RenderSettings.path(settings.empty()) + "\"");
 		out.line("DirectoryIndex index.html");
 		for (String[] type : MimeTypes.TYPES) {
@@ -76,6 +77,11 @@ public class ApacheRenderer implements ConfigRenderer {
 		out.line("Options FollowSymLinks");
 		out.line("AllowOverride None");
 		out.line("Require all denied");
+		out.outdent().line("</Directory>");
+		// the document root is empty: a path that no mount serves is 404, as with nginx,
+		// not 403
+		out.line("<Directory \"" + RenderSettings.path(settings.empty()) + "\">").indent();
+		out.line("Require all granted");
 		out.outdent().line("</Directory>");
 		if (settings.accessLog()) {
 			out.line("LogFormat \"%h %l %u %t \\\"%r\\\" %>s %O \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\"\" combined");

@@ -67,6 +67,7 @@ public class LighttpdRenderer implements ConfigRenderer {
 		out.line("server.max-keep-alive-idle = 65");
 		out.line("server.max-connections = 4096");
 		out.line("server.max-fds = 8192");
+		out.line("server.max-request-size = " + RenderSettings.MAX_REQUEST_BODY_MIB * 1024);
 		if (settings.accessLog()) {
 			out.line("accesslog.filename = " + quote(RenderSettings.path(settings.accessLogFile(kind))));
 		}

@@ -65,7 +65,7 @@ public class NginxRenderer implements ConfigRenderer {
 		out.line("keepalive_timeout 65s;");
 		out.line("keepalive_requests 10000;");
 		out.line("server_tokens off;");
-		out.line("client_max_body_size 100m;");
+		out.line("client_max_body_size " + RenderSettings.MAX_REQUEST_BODY_MIB + "m;");
 		out.blank();
 		sites(model, settings, out);
 		out.outdent().line("}");

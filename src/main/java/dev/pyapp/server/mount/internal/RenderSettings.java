@@ -29,6 +29,14 @@ import org.jspecify.annotations.Nullable;
 public record RenderSettings(Path directory, boolean root, @Nullable String user, int workers, boolean accessLog,
 		Duration staticMaxAge, int keepalive, Path apacheModules) {
 
+	/**
+	 * The largest request body the managed web server passes to an app, in MiB: the same
+	 * bound for nginx ({@code client_max_body_size}), Apache httpd
+	 * ({@code LimitRequestBody}) and lighttpd ({@code server.max-request-size}); a larger
+	 * one is answered 413 by the web server.
+	 */
+	static final int MAX_REQUEST_BODY_MIB = 100;
+
 	public Path config(WebServerKind kind) {
 		return this.directory.resolve(kind.value() + ".conf");
 	}

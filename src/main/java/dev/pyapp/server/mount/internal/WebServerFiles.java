@@ -141,8 +141,10 @@ final class WebServerFiles {
 				// the workers (the web server's user) pass on to their temporary files
 				// and, for lighttpd, to its configuration and logs; nobody else does
 				Path directory = this.settings.directory();
+				// and into the empty document root, so that a path no mount serves is 404
+				// (ENOENT), not 403
 				for (Path dir : List.of(directory, directory.resolve("tmp"), this.settings.tmp(this.kind),
-						directory.resolve("logs"))) {
+						directory.resolve("logs"), this.settings.empty())) {
 					FileModes.set(dir, FileModes.owner(dir), this.workerAccount.gid(), 0710);
 				}
 			}
