@@ -292,16 +292,17 @@ class AppsRpc {
 	AppDetails.Scaled scale(ScaleParams params) {
 		AppId app = AppId.of(params.name());
 		InstalledApp installed = this.registry.get(app);
-		requireStartable(app);
+		// an app waiting for its settings may be scaled: its daemon starts with the
+		// counts
 		String release = installed.currentRelease();
 		if (release != null && (params.workers() != null || params.threads() != null)) {
 			requireTasksWithinLimit(app, installed, release, params);
 		}
+		// CONFLICT without a live release (a first install that was interrupted)
 		AppStatus status = this.supervisor.scale(app, params.workers(), params.threads(),
 				Boolean.TRUE.equals(params.reset()));
 		return new AppDetails.Scaled(
-				AppDetails.ScaleView.of(this.supervisor.scale(app,
-						status.release() != null ? status.release() : this.registry.get(app).currentRelease())),
+				AppDetails.ScaleView.of(this.supervisor.scale(app, this.registry.get(app).currentRelease())),
 				AppDetails.ProcessView.of(status));
 	}
 

@@ -369,6 +369,12 @@ class AppsRpcTests {
 					.contains("processes limit is 64");
 			}));
 		verify(this.supervisor, never()).scale(blog, 8, null, false);
+		// an app waiting for its settings is scaled too: its daemon starts with the
+		// counts
+		given(this.deployer.awaitsFirstConfiguration(blog)).willReturn(true);
+		given(this.supervisor.scale(blog, 1, null, false)).willReturn(AppStatus.stopped(blog));
+		assertThat(this.rpc.scale(new AppsRpc.ScaleParams("blog", 1, null, null)).process().state())
+			.isEqualTo("stopped");
 	}
 
 	// apps.env.set {merge, unset}: two operators changing other
