@@ -154,3 +154,30 @@ test('an app the node does not have says so and leads back', async () => {
 
 	assert.equal(message.textContent, "Cannot load blog on node web2: no app named 'blog' is installed. Back to the apps");
 });
+
+/** Every link under `root` as its href. */
+function hrefs(root) {
+	const found = [];
+	if (root.tagName === 'A' && root.getAttribute('href')) {
+		found.push(root.getAttribute('href'));
+	}
+	for (const child of root.children || []) {
+		if (child instanceof FakeElement) {
+			found.push(...hrefs(child));
+		}
+	}
+	return found;
+}
+
+test("a node's app page leads to the node's own log records", async () => {
+	const { page } = recordingPage(pageAnswers());
+	await loadAppPage(page, 'blog', 'web2');
+	await until(() => page.byId('app-summary').textContent.includes('boom'), 'the summary');
+	await until(() => hrefs(page.byId('releases')).length > 0, 'the releases');
+
+	// before, these read this server's copy of the records by app name, where a local
+	// app named blog mixes in
+	const logs = [...hrefs(page.byId('app-summary')), ...hrefs(page.byId('releases'))]
+		.filter((href) => href.startsWith('/logs?'));
+	assert.deepEqual(logs, ['/logs?app=blog&level=ERROR&node=web2', '/logs?app=blog&release=1.0.0-a&range=all&node=web2']);
+});

@@ -2,7 +2,7 @@
 // releases (rollback, deploy log), environment, tasks with their history, hooks, removal.
 import { rpc, describe } from './rpc.js';
 import { $, $$, el, say, cell, emptyRow, stateBadge, healthBadge, timeElement, relativeTime, urlLinks, copyButton,
-	confirmAction, deployLogHref, busy, showErrors, clearErrors } from './ui.js';
+	confirmAction, deployLogHref, logsHref, busy, showErrors, clearErrors } from './ui.js';
 import { envChange, isEmpty, describeChange } from './env.js';
 import { watchDeploy } from './deploy-watch.js';
 import { appTarget } from './app-target.js';
@@ -70,7 +70,7 @@ function lastErrorFact(app) {
 			}
 			await load();
 		}) }),
-	el('a', { href: '/logs?' + new URLSearchParams({ app: name, level: 'ERROR' }), class: 'small-link', text: ' Errors in the log' }));
+	el('a', { href: logsHref({ app: name, level: 'ERROR' }, target.node), class: 'small-link', text: ' Errors in the log' }));
 }
 
 function renderSummary(app) {
@@ -136,7 +136,7 @@ function renderFailure(app) {
 		$('#deploy-failure-excerpt').textContent = cause.excerpt;
 	}
 	$('#deploy-failure-live').textContent = live ? live.version + ' is still live.' : 'No release is live.';
-	$('#deploy-failure-log').href = deployLogHref(name, deploy.release);
+	$('#deploy-failure-log').href = deployLogHref(name, deploy.release, target.node);
 	box.hidden = false;
 }
 
@@ -154,7 +154,7 @@ function renderReleases(app) {
 				'aria-label': 'Roll back to ' + release.id, text: 'Roll back',
 				onclick: (event) => rollback(event.currentTarget, release) }));
 		}
-		actions.push(el('a', { href: deployLogHref(name, release.id), class: 'deploy-log', text: 'Deploy log',
+		actions.push(el('a', { href: deployLogHref(name, release.id, target.node), class: 'deploy-log', text: 'Deploy log',
 			'aria-label': 'Deploy log of ' + release.id }));
 		return el('tr', { dataset: { release: release.id }, class: release.state === 'failed' ? 'failed-row' : null },
 			cell('Release', el('code', { text: release.id })),

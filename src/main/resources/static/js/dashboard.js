@@ -2,7 +2,7 @@
 // search, state filter and sort. The refresh every 5 s updates the rows in place (keyed
 // by app): a row is never rebuilt under the user, and keyboard focus stays where it is.
 import { rpc, batch, describe } from './rpc.js';
-import { $, $$, el, say, cell, stateBadge, healthBadge, urlLinks, relativeTime, confirmAction } from './ui.js';
+import { $, $$, el, say, cell, stateBadge, healthBadge, urlLinks, relativeTime, confirmAction, logsHref } from './ui.js';
 import { sparkline } from './charts.js';
 import { appHref } from './app-target.js';
 
@@ -113,7 +113,7 @@ function actions(app) {
 		buttons.push(el('a', { class: 'button small', href: appHref(app.name, app.node, '/config'),
 			dataset: { role: 'configure' }, 'aria-label': 'Configure ' + app.name, text: 'Configure' }));
 	}
-	buttons.push(el('a', { class: 'button small', href: '/logs?app=' + encodeURIComponent(app.name), dataset: { role: 'logs' },
+	buttons.push(el('a', { class: 'button small', href: logsHref({ app: app.name }, app.node), dataset: { role: 'logs' },
 		'aria-label': 'Logs of ' + app.name, text: 'Logs' }));
 	return el('span', { class: 'row-actions' }, ...buttons);
 }

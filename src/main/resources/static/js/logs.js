@@ -1,5 +1,7 @@
 // The log viewer: search with filters (logs.query, newest first, paginated) and a live
-// tail (logs.tail, long-poll). Tracebacks are folded.
+// tail (logs.tail, long-poll). Tracebacks are folded. With `node` in its address (a link
+// from a node's app) every call carries the node, so the node's agent answers from its own
+// records: this server's copy of them mixes in a local app of the same name.
 import { rpc, describe } from './rpc.js';
 import { $, $$, el, say, fillSelect, clearErrors, showErrors, timeElement, timeZoneLabel } from './ui.js';
 
@@ -10,6 +12,12 @@ const older = $('#log-older');
 const seen = new Set();
 let next = null;
 let tail = null;
+const node = new URLSearchParams(window.location.search).get('node') || null;
+
+/** One call of this page: to the node's agent when the page is for a node. */
+function call(method, params, options) {
+	return rpc(method, node ? { ...params, node } : params, options);
+}
 
 function filters() {
 	const values = {};
@@ -49,6 +57,9 @@ function keepInUrl() {
 				params.set(key, $('#log-' + key).value);
 			}
 		}
+	}
+	if (node) {
+		params.set('node', node);
 	}
 	history.replaceState(null, '', '?' + params.toString());
 }
@@ -107,7 +118,7 @@ async function search(before) {
 		seen.clear();
 	}
 	try {
-		const reply = await rpc('logs.query', params);
+		const reply = await call('logs.query', params);
 		const records = reply.records || [];
 		for (const entry of records) {
 			seen.add(entry.id);
@@ -133,7 +144,7 @@ async function follow(controller) {
 			if (cursor) {
 				params.after = cursor;
 			}
-			const reply = await rpc('logs.tail', params, { signal: controller.signal });
+			const reply = await call('logs.tail', params, { signal: controller.signal });
 			cursor = reply.cursor ?? cursor;
 			for (const entry of reply.records || []) {
 				if (!seen.has(entry.id) && matches(entry, wanted)) {
@@ -176,6 +187,12 @@ $('#live-tail').addEventListener('change', toggleTail);
 (async () => {
 	const initial = new URLSearchParams(window.location.search);
 	$('#log-timezone').textContent = 'Times are shown in ' + timeZoneLabel() + '; point at a time for UTC.';
+	const banner = $('#log-node');
+	banner.hidden = !node;
+	if (node) {
+		banner.replaceChildren('Records of the apps on node ', el('strong', { text: node }), ', read from the node. ',
+			el('a', { href: '/logs', text: 'This server\'s logs' }));
+	}
 	for (const key of ['level', 'text', 'release', 'logger', 'since', 'until']) {
 		if (initial.get(key)) {
 			$('#log-' + key).value = initial.get(key);
@@ -191,7 +208,7 @@ $('#live-tail').addEventListener('change', toggleTail);
 		fillSelect(select, [select.dataset.initial]);
 	}
 	try {
-		fillSelect(select, (await rpc('apps.list')).map((app) => app.name));
+		fillSelect(select, (await call('apps.list', {})).map((app) => app.name));
 	} catch (error) {
 		// the app filter keeps what it has
 	}

@@ -300,7 +300,18 @@ export function urlLinks(urls) {
 	return list;
 }
 
-/** The logs page filtered to one deploy of an app. */
-export function deployLogHref(app, release) {
-	return '/logs?' + new URLSearchParams({ app, release, range: 'all' }).toString();
+/**
+ * The logs page with filters. For an app on a node the page reads the node's own records
+ * (its calls carry the node): this server's copy of them holds a same-named local app's too.
+ * @param {object} filters such as `{app, level}`
+ * @param {?string} [node] the app's node, or null for this server's
+ * @returns {string} such as `/logs?app=blog&level=ERROR&node=web2`
+ */
+export function logsHref(filters, node = null) {
+	return '/logs?' + new URLSearchParams(node ? { ...filters, node } : filters).toString();
+}
+
+/** The logs page filtered to one deploy of an app (of a node, when given one). */
+export function deployLogHref(app, release, node = null) {
+	return logsHref({ app, release, range: 'all' }, node);
 }
