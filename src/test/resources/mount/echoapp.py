@@ -1,6 +1,6 @@
 """A WSGI app for the mount tests: echoes what the web server passed on as JSON and
 logs every request path to ECHO_LOG, to prove which requests reached it."""
-import json, os, wsgiref.util
+import json, os, time, urllib.parse, wsgiref.util
 
 LOG = os.environ.get("ECHO_LOG")
 NAME = os.environ.get("ECHO_NAME", "a")
@@ -10,6 +10,12 @@ def application(environ, start_response):
     if LOG:
         with open(LOG, "a") as f:
             f.write(environ.get("SCRIPT_NAME", "") + path + "\n")
+    if path == "/slow":
+        # answers after ?seconds=N: longer than the web server's app timeout is a 504
+        seconds = float(urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("seconds", ["0"])[0])
+        time.sleep(seconds)
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
+        return [b"late\n"]
     if path == "/redirect":
         start_response("302 Found", [("Location", wsgiref.util.application_uri(environ).rstrip("/") + "/target")])
         return [b""]

@@ -26,4 +26,10 @@ class ApacheUwsgiWebServerIT extends AbstractWebServerIT {
 		return "uwsgi";
 	}
 
+	@Override
+	int timedOutStatus() {
+		// mod_proxy_uwsgi answers a timed-out read as any other failure
+		return 500;
+	}
+
 }

@@ -77,8 +77,8 @@ class MountManagerTests {
 		});
 		WebServerProperties properties = new WebServerProperties(WebServerKind.NGINX, true, Path.of("/usr/sbin/nginx"),
 				Path.of("/usr/sbin/apache2"), Path.of("/usr/sbin/lighttpd"), Path.of("/usr/lib/apache2/modules"),
-				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(5),
-				Duration.ofSeconds(5));
+				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(60),
+				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		MountTargets targets = (app) -> app.value().equals("blog")
 				? Optional.of(MountTarget.socket(this.dir.resolve("apps/blog/run/app.sock"), List.of()))
 				: Optional.empty();

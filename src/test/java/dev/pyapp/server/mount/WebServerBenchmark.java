@@ -142,7 +142,7 @@ public final class WebServerBenchmark {
 		static BenchServer generated(WebServerKind kind, Path dir, Path socket) throws Exception {
 			int port = freePort();
 			RenderSettings settings = new RenderSettings(dir.resolve(kind.value() + "-generated"), isRoot(), null, 1,
-					true, Duration.ofHours(1), 32, Path.of("/usr/lib/apache2/modules"));
+					true, Duration.ofHours(1), 32, Path.of("/usr/lib/apache2/modules"), Duration.ofSeconds(60));
 			MountTargets targets = (app) -> Optional.of(MountTarget.socket(socket, List.of()));
 			RenderModel model = RenderModel.of(
 					List.of(new VirtualServer("bench", List.of("bench.test"), "127.0.0.1:" + port, null, true)),

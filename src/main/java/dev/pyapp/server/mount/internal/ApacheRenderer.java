@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 public class ApacheRenderer implements ConfigRenderer {
 
 	private static final List<String> MODULES = List.of("authz_core", "mime", "alias", "dir", "headers", "expires",
-			"proxy", "proxy_http");
+			"proxy", "proxy_http", "rewrite");
 
 	@Override
 	public WebServerKind kind() {
@@ -150,6 +150,10 @@ public class ApacheRenderer implements ConfigRenderer {
 			// normalises the decoded path again, so it leads no static path out of its
 			// directory. Virtual hosts do not inherit this from the main server
 			out.line("AllowEncodedSlashes On");
+			// an app that sends nothing for this long is given up, the same bound on
+			// every web server; httpd's proxy modules then answer 502 (mod_proxy_http)
+			// or 500 (mod_proxy_uwsgi), not 504
+			out.line("ProxyTimeout " + settings.appTimeout().toSeconds());
 			out.line("ProxyPreserveHost On");
 			// ProxyAddHeaders appends the client's Host header (port included) to
 			// X-Forwarded-Host: drop a client's own first, so the app sees one value
@@ -163,6 +167,17 @@ public class ApacheRenderer implements ConfigRenderer {
 				}
 			}
 			List<RenderModel.Location> proxied = site.locations().stream().filter((l) -> l.backend() != null).toList();
+			if (proxied.stream().anyMatch((l) -> !l.backend().uwsgi())) {
+				// mod_proxy_http passes a proxied body on whatever LimitRequestBody says
+				// (httpd sets no limit for a request it proxies): a declared length over
+				// the bound is refused here, before the request reaches the proxy. A
+				// chunked body declares none and reaches the app (README)
+				out.line("RewriteEngine On");
+				// (an integer comparison is written -gtN: a space makes N its flags)
+				out.line(
+						"RewriteCond %{HTTP:Content-Length} -gt" + RenderSettings.MAX_REQUEST_BODY_MIB * 1024L * 1024L);
+				out.line("RewriteRule ^ - [R=413,L]");
+			}
 			for (RenderModel.Location location : proxied) {
 				RenderModel.Backend backend = location.backend();
 				if (backend.uwsgi()) {

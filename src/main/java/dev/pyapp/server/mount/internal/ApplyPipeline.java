@@ -70,7 +70,7 @@ public class ApplyPipeline {
 		// reach app sockets and static files
 		String user = (properties.workerUser() != null) ? properties.workerUser() : host.webUserName();
 		this.settings = new RenderSettings(home.webserver(), root, user, properties.workers(), properties.accessLog(),
-				properties.staticMaxAge(), properties.keepalive(), properties.apacheModules());
+				properties.staticMaxAge(), properties.keepalive(), properties.apacheModules(), properties.appTimeout());
 		this.instance = new ManagedInstance(properties.kind(), this.settings, shell, properties,
 				root ? workerAccount(host, user) : null, restarts);
 		this.instance.onGaveUp(gaveUp);

@@ -20,16 +20,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class LighttpdRenderer implements ConfigRenderer {
 
-	/**
-	 * A backend that refused a connection (an app stopped or restarting) is marked down
-	 * for {@code disable-time} seconds, 1 by default, and every request meanwhile gets a
-	 * 503 without lighttpd trying it. lighttpd re-enables it in its once-a-second timer,
-	 * which compares with the previous second: 2 to 3 s after the refused request by
-	 * default, 1 to 2 s with 0 (its lowest value, a short in gw_backend.c). Each mount
-	 * has its own single backend, so there is no other backend to send the requests to.
-	 */
-	private static final String RETRY = ", \"disable-time\" => 0";
-
 	@Override
 	public WebServerKind kind() {
 		return WebServerKind.LIGHTTPD;
@@ -184,13 +174,13 @@ public class LighttpdRenderer implements ConfigRenderer {
 				out.line("server.stream-response-body = 1");
 			}
 			if (location.backend() != null && location.backend().uwsgi()) {
-				uwsgi(out, location, location.backend(), tls, port);
+				uwsgi(out, location, location.backend(), tls, port, settings);
 			}
 			else if (location.backend() != null) {
 				RenderModel.Backend backend = location.backend();
 				String host = (backend.socket() != null) ? "\"host\" => " + quote(backend.socket())
 						: "\"host\" => \"127.0.0.1\", \"port\" => " + backend.port();
-				out.line("proxy.server = ( \"\" => ( ( " + host + RETRY + " ) ) )");
+				out.line("proxy.server = ( \"\" => ( ( " + host + backendOptions(settings) + " ) ) )");
 				out.line("proxy.forwarded = ( \"for\" => 1, \"proto\" => 1, \"host\" => 1 )");
 				// gunicorn takes SCRIPT_NAME from this header; set even when empty, so a
 				// client's own never reaches the app. proxy.forwarded's host is the
@@ -223,14 +213,30 @@ public class LighttpdRenderer implements ConfigRenderer {
 		}
 	}
 
+	/**
+	 * The options of every backend. A backend that refused a connection (an app stopped
+	 * or restarting) is marked down for {@code disable-time} seconds, 1 by default, and
+	 * every request meanwhile gets a 503 without lighttpd trying it. lighttpd re-enables
+	 * it in its once-a-second timer, which compares with the previous second: 2 to 3 s
+	 * after the refused request by default, 1 to 2 s with 0 (its lowest value, a short in
+	 * gw_backend.c). Each mount has its own single backend, so there is no other backend
+	 * to send the requests to. An app that sends nothing for
+	 * {@link RenderSettings#appTimeout()} is answered 504, the same bound on every web
+	 * server (lighttpd has none by default).
+	 */
+	private static String backendOptions(RenderSettings settings) {
+		long timeout = settings.appTimeout().toSeconds();
+		return ", \"disable-time\" => 0, \"read-timeout\" => " + timeout + ", \"write-timeout\" => " + timeout;
+	}
+
 	private static void uwsgi(ConfigWriter out, RenderModel.Location location, RenderModel.Backend backend, boolean tls,
-			int port) {
+			int port, RenderSettings settings) {
 		String host = (backend.socket() != null) ? "\"socket\" => " + quote(backend.socket())
 				: "\"host\" => \"127.0.0.1\", \"port\" => " + backend.port();
 		out.line("scgi.protocol = \"uwsgi\"");
 		// the prefix as the extension: SCRIPT_NAME is the prefix, PATH_INFO the rest
 		out.line("scgi.server = ( " + quote(location.root() ? "/" : location.prefix()) + " => ( ( " + host
-				+ ", \"check-local\" => \"disable\"" + RETRY
+				+ ", \"check-local\" => \"disable\"" + backendOptions(settings)
 				+ (location.root() ? ", \"fix-root-scriptname\" => \"enable\"" : "") + " ) ) )");
 		// uWSGI sees the client as REMOTE_ADDR; no client-made forwarding header reaches
 		// the app (lighttpd cannot append the address here; an empty value removes one).

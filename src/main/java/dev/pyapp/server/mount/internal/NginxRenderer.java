@@ -112,6 +112,13 @@ public class NginxRenderer implements ConfigRenderer {
 			out.line("listen " + ConfigRenderer.address(server.listen())
 					+ (server.defaultServer() ? " default_server" : "") + ((server.tls() != null) ? " ssl" : "") + ";");
 			out.line("server_name " + String.join(" ", server.hostnames()) + ";");
+			// an app that sends nothing for this long (between two reads or writes, not
+			// for the whole response) is answered 504, the same bound on every web server
+			long timeout = settings.appTimeout().toSeconds();
+			out.line("proxy_read_timeout " + timeout + "s;");
+			out.line("proxy_send_timeout " + timeout + "s;");
+			out.line("uwsgi_read_timeout " + timeout + "s;");
+			out.line("uwsgi_send_timeout " + timeout + "s;");
 			if (server.tls() != null) {
 				out.line("ssl_certificate " + server.tls().cert() + ";");
 				out.line("ssl_certificate_key " + server.tls().key() + ";");

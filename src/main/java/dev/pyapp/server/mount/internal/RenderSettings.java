@@ -25,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  * @param staticMaxAge how long browsers may cache static files
  * @param keepalive idle connections to each app kept open for reuse
  * @param apacheModules the directory of Apache's {@code mod_*.so} files
+ * @param appTimeout how long the web server waits for an app's next bytes (of its
+ * response, or of the request it reads) before it answers 504
  */
 public record RenderSettings(Path directory, boolean root, @Nullable String user, int workers, boolean accessLog,
-		Duration staticMaxAge, int keepalive, Path apacheModules) {
+		Duration staticMaxAge, int keepalive, Path apacheModules, Duration appTimeout) {
 
 	/**
 	 * The largest request body the managed web server passes to an app, in MiB: the same

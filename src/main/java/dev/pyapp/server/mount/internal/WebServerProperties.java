@@ -32,6 +32,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code webserver/logs/}
  * @param staticMaxAge how long browsers may cache static files
  * @param keepalive idle connections to each app the web server keeps for reuse
+ * @param appTimeout how long the web server waits for an app to accept a request's next
+ * bytes or to send the next bytes of its response; then it answers 504 (or closes a
+ * response it has begun)
  * @param startTimeout how long the managed instance may take to listen
  * @param commandTimeout how long a configuration test or reload command may take
  */
@@ -42,7 +45,8 @@ public record WebServerProperties(@DefaultValue("nginx") WebServerKind kind, @De
 		@DefaultValue List<String> testCommand, @DefaultValue List<String> reloadCommand, @DefaultValue("") String user,
 		@DefaultValue("1") int workers, @DefaultValue("true") boolean accessLog,
 		@DefaultValue("1h") Duration staticMaxAge, @DefaultValue("32") int keepalive,
-		@DefaultValue("15s") Duration startTimeout, @DefaultValue("30s") Duration commandTimeout) {
+		@DefaultValue("60s") Duration appTimeout, @DefaultValue("15s") Duration startTimeout,
+		@DefaultValue("30s") Duration commandTimeout) {
 
 	Path binary(WebServerKind kind) {
 		switch (kind) {

@@ -92,7 +92,7 @@ class LighttpdTlsCopiesTests {
 
 	private static RenderSettings settings(Path directory, boolean root) {
 		return new RenderSettings(directory, root, null, 1, true, Duration.ofHours(1), 32,
-				Path.of("/usr/lib/apache2/modules"));
+				Path.of("/usr/lib/apache2/modules"), Duration.ofSeconds(60));
 	}
 
 	private static RenderModel model(Path cert, Path key) {

@@ -67,11 +67,11 @@ class ManagedInstanceTests {
 	@BeforeEach
 	void instance() throws Exception {
 		this.settings = new RenderSettings(this.dir.resolve("webserver"), false, null, 1, true, Duration.ofHours(1), 32,
-				Path.of("/usr/lib/apache2/modules"));
+				Path.of("/usr/lib/apache2/modules"), Duration.ofSeconds(60));
 		WebServerProperties properties = new WebServerProperties(WebServerKind.NGINX, true, Path.of("/usr/sbin/nginx"),
 				Path.of("/usr/sbin/apache2"), Path.of("/usr/sbin/lighttpd"), Path.of("/usr/lib/apache2/modules"),
-				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(5),
-				Duration.ofSeconds(5));
+				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(60),
+				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		// without listen addresses a process whose pid file exists has started
 		Files.createDirectories(this.settings.pidFile(WebServerKind.NGINX).getParent());
 		Files.writeString(this.settings.pidFile(WebServerKind.NGINX), "1\n");

@@ -52,7 +52,7 @@ class RendererGoldenTests {
 
 	static RenderSettings settings() {
 		return new RenderSettings(Path.of("/srv/pyapp/webserver"), false, null, 1, true, Duration.ofHours(1), 32,
-				Path.of("/usr/lib/apache2/modules"));
+				Path.of("/usr/lib/apache2/modules"), Duration.ofSeconds(60));
 	}
 
 	/**

@@ -81,11 +81,11 @@ class WebServerReloadTests {
 				   0: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 %s 1 0
 				""", this.port.getLocalPort(), LISTENING));
 		this.settings = new RenderSettings(this.dir.resolve("webserver"), false, null, 1, true, Duration.ofHours(1), 32,
-				Path.of("/usr/lib/apache2/modules"));
+				Path.of("/usr/lib/apache2/modules"), Duration.ofSeconds(60));
 		this.properties = new WebServerProperties(WebServerKind.APACHE, true, Path.of("/usr/sbin/nginx"),
 				Path.of("/usr/sbin/apache2"), Path.of("/usr/sbin/lighttpd"), Path.of("/usr/lib/apache2/modules"),
-				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(5),
-				Duration.ofSeconds(5));
+				List.of(), List.of(), "", 1, true, Duration.ofHours(1), 32, Duration.ofSeconds(60),
+				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.shell = mock(NodeShell.class);
 		willAnswer((invocation) -> {
 			this.onSignal.run();
