@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.FluentWait;
+import org.openqa.selenium.support.ui.Sleeper;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.util.FileSystemUtils;
@@ -38,12 +40,18 @@ final class BrowserSession implements AutoCloseable {
 	private static final boolean SCREENSHOTS_WANTED = Boolean.getBoolean("pyapp.screenshots");
 
 	/**
-	 * How often the waits check their condition: Selenium's default, 500 ms, cost about a
-	 * quarter of a second on every wait that was not met at once. Each check is a request
-	 * or two to chromedriver and work in the page: 50 ms took CPU from the server and the
-	 * browser on a loaded 2-core machine, 100 ms keeps most of the gain.
+	 * The pause after a wait's first check of its condition; each further pause doubles,
+	 * up to {@link #MAX_POLL}. Each check is a request or two to chromedriver, a DevTools
+	 * round trip through the browser and work in the page. A fixed 100 ms made the long
+	 * waits (an upload's venv build, a deploy, an apply: tens of seconds each) cost the
+	 * browser, chromedriver and the test JVM about 10 checks a second; a fixed 500 ms
+	 * (Selenium's default) cost about a quarter of a second on every short wait. Backing
+	 * off keeps a short wait as quick and checks a long one 2.5 times a second.
 	 */
-	static final Duration POLL = Duration.ofMillis(100);
+	static final Duration POLL = Duration.ofMillis(50);
+
+	/** The longest pause between two checks of a wait (see {@link #POLL}). */
+	static final Duration MAX_POLL = Duration.ofMillis(400);
 
 	private final Path profile;
 
@@ -70,6 +78,17 @@ final class BrowserSession implements AutoCloseable {
 
 	ChromeDriver driver() {
 		return this.driver;
+	}
+
+	/**
+	 * A wait that checks at once, then after pauses that double from {@link #POLL} to
+	 * {@link #MAX_POLL}; a longer pause set with {@code pollingEvery} is kept.
+	 * @param driver the driver the condition gets
+	 * @param timeout how long to wait
+	 * @return the wait
+	 */
+	static WebDriverWait waitOn(WebDriver driver, Duration timeout) {
+		return new WebDriverWait(driver, timeout, POLL, Clock.systemDefaultZone(), new BackOff());
 	}
 
 	/**
@@ -107,7 +126,7 @@ final class BrowserSession implements AutoCloseable {
 		WebElement dialog = visible("#confirm-dialog");
 		String text = dialog.getText();
 		find(accept ? "#confirm-ok" : "#confirm-cancel").click();
-		new WebDriverWait(this.driver, Duration.ofSeconds(5), POLL)
+		waitOn(this.driver, Duration.ofSeconds(5))
 			.until((d) -> !d.findElement(By.cssSelector("#confirm-dialog")).isDisplayed());
 		return text;
 	}
@@ -121,8 +140,7 @@ final class BrowserSession implements AutoCloseable {
 	}
 
 	WebElement visible(String css, Duration timeout) {
-		return new WebDriverWait(this.driver, timeout, POLL)
-			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+		return waitOn(this.driver, timeout).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
 	}
 
 	/**
@@ -130,8 +148,7 @@ final class BrowserSession implements AutoCloseable {
 	 * page redrew it meanwhile (pages refresh their tables).
 	 */
 	void click(String css) {
-		new WebDriverWait(this.driver, Duration.ofSeconds(15), POLL)
-			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+		waitOn(this.driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> {
 				WebElement element = driver.findElement(By.cssSelector(css));
 				if (!element.isDisplayed()) {
@@ -151,7 +168,7 @@ final class BrowserSession implements AutoCloseable {
 	 * element between finding and reading it (pages refresh their tables).
 	 */
 	String attribute(String css, String name) {
-		return new WebDriverWait(this.driver, Duration.ofSeconds(15), POLL)
+		return waitOn(this.driver, Duration.ofSeconds(15))
 			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> String.valueOf(driver.findElement(By.cssSelector(css)).getAttribute(name)));
 	}
@@ -163,8 +180,7 @@ final class BrowserSession implements AutoCloseable {
 	 * @return the wait
 	 */
 	FluentWait<WebDriver> waitFor(Duration timeout) {
-		return new WebDriverWait(this.driver, timeout, POLL)
-			.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+		return waitOn(this.driver, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 	}
 
 	/**
@@ -172,13 +188,13 @@ final class BrowserSession implements AutoCloseable {
 	 * element between finding and reading it (pages refresh their summaries and tables).
 	 */
 	String text(String css) {
-		return new WebDriverWait(this.driver, Duration.ofSeconds(15), POLL)
+		return waitOn(this.driver, Duration.ofSeconds(15))
 			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> driver.findElement(By.cssSelector(css)).getText());
 	}
 
 	void waitForText(String css, String text, Duration timeout) {
-		new WebDriverWait(this.driver, timeout, POLL)
+		waitOn(this.driver, timeout)
 			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
 	}
 
@@ -246,6 +262,23 @@ final class BrowserSession implements AutoCloseable {
 			this.service.stop();
 			FileSystemUtils.deleteRecursively(this.profile);
 		}
+	}
+
+	/**
+	 * The pauses of one wait: the one asked for, but at least the next of the doubling
+	 * steps.
+	 */
+	private static final class BackOff implements Sleeper {
+
+		private long next = POLL.toMillis();
+
+		@Override
+		public void sleep(Duration duration) throws InterruptedException {
+			long millis = Math.max(duration.toMillis(), this.next);
+			this.next = Math.min(this.next * 2, MAX_POLL.toMillis());
+			Thread.sleep(millis);
+		}
+
 	}
 
 }

@@ -37,7 +37,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -471,7 +470,7 @@ class UiBrowserIT {
 		this.browser.waitFor(Duration.ofSeconds(120)).pollingEvery(Duration.ofSeconds(3)).until((driver) -> {
 			this.browser.open("/apps/guestbook");
 			try {
-				new WebDriverWait(driver, Duration.ofSeconds(10), BrowserSession.POLL)
+				BrowserSession.waitOn(driver, Duration.ofSeconds(10))
 					.until((d) -> this.browser.find("[data-chart=memory]").getAttribute("data-points") != null);
 			}
 			catch (org.openqa.selenium.TimeoutException ex) {
