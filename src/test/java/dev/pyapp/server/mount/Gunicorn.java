@@ -55,11 +55,10 @@ final class Gunicorn implements EchoBackend {
 					// left for a look by hand
 				}
 			}, "delete-test-venv"));
-			// without a pip of its own: ensurepip's install of pip into the venv took 3.4
-			// s
-			// of CPU; Debian's pip wheel (python3-pip-whl, which scripts/packages.sh
-			// installs), run by the venv's python as the server runs it, installs
-			// gunicorn for 1.8 s in all instead of 4.2 s
+			// without a pip of its own: ensurepip's install of pip into the venv took
+			// 3.4 s of CPU; Debian's pip wheel (python3-pip-whl, which
+			// scripts/packages.sh installs), run by the venv's python as the server
+			// runs it, installs gunicorn for 1.8 s in all instead of 4.2 s
 			run(List.of("/usr/bin/python3", "-m", "venv", "--without-pip", dir.toString()));
 			run(List.of(dir.resolve("bin/python").toString(), pipWheel().resolve("pip").toString(), "install", "-q",
 					"--disable-pip-version-check", "--retries", "0", "--timeout", "5", "gunicorn"));
