@@ -329,7 +329,11 @@ public class DaemonAdoption {
 					continue;
 				}
 				DaemonLauncher.Recognised stray = strayNamedBy(app, pidFile);
-				if (stray == null || Long.valueOf(stray.info().pid()).equals(live)) {
+				if (stray == null) {
+					deleteFilesOfEnded(app, pidFile);
+					continue;
+				}
+				if (Long.valueOf(stray.info().pid()).equals(live)) {
 					continue;
 				}
 				long pid = stray.info().pid();
@@ -338,13 +342,44 @@ public class DaemonAdoption {
 				String appCgroup = this.isolation.cgroup(app);
 				String cgroup = (appCgroup != null)
 						? appCgroup + "/" + pidFile.getFileName().toString().replaceFirst("\\.pid$", "") : null;
-				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0, stray.server(),
-						cgroup, 0));
+				// its socket, so that its link in web/ goes with it
+				Path socket = run.resolve(pidFile.getFileName().toString().replaceFirst("\\.pid$", ".sock"));
+				this.launcher.stop(new Daemon("stray", pid, socket, null, pidFile, Instant.now(), null, 0,
+						stray.server(), cgroup, 0));
 			}
 		}
 		catch (IOException ex) {
 			logger.warn("Cannot look for daemons of {} left by the last run: {}", app, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Deletes the pid file and the socket of a daemon of the last run that no longer runs
+	 * (a candidate killed with its cgroup, or by SIGKILL, which left them): unless they
+	 * are the live release's, which {@code run/app.sock} names and a start takes again.
+	 * Nothing is deleted when that link cannot be read, unless no release of the app was
+	 * ever live (an interrupted first install).
+	 */
+	private void deleteFilesOfEnded(AppId app, Path pidFile) {
+		AppPaths paths = this.apps.paths(app);
+		String key = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
+		boolean released = this.registry.find(app).map((installed) -> installed.currentRelease() != null).orElse(true);
+		if (released) {
+			Path liveSocket;
+			try {
+				liveSocket = Files.readSymbolicLink(paths.socket());
+			}
+			catch (IOException | UnsupportedOperationException ex) {
+				return;
+			}
+			if (liveSocket.getFileName().toString().equals(key + ".sock")) {
+				return;
+			}
+		}
+		logger.info("Deleting the files of a daemon of {} the last run left ({})", app, pidFile.getFileName());
+		DaemonFiles.deleteQuietly(pidFile);
+		DaemonFiles.deleteQuietly(paths.run().resolve(key + ".sock"));
+		DaemonFiles.deleteQuietly(paths.web().resolve(key + ".sock"));
 	}
 
 	/**

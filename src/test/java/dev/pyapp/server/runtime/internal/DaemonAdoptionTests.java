@@ -325,7 +325,9 @@ class DaemonAdoptionTests {
 
 		// the stray (its host pid), not the adopted live daemon
 		then(this.launcher).should()
-			.stop(argThat((daemon) -> daemon.pid() == 777 && daemon.pidFile().equals(strayPidFile)));
+			.stop(argThat((daemon) -> daemon.pid() == 777 && daemon.pidFile().equals(strayPidFile)
+			// its link in web/ goes with it
+					&& daemon.socket().equals(strayPidFile.resolveSibling("r-0badc0de.sock"))));
 		then(this.launcher).should(times(1)).stop(any());
 		assertThat(this.apps.supervised(APP).status().pid()).isEqualTo(PID);
 	}
@@ -341,9 +343,35 @@ class DaemonAdoptionTests {
 				new ProcessInfo(777, List.of("uwsgi", "--pidfile", strayPidFile.toString()), Instant.now(), 1000),
 				this.server));
 
+		Path endedSocket = Files.writeString(new PyappHome(this.home).app(APP).run().resolve("r-1ea7e000.sock"), "");
+		Path endedPidFile = strayPidFile("r-1ea7e000.pid", "3");
+
 		this.adoption.adoptNow(APP).run();
 
 		then(this.launcher).should().stop(argThat((daemon) -> daemon.pid() == 777));
+		// an earlier candidate, killed with its cgroup: no live release to keep files for
+		assertThat(endedPidFile).doesNotExist();
+		assertThat(endedSocket).doesNotExist();
+	}
+
+	@Test
+	void theFilesOfADaemonOfTheLastRunThatEndedAreDeletedButNotTheLiveReleases() throws Exception {
+		daemonStillRuns();
+		AppPaths paths = new PyappHome(this.home).app(APP);
+		Files.createSymbolicLink(paths.socket(), Path.of("r-1ive0000.sock"));
+		Path livePidFile = strayPidFile("r-1ive0000.pid", "2");
+		Path liveSocket = Files.writeString(paths.run().resolve("r-1ive0000.sock"), "");
+		// a candidate killed with its cgroup while the server was down
+		Path endedPidFile = strayPidFile("r-0badc0de.pid", "2");
+		Path endedSocket = Files.writeString(paths.run().resolve("r-0badc0de.sock"), "");
+
+		this.adoption.adoptNow(APP).run();
+
+		assertThat(endedPidFile).doesNotExist();
+		assertThat(endedSocket).doesNotExist();
+		assertThat(livePidFile).exists();
+		assertThat(liveSocket).exists();
+		then(this.launcher).should(never()).stop(any());
 	}
 
 	/** A pid file the last run's daemon wrote, before this run began. */
