@@ -320,9 +320,15 @@ public class DaemonAdoption {
 		if (!Files.isDirectory(run)) {
 			return;
 		}
+		Daemon adopted = this.apps.supervised(app).live();
+		Path livePidFile = (adopted != null && Long.valueOf(adopted.pid()).equals(live)) ? adopted.pidFile() : null;
 		try (Stream<Path> files = Files.list(run)) {
 			for (Path pidFile : files.filter((file) -> file.getFileName().toString().matches("r-[0-9a-f]+(-b)?\\.pid"))
 				.toList()) {
+				if (pidFile.equals(livePidFile)) {
+					// the adopted daemon's own: no look through the host's processes
+					continue;
+				}
 				if (!beforeThisRun(pidFile)) {
 					// a daemon this run started (a deploy may already be under way) is
 					// not a stray

@@ -374,6 +374,18 @@ class DaemonAdoptionTests {
 		then(this.launcher).should(never()).stop(any());
 	}
 
+	@Test
+	void theAdoptedDaemonsOwnPidFileIsNotLookedForAmongTheHostsProcesses() throws Exception {
+		daemonStillRuns();
+		Runnable rest = this.adoption.adoptNow(APP);
+		strayPidFile(this.apps.supervised(APP).live().pidFile().getFileName().toString(), "2");
+
+		rest.run();
+
+		then(this.launcher).should(never()).naming(any(), any());
+		then(this.launcher).should(never()).stop(any());
+	}
+
 	/** A pid file the last run's daemon wrote, before this run began. */
 	private Path strayPidFile(String name, String pid) throws Exception {
 		Path file = new PyappHome(this.home).app(APP).run().resolve(name);
