@@ -97,7 +97,8 @@ public class AppDeployer {
 				lock = this.locks.lock(prepared.app());
 			}
 			catch (PyappException ex) {
-				this.installer.abandon(prepared, String.valueOf(ex.getMessage()));
+				// the deploy under way owns the app: a first install's files stay
+				this.installer.refused(prepared, String.valueOf(ex.getMessage()));
 				throw ex;
 			}
 			try {

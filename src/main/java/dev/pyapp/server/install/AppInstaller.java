@@ -189,6 +189,19 @@ public class AppInstaller {
 	}
 
 	/**
+	 * Gives up a prepared release refused because another deploy of its app runs: its
+	 * directory is deleted and it is recorded as failed. Nothing else of the app is
+	 * touched, even when no release of it is live yet: the deploy that runs (a first
+	 * install under way) owns it.
+	 * @param prepared the release
+	 * @param reason why, for the record
+	 */
+	public void refused(PreparedRelease prepared, String reason) {
+		AtomicFiles.deleteTree(this.home.requireInside(prepared.directory()));
+		this.registry.save(prepared.release().withState(ReleaseState.FAILED, reason));
+	}
+
+	/**
 	 * Gives up a prepared release: its directory is deleted and it is recorded as failed.
 	 * The live release is untouched; an app that never had a live release is forgotten
 	 * entirely, except the data and configuration a removal with {@code keep_data} left

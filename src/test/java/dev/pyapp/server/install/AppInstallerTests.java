@@ -33,6 +33,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
@@ -187,6 +188,38 @@ class AppInstallerTests {
 		verify(this.events).publishEvent(new AppRemoved(AppId.of("blog"), true, true));
 		assertThat(database).hasContent("rows");
 		assertThat(home().resolve("apps/blog/releases")).doesNotExist();
+	}
+
+	@Test // crash-sweep: a second install of a new name, refused, deleted the first's
+			// files
+	void aReleaseRefusedForAFirstInstallUnderWayLeavesThatInstallAlone() throws Exception {
+		given(this.apps.findById(any())).willReturn(Optional.empty());
+		AppRegistry registry = registry();
+		AppManifest manifest = manifest("blog", "1.0");
+		given(manifest.resources()).willReturn(mock(AppManifest.Resources.class));
+		Path archive = archive(manifest);
+		given(this.reader.read(archive)).willReturn(new AppPackage(archive, manifest, null, "sha256:0", 2, 2));
+		given(this.apps.save(any())).willAnswer((call) -> call.getArgument(0));
+		given(this.releases.save(any())).willAnswer((call) -> call.getArgument(0));
+		AppInstaller installer = installer(registry);
+		PreparedRelease first = installer.prepare(InstallRequest.archive(archive, "blog.pyapp"));
+		first.progress().close();
+		// its venv being built
+		Files.createDirectories(first.directory().resolve("venv"));
+		given(this.apps.findById("blog")).willReturn(Optional
+			.of(new InstalledApp("blog", AppSource.archive(), null, Map.of(), Instant.EPOCH, Instant.EPOCH)));
+		Path second = archive(manifest);
+		given(this.reader.read(second)).willReturn(new AppPackage(second, manifest, null, "sha256:0", 2, 2));
+		PreparedRelease refused = installer.prepare(InstallRequest.archive(second, "blog.pyapp"));
+		refused.progress().close();
+
+		installer.refused(refused, "app 'blog' is being deployed already; try again when it is done");
+
+		assertThat(refused.directory()).doesNotExist();
+		// the first install goes on: its release, its app
+		assertThat(first.directory().resolve("venv")).isDirectory();
+		assertThat(refused.directory()).isNotEqualTo(first.directory());
+		verify(this.events, never()).publishEvent(any(AppRemoved.class));
 	}
 
 	/** A registry over {@link #apps}, with no releases and a fresh lifecycle store. */

@@ -190,15 +190,21 @@ class InterruptedDeploys implements SmartLifecycle {
 					.adopt(new AppLifecycle(app.value(), LifecycleState.FAILED, null, null, false, Instant.now()));
 			}
 			logger.warn("The first install of {} was interrupted; it stays failed until removed or installed", app);
-			return new Leftover(app, failed, true);
+			return new Leftover(app, failed, true, null, null);
 		}
+		String notTaken = null;
 		if (lifecycle.state().deploying()) {
 			LifecycleState settled = this.lifecycles.apply(app, AppLifecycle::interrupted).state();
 			logger.warn("The deploy of {} was interrupted; it is {} again{}", app, settled.value(),
 					(settled == LifecycleState.AWAITING_CONFIGURATION)
 							? " (set its configuration again to run its post-install hook and start it)" : "");
+			String deploying = lifecycle.deploying();
+			if (failed.isEmpty() && deploying != null && !deploying.equals(installed.currentRelease())) {
+				// a rollback to a kept release, which stays kept: nothing else says it
+				notTaken = deploying;
+			}
 		}
-		return new Leftover(app, failed, false);
+		return new Leftover(app, failed, false, notTaken, installed.currentRelease());
 	}
 
 	/** What an interrupted deploy left of an app once its records are settled. */
@@ -210,13 +216,25 @@ class InterruptedDeploys implements SmartLifecycle {
 
 		private final boolean firstInstall;
 
-		Leftover(AppId app, List<String> releases, boolean firstInstall) {
+		/** A kept release an interrupted rollback was taking live, or {@code null}. */
+		private final @Nullable String notTaken;
+
+		private final @Nullable String live;
+
+		Leftover(AppId app, List<String> releases, boolean firstInstall, @Nullable String notTaken,
+				@Nullable String live) {
 			this.app = app;
 			this.releases = releases;
 			this.firstInstall = firstInstall;
+			this.notTaken = notTaken;
+			this.live = live;
 		}
 
 		void clear() {
+			if (this.notTaken != null) {
+				InterruptedDeploys.this.events.publishEvent(new DeployProgressed(this.app, this.notTaken, "start",
+						"WARNING", "rollback to " + this.notTaken + " " + REASON + "; " + this.live + " stays live"));
+			}
 			for (String release : this.releases) {
 				AtomicFiles.deleteTree(InterruptedDeploys.this.home.app(this.app).release(release));
 				InterruptedDeploys.this.events

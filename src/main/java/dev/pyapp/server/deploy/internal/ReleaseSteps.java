@@ -143,7 +143,8 @@ class ReleaseSteps {
 
 	/**
 	 * Starts a release beside the live one, checks it, switches to it, runs post-update
-	 * and stops the old daemon. A stopped app is switched without starting.
+	 * and stops the old daemon. A stopped app is switched without starting, and so is one
+	 * stopped on request while its candidate started.
 	 */
 	void goLive(AppId app, String releaseId, DeployReporter report, boolean updateHooks) {
 		boolean first = this.registry.get(app).currentRelease() == null;
@@ -167,6 +168,15 @@ class ReleaseSteps {
 			throw ex;
 		}
 		String previous = this.registry.get(app).currentRelease();
+		if (previous != null && !this.supervisor.wanted(app)) {
+			// stopped on request while its candidate started: the stop holds, as it would
+			// have before the upgrade or after it, and the candidate goes
+			this.supervisor.discard(app, releaseId);
+			report.step("switch", "switching to " + releaseId + " (the app was stopped meanwhile: it stays stopped)",
+					() -> this.installer.activate(app, releaseId));
+			postUpdate(app, releaseId, report, updateHooks);
+			return;
+		}
 		report.step("switch", "switching to " + releaseId, () -> {
 			this.supervisor.promote(app, releaseId);
 			this.installer.activate(app, releaseId);

@@ -110,7 +110,11 @@ public class DaemonAdoption {
 		Supervised s = this.apps.supervised(app);
 		if (release == null) {
 			Integer freed = s.adoptionEnded();
-			return () -> portFreed(app, freed);
+			return () -> {
+				portFreed(app, freed);
+				// a candidate of a first install the crash interrupted
+				stopStrays(app, null);
+			};
 		}
 		DaemonRecord record = this.apps.record(app).orElse(null);
 		AppStarted adopted = null;
@@ -307,37 +311,96 @@ public class DaemonAdoption {
 
 	/**
 	 * Stops the daemons of this app that a crash of the last run left behind: a candidate
-	 * of an interrupted upgrade, an old daemon that was never retired. Each is found by
-	 * its pid file in {@code run/} and verified to be one of this app's daemons.
+	 * of an interrupted install or upgrade, an old daemon that was never retired. Each is
+	 * found by its pid file in {@code run/} ({@link #strayNamedBy}) and verified to be
+	 * one of this app's daemons.
 	 */
 	private void stopStrays(AppId app, @Nullable Long live) {
 		Path run = this.apps.paths(app).run();
 		if (!Files.isDirectory(run)) {
 			return;
 		}
+		Daemon adopted = this.apps.supervised(app).live();
+		Path livePidFile = (adopted != null && Long.valueOf(adopted.pid()).equals(live)) ? adopted.pidFile() : null;
 		try (Stream<Path> files = Files.list(run)) {
 			for (Path pidFile : files.filter((file) -> file.getFileName().toString().matches("r-[0-9a-f]+(-b)?\\.pid"))
 				.toList()) {
-				Long pid = readPid(pidFile);
-				DaemonLauncher.Recognised stray = (pid == null || pid.equals(live) || !beforeThisRun(pidFile)) ? null
-						: this.launcher.verify(app, pid);
-				if (stray == null) {
+				if (pidFile.equals(livePidFile)) {
+					// the adopted daemon's own: no look through the host's processes
+					continue;
+				}
+				if (!beforeThisRun(pidFile)) {
 					// a daemon this run started (a deploy may already be under way) is
 					// not a stray
 					continue;
 				}
+				DaemonLauncher.Recognised stray = strayNamedBy(app, pidFile);
+				if (stray == null) {
+					deleteFilesOfEnded(app, pidFile);
+					continue;
+				}
+				if (Long.valueOf(stray.info().pid()).equals(live)) {
+					continue;
+				}
+				long pid = stray.info().pid();
 				logger.warn("Stopping a daemon of {} left by the last run (pid {}, {})", app, pid,
 						pidFile.getFileName());
 				String appCgroup = this.isolation.cgroup(app);
 				String cgroup = (appCgroup != null)
 						? appCgroup + "/" + pidFile.getFileName().toString().replaceFirst("\\.pid$", "") : null;
-				this.launcher.stop(new Daemon("stray", pid, null, null, pidFile, Instant.now(), null, 0, stray.server(),
-						cgroup, 0));
+				// its socket, so that its link in web/ goes with it
+				Path socket = run.resolve(pidFile.getFileName().toString().replaceFirst("\\.pid$", ".sock"));
+				this.launcher.stop(new Daemon("stray", pid, socket, null, pidFile, Instant.now(), null, 0,
+						stray.server(), cgroup, 0));
 			}
 		}
 		catch (IOException ex) {
 			logger.warn("Cannot look for daemons of {} left by the last run: {}", app, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Deletes the pid file and the socket of a daemon of the last run that no longer runs
+	 * (a candidate killed with its cgroup, or by SIGKILL, which left them): unless they
+	 * are the live release's, which {@code run/app.sock} names and a start takes again.
+	 * Nothing is deleted when that link cannot be read, unless no release of the app was
+	 * ever live (an interrupted first install).
+	 */
+	private void deleteFilesOfEnded(AppId app, Path pidFile) {
+		AppPaths paths = this.apps.paths(app);
+		String key = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
+		boolean released = this.registry.find(app).map((installed) -> installed.currentRelease() != null).orElse(true);
+		if (released) {
+			Path liveSocket;
+			try {
+				liveSocket = Files.readSymbolicLink(paths.socket());
+			}
+			catch (IOException | UnsupportedOperationException ex) {
+				return;
+			}
+			if (liveSocket.getFileName().toString().equals(key + ".sock")) {
+				return;
+			}
+		}
+		logger.info("Deleting the files of a daemon of {} the last run left ({})", app, pidFile.getFileName());
+		DaemonFiles.deleteQuietly(pidFile);
+		DaemonFiles.deleteQuietly(paths.run().resolve(key + ".sock"));
+		DaemonFiles.deleteQuietly(paths.web().resolve(key + ".sock"));
+	}
+
+	/**
+	 * The daemon a pid file of the app's {@code run/} is of: the process of the pid it
+	 * holds when that is one of the app's daemons (an app without a sandbox), else the
+	 * master whose command line names the file (a sandboxed daemon writes its pid in its
+	 * own PID namespace, a pid the host may give to any process).
+	 */
+	private DaemonLauncher.@Nullable Recognised strayNamedBy(AppId app, Path pidFile) {
+		Long pid = readPid(pidFile);
+		DaemonLauncher.Recognised recognised = (pid != null) ? this.launcher.verify(app, pid) : null;
+		if (recognised != null && recognised.info().commandLine().contains(pidFile.toString())) {
+			return recognised;
+		}
+		return this.launcher.naming(app, pidFile);
 	}
 
 	private static boolean beforeThisRun(Path file) {

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -362,6 +363,76 @@ public class DaemonLauncher {
 		return this.servers.recognise(info.commandLine(), this.home.app(app).run())
 			.map((server) -> new Recognised(info, server))
 			.orElse(null);
+	}
+
+	/**
+	 * The master of one of this app's daemons whose command line names a pid file: how a
+	 * daemon is found on the host when the file holds its pid inside its sandbox's own
+	 * PID namespace (bubblewrap's), which is no pid of the host ({@link #masterOf}).
+	 * @param app the app
+	 * @param pidFile a pid file in the app's {@code run/}
+	 * @return the master and its server, if one runs
+	 */
+	@Nullable Recognised naming(AppId app, Path pidFile) {
+		Path run = this.home.app(app).run();
+		String named = pidFile.toString();
+		Map<Long, Recognised> found = new LinkedHashMap<>();
+		List<Naming> naming = new ArrayList<>();
+		ProcessHandle.allProcesses().forEach((handle) -> {
+			ProcessInfo info = this.shell.process(handle.pid()).orElse(null);
+			if (info == null || !info.commandLine().contains(named)) {
+				return;
+			}
+			this.servers.recognise(info.commandLine(), run).ifPresent((server) -> {
+				found.put(handle.pid(), new Recognised(info, server));
+				naming.add(new Naming(handle.pid(), handle.parent().map(ProcessHandle::pid).orElse(0L),
+						info.commandLine()));
+			});
+		});
+		Long master = masterOf(naming);
+		return (master != null) ? found.get(master) : null;
+	}
+
+	/**
+	 * The app server's master among the processes whose command lines name its pid file:
+	 * its sandbox's two {@code bwrap} processes (which name it in the command they run),
+	 * the master and its forked workers (which share its command line). The master is the
+	 * one whose parent runs another command line and below which nothing does.
+	 * @param naming the processes
+	 * @return the master's pid, if one is among them
+	 */
+	static @Nullable Long masterOf(List<Naming> naming) {
+		Map<Long, Naming> byPid = new LinkedHashMap<>();
+		naming.forEach((process) -> byPid.put(process.pid(), process));
+		for (Naming process : naming) {
+			Naming parent = byPid.get(process.parent());
+			if (parent != null && parent.commandLine().equals(process.commandLine())) {
+				// a forked worker, or bubblewrap's second process
+				continue;
+			}
+			boolean wraps = naming.stream()
+				.anyMatch((other) -> !other.commandLine().equals(process.commandLine())
+						&& descends(other, process.pid(), byPid));
+			if (!wraps) {
+				return process.pid();
+			}
+		}
+		return null;
+	}
+
+	private static boolean descends(Naming process, long ancestor, Map<Long, Naming> byPid) {
+		Naming at = process;
+		for (int depth = 0; at != null && depth < byPid.size(); depth++) {
+			if (at.parent() == ancestor) {
+				return true;
+			}
+			at = byPid.get(at.parent());
+		}
+		return false;
+	}
+
+	/** A process whose command line names a pid file, and its parent. */
+	record Naming(long pid, long parent, List<String> commandLine) {
 	}
 
 	private void awaitAccepting(AppId app, Daemon daemon) {

@@ -200,6 +200,9 @@ class InterruptedDeploysTests {
 
 		assertThat(this.lifecycles.get(APP).state()).isEqualTo(LifecycleState.DEPLOYED);
 		verify(this.installer, never()).failed(any(), any(), any());
+		// crash-sweep: said under the app, not only in the server's log
+		verify(this.events).publishEvent(new DeployProgressed(APP, "1.0-x", "start", "WARNING",
+				"rollback to 1.0-x " + InterruptedDeploys.REASON + "; 2.0-x stays live"));
 	}
 
 	@Test

@@ -57,9 +57,11 @@ class ReleaseStepsTests {
 
 	private final AppIsolation isolation = mock(AppIsolation.class);
 
-	private final ReleaseSteps steps = new ReleaseSteps(mock(AppInstaller.class), this.registry,
-			mock(VenvBuilder.class), mock(HookRunner.class), this.supervisor, this.contexts, this.configuration,
-			mock(AppServers.class), this.isolation);
+	private final AppInstaller installer = mock(AppInstaller.class);
+
+	private final ReleaseSteps steps = new ReleaseSteps(this.installer, this.registry, mock(VenvBuilder.class),
+			mock(HookRunner.class), this.supervisor, this.contexts, this.configuration, mock(AppServers.class),
+			this.isolation);
 
 	@Test // trial-dash: a first install said "starting 0.1.0-... beside the live release"
 			// with none live
@@ -79,6 +81,27 @@ class ReleaseStepsTests {
 		this.steps.goLive(APP, "0.2.0-b", this.report, false);
 		verify(this.report).step(eq("start"), eq("starting 0.2.0-b beside the live release"), any(Supplier.class));
 		verify(this.report).step(eq("stop-old"), eq("stopping the old daemon once drained"), any(Runnable.class));
+	}
+
+	@Test // crash-sweep: apps.stop during an upgrade's health check ended running
+	void anAppStoppedWhileItsCandidateStartsIsSwitchedAndStaysStopped() {
+		live("0.1.0-a");
+		willAnswer((invocation) -> {
+			((Runnable) invocation.getArgument(2)).run();
+			return null;
+		}).given(this.report).step(anyString(), anyString(), any(Runnable.class));
+		// running when the upgrade began; apps.stop comes while the candidate's health is
+		// checked
+		given(this.supervisor.wanted(APP)).willReturn(true, false);
+
+		this.steps.goLive(APP, "0.2.0-b", this.report, false);
+
+		verify(this.supervisor, never()).promote(APP, "0.2.0-b");
+		verify(this.supervisor).discard(APP, "0.2.0-b");
+		verify(this.installer).activate(APP, "0.2.0-b");
+		verify(this.report).step(eq("switch"),
+				eq("switching to 0.2.0-b (the app was stopped meanwhile: it stays stopped)"), any(Supplier.class));
+		verify(this.supervisor, never()).retire(APP);
 	}
 
 	@Test // trial: "config: migrating the configuration" for an app without a spec

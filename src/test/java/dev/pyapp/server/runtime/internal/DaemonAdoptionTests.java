@@ -2,6 +2,7 @@ package dev.pyapp.server.runtime.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,11 +44,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anySet;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 
 /**
  * Adoption after a restart of the server: what it does at once, before the server answers
@@ -301,6 +304,94 @@ class DaemonAdoptionTests {
 
 		assertThat(this.apps.supervised(APP).status().state()).isEqualTo(ProcessState.STOPPED);
 		then(this.launcher).should(never()).launch(any(), any(), any(), anySet());
+	}
+
+	@Test
+	void aSandboxedCandidateLeftByACrashIsFoundByItsPidFileAndStopped() throws Exception {
+		daemonStillRuns();
+		// the candidate of an upgrade the crash interrupted: uWSGI wrote its pid inside
+		// its sandbox's PID namespace, which is no pid of the host
+		Path strayPidFile = strayPidFile("r-0badc0de.pid", "2");
+		given(this.launcher.naming(APP, strayPidFile)).willReturn(new DaemonLauncher.Recognised(
+				new ProcessInfo(777, List.of("uwsgi", "--pidfile", strayPidFile.toString()), Instant.now(), 1000),
+				this.server));
+		// the live daemon's own pid file, which holds its pid in its sandbox too
+		Path livePidFile = strayPidFile("r-1ive0000.pid", "2");
+		given(this.launcher.naming(APP, livePidFile)).willReturn(new DaemonLauncher.Recognised(
+				new ProcessInfo(PID, List.of("uwsgi", "--pidfile", livePidFile.toString()), Instant.now(), 1000),
+				this.server));
+
+		this.adoption.adoptNow(APP).run();
+
+		// the stray (its host pid), not the adopted live daemon
+		then(this.launcher).should()
+			.stop(argThat((daemon) -> daemon.pid() == 777 && daemon.pidFile().equals(strayPidFile)
+			// its link in web/ goes with it
+					&& daemon.socket().equals(strayPidFile.resolveSibling("r-0badc0de.sock"))));
+		then(this.launcher).should(times(1)).stop(any());
+		assertThat(this.apps.supervised(APP).status().pid()).isEqualTo(PID);
+	}
+
+	@Test
+	void theCandidateOfAnInterruptedFirstInstallIsStopped() throws Exception {
+		InstalledApp installed = new InstalledApp(APP.value(), AppSource.archive(), null, Map.of(), Instant.now(),
+				Instant.now());
+		given(this.registry.find(APP)).willReturn(Optional.of(installed));
+		given(this.registry.get(APP)).willReturn(installed);
+		Path strayPidFile = strayPidFile("r-0badc0de.pid", "2");
+		given(this.launcher.naming(APP, strayPidFile)).willReturn(new DaemonLauncher.Recognised(
+				new ProcessInfo(777, List.of("uwsgi", "--pidfile", strayPidFile.toString()), Instant.now(), 1000),
+				this.server));
+
+		Path endedSocket = Files.writeString(new PyappHome(this.home).app(APP).run().resolve("r-1ea7e000.sock"), "");
+		Path endedPidFile = strayPidFile("r-1ea7e000.pid", "3");
+
+		this.adoption.adoptNow(APP).run();
+
+		then(this.launcher).should().stop(argThat((daemon) -> daemon.pid() == 777));
+		// an earlier candidate, killed with its cgroup: no live release to keep files for
+		assertThat(endedPidFile).doesNotExist();
+		assertThat(endedSocket).doesNotExist();
+	}
+
+	@Test
+	void theFilesOfADaemonOfTheLastRunThatEndedAreDeletedButNotTheLiveReleases() throws Exception {
+		daemonStillRuns();
+		AppPaths paths = new PyappHome(this.home).app(APP);
+		Files.createSymbolicLink(paths.socket(), Path.of("r-1ive0000.sock"));
+		Path livePidFile = strayPidFile("r-1ive0000.pid", "2");
+		Path liveSocket = Files.writeString(paths.run().resolve("r-1ive0000.sock"), "");
+		// a candidate killed with its cgroup while the server was down
+		Path endedPidFile = strayPidFile("r-0badc0de.pid", "2");
+		Path endedSocket = Files.writeString(paths.run().resolve("r-0badc0de.sock"), "");
+
+		this.adoption.adoptNow(APP).run();
+
+		assertThat(endedPidFile).doesNotExist();
+		assertThat(endedSocket).doesNotExist();
+		assertThat(livePidFile).exists();
+		assertThat(liveSocket).exists();
+		then(this.launcher).should(never()).stop(any());
+	}
+
+	@Test
+	void theAdoptedDaemonsOwnPidFileIsNotLookedForAmongTheHostsProcesses() throws Exception {
+		daemonStillRuns();
+		Runnable rest = this.adoption.adoptNow(APP);
+		strayPidFile(this.apps.supervised(APP).live().pidFile().getFileName().toString(), "2");
+
+		rest.run();
+
+		then(this.launcher).should(never()).naming(any(), any());
+		then(this.launcher).should(never()).stop(any());
+	}
+
+	/** A pid file the last run's daemon wrote, before this run began. */
+	private Path strayPidFile(String name, String pid) throws Exception {
+		Path file = new PyappHome(this.home).app(APP).run().resolve(name);
+		Files.writeString(file, pid + "\n");
+		Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+		return file;
 	}
 
 	private void daemonStillRuns() throws Exception {
