@@ -111,7 +111,7 @@ class AppOverview {
 	/**
 	 * The error a failed deploy answers with: a {@code FAILED} one gets {@code app},
 	 * {@code release}, {@code cause} (what the release printed) and {@code live} (the
-	 * release still serving, or {@code null}) in its data.
+	 * live release, with whether it serves, or {@code null}) in its data.
 	 * @param failed the failure
 	 * @return the exception to throw
 	 */
@@ -127,8 +127,20 @@ class AppOverview {
 				this.registry.find(deploy.app()).flatMap((installed) -> {
 					String live = installed.currentRelease();
 					return (live != null) ? this.registry.currentRelease(deploy.app()) : Optional.empty();
-				}).map((release) -> new LiveRelease(release.releaseId(), release.version())).orElse(null));
+				})
+					.map((release) -> new LiveRelease(release.releaseId(), release.version(),
+							serving(deploy.app(), release)))
+					.orElse(null));
 		return new RpcError(pyapp.getKind().code(), String.valueOf(pyapp.getMessage()), data);
+	}
+
+	// the live release of an app that is stopped, or whose first start never happened
+	// (its
+	// post-install hook failed, its settings are missing), serves nothing: a failed
+	// upgrade must not say that it still serves
+	private boolean serving(AppId app, Release live) {
+		AppStatus status = this.supervisor.status(app);
+		return status.state() == ProcessState.RUNNING && live.releaseId().equals(status.release());
 	}
 
 	// DeployDiagnosis remembers each release's answer until more of its output is stored
@@ -188,7 +200,7 @@ class AppOverview {
 	 * @param app the app deployed
 	 * @param release the release that failed
 	 * @param cause what it printed that explains the failure, or {@code null}
-	 * @param live the release still serving, or {@code null}
+	 * @param live the live release (whether or not it serves), or {@code null}
 	 */
 	record FailureData(String type, String log, String app, String release, AppDetails.@Nullable Cause cause,
 			@Nullable LiveRelease live) {
@@ -197,8 +209,10 @@ class AppOverview {
 	/**
 	 * @param release its id
 	 * @param version its version
+	 * @param serving whether its daemon runs (an app stopped, or whose first start never
+	 * happened, has a live release that serves nothing)
 	 */
-	record LiveRelease(String release, String version) {
+	record LiveRelease(String release, String version, boolean serving) {
 	}
 
 }

@@ -378,6 +378,13 @@ class AppsCommandsTests extends CliCommandTests {
 						+ "\"live\": {\"release\": \"1.3.0-20240401T100000Z\", \"version\": \"1.3.0\"}}");
 		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").err())
 			.endsWith("  live: guestbook 1.3.0 (release 1.3.0-20240401T100000Z) still serves\n");
+		// real-apps: the live release of a stopped app (or one that never started) serves
+		// nothing
+		this.server.error("apps.install", -32005, "install of guestbook failed at step 'health': timed out",
+				"{\"type\": \"failed\", \"app\": \"guestbook\", \"cause\": null, \"live\": "
+						+ "{\"release\": \"1.3.0-20240401T100000Z\", \"version\": \"1.3.0\", \"serving\": false}}");
+		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").err()).endsWith(
+				"  live: guestbook 1.3.0 (release 1.3.0-20240401T100000Z), which is not running (guestbook serves nothing)\n");
 	}
 
 	@Test

@@ -279,6 +279,19 @@ class AppsRpcTests {
 		pin("apps.install failed: error data", error.data());
 	}
 
+	@Test // real-apps: an upgrade of an app whose first post-install hook had failed said
+			// "live: notes 0.1.0 (release ...) still serves", with nothing running
+	void failedDeployOfAStoppedAppSaysItsLiveReleaseServesNothing() {
+		blogRunningWithEverything();
+		given(this.registry.currentRelease(AppId.of("blog")))
+			.willReturn(Optional.of(release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null)));
+		given(this.supervisor.status(AppId.of("blog"))).willReturn(AppStatus.stopped(AppId.of("blog")));
+		RpcError error = installFailing(PyappException.failed("the health check failed", "Traceback ..."));
+		JsonNode live = RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(error.data())).get("live");
+		assertThat(live.get("release").asString()).isEqualTo("1.0.0-a");
+		assertThat(live.get("serving").asBoolean()).isFalse();
+	}
+
 	@Test // SPEC §6: a client reads data.log of every -32005
 	void failedDeployThatPrintedNothingAnswersWithAnEmptyLog() {
 		blogRunningWithEverything();

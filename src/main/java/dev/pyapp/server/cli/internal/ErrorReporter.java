@@ -161,8 +161,13 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 				err.println("  live: nothing (" + Text.clean(app.stringValue()) + " is not serving)");
 			}
 			else {
-				err.println("  live: " + Text.clean(app.stringValue() + " " + Text.cell(live.get("version"))
-						+ " (release " + Text.cell(live.get("release")) + ") still serves"));
+				// a server older than this CLI sends no "serving": its live release
+				// served
+				boolean serving = !live.has("serving") || live.get("serving").asBoolean(true);
+				String release = app.stringValue() + " " + Text.cell(live.get("version")) + " (release "
+						+ Text.cell(live.get("release")) + ")";
+				err.println("  live: " + Text.clean(serving ? release + " still serves"
+						: release + ", which is not running (" + app.stringValue() + " serves nothing)"));
 			}
 		}
 	}
