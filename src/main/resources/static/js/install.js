@@ -127,6 +127,9 @@ function showFailed(error) {
 	} else if (error.log) {
 		parts.push(el('pre', { class: 'log error-log', tabindex: '0', 'aria-label': 'What the failing step printed', text: error.log }));
 	}
+	if (data.hint) {
+		parts.push(el('p', { class: 'message', id: 'install-hint' }, 'What to do: ' + data.hint));
+	}
 	if (data.app) {
 		// serving is false for the live release of an app that is stopped or never started
 		parts.push(el('p', { id: 'install-live', class: 'live-now' }, el('strong', { text: !data.live

@@ -110,8 +110,9 @@ class AppOverview {
 
 	/**
 	 * The error a failed deploy answers with: a {@code FAILED} one gets {@code app},
-	 * {@code release}, {@code cause} (what the release printed) and {@code live} (the
-	 * live release, with whether it serves, or {@code null}) in its data.
+	 * {@code release}, {@code cause} (what the release printed), {@code hint} and
+	 * {@code live} (the live release, with whether it serves, or {@code null}) in its
+	 * data.
 	 * @param failed the failure
 	 * @return the exception to throw
 	 */
@@ -121,9 +122,11 @@ class AppOverview {
 		if (!(ex instanceof PyappException pyapp) || pyapp.getKind() != ErrorKind.FAILED || deploy == null) {
 			return ex;
 		}
-		FailureData data = new FailureData(pyapp.getKind().type(), (pyapp.getLog() != null) ? pyapp.getLog() : "",
-				deploy.app().value(), deploy.release(),
-				cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppDetails.Cause::of).orElse(null),
+		String log = (pyapp.getLog() != null) ? pyapp.getLog() : "";
+		AppDetails.Cause cause = cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppDetails.Cause::of)
+			.orElse(null);
+		FailureData data = new FailureData(pyapp.getKind().type(), log, deploy.app().value(), deploy.release(), cause,
+				ReleaseWrites.hint(log + "\n" + ((cause != null) ? cause.excerpt() : "")),
 				this.registry.find(deploy.app()).flatMap((installed) -> {
 					String live = installed.currentRelease();
 					return (live != null) ? this.registry.currentRelease(deploy.app()) : Optional.empty();
@@ -200,10 +203,11 @@ class AppOverview {
 	 * @param app the app deployed
 	 * @param release the release that failed
 	 * @param cause what it printed that explains the failure, or {@code null}
+	 * @param hint what to do about it, when the server knows, or {@code null}
 	 * @param live the live release (whether or not it serves), or {@code null}
 	 */
 	record FailureData(String type, String log, String app, String release, AppDetails.@Nullable Cause cause,
-			@Nullable LiveRelease live) {
+			@Nullable String hint, @Nullable LiveRelease live) {
 	}
 
 	/**
