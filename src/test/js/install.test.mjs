@@ -81,6 +81,20 @@ test('a failure that arrives while a progress read is under way stays on the pag
 	assert.match(result.find('install-live').textContent, /1\.0\.0 is still live/);
 });
 
+test('a failed upgrade of an app that is not running says its live release serves nothing, and the hint', async () => {
+	const page = await loadInstallPage({
+		'apps.get': () => ({ name: 'guestbook', progress: { step: 'health', message: 'checking' } }),
+		'apps.install': () => new Held('apps.install'),
+	});
+	await upgrade(page);
+	await until(() => held(page, 'apps.install').length > 0, 'the install call');
+	held(page, 'apps.install')[0].error({ ...failedAtHealth, data: { ...failedAtHealth.data,
+		hint: 'write to PYAPP_DATA_PATH', live: { ...failedAtHealth.data.live, serving: false } } });
+	await until(() => page.byId('install-result').find('install-live'), 'the live line');
+	assert.match(page.byId('install-result').find('install-live').textContent, /1\.0\.0 is still live but not running: guestbook serves nothing/);
+	assert.match(page.byId('install-result').find('install-hint').textContent, /What to do: write to PYAPP_DATA_PATH/);
+});
+
 test('a failure before the first progress read is shown and nothing is read after it', async () => {
 	const page = await loadInstallPage({
 		'apps.get': () => ({ name: 'guestbook', progress: { step: 'start', message: 'starting' } }),

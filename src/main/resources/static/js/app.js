@@ -364,7 +364,9 @@ for (const button of $$('[data-action]')) {
 					text += '\nCause: ' + error.data.cause.summary;
 				}
 				if (error.data && 'live' in error.data) {
-					text += '\n' + (error.data.live ? error.data.live.version + ' is still live.' : 'No release is live.');
+					text += '\n' + (!error.data.live ? 'No release is live.'
+						: error.data.live.version + (error.data.live.serving === false
+							? ' is still live but not running.' : ' is still live.'));
 				}
 				say(message, text, 'error');
 			}

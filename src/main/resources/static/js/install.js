@@ -127,10 +127,16 @@ function showFailed(error) {
 	} else if (error.log) {
 		parts.push(el('pre', { class: 'log error-log', tabindex: '0', 'aria-label': 'What the failing step printed', text: error.log }));
 	}
+	if (data.hint) {
+		parts.push(el('p', { class: 'message', id: 'install-hint' }, 'What to do: ' + data.hint));
+	}
 	if (data.app) {
-		parts.push(el('p', { id: 'install-live', class: 'live-now' }, el('strong', { text: data.live
-			? data.live.version + ' is still live: ' + data.app + ' keeps serving it.'
-			: 'Nothing of ' + data.app + ' is live: the install left no app behind.' })));
+		// serving is false for the live release of an app that is stopped or never started
+		parts.push(el('p', { id: 'install-live', class: 'live-now' }, el('strong', { text: !data.live
+			? 'Nothing of ' + data.app + ' is live: the install left no app behind.'
+			: data.live.serving === false
+				? data.live.version + ' is still live but not running: ' + data.app + ' serves nothing.'
+				: data.live.version + ' is still live: ' + data.app + ' keeps serving it.' })));
 		parts.push(el('p', {}, el('a', { id: 'install-deploy-log', href: deployLogHref(data.app, data.release),
 			text: 'All logs of this deploy' }),
 			data.live ? [' · ', el('a', { href: '/apps/' + encodeURIComponent(data.app), text: 'Open ' + data.app })] : null));

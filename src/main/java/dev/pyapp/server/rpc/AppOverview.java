@@ -110,8 +110,9 @@ class AppOverview {
 
 	/**
 	 * The error a failed deploy answers with: a {@code FAILED} one gets {@code app},
-	 * {@code release}, {@code cause} (what the release printed) and {@code live} (the
-	 * release still serving, or {@code null}) in its data.
+	 * {@code release}, {@code cause} (what the release printed), {@code hint} and
+	 * {@code live} (the live release, with whether it serves, or {@code null}) in its
+	 * data.
 	 * @param failed the failure
 	 * @return the exception to throw
 	 */
@@ -121,14 +122,28 @@ class AppOverview {
 		if (!(ex instanceof PyappException pyapp) || pyapp.getKind() != ErrorKind.FAILED || deploy == null) {
 			return ex;
 		}
-		FailureData data = new FailureData(pyapp.getKind().type(), (pyapp.getLog() != null) ? pyapp.getLog() : "",
-				deploy.app().value(), deploy.release(),
-				cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppDetails.Cause::of).orElse(null),
+		String log = (pyapp.getLog() != null) ? pyapp.getLog() : "";
+		AppDetails.Cause cause = cause(deploy.app(), deploy.release(), CAUSE_WAIT).map(AppDetails.Cause::of)
+			.orElse(null);
+		FailureData data = new FailureData(pyapp.getKind().type(), log, deploy.app().value(), deploy.release(), cause,
+				ReleaseWrites.hint(log + "\n" + ((cause != null) ? cause.excerpt() : "")),
 				this.registry.find(deploy.app()).flatMap((installed) -> {
 					String live = installed.currentRelease();
 					return (live != null) ? this.registry.currentRelease(deploy.app()) : Optional.empty();
-				}).map((release) -> new LiveRelease(release.releaseId(), release.version())).orElse(null));
+				})
+					.map((release) -> new LiveRelease(release.releaseId(), release.version(),
+							serving(deploy.app(), release)))
+					.orElse(null));
 		return new RpcError(pyapp.getKind().code(), String.valueOf(pyapp.getMessage()), data);
+	}
+
+	// the live release of an app that is stopped, or whose first start never happened
+	// (its
+	// post-install hook failed, its settings are missing), serves nothing: a failed
+	// upgrade must not say that it still serves
+	private boolean serving(AppId app, Release live) {
+		AppStatus status = this.supervisor.status(app);
+		return status.state() == ProcessState.RUNNING && live.releaseId().equals(status.release());
 	}
 
 	// DeployDiagnosis remembers each release's answer until more of its output is stored
@@ -188,17 +203,20 @@ class AppOverview {
 	 * @param app the app deployed
 	 * @param release the release that failed
 	 * @param cause what it printed that explains the failure, or {@code null}
-	 * @param live the release still serving, or {@code null}
+	 * @param hint what to do about it, when the server knows, or {@code null}
+	 * @param live the live release (whether or not it serves), or {@code null}
 	 */
 	record FailureData(String type, String log, String app, String release, AppDetails.@Nullable Cause cause,
-			@Nullable LiveRelease live) {
+			@Nullable String hint, @Nullable LiveRelease live) {
 	}
 
 	/**
 	 * @param release its id
 	 * @param version its version
+	 * @param serving whether its daemon runs (an app stopped, or whose first start never
+	 * happened, has a live release that serves nothing)
 	 */
-	record LiveRelease(String release, String version) {
+	record LiveRelease(String release, String version, boolean serving) {
 	}
 
 }

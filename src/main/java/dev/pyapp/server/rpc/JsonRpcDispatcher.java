@@ -318,7 +318,7 @@ class JsonRpcDispatcher {
 		if (failure instanceof PyappException ex) {
 			RpcError.ErrorData data = new RpcError.ErrorData(ex.getKind().type(),
 					ex.getProblems().isEmpty() ? null : ex.getProblems().stream().map(ProblemView::of).toList(),
-					RpcError.log(ex));
+					RpcError.log(ex), (ex.getKind() == ErrorKind.FAILED) ? ReleaseWrites.hint(ex.getLog()) : null);
 			return new RpcError(ex.getKind().code(), String.valueOf(ex.getMessage()), data);
 		}
 		if (failure instanceof JacksonException || failure.getCause() instanceof JacksonException) {

@@ -77,9 +77,12 @@ class RpcError extends RuntimeException {
 	 * @param type the error's stable type, such as {@code not-found}
 	 * @param errors every problem, by path; absent when there are none
 	 * @param log what the failing step printed; absent when not {@code failed}
+	 * @param hint what to do about a {@code failed} one, when the server knows
+	 * ({@link ReleaseWrites}); absent otherwise
 	 */
 	record ErrorData(String type, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<ProblemView> errors,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String log) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String log,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String hint) {
 	}
 
 	/**

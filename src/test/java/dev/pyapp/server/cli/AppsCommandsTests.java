@@ -378,6 +378,20 @@ class AppsCommandsTests extends CliCommandTests {
 						+ "\"live\": {\"release\": \"1.3.0-20240401T100000Z\", \"version\": \"1.3.0\"}}");
 		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").err())
 			.endsWith("  live: guestbook 1.3.0 (release 1.3.0-20240401T100000Z) still serves\n");
+		// real-apps: a release that wrote into itself is told where it may write
+		this.server.error("apps.install", -32005, "install of guestbook failed at step 'health': timed out",
+				"{\"type\": \"failed\", \"app\": \"guestbook\", \"cause\": {\"summary\": \"OSError: [Errno 30] "
+						+ "Read-only file system: '/x'\"}, \"hint\": \"write to PYAPP_DATA_PATH\", \"live\": null}");
+		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").err())
+			.endsWith("  cause: OSError: [Errno 30] Read-only file system: '/x'\n  hint: write to PYAPP_DATA_PATH\n"
+					+ "  live: nothing (guestbook is not serving)\n");
+		// real-apps: the live release of a stopped app (or one that never started) serves
+		// nothing
+		this.server.error("apps.install", -32005, "install of guestbook failed at step 'health': timed out",
+				"{\"type\": \"failed\", \"app\": \"guestbook\", \"cause\": null, \"live\": "
+						+ "{\"release\": \"1.3.0-20240401T100000Z\", \"version\": \"1.3.0\", \"serving\": false}}");
+		assertThat(pyapp("install", "guestbook-1.4.0.pyapp").err()).endsWith(
+				"  live: guestbook 1.3.0 (release 1.3.0-20240401T100000Z), which is not running (guestbook serves nothing)\n");
 	}
 
 	@Test

@@ -89,6 +89,17 @@ class PyappCliTests extends CliCommandTests {
 				"  site.title: must not be empty", "  site.entries_per_page: must be at most 500");
 	}
 
+	@Test // real-apps: a post-install hook run by config.set wrote into the release
+	void failedHookOfConfigSetPrintsTheHintBeforeTheLog() {
+		this.server.error("config.set", -32005, "install of notes failed at step 'post-install'",
+				"{\"type\": \"failed\", \"log\": \"OSError: [Errno 30] Read-only file system\", "
+						+ "\"hint\": \"write to PYAPP_DATA_PATH\"}");
+		CliRun run = pyapp("config", "set", "notes", "flask.secret_key=x");
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(run.err().lines().toList()).containsExactly("error: install of notes failed at step 'post-install'",
+				"  hint: write to PYAPP_DATA_PATH", "  log:", "    OSError: [Errno 30] Read-only file system");
+	}
+
 	@Test
 	void failedStepPrintsItsLogIndented() {
 		this.server.error("apps.start", -32005, "the app did not start",

@@ -279,6 +279,38 @@ class AppsRpcTests {
 		pin("apps.install failed: error data", error.data());
 	}
 
+	@Test // real-apps: an upgrade of an app whose first post-install hook had failed said
+			// "live: notes 0.1.0 (release ...) still serves", with nothing running
+	void failedDeployOfAStoppedAppSaysItsLiveReleaseServesNothing() {
+		blogRunningWithEverything();
+		given(this.registry.currentRelease(AppId.of("blog")))
+			.willReturn(Optional.of(release("blog", "1.0.0-a", T0, ReleaseState.LIVE, null)));
+		given(this.supervisor.status(AppId.of("blog"))).willReturn(AppStatus.stopped(AppId.of("blog")));
+		RpcError error = installFailing(PyappException.failed("the health check failed", "Traceback ..."));
+		JsonNode live = RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(error.data())).get("live");
+		assertThat(live.get("release").asString()).isEqualTo("1.0.0-a");
+		assertThat(live.get("serving").asBoolean()).isFalse();
+	}
+
+	@Test // real-apps: Flask-SQLAlchemy's relative SQLite URI and Flask-Session's
+			// flask_session/ write into the read-only release; the error names only the
+			// path
+	void failedDeployOfAReleaseThatWroteIntoItselfSaysWhereToWrite() {
+		blogRunningWithEverything();
+		RpcError error = installFailing(PyappException.failed("the post-install hook blog:init failed",
+				"Traceback (most recent call last):\n    os.makedirs(app.instance_path, exist_ok=True)\n"
+						+ "OSError: [Errno 30] Read-only file system: '/home/apps/blog/releases/1.1.0-b/src/instance'"));
+		JsonNode data = RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(error.data()));
+		assertThat(data.get("hint").asString()).contains("/home/apps/blog/releases/1.1.0-b/src/instance")
+			.contains("PYAPP_DATA_PATH");
+		assertThat(ReleaseWrites.hint(
+				"PermissionError: [Errno 13] Permission denied: '/home/apps/blog/releases/1.1.0-b/src/flask_session'"))
+			.contains("flask_session");
+		// a path outside a release is not the release's own doing
+		assertThat(ReleaseWrites.hint("OSError: [Errno 30] Read-only file system: '/usr/lib/x'")).isNull();
+		assertThat(ReleaseWrites.hint("OSError: [Errno 30] Read-only file system: '/home/apps/blog/data/x'")).isNull();
+	}
+
 	@Test // SPEC §6: a client reads data.log of every -32005
 	void failedDeployThatPrintedNothingAnswersWithAnEmptyLog() {
 		blogRunningWithEverything();

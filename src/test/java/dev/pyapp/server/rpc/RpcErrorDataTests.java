@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static dev.pyapp.server.rpc.RpcJson.assertJson;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -43,6 +44,15 @@ class RpcErrorDataTests {
 	@Test // a client reads data.log of every -32005, also when the step printed nothing
 	void failedWithoutOutputHasAnEmptyLog() {
 		assertJson(data("t.failedSilently", "{}"), "{'type':'failed','log':''}");
+	}
+
+	@Test // real-apps: config.set ran a post-install hook that wrote into the release
+	void failedThatWroteIntoItsReleaseSaysWhereToWrite() {
+		JsonNode data = RpcJson.mapper.readTree(RpcJson.mapper.writeValueAsString(data("t.failedWriting", "{}")));
+		assertThat(data.get("hint").asString()).isEqualTo("the app wrote to /h/apps/blog/releases/1.0-a/src/instance, "
+				+ "inside its release, which it may only read: write to its data directory (the environment variable "
+				+ "PYAPP_DATA_PATH; kept across upgrades) or to PYAPP_TMP_PATH instead");
+		assertThat(data.get("log").asString()).endsWith("src/instance'");
 	}
 
 	@Test
@@ -103,6 +113,12 @@ class RpcErrorDataTests {
 		@RpcMethod(value = "t.failedSilently", role = Role.VIEWER, readOnly = true)
 		String failedSilently() {
 			throw PyappException.failed("the health check timed out", null);
+		}
+
+		@RpcMethod(value = "t.failedWriting", role = Role.VIEWER, readOnly = true)
+		String failedWriting() {
+			throw PyappException.failed("the post-install hook failed",
+					"OSError: [Errno 30] Read-only file system: '/h/apps/blog/releases/1.0-a/src/instance'");
 		}
 
 		@RpcMethod(value = "t.internal", role = Role.VIEWER, readOnly = true)

@@ -142,12 +142,15 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 
 	/**
 	 * A failed install, upgrade or rollback: the root cause the server found in what the
-	 * release printed ({@code data.cause.summary}) and what still serves
-	 * ({@code data.live}), before the long log they would be buried in.
+	 * release printed ({@code data.cause.summary}), what to do about it when the server
+	 * knows ({@code data.hint}) and what still serves ({@code data.live}), before the
+	 * long log they would be buried in.
 	 */
 	private static void deploy(PrintWriter err, JsonNode data) {
 		JsonNode app = data.get("app");
 		if (app == null || !app.isString()) {
+			// a failure outside a deploy (a hook run by config.set) may have a hint too
+			hint(err, data);
 			return;
 		}
 		JsonNode cause = data.get("cause");
@@ -155,15 +158,28 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
 		if (summary != null && summary.isString() && !summary.stringValue().isBlank()) {
 			err.println("  cause: " + Text.clean(summary.stringValue()));
 		}
+		hint(err, data);
 		if (data.has("live")) {
 			JsonNode live = data.get("live");
 			if (live == null || !live.isObject()) {
 				err.println("  live: nothing (" + Text.clean(app.stringValue()) + " is not serving)");
 			}
 			else {
-				err.println("  live: " + Text.clean(app.stringValue() + " " + Text.cell(live.get("version"))
-						+ " (release " + Text.cell(live.get("release")) + ") still serves"));
+				// a server older than this CLI sends no "serving": its live release
+				// served
+				boolean serving = !live.has("serving") || live.get("serving").asBoolean(true);
+				String release = app.stringValue() + " " + Text.cell(live.get("version")) + " (release "
+						+ Text.cell(live.get("release")) + ")";
+				err.println("  live: " + Text.clean(serving ? release + " still serves"
+						: release + ", which is not running (" + app.stringValue() + " serves nothing)"));
 			}
+		}
+	}
+
+	private static void hint(PrintWriter err, JsonNode data) {
+		JsonNode hint = data.get("hint");
+		if (hint != null && hint.isString() && !hint.stringValue().isBlank()) {
+			err.println("  hint: " + Text.clean(hint.stringValue()));
 		}
 	}
 
