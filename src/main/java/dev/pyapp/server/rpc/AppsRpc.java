@@ -250,7 +250,32 @@ class AppsRpc {
 	AppDetails.ProcessView start(AppParams params) {
 		AppId app = AppId.of(params.name());
 		requireStartable(app);
-		return AppDetails.ProcessView.of(this.supervisor.start(app));
+		boolean running = this.supervisor.status(app).state() == ProcessState.RUNNING;
+		AppStatus status = this.supervisor.start(app);
+		if (!running && status.release() != null) {
+			requireHealthy(app, status.release());
+		}
+		return AppDetails.ProcessView.of(status);
+	}
+
+	/**
+	 * A daemon {@code apps.start} started answers its health check as an upgrade's
+	 * candidate must (waiting while its workers load the app), or it is stopped again and
+	 * the call fails with the check's answer or what the daemon printed. Before, a start
+	 * answered "running" once the daemon accepted connections, also when its workers
+	 * could not load the app, which then crash-looped until it was failed.
+	 */
+	private void requireHealthy(AppId app, String release) {
+		try {
+			this.supervisor.checkCandidateHealth(app, release);
+		}
+		catch (PyappException | IllegalStateException ex) {
+			// (IllegalStateException: its daemon ended before the check could begin)
+			this.supervisor.stop(app);
+			throw PyappException.failed(
+					"app '" + app + "' started but failed its health check, so it is stopped: " + ex.getMessage(),
+					(ex instanceof PyappException failed) ? failed.getLog() : null);
+		}
 	}
 
 	/**

@@ -359,6 +359,7 @@ class AppsRpcTests {
 	@Test
 	void startStopRestartAnswerWithTheProcess() {
 		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		given(this.supervisor.status(AppId.of("blog"))).willReturn(AppStatus.stopped(AppId.of("blog")));
 		given(this.supervisor.start(AppId.of("blog"))).willReturn(running("blog"));
 		given(this.supervisor.stop(AppId.of("blog")))
 			.willReturn(running("blog").crashed(1, "exited with status 1").stoppedNow());
@@ -367,6 +368,47 @@ class AppsRpcTests {
 		pin("apps.start", this.rpc.start(new AppParams("blog")));
 		pin("apps.stop", this.rpc.stop(new AppParams("blog")));
 		pin("apps.restart", this.rpc.restart(new AppParams("blog")));
+	}
+
+	@Test
+	void startChecksTheHealthOfTheDaemonItStarted() {
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		given(this.supervisor.status(AppId.of("blog"))).willReturn(AppStatus.stopped(AppId.of("blog")));
+		given(this.supervisor.start(AppId.of("blog"))).willReturn(running("blog"));
+
+		assertThat(this.rpc.start(new AppParams("blog")).state()).isEqualTo("running");
+		verify(this.supervisor).checkCandidateHealth(AppId.of("blog"), "1.0.0-a");
+		verify(this.supervisor, never()).stop(any());
+	}
+
+	@Test
+	void startOfAnAppThatFailsItsHealthCheckStopsItAgainAndSaysWhy() {
+		// before, the start answered "running" while the workers could not load the app
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		given(this.supervisor.status(AppId.of("blog"))).willReturn(AppStatus.stopped(AppId.of("blog")));
+		given(this.supervisor.start(AppId.of("blog"))).willReturn(running("blog"));
+		willThrow(PyappException.failed("gunicorn exited with code 3 before it answered: connection refused",
+				"ModuleNotFoundError: No module named 'missing'"))
+			.given(this.supervisor)
+			.checkCandidateHealth(AppId.of("blog"), "1.0.0-a");
+
+		PyappException failed = catchThrowableOfType(PyappException.class, () -> this.rpc.start(new AppParams("blog")));
+
+		assertThat(failed.getKind()).isEqualTo(ErrorKind.FAILED);
+		assertThat(failed.getMessage()).isEqualTo("app 'blog' started but failed its health check, so it is stopped: "
+				+ "gunicorn exited with code 3 before it answered: connection refused");
+		assertThat(failed.getLog()).isEqualTo("ModuleNotFoundError: No module named 'missing'");
+		verify(this.supervisor).stop(AppId.of("blog"));
+	}
+
+	@Test
+	void startOfARunningAppLeavesItAlone() {
+		given(this.registry.get(AppId.of("blog"))).willReturn(app("blog", "1.0.0-a"));
+		given(this.supervisor.status(AppId.of("blog"))).willReturn(running("blog"));
+		given(this.supervisor.start(AppId.of("blog"))).willReturn(running("blog"));
+
+		assertThat(this.rpc.start(new AppParams("blog")).pid()).isEqualTo(4242L);
+		verify(this.supervisor, never()).checkCandidateHealth(any(), any());
 	}
 
 	@Test
