@@ -16,8 +16,7 @@ import org.jspecify.annotations.Nullable;
 final class ReleaseWrites {
 
 	// what Python prints for a write that the sandbox (a read-only bind) or the file
-	// modes
-	// refused, with a path inside an app's release
+	// modes refused, with a path inside an app's release
 	private static final Pattern REFUSED = Pattern
 		.compile("\\[Errno (?:30|13)\\] (?:Read-only file system|Permission denied): "
 				+ "'([^'\\n]{0,4096}/apps/[a-z][a-z0-9-]{0,39}/releases/[^'\\n]{1,4096})'");
